@@ -1,0 +1,586 @@
+/*
+ * api.c: the control API, HTTP/1.1 + JSON over a Unix socket (evhttp).
+ *
+ * Routes are rows in one table: a method, a path pattern ('*' matches one
+ * segment and is handed to the handler) and a function. This file owns the
+ * socket, the limits libevent leaves off by default (header and body sizes,
+ * a per-connection timeout, a cap on connections) and the error shape
+ * {"error":{"code":...,"message":...}} every failure is answered with.
+ * Handlers of the domain live beside their subsystems; this file must not
+ * grow domain logic.
+ */
+
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <jansson.h>
+
+#include "delistd.h"
+#include "api.h"
+
+#define API_MAX_HEADERS (8 * 1024)
+#define API_MAX_BODY (1024 * 1024)
+/* Beyond this libevent refuses the body itself, before reading it. */
+#define API_HARD_BODY (4 * API_MAX_BODY)
+#define API_MAX_SEGMENTS 8
+
+struct api {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	const struct config *config;
+	char *path;
+	struct evhttp_connection **conns;
+	size_t nconns;
+	size_t maxconns;
+	uint64_t requests;
+	int accepting;
+};
+
+static void api_dispatch(struct evhttp_request *, void *);
+static void api_conn_closed(struct evhttp_connection *, void *);
+static int api_conn_admit(struct api *, struct evhttp_request *);
+static void api_status(struct api_req *);
+static void api_reload(struct api_req *);
+static void api_metrics(struct api_req *);
+
+static const struct api_route {
+	enum evhttp_cmd_type method;
+	const char *pattern;
+	void (*fn)(struct api_req *);
+} api_routes[] = {
+	{ EVHTTP_REQ_GET, "/v1/status", api_status },
+	{ EVHTTP_REQ_POST, "/v1/reload", api_reload },
+	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
+};
+
+static const struct {
+	enum evhttp_cmd_type method;
+	const char *name;
+} api_methods[] = {
+	{ EVHTTP_REQ_GET, "GET" },
+	{ EVHTTP_REQ_POST, "POST" },
+	{ EVHTTP_REQ_PUT, "PUT" },
+	{ EVHTTP_REQ_DELETE, "DELETE" },
+	{ EVHTTP_REQ_HEAD, "HEAD" },
+	{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
+	{ EVHTTP_REQ_TRACE, "TRACE" },
+	{ EVHTTP_REQ_CONNECT, "CONNECT" },
+	{ EVHTTP_REQ_PATCH, "PATCH" },
+};
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *
+api_method_name(enum evhttp_cmd_type m)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(api_methods); i++) {
+		if (api_methods[i].method == m)
+			return (api_methods[i].name);
+	}
+	return ("?");
+}
+
+/*
+ * Makes the listening socket: a stale socket file (nobody answers) is
+ * replaced; a live one means another daemon is there, and is refused.
+ */
+int
+api_socket_prepare(const char *path, const char *group, char **cause)
+{
+	struct sockaddr_un sun;
+	struct stat sb;
+	struct group *gr;
+	int fd, probe;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path) >=
+	    sizeof sun.sun_path) {
+		xasprintf(cause, "socket path %s is too long", path);
+		return (-1);
+	}
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode)) {
+			xasprintf(cause, "%s exists and is not a socket; "
+					 "remove it or choose another socket",
+			    path);
+			return (-1);
+		}
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe != -1 &&
+		    connect(probe, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(probe);
+			xasprintf(cause, "another delistd is listening on %s",
+			    path);
+			return (-1);
+		}
+		if (probe != -1)
+			close(probe);
+		log_info("removing stale socket %s", path);
+		if (unlink(path) == -1) {
+			xasprintf(cause, "cannot remove stale socket %s: %s",
+			    path, strerror(errno));
+			return (-1);
+		}
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1) {
+		xasprintf(cause, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		xasprintf(cause, "cannot bind %s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (chmod(path, 0660) == -1) {
+		xasprintf(cause, "chmod %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			xasprintf(cause, "socket_group %s does not exist",
+			    group);
+			goto fail;
+		}
+		if (chown(path, (uid_t)-1, gr->gr_gid) == -1) {
+			xasprintf(cause, "chown %s to group %s: %s", path,
+			    group, strerror(errno));
+			goto fail;
+		}
+	}
+	if (listen(fd, 64) == -1) {
+		xasprintf(cause, "listen %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return (fd);
+fail:
+	close(fd);
+	unlink(path);
+	return (-1);
+}
+
+struct api *
+api_new(struct event_base *base, int fd, const struct config *conf,
+    char **cause)
+{
+	struct api *api;
+
+	api = xcalloc(1, sizeof *api);
+	api->base = base;
+	api->path = xstrdup(conf->socket);
+	if ((api->http = evhttp_new(base)) == NULL) {
+		xasprintf(cause, "evhttp_new failed");
+		free(api->path);
+		free(api);
+		return (NULL);
+	}
+	evhttp_set_allowed_methods(api->http,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+		EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+		EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(api->http, API_MAX_HEADERS);
+	evhttp_set_max_body_size(api->http, API_HARD_BODY);
+	evhttp_set_gencb(api->http, api_dispatch, api);
+	api_set_config(api, conf);
+	if ((api->bound = evhttp_accept_socket_with_handle(api->http, fd)) ==
+	    NULL) {
+		xasprintf(cause, "cannot listen on %s", conf->socket);
+		evhttp_free(api->http);
+		free(api->path);
+		free(api);
+		return (NULL);
+	}
+	api->accepting = 1;
+	return (api);
+}
+
+void
+api_set_config(struct api *api, const struct config *conf)
+{
+	api->config = conf;
+	api->maxconns = conf->max_clients;
+	evhttp_set_timeout(api->http, (int)conf->client_timeout);
+}
+
+void
+api_stop_accepting(struct api *api)
+{
+	struct evconnlistener *l;
+
+	if (!api->accepting)
+		return;
+	l = evhttp_bound_socket_get_listener(api->bound);
+	if (l != NULL)
+		evconnlistener_disable(l);
+	api->accepting = 0;
+}
+
+void
+api_free(struct api *api)
+{
+	if (api == NULL)
+		return;
+	/* Frees the connections, which calls api_conn_closed for each. */
+	evhttp_free(api->http);
+	unlink(api->path);
+	free(api->path);
+	free(api->conns);
+	free(api);
+}
+
+static void
+api_conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct api *api = arg;
+	size_t i;
+
+	for (i = 0; i < api->nconns; i++) {
+		if (api->conns[i] == evcon) {
+			api->conns[i] = api->conns[--api->nconns];
+			break;
+		}
+	}
+}
+
+/* Counts connections at their first request; refuses beyond the cap. */
+static int
+api_conn_admit(struct api *api, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	size_t i;
+
+	for (i = 0; i < api->nconns; i++) {
+		if (api->conns[i] == evcon)
+			return (0);
+	}
+	if (api->nconns >= api->maxconns)
+		return (-1);
+	api->conns = xreallocarray(api->conns, api->nconns + 1,
+	    sizeof *api->conns);
+	api->conns[api->nconns++] = evcon;
+	evhttp_connection_set_closecb(evcon, api_conn_closed, api);
+	return (0);
+}
+
+size_t
+api_clients(const struct api *api)
+{
+	return (api->nconns);
+}
+
+uint64_t
+api_requests(const struct api *api)
+{
+	return (api->requests);
+}
+
+/* Sends a JSON document (taking it over) with a status code. */
+void
+api_reply(struct api_req *r, int status, json_t *doc)
+{
+	struct evbuffer *buf;
+	char *text;
+
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (text == NULL)
+		fatalx("api: cannot render JSON");
+	buf = evbuffer_new();
+	evbuffer_add_printf(buf, "%s\n", text);
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Content-Type", "application/json; charset=utf-8");
+	evhttp_send_reply(r->req, status, NULL, buf);
+	evbuffer_free(buf);
+	r->replied = 1;
+}
+
+void
+api_error(struct api_req *r, int status, const char *code, const char *fmt,
+    ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	api_reply(r, status,
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+	free(msg);
+}
+
+const char *
+api_query(struct api_req *r, const char *key)
+{
+	return (evhttp_find_header(&r->query, key));
+}
+
+void
+api_send_text(struct api_req *r, int status, const char *ctype,
+    struct evbuffer *buf)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Content-Type", ctype);
+	evhttp_send_reply(r->req, status, NULL, buf);
+	r->replied = 1;
+}
+
+static int
+api_match(const char *pattern, char **segs, size_t nsegs, struct api_req *r)
+{
+	char *copy, *p, *tok, *save = NULL;
+	size_t i = 0;
+	int ok = 1;
+
+	copy = xstrdup(pattern);
+	r->nargs = 0;
+	for (p = copy; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
+		if (i >= nsegs) {
+			ok = 0;
+			break;
+		}
+		if (strcmp(tok, "*") == 0) {
+			if (r->nargs < nitems(r->args))
+				r->args[r->nargs++] = segs[i];
+		} else if (strcmp(tok, segs[i]) != 0) {
+			ok = 0;
+			break;
+		}
+		i++;
+	}
+	free(copy);
+	return (ok && i == nsegs);
+}
+
+static void
+api_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct api *api = arg;
+	struct api_req r;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	char *pathcopy, *segs[API_MAX_SEGMENTS], *tok, *save = NULL, *p;
+	char *allow = NULL, *old;
+	size_t nsegs = 0, len, i;
+	const struct api_route *route = NULL;
+	json_error_t jerr;
+	int pathmatch = 0, toomany = 0;
+
+	memset(&r, 0, sizeof r);
+	r.req = req;
+	r.api = api;
+	TAILQ_INIT(&r.query);
+	api->requests++;
+
+	if (api_conn_admit(api, req) == -1) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		api_error(&r, 503, "too_many_clients",
+		    "more than %zu clients are connected; try again",
+		    api->maxconns);
+		return;
+	}
+	if (path == NULL || *path == '\0')
+		path = "/";
+	if (query != NULL && evhttp_parse_query_str(query, &r.query) == -1) {
+		api_error(&r, 400, "bad_query", "cannot parse the query string");
+		return;
+	}
+
+	pathcopy = evhttp_uridecode(path, 0, NULL);
+	for (p = pathcopy; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
+		if (nsegs == API_MAX_SEGMENTS) {
+			toomany = 1;
+			break;
+		}
+		segs[nsegs++] = tok;
+	}
+	for (i = 0; i < nitems(api_routes) && !toomany; i++) {
+		if (!api_match(api_routes[i].pattern, segs, nsegs, &r))
+			continue;
+		pathmatch = 1;
+		if (api_routes[i].method == method ||
+		    (method == EVHTTP_REQ_HEAD &&
+			api_routes[i].method == EVHTTP_REQ_GET)) {
+			route = &api_routes[i];
+			break;
+		}
+		old = allow;
+		xasprintf(&allow, "%s%s%s", old ? old : "", old ? ", " : "",
+		    api_method_name(api_routes[i].method));
+		free(old);
+	}
+	if (route == NULL) {
+		if (pathmatch) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", allow);
+			api_error(&r, 405, "method_not_allowed",
+			    "%s is not allowed on %s (allowed: %s)",
+			    api_method_name(method), path, allow);
+		} else
+			api_error(&r, 404, "not_found", "no such resource: %s",
+			    path);
+		goto done;
+	}
+	/* The match may have pointed args at segments; rematch for them. */
+	api_match(route->pattern, segs, nsegs, &r);
+
+	len = evbuffer_get_length(in);
+	if (len > API_MAX_BODY) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		api_error(&r, 413, "body_too_large",
+		    "the request body is %zu bytes; at most %d are accepted",
+		    len, API_MAX_BODY);
+		goto done;
+	}
+	if (len > 0) {
+		r.body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
+		    JSON_REJECT_DUPLICATES, &jerr);
+		if (r.body == NULL) {
+			api_error(&r, 400, "bad_json",
+			    "the request body is not valid JSON: %s (line %d, "
+			    "column %d)", jerr.text, jerr.line, jerr.column);
+			goto done;
+		}
+		if (!json_is_object(r.body)) {
+			api_error(&r, 400, "bad_json",
+			    "the request body must be a JSON object");
+			goto done;
+		}
+	}
+	route->fn(&r);
+	if (!r.replied && !r.deferred)
+		api_error(&r, 500, "internal", "the handler gave no answer");
+done:
+	json_decref(r.body);
+	evhttp_clear_headers(&r.query);
+	free(pathcopy);
+	free(allow);
+}
+
+static void
+api_status(struct api_req *r)
+{
+	struct daemon_state *ds = daemon_state;
+	struct store_counts c;
+	json_t *doc;
+	char started[32];
+	struct tm tm;
+
+	if (store_counts(ds->store, &c) == -1) {
+		api_error(r, 500, "store", "cannot read the store");
+		return;
+	}
+	gmtime_r(&ds->started, &tm);
+	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	doc = json_pack("{s:s,s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:I,s:I,s:i}",
+	    "version", PACKAGE_VERSION,
+	    "pid", (json_int_t)getpid(),
+	    "started_at", started,
+	    "uptime_seconds", (json_int_t)clock_uptime(),
+	    "config_file", ds->config->path,
+	    "state_dir", ds->config->state_dir,
+	    "socket", ds->config->socket,
+	    "test_clock", clock_is_test(),
+	    "now", (json_int_t)clock_now(),
+	    "schema_version", (json_int_t)store_schema_version(ds->store),
+	    "clients", (int)api_clients(r->api));
+	json_object_set_new(doc, "counts",
+	    json_pack("{s:I,s:I,s:I,s:I,s:I}",
+		"shops", (json_int_t)c.shops,
+		"listings", (json_int_t)c.listings,
+		"cases_open", (json_int_t)c.cases_open,
+		"cases_total", (json_int_t)c.cases_total,
+		"events", (json_int_t)c.events));
+	json_object_set_new(doc, "reloads",
+	    json_pack("{s:I,s:I,s:o}",
+		"ok", (json_int_t)ds->reloads_ok,
+		"failed", (json_int_t)ds->reloads_failed,
+		"last_error", ds->last_reload_error ?
+		    json_string(ds->last_reload_error) : json_null()));
+	api_reply(r, 200, doc);
+}
+
+static void
+api_reload(struct api_req *r)
+{
+	char *cause = NULL;
+
+	if (daemon_reload(&cause) == -1) {
+		api_error(r, 422, "config_invalid", "%s", cause);
+		free(cause);
+		return;
+	}
+	api_reply(r, 200,
+	    json_pack("{s:b,s:s}", "reloaded", 1, "config_file",
+		daemon_state->config->path));
+}
+
+/* The Prometheus text exposition format, version 0.0.4. */
+static void
+api_metrics(struct api_req *r)
+{
+	struct daemon_state *ds = daemon_state;
+	struct evbuffer *buf = evbuffer_new();
+	struct store_counts c;
+
+	if (store_counts(ds->store, &c) == -1)
+		memset(&c, 0, sizeof c);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_build_info The running delistd's version.\n"
+	    "# TYPE delistd_build_info gauge\n"
+	    "delistd_build_info{version=\"%s\"} 1\n"
+	    "# HELP delistd_uptime_seconds Seconds since the daemon started.\n"
+	    "# TYPE delistd_uptime_seconds gauge\n"
+	    "delistd_uptime_seconds %.3f\n"
+	    "# HELP delistd_reloads_total Configuration reloads by result.\n"
+	    "# TYPE delistd_reloads_total counter\n"
+	    "delistd_reloads_total{result=\"ok\"} %llu\n"
+	    "delistd_reloads_total{result=\"failed\"} %llu\n"
+	    "# HELP delistd_api_requests_total Control API requests served.\n"
+	    "# TYPE delistd_api_requests_total counter\n"
+	    "delistd_api_requests_total %llu\n"
+	    "# HELP delistd_listings_tracked Listings being tracked.\n"
+	    "# TYPE delistd_listings_tracked gauge\n"
+	    "delistd_listings_tracked %lld\n"
+	    "# HELP delistd_cases_open Cases not yet synced, abandoned or "
+	    "closed.\n"
+	    "# TYPE delistd_cases_open gauge\n"
+	    "delistd_cases_open %lld\n"
+	    "# HELP delistd_events_total Events recorded in the trail.\n"
+	    "# TYPE delistd_events_total counter\n"
+	    "delistd_events_total %lld\n",
+	    PACKAGE_VERSION, clock_uptime(),
+	    (unsigned long long)ds->reloads_ok,
+	    (unsigned long long)ds->reloads_failed,
+	    (unsigned long long)api_requests(r->api),
+	    (long long)c.listings, (long long)c.cases_open, (long long)c.events);
+	api_send_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
+	evbuffer_free(buf);
+}

@@ -1,0 +1,870 @@
+/*
+ * config.c: the configuration file, parsed, validated, then handed out whole.
+ *
+ * A load builds a fresh struct config from a libconfig file; nothing applies
+ * until all of it is valid, so a reload either swaps in a complete new
+ * configuration or leaves the running one alone. Every key a group accepts
+ * is a row in a table below: an unknown key, a wrong type or a bad value is
+ * an error that names file:line and the key. All errors of a file are
+ * reported at once. Integers are read as int64 and range-checked (libconfig
+ * 1.5's int lookup silently yields 0 out of range).
+ *
+ * It must not touch the running daemon: no sockets, no store, no logging.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <libconfig.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "delistd.h"
+#include "calendar.h"
+
+#ifndef DELISTD_STATE_DIR
+#define DELISTD_STATE_DIR "/var/lib/delistd"
+#endif
+#ifndef DELISTD_PLUGIN_DIR
+#define DELISTD_PLUGIN_DIR "/usr/lib/delistd/plugins"
+#endif
+
+/* The embedded default: everything under ./state, one hand-run shop. */
+const char config_builtin[] =
+    "# delistd's built-in configuration (delistd -C): state under ./state\n"
+    "daemon: { state_dir = \"state\"; log_level = \"info\"; };\n";
+
+enum ckind {
+	CK_STRING,
+	CK_PATH,
+	CK_NAME,
+	CK_DURATION,
+	CK_INT,
+	CK_LOGLEVEL,
+	CK_STRLIST,
+};
+
+struct ckey {
+	const char *name;
+	enum ckind kind;
+	size_t off;
+	int64_t min;
+	int64_t max;
+};
+
+struct cctx {
+	const char *file;
+	char *errors;
+	size_t nerrors;
+};
+
+#define MAX_ERRORS 20
+
+static void cerr(struct cctx *, const config_setting_t *, const char *, ...)
+    printflike(3, 4);
+static char *setting_path(const config_setting_t *);
+static int cgroup(struct cctx *, const config_setting_t *, const struct ckey *,
+    size_t, void *, const char *const *, size_t);
+static int cvalue(struct cctx *, const config_setting_t *, const struct ckey *,
+    void *);
+static char *path_absolute(const char *);
+static void strlist_free(struct strlist *);
+static void check_state_dir(struct cctx *, struct config *,
+    const config_setting_t *);
+static void check_socket(struct cctx *, struct config *,
+    const config_setting_t *);
+static void build_calendar(struct cctx *, struct config *,
+    const config_setting_t *);
+static void parse_shops(struct cctx *, struct config *,
+    const config_setting_t *);
+static void parse_plugins(struct cctx *, struct config *,
+    const config_setting_t *);
+static struct config *config_parse(config_t *, const char *, char **);
+
+#define D(f) offsetof(struct config, f)
+static const struct ckey daemon_keys[] = {
+	{ "state_dir", CK_PATH, D(state_dir), 0, 0 },
+	{ "socket", CK_PATH, D(socket), 0, 0 },
+	{ "socket_group", CK_STRING, D(socket_group), 0, 0 },
+	{ "plugin_dir", CK_PATH, D(plugin_dir), 0, 0 },
+	{ "timezone", CK_STRING, D(timezone), 0, 0 },
+	{ "log_level", CK_LOGLEVEL, D(log_level), 0, 0 },
+	{ "shutdown_timeout", CK_DURATION, D(shutdown_timeout), 1, 3600 },
+	{ "max_clients", CK_INT, D(max_clients), 1, 4096 },
+	{ "client_timeout", CK_DURATION, D(client_timeout), 1, 3600 },
+};
+
+static const struct ckey calendar_keys[] = {
+	{ "weekend", CK_STRLIST, D(weekend), 0, 7 },
+	{ "holidays", CK_STRLIST, D(holidays), 0, 100000 },
+	{ "workdays", CK_STRLIST, D(workdays), 0, 100000 },
+};
+
+static const struct ckey rules_keys[] = {
+	{ "feedback_after", CK_DURATION, D(rules.feedback_after), 3600,
+	    DURATION_MAX },
+	{ "escalate_after_business_days", CK_INT,
+	    D(rules.escalate_after_business_days), 1, 60 },
+	{ "max_appeals", CK_INT, D(rules.max_appeals), 1, 20 },
+	{ "stall_after", CK_DURATION, D(rules.stall_after), 3600,
+	    DURATION_MAX },
+};
+#undef D
+
+#define S(f) offsetof(struct config_shop, f)
+static const struct ckey shop_keys[] = {
+	{ "name", CK_NAME, S(name), 0, 0 },
+	{ "source", CK_NAME, S(source), 0, 0 },
+	{ "timezone", CK_STRING, S(timezone), 0, 0 },
+	{ "sweep_interval", CK_DURATION, S(sweep_interval), 60, DURATION_MAX },
+	{ "recheck_interval", CK_DURATION, S(recheck_interval), 60,
+	    DURATION_MAX },
+	{ "confirm_checks", CK_INT, S(confirm_checks), 1, 10 },
+};
+#undef S
+
+#define P(f) offsetof(struct config_plugin, f)
+static const struct ckey plugin_keys[] = {
+	{ "name", CK_NAME, P(name), 0, 0 },
+	{ "module", CK_NAME, P(module), 0, 0 },
+};
+#undef P
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+static void
+cerr(struct cctx *cc, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *path, *line, *old = cc->errors;
+	const char *file = cc->file;
+	int lineno = 0;
+
+	if (cc->nerrors++ >= MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	path = s != NULL ? setting_path(s) : xstrdup("");
+	if (s != NULL) {
+		if (config_setting_source_file(s) != NULL)
+			file = config_setting_source_file(s);
+		lineno = config_setting_source_line(s);
+	}
+	if (lineno > 0)
+		xasprintf(&line, "%s:%d: %s%s%s", file, lineno, path,
+		    *path ? ": " : "", msg);
+	else
+		xasprintf(&line, "%s: %s%s%s", file, path, *path ? ": " : "",
+		    msg);
+	if (old == NULL)
+		cc->errors = line;
+	else {
+		xasprintf(&cc->errors, "%s\n%s", old, line);
+		free(old);
+		free(line);
+	}
+	free(msg);
+	free(path);
+}
+
+/* "shops[1].sweep_interval": how a person finds the key again. */
+static char *
+setting_path(const config_setting_t *s)
+{
+	const config_setting_t *parent = config_setting_parent(s);
+	char *up, *p;
+	const char *name = config_setting_name(s);
+
+	if (parent == NULL || config_setting_is_root(parent))
+		return (xstrdup(name != NULL ? name : ""));
+	up = setting_path(parent);
+	if (name != NULL)
+		xasprintf(&p, "%s%s%s", up, *up ? "." : "", name);
+	else
+		xasprintf(&p, "%s[%d]", up, config_setting_index(s));
+	free(up);
+	return (p);
+}
+
+static char *
+path_absolute(const char *p)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (p[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return (xstrdup(p));
+	if (strcmp(p, ".") == 0)
+		return (xstrdup(cwd));
+	xasprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, p);
+	return (abs);
+}
+
+static int
+name_valid(const char *s)
+{
+	size_t n = 0;
+
+	if (!isalnum((unsigned char)*s))
+		return (0);
+	for (; *s != '\0'; s++, n++) {
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return (0);
+	}
+	return (n <= 64);
+}
+
+static const char *
+ckind_name(enum ckind kind)
+{
+	switch (kind) {
+	case CK_STRING:
+	case CK_NAME:
+		return ("a string");
+	case CK_PATH:
+		return ("a path string");
+	case CK_DURATION:
+		return ("a duration string like \"30m\", \"72h\" or \"5d\"");
+	case CK_INT:
+		return ("an integer");
+	case CK_LOGLEVEL:
+		return ("one of \"error\", \"warning\", \"notice\", \"info\", "
+			"\"debug\"");
+	case CK_STRLIST:
+		return ("a list of strings like [\"a\", \"b\"]");
+	}
+	return ("?");
+}
+
+static int
+cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
+    void *base)
+{
+	char *dst = (char *)base + k->off, *cause = NULL, buf[32], buf2[32];
+	const char *str = NULL;
+	int64_t v;
+	int type = config_setting_type(s), level, i, n;
+	char **list;
+	struct strlist *sl;
+
+	if (k->kind == CK_INT) {
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+			goto wrongtype;
+		v = config_setting_get_int64(s);
+		if (v < k->min || v > k->max) {
+			cerr(cc, s, "%lld is out of range (%lld to %lld)",
+			    (long long)v, (long long)k->min, (long long)k->max);
+			return (-1);
+		}
+		*(int64_t *)dst = v;
+		return (0);
+	}
+	if (k->kind == CK_STRLIST) {
+		if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+			goto wrongtype;
+		n = config_setting_length(s);
+		if (n > k->max) {
+			cerr(cc, s, "has %d entries, at most %lld allowed", n,
+			    (long long)k->max);
+			return (-1);
+		}
+		sl = (struct strlist *)dst;
+		list = xcalloc(n + 1, sizeof *list);
+		for (i = 0; i < n; i++) {
+			const config_setting_t *e = config_setting_get_elem(s, i);
+			if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+				cerr(cc, e, "expected a string");
+				while (i-- > 0)
+					free(list[i]);
+				free(list);
+				return (-1);
+			}
+			list[i] = xstrdup(config_setting_get_string(e));
+		}
+		strlist_free(sl);
+		sl->v = list;
+		sl->n = n;
+		return (0);
+	}
+
+	if (type != CONFIG_TYPE_STRING)
+		goto wrongtype;
+	str = config_setting_get_string(s);
+	switch (k->kind) {
+	case CK_NAME:
+		if (!name_valid(str)) {
+			cerr(cc, s, "\"%s\" is not a valid name (letters, "
+				    "digits, '-' and '_', starting with a "
+				    "letter or digit, at most 64)", str);
+			return (-1);
+		}
+		/* FALLTHROUGH */
+	case CK_STRING:
+		if (*str == '\0') {
+			cerr(cc, s, "must not be empty");
+			return (-1);
+		}
+		free(*(char **)dst);
+		*(char **)dst = xstrdup(str);
+		return (0);
+	case CK_PATH:
+		if (*str == '\0') {
+			cerr(cc, s, "must not be empty");
+			return (-1);
+		}
+		free(*(char **)dst);
+		*(char **)dst = path_absolute(str);
+		return (0);
+	case CK_DURATION:
+		if (duration_parse(str, &v, &cause) == -1) {
+			cerr(cc, s, "%s", cause);
+			free(cause);
+			return (-1);
+		}
+		if (v < k->min || v > k->max) {
+			cerr(cc, s, "\"%s\" is out of range (%s to %s)", str,
+			    duration_format(k->min, buf, sizeof buf),
+			    duration_format(k->max, buf2, sizeof buf2));
+			return (-1);
+		}
+		*(int64_t *)dst = v;
+		return (0);
+	case CK_LOGLEVEL:
+		if ((level = log_level_from_name(str)) == -1) {
+			cerr(cc, s, "unknown log level \"%s\" (use %s)", str,
+			    ckind_name(CK_LOGLEVEL));
+			return (-1);
+		}
+		*(enum log_level *)dst = level;
+		return (0);
+	default:
+		break;
+	}
+wrongtype:
+	cerr(cc, s, "expected %s", ckind_name(k->kind));
+	return (-1);
+}
+
+/*
+ * Reads a group's keys by the table. Keys in "extra" are accepted and left
+ * to the caller; any other key not in the table is an error.
+ */
+static int
+cgroup(struct cctx *cc, const config_setting_t *g, const struct ckey *keys,
+    size_t nkeys, void *base, const char *const *extra, size_t nextra)
+{
+	const config_setting_t *s;
+	const char *name;
+	size_t j;
+	int i, found, rc = 0;
+	char *known = NULL, *old;
+
+	if (!config_setting_is_group(g)) {
+		cerr(cc, g, "expected a group like { key = value; }");
+		return (-1);
+	}
+	for (i = 0; i < config_setting_length(g); i++) {
+		s = config_setting_get_elem(g, i);
+		name = config_setting_name(s);
+		found = 0;
+		for (j = 0; j < nkeys && !found; j++) {
+			if (strcmp(name, keys[j].name) == 0) {
+				found = 1;
+				if (cvalue(cc, s, &keys[j], base) == -1)
+					rc = -1;
+			}
+		}
+		for (j = 0; j < nextra && !found; j++)
+			found = strcmp(name, extra[j]) == 0;
+		if (found)
+			continue;
+		for (j = 0; j < nkeys; j++) {
+			old = known;
+			xasprintf(&known, "%s%s%s", old ? old : "",
+			    old ? ", " : "", keys[j].name);
+			free(old);
+		}
+		cerr(cc, s, "unknown key (known keys here: %s)",
+		    known ? known : "none");
+		free(known);
+		known = NULL;
+		rc = -1;
+	}
+	return (rc);
+}
+
+/* The state dir is created at start if missing, so its parent must exist. */
+static void
+check_state_dir(struct cctx *cc, struct config *conf,
+    const config_setting_t *s)
+{
+	struct stat sb;
+	char *copy, *parent;
+
+	if (stat(conf->state_dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			cerr(cc, s, "%s is not a directory", conf->state_dir);
+		else if (access(conf->state_dir, W_OK | X_OK) == -1)
+			cerr(cc, s, "%s is not writable: %s", conf->state_dir,
+			    strerror(errno));
+		return;
+	}
+	if (errno != ENOENT) {
+		cerr(cc, s, "%s: %s", conf->state_dir, strerror(errno));
+		return;
+	}
+	copy = xstrdup(conf->state_dir);
+	parent = dirname(copy);
+	if (stat(parent, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		cerr(cc, s, "%s cannot be created: its parent %s does not "
+			    "exist (create it, or point state_dir elsewhere)",
+		    conf->state_dir, parent);
+	else if (access(parent, W_OK | X_OK) == -1)
+		cerr(cc, s, "%s cannot be created: its parent %s is not "
+			    "writable", conf->state_dir, parent);
+	free(copy);
+}
+
+static void
+check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s)
+{
+	struct sockaddr_un sun;
+
+	if (strlen(conf->socket) >= sizeof sun.sun_path)
+		cerr(cc, s, "socket path %s is %zu bytes long; a Unix socket "
+			    "path must be shorter than %zu",
+		    conf->socket, strlen(conf->socket), sizeof sun.sun_path);
+	if (conf->socket_group != NULL && getgrnam(conf->socket_group) == NULL)
+		cerr(cc, s, "socket_group \"%s\" does not exist",
+		    conf->socket_group);
+}
+
+static void
+build_calendar(struct cctx *cc, struct config *conf,
+    const config_setting_t *cal)
+{
+	const config_setting_t *tz, *s;
+	char *cause = NULL;
+	size_t i;
+
+	tz = config_setting_lookup(config_root_setting((config_t *)conf->lc), "daemon");
+	if (tz != NULL)
+		tz = config_setting_get_member(tz, "timezone");
+	if ((conf->calendar = calendar_new(conf->timezone, &cause)) == NULL) {
+		cerr(cc, tz, "%s", cause);
+		free(cause);
+		return;
+	}
+	s = cal ? config_setting_get_member(cal, "weekend") : NULL;
+	if (calendar_set_weekend(conf->calendar,
+		(const char *const *)conf->weekend.v, conf->weekend.n,
+		&cause) == -1) {
+		cerr(cc, s, "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	s = cal ? config_setting_get_member(cal, "holidays") : NULL;
+	for (i = 0; i < conf->holidays.n; i++) {
+		if (calendar_add_holiday(conf->calendar, conf->holidays.v[i],
+			&cause) == -1) {
+			cerr(cc, s ? config_setting_get_elem(s, i) : NULL, "%s",
+			    cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	s = cal ? config_setting_get_member(cal, "workdays") : NULL;
+	for (i = 0; i < conf->workdays.n; i++) {
+		if (calendar_add_workday(conf->calendar, conf->workdays.v[i],
+			&cause) == -1) {
+			cerr(cc, s ? config_setting_get_elem(s, i) : NULL, "%s",
+			    cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+}
+
+static void
+parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
+{
+	const config_setting_t *g;
+	struct config_shop *shop;
+	struct calendar *cal;
+	char *cause;
+	int i, n;
+	size_t j;
+
+	if (!config_setting_is_list(l)) {
+		cerr(cc, l, "expected a list of groups: shops = ( { name = "
+			    "\"main\"; ... } );");
+		return;
+	}
+	n = config_setting_length(l);
+	conf->shops = xcalloc(n, sizeof *conf->shops);
+	for (i = 0; i < n; i++) {
+		g = config_setting_get_elem(l, i);
+		shop = &conf->shops[conf->nshops++];
+		shop->sweep_interval = 15 * 60;
+		shop->recheck_interval = 30 * 60;
+		shop->confirm_checks = 2;
+		shop->line = config_setting_source_line(g);
+		if (cgroup(cc, g, shop_keys, nitems(shop_keys), shop, NULL, 0) ==
+		    -1)
+			continue;
+		if (shop->name == NULL) {
+			cerr(cc, g, "a shop needs a name");
+			continue;
+		}
+		for (j = 0; j + 1 < conf->nshops; j++) {
+			if (conf->shops[j].name != NULL &&
+			    strcmp(conf->shops[j].name, shop->name) == 0)
+				cerr(cc, g, "shop \"%s\" is defined twice "
+					    "(first on line %d)", shop->name,
+				    conf->shops[j].line);
+		}
+		if (shop->timezone != NULL) {
+			cause = NULL;
+			if ((cal = calendar_new(shop->timezone, &cause)) ==
+			    NULL) {
+				cerr(cc, config_setting_get_member(g,
+					     "timezone"), "%s", cause);
+				free(cause);
+			}
+			calendar_free(cal);
+		}
+	}
+}
+
+static void
+parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
+{
+	const config_setting_t *g, *s;
+	struct config_plugin *pl;
+	const char *name, *secret;
+	char *cause;
+	int i, j, n;
+	size_t k, len;
+
+	if (!config_setting_is_list(l)) {
+		cerr(cc, l, "expected a list of groups: plugins = ( { name = "
+			    "\"erp\"; module = \"webhook\"; ... } );");
+		return;
+	}
+	n = config_setting_length(l);
+	conf->plugins = xcalloc(n, sizeof *conf->plugins);
+	for (i = 0; i < n; i++) {
+		g = config_setting_get_elem(l, i);
+		pl = &conf->plugins[conf->nplugins++];
+		pl->setting = g;
+		pl->line = config_setting_source_line(g);
+		if (!config_setting_is_group(g)) {
+			cerr(cc, g, "expected a group like { name = \"erp\"; "
+				    "module = \"webhook\"; }");
+			continue;
+		}
+		/* The module validates its own keys; the core reads two. */
+		for (j = 0; j < config_setting_length(g); j++) {
+			s = config_setting_get_elem(g, j);
+			name = config_setting_name(s);
+			for (k = 0; k < nitems(plugin_keys); k++) {
+				if (strcmp(name, plugin_keys[k].name) == 0)
+					cvalue(cc, s, &plugin_keys[k], pl);
+			}
+			len = strlen(name);
+			if (len > 5 && strcmp(name + len - 5, "_file") == 0) {
+				if (config_setting_type(s) !=
+				    CONFIG_TYPE_STRING) {
+					cerr(cc, s, "expected a path string");
+					continue;
+				}
+				cause = NULL;
+				secret = config_setting_get_string(s);
+				if (config_check_secret_file(secret,
+					&cause) == -1) {
+					cerr(cc, s, "%s", cause);
+					free(cause);
+				}
+			}
+		}
+		if (pl->name == NULL || pl->module == NULL) {
+			cerr(cc, g, "a plugin needs a name and a module");
+			continue;
+		}
+		for (k = 0; k + 1 < conf->nplugins; k++) {
+			if (conf->plugins[k].name != NULL &&
+			    strcmp(conf->plugins[k].name, pl->name) == 0)
+				cerr(cc, g, "plugin instance \"%s\" is defined "
+					    "twice (first on line %d)",
+				    pl->name, conf->plugins[k].line);
+		}
+	}
+}
+
+/*
+ * A secret file must exist, be a regular file, and be readable by its owner
+ * only: a secret others can read is no secret.
+ */
+int
+config_check_secret_file(const char *path, char **cause)
+{
+	struct stat sb;
+
+	if (path[0] != '/') {
+		xasprintf(cause, "secret file %s: give an absolute path", path);
+		return (-1);
+	}
+	if (stat(path, &sb) == -1) {
+		xasprintf(cause, "secret file %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "secret file %s is not a regular file", path);
+		return (-1);
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		xasprintf(cause, "secret file %s is accessible by group or "
+				 "others (mode %04o); chmod 600 it", path,
+		    (unsigned)(sb.st_mode & 07777));
+		return (-1);
+	}
+	return (0);
+}
+
+static struct config *
+config_parse(config_t *lc, const char *file, char **cause)
+{
+	struct cctx cc = { .file = file };
+	struct config *conf;
+	const config_setting_t *root, *s, *daemon = NULL, *cal = NULL;
+	const char *name;
+	int i;
+	static const char *const topkeys[] = { "daemon", "calendar", "rules",
+		"shops", "plugins" };
+	size_t j;
+	int found;
+
+	conf = xcalloc(1, sizeof *conf);
+	conf->lc = lc;
+	conf->path = xstrdup(file);
+	conf->log_level = LOG_LEVEL_INFO;
+	conf->shutdown_timeout = 10;
+	conf->max_clients = 64;
+	conf->client_timeout = 30;
+	conf->rules.feedback_after = 72 * 3600;
+	conf->rules.escalate_after_business_days = 5;
+	conf->rules.max_appeals = 3;
+	conf->rules.stall_after = 3 * 86400;
+
+	root = config_root_setting(lc);
+	for (i = 0; i < config_setting_length(root); i++) {
+		s = config_setting_get_elem(root, i);
+		name = config_setting_name(s);
+		found = 0;
+		for (j = 0; j < nitems(topkeys); j++)
+			found |= strcmp(name, topkeys[j]) == 0;
+		if (!found)
+			cerr(&cc, s, "unknown section (known: daemon, "
+				     "calendar, rules, shops, plugins)");
+		else if (strcmp(name, "daemon") == 0) {
+			daemon = s;
+			cgroup(&cc, s, daemon_keys, nitems(daemon_keys), conf,
+			    NULL, 0);
+		} else if (strcmp(name, "calendar") == 0) {
+			cal = s;
+			cgroup(&cc, s, calendar_keys, nitems(calendar_keys),
+			    conf, NULL, 0);
+		} else if (strcmp(name, "rules") == 0)
+			cgroup(&cc, s, rules_keys, nitems(rules_keys), conf,
+			    NULL, 0);
+		else if (strcmp(name, "shops") == 0)
+			parse_shops(&cc, conf, s);
+		else if (strcmp(name, "plugins") == 0)
+			parse_plugins(&cc, conf, s);
+	}
+
+	if (conf->state_dir == NULL)
+		conf->state_dir = xstrdup(DELISTD_STATE_DIR);
+	if (conf->socket == NULL)
+		xasprintf(&conf->socket, "%s/delistd.sock", conf->state_dir);
+	if (conf->plugin_dir == NULL)
+		conf->plugin_dir = xstrdup(DELISTD_PLUGIN_DIR);
+	if (conf->timezone == NULL)
+		conf->timezone = xstrdup("Asia/Shanghai");
+	if (conf->weekend.v == NULL) {
+		conf->weekend.v = xcalloc(3, sizeof *conf->weekend.v);
+		conf->weekend.v[0] = xstrdup("sat");
+		conf->weekend.v[1] = xstrdup("sun");
+		conf->weekend.n = 2;
+	}
+
+	s = daemon ? config_setting_get_member(daemon, "state_dir") : NULL;
+	check_state_dir(&cc, conf, s ? s : daemon);
+	s = daemon ? config_setting_get_member(daemon, "socket") : NULL;
+	check_socket(&cc, conf, s ? s : daemon);
+	build_calendar(&cc, conf, cal);
+	for (j = 0; j < conf->nshops; j++) {
+		struct config_shop *shop = &conf->shops[j];
+		if (shop->source == NULL)
+			continue;
+		found = 0;
+		for (i = 0; i < (int)conf->nplugins; i++)
+			found |= conf->plugins[i].name != NULL &&
+			    strcmp(conf->plugins[i].name, shop->source) == 0;
+		if (!found)
+			cerr(&cc, config_setting_get_elem(
+				      config_setting_get_member(root, "shops"),
+				      j),
+			    "shop \"%s\": source \"%s\" is not a configured "
+			    "plugin instance", shop->name ? shop->name : "?",
+			    shop->source);
+	}
+	if (cc.nerrors > 0) {
+		if (cc.nerrors > MAX_ERRORS) {
+			char *old = cc.errors;
+			xasprintf(&cc.errors, "%s\n%s: ... and %zu more errors",
+			    old, file, cc.nerrors - MAX_ERRORS);
+			free(old);
+		}
+		*cause = cc.errors;
+		config_free(conf);
+		return (NULL);
+	}
+	return (conf);
+}
+
+static config_t *
+config_new_lc(void)
+{
+	config_t *lc;
+
+	lc = xcalloc(1, sizeof *lc);
+	config_init(lc);
+	config_set_options(lc, 0);
+	return (lc);
+}
+
+static char *
+config_read_error(config_t *lc, const char *file)
+{
+	char *cause;
+
+	if (config_error_type(lc) == CONFIG_ERR_FILE_IO &&
+	    config_error_line(lc) == 0)
+		xasprintf(&cause, "%s: cannot read: %s", file,
+		    errno ? strerror(errno) : "I/O error");
+	else
+		xasprintf(&cause, "%s:%d: %s",
+		    config_error_file(lc) ? config_error_file(lc) : file,
+		    config_error_line(lc), config_error_text(lc));
+	return (cause);
+}
+
+/* Loads a file. NULL and *cause (one error per line) if anything is wrong. */
+struct config *
+config_load(const char *file, char **cause)
+{
+	config_t *lc;
+	char *copy;
+	FILE *f;
+	struct config *conf;
+
+	/* Tell a missing file apart from a syntax error, with errno. */
+	if ((f = fopen(file, "r")) == NULL) {
+		xasprintf(cause, "%s: cannot read: %s", file, strerror(errno));
+		return (NULL);
+	}
+	lc = config_new_lc();
+	copy = xstrdup(file);
+	/* libconfig 1.5 has one include dir: that of the main file. */
+	config_set_include_dir(lc, dirname(copy));
+	errno = 0;
+	if (config_read(lc, f) != CONFIG_TRUE) {
+		*cause = config_read_error(lc, file);
+		fclose(f);
+		config_destroy(lc);
+		free(lc);
+		free(copy);
+		return (NULL);
+	}
+	fclose(f);
+	free(copy);
+	if ((conf = config_parse(lc, file, cause)) == NULL)
+		return (NULL);
+	return (conf);
+}
+
+/* Loads configuration text (the built-in default; tests). */
+struct config *
+config_load_string(const char *name, const char *text, char **cause)
+{
+	config_t *lc;
+
+	lc = config_new_lc();
+	if (config_read_string(lc, text) != CONFIG_TRUE) {
+		*cause = config_read_error(lc, name);
+		config_destroy(lc);
+		free(lc);
+		return (NULL);
+	}
+	return (config_parse(lc, name, cause));
+}
+
+static void
+strlist_free(struct strlist *sl)
+{
+	size_t i;
+
+	for (i = 0; i < sl->n; i++)
+		free(sl->v[i]);
+	free(sl->v);
+	sl->v = NULL;
+	sl->n = 0;
+}
+
+void
+config_free(struct config *conf)
+{
+	size_t i;
+
+	if (conf == NULL)
+		return;
+	free(conf->path);
+	free(conf->state_dir);
+	free(conf->socket);
+	free(conf->socket_group);
+	free(conf->plugin_dir);
+	free(conf->timezone);
+	strlist_free(&conf->weekend);
+	strlist_free(&conf->holidays);
+	strlist_free(&conf->workdays);
+	if (conf->calendar != NULL)
+		calendar_free(conf->calendar);
+	for (i = 0; i < conf->nshops; i++) {
+		free(conf->shops[i].name);
+		free(conf->shops[i].source);
+		free(conf->shops[i].timezone);
+	}
+	free(conf->shops);
+	for (i = 0; i < conf->nplugins; i++) {
+		free(conf->plugins[i].name);
+		free(conf->plugins[i].module);
+	}
+	free(conf->plugins);
+	if (conf->lc != NULL) {
+		config_destroy(conf->lc);
+		free(conf->lc);
+	}
+	free(conf);
+}

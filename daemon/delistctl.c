@@ -1,0 +1,421 @@
+/*
+ * delistctl.c: the command-line client of delistd's control API.
+ *
+ * Each verb is a row in one table and one function. It speaks HTTP/1.1 +
+ * JSON over the daemon's Unix socket through libcurl, prints aligned tables
+ * for people and the daemon's JSON with --json, and on any failure prints
+ * one line on stderr and exits non-zero. It holds no state of its own.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "delistctl.h"
+
+#ifndef DELISTD_RUN_SOCKET
+#define DELISTD_RUN_SOCKET "/run/delistd/delistd.sock"
+#endif
+#ifndef DELISTD_STATE_SOCKET
+#define DELISTD_STATE_SOCKET "/var/lib/delistd/delistd.sock"
+#endif
+
+struct ctl ctl;
+
+static int cmd_status(int, char **);
+static int cmd_reload(int, char **);
+static int cmd_help(int, char **);
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "status", "status", "show the daemon's state", cmd_status },
+	{ "reload", "reload", "reload the configuration, wait for the answer",
+	    cmd_reload },
+	{ "help", "help", "show this help", cmd_help },
+};
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+__dead void
+ctl_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "delistctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+__dead void
+ctl_usage_fail(const char *usage)
+{
+	fprintf(stderr, "usage: delistctl %s\n", usage);
+	exit(2);
+}
+
+static size_t
+ctl_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct ctl_buf *b = arg;
+	size_t n = size * nmemb;
+
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		if ((b->data = realloc(b->data, b->cap)) == NULL)
+			ctl_fail("out of memory");
+	}
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return (n);
+}
+
+static const char *
+ctl_socket(void)
+{
+	static const char *const candidates[] = { DELISTD_RUN_SOCKET,
+		DELISTD_STATE_SOCKET };
+	struct stat sb;
+	size_t i;
+
+	if (ctl.socket != NULL)
+		return (ctl.socket);
+	for (i = 0; i < nitems(candidates); i++) {
+		if (stat(candidates[i], &sb) == 0 && S_ISSOCK(sb.st_mode))
+			return (candidates[i]);
+	}
+	return (candidates[0]);
+}
+
+/*
+ * One request. Returns the HTTP status, with the body in *out (parsed JSON
+ * when it is JSON, else NULL) and raw text in *raw if asked for. Fails (and
+ * exits) only when the daemon cannot be reached.
+ */
+long
+ctl_request(const char *method, const char *path, json_t *body, json_t **out,
+    char **raw)
+{
+	CURL *curl;
+	CURLcode rc;
+	struct curl_slist *hdrs = NULL;
+	struct ctl_buf b = { NULL, 0, 0 };
+	char url[2048], errbuf[CURL_ERROR_SIZE] = "", *text = NULL;
+	const char *sock = ctl_socket();
+	long status = 0;
+	json_error_t jerr;
+
+	if ((curl = curl_easy_init()) == NULL)
+		ctl_fail("cannot initialise libcurl");
+	snprintf(url, sizeof url, "http://localhost%s", path);
+	curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ctl_write);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	if (ctl.timeout > 0)
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctl.timeout);
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (body != NULL) {
+		text = json_dumps(body, JSON_COMPACT);
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/json");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
+	}
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	rc = curl_easy_perform(curl);
+	free(text);
+	curl_slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		curl_easy_cleanup(curl);
+		free(b.data);
+		if (rc == CURLE_COULDNT_CONNECT)
+			ctl_fail("cannot reach delistd at %s (%s): is it "
+				 "running? Start it with 'systemctl start "
+				 "delistd' or 'delistd -f', or point -s or "
+				 "DELISTD_SOCKET at its socket",
+			    sock, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		ctl_fail("talking to delistd at %s: %s", sock,
+		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(curl);
+	if (out != NULL)
+		*out = b.len ? json_loadb(b.data, b.len, 0, &jerr) : NULL;
+	if (raw != NULL)
+		*raw = b.data ? b.data : strdup("");
+	else
+		free(b.data);
+	return (status);
+}
+
+/*
+ * The common case: a JSON request that must succeed (2xx). With --json the
+ * answer is printed as it came; otherwise it is returned for the caller to
+ * render. Errors become one line on stderr and exit 1.
+ */
+json_t *
+ctl_call(const char *method, const char *path, json_t *body)
+{
+	json_t *doc = NULL, *err;
+	char *raw = NULL;
+	const char *msg;
+	long status;
+
+	status = ctl_request(method, path, body, &doc, &raw);
+	json_decref(body);
+	if (status < 200 || status > 299) {
+		err = doc ? json_object_get(doc, "error") : NULL;
+		msg = err ? json_string_value(json_object_get(err, "message"))
+			  : NULL;
+		if (ctl.json && raw != NULL)
+			fputs(raw, stderr);
+		if (msg != NULL)
+			fprintf(stderr, "delistctl: %s\n", msg);
+		else
+			fprintf(stderr, "delistctl: delistd answered HTTP %ld\n",
+			    status);
+		exit(status == 404 ? 1 : status >= 500 ? 3 : 1);
+	}
+	if (doc == NULL)
+		ctl_fail("delistd answered with something that is not JSON");
+	if (ctl.json)
+		fputs(raw, stdout);
+	free(raw);
+	return (doc);
+}
+
+/* Prints rows aligned in columns; the first row is the heading. */
+void
+ctl_table(char ***rows, size_t nrows, size_t ncols)
+{
+	size_t *w, r, c, len;
+
+	w = calloc(ncols, sizeof *w);
+	if (w == NULL)
+		ctl_fail("out of memory");
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++) {
+			len = ctl_width(rows[r][c] ? rows[r][c] : "");
+			if (len > w[c])
+				w[c] = len;
+		}
+	}
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++) {
+			const char *s = rows[r][c] ? rows[r][c] : "";
+			if (c + 1 == ncols)
+				printf("%s\n", s);
+			else
+				printf("%s%*s  ", s,
+				    (int)(w[c] - ctl_width(s)), "");
+		}
+	}
+	free(w);
+}
+
+/* Display width: counts UTF-8 code points, wide CJK as two columns. */
+size_t
+ctl_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			w++;
+			p++;
+		} else if ((*p & 0xe0) == 0xc0) {
+			w++;
+			p += p[1] ? 2 : 1;
+		} else if ((*p & 0xf0) == 0xe0) {
+			w += 2; /* CJK and most of the BMP above U+0800 */
+			p += (p[1] && p[2]) ? 3 : 1;
+		} else {
+			w += 2;
+			p += (p[1] && p[2] && p[3]) ? 4 : 1;
+		}
+	}
+	return (w);
+}
+
+static void
+ctl_print_duration(long long secs, char *buf, size_t len)
+{
+	if (secs >= 86400)
+		snprintf(buf, len, "%lldd%lldh", secs / 86400,
+		    (secs % 86400) / 3600);
+	else if (secs >= 3600)
+		snprintf(buf, len, "%lldh%lldm", secs / 3600,
+		    (secs % 3600) / 60);
+	else if (secs >= 60)
+		snprintf(buf, len, "%lldm%llds", secs / 60, secs % 60);
+	else
+		snprintf(buf, len, "%llds", secs);
+}
+
+static int
+cmd_status(int argc, char **argv)
+{
+	json_t *doc, *counts, *reloads;
+	char up[64];
+
+	(void)argv;
+	if (argc != 1)
+		ctl_usage_fail("status");
+	doc = ctl_call("GET", "/v1/status", NULL);
+	if (!ctl.json) {
+		counts = json_object_get(doc, "counts");
+		reloads = json_object_get(doc, "reloads");
+		ctl_print_duration(
+		    json_integer_value(json_object_get(doc, "uptime_seconds")),
+		    up, sizeof up);
+		printf("delistd %s, up %s (pid %lld)\n",
+		    json_string_value(json_object_get(doc, "version")), up,
+		    (long long)json_integer_value(json_object_get(doc, "pid")));
+		printf("config       %s\n",
+		    json_string_value(json_object_get(doc, "config_file")));
+		printf("state dir    %s\n",
+		    json_string_value(json_object_get(doc, "state_dir")));
+		printf("socket       %s\n",
+		    json_string_value(json_object_get(doc, "socket")));
+		printf("shops        %lld\n",
+		    (long long)json_integer_value(
+			json_object_get(counts, "shops")));
+		printf("listings     %lld tracked\n",
+		    (long long)json_integer_value(
+			json_object_get(counts, "listings")));
+		printf("cases        %lld open, %lld in all\n",
+		    (long long)json_integer_value(
+			json_object_get(counts, "cases_open")),
+		    (long long)json_integer_value(
+			json_object_get(counts, "cases_total")));
+		printf("reloads      %lld ok, %lld failed\n",
+		    (long long)json_integer_value(json_object_get(reloads, "ok")),
+		    (long long)json_integer_value(
+			json_object_get(reloads, "failed")));
+		if (json_is_string(json_object_get(reloads, "last_error")))
+			printf("last reload  failed: %s\n",
+			    json_string_value(
+				json_object_get(reloads, "last_error")));
+		if (json_is_true(json_object_get(doc, "test_clock")))
+			printf("test clock   %lld\n",
+			    (long long)json_integer_value(
+				json_object_get(doc, "now")));
+	}
+	json_decref(doc);
+	return (0);
+}
+
+static int
+cmd_reload(int argc, char **argv)
+{
+	json_t *doc;
+
+	(void)argv;
+	if (argc != 1)
+		ctl_usage_fail("reload");
+	doc = ctl_call("POST", "/v1/reload", NULL);
+	if (!ctl.json)
+		printf("reloaded %s\n",
+		    json_string_value(json_object_get(doc, "config_file")));
+	json_decref(doc);
+	return (0);
+}
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: delistctl [-s socket] [--json] command [args]\n"
+		   "  -s, --socket PATH  the daemon's socket (or "
+		   "DELISTD_SOCKET; default %s,\n"
+		   "                     else %s)\n"
+		   "  -j, --json         print the daemon's JSON\n"
+		   "  -V, --version      print the version\n"
+		   "commands:\n",
+	    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
+	for (i = 0; i < nitems(ctl_cmds); i++)
+		fprintf(f, "  %-60s %s\n", ctl_cmds[i].usage, ctl_cmds[i].help);
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env;
+	size_t i;
+	int ch, rc;
+
+	if ((env = getenv("DELISTD_SOCKET")) != NULL && *env != '\0')
+		ctl.socket = env;
+	while ((ch = getopt_long(argc, argv, "+s:jVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			ctl.socket = optarg;
+			break;
+		case 'j':
+			ctl.json = 1;
+			break;
+		case 'V':
+			printf("delistctl %s\n", PACKAGE_VERSION);
+			return (0);
+		case 'h':
+			usage(stdout);
+			return (0);
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return (2);
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	for (i = 0; i < nitems(ctl_cmds); i++) {
+		if (strcmp(argv[0], ctl_cmds[i].name) == 0) {
+			optind = 1;
+			rc = ctl_cmds[i].fn(argc, argv);
+			curl_global_cleanup();
+			return (rc);
+		}
+	}
+	fprintf(stderr, "delistctl: unknown command \"%s\"; try "
+			"'delistctl help'\n", argv[0]);
+	return (2);
+}

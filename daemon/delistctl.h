@@ -1,0 +1,45 @@
+/*
+ * delistctl.h: what delistctl's verbs share.
+ */
+
+#ifndef DELISTCTL_H
+#define DELISTCTL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+
+struct ctl {
+	const char *socket;
+	int json;
+	long timeout;
+};
+
+struct ctl_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*fn)(int, char **);
+};
+
+struct ctl_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+extern struct ctl ctl;
+
+__dead void ctl_fail(const char *, ...)
+    __attribute__((__format__(__printf__, 1, 2)));
+__dead void ctl_usage_fail(const char *);
+long ctl_request(const char *, const char *, json_t *, json_t **, char **);
+json_t *ctl_call(const char *, const char *, json_t *);
+void ctl_table(char ***, size_t, size_t);
+size_t ctl_width(const char *);
+
+#endif

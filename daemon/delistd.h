@@ -1,0 +1,186 @@
+/*
+ * delistd.h: the daemon's internal interfaces, one banner per file.
+ *
+ * Plugins never include this header: include/delistd/plugin.h is their whole
+ * contract. Pure domain modules (calendar.h, cases.h) have headers of their
+ * own so that they can be tested without anything here.
+ */
+
+#ifndef DELISTD_H
+#define DELISTD_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define DELISTD_NAME "delistd"
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#define printflike(a, b) __attribute__((__format__(__printf__, a, b)))
+
+struct event_base;
+struct calendar;
+
+/* xmalloc.c: allocation that never returns NULL (fatal on exhaustion). */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+int xasprintf(char **, const char *, ...) printflike(2, 3);
+int xvasprintf(char **, const char *, va_list) printflike(2, 0);
+void freezero_str(char *);
+
+/* log.c: stderr in the foreground, syslog (LOG_DAEMON) otherwise. */
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_NOTICE,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
+void log_init(int foreground, enum log_level);
+void log_setlevel(enum log_level);
+int log_level_from_name(const char *);
+const char *log_level_name(enum log_level);
+void log_warn(const char *, ...) printflike(1, 2);
+void log_warnx(const char *, ...) printflike(1, 2);
+void log_notice(const char *, ...) printflike(1, 2);
+void log_info(const char *, ...) printflike(1, 2);
+void log_debug(const char *, ...) printflike(1, 2);
+void log_crit(const char *, ...) printflike(1, 2);
+__dead void fatal(const char *, ...) printflike(1, 2);
+__dead void fatalx(const char *, ...) printflike(1, 2);
+
+/* duration.c: "90s", "30m", "72h", "5d", and sums like "1h30m". */
+#define DURATION_MAX ((int64_t)10 * 365 * 86400)
+int duration_parse(const char *, int64_t *, char **);
+char *duration_format(int64_t, char *, size_t);
+
+/* config.c: the configuration file, parsed, validated and immutable. */
+struct config_shop {
+	char *name;
+	char *source;
+	char *timezone;
+	int64_t sweep_interval;
+	int64_t recheck_interval;
+	int64_t confirm_checks;
+	int line;
+};
+
+struct config_plugin {
+	char *name;
+	char *module;
+	const void *setting; /* its own config_setting_t, owned by config */
+	int line;
+};
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct config_rules {
+	int64_t feedback_after;
+	int64_t escalate_after_business_days;
+	int64_t max_appeals;
+	int64_t stall_after;
+};
+
+struct config {
+	char *path; /* file it came from, or "(built-in)" */
+	void *lc;   /* the libconfig tree; plugin blocks point into it */
+
+	char *state_dir;
+	char *socket;
+	char *socket_group;
+	char *plugin_dir;
+	char *timezone;
+	enum log_level log_level;
+	int64_t shutdown_timeout;
+	int64_t max_clients;
+	int64_t client_timeout;
+
+	struct strlist weekend;
+	struct strlist holidays;
+	struct strlist workdays;
+	struct calendar *calendar;
+
+	struct config_rules rules;
+
+	struct config_shop *shops;
+	size_t nshops;
+	struct config_plugin *plugins;
+	size_t nplugins;
+};
+
+extern const char config_builtin[];
+struct config *config_load(const char *, char **);
+struct config *config_load_string(const char *, const char *, char **);
+void config_free(struct config *);
+int config_check_secret_file(const char *, char **);
+
+/* clock.c: the daemon's notion of now (DELISTD_TEST_CLOCK for tests). */
+typedef void (*clock_cb)(void *);
+int clock_init(struct event_base *, char **);
+void clock_shutdown(void);
+time_t clock_now(void);
+int clock_is_test(void);
+void clock_on_change(clock_cb, void *);
+double clock_uptime(void);
+
+/* notify.c: systemd readiness, status and watchdog (no-ops without it). */
+void notify_init(struct event_base *);
+void notify_ready(const char *);
+void notify_status(const char *, ...) printflike(1, 2);
+void notify_reloading(void);
+void notify_stopping(void);
+void notify_shutdown(void);
+int notify_supervised(void);
+
+/* store.c: SQLite state; the only file that includes sqlite3.h. */
+struct store;
+struct store_counts {
+	int64_t shops;
+	int64_t listings;
+	int64_t cases_open;
+	int64_t cases_total;
+	int64_t events;
+};
+int store_lock(const char *, int *, char **);
+struct store *store_open(const char *, char **);
+void store_close(struct store *);
+int store_schema_version(struct store *);
+int store_counts(struct store *, struct store_counts *);
+
+/* api.c: the control API on a Unix socket (evhttp). */
+struct api;
+int api_socket_prepare(const char *, const char *, char **);
+struct api *api_new(struct event_base *, int, const struct config *, char **);
+void api_set_config(struct api *, const struct config *);
+void api_stop_accepting(struct api *);
+void api_free(struct api *);
+
+/* main.c: the daemon's state as the API sees it. */
+struct daemon_state {
+	struct event_base *base;
+	struct config *config;
+	struct store *store;
+	struct api *api;
+	const char *config_path;
+	int builtin_config;
+	time_t started;
+	uint64_t reloads_ok;
+	uint64_t reloads_failed;
+	time_t last_reload;
+	char *last_reload_error;
+};
+extern struct daemon_state *daemon_state;
+int daemon_reload(char **);
+
+#endif

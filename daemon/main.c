@@ -1,0 +1,373 @@
+/*
+ * main.c: delistd's start-up, signals, reload and shutdown.
+ *
+ * Start-up order: arguments; the configuration (all of it valid, or exit 1
+ * naming file:line); the state dir lock and the control socket (so a second
+ * daemon is refused on the terminal); then, unless in the foreground or
+ * supervised by systemd, a fork whose parent waits until the child is ready
+ * or has failed and exits accordingly; the event loop, the store and the API;
+ * READY=1. TERM/INT stop gracefully; HUP reloads (a new configuration is
+ * swapped in only if valid).
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "delistd.h"
+
+#ifndef DELISTD_CONF
+#define DELISTD_CONF "/etc/delistd/delistd.conf"
+#endif
+
+struct daemon_state *daemon_state;
+
+static struct daemon_state ds;
+static int startup_pipe = -1;
+static int lock_fd = -1;
+static struct event *ev_term, *ev_int, *ev_hup, *ev_deadline;
+
+static __dead void usage(int);
+static __dead void startup_fail(const char *);
+static void daemonize(void);
+static void on_signal(evutil_socket_t, short, void *);
+static void on_deadline(evutil_socket_t, short, void *);
+static void daemon_stop(void);
+static void daemon_status(const char *);
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "builtin-config", no_argument, NULL, 'C' },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "check-config", no_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static __dead void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: delistd [-CftVh] [-c file]\n"
+	    "  -c, --config FILE      configuration file (default %s)\n"
+	    "  -C, --builtin-config   use the built-in configuration "
+	    "(state and socket under ./state)\n"
+	    "  -f, --foreground       stay in the foreground, log to stderr\n"
+	    "  -t, --check-config     check the configuration and exit\n"
+	    "  -V, --version          print the version and exit\n"
+	    "  -h, --help             print this help and exit\n",
+	    DELISTD_CONF);
+	exit(status);
+}
+
+/* A start-up failure after the fork: logged, and told to the parent. */
+static __dead void
+startup_fail(const char *cause)
+{
+	log_warnx("%s", cause);
+	if (startup_pipe != -1) {
+		(void)!write(startup_pipe, cause, strlen(cause));
+		close(startup_pipe);
+	}
+	exit(1);
+}
+
+static void
+startup_done(void)
+{
+	int fd;
+
+	if (startup_pipe == -1)
+		return;
+	(void)!write(startup_pipe, "", 1);
+	close(startup_pipe);
+	startup_pipe = -1;
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+/*
+ * The parent waits for the child's word: nothing but a NUL byte means ready
+ * (exit 0); text is the reason it failed (printed, exit 1).
+ */
+static void
+daemonize(void)
+{
+	int fds[2];
+	pid_t pid;
+	char buf[1024];
+	ssize_t n;
+	size_t off = 0;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		fatal("pipe");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid != 0) {
+		close(fds[1]);
+		while (off < sizeof buf - 1 &&
+		    (n = read(fds[0], buf + off, sizeof buf - 1 - off)) > 0)
+			off += n;
+		buf[off] = '\0';
+		if (off == 1 && buf[0] == '\0')
+			_exit(0);
+		fprintf(stderr, "delistd: %s\n",
+		    off ? buf : "exited during start-up (see syslog)");
+		_exit(1);
+	}
+	close(fds[0]);
+	startup_pipe = fds[1];
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir");
+}
+
+static void
+daemon_status(const char *what)
+{
+	struct store_counts c;
+
+	if (store_counts(ds.store, &c) == -1)
+		memset(&c, 0, sizeof c);
+	notify_status("%s: %lld listings tracked, %lld open cases", what,
+	    (long long)c.listings, (long long)c.cases_open);
+}
+
+/*
+ * Builds a new configuration and swaps it in only if it is valid and does
+ * not change what needs a restart. *cause says why not.
+ */
+int
+daemon_reload(char **cause)
+{
+	struct config *new, *old = ds.config;
+	char *why = NULL;
+
+	notify_reloading();
+	log_info("reloading %s", ds.config_path);
+	if (ds.builtin_config)
+		new = config_load_string(ds.config_path, config_builtin, &why);
+	else
+		new = config_load(ds.config_path, &why);
+	if (new != NULL) {
+		if (strcmp(new->state_dir, old->state_dir) != 0)
+			xasprintf(&why, "%s: state_dir changed (%s -> %s); "
+					"restart delistd to move it",
+			    ds.config_path, old->state_dir, new->state_dir);
+		else if (strcmp(new->socket, old->socket) != 0)
+			xasprintf(&why, "%s: socket changed (%s -> %s); "
+					"restart delistd to move it",
+			    ds.config_path, old->socket, new->socket);
+		if (why != NULL) {
+			config_free(new);
+			new = NULL;
+		}
+	}
+	free(ds.last_reload_error);
+	ds.last_reload_error = NULL;
+	ds.last_reload = clock_now();
+	if (new == NULL) {
+		ds.reloads_failed++;
+		log_warnx("reload failed, keeping the running configuration:");
+		log_warnx("%s", why);
+		ds.last_reload_error = xstrdup(why);
+		daemon_status("reload failed");
+		notify_ready("reload failed; running on the previous "
+			     "configuration");
+		*cause = why;
+		return (-1);
+	}
+	ds.config = new;
+	api_set_config(ds.api, new);
+	log_setlevel(new->log_level);
+	config_free(old);
+	ds.reloads_ok++;
+	log_info("reloaded %s", ds.config_path);
+	notify_ready("reloaded");
+	daemon_status("ready");
+	return (0);
+}
+
+static void
+on_deadline(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	log_warnx("shutdown: in-flight work did not finish in time; "
+		  "abandoning it");
+	event_base_loopbreak(ds.base);
+}
+
+static void
+daemon_stop(void)
+{
+	struct timeval tv = { ds.config->shutdown_timeout, 0 };
+
+	if (ev_deadline != NULL)
+		return;
+	notify_stopping();
+	log_info("stopping");
+	api_stop_accepting(ds.api);
+	ev_deadline = evtimer_new(ds.base, on_deadline, NULL);
+	evtimer_add(ev_deadline, &tv);
+	/* Nothing else is in flight between callbacks: end the loop. */
+	event_base_loopexit(ds.base, NULL);
+}
+
+static void
+on_signal(evutil_socket_t sig, short events, void *arg)
+{
+	char *cause = NULL;
+
+	(void)events;
+	(void)arg;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		daemon_stop();
+		break;
+	case SIGHUP:
+		if (daemon_reload(&cause) == -1)
+			free(cause);
+		break;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = DELISTD_CONF;
+	int ch, foreground = 0, check = 0, builtin = 0, sockfd;
+	char *cause = NULL, pidbuf[32];
+	struct config *conf;
+
+	while ((ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'C':
+			builtin = 1;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 't':
+			check = 1;
+			break;
+		case 'V':
+			printf("delistd %s\n", PACKAGE_VERSION);
+			return (0);
+		case 'h':
+			usage(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	umask(077);
+	log_init(1, LOG_LEVEL_INFO);
+
+	if (builtin) {
+		path = "(built-in)";
+		conf = config_load_string(path, config_builtin, &cause);
+	} else
+		conf = config_load(path, &cause);
+	if (conf == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return (1);
+	}
+	if (check) {
+		printf("%s: configuration OK\n", path);
+		config_free(conf);
+		return (0);
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	if (store_lock(conf->state_dir, &lock_fd, &cause) == -1) {
+		fprintf(stderr, "delistd: %s\n", cause);
+		return (1);
+	}
+	if ((sockfd = api_socket_prepare(conf->socket, conf->socket_group,
+		 &cause)) == -1) {
+		fprintf(stderr, "delistd: %s\n", cause);
+		return (1);
+	}
+
+	if (!foreground && !notify_supervised())
+		daemonize();
+	log_init(foreground, conf->log_level);
+	snprintf(pidbuf, sizeof pidbuf, "%ld\n", (long)getpid());
+	if (ftruncate(lock_fd, 0) == -1 ||
+	    pwrite(lock_fd, pidbuf, strlen(pidbuf), 0) == -1)
+		log_warn("cannot write the pid to the lock file");
+
+	memset(&ds, 0, sizeof ds);
+	daemon_state = &ds;
+	ds.config = conf;
+	ds.config_path = path;
+	ds.builtin_config = builtin;
+	if ((ds.base = event_base_new()) == NULL)
+		startup_fail("cannot create the event loop");
+	if (clock_init(ds.base, &cause) == -1)
+		startup_fail(cause);
+	ds.started = clock_now();
+	if ((ds.store = store_open(conf->state_dir, &cause)) == NULL)
+		startup_fail(cause);
+	if ((ds.api = api_new(ds.base, sockfd, conf, &cause)) == NULL)
+		startup_fail(cause);
+
+	ev_term = evsignal_new(ds.base, SIGTERM, on_signal, NULL);
+	ev_int = evsignal_new(ds.base, SIGINT, on_signal, NULL);
+	ev_hup = evsignal_new(ds.base, SIGHUP, on_signal, NULL);
+	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
+	    evsignal_add(ev_term, NULL) == -1 ||
+	    evsignal_add(ev_int, NULL) == -1 || evsignal_add(ev_hup, NULL) == -1)
+		startup_fail("cannot install signal handlers");
+	notify_init(ds.base);
+
+	log_info("delistd %s ready: config %s, state %s, socket %s",
+	    PACKAGE_VERSION, path, conf->state_dir, conf->socket);
+	notify_ready("ready");
+	daemon_status("ready");
+	startup_done();
+
+	event_base_dispatch(ds.base);
+
+	log_info("stopped");
+	api_free(ds.api);
+	store_close(ds.store);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_free(ev_hup);
+	if (ev_deadline != NULL)
+		event_free(ev_deadline);
+	notify_shutdown();
+	clock_shutdown();
+	config_free(ds.config);
+	free(ds.last_reload_error);
+	event_base_free(ds.base);
+	close(lock_fd);
+	return (0);
+}

@@ -1,0 +1,124 @@
+# tests/integration/lib.sh: what every integration test shares.
+#
+# Sourced by the tests. Gives TAP output (plan, ok/not ok, diagnostics), a
+# private temp dir removed at exit, and helpers that start the real delistd
+# on a config in that dir, drive it with the real delistctl, and wait for
+# conditions by polling with a deadline (never by sleeping a fixed time).
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/../..}" && pwd) || exit 99
+top_builddir=$(cd "${top_builddir:-.}" && pwd) || exit 99
+DELISTD=$top_builddir/daemon/delistd
+DELISTCTL=$top_builddir/daemon/delistctl
+
+# A short path: Unix socket paths must fit in 108 bytes.
+T=$(mktemp -d /tmp/dlt.XXXXXX) || exit 99
+chmod 700 "$T"
+DAEMON_PID=
+cleanup() {
+	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -KILL "$DAEMON_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+tap_n=0
+tap_failed=0
+plan() { echo "1..$1"; }
+pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+fail() {
+	tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+}
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# check DESC CMD...: CMD's exit status decides; its output is shown on failure.
+check() {
+	desc=$1; shift
+	if "$@" > "$T/check.out" 2>&1; then
+		pass "$desc"
+	else
+		fail "$desc"
+		diag "$(cat "$T/check.out")"
+	fi
+}
+
+# Runs a command, keeping its stdout, stderr and exit status for the checks.
+run() {
+	"$@" > "$T/out" 2> "$T/err"
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	return 0
+}
+contains() { case $1 in *"$2"*) return 0 ;; esac; echo "'$1' lacks '$2'"; return 1; }
+lacks() { case $1 in *"$2"*) echo "'$1' has '$2'"; return 1 ;; esac; return 0; }
+equals() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
+# expect_rc WANT: the last run's exit status, with its output on mismatch.
+expect_rc() {
+	[ "$RC" = "$1" ] || { echo "exit $RC, want $1"; echo "stdout: $OUT"; echo "stderr: $ERR"; return 1; }
+}
+
+# wait_for SECONDS CMD...: polls CMD every 20 ms until it succeeds.
+wait_for() {
+	deadline=$1; shift
+	i=0
+	limit=$((deadline * 50))
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge "$limit" ] && return 1
+		sleep 0.02
+	done
+	return 0
+}
+
+# write_config FILE [extra text]: a config whose state lives under $T.
+STATE=$T/state
+SOCK=$T/state/delistd.sock
+write_config() {
+	cat > "$1" <<CONF
+daemon: {
+	state_dir = "$STATE";
+	log_level = "debug";
+};
+${2:-}
+CONF
+}
+
+ctl() { "$DELISTCTL" -s "$SOCK" "$@"; }
+sock_up() { [ -S "$SOCK" ] && "$DELISTCTL" -s "$SOCK" status >/dev/null 2>&1; }
+
+# start_daemon CONF: delistd -f in the background, waits until it answers.
+start_daemon() {
+	"$DELISTD" -f -c "$1" >> "$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	if ! wait_for 20 sock_up; then
+		echo "delistd did not come up; its log:"
+		cat "$T/daemon.log"
+		return 1
+	fi
+}
+
+# stop_daemon [SIGNAL]: signals it and waits; its exit status in DAEMON_RC.
+stop_daemon() {
+	kill "-${1:-TERM}" "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID"
+	DAEMON_RC=$?
+	DAEMON_PID=
+}
+
+# curl on the socket: status code in HTTP, body in BODY.
+api() {
+	method=$1; path=$2; shift 2
+	HTTP=$(curl -sS --unix-socket "$SOCK" -o "$T/body" -w '%{http_code}' \
+	    -X "$method" "$@" "http://localhost$path" 2>"$T/curl.err")
+	BODY=$(cat "$T/body" 2>/dev/null)
+}
+
+finish() {
+	exit 0
+}
