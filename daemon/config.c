@@ -65,6 +65,7 @@ struct ckey {
 
 struct cctx {
 	const char *file;
+	const char *include_dir;
 	char *errors;
 	size_t nerrors;
 };
@@ -79,6 +80,7 @@ static int cgroup(struct cctx *, const config_setting_t *, const struct ckey *,
 static int cvalue(struct cctx *, const config_setting_t *, const struct ckey *,
     void *);
 static char *path_absolute(const char *);
+static int64_t source_int(struct cctx *, const config_setting_t *, int64_t);
 static void strlist_free(struct strlist *);
 static void check_state_dir(struct cctx *, struct config *,
     const config_setting_t *);
@@ -211,6 +213,60 @@ path_absolute(const char *p)
 	return (abs);
 }
 
+/*
+ * libconfig 1.5's parser silently wraps an integer literal that does not fit
+ * in 32 bits (4294967299 reads as 3). Read the literal again from the source
+ * line so that the range check sees what the admin wrote.
+ */
+static int64_t
+source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed)
+{
+	const char *file = config_setting_source_file(s), *name, *p;
+	int line = config_setting_source_line(s), n = 0;
+	char *path = NULL, buf[4096], *end;
+	FILE *f;
+	long long v;
+	size_t len;
+
+	name = config_setting_name(s);
+	if (file == NULL)
+		file = cc->file;
+	if (line <= 0 || name == NULL)
+		return (parsed);
+	if (file[0] != '/' && cc->include_dir != NULL &&
+	    access(file, R_OK) == -1)
+		xasprintf(&path, "%s/%s", cc->include_dir, file);
+	if ((f = fopen(path ? path : file, "r")) == NULL) {
+		free(path);
+		return (parsed);
+	}
+	free(path);
+	while (fgets(buf, sizeof buf, f) != NULL && ++n < line)
+		;
+	fclose(f);
+	if (n != line)
+		return (parsed);
+	len = strlen(name);
+	for (p = buf; (p = strstr(p, name)) != NULL; p += len) {
+		if (p != buf && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		end = (char *)p + len;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (*end != '=' && *end != ':')
+			continue;
+		end++;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		errno = 0;
+		v = strtoll(end, NULL, 0);
+		if (errno == ERANGE)
+			return (v < 0 ? INT64_MIN : INT64_MAX);
+		return (v);
+	}
+	return (parsed);
+}
+
 static int
 name_valid(const char *s)
 {
@@ -262,6 +318,8 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
 			goto wrongtype;
 		v = config_setting_get_int64(s);
+		if (type == CONFIG_TYPE_INT)
+			v = source_int(cc, s, v);
 		if (v < k->min || v > k->max) {
 			cerr(cc, s, "%lld is out of range (%lld to %lld)",
 			    (long long)v, (long long)k->min, (long long)k->max);
@@ -645,7 +703,8 @@ config_check_secret_file(const char *path, char **cause)
 static struct config *
 config_parse(config_t *lc, const char *file, char **cause)
 {
-	struct cctx cc = { .file = file };
+	struct cctx cc = { .file = file,
+		.include_dir = config_get_include_dir(lc) };
 	struct config *conf;
 	const config_setting_t *root, *s, *daemon = NULL, *cal = NULL;
 	const char *name;

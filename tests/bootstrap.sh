@@ -1,0 +1,101 @@
+#!/bin/sh
+# tests/bootstrap.sh: the README's two commands.
+#
+#   sh tests/bootstrap.sh run    install the build dependencies, build, and
+#                                start delistd in the foreground on the
+#                                built-in configuration (state in ./state)
+#   sh tests/bootstrap.sh test   install, build with -Werror, run the whole
+#                                suite normally and under ASan+UBSan, then
+#                                make distcheck; prints "N passed, N failed"
+#   sh tests/bootstrap.sh deps   only install the dependencies
+#
+# Needs Debian 12 with its package mirror; everything else it installs.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Build and test dependencies, all Debian 12 packages.
+PACKAGES="build-essential autoconf automake libtool pkg-config
+libevent-dev libconfig-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
+libssl-dev libcmocka-dev libsystemd-dev
+ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc"
+
+deps() {
+	missing=
+	for p in $PACKAGES; do
+		dpkg-query -W -f '${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap: installing$missing" >&2
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+configure_in() { # DIR ARGS...: an out-of-tree build in DIR
+	dir=$1; shift
+	[ -x "$top/configure" ] || "$top/autogen.sh" >/dev/null 2>&1
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" --enable-werror "$@" >/dev/null)
+}
+
+# Adds up what automake's TAP driver counted in a test-suite.log.
+count() {
+	log=$1
+	[ -f "$log" ] || { echo "0 0"; return; }
+	awk '/^# (PASS|SKIP|XFAIL):/ {p += $3} /^# (FAIL|XPASS|ERROR):/ {f += $3}
+	    END {print p + 0, f + 0}' "$log"
+}
+
+run_cmd() {
+	deps
+	configure_in build/run
+	make -C build/run -j"$jobs" >/dev/null
+	echo "bootstrap: starting delistd -f -C; state and socket under $top/state" >&2
+	echo "bootstrap: in another terminal: $top/build/run/daemon/delistctl -s $top/state/delistd.sock status" >&2
+	exec build/run/daemon/delistd -f -C
+}
+
+test_cmd() {
+	deps
+	passed=0 failed=0 status=0
+	for kind in normal sanitizers; do
+		dir=build/$kind
+		args=
+		[ "$kind" = sanitizers ] && args=--enable-sanitizers
+		# shellcheck disable=SC2086
+		if ! configure_in "$dir" $args || ! make -C "$dir" -j"$jobs" >/dev/null; then
+			echo "bootstrap: the $kind build failed" >&2
+			failed=$((failed + 1)); status=1
+			continue
+		fi
+		make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || status=1
+		grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" | grep -v '^PASS' || true
+		set -- $(count "$dir/test-suite.log")
+		echo "bootstrap: $kind: $1 passed, $2 failed" >&2
+		[ "$2" = 0 ] || { cat "$dir/test-suite.log" >&2; status=1; }
+		passed=$((passed + $1)); failed=$((failed + $2))
+	done
+	if make -C build/normal -j"$jobs" distcheck > build/distcheck.out 2>&1; then
+		passed=$((passed + 1))
+		echo "bootstrap: make distcheck passed" >&2
+	else
+		tail -40 build/distcheck.out >&2
+		failed=$((failed + 1)); status=1
+	fi
+	echo "$passed passed, $failed failed"
+	return $status
+}
+
+case "${1:-}" in
+deps) deps ;;
+run) run_cmd ;;
+test) test_cmd ;;
+*) echo "usage: sh tests/bootstrap.sh run|test|deps" >&2; exit 2 ;;
+esac
