@@ -1,8 +1,56 @@
 /*
- * api.h: what a control API handler sees.
+ * api.h: what a control API handler sees, and the API's JSON shapes: the
+ * one place api.c, the handlers and delistctl.c agree on (delistd(8) says
+ * the same for people).
  *
- * The JSON shapes of every route are documented in delistd(8), API section,
- * and shared by api.c and delistctl.c through these names.
+ * Times are strings: ISO 8601 in UTC ("2026-10-08T02:00:00Z") in answers;
+ * requests take ISO 8601 with an offset ("2026-10-08T10:00:00+08:00" or
+ * "...Z") in "at", which defaults to now and may not lie in the future.
+ * Every error is {"error":{"code":C,"message":M}} (409 refusals add
+ * "forceable": true|false and, for a duplicate case, "case": ID).
+ *
+ * listing: {"shop","product_id","title"|null,"tracked":bool,
+ *   "status":"unknown"|"on_sale"|"delisted","check_interval":secs|null,
+ *   "open_case":id|null,"created_at","updated_at"}
+ * case (summary): {"id","shop","product_id","title"|null,"state","reason",
+ *   "rule"|null,"opened_at","updated_at","closed_at"|null,
+ *   "relisted_as"|null,"appeals":n,"rejections":n}
+ * case (detail): the summary plus
+ *   "appeals": [{"n","platform_case_id","submitted_at","decided_at"|null,
+ *     "decision":"approved"|"rejected"|null,"reject_reason"|null,
+ *     "statement_sha256","statement","materials":[{"name","type","sha256",
+ *     "size"}],"feedback_due_at","escalate_due_at","forced":[code...]}],
+ *   "deadlines": {"feedback_due_at","escalate_due_at","stall_due_at"}
+ *     (each an ISO time or null), "timezone": the shop's zone,
+ *   "trail": [event...]
+ * event: {"id","case":id|null,"shop","product_id","at","recorded_at",
+ *   "actor","type","severity":"info"|"warning"|"critical","message",
+ *   "data":{...}}
+ *
+ * GET    /v1/listings[?state=S&shop=S]         {"listings":[listing...]}
+ * POST   /v1/listings {"shop","product_id","title"?,"interval"?}
+ *                                               201 (200 if tracked) listing
+ * DELETE /v1/listings/{shop}/{product_id}       listing
+ * GET    /v1/cases[?state=S&shop=S]            {"cases":[summary...]}
+ * POST   /v1/cases {"shop","product_id","reason","rule"?,"at"?}
+ *                                               201 detail
+ * GET    /v1/cases/{id}                         detail
+ * POST   /v1/cases/{id}/notes {"text","field"?,"before"?,"after"?,"at"?}
+ * POST   /v1/cases/{id}/appeals {"platform_case_id","statement",
+ *          "materials":[{"name","type","sha256","size"}]?,"at"?,"force"?}
+ * POST   /v1/cases/{id}/appeals/{n}/decision {"decision":"approved"|
+ *          "rejected","reason" (required when rejected),"at"?}
+ * POST   /v1/cases/{id}/reinstated {"at"?}
+ * POST   /v1/cases/{id}/abandon {"relisted_as"?,"at"?}
+ *                                   each mutation answers 200/201 + detail
+ * GET    /v1/cases/{id}/events                 {"events":[event...]}
+ * GET    /v1/events[?case=ID&after=EVENT_ID&limit=N]
+ *                                               {"events":[event...]}
+ * GET    /v1/events?follow=1[&case=ID&after=EVENT_ID]
+ *          a chunked stream of events, one JSON object per line: the
+ *          backlog after EVENT_ID (none if absent), then each new one
+ * GET    /v1/cases/{id}/export[?format=md|json] the dossier: text/markdown
+ *          or JSON {"case":detail,"generated_at","timezone"}
  */
 
 #ifndef API_H
