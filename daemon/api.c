@@ -34,6 +34,7 @@
 
 #include "delistd.h"
 #include "api.h"
+#include "lifecycle.h"
 
 #define API_MAX_HEADERS (8 * 1024)
 #define API_MAX_BODY (1024 * 1024)
@@ -69,6 +70,20 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/status", api_status },
 	{ EVHTTP_REQ_POST, "/v1/reload", api_reload },
 	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
+	{ EVHTTP_REQ_GET, "/v1/listings", api_listings_get },
+	{ EVHTTP_REQ_POST, "/v1/listings", api_listings_post },
+	{ EVHTTP_REQ_DELETE, "/v1/listings/*/*", api_listings_delete },
+	{ EVHTTP_REQ_GET, "/v1/cases", api_cases_get },
+	{ EVHTTP_REQ_POST, "/v1/cases", api_cases_post },
+	{ EVHTTP_REQ_GET, "/v1/cases/*", api_case_get },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/notes", api_case_note },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals", api_case_appeal },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals/*/decision", api_case_decision },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/reinstated", api_case_reinstated },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/abandon", api_case_abandon },
+	{ EVHTTP_REQ_GET, "/v1/cases/*/events", api_case_events },
+	{ EVHTTP_REQ_GET, "/v1/cases/*/export", api_case_export },
+	{ EVHTTP_REQ_GET, "/v1/events", api_events_get },
 };
 
 static const struct {
@@ -163,7 +178,9 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 			    group);
 			goto fail;
 		}
-		if (chown(path, (uid_t)-1, gr->gr_gid) == -1) {
+		/* Under the unit the group is already ours: no chown. */
+		if (stat(path, &sb) == 0 && sb.st_gid != gr->gr_gid &&
+		    chown(path, (uid_t)-1, gr->gr_gid) == -1) {
 			xasprintf(cause, "chown %s to group %s: %s", path,
 			    group, strerror(errno));
 			goto fail;
@@ -261,6 +278,7 @@ api_conn_closed(struct evhttp_connection *evcon, void *arg)
 			break;
 		}
 	}
+	api_events_conn_closed(evcon);
 }
 
 /* Counts connections at their first request; refuses beyond the cap. */

@@ -80,6 +80,24 @@ void api_error(struct api_req *, int, const char *, const char *, ...)
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
 const char *api_query(struct api_req *, const char *);
 size_t api_clients(const struct api *);
+
+/* api-cases.c */
+void api_listings_get(struct api_req *);
+void api_listings_post(struct api_req *);
+void api_listings_delete(struct api_req *);
+void api_cases_get(struct api_req *);
+void api_cases_post(struct api_req *);
+void api_case_get(struct api_req *);
+void api_case_note(struct api_req *);
+void api_case_appeal(struct api_req *);
+void api_case_decision(struct api_req *);
+void api_case_reinstated(struct api_req *);
+void api_case_abandon(struct api_req *);
+void api_case_events(struct api_req *);
+void api_case_export(struct api_req *);
+void api_events_get(struct api_req *);
+struct st_event;
+struct json_t *api_event_json(const struct st_event *);
 uint64_t api_requests(const struct api *);
 
 #endif

@@ -43,7 +43,8 @@
 /* The embedded default: everything under ./state, one hand-run shop. */
 const char config_builtin[] =
     "# delistd's built-in configuration (delistd -C): state under ./state\n"
-    "daemon: { state_dir = \"state\"; log_level = \"info\"; };\n";
+    "daemon: { state_dir = \"state\"; log_level = \"info\"; };\n"
+    "shops = ( { name = \"main\"; } );\n";
 
 enum ckind {
 	CK_STRING,
@@ -85,7 +86,7 @@ static void strlist_free(struct strlist *);
 static void check_state_dir(struct cctx *, struct config *,
     const config_setting_t *);
 static void check_socket(struct cctx *, struct config *,
-    const config_setting_t *);
+    const config_setting_t *, const config_setting_t *);
 static void build_calendar(struct cctx *, struct config *,
     const config_setting_t *);
 static void parse_shops(struct cctx *, struct config *,
@@ -200,12 +201,25 @@ setting_path(const config_setting_t *s)
 	return (p);
 }
 
+static char config_base[PATH_MAX];
+
+/* Relative paths resolve against this (the daemon's start directory). */
+void
+config_set_base_dir(const char *dir)
+{
+	snprintf(config_base, sizeof config_base, "%s", dir);
+}
+
 static char *
 path_absolute(const char *p)
 {
 	char cwd[PATH_MAX], *abs;
 
-	if (p[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+	if (config_base[0] != '\0')
+		snprintf(cwd, sizeof cwd, "%s", config_base);
+	else if (getcwd(cwd, sizeof cwd) == NULL)
+		return (xstrdup(p));
+	if (p[0] == '/')
 		return (xstrdup(p));
 	if (strcmp(p, ".") == 0)
 		return (xstrdup(cwd));
@@ -495,7 +509,8 @@ check_state_dir(struct cctx *cc, struct config *conf,
 }
 
 static void
-check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s)
+check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s,
+    const config_setting_t *gs)
 {
 	struct sockaddr_un sun;
 
@@ -504,54 +519,128 @@ check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s)
 			    "path must be shorter than %zu",
 		    conf->socket, strlen(conf->socket), sizeof sun.sun_path);
 	if (conf->socket_group != NULL && getgrnam(conf->socket_group) == NULL)
-		cerr(cc, s, "socket_group \"%s\" does not exist",
+		cerr(cc, gs, "socket_group \"%s\" does not exist",
 		    conf->socket_group);
 }
 
-static void
-build_calendar(struct cctx *cc, struct config *conf,
-    const config_setting_t *cal)
+/*
+ * A calendar in a zone with the configured weekend, holidays and make-up
+ * workdays. With a cctx, each bad entry is reported at its line; without,
+ * the entries are known good (the main calendar was built first).
+ */
+static struct calendar *
+calendar_build(struct cctx *cc, struct config *conf,
+    const config_setting_t *cal, const char *tz)
 {
-	const config_setting_t *tz, *s;
+	const config_setting_t *s;
+	struct calendar *c;
 	char *cause = NULL;
 	size_t i;
 
-	tz = config_setting_lookup(config_root_setting((config_t *)conf->lc), "daemon");
-	if (tz != NULL)
-		tz = config_setting_get_member(tz, "timezone");
-	if ((conf->calendar = calendar_new(conf->timezone, &cause)) == NULL) {
-		cerr(cc, tz, "%s", cause);
+	if ((c = calendar_new(tz, &cause)) == NULL) {
 		free(cause);
-		return;
+		return (NULL);
 	}
 	s = cal ? config_setting_get_member(cal, "weekend") : NULL;
-	if (calendar_set_weekend(conf->calendar,
-		(const char *const *)conf->weekend.v, conf->weekend.n,
-		&cause) == -1) {
-		cerr(cc, s, "%s", cause);
+	if (calendar_set_weekend(c, (const char *const *)conf->weekend.v,
+		conf->weekend.n, &cause) == -1) {
+		if (cc != NULL)
+			cerr(cc, s, "%s", cause);
 		free(cause);
 		cause = NULL;
 	}
 	s = cal ? config_setting_get_member(cal, "holidays") : NULL;
 	for (i = 0; i < conf->holidays.n; i++) {
-		if (calendar_add_holiday(conf->calendar, conf->holidays.v[i],
-			&cause) == -1) {
-			cerr(cc, s ? config_setting_get_elem(s, i) : NULL, "%s",
-			    cause);
+		if (calendar_add_holiday(c, conf->holidays.v[i], &cause) ==
+		    -1) {
+			if (cc != NULL)
+				cerr(cc, s ? config_setting_get_elem(s, i)
+					   : NULL, "%s", cause);
 			free(cause);
 			cause = NULL;
 		}
 	}
 	s = cal ? config_setting_get_member(cal, "workdays") : NULL;
 	for (i = 0; i < conf->workdays.n; i++) {
-		if (calendar_add_workday(conf->calendar, conf->workdays.v[i],
-			&cause) == -1) {
-			cerr(cc, s ? config_setting_get_elem(s, i) : NULL, "%s",
-			    cause);
+		if (calendar_add_workday(c, conf->workdays.v[i], &cause) ==
+		    -1) {
+			if (cc != NULL)
+				cerr(cc, s ? config_setting_get_elem(s, i)
+					   : NULL, "%s", cause);
 			free(cause);
 			cause = NULL;
 		}
 	}
+	return (c);
+}
+
+static void
+build_calendar(struct cctx *cc, struct config *conf,
+    const config_setting_t *cal)
+{
+	const config_setting_t *tz;
+	struct calendar *probe;
+	char *cause = NULL;
+	size_t i;
+
+	tz = config_setting_lookup(config_root_setting((config_t *)conf->lc),
+	    "daemon");
+	if (tz != NULL)
+		tz = config_setting_get_member(tz, "timezone");
+	if ((probe = calendar_new(conf->timezone, &cause)) == NULL) {
+		cerr(cc, tz, "%s", cause);
+		free(cause);
+		/* Still check the dates, in the default zone. */
+		calendar_free(calendar_build(cc, conf, cal, NULL));
+		return;
+	}
+	calendar_free(probe);
+	conf->calendar = calendar_build(cc, conf, cal, conf->timezone);
+	for (i = 0; i < conf->nshops; i++) {
+		if (conf->shops[i].timezone != NULL)
+			conf->shops[i].calendar = calendar_build(NULL, conf,
+			    cal, conf->shops[i].timezone);
+	}
+}
+
+/* The shop of that name, or NULL. */
+const struct config_shop *
+config_shop(const struct config *conf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nshops; i++) {
+		if (strcmp(conf->shops[i].name, name) == 0)
+			return (&conf->shops[i]);
+	}
+	return (NULL);
+}
+
+/* The business-day calendar of a shop (its own zone, or the daemon's). */
+const struct calendar *
+config_shop_calendar(const struct config *conf, const char *name)
+{
+	const struct config_shop *shop = config_shop(conf, name);
+
+	if (shop != NULL && shop->calendar != NULL)
+		return (shop->calendar);
+	return (conf->calendar);
+}
+
+/* "main, outlet": the configured shops, for error messages. */
+char *
+config_shop_list(const struct config *conf)
+{
+	char *list = xstrdup(""), *old;
+	size_t i;
+
+	for (i = 0; i < conf->nshops; i++) {
+		old = list;
+		xasprintf(&list, "%s%s%s", old, i ? ", " : "",
+		    conf->shops[i].name);
+		free(old);
+	}
+	return (list);
 }
 
 static void
@@ -771,7 +860,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 	s = daemon ? config_setting_get_member(daemon, "state_dir") : NULL;
 	check_state_dir(&cc, conf, s ? s : daemon);
 	s = daemon ? config_setting_get_member(daemon, "socket") : NULL;
-	check_socket(&cc, conf, s ? s : daemon);
+	check_socket(&cc, conf, s ? s : daemon,
+	    daemon ? config_setting_get_member(daemon, "socket_group") : NULL);
 	build_calendar(&cc, conf, cal);
 	for (j = 0; j < conf->nshops; j++) {
 		struct config_shop *shop = &conf->shops[j];
@@ -914,6 +1004,8 @@ config_free(struct config *conf)
 		free(conf->shops[i].name);
 		free(conf->shops[i].source);
 		free(conf->shops[i].timezone);
+		if (conf->shops[i].calendar != NULL)
+			calendar_free(conf->shops[i].calendar);
 	}
 	free(conf->shops);
 	for (i = 0; i < conf->nplugins; i++) {

@@ -62,6 +62,11 @@ __dead void fatalx(const char *, ...) printflike(1, 2);
 int duration_parse(const char *, int64_t *, char **);
 char *duration_format(int64_t, char *, size_t);
 
+/* isotime.c: ISO 8601 times with an offset; UTC out. */
+#define ISOTIME_LEN 32
+int isotime_parse(const char *, time_t *);
+char *isotime_format(time_t, char *, size_t);
+
 /* config.c: the configuration file, parsed, validated and immutable. */
 struct config_shop {
 	char *name;
@@ -70,6 +75,7 @@ struct config_shop {
 	int64_t sweep_interval;
 	int64_t recheck_interval;
 	int64_t confirm_checks;
+	struct calendar *calendar; /* NULL: the daemon's */
 	int line;
 };
 
@@ -123,6 +129,11 @@ extern const char config_builtin[];
 struct config *config_load(const char *, char **);
 struct config *config_load_string(const char *, const char *, char **);
 void config_free(struct config *);
+void config_set_base_dir(const char *);
+const struct config_shop *config_shop(const struct config *, const char *);
+const struct calendar *config_shop_calendar(const struct config *,
+    const char *);
+char *config_shop_list(const struct config *);
 int config_check_secret_file(const char *, char **);
 
 /* clock.c: the daemon's notion of now (DELISTD_TEST_CLOCK for tests). */
@@ -152,11 +163,131 @@ struct store_counts {
 	int64_t cases_total;
 	int64_t events;
 };
+struct st_listing {
+	int64_t id;
+	char *shop;
+	char *product_id;
+	char *title;
+	int tracked;
+	int64_t check_interval; /* 0: the shop's */
+	char *status;
+	time_t created_at;
+	time_t updated_at;
+	int64_t open_case; /* 0: none */
+};
+
+struct st_case {
+	int64_t id;
+	int64_t listing_id;
+	char *shop;
+	char *product_id;
+	char *title;
+	char *state;
+	char *reason;
+	char *rule;
+	char *relisted_as;
+	time_t opened_at;
+	time_t updated_at;
+	time_t closed_at;    /* 0: not closed */
+	time_t stall_due_at; /* 0: no stall watch */
+	int stall_fired;
+	int appeals;
+	int rejections;
+};
+
+struct st_material {
+	char *name;
+	char *type;
+	char *sha256;
+	int64_t size;
+};
+
+struct st_appeal {
+	int64_t id;
+	int64_t case_id;
+	int n;
+	char *platform_case_id;
+	char *statement;
+	char *statement_sha256;
+	char *decision; /* NULL: undecided */
+	char *reject_reason;
+	char *forced; /* comma-separated refusal codes overridden */
+	time_t submitted_at;
+	time_t decided_at;
+	time_t feedback_due_at;
+	time_t escalate_due_at;
+	int feedback_fired;
+	int escalate_fired;
+	struct st_material *materials;
+	size_t nmaterials;
+};
+
+struct st_event {
+	int64_t id;
+	int64_t case_id; /* 0: not about a case */
+	char *shop;
+	char *product_id;
+	time_t at;
+	time_t recorded_at;
+	char *actor;
+	char *type;
+	char *severity;
+	char *payload; /* JSON text: {"message": ..., ...} */
+};
+
+/* What the timers watch; each kind has its own due index. */
+enum store_due {
+	STORE_DUE_FEEDBACK,
+	STORE_DUE_ESCALATE,
+	STORE_DUE_STALL,
+	STORE_DUE_COUNT,
+};
+
 int store_lock(const char *, int *, char **);
 struct store *store_open(const char *, char **);
 void store_close(struct store *);
 int store_schema_version(struct store *);
 int store_counts(struct store *, struct store_counts *);
+int store_begin(struct store *);
+int store_commit(struct store *);
+void store_rollback(struct store *);
+
+int64_t store_shop_id(struct store *, const char *, time_t);
+int store_listing_get(struct store *, const char *, const char *,
+    struct st_listing *);
+int64_t store_listing_track(struct store *, int64_t, const char *,
+    const char *, int64_t, time_t);
+int store_listing_untrack(struct store *, int64_t, time_t);
+int store_listing_set_status(struct store *, int64_t, const char *, time_t);
+int store_listings(struct store *, const char *, const char *,
+    struct st_listing **, size_t *);
+void st_listing_clear(struct st_listing *);
+
+int64_t store_case_insert(struct store *, const struct st_case *);
+int store_case_get(struct store *, int64_t, struct st_case *);
+int store_case_update(struct store *, const struct st_case *);
+int store_cases(struct store *, const char *, const char *,
+    struct st_case **, size_t *);
+void st_case_clear(struct st_case *);
+
+int64_t store_appeal_insert(struct store *, const struct st_appeal *);
+int store_appeal_decide(struct store *, int64_t, const char *, const char *,
+    time_t);
+int store_appeals(struct store *, int64_t, struct st_appeal **, size_t *);
+int store_appeal_set_due(struct store *, int64_t, time_t, time_t);
+int store_appeals_pending(struct store *, struct st_appeal **, size_t *);
+void st_appeals_free(struct st_appeal *, size_t);
+
+int64_t store_event_append(struct store *, const struct st_event *);
+int store_events(struct store *, int64_t, int64_t, int64_t,
+    struct st_event **, size_t *);
+int64_t store_event_last(struct store *);
+void st_events_free(struct st_event *, size_t);
+
+time_t store_due_next(struct store *, enum store_due);
+int store_due_list(struct store *, enum store_due, time_t, int64_t **,
+    size_t *);
+int store_due_fired(struct store *, enum store_due, int64_t);
 
 /* api.c: the control API on a Unix socket (evhttp). */
 struct api;

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include <event2/event.h>
 
 #include "delistd.h"
+#include "lifecycle.h"
 
 #ifndef DELISTD_CONF
 #define DELISTD_CONF "/etc/delistd/delistd.conf"
@@ -45,6 +47,7 @@ static void on_signal(evutil_socket_t, short, void *);
 static void on_deadline(evutil_socket_t, short, void *);
 static void daemon_stop(void);
 static void daemon_status(const char *);
+static void log_lines(const char *);
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -140,6 +143,21 @@ daemonize(void)
 		fatal("chdir");
 }
 
+/* One log message per line of a multi-line error (one per config error). */
+static void
+log_lines(const char *text)
+{
+	const char *p = text, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		log_warnx("%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
 static void
 daemon_status(const char *what)
 {
@@ -176,6 +194,12 @@ daemon_reload(char **cause)
 			xasprintf(&why, "%s: socket changed (%s -> %s); "
 					"restart delistd to move it",
 			    ds.config_path, old->socket, new->socket);
+		else if ((new->socket_group == NULL) !=
+			(old->socket_group == NULL) ||
+		    (new->socket_group != NULL &&
+			strcmp(new->socket_group, old->socket_group) != 0))
+			xasprintf(&why, "%s: socket_group changed; restart "
+					"delistd to apply it", ds.config_path);
 		if (why != NULL) {
 			config_free(new);
 			new = NULL;
@@ -187,7 +211,7 @@ daemon_reload(char **cause)
 	if (new == NULL) {
 		ds.reloads_failed++;
 		log_warnx("reload failed, keeping the running configuration:");
-		log_warnx("%s", why);
+		log_lines(why);
 		ds.last_reload_error = xstrdup(why);
 		daemon_status("reload failed");
 		notify_ready("reload failed; running on the previous "
@@ -201,6 +225,8 @@ daemon_reload(char **cause)
 	config_free(old);
 	ds.reloads_ok++;
 	log_info("reloaded %s", ds.config_path);
+	if (lifecycle_recompute() == -1)
+		log_warnx("reload: cannot recompute the appeals' deadlines");
 	notify_ready("reloaded");
 	daemon_status("ready");
 	return (0);
@@ -257,7 +283,7 @@ main(int argc, char **argv)
 {
 	const char *path = DELISTD_CONF;
 	int ch, foreground = 0, check = 0, builtin = 0, sockfd;
-	char *cause = NULL, pidbuf[32];
+	char *cause = NULL, pidbuf[32], cwd[PATH_MAX], *abspath = NULL;
 	struct config *conf;
 
 	while ((ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
@@ -287,6 +313,14 @@ main(int argc, char **argv)
 		usage(2);
 	umask(077);
 	log_init(1, LOG_LEVEL_INFO);
+	/* Relative paths keep meaning what they meant here after chdir("/"). */
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		fatal("getcwd");
+	config_set_base_dir(cwd);
+	if (!builtin && path[0] != '/') {
+		xasprintf(&abspath, "%s/%s", cwd, path);
+		path = abspath;
+	}
 
 	if (builtin) {
 		path = "(built-in)";
@@ -346,6 +380,8 @@ main(int argc, char **argv)
 	    evsignal_add(ev_int, NULL) == -1 || evsignal_add(ev_hup, NULL) == -1)
 		startup_fail("cannot install signal handlers");
 	notify_init(ds.base);
+	lifecycle_init();
+	sched_init(ds.base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",
 	    PACKAGE_VERSION, path, conf->state_dir, conf->socket);
@@ -357,6 +393,7 @@ main(int argc, char **argv)
 
 	log_info("stopped");
 	api_free(ds.api);
+	sched_shutdown();
 	store_close(ds.store);
 	event_free(ev_term);
 	event_free(ev_int);
@@ -367,6 +404,7 @@ main(int argc, char **argv)
 	clock_shutdown();
 	config_free(ds.config);
 	free(ds.last_reload_error);
+	free(abspath);
 	event_base_free(ds.base);
 	close(lock_fd);
 	return (0);

@@ -35,12 +35,20 @@ notify_watchdog(evutil_socket_t fd, short events, void *arg)
 }
 #endif
 
+/*
+ * Started by systemd as Type=notify: stay in the foreground. A build
+ * without libsystemd cannot say READY=1, so it forks as usual.
+ */
 int
 notify_supervised(void)
 {
+#ifdef HAVE_SYSTEMD
 	const char *s = getenv("NOTIFY_SOCKET");
 
 	return (s != NULL && *s != '\0');
+#else
+	return (0);
+#endif
 }
 
 void

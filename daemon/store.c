@@ -25,6 +25,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,19 @@
 #include "delistd.h"
 
 #define STORE_BUSY_MS 5000
+
+/*
+ * Statements are prepared once and kept: the key is the SQL text's address,
+ * so every query below is a static string.
+ */
+#define STORE_CACHE 64
+
+struct store_cached {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+static struct store_cached store_cache[STORE_CACHE];
+static sqlite3 *store_cache_db;
 
 struct store {
 	sqlite3 *db;
@@ -126,6 +141,8 @@ static const char *const store_migrations[] = {
 	((int)(sizeof store_migrations / sizeof store_migrations[0]))
 
 static int store_exec(struct store *, const char *, char **);
+static int store_exec_quiet(struct store *, const char *);
+static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
 
 /*
@@ -191,6 +208,19 @@ store_exec(struct store *st, const char *sql, char **cause)
 		xasprintf(cause, "%s: %s", st->path,
 		    err ? err : sqlite3_errmsg(st->db));
 		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+store_exec_quiet(struct store *st, const char *sql)
+{
+	char *cause = NULL;
+
+	if (store_exec(st, sql, &cause) == -1) {
+		log_warnx("store: %s", cause);
+		free(cause);
 		return (-1);
 	}
 	return (0);
@@ -268,8 +298,11 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	if (st->db != NULL)
+	if (st->db != NULL) {
+		if (store_cache_db == st->db)
+			store_cache_flush();
 		sqlite3_close_v2(st->db);
+	}
 	free(st->path);
 	free(st);
 }
@@ -319,4 +352,711 @@ store_counts(struct store *st, struct store_counts *c)
 	}
 	sqlite3_finalize(stmt);
 	return (rc);
+}
+
+/*
+ * Prepares (or reuses) sql and binds arguments by a format: 'i' int64,
+ * 't' text (NULL binds NULL), 'T' time_t where 0 binds NULL.
+ */
+static sqlite3_stmt *
+store_stmt(struct store *st, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	va_list ap;
+	size_t i;
+	int col = 1, rc = SQLITE_OK;
+	const char *text;
+	time_t t;
+
+	if (store_cache_db != st->db) {
+		for (i = 0; i < STORE_CACHE; i++) {
+			if (store_cache[i].stmt != NULL)
+				sqlite3_finalize(store_cache[i].stmt);
+			store_cache[i].sql = NULL;
+			store_cache[i].stmt = NULL;
+		}
+		store_cache_db = st->db;
+	}
+	for (i = 0; i < STORE_CACHE && store_cache[i].sql != NULL; i++) {
+		if (store_cache[i].sql == sql) {
+			stmt = store_cache[i].stmt;
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			break;
+		}
+	}
+	if (stmt == NULL) {
+		if (sqlite3_prepare_v3(st->db, sql, -1,
+			SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+			log_warnx("store: cannot prepare: %s",
+			    sqlite3_errmsg(st->db));
+			return (NULL);
+		}
+		if (i < STORE_CACHE) {
+			store_cache[i].sql = sql;
+			store_cache[i].stmt = stmt;
+		} else
+			fatalx("store: statement cache full");
+	}
+	va_start(ap, fmt);
+	for (; *fmt != '\0' && rc == SQLITE_OK; fmt++, col++) {
+		switch (*fmt) {
+		case 'i':
+			rc = sqlite3_bind_int64(stmt, col, va_arg(ap, int64_t));
+			break;
+		case 't':
+			text = va_arg(ap, const char *);
+			rc = text ? sqlite3_bind_text(stmt, col, text, -1,
+					SQLITE_TRANSIENT)
+				  : sqlite3_bind_null(stmt, col);
+			break;
+		case 'T':
+			t = va_arg(ap, time_t);
+			rc = t ? sqlite3_bind_int64(stmt, col, (int64_t)t)
+			       : sqlite3_bind_null(stmt, col);
+			break;
+		default:
+			fatalx("store: bad bind format %c", *fmt);
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		log_warnx("store: cannot bind: %s", sqlite3_errmsg(st->db));
+		return (NULL);
+	}
+	return (stmt);
+}
+
+static void
+store_cache_flush(void)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_CACHE; i++) {
+		if (store_cache[i].stmt != NULL)
+			sqlite3_finalize(store_cache[i].stmt);
+		store_cache[i].sql = NULL;
+		store_cache[i].stmt = NULL;
+	}
+	store_cache_db = NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static int
+store_done(struct store *st, sqlite3_stmt *stmt)
+{
+	int rc;
+
+	if (stmt == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (0);
+}
+
+static char *
+col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, i);
+
+	return (t != NULL ? xstrdup((const char *)t) : NULL);
+}
+
+int
+store_begin(struct store *st)
+{
+	return (store_exec_quiet(st, "BEGIN IMMEDIATE"));
+}
+
+int
+store_commit(struct store *st)
+{
+	return (store_exec_quiet(st, "COMMIT"));
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec_quiet(st, "ROLLBACK");
+}
+
+int64_t
+store_shop_id(struct store *st, const char *name, time_t now)
+{
+	static const char sel[] = "SELECT id FROM shops WHERE name = ?";
+	static const char ins[] =
+	    "INSERT INTO shops (name, created_at) VALUES (?, ?)";
+	sqlite3_stmt *stmt;
+	int64_t id = -1;
+
+	if ((stmt = store_stmt(st, sel, "t", name)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (id != -1)
+		return (id);
+	if (store_done(st, store_stmt(st, ins, "ti", name, (int64_t)now)) ==
+	    -1)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+#define LISTING_COLS                                                       \
+	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
+	"l.status, l.created_at, l.updated_at, (SELECT c.id FROM cases c "  \
+	"WHERE c.listing_id = l.id AND c.state IN ('open', 'rectifying', "  \
+	"'appealed', 'approved', 'reinstated', 'manual_review')) "          \
+	"FROM listings l JOIN shops s ON s.id = l.shop_id "
+
+static void
+listing_row(sqlite3_stmt *stmt, struct st_listing *l)
+{
+	l->id = sqlite3_column_int64(stmt, 0);
+	l->shop = col_text(stmt, 1);
+	l->product_id = col_text(stmt, 2);
+	l->title = col_text(stmt, 3);
+	l->tracked = sqlite3_column_int(stmt, 4);
+	l->check_interval = sqlite3_column_int64(stmt, 5);
+	l->status = col_text(stmt, 6);
+	l->created_at = sqlite3_column_int64(stmt, 7);
+	l->updated_at = sqlite3_column_int64(stmt, 8);
+	l->open_case = sqlite3_column_int64(stmt, 9);
+}
+
+void
+st_listing_clear(struct st_listing *l)
+{
+	free(l->shop);
+	free(l->product_id);
+	free(l->title);
+	free(l->status);
+	memset(l, 0, sizeof *l);
+}
+
+/* 0 found, 1 not found, -1 error. */
+int
+store_listing_get(struct store *st, const char *shop, const char *pid,
+    struct st_listing *l)
+{
+	static const char sql[] = "SELECT " LISTING_COLS
+				  "WHERE s.name = ? AND l.product_id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	if ((stmt = store_stmt(st, sql, "tt", shop, pid)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		listing_row(stmt, l);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
+/* Tracks a listing (creating it) and sets its title and interval. */
+int64_t
+store_listing_track(struct store *st, int64_t shop_id, const char *pid,
+    const char *title, int64_t interval, time_t now)
+{
+	static const char sql[] =
+	    "INSERT INTO listings (shop_id, product_id, title, tracked,"
+	    " check_interval, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)"
+	    " ON CONFLICT (shop_id, product_id) DO UPDATE SET tracked = 1,"
+	    " title = COALESCE(?3, title),"
+	    " check_interval = COALESCE(?4, check_interval), updated_at = ?5";
+	static const char sel[] =
+	    "SELECT id FROM listings WHERE shop_id = ? AND product_id = ?";
+	sqlite3_stmt *stmt;
+	int64_t id = -1;
+
+	if (store_done(st, store_stmt(st, sql, "ittTi", shop_id, pid, title,
+			       (time_t)interval, (int64_t)now)) == -1)
+		return (-1);
+	if ((stmt = store_stmt(st, sel, "it", shop_id, pid)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (id);
+}
+
+int
+store_listing_untrack(struct store *st, int64_t id, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE listings SET tracked = 0, updated_at = ? WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "ii", (int64_t)now, id)));
+}
+
+int
+store_listing_set_status(struct store *st, int64_t id, const char *status,
+    time_t now)
+{
+	static const char sql[] =
+	    "UPDATE listings SET status = ?, updated_at = ? WHERE id = ?";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "tii", status, (int64_t)now, id)));
+}
+
+int
+store_listings(struct store *st, const char *shop, const char *status,
+    struct st_listing **out, size_t *n)
+{
+	static const char sql[] = "SELECT " LISTING_COLS
+				  "WHERE l.tracked AND (?1 IS NULL OR s.name = ?1)"
+				  " AND (?2 IS NULL OR l.status = ?2)"
+				  " ORDER BY s.name, l.product_id";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "tt", shop, status)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		listing_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+#define CASE_COLS                                                          \
+	"c.id, c.listing_id, s.name, l.product_id, l.title, c.state, "     \
+	"c.reason, c.rule, c.relisted_as, c.opened_at, c.updated_at, "      \
+	"c.closed_at, c.stall_due_at, c.stall_fired, "                      \
+	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id), "         \
+	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id AND "       \
+	"a.decision = 'rejected') "                                         \
+	"FROM cases c JOIN listings l ON l.id = c.listing_id "              \
+	"JOIN shops s ON s.id = l.shop_id "
+
+static void
+case_row(sqlite3_stmt *stmt, struct st_case *c)
+{
+	c->id = sqlite3_column_int64(stmt, 0);
+	c->listing_id = sqlite3_column_int64(stmt, 1);
+	c->shop = col_text(stmt, 2);
+	c->product_id = col_text(stmt, 3);
+	c->title = col_text(stmt, 4);
+	c->state = col_text(stmt, 5);
+	c->reason = col_text(stmt, 6);
+	c->rule = col_text(stmt, 7);
+	c->relisted_as = col_text(stmt, 8);
+	c->opened_at = sqlite3_column_int64(stmt, 9);
+	c->updated_at = sqlite3_column_int64(stmt, 10);
+	c->closed_at = sqlite3_column_int64(stmt, 11);
+	c->stall_due_at = sqlite3_column_int64(stmt, 12);
+	c->stall_fired = sqlite3_column_int(stmt, 13);
+	c->appeals = sqlite3_column_int(stmt, 14);
+	c->rejections = sqlite3_column_int(stmt, 15);
+}
+
+void
+st_case_clear(struct st_case *c)
+{
+	free(c->shop);
+	free(c->product_id);
+	free(c->title);
+	free(c->state);
+	free(c->reason);
+	free(c->rule);
+	free(c->relisted_as);
+	memset(c, 0, sizeof *c);
+}
+
+int64_t
+store_case_insert(struct store *st, const struct st_case *c)
+{
+	static const char sql[] =
+	    "INSERT INTO cases (listing_id, state, reason, rule, opened_at,"
+	    " updated_at, stall_due_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+	if (store_done(st, store_stmt(st, sql, "itttiiT", c->listing_id,
+			       c->state, c->reason, c->rule,
+			       (int64_t)c->opened_at, (int64_t)c->updated_at,
+			       c->stall_due_at)) == -1)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/* 0 found, 1 not found, -1 error. */
+int
+store_case_get(struct store *st, int64_t id, struct st_case *c)
+{
+	static const char sql[] = "SELECT " CASE_COLS "WHERE c.id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if ((stmt = store_stmt(st, sql, "i", id)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		case_row(stmt, c);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
+int
+store_case_update(struct store *st, const struct st_case *c)
+{
+	static const char sql[] =
+	    "UPDATE cases SET state = ?, reason = ?, rule = ?,"
+	    " relisted_as = ?, updated_at = ?, closed_at = ?,"
+	    " stall_due_at = ?, stall_fired = ? WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "ttttiTTii", c->state,
+				   c->reason, c->rule, c->relisted_as,
+				   (int64_t)c->updated_at, c->closed_at,
+				   c->stall_due_at, (int64_t)c->stall_fired,
+				   c->id)));
+}
+
+int
+store_cases(struct store *st, const char *shop, const char *state,
+    struct st_case **out, size_t *n)
+{
+	static const char sql[] = "SELECT " CASE_COLS
+				  "WHERE (?1 IS NULL OR s.name = ?1)"
+				  " AND (?2 IS NULL OR c.state = ?2)"
+				  " ORDER BY c.id";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "tt", shop, state)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		case_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int64_t
+store_appeal_insert(struct store *st, const struct st_appeal *a)
+{
+	static const char sql[] =
+	    "INSERT INTO appeals (case_id, n, platform_case_id, statement,"
+	    " statement_sha256, submitted_at, forced, feedback_due_at,"
+	    " escalate_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char mat[] =
+	    "INSERT INTO materials (appeal_id, sha256, type, name, size)"
+	    " VALUES (?, ?, ?, ?, ?)";
+	int64_t id;
+	size_t i;
+
+	if (store_done(st, store_stmt(st, sql, "iitttitii", a->case_id,
+			       (int64_t)a->n, a->platform_case_id,
+			       a->statement, a->statement_sha256,
+			       (int64_t)a->submitted_at, a->forced,
+			       (int64_t)a->feedback_due_at,
+			       (int64_t)a->escalate_due_at)) == -1)
+		return (-1);
+	id = sqlite3_last_insert_rowid(st->db);
+	for (i = 0; i < a->nmaterials; i++) {
+		if (store_done(st, store_stmt(st, mat, "itttI", id,
+				       a->materials[i].sha256,
+				       a->materials[i].type,
+				       a->materials[i].name,
+				       a->materials[i].size)) == -1)
+			return (-1);
+	}
+	return (id);
+}
+
+int
+store_appeal_decide(struct store *st, int64_t id, const char *decision,
+    const char *reason, time_t at)
+{
+	static const char sql[] =
+	    "UPDATE appeals SET decision = ?, reject_reason = ?,"
+	    " decided_at = ? WHERE id = ? AND decision IS NULL";
+
+	return (store_done(st, store_stmt(st, sql, "ttii", decision, reason,
+				   (int64_t)at, id)));
+}
+
+int
+store_appeal_set_due(struct store *st, int64_t id, time_t feedback,
+    time_t escalate)
+{
+	static const char sql[] =
+	    "UPDATE appeals SET feedback_due_at = ?, escalate_due_at = ?"
+	    " WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "iii", (int64_t)feedback,
+				   (int64_t)escalate, id)));
+}
+
+#define APPEAL_COLS                                                        \
+	"id, case_id, n, platform_case_id, statement, statement_sha256, "  \
+	"decision, reject_reason, forced, submitted_at, decided_at, "       \
+	"feedback_due_at, escalate_due_at, feedback_fired, escalate_fired " \
+	"FROM appeals "
+
+static int
+appeals_query(struct store *st, sqlite3_stmt *stmt, struct st_appeal **out,
+    size_t *n)
+{
+	static const char mat[] = "SELECT name, type, sha256, size FROM"
+				  " materials WHERE appeal_id = ? ORDER BY rowid";
+	struct st_appeal *a;
+	sqlite3_stmt *ms;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (stmt == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		a = &(*out)[(*n)++];
+		memset(a, 0, sizeof *a);
+		a->id = sqlite3_column_int64(stmt, 0);
+		a->case_id = sqlite3_column_int64(stmt, 1);
+		a->n = sqlite3_column_int(stmt, 2);
+		a->platform_case_id = col_text(stmt, 3);
+		a->statement = col_text(stmt, 4);
+		a->statement_sha256 = col_text(stmt, 5);
+		a->decision = col_text(stmt, 6);
+		a->reject_reason = col_text(stmt, 7);
+		a->forced = col_text(stmt, 8);
+		a->submitted_at = sqlite3_column_int64(stmt, 9);
+		a->decided_at = sqlite3_column_int64(stmt, 10);
+		a->feedback_due_at = sqlite3_column_int64(stmt, 11);
+		a->escalate_due_at = sqlite3_column_int64(stmt, 12);
+		a->feedback_fired = sqlite3_column_int(stmt, 13);
+		a->escalate_fired = sqlite3_column_int(stmt, 14);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	for (i = 0; i < *n; i++) {
+		a = &(*out)[i];
+		if ((ms = store_stmt(st, mat, "i", a->id)) == NULL)
+			return (-1);
+		while (sqlite3_step(ms) == SQLITE_ROW) {
+			a->materials = xreallocarray(a->materials,
+			    a->nmaterials + 1, sizeof *a->materials);
+			a->materials[a->nmaterials].name = col_text(ms, 0);
+			a->materials[a->nmaterials].type = col_text(ms, 1);
+			a->materials[a->nmaterials].sha256 = col_text(ms, 2);
+			a->materials[a->nmaterials].size =
+			    sqlite3_column_int64(ms, 3);
+			a->nmaterials++;
+		}
+		sqlite3_reset(ms);
+	}
+	return (0);
+}
+
+int
+store_appeals(struct store *st, int64_t case_id, struct st_appeal **out,
+    size_t *n)
+{
+	static const char sql[] = "SELECT " APPEAL_COLS
+				  "WHERE case_id = ? ORDER BY n";
+
+	return (appeals_query(st, store_stmt(st, sql, "i", case_id), out, n));
+}
+
+/* Undecided appeals whose alerts have not all fired (for a reload). */
+int
+store_appeals_pending(struct store *st, struct st_appeal **out, size_t *n)
+{
+	static const char sql[] = "SELECT " APPEAL_COLS
+				  "WHERE decision IS NULL AND"
+				  " (feedback_fired = 0 OR escalate_fired = 0)";
+
+	return (appeals_query(st, store_stmt(st, sql, ""), out, n));
+}
+
+void
+st_appeals_free(struct st_appeal *a, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].platform_case_id);
+		free(a[i].statement);
+		free(a[i].statement_sha256);
+		free(a[i].decision);
+		free(a[i].reject_reason);
+		free(a[i].forced);
+		for (j = 0; j < a[i].nmaterials; j++) {
+			free(a[i].materials[j].name);
+			free(a[i].materials[j].type);
+			free(a[i].materials[j].sha256);
+		}
+		free(a[i].materials);
+	}
+	free(a);
+}
+
+int64_t
+store_event_append(struct store *st, const struct st_event *e)
+{
+	static const char sql[] =
+	    "INSERT INTO events (case_id, shop, product_id, at, recorded_at,"
+	    " actor, type, severity, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	if (store_done(st, store_stmt(st, sql, "Tttiitttt",
+			       (time_t)e->case_id, e->shop, e->product_id,
+			       (int64_t)e->at, (int64_t)e->recorded_at,
+			       e->actor, e->type, e->severity,
+			       e->payload)) == -1)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/* Events after an id, of one case (case_id > 0) or all, oldest first. */
+int
+store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
+    struct st_event **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT id, case_id, shop, product_id, at, recorded_at, actor,"
+	    " type, severity, payload FROM events WHERE id > ?1 AND"
+	    " (?2 = 0 OR case_id = ?2) ORDER BY id LIMIT ?3";
+	sqlite3_stmt *stmt;
+	struct st_event *e;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "iii", after, case_id,
+		 limit > 0 ? limit : INT64_MAX)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		e = &(*out)[(*n)++];
+		e->id = sqlite3_column_int64(stmt, 0);
+		e->case_id = sqlite3_column_int64(stmt, 1);
+		e->shop = col_text(stmt, 2);
+		e->product_id = col_text(stmt, 3);
+		e->at = sqlite3_column_int64(stmt, 4);
+		e->recorded_at = sqlite3_column_int64(stmt, 5);
+		e->actor = col_text(stmt, 6);
+		e->type = col_text(stmt, 7);
+		e->severity = col_text(stmt, 8);
+		e->payload = col_text(stmt, 9);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int64_t
+store_event_last(struct store *st)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(id), 0) FROM events";
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+
+	if ((stmt = store_stmt(st, sql, "")) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (id);
+}
+
+void
+st_events_free(struct st_event *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].shop);
+		free(e[i].product_id);
+		free(e[i].actor);
+		free(e[i].type);
+		free(e[i].severity);
+		free(e[i].payload);
+	}
+	free(e);
+}
+
+/* The timers' indexes: each due kind is one partial index. */
+static const struct {
+	const char *next;
+	const char *list;
+	const char *fired;
+} store_due_sql[STORE_DUE_COUNT] = {
+	[STORE_DUE_FEEDBACK] = {
+	    "SELECT MIN(feedback_due_at) FROM appeals"
+	    " WHERE feedback_fired = 0 AND decided_at IS NULL",
+	    "SELECT id FROM appeals WHERE feedback_fired = 0 AND"
+	    " decided_at IS NULL AND feedback_due_at <= ?"
+	    " ORDER BY feedback_due_at, id",
+	    "UPDATE appeals SET feedback_fired = 1 WHERE id = ?" },
+	[STORE_DUE_ESCALATE] = {
+	    "SELECT MIN(escalate_due_at) FROM appeals"
+	    " WHERE escalate_fired = 0 AND decided_at IS NULL",
+	    "SELECT id FROM appeals WHERE escalate_fired = 0 AND"
+	    " decided_at IS NULL AND escalate_due_at <= ?"
+	    " ORDER BY escalate_due_at, id",
+	    "UPDATE appeals SET escalate_fired = 1 WHERE id = ?" },
+	[STORE_DUE_STALL] = {
+	    "SELECT MIN(stall_due_at) FROM cases"
+	    " WHERE stall_fired = 0 AND stall_due_at IS NOT NULL",
+	    "SELECT id FROM cases WHERE stall_fired = 0 AND"
+	    " stall_due_at IS NOT NULL AND stall_due_at <= ?"
+	    " ORDER BY stall_due_at, id",
+	    "UPDATE cases SET stall_fired = 1 WHERE id = ?" },
+};
+
+/* The next due time of a kind, or 0 when nothing is due ever. */
+time_t
+store_due_next(struct store *st, enum store_due kind)
+{
+	sqlite3_stmt *stmt;
+	time_t t = 0;
+
+	if ((stmt = store_stmt(st, store_due_sql[kind].next, "")) == NULL)
+		return (0);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		t = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (t);
+}
+
+int
+store_due_list(struct store *st, enum store_due kind, time_t now,
+    int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, store_due_sql[kind].list, "i",
+		 (int64_t)now)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_due_fired(struct store *st, enum store_due kind, int64_t id)
+{
+	return (store_done(st, store_stmt(st, store_due_sql[kind].fired, "i",
+				   id)));
 }

@@ -1,0 +1,925 @@
+/*
+ * api-cases.c: the control API's listings, cases and events routes.
+ *
+ * Each handler checks its request (every field, with a 400 that says which
+ * and why), calls one lifecycle operation, and answers with the JSON shapes
+ * documented in api.h. It also keeps the followers of GET /v1/events?follow=1
+ * and writes each published event to them. No rule of the domain lives here.
+ */
+
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "delistd.h"
+#include "api.h"
+#include "calendar.h"
+#include "cases.h"
+#include "lifecycle.h"
+
+#define STATEMENT_MAX (64 * 1024)
+#define TEXT_MAX (16 * 1024)
+#define SHORT_MAX 256
+
+struct follower {
+	struct evhttp_request *req;
+	struct evhttp_connection *evcon;
+	int64_t case_id;
+};
+
+static struct follower *followers;
+static size_t nfollowers;
+
+static json_t *
+jtime(time_t t)
+{
+	char buf[ISOTIME_LEN];
+
+	if (t == 0)
+		return (json_null());
+	return (json_string(isotime_format(t, buf, sizeof buf)));
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return (s != NULL ? json_string(s) : json_null());
+}
+
+/* The peer's user, from the socket's credentials: "cli:alice". */
+static char *
+actor(struct api_req *r)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(r->req);
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	struct passwd *pw;
+	char *s;
+
+	if (bev == NULL || getsockopt(bufferevent_getfd(bev), SOL_SOCKET,
+			       SO_PEERCRED, &cred, &len) == -1) {
+		xasprintf(&s, "cli:unknown");
+		return (s);
+	}
+	if ((pw = getpwuid(cred.uid)) != NULL)
+		xasprintf(&s, "cli:%s", pw->pw_name);
+	else
+		xasprintf(&s, "cli:uid%u", (unsigned)cred.uid);
+	return (s);
+}
+
+static json_t *
+listing_json(const struct st_listing *l)
+{
+	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o}", "shop",
+	    l->shop, "product_id", l->product_id, "title", jstr(l->title),
+	    "tracked", l->tracked, "status", l->status, "check_interval",
+	    l->check_interval ? json_integer(l->check_interval) : json_null(),
+	    "open_case", l->open_case ? json_integer(l->open_case) : json_null(),
+	    "created_at", jtime(l->created_at), "updated_at",
+	    jtime(l->updated_at)));
+}
+
+static json_t *
+case_json(const struct st_case *c)
+{
+	return (json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:i,"
+			  "s:i}",
+	    "id", (json_int_t)c->id, "shop", c->shop, "product_id",
+	    c->product_id, "title", jstr(c->title), "state", c->state,
+	    "reason", c->reason, "rule", jstr(c->rule), "opened_at",
+	    jtime(c->opened_at), "updated_at", jtime(c->updated_at),
+	    "closed_at", jtime(c->closed_at), "relisted_as",
+	    jstr(c->relisted_as), "appeals", c->appeals, "rejections",
+	    c->rejections));
+}
+
+json_t *
+api_event_json(const struct st_event *e)
+{
+	json_t *data, *msg;
+
+	data = json_loads(e->payload, 0, NULL);
+	if (data == NULL)
+		data = json_object();
+	msg = json_object_get(data, "message");
+	msg = msg ? json_incref(msg) : json_string("");
+	json_object_del(data, "message");
+	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}",
+	    "id", (json_int_t)e->id, "case",
+	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
+	    jstr(e->shop), "product_id", jstr(e->product_id), "at",
+	    jtime(e->at), "recorded_at", jtime(e->recorded_at), "actor",
+	    e->actor, "type", e->type, "severity", e->severity, "message", msg,
+	    "data", data));
+}
+
+static json_t *
+events_json(const struct st_event *ev, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, api_event_json(&ev[i]));
+	return (arr);
+}
+
+/* The case with its appeals, deadlines and trail; NULL if not found. */
+static json_t *
+case_detail(int64_t id, int *status)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	struct st_event *ev;
+	size_t nap, nev, i, j;
+	json_t *doc, *appeals, *mats, *forced, *deadlines;
+	const struct st_appeal *pending = NULL;
+	int rc;
+	char *save, *tok, *copy;
+
+	if ((rc = store_case_get(daemon_state->store, id, &c)) != 0) {
+		*status = rc == 1 ? 404 : 500;
+		return (NULL);
+	}
+	if (store_appeals(daemon_state->store, id, &ap, &nap) == -1 ||
+	    store_events(daemon_state->store, id, 0, 0, &ev, &nev) == -1) {
+		st_case_clear(&c);
+		*status = 500;
+		return (NULL);
+	}
+	doc = case_json(&c);
+	appeals = json_array();
+	for (i = 0; i < nap; i++) {
+		mats = json_array();
+		for (j = 0; j < ap[i].nmaterials; j++)
+			json_array_append_new(mats,
+			    json_pack("{s:s,s:s,s:s,s:I}", "name",
+				ap[i].materials[j].name, "type",
+				ap[i].materials[j].type, "sha256",
+				ap[i].materials[j].sha256, "size",
+				(json_int_t)ap[i].materials[j].size));
+		forced = json_array();
+		if (ap[i].forced != NULL) {
+			copy = xstrdup(ap[i].forced);
+			for (tok = strtok_r(copy, ",", &save); tok != NULL;
+			     tok = strtok_r(NULL, ",", &save))
+				json_array_append_new(forced, json_string(tok));
+			free(copy);
+		}
+		json_array_append_new(appeals,
+		    json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,"
+			      "s:o}",
+			"n", ap[i].n, "platform_case_id", ap[i].platform_case_id,
+			"submitted_at", jtime(ap[i].submitted_at), "decided_at",
+			jtime(ap[i].decided_at), "decision",
+			jstr(ap[i].decision), "reject_reason",
+			jstr(ap[i].reject_reason), "statement_sha256",
+			ap[i].statement_sha256, "statement", ap[i].statement,
+			"materials", mats, "feedback_due_at",
+			jtime(ap[i].feedback_due_at), "escalate_due_at",
+			jtime(ap[i].escalate_due_at), "forced", forced));
+		if (ap[i].decision == NULL)
+			pending = &ap[i];
+	}
+	json_object_set_new(doc, "appeals", appeals);
+	deadlines = json_pack("{s:o,s:o,s:o}", "feedback_due_at",
+	    pending ? jtime(pending->feedback_due_at) : json_null(),
+	    "escalate_due_at",
+	    pending ? jtime(pending->escalate_due_at) : json_null(),
+	    "stall_due_at",
+	    c.stall_fired ? json_null() : jtime(c.stall_due_at));
+	json_object_set_new(doc, "deadlines", deadlines);
+	json_object_set_new(doc, "timezone",
+	    json_string(calendar_tz(
+		config_shop_calendar(daemon_state->config, c.shop))));
+	json_object_set_new(doc, "trail", events_json(ev, nev));
+	st_events_free(ev, nev);
+	st_appeals_free(ap, nap);
+	st_case_clear(&c);
+	return (doc);
+}
+
+static void
+reply_lc_err(struct api_req *r, struct lc_err *err)
+{
+	json_t *doc;
+
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code", err->code,
+	    "message", err->message);
+	if (err->status == 409)
+		json_object_set_new(json_object_get(doc, "error"), "forceable",
+		    json_boolean(err->forceable));
+	if (err->case_ref != 0)
+		json_object_set_new(json_object_get(doc, "error"), "case",
+		    json_integer(err->case_ref));
+	api_reply(r, err->status, doc);
+	lc_err_clear(err);
+}
+
+static void
+reply_case(struct api_req *r, int status, int64_t id)
+{
+	json_t *doc;
+	int st = 500;
+
+	if ((doc = case_detail(id, &st)) == NULL) {
+		api_error(r, st, st == 404 ? "not_found" : "store",
+		    "case %lld %s", (long long)id,
+		    st == 404 ? "not found" : "could not be read");
+		return;
+	}
+	api_reply(r, status, doc);
+}
+
+/* Request checks: each answers 400 itself and returns -1. */
+static int
+need_body(struct api_req *r)
+{
+	if (r->body == NULL) {
+		api_error(r, 400, "missing_body",
+		    "this request needs a JSON object body");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+unpack_fail(struct api_req *r, json_error_t *jerr)
+{
+	api_error(r, 400, "bad_request", "bad request body: %s", jerr->text);
+	return (-1);
+}
+
+static int
+check_product_id(struct api_req *r, const char *pid)
+{
+	size_t i, n = strlen(pid);
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)pid[i]))
+			break;
+	}
+	if (n == 0 || n > 20 || i != n) {
+		api_error(r, 400, "bad_product_id", "product ID \"%.40s\" is "
+		    "not a product ID: it is all digits, like "
+		    "1005001234567890", pid);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+check_shop(struct api_req *r, const char *shop)
+{
+	const char *p;
+
+	for (p = shop; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			break;
+	}
+	if (*shop == '\0' || *p != '\0' || p - shop > 64) {
+		api_error(r, 400, "bad_shop", "\"%.64s\" is not a shop name",
+		    shop);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+check_text(struct api_req *r, const char *what, const char *s, size_t max,
+    int required)
+{
+	if (s == NULL) {
+		if (!required)
+			return (0);
+		api_error(r, 400, "missing_field", "%s is required", what);
+		return (-1);
+	}
+	if (*s == '\0' && required) {
+		api_error(r, 400, "bad_field", "%s is empty", what);
+		return (-1);
+	}
+	if (strlen(s) > max) {
+		api_error(r, 400, "bad_field", "%s is longer than %zu bytes",
+		    what, max);
+		return (-1);
+	}
+	return (0);
+}
+
+/* "at" (default now): ISO 8601 with an offset, not in the future. */
+static int
+check_at(struct api_req *r, const char *s, time_t *at)
+{
+	time_t now = clock_now();
+	char buf[ISOTIME_LEN];
+
+	if (s == NULL) {
+		*at = now;
+		return (0);
+	}
+	if (isotime_parse(s, at) == -1) {
+		api_error(r, 400, "bad_time", "cannot read the time \"%.64s\": "
+		    "write ISO 8601 with an offset, like "
+		    "2026-10-08T10:00:00+08:00", s);
+		return (-1);
+	}
+	if (*at > now) {
+		api_error(r, 400, "future_time", "%s is in the future (now is "
+		    "%s)", s, isotime_format(now, buf, sizeof buf));
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+path_id(struct api_req *r, size_t i, int64_t *id)
+{
+	const char *s = r->args[i];
+	char *end;
+	long long v;
+
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v <= 0) {
+		api_error(r, 404, "not_found", "no case \"%.32s\"", s);
+		return (-1);
+	}
+	*id = v;
+	return (0);
+}
+
+void
+api_listings_get(struct api_req *r)
+{
+	const char *state = api_query(r, "state"), *shop = api_query(r, "shop");
+	struct st_listing *l;
+	size_t n, i;
+	json_t *arr;
+
+	if (state != NULL && strcmp(state, "unknown") != 0 &&
+	    strcmp(state, "on_sale") != 0 && strcmp(state, "delisted") != 0) {
+		api_error(r, 400, "bad_state", "unknown listing state \"%.32s\" "
+		    "(one of: unknown, on_sale, delisted)", state);
+		return;
+	}
+	if (store_listings(daemon_state->store, shop, state, &l, &n) == -1) {
+		api_error(r, 500, "store", "cannot read the listings");
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		json_array_append_new(arr, listing_json(&l[i]));
+		st_listing_clear(&l[i]);
+	}
+	free(l);
+	api_reply(r, 200, json_pack("{s:o}", "listings", arr));
+}
+
+static void
+reply_listing(struct api_req *r, int status, const char *shop,
+    const char *pid)
+{
+	struct st_listing l;
+
+	if (store_listing_get(daemon_state->store, shop, pid, &l) != 0) {
+		api_error(r, 500, "store", "cannot read the listing");
+		return;
+	}
+	api_reply(r, status, listing_json(&l));
+	st_listing_clear(&l);
+}
+
+void
+api_listings_post(struct api_req *r)
+{
+	const char *shop, *pid, *title = NULL, *interval = NULL;
+	int64_t secs = 0;
+	char *who, *cause = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int created;
+
+	if (need_body(r) == -1)
+		return;
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s,s?s}",
+		"shop", &shop, "product_id", &pid, "title", &title, "interval",
+		&interval) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (check_shop(r, shop) == -1 || check_product_id(r, pid) == -1 ||
+	    check_text(r, "title", title, SHORT_MAX * 4, 0) == -1)
+		return;
+	if (interval != NULL) {
+		if (duration_parse(interval, &secs, &cause) == -1) {
+			api_error(r, 400, "bad_interval", "interval: %s", cause);
+			free(cause);
+			return;
+		}
+		if (secs < 60) {
+			api_error(r, 400, "bad_interval", "interval \"%s\" is "
+			    "shorter than a minute", interval);
+			return;
+		}
+	}
+	who = actor(r);
+	if (lifecycle_track(shop, pid, title, secs, who, &created, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_listing(r, created ? 201 : 200, shop, pid);
+	free(who);
+}
+
+void
+api_listings_delete(struct api_req *r)
+{
+	struct lc_err err = { 0 };
+	char *who;
+
+	if (check_shop(r, r->args[0]) == -1 ||
+	    check_product_id(r, r->args[1]) == -1)
+		return;
+	who = actor(r);
+	if (lifecycle_untrack(r->args[0], r->args[1], who, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_listing(r, 200, r->args[0], r->args[1]);
+	free(who);
+}
+
+void
+api_cases_get(struct api_req *r)
+{
+	const char *state = api_query(r, "state"), *shop = api_query(r, "shop");
+	struct st_case *c;
+	size_t n, i;
+	json_t *arr;
+
+	if (state != NULL && cases_state_from_name(state) == -1) {
+		api_error(r, 400, "bad_state", "unknown case state \"%.32s\" "
+		    "(one of: open, rectifying, appealed, approved, "
+		    "reinstated, synced, manual_review, abandoned, closed)",
+		    state);
+		return;
+	}
+	if (store_cases(daemon_state->store, shop, state, &c, &n) == -1) {
+		api_error(r, 500, "store", "cannot read the cases");
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		json_array_append_new(arr, case_json(&c[i]));
+		st_case_clear(&c[i]);
+	}
+	free(c);
+	api_reply(r, 200, json_pack("{s:o}", "cases", arr));
+}
+
+void
+api_cases_post(struct api_req *r)
+{
+	const char *shop, *pid, *reason, *rule = NULL, *ats = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int64_t id;
+	time_t at;
+	char *who;
+
+	if (need_body(r) == -1)
+		return;
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s?s,s?s}",
+		"shop", &shop, "product_id", &pid, "reason", &reason, "rule",
+		&rule, "at", &ats) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (check_shop(r, shop) == -1 || check_product_id(r, pid) == -1 ||
+	    check_text(r, "rule", rule, TEXT_MAX, 0) == -1 ||
+	    check_at(r, ats, &at) == -1)
+		return;
+	if (!cases_reason_valid(reason)) {
+		api_error(r, 400, "unknown_reason", "unknown reason \"%.64s\" "
+		    "(one of: %s)", reason, cases_reason_list());
+		return;
+	}
+	who = actor(r);
+	if (lifecycle_open(shop, pid, reason, rule, at, who, &id, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 201, id);
+	free(who);
+}
+
+void
+api_case_get(struct api_req *r)
+{
+	int64_t id;
+
+	if (path_id(r, 0, &id) == 0)
+		reply_case(r, 200, id);
+}
+
+void
+api_case_note(struct api_req *r)
+{
+	const char *text, *field = NULL, *before = NULL, *after = NULL;
+	const char *ats = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int64_t id;
+	time_t at;
+	char *who;
+
+	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+		return;
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT,
+		"{s:s,s?s,s?s,s?s,s?s}", "text", &text, "field", &field,
+		"before", &before, "after", &after, "at", &ats) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (check_text(r, "text", text, TEXT_MAX, 1) == -1 ||
+	    check_text(r, "field", field, SHORT_MAX, 0) == -1 ||
+	    check_text(r, "before", before, TEXT_MAX, 0) == -1 ||
+	    check_text(r, "after", after, TEXT_MAX, 0) == -1 ||
+	    check_at(r, ats, &at) == -1)
+		return;
+	who = actor(r);
+	if (lifecycle_note(id, text, field, before, after, at, who, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 201, id);
+	free(who);
+}
+
+static int
+is_sha256(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return (0);
+	}
+	return (s[64] == '\0');
+}
+
+void
+api_case_appeal(struct api_req *r)
+{
+	const char *pcid, *statement, *ats = NULL;
+	json_t *jmat = NULL, *m;
+	struct st_material *mat = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int force = 0;
+	size_t nmat = 0, i;
+	json_int_t size;
+	int64_t id;
+	time_t at;
+	char *who;
+
+	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+		return;
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?o,s?s,s?b}",
+		"platform_case_id", &pcid, "statement", &statement, "materials",
+		&jmat, "at", &ats, "force", &force) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (check_text(r, "platform_case_id", pcid, 64, 1) == -1 ||
+	    check_text(r, "statement", statement, STATEMENT_MAX, 1) == -1 ||
+	    check_at(r, ats, &at) == -1)
+		return;
+	if (jmat != NULL && !json_is_array(jmat)) {
+		api_error(r, 400, "bad_field", "materials must be an array");
+		return;
+	}
+	nmat = jmat ? json_array_size(jmat) : 0;
+	if (nmat > 100) {
+		api_error(r, 400, "bad_field", "at most 100 materials");
+		return;
+	}
+	mat = xcalloc(nmat + 1, sizeof *mat);
+	json_array_foreach(jmat, i, m) {
+		if (json_unpack_ex(m, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:I}",
+			"name", &mat[i].name, "type", &mat[i].type, "sha256",
+			&mat[i].sha256, "size", &size) == -1) {
+			api_error(r, 400, "bad_field", "materials[%zu]: %s", i,
+			    jerr.text);
+			goto out;
+		}
+		mat[i].size = size;
+		if (!cases_doc_type_valid(mat[i].type)) {
+			api_error(r, 400, "bad_field", "materials[%zu]: unknown "
+			    "type \"%.32s\" (one of: %s)", i, mat[i].type,
+			    cases_doc_type_list());
+			goto out;
+		}
+		if (!is_sha256(mat[i].sha256) || size < 0 ||
+		    check_text(r, "materials name", mat[i].name, SHORT_MAX,
+			1) == -1) {
+			if (!r->replied)
+				api_error(r, 400, "bad_field", "materials[%zu]: "
+				    "sha256 must be 64 hex digits and size "
+				    "a count of bytes", i);
+			goto out;
+		}
+	}
+	who = actor(r);
+	if (lifecycle_appeal(id, pcid, statement, mat, nmat, at, force, who,
+		&err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 201, id);
+	free(who);
+out:
+	free(mat);
+}
+
+void
+api_case_decision(struct api_req *r)
+{
+	const char *decision, *reason = NULL, *ats = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int64_t id, n;
+	time_t at;
+	char *who;
+
+	if (path_id(r, 0, &id) == -1 || path_id(r, 1, &n) == -1 ||
+	    need_body(r) == -1)
+		return;
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s}",
+		"decision", &decision, "reason", &reason, "at", &ats) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (strcmp(decision, "approved") != 0 &&
+	    strcmp(decision, "rejected") != 0) {
+		api_error(r, 400, "bad_field", "decision must be \"approved\" "
+		    "or \"rejected\"");
+		return;
+	}
+	if (strcmp(decision, "rejected") == 0 &&
+	    check_text(r, "reason (the platform's rejection reason)", reason,
+		TEXT_MAX, 1) == -1)
+		return;
+	if (check_text(r, "reason", reason, TEXT_MAX, 0) == -1 ||
+	    check_at(r, ats, &at) == -1)
+		return;
+	who = actor(r);
+	if (lifecycle_decide(id, (int)n, strcmp(decision, "approved") == 0,
+		reason, at, who, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 200, id);
+	free(who);
+}
+
+void
+api_case_reinstated(struct api_req *r)
+{
+	const char *ats = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int64_t id;
+	time_t at;
+	char *who;
+
+	if (path_id(r, 0, &id) == -1)
+		return;
+	if (r->body != NULL && json_unpack_ex(r->body, &jerr, JSON_STRICT,
+				   "{s?s}", "at", &ats) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (check_at(r, ats, &at) == -1)
+		return;
+	who = actor(r);
+	if (lifecycle_reinstate(id, at, who, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 200, id);
+	free(who);
+}
+
+void
+api_case_abandon(struct api_req *r)
+{
+	const char *ats = NULL, *relisted = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int64_t id;
+	time_t at;
+	char *who;
+
+	if (path_id(r, 0, &id) == -1)
+		return;
+	if (r->body != NULL &&
+	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s}",
+		"relisted_as", &relisted, "at", &ats) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if ((relisted != NULL && check_product_id(r, relisted) == -1) ||
+	    check_at(r, ats, &at) == -1)
+		return;
+	who = actor(r);
+	if (lifecycle_abandon(id, relisted, at, who, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 200, id);
+	free(who);
+}
+
+static int
+query_int(struct api_req *r, const char *key, int64_t *out)
+{
+	const char *s = api_query(r, key);
+	char *end;
+	long long v;
+
+	*out = 0;
+	if (s == NULL)
+		return (0);
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 0) {
+		api_error(r, 400, "bad_query", "%s must be a whole number",
+		    key);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+void
+api_case_events(struct api_req *r)
+{
+	struct st_case c;
+	struct st_event *ev;
+	size_t n;
+	int64_t id;
+	int rc;
+
+	if (path_id(r, 0, &id) == -1)
+		return;
+	if ((rc = store_case_get(daemon_state->store, id, &c)) != 0) {
+		api_error(r, rc == 1 ? 404 : 500, "not_found",
+		    "case %lld not found", (long long)id);
+		return;
+	}
+	st_case_clear(&c);
+	if (store_events(daemon_state->store, id, 0, 0, &ev, &n) == -1) {
+		api_error(r, 500, "store", "cannot read the events");
+		return;
+	}
+	api_reply(r, 200, json_pack("{s:o}", "events", events_json(ev, n)));
+	st_events_free(ev, n);
+}
+
+static void
+follower_send(struct follower *f, const struct st_event *e)
+{
+	struct evbuffer *buf;
+	json_t *doc;
+	char *text;
+
+	doc = api_event_json(e);
+	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	buf = evbuffer_new();
+	evbuffer_add_printf(buf, "%s\n", text);
+	free(text);
+	evhttp_send_reply_chunk(f->req, buf);
+	evbuffer_free(buf);
+}
+
+void
+api_events_get(struct api_req *r)
+{
+	int64_t case_id, after, limit;
+	const char *follow = api_query(r, "follow");
+	struct st_event *ev;
+	struct follower *f;
+	size_t n, i;
+
+	if (query_int(r, "case", &case_id) == -1 ||
+	    query_int(r, "after", &after) == -1 ||
+	    query_int(r, "limit", &limit) == -1)
+		return;
+	if (follow == NULL || strcmp(follow, "0") == 0) {
+		if (store_events(daemon_state->store, case_id, after, limit,
+			&ev, &n) == -1) {
+			api_error(r, 500, "store", "cannot read the events");
+			return;
+		}
+		api_reply(r, 200,
+		    json_pack("{s:o}", "events", events_json(ev, n)));
+		st_events_free(ev, n);
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Content-Type", "application/x-ndjson");
+	evhttp_send_reply_start(r->req, 200, "OK");
+	r->deferred = 1;
+	followers = xreallocarray(followers, nfollowers + 1,
+	    sizeof *followers);
+	f = &followers[nfollowers++];
+	f->req = r->req;
+	f->evcon = evhttp_request_get_connection(r->req);
+	f->case_id = case_id;
+	if (api_query(r, "after") == NULL)
+		return;
+	if (store_events(daemon_state->store, case_id, after, 0, &ev, &n) ==
+	    0) {
+		for (i = 0; i < n; i++)
+			follower_send(f, &ev[i]);
+		st_events_free(ev, n);
+	}
+}
+
+/* A committed event goes to every follower whose filter it matches. */
+void
+api_events_publish(const struct st_event *e)
+{
+	size_t i;
+
+	for (i = 0; i < nfollowers; i++) {
+		if (followers[i].case_id == 0 ||
+		    followers[i].case_id == e->case_id)
+			follower_send(&followers[i], e);
+	}
+}
+
+void
+api_events_conn_closed(void *evcon)
+{
+	size_t i;
+
+	for (i = 0; i < nfollowers; i++) {
+		if (followers[i].evcon == evcon) {
+			followers[i] = followers[--nfollowers];
+			i--;
+		}
+	}
+	if (nfollowers == 0) {
+		free(followers);
+		followers = NULL;
+	}
+}
+
+void
+api_case_export(struct api_req *r)
+{
+	const char *format = api_query(r, "format");
+	struct evbuffer *buf;
+	json_t *doc;
+	int64_t id;
+	int status = 500;
+	char *md, now[ISOTIME_LEN];
+	const char *shop;
+
+	if (path_id(r, 0, &id) == -1)
+		return;
+	if (format != NULL && strcmp(format, "md") != 0 &&
+	    strcmp(format, "json") != 0) {
+		api_error(r, 400, "bad_format", "format must be md or json");
+		return;
+	}
+	if ((doc = case_detail(id, &status)) == NULL) {
+		api_error(r, status, status == 404 ? "not_found" : "store",
+		    "case %lld %s", (long long)id,
+		    status == 404 ? "not found" : "could not be read");
+		return;
+	}
+	shop = json_string_value(json_object_get(doc, "shop"));
+	if (format != NULL && strcmp(format, "json") == 0) {
+		api_reply(r, 200, json_pack("{s:o,s:s,s:O}", "case", doc,
+		    "generated_at", isotime_format(clock_now(), now,
+			sizeof now), "timezone", json_object_get(doc,
+			"timezone")));
+		return;
+	}
+	md = export_markdown(doc,
+	    config_shop_calendar(daemon_state->config, shop));
+	json_decref(doc);
+	buf = evbuffer_new();
+	evbuffer_add(buf, md, strlen(md));
+	free(md);
+	api_send_text(r, 200, "text/markdown; charset=utf-8", buf);
+	evbuffer_free(buf);
+}

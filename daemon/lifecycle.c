@@ -1,0 +1,957 @@
+/*
+ * lifecycle.c: what happens to listings and cases, and the trail it leaves.
+ *
+ * Each function is one thing a seller (or, later, a source plugin) does:
+ * track a listing, open a case, note a rectification, record an appeal or a
+ * decision, a reinstatement, an abandonment; and the alerts the timers raise.
+ * The rules come from the pure cases module; this file loads what they need
+ * from the store, applies the answer and appends the event, all in one
+ * transaction, then publishes the new events (syslog for warning and
+ * critical, the API's followers) once they are committed.
+ *
+ * It must not parse requests or render answers: that is api-cases.c.
+ */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "delistd.h"
+#include "calendar.h"
+#include "cases.h"
+#include "lifecycle.h"
+
+static int64_t lc_published;
+
+static void lc_fail(struct lc_err *, int, const char *, const char *, ...)
+    printflike(4, 5);
+static int lc_store_fail(struct lc_err *);
+static int64_t lc_event(const struct st_case *, time_t, const char *,
+    enum cases_event_type, enum cases_severity, json_t *, const char *, ...)
+    printflike(7, 8);
+
+void
+lc_err_clear(struct lc_err *err)
+{
+	free(err->message);
+	memset(err, 0, sizeof *err);
+}
+
+static void
+lc_fail(struct lc_err *err, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->status = status;
+	err->code = code;
+	free(err->message);
+	va_start(ap, fmt);
+	xvasprintf(&err->message, fmt, ap);
+	va_end(ap);
+}
+
+static int
+lc_store_fail(struct lc_err *err)
+{
+	store_rollback(daemon_state->store);
+	lc_fail(err, 500, "store", "the state database failed; see the log");
+	return (-1);
+}
+
+static struct store *
+lc_store(void)
+{
+	return (daemon_state->store);
+}
+
+static const struct config *
+lc_config(void)
+{
+	return (daemon_state->config);
+}
+
+/* "72 hours": how the domain speaks of the feedback window. */
+static const char *
+lc_hours(int64_t secs, char *buf, size_t len)
+{
+	if (secs % 3600 == 0)
+		snprintf(buf, len, "%lld hours", (long long)(secs / 3600));
+	else
+		duration_format(secs, buf, len);
+	return (buf);
+}
+
+/* Lower-case hex SHA-256 of a string. */
+static void
+lc_sha256(const char *text, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	if (EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1)
+		fatalx("lifecycle: SHA-256 failed");
+	for (i = 0; i < len && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+/*
+ * Appends an event about a case (or a listing when c->id is 0). data (taken
+ * over, may be NULL) gets the human sentence as "message".
+ */
+static int64_t
+lc_event(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const char *fmt, ...)
+{
+	struct st_event e;
+	va_list ap;
+	char *msg;
+	int64_t id;
+
+	if (data == NULL)
+		data = json_object();
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	json_object_set_new(data, "message", json_string(msg));
+	free(msg);
+	memset(&e, 0, sizeof e);
+	e.case_id = c->id;
+	e.shop = c->shop;
+	e.product_id = c->product_id;
+	e.at = at;
+	e.recorded_at = clock_now();
+	e.actor = (char *)actor;
+	e.type = (char *)cases_event_name(type);
+	e.severity = (char *)cases_severity_name(sev);
+	e.payload = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(data);
+	id = store_event_append(lc_store(), &e);
+	free(e.payload);
+	return (id);
+}
+
+/*
+ * After a commit: every event recorded since the last call goes to syslog
+ * (warning and critical ones) and to the API's followers.
+ */
+void
+lifecycle_published(void)
+{
+	struct st_event *ev;
+	size_t n, i;
+	json_t *p;
+	const char *msg;
+
+	if (lc_published == 0)
+		lc_published = -1;
+	if (store_events(lc_store(), 0, lc_published < 0 ? 0 : lc_published,
+		1000, &ev, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		p = json_loads(ev[i].payload, 0, NULL);
+		msg = p ? json_string_value(json_object_get(p, "message")) : NULL;
+		if (strcmp(ev[i].severity, "critical") == 0)
+			log_crit("%s %s/%s case %lld: %s", ev[i].type,
+			    ev[i].shop ? ev[i].shop : "-",
+			    ev[i].product_id ? ev[i].product_id : "-",
+			    (long long)ev[i].case_id, msg ? msg : "");
+		else if (strcmp(ev[i].severity, "warning") == 0)
+			log_warnx("%s %s/%s case %lld: %s", ev[i].type,
+			    ev[i].shop ? ev[i].shop : "-",
+			    ev[i].product_id ? ev[i].product_id : "-",
+			    (long long)ev[i].case_id, msg ? msg : "");
+		else
+			log_info("%s %s/%s case %lld: %s", ev[i].type,
+			    ev[i].shop ? ev[i].shop : "-",
+			    ev[i].product_id ? ev[i].product_id : "-",
+			    (long long)ev[i].case_id, msg ? msg : "");
+		json_decref(p);
+		api_events_publish(&ev[i]);
+		lc_published = ev[i].id;
+	}
+	st_events_free(ev, n);
+	if (n == 1000)
+		lifecycle_published();
+}
+
+/* At start: events already in the trail are not published again. */
+void
+lifecycle_init(void)
+{
+	lc_published = store_event_last(lc_store());
+}
+
+static int
+lc_shop_known(const char *shop, struct lc_err *err)
+{
+	char *list;
+
+	if (config_shop(lc_config(), shop) != NULL)
+		return (0);
+	list = config_shop_list(lc_config());
+	if (*list == '\0')
+		lc_fail(err, 400, "unknown_shop", "unknown shop \"%s\": no shop "
+		    "is configured (add one to shops in %s)", shop,
+		    lc_config()->path);
+	else
+		lc_fail(err, 400, "unknown_shop", "unknown shop \"%s\" "
+		    "(configured: %s)", shop, list);
+	free(list);
+	return (-1);
+}
+
+int
+lifecycle_track(const char *shop, const char *pid, const char *title,
+    int64_t interval, const char *actor, int *created, struct lc_err *err)
+{
+	struct st_listing l;
+	struct st_case c;
+	time_t now = clock_now();
+	int64_t shop_id;
+	int rc;
+
+	if (lc_shop_known(shop, err) == -1)
+		return (-1);
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
+		return (lc_store_fail(err));
+	*created = rc == 1 || !l.tracked;
+	st_listing_clear(&l);
+	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
+	    store_listing_track(lc_store(), shop_id, pid, title, interval,
+		now) == -1)
+		return (lc_store_fail(err));
+	if (*created) {
+		memset(&c, 0, sizeof c);
+		c.shop = (char *)shop;
+		c.product_id = (char *)pid;
+		if (lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
+			CASES_SEV_INFO, NULL, "%s/%s is tracked", shop,
+			pid) == -1)
+			return (lc_store_fail(err));
+	}
+	if (store_commit(lc_store()) == -1)
+		return (lc_store_fail(err));
+	lifecycle_published();
+	return (0);
+}
+
+int
+lifecycle_untrack(const char *shop, const char *pid, const char *actor,
+    struct lc_err *err)
+{
+	struct st_listing l;
+	struct st_case c;
+	time_t now = clock_now();
+	int rc;
+
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
+		return (lc_store_fail(err));
+	if (rc == 1 || !l.tracked) {
+		st_listing_clear(&l);
+		store_rollback(lc_store());
+		lc_fail(err, 404, "not_found", "%s/%s is not tracked", shop,
+		    pid);
+		return (-1);
+	}
+	memset(&c, 0, sizeof c);
+	c.shop = (char *)shop;
+	c.product_id = (char *)pid;
+	if (store_listing_untrack(lc_store(), l.id, now) == -1 ||
+	    lc_event(&c, now, actor, CASES_EV_LISTING_UNTRACKED,
+		CASES_SEV_INFO, NULL, "%s/%s is no longer tracked%s", shop,
+		pid, l.open_case ? " (its open case stays open)" : "") == -1) {
+		st_listing_clear(&l);
+		return (lc_store_fail(err));
+	}
+	st_listing_clear(&l);
+	if (store_commit(lc_store()) == -1)
+		return (lc_store_fail(err));
+	lifecycle_published();
+	return (0);
+}
+
+int
+lifecycle_open(const char *shop, const char *pid, const char *reason,
+    const char *rule, time_t at, const char *actor, int64_t *id,
+    struct lc_err *err)
+{
+	struct st_listing l;
+	struct st_case c;
+	time_t now = clock_now();
+	int64_t shop_id, listing_id;
+	json_t *data;
+	int rc;
+
+	if (lc_shop_known(shop, err) == -1)
+		return (-1);
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
+		return (lc_store_fail(err));
+	if (rc == 0 && l.open_case != 0) {
+		lc_fail(err, 409, "case_open", "%s/%s already has open case "
+		    "%lld; see delistctl case show %lld", shop, pid,
+		    (long long)l.open_case, (long long)l.open_case);
+		err->case_ref = l.open_case;
+		st_listing_clear(&l);
+		store_rollback(lc_store());
+		return (-1);
+	}
+	/* A listing with a case is watched, whether tracked before or not. */
+	if (rc == 1 || !l.tracked) {
+		st_listing_clear(&l);
+		if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
+		    (listing_id = store_listing_track(lc_store(), shop_id, pid,
+			 NULL, 0, now)) == -1)
+			return (lc_store_fail(err));
+	} else {
+		listing_id = l.id;
+		st_listing_clear(&l);
+	}
+	memset(&c, 0, sizeof c);
+	c.listing_id = listing_id;
+	c.state = (char *)cases_state_name(CASE_STATE_OPEN);
+	c.reason = (char *)reason;
+	c.rule = (char *)rule;
+	c.opened_at = at;
+	c.updated_at = now;
+	c.stall_due_at = at + lc_config()->rules.stall_after;
+	if ((c.id = store_case_insert(lc_store(), &c)) == -1 ||
+	    store_listing_set_status(lc_store(), listing_id, "delisted",
+		now) == -1)
+		return (lc_store_fail(err));
+	c.shop = (char *)shop;
+	c.product_id = (char *)pid;
+	data = json_pack("{s:s,s:o}", "reason", reason, "rule",
+	    rule ? json_string(rule) : json_null());
+	if (lc_event(&c, at, actor, CASES_EV_CASE_OPENED, CASES_SEV_INFO, data,
+		"%s/%s delisted (%s): case %lld opened; rectify every cited "
+		"point and record each with delistctl case note", shop, pid,
+		reason, (long long)c.id) == -1)
+		return (lc_store_fail(err));
+	if (store_commit(lc_store()) == -1)
+		return (lc_store_fail(err));
+	*id = c.id;
+	lifecycle_published();
+	sched_rearm();
+	return (0);
+}
+
+/*
+ * Loads a case and its appeals for a change, inside a transaction that the
+ * caller commits. On failure the transaction is rolled back.
+ */
+static int
+lc_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
+    size_t *nap, struct lc_err *err)
+{
+	int rc;
+
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	if ((rc = store_case_get(lc_store(), id, c)) == -1)
+		return (lc_store_fail(err));
+	if (rc == 1) {
+		store_rollback(lc_store());
+		lc_fail(err, 404, "not_found", "case %lld not found",
+		    (long long)id);
+		return (-1);
+	}
+	if (at < c->opened_at) {
+		char buf[ISOTIME_LEN];
+		store_rollback(lc_store());
+		lc_fail(err, 400, "bad_time", "that time is before case %lld "
+		    "was opened (%s)", (long long)id,
+		    isotime_format(c->opened_at, buf, sizeof buf));
+		st_case_clear(c);
+		return (-1);
+	}
+	if (store_appeals(lc_store(), id, ap, nap) == -1) {
+		st_case_clear(c);
+		return (lc_store_fail(err));
+	}
+	return (0);
+}
+
+/* The rules' views of a case and its appeals (pointing into them). */
+static void
+lc_views(const struct st_case *c, const struct st_appeal *ap, size_t nap,
+    struct case_view *cv, struct appeal_view **avp, struct appeal_doc **docsp)
+{
+	struct appeal_view *av;
+	struct appeal_doc *docs;
+	size_t i, j, ndocs = 0, k = 0;
+
+	for (i = 0; i < nap; i++)
+		ndocs += ap[i].nmaterials;
+	av = xcalloc(nap + 1, sizeof *av);
+	docs = xcalloc(ndocs + 1, sizeof *docs);
+	for (i = 0; i < nap; i++) {
+		av[i].n = ap[i].n;
+		av[i].platform_case_id = ap[i].platform_case_id;
+		av[i].decision = ap[i].decision == NULL ? APPEAL_UNDECIDED :
+		    strcmp(ap[i].decision, "approved") == 0 ? APPEAL_APPROVED :
+							      APPEAL_REJECTED;
+		av[i].rejection_reason = ap[i].reject_reason;
+		av[i].statement_sha256 = ap[i].statement_sha256;
+		av[i].submitted = ap[i].submitted_at;
+		av[i].docs = &docs[k];
+		av[i].ndocs = ap[i].nmaterials;
+		for (j = 0; j < ap[i].nmaterials; j++, k++) {
+			docs[k].type = ap[i].materials[j].type;
+			docs[k].sha256 = ap[i].materials[j].sha256;
+		}
+	}
+	memset(cv, 0, sizeof *cv);
+	cv->id = c->id;
+	cv->state = cases_state_from_name(c->state);
+	cv->reason = cases_reason_from_name(c->reason);
+	*avp = av;
+	*docsp = docs;
+}
+
+static void
+lc_rules(struct case_rules *rules)
+{
+	cases_rules_init(rules);
+	rules->max_appeals = (int)lc_config()->rules.max_appeals;
+	rules->feedback_after = lc_config()->rules.feedback_after;
+}
+
+/* Refuses an action the state machine does not allow. */
+static int
+lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
+    enum case_action act, int force, struct case_step *step,
+    struct lc_err *err)
+{
+	struct case_view cv;
+	struct appeal_view *av;
+	struct appeal_doc *docs;
+	struct case_ctx ctx;
+	struct case_rules rules;
+
+	lc_rules(&rules);
+	lc_views(c, ap, nap, &cv, &av, &docs);
+	cases_ctx_from_appeals(&ctx, &cv, av, nap, &rules);
+	free(av);
+	free(docs);
+	if (cases_transition(cv.state, act, &ctx, force, step) == -1) {
+		lc_fail(err, 409, step->refusal.code, "%s",
+		    step->refusal.why);
+		err->forceable = step->refusal.forceable;
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+lc_free(struct st_case *c, struct st_appeal *ap, size_t nap)
+{
+	st_case_clear(c);
+	st_appeals_free(ap, nap);
+}
+
+/* Commits and publishes, or rolls back on failure. */
+static int
+lc_commit(struct lc_err *err)
+{
+	if (store_commit(lc_store()) == -1)
+		return (lc_store_fail(err));
+	lifecycle_published();
+	sched_rearm();
+	return (0);
+}
+
+int
+lifecycle_note(int64_t id, const char *text, const char *field,
+    const char *before, const char *after, time_t at, const char *actor,
+    struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	struct case_step step;
+	size_t nap;
+	json_t *data;
+	int rc = -1;
+
+	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+		return (-1);
+	if (lc_step(&c, ap, nap, CASE_ACT_NOTE, 0, &step, err) == -1) {
+		store_rollback(lc_store());
+		goto out;
+	}
+	data = json_pack("{s:s}", "text", text);
+	if (field != NULL)
+		json_object_set_new(data, "field", json_string(field));
+	if (before != NULL)
+		json_object_set_new(data, "before", json_string(before));
+	if (after != NULL)
+		json_object_set_new(data, "after", json_string(after));
+	free(c.state);
+	c.state = xstrdup(cases_state_name(step.next));
+	c.updated_at = clock_now();
+	if (store_case_update(lc_store(), &c) == -1 ||
+	    lc_event(&c, at, actor, step.event, step.severity, data,
+		"rectified%s%s: %s", field ? " " : "", field ? field : "",
+		text) == -1) {
+		lc_store_fail(err);
+		goto out;
+	}
+	rc = lc_commit(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+int
+lifecycle_appeal(int64_t id, const char *platform_case_id,
+    const char *statement, const struct st_material *mat, size_t nmat,
+    time_t at, int force, const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap, a;
+	struct case_step step;
+	struct case_view cv;
+	struct appeal_view *av;
+	struct appeal_doc *prevdocs, *docs;
+	struct appeal_req req;
+	struct case_refusal refusal;
+	struct case_rules rules;
+	const struct calendar *cal;
+	char sha[65], buf[ISOTIME_LEN], buf2[ISOTIME_LEN];
+	size_t nap, i;
+	json_t *data, *jm;
+	int rc = -1;
+
+	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+		return (-1);
+	for (i = 0; i < nap; i++) {
+		if (at < ap[i].submitted_at) {
+			lc_fail(err, 400, "bad_time", "that time is before "
+			    "appeal %d was submitted", ap[i].n);
+			store_rollback(lc_store());
+			goto out;
+		}
+	}
+	lc_sha256(statement, sha);
+	docs = xcalloc(nmat + 1, sizeof *docs);
+	for (i = 0; i < nmat; i++) {
+		docs[i].type = mat[i].type;
+		docs[i].sha256 = mat[i].sha256;
+	}
+	req.statement_sha256 = sha;
+	req.docs = docs;
+	req.ndocs = nmat;
+	lc_rules(&rules);
+	lc_views(&c, ap, nap, &cv, &av, &prevdocs);
+	memset(&refusal, 0, sizeof refusal);
+	rc = cases_appeal_check(&cv, av, nap, &req, &rules, force, &refusal);
+	free(av);
+	free(prevdocs);
+	free(docs);
+	if (rc == -1) {
+		lc_fail(err, 409, refusal.code, "%s", refusal.why);
+		err->forceable = refusal.forceable;
+		store_rollback(lc_store());
+		goto out;
+	}
+	rc = -1;
+	if (lc_step(&c, ap, nap, CASE_ACT_APPEAL, force, &step, err) == -1) {
+		store_rollback(lc_store());
+		goto out;
+	}
+
+	cal = config_shop_calendar(lc_config(), c.shop);
+	memset(&a, 0, sizeof a);
+	a.case_id = c.id;
+	a.n = (int)nap + 1;
+	a.platform_case_id = (char *)platform_case_id;
+	a.statement = (char *)statement;
+	a.statement_sha256 = sha;
+	a.submitted_at = at;
+	a.forced = refusal.forced ? (char *)refusal.code :
+	    step.forced ? (char *)step.refusal.code : NULL;
+	a.feedback_due_at = cases_feedback_due(at, &rules);
+	a.escalate_due_at = calendar_add_business_days(cal, at,
+	    (int)lc_config()->rules.escalate_after_business_days);
+	a.materials = (struct st_material *)mat;
+	a.nmaterials = nmat;
+
+	free(c.state);
+	c.state = xstrdup(cases_state_name(step.next));
+	c.updated_at = clock_now();
+	c.stall_due_at = 0;
+	c.stall_fired = 0;
+	jm = json_array();
+	for (i = 0; i < nmat; i++)
+		json_array_append_new(jm, json_pack("{s:s,s:s,s:s,s:I}", "name",
+		    mat[i].name, "type", mat[i].type, "sha256", mat[i].sha256,
+		    "size", (json_int_t)mat[i].size));
+	data = json_pack("{s:i,s:s,s:s,s:o,s:s,s:s}", "appeal", a.n,
+	    "platform_case_id", platform_case_id, "statement_sha256", sha,
+	    "materials", jm, "feedback_due_at",
+	    isotime_format(a.feedback_due_at, buf, sizeof buf),
+	    "escalate_due_at",
+	    isotime_format(a.escalate_due_at, buf2, sizeof buf2));
+	if (a.forced != NULL)
+		json_object_set_new(data, "forced", json_string(a.forced));
+	if (store_appeal_insert(lc_store(), &a) == -1 ||
+	    store_case_update(lc_store(), &c) == -1 ||
+	    lc_event(&c, at, actor, step.event, step.severity, data,
+		"appeal %d submitted, platform Case ID %s%s%s; do not resubmit "
+		"while it is under review", a.n, platform_case_id,
+		a.forced ? "; overridden with --force: " : "",
+		a.forced ? a.forced : "") == -1) {
+		lc_store_fail(err);
+		goto out;
+	}
+	rc = lc_commit(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+int
+lifecycle_decide(int64_t id, int n, int approved, const char *reason,
+    time_t at, const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap, *a = NULL;
+	struct case_step step;
+	size_t nap, i;
+	json_t *data;
+	int rc = -1;
+
+	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+		return (-1);
+	for (i = 0; i < nap; i++) {
+		if (ap[i].n == n)
+			a = &ap[i];
+	}
+	if (a == NULL) {
+		lc_fail(err, 404, "not_found", "case %lld has no appeal %d",
+		    (long long)id, n);
+		store_rollback(lc_store());
+		goto out;
+	}
+	if (a->decision != NULL) {
+		lc_fail(err, 409, "already_decided", "appeal %d of case %lld "
+		    "was already %s", n, (long long)id, a->decision);
+		store_rollback(lc_store());
+		goto out;
+	}
+	if (at < a->submitted_at) {
+		lc_fail(err, 400, "bad_time", "that time is before appeal %d "
+		    "was submitted", n);
+		store_rollback(lc_store());
+		goto out;
+	}
+	if (lc_step(&c, ap, nap, approved ? CASE_ACT_APPROVE : CASE_ACT_REJECT,
+		0, &step, err) == -1) {
+		store_rollback(lc_store());
+		goto out;
+	}
+	free(c.state);
+	c.state = xstrdup(cases_state_name(step.next));
+	c.updated_at = clock_now();
+	if (step.next == CASE_STATE_RECTIFYING) {
+		c.stall_due_at = at + lc_config()->rules.stall_after;
+		c.stall_fired = 0;
+	} else
+		c.stall_due_at = 0;
+	if (step.next == CASE_STATE_CLOSED)
+		c.closed_at = at;
+	data = json_pack("{s:i,s:s,s:s,s:o}", "appeal", n, "platform_case_id",
+	    a->platform_case_id, "decision", approved ? "approved" : "rejected",
+	    "reason", reason ? json_string(reason) : json_null());
+	if (store_appeal_decide(lc_store(), a->id,
+		approved ? "approved" : "rejected", reason, at) == -1 ||
+	    store_case_update(lc_store(), &c) == -1)
+		goto fail;
+	if (approved)
+		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		    "appeal %d (Case ID %s) approved; the listing should be "
+		    "back on sale soon: check it and record it with delistctl "
+		    "case reinstated", n, a->platform_case_id) == -1 ? -1 : 0;
+	else if (step.next == CASE_STATE_MANUAL_REVIEW)
+		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		    "appeal %d (Case ID %s) rejected: \"%s\"; that is "
+		    "rejection %d of %lld, so the listing goes to the "
+		    "platform's manual re-review (a longer cycle): no more "
+		    "appeals, follow up with customer service", n,
+		    a->platform_case_id, reason, c.rejections + 1,
+		    (long long)lc_config()->rules.max_appeals) == -1 ? -1 : 0;
+	else if (step.next == CASE_STATE_CLOSED)
+		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		    "manual re-review of appeal %d (Case ID %s) rejected: "
+		    "\"%s\"; the case is closed", n, a->platform_case_id,
+		    reason) == -1 ? -1 : 0;
+	else
+		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		    "appeal %d (Case ID %s) rejected: \"%s\"; read the reason, "
+		    "add what it asks for, change the statement and the "
+		    "materials, then appeal again (%lld of %lld appeals left)",
+		    n, a->platform_case_id, reason,
+		    (long long)(lc_config()->rules.max_appeals - c.rejections -
+			1),
+		    (long long)lc_config()->rules.max_appeals) == -1 ? -1 : 0;
+	if (rc == -1)
+		goto fail;
+	rc = lc_commit(err);
+	goto out;
+fail:
+	rc = -1;
+	lc_store_fail(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+int
+lifecycle_reinstate(int64_t id, time_t at, const char *actor,
+    struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	struct case_step step, sync;
+	size_t nap;
+	time_t now = clock_now();
+	int rc = -1;
+
+	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+		return (-1);
+	if (lc_step(&c, ap, nap, CASE_ACT_REINSTATE, 0, &step, err) == -1) {
+		store_rollback(lc_store());
+		goto out;
+	}
+	free(c.state);
+	c.state = xstrdup(cases_state_name(step.next));
+	c.updated_at = now;
+	c.stall_due_at = 0;
+	if (store_case_update(lc_store(), &c) == -1 ||
+	    store_listing_set_status(lc_store(), c.listing_id, "on_sale",
+		now) == -1 ||
+	    lc_event(&c, at, actor, step.event, step.severity, NULL,
+		"%s/%s is back on sale: resume the ads and the ERP stock sync "
+		"(rank and sales history do not come back by themselves)",
+		c.shop, c.product_id) == -1)
+		goto fail;
+	/* No sink is subscribed to case.reinstated yet: nothing to wait for. */
+	if (cases_transition(step.next, CASE_ACT_SYNC_DONE, NULL, 0, &sync) ==
+	    0) {
+		free(c.state);
+		c.state = xstrdup(cases_state_name(sync.next));
+		c.closed_at = at;
+		if (store_case_update(lc_store(), &c) == -1 ||
+		    lc_event(&c, at, "daemon", sync.event, sync.severity, NULL,
+			"case %lld is done: no sink is subscribed to "
+			"case.reinstated, so there is nothing to sync",
+			(long long)c.id) == -1)
+			goto fail;
+	}
+	rc = lc_commit(err);
+	goto out;
+fail:
+	lc_store_fail(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+int
+lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
+    const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	struct case_step step;
+	size_t nap;
+	json_t *data;
+	int rc = -1;
+
+	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+		return (-1);
+	if (lc_step(&c, ap, nap, CASE_ACT_ABANDON, 0, &step, err) == -1) {
+		store_rollback(lc_store());
+		goto out;
+	}
+	free(c.state);
+	c.state = xstrdup(cases_state_name(step.next));
+	c.updated_at = clock_now();
+	c.closed_at = at;
+	c.stall_due_at = 0;
+	free(c.relisted_as);
+	c.relisted_as = relisted_as ? xstrdup(relisted_as) : NULL;
+	data = json_pack("{s:o}", "relisted_as",
+	    relisted_as ? json_string(relisted_as) : json_null());
+	if (store_case_update(lc_store(), &c) == -1 ||
+	    lc_event(&c, at, actor, step.event, step.severity, data,
+		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
+			      "starts without rank, reviews or sales)"
+			    : "case %lld abandoned%s",
+		(long long)c.id, relisted_as ? relisted_as : "") == -1) {
+		lc_store_fail(err);
+		goto out;
+	}
+	rc = lc_commit(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+/*
+ * A timer's alert for one due row, in its own transaction: the event and the
+ * "fired" mark are committed together, so a restart neither loses nor
+ * repeats it.
+ */
+int
+lifecycle_fire(enum store_due kind, int64_t id)
+{
+	struct st_case c;
+	struct st_appeal *ap = NULL, *a = NULL;
+	size_t nap = 0, i;
+	int64_t case_id = id, rc;
+	char buf[64];
+	json_t *data;
+
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	if (kind != STORE_DUE_STALL) {
+		/* id is an appeal's: find its case. */
+		struct st_appeal *all;
+		size_t nall;
+		if (store_appeals_pending(lc_store(), &all, &nall) == -1)
+			goto fail;
+		case_id = 0;
+		for (i = 0; i < nall; i++) {
+			if (all[i].id == id)
+				case_id = all[i].case_id;
+		}
+		st_appeals_free(all, nall);
+		if (case_id == 0)
+			goto fired;
+	}
+	if (store_case_get(lc_store(), case_id, &c) != 0)
+		goto fail;
+	if (store_appeals(lc_store(), case_id, &ap, &nap) == -1) {
+		st_case_clear(&c);
+		goto fail;
+	}
+	for (i = 0; i < nap; i++) {
+		if (ap[i].id == id)
+			a = &ap[i];
+	}
+	if (a == NULL && kind != STORE_DUE_STALL) {
+		st_case_clear(&c);
+		st_appeals_free(ap, nap);
+		goto fired;
+	}
+	switch (kind) {
+	case STORE_DUE_FEEDBACK:
+		data = json_pack("{s:i,s:s}", "appeal", a->n,
+		    "platform_case_id", a->platform_case_id);
+		rc = lc_event(&c, a->feedback_due_at, "daemon",
+		    CASES_EV_CASE_FEEDBACK_OVERDUE,
+		    cases_event_severity(CASES_EV_CASE_FEEDBACK_OVERDUE), data,
+		    "no feedback on appeal %d (Case ID %s) %s after "
+		    "submission: open a ticket with online customer service "
+		    "(violation consultation) quoting Case ID %s and note the "
+		    "progress number", a->n, a->platform_case_id,
+		    lc_hours(lc_config()->rules.feedback_after, buf,
+			sizeof buf), a->platform_case_id);
+		break;
+	case STORE_DUE_ESCALATE:
+		data = json_pack("{s:i,s:s}", "appeal", a->n,
+		    "platform_case_id", a->platform_case_id);
+		rc = lc_event(&c, a->escalate_due_at, "daemon",
+		    CASES_EV_CASE_ESCALATED,
+		    cases_event_severity(CASES_EV_CASE_ESCALATED), data,
+		    "appeal %d (Case ID %s) has no decision after %lld "
+		    "business days: contact online customer service with Case "
+		    "ID %s and ask for the review to be completed", a->n,
+		    a->platform_case_id,
+		    (long long)lc_config()->rules.escalate_after_business_days,
+		    a->platform_case_id);
+		break;
+	default:
+		rc = lc_event(&c, c.stall_due_at, "daemon",
+		    CASES_EV_CASE_STALLED,
+		    cases_event_severity(CASES_EV_CASE_STALLED), NULL,
+		    "case %lld has had no appeal for %s: rectify, record it "
+		    "with delistctl case note, then appeal (or abandon the "
+		    "case)", (long long)c.id,
+		    duration_format(lc_config()->rules.stall_after, buf,
+			sizeof buf));
+		break;
+	}
+	st_case_clear(&c);
+	st_appeals_free(ap, nap);
+	if (rc == -1)
+		goto fail;
+fired:
+	if (store_due_fired(lc_store(), kind, id) == -1 ||
+	    store_commit(lc_store()) == -1)
+		goto fail;
+	lifecycle_published();
+	return (0);
+fail:
+	store_rollback(lc_store());
+	return (-1);
+}
+
+/*
+ * After a reload: the deadlines of undecided appeals follow the new rules
+ * and calendar (a holiday added today moves an escalation).
+ */
+int
+lifecycle_recompute(void)
+{
+	struct st_appeal *ap;
+	struct st_case c;
+	struct case_rules rules;
+	size_t n, i;
+
+	lc_rules(&rules);
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	if (store_appeals_pending(lc_store(), &ap, &n) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (store_case_get(lc_store(), ap[i].case_id, &c) != 0) {
+			st_appeals_free(ap, n);
+			goto fail;
+		}
+		if (store_appeal_set_due(lc_store(), ap[i].id,
+			cases_feedback_due(ap[i].submitted_at, &rules),
+			calendar_add_business_days(
+			    config_shop_calendar(lc_config(), c.shop),
+			    ap[i].submitted_at,
+			    (int)lc_config()
+				->rules.escalate_after_business_days)) == -1) {
+			st_case_clear(&c);
+			st_appeals_free(ap, n);
+			goto fail;
+		}
+		st_case_clear(&c);
+	}
+	st_appeals_free(ap, n);
+	if (store_commit(lc_store()) == -1)
+		goto fail;
+	sched_rearm();
+	return (0);
+fail:
+	store_rollback(lc_store());
+	return (-1);
+}

@@ -1,0 +1,61 @@
+/*
+ * lifecycle.h: the case lifecycle's operations (lifecycle.c) and the timers
+ * that drive its alerts (sched.c).
+ */
+
+#ifndef LIFECYCLE_H
+#define LIFECYCLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "delistd.h"
+
+/* Why an operation was refused: an HTTP status, a stable code, a sentence. */
+struct lc_err {
+	int status;
+	const char *code;
+	char *message;
+	int forceable;
+	int64_t case_ref; /* the open case a duplicate open names */
+};
+
+void lc_err_clear(struct lc_err *);
+
+void lifecycle_init(void);
+void lifecycle_published(void);
+int lifecycle_track(const char *, const char *, const char *, int64_t,
+    const char *, int *, struct lc_err *);
+int lifecycle_untrack(const char *, const char *, const char *,
+    struct lc_err *);
+int lifecycle_open(const char *, const char *, const char *, const char *,
+    time_t, const char *, int64_t *, struct lc_err *);
+int lifecycle_note(int64_t, const char *, const char *, const char *,
+    const char *, time_t, const char *, struct lc_err *);
+int lifecycle_appeal(int64_t, const char *, const char *,
+    const struct st_material *, size_t, time_t, int, const char *,
+    struct lc_err *);
+int lifecycle_decide(int64_t, int, int, const char *, time_t, const char *,
+    struct lc_err *);
+int lifecycle_reinstate(int64_t, time_t, const char *, struct lc_err *);
+int lifecycle_abandon(int64_t, const char *, time_t, const char *,
+    struct lc_err *);
+int lifecycle_fire(enum store_due, int64_t);
+int lifecycle_recompute(void);
+
+/* sched.c */
+void sched_init(struct event_base *);
+void sched_rearm(void);
+void sched_shutdown(void);
+
+/* api-cases.c: followers of the event stream. */
+void api_events_publish(const struct st_event *);
+void api_events_conn_closed(void *);
+
+/* export.c */
+struct json_t;
+struct calendar;
+char *export_markdown(const struct json_t *, const struct calendar *);
+
+#endif

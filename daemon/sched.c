@@ -1,0 +1,108 @@
+/*
+ * sched.c: the time-driven alerts, each a libevent timer armed at its next
+ * due time.
+ *
+ * One timer per kind (feedback overdue, escalation, stall). Each reads the
+ * earliest due time from its partial index, sleeps until then, fires every
+ * row due by now (one transaction each, see lifecycle_fire) and re-arms. No
+ * job scans every row on a tick. When the test clock moves, every kind is
+ * re-evaluated at once. At start, anything that fell due while the daemon
+ * was down fires immediately, exactly once.
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <event2/event.h>
+
+#include "delistd.h"
+#include "lifecycle.h"
+
+static struct event *sched_ev[STORE_DUE_COUNT];
+static const char *const sched_names[STORE_DUE_COUNT] = { "feedback",
+	"escalation", "stall" };
+
+static void sched_fire(evutil_socket_t, short, void *);
+static void sched_run(enum store_due);
+static void sched_clock_changed(void *);
+
+static void
+sched_run(enum store_due kind)
+{
+	struct timeval tv;
+	int64_t *ids;
+	size_t n, i;
+	time_t now = clock_now(), next;
+
+	if (store_due_list(daemon_state->store, kind, now, &ids, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			if (lifecycle_fire(kind, ids[i]) == -1)
+				log_warnx("sched: %s alert %lld failed; will "
+					  "retry", sched_names[kind],
+				    (long long)ids[i]);
+		}
+		free(ids);
+	}
+	evtimer_del(sched_ev[kind]);
+	if ((next = store_due_next(daemon_state->store, kind)) == 0)
+		return;
+	/* A failed row is retried in a minute rather than in a busy loop. */
+	tv.tv_sec = next > now ? next - now : 60;
+	tv.tv_usec = 0;
+	evtimer_add(sched_ev[kind], &tv);
+	log_debug("sched: next %s check in %lld s", sched_names[kind],
+	    (long long)tv.tv_sec);
+}
+
+static void
+sched_fire(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	sched_run((enum store_due)(intptr_t)arg);
+}
+
+/* Re-reads every kind's next due time (after a change or a clock move). */
+void
+sched_rearm(void)
+{
+	int kind;
+
+	for (kind = 0; kind < STORE_DUE_COUNT; kind++)
+		sched_run(kind);
+}
+
+static void
+sched_clock_changed(void *arg)
+{
+	(void)arg;
+	sched_rearm();
+}
+
+void
+sched_init(struct event_base *base)
+{
+	int kind;
+
+	for (kind = 0; kind < STORE_DUE_COUNT; kind++) {
+		sched_ev[kind] = evtimer_new(base, sched_fire,
+		    (void *)(intptr_t)kind);
+		if (sched_ev[kind] == NULL)
+			fatalx("sched: cannot create a timer");
+	}
+	clock_on_change(sched_clock_changed, NULL);
+	sched_rearm();
+}
+
+void
+sched_shutdown(void)
+{
+	int kind;
+
+	for (kind = 0; kind < STORE_DUE_COUNT; kind++) {
+		if (sched_ev[kind] != NULL)
+			event_free(sched_ev[kind]);
+		sched_ev[kind] = NULL;
+	}
+}
