@@ -778,8 +778,9 @@ api_case_events(struct api_req *r)
 	if (path_id(r, 0, &id) == -1)
 		return;
 	if ((rc = store_case_get(daemon_state->store, id, &c)) != 0) {
-		api_error(r, rc == 1 ? 404 : 500, "not_found",
-		    "case %lld not found", (long long)id);
+		api_error(r, rc == 1 ? 404 : 500,
+		    rc == 1 ? "not_found" : "store", "case %lld %s",
+		    (long long)id, rc == 1 ? "not found" : "could not be read");
 		return;
 	}
 	st_case_clear(&c);
@@ -842,6 +843,8 @@ api_events_get(struct api_req *r)
 	f->req = r->req;
 	f->evcon = evhttp_request_get_connection(r->req);
 	f->case_id = case_id;
+	/* A follower may wait long for the next event: no idle timeout. */
+	evhttp_connection_set_timeout(f->evcon, 7 * 86400);
 	if (api_query(r, "after") == NULL)
 		return;
 	if (store_events(daemon_state->store, case_id, after, 0, &ev, &n) ==

@@ -149,6 +149,7 @@ lifecycle_published(void)
 	size_t n, i;
 	json_t *p;
 	const char *msg;
+	char what[32];
 
 	if (lc_published == 0)
 		lc_published = -1;
@@ -158,21 +159,26 @@ lifecycle_published(void)
 	for (i = 0; i < n; i++) {
 		p = json_loads(ev[i].payload, 0, NULL);
 		msg = p ? json_string_value(json_object_get(p, "message")) : NULL;
-		if (strcmp(ev[i].severity, "critical") == 0)
-			log_crit("%s %s/%s case %lld: %s", ev[i].type,
-			    ev[i].shop ? ev[i].shop : "-",
-			    ev[i].product_id ? ev[i].product_id : "-",
-			    (long long)ev[i].case_id, msg ? msg : "");
-		else if (strcmp(ev[i].severity, "warning") == 0)
-			log_warnx("%s %s/%s case %lld: %s", ev[i].type,
-			    ev[i].shop ? ev[i].shop : "-",
-			    ev[i].product_id ? ev[i].product_id : "-",
-			    (long long)ev[i].case_id, msg ? msg : "");
+		if (ev[i].case_id != 0)
+			snprintf(what, sizeof what, " case %lld",
+			    (long long)ev[i].case_id);
 		else
-			log_info("%s %s/%s case %lld: %s", ev[i].type,
+			what[0] = '\0';
+		if (strcmp(ev[i].severity, "critical") == 0)
+			log_crit("%s %s/%s%s: %s", ev[i].type,
 			    ev[i].shop ? ev[i].shop : "-",
-			    ev[i].product_id ? ev[i].product_id : "-",
-			    (long long)ev[i].case_id, msg ? msg : "");
+			    ev[i].product_id ? ev[i].product_id : "-", what,
+			    msg ? msg : "");
+		else if (strcmp(ev[i].severity, "warning") == 0)
+			log_warnx("%s %s/%s%s: %s", ev[i].type,
+			    ev[i].shop ? ev[i].shop : "-",
+			    ev[i].product_id ? ev[i].product_id : "-", what,
+			    msg ? msg : "");
+		else
+			log_info("%s %s/%s%s: %s", ev[i].type,
+			    ev[i].shop ? ev[i].shop : "-",
+			    ev[i].product_id ? ev[i].product_id : "-", what,
+			    msg ? msg : "");
 		json_decref(p);
 		api_events_publish(&ev[i]);
 		lc_published = ev[i].id;
@@ -530,7 +536,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	struct case_refusal refusal;
 	struct case_rules rules;
 	const struct calendar *cal;
-	char sha[65], buf[ISOTIME_LEN], buf2[ISOTIME_LEN];
+	char sha[65], buf[ISOTIME_LEN], buf2[ISOTIME_LEN], *forced = NULL;
 	size_t nap, i;
 	json_t *data, *jm;
 	int rc = -1;
@@ -581,8 +587,13 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	a.statement = (char *)statement;
 	a.statement_sha256 = sha;
 	a.submitted_at = at;
-	a.forced = refusal.forced ? (char *)refusal.code :
-	    step.forced ? (char *)step.refusal.code : NULL;
+	if (refusal.forced && step.forced &&
+	    strcmp(refusal.code, step.refusal.code) != 0)
+		xasprintf(&forced, "%s,%s", refusal.code, step.refusal.code);
+	else if (refusal.forced || step.forced)
+		forced = xstrdup(refusal.forced ? refusal.code
+						: step.refusal.code);
+	a.forced = forced;
 	a.feedback_due_at = cases_feedback_due(at, &rules);
 	a.escalate_due_at = calendar_add_business_days(cal, at,
 	    (int)lc_config()->rules.escalate_after_business_days);
@@ -619,6 +630,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	}
 	rc = lc_commit(err);
 out:
+	free(forced);
 	lc_free(&c, ap, nap);
 	return (rc);
 }
@@ -632,7 +644,7 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason,
 	struct case_step step;
 	size_t nap, i;
 	json_t *data;
-	int rc = -1;
+	int rc = -1, review;
 
 	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
@@ -646,7 +658,9 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason,
 		store_rollback(lc_store());
 		goto out;
 	}
-	if (a->decision != NULL) {
+	/* In manual review, the last (rejected) appeal gets the re-review's. */
+	review = strcmp(c.state, "manual_review") == 0 && n == (int)nap;
+	if (a->decision != NULL && !review) {
 		lc_fail(err, 409, "already_decided", "appeal %d of case %lld "
 		    "was already %s", n, (long long)id, a->decision);
 		store_rollback(lc_store());
@@ -676,11 +690,18 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason,
 	data = json_pack("{s:i,s:s,s:s,s:o}", "appeal", n, "platform_case_id",
 	    a->platform_case_id, "decision", approved ? "approved" : "rejected",
 	    "reason", reason ? json_string(reason) : json_null());
-	if (store_appeal_decide(lc_store(), a->id,
-		approved ? "approved" : "rejected", reason, at) == -1 ||
+	if ((!review && store_appeal_decide(lc_store(), a->id,
+			    approved ? "approved" : "rejected", reason,
+			    at) == -1) ||
 	    store_case_update(lc_store(), &c) == -1)
 		goto fail;
-	if (approved)
+	if (approved && review)
+		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		    "manual re-review of appeal %d (Case ID %s) approved; the "
+		    "listing should be back on sale soon: check it and record "
+		    "it with delistctl case reinstated", n,
+		    a->platform_case_id) == -1 ? -1 : 0;
+	else if (approved)
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
 		    "appeal %d (Case ID %s) approved; the listing should be "
 		    "back on sale soon: check it and record it with delistctl "

@@ -767,7 +767,7 @@ store_appeal_insert(struct store *st, const struct st_appeal *a)
 		return (-1);
 	id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; i < a->nmaterials; i++) {
-		if (store_done(st, store_stmt(st, mat, "itttI", id,
+		if (store_done(st, store_stmt(st, mat, "ittti", id,
 				       a->materials[i].sha256,
 				       a->materials[i].type,
 				       a->materials[i].name,
@@ -996,19 +996,24 @@ static const struct {
 	const char *list;
 	const char *fired;
 } store_due_sql[STORE_DUE_COUNT] = {
+	/* An appeal is watched only while its case waits for a decision. */
 	[STORE_DUE_FEEDBACK] = {
-	    "SELECT MIN(feedback_due_at) FROM appeals"
-	    " WHERE feedback_fired = 0 AND decided_at IS NULL",
-	    "SELECT id FROM appeals WHERE feedback_fired = 0 AND"
-	    " decided_at IS NULL AND feedback_due_at <= ?"
-	    " ORDER BY feedback_due_at, id",
+	    "SELECT MIN(a.feedback_due_at) FROM appeals a JOIN cases c"
+	    " ON c.id = a.case_id WHERE a.feedback_fired = 0 AND"
+	    " a.decided_at IS NULL AND c.state = 'appealed'",
+	    "SELECT a.id FROM appeals a JOIN cases c ON c.id = a.case_id"
+	    " WHERE a.feedback_fired = 0 AND a.decided_at IS NULL AND"
+	    " c.state = 'appealed' AND a.feedback_due_at <= ?"
+	    " ORDER BY a.feedback_due_at, a.id",
 	    "UPDATE appeals SET feedback_fired = 1 WHERE id = ?" },
 	[STORE_DUE_ESCALATE] = {
-	    "SELECT MIN(escalate_due_at) FROM appeals"
-	    " WHERE escalate_fired = 0 AND decided_at IS NULL",
-	    "SELECT id FROM appeals WHERE escalate_fired = 0 AND"
-	    " decided_at IS NULL AND escalate_due_at <= ?"
-	    " ORDER BY escalate_due_at, id",
+	    "SELECT MIN(a.escalate_due_at) FROM appeals a JOIN cases c"
+	    " ON c.id = a.case_id WHERE a.escalate_fired = 0 AND"
+	    " a.decided_at IS NULL AND c.state = 'appealed'",
+	    "SELECT a.id FROM appeals a JOIN cases c ON c.id = a.case_id"
+	    " WHERE a.escalate_fired = 0 AND a.decided_at IS NULL AND"
+	    " c.state = 'appealed' AND a.escalate_due_at <= ?"
+	    " ORDER BY a.escalate_due_at, a.id",
 	    "UPDATE appeals SET escalate_fired = 1 WHERE id = ?" },
 	[STORE_DUE_STALL] = {
 	    "SELECT MIN(stall_due_at) FROM cases"
