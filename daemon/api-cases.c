@@ -68,8 +68,9 @@ actor(struct api_req *r)
 	struct passwd *pw;
 	char *s;
 
-	if (bev == NULL || getsockopt(bufferevent_getfd(bev), SOL_SOCKET,
-			       SO_PEERCRED, &cred, &len) == -1) {
+	if (bev == NULL ||
+	    getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &cred,
+		&len) == -1) {
 		xasprintf(&s, "cli:unknown");
 		return (s);
 	}
@@ -87,7 +88,8 @@ listing_json(const struct st_listing *l)
 	    l->shop, "product_id", l->product_id, "title", jstr(l->title),
 	    "tracked", l->tracked, "status", l->status, "check_interval",
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
-	    "open_case", l->open_case ? json_integer(l->open_case) : json_null(),
+	    "open_case",
+	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", jtime(l->created_at), "updated_at",
 	    jtime(l->updated_at)));
 }
@@ -98,12 +100,11 @@ case_json(const struct st_case *c)
 	return (json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:i,"
 			  "s:i}",
 	    "id", (json_int_t)c->id, "shop", c->shop, "product_id",
-	    c->product_id, "title", jstr(c->title), "state", c->state,
-	    "reason", c->reason, "rule", jstr(c->rule), "opened_at",
-	    jtime(c->opened_at), "updated_at", jtime(c->updated_at),
-	    "closed_at", jtime(c->closed_at), "relisted_as",
-	    jstr(c->relisted_as), "appeals", c->appeals, "rejections",
-	    c->rejections));
+	    c->product_id, "title", jstr(c->title), "state", c->state, "reason",
+	    c->reason, "rule", jstr(c->rule), "opened_at", jtime(c->opened_at),
+	    "updated_at", jtime(c->updated_at), "closed_at",
+	    jtime(c->closed_at), "relisted_as", jstr(c->relisted_as), "appeals",
+	    c->appeals, "rejections", c->rejections));
 }
 
 json_t *
@@ -117,8 +118,8 @@ api_event_json(const struct st_event *e)
 	msg = json_object_get(data, "message");
 	msg = msg ? json_incref(msg) : json_string("");
 	json_object_del(data, "message");
-	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}",
-	    "id", (json_int_t)e->id, "case",
+	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id",
+	    (json_int_t)e->id, "case",
 	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
 	    jstr(e->shop), "product_id", jstr(e->product_id), "at",
 	    jtime(e->at), "recorded_at", jtime(e->recorded_at), "actor",
@@ -182,8 +183,9 @@ case_detail(int64_t id, int *status)
 		json_array_append_new(appeals,
 		    json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,"
 			      "s:o}",
-			"n", ap[i].n, "platform_case_id", ap[i].platform_case_id,
-			"submitted_at", jtime(ap[i].submitted_at), "decided_at",
+			"n", ap[i].n, "platform_case_id",
+			ap[i].platform_case_id, "submitted_at",
+			jtime(ap[i].submitted_at), "decided_at",
 			jtime(ap[i].decided_at), "decision",
 			jstr(ap[i].decision), "reject_reason",
 			jstr(ap[i].reject_reason), "statement_sha256",
@@ -217,8 +219,8 @@ reply_lc_err(struct api_req *r, struct lc_err *err)
 {
 	json_t *doc;
 
-	doc = json_pack("{s:{s:s,s:s}}", "error", "code", err->code,
-	    "message", err->message);
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code", err->code, "message",
+	    err->message);
 	if (err->status == 409)
 		json_object_set_new(json_object_get(doc, "error"), "forceable",
 		    json_boolean(err->forceable));
@@ -273,9 +275,11 @@ check_product_id(struct api_req *r, const char *pid)
 			break;
 	}
 	if (n == 0 || n > 20 || i != n) {
-		api_error(r, 400, "bad_product_id", "product ID \"%.40s\" is "
+		api_error(r, 400, "bad_product_id",
+		    "product ID \"%.40s\" is "
 		    "not a product ID: it is all digits, like "
-		    "1005001234567890", pid);
+		    "1005001234567890",
+		    pid);
 		return (-1);
 	}
 	return (0);
@@ -291,8 +295,8 @@ check_shop(struct api_req *r, const char *shop)
 			break;
 	}
 	if (*shop == '\0' || *p != '\0' || p - shop > 64) {
-		api_error(r, 400, "bad_shop", "\"%.64s\" is not a shop name",
-		    shop);
+		api_error(
+		    r, 400, "bad_shop", "\"%.64s\" is not a shop name", shop);
 		return (-1);
 	}
 	return (0);
@@ -332,14 +336,18 @@ check_at(struct api_req *r, const char *s, time_t *at)
 		return (0);
 	}
 	if (isotime_parse(s, at) == -1) {
-		api_error(r, 400, "bad_time", "cannot read the time \"%.64s\": "
+		api_error(r, 400, "bad_time",
+		    "cannot read the time \"%.64s\": "
 		    "write ISO 8601 with an offset, like "
-		    "2026-10-08T10:00:00+08:00", s);
+		    "2026-10-08T10:00:00+08:00",
+		    s);
 		return (-1);
 	}
 	if (*at > now) {
-		api_error(r, 400, "future_time", "%s is in the future (now is "
-		    "%s)", s, isotime_format(now, buf, sizeof buf));
+		api_error(r, 400, "future_time",
+		    "%s is in the future (now is "
+		    "%s)",
+		    s, isotime_format(now, buf, sizeof buf));
 		return (-1);
 	}
 	return (0);
@@ -371,8 +379,10 @@ api_listings_get(struct api_req *r)
 
 	if (state != NULL && strcmp(state, "unknown") != 0 &&
 	    strcmp(state, "on_sale") != 0 && strcmp(state, "delisted") != 0) {
-		api_error(r, 400, "bad_state", "unknown listing state \"%.32s\" "
-		    "(one of: unknown, on_sale, delisted)", state);
+		api_error(r, 400, "bad_state",
+		    "unknown listing state \"%.32s\" "
+		    "(one of: unknown, on_sale, delisted)",
+		    state);
 		return;
 	}
 	if (store_listings(daemon_state->store, shop, state, &l, &n) == -1) {
@@ -389,8 +399,7 @@ api_listings_get(struct api_req *r)
 }
 
 static void
-reply_listing(struct api_req *r, int status, const char *shop,
-    const char *pid)
+reply_listing(struct api_req *r, int status, const char *shop, const char *pid)
 {
 	struct st_listing l;
 
@@ -425,13 +434,16 @@ api_listings_post(struct api_req *r)
 		return;
 	if (interval != NULL) {
 		if (duration_parse(interval, &secs, &cause) == -1) {
-			api_error(r, 400, "bad_interval", "interval: %s", cause);
+			api_error(
+			    r, 400, "bad_interval", "interval: %s", cause);
 			free(cause);
 			return;
 		}
 		if (secs < 60) {
-			api_error(r, 400, "bad_interval", "interval \"%s\" is "
-			    "shorter than a minute", interval);
+			api_error(r, 400, "bad_interval",
+			    "interval \"%s\" is "
+			    "shorter than a minute",
+			    interval);
 			return;
 		}
 	}
@@ -469,7 +481,8 @@ api_cases_get(struct api_req *r)
 	json_t *arr;
 
 	if (state != NULL && cases_state_from_name(state) == -1) {
-		api_error(r, 400, "bad_state", "unknown case state \"%.32s\" "
+		api_error(r, 400, "bad_state",
+		    "unknown case state \"%.32s\" "
 		    "(one of: open, rectifying, appealed, approved, "
 		    "reinstated, synced, manual_review, abandoned, closed)",
 		    state);
@@ -511,8 +524,10 @@ api_cases_post(struct api_req *r)
 	    check_at(r, ats, &at) == -1)
 		return;
 	if (!cases_reason_valid(reason)) {
-		api_error(r, 400, "unknown_reason", "unknown reason \"%.64s\" "
-		    "(one of: %s)", reason, cases_reason_list());
+		api_error(r, 400, "unknown_reason",
+		    "unknown reason \"%.64s\" "
+		    "(one of: %s)",
+		    reason, cases_reason_list());
 		return;
 	}
 	who = actor(r);
@@ -545,9 +560,9 @@ api_case_note(struct api_req *r)
 
 	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
 		return;
-	if (json_unpack_ex(r->body, &jerr, JSON_STRICT,
-		"{s:s,s?s,s?s,s?s,s?s}", "text", &text, "field", &field,
-		"before", &before, "after", &after, "at", &ats) == -1) {
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s,s?s,s?s}",
+		"text", &text, "field", &field, "before", &before, "after",
+		&after, "at", &ats) == -1) {
 		unpack_fail(r, &jerr);
 		return;
 	}
@@ -614,7 +629,8 @@ api_case_appeal(struct api_req *r)
 		return;
 	}
 	mat = xcalloc(nmat + 1, sizeof *mat);
-	json_array_foreach(jmat, i, m) {
+	json_array_foreach(jmat, i, m)
+	{
 		if (json_unpack_ex(m, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:I}",
 			"name", &mat[i].name, "type", &mat[i].type, "sha256",
 			&mat[i].sha256, "size", &size) == -1) {
@@ -624,24 +640,27 @@ api_case_appeal(struct api_req *r)
 		}
 		mat[i].size = size;
 		if (!cases_doc_type_valid(mat[i].type)) {
-			api_error(r, 400, "bad_field", "materials[%zu]: unknown "
-			    "type \"%.32s\" (one of: %s)", i, mat[i].type,
-			    cases_doc_type_list());
+			api_error(r, 400, "bad_field",
+			    "materials[%zu]: unknown "
+			    "type \"%.32s\" (one of: %s)",
+			    i, mat[i].type, cases_doc_type_list());
 			goto out;
 		}
 		if (!is_sha256(mat[i].sha256) || size < 0 ||
-		    check_text(r, "materials name", mat[i].name, SHORT_MAX,
-			1) == -1) {
+		    check_text(
+			r, "materials name", mat[i].name, SHORT_MAX, 1) == -1) {
 			if (!r->replied)
-				api_error(r, 400, "bad_field", "materials[%zu]: "
+				api_error(r, 400, "bad_field",
+				    "materials[%zu]: "
 				    "sha256 must be 64 hex digits and size "
-				    "a count of bytes", i);
+				    "a count of bytes",
+				    i);
 			goto out;
 		}
 	}
 	who = actor(r);
-	if (lifecycle_appeal(id, pcid, statement, mat, nmat, at, force, who,
-		&err) == -1)
+	if (lifecycle_appeal(
+		id, pcid, statement, mat, nmat, at, force, who, &err) == -1)
 		reply_lc_err(r, &err);
 	else
 		reply_case(r, 201, id);
@@ -670,7 +689,8 @@ api_case_decision(struct api_req *r)
 	}
 	if (strcmp(decision, "approved") != 0 &&
 	    strcmp(decision, "rejected") != 0) {
-		api_error(r, 400, "bad_field", "decision must be \"approved\" "
+		api_error(r, 400, "bad_field",
+		    "decision must be \"approved\" "
 		    "or \"rejected\"");
 		return;
 	}
@@ -702,8 +722,9 @@ api_case_reinstated(struct api_req *r)
 
 	if (path_id(r, 0, &id) == -1)
 		return;
-	if (r->body != NULL && json_unpack_ex(r->body, &jerr, JSON_STRICT,
-				   "{s?s}", "at", &ats) == -1) {
+	if (r->body != NULL &&
+	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s}", "at", &ats) ==
+		-1) {
 		unpack_fail(r, &jerr);
 		return;
 	}
@@ -758,8 +779,8 @@ query_int(struct api_req *r, const char *key, int64_t *out)
 		return (0);
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < 0) {
-		api_error(r, 400, "bad_query", "%s must be a whole number",
-		    key);
+		api_error(
+		    r, 400, "bad_query", "%s must be a whole number", key);
 		return (-1);
 	}
 	*out = v;
@@ -828,8 +849,8 @@ api_events_get(struct api_req *r)
 			api_error(r, 500, "store", "cannot read the events");
 			return;
 		}
-		api_reply(r, 200,
-		    json_pack("{s:o}", "events", events_json(ev, n)));
+		api_reply(
+		    r, 200, json_pack("{s:o}", "events", events_json(ev, n)));
 		st_events_free(ev, n);
 		return;
 	}
@@ -837,8 +858,7 @@ api_events_get(struct api_req *r)
 	    "Content-Type", "application/x-ndjson");
 	evhttp_send_reply_start(r->req, 200, "OK");
 	r->deferred = 1;
-	followers = xreallocarray(followers, nfollowers + 1,
-	    sizeof *followers);
+	followers = xreallocarray(followers, nfollowers + 1, sizeof *followers);
 	f = &followers[nfollowers++];
 	f->req = r->req;
 	f->evcon = evhttp_request_get_connection(r->req);
@@ -885,6 +905,42 @@ api_events_conn_closed(void *evcon)
 	}
 }
 
+/* Beside every time "x_at" (or "at"), "x_at_local": the shop's zone. */
+static void
+add_local_times(json_t *j, const struct calendar *cal)
+{
+	const char *key;
+	json_t *v, *locals;
+	size_t i;
+	time_t t;
+	char buf[CALENDAR_FORMAT_LEN], *name;
+	size_t len;
+
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v) add_local_times(v, cal);
+		return;
+	}
+	if (!json_is_object(j))
+		return;
+	locals = json_object();
+	json_object_foreach(j, key, v)
+	{
+		len = strlen(key);
+		if (json_is_string(v) &&
+		    (strcmp(key, "at") == 0 ||
+			(len > 3 && strcmp(key + len - 3, "_at") == 0)) &&
+		    isotime_parse(json_string_value(v), &t) == 0 &&
+		    calendar_format_local(cal, t, buf, sizeof buf) == 0) {
+			xasprintf(&name, "%s_local", key);
+			json_object_set_new(locals, name, json_string(buf));
+			free(name);
+		} else
+			add_local_times(v, cal);
+	}
+	json_object_update(j, locals);
+	json_decref(locals);
+}
+
 void
 api_case_export(struct api_req *r)
 {
@@ -911,14 +967,16 @@ api_case_export(struct api_req *r)
 	}
 	shop = json_string_value(json_object_get(doc, "shop"));
 	if (format != NULL && strcmp(format, "json") == 0) {
-		api_reply(r, 200, json_pack("{s:o,s:s,s:O}", "case", doc,
-		    "generated_at", isotime_format(clock_now(), now,
-			sizeof now), "timezone", json_object_get(doc,
-			"timezone")));
+		add_local_times(
+		    doc, config_shop_calendar(daemon_state->config, shop));
+		api_reply(r, 200,
+		    json_pack("{s:o,s:s,s:O}", "case", doc, "generated_at",
+			isotime_format(clock_now(), now, sizeof now),
+			"timezone", json_object_get(doc, "timezone")));
 		return;
 	}
-	md = export_markdown(doc,
-	    config_shop_calendar(daemon_state->config, shop));
+	md = export_markdown(
+	    doc, config_shop_calendar(daemon_state->config, shop));
 	json_decref(doc);
 	buf = evbuffer_new();
 	evbuffer_add(buf, md, strlen(md));

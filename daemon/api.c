@@ -78,7 +78,8 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/cases/*", api_case_get },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/notes", api_case_note },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals", api_case_appeal },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals/*/decision", api_case_decision },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals/*/decision",
+	    api_case_decision },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/reinstated", api_case_reinstated },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/abandon", api_case_abandon },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/events", api_case_events },
@@ -136,8 +137,9 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 	}
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
-			xasprintf(cause, "%s exists and is not a socket; "
-					 "remove it or choose another socket",
+			xasprintf(cause,
+			    "%s exists and is not a socket; "
+			    "remove it or choose another socket",
 			    path);
 			return (-1);
 		}
@@ -145,8 +147,8 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 		if (probe != -1 &&
 		    connect(probe, (struct sockaddr *)&sun, sizeof sun) == 0) {
 			close(probe);
-			xasprintf(cause, "another delistd is listening on %s",
-			    path);
+			xasprintf(
+			    cause, "another delistd is listening on %s", path);
 			return (-1);
 		}
 		if (probe != -1)
@@ -174,8 +176,8 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 	}
 	if (group != NULL) {
 		if ((gr = getgrnam(group)) == NULL) {
-			xasprintf(cause, "socket_group %s does not exist",
-			    group);
+			xasprintf(
+			    cause, "socket_group %s does not exist", group);
 			goto fail;
 		}
 		/* Under the unit the group is already ours: no chown. */
@@ -198,8 +200,8 @@ fail:
 }
 
 struct api *
-api_new(struct event_base *base, int fd, const struct config *conf,
-    char **cause)
+api_new(
+    struct event_base *base, int fd, const struct config *conf, char **cause)
 {
 	struct api *api;
 
@@ -294,8 +296,8 @@ api_conn_admit(struct api *api, struct evhttp_request *req)
 	}
 	if (api->nconns >= api->maxconns)
 		return (-1);
-	api->conns = xreallocarray(api->conns, api->nconns + 1,
-	    sizeof *api->conns);
+	api->conns =
+	    xreallocarray(api->conns, api->nconns + 1, sizeof *api->conns);
 	api->conns[api->nconns++] = evcon;
 	evhttp_connection_set_closecb(evcon, api_conn_closed, api);
 	return (0);
@@ -335,8 +337,7 @@ api_reply(struct api_req *r, int status, json_t *doc)
 }
 
 void
-api_error(struct api_req *r, int status, const char *code, const char *fmt,
-    ...)
+api_error(struct api_req *r, int status, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -356,11 +357,11 @@ api_query(struct api_req *r, const char *key)
 }
 
 void
-api_send_text(struct api_req *r, int status, const char *ctype,
-    struct evbuffer *buf)
+api_send_text(
+    struct api_req *r, int status, const char *ctype, struct evbuffer *buf)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(r->req),
-	    "Content-Type", ctype);
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(r->req), "Content-Type", ctype);
 	evhttp_send_reply(r->req, status, NULL, buf);
 	r->replied = 1;
 }
@@ -426,7 +427,8 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	if (path == NULL || *path == '\0')
 		path = "/";
 	if (query != NULL && evhttp_parse_query_str(query, &r.query) == -1) {
-		api_error(&r, 400, "bad_query", "cannot parse the query string");
+		api_error(
+		    &r, 400, "bad_query", "cannot parse the query string");
 		return;
 	}
 
@@ -455,14 +457,15 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (route == NULL) {
 		if (pathmatch) {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", allow);
+			evhttp_add_header(
+			    evhttp_request_get_output_headers(req), "Allow",
+			    allow);
 			api_error(&r, 405, "method_not_allowed",
 			    "%s is not allowed on %s (allowed: %s)",
 			    api_method_name(method), path, allow);
 		} else
-			api_error(&r, 404, "not_found", "no such resource: %s",
-			    path);
+			api_error(
+			    &r, 404, "not_found", "no such resource: %s", path);
 		goto done;
 	}
 	/* The match may have pointed args at segments; rematch for them. */
@@ -483,7 +486,8 @@ api_dispatch(struct evhttp_request *req, void *arg)
 		if (r.body == NULL) {
 			api_error(&r, 400, "bad_json",
 			    "the request body is not valid JSON: %s (line %d, "
-			    "column %d)", jerr.text, jerr.line, jerr.column);
+			    "column %d)",
+			    jerr.text, jerr.line, jerr.column);
 			goto done;
 		}
 		if (!json_is_object(r.body)) {
@@ -518,30 +522,23 @@ api_status(struct api_req *r)
 	gmtime_r(&ds->started, &tm);
 	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	doc = json_pack("{s:s,s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:I,s:I,s:i}",
-	    "version", PACKAGE_VERSION,
-	    "pid", (json_int_t)getpid(),
-	    "started_at", started,
-	    "uptime_seconds", (json_int_t)clock_uptime(),
-	    "config_file", ds->config->path,
-	    "state_dir", ds->config->state_dir,
-	    "socket", ds->config->socket,
-	    "test_clock", clock_is_test(),
-	    "now", (json_int_t)clock_now(),
-	    "schema_version", (json_int_t)store_schema_version(ds->store),
-	    "clients", (int)api_clients(r->api));
+	    "version", PACKAGE_VERSION, "pid", (json_int_t)getpid(),
+	    "started_at", started, "uptime_seconds", (json_int_t)clock_uptime(),
+	    "config_file", ds->config->path, "state_dir", ds->config->state_dir,
+	    "socket", ds->config->socket, "test_clock", clock_is_test(), "now",
+	    (json_int_t)clock_now(), "schema_version",
+	    (json_int_t)store_schema_version(ds->store), "clients",
+	    (int)api_clients(r->api));
 	json_object_set_new(doc, "counts",
-	    json_pack("{s:I,s:I,s:I,s:I,s:I}",
-		"shops", (json_int_t)c.shops,
-		"listings", (json_int_t)c.listings,
-		"cases_open", (json_int_t)c.cases_open,
-		"cases_total", (json_int_t)c.cases_total,
-		"events", (json_int_t)c.events));
+	    json_pack("{s:I,s:I,s:I,s:I,s:I}", "shops", (json_int_t)c.shops,
+		"listings", (json_int_t)c.listings, "cases_open",
+		(json_int_t)c.cases_open, "cases_total",
+		(json_int_t)c.cases_total, "events", (json_int_t)c.events));
 	json_object_set_new(doc, "reloads",
-	    json_pack("{s:I,s:I,s:o}",
-		"ok", (json_int_t)ds->reloads_ok,
-		"failed", (json_int_t)ds->reloads_failed,
-		"last_error", ds->last_reload_error ?
-		    json_string(ds->last_reload_error) : json_null()));
+	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
+		"failed", (json_int_t)ds->reloads_failed, "last_error",
+		ds->last_reload_error ? json_string(ds->last_reload_error)
+				      : json_null()));
 	api_reply(r, 200, doc);
 }
 
@@ -594,11 +591,10 @@ api_metrics(struct api_req *r)
 	    "# HELP delistd_events_total Events recorded in the trail.\n"
 	    "# TYPE delistd_events_total counter\n"
 	    "delistd_events_total %lld\n",
-	    PACKAGE_VERSION, clock_uptime(),
-	    (unsigned long long)ds->reloads_ok,
+	    PACKAGE_VERSION, clock_uptime(), (unsigned long long)ds->reloads_ok,
 	    (unsigned long long)ds->reloads_failed,
-	    (unsigned long long)api_requests(r->api),
-	    (long long)c.listings, (long long)c.cases_open, (long long)c.events);
+	    (unsigned long long)api_requests(r->api), (long long)c.listings,
+	    (long long)c.cases_open, (long long)c.events);
 	api_send_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
 	evbuffer_free(buf);
 }

@@ -50,7 +50,9 @@
  *          a chunked stream of events, one JSON object per line: the
  *          backlog after EVENT_ID (none if absent), then each new one
  * GET    /v1/cases/{id}/export[?format=md|json] the dossier: text/markdown
- *          or JSON {"case":detail,"generated_at","timezone"}
+ *          or JSON {"case":detail,"generated_at","timezone"}, where every
+ *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
+ *          the same instant in the shop's zone, "2026-10-08T10:00:00+08:00"
  */
 
 #ifndef API_H
@@ -66,12 +68,12 @@ struct json_t;
 struct api_req {
 	struct evhttp_request *req;
 	struct api *api;
-	const char *args[4];	/* the path segments matched by '*' */
+	const char *args[4]; /* the path segments matched by '*' */
 	size_t nargs;
-	struct json_t *body;	/* the request's JSON object, or NULL */
+	struct json_t *body; /* the request's JSON object, or NULL */
 	struct evkeyvalq query;
 	int replied;
-	int deferred;		/* the handler answers later (streams) */
+	int deferred; /* the handler answers later (streams) */
 };
 
 void api_reply(struct api_req *, int, struct json_t *);

@@ -89,8 +89,8 @@ clock_poll(evutil_socket_t fd, short events, void *arg)
 	}
 	if (v == clock_value)
 		return;
-	log_debug("test clock: %lld -> %lld", (long long)clock_value,
-	    (long long)v);
+	log_debug(
+	    "test clock: %lld -> %lld", (long long)clock_value, (long long)v);
 	clock_value = v;
 	for (i = 0; i < clock_nwatchers; i++)
 		clock_watchers[i].cb(clock_watchers[i].arg);
@@ -151,8 +151,8 @@ clock_is_test(void)
 void
 clock_on_change(clock_cb cb, void *arg)
 {
-	clock_watchers = xreallocarray(clock_watchers, clock_nwatchers + 1,
-	    sizeof *clock_watchers);
+	clock_watchers = xreallocarray(
+	    clock_watchers, clock_nwatchers + 1, sizeof *clock_watchers);
 	clock_watchers[clock_nwatchers].cb = cb;
 	clock_watchers[clock_nwatchers].arg = arg;
 	clock_nwatchers++;

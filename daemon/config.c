@@ -78,21 +78,21 @@ static void cerr(struct cctx *, const config_setting_t *, const char *, ...)
 static char *setting_path(const config_setting_t *);
 static int cgroup(struct cctx *, const config_setting_t *, const struct ckey *,
     size_t, void *, const char *const *, size_t);
-static int cvalue(struct cctx *, const config_setting_t *, const struct ckey *,
-    void *);
+static int
+cvalue(struct cctx *, const config_setting_t *, const struct ckey *, void *);
 static char *path_absolute(const char *);
 static int64_t source_int(struct cctx *, const config_setting_t *, int64_t);
 static void strlist_free(struct strlist *);
-static void check_state_dir(struct cctx *, struct config *,
-    const config_setting_t *);
+static void
+check_state_dir(struct cctx *, struct config *, const config_setting_t *);
 static void check_socket(struct cctx *, struct config *,
     const config_setting_t *, const config_setting_t *);
-static void build_calendar(struct cctx *, struct config *,
-    const config_setting_t *);
-static void parse_shops(struct cctx *, struct config *,
-    const config_setting_t *);
-static void parse_plugins(struct cctx *, struct config *,
-    const config_setting_t *);
+static void
+build_calendar(struct cctx *, struct config *, const config_setting_t *);
+static void
+parse_shops(struct cctx *, struct config *, const config_setting_t *);
+static void
+parse_plugins(struct cctx *, struct config *, const config_setting_t *);
 static struct config *config_parse(config_t *, const char *, char **);
 
 #define D(f) offsetof(struct config, f)
@@ -169,8 +169,8 @@ cerr(struct cctx *cc, const config_setting_t *s, const char *fmt, ...)
 		xasprintf(&line, "%s:%d: %s%s%s", file, lineno, path,
 		    *path ? ": " : "", msg);
 	else
-		xasprintf(&line, "%s: %s%s%s", file, path, *path ? ": " : "",
-		    msg);
+		xasprintf(
+		    &line, "%s: %s%s%s", file, path, *path ? ": " : "", msg);
 	if (old == NULL)
 		cc->errors = line;
 	else {
@@ -354,7 +354,8 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		sl = (struct strlist *)dst;
 		list = xcalloc(n + 1, sizeof *list);
 		for (i = 0; i < n; i++) {
-			const config_setting_t *e = config_setting_get_elem(s, i);
+			const config_setting_t *e =
+			    config_setting_get_elem(s, i);
 			if (config_setting_type(e) != CONFIG_TYPE_STRING) {
 				cerr(cc, e, "expected a string");
 				while (i-- > 0)
@@ -376,9 +377,11 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 	switch (k->kind) {
 	case CK_NAME:
 		if (!name_valid(str)) {
-			cerr(cc, s, "\"%s\" is not a valid name (letters, "
-				    "digits, '-' and '_', starting with a "
-				    "letter or digit, at most 64)", str);
+			cerr(cc, s,
+			    "\"%s\" is not a valid name (letters, "
+			    "digits, '-' and '_', starting with a "
+			    "letter or digit, at most 64)",
+			    str);
 			return (-1);
 		}
 		/* FALLTHROUGH */
@@ -478,8 +481,7 @@ cgroup(struct cctx *cc, const config_setting_t *g, const struct ckey *keys,
 
 /* The state dir is created at start if missing, so its parent must exist. */
 static void
-check_state_dir(struct cctx *cc, struct config *conf,
-    const config_setting_t *s)
+check_state_dir(struct cctx *cc, struct config *conf, const config_setting_t *s)
 {
 	struct stat sb;
 	char *copy, *parent;
@@ -499,12 +501,15 @@ check_state_dir(struct cctx *cc, struct config *conf,
 	copy = xstrdup(conf->state_dir);
 	parent = dirname(copy);
 	if (stat(parent, &sb) == -1 || !S_ISDIR(sb.st_mode))
-		cerr(cc, s, "%s cannot be created: its parent %s does not "
-			    "exist (create it, or point state_dir elsewhere)",
+		cerr(cc, s,
+		    "%s cannot be created: its parent %s does not "
+		    "exist (create it, or point state_dir elsewhere)",
 		    conf->state_dir, parent);
 	else if (access(parent, W_OK | X_OK) == -1)
-		cerr(cc, s, "%s cannot be created: its parent %s is not "
-			    "writable", conf->state_dir, parent);
+		cerr(cc, s,
+		    "%s cannot be created: its parent %s is not "
+		    "writable",
+		    conf->state_dir, parent);
 	free(copy);
 }
 
@@ -515,8 +520,9 @@ check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s,
 	struct sockaddr_un sun;
 
 	if (strlen(conf->socket) >= sizeof sun.sun_path)
-		cerr(cc, s, "socket path %s is %zu bytes long; a Unix socket "
-			    "path must be shorter than %zu",
+		cerr(cc, s,
+		    "socket path %s is %zu bytes long; a Unix socket "
+		    "path must be shorter than %zu",
 		    conf->socket, strlen(conf->socket), sizeof sun.sun_path);
 	if (conf->socket_group != NULL && getgrnam(conf->socket_group) == NULL)
 		cerr(cc, gs, "socket_group \"%s\" does not exist",
@@ -554,8 +560,9 @@ calendar_build(struct cctx *cc, struct config *conf,
 		if (calendar_add_holiday(c, conf->holidays.v[i], &cause) ==
 		    -1) {
 			if (cc != NULL)
-				cerr(cc, s ? config_setting_get_elem(s, i)
-					   : NULL, "%s", cause);
+				cerr(cc,
+				    s ? config_setting_get_elem(s, i) : NULL,
+				    "%s", cause);
 			free(cause);
 			cause = NULL;
 		}
@@ -565,8 +572,9 @@ calendar_build(struct cctx *cc, struct config *conf,
 		if (calendar_add_workday(c, conf->workdays.v[i], &cause) ==
 		    -1) {
 			if (cc != NULL)
-				cerr(cc, s ? config_setting_get_elem(s, i)
-					   : NULL, "%s", cause);
+				cerr(cc,
+				    s ? config_setting_get_elem(s, i) : NULL,
+				    "%s", cause);
 			free(cause);
 			cause = NULL;
 		}
@@ -575,16 +583,16 @@ calendar_build(struct cctx *cc, struct config *conf,
 }
 
 static void
-build_calendar(struct cctx *cc, struct config *conf,
-    const config_setting_t *cal)
+build_calendar(
+    struct cctx *cc, struct config *conf, const config_setting_t *cal)
 {
 	const config_setting_t *tz;
 	struct calendar *probe;
 	char *cause = NULL;
 	size_t i;
 
-	tz = config_setting_lookup(config_root_setting((config_t *)conf->lc),
-	    "daemon");
+	tz = config_setting_lookup(
+	    config_root_setting((config_t *)conf->lc), "daemon");
 	if (tz != NULL)
 		tz = config_setting_get_member(tz, "timezone");
 	if ((probe = calendar_new(conf->timezone, &cause)) == NULL) {
@@ -598,8 +606,8 @@ build_calendar(struct cctx *cc, struct config *conf,
 	conf->calendar = calendar_build(cc, conf, cal, conf->timezone);
 	for (i = 0; i < conf->nshops; i++) {
 		if (conf->shops[i].timezone != NULL)
-			conf->shops[i].calendar = calendar_build(NULL, conf,
-			    cal, conf->shops[i].timezone);
+			conf->shops[i].calendar = calendar_build(
+			    NULL, conf, cal, conf->shops[i].timezone);
 	}
 }
 
@@ -636,8 +644,8 @@ config_shop_list(const struct config *conf)
 
 	for (i = 0; i < conf->nshops; i++) {
 		old = list;
-		xasprintf(&list, "%s%s%s", old, i ? ", " : "",
-		    conf->shops[i].name);
+		xasprintf(
+		    &list, "%s%s%s", old, i ? ", " : "", conf->shops[i].name);
 		free(old);
 	}
 	return (list);
@@ -654,8 +662,9 @@ parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
 	size_t j;
 
 	if (!config_setting_is_list(l)) {
-		cerr(cc, l, "expected a list of groups: shops = ( { name = "
-			    "\"main\"; ... } );");
+		cerr(cc, l,
+		    "expected a list of groups: shops = ( { name = "
+		    "\"main\"; ... } );");
 		return;
 	}
 	n = config_setting_length(l);
@@ -667,8 +676,8 @@ parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		shop->recheck_interval = 30 * 60;
 		shop->confirm_checks = 2;
 		shop->line = config_setting_source_line(g);
-		if (cgroup(cc, g, shop_keys, nitems(shop_keys), shop, NULL, 0) ==
-		    -1)
+		if (cgroup(cc, g, shop_keys, nitems(shop_keys), shop, NULL,
+			0) == -1)
 			continue;
 		if (shop->name == NULL) {
 			cerr(cc, g, "a shop needs a name");
@@ -677,16 +686,18 @@ parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		for (j = 0; j + 1 < conf->nshops; j++) {
 			if (conf->shops[j].name != NULL &&
 			    strcmp(conf->shops[j].name, shop->name) == 0)
-				cerr(cc, g, "shop \"%s\" is defined twice "
-					    "(first on line %d)", shop->name,
-				    conf->shops[j].line);
+				cerr(cc, g,
+				    "shop \"%s\" is defined twice "
+				    "(first on line %d)",
+				    shop->name, conf->shops[j].line);
 		}
 		if (shop->timezone != NULL) {
 			cause = NULL;
 			if ((cal = calendar_new(shop->timezone, &cause)) ==
 			    NULL) {
-				cerr(cc, config_setting_get_member(g,
-					     "timezone"), "%s", cause);
+				cerr(cc,
+				    config_setting_get_member(g, "timezone"),
+				    "%s", cause);
 				free(cause);
 			}
 			calendar_free(cal);
@@ -705,8 +716,9 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 	size_t k, len;
 
 	if (!config_setting_is_list(l)) {
-		cerr(cc, l, "expected a list of groups: plugins = ( { name = "
-			    "\"erp\"; module = \"webhook\"; ... } );");
+		cerr(cc, l,
+		    "expected a list of groups: plugins = ( { name = "
+		    "\"erp\"; module = \"webhook\"; ... } );");
 		return;
 	}
 	n = config_setting_length(l);
@@ -717,8 +729,9 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		pl->setting = g;
 		pl->line = config_setting_source_line(g);
 		if (!config_setting_is_group(g)) {
-			cerr(cc, g, "expected a group like { name = \"erp\"; "
-				    "module = \"webhook\"; }");
+			cerr(cc, g,
+			    "expected a group like { name = \"erp\"; "
+			    "module = \"webhook\"; }");
 			continue;
 		}
 		/* The module validates its own keys; the core reads two. */
@@ -738,8 +751,8 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 				}
 				cause = NULL;
 				secret = config_setting_get_string(s);
-				if (config_check_secret_file(secret,
-					&cause) == -1) {
+				if (config_check_secret_file(secret, &cause) ==
+				    -1) {
 					cerr(cc, s, "%s", cause);
 					free(cause);
 				}
@@ -752,8 +765,9 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		for (k = 0; k + 1 < conf->nplugins; k++) {
 			if (conf->plugins[k].name != NULL &&
 			    strcmp(conf->plugins[k].name, pl->name) == 0)
-				cerr(cc, g, "plugin instance \"%s\" is defined "
-					    "twice (first on line %d)",
+				cerr(cc, g,
+				    "plugin instance \"%s\" is defined "
+				    "twice (first on line %d)",
 				    pl->name, conf->plugins[k].line);
 		}
 	}
@@ -781,9 +795,10 @@ config_check_secret_file(const char *path, char **cause)
 		return (-1);
 	}
 	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		xasprintf(cause, "secret file %s is accessible by group or "
-				 "others (mode %04o); chmod 600 it", path,
-		    (unsigned)(sb.st_mode & 07777));
+		xasprintf(cause,
+		    "secret file %s is accessible by group or "
+		    "others (mode %04o); chmod 600 it",
+		    path, (unsigned)(sb.st_mode & 07777));
 		return (-1);
 	}
 	return (0);
@@ -823,8 +838,9 @@ config_parse(config_t *lc, const char *file, char **cause)
 		for (j = 0; j < nitems(topkeys); j++)
 			found |= strcmp(name, topkeys[j]) == 0;
 		if (!found)
-			cerr(&cc, s, "unknown section (known: daemon, "
-				     "calendar, rules, shops, plugins)");
+			cerr(&cc, s,
+			    "unknown section (known: daemon, "
+			    "calendar, rules, shops, plugins)");
 		else if (strcmp(name, "daemon") == 0) {
 			daemon = s;
 			cgroup(&cc, s, daemon_keys, nitems(daemon_keys), conf,
@@ -872,12 +888,12 @@ config_parse(config_t *lc, const char *file, char **cause)
 			found |= conf->plugins[i].name != NULL &&
 			    strcmp(conf->plugins[i].name, shop->source) == 0;
 		if (!found)
-			cerr(&cc, config_setting_get_elem(
-				      config_setting_get_member(root, "shops"),
-				      j),
+			cerr(&cc,
+			    config_setting_get_elem(
+				config_setting_get_member(root, "shops"), j),
 			    "shop \"%s\": source \"%s\" is not a configured "
-			    "plugin instance", shop->name ? shop->name : "?",
-			    shop->source);
+			    "plugin instance",
+			    shop->name ? shop->name : "?", shop->source);
 	}
 	if (cc.nerrors > 0) {
 		if (cc.nerrors > MAX_ERRORS) {

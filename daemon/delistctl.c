@@ -41,6 +41,20 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "status", "status", "show the daemon's state", cmd_status },
 	{ "reload", "reload", "reload the configuration, wait for the answer",
 	    cmd_reload },
+	{ "track", "track SHOP PRODUCT_ID [--title T] [--interval DUR]",
+	    "watch a listing", ctl_cases_track },
+	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
+	    ctl_cases_untrack },
+	{ "listings", "listings [--state S] [--shop SHOP]", "list the listings",
+	    ctl_cases_listings },
+	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases",
+	    ctl_cases_cases },
+	{ "case", "case VERB ...",
+	    "show|open|note|appeal|decision|reinstated|abandon|export one case "
+	    "('delistctl case help')",
+	    ctl_cases_case },
+	{ "events", "events [--case ID] [--follow]",
+	    "the trail, or new events as they happen", ctl_cases_events },
 	{ "help", "help", "show this help", cmd_help },
 };
 
@@ -134,8 +148,8 @@ ctl_request(const char *method, const char *path, json_t *body, json_t **out,
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	if (body != NULL) {
 		text = json_dumps(body, JSON_COMPACT);
-		hdrs = curl_slist_append(hdrs,
-		    "Content-Type: application/json");
+		hdrs =
+		    curl_slist_append(hdrs, "Content-Type: application/json");
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
 	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
@@ -189,8 +203,8 @@ ctl_call(const char *method, const char *path, json_t *body)
 		if (msg != NULL)
 			fprintf(stderr, "delistctl: %s\n", msg);
 		else
-			fprintf(stderr, "delistctl: delistd answered HTTP %ld\n",
-			    status);
+			fprintf(stderr,
+			    "delistctl: delistd answered HTTP %ld\n", status);
 		exit(status == 404 ? 1 : status >= 500 ? 3 : 1);
 	}
 	if (doc == NULL)
@@ -223,8 +237,8 @@ ctl_table(char ***rows, size_t nrows, size_t ncols)
 			if (c + 1 == ncols)
 				printf("%s\n", s);
 			else
-				printf("%s%*s  ", s,
-				    (int)(w[c] - ctl_width(s)), "");
+				printf("%s%*s  ", s, (int)(w[c] - ctl_width(s)),
+				    "");
 		}
 	}
 	free(w);
@@ -255,6 +269,119 @@ ctl_width(const char *s)
 	return (w);
 }
 
+/*
+ * s percent-encoded for a path segment or a query value: every byte but
+ * [A-Za-z0-9_-] becomes %XX, so that no user input can change the path.
+ * The caller frees the result.
+ */
+char *
+ctl_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char *out, *o;
+
+	if ((out = malloc(strlen(s) * 3 + 1)) == NULL)
+		ctl_fail("out of memory");
+	for (o = out, p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')
+			*o++ = *p;
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 0xf];
+		}
+	}
+	*o = '\0';
+	return (out);
+}
+
+struct ctl_stream {
+	CURL *curl;
+	long status;
+	struct ctl_buf b;
+	void (*fn)(const char *, size_t, void *);
+	void *arg;
+};
+
+static size_t
+ctl_stream_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct ctl_stream *st = arg;
+	size_t n = size * nmemb, start = 0, i;
+
+	if (st->status == 0)
+		curl_easy_getinfo(
+		    st->curl, CURLINFO_RESPONSE_CODE, &st->status);
+	ctl_write(ptr, size, nmemb, &st->b);
+	if (st->status < 200 || st->status > 299)
+		return (n); /* an error: kept whole for the message */
+	for (i = 0; i < st->b.len; i++) {
+		if (st->b.data[i] != '\n')
+			continue;
+		st->fn(st->b.data + start, i - start, st->arg);
+		start = i + 1;
+	}
+	memmove(st->b.data, st->b.data + start, st->b.len - start + 1);
+	st->b.len -= start;
+	return (n);
+}
+
+/*
+ * A GET whose answer is a stream of lines (GET /v1/events?follow=1): fn is
+ * called with each line, without its newline, as it arrives. There is no
+ * overall timeout; it returns when the stream ends, whether the daemon
+ * closed it or it broke. A daemon that cannot be reached, or an answer
+ * other than 2xx, is reported like ctl_call's, and exits.
+ */
+void
+ctl_stream(
+    const char *path, void (*fn)(const char *, size_t, void *), void *arg)
+{
+	struct ctl_stream st;
+	struct curl_slist *hdrs = NULL;
+	char url[2048], errbuf[CURL_ERROR_SIZE] = "";
+	const char *sock = ctl_socket(), *msg;
+	json_error_t jerr;
+	json_t *doc;
+	CURLcode rc;
+
+	memset(&st, 0, sizeof st);
+	st.fn = fn;
+	st.arg = arg;
+	if ((st.curl = curl_easy_init()) == NULL)
+		ctl_fail("cannot initialise libcurl");
+	snprintf(url, sizeof url, "http://localhost%s", path);
+	curl_easy_setopt(st.curl, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(st.curl, CURLOPT_URL, url);
+	curl_easy_setopt(st.curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(st.curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(st.curl, CURLOPT_WRITEFUNCTION, ctl_stream_write);
+	curl_easy_setopt(st.curl, CURLOPT_WRITEDATA, &st);
+	curl_easy_setopt(st.curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	curl_easy_setopt(st.curl, CURLOPT_HTTPHEADER, hdrs);
+	rc = curl_easy_perform(st.curl);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(st.curl);
+	if (rc != CURLE_OK && st.status == 0)
+		ctl_fail("cannot reach delistd at %s: %s", sock,
+		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	if (st.status < 200 || st.status > 299) {
+		doc =
+		    st.b.len ? json_loadb(st.b.data, st.b.len, 0, &jerr) : NULL;
+		msg = json_string_value(
+		    json_object_get(json_object_get(doc, "error"), "message"));
+		if (msg != NULL)
+			ctl_fail("%s", msg);
+		ctl_fail("delistd answered HTTP %ld", st.status);
+	}
+	if (st.b.len > 0 && rc == CURLE_OK)
+		fn(st.b.data, st.b.len, arg);
+	free(st.b.data);
+}
+
 static void
 ctl_print_duration(long long secs, char *buf, size_t len)
 {
@@ -262,8 +389,8 @@ ctl_print_duration(long long secs, char *buf, size_t len)
 		snprintf(buf, len, "%lldd%lldh", secs / 86400,
 		    (secs % 86400) / 3600);
 	else if (secs >= 3600)
-		snprintf(buf, len, "%lldh%lldm", secs / 3600,
-		    (secs % 3600) / 60);
+		snprintf(
+		    buf, len, "%lldh%lldm", secs / 3600, (secs % 3600) / 60);
 	else if (secs >= 60)
 		snprintf(buf, len, "%lldm%llds", secs / 60, secs % 60);
 	else
@@ -307,7 +434,8 @@ cmd_status(int argc, char **argv)
 		    (long long)json_integer_value(
 			json_object_get(counts, "cases_total")));
 		printf("reloads      %lld ok, %lld failed\n",
-		    (long long)json_integer_value(json_object_get(reloads, "ok")),
+		    (long long)json_integer_value(
+			json_object_get(reloads, "ok")),
 		    (long long)json_integer_value(
 			json_object_get(reloads, "failed")));
 		if (json_is_string(json_object_get(reloads, "last_error")))
@@ -344,16 +472,23 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: delistctl [-s socket] [--json] command [args]\n"
-		   "  -s, --socket PATH  the daemon's socket (or "
-		   "DELISTD_SOCKET; default %s,\n"
-		   "                     else %s)\n"
-		   "  -j, --json         print the daemon's JSON\n"
-		   "  -V, --version      print the version\n"
-		   "commands:\n",
+	fprintf(f,
+	    "usage: delistctl [-jVh] [-s socket] command [args]\n"
+	    "  -s, --socket PATH  the daemon's socket (or "
+	    "DELISTD_SOCKET; default %s,\n"
+	    "                     else %s)\n"
+	    "  -j, --json         print the daemon's JSON\n"
+	    "  -V, --version      print the version\n"
+	    "  -h, --help         print this help\n"
+	    "commands:\n",
 	    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
-	for (i = 0; i < nitems(ctl_cmds); i++)
-		fprintf(f, "  %-60s %s\n", ctl_cmds[i].usage, ctl_cmds[i].help);
+	for (i = 0; i < nitems(ctl_cmds); i++) {
+		if (strcmp(ctl_cmds[i].name, "case") == 0)
+			cases_case_help(f);
+		else
+			fprintf(f, "  %s\n      %s\n", ctl_cmds[i].usage,
+			    ctl_cmds[i].help);
+	}
 }
 
 static int
@@ -381,6 +516,8 @@ main(int argc, char **argv)
 
 	if ((env = getenv("DELISTD_SOCKET")) != NULL && *env != '\0')
 		ctl.socket = env;
+	/* A daemon that accepts but never answers must not hang a script. */
+	ctl.timeout = 120;
 	while ((ch = getopt_long(argc, argv, "+s:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -415,7 +552,9 @@ main(int argc, char **argv)
 			return (rc);
 		}
 	}
-	fprintf(stderr, "delistctl: unknown command \"%s\"; try "
-			"'delistctl help'\n", argv[0]);
+	fprintf(stderr,
+	    "delistctl: unknown command \"%s\"; try "
+	    "'delistctl help'\n",
+	    argv[0]);
 	return (2);
 }

@@ -6,11 +6,14 @@
 #define DELISTCTL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))
+void cases_case_help(FILE *);
+
 #endif
 
 struct ctl {
@@ -34,12 +37,24 @@ struct ctl_buf {
 
 extern struct ctl ctl;
 
-__dead void ctl_fail(const char *, ...)
-    __attribute__((__format__(__printf__, 1, 2)));
+__dead void
+ctl_fail(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 __dead void ctl_usage_fail(const char *);
 long ctl_request(const char *, const char *, json_t *, json_t **, char **);
 json_t *ctl_call(const char *, const char *, json_t *);
 void ctl_table(char ***, size_t, size_t);
 size_t ctl_width(const char *);
+char *ctl_escape(const char *);
+void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
+
+/* delistctl-cases.c: listings, cases, events. */
+int ctl_cases_track(int, char **);
+int ctl_cases_untrack(int, char **);
+int ctl_cases_listings(int, char **);
+int ctl_cases_cases(int, char **);
+int ctl_cases_case(int, char **);
+int ctl_cases_events(int, char **);
+
+void cases_case_help(FILE *);
 
 #endif

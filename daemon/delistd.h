@@ -100,7 +100,7 @@ struct config_rules {
 
 struct config {
 	char *path; /* file it came from, or "(built-in)" */
-	void *lc;   /* the libconfig tree; plugin blocks point into it */
+	void *lc; /* the libconfig tree; plugin blocks point into it */
 
 	char *state_dir;
 	char *socket;
@@ -131,8 +131,8 @@ struct config *config_load_string(const char *, const char *, char **);
 void config_free(struct config *);
 void config_set_base_dir(const char *);
 const struct config_shop *config_shop(const struct config *, const char *);
-const struct calendar *config_shop_calendar(const struct config *,
-    const char *);
+const struct calendar *
+config_shop_calendar(const struct config *, const char *);
 char *config_shop_list(const struct config *);
 int config_check_secret_file(const char *, char **);
 
@@ -188,7 +188,7 @@ struct st_case {
 	char *relisted_as;
 	time_t opened_at;
 	time_t updated_at;
-	time_t closed_at;    /* 0: not closed */
+	time_t closed_at; /* 0: not closed */
 	time_t stall_due_at; /* 0: no stall watch */
 	int stall_fired;
 	int appeals;
@@ -253,40 +253,40 @@ int store_commit(struct store *);
 void store_rollback(struct store *);
 
 int64_t store_shop_id(struct store *, const char *, time_t);
-int store_listing_get(struct store *, const char *, const char *,
-    struct st_listing *);
-int64_t store_listing_track(struct store *, int64_t, const char *,
-    const char *, int64_t, time_t);
+int store_listing_get(
+    struct store *, const char *, const char *, struct st_listing *);
+int64_t store_listing_track(
+    struct store *, int64_t, const char *, const char *, int64_t, time_t);
 int store_listing_untrack(struct store *, int64_t, time_t);
 int store_listing_set_status(struct store *, int64_t, const char *, time_t);
-int store_listings(struct store *, const char *, const char *,
-    struct st_listing **, size_t *);
+int store_listings(
+    struct store *, const char *, const char *, struct st_listing **, size_t *);
 void st_listing_clear(struct st_listing *);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);
 int store_case_update(struct store *, const struct st_case *);
-int store_cases(struct store *, const char *, const char *,
-    struct st_case **, size_t *);
+int store_cases(
+    struct store *, const char *, const char *, struct st_case **, size_t *);
 void st_case_clear(struct st_case *);
 
 int64_t store_appeal_insert(struct store *, const struct st_appeal *);
-int store_appeal_decide(struct store *, int64_t, const char *, const char *,
-    time_t);
+int store_appeal_decide(
+    struct store *, int64_t, const char *, const char *, time_t);
 int store_appeals(struct store *, int64_t, struct st_appeal **, size_t *);
 int store_appeal_set_due(struct store *, int64_t, time_t, time_t);
 int store_appeals_pending(struct store *, struct st_appeal **, size_t *);
 void st_appeals_free(struct st_appeal *, size_t);
 
 int64_t store_event_append(struct store *, const struct st_event *);
-int store_events(struct store *, int64_t, int64_t, int64_t,
-    struct st_event **, size_t *);
+int store_events(
+    struct store *, int64_t, int64_t, int64_t, struct st_event **, size_t *);
 int64_t store_event_last(struct store *);
 void st_events_free(struct st_event *, size_t);
 
 time_t store_due_next(struct store *, enum store_due);
-int store_due_list(struct store *, enum store_due, time_t, int64_t **,
-    size_t *);
+int
+store_due_list(struct store *, enum store_due, time_t, int64_t **, size_t *);
 int store_due_fired(struct store *, enum store_due, int64_t);
 
 /* api.c: the control API on a Unix socket (evhttp). */

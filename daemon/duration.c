@@ -34,15 +34,18 @@ duration_parse(const char *s, int64_t *out, char **cause)
 	size_t i;
 
 	if (s == NULL || *s == '\0') {
-		xasprintf(cause, "empty duration (write it like \"30m\", "
-				 "\"72h\" or \"5d\")");
+		xasprintf(cause,
+		    "empty duration (write it like \"30m\", "
+		    "\"72h\" or \"5d\")");
 		return (-1);
 	}
 	while (*p != '\0') {
 		if (!isdigit((unsigned char)*p)) {
-			xasprintf(cause, "bad duration \"%s\": expected a "
-					 "number at \"%s\" (write it like "
-					 "\"30m\", \"72h\" or \"5d\")", s, p);
+			xasprintf(cause,
+			    "bad duration \"%s\": expected a "
+			    "number at \"%s\" (write it like "
+			    "\"30m\", \"72h\" or \"5d\")",
+			    s, p);
 			return (-1);
 		}
 		n = 0;
@@ -53,20 +56,25 @@ duration_parse(const char *s, int64_t *out, char **cause)
 			p++;
 		}
 		mult = 0;
-		for (i = 0; i < sizeof duration_units / sizeof duration_units[0];
+		for (i = 0;
+		     i < sizeof duration_units / sizeof duration_units[0];
 		     i++) {
 			if (*p == duration_units[i].unit)
 				mult = duration_units[i].seconds;
 		}
 		if (mult == 0) {
 			if (*p == '\0')
-				xasprintf(cause, "bad duration \"%s\": the "
-						 "number has no unit (s, m, "
-						 "h, d or w)", s);
+				xasprintf(cause,
+				    "bad duration \"%s\": the "
+				    "number has no unit (s, m, "
+				    "h, d or w)",
+				    s);
 			else
-				xasprintf(cause, "bad duration \"%s\": unknown "
-						 "unit '%c' (use s, m, h, d "
-						 "or w)", s, *p);
+				xasprintf(cause,
+				    "bad duration \"%s\": unknown "
+				    "unit '%c' (use s, m, h, d "
+				    "or w)",
+				    s, *p);
 			return (-1);
 		}
 		p++;

@@ -106,7 +106,7 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 	md_add(&m, "- Reason: %s\n", str(doc, "reason"));
 	md_add(&m, "- Rule cited: %s\n",
 	    json_is_string(json_object_get(doc, "rule")) ? str(doc, "rule")
-							  : "(not recorded)");
+							 : "(not recorded)");
 	md_add(&m, "- Opened: %s\n",
 	    both(cal, str(doc, "opened_at"), b1, sizeof b1));
 	if (json_is_string(json_object_get(doc, "closed_at")))
@@ -119,7 +119,8 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 
 	md_add(&m, "\n## Rectifications\n\n");
 	trail = json_object_get(doc, "trail");
-	json_array_foreach(trail, i, e) {
+	json_array_foreach(trail, i, e)
+	{
 		if (strcmp(str(e, "type"), "case.note") != 0)
 			continue;
 		data = json_object_get(e, "data");
@@ -140,9 +141,11 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 	appeals = json_object_get(doc, "appeals");
 	if (json_array_size(appeals) == 0)
 		md_add(&m, "\n(none)\n");
-	json_array_foreach(appeals, i, a) {
-		decision = json_is_string(json_object_get(a, "decision")) ?
-		    str(a, "decision") : "awaiting a decision";
+	json_array_foreach(appeals, i, a)
+	{
+		decision = json_is_string(json_object_get(a, "decision"))
+		    ? str(a, "decision")
+		    : "awaiting a decision";
 		md_add(&m, "\n### Appeal %lld, platform Case ID %s\n\n",
 		    (long long)json_integer_value(json_object_get(a, "n")),
 		    str(a, "platform_case_id"));
@@ -173,9 +176,11 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		if (json_array_size(mats) == 0)
 			md_add(&m, "(none)\n");
 		else
-			md_add(&m, "| file | type | bytes | SHA-256 |\n"
-				   "|---|---|---|---|\n");
-		json_array_foreach(mats, j, mt) {
+			md_add(&m,
+			    "| file | type | bytes | SHA-256 |\n"
+			    "|---|---|---|---|\n");
+		json_array_foreach(mats, j, mt)
+		{
 			c1 = cell(str(mt, "name"));
 			md_add(&m, "| %s | %s | %lld | %s |\n", c1,
 			    str(mt, "type"),
@@ -186,10 +191,12 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		}
 	}
 
-	md_add(&m, "\n## Trail\n\n| # | time (UTC) | time (%s) | actor | "
-		   "event | what |\n|---|---|---|---|---|---|\n",
+	md_add(&m,
+	    "\n## Trail\n\n| # | time (UTC) | time (%s) | actor | "
+	    "event | what |\n|---|---|---|---|---|---|\n",
 	    calendar_tz(cal));
-	json_array_foreach(trail, i, e) {
+	json_array_foreach(trail, i, e)
+	{
 		time_t t;
 		char local[CALENDAR_FORMAT_LEN] = "-";
 

@@ -38,8 +38,8 @@ isotime_parse(const char *s, time_t *out)
 	const char *p = s;
 	struct tm tm;
 	int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign = 0;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 	time_t t;
 
 	if (digits(&p, 4, &y) == -1 || *p++ != '-' ||
@@ -80,7 +80,8 @@ isotime_parse(const char *s, time_t *out)
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    h > 23 || mi > 59 || sec > 60)
 		return (-1);
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+	if (mo == 2 && d == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return (-1);
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = y - 1900;
@@ -102,8 +103,8 @@ isotime_format(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len,
-	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, len, "?");
 	return (buf);
 }

@@ -29,12 +29,12 @@
 
 static int64_t lc_published;
 
-static void lc_fail(struct lc_err *, int, const char *, const char *, ...)
-    printflike(4, 5);
+static void
+lc_fail(struct lc_err *, int, const char *, const char *, ...) printflike(4, 5);
 static int lc_store_fail(struct lc_err *);
-static int64_t lc_event(const struct st_case *, time_t, const char *,
-    enum cases_event_type, enum cases_severity, json_t *, const char *, ...)
-    printflike(7, 8);
+static int64_t
+lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
+    enum cases_severity, json_t *, const char *, ...) printflike(7, 8);
 
 void
 lc_err_clear(struct lc_err *err)
@@ -158,7 +158,8 @@ lifecycle_published(void)
 		return;
 	for (i = 0; i < n; i++) {
 		p = json_loads(ev[i].payload, 0, NULL);
-		msg = p ? json_string_value(json_object_get(p, "message")) : NULL;
+		msg =
+		    p ? json_string_value(json_object_get(p, "message")) : NULL;
 		if (ev[i].case_id != 0)
 			snprintf(what, sizeof what, " case %lld",
 			    (long long)ev[i].case_id);
@@ -204,12 +205,15 @@ lc_shop_known(const char *shop, struct lc_err *err)
 		return (0);
 	list = config_shop_list(lc_config());
 	if (*list == '\0')
-		lc_fail(err, 400, "unknown_shop", "unknown shop \"%s\": no shop "
-		    "is configured (add one to shops in %s)", shop,
-		    lc_config()->path);
+		lc_fail(err, 400, "unknown_shop",
+		    "unknown shop \"%s\": no shop "
+		    "is configured (add one to shops in %s)",
+		    shop, lc_config()->path);
 	else
-		lc_fail(err, 400, "unknown_shop", "unknown shop \"%s\" "
-		    "(configured: %s)", shop, list);
+		lc_fail(err, 400, "unknown_shop",
+		    "unknown shop \"%s\" "
+		    "(configured: %s)",
+		    shop, list);
 	free(list);
 	return (-1);
 }
@@ -233,8 +237,8 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	*created = rc == 1 || !l.tracked;
 	st_listing_clear(&l);
 	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
-	    store_listing_track(lc_store(), shop_id, pid, title, interval,
-		now) == -1)
+	    store_listing_track(
+		lc_store(), shop_id, pid, title, interval, now) == -1)
 		return (lc_store_fail(err));
 	if (*created) {
 		memset(&c, 0, sizeof c);
@@ -252,8 +256,8 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 }
 
 int
-lifecycle_untrack(const char *shop, const char *pid, const char *actor,
-    struct lc_err *err)
+lifecycle_untrack(
+    const char *shop, const char *pid, const char *actor, struct lc_err *err)
 {
 	struct st_listing l;
 	struct st_case c;
@@ -267,17 +271,17 @@ lifecycle_untrack(const char *shop, const char *pid, const char *actor,
 	if (rc == 1 || !l.tracked) {
 		st_listing_clear(&l);
 		store_rollback(lc_store());
-		lc_fail(err, 404, "not_found", "%s/%s is not tracked", shop,
-		    pid);
+		lc_fail(
+		    err, 404, "not_found", "%s/%s is not tracked", shop, pid);
 		return (-1);
 	}
 	memset(&c, 0, sizeof c);
 	c.shop = (char *)shop;
 	c.product_id = (char *)pid;
 	if (store_listing_untrack(lc_store(), l.id, now) == -1 ||
-	    lc_event(&c, now, actor, CASES_EV_LISTING_UNTRACKED,
-		CASES_SEV_INFO, NULL, "%s/%s is no longer tracked%s", shop,
-		pid, l.open_case ? " (its open case stays open)" : "") == -1) {
+	    lc_event(&c, now, actor, CASES_EV_LISTING_UNTRACKED, CASES_SEV_INFO,
+		NULL, "%s/%s is no longer tracked%s", shop, pid,
+		l.open_case ? " (its open case stays open)" : "") == -1) {
 		st_listing_clear(&l);
 		return (lc_store_fail(err));
 	}
@@ -307,9 +311,10 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
 		return (lc_store_fail(err));
 	if (rc == 0 && l.open_case != 0) {
-		lc_fail(err, 409, "case_open", "%s/%s already has open case "
-		    "%lld; see delistctl case show %lld", shop, pid,
-		    (long long)l.open_case, (long long)l.open_case);
+		lc_fail(err, 409, "case_open",
+		    "%s/%s already has open case "
+		    "%lld; see delistctl case show %lld",
+		    shop, pid, (long long)l.open_case, (long long)l.open_case);
 		err->case_ref = l.open_case;
 		st_listing_clear(&l);
 		store_rollback(lc_store());
@@ -319,8 +324,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	if (rc == 1 || !l.tracked) {
 		st_listing_clear(&l);
 		if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
-		    (listing_id = store_listing_track(lc_store(), shop_id, pid,
-			 NULL, 0, now)) == -1)
+		    (listing_id = store_listing_track(
+			 lc_store(), shop_id, pid, NULL, 0, now)) == -1)
 			return (lc_store_fail(err));
 	} else {
 		listing_id = l.id;
@@ -335,8 +340,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	c.updated_at = now;
 	c.stall_due_at = at + lc_config()->rules.stall_after;
 	if ((c.id = store_case_insert(lc_store(), &c)) == -1 ||
-	    store_listing_set_status(lc_store(), listing_id, "delisted",
-		now) == -1)
+	    store_listing_set_status(lc_store(), listing_id, "delisted", now) ==
+		-1)
 		return (lc_store_fail(err));
 	c.shop = (char *)shop;
 	c.product_id = (char *)pid;
@@ -344,8 +349,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	    rule ? json_string(rule) : json_null());
 	if (lc_event(&c, at, actor, CASES_EV_CASE_OPENED, CASES_SEV_INFO, data,
 		"%s/%s delisted (%s): case %lld opened; rectify every cited "
-		"point and record each with delistctl case note", shop, pid,
-		reason, (long long)c.id) == -1)
+		"point and record each with delistctl case note",
+		shop, pid, reason, (long long)c.id) == -1)
 		return (lc_store_fail(err));
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
@@ -378,8 +383,10 @@ lc_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
 	if (at < c->opened_at) {
 		char buf[ISOTIME_LEN];
 		store_rollback(lc_store());
-		lc_fail(err, 400, "bad_time", "that time is before case %lld "
-		    "was opened (%s)", (long long)id,
+		lc_fail(err, 400, "bad_time",
+		    "that time is before case %lld "
+		    "was opened (%s)",
+		    (long long)id,
 		    isotime_format(c->opened_at, buf, sizeof buf));
 		st_case_clear(c);
 		return (-1);
@@ -407,9 +414,9 @@ lc_views(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 	for (i = 0; i < nap; i++) {
 		av[i].n = ap[i].n;
 		av[i].platform_case_id = ap[i].platform_case_id;
-		av[i].decision = ap[i].decision == NULL ? APPEAL_UNDECIDED :
-		    strcmp(ap[i].decision, "approved") == 0 ? APPEAL_APPROVED :
-							      APPEAL_REJECTED;
+		av[i].decision = ap[i].decision == NULL	      ? APPEAL_UNDECIDED
+		    : strcmp(ap[i].decision, "approved") == 0 ? APPEAL_APPROVED
+							      : APPEAL_REJECTED;
 		av[i].rejection_reason = ap[i].reject_reason;
 		av[i].statement_sha256 = ap[i].statement_sha256;
 		av[i].submitted = ap[i].submitted_at;
@@ -439,8 +446,7 @@ lc_rules(struct case_rules *rules)
 /* Refuses an action the state machine does not allow. */
 static int
 lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
-    enum case_action act, int force, struct case_step *step,
-    struct lc_err *err)
+    enum case_action act, int force, struct case_step *step, struct lc_err *err)
 {
 	struct case_view cv;
 	struct appeal_view *av;
@@ -454,8 +460,7 @@ lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 	free(av);
 	free(docs);
 	if (cases_transition(cv.state, act, &ctx, force, step) == -1) {
-		lc_fail(err, 409, step->refusal.code, "%s",
-		    step->refusal.why);
+		lc_fail(err, 409, step->refusal.code, "%s", step->refusal.why);
 		err->forceable = step->refusal.forceable;
 		return (-1);
 	}
@@ -545,8 +550,10 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		return (-1);
 	for (i = 0; i < nap; i++) {
 		if (at < ap[i].submitted_at) {
-			lc_fail(err, 400, "bad_time", "that time is before "
-			    "appeal %d was submitted", ap[i].n);
+			lc_fail(err, 400, "bad_time",
+			    "that time is before "
+			    "appeal %d was submitted",
+			    ap[i].n);
 			store_rollback(lc_store());
 			goto out;
 		}
@@ -591,12 +598,12 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	    strcmp(refusal.code, step.refusal.code) != 0)
 		xasprintf(&forced, "%s,%s", refusal.code, step.refusal.code);
 	else if (refusal.forced || step.forced)
-		forced = xstrdup(refusal.forced ? refusal.code
-						: step.refusal.code);
+		forced =
+		    xstrdup(refusal.forced ? refusal.code : step.refusal.code);
 	a.forced = forced;
 	a.feedback_due_at = cases_feedback_due(at, &rules);
-	a.escalate_due_at = calendar_add_business_days(cal, at,
-	    (int)lc_config()->rules.escalate_after_business_days);
+	a.escalate_due_at = calendar_add_business_days(
+	    cal, at, (int)lc_config()->rules.escalate_after_business_days);
 	a.materials = (struct st_material *)mat;
 	a.nmaterials = nmat;
 
@@ -607,9 +614,10 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	c.stall_fired = 0;
 	jm = json_array();
 	for (i = 0; i < nmat; i++)
-		json_array_append_new(jm, json_pack("{s:s,s:s,s:s,s:I}", "name",
-		    mat[i].name, "type", mat[i].type, "sha256", mat[i].sha256,
-		    "size", (json_int_t)mat[i].size));
+		json_array_append_new(jm,
+		    json_pack("{s:s,s:s,s:s,s:I}", "name", mat[i].name, "type",
+			mat[i].type, "sha256", mat[i].sha256, "size",
+			(json_int_t)mat[i].size));
 	data = json_pack("{s:i,s:s,s:s,s:o,s:s,s:s}", "appeal", a.n,
 	    "platform_case_id", platform_case_id, "statement_sha256", sha,
 	    "materials", jm, "feedback_due_at",
@@ -622,7 +630,8 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	    store_case_update(lc_store(), &c) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, data,
 		"appeal %d submitted, platform Case ID %s%s%s; do not resubmit "
-		"while it is under review", a.n, platform_case_id,
+		"while it is under review",
+		a.n, platform_case_id,
 		a.forced ? "; overridden with --force: " : "",
 		a.forced ? a.forced : "") == -1) {
 		lc_store_fail(err);
@@ -636,8 +645,8 @@ out:
 }
 
 int
-lifecycle_decide(int64_t id, int n, int approved, const char *reason,
-    time_t at, const char *actor, struct lc_err *err)
+lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
+    const char *actor, struct lc_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap, *a = NULL;
@@ -661,14 +670,18 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason,
 	/* In manual review, the last (rejected) appeal gets the re-review's. */
 	review = strcmp(c.state, "manual_review") == 0 && n == (int)nap;
 	if (a->decision != NULL && !review) {
-		lc_fail(err, 409, "already_decided", "appeal %d of case %lld "
-		    "was already %s", n, (long long)id, a->decision);
+		lc_fail(err, 409, "already_decided",
+		    "appeal %d of case %lld "
+		    "was already %s",
+		    n, (long long)id, a->decision);
 		store_rollback(lc_store());
 		goto out;
 	}
 	if (at < a->submitted_at) {
-		lc_fail(err, 400, "bad_time", "that time is before appeal %d "
-		    "was submitted", n);
+		lc_fail(err, 400, "bad_time",
+		    "that time is before appeal %d "
+		    "was submitted",
+		    n);
 		store_rollback(lc_store());
 		goto out;
 	}
@@ -690,44 +703,62 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason,
 	data = json_pack("{s:i,s:s,s:s,s:o}", "appeal", n, "platform_case_id",
 	    a->platform_case_id, "decision", approved ? "approved" : "rejected",
 	    "reason", reason ? json_string(reason) : json_null());
-	if ((!review && store_appeal_decide(lc_store(), a->id,
-			    approved ? "approved" : "rejected", reason,
-			    at) == -1) ||
+	if ((!review &&
+		store_appeal_decide(lc_store(), a->id,
+		    approved ? "approved" : "rejected", reason, at) == -1) ||
 	    store_case_update(lc_store(), &c) == -1)
 		goto fail;
 	if (approved && review)
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
-		    "manual re-review of appeal %d (Case ID %s) approved; the "
-		    "listing should be back on sale soon: check it and record "
-		    "it with delistctl case reinstated", n,
-		    a->platform_case_id) == -1 ? -1 : 0;
+			 "manual re-review of appeal %d (Case ID %s) approved; "
+			 "the "
+			 "listing should be back on sale soon: check it and "
+			 "record "
+			 "it with delistctl case reinstated",
+			 n, a->platform_case_id) == -1
+		    ? -1
+		    : 0;
 	else if (approved)
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
-		    "appeal %d (Case ID %s) approved; the listing should be "
-		    "back on sale soon: check it and record it with delistctl "
-		    "case reinstated", n, a->platform_case_id) == -1 ? -1 : 0;
+			 "appeal %d (Case ID %s) approved; the listing should "
+			 "be "
+			 "back on sale soon: check it and record it with "
+			 "delistctl "
+			 "case reinstated",
+			 n, a->platform_case_id) == -1
+		    ? -1
+		    : 0;
 	else if (step.next == CASE_STATE_MANUAL_REVIEW)
-		rc = lc_event(&c, at, actor, step.event, step.severity, data,
-		    "appeal %d (Case ID %s) rejected: \"%s\"; that is "
-		    "rejection %d of %lld, so the listing goes to the "
-		    "platform's manual re-review (a longer cycle): no more "
-		    "appeals, follow up with customer service", n,
-		    a->platform_case_id, reason, c.rejections + 1,
-		    (long long)lc_config()->rules.max_appeals) == -1 ? -1 : 0;
+		rc =
+		    lc_event(&c, at, actor, step.event, step.severity, data,
+			"appeal %d (Case ID %s) rejected: \"%s\"; that is "
+			"rejection %d of %lld, so the listing goes to the "
+			"platform's manual re-review (a longer cycle): no more "
+			"appeals, follow up with customer service",
+			n, a->platform_case_id, reason, c.rejections + 1,
+			(long long)lc_config()->rules.max_appeals) == -1
+		    ? -1
+		    : 0;
 	else if (step.next == CASE_STATE_CLOSED)
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
-		    "manual re-review of appeal %d (Case ID %s) rejected: "
-		    "\"%s\"; the case is closed", n, a->platform_case_id,
-		    reason) == -1 ? -1 : 0;
+			 "manual re-review of appeal %d (Case ID %s) rejected: "
+			 "\"%s\"; the case is closed",
+			 n, a->platform_case_id, reason) == -1
+		    ? -1
+		    : 0;
 	else
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
-		    "appeal %d (Case ID %s) rejected: \"%s\"; read the reason, "
-		    "add what it asks for, change the statement and the "
-		    "materials, then appeal again (%lld of %lld appeals left)",
-		    n, a->platform_case_id, reason,
-		    (long long)(lc_config()->rules.max_appeals - c.rejections -
-			1),
-		    (long long)lc_config()->rules.max_appeals) == -1 ? -1 : 0;
+			 "appeal %d (Case ID %s) rejected: \"%s\"; read the "
+			 "reason, "
+			 "add what it asks for, change the statement and the "
+			 "materials, then appeal again (%lld of %lld appeals "
+			 "left)",
+			 n, a->platform_case_id, reason,
+			 (long long)(lc_config()->rules.max_appeals -
+			     c.rejections - 1),
+			 (long long)lc_config()->rules.max_appeals) == -1
+		    ? -1
+		    : 0;
 	if (rc == -1)
 		goto fail;
 	rc = lc_commit(err);
@@ -741,8 +772,8 @@ out:
 }
 
 int
-lifecycle_reinstate(int64_t id, time_t at, const char *actor,
-    struct lc_err *err)
+lifecycle_reinstate(
+    int64_t id, time_t at, const char *actor, struct lc_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -762,8 +793,8 @@ lifecycle_reinstate(int64_t id, time_t at, const char *actor,
 	c.updated_at = now;
 	c.stall_due_at = 0;
 	if (store_case_update(lc_store(), &c) == -1 ||
-	    store_listing_set_status(lc_store(), c.listing_id, "on_sale",
-		now) == -1 ||
+	    store_listing_set_status(
+		lc_store(), c.listing_id, "on_sale", now) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, NULL,
 		"%s/%s is back on sale: resume the ads and the ERP stock sync "
 		"(rank and sales history do not come back by themselves)",
@@ -889,9 +920,11 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		    "no feedback on appeal %d (Case ID %s) %s after "
 		    "submission: open a ticket with online customer service "
 		    "(violation consultation) quoting Case ID %s and note the "
-		    "progress number", a->n, a->platform_case_id,
-		    lc_hours(lc_config()->rules.feedback_after, buf,
-			sizeof buf), a->platform_case_id);
+		    "progress number",
+		    a->n, a->platform_case_id,
+		    lc_hours(
+			lc_config()->rules.feedback_after, buf, sizeof buf),
+		    a->platform_case_id);
 		break;
 	case STORE_DUE_ESCALATE:
 		data = json_pack("{s:i,s:s}", "appeal", a->n,
@@ -901,8 +934,8 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		    cases_event_severity(CASES_EV_CASE_ESCALATED), data,
 		    "appeal %d (Case ID %s) has no decision after %lld "
 		    "business days: contact online customer service with Case "
-		    "ID %s and ask for the review to be completed", a->n,
-		    a->platform_case_id,
+		    "ID %s and ask for the review to be completed",
+		    a->n, a->platform_case_id,
 		    (long long)lc_config()->rules.escalate_after_business_days,
 		    a->platform_case_id);
 		break;
@@ -912,9 +945,10 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		    cases_event_severity(CASES_EV_CASE_STALLED), NULL,
 		    "case %lld has had no appeal for %s: rectify, record it "
 		    "with delistctl case note, then appeal (or abandon the "
-		    "case)", (long long)c.id,
-		    duration_format(lc_config()->rules.stall_after, buf,
-			sizeof buf));
+		    "case)",
+		    (long long)c.id,
+		    duration_format(
+			lc_config()->rules.stall_after, buf, sizeof buf));
 		break;
 	}
 	st_case_clear(&c);

@@ -27,8 +27,8 @@ void lifecycle_init(void);
 void lifecycle_published(void);
 int lifecycle_track(const char *, const char *, const char *, int64_t,
     const char *, int *, struct lc_err *);
-int lifecycle_untrack(const char *, const char *, const char *,
-    struct lc_err *);
+int
+lifecycle_untrack(const char *, const char *, const char *, struct lc_err *);
 int lifecycle_open(const char *, const char *, const char *, const char *,
     time_t, const char *, int64_t *, struct lc_err *);
 int lifecycle_note(int64_t, const char *, const char *, const char *,
@@ -36,11 +36,11 @@ int lifecycle_note(int64_t, const char *, const char *, const char *,
 int lifecycle_appeal(int64_t, const char *, const char *,
     const struct st_material *, size_t, time_t, int, const char *,
     struct lc_err *);
-int lifecycle_decide(int64_t, int, int, const char *, time_t, const char *,
-    struct lc_err *);
+int lifecycle_decide(
+    int64_t, int, int, const char *, time_t, const char *, struct lc_err *);
 int lifecycle_reinstate(int64_t, time_t, const char *, struct lc_err *);
-int lifecycle_abandon(int64_t, const char *, time_t, const char *,
-    struct lc_err *);
+int
+lifecycle_abandon(int64_t, const char *, time_t, const char *, struct lc_err *);
 int lifecycle_fire(enum store_due, int64_t);
 int lifecycle_recompute(void);
 

@@ -22,8 +22,8 @@
 static int log_foreground = 1;
 static enum log_level log_max = LOG_LEVEL_INFO;
 
-static void log_vwrite(int, enum log_level, const char *, va_list)
-    printflike(3, 0);
+static void
+log_vwrite(int, enum log_level, const char *, va_list) printflike(3, 0);
 
 static const struct {
 	const char *name;
@@ -92,13 +92,13 @@ log_vwrite(int priority, enum log_level level, const char *fmt, va_list ap)
 	errno = saved_errno;
 }
 
-#define LOG_FN(fn, level)                                                  \
-	void fn(const char *fmt, ...)                                      \
-	{                                                                  \
-		va_list ap;                                                \
-		va_start(ap, fmt);                                         \
-		log_vwrite(log_levels[level].priority, level, fmt, ap);    \
-		va_end(ap);                                                \
+#define LOG_FN(fn, level) \
+	void fn(const char *fmt, ...) \
+	{ \
+		va_list ap; \
+		va_start(ap, fmt); \
+		log_vwrite(log_levels[level].priority, level, fmt, ap); \
+		va_end(ap); \
 	}
 LOG_FN(log_warnx, LOG_LEVEL_WARNING)
 LOG_FN(log_notice, LOG_LEVEL_NOTICE)

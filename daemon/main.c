@@ -187,19 +187,24 @@ daemon_reload(char **cause)
 		new = config_load(ds.config_path, &why);
 	if (new != NULL) {
 		if (strcmp(new->state_dir, old->state_dir) != 0)
-			xasprintf(&why, "%s: state_dir changed (%s -> %s); "
-					"restart delistd to move it",
+			xasprintf(&why,
+			    "%s: state_dir changed (%s -> %s); "
+			    "restart delistd to move it",
 			    ds.config_path, old->state_dir, new->state_dir);
 		else if (strcmp(new->socket, old->socket) != 0)
-			xasprintf(&why, "%s: socket changed (%s -> %s); "
-					"restart delistd to move it",
+			xasprintf(&why,
+			    "%s: socket changed (%s -> %s); "
+			    "restart delistd to move it",
 			    ds.config_path, old->socket, new->socket);
 		else if ((new->socket_group == NULL) !=
 			(old->socket_group == NULL) ||
-		    (new->socket_group != NULL &&
-			strcmp(new->socket_group, old->socket_group) != 0))
-			xasprintf(&why, "%s: socket_group changed; restart "
-					"delistd to apply it", ds.config_path);
+		    (new->socket_group !=
+			NULL &&strcmp(new->socket_group, old->socket_group) !=
+			0))
+			xasprintf(&why,
+			    "%s: socket_group changed; restart "
+			    "delistd to apply it",
+			    ds.config_path);
 		if (why != NULL) {
 			config_free(new);
 			new = NULL;
@@ -286,7 +291,8 @@ main(int argc, char **argv)
 	char *cause = NULL, pidbuf[32], cwd[PATH_MAX], *abspath = NULL;
 	struct config *conf;
 
-	while ((ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -343,8 +349,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "delistd: %s\n", cause);
 		return (1);
 	}
-	if ((sockfd = api_socket_prepare(conf->socket, conf->socket_group,
-		 &cause)) == -1) {
+	if ((sockfd = api_socket_prepare(
+		 conf->socket, conf->socket_group, &cause)) == -1) {
 		fprintf(stderr, "delistd: %s\n", cause);
 		return (1);
 	}
@@ -377,7 +383,8 @@ main(int argc, char **argv)
 	ev_hup = evsignal_new(ds.base, SIGHUP, on_signal, NULL);
 	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
 	    evsignal_add(ev_term, NULL) == -1 ||
-	    evsignal_add(ev_int, NULL) == -1 || evsignal_add(ev_hup, NULL) == -1)
+	    evsignal_add(ev_int, NULL) == -1 ||
+	    evsignal_add(ev_hup, NULL) == -1)
 		startup_fail("cannot install signal handlers");
 	notify_init(ds.base);
 	lifecycle_init();

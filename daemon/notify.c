@@ -63,8 +63,8 @@ notify_init(struct event_base *base)
 	usec /= 2;
 	tv.tv_sec = usec / 1000000;
 	tv.tv_usec = usec % 1000000;
-	notify_watchdog_ev = event_new(base, -1, EV_PERSIST, notify_watchdog,
-	    NULL);
+	notify_watchdog_ev =
+	    event_new(base, -1, EV_PERSIST, notify_watchdog, NULL);
 	if (notify_watchdog_ev == NULL ||
 	    event_add(notify_watchdog_ev, &tv) == -1)
 		fatalx("notify: cannot arm the watchdog timer");

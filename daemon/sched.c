@@ -39,8 +39,8 @@ sched_run(enum store_due kind)
 		for (i = 0; i < n; i++) {
 			if (lifecycle_fire(kind, ids[i]) == -1)
 				log_warnx("sched: %s alert %lld failed; will "
-					  "retry", sched_names[kind],
-				    (long long)ids[i]);
+					  "retry",
+				    sched_names[kind], (long long)ids[i]);
 		}
 		free(ids);
 	}
@@ -86,8 +86,8 @@ sched_init(struct event_base *base)
 	int kind;
 
 	for (kind = 0; kind < STORE_DUE_COUNT; kind++) {
-		sched_ev[kind] = evtimer_new(base, sched_fire,
-		    (void *)(intptr_t)kind);
+		sched_ev[kind] =
+		    evtimer_new(base, sched_fire, (void *)(intptr_t)kind);
 		if (sched_ev[kind] == NULL)
 			fatalx("sched: cannot create a timer");
 	}

@@ -169,8 +169,8 @@ store_lock(const char *state_dir, int *fdp, char **cause)
 	}
 	if (sb.st_mode & S_IRWXO)
 		log_warnx("state dir %s is accessible by others (mode %04o); "
-			  "chmod 700 it", state_dir,
-		    (unsigned)(sb.st_mode & 07777));
+			  "chmod 700 it",
+		    state_dir, (unsigned)(sb.st_mode & 07777));
 	xasprintf(&path, "%s/delistd.lock", state_dir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1) {
@@ -183,13 +183,14 @@ store_lock(const char *state_dir, int *fdp, char **cause)
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
 		if (errno == EWOULDBLOCK || errno == EAGAIN || n >= 0)
-			xasprintf(cause, "another delistd%s%s%s is already "
-					 "running on state dir %s",
+			xasprintf(cause,
+			    "another delistd%s%s%s is already "
+			    "running on state dir %s",
 			    *buf ? " (pid " : "", buf, *buf ? ")" : "",
 			    state_dir);
 		else
-			xasprintf(cause, "cannot lock %s: %s", path,
-			    strerror(errno));
+			xasprintf(
+			    cause, "cannot lock %s: %s", path, strerror(errno));
 		close(fd);
 		free(path);
 		return (-1);
@@ -239,15 +240,17 @@ store_migrate(struct store *st, char **cause)
 		return (-1);
 	version = store_schema_version(st);
 	if (version > STORE_NMIGRATIONS) {
-		xasprintf(cause, "%s has schema version %d, newer than this "
-				 "delistd knows (%d): run a newer delistd",
+		xasprintf(cause,
+		    "%s has schema version %d, newer than this "
+		    "delistd knows (%d): run a newer delistd",
 		    st->path, version, STORE_NMIGRATIONS);
 		return (-1);
 	}
 	for (i = version; i < STORE_NMIGRATIONS; i++) {
 		if (store_exec(st, "BEGIN IMMEDIATE", cause) == -1)
 			return (-1);
-		xasprintf(&sql, "%s; INSERT INTO schema_version VALUES (%d, %lld)",
+		xasprintf(&sql,
+		    "%s; INSERT INTO schema_version VALUES (%d, %lld)",
 		    store_migrations[i], i + 1, (long long)clock_now());
 		if (store_exec(st, sql, cause) == -1) {
 			free(sql);
@@ -257,8 +260,8 @@ store_migrate(struct store *st, char **cause)
 		free(sql);
 		if (store_exec(st, "COMMIT", cause) == -1)
 			return (-1);
-		log_info("store: migrated %s to schema version %d", st->path,
-		    i + 1);
+		log_info(
+		    "store: migrated %s to schema version %d", st->path, i + 1);
 	}
 	return (0);
 }
@@ -406,8 +409,8 @@ store_stmt(struct store *st, const char *sql, const char *fmt, ...)
 			break;
 		case 't':
 			text = va_arg(ap, const char *);
-			rc = text ? sqlite3_bind_text(stmt, col, text, -1,
-					SQLITE_TRANSIENT)
+			rc = text ? sqlite3_bind_text(
+					stmt, col, text, -1, SQLITE_TRANSIENT)
 				  : sqlite3_bind_null(stmt, col);
 			break;
 		case 'T':
@@ -501,17 +504,16 @@ store_shop_id(struct store *st, const char *name, time_t now)
 	sqlite3_reset(stmt);
 	if (id != -1)
 		return (id);
-	if (store_done(st, store_stmt(st, ins, "ti", name, (int64_t)now)) ==
-	    -1)
+	if (store_done(st, store_stmt(st, ins, "ti", name, (int64_t)now)) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
 }
 
-#define LISTING_COLS                                                       \
+#define LISTING_COLS \
 	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
-	"l.status, l.created_at, l.updated_at, (SELECT c.id FROM cases c "  \
-	"WHERE c.listing_id = l.id AND c.state IN ('open', 'rectifying', "  \
-	"'appealed', 'approved', 'reinstated', 'manual_review')) "          \
+	"l.status, l.created_at, l.updated_at, (SELECT c.id FROM cases c " \
+	"WHERE c.listing_id = l.id AND c.state IN ('open', 'rectifying', " \
+	"'appealed', 'approved', 'reinstated', 'manual_review')) " \
 	"FROM listings l JOIN shops s ON s.id = l.shop_id "
 
 static void
@@ -541,11 +543,11 @@ st_listing_clear(struct st_listing *l)
 
 /* 0 found, 1 not found, -1 error. */
 int
-store_listing_get(struct store *st, const char *shop, const char *pid,
-    struct st_listing *l)
+store_listing_get(
+    struct store *st, const char *shop, const char *pid, struct st_listing *l)
 {
-	static const char sql[] = "SELECT " LISTING_COLS
-				  "WHERE s.name = ? AND l.product_id = ?";
+	static const char sql[] =
+	    "SELECT " LISTING_COLS "WHERE s.name = ? AND l.product_id = ?";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -576,8 +578,9 @@ store_listing_track(struct store *st, int64_t shop_id, const char *pid,
 	sqlite3_stmt *stmt;
 	int64_t id = -1;
 
-	if (store_done(st, store_stmt(st, sql, "ittTi", shop_id, pid, title,
-			       (time_t)interval, (int64_t)now)) == -1)
+	if (store_done(st,
+		store_stmt(st, sql, "ittTi", shop_id, pid, title,
+		    (time_t)interval, (int64_t)now)) == -1)
 		return (-1);
 	if ((stmt = store_stmt(st, sel, "it", shop_id, pid)) == NULL)
 		return (-1);
@@ -597,24 +600,25 @@ store_listing_untrack(struct store *st, int64_t id, time_t now)
 }
 
 int
-store_listing_set_status(struct store *st, int64_t id, const char *status,
-    time_t now)
+store_listing_set_status(
+    struct store *st, int64_t id, const char *status, time_t now)
 {
 	static const char sql[] =
 	    "UPDATE listings SET status = ?, updated_at = ? WHERE id = ?";
 
-	return (store_done(st,
-	    store_stmt(st, sql, "tii", status, (int64_t)now, id)));
+	return (store_done(
+	    st, store_stmt(st, sql, "tii", status, (int64_t)now, id)));
 }
 
 int
 store_listings(struct store *st, const char *shop, const char *status,
     struct st_listing **out, size_t *n)
 {
-	static const char sql[] = "SELECT " LISTING_COLS
-				  "WHERE l.tracked AND (?1 IS NULL OR s.name = ?1)"
-				  " AND (?2 IS NULL OR l.status = ?2)"
-				  " ORDER BY s.name, l.product_id";
+	static const char sql[] =
+	    "SELECT " LISTING_COLS
+	    "WHERE l.tracked AND (?1 IS NULL OR s.name = ?1)"
+	    " AND (?2 IS NULL OR l.status = ?2)"
+	    " ORDER BY s.name, l.product_id";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -630,14 +634,14 @@ store_listings(struct store *st, const char *shop, const char *status,
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
-#define CASE_COLS                                                          \
-	"c.id, c.listing_id, s.name, l.product_id, l.title, c.state, "     \
-	"c.reason, c.rule, c.relisted_as, c.opened_at, c.updated_at, "      \
-	"c.closed_at, c.stall_due_at, c.stall_fired, "                      \
-	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id), "         \
-	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id AND "       \
-	"a.decision = 'rejected') "                                         \
-	"FROM cases c JOIN listings l ON l.id = c.listing_id "              \
+#define CASE_COLS \
+	"c.id, c.listing_id, s.name, l.product_id, l.title, c.state, " \
+	"c.reason, c.rule, c.relisted_as, c.opened_at, c.updated_at, " \
+	"c.closed_at, c.stall_due_at, c.stall_fired, " \
+	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id), " \
+	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id AND " \
+	"a.decision = 'rejected') " \
+	"FROM cases c JOIN listings l ON l.id = c.listing_id " \
 	"JOIN shops s ON s.id = l.shop_id "
 
 static void
@@ -681,10 +685,10 @@ store_case_insert(struct store *st, const struct st_case *c)
 	    "INSERT INTO cases (listing_id, state, reason, rule, opened_at,"
 	    " updated_at, stall_due_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-	if (store_done(st, store_stmt(st, sql, "itttiiT", c->listing_id,
-			       c->state, c->reason, c->rule,
-			       (int64_t)c->opened_at, (int64_t)c->updated_at,
-			       c->stall_due_at)) == -1)
+	if (store_done(st,
+		store_stmt(st, sql, "itttiiT", c->listing_id, c->state,
+		    c->reason, c->rule, (int64_t)c->opened_at,
+		    (int64_t)c->updated_at, c->stall_due_at)) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
 }
@@ -715,21 +719,20 @@ store_case_update(struct store *st, const struct st_case *c)
 	    " relisted_as = ?, updated_at = ?, closed_at = ?,"
 	    " stall_due_at = ?, stall_fired = ? WHERE id = ?";
 
-	return (store_done(st, store_stmt(st, sql, "ttttiTTii", c->state,
-				   c->reason, c->rule, c->relisted_as,
-				   (int64_t)c->updated_at, c->closed_at,
-				   c->stall_due_at, (int64_t)c->stall_fired,
-				   c->id)));
+	return (store_done(st,
+	    store_stmt(st, sql, "ttttiTTii", c->state, c->reason, c->rule,
+		c->relisted_as, (int64_t)c->updated_at, c->closed_at,
+		c->stall_due_at, (int64_t)c->stall_fired, c->id)));
 }
 
 int
 store_cases(struct store *st, const char *shop, const char *state,
     struct st_case **out, size_t *n)
 {
-	static const char sql[] = "SELECT " CASE_COLS
-				  "WHERE (?1 IS NULL OR s.name = ?1)"
-				  " AND (?2 IS NULL OR c.state = ?2)"
-				  " ORDER BY c.id";
+	static const char sql[] =
+	    "SELECT " CASE_COLS "WHERE (?1 IS NULL OR s.name = ?1)"
+	    " AND (?2 IS NULL OR c.state = ?2)"
+	    " ORDER BY c.id";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -758,20 +761,19 @@ store_appeal_insert(struct store *st, const struct st_appeal *a)
 	int64_t id;
 	size_t i;
 
-	if (store_done(st, store_stmt(st, sql, "iitttitii", a->case_id,
-			       (int64_t)a->n, a->platform_case_id,
-			       a->statement, a->statement_sha256,
-			       (int64_t)a->submitted_at, a->forced,
-			       (int64_t)a->feedback_due_at,
-			       (int64_t)a->escalate_due_at)) == -1)
+	if (store_done(st,
+		store_stmt(st, sql, "iitttitii", a->case_id, (int64_t)a->n,
+		    a->platform_case_id, a->statement, a->statement_sha256,
+		    (int64_t)a->submitted_at, a->forced,
+		    (int64_t)a->feedback_due_at,
+		    (int64_t)a->escalate_due_at)) == -1)
 		return (-1);
 	id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; i < a->nmaterials; i++) {
-		if (store_done(st, store_stmt(st, mat, "ittti", id,
-				       a->materials[i].sha256,
-				       a->materials[i].type,
-				       a->materials[i].name,
-				       a->materials[i].size)) == -1)
+		if (store_done(st,
+			store_stmt(st, mat, "ittti", id, a->materials[i].sha256,
+			    a->materials[i].type, a->materials[i].name,
+			    a->materials[i].size)) == -1)
 			return (-1);
 	}
 	return (id);
@@ -785,34 +787,36 @@ store_appeal_decide(struct store *st, int64_t id, const char *decision,
 	    "UPDATE appeals SET decision = ?, reject_reason = ?,"
 	    " decided_at = ? WHERE id = ? AND decision IS NULL";
 
-	return (store_done(st, store_stmt(st, sql, "ttii", decision, reason,
-				   (int64_t)at, id)));
+	return (store_done(st,
+	    store_stmt(st, sql, "ttii", decision, reason, (int64_t)at, id)));
 }
 
 int
-store_appeal_set_due(struct store *st, int64_t id, time_t feedback,
-    time_t escalate)
+store_appeal_set_due(
+    struct store *st, int64_t id, time_t feedback, time_t escalate)
 {
 	static const char sql[] =
 	    "UPDATE appeals SET feedback_due_at = ?, escalate_due_at = ?"
 	    " WHERE id = ?";
 
-	return (store_done(st, store_stmt(st, sql, "iii", (int64_t)feedback,
-				   (int64_t)escalate, id)));
+	return (store_done(st,
+	    store_stmt(
+		st, sql, "iii", (int64_t)feedback, (int64_t)escalate, id)));
 }
 
-#define APPEAL_COLS                                                        \
-	"id, case_id, n, platform_case_id, statement, statement_sha256, "  \
-	"decision, reject_reason, forced, submitted_at, decided_at, "       \
+#define APPEAL_COLS \
+	"id, case_id, n, platform_case_id, statement, statement_sha256, " \
+	"decision, reject_reason, forced, submitted_at, decided_at, " \
 	"feedback_due_at, escalate_due_at, feedback_fired, escalate_fired " \
 	"FROM appeals "
 
 static int
-appeals_query(struct store *st, sqlite3_stmt *stmt, struct st_appeal **out,
-    size_t *n)
+appeals_query(
+    struct store *st, sqlite3_stmt *stmt, struct st_appeal **out, size_t *n)
 {
-	static const char mat[] = "SELECT name, type, sha256, size FROM"
-				  " materials WHERE appeal_id = ? ORDER BY rowid";
+	static const char mat[] =
+	    "SELECT name, type, sha256, size FROM"
+	    " materials WHERE appeal_id = ? ORDER BY rowid";
 	struct st_appeal *a;
 	sqlite3_stmt *ms;
 	size_t i;
@@ -865,11 +869,11 @@ appeals_query(struct store *st, sqlite3_stmt *stmt, struct st_appeal **out,
 }
 
 int
-store_appeals(struct store *st, int64_t case_id, struct st_appeal **out,
-    size_t *n)
+store_appeals(
+    struct store *st, int64_t case_id, struct st_appeal **out, size_t *n)
 {
-	static const char sql[] = "SELECT " APPEAL_COLS
-				  "WHERE case_id = ? ORDER BY n";
+	static const char sql[] =
+	    "SELECT " APPEAL_COLS "WHERE case_id = ? ORDER BY n";
 
 	return (appeals_query(st, store_stmt(st, sql, "i", case_id), out, n));
 }
@@ -878,9 +882,9 @@ store_appeals(struct store *st, int64_t case_id, struct st_appeal **out,
 int
 store_appeals_pending(struct store *st, struct st_appeal **out, size_t *n)
 {
-	static const char sql[] = "SELECT " APPEAL_COLS
-				  "WHERE decision IS NULL AND"
-				  " (feedback_fired = 0 OR escalate_fired = 0)";
+	static const char sql[] =
+	    "SELECT " APPEAL_COLS "WHERE decision IS NULL AND"
+	    " (feedback_fired = 0 OR escalate_fired = 0)";
 
 	return (appeals_query(st, store_stmt(st, sql, ""), out, n));
 }
@@ -912,13 +916,13 @@ store_event_append(struct store *st, const struct st_event *e)
 {
 	static const char sql[] =
 	    "INSERT INTO events (case_id, shop, product_id, at, recorded_at,"
-	    " actor, type, severity, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " actor, type, severity, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?)";
 
-	if (store_done(st, store_stmt(st, sql, "Tttiitttt",
-			       (time_t)e->case_id, e->shop, e->product_id,
-			       (int64_t)e->at, (int64_t)e->recorded_at,
-			       e->actor, e->type, e->severity,
-			       e->payload)) == -1)
+	if (store_done(st,
+		store_stmt(st, sql, "Tttiitttt", (time_t)e->case_id, e->shop,
+		    e->product_id, (int64_t)e->at, (int64_t)e->recorded_at,
+		    e->actor, e->type, e->severity, e->payload)) == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
 }
@@ -997,27 +1001,31 @@ static const struct {
 	const char *fired;
 } store_due_sql[STORE_DUE_COUNT] = {
 	/* An appeal is watched only while its case waits for a decision. */
-	[STORE_DUE_FEEDBACK] = {
-	    "SELECT MIN(a.feedback_due_at) FROM appeals a JOIN cases c"
-	    " ON c.id = a.case_id WHERE a.feedback_fired = 0 AND"
-	    " a.decided_at IS NULL AND c.state = 'appealed'",
+	[STORE_DUE_FEEDBACK] = { "SELECT MIN(a.feedback_due_at) FROM appeals a "
+				 "JOIN cases c"
+				 " ON c.id = a.case_id WHERE a.feedback_fired "
+				 "= 0 AND"
+				 " a.decided_at IS NULL AND c.state = "
+				 "'appealed'",
 	    "SELECT a.id FROM appeals a JOIN cases c ON c.id = a.case_id"
 	    " WHERE a.feedback_fired = 0 AND a.decided_at IS NULL AND"
 	    " c.state = 'appealed' AND a.feedback_due_at <= ?"
 	    " ORDER BY a.feedback_due_at, a.id",
 	    "UPDATE appeals SET feedback_fired = 1 WHERE id = ?" },
-	[STORE_DUE_ESCALATE] = {
-	    "SELECT MIN(a.escalate_due_at) FROM appeals a JOIN cases c"
-	    " ON c.id = a.case_id WHERE a.escalate_fired = 0 AND"
-	    " a.decided_at IS NULL AND c.state = 'appealed'",
+	[STORE_DUE_ESCALATE] = { "SELECT MIN(a.escalate_due_at) FROM appeals a "
+				 "JOIN cases c"
+				 " ON c.id = a.case_id WHERE a.escalate_fired "
+				 "= 0 AND"
+				 " a.decided_at IS NULL AND c.state = "
+				 "'appealed'",
 	    "SELECT a.id FROM appeals a JOIN cases c ON c.id = a.case_id"
 	    " WHERE a.escalate_fired = 0 AND a.decided_at IS NULL AND"
 	    " c.state = 'appealed' AND a.escalate_due_at <= ?"
 	    " ORDER BY a.escalate_due_at, a.id",
 	    "UPDATE appeals SET escalate_fired = 1 WHERE id = ?" },
-	[STORE_DUE_STALL] = {
-	    "SELECT MIN(stall_due_at) FROM cases"
-	    " WHERE stall_fired = 0 AND stall_due_at IS NOT NULL",
+	[STORE_DUE_STALL] = { "SELECT MIN(stall_due_at) FROM cases"
+			      " WHERE stall_fired = 0 AND stall_due_at IS NOT "
+			      "NULL",
 	    "SELECT id FROM cases WHERE stall_fired = 0 AND"
 	    " stall_due_at IS NOT NULL AND stall_due_at <= ?"
 	    " ORDER BY stall_due_at, id",
@@ -1040,16 +1048,16 @@ store_due_next(struct store *st, enum store_due kind)
 }
 
 int
-store_due_list(struct store *st, enum store_due kind, time_t now,
-    int64_t **ids, size_t *n)
+store_due_list(
+    struct store *st, enum store_due kind, time_t now, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if ((stmt = store_stmt(st, store_due_sql[kind].list, "i",
-		 (int64_t)now)) == NULL)
+	if ((stmt = store_stmt(
+		 st, store_due_sql[kind].list, "i", (int64_t)now)) == NULL)
 		return (-1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
@@ -1062,6 +1070,6 @@ store_due_list(struct store *st, enum store_due kind, time_t now,
 int
 store_due_fired(struct store *st, enum store_due kind, int64_t id)
 {
-	return (store_done(st, store_stmt(st, store_due_sql[kind].fired, "i",
-				   id)));
+	return (
+	    store_done(st, store_stmt(st, store_due_sql[kind].fired, "i", id)));
 }

@@ -50,7 +50,8 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		fatalx("xreallocarray: %zu x %zu overflows", nmemb, size);
 	if ((new = realloc(ptr, nmemb * size)) == NULL)
-		fatalx("xreallocarray: out of memory allocating %zu x %zu bytes",
+		fatalx(
+		    "xreallocarray: out of memory allocating %zu x %zu bytes",
 		    nmemb, size);
 	return (new);
 }

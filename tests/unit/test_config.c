@@ -155,7 +155,8 @@ test_full_config_is_read(void **state)
 	    "plugins = ( { name = \"ae\"; module = \"aliexpress\"; "
 	    "app_key = \"k\"; },\n"
 	    "  { name = \"erp\"; module = \"webhook\"; secret_file = \"%s\"; "
-	    "} );\n", secret);
+	    "} );\n",
+	    secret);
 	conf = load(text, &cause);
 	if (conf == NULL)
 		fail_msg("%s", cause);
@@ -206,7 +207,8 @@ static void
 test_unknown_key_names_line_and_key(void **state)
 {
 	(void)state;
-	refused("daemon: {\n  state_dir = \"@STATE@\";\n  stat_dir = \"x\";\n};\n",
+	refused(
+	    "daemon: {\n  state_dir = \"@STATE@\";\n  stat_dir = \"x\";\n};\n",
 	    "delistd.conf:3: daemon.stat_dir: unknown key", "state_dir", NULL);
 	refused("daemon: { state_dir = \"@STATE@\"; };\nrule: { };\n",
 	    "delistd.conf:2: rule: unknown section", NULL);
@@ -230,8 +232,8 @@ test_wrong_types(void **state)
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
 		"calendar: { holidays = \"2026-10-01\"; };\n",
 	    "delistd.conf:2: calendar.holidays: expected a list", NULL);
-	refused("daemon = 1;\n", "delistd.conf:1: daemon: expected a group",
-	    NULL);
+	refused(
+	    "daemon = 1;\n", "delistd.conf:1: daemon: expected a group", NULL);
 	refused("daemon: { state_dir = \"@STATE@\"; };\nshops = { };\n",
 	    "delistd.conf:2: shops: expected a list", NULL);
 }
@@ -283,9 +285,10 @@ test_bad_values(void **state)
 	refused("daemon: { state_dir = \"@STATE@\"; timezone = \"Mars/Base\"; "
 		"};\n",
 	    "delistd.conf:1: daemon.timezone:", "Mars/Base", NULL);
-	refused("daemon: { state_dir = \"@STATE@\"; };\n"
-		"calendar: {\n  holidays = [\"2026-10-01\",\n  \"2026-02-30\"]; "
-		"};\n",
+	refused(
+	    "daemon: { state_dir = \"@STATE@\"; };\n"
+	    "calendar: {\n  holidays = [\"2026-10-01\",\n  \"2026-02-30\"]; "
+	    "};\n",
 	    "delistd.conf:4: calendar.holidays[1]:", "2026-02-30", NULL);
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
 		"calendar: { weekend = [\"sat\", \"sunday\"]; };\n",
@@ -302,13 +305,14 @@ test_state_dir_problems(void **state)
 
 	(void)state;
 	refused("daemon: { state_dir = \"/nonexistent-dl/sub/state\"; };\n",
-	    "delistd.conf:1: daemon.state_dir:", "parent /nonexistent-dl/sub "
-						 "does not exist", NULL);
+	    "delistd.conf:1: daemon.state_dir:",
+	    "parent /nonexistent-dl/sub "
+	    "does not exist",
+	    NULL);
 	char text[256];
 
 	file = write_file("plainfile", "x", 0600);
-	snprintf(text, sizeof text, "daemon: { state_dir = \"%s\"; };\n",
-	    file);
+	snprintf(text, sizeof text, "daemon: { state_dir = \"%s\"; };\n", file);
 	refused(text, "daemon.state_dir:", "is not a directory", NULL);
 	free(file);
 }
@@ -323,9 +327,10 @@ test_socket_path_too_long(void **state)
 	longp[150] = '\0';
 	snprintf(text, sizeof text,
 	    "daemon: { state_dir = \"@STATE@\";\n  socket = \"/tmp/%s.sock\"; "
-	    "};\n", longp);
-	refused(text, "delistd.conf:2: daemon.socket:", "must be shorter than 108",
-	    NULL);
+	    "};\n",
+	    longp);
+	refused(text,
+	    "delistd.conf:2: daemon.socket:", "must be shorter than 108", NULL);
 }
 
 static void
@@ -337,7 +342,8 @@ test_secret_files(void **state)
 	snprintf(text, sizeof text,
 	    "daemon: { state_dir = \"@STATE@\"; };\n"
 	    "plugins = ( { name = \"erp\"; module = \"webhook\";\n"
-	    "  secret_file = \"%s/missing.secret\"; } );\n", dir);
+	    "  secret_file = \"%s/missing.secret\"; } );\n",
+	    dir);
 	refused(text, "delistd.conf:3: plugins[0].secret_file:",
 	    "missing.secret: No such file", NULL);
 
@@ -345,7 +351,8 @@ test_secret_files(void **state)
 	snprintf(text, sizeof text,
 	    "daemon: { state_dir = \"@STATE@\"; };\n"
 	    "plugins = ( { name = \"erp\"; module = \"webhook\";\n"
-	    "  secret_file = \"%s\"; } );\n", p);
+	    "  secret_file = \"%s\"; } );\n",
+	    p);
 	refused(text, "delistd.conf:3: plugins[0].secret_file:",
 	    "accessible by group or others (mode 0644)", NULL);
 	free(p);
@@ -353,7 +360,8 @@ test_secret_files(void **state)
 	snprintf(text, sizeof text,
 	    "daemon: { state_dir = \"@STATE@\"; };\n"
 	    "plugins = ( { name = \"erp\"; module = \"webhook\";\n"
-	    "  secret_file = \"%s\"; } );\n", p);
+	    "  secret_file = \"%s\"; } );\n",
+	    p);
 	refused(text, "mode 0640", NULL);
 	free(p);
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
@@ -369,7 +377,8 @@ test_names_and_duplicates(void **state)
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
 		"shops = ( { name = \"main\"; },\n  { name = \"main\"; } );\n",
 	    "delistd.conf:3: shops[1]: shop \"main\" is defined twice "
-	    "(first on line 2)", NULL);
+	    "(first on line 2)",
+	    NULL);
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
 		"plugins = ( { name = \"x\"; module = \"../evil\"; } );\n",
 	    "plugins[0].module: \"../evil\" is not a valid name", NULL);
@@ -381,16 +390,17 @@ test_names_and_duplicates(void **state)
 		"shops = ( { name = \"main\"; source = \"ae\"; } );\n",
 	    "source \"ae\" is not a configured plugin instance", NULL);
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
-		"shops = ( { source = \"x\"; } );\n", "a shop needs a name",
-	    NULL);
+		"shops = ( { source = \"x\"; } );\n",
+	    "a shop needs a name", NULL);
 }
 
 static void
 test_all_errors_reported_at_once(void **state)
 {
 	(void)state;
-	refused("daemon: {\n  state_dir = \"@STATE@\";\n  bogus = 1;\n};\n"
-		"rules: {\n  max_appeals = 99;\n  stall_after = \"soon\";\n};\n",
+	refused(
+	    "daemon: {\n  state_dir = \"@STATE@\";\n  bogus = 1;\n};\n"
+	    "rules: {\n  max_appeals = 99;\n  stall_after = \"soon\";\n};\n",
 	    "delistd.conf:3: daemon.bogus", "delistd.conf:6: rules.max_appeals",
 	    "delistd.conf:7: rules.stall_after", NULL);
 }
@@ -404,7 +414,8 @@ test_include_relative_to_main_file(void **state)
 	(void)state;
 	inc = write_file("rules.inc", "rules: { max_appeals = 2; };\n", 0644);
 	conf = load("daemon: { state_dir = \"@STATE@\"; };\n"
-		    "@include \"rules.inc\"\n", &cause);
+		    "@include \"rules.inc\"\n",
+	    &cause);
 	if (conf == NULL)
 		fail_msg("%s", cause);
 	assert_int_equal(conf->rules.max_appeals, 2);
@@ -415,7 +426,8 @@ test_include_relative_to_main_file(void **state)
 	refused("daemon: { state_dir = \"@STATE@\"; };\n@include \"bad.inc\"\n",
 	    "bad.inc:2: rules.max_appeals", NULL);
 	free(inc);
-	refused("daemon: { state_dir = \"@STATE@\"; };\n@include \"none.inc\"\n",
+	refused(
+	    "daemon: { state_dir = \"@STATE@\"; };\n@include \"none.inc\"\n",
 	    "delistd.conf:2:", NULL);
 }
 

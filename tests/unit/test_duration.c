@@ -128,8 +128,8 @@ test_format_round_trip(void **state)
 	assert_string_equal(duration_format(5400, buf, sizeof buf), "1h30m");
 	assert_string_equal(duration_format(259200, buf, sizeof buf), "3d");
 	assert_string_equal(duration_format(0, buf, sizeof buf), "0s");
-	assert_string_equal(duration_format(90061, buf, sizeof buf),
-	    "1d1h1m1s");
+	assert_string_equal(
+	    duration_format(90061, buf, sizeof buf), "1d1h1m1s");
 	for (v = 1; v < 10 * 86400; v = v * 3 + 7)
 		assert_int_equal(ok(duration_format(v, buf, sizeof buf)), v);
 }
