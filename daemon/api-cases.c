@@ -888,6 +888,20 @@ api_events_publish(const struct st_event *e)
 	}
 }
 
+/* At shutdown: each stream is ended properly, so its request is freed. */
+void
+api_events_stop(void)
+{
+	while (nfollowers > 0) {
+		struct evhttp_request *req = followers[nfollowers - 1].req;
+
+		nfollowers--;
+		evhttp_send_reply_end(req);
+	}
+	free(followers);
+	followers = NULL;
+}
+
 void
 api_events_conn_closed(void *evcon)
 {
@@ -895,6 +909,15 @@ api_events_conn_closed(void *evcon)
 
 	for (i = 0; i < nfollowers; i++) {
 		if (followers[i].evcon == evcon) {
+			/*
+			 * A client that went away mid-stream leaves its
+			 * request to us (libevent detached it): end it so
+			 * that it is freed. One still attached is freed
+			 * with its connection.
+			 */
+			if (evhttp_request_get_connection(followers[i].req) ==
+			    NULL)
+				evhttp_send_reply_end(followers[i].req);
 			followers[i] = followers[--nfollowers];
 			i--;
 		}

@@ -260,6 +260,7 @@ api_free(struct api *api)
 {
 	if (api == NULL)
 		return;
+	api_events_stop();
 	/* Frees the connections, which calls api_conn_closed for each. */
 	evhttp_free(api->http);
 	unlink(api->path);

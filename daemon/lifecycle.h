@@ -52,6 +52,7 @@ void sched_shutdown(void);
 /* api-cases.c: followers of the event stream. */
 void api_events_publish(const struct st_event *);
 void api_events_conn_closed(void *);
+void api_events_stop(void);
 
 /* export.c */
 struct json_t;

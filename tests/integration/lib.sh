@@ -108,6 +108,11 @@ stop_daemon() {
 	wait "$DAEMON_PID"
 	DAEMON_RC=$?
 	DAEMON_PID=
+	# A sanitizer's report or a crash: show it with the failing check.
+	if [ "$DAEMON_RC" != 0 ] && [ "${1:-TERM}" != KILL ]; then
+		diag "delistd exited $DAEMON_RC; the end of its log:"
+		diag "$(tail -n 40 "$T/daemon.log")"
+	fi
 }
 
 # curl on the socket: status code in HTTP, body in BODY.
