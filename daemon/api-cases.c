@@ -138,6 +138,23 @@ events_json(const struct st_event *ev, size_t n)
 	return (arr);
 }
 
+/* Which sinks have (not yet) acknowledged the case's reinstatement. */
+static json_t *
+sync_json(int64_t id)
+{
+	struct st_delivery *d;
+	size_t n, i;
+	json_t *arr = json_array();
+
+	if (store_outbox_for_case(daemon_state->store, id, "case.reinstated",
+		&d, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, api_delivery_json(&d[i]));
+	st_deliveries_free(d, n);
+	return (arr);
+}
+
 /* The case with its appeals, deadlines and trail; NULL if not found. */
 static json_t *
 case_detail(int64_t id, int *status)
@@ -207,6 +224,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "timezone",
 	    json_string(calendar_tz(
 		config_shop_calendar(daemon_state->config, c.shop))));
+	json_object_set_new(doc, "sync", sync_json(id));
 	json_object_set_new(doc, "trail", events_json(ev, nev));
 	st_events_free(ev, nev);
 	st_appeals_free(ap, nap);

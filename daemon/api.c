@@ -85,6 +85,9 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/cases/*/events", api_case_events },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/export", api_case_export },
 	{ EVHTTP_REQ_GET, "/v1/events", api_events_get },
+	{ EVHTTP_REQ_GET, "/v1/outbox", api_outbox_get },
+	{ EVHTTP_REQ_POST, "/v1/outbox/retry", api_outbox_retry_dead },
+	{ EVHTTP_REQ_POST, "/v1/outbox/*/retry", api_outbox_retry },
 };
 
 static const struct {
@@ -535,6 +538,16 @@ api_status(struct api_req *r)
 		"listings", (json_int_t)c.listings, "cases_open",
 		(json_int_t)c.cases_open, "cases_total",
 		(json_int_t)c.cases_total, "events", (json_int_t)c.events));
+	{
+		int64_t pending = 0, dead = 0;
+
+		store_outbox_counts(ds->store, &pending, &dead);
+		json_object_set_new(doc, "outbox",
+		    json_pack("{s:I,s:I,s:I,s:i}", "pending",
+			(json_int_t)pending, "dead", (json_int_t)dead,
+			"in_flight", (json_int_t)outbox_in_flight(), "sinks",
+			outbox_sinks()));
+	}
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
 		"failed", (json_int_t)ds->reloads_failed, "last_error",
@@ -565,9 +578,25 @@ api_metrics(struct api_req *r)
 	struct daemon_state *ds = daemon_state;
 	struct evbuffer *buf = evbuffer_new();
 	struct store_counts c;
+	int64_t pending = 0, dead = 0;
 
 	if (store_counts(ds->store, &c) == -1)
 		memset(&c, 0, sizeof c);
+	store_outbox_counts(ds->store, &pending, &dead);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_outbox_pending Deliveries waiting for a sink.\n"
+	    "# TYPE delistd_outbox_pending gauge\n"
+	    "delistd_outbox_pending %lld\n"
+	    "# HELP delistd_outbox_dead Deliveries a sink gave up on.\n"
+	    "# TYPE delistd_outbox_dead gauge\n"
+	    "delistd_outbox_dead %lld\n"
+	    "# HELP delistd_deliveries_total Delivery attempts by result.\n"
+	    "# TYPE delistd_deliveries_total counter\n"
+	    "delistd_deliveries_total{result=\"delivered\"} %llu\n"
+	    "delistd_deliveries_total{result=\"failed\"} %llu\n",
+	    (long long)pending, (long long)dead,
+	    (unsigned long long)outbox_delivered_total(),
+	    (unsigned long long)outbox_failed_total());
 	evbuffer_add_printf(buf,
 	    "# HELP delistd_build_info The running delistd's version.\n"
 	    "# TYPE delistd_build_info gauge\n"

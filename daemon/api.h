@@ -49,6 +49,17 @@
  * GET    /v1/events?follow=1[&case=ID&after=EVENT_ID]
  *          a chunked stream of events, one JSON object per line: the
  *          backlog after EVENT_ID (none if absent), then each new one
+ * delivery: {"id","sink","event_id","event_type","severity","case"|null,
+ *   "shop"|null,"state":"pending"|"dead"|"done","attempts",
+ *   "next_attempt_at"|null,"last_error"|null,"created_at","done_at"|null}
+ * GET    /v1/outbox[?state=pending|dead|done]   {"deliveries":[...]}
+ *          (no state: pending and dead ones), at most 1000, oldest first
+ * POST   /v1/outbox/{id}/retry                  {"requeued":1}; 404 if not
+ *          a dead delivery
+ * POST   /v1/outbox/retry                       {"requeued":n}: every dead
+ * A case's detail has "sync": the deliveries of its latest case.reinstated
+ * event (empty until it is reinstated), so people see which sinks are
+ * still pending.
  * GET    /v1/cases/{id}/export[?format=md|json] the dossier: text/markdown
  *          or JSON {"case":detail,"generated_at","timezone"}, where every
  *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
@@ -100,6 +111,13 @@ void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
 struct json_t *api_event_json(const struct st_event *);
+
+/* api-outbox.c */
+struct st_delivery;
+void api_outbox_get(struct api_req *);
+void api_outbox_retry(struct api_req *);
+void api_outbox_retry_dead(struct api_req *);
+struct json_t *api_delivery_json(const struct st_delivery *);
 uint64_t api_requests(const struct api *);
 
 #endif

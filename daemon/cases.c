@@ -173,6 +173,8 @@ static const struct cases_event_row cases_events[] = {
 	    "a document expires soon" },
 	[CASES_EV_DOC_EXPIRED] = { "doc.expired", CASES_SEV_WARNING,
 	    "a document has expired" },
+	[CASES_EV_DELIVERY_DEAD] = { "delivery.dead", CASES_SEV_CRITICAL,
+	    "a sink could not take an event after every retry" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -64,6 +64,7 @@ enum cases_event_type {
 	CASES_EV_LISTING_STATUS_CHANGED, /* info */
 	CASES_EV_DOC_EXPIRING, /* warning */
 	CASES_EV_DOC_EXPIRED, /* warning */
+	CASES_EV_DELIVERY_DEAD, /* critical: a sink gave up on an event */
 	CASES_EV_COUNT
 };
 

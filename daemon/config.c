@@ -32,6 +32,7 @@
 
 #include "delistd.h"
 #include "calendar.h"
+#include "cases.h"
 
 #ifndef DELISTD_STATE_DIR
 #define DELISTD_STATE_DIR "/var/lib/delistd"
@@ -54,6 +55,7 @@ enum ckind {
 	CK_INT,
 	CK_LOGLEVEL,
 	CK_STRLIST,
+	CK_SEVERITY,
 };
 
 struct ckey {
@@ -94,6 +96,7 @@ parse_shops(struct cctx *, struct config *, const config_setting_t *);
 static void
 parse_plugins(struct cctx *, struct config *, const config_setting_t *);
 static struct config *config_parse(config_t *, const char *, char **);
+static char *setting_render(const config_setting_t *);
 
 #define D(f) offsetof(struct config, f)
 static const struct ckey daemon_keys[] = {
@@ -141,6 +144,11 @@ static const struct ckey shop_keys[] = {
 static const struct ckey plugin_keys[] = {
 	{ "name", CK_NAME, P(name), 0, 0 },
 	{ "module", CK_NAME, P(module), 0, 0 },
+	{ "events", CK_STRLIST, P(events), 0, 256 },
+	{ "min_severity", CK_SEVERITY, P(min_severity), 0, 0 },
+	{ "retry_base", CK_DURATION, P(retry_base), 1, 86400 },
+	{ "retry_cap", CK_DURATION, P(retry_cap), 1, 7 * 86400 },
+	{ "max_attempts", CK_INT, P(max_attempts), 1, 1000 },
 };
 #undef P
 
@@ -311,6 +319,8 @@ ckind_name(enum ckind kind)
 	case CK_LOGLEVEL:
 		return ("one of \"error\", \"warning\", \"notice\", \"info\", "
 			"\"debug\"");
+	case CK_SEVERITY:
+		return ("one of \"info\", \"warning\", \"critical\"");
 	case CK_STRLIST:
 		return ("a list of strings like [\"a\", \"b\"]");
 	}
@@ -414,6 +424,14 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 			return (-1);
 		}
 		*(int64_t *)dst = v;
+		return (0);
+	case CK_SEVERITY:
+		if ((level = cases_severity_from_name(str)) == -1) {
+			cerr(cc, s, "unknown severity \"%s\" (use %s)", str,
+			    ckind_name(CK_SEVERITY));
+			return (-1);
+		}
+		*(int *)dst = level;
 		return (0);
 	case CK_LOGLEVEL:
 		if ((level = log_level_from_name(str)) == -1) {
@@ -728,6 +746,9 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		pl = &conf->plugins[conf->nplugins++];
 		pl->setting = g;
 		pl->line = config_setting_source_line(g);
+		pl->retry_base = 30;
+		pl->retry_cap = 3600;
+		pl->max_attempts = 10;
 		if (!config_setting_is_group(g)) {
 			cerr(cc, g,
 			    "expected a group like { name = \"erp\"; "
@@ -762,6 +783,19 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 			cerr(cc, g, "a plugin needs a name and a module");
 			continue;
 		}
+		for (k = 0; k < pl->events.n; k++) {
+			if (pl->events.v[k][0] == '\0')
+				cerr(cc, config_setting_get_member(g, "events"),
+				    "an empty event pattern");
+		}
+		if (pl->events.v == NULL) {
+			pl->events.v = xcalloc(2, sizeof *pl->events.v);
+			pl->events.v[0] = xstrdup("*");
+			pl->events.n = 1;
+		}
+		if (pl->retry_cap < pl->retry_base)
+			cerr(cc, g, "retry_cap is shorter than retry_base");
+		pl->fingerprint = setting_render(g);
 		for (k = 0; k + 1 < conf->nplugins; k++) {
 			if (conf->plugins[k].name != NULL &&
 			    strcmp(conf->plugins[k].name, pl->name) == 0)
@@ -771,6 +805,53 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 				    pl->name, conf->plugins[k].line);
 		}
 	}
+}
+
+/*
+ * A block as text, to tell on reload whether an instance's configuration
+ * changed (and so whether it must be re-created).
+ */
+static char *
+setting_render(const config_setting_t *s)
+{
+	char *out = NULL, *old, *sub;
+	const char *name;
+	int i;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_GROUP:
+	case CONFIG_TYPE_LIST:
+	case CONFIG_TYPE_ARRAY:
+		out = xstrdup("{");
+		for (i = 0; i < config_setting_length(s); i++) {
+			sub = setting_render(config_setting_get_elem(s, i));
+			name = config_setting_name(
+			    config_setting_get_elem(s, i));
+			old = out;
+			xasprintf(&out, "%s%s=%s;", old, name ? name : "",
+			    sub);
+			free(old);
+			free(sub);
+		}
+		old = out;
+		xasprintf(&out, "%s}", old);
+		free(old);
+		return (out);
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		xasprintf(&out, "%lld",
+		    (long long)config_setting_get_int64(s));
+		return (out);
+	case CONFIG_TYPE_FLOAT:
+		xasprintf(&out, "%.17g", config_setting_get_float(s));
+		return (out);
+	case CONFIG_TYPE_BOOL:
+		return (xstrdup(config_setting_get_bool(s) ? "true" : "false"));
+	case CONFIG_TYPE_STRING:
+		xasprintf(&out, "\"%s\"", config_setting_get_string(s));
+		return (out);
+	}
+	return (xstrdup("?"));
 }
 
 /*
@@ -1027,6 +1108,8 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->nplugins; i++) {
 		free(conf->plugins[i].name);
 		free(conf->plugins[i].module);
+		strlist_free(&conf->plugins[i].events);
+		free(conf->plugins[i].fingerprint);
 	}
 	free(conf->plugins);
 	if (conf->lc != NULL) {

@@ -13,6 +13,7 @@
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))
 void cases_case_help(FILE *);
+int ctl_outbox(int, char **);
 
 #endif
 
@@ -56,5 +57,6 @@ int ctl_cases_case(int, char **);
 int ctl_cases_events(int, char **);
 
 void cases_case_help(FILE *);
+int ctl_outbox(int, char **);
 
 #endif

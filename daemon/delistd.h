@@ -23,6 +23,8 @@
 #endif
 #define printflike(a, b) __attribute__((__format__(__printf__, a, b)))
 
+#include "delistd/plugin.h"
+
 struct event_base;
 struct calendar;
 
@@ -68,6 +70,11 @@ int isotime_parse(const char *, time_t *);
 char *isotime_format(time_t, char *, size_t);
 
 /* config.c: the configuration file, parsed, validated and immutable. */
+struct strlist {
+	char **v;
+	size_t n;
+};
+
 struct config_shop {
 	char *name;
 	char *source;
@@ -84,12 +91,14 @@ struct config_plugin {
 	char *module;
 	const void *setting; /* its own config_setting_t, owned by config */
 	int line;
+	struct strlist events; /* subscription: type patterns ("case.*") */
+	int min_severity;      /* enum cases_severity */
+	int64_t retry_base;
+	int64_t retry_cap;
+	int64_t max_attempts;
+	char *fingerprint; /* the block as text: changed means re-create */
 };
 
-struct strlist {
-	char **v;
-	size_t n;
-};
 
 struct config_rules {
 	int64_t feedback_after;
@@ -235,6 +244,21 @@ struct st_event {
 	char *payload; /* JSON text: {"message": ..., ...} */
 };
 
+/* A row of the outbox, with its event. */
+struct st_delivery {
+	int64_t id;
+	int64_t event_id;
+	char *sink;
+	int64_t case_id;
+	char *state; /* pending, done, dead */
+	int attempts;
+	time_t next_attempt_at;
+	char *last_error;
+	time_t created_at;
+	time_t done_at;
+	struct st_event ev;
+};
+
 /* What the timers watch; each kind has its own due index. */
 enum store_due {
 	STORE_DUE_FEEDBACK,
@@ -284,6 +308,24 @@ int store_events(
 int64_t store_event_last(struct store *);
 void st_events_free(struct st_event *, size_t);
 
+int store_outbox_insert(struct store *, int64_t, const char *, int64_t,
+    time_t);
+int store_outbox_due(struct store *, const char *, time_t, int64_t,
+    struct st_delivery **, size_t *);
+time_t store_outbox_next(struct store *, const char *);
+int store_outbox_get(struct store *, int64_t, struct st_delivery **,
+    size_t *);
+int store_outbox_list(struct store *, const char *, int64_t,
+    struct st_delivery **, size_t *);
+int store_outbox_for_case(struct store *, int64_t, const char *,
+    struct st_delivery **, size_t *);
+int store_outbox_settle(struct store *, int64_t, const char *, int, time_t,
+    const char *, time_t);
+int store_outbox_requeue(struct store *, int64_t, time_t);
+int store_outbox_open_for_event(struct store *, int64_t, int *);
+int store_outbox_counts(struct store *, int64_t *, int64_t *);
+void st_deliveries_free(struct st_delivery *, size_t);
+
 time_t store_due_next(struct store *, enum store_due);
 int
 store_due_list(struct store *, enum store_due, time_t, int64_t **, size_t *);
@@ -296,6 +338,34 @@ struct api *api_new(struct event_base *, int, const struct config *, char **);
 void api_set_config(struct api *, const struct config *);
 void api_stop_accepting(struct api *);
 void api_free(struct api *);
+
+/* plugin.c: modules, instances and the host services table. */
+int plugin_init(struct event_base *);
+int plugin_apply(const struct config *, char **);
+void plugin_shutdown(void);
+size_t plugin_count(void);
+struct delistd_host *plugin_at(size_t);
+struct delistd_host *plugin_find(const char *);
+const char *plugin_name(const struct delistd_host *);
+const struct config_plugin *plugin_config(const struct delistd_host *);
+int plugin_is_sink(const struct delistd_host *);
+int plugin_is_source(const struct delistd_host *);
+uint64_t plugin_generation_of(const struct delistd_host *);
+int plugin_deliver(struct delistd_host *, const struct delistd_event *,
+    delistd_deliver_done, void *);
+
+/* outbox.c: durable delivery of events to sinks. */
+int outbox_init(struct event_base *);
+void outbox_shutdown(void);
+int outbox_enqueue(int64_t, const char *, const char *, int64_t,
+    const char *);
+int outbox_subscribers(const char *, const char *);
+int outbox_sinks(void);
+void outbox_kick(void);
+size_t outbox_in_flight(void);
+void outbox_stop(void (*)(void));
+uint64_t outbox_delivered_total(void);
+uint64_t outbox_failed_total(void);
 
 /* main.c: the daemon's state as the API sees it. */
 struct daemon_state {

@@ -28,6 +28,7 @@
 #include "lifecycle.h"
 
 static int64_t lc_published;
+static const char *lc_exclude;
 
 static void
 lc_fail(struct lc_err *, int, const char *, const char *, ...) printflike(4, 5);
@@ -135,6 +136,28 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	json_decref(data);
 	id = store_event_append(lc_store(), &e);
 	free(e.payload);
+	/* Its deliveries are written in the same transaction as the event. */
+	if (id != -1 && outbox_enqueue(id, e.type, e.severity, c->id,
+			    lc_exclude) == -1)
+		return (-1);
+	return (id);
+}
+
+/*
+ * Appends an event from outside this file (the outbox's delivery.dead),
+ * inside the caller's transaction; exclude names a sink it must not go to.
+ */
+int64_t
+lifecycle_append(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, json_t *data, const char *exclude,
+    const char *message)
+{
+	int64_t id;
+
+	lc_exclude = exclude;
+	id = lc_event(c, at, actor, type, cases_event_severity(type), data,
+	    "%s", message);
+	lc_exclude = NULL;
 	return (id);
 }
 
@@ -187,6 +210,8 @@ lifecycle_published(void)
 	st_events_free(ev, n);
 	if (n == 1000)
 		lifecycle_published();
+	else
+		outbox_kick();
 }
 
 /* At start: events already in the trail are not published again. */
@@ -800,9 +825,10 @@ lifecycle_reinstate(
 		"(rank and sales history do not come back by themselves)",
 		c.shop, c.product_id) == -1)
 		goto fail;
-	/* No sink is subscribed to case.reinstated yet: nothing to wait for. */
-	if (cases_transition(step.next, CASE_ACT_SYNC_DONE, NULL, 0, &sync) ==
-	    0) {
+	/* With no sink subscribed to case.reinstated, nothing to wait for. */
+	if (outbox_subscribers("case.reinstated", "info") == 0 &&
+	    cases_transition(step.next, CASE_ACT_SYNC_DONE, NULL, 0, &sync) ==
+		0) {
 		free(c.state);
 		c.state = xstrdup(cases_state_name(sync.next));
 		c.closed_at = at;
@@ -964,6 +990,38 @@ fired:
 fail:
 	store_rollback(lc_store());
 	return (-1);
+}
+
+/*
+ * Inside the outbox's transaction: every sink subscribed to a case's
+ * case.reinstated has acknowledged it, so the ERP and the ads are in sync.
+ */
+int
+lifecycle_synced(int64_t case_id, time_t now)
+{
+	struct st_case c;
+	struct case_step step;
+	int rc = 0;
+
+	if (store_case_get(lc_store(), case_id, &c) != 0)
+		return (-1);
+	if (cases_state_from_name(c.state) != CASE_STATE_REINSTATED ||
+	    cases_transition(CASE_STATE_REINSTATED, CASE_ACT_SYNC_DONE, NULL,
+		0, &step) == -1)
+		goto out;
+	free(c.state);
+	c.state = xstrdup(cases_state_name(step.next));
+	c.updated_at = now;
+	c.closed_at = now;
+	if (store_case_update(lc_store(), &c) == -1 ||
+	    lc_event(&c, now, "daemon", step.event, step.severity, NULL,
+		"every sink subscribed to case.reinstated acknowledged it: "
+		"the ERP and the ads know %s/%s is back on sale; case %lld is "
+		"done", c.shop, c.product_id, (long long)c.id) == -1)
+		rc = -1;
+out:
+	st_case_clear(&c);
+	return (rc);
 }
 
 /*

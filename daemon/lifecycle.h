@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "delistd.h"
+#include "cases.h"
 
 /* Why an operation was refused: an HTTP status, a stable code, a sentence. */
 struct lc_err {
@@ -21,6 +22,7 @@ struct lc_err {
 	int64_t case_ref; /* the open case a duplicate open names */
 };
 
+struct json_t;
 void lc_err_clear(struct lc_err *);
 
 void lifecycle_init(void);
@@ -42,6 +44,9 @@ int lifecycle_reinstate(int64_t, time_t, const char *, struct lc_err *);
 int
 lifecycle_abandon(int64_t, const char *, time_t, const char *, struct lc_err *);
 int lifecycle_fire(enum store_due, int64_t);
+int lifecycle_synced(int64_t, time_t);
+int64_t lifecycle_append(const struct st_case *, time_t, const char *,
+    enum cases_event_type, struct json_t *, const char *, const char *);
 int lifecycle_recompute(void);
 
 /* sched.c */

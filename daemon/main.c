@@ -27,6 +27,7 @@
 #include <event2/event.h>
 
 #include "delistd.h"
+#include "host.h"
 #include "lifecycle.h"
 
 #ifndef DELISTD_CONF
@@ -47,6 +48,8 @@ static void on_signal(evutil_socket_t, short, void *);
 static void on_deadline(evutil_socket_t, short, void *);
 static void daemon_stop(void);
 static void daemon_status(const char *);
+static int check_plugins(const struct config *);
+static void on_idle(void);
 static void log_lines(const char *);
 
 static const struct option longopts[] = {
@@ -73,6 +76,33 @@ usage(int status)
 	    "  -h, --help             print this help and exit\n",
 	    DELISTD_CONF);
 	exit(status);
+}
+
+/* delistd -t: every plugin instance is created and closed again. */
+static int
+check_plugins(const struct config *conf)
+{
+	struct event_base *base;
+	char *cause = NULL;
+	int rc = 0;
+
+	if (conf->nplugins == 0)
+		return (0);
+	if ((base = event_base_new()) == NULL)
+		fatalx("cannot create an event loop");
+	if (http_init(base, 8, &cause) == -1 || proc_init(base, &cause) == -1)
+		fatalx("%s", cause);
+	plugin_init(base);
+	if (plugin_apply(conf, &cause) == -1) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		rc = -1;
+	}
+	plugin_shutdown();
+	proc_shutdown();
+	http_shutdown();
+	event_base_free(base);
+	return (rc);
 }
 
 /* A start-up failure after the fork: logged, and told to the parent. */
@@ -210,6 +240,10 @@ daemon_reload(char **cause)
 			new = NULL;
 		}
 	}
+	if (new != NULL && plugin_apply(new, &why) == -1) {
+		config_free(new);
+		new = NULL;
+	}
 	free(ds.last_reload_error);
 	ds.last_reload_error = NULL;
 	ds.last_reload = clock_now();
@@ -230,6 +264,7 @@ daemon_reload(char **cause)
 	config_free(old);
 	ds.reloads_ok++;
 	log_info("reloaded %s", ds.config_path);
+	outbox_kick();
 	if (lifecycle_recompute() == -1)
 		log_warnx("reload: cannot recompute the appeals' deadlines");
 	notify_ready("reloaded");
@@ -243,8 +278,8 @@ on_deadline(evutil_socket_t fd, short events, void *arg)
 	(void)fd;
 	(void)events;
 	(void)arg;
-	log_warnx("shutdown: in-flight work did not finish in time; "
-		  "abandoning it");
+	log_warnx("shutdown: %zu deliveries did not finish in time; they "
+		  "will be retried after the restart", outbox_in_flight());
 	event_base_loopbreak(ds.base);
 }
 
@@ -260,7 +295,16 @@ daemon_stop(void)
 	api_stop_accepting(ds.api);
 	ev_deadline = evtimer_new(ds.base, on_deadline, NULL);
 	evtimer_add(ev_deadline, &tv);
-	/* Nothing else is in flight between callbacks: end the loop. */
+	if (outbox_in_flight() > 0)
+		log_info("waiting up to %llds for %zu deliveries in flight",
+		    (long long)ds.config->shutdown_timeout, outbox_in_flight());
+	/* Ends the loop once no delivery is in flight (at once if none). */
+	outbox_stop(on_idle);
+}
+
+static void
+on_idle(void)
+{
 	event_base_loopexit(ds.base, NULL);
 }
 
@@ -339,6 +383,11 @@ main(int argc, char **argv)
 		return (1);
 	}
 	if (check) {
+		/* Plugins check their own blocks: load and init each once. */
+		if (check_plugins(conf) == -1) {
+			config_free(conf);
+			return (1);
+		}
 		printf("%s: configuration OK\n", path);
 		config_free(conf);
 		return (0);
@@ -375,6 +424,12 @@ main(int argc, char **argv)
 	ds.started = clock_now();
 	if ((ds.store = store_open(conf->state_dir, &cause)) == NULL)
 		startup_fail(cause);
+	if (http_init(ds.base, 64, &cause) == -1 ||
+	    proc_init(ds.base, &cause) == -1)
+		startup_fail(cause);
+	plugin_init(ds.base);
+	if (plugin_apply(conf, &cause) == -1)
+		startup_fail(cause);
 	if ((ds.api = api_new(ds.base, sockfd, conf, &cause)) == NULL)
 		startup_fail(cause);
 
@@ -389,6 +444,7 @@ main(int argc, char **argv)
 	notify_init(ds.base);
 	lifecycle_init();
 	sched_init(ds.base);
+	outbox_init(ds.base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",
 	    PACKAGE_VERSION, path, conf->state_dir, conf->socket);
@@ -400,6 +456,10 @@ main(int argc, char **argv)
 
 	log_info("stopped");
 	api_free(ds.api);
+	outbox_shutdown();
+	plugin_shutdown();
+	proc_shutdown();
+	http_shutdown();
 	sched_shutdown();
 	store_close(ds.store);
 	event_free(ev_term);

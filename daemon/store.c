@@ -135,6 +135,31 @@ static const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the trail is append-only'); END;"
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
 	"  BEGIN SELECT RAISE(ABORT, 'the trail is append-only'); END;",
+
+	/*
+	 * 2: the outbox. One row per event and subscribed sink, written in
+	 * the event's transaction; pending until the sink acknowledges it
+	 * (done) or gives up (dead). In-flight deliveries are not recorded:
+	 * after a crash every pending row is delivered again, with the same
+	 * idempotency key.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  sink TEXT NOT NULL,"
+	"  case_id INTEGER,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  done_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox (sink, next_attempt_at)"
+	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_order ON outbox (sink, case_id, id)"
+	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_event ON outbox (event_id);"
+	"CREATE INDEX outbox_dead ON outbox (id) WHERE state = 'dead';",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1072,4 +1097,222 @@ store_due_fired(struct store *st, enum store_due kind, int64_t id)
 {
 	return (
 	    store_done(st, store_stmt(st, store_due_sql[kind].fired, "i", id)));
+}
+
+/* The outbox: durable deliveries of events to sinks. */
+
+int
+store_outbox_insert(struct store *st, int64_t event_id, const char *sink,
+    int64_t case_id, time_t now)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox (event_id, sink, case_id, next_attempt_at,"
+	    " created_at) VALUES (?, ?, ?, ?, ?)";
+
+	return (store_done(st, store_stmt(st, sql, "itTii", event_id, sink,
+				   (time_t)case_id, (int64_t)now,
+				   (int64_t)now)));
+}
+
+#define DELIVERY_COLS                                                       \
+	"o.id, o.event_id, o.sink, o.case_id, o.state, o.attempts, "        \
+	"o.next_attempt_at, o.last_error, o.created_at, o.done_at, e.id, "   \
+	"e.case_id, e.shop, e.product_id, e.at, e.recorded_at, e.actor, "    \
+	"e.type, e.severity, e.payload FROM outbox o JOIN events e ON "      \
+	"e.id = o.event_id "
+
+static int
+deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
+{
+	struct st_delivery *d;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (stmt == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		d = &(*out)[(*n)++];
+		memset(d, 0, sizeof *d);
+		d->id = sqlite3_column_int64(stmt, 0);
+		d->event_id = sqlite3_column_int64(stmt, 1);
+		d->sink = col_text(stmt, 2);
+		d->case_id = sqlite3_column_int64(stmt, 3);
+		d->state = col_text(stmt, 4);
+		d->attempts = sqlite3_column_int(stmt, 5);
+		d->next_attempt_at = sqlite3_column_int64(stmt, 6);
+		d->last_error = col_text(stmt, 7);
+		d->created_at = sqlite3_column_int64(stmt, 8);
+		d->done_at = sqlite3_column_int64(stmt, 9);
+		d->ev.id = sqlite3_column_int64(stmt, 10);
+		d->ev.case_id = sqlite3_column_int64(stmt, 11);
+		d->ev.shop = col_text(stmt, 12);
+		d->ev.product_id = col_text(stmt, 13);
+		d->ev.at = sqlite3_column_int64(stmt, 14);
+		d->ev.recorded_at = sqlite3_column_int64(stmt, 15);
+		d->ev.actor = col_text(stmt, 16);
+		d->ev.type = col_text(stmt, 17);
+		d->ev.severity = col_text(stmt, 18);
+		d->ev.payload = col_text(stmt, 19);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+void
+st_deliveries_free(struct st_delivery *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].sink);
+		free(d[i].state);
+		free(d[i].last_error);
+		free(d[i].ev.shop);
+		free(d[i].ev.product_id);
+		free(d[i].ev.actor);
+		free(d[i].ev.type);
+		free(d[i].ev.severity);
+		free(d[i].ev.payload);
+	}
+	free(d);
+}
+
+/*
+ * A sink's deliveries due now, oldest first; a row waits while an earlier
+ * row of the same case to the same sink is still pending (per-case order).
+ */
+int
+store_outbox_due(struct store *st, const char *sink, time_t now,
+    int64_t limit, struct st_delivery **out, size_t *n)
+{
+	static const char sql[] = "SELECT " DELIVERY_COLS
+	    "WHERE o.sink = ?1 AND o.state = 'pending' AND"
+	    " o.next_attempt_at <= ?2 AND (o.case_id IS NULL OR NOT EXISTS"
+	    " (SELECT 1 FROM outbox p WHERE p.sink = o.sink AND"
+	    " p.case_id = o.case_id AND p.state = 'pending' AND p.id < o.id))"
+	    " ORDER BY o.id LIMIT ?3";
+
+	return (deliveries_query(store_stmt(st, sql, "tii", sink,
+				     (int64_t)now, limit), out, n));
+}
+
+/* When the sink's next pending row falls due (0: none is pending). */
+time_t
+store_outbox_next(struct store *st, const char *sink)
+{
+	static const char sql[] = "SELECT MIN(next_attempt_at) FROM outbox"
+				  " WHERE sink = ? AND state = 'pending'";
+	sqlite3_stmt *stmt;
+	time_t t = 0;
+
+	if ((stmt = store_stmt(st, sql, "t", sink)) == NULL)
+		return (0);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		t = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (t);
+}
+
+int
+store_outbox_get(struct store *st, int64_t id, struct st_delivery **out,
+    size_t *n)
+{
+	static const char sql[] = "SELECT " DELIVERY_COLS "WHERE o.id = ?";
+
+	return (deliveries_query(store_stmt(st, sql, "i", id), out, n));
+}
+
+/* state NULL: pending and dead ones. */
+int
+store_outbox_list(struct store *st, const char *state, int64_t limit,
+    struct st_delivery **out, size_t *n)
+{
+	static const char sql[] = "SELECT " DELIVERY_COLS
+	    "WHERE (?1 IS NULL AND o.state IN ('pending', 'dead'))"
+	    " OR o.state = ?1 ORDER BY o.id LIMIT ?2";
+
+	return (deliveries_query(store_stmt(st, sql, "ti", state,
+				     limit > 0 ? limit : INT64_MAX), out, n));
+}
+
+/* The deliveries of a case's latest event of a type (e.g. its sync). */
+int
+store_outbox_for_case(struct store *st, int64_t case_id, const char *type,
+    struct st_delivery **out, size_t *n)
+{
+	static const char sql[] = "SELECT " DELIVERY_COLS
+	    "WHERE o.event_id = (SELECT MAX(id) FROM events WHERE"
+	    " case_id = ?1 AND type = ?2) ORDER BY o.sink";
+
+	return (deliveries_query(store_stmt(st, sql, "it", case_id, type),
+	    out, n));
+}
+
+int
+store_outbox_settle(struct store *st, int64_t id, const char *state,
+    int attempts, time_t next_at, const char *error, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?,"
+	    " last_error = ?, done_at = ? WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "tiitTi", state,
+				   (int64_t)attempts, (int64_t)next_at, error,
+				   strcmp(state, "pending") == 0 ? 0 : now,
+				   id)));
+}
+
+/* Requeues one dead row (id > 0) or all of them; returns how many. */
+int
+store_outbox_requeue(struct store *st, int64_t id, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET state = 'pending', attempts = 0,"
+	    " next_attempt_at = ?1, done_at = NULL WHERE state = 'dead' AND"
+	    " (?2 = 0 OR id = ?2)";
+
+	if (store_done(st, store_stmt(st, sql, "ii", (int64_t)now, id)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db));
+}
+
+/* Rows of an event not yet done (pending or dead). */
+int
+store_outbox_open_for_event(struct store *st, int64_t event_id, int *total)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*), SUM(state != 'done') FROM outbox"
+	    " WHERE event_id = ?";
+	sqlite3_stmt *stmt;
+	int open = -1;
+
+	if ((stmt = store_stmt(st, sql, "i", event_id)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*total = sqlite3_column_int(stmt, 0);
+		open = sqlite3_column_int(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return (open);
+}
+
+int
+store_outbox_counts(struct store *st, int64_t *pending, int64_t *dead)
+{
+	static const char sql[] =
+	    "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending'),"
+	    " (SELECT COUNT(*) FROM outbox WHERE state = 'dead')";
+	sqlite3_stmt *stmt;
+
+	*pending = *dead = 0;
+	if ((stmt = store_stmt(st, sql, "")) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*pending = sqlite3_column_int64(stmt, 0);
+		*dead = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return (0);
 }

@@ -13,6 +13,11 @@ top_builddir=$(cd "${top_builddir:-.}" && pwd) || exit 99
 DELISTD=$top_builddir/daemon/delistd
 DELISTCTL=$top_builddir/daemon/delistctl
 
+# Every peer in the tests is on loopback: never through a proxy.
+no_proxy='*' NO_PROXY='*'
+export no_proxy NO_PROXY
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+
 # A short path: Unix socket paths must fit in 108 bytes.
 T=$(mktemp -d /tmp/dlt.XXXXXX) || exit 99
 chmod 700 "$T"
@@ -37,11 +42,11 @@ diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # check DESC CMD...: CMD's exit status decides; its output is shown on failure.
 check() {
-	desc=$1; shift
+	_check_desc=$1; shift
 	if "$@" > "$T/check.out" 2>&1; then
-		pass "$desc"
+		pass "$_check_desc"
 	else
-		fail "$desc"
+		fail "$_check_desc"
 		diag "$(cat "$T/check.out")"
 	fi
 }
@@ -63,13 +68,13 @@ expect_rc() {
 }
 
 # wait_for SECONDS CMD...: polls CMD every 20 ms until it succeeds.
+# (Its variables are prefixed: sh has no locals, and callers loop too.)
 wait_for() {
-	deadline=$1; shift
-	i=0
-	limit=$((deadline * 50))
+	_wf_limit=$(($1 * 50)); shift
+	_wf_n=0
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -ge "$limit" ] && return 1
+		_wf_n=$((_wf_n + 1))
+		[ "$_wf_n" -ge "$_wf_limit" ] && return 1
 		sleep 0.02
 	done
 	return 0
@@ -113,13 +118,14 @@ stop_daemon() {
 		diag "delistd exited $DAEMON_RC; the end of its log:"
 		diag "$(tail -n 40 "$T/daemon.log")"
 	fi
+	return 0
 }
 
 # curl on the socket: status code in HTTP, body in BODY.
 api() {
-	method=$1; path=$2; shift 2
+	_api_method=$1; _api_path=$2; shift 2
 	HTTP=$(curl -sS --unix-socket "$SOCK" -o "$T/body" -w '%{http_code}' \
-	    -X "$method" "$@" "http://localhost$path" 2>"$T/curl.err")
+	    -X "$_api_method" "$@" "http://localhost$_api_path" 2>"$T/curl.err")
 	BODY=$(cat "$T/body" 2>/dev/null)
 }
 

@@ -1023,6 +1023,7 @@ test_events(void **state)
 		    CASES_SEV_INFO },
 		{ CASES_EV_DOC_EXPIRING, "doc.expiring", CASES_SEV_WARNING },
 		{ CASES_EV_DOC_EXPIRED, "doc.expired", CASES_SEV_WARNING },
+		{ CASES_EV_DELIVERY_DEAD, "delivery.dead", CASES_SEV_CRITICAL },
 	};
 	size_t i;
 

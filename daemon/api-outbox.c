@@ -1,0 +1,115 @@
+/*
+ * api-outbox.c: the control API's view of the outbox.
+ *
+ * GET /v1/outbox lists pending and dead deliveries (or those of one
+ * state) with their attempts and last error; POST /v1/outbox/{id}/retry
+ * and POST /v1/outbox/retry (every dead one) put dead deliveries back in
+ * the queue. The JSON shapes are in api.h.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "delistd.h"
+#include "api.h"
+
+static json_t *
+jtime(time_t t)
+{
+	char buf[ISOTIME_LEN];
+
+	return (t ? json_string(isotime_format(t, buf, sizeof buf))
+		  : json_null());
+}
+
+json_t *
+api_delivery_json(const struct st_delivery *d)
+{
+	return (json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o,"
+			  "s:o}",
+	    "id", (json_int_t)d->id, "sink", d->sink, "event_id",
+	    (json_int_t)d->event_id, "event_type", d->ev.type, "severity",
+	    d->ev.severity, "case",
+	    d->case_id ? json_integer(d->case_id) : json_null(), "shop",
+	    d->ev.shop ? json_string(d->ev.shop) : json_null(), "state",
+	    d->state, "attempts", d->attempts, "next_attempt_at",
+	    strcmp(d->state, "pending") == 0 ? jtime(d->next_attempt_at)
+					     : json_null(),
+	    "last_error",
+	    d->last_error ? json_string(d->last_error) : json_null(),
+	    "created_at", jtime(d->created_at), "done_at", jtime(d->done_at)));
+}
+
+void
+api_outbox_get(struct api_req *r)
+{
+	const char *state = api_query(r, "state");
+	struct st_delivery *d;
+	size_t n, i;
+	json_t *arr;
+
+	if (state != NULL && strcmp(state, "pending") != 0 &&
+	    strcmp(state, "dead") != 0 && strcmp(state, "done") != 0) {
+		api_error(r, 400, "bad_state", "unknown delivery state \"%.32s\" "
+		    "(one of: pending, dead, done)", state);
+		return;
+	}
+	if (store_outbox_list(daemon_state->store, state, 1000, &d, &n) ==
+	    -1) {
+		api_error(r, 500, "store", "cannot read the outbox");
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, api_delivery_json(&d[i]));
+	st_deliveries_free(d, n);
+	api_reply(r, 200, json_pack("{s:o}", "deliveries", arr));
+}
+
+static void
+outbox_requeue(struct api_req *r, int64_t id)
+{
+	int n;
+
+	if (store_begin(daemon_state->store) == -1 ||
+	    (n = store_outbox_requeue(daemon_state->store, id, clock_now())) ==
+		-1 ||
+	    store_commit(daemon_state->store) == -1) {
+		store_rollback(daemon_state->store);
+		api_error(r, 500, "store", "cannot update the outbox");
+		return;
+	}
+	if (id != 0 && n == 0) {
+		api_error(r, 404, "not_found", "no dead delivery %lld",
+		    (long long)id);
+		return;
+	}
+	log_info("outbox: %d dead deliver%s requeued", n, n == 1 ? "y" : "ies");
+	outbox_kick();
+	api_reply(r, 200, json_pack("{s:i}", "requeued", n));
+}
+
+void
+api_outbox_retry(struct api_req *r)
+{
+	char *end;
+	long long id = strtoll(r->args[0], &end, 10);
+
+	if (*r->args[0] == '\0' || *end != '\0' || id <= 0) {
+		api_error(r, 404, "not_found", "no delivery \"%.32s\"",
+		    r->args[0]);
+		return;
+	}
+	outbox_requeue(r, id);
+}
+
+void
+api_outbox_retry_dead(struct api_req *r)
+{
+	outbox_requeue(r, 0);
+}

@@ -1,0 +1,464 @@
+/*
+ * outbox.c: durable delivery of events to sink plugins.
+ *
+ * When an event is recorded, one outbox row per subscribed sink is written
+ * in the same transaction (outbox_enqueue). Rows are delivered as soon as
+ * possible, at most OUTBOX_PER_SINK at a time per sink, oldest first; a
+ * row waits while an earlier row of the same case to the same sink is
+ * pending, so a sink sees a case's events in order. A failure is retried
+ * with exponential backoff and jitter (or after the delay the sink asked
+ * for); after max_attempts, or at once for a permanent failure, the row is
+ * dead and a critical delivery.dead event is raised, which goes to every
+ * other subscribed sink, never back to the dead one. Only an
+ * acknowledgement settles a row, so after kill -9 everything not
+ * acknowledged is delivered again, with the same idempotency key.
+ *
+ * In-flight work lives in memory only. It must not block: plugins do the
+ * talking, asynchronously.
+ */
+
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "delistd.h"
+#include "api.h"
+#include "cases.h"
+#include "lifecycle.h"
+
+#define OUTBOX_PER_SINK 16
+/* A deliver that never completes is taken back after this long. */
+#define OUTBOX_WATCHDOG (15 * 60)
+
+struct inflight {
+	int64_t row;
+	char *sink;
+	uint64_t generation;
+	int attempts; /* before this one */
+	int64_t event_id;
+	char *event_type;
+	int64_t case_id;
+	int expired;
+	struct event *watchdog;
+	struct inflight *next;
+};
+
+static struct event_base *outbox_base;
+static struct event *outbox_ev;
+static struct inflight *outbox_flights;
+static int outbox_stopping;
+static void (*outbox_idle_cb)(void);
+static uint64_t outbox_delivered, outbox_failed;
+
+static void outbox_run(evutil_socket_t, short, void *);
+static void outbox_done(void *, enum delistd_result, int64_t, const char *);
+
+int
+outbox_init(struct event_base *base)
+{
+	outbox_base = base;
+	if ((outbox_ev = evtimer_new(base, outbox_run, NULL)) == NULL)
+		fatalx("outbox: cannot create its timer");
+	clock_on_change((clock_cb)outbox_kick, NULL);
+	outbox_kick();
+	return (0);
+}
+
+static int
+outbox_matches(const struct config_plugin *pc, const char *type,
+    const char *severity)
+{
+	size_t i;
+
+	if (cases_severity_from_name(severity) < pc->min_severity)
+		return (0);
+	for (i = 0; i < pc->events.n; i++) {
+		if (fnmatch(pc->events.v[i], type, 0) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* How many sinks take an event of this type and severity. */
+int
+outbox_subscribers(const char *type, const char *severity)
+{
+	struct delistd_host *h;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
+		if (plugin_is_sink(h) &&
+		    outbox_matches(plugin_config(h), type, severity))
+			n++;
+	}
+	return (n);
+}
+
+int
+outbox_sinks(void)
+{
+	struct delistd_host *h;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; (h = plugin_at(i)) != NULL; i++)
+		n += plugin_is_sink(h);
+	return (n);
+}
+
+/* Inside the event's transaction: a row for each subscribed sink. */
+int
+outbox_enqueue(int64_t event_id, const char *type, const char *severity,
+    int64_t case_id, const char *exclude)
+{
+	struct delistd_host *h;
+	size_t i;
+
+	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
+		if (!plugin_is_sink(h) ||
+		    (exclude != NULL && strcmp(exclude, plugin_name(h)) == 0) ||
+		    !outbox_matches(plugin_config(h), type, severity))
+			continue;
+		if (store_outbox_insert(daemon_state->store, event_id,
+			plugin_name(h), case_id, clock_now()) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/* Runs the dispatcher soon (after the current callback). */
+void
+outbox_kick(void)
+{
+	struct timeval tv = { 0, 0 };
+
+	if (outbox_ev != NULL && !outbox_stopping)
+		evtimer_add(outbox_ev, &tv);
+}
+
+size_t
+outbox_in_flight(void)
+{
+	struct inflight *f;
+	size_t n = 0;
+
+	for (f = outbox_flights; f != NULL; f = f->next) {
+		if (!f->expired)
+			n++;
+	}
+	return (n);
+}
+
+uint64_t
+outbox_delivered_total(void)
+{
+	return (outbox_delivered);
+}
+
+uint64_t
+outbox_failed_total(void)
+{
+	return (outbox_failed);
+}
+
+static int
+outbox_flying(int64_t row)
+{
+	struct inflight *f;
+
+	for (f = outbox_flights; f != NULL; f = f->next) {
+		if (f->row == row && !f->expired)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+outbox_unlink(struct inflight *inf)
+{
+	struct inflight **pp;
+
+	for (pp = &outbox_flights; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == inf) {
+			*pp = inf->next;
+			break;
+		}
+	}
+}
+
+static void
+outbox_free_flight(struct inflight *inf)
+{
+	if (inf->watchdog != NULL)
+		event_free(inf->watchdog);
+	free(inf->sink);
+	free(inf->event_type);
+	free(inf);
+}
+
+/* base * 2^(n-1), capped, with "equal jitter": half fixed, half random. */
+static int64_t
+outbox_backoff(const struct config_plugin *pc, int attempts)
+{
+	int64_t d = pc->retry_base;
+	int i;
+
+	for (i = 1; i < attempts && d < pc->retry_cap; i++)
+		d *= 2;
+	if (d > pc->retry_cap)
+		d = pc->retry_cap;
+	if (d < 2)
+		return (d);
+	return (d / 2 + (int64_t)(arc4random_uniform((uint32_t)(d / 2 + 1))));
+}
+
+/*
+ * Settles a row after an attempt, in one transaction with whatever follows
+ * from it (the case's sync, a delivery.dead event).
+ */
+static void
+outbox_settle(struct inflight *inf, const struct config_plugin *pc,
+    enum delistd_result result, int64_t retry_after, const char *error)
+{
+	struct store *st = daemon_state->store;
+	time_t now = clock_now();
+	int attempts = inf->attempts + 1, total, open, dead = 0;
+	struct st_case c;
+	json_t *data;
+	char *msg;
+
+	if (store_begin(st) == -1)
+		return;
+	if (result == DELISTD_DELIVERED) {
+		outbox_delivered++;
+		if (store_outbox_settle(st, inf->row, "done", attempts, now,
+			NULL, now) == -1)
+			goto fail;
+		if (strcmp(inf->event_type, "case.reinstated") == 0 &&
+		    inf->case_id != 0 &&
+		    (open = store_outbox_open_for_event(st, inf->event_id,
+			 &total)) == 0 &&
+		    lifecycle_synced(inf->case_id, now) == -1)
+			goto fail;
+		log_debug("outbox: event %lld delivered to %s",
+		    (long long)inf->event_id, inf->sink);
+	} else {
+		outbox_failed++;
+		if (result == DELISTD_FAILED || attempts >= pc->max_attempts)
+			dead = 1;
+		if (!dead) {
+			if (store_outbox_settle(st, inf->row, "pending",
+				attempts, now + (retry_after > 0 ?
+				    retry_after : outbox_backoff(pc,
+					attempts)),
+				error, now) == -1)
+				goto fail;
+			log_info("outbox: event %lld to %s failed (attempt "
+				 "%d of %lld): %s; will retry",
+			    (long long)inf->event_id, inf->sink, attempts,
+			    (long long)pc->max_attempts, error ? error : "?");
+		} else {
+			if (store_outbox_settle(st, inf->row, "dead", attempts,
+				now, error, now) == -1)
+				goto fail;
+			memset(&c, 0, sizeof c);
+			if (inf->case_id != 0 &&
+			    store_case_get(st, inf->case_id, &c) != 0)
+				goto fail;
+			data = json_pack("{s:s,s:I,s:s,s:I,s:i,s:s}", "sink",
+			    inf->sink, "event_id", (json_int_t)inf->event_id,
+			    "event_type", inf->event_type, "delivery",
+			    (json_int_t)inf->row, "attempts", attempts, "error",
+			    error ? error : "");
+			xasprintf(&msg, "%s gave up on event %lld (%s) after "
+			    "%d attempt%s: %s; fix the receiver, then "
+			    "delistctl outbox retry %lld", inf->sink,
+			    (long long)inf->event_id, inf->event_type,
+			    attempts, attempts == 1 ? "" : "s",
+			    error ? error : "no reason given",
+			    (long long)inf->row);
+			if (lifecycle_append(&c, now, "daemon",
+				CASES_EV_DELIVERY_DEAD, data, inf->sink,
+				msg) == -1) {
+				free(msg);
+				st_case_clear(&c);
+				goto fail;
+			}
+			free(msg);
+			st_case_clear(&c);
+		}
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	lifecycle_published();
+	return;
+fail:
+	store_rollback(st);
+	log_warnx("outbox: cannot record the outcome of delivery %lld; it "
+		  "will be retried", (long long)inf->row);
+}
+
+static void
+outbox_done(void *token, enum delistd_result result, int64_t retry_after,
+    const char *error)
+{
+	struct inflight *inf = token;
+	struct delistd_host *h;
+
+	outbox_unlink(inf);
+	h = plugin_find(inf->sink);
+	if (!inf->expired && h != NULL &&
+	    plugin_generation_of(h) == inf->generation)
+		outbox_settle(inf, plugin_config(h), result, retry_after,
+		    error);
+	outbox_free_flight(inf);
+	if (outbox_stopping && outbox_in_flight() == 0 &&
+	    outbox_idle_cb != NULL)
+		outbox_idle_cb();
+	outbox_kick();
+}
+
+/* A deliver that never completes: the row is retried, the token kept. */
+static void
+outbox_watchdog(evutil_socket_t fd, short events, void *arg)
+{
+	struct inflight *inf = arg;
+	struct delistd_host *h = plugin_find(inf->sink);
+
+	(void)fd;
+	(void)events;
+	inf->expired = 1;
+	if (h != NULL && plugin_generation_of(h) == inf->generation)
+		outbox_settle(inf, plugin_config(h), DELISTD_RETRY, 0,
+		    "the sink did not answer within 15 minutes");
+	outbox_kick();
+}
+
+static void
+outbox_start(struct delistd_host *h, const struct st_delivery *d)
+{
+	struct inflight *inf;
+	struct delistd_event ev;
+	struct timeval tv = { OUTBOX_WATCHDOG, 0 };
+	json_t *doc;
+	char *json, key[128];
+
+	inf = xcalloc(1, sizeof *inf);
+	inf->row = d->id;
+	inf->sink = xstrdup(plugin_name(h));
+	inf->generation = plugin_generation_of(h);
+	inf->attempts = d->attempts;
+	inf->event_id = d->event_id;
+	inf->event_type = xstrdup(d->ev.type);
+	inf->case_id = d->case_id;
+	inf->watchdog = evtimer_new(outbox_base, outbox_watchdog, inf);
+	evtimer_add(inf->watchdog, &tv);
+	inf->next = outbox_flights;
+	outbox_flights = inf;
+
+	doc = api_event_json(&d->ev);
+	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	snprintf(key, sizeof key, "%lld-%s", (long long)d->event_id,
+	    plugin_name(h));
+	memset(&ev, 0, sizeof ev);
+	ev.key = key;
+	ev.id = d->event_id;
+	ev.type = d->ev.type;
+	ev.severity = d->ev.severity;
+	ev.case_id = d->case_id;
+	ev.shop = d->ev.shop;
+	ev.product_id = d->ev.product_id;
+	ev.json = json;
+	ev.json_len = strlen(json);
+	ev.attempt = d->attempts + 1;
+	if (plugin_deliver(h, &ev, outbox_done, inf) == -1) {
+		outbox_unlink(inf);
+		outbox_settle(inf, plugin_config(h), DELISTD_RETRY, 0,
+		    "the sink could not start the delivery");
+		outbox_free_flight(inf);
+	}
+	free(json);
+}
+
+static void
+outbox_run(evutil_socket_t fd, short events, void *arg)
+{
+	struct delistd_host *h;
+	struct st_delivery *d;
+	struct timeval tv;
+	size_t i, j, n, busy;
+	struct inflight *f;
+	time_t now = clock_now(), next = 0, t;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	if (outbox_stopping)
+		return;
+	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
+		if (!plugin_is_sink(h))
+			continue;
+		busy = 0;
+		for (f = outbox_flights; f != NULL; f = f->next) {
+			if (!f->expired && strcmp(f->sink, plugin_name(h)) == 0)
+				busy++;
+		}
+		if (busy < OUTBOX_PER_SINK &&
+		    store_outbox_due(daemon_state->store, plugin_name(h), now,
+			(int64_t)(OUTBOX_PER_SINK + busy), &d, &n) == 0) {
+			for (j = 0; j < n && busy < OUTBOX_PER_SINK; j++) {
+				if (outbox_flying(d[j].id))
+					continue;
+				busy++;
+				outbox_start(h, &d[j]);
+			}
+			st_deliveries_free(d, n);
+		}
+		t = store_outbox_next(daemon_state->store, plugin_name(h));
+		if (t > now && (next == 0 || t < next))
+			next = t;
+	}
+	/* Rows due now but waiting on an earlier one are kicked by its end. */
+	if (next != 0) {
+		tv.tv_sec = next - now;
+		tv.tv_usec = 0;
+		evtimer_add(outbox_ev, &tv);
+	}
+}
+
+/*
+ * Stops starting deliveries; cb runs once none is in flight (at once if
+ * none is). Unfinished ones stay pending and are delivered after restart.
+ */
+void
+outbox_stop(void (*cb)(void))
+{
+	outbox_stopping = 1;
+	outbox_idle_cb = cb;
+	if (outbox_ev != NULL)
+		evtimer_del(outbox_ev);
+	if (outbox_in_flight() == 0 && cb != NULL)
+		cb();
+}
+
+void
+outbox_shutdown(void)
+{
+	struct inflight *f;
+
+	while ((f = outbox_flights) != NULL) {
+		outbox_flights = f->next;
+		outbox_free_flight(f);
+	}
+	if (outbox_ev != NULL)
+		event_free(outbox_ev);
+	outbox_ev = NULL;
+}

@@ -1,0 +1,313 @@
+/*
+ * delistd/plugin.h: the whole contract between delistd and a plugin.
+ *
+ * A plugin is a shared object in delistd's plugin_dir that exports one
+ * symbol, DELISTD_PLUGIN_SYMBOL ("delistd_plugin"): a const struct
+ * delistd_plugin. delistd loads it with dlopen(RTLD_NOW | RTLD_LOCAL),
+ * refuses it unless its abi field equals the DELISTD_PLUGIN_ABI delistd was
+ * built with, then calls init once per configured instance (the same module
+ * may be configured several times, e.g. two webhooks).
+ *
+ * Everything a plugin needs from delistd comes through the host services
+ * table handed to init (struct delistd_host_api): logging, the clock, its
+ * own configuration block, secrets from *_file keys, asynchronous HTTP(S),
+ * timers and child processes. A plugin never blocks: delistd runs one event
+ * loop in one thread, and every hook is called on it. A plugin gets no
+ * database handle and no other access to delistd's internals; it must not
+ * create threads that call the host, install signal handlers, or call
+ * exit().
+ *
+ * Memory: strings and structures passed to a plugin are valid only during
+ * the call (or callback) that passes them, unless said otherwise; copy what
+ * you keep. Strings a plugin hands back (causes, results) are copied by the
+ * host before the call returns. Where a plugin must allocate something the
+ * host frees (init's *cause), it uses malloc(3).
+ *
+ * Build a plugin out of tree with: cc -shared -fPIC -Wl,-z,noexecstack
+ * $(pkg-config --cflags delistd-plugin) -o myplugin.so myplugin.c
+ * The man page delistd-plugin(3) says the same at length, with an example.
+ */
+
+#ifndef DELISTD_PLUGIN_H
+#define DELISTD_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on any incompatible change to this file. */
+#define DELISTD_PLUGIN_ABI 1
+/* The services table's version: grows by appending members only. */
+#define DELISTD_HOST_API_VERSION 1
+#define DELISTD_PLUGIN_SYMBOL "delistd_plugin"
+
+/* The roles a module may play (the roles field is a bit set). */
+#define DELISTD_ROLE_SOURCE 0x1 /* reports listings' status: check, sweep */
+#define DELISTD_ROLE_SINK 0x2	/* takes events: deliver */
+
+/* One configured instance as the host knows it; opaque to the plugin. */
+struct delistd_host;
+
+enum delistd_log_level {
+	DELISTD_LOG_ERROR,
+	DELISTD_LOG_WARNING,
+	DELISTD_LOG_NOTICE,
+	DELISTD_LOG_INFO,
+	DELISTD_LOG_DEBUG,
+};
+
+/*
+ * HTTP(S). The host runs the transfer on its libcurl multi handle with a
+ * connect timeout and an overall timeout (the request's, or the host's
+ * defaults of 10 s and 30 s), connection reuse, a cap on transfers in
+ * flight, and TLS verification on unless ca_file names another CA bundle.
+ */
+struct delistd_http_request {
+	const char *method;	     /* "GET", "POST", ... */
+	const char *url;	     /* http://, https:// */
+	const char *const *headers;  /* "Name: value" strings, NULL-ended */
+	const void *body;	     /* may be NULL */
+	size_t body_len;
+	long connect_timeout_ms;     /* 0: the host's default */
+	long timeout_ms;	     /* 0: the host's default */
+	const char *ca_file;	     /* NULL: the system's CA bundle */
+};
+
+struct delistd_http_response {
+	int error;		/* 0: a response came; else a transport error */
+	const char *error_text; /* what failed (connect, timeout, TLS, ...) */
+	int timed_out;		/* 1 when the error was a timeout */
+	long status;		/* the HTTP status when error is 0 */
+	const char *body;	/* NUL-terminated; body_len excludes the NUL */
+	size_t body_len;
+	/* Internal to the host: use header() to read response headers. */
+	const void *host_private;
+};
+
+/* Called once per request, never from within http() itself. */
+typedef void (*delistd_http_cb)(const struct delistd_http_response *,
+    void *arg);
+
+/* Child processes: the host spawns, watches, times out and reaps them. */
+struct delistd_spawn_request {
+	const char *const *argv;  /* argv[0] is an absolute path; NULL-ended */
+	const char *const *envp;  /* the whole environment; NULL-ended */
+	const void *input;	  /* written to the child's stdin, then EOF */
+	size_t input_len;
+	long timeout_ms;	  /* then the process group is killed */
+	size_t output_max;	  /* stdout+stderr kept, at most (0: 64 KiB) */
+};
+
+struct delistd_spawn_result {
+	int error;		/* 0: it ran; else it could not be started */
+	const char *error_text;
+	int timed_out;		/* killed after timeout_ms */
+	int exit_status;	/* when it exited: its status, else -1 */
+	int signal;		/* when a signal ended it: the signal, else 0 */
+	const char *output;	/* what it wrote (truncated), NUL-terminated */
+	size_t output_len;
+};
+
+typedef void (*delistd_spawn_cb)(const struct delistd_spawn_result *,
+    void *arg);
+
+typedef void (*delistd_timer_cb)(void *arg);
+struct delistd_timer;
+
+/*
+ * The host services table, handed to init and valid until fini returns.
+ * Every function takes the instance's host handle first. A newer host may
+ * hand a larger table: check version (or size) before using a member that a
+ * later version added.
+ */
+struct delistd_host_api {
+	uint32_t version; /* DELISTD_HOST_API_VERSION of the host */
+	uint32_t size;	  /* sizeof(struct delistd_host_api) of the host */
+	const char *daemon_version;
+
+	/* Logs a line prefixed with the instance's name. */
+	void (*log)(struct delistd_host *, enum delistd_log_level,
+	    const char *fmt, ...) __attribute__((__format__(__printf__, 3, 4)));
+	/* The daemon's clock: UTC seconds (a test clock in tests). */
+	int64_t (*now)(struct delistd_host *);
+	/* The instance's name ("erp") as configured. */
+	const char *(*name)(struct delistd_host *);
+
+	/*
+	 * The instance's own configuration block. Each lookup returns -1
+	 * when the key is absent or has another type, leaving *out alone.
+	 * Strings stay valid until fini. Durations are strings like "30s".
+	 */
+	int (*conf_string)(struct delistd_host *, const char *key,
+	    const char **out);
+	int (*conf_int)(struct delistd_host *, const char *key, int64_t *out);
+	int (*conf_bool)(struct delistd_host *, const char *key, int *out);
+	int (*conf_duration)(struct delistd_host *, const char *key,
+	    int64_t *seconds);
+	/* A list of strings: its length (-1 if absent) and its items. */
+	int (*conf_list_len)(struct delistd_host *, const char *key);
+	const char *(*conf_list_string)(struct delistd_host *, const char *key,
+	    int index);
+	/*
+	 * Keys the plugin understands: it calls this once from init with a
+	 * NULL-ended list; any other key in its block (besides the host's own:
+	 * name, module, events, min_severity, retry_base, retry_cap,
+	 * max_attempts) makes init fail with "unknown key", file and line.
+	 */
+	int (*conf_keys)(struct delistd_host *, const char *const *keys,
+	    char **cause);
+	/*
+	 * Reads the secret named by a key ending in _file (whose mode the
+	 * host has checked: not readable by group or others). Returns a
+	 * malloc'd string without its trailing newline, or NULL with *cause.
+	 * Free it with secret_free, which wipes it first. Never log it.
+	 */
+	char *(*secret)(struct delistd_host *, const char *key, char **cause);
+	void (*secret_free)(char *);
+
+	/*
+	 * Starts an HTTP request; cb is called exactly once, later, unless
+	 * the instance is finalised first (then never). Returns 0, or -1 if
+	 * the request could not even be started (bad URL, out of memory).
+	 */
+	int (*http)(struct delistd_host *, const struct delistd_http_request *,
+	    delistd_http_cb cb, void *arg);
+	/* A response header's value (first match, case-insensitive), or NULL. */
+	const char *(*http_header)(const struct delistd_http_response *,
+	    const char *name);
+
+	/* A one-shot timer; cancelled automatically when fini runs. */
+	struct delistd_timer *(*timer_add)(struct delistd_host *,
+	    int64_t milliseconds, delistd_timer_cb cb, void *arg);
+	void (*timer_cancel)(struct delistd_timer *);
+
+	/*
+	 * Runs a program without a shell, in its own process group; cb is
+	 * called exactly once when it has exited or been killed (unless the
+	 * instance is finalised first: then the child is killed and cb is not
+	 * called). Children never outlive the daemon.
+	 */
+	int (*spawn)(struct delistd_host *, const struct delistd_spawn_request *,
+	    delistd_spawn_cb cb, void *arg);
+
+	void *reserved[8];
+};
+
+/*
+ * An event to deliver. The JSON document is the event as delistd-events(7)
+ * describes it (stable: fields are only ever added). key is the delivery's
+ * idempotency key, the same on every attempt and after a restart: receivers
+ * use it to drop duplicates (deliveries are at least once).
+ */
+struct delistd_event {
+	const char *key;	/* "<event id>-<instance name>" */
+	int64_t id;		/* the event's id in the trail */
+	const char *type;	/* "case.reinstated", ... */
+	const char *severity;	/* "info", "warning", "critical" */
+	int64_t case_id;	/* 0: not about a case */
+	const char *shop;	/* may be NULL */
+	const char *product_id; /* may be NULL */
+	const char *json;	/* the event document, NUL-terminated */
+	size_t json_len;
+	int attempt;		/* 1 on the first try */
+};
+
+enum delistd_result {
+	DELISTD_DELIVERED, /* done: the receiver has it */
+	DELISTD_RETRY,	   /* try again later (timeouts, 5xx, 429, ...) */
+	DELISTD_FAILED,	   /* permanent: retrying cannot help (4xx, ...) */
+};
+
+/*
+ * Completion of a deliver: result, a retry delay the receiver asked for
+ * (seconds; 0: the host's backoff), and an error for the log and
+ * `delistctl outbox` (may be NULL). Call it exactly once per deliver, from
+ * a callback (never from within deliver itself).
+ */
+typedef void (*delistd_deliver_done)(void *token, enum delistd_result,
+    int64_t retry_after, const char *error);
+
+/* A listing's status as a source sees it. */
+enum delistd_status {
+	DELISTD_STATUS_ON_SALE,	      /* shown and sold */
+	DELISTD_STATUS_DELISTED,      /* taken down for a violation */
+	DELISTD_STATUS_OFFLINE,	      /* offline for another reason */
+	DELISTD_STATUS_UNDER_REVIEW,  /* the platform is reviewing it */
+	DELISTD_STATUS_FAILED_REVIEW, /* review failed: editing required */
+	DELISTD_STATUS_NOT_FOUND,     /* no such listing */
+	DELISTD_STATUS_ERROR,	      /* no answer to trust: see error */
+};
+
+struct delistd_check_result {
+	enum delistd_status status;
+	const char *platform_code; /* e.g. "punish_offline"; may be NULL */
+	int64_t offline_at;	   /* when delisted, UTC seconds; 0: unknown */
+	const char *title;	   /* may be NULL */
+	const char *raw;	   /* the platform's answer, for the evidence */
+	size_t raw_len;
+	int retryable;		   /* with STATUS_ERROR */
+	int64_t retry_after;	   /* seconds the platform asked to wait */
+	const char *error;	   /* with STATUS_ERROR */
+};
+
+typedef void (*delistd_check_done)(void *token,
+    const struct delistd_check_result *);
+
+/* One page of a sweep: the listings in the asked status. */
+struct delistd_sweep_page {
+	const char *const *product_ids;
+	size_t count;
+	const char *next_cursor; /* NULL: this was the last page */
+	int error;		 /* with error_text: the page failed */
+	const char *error_text;
+	int retryable;
+	int64_t retry_after;
+};
+
+typedef void (*delistd_sweep_done)(void *token,
+    const struct delistd_sweep_page *);
+
+struct delistd_plugin {
+	uint32_t abi;	     /* DELISTD_PLUGIN_ABI */
+	const char *name;    /* the module's name, e.g. "webhook" */
+	const char *version; /* the module's own version string */
+	uint32_t roles;	     /* DELISTD_ROLE_* bits */
+
+	/*
+	 * Creates an instance for one configuration block: check the block
+	 * (conf_keys, then each value), read secrets, keep what is needed in
+	 * *instance. On failure return -1 with *cause a malloc'd sentence for
+	 * the admin (the host frees it); nothing else is called then.
+	 */
+	int (*init)(struct delistd_host *, const struct delistd_host_api *,
+	    void **instance, char **cause);
+	/*
+	 * Frees the instance. Pending HTTP requests, timers and children of
+	 * the instance are cancelled by the host; their callbacks are not
+	 * called. Deliveries without a done are retried by the host later.
+	 */
+	void (*fini)(void *instance);
+
+	/* Source role: one listing's status. Return 0, or -1 if not started. */
+	int (*check)(void *instance, const char *shop, const char *product_id,
+	    delistd_check_done done, void *token);
+	/* Source role: a page of a shop's listings in a status. */
+	int (*sweep)(void *instance, const char *shop,
+	    enum delistd_status status, const char *cursor,
+	    delistd_sweep_done done, void *token);
+
+	/* Sink role: deliver one event. Return 0, or -1 if not started. */
+	int (*deliver)(void *instance, const struct delistd_event *,
+	    delistd_deliver_done done, void *token);
+
+	void *reserved[8];
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
