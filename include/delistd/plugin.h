@@ -77,13 +77,13 @@ struct delistd_http_request {
 };
 
 struct delistd_http_response {
-	int error;		/* 0: a response came; else a transport error */
+	int error;		/* 0: a response came; non-zero: transport error */
 	const char *error_text; /* what failed (connect, timeout, TLS, ...) */
 	int timed_out;		/* 1 when the error was a timeout */
 	long status;		/* the HTTP status when error is 0 */
-	const char *body;	/* NUL-terminated; body_len excludes the NUL */
+	const char *body;	/* NUL-terminated ("" on error); len sans NUL */
 	size_t body_len;
-	/* Internal to the host: use header() to read response headers. */
+	/* Internal to the host: use http_header(), during the callback only. */
 	const void *host_private;
 };
 
@@ -185,10 +185,14 @@ struct delistd_host_api {
 	void (*timer_cancel)(struct delistd_timer *);
 
 	/*
-	 * Runs a program without a shell, in its own process group; cb is
-	 * called exactly once when it has exited or been killed (unless the
-	 * instance is finalised first: then the child is killed and cb is not
-	 * called). Children never outlive the daemon.
+	 * Runs a program without a shell, in its own process group, with
+	 * exactly envp (NULL: empty), default signal dispositions, an empty
+	 * signal mask and only fds 0-2 open; timeout_ms 0 means 30 s. cb is
+	 * called exactly once when it has exited or been killed (up to 2 s
+	 * after the timeout, while the group is killed), unless the instance
+	 * is finalised first: then the child is killed and cb is not called.
+	 * Returns 0, or -1 if the program could not be started (then cb is
+	 * not called). Children never outlive the daemon.
 	 */
 	int (*spawn)(struct delistd_host *, const struct delistd_spawn_request *,
 	    delistd_spawn_cb cb, void *arg);
@@ -305,6 +309,9 @@ struct delistd_plugin {
 
 	void *reserved[8];
 };
+
+/* What a module defines (and nothing else needs to be exported). */
+extern const struct delistd_plugin delistd_plugin;
 
 #ifdef __cplusplus
 }
