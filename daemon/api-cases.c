@@ -146,8 +146,8 @@ sync_json(int64_t id)
 	size_t n, i;
 	json_t *arr = json_array();
 
-	if (store_outbox_for_case(daemon_state->store, id, "case.reinstated",
-		&d, &n) == -1)
+	if (store_outbox_for_case(
+		daemon_state->store, id, "case.reinstated", &d, &n) == -1)
 		return (arr);
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr, api_delivery_json(&d[i]));
@@ -647,8 +647,7 @@ api_case_appeal(struct api_req *r)
 		return;
 	}
 	mat = xcalloc(nmat + 1, sizeof *mat);
-	json_array_foreach(jmat, i, m)
-	{
+	json_array_foreach (jmat, i, m) {
 		if (json_unpack_ex(m, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:I}",
 			"name", &mat[i].name, "type", &mat[i].type, "sha256",
 			&mat[i].sha256, "size", &size) == -1) {
@@ -958,14 +957,14 @@ add_local_times(json_t *j, const struct calendar *cal)
 	size_t len;
 
 	if (json_is_array(j)) {
-		json_array_foreach(j, i, v) add_local_times(v, cal);
+		json_array_foreach (j, i, v)
+			add_local_times(v, cal);
 		return;
 	}
 	if (!json_is_object(j))
 		return;
 	locals = json_object();
-	json_object_foreach(j, key, v)
-	{
+	json_object_foreach (j, key, v) {
 		len = strlen(key);
 		if (json_is_string(v) &&
 		    (strcmp(key, "at") == 0 ||

@@ -23,8 +23,8 @@ jtime(time_t t)
 {
 	char buf[ISOTIME_LEN];
 
-	return (t ? json_string(isotime_format(t, buf, sizeof buf))
-		  : json_null());
+	return (
+	    t ? json_string(isotime_format(t, buf, sizeof buf)) : json_null());
 }
 
 json_t *
@@ -55,12 +55,13 @@ api_outbox_get(struct api_req *r)
 
 	if (state != NULL && strcmp(state, "pending") != 0 &&
 	    strcmp(state, "dead") != 0 && strcmp(state, "done") != 0) {
-		api_error(r, 400, "bad_state", "unknown delivery state \"%.32s\" "
-		    "(one of: pending, dead, done)", state);
+		api_error(r, 400, "bad_state",
+		    "unknown delivery state \"%.32s\" "
+		    "(one of: pending, dead, done)",
+		    state);
 		return;
 	}
-	if (store_outbox_list(daemon_state->store, state, 1000, &d, &n) ==
-	    -1) {
+	if (store_outbox_list(daemon_state->store, state, 1000, &d, &n) == -1) {
 		api_error(r, 500, "store", "cannot read the outbox");
 		return;
 	}
@@ -101,8 +102,8 @@ api_outbox_retry(struct api_req *r)
 	long long id = strtoll(r->args[0], &end, 10);
 
 	if (*r->args[0] == '\0' || *end != '\0' || id <= 0) {
-		api_error(r, 404, "not_found", "no delivery \"%.32s\"",
-		    r->args[0]);
+		api_error(
+		    r, 404, "not_found", "no delivery \"%.32s\"", r->args[0]);
 		return;
 	}
 	outbox_requeue(r, id);

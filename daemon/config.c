@@ -764,7 +764,9 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 					cvalue(cc, s, &plugin_keys[k], pl);
 			}
 			len = strlen(name);
-			if (len > 5 && strcmp(name + len - 5, "_file") == 0) {
+			/* Every *_file is a secret, but a CA bundle is public. */
+			if (len > 5 && strcmp(name + len - 5, "_file") == 0 &&
+			    strcmp(name, "ca_file") != 0) {
 				if (config_setting_type(s) !=
 				    CONFIG_TYPE_STRING) {
 					cerr(cc, s, "expected a path string");
@@ -825,11 +827,10 @@ setting_render(const config_setting_t *s)
 		out = xstrdup("{");
 		for (i = 0; i < config_setting_length(s); i++) {
 			sub = setting_render(config_setting_get_elem(s, i));
-			name = config_setting_name(
-			    config_setting_get_elem(s, i));
+			name =
+			    config_setting_name(config_setting_get_elem(s, i));
 			old = out;
-			xasprintf(&out, "%s%s=%s;", old, name ? name : "",
-			    sub);
+			xasprintf(&out, "%s%s=%s;", old, name ? name : "", sub);
 			free(old);
 			free(sub);
 		}
@@ -839,8 +840,7 @@ setting_render(const config_setting_t *s)
 		return (out);
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
-		xasprintf(&out, "%lld",
-		    (long long)config_setting_get_int64(s));
+		xasprintf(&out, "%lld", (long long)config_setting_get_int64(s));
 		return (out);
 	case CONFIG_TYPE_FLOAT:
 		xasprintf(&out, "%.17g", config_setting_get_float(s));
@@ -900,6 +900,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 	int found;
 
 	conf = xcalloc(1, sizeof *conf);
+	conf->refs = 1;
 	conf->lc = lc;
 	conf->path = xstrdup(file);
 	conf->log_level = LOG_LEVEL_INFO;
@@ -1079,12 +1080,20 @@ strlist_free(struct strlist *sl)
 	sl->n = 0;
 }
 
+/* Plugin instances keep the configuration they read strings from. */
+struct config *
+config_ref(struct config *conf)
+{
+	conf->refs++;
+	return (conf);
+}
+
 void
 config_free(struct config *conf)
 {
 	size_t i;
 
-	if (conf == NULL)
+	if (conf == NULL || --conf->refs > 0)
 		return;
 	free(conf->path);
 	free(conf->state_dir);

@@ -666,8 +666,7 @@ ctl_cases_listings(int argc, char **argv)
 		cases_table_init(&t, 7);
 		cases_table_add(&t, "SHOP", "PRODUCT ID", "STATUS", "TRACKED",
 		    "EVERY", "CASE", "TITLE");
-		json_array_foreach(json_object_get(doc, "listings"), i, l)
-		{
+		json_array_foreach (json_object_get(doc, "listings"), i, l) {
 			cases_duration(
 			    l, "check_interval", every, sizeof every);
 			if (json_is_integer(json_object_get(l, "open_case")))
@@ -734,8 +733,7 @@ ctl_cases_cases(int argc, char **argv)
 		cases_table_init(&t, 8);
 		cases_table_add(&t, "ID", "SHOP", "PRODUCT ID", "STATE",
 		    "REASON", "APPEALS", "OPENED", "TITLE");
-		json_array_foreach(json_object_get(doc, "cases"), i, c)
-		{
+		json_array_foreach (json_object_get(doc, "cases"), i, c) {
 			snprintf(id, sizeof id, "%lld",
 			    (long long)json_integer_value(
 				json_object_get(c, "id")));
@@ -997,8 +995,7 @@ case_appeal(int argc, char **argv)
 		    cases_str(last, "platform_case_id"),
 		    cases_str(doc, "state"));
 		forced = json_object_get(last, "forced");
-		json_array_foreach(forced, i, v)
-		{
+		json_array_foreach (forced, i, v) {
 			printf("overridden with --force: %s\n",
 			    json_string_value(v));
 		}
@@ -1048,8 +1045,7 @@ case_decision(int argc, char **argv)
 	path = cases_case_path(id, "");
 	doc = cases_call("GET", path, NULL, CASES_QUIET);
 	free(path);
-	json_array_foreach(json_object_get(doc, "appeals"), i, a)
-	{
+	json_array_foreach (json_object_get(doc, "appeals"), i, a) {
 		if (json_is_null(json_object_get(a, "decision")))
 			pending = a;
 	}
@@ -1234,8 +1230,7 @@ case_show(int argc, char **argv)
 		cases_table_init(&t, 6);
 		cases_table_add(&t, "N", "PLATFORM CASE", "SUBMITTED",
 		    "DECIDED", "DECISION", "REASON");
-		json_array_foreach(json_object_get(doc, "appeals"), i, a)
-		{
+		json_array_foreach (json_object_get(doc, "appeals"), i, a) {
 			snprintf(n, sizeof n, "%lld",
 			    (long long)json_integer_value(
 				json_object_get(a, "n")));
@@ -1269,8 +1264,7 @@ case_show(int argc, char **argv)
 	printf("\ntrail\n");
 	cases_table_init(&t, 4);
 	cases_table_add(&t, "TIME", "ACTOR", "TYPE", "MESSAGE");
-	json_array_foreach(json_object_get(doc, "trail"), i, e)
-	{
+	json_array_foreach (json_object_get(doc, "trail"), i, e) {
 		cases_table_add(&t, cases_time(e, "at", b1, sizeof b1),
 		    cases_str(e, "actor"), cases_str(e, "type"),
 		    cases_str(e, "message"));
@@ -1448,8 +1442,7 @@ ctl_cases_events(int argc, char **argv)
 		cases_table_init(&t, 6);
 		cases_table_add(
 		    &t, "ID", "TIME", "SEVERITY", "CASE", "TYPE", "MESSAGE");
-		json_array_foreach(json_object_get(doc, "events"), i, e)
-		{
+		json_array_foreach (json_object_get(doc, "events"), i, e) {
 			snprintf(ids, sizeof ids, "%lld",
 			    (long long)json_integer_value(
 				json_object_get(e, "id")));

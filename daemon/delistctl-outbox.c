@@ -58,8 +58,8 @@ outbox_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		ctl_usage_fail(usage);
-	doc = ctl_call("GET", dead ? "/v1/outbox?state=dead" : "/v1/outbox",
-	    NULL);
+	doc = ctl_call(
+	    "GET", dead ? "/v1/outbox?state=dead" : "/v1/outbox", NULL);
 	if (ctl.json) {
 		json_decref(doc);
 		return (0);
@@ -84,7 +84,7 @@ outbox_list(int argc, char **argv)
 	rows[0][5] = strdup("STATE");
 	rows[0][6] = strdup("TRIES");
 	rows[0][7] = strdup("NEXT / LAST ERROR");
-	json_array_foreach(arr, i, d) {
+	json_array_foreach (arr, i, d) {
 		char **row = calloc(8, sizeof(char *)), *next, *what;
 
 		snprintf(id, sizeof id, "%lld",
@@ -105,13 +105,13 @@ outbox_list(int argc, char **argv)
 		    json_string_value(json_object_get(d, "next_attempt_at")));
 		if (asprintf(&what, "%s%s%s",
 			strcmp(str(d, "state"), "pending") == 0 ? next : "",
-			json_is_string(json_object_get(d, "last_error")) ?
-			    (strcmp(str(d, "state"), "pending") == 0 ? " / "
-								      : "") :
-			    "",
-			json_is_string(json_object_get(d, "last_error")) ?
-			    str(d, "last_error") :
-			    "") == -1)
+			json_is_string(json_object_get(d, "last_error"))
+			    ? (strcmp(str(d, "state"), "pending") == 0 ? " / "
+								       : "")
+			    : "",
+			json_is_string(json_object_get(d, "last_error"))
+			    ? str(d, "last_error")
+			    : "") == -1)
 			ctl_fail("out of memory");
 		free(next);
 		row[0] = strdup(id);
@@ -168,8 +168,8 @@ outbox_retry(int argc, char **argv)
 		snprintf(path, sizeof path, "/v1/outbox/retry");
 	doc = ctl_call("POST", path, NULL);
 	if (!ctl.json) {
-		long long n = json_integer_value(json_object_get(doc,
-		    "requeued"));
+		long long n =
+		    json_integer_value(json_object_get(doc, "requeued"));
 		if (all)
 			printf("%lld dead deliver%s queued again\n", n,
 			    n == 1 ? "y" : "ies");

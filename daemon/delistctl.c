@@ -57,8 +57,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "the trail, or new events as they happen", ctl_cases_events },
 	{ "outbox", "outbox [--dead]",
 	    "deliveries waiting for a sink, or given up on", ctl_outbox },
-	{ "outbox", "outbox retry ID|--all-dead",
-	    "queue dead deliveries again", ctl_outbox },
+	{ "outbox", "outbox retry ID|--all-dead", "queue dead deliveries again",
+	    ctl_outbox },
 	{ "help", "help", "show this help", cmd_help },
 };
 

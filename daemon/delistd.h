@@ -92,13 +92,12 @@ struct config_plugin {
 	const void *setting; /* its own config_setting_t, owned by config */
 	int line;
 	struct strlist events; /* subscription: type patterns ("case.*") */
-	int min_severity;      /* enum cases_severity */
+	int min_severity; /* enum cases_severity */
 	int64_t retry_base;
 	int64_t retry_cap;
 	int64_t max_attempts;
 	char *fingerprint; /* the block as text: changed means re-create */
 };
-
 
 struct config_rules {
 	int64_t feedback_after;
@@ -108,6 +107,7 @@ struct config_rules {
 };
 
 struct config {
+	int refs; /* config_ref/config_free */
 	char *path; /* file it came from, or "(built-in)" */
 	void *lc; /* the libconfig tree; plugin blocks point into it */
 
@@ -138,6 +138,7 @@ extern const char config_builtin[];
 struct config *config_load(const char *, char **);
 struct config *config_load_string(const char *, const char *, char **);
 void config_free(struct config *);
+struct config *config_ref(struct config *);
 void config_set_base_dir(const char *);
 const struct config_shop *config_shop(const struct config *, const char *);
 const struct calendar *
@@ -308,19 +309,17 @@ int store_events(
 int64_t store_event_last(struct store *);
 void st_events_free(struct st_event *, size_t);
 
-int store_outbox_insert(struct store *, int64_t, const char *, int64_t,
-    time_t);
+int store_outbox_insert(struct store *, int64_t, const char *, int64_t, time_t);
 int store_outbox_due(struct store *, const char *, time_t, int64_t,
     struct st_delivery **, size_t *);
 time_t store_outbox_next(struct store *, const char *);
-int store_outbox_get(struct store *, int64_t, struct st_delivery **,
-    size_t *);
-int store_outbox_list(struct store *, const char *, int64_t,
-    struct st_delivery **, size_t *);
-int store_outbox_for_case(struct store *, int64_t, const char *,
-    struct st_delivery **, size_t *);
-int store_outbox_settle(struct store *, int64_t, const char *, int, time_t,
-    const char *, time_t);
+int store_outbox_get(struct store *, int64_t, struct st_delivery **, size_t *);
+int store_outbox_list(
+    struct store *, const char *, int64_t, struct st_delivery **, size_t *);
+int store_outbox_for_case(
+    struct store *, int64_t, const char *, struct st_delivery **, size_t *);
+int store_outbox_settle(
+    struct store *, int64_t, const char *, int, time_t, const char *, time_t);
 int store_outbox_requeue(struct store *, int64_t, time_t);
 int store_outbox_open_for_event(struct store *, int64_t, int *);
 int store_outbox_counts(struct store *, int64_t *, int64_t *);
@@ -341,7 +340,7 @@ void api_free(struct api *);
 
 /* plugin.c: modules, instances and the host services table. */
 int plugin_init(struct event_base *);
-int plugin_apply(const struct config *, char **);
+int plugin_apply(struct config *, char **);
 void plugin_shutdown(void);
 size_t plugin_count(void);
 struct delistd_host *plugin_at(size_t);
@@ -357,13 +356,13 @@ int plugin_deliver(struct delistd_host *, const struct delistd_event *,
 /* outbox.c: durable delivery of events to sinks. */
 int outbox_init(struct event_base *);
 void outbox_shutdown(void);
-int outbox_enqueue(int64_t, const char *, const char *, int64_t,
-    const char *);
+int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *);
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);
 size_t outbox_in_flight(void);
 void outbox_stop(void (*)(void));
+void outbox_instance_gone(const char *, uint64_t);
 uint64_t outbox_delivered_total(void);
 uint64_t outbox_failed_total(void);
 

@@ -119,8 +119,7 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 
 	md_add(&m, "\n## Rectifications\n\n");
 	trail = json_object_get(doc, "trail");
-	json_array_foreach(trail, i, e)
-	{
+	json_array_foreach (trail, i, e) {
 		if (strcmp(str(e, "type"), "case.note") != 0)
 			continue;
 		data = json_object_get(e, "data");
@@ -141,8 +140,7 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 	appeals = json_object_get(doc, "appeals");
 	if (json_array_size(appeals) == 0)
 		md_add(&m, "\n(none)\n");
-	json_array_foreach(appeals, i, a)
-	{
+	json_array_foreach (appeals, i, a) {
 		decision = json_is_string(json_object_get(a, "decision"))
 		    ? str(a, "decision")
 		    : "awaiting a decision";
@@ -179,8 +177,7 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 			md_add(&m,
 			    "| file | type | bytes | SHA-256 |\n"
 			    "|---|---|---|---|\n");
-		json_array_foreach(mats, j, mt)
-		{
+		json_array_foreach (mats, j, mt) {
 			c1 = cell(str(mt, "name"));
 			md_add(&m, "| %s | %s | %lld | %s |\n", c1,
 			    str(mt, "type"),
@@ -195,8 +192,7 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 	    "\n## Trail\n\n| # | time (UTC) | time (%s) | actor | "
 	    "event | what |\n|---|---|---|---|---|---|\n",
 	    calendar_tz(cal));
-	json_array_foreach(trail, i, e)
-	{
+	json_array_foreach (trail, i, e) {
 		time_t t;
 		char local[CALENDAR_FORMAT_LEN] = "-";
 

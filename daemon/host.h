@@ -20,9 +20,9 @@ struct event_base;
 struct http_stats {
 	uint64_t started;
 	uint64_t completed; /* a response came (any status) */
-	uint64_t failed;    /* transport errors, timeouts included */
+	uint64_t failed; /* transport errors, timeouts included */
 	uint64_t in_flight;
-	uint64_t queued;    /* waiting for a slot under the cap */
+	uint64_t queued; /* waiting for a slot under the cap */
 };
 
 int http_init(struct event_base *, long max_in_flight, char **);
@@ -30,8 +30,8 @@ void http_shutdown(void);
 int http_start(void *owner, const struct delistd_http_request *,
     delistd_http_cb, void *, char **);
 void http_cancel_owner(void *owner);
-const char *http_response_header(const struct delistd_http_response *,
-    const char *);
+const char *
+http_response_header(const struct delistd_http_response *, const char *);
 void http_get_stats(struct http_stats *);
 
 /* proc.c: spawn, watch, time out and reap child processes. */

@@ -137,8 +137,8 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	id = store_event_append(lc_store(), &e);
 	free(e.payload);
 	/* Its deliveries are written in the same transaction as the event. */
-	if (id != -1 && outbox_enqueue(id, e.type, e.severity, c->id,
-			    lc_exclude) == -1)
+	if (id != -1 &&
+	    outbox_enqueue(id, e.type, e.severity, c->id, lc_exclude) == -1)
 		return (-1);
 	return (id);
 }
@@ -1006,8 +1006,8 @@ lifecycle_synced(int64_t case_id, time_t now)
 	if (store_case_get(lc_store(), case_id, &c) != 0)
 		return (-1);
 	if (cases_state_from_name(c.state) != CASE_STATE_REINSTATED ||
-	    cases_transition(CASE_STATE_REINSTATED, CASE_ACT_SYNC_DONE, NULL,
-		0, &step) == -1)
+	    cases_transition(CASE_STATE_REINSTATED, CASE_ACT_SYNC_DONE, NULL, 0,
+		&step) == -1)
 		goto out;
 	free(c.state);
 	c.state = xstrdup(cases_state_name(step.next));
@@ -1017,7 +1017,8 @@ lifecycle_synced(int64_t case_id, time_t now)
 	    lc_event(&c, now, "daemon", step.event, step.severity, NULL,
 		"every sink subscribed to case.reinstated acknowledged it: "
 		"the ERP and the ads know %s/%s is back on sale; case %lld is "
-		"done", c.shop, c.product_id, (long long)c.id) == -1)
+		"done",
+		c.shop, c.product_id, (long long)c.id) == -1)
 		rc = -1;
 out:
 	st_case_clear(&c);

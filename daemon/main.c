@@ -48,7 +48,7 @@ static void on_signal(evutil_socket_t, short, void *);
 static void on_deadline(evutil_socket_t, short, void *);
 static void daemon_stop(void);
 static void daemon_status(const char *);
-static int check_plugins(const struct config *);
+static int check_plugins(struct config *);
 static void on_idle(void);
 static void log_lines(const char *);
 
@@ -80,7 +80,7 @@ usage(int status)
 
 /* delistd -t: every plugin instance is created and closed again. */
 static int
-check_plugins(const struct config *conf)
+check_plugins(struct config *conf)
 {
 	struct event_base *base;
 	char *cause = NULL;
@@ -279,7 +279,8 @@ on_deadline(evutil_socket_t fd, short events, void *arg)
 	(void)events;
 	(void)arg;
 	log_warnx("shutdown: %zu deliveries did not finish in time; they "
-		  "will be retried after the restart", outbox_in_flight());
+		  "will be retried after the restart",
+	    outbox_in_flight());
 	event_base_loopbreak(ds.base);
 }
 
@@ -386,10 +387,12 @@ main(int argc, char **argv)
 		/* Plugins check their own blocks: load and init each once. */
 		if (check_plugins(conf) == -1) {
 			config_free(conf);
+			free(abspath);
 			return (1);
 		}
 		printf("%s: configuration OK\n", path);
 		config_free(conf);
+		free(abspath);
 		return (0);
 	}
 

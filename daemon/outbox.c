@@ -71,8 +71,8 @@ outbox_init(struct event_base *base)
 }
 
 static int
-outbox_matches(const struct config_plugin *pc, const char *type,
-    const char *severity)
+outbox_matches(
+    const struct config_plugin *pc, const char *type, const char *severity)
 {
 	size_t i;
 
@@ -238,13 +238,13 @@ outbox_settle(struct inflight *inf, const struct config_plugin *pc,
 		return;
 	if (result == DELISTD_DELIVERED) {
 		outbox_delivered++;
-		if (store_outbox_settle(st, inf->row, "done", attempts, now,
-			NULL, now) == -1)
+		if (store_outbox_settle(
+			st, inf->row, "done", attempts, now, NULL, now) == -1)
 			goto fail;
 		if (strcmp(inf->event_type, "case.reinstated") == 0 &&
 		    inf->case_id != 0 &&
-		    (open = store_outbox_open_for_event(st, inf->event_id,
-			 &total)) == 0 &&
+		    (open = store_outbox_open_for_event(
+			 st, inf->event_id, &total)) == 0 &&
 		    lifecycle_synced(inf->case_id, now) == -1)
 			goto fail;
 		log_debug("outbox: event %lld delivered to %s",
@@ -255,9 +255,11 @@ outbox_settle(struct inflight *inf, const struct config_plugin *pc,
 			dead = 1;
 		if (!dead) {
 			if (store_outbox_settle(st, inf->row, "pending",
-				attempts, now + (retry_after > 0 ?
-				    retry_after : outbox_backoff(pc,
-					attempts)),
+				attempts,
+				now +
+				    (retry_after > 0
+					    ? retry_after
+					    : outbox_backoff(pc, attempts)),
 				error, now) == -1)
 				goto fail;
 			log_info("outbox: event %lld to %s failed (attempt "
@@ -277,11 +279,12 @@ outbox_settle(struct inflight *inf, const struct config_plugin *pc,
 			    "event_type", inf->event_type, "delivery",
 			    (json_int_t)inf->row, "attempts", attempts, "error",
 			    error ? error : "");
-			xasprintf(&msg, "%s gave up on event %lld (%s) after "
+			xasprintf(&msg,
+			    "%s gave up on event %lld (%s) after "
 			    "%d attempt%s: %s; fix the receiver, then "
-			    "delistctl outbox retry %lld", inf->sink,
-			    (long long)inf->event_id, inf->event_type,
-			    attempts, attempts == 1 ? "" : "s",
+			    "delistctl outbox retry %lld",
+			    inf->sink, (long long)inf->event_id,
+			    inf->event_type, attempts, attempts == 1 ? "" : "s",
 			    error ? error : "no reason given",
 			    (long long)inf->row);
 			if (lifecycle_append(&c, now, "daemon",
@@ -302,7 +305,8 @@ outbox_settle(struct inflight *inf, const struct config_plugin *pc,
 fail:
 	store_rollback(st);
 	log_warnx("outbox: cannot record the outcome of delivery %lld; it "
-		  "will be retried", (long long)inf->row);
+		  "will be retried",
+	    (long long)inf->row);
 }
 
 static void
@@ -316,8 +320,8 @@ outbox_done(void *token, enum delistd_result result, int64_t retry_after,
 	h = plugin_find(inf->sink);
 	if (!inf->expired && h != NULL &&
 	    plugin_generation_of(h) == inf->generation)
-		outbox_settle(inf, plugin_config(h), result, retry_after,
-		    error);
+		outbox_settle(
+		    inf, plugin_config(h), result, retry_after, error);
 	outbox_free_flight(inf);
 	if (outbox_stopping && outbox_in_flight() == 0 &&
 	    outbox_idle_cb != NULL)
@@ -366,8 +370,8 @@ outbox_start(struct delistd_host *h, const struct st_delivery *d)
 	doc = api_event_json(&d->ev);
 	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
-	snprintf(key, sizeof key, "%lld-%s", (long long)d->event_id,
-	    plugin_name(h));
+	snprintf(
+	    key, sizeof key, "%lld-%s", (long long)d->event_id, plugin_name(h));
 	memset(&ev, 0, sizeof ev);
 	ev.key = key;
 	ev.id = d->event_id;
@@ -432,6 +436,29 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 		tv.tv_usec = 0;
 		evtimer_add(outbox_ev, &tv);
 	}
+}
+
+/*
+ * An instance was finalised: its deliveries in flight will never be
+ * completed (the host cancelled their callbacks). Their rows stay pending
+ * and go to the instance that replaces it.
+ */
+void
+outbox_instance_gone(const char *sink, uint64_t generation)
+{
+	struct inflight **pp = &outbox_flights, *f;
+
+	while ((f = *pp) != NULL) {
+		if (f->generation == generation && strcmp(f->sink, sink) == 0) {
+			*pp = f->next;
+			outbox_free_flight(f);
+		} else
+			pp = &f->next;
+	}
+	if (outbox_stopping && outbox_in_flight() == 0 &&
+	    outbox_idle_cb != NULL)
+		outbox_idle_cb();
+	outbox_kick();
 }
 
 /*

@@ -57,7 +57,8 @@ struct delistd_timer {
 
 struct delistd_host {
 	char *name;
-	const struct config_plugin *conf; /* in the running configuration */
+	struct config *config; /* held: its strings stay valid */
+	const struct config_plugin *conf; /* the block, in config */
 	const char *config_file;
 	struct plugin_module *mod;
 	void *instance;
@@ -80,8 +81,8 @@ static void host_log(struct delistd_host *, enum delistd_log_level,
 /* --- the host services table -------------------------------------------- */
 
 static void
-host_log(struct delistd_host *h, enum delistd_log_level level,
-    const char *fmt, ...)
+host_log(
+    struct delistd_host *h, enum delistd_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -143,8 +144,9 @@ host_conf_int(struct delistd_host *h, const char *key, int64_t *out)
 {
 	config_setting_t *s = host_setting(h, key);
 
-	if (s == NULL || (config_setting_type(s) != CONFIG_TYPE_INT &&
-			     config_setting_type(s) != CONFIG_TYPE_INT64))
+	if (s == NULL ||
+	    (config_setting_type(s) != CONFIG_TYPE_INT &&
+		config_setting_type(s) != CONFIG_TYPE_INT64))
 		return (-1);
 	*out = config_setting_get_int64(s);
 	return (0);
@@ -181,8 +183,9 @@ host_conf_list_len(struct delistd_host *h, const char *key)
 {
 	config_setting_t *s = host_setting(h, key);
 
-	if (s == NULL || (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-			     config_setting_type(s) != CONFIG_TYPE_LIST))
+	if (s == NULL ||
+	    (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+		config_setting_type(s) != CONFIG_TYPE_LIST))
 		return (-1);
 	return (config_setting_length(s));
 }
@@ -216,9 +219,12 @@ host_conf_keys(struct delistd_host *h, const char *const *keys, char **cause)
 		for (k = 0; keys != NULL && keys[k] != NULL && !found; k++)
 			found = strcmp(name, keys[k]) == 0;
 		if (!found) {
-			xasprintf(cause, "%s:%d: plugins.%s.%s: unknown key for "
-			    "module %s", config_setting_source_file(s) ?
-				config_setting_source_file(s) : h->config_file,
+			xasprintf(cause,
+			    "%s:%d: plugins.%s.%s: unknown key for "
+			    "module %s",
+			    config_setting_source_file(s)
+				? config_setting_source_file(s)
+				: h->config_file,
 			    config_setting_source_line(s), h->name, name,
 			    h->mod->name);
 			return (-1);
@@ -307,8 +313,8 @@ host_timer_fire(evutil_socket_t fd, short events, void *arg)
 }
 
 static struct delistd_timer *
-host_timer_add(struct delistd_host *h, int64_t ms, delistd_timer_cb cb,
-    void *arg)
+host_timer_add(
+    struct delistd_host *h, int64_t ms, delistd_timer_cb cb, void *arg)
 {
 	struct delistd_timer *t;
 	struct timeval tv;
@@ -407,8 +413,10 @@ plugin_module_load(const struct config *conf, const char *name, char **cause)
 		}
 	}
 	if (strchr(name, '/') != NULL) {
-		xasprintf(cause, "module \"%s\": a module is a name, not a "
-		    "path", name);
+		xasprintf(cause,
+		    "module \"%s\": a module is a name, not a "
+		    "path",
+		    name);
 		return (NULL);
 	}
 	if (stat(conf->plugin_dir, &sb) == -1) {
@@ -417,7 +425,8 @@ plugin_module_load(const struct config *conf, const char *name, char **cause)
 		return (NULL);
 	}
 	if (sb.st_mode & S_IWOTH) {
-		xasprintf(cause, "plugin_dir %s is writable by others (mode "
+		xasprintf(cause,
+		    "plugin_dir %s is writable by others (mode "
 		    "%04o): refusing to load code from it; chmod o-w it",
 		    conf->plugin_dir, (unsigned)(sb.st_mode & 07777));
 		return (NULL);
@@ -430,31 +439,38 @@ plugin_module_load(const struct config *conf, const char *name, char **cause)
 		return (NULL);
 	}
 	if (sb.st_mode & S_IWOTH) {
-		xasprintf(cause, "module %s is writable by others: refusing "
-		    "to load it", path);
+		xasprintf(cause,
+		    "module %s is writable by others: refusing "
+		    "to load it",
+		    path);
 		free(path);
 		return (NULL);
 	}
 	dlerror();
 	if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		xasprintf(cause, "module %s is not a loadable shared object: "
-		    "%s", path, dlerror());
+		xasprintf(cause,
+		    "module %s is not a loadable shared object: "
+		    "%s",
+		    path, dlerror());
 		free(path);
 		return (NULL);
 	}
 	p = dlsym(handle, DELISTD_PLUGIN_SYMBOL);
 	if (p == NULL) {
-		xasprintf(cause, "module %s has no %s symbol: not a delistd "
-		    "plugin", path, DELISTD_PLUGIN_SYMBOL);
+		xasprintf(cause,
+		    "module %s has no %s symbol: not a delistd "
+		    "plugin",
+		    path, DELISTD_PLUGIN_SYMBOL);
 		dlclose(handle);
 		free(path);
 		return (NULL);
 	}
 	if (p->abi != DELISTD_PLUGIN_ABI) {
-		xasprintf(cause, "module %s was built for plugin ABI %u; this "
+		xasprintf(cause,
+		    "module %s was built for plugin ABI %u; this "
 		    "delistd speaks ABI %u: rebuild the module against this "
-		    "delistd's <delistd/plugin.h>", path, (unsigned)p->abi,
-		    (unsigned)DELISTD_PLUGIN_ABI);
+		    "delistd's <delistd/plugin.h>",
+		    path, (unsigned)p->abi, (unsigned)DELISTD_PLUGIN_ABI);
 		dlclose(handle);
 		free(path);
 		return (NULL);
@@ -502,8 +518,8 @@ plugin_module_unref(struct plugin_module *m)
 }
 
 static struct delistd_host *
-plugin_instance_new(const struct config *conf, const struct config_plugin *pc,
-    char **cause)
+plugin_instance_new(
+    struct config *conf, const struct config_plugin *pc, char **cause)
 {
 	struct delistd_host *h;
 	struct plugin_module *m;
@@ -522,10 +538,17 @@ plugin_instance_new(const struct config *conf, const struct config_plugin *pc,
 	h->mod = m;
 	h->fingerprint = xstrdup(pc->fingerprint);
 	h->generation = ++plugin_generation;
+	h->config = config_ref(conf);
 	if (m->p->init(h, &plugin_api, &h->instance, &why) == -1) {
-		xasprintf(cause, "%s:%d: plugin %s (module %s): %s", conf->path,
-		    pc->line, pc->name, pc->module,
-		    why ? why : "init failed (no reason given)");
+		/* A cause from conf_keys names its own file:line. */
+		if (why != NULL &&
+		    strncmp(why, conf->path, strlen(conf->path)) == 0)
+			*cause = xstrdup(why);
+		else
+			xasprintf(cause, "%s:%d: plugin %s (module %s): %s",
+			    conf->path, pc->line, pc->name, pc->module,
+			    why ? why : "init failed (no reason given)");
+		config_free(h->config);
 		free(why);
 		http_cancel_owner(h);
 		proc_cancel_owner(h);
@@ -538,8 +561,10 @@ plugin_instance_new(const struct config *conf, const struct config_plugin *pc,
 		return (NULL);
 	}
 	if (!h->keys_checked)
-		log_warnx("%s: module %s does not check its keys; a typo in its "
-		    "block would pass unnoticed", pc->name, pc->module);
+		log_warnx(
+		    "%s: module %s does not check its keys; a typo in its "
+		    "block would pass unnoticed",
+		    pc->name, pc->module);
 	log_info("plugin %s: module %s %s ready", pc->name, m->p->name,
 	    m->p->version ? m->p->version : "");
 	return (h);
@@ -561,7 +586,10 @@ plugin_instance_free(struct delistd_host *h)
 	proc_cancel_owner(h);
 	while (h->timers != NULL)
 		host_timer_cancel(h->timers);
+	/* Its deliveries in flight will never end: retry them elsewhere. */
+	outbox_instance_gone(h->name, h->generation);
 	plugin_module_unref(h->mod);
+	config_free(h->config);
 	free(h->fingerprint);
 	free(h->name);
 	free(h);
@@ -580,7 +608,7 @@ plugin_init(struct event_base *base)
  * changes and *cause says why (every failing block, one per line).
  */
 int
-plugin_apply(const struct config *conf, char **cause)
+plugin_apply(struct config *conf, char **cause)
 {
 	struct delistd_host **next, *h;
 	size_t i, j, n = conf->nplugins;
@@ -634,11 +662,10 @@ plugin_apply(const struct config *conf, char **cause)
 			plugin_instance_free(plugin_instances[j]);
 		}
 	}
-	/* Kept instances now read their block from the new configuration. */
-	for (i = 0; i < n; i++) {
-		next[i]->conf = &conf->plugins[i];
-		next[i]->config_file = conf->path;
-	}
+	/*
+	 * A kept instance keeps reading the configuration it was created
+	 * from (identical in its block; the strings it holds stay valid).
+	 */
 	free(plugin_instances);
 	free(kept);
 	plugin_instances = next;

@@ -1109,16 +1109,16 @@ store_outbox_insert(struct store *st, int64_t event_id, const char *sink,
 	    "INSERT INTO outbox (event_id, sink, case_id, next_attempt_at,"
 	    " created_at) VALUES (?, ?, ?, ?, ?)";
 
-	return (store_done(st, store_stmt(st, sql, "itTii", event_id, sink,
-				   (time_t)case_id, (int64_t)now,
-				   (int64_t)now)));
+	return (store_done(st,
+	    store_stmt(st, sql, "itTii", event_id, sink, (time_t)case_id,
+		(int64_t)now, (int64_t)now)));
 }
 
-#define DELIVERY_COLS                                                       \
-	"o.id, o.event_id, o.sink, o.case_id, o.state, o.attempts, "        \
-	"o.next_attempt_at, o.last_error, o.created_at, o.done_at, e.id, "   \
-	"e.case_id, e.shop, e.product_id, e.at, e.recorded_at, e.actor, "    \
-	"e.type, e.severity, e.payload FROM outbox o JOIN events e ON "      \
+#define DELIVERY_COLS \
+	"o.id, o.event_id, o.sink, o.case_id, o.state, o.attempts, " \
+	"o.next_attempt_at, o.last_error, o.created_at, o.done_at, e.id, " \
+	"e.case_id, e.shop, e.product_id, e.at, e.recorded_at, e.actor, " \
+	"e.type, e.severity, e.payload FROM outbox o JOIN events e ON " \
 	"e.id = o.event_id "
 
 static int
@@ -1184,26 +1184,31 @@ st_deliveries_free(struct st_delivery *d, size_t n)
  * row of the same case to the same sink is still pending (per-case order).
  */
 int
-store_outbox_due(struct store *st, const char *sink, time_t now,
-    int64_t limit, struct st_delivery **out, size_t *n)
+store_outbox_due(struct store *st, const char *sink, time_t now, int64_t limit,
+    struct st_delivery **out, size_t *n)
 {
-	static const char sql[] = "SELECT " DELIVERY_COLS
+	static const char sql[] =
+	    "SELECT " DELIVERY_COLS
 	    "WHERE o.sink = ?1 AND o.state = 'pending' AND"
 	    " o.next_attempt_at <= ?2 AND (o.case_id IS NULL OR NOT EXISTS"
 	    " (SELECT 1 FROM outbox p WHERE p.sink = o.sink AND"
 	    " p.case_id = o.case_id AND p.state = 'pending' AND p.id < o.id))"
 	    " ORDER BY o.id LIMIT ?3";
 
-	return (deliveries_query(store_stmt(st, sql, "tii", sink,
-				     (int64_t)now, limit), out, n));
+	return (deliveries_query(
+	    store_stmt(st, sql, "tii", sink, (int64_t)now, limit), out, n));
 }
 
 /* When the sink's next pending row falls due (0: none is pending). */
 time_t
 store_outbox_next(struct store *st, const char *sink)
 {
-	static const char sql[] = "SELECT MIN(next_attempt_at) FROM outbox"
-				  " WHERE sink = ? AND state = 'pending'";
+	/* Rows waiting behind an earlier one of their case do not count. */
+	static const char sql[] =
+	    "SELECT MIN(o.next_attempt_at) FROM outbox o"
+	    " WHERE o.sink = ?1 AND o.state = 'pending' AND (o.case_id IS NULL"
+	    " OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.sink = o.sink AND"
+	    " p.case_id = o.case_id AND p.state = 'pending' AND p.id < o.id))";
 	sqlite3_stmt *stmt;
 	time_t t = 0;
 
@@ -1216,8 +1221,8 @@ store_outbox_next(struct store *st, const char *sink)
 }
 
 int
-store_outbox_get(struct store *st, int64_t id, struct st_delivery **out,
-    size_t *n)
+store_outbox_get(
+    struct store *st, int64_t id, struct st_delivery **out, size_t *n)
 {
 	static const char sql[] = "SELECT " DELIVERY_COLS "WHERE o.id = ?";
 
@@ -1229,12 +1234,14 @@ int
 store_outbox_list(struct store *st, const char *state, int64_t limit,
     struct st_delivery **out, size_t *n)
 {
-	static const char sql[] = "SELECT " DELIVERY_COLS
+	static const char sql[] =
+	    "SELECT " DELIVERY_COLS
 	    "WHERE (?1 IS NULL AND o.state IN ('pending', 'dead'))"
 	    " OR o.state = ?1 ORDER BY o.id LIMIT ?2";
 
-	return (deliveries_query(store_stmt(st, sql, "ti", state,
-				     limit > 0 ? limit : INT64_MAX), out, n));
+	return (deliveries_query(
+	    store_stmt(st, sql, "ti", state, limit > 0 ? limit : INT64_MAX),
+	    out, n));
 }
 
 /* The deliveries of a case's latest event of a type (e.g. its sync). */
@@ -1242,12 +1249,13 @@ int
 store_outbox_for_case(struct store *st, int64_t case_id, const char *type,
     struct st_delivery **out, size_t *n)
 {
-	static const char sql[] = "SELECT " DELIVERY_COLS
+	static const char sql[] =
+	    "SELECT " DELIVERY_COLS
 	    "WHERE o.event_id = (SELECT MAX(id) FROM events WHERE"
 	    " case_id = ?1 AND type = ?2) ORDER BY o.sink";
 
-	return (deliveries_query(store_stmt(st, sql, "it", case_id, type),
-	    out, n));
+	return (
+	    deliveries_query(store_stmt(st, sql, "it", case_id, type), out, n));
 }
 
 int
@@ -1258,10 +1266,10 @@ store_outbox_settle(struct store *st, int64_t id, const char *state,
 	    "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?,"
 	    " last_error = ?, done_at = ? WHERE id = ?";
 
-	return (store_done(st, store_stmt(st, sql, "tiitTi", state,
-				   (int64_t)attempts, (int64_t)next_at, error,
-				   strcmp(state, "pending") == 0 ? 0 : now,
-				   id)));
+	return (store_done(st,
+	    store_stmt(st, sql, "tiitTi", state, (int64_t)attempts,
+		(int64_t)next_at, error,
+		strcmp(state, "pending") == 0 ? 0 : now, id)));
 }
 
 /* Requeues one dead row (id > 0) or all of them; returns how many. */

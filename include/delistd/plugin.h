@@ -46,7 +46,7 @@ extern "C" {
 
 /* The roles a module may play (the roles field is a bit set). */
 #define DELISTD_ROLE_SOURCE 0x1 /* reports listings' status: check, sweep */
-#define DELISTD_ROLE_SINK 0x2	/* takes events: deliver */
+#define DELISTD_ROLE_SINK 0x2 /* takes events: deliver */
 
 /* One configured instance as the host knows it; opaque to the plugin. */
 struct delistd_host;
@@ -66,53 +66,53 @@ enum delistd_log_level {
  * flight, and TLS verification on unless ca_file names another CA bundle.
  */
 struct delistd_http_request {
-	const char *method;	     /* "GET", "POST", ... */
-	const char *url;	     /* http://, https:// */
-	const char *const *headers;  /* "Name: value" strings, NULL-ended */
-	const void *body;	     /* may be NULL */
+	const char *method; /* "GET", "POST", ... */
+	const char *url; /* http://, https:// */
+	const char *const *headers; /* "Name: value" strings, NULL-ended */
+	const void *body; /* may be NULL */
 	size_t body_len;
-	long connect_timeout_ms;     /* 0: the host's default */
-	long timeout_ms;	     /* 0: the host's default */
-	const char *ca_file;	     /* NULL: the system's CA bundle */
+	long connect_timeout_ms; /* 0: the host's default */
+	long timeout_ms; /* 0: the host's default */
+	const char *ca_file; /* NULL: the system's CA bundle */
 };
 
 struct delistd_http_response {
-	int error;		/* 0: a response came; non-zero: transport error */
+	int error; /* 0: a response came; non-zero: transport error */
 	const char *error_text; /* what failed (connect, timeout, TLS, ...) */
-	int timed_out;		/* 1 when the error was a timeout */
-	long status;		/* the HTTP status when error is 0 */
-	const char *body;	/* NUL-terminated ("" on error); len sans NUL */
+	int timed_out; /* 1 when the error was a timeout */
+	long status; /* the HTTP status when error is 0 */
+	const char *body; /* NUL-terminated ("" on error); len sans NUL */
 	size_t body_len;
 	/* Internal to the host: use http_header(), during the callback only. */
 	const void *host_private;
 };
 
 /* Called once per request, never from within http() itself. */
-typedef void (*delistd_http_cb)(const struct delistd_http_response *,
-    void *arg);
+typedef void (*delistd_http_cb)(
+    const struct delistd_http_response *, void *arg);
 
 /* Child processes: the host spawns, watches, times out and reaps them. */
 struct delistd_spawn_request {
-	const char *const *argv;  /* argv[0] is an absolute path; NULL-ended */
-	const char *const *envp;  /* the whole environment; NULL-ended */
-	const void *input;	  /* written to the child's stdin, then EOF */
+	const char *const *argv; /* argv[0] is an absolute path; NULL-ended */
+	const char *const *envp; /* the whole environment; NULL-ended */
+	const void *input; /* written to the child's stdin, then EOF */
 	size_t input_len;
-	long timeout_ms;	  /* then the process group is killed */
-	size_t output_max;	  /* stdout+stderr kept, at most (0: 64 KiB) */
+	long timeout_ms; /* then the process group is killed */
+	size_t output_max; /* stdout+stderr kept, at most (0: 64 KiB) */
 };
 
 struct delistd_spawn_result {
-	int error;		/* 0: it ran; else it could not be started */
+	int error; /* 0: it ran; else it could not be started */
 	const char *error_text;
-	int timed_out;		/* killed after timeout_ms */
-	int exit_status;	/* when it exited: its status, else -1 */
-	int signal;		/* when a signal ended it: the signal, else 0 */
-	const char *output;	/* what it wrote (truncated), NUL-terminated */
+	int timed_out; /* killed after timeout_ms */
+	int exit_status; /* when it exited: its status, else -1 */
+	int signal; /* when a signal ended it: the signal, else 0 */
+	const char *output; /* what it wrote (truncated), NUL-terminated */
 	size_t output_len;
 };
 
-typedef void (*delistd_spawn_cb)(const struct delistd_spawn_result *,
-    void *arg);
+typedef void (*delistd_spawn_cb)(
+    const struct delistd_spawn_result *, void *arg);
 
 typedef void (*delistd_timer_cb)(void *arg);
 struct delistd_timer;
@@ -125,7 +125,7 @@ struct delistd_timer;
  */
 struct delistd_host_api {
 	uint32_t version; /* DELISTD_HOST_API_VERSION of the host */
-	uint32_t size;	  /* sizeof(struct delistd_host_api) of the host */
+	uint32_t size; /* sizeof(struct delistd_host_api) of the host */
 	const char *daemon_version;
 
 	/* Logs a line prefixed with the instance's name. */
@@ -141,27 +141,28 @@ struct delistd_host_api {
 	 * when the key is absent or has another type, leaving *out alone.
 	 * Strings stay valid until fini. Durations are strings like "30s".
 	 */
-	int (*conf_string)(struct delistd_host *, const char *key,
-	    const char **out);
+	int (*conf_string)(
+	    struct delistd_host *, const char *key, const char **out);
 	int (*conf_int)(struct delistd_host *, const char *key, int64_t *out);
 	int (*conf_bool)(struct delistd_host *, const char *key, int *out);
-	int (*conf_duration)(struct delistd_host *, const char *key,
-	    int64_t *seconds);
+	int (*conf_duration)(
+	    struct delistd_host *, const char *key, int64_t *seconds);
 	/* A list of strings: its length (-1 if absent) and its items. */
 	int (*conf_list_len)(struct delistd_host *, const char *key);
-	const char *(*conf_list_string)(struct delistd_host *, const char *key,
-	    int index);
+	const char *(*conf_list_string)(
+	    struct delistd_host *, const char *key, int index);
 	/*
 	 * Keys the plugin understands: it calls this once from init with a
 	 * NULL-ended list; any other key in its block (besides the host's own:
 	 * name, module, events, min_severity, retry_base, retry_cap,
 	 * max_attempts) makes init fail with "unknown key", file and line.
 	 */
-	int (*conf_keys)(struct delistd_host *, const char *const *keys,
-	    char **cause);
+	int (*conf_keys)(
+	    struct delistd_host *, const char *const *keys, char **cause);
 	/*
-	 * Reads the secret named by a key ending in _file (whose mode the
-	 * host has checked: not readable by group or others). Returns a
+	 * Reads the secret named by a key ending in _file (every such key
+	 * but ca_file is a secret: the host has checked that it is not
+	 * readable by group or others). Returns a
 	 * malloc'd string without its trailing newline, or NULL with *cause.
 	 * Free it with secret_free, which wipes it first. Never log it.
 	 */
@@ -169,15 +170,16 @@ struct delistd_host_api {
 	void (*secret_free)(char *);
 
 	/*
-	 * Starts an HTTP request; cb is called exactly once, later, unless
-	 * the instance is finalised first (then never). Returns 0, or -1 if
-	 * the request could not even be started (bad URL, out of memory).
+	 * Starts an HTTP request; the request (URL, headers, body) is copied
+	 * and need not outlive the call. cb is called exactly once, later,
+	 * unless the instance is finalised first (then never). Returns 0, or
+	 * -1 if the request could not even be started (bad URL, bad header).
 	 */
 	int (*http)(struct delistd_host *, const struct delistd_http_request *,
 	    delistd_http_cb cb, void *arg);
 	/* A response header's value (first match, case-insensitive), or NULL. */
-	const char *(*http_header)(const struct delistd_http_response *,
-	    const char *name);
+	const char *(*http_header)(
+	    const struct delistd_http_response *, const char *name);
 
 	/* A one-shot timer; cancelled automatically when fini runs. */
 	struct delistd_timer *(*timer_add)(struct delistd_host *,
@@ -194,8 +196,9 @@ struct delistd_host_api {
 	 * Returns 0, or -1 if the program could not be started (then cb is
 	 * not called). Children never outlive the daemon.
 	 */
-	int (*spawn)(struct delistd_host *, const struct delistd_spawn_request *,
-	    delistd_spawn_cb cb, void *arg);
+	int (*spawn)(struct delistd_host *,
+	    const struct delistd_spawn_request *, delistd_spawn_cb cb,
+	    void *arg);
 
 	void *reserved[8];
 };
@@ -207,22 +210,22 @@ struct delistd_host_api {
  * use it to drop duplicates (deliveries are at least once).
  */
 struct delistd_event {
-	const char *key;	/* "<event id>-<instance name>" */
-	int64_t id;		/* the event's id in the trail */
-	const char *type;	/* "case.reinstated", ... */
-	const char *severity;	/* "info", "warning", "critical" */
-	int64_t case_id;	/* 0: not about a case */
-	const char *shop;	/* may be NULL */
+	const char *key; /* "<event id>-<instance name>" */
+	int64_t id; /* the event's id in the trail */
+	const char *type; /* "case.reinstated", ... */
+	const char *severity; /* "info", "warning", "critical" */
+	int64_t case_id; /* 0: not about a case */
+	const char *shop; /* may be NULL */
 	const char *product_id; /* may be NULL */
-	const char *json;	/* the event document, NUL-terminated */
+	const char *json; /* the event document, NUL-terminated */
 	size_t json_len;
-	int attempt;		/* 1 on the first try */
+	int attempt; /* 1 on the first try */
 };
 
 enum delistd_result {
 	DELISTD_DELIVERED, /* done: the receiver has it */
-	DELISTD_RETRY,	   /* try again later (timeouts, 5xx, 429, ...) */
-	DELISTD_FAILED,	   /* permanent: retrying cannot help (4xx, ...) */
+	DELISTD_RETRY, /* try again later (timeouts, 5xx, 429, ...) */
+	DELISTD_FAILED, /* permanent: retrying cannot help (4xx, ...) */
 };
 
 /*
@@ -231,54 +234,54 @@ enum delistd_result {
  * `delistctl outbox` (may be NULL). Call it exactly once per deliver, from
  * a callback (never from within deliver itself).
  */
-typedef void (*delistd_deliver_done)(void *token, enum delistd_result,
-    int64_t retry_after, const char *error);
+typedef void (*delistd_deliver_done)(
+    void *token, enum delistd_result, int64_t retry_after, const char *error);
 
 /* A listing's status as a source sees it. */
 enum delistd_status {
-	DELISTD_STATUS_ON_SALE,	      /* shown and sold */
-	DELISTD_STATUS_DELISTED,      /* taken down for a violation */
-	DELISTD_STATUS_OFFLINE,	      /* offline for another reason */
-	DELISTD_STATUS_UNDER_REVIEW,  /* the platform is reviewing it */
+	DELISTD_STATUS_ON_SALE, /* shown and sold */
+	DELISTD_STATUS_DELISTED, /* taken down for a violation */
+	DELISTD_STATUS_OFFLINE, /* offline for another reason */
+	DELISTD_STATUS_UNDER_REVIEW, /* the platform is reviewing it */
 	DELISTD_STATUS_FAILED_REVIEW, /* review failed: editing required */
-	DELISTD_STATUS_NOT_FOUND,     /* no such listing */
-	DELISTD_STATUS_ERROR,	      /* no answer to trust: see error */
+	DELISTD_STATUS_NOT_FOUND, /* no such listing */
+	DELISTD_STATUS_ERROR, /* no answer to trust: see error */
 };
 
 struct delistd_check_result {
 	enum delistd_status status;
 	const char *platform_code; /* e.g. "punish_offline"; may be NULL */
-	int64_t offline_at;	   /* when delisted, UTC seconds; 0: unknown */
-	const char *title;	   /* may be NULL */
-	const char *raw;	   /* the platform's answer, for the evidence */
+	int64_t offline_at; /* when delisted, UTC seconds; 0: unknown */
+	const char *title; /* may be NULL */
+	const char *raw; /* the platform's answer, for the evidence */
 	size_t raw_len;
-	int retryable;		   /* with STATUS_ERROR */
-	int64_t retry_after;	   /* seconds the platform asked to wait */
-	const char *error;	   /* with STATUS_ERROR */
+	int retryable; /* with STATUS_ERROR */
+	int64_t retry_after; /* seconds the platform asked to wait */
+	const char *error; /* with STATUS_ERROR */
 };
 
-typedef void (*delistd_check_done)(void *token,
-    const struct delistd_check_result *);
+typedef void (*delistd_check_done)(
+    void *token, const struct delistd_check_result *);
 
 /* One page of a sweep: the listings in the asked status. */
 struct delistd_sweep_page {
 	const char *const *product_ids;
 	size_t count;
 	const char *next_cursor; /* NULL: this was the last page */
-	int error;		 /* with error_text: the page failed */
+	int error; /* with error_text: the page failed */
 	const char *error_text;
 	int retryable;
 	int64_t retry_after;
 };
 
-typedef void (*delistd_sweep_done)(void *token,
-    const struct delistd_sweep_page *);
+typedef void (*delistd_sweep_done)(
+    void *token, const struct delistd_sweep_page *);
 
 struct delistd_plugin {
-	uint32_t abi;	     /* DELISTD_PLUGIN_ABI */
-	const char *name;    /* the module's name, e.g. "webhook" */
+	uint32_t abi; /* DELISTD_PLUGIN_ABI */
+	const char *name; /* the module's name, e.g. "webhook" */
 	const char *version; /* the module's own version string */
-	uint32_t roles;	     /* DELISTD_ROLE_* bits */
+	uint32_t roles; /* DELISTD_ROLE_* bits */
 
 	/*
 	 * Creates an instance for one configuration block: check the block
@@ -303,7 +306,10 @@ struct delistd_plugin {
 	    enum delistd_status status, const char *cursor,
 	    delistd_sweep_done done, void *token);
 
-	/* Sink role: deliver one event. Return 0, or -1 if not started. */
+	/*
+	 * Sink role: deliver one event. Return 0, or -1 if not started (that
+	 * counts as a failed attempt, retried with the host's backoff).
+	 */
 	int (*deliver)(void *instance, const struct delistd_event *,
 	    delistd_deliver_done done, void *token);
 

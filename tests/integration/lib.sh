@@ -22,7 +22,11 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 T=$(mktemp -d /tmp/dlt.XXXXXX) || exit 99
 chmod 700 "$T"
 DAEMON_PID=
+# Some shells (bash) may run the EXIT trap in a subshell that dies (a
+# pipeline, $(...)): only the test's own shell may clean up.
+main_shell() { [ "$(exec sh -c 'echo $PPID')" = "$$" ]; }
 cleanup() {
+	main_shell || return 0
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 	fi
