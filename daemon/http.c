@@ -34,7 +34,7 @@
 #define HTTP_CONNECT_TIMEOUT_MS 10000L
 #define HTTP_TIMEOUT_MS 30000L
 #define HTTP_MAX_IN_FLIGHT 32L
-#define HTTP_MAX_HOST_CONNECTIONS 16L
+#define HTTP_MAX_HOST_CONNECTIONS 32L
 #define HTTP_BODY_MAX ((size_t)8 * 1024 * 1024)
 #define HTTP_HEADERS_MAX ((size_t)64 * 1024)
 #define HTTP_METHOD_MAX 32
@@ -165,6 +165,8 @@ http_init(struct event_base *base, long max_in_flight, char **cause)
 	curl_multi_setopt(http_multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
 	curl_multi_setopt(http_multi, CURLMOPT_TIMERDATA, NULL);
 	/* Beyond this, libcurl holds a transfer back (its timeout runs). */
+	/* Keep idle connections for reuse beyond libcurl's 4 x running. */
+	curl_multi_setopt(http_multi, CURLMOPT_MAXCONNECTS, 32L);
 	curl_multi_setopt(http_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    http_cap < HTTP_MAX_HOST_CONNECTIONS ? http_cap
 						 : HTTP_MAX_HOST_CONNECTIONS);

@@ -32,7 +32,7 @@
 #include "cases.h"
 #include "lifecycle.h"
 
-#define OUTBOX_PER_SINK 16
+#define OUTBOX_PER_SINK 32
 /* A deliver that never completes is taken back after this long. */
 #define OUTBOX_WATCHDOG (15 * 60)
 
@@ -45,26 +45,33 @@ struct inflight {
 	char *event_type;
 	int64_t case_id;
 	int expired;
+	int settled; /* done came: recorded at the next group commit */
+	enum delistd_result result;
+	int64_t retry_after;
+	char *error;
 	struct event *watchdog;
 	struct inflight *next;
 };
 
 static struct event_base *outbox_base;
 static struct event *outbox_ev;
+static struct event *outbox_flush_ev;
 static struct inflight *outbox_flights;
 static int outbox_stopping;
 static void (*outbox_idle_cb)(void);
 static uint64_t outbox_delivered, outbox_failed;
 
 static void outbox_run(evutil_socket_t, short, void *);
+static void outbox_flush(evutil_socket_t, short, void *);
 static void outbox_done(void *, enum delistd_result, int64_t, const char *);
 
 int
 outbox_init(struct event_base *base)
 {
 	outbox_base = base;
-	if ((outbox_ev = evtimer_new(base, outbox_run, NULL)) == NULL)
-		fatalx("outbox: cannot create its timer");
+	if ((outbox_ev = evtimer_new(base, outbox_run, NULL)) == NULL ||
+	    (outbox_flush_ev = evtimer_new(base, outbox_flush, NULL)) == NULL)
+		fatalx("outbox: cannot create its timers");
 	clock_on_change((clock_cb)outbox_kick, NULL);
 	outbox_kick();
 	return (0);
@@ -200,6 +207,7 @@ outbox_free_flight(struct inflight *inf)
 		event_free(inf->watchdog);
 	free(inf->sink);
 	free(inf->event_type);
+	free(inf->error);
 	free(inf);
 }
 
@@ -220,11 +228,11 @@ outbox_backoff(const struct config_plugin *pc, int attempts)
 }
 
 /*
- * Settles a row after an attempt, in one transaction with whatever follows
- * from it (the case's sync, a delivery.dead event).
+ * Records the outcome of an attempt, inside the caller's transaction, with
+ * whatever follows from it (the case's sync, a delivery.dead event).
  */
-static void
-outbox_settle(struct inflight *inf, const struct config_plugin *pc,
+static int
+outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
     enum delistd_result result, int64_t retry_after, const char *error)
 {
 	struct store *st = daemon_state->store;
@@ -234,8 +242,6 @@ outbox_settle(struct inflight *inf, const struct config_plugin *pc,
 	json_t *data;
 	char *msg;
 
-	if (store_begin(st) == -1)
-		return;
 	if (result == DELISTD_DELIVERED) {
 		outbox_delivered++;
 		if (store_outbox_settle(
@@ -298,15 +304,82 @@ outbox_settle(struct inflight *inf, const struct config_plugin *pc,
 			st_case_clear(&c);
 		}
 	}
-	if (store_commit(st) == -1)
-		goto fail;
-	lifecycle_published();
-	return;
+	return (0);
 fail:
-	store_rollback(st);
 	log_warnx("outbox: cannot record the outcome of delivery %lld; it "
 		  "will be retried",
 	    (long long)inf->row);
+	return (-1);
+}
+
+/* One outcome in its own transaction (the watchdog's, a failed start). */
+static void
+outbox_settle(struct inflight *inf, const struct config_plugin *pc,
+    enum delistd_result result, int64_t retry_after, const char *error)
+{
+	struct store *st = daemon_state->store;
+
+	if (store_begin(st) == -1)
+		return;
+	if (outbox_settle_tx(inf, pc, result, retry_after, error) == -1 ||
+	    store_commit(st) == -1) {
+		store_rollback(st);
+		return;
+	}
+	lifecycle_published();
+}
+
+/*
+ * Group commit: the outcomes that came in during one turn of the loop are
+ * recorded in one transaction (one fsync), then their rows are released.
+ * Until then a row counts as in flight, so it is not dispatched again; if
+ * the daemon dies before the commit, the row is delivered again with the
+ * same idempotency key (at least once).
+ */
+static void
+outbox_flush(evutil_socket_t fd, short events, void *arg)
+{
+	struct store *st = daemon_state->store;
+	struct inflight **pp, *f;
+	struct delistd_host *h;
+	int ok, any = 0;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	for (f = outbox_flights; f != NULL; f = f->next)
+		any |= f->settled;
+	if (!any)
+		return;
+	ok = store_begin(st) == 0;
+	for (f = outbox_flights; f != NULL && ok; f = f->next) {
+		if (!f->settled || f->expired)
+			continue;
+		h = plugin_find(f->sink);
+		if (h == NULL || plugin_generation_of(h) != f->generation)
+			continue;
+		if (outbox_settle_tx(f, plugin_config(h), f->result,
+			f->retry_after, f->error) == -1)
+			ok = 0;
+	}
+	if (ok && store_commit(st) == -1)
+		ok = 0;
+	if (!ok)
+		store_rollback(st);
+	pp = &outbox_flights;
+	while ((f = *pp) != NULL) {
+		if (f->settled) {
+			*pp = f->next;
+			outbox_free_flight(f);
+		} else
+			pp = &f->next;
+	}
+	if (ok)
+		lifecycle_published();
+	if (outbox_stopping && outbox_in_flight() == 0 &&
+	    outbox_idle_cb != NULL)
+		outbox_idle_cb();
+	outbox_kick();
 }
 
 static void
@@ -314,19 +387,21 @@ outbox_done(void *token, enum delistd_result result, int64_t retry_after,
     const char *error)
 {
 	struct inflight *inf = token;
-	struct delistd_host *h;
+	struct timeval tv = { 0, 0 };
 
-	outbox_unlink(inf);
-	h = plugin_find(inf->sink);
-	if (!inf->expired && h != NULL &&
-	    plugin_generation_of(h) == inf->generation)
-		outbox_settle(
-		    inf, plugin_config(h), result, retry_after, error);
-	outbox_free_flight(inf);
-	if (outbox_stopping && outbox_in_flight() == 0 &&
-	    outbox_idle_cb != NULL)
-		outbox_idle_cb();
-	outbox_kick();
+	if (inf->expired) {
+		/* Its row was settled by the watchdog already. */
+		outbox_unlink(inf);
+		outbox_free_flight(inf);
+		return;
+	}
+	inf->settled = 1;
+	inf->result = result;
+	inf->retry_after = retry_after;
+	inf->error = error != NULL ? xstrdup(error) : NULL;
+	if (inf->watchdog != NULL)
+		evtimer_del(inf->watchdog);
+	evtimer_add(outbox_flush_ev, &tv);
 }
 
 /* A deliver that never completes: the row is retried, the token kept. */
@@ -448,6 +523,7 @@ outbox_instance_gone(const char *sink, uint64_t generation)
 {
 	struct inflight **pp = &outbox_flights, *f;
 
+	outbox_flush(-1, 0, NULL);
 	while ((f = *pp) != NULL) {
 		if (f->generation == generation && strcmp(f->sink, sink) == 0) {
 			*pp = f->next;
@@ -481,6 +557,11 @@ outbox_shutdown(void)
 {
 	struct inflight *f;
 
+	if (outbox_flush_ev != NULL) {
+		outbox_flush(-1, 0, NULL);
+		event_free(outbox_flush_ev);
+		outbox_flush_ev = NULL;
+	}
 	while ((f = outbox_flights) != NULL) {
 		outbox_flights = f->next;
 		outbox_free_flight(f);

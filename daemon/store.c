@@ -156,6 +156,8 @@ static const char *const store_migrations[] = {
 	"  done_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox (sink, next_attempt_at)"
 	"  WHERE state = 'pending';"
+	"CREATE INDEX outbox_queue ON outbox (sink, id)"
+	"  WHERE state = 'pending';"
 	"CREATE INDEX outbox_order ON outbox (sink, case_id, id)"
 	"  WHERE state = 'pending';"
 	"CREATE INDEX outbox_event ON outbox (event_id);"
@@ -1120,6 +1122,14 @@ store_outbox_insert(struct store *st, int64_t event_id, const char *sink,
 	"e.case_id, e.shop, e.product_id, e.at, e.recorded_at, e.actor, " \
 	"e.type, e.severity, e.payload FROM outbox o JOIN events e ON " \
 	"e.id = o.event_id "
+/* The same, walking the queue in id order (no sort, stops at LIMIT). */
+#define DELIVERY_COLS_QUEUE \
+	"o.id, o.event_id, o.sink, o.case_id, o.state, o.attempts, " \
+	"o.next_attempt_at, o.last_error, o.created_at, o.done_at, e.id, " \
+	"e.case_id, e.shop, e.product_id, e.at, e.recorded_at, e.actor, " \
+	"e.type, e.severity, e.payload FROM outbox o INDEXED BY outbox_queue " \
+	"JOIN events e ON " \
+	"e.id = o.event_id "
 
 static int
 deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
@@ -1188,9 +1198,9 @@ store_outbox_due(struct store *st, const char *sink, time_t now, int64_t limit,
     struct st_delivery **out, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT " DELIVERY_COLS
+	    "SELECT " DELIVERY_COLS_QUEUE
 	    "WHERE o.sink = ?1 AND o.state = 'pending' AND"
-	    " o.next_attempt_at <= ?2 AND (o.case_id IS NULL OR NOT EXISTS"
+	    " +o.next_attempt_at <= ?2 AND (o.case_id IS NULL OR NOT EXISTS"
 	    " (SELECT 1 FROM outbox p WHERE p.sink = o.sink AND"
 	    " p.case_id = o.case_id AND p.state = 'pending' AND p.id < o.id))"
 	    " ORDER BY o.id LIMIT ?3";
