@@ -1261,6 +1261,26 @@ case_show(int argc, char **argv)
 		}
 	}
 
+	/* Who still has to acknowledge the reinstatement (ERP, ads). */
+	if (json_array_size(json_object_get(doc, "sync")) > 0) {
+		printf("\nsync of the reinstatement\n");
+		cases_table_init(&t, 4);
+		cases_table_add(&t, "SINK", "STATE", "TRIES", "LAST ERROR");
+		json_array_foreach (json_object_get(doc, "sync"), i, e) {
+			char tries[16];
+
+			snprintf(tries, sizeof tries, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(e, "attempts")));
+			cases_table_add(&t, cases_str(e, "sink"),
+			    cases_str(e, "state"), tries,
+			    cases_str(e, "last_error")
+				? cases_str(e, "last_error")
+				: "-");
+		}
+		cases_table_print(&t);
+	}
+
 	printf("\ntrail\n");
 	cases_table_init(&t, 4);
 	cases_table_add(&t, "TIME", "ACTOR", "TYPE", "MESSAGE");

@@ -129,8 +129,11 @@ outbox_enqueue(int64_t event_id, const char *type, const char *severity,
 	size_t i;
 
 	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
+		/* exclude: one sink it must not go to, or "*" for all. */
 		if (!plugin_is_sink(h) ||
-		    (exclude != NULL && strcmp(exclude, plugin_name(h)) == 0) ||
+		    (exclude != NULL &&
+			(strcmp(exclude, "*") == 0 ||
+			    strcmp(exclude, plugin_name(h)) == 0)) ||
 		    !outbox_matches(plugin_config(h), type, severity))
 			continue;
 		if (store_outbox_insert(daemon_state->store, event_id,
@@ -293,8 +296,15 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 			    inf->event_type, attempts, attempts == 1 ? "" : "s",
 			    error ? error : "no reason given",
 			    (long long)inf->row);
+			/*
+			 * A dead delivery.dead is not announced to sinks
+			 * again: two failing sinks would feed each other.
+			 */
 			if (lifecycle_append(&c, now, "daemon",
-				CASES_EV_DELIVERY_DEAD, data, inf->sink,
+				CASES_EV_DELIVERY_DEAD, data,
+				strcmp(inf->event_type, "delivery.dead") == 0
+				    ? "*"
+				    : inf->sink,
 				msg) == -1) {
 				free(msg);
 				st_case_clear(&c);

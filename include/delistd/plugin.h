@@ -181,7 +181,11 @@ struct delistd_host_api {
 	const char *(*http_header)(
 	    const struct delistd_http_response *, const char *name);
 
-	/* A one-shot timer; cancelled automatically when fini runs. */
+	/*
+	 * A one-shot timer; cancelled automatically when fini runs. Cancel
+	 * only a timer that has not fired: its handle is gone once its
+	 * callback runs.
+	 */
 	struct delistd_timer *(*timer_add)(struct delistd_host *,
 	    int64_t milliseconds, delistd_timer_cb cb, void *arg);
 	void (*timer_cancel)(struct delistd_timer *);

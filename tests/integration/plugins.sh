@@ -128,6 +128,8 @@ check "the second keeps failing, and is retried" wait_for 10 sh -c '[ "$(grep -c
 run ctl --json case show "$id"
 check "case show says which sink is still pending" sh -c 'printf "%s" "$1" | tr -d "\n " | grep -q "\"sync\":\[.*\"sink\":\"ads\",[^]]*\"state\":\"pending\".*\"sink\":\"erp\",[^]]*\"state\":\"done\""' _ "$OUT"
 check "... and the case is still reinstated" contains "$OUT" '"state": "reinstated"'
+run ctl case show "$id"
+check "... and so does the page for people" sh -c 'printf "%s\n" "$1" | grep -A3 "^sync of the reinstatement" | grep -q "^ads  *pending"' _ "$OUT"
 curl -s -o /dev/null -X POST -d ok "http://127.0.0.1:$(cat "$T/p2")/_mode"
 synced() { ctl --json case show "$id" | grep -q '"state": "synced"'; }
 check "once both acknowledged, the case is synced" wait_for 20 synced
