@@ -352,8 +352,7 @@ sniff_jpeg(const void *buf, size_t len, struct sniff_result *r)
 			if (!have_sof)
 				return (sniff_fail(r, SNIFF_JPEG,
 				    "JPEG corrupt: no frame header (SOF) "
-				    "before "
-				    "the end-of-image marker"));
+				    "before the end-of-image marker"));
 			sniff_reset(r, SNIFF_JPEG);
 			r->width = width;
 			r->height = height;
@@ -365,8 +364,7 @@ sniff_jpeg(const void *buf, size_t len, struct sniff_result *r)
 		if (len - pos < 2 || (seglen = sniff_be16(d + pos)) > len - pos)
 			return (sniff_fail(r, SNIFF_JPEG,
 			    "JPEG truncated: segment FF %02X at offset %zu "
-			    "runs "
-			    "past the end of the data",
+			    "runs past the end of the data",
 			    m, at));
 		if (seglen < 2)
 			return (sniff_fail(r, SNIFF_JPEG,
@@ -380,8 +378,7 @@ sniff_jpeg(const void *buf, size_t len, struct sniff_result *r)
 			if (nf == 0 || 8 + 3 * nf > seglen)
 				return (sniff_fail(r, SNIFF_JPEG,
 				    "JPEG corrupt: frame header (SOF) at "
-				    "offset "
-				    "%zu is too short",
+				    "offset %zu is too short",
 				    at));
 			height = sniff_be16(d + pos + 3);
 			width = sniff_be16(d + pos + 5);
@@ -511,8 +508,8 @@ sniff_png(const void *buf, size_t len, struct sniff_result *r)
 		    "PNG corrupt: IHDR colour type %u is unknown", colour));
 	if (depth > 16 || (pd->depths & (UINT32_C(1) << depth)) == 0)
 		return (sniff_fail(r, SNIFF_PNG,
-		    "PNG corrupt: IHDR bit depth %u is invalid for colour "
-		    "type %u",
+		    "PNG corrupt: IHDR bit depth %u is invalid for colour type "
+		    "%u",
 		    depth, colour));
 	if (d[26] != 0 || d[27] != 0 || d[28] > 1)
 		return (sniff_fail(r, SNIFF_PNG,
@@ -545,8 +542,8 @@ sniff_png(const void *buf, size_t len, struct sniff_result *r)
 		    sniff_crc32(t, 4 + (size_t)clen) !=
 			sniff_be32(t + 4 + clen))
 			return (sniff_fail(r, SNIFF_PNG,
-			    "PNG corrupt: CRC mismatch in chunk %.4s at "
-			    "offset %zu",
+			    "PNG corrupt: CRC mismatch in chunk %.4s at offset "
+			    "%zu",
 			    (const char *)t, off));
 		if (memcmp(t, "IHDR", 4) == 0)
 			return (sniff_fail(r, SNIFF_PNG,
@@ -698,8 +695,8 @@ sniff_name_parse(const char *name, const char *const *types, size_t ntypes,
 	}
 	if (p[best] != '_' && p[best] != '.' && p[best] != '\0') {
 		sniff_say(why, whylen,
-		    "document type in the file name has a character other "
-		    "than A-Z, 0-9 and -");
+		    "document type in the file name has a character other than "
+		    "A-Z, 0-9 and -");
 		return (-1);
 	}
 	for (i = 0; i < best; i++) {
@@ -762,8 +759,8 @@ sniff_name_build(const char *product_id, const char *type,
 	n = type == NULL ? 0 : strlen(type);
 	if (n == 0 || n > SNIFF_TYPE_MAX ||
 	    strspn(type,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		"0123456789_") != n) {
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		"_") != n) {
 		sniff_say(why, whylen,
 		    "document type must be 1 to %d letters, digits or _",
 		    SNIFF_TYPE_MAX);
