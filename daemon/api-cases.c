@@ -292,7 +292,14 @@ check_product_id(struct api_req *r, const char *pid)
 		if (!isdigit((unsigned char)pid[i]))
 			break;
 	}
-	if (n == 0 || n > 20 || i != n) {
+	if (n > 20 && i == n) {
+		api_error(r, 400, "bad_product_id",
+		    "product ID \"%.40s\" has %zu digits; a product ID has "
+		    "at most 20",
+		    pid, n);
+		return (-1);
+	}
+	if (n == 0 || i != n) {
 		api_error(r, 400, "bad_product_id",
 		    "product ID \"%.40s\" is "
 		    "not a product ID: it is all digits, like "
@@ -368,6 +375,13 @@ check_at(struct api_req *r, const char *s, time_t *at)
 		    s, isotime_format(now, buf, sizeof buf));
 		return (-1);
 	}
+	/* A year typo would backdate a case and fire every alert at once. */
+	if (*at < now - 366 * 86400) {
+		api_error(r, 400, "bad_time",
+		    "%s is more than a year ago: check the year (now is %s)", s,
+		    isotime_format(now, buf, sizeof buf));
+		return (-1);
+	}
 	return (0);
 }
 
@@ -380,7 +394,8 @@ path_id(struct api_req *r, size_t i, int64_t *id)
 
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v <= 0) {
-		api_error(r, 404, "not_found", "no case \"%.32s\"", s);
+		api_error(r, 404, "not_found", "no %s \"%.32s\"",
+		    i == 0 ? "case" : "appeal", s);
 		return (-1);
 	}
 	*id = v;

@@ -75,8 +75,9 @@ api_outbox_get(struct api_req *r)
 static void
 outbox_requeue(struct api_req *r, int64_t id)
 {
-	int n;
+	int n, late;
 
+	late = store_outbox_overtaken(daemon_state->store, id);
 	if (store_begin(daemon_state->store) == -1 ||
 	    (n = store_outbox_requeue(daemon_state->store, id, clock_now())) ==
 		-1 ||
@@ -92,7 +93,9 @@ outbox_requeue(struct api_req *r, int64_t id)
 	}
 	log_info("outbox: %d dead deliver%s requeued", n, n == 1 ? "y" : "ies");
 	outbox_kick();
-	api_reply(r, 200, json_pack("{s:i}", "requeued", n));
+	api_reply(r, 200,
+	    json_pack(
+		"{s:i,s:i}", "requeued", n, "overtaken", late > 0 ? late : 0));
 }
 
 void

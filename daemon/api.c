@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,14 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 	    sizeof sun.sun_path) {
 		xasprintf(cause, "socket path %s is too long", path);
 		return (-1);
+	}
+	/* Its directory (e.g. /run/delistd when started by hand). */
+	{
+		char *copy = xstrdup(path), *dir = dirname(copy);
+
+		if (mkdir(dir, 0750) == 0)
+			log_info("created %s for the socket", dir);
+		free(copy);
 	}
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
@@ -533,11 +542,14 @@ api_status(struct api_req *r)
 	    (json_int_t)clock_now(), "schema_version",
 	    (json_int_t)store_schema_version(ds->store), "clients",
 	    (int)api_clients(r->api));
+	json_object_set_new(
+	    doc, "last_event_id", json_integer(store_event_last(ds->store)));
 	json_object_set_new(doc, "counts",
-	    json_pack("{s:I,s:I,s:I,s:I,s:I}", "shops", (json_int_t)c.shops,
-		"listings", (json_int_t)c.listings, "cases_open",
-		(json_int_t)c.cases_open, "cases_total",
-		(json_int_t)c.cases_total, "events", (json_int_t)c.events));
+	    json_pack("{s:I,s:I,s:I,s:I,s:I}", "shops",
+		(json_int_t)ds->config->nshops, "listings",
+		(json_int_t)c.listings, "cases_open", (json_int_t)c.cases_open,
+		"cases_total", (json_int_t)c.cases_total, "events",
+		(json_int_t)c.events));
 	{
 		int64_t pending = 0, dead = 0;
 

@@ -46,6 +46,7 @@
  * GET    /v1/cases/{id}/events                 {"events":[event...]}
  * GET    /v1/events[?case=ID&after=EVENT_ID&limit=N]
  *                                               {"events":[event...]}
+ * (GET /v1/status also says "last_event_id", where a follower starts.)
  * GET    /v1/events?follow=1[&case=ID&after=EVENT_ID]
  *          a chunked stream of events, one JSON object per line: the
  *          backlog after EVENT_ID (none if absent), then each new one
@@ -54,9 +55,11 @@
  *   "next_attempt_at"|null,"last_error"|null,"created_at","done_at"|null}
  * GET    /v1/outbox[?state=pending|dead|done]   {"deliveries":[...]}
  *          (no state: pending and dead ones), at most 1000, oldest first
- * POST   /v1/outbox/{id}/retry                  {"requeued":1}; 404 if not
- *          a dead delivery
- * POST   /v1/outbox/retry                       {"requeued":n}: every dead
+ * POST   /v1/outbox/{id}/retry                  {"requeued":1,"overtaken":
+ *          0|1}; 404 if not a dead delivery
+ * POST   /v1/outbox/retry                       {"requeued":n,"overtaken":m}:
+ *          every dead one; "overtaken" counts those a later event of their
+ *          case already reached at the same sink (they arrive out of order)
  * A case's detail has "sync": the deliveries of its latest case.reinstated
  * event (empty until it is reinstated), so people see which sinks are
  * still pending.

@@ -537,6 +537,20 @@ check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s,
 {
 	struct sockaddr_un sun;
 
+	char *copy = xstrdup(conf->socket), *dir = dirname(copy);
+	char *copy2 = xstrdup(dir), *parent = dirname(copy2);
+	struct stat sb;
+
+	/* The daemon creates the socket's directory, not its parent. */
+	if (strcmp(dir, conf->state_dir) != 0 &&
+	    (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) &&
+	    (stat(parent, &sb) == -1 || !S_ISDIR(sb.st_mode)))
+		cerr(cc, s,
+		    "the socket's directory %s cannot be created: %s "
+		    "does not exist",
+		    dir, parent);
+	free(copy);
+	free(copy2);
 	if (strlen(conf->socket) >= sizeof sun.sun_path)
 		cerr(cc, s,
 		    "socket path %s is %zu bytes long; a Unix socket "
@@ -782,7 +796,12 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 			}
 		}
 		if (pl->name == NULL || pl->module == NULL) {
-			cerr(cc, g, "a plugin needs a name and a module");
+			if ((pl->name == NULL &&
+				config_setting_get_member(g, "name") == NULL) ||
+			    (pl->module == NULL &&
+				config_setting_get_member(g, "module") == NULL))
+				cerr(cc, g,
+				    "a plugin needs a name and a module");
 			continue;
 		}
 		for (k = 0; k < pl->events.n; k++) {
@@ -1025,11 +1044,18 @@ config_load(const char *file, char **cause)
 	config_t *lc;
 	char *copy;
 	FILE *f;
+	struct stat sb;
 	struct config *conf;
 
 	/* Tell a missing file apart from a syntax error, with errno. */
 	if ((f = fopen(file, "r")) == NULL) {
 		xasprintf(cause, "%s: cannot read: %s", file, strerror(errno));
+		return (NULL);
+	}
+	/* libconfig's scanner exits the process on a read error. */
+	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s: cannot read: not a regular file", file);
+		fclose(f);
 		return (NULL);
 	}
 	lc = config_new_lc();

@@ -1401,7 +1401,15 @@ cases_follow(long long id)
 {
 	long long last = 0;
 	char *path, buf[32];
+	json_t *st;
 
+	/*
+	 * Start after the newest event, so that a reconnection (after a
+	 * restart of the daemon) misses nothing that happened meanwhile.
+	 */
+	st = cases_call("GET", "/v1/status", NULL, CASES_QUIET);
+	last = json_integer_value(json_object_get(st, "last_event_id"));
+	json_decref(st);
 	for (;;) {
 		path = cases_strdup("/v1/events?follow=1");
 		if (id != 0) {

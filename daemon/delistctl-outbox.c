@@ -175,6 +175,16 @@ outbox_retry(int argc, char **argv)
 			    n == 1 ? "y" : "ies");
 		else
 			printf("delivery %lld queued again\n", id);
+		n = json_integer_value(json_object_get(doc, "overtaken"));
+		if (n > 0)
+			fprintf(stderr,
+			    "delistctl: warning: %lld of them "
+			    "will arrive after a later event of "
+			    "their case that the sink already "
+			    "has (e.g. a case.opened after its "
+			    "case.reinstated): receivers should "
+			    "compare the events' times\n",
+			    n);
 	}
 	json_decref(doc);
 	return (0);

@@ -301,6 +301,9 @@ ctl_escape(const char *s)
 	return (out);
 }
 
+/* A follower that lost the daemon, and whether it had a stream before. */
+static int ctl_stream_waiting, ctl_stream_ever;
+
 struct ctl_stream {
 	CURL *curl;
 	long status;
@@ -315,9 +318,16 @@ ctl_stream_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct ctl_stream *st = arg;
 	size_t n = size * nmemb, start = 0, i;
 
-	if (st->status == 0)
+	if (st->status == 0) {
 		curl_easy_getinfo(
 		    st->curl, CURLINFO_RESPONSE_CODE, &st->status);
+		if (st->status >= 200 && st->status <= 299) {
+			if (ctl_stream_waiting)
+				fprintf(stderr, "delistctl: delistd is back\n");
+			ctl_stream_waiting = 0;
+			ctl_stream_ever = 1;
+		}
+	}
 	ctl_write(ptr, size, nmemb, &st->b);
 	if (st->status < 200 || st->status > 299)
 		return (n); /* an error: kept whole for the message */
@@ -369,17 +379,40 @@ ctl_stream(
 	rc = curl_easy_perform(st.curl);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(st.curl);
+	/*
+	 * A stream that worked before and cannot reconnect: the daemon is
+	 * restarting. Wait for it rather than stop following.
+	 */
+	if (rc != CURLE_OK && st.status == 0 && ctl_stream_ever) {
+		if (!ctl_stream_waiting)
+			fprintf(stderr,
+			    "delistctl: delistd at %s is not "
+			    "answering; waiting for it\n",
+			    sock);
+		ctl_stream_waiting = 1;
+		free(st.b.data);
+		sleep(1);
+		return;
+	}
 	if (rc != CURLE_OK && st.status == 0)
-		ctl_fail("cannot reach delistd at %s: %s", sock,
-		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		ctl_fail("cannot reach delistd at %s: %s; is it running?", sock,
+		    rc == CURLE_COULDNT_CONNECT ? "nobody listens there"
+			: errbuf[0]		? errbuf
+						: curl_easy_strerror(rc));
+
 	if (st.status < 200 || st.status > 299) {
 		doc =
 		    st.b.len ? json_loadb(st.b.data, st.b.len, 0, &jerr) : NULL;
 		msg = json_string_value(
 		    json_object_get(json_object_get(doc, "error"), "message"));
 		if (msg != NULL)
-			ctl_fail("%s", msg);
-		ctl_fail("delistd answered HTTP %ld", st.status);
+			fprintf(stderr, "delistctl: %s\n", msg);
+		else
+			fprintf(stderr,
+			    "delistctl: delistd answered HTTP "
+			    "%ld\n",
+			    st.status);
+		exit(st.status >= 500 ? 3 : 1);
 	}
 	if (st.b.len > 0 && rc == CURLE_OK)
 		fn(st.b.data, st.b.len, arg);
@@ -437,6 +470,25 @@ cmd_status(int argc, char **argv)
 			json_object_get(counts, "cases_open")),
 		    (long long)json_integer_value(
 			json_object_get(counts, "cases_total")));
+		{
+			json_t *ob = json_object_get(doc, "outbox");
+
+			if (ob != NULL)
+				printf("outbox       %lld pending, %lld dead, "
+				       "%lld in flight (%lld sinks)%s\n",
+				    (long long)json_integer_value(
+					json_object_get(ob, "pending")),
+				    (long long)json_integer_value(
+					json_object_get(ob, "dead")),
+				    (long long)json_integer_value(
+					json_object_get(ob, "in_flight")),
+				    (long long)json_integer_value(
+					json_object_get(ob, "sinks")),
+				    json_integer_value(
+					json_object_get(ob, "dead")) > 0
+					? ": see delistctl outbox --dead"
+					: "");
+		}
 		printf("reloads      %lld ok, %lld failed\n",
 		    (long long)json_integer_value(
 			json_object_get(reloads, "ok")),

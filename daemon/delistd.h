@@ -321,6 +321,7 @@ int store_outbox_for_case(
 int store_outbox_settle(
     struct store *, int64_t, const char *, int, time_t, const char *, time_t);
 int store_outbox_requeue(struct store *, int64_t, time_t);
+int store_outbox_overtaken(struct store *, int64_t);
 int store_outbox_open_for_event(struct store *, int64_t, int *);
 int store_outbox_counts(struct store *, int64_t *, int64_t *);
 void st_deliveries_free(struct st_delivery *, size_t);

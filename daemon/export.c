@@ -164,10 +164,13 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		md_add(&m, "- Statement SHA-256: %s\n",
 		    str(a, "statement_sha256"));
 		md_add(&m, "\nStatement:\n\n");
+		/* Quoted line by line; blank lines keep the paragraphs. */
 		c1 = xstrdup(str(a, "statement"));
-		for (c2 = strtok_r(c1, "\n", &c3); c2 != NULL;
-		     c2 = strtok_r(NULL, "\n", &c3))
-			md_add(&m, "> %s\n", c2);
+		for (c2 = c1; c2 != NULL; c2 = c3) {
+			if ((c3 = strchr(c2, '\n')) != NULL)
+				*c3++ = '\0';
+			md_add(&m, *c2 != '\0' ? "> %s\n" : ">%s\n", c2);
+		}
 		free(c1);
 		mats = json_object_get(a, "materials");
 		md_add(&m, "\nMaterials:\n\n");
@@ -189,7 +192,7 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 	}
 
 	md_add(&m,
-	    "\n## Trail\n\n| # | time (UTC) | time (%s) | actor | "
+	    "\n## Trail\n\n| event | time (UTC) | time (%s) | actor | "
 	    "event | what |\n|---|---|---|---|---|---|\n",
 	    calendar_tz(cal));
 	json_array_foreach (trail, i, e) {

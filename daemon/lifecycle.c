@@ -861,6 +861,14 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 
 	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
+	if (relisted_as != NULL && strcmp(relisted_as, c.product_id) == 0) {
+		lc_fail(err, 400, "bad_field",
+		    "%s is this case's own product "
+		    "ID: --relisted-as names the new listing",
+		    relisted_as);
+		store_rollback(lc_store());
+		goto out;
+	}
 	if (lc_step(&c, ap, nap, CASE_ACT_ABANDON, 0, &step, err) == -1) {
 		store_rollback(lc_store());
 		goto out;

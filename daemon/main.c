@@ -385,6 +385,7 @@ main(int argc, char **argv)
 	}
 	if (check) {
 		/* Plugins check their own blocks: load and init each once. */
+		log_setlevel(LOG_LEVEL_WARNING);
 		if (check_plugins(conf) == -1) {
 			config_free(conf);
 			free(abspath);

@@ -533,6 +533,9 @@ outbox_instance_gone(const char *sink, uint64_t generation)
 {
 	struct inflight **pp = &outbox_flights, *f;
 
+	/* delistd -t creates and closes instances without an outbox. */
+	if (outbox_flush_ev == NULL)
+		return;
 	outbox_flush(-1, 0, NULL);
 	while ((f = *pp) != NULL) {
 		if (f->generation == generation && strcmp(f->sink, sink) == 0) {

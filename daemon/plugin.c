@@ -65,7 +65,7 @@ struct delistd_host {
 	char *fingerprint;
 	uint64_t generation; /* tokens of an older one are stale */
 	int keys_checked;
-	char *key_error;
+	int key_error; /* the init cause came from conf_keys: has file:line */
 	struct delistd_timer *timers;
 };
 
@@ -219,6 +219,7 @@ host_conf_keys(struct delistd_host *h, const char *const *keys, char **cause)
 		for (k = 0; keys != NULL && keys[k] != NULL && !found; k++)
 			found = strcmp(name, keys[k]) == 0;
 		if (!found) {
+			h->key_error = 1;
 			xasprintf(cause,
 			    "%s:%d: plugins.%s.%s: unknown key for "
 			    "module %s",
@@ -523,10 +524,16 @@ plugin_instance_new(
 {
 	struct delistd_host *h;
 	struct plugin_module *m;
+	const char *file;
 	char *why = NULL;
 
+	/* The block may come from an @include'd file: name that one. */
+	file =
+	    config_setting_source_file((const config_setting_t *)pc->setting);
+	if (file == NULL)
+		file = conf->path;
 	if ((m = plugin_module_load(conf, pc->module, &why)) == NULL) {
-		xasprintf(cause, "%s:%d: plugin %s: %s", conf->path, pc->line,
+		xasprintf(cause, "%s:%d: plugin %s: %s", file, pc->line,
 		    pc->name, why);
 		free(why);
 		return (NULL);
@@ -541,12 +548,11 @@ plugin_instance_new(
 	h->config = config_ref(conf);
 	if (m->p->init(h, &plugin_api, &h->instance, &why) == -1) {
 		/* A cause from conf_keys names its own file:line. */
-		if (why != NULL &&
-		    strncmp(why, conf->path, strlen(conf->path)) == 0)
+		if (why != NULL && h->key_error)
 			*cause = xstrdup(why);
 		else
 			xasprintf(cause, "%s:%d: plugin %s (module %s): %s",
-			    conf->path, pc->line, pc->name, pc->module,
+			    file, pc->line, pc->name, pc->module,
 			    why ? why : "init failed (no reason given)");
 		config_free(h->config);
 		free(why);

@@ -41,7 +41,7 @@ struct calendar;
 
 /* Defaults of struct preflight_config (domain.md "Rules with numbers"). */
 #define PREFLIGHT_MIN_WORDS_DEFAULT 15
-#define PREFLIGHT_SIMILARITY_DEFAULT 0.6
+#define PREFLIGHT_SIMILARITY_DEFAULT 0.7
 #define PREFLIGHT_SHINGLE_DEFAULT 2
 #define PREFLIGHT_SHINGLE_MAX 8
 #define PREFLIGHT_REVIEW_DAYS_DEFAULT 5
@@ -194,7 +194,7 @@ int preflight_config_check(const struct preflight_config *cfg, char **cause);
 /* A violation point the platform cited (domain.md "Read the violation"). */
 struct preflight_point {
 	const char *id; /* the caller's label, e.g. "1"; may be NULL */
-	const char *field; /* what it is about: "title", "image 2"; may be NULL */
+	const char *field; /* "title", "image 2"; may be NULL */
 	const char *text; /* the platform's words, for messages; may be NULL */
 };
 
@@ -214,7 +214,7 @@ struct preflight_doc {
 	int64_t id; /* vault id, for messages; 0: unknown */
 	const char *name; /* file name as uploaded; may be NULL */
 	const char *type; /* a cases_doc_type_valid name */
-	const char *sha256; /* hex digest; case is ignored; NULL never matches */
+	const char *sha256; /* hex; case ignored; NULL never matches */
 	const char *shop; /* the shop it belongs to; NULL: any */
 	const char *const *products; /* product ids it covers */
 	size_t nproducts; /* 0: not product-specific */
@@ -331,8 +331,8 @@ void preflight_findings_free(struct preflight_findings *);
  * byte offset of the first bad sequence and *why to what is wrong (a static
  * string as listed under statement_not_utf8). off and why may be NULL.
  */
-int preflight_utf8_check(
-    const char *s, size_t len, size_t *off, const char **why);
+int
+preflight_utf8_check(const char *s, size_t len, size_t *off, const char **why);
 
 /*
  * Words in s[0..len) as statement_too_short counts them: runs of letters
@@ -350,7 +350,7 @@ size_t preflight_word_count(const char *s, size_t len);
  * Returns 0 and sets *score, or -1 if shingle is out of range or memory ran
  * out.
  */
-int preflight_similarity(
-    const char *a, const char *b, int shingle, double *score);
+int
+preflight_similarity(const char *a, const char *b, int shingle, double *score);
 
 #endif /* PREFLIGHT_H */

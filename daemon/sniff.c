@@ -87,6 +87,7 @@ static const struct sniff_guess sniff_guesses[] = {
 	{ 0, M("<?xml"), "an XML file" },
 	{ 0, M("<svg"), "an SVG image" },
 	{ 0, M("\xef\xbb\xbf"), "a text file" },
+	{ 0, M("\0\0\1\0"), "a Windows icon" },
 };
 
 #undef M

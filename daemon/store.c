@@ -1334,3 +1334,26 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *dead)
 	sqlite3_reset(stmt);
 	return (0);
 }
+
+/*
+ * Dead rows (one, or all with id 0) that a later event of their case
+ * already overtook at the same sink: requeued, they arrive out of order.
+ */
+int
+store_outbox_overtaken(struct store *st, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*) FROM outbox d WHERE d.state = 'dead' AND"
+	    " (?1 = 0 OR d.id = ?1) AND d.case_id IS NOT NULL AND EXISTS"
+	    " (SELECT 1 FROM outbox l WHERE l.sink = d.sink AND"
+	    " l.case_id = d.case_id AND l.id > d.id AND l.state = 'done')";
+	sqlite3_stmt *stmt;
+	int n = 0;
+
+	if ((stmt = store_stmt(st, sql, "i", id)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return (n);
+}

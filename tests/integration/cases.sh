@@ -325,6 +325,18 @@ check "... and the listing is no longer tracked" sh -c '! printf "%s\n" "$1" | g
 run ctl untrack main 1005000000000009
 check "untrack of an unknown listing exits 1" expect_rc 1
 
+# --- a year typo, a relisting under the same ID, paragraphs in a dossier --
+run ctl case open main 1005009999999999 --reason other --at 2024-10-01T10:00:00+08:00
+check "--at more than a year ago is refused (a year typo)" sh -c '[ "$1" = 1 ] && case "$2" in *"more than a year ago: check the year"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+C9=$(ctl case open main 1005009999999999 --reason prohibited_words)
+run ctl case abandon "$C9" --relisted-as 1005009999999999
+check "--relisted-as the case's own product ID is refused" sh -c '[ "$1" = 1 ] && case "$2" in *"this case'"'"'s own product ID"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+ctl case note "$C9" "removed No.1 from the title" >/dev/null
+printf 'First paragraph: the title changed.\n\nSecond paragraph: the images changed.\n' > "$T/para.txt"
+ctl case appeal "$C9" --platform-case 5019999999 --statement "$T/para.txt" >/dev/null
+run ctl case export "$C9"
+check "the dossier keeps a statement's paragraphs" sh -c 'printf "%s\n" "$1" | grep -A2 "^> First paragraph" | sed -n 2p | grep -qx ">"' _ "$OUT"
+
 stop_daemon TERM
 check "delistd stops cleanly at the end" equals "$DAEMON_RC" 0
 finish

@@ -100,4 +100,23 @@ echo "not-a-number" > "$T/clock"
 DELISTD_TEST_CLOCK=$T/clock run "$DELISTD" -f -c "$conf"
 check "a test clock file without epoch seconds is refused at start" contains "$ERR" "not epoch seconds"
 
+# A configuration "file" that is a directory: refused, the daemon stays.
+mkdir -p "$T/sockdir-parent"
+printf 'daemon: { state_dir = "%s"; socket = "%s/sockdir-parent/run/d.sock"; };\n' "$STATE" "$T" > "$T/dir.conf"
+"$DELISTD" -f -c "$T/dir.conf" >> "$T/daemon.log" 2>&1 &
+DAEMON_PID=$!
+SOCK=$T/sockdir-parent/run/d.sock
+check "the socket's missing directory is created at start" wait_for 20 sock_up
+mv "$T/dir.conf" "$T/dir.conf.real"
+mkdir "$T/dir.conf"
+run ctl reload
+check "a reload of a path that is a directory fails with a reason" contains "$ERR" "not a regular file"
+check "... and the daemon keeps running" sock_up
+rmdir "$T/dir.conf"
+mv "$T/dir.conf.real" "$T/dir.conf"
+stop_daemon TERM
+check "... and stops cleanly" equals "$DAEMON_RC" 0
+run "$DELISTD" -t -c "$T"
+check "delistd -t on a directory: exit 1 with a reason" sh -c '[ "$1" = 1 ] && case "$2" in *"not a regular file"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+
 finish

@@ -1,0 +1,36 @@
+#!/bin/sh
+# fuzz.sh: a smoke run of each document sniffer's fuzz target (tests/fuzz/)
+# from its seeds (tests/fuzz/corpus/FORMAT/).
+#
+# Always: the target linked with the replay driver, over every seed, every
+# cut of it and every single-byte change (deterministic, under the build's
+# sanitizers). When configure found clang with libFuzzer: FUZZ_RUNS
+# (default 20000) libFuzzer executions from the seeds, seed 1; a finding is
+# kept in the build's tests/fuzz/ as crash-* for replay. Long runs are by
+# hand, e.g. tests/fuzz/fuzz_jpeg -max_total_time=600 DIR corpus/jpeg.
+. "$(dirname "$0")/lib.sh"
+
+runs=${FUZZ_RUNS:-20000}
+
+for f in pdf jpeg png; do
+	corpus=$top_srcdir/tests/fuzz/corpus/$f
+	run "$top_builddir/tests/fuzz/replay_$f" -m "$corpus"
+	check "$f: the replay driver survives the seeds, cut and changed" \
+	    expect_rc 0
+	diag "$ERR"
+
+	fuzzer=$top_builddir/tests/fuzz/fuzz_$f
+	if [ ! -x "$fuzzer" ]; then
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n - $f: libFuzzer run # SKIP no clang with libFuzzer"
+		continue
+	fi
+	mkdir -p "$T/$f"
+	run "$fuzzer" -runs="$runs" -seed=1 -max_len=8192 \
+	    -artifact_prefix="$top_builddir/tests/fuzz/" "$T/$f" "$corpus"
+	check "$f: $runs libFuzzer runs from the seeds find nothing" \
+	    expect_rc 0
+	diag "$(printf '%s\n' "$ERR" | grep -E '^(Done|#[0-9]+ +DONE)' || true)"
+done
+
+finish
