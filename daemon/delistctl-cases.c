@@ -459,6 +459,9 @@ cases_utf8_bad(const unsigned char *s, size_t len)
 	unsigned long cp;
 
 	while (i < len) {
+		/* A NUL cannot travel in JSON text: refuse it here too. */
+		if (s[i] == 0)
+			return ((long)i);
 		if (s[i] < 0x80) {
 			i++;
 			continue;
