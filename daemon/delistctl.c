@@ -312,22 +312,40 @@ struct ctl_stream {
 	void *arg;
 };
 
+/* The status line has come: a 2xx means the stream is established. */
+static void
+ctl_stream_status(struct ctl_stream *st)
+{
+	if (st->status != 0)
+		return;
+	curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &st->status);
+	if (st->status >= 200 && st->status <= 299) {
+		if (ctl_stream_waiting)
+			fprintf(stderr, "delistctl: delistd is back\n");
+		ctl_stream_waiting = 0;
+		ctl_stream_ever = 1;
+	}
+}
+
+static size_t
+ctl_stream_header(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct ctl_stream *st = arg;
+
+	(void)ptr;
+	/* The blank line that ends the headers. */
+	if (size * nmemb <= 2)
+		ctl_stream_status(st);
+	return (size * nmemb);
+}
+
 static size_t
 ctl_stream_write(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct ctl_stream *st = arg;
 	size_t n = size * nmemb, start = 0, i;
 
-	if (st->status == 0) {
-		curl_easy_getinfo(
-		    st->curl, CURLINFO_RESPONSE_CODE, &st->status);
-		if (st->status >= 200 && st->status <= 299) {
-			if (ctl_stream_waiting)
-				fprintf(stderr, "delistctl: delistd is back\n");
-			ctl_stream_waiting = 0;
-			ctl_stream_ever = 1;
-		}
-	}
+	ctl_stream_status(st);
 	ctl_write(ptr, size, nmemb, &st->b);
 	if (st->status < 200 || st->status > 299)
 		return (n); /* an error: kept whole for the message */
@@ -373,6 +391,8 @@ ctl_stream(
 	curl_easy_setopt(st.curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(st.curl, CURLOPT_WRITEFUNCTION, ctl_stream_write);
 	curl_easy_setopt(st.curl, CURLOPT_WRITEDATA, &st);
+	curl_easy_setopt(st.curl, CURLOPT_HEADERFUNCTION, ctl_stream_header);
+	curl_easy_setopt(st.curl, CURLOPT_HEADERDATA, &st);
 	curl_easy_setopt(st.curl, CURLOPT_CONNECTTIMEOUT, 5L);
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	curl_easy_setopt(st.curl, CURLOPT_HTTPHEADER, hdrs);

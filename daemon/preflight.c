@@ -17,7 +17,6 @@
 #define _GNU_SOURCE /* asprintf, vasprintf, memmem; needs no config.h */
 #endif
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1338,7 +1337,8 @@ pf_doc_lacks(
 	size_t i;
 
 	*shop = 0;
-	if (d->shop != NULL && in->shop != NULL && strcmp(d->shop, in->shop)) {
+	if (d->shop != NULL && in->shop != NULL &&
+	    strcmp(d->shop, in->shop) != 0) {
 		*shop = 1;
 		return (in->shop);
 	}
@@ -1734,8 +1734,9 @@ pf_point_not_rectified(struct pf_ctx *ctx)
 	const struct preflight_input *in = ctx->in;
 	const struct preflight_point *pt;
 	struct preflight_finding *f;
-	char label[PF_QUOTE + 64], qf[PF_QUOTE], qt[PF_QUOTE], cid[24];
-	size_t i, j;
+	char label[3 * PF_QUOTE], qf[PF_QUOTE], qt[PF_QUOTE], cid[24];
+	char hint[PF_QUOTE + 16];
+	size_t i, j, o;
 	int err;
 
 	for (i = 0; i < in->npoints; i++) {
@@ -1750,27 +1751,31 @@ pf_point_not_rectified(struct pf_ctx *ctx)
 		}
 		if (j < in->nnotes)
 			continue;
+		/* violation point 2 (image 3), "third-party watermark" */
 		if (pt->id != NULL && *pt->id != '\0')
-			snprintf(label, sizeof label, "violation point %s",
-			    pf_q(qf, sizeof qf, pt->id));
+			pf_q(qf, sizeof qf, pt->id);
 		else
-			snprintf(
-			    label, sizeof label, "violation point %zu", i + 1);
+			snprintf(qf, sizeof qf, "%zu", i + 1);
+		o = snprintf(label, sizeof label, "violation point %s", qf);
+		pf_q(qf, sizeof qf, pt->field);
+		if (*qf != '\0' && o < sizeof label)
+			o += snprintf(label + o, sizeof label - o, " (%s)", qf);
+		if (pt->text != NULL && *pt->text != '\0' && o < sizeof label)
+			snprintf(label + o, sizeof label - o, ", \"%s\"",
+			    pf_q(qt, sizeof qt, pt->text));
 		pf_trim_utf8(label);
+		hint[0] = '\0';
+		if (*qf != '\0')
+			snprintf(hint, sizeof hint, " --field \"%s\"", qf);
 		if (in->c.id > 0)
 			snprintf(cid, sizeof cid, "%lld", (long long)in->c.id);
 		else
 			snprintf(cid, sizeof cid, "ID");
-		pf_q(qf, sizeof qf, pt->field);
-		pf_q(qt, sizeof qt, pt->text);
 		f = pf_add(ctx, PREFLIGHT_POINT_NOT_RECTIFIED,
-		    "%s%s%s%s%s%s%s has no rectification note; fix it on the "
-		    "listing, then record what changed: delistctl case note "
-		    "%s \"what changed, and where\"%s%s%s",
-		    label, *qf != '\0' ? " (" : "", qf, *qf != '\0' ? ")" : "",
-		    *qt != '\0' ? ", \"" : "", qt, *qt != '\0' ? "\"" : "", cid,
-		    *qf != '\0' ? " --field \"" : "", qf,
-		    *qf != '\0' ? "\"" : "");
+		    "%s has no rectification note; fix it on the listing, then "
+		    "record what changed: delistctl case note %s \"what "
+		    "changed, and where\"%s",
+		    label, cid, hint);
 		if (f == NULL)
 			return (-1);
 		f->item = (int)i;

@@ -2,11 +2,12 @@
  * preflight.h: appeal preflight, what would get an appeal rejected, found
  * before the seller submits it (preflight.c).
  *
- * Pure: no I/O, no clock, no global state, no logging, never aborts. The
- * caller loads the case, its notes, earlier appeals, documents, the listing's
- * title and the statement under check into the input structs below, picks a
- * configuration (preflight_config_init for the defaults) and gets back a list
- * of findings. Hashes come in as hex strings: this module hashes nothing.
+ * Pure: no I/O of its own (a calendar passed in reads the zone database),
+ * no clock, no global state, no logging, never aborts. The caller loads the
+ * case, its notes, earlier appeals, documents, the listing's title and the
+ * statement under check into the input structs below, picks a configuration
+ * (preflight_config_init for the defaults) and gets back a list of
+ * findings. Hashes come in as hex strings: this module hashes nothing.
  * Times are UTC epoch seconds; "now" is an argument. Functions that can fail
  * return -1 or NULL and, where a person needs the reason, set *cause to a
  * malloc'd sentence the caller frees (cause may be NULL; *cause may be left
@@ -16,12 +17,14 @@
  * terms, brand names) is done on normalized text: ASCII letters folded to
  * lower case, full-width forms (U+FF01..U+FF5E) folded to ASCII, runs of
  * white space made one space, and no space kept next to a CJK character.
- * Statement-side matching also turns punctuation into spaces ("I have
- * rectified, please unblock" matches "i have rectified please unblock");
- * title-side matching keeps it, so "100%" and "No.1" mean what they say.
- * A phrase that starts (ends) with an ASCII letter or digit only matches
- * where the text has no ASCII letter or digit just before (after) it:
- * "Apple" is not found in "Pineapple", "第一" is found in "第一名".
+ * In statements, note fields and rejection reasons punctuation also becomes
+ * a space ("I have rectified. Please unblock!" holds "I have rectified,
+ * please unblock"), and field words and rejection keywords match their
+ * plural too ("images", "certificates"). In titles punctuation is kept, so
+ * "100%" and "No.1" mean what they say. A phrase that starts (ends) with an
+ * ASCII letter or digit only matches where the text has no ASCII letter or
+ * digit just before (after) it: "Apple" is not found in "Pineapple", "第一"
+ * is found in "第一名". Only ASCII letters are case-folded.
  */
 
 #ifndef PREFLIGHT_H
@@ -168,7 +171,11 @@ struct preflight_config {
 	size_t nneeds;
 	/* business days the review may take (0..CALENDAR_MAX_BUSINESS_DAYS) */
 	int review_days;
-	/* smallest image: short side and long side, in pixels */
+	/*
+	 * Smallest image, in pixels (domain.md: at least 600x800): an image
+	 * passes when its shorter side is at least min_short_side and its
+	 * longer side at least min_long_side, whichever way it is turned.
+	 */
 	int min_short_side;
 	int min_long_side;
 };
@@ -270,8 +277,10 @@ struct preflight_input {
  *     statement), quote (the phrase as configured).
  *   statement_too_short: value (words), limit (min_words).
  *   statement_no_field: nothing more.
- *   statement_similar: item (index in appeals), value (that appeal's n),
- *     score (0..1), limit (the threshold in whole percent).
+ *   statement_similar: the most similar earlier statement (the latest of
+ *     equals): item (index in appeals), value (that appeal's n), score
+ *     (0..1; the message prints it as a whole percent, rounded down), limit
+ *     (the threshold in whole percent).
  *   case_unclassified: nothing more.
  *   point_not_rectified: item (index in points), quote (its id or field).
  *   docs_missing: quote (the reason's name).
@@ -336,7 +345,8 @@ preflight_utf8_check(const char *s, size_t len, size_t *off, const char **why);
 
 /*
  * Words in s[0..len) as statement_too_short counts them: runs of letters
- * and digits after normalization, plus one per CJK character.
+ * and digits after normalization, plus one per CJK character. 0 if memory
+ * ran out.
  */
 size_t preflight_word_count(const char *s, size_t len);
 

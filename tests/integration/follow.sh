@@ -9,7 +9,9 @@ check "delistd starts" start_daemon "$conf"
 ctl track main 1005001 >/dev/null
 "$DELISTCTL" -s "$SOCK" events --follow > "$T/follow.out" 2> "$T/follow.err" &
 follower=$!
-# The follower is connected once an event made now reaches it.
+# Connected: the daemon counts it (and this status request) as clients.
+following() { ctl --json status | grep -q '"clients": 2'; }
+check "the follower connects" wait_for 10 following
 ctl track main 1005002 >/dev/null
 check "a new event reaches the follower" wait_for 10 grep -q "1005002" "$T/follow.out"
 check "... but not the ones from before it started" sh -c '! grep -q "1005001 is tracked" "$1"' _ "$T/follow.out"
