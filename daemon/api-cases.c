@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -711,8 +712,14 @@ api_case_decision(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || path_id(r, 1, &n) == -1 ||
-	    need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || path_id(r, 1, &n) == -1)
+		return;
+	if (n > INT_MAX) {
+		api_error(r, 404, "not_found", "case %lld has no appeal %lld",
+		    (long long)id, (long long)n);
+		return;
+	}
+	if (need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s}",
 		"decision", &decision, "reason", &reason, "at", &ats) == -1) {

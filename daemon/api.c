@@ -328,6 +328,39 @@ api_requests(const struct api *api)
 	return (api->requests);
 }
 
+/*
+ * Error messages quote what clients sent (cut to a length, maybe inside a
+ * character): bytes that are not UTF-8 become '?', so the JSON renders.
+ */
+static void
+utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n, k;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = (*p & 0xe0) == 0xc0	  ? 1
+		    : (*p & 0xf0) == 0xe0 ? 2
+		    : (*p & 0xf8) == 0xf0 ? 3
+					  : 0;
+		if (*p == 0xc0 || *p == 0xc1 || *p > 0xf4)
+			n = 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[k] & 0xc0) != 0x80)
+				break;
+		}
+		if (n == 0 || k <= n) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+}
+
 /* Sends a JSON document (taking it over) with a status code. */
 void
 api_reply(struct api_req *r, int status, json_t *doc)
@@ -335,10 +368,18 @@ api_reply(struct api_req *r, int status, json_t *doc)
 	struct evbuffer *buf;
 	char *text;
 
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	text = doc != NULL
+	    ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+	    : NULL;
 	json_decref(doc);
-	if (text == NULL)
-		fatalx("api: cannot render JSON");
+	/* A client must never be able to stop the daemon: answer 500. */
+	if (text == NULL) {
+		log_warnx("api: an answer could not be rendered as JSON");
+		status = 500;
+		text = xstrdup("{\"error\": {\"code\": \"internal\", "
+			       "\"message\": \"the answer could not be "
+			       "rendered\"}}");
+	}
 	buf = evbuffer_new();
 	evbuffer_add_printf(buf, "%s\n", text);
 	free(text);
@@ -358,6 +399,7 @@ api_error(struct api_req *r, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
+	utf8_scrub(msg);
 	api_reply(r, status,
 	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 	free(msg);

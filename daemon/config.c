@@ -1144,7 +1144,8 @@ config_free(struct config *conf)
 		free(conf->plugins[i].name);
 		free(conf->plugins[i].module);
 		strlist_free(&conf->plugins[i].events);
-		free(conf->plugins[i].fingerprint);
+		/* The block as text may hold header tokens: wipe it. */
+		freezero_str(conf->plugins[i].fingerprint);
 	}
 	free(conf->plugins);
 	if (conf->lc != NULL) {

@@ -312,7 +312,7 @@ void st_events_free(struct st_event *, size_t);
 int store_outbox_insert(struct store *, int64_t, const char *, int64_t, time_t);
 int store_outbox_due(struct store *, const char *, time_t, int64_t,
     struct st_delivery **, size_t *);
-time_t store_outbox_next(struct store *, const char *);
+time_t store_outbox_next(struct store *, const char *, time_t);
 int store_outbox_get(struct store *, int64_t, struct st_delivery **, size_t *);
 int store_outbox_list(
     struct store *, const char *, int64_t, struct st_delivery **, size_t *);

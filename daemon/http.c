@@ -317,7 +317,9 @@ http_check(const struct delistd_http_request *hr, char **cause)
 	for (h = hr->headers; h != NULL && *h != NULL; h++) {
 		if (**h == '\0' || strpbrk(*h, "\r\n") != NULL ||
 		    strpbrk(*h, ":;") == NULL) {
-			http_set_cause(cause, "http: bad header \"%.40s\"", *h);
+			/* Only the name: the value may be a token. */
+			http_set_cause(cause, "http: bad header \"%.*s\"",
+			    (int)strcspn(*h, ":"), *h);
 			return (-1);
 		}
 	}

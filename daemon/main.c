@@ -334,6 +334,7 @@ main(int argc, char **argv)
 	const char *path = DELISTD_CONF;
 	int ch, foreground = 0, check = 0, builtin = 0, sockfd;
 	char *cause = NULL, pidbuf[32], cwd[PATH_MAX], *abspath = NULL;
+	sigset_t startup_sigs;
 	struct config *conf;
 
 	while (
@@ -408,6 +409,15 @@ main(int argc, char **argv)
 		return (1);
 	}
 
+	/*
+	 * Until libevent's handlers are in place, TERM/INT/HUP wait (blocked)
+	 * instead of killing a daemon in the middle of its migrations.
+	 */
+	sigemptyset(&startup_sigs);
+	sigaddset(&startup_sigs, SIGTERM);
+	sigaddset(&startup_sigs, SIGINT);
+	sigaddset(&startup_sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &startup_sigs, NULL);
 	if (!foreground && !notify_supervised())
 		daemonize();
 	log_init(foreground, conf->log_level);
@@ -445,6 +455,7 @@ main(int argc, char **argv)
 	    evsignal_add(ev_int, NULL) == -1 ||
 	    evsignal_add(ev_hup, NULL) == -1)
 		startup_fail("cannot install signal handlers");
+	sigprocmask(SIG_UNBLOCK, &startup_sigs, NULL);
 	notify_init(ds.base);
 	lifecycle_init();
 	sched_init(ds.base);

@@ -262,6 +262,11 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 		outbox_failed++;
 		if (result == DELISTD_FAILED || attempts >= pc->max_attempts)
 			dead = 1;
+		/* A plugin's delay is trusted only within sane bounds. */
+		if (retry_after < 0)
+			retry_after = 0;
+		if (retry_after > DURATION_MAX)
+			retry_after = DURATION_MAX;
 		if (!dead) {
 			if (store_outbox_settle(st, inf->row, "pending",
 				attempts,
@@ -511,7 +516,7 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 			}
 			st_deliveries_free(d, n);
 		}
-		t = store_outbox_next(daemon_state->store, plugin_name(h));
+		t = store_outbox_next(daemon_state->store, plugin_name(h), now);
 		if (t > now && (next == 0 || t < next))
 			next = t;
 	}

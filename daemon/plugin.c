@@ -561,7 +561,7 @@ plugin_instance_new(
 		while (h->timers != NULL)
 			host_timer_cancel(h->timers);
 		plugin_module_unref(m);
-		free(h->fingerprint);
+		freezero_str(h->fingerprint);
 		free(h->name);
 		free(h);
 		return (NULL);
@@ -596,7 +596,7 @@ plugin_instance_free(struct delistd_host *h)
 	outbox_instance_gone(h->name, h->generation);
 	plugin_module_unref(h->mod);
 	config_free(h->config);
-	free(h->fingerprint);
+	freezero_str(h->fingerprint);
 	free(h->name);
 	free(h);
 }
@@ -616,8 +616,8 @@ plugin_init(struct event_base *base)
 int
 plugin_apply(struct config *conf, char **cause)
 {
-	struct delistd_host **next, *h;
-	size_t i, j, n = conf->nplugins;
+	struct delistd_host **next, **prev, *h;
+	size_t i, j, n = conf->nplugins, prevn;
 	char *why, *all = NULL, *old;
 	int *kept;
 
@@ -661,21 +661,27 @@ plugin_apply(struct config *conf, char **cause)
 		*cause = all;
 		return (-1);
 	}
-	for (j = 0; j < plugin_ninstances; j++) {
+	/*
+	 * Swap first, then close the old ones: closing reaches the outbox,
+	 * which must see only live instances.
+	 */
+	prev = plugin_instances;
+	prevn = plugin_ninstances;
+	plugin_instances = next;
+	plugin_ninstances = n;
+	for (j = 0; j < prevn; j++) {
 		if (!kept[j]) {
-			log_info("plugin %s: %s", plugin_instances[j]->name,
+			log_info("plugin %s: %s", prev[j]->name,
 			    "removed or changed; its instance is closed");
-			plugin_instance_free(plugin_instances[j]);
+			plugin_instance_free(prev[j]);
 		}
 	}
 	/*
 	 * A kept instance keeps reading the configuration it was created
 	 * from (identical in its block; the strings it holds stay valid).
 	 */
-	free(plugin_instances);
+	free(prev);
 	free(kept);
-	plugin_instances = next;
-	plugin_ninstances = n;
 	return (0);
 }
 

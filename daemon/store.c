@@ -206,7 +206,10 @@ store_lock(const char *state_dir, int *fdp, char **cause)
 		return (-1);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int lock_errno = errno;
+
 		n = pread(fd, buf, sizeof buf - 1, 0);
+		errno = lock_errno;
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
 		if (errno == EWOULDBLOCK || errno == EAGAIN || n >= 0)
@@ -658,7 +661,14 @@ store_listings(struct store *st, const char *shop, const char *status,
 		listing_row(stmt, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(stmt);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (rc != SQLITE_DONE) {
+		while (*n > 0)
+			st_listing_clear(&(*out)[--(*n)]);
+		free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	return (0);
 }
 
 #define CASE_COLS \
@@ -772,7 +782,14 @@ store_cases(struct store *st, const char *shop, const char *state,
 		case_row(stmt, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(stmt);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (rc != SQLITE_DONE) {
+		while (*n > 0)
+			st_case_clear(&(*out)[--(*n)]);
+		free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	return (0);
 }
 
 int64_t
@@ -875,11 +892,11 @@ appeals_query(
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
-		return (-1);
+		goto fail;
 	for (i = 0; i < *n; i++) {
 		a = &(*out)[i];
 		if ((ms = store_stmt(st, mat, "i", a->id)) == NULL)
-			return (-1);
+			goto fail;
 		while (sqlite3_step(ms) == SQLITE_ROW) {
 			a->materials = xreallocarray(a->materials,
 			    a->nmaterials + 1, sizeof *a->materials);
@@ -893,6 +910,11 @@ appeals_query(
 		sqlite3_reset(ms);
 	}
 	return (0);
+fail:
+	st_appeals_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return (-1);
 }
 
 int
@@ -987,7 +1009,13 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 		e->payload = col_text(stmt, 9);
 	}
 	sqlite3_reset(stmt);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (rc != SQLITE_DONE) {
+		st_events_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
 }
 
 int64_t
@@ -1167,7 +1195,13 @@ deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
 		d->ev.payload = col_text(stmt, 19);
 	}
 	sqlite3_reset(stmt);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (rc != SQLITE_DONE) {
+		st_deliveries_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
 }
 
 void
@@ -1211,18 +1245,22 @@ store_outbox_due(struct store *st, const char *sink, time_t now, int64_t limit,
 
 /* When the sink's next pending row falls due (0: none is pending). */
 time_t
-store_outbox_next(struct store *st, const char *sink)
+store_outbox_next(struct store *st, const char *sink, time_t now)
 {
-	/* Rows waiting behind an earlier one of their case do not count. */
+	/*
+	 * Rows waiting behind an earlier one of their case do not count, nor
+	 * rows due already (in flight, or started by the next kick).
+	 */
 	static const char sql[] =
 	    "SELECT MIN(o.next_attempt_at) FROM outbox o"
-	    " WHERE o.sink = ?1 AND o.state = 'pending' AND (o.case_id IS NULL"
+	    " WHERE o.sink = ?1 AND o.state = 'pending' AND"
+	    " o.next_attempt_at > ?2 AND (o.case_id IS NULL"
 	    " OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.sink = o.sink AND"
 	    " p.case_id = o.case_id AND p.state = 'pending' AND p.id < o.id))";
 	sqlite3_stmt *stmt;
 	time_t t = 0;
 
-	if ((stmt = store_stmt(st, sql, "t", sink)) == NULL)
+	if ((stmt = store_stmt(st, sql, "ti", sink, (int64_t)now)) == NULL)
 		return (0);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		t = sqlite3_column_int64(stmt, 0);

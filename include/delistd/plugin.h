@@ -298,7 +298,8 @@ struct delistd_plugin {
 	/*
 	 * Frees the instance. Pending HTTP requests, timers and children of
 	 * the instance are cancelled by the host; their callbacks are not
-	 * called. Deliveries without a done are retried by the host later.
+	 * called. Deliveries without a done are retried by the host later;
+	 * fini must not call done.
 	 */
 	void (*fini)(void *instance);
 

@@ -253,7 +253,9 @@ exec_conf_environment(struct exec *x, char **cause)
 			    cause, "environment[%d] is not a string", i));
 		if ((len = exec_name_len(s)) == 0)
 			return (exec_fail(cause,
-			    "environment[%d] \"%s\" is not NAME=value", i, s));
+			    "environment[%d] is not NAME=value (its value is "
+			    "not shown: it may be a secret)",
+			    i));
 		if (strncmp(s, "DELISTD_", 8) == 0)
 			return (exec_fail(cause,
 			    "environment[%d]: %.*s is set by delistd", i,

@@ -257,8 +257,11 @@ refused "a bad timeout is refused" 'command = [ "/bin/true" ]; timeout = "soon";
     "timeout: expected a duration"
 refused "a zero timeout is refused" 'command = [ "/bin/true" ]; timeout = "0s";' \
     "between 1s and 24h"
-refused "an environment entry that is not NAME=value is refused" \
-    'command = [ "/bin/true" ]; environment = [ "novalue" ];' "environment[0] \"novalue\" is not NAME=value"
+refused "an environment entry that is not NAME=value is refused, without echoing it" \
+    'command = [ "/bin/true" ]; environment = [ "novalue" ];' "environment[0] is not NAME=value (its value is not shown"
+refused "a mistyped secret entry is refused" \
+    'command = [ "/bin/true" ]; environment = [ "ERP-TOKEN:s3cr3t-value" ];' "environment[0] is not NAME=value"
+check "... without the value in the error" lacks "$ERR" "s3cr3t-value"
 refused "an environment entry that sets DELISTD_* is refused" \
     'command = [ "/bin/true" ]; environment = [ "DELISTD_SHOP=x" ];' "DELISTD_SHOP is set by delistd"
 refused "an environment variable set twice is refused" \

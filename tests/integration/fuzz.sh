@@ -5,12 +5,12 @@
 # Always: the target linked with the replay driver, over every seed, every
 # cut of it and every single-byte change (deterministic, under the build's
 # sanitizers). When configure found clang with libFuzzer: FUZZ_RUNS
-# (default 20000) libFuzzer executions from the seeds, seed 1; a finding is
+# (default 100000) libFuzzer executions from the seeds, seed 1; a finding is
 # kept in the build's tests/fuzz/ as crash-* for replay. Long runs are by
 # hand, e.g. tests/fuzz/fuzz_jpeg -max_total_time=600 DIR corpus/jpeg.
 . "$(dirname "$0")/lib.sh"
 
-runs=${FUZZ_RUNS:-20000}
+runs=${FUZZ_RUNS:-100000}
 
 for f in pdf jpeg png; do
 	corpus=$top_srcdir/tests/fuzz/corpus/$f
