@@ -63,6 +63,10 @@
  * A case's detail has "sync": the deliveries of its latest case.reinstated
  * event (empty until it is reinstated), so people see which sinks are
  * still pending.
+ * POST   /v1/cases/{id}/preflight {"statement"?,"materials"?,"title"?}
+ *          {"case","ok":bool,"errors":n,"warnings":n,"findings":[{"code",
+ *          "severity":"error"|"warning","group","message","score"?,
+ *          "size"?}]}: what would get the appeal rejected; changes nothing
  * GET    /v1/cases/{id}/export[?format=md|json] the dossier: text/markdown
  *          or JSON {"case":detail,"generated_at","timezone"}, where every
  *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
@@ -114,6 +118,9 @@ void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
 struct json_t *api_event_json(const struct st_event *);
+
+/* api-preflight.c */
+void api_case_preflight(struct api_req *);
 
 /* api-outbox.c */
 struct st_delivery;

@@ -68,6 +68,7 @@ static const char *case_usage(const char *);
 static int case_open(int, char **);
 static int case_note(int, char **);
 static int case_appeal(int, char **);
+static int case_check(int, char **);
 static int case_decision(int, char **);
 static int case_reinstated(int, char **);
 static int case_abandon(int, char **);
@@ -94,6 +95,12 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
 	    "record a submitted appeal with its statement and materials",
 	    case_appeal },
+	{ "check",
+	    "case check ID [--statement FILE] [--attach [TYPE:]FILE ...] "
+	    "[--title T]",
+	    "what would get the appeal rejected, before you submit it "
+	    "(exit 1 when something blocks)",
+	    case_check },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
 	    "record the platform's decision on the pending appeal",
@@ -920,6 +927,84 @@ case_note(int argc, char **argv)
 		    cases_str(doc, "state"));
 	json_decref(doc);
 	return (0);
+}
+
+/*
+ * The appeal preflight: the daemon's findings on the statement and the
+ * materials about to be submitted, errors first. Changes nothing.
+ */
+static int
+case_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "statement", required_argument, NULL, 's' },
+		{ "attach", required_argument, NULL, 'A' },
+		{ "title", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = case_usage("check");
+	const char *statement = NULL, *title = NULL;
+	json_t *body, *doc, *materials, *f;
+	char *text, *path;
+	size_t len, i;
+	long long id, nerr;
+	long bad;
+	int ch;
+
+	materials = json_array();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			statement = optarg;
+			break;
+		case 'A':
+			json_array_append_new(
+			    materials, cases_material(optarg));
+			break;
+		case 't':
+			title = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		ctl_usage_fail(usage);
+	id = cases_id(argv[0]);
+	body = json_object();
+	if (statement != NULL) {
+		text = cases_read_file(statement, "statement", &len);
+		if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
+			ctl_fail("statement %s is not UTF-8 (first bad byte "
+				 "at offset %ld)",
+			    statement, bad);
+		json_object_set_new(body, "statement", json_stringn(text, len));
+		free(text);
+	}
+	json_object_set_new(body, "materials", materials);
+	cases_set_str(body, "title", title, "the title");
+	path = cases_case_path(id, "/preflight");
+	doc = cases_call("POST", path, body, 0);
+	free(path);
+	nerr = json_integer_value(json_object_get(doc, "errors"));
+	if (!ctl.json) {
+		if (json_array_size(json_object_get(doc, "findings")) == 0)
+			printf("case %lld: nothing found that would get the "
+			       "appeal rejected\n",
+			    id);
+		json_array_foreach (json_object_get(doc, "findings"), i, f) {
+			printf("%-7s %-26s %s\n", cases_str(f, "severity"),
+			    cases_str(f, "code"), cases_str(f, "message"));
+		}
+		if (nerr > 0)
+			printf("%lld error%s: fix %s before you appeal\n", nerr,
+			    nerr == 1 ? "" : "s", nerr == 1 ? "it" : "them");
+	}
+	json_decref(doc);
+	return (nerr > 0 ? 1 : 0);
 }
 
 static int

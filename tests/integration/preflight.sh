@@ -1,0 +1,45 @@
+#!/bin/sh
+# preflight.sh: `delistctl case check`, what would get an appeal rejected,
+# said before the seller submits it (part of issue 7; changes nothing).
+. "$(dirname "$0")/lib.sh"
+
+conf=$T/delistd.conf
+write_config "$conf" 'shops = ( { name = "main"; } );'
+check "delistd starts" start_daemon "$conf"
+ctl track main 1005001234567890 --title "Best quality LED strip No.1" >/dev/null
+id=$(ctl case open main 1005001234567890 --reason prohibited_words)
+ctl case note "$id" "removed the absolute terms" --field title >/dev/null
+
+printf 'I have rectified, please unblock' > "$T/template.txt"
+run ctl case check "$id" --statement "$T/template.txt"
+check "a template statement is an error (exit 1)" expect_rc 1
+check "... naming the stock phrase" contains "$OUT" 'statement_template'
+check "... too short" contains "$OUT" 'statement_too_short'
+check "... naming no rectified field (the notes say: title)" contains "$OUT" 'the notes say: title'
+check "the listing's title still holds banned terms" contains "$OUT" 'the title still holds "No.1"'
+check "... and says how many errors block the appeal" contains "$OUT" '5 errors: fix them before you appeal'
+
+printf '%s' "We removed the absolute terms best quality and No.1 from the title of listing 1005001234567890; the new title is LED strip 5m warm white, see the attached screenshots with the address bar." > "$T/good.txt"
+printf '%%PDF-1.4\n%%%%EOF\n' > "$T/AE1005001234567890_OTHER_Screens.pdf"
+run ctl case check "$id" --statement "$T/good.txt" --title "LED strip 5m warm white" --attach "$T/AE1005001234567890_OTHER_Screens.pdf"
+check "a specific statement and a clean title pass (exit 0)" expect_rc 0
+check "... saying nothing was found" contains "$OUT" "nothing found that would get the appeal rejected"
+
+run ctl --json case check "$id" --statement "$T/good.txt" --attach "$T/screens.jpg"
+check "a missing attachment is refused before anything is sent" contains "$ERR" "screens.jpg"
+
+# Once an appeal with that statement was rejected, the same one is flagged.
+ctl case appeal "$id" --platform-case 501 --statement "$T/good.txt" >/dev/null
+ctl case decision "$id" --rejected "please provide the certificate" >/dev/null
+run ctl --json case check "$id" --statement "$T/good.txt" --title "LED strip 5m warm white"
+check "resending a rejected statement is flagged" contains "$OUT" '"code": "statement_similar"'
+check "... and the rejection asked for a certificate nothing added" contains "$OUT" '"code": "rejection_unanswered"'
+check "... with ok false" contains "$OUT" '"ok": false'
+run ctl case check 999
+check "an unknown case is refused (exit 1)" sh -c '[ "$1" = 1 ] && case "$2" in *"not found"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+run ctl --json case show "$id"
+check "a check changes nothing: one appeal, still rectifying" sh -c 'printf "%s" "$1" | grep -q "\"state\": \"rectifying\"" && [ "$(printf "%s" "$1" | grep -c "\"platform_case_id\"")" -ge 1 ]' _ "$OUT"
+
+stop_daemon
+check "delistd stops cleanly" equals "$DAEMON_RC" 0
+finish
