@@ -13,38 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "sniff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static void check(int, const struct sniff_result *);
-
-/* What every result must look like, accepted or refused. */
-static void
-check(int rc, const struct sniff_result *r)
-{
-	if (memchr(r->why, '\0', sizeof r->why) == NULL)
-		abort();
-	if (rc == 0) {
-		if (r->why[0] != '\0' || r->format == SNIFF_UNKNOWN)
-			abort();
-		if (r->format == SNIFF_PDF &&
-		    (r->width != 0 || r->height != 0 || r->pdf_major < 1 ||
-			r->pdf_major > 2 || r->pdf_minor < 0 ||
-			r->pdf_minor > 9))
-			abort();
-		if (r->format != SNIFF_PDF &&
-		    (r->width == 0 || r->height == 0 || r->width > INT32_MAX ||
-			r->height > INT32_MAX || r->pdf_major != 0 ||
-			r->pdf_minor != 0))
-			abort();
-	} else if (rc == -1) {
-		if (r->why[0] == '\0' || r->width != 0 || r->height != 0 ||
-		    r->pdf_major != 0 || r->pdf_minor != 0)
-			abort();
-	} else
-		abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
