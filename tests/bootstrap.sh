@@ -76,9 +76,18 @@ test_cmd() {
 			failed=$((failed + 1)); status=1
 			continue
 		fi
-		make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || status=1
+		check_ok=1
+		make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || check_ok=0
 		grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" | grep -v '^PASS' || true
 		set -- $(count "$dir/test-suite.log")
+		# make check can fail before any test runs (a build error).
+		if [ "$check_ok" = 0 ]; then
+			status=1
+			if [ "$2" = 0 ]; then
+				tail -n 20 "$dir/check.out" >&2
+				set -- "$1" 1
+			fi
+		fi
 		echo "bootstrap: $kind: $1 passed, $2 failed" >&2
 		[ "$2" = 0 ] || { cat "$dir/test-suite.log" >&2; status=1; }
 		passed=$((passed + $1)); failed=$((failed + $2))
