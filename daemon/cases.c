@@ -175,6 +175,9 @@ static const struct cases_event_row cases_events[] = {
 	    "a document has expired" },
 	[CASES_EV_DELIVERY_DEAD] = { "delivery.dead", CASES_SEV_CRITICAL,
 	    "a sink could not take an event after every retry" },
+	[CASES_EV_LISTING_EVASION_RISK] = { "listing.evasion_risk",
+	    CASES_SEV_WARNING,
+	    "a new listing looks like a relisting of one with an open case" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -65,6 +65,7 @@ enum cases_event_type {
 	CASES_EV_DOC_EXPIRING, /* warning */
 	CASES_EV_DOC_EXPIRED, /* warning */
 	CASES_EV_DELIVERY_DEAD, /* critical: a sink gave up on an event */
+	CASES_EV_LISTING_EVASION_RISK, /* warning: relisted during a case? */
 	CASES_EV_COUNT
 };
 

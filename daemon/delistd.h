@@ -287,6 +287,8 @@ int store_listing_set_status(struct store *, int64_t, const char *, time_t);
 int store_listings(
     struct store *, const char *, const char *, struct st_listing **, size_t *);
 void st_listing_clear(struct st_listing *);
+int store_open_case_titles(
+    struct store *, const char *, struct st_listing **, size_t *);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);

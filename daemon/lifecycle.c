@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +244,72 @@ lc_shop_known(const char *shop, struct lc_err *err)
 	return (-1);
 }
 
+/*
+ * A title as people would compare it: ASCII letters and digits lower-cased,
+ * every run of anything else one space (CJK and other bytes kept).
+ */
+static char *
+lc_title_norm(const char *t)
+{
+	char *out = xmalloc(strlen(t) + 1), *o = out;
+	const unsigned char *p;
+	int gap = 0;
+
+	for (p = (const unsigned char *)t; *p != '\0'; p++) {
+		if (*p >= 0x80 || isalnum(*p)) {
+			if (gap && o != out)
+				*o++ = ' ';
+			gap = 0;
+			*o++ = *p >= 0x80 ? (char)*p : (char)tolower(*p);
+		} else
+			gap = 1;
+	}
+	*o = '\0';
+	return (out);
+}
+
+/*
+ * A listing first seen with the title of one whose case is open: listing
+ * the product again while its appeal runs counts as evading the penalty.
+ */
+static int
+lc_evasion_check(const struct st_case *c, const char *title, time_t now)
+{
+	struct st_listing *open;
+	size_t n, i;
+	char *mine, *theirs;
+	int rc = 0;
+
+	if (store_open_case_titles(lc_store(), c->shop, &open, &n) == -1)
+		return (-1);
+	mine = lc_title_norm(title);
+	for (i = 0; i < n && rc == 0 && *mine != '\0'; i++) {
+		if (strcmp(open[i].product_id, c->product_id) == 0)
+			continue;
+		theirs = lc_title_norm(open[i].title);
+		if (strcmp(mine, theirs) == 0 &&
+		    lc_event(c, now, "daemon", CASES_EV_LISTING_EVASION_RISK,
+			CASES_SEV_WARNING,
+			json_pack("{s:s,s:I}", "same_as", open[i].product_id,
+			    "open_case", (json_int_t)open[i].open_case),
+			"%s/%s has the title of %s/%s, whose case %lld is "
+			"open: listing the product again while its appeal "
+			"runs counts as evading the penalty (extra points, a "
+			"longer freeze); if it is a relisting, say so with "
+			"delistctl case abandon %lld --relisted-as %s",
+			c->shop, c->product_id, c->shop, open[i].product_id,
+			(long long)open[i].open_case,
+			(long long)open[i].open_case, c->product_id) == -1)
+			rc = -1;
+		free(theirs);
+	}
+	free(mine);
+	for (i = 0; i < n; i++)
+		st_listing_clear(&open[i]);
+	free(open);
+	return (rc);
+}
+
 int
 lifecycle_track(const char *shop, const char *pid, const char *title,
     int64_t interval, const char *actor, int *created, struct lc_err *err)
@@ -251,7 +318,7 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	struct st_case c;
 	time_t now = clock_now();
 	int64_t shop_id;
-	int rc;
+	int rc, is_new;
 
 	if (lc_shop_known(shop, err) == -1)
 		return (-1);
@@ -260,6 +327,7 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
 		return (lc_store_fail(err));
 	*created = rc == 1 || !l.tracked;
+	is_new = rc == 1;
 	st_listing_clear(&l);
 	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
 	    store_listing_track(
@@ -271,7 +339,9 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 		c.product_id = (char *)pid;
 		if (lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
 			CASES_SEV_INFO, NULL, "%s/%s is tracked", shop,
-			pid) == -1)
+			pid) == -1 ||
+		    (is_new && title != NULL &&
+			lc_evasion_check(&c, title, now) == -1))
 			return (lc_store_fail(err));
 	}
 	if (store_commit(lc_store()) == -1)

@@ -1395,3 +1395,36 @@ store_outbox_overtaken(struct store *st, int64_t id)
 	sqlite3_reset(stmt);
 	return (n);
 }
+
+/* The titles of a shop's listings that have an open case. */
+int
+store_open_case_titles(
+    struct store *st, const char *shop, struct st_listing **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " LISTING_COLS "WHERE s.name = ?1 AND l.title IS NOT NULL"
+	    " AND EXISTS (SELECT 1 FROM cases c WHERE"
+	    " c.listing_id = l.id AND c.state IN ('open',"
+	    " 'rectifying', 'appealed', 'approved',"
+	    " 'reinstated', 'manual_review'))";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		listing_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		while (*n > 0)
+			st_listing_clear(&(*out)[--(*n)]);
+		free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	return (0);
+}

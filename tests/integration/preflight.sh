@@ -40,6 +40,16 @@ check "an unknown case is refused (exit 1)" sh -c '[ "$1" = 1 ] && case "$2" in 
 run ctl --json case show "$id"
 check "a check changes nothing: one appeal, still rectifying" sh -c 'printf "%s" "$1" | grep -q "\"state\": \"rectifying\"" && [ "$(printf "%s" "$1" | grep -c "\"platform_case_id\"")" -ge 1 ]' _ "$OUT"
 
+# Evasion risk: a new listing with the title of one whose case is open.
+ctl track main 1005007777777777 --title "best-quality LED STRIP   No.1" >/dev/null
+run ctl --json events
+check "a new listing titled like one with an open case raises listing.evasion_risk" contains "$OUT" '"type": "listing.evasion_risk"'
+check "... as a warning naming the open case" sh -c 'printf "%s" "$1" | grep -A8 "\"type\": \"listing.evasion_risk\"" | grep -q "\"severity\": \"warning\""' _ "$OUT"
+check "... and it reaches syslog (the log)" wait_for 5 grep -q "listing.evasion_risk main/1005007777777777" "$T/daemon.log"
+ctl track main 1005008888888888 --title "Another product" >/dev/null
+run ctl --json events
+check "a listing with another title raises nothing" sh -c '[ "$(printf "%s" "$1" | grep -c "listing.evasion_risk")" = 1 ]' _ "$OUT"
+
 stop_daemon
 check "delistd stops cleanly" equals "$DAEMON_RC" 0
 finish

@@ -1024,6 +1024,8 @@ test_events(void **state)
 		{ CASES_EV_DOC_EXPIRING, "doc.expiring", CASES_SEV_WARNING },
 		{ CASES_EV_DOC_EXPIRED, "doc.expired", CASES_SEV_WARNING },
 		{ CASES_EV_DELIVERY_DEAD, "delivery.dead", CASES_SEV_CRITICAL },
+		{ CASES_EV_LISTING_EVASION_RISK, "listing.evasion_risk",
+		    CASES_SEV_WARNING },
 	};
 	size_t i;
 
