@@ -571,6 +571,31 @@ st_listing_clear(struct st_listing *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Every row of a listing query; on error nothing is left allocated. */
+static int
+listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
+{
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (stmt == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		listing_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		while (*n > 0)
+			st_listing_clear(&(*out)[--(*n)]);
+		free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
 /* 0 found, 1 not found, -1 error. */
 int
 store_listing_get(
@@ -649,26 +674,8 @@ store_listings(struct store *st, const char *shop, const char *status,
 	    "WHERE l.tracked AND (?1 IS NULL OR s.name = ?1)"
 	    " AND (?2 IS NULL OR l.status = ?2)"
 	    " ORDER BY s.name, l.product_id";
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "tt", shop, status)) == NULL)
-		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		listing_row(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			st_listing_clear(&(*out)[--(*n)]);
-		free(*out);
-		*out = NULL;
-		return (-1);
-	}
-	return (0);
+	return (
+	    listings_query(store_stmt(st, sql, "tt", shop, status), out, n));
 }
 
 #define CASE_COLS \
@@ -1407,24 +1414,5 @@ store_open_case_titles(
 	    " c.listing_id = l.id AND c.state IN ('open',"
 	    " 'rectifying', 'appealed', 'approved',"
 	    " 'reinstated', 'manual_review'))";
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
-		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		listing_row(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			st_listing_clear(&(*out)[--(*n)]);
-		free(*out);
-		*out = NULL;
-		return (-1);
-	}
-	return (0);
+	return (listings_query(store_stmt(st, sql, "t", shop), out, n));
 }
