@@ -252,6 +252,25 @@ enum delistd_status {
 	DELISTD_STATUS_ERROR, /* no answer to trust: see error */
 };
 
+/*
+ * What kind of failure a source met (with STATUS_ERROR, or a failed sweep
+ * page). The host acts on the kind: it never opens or closes a case from an
+ * error, waits out THROTTLED for retry_after seconds (plus a margin) before
+ * it calls the source again, stops calling a QUOTA source until retry_after
+ * (the platform's quota day ends) and raises source.quota_exhausted, and
+ * stops calling an AUTH source (raising source.auth_failed) until a reload
+ * or until the source answers again: while its token is unchanged an AUTH
+ * source should answer AUTH at once, without a network call.
+ */
+enum delistd_source_error {
+	DELISTD_SOURCE_OK, /* not an error */
+	DELISTD_SOURCE_TRANSIENT, /* network, 5xx, malformed answer: retry */
+	DELISTD_SOURCE_THROTTLED, /* the platform asked to wait retry_after s */
+	DELISTD_SOURCE_QUOTA, /* daily quota used up; retry_after: until reset */
+	DELISTD_SOURCE_AUTH, /* credentials refused */
+	DELISTD_SOURCE_PERMANENT, /* retrying the same call cannot help */
+};
+
 struct delistd_check_result {
 	enum delistd_status status;
 	const char *platform_code; /* e.g. "punish_offline"; may be NULL */
@@ -261,13 +280,21 @@ struct delistd_check_result {
 	size_t raw_len;
 	int retryable; /* with STATUS_ERROR */
 	int64_t retry_after; /* seconds the platform asked to wait */
-	const char *error; /* with STATUS_ERROR */
+	const char *error; /* with STATUS_ERROR: for logs; never a secret */
+	enum delistd_source_error error_kind; /* with STATUS_ERROR */
+	/* The listing's image URLs when the platform returned them. */
+	const char *const *images;
+	size_t image_count;
 };
 
 typedef void (*delistd_check_done)(
     void *token, const struct delistd_check_result *);
 
-/* One page of a sweep: the listings in the asked status. */
+/*
+ * One page of a sweep: the listings in the asked status. titles and
+ * platform_codes run parallel to product_ids; either may be NULL, and so
+ * may any of their items.
+ */
 struct delistd_sweep_page {
 	const char *const *product_ids;
 	size_t count;
@@ -276,6 +303,9 @@ struct delistd_sweep_page {
 	const char *error_text;
 	int retryable;
 	int64_t retry_after;
+	enum delistd_source_error error_kind; /* with error */
+	const char *const *titles;
+	const char *const *platform_codes;
 };
 
 typedef void (*delistd_sweep_done)(
@@ -306,7 +336,11 @@ struct delistd_plugin {
 	/* Source role: one listing's status. Return 0, or -1 if not started. */
 	int (*check)(void *instance, const char *shop, const char *product_id,
 	    delistd_check_done done, void *token);
-	/* Source role: a page of a shop's listings in a status. */
+	/*
+	 * Source role: a page of a shop's listings in a status (DELISTED: every
+	 * listing taken down for a violation; ON_SALE: the shop's catalog).
+	 * cursor is NULL for the first page, then the page's next_cursor.
+	 */
 	int (*sweep)(void *instance, const char *shop,
 	    enum delistd_status status, const char *cursor,
 	    delistd_sweep_done done, void *token);
