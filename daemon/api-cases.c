@@ -28,10 +28,12 @@
 #include "calendar.h"
 #include "cases.h"
 #include "lifecycle.h"
+#include "vault.h"
 
 #define STATEMENT_MAX (64 * 1024)
 #define TEXT_MAX (16 * 1024)
 #define SHORT_MAX 256
+#define IMAGES_MAX 50 /* image URLs per listing */
 
 struct follower {
 	struct evhttp_request *req;
@@ -80,6 +82,13 @@ actor(struct api_req *r)
 	else
 		xasprintf(&s, "cli:uid%u", (unsigned)cred.uid);
 	return (s);
+}
+
+/* The actor of a request, for handlers in other files (vault routes). */
+char *
+api_actor(struct api_req *r)
+{
+	return (actor(r));
 }
 
 static json_t *
@@ -164,7 +173,7 @@ case_detail(int64_t id, int *status)
 	struct st_appeal *ap;
 	struct st_event *ev;
 	size_t nap, nev, i, j;
-	json_t *doc, *appeals, *mats, *forced, *deadlines;
+	json_t *doc, *appeals, *mats, *forced, *deadlines, *m;
 	const struct st_appeal *pending = NULL;
 	int rc;
 	char *save, *tok, *copy;
@@ -183,13 +192,17 @@ case_detail(int64_t id, int *status)
 	appeals = json_array();
 	for (i = 0; i < nap; i++) {
 		mats = json_array();
-		for (j = 0; j < ap[i].nmaterials; j++)
-			json_array_append_new(mats,
-			    json_pack("{s:s,s:s,s:s,s:I}", "name",
-				ap[i].materials[j].name, "type",
-				ap[i].materials[j].type, "sha256",
-				ap[i].materials[j].sha256, "size",
-				(json_int_t)ap[i].materials[j].size));
+		for (j = 0; j < ap[i].nmaterials; j++) {
+			m = json_pack("{s:s,s:s,s:s,s:I}", "name",
+			    ap[i].materials[j].name, "type",
+			    ap[i].materials[j].type, "sha256",
+			    ap[i].materials[j].sha256, "size",
+			    (json_int_t)ap[i].materials[j].size);
+			/* The vault document with the same content, if any. */
+			json_object_set_new(m, "document",
+			    api_material_document(ap[i].materials[j].sha256));
+			json_array_append_new(mats, m);
+		}
 		forced = json_array();
 		if (ap[i].forced != NULL) {
 			copy = xstrdup(ap[i].forced);
@@ -226,6 +239,7 @@ case_detail(int64_t id, int *status)
 	    json_string(calendar_tz(
 		config_shop_calendar(daemon_state->config, c.shop))));
 	json_object_set_new(doc, "sync", sync_json(id));
+	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "trail", events_json(ev, nev));
 	st_events_free(ev, nev);
 	st_appeals_free(ap, nap);
@@ -240,9 +254,12 @@ reply_lc_err(struct api_req *r, struct lc_err *err)
 
 	doc = json_pack("{s:{s:s,s:s}}", "error", "code", err->code, "message",
 	    err->message);
-	if (err->status == 409)
+	if (err->status == 409 || err->forceable)
 		json_object_set_new(json_object_get(doc, "error"), "forceable",
 		    json_boolean(err->forceable));
+	if (err->findings != NULL)
+		json_object_set(
+		    json_object_get(doc, "error"), "findings", err->findings);
 	if (err->case_ref != 0)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
@@ -449,19 +466,36 @@ void
 api_listings_post(struct api_req *r)
 {
 	const char *shop, *pid, *title = NULL, *interval = NULL;
+	const char **images = NULL;
 	int64_t secs = 0;
 	char *who, *cause = NULL;
 	struct lc_err err = { 0 };
 	json_error_t jerr;
+	json_t *jimg = NULL, *v;
+	size_t i;
 	int created;
 
 	if (need_body(r) == -1)
 		return;
-	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s,s?s}",
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s,s?s,s?o}",
 		"shop", &shop, "product_id", &pid, "title", &title, "interval",
-		&interval) == -1) {
+		&interval, "images", &jimg) == -1) {
 		unpack_fail(r, &jerr);
 		return;
+	}
+	if (jimg != NULL &&
+	    (!json_is_array(jimg) || json_array_size(jimg) > IMAGES_MAX)) {
+		api_error(r, 400, "bad_field",
+		    "images must be an array of at most %d image URLs",
+		    IMAGES_MAX);
+		return;
+	}
+	json_array_foreach (jimg, i, v) {
+		if (!json_is_string(v)) {
+			api_error(r, 400, "bad_field",
+			    "images[%zu] must be a string (an image URL)", i);
+			return;
+		}
 	}
 	if (check_shop(r, shop) == -1 || check_product_id(r, pid) == -1 ||
 	    check_text(r, "title", title, SHORT_MAX * 4, 0) == -1)
@@ -481,11 +515,18 @@ api_listings_post(struct api_req *r)
 			return;
 		}
 	}
+	if (jimg != NULL) {
+		images = xcalloc(json_array_size(jimg) + 1, sizeof *images);
+		json_array_foreach (jimg, i, v)
+			images[i] = json_string_value(v);
+	}
 	who = actor(r);
-	if (lifecycle_track(shop, pid, title, secs, who, &created, &err) == -1)
+	if (lifecycle_track(shop, pid, title, images, json_array_size(jimg),
+		secs, who, &created, &err) == -1)
 		reply_lc_err(r, &err);
 	else
 		reply_listing(r, created ? 201 : 200, shop, pid);
+	free(images);
 	free(who);
 }
 
@@ -630,11 +671,11 @@ void
 api_case_appeal(struct api_req *r)
 {
 	const char *pcid, *statement, *ats = NULL;
-	json_t *jmat = NULL, *m;
+	json_t *jmat = NULL, *m, *found = NULL, *doc;
 	struct st_material *mat = NULL;
 	struct lc_err err = { 0 };
 	json_error_t jerr;
-	int force = 0;
+	int force = 0, status = 500;
 	size_t nmat = 0, i;
 	json_int_t size;
 	int64_t id;
@@ -692,11 +733,18 @@ api_case_appeal(struct api_req *r)
 		}
 	}
 	who = actor(r);
-	if (lifecycle_appeal(
-		id, pcid, statement, mat, nmat, at, force, who, &err) == -1)
+	if (lifecycle_appeal(id, pcid, statement, mat, nmat, at, force, who,
+		&found, &err) == -1)
 		reply_lc_err(r, &err);
-	else
-		reply_case(r, 201, id);
+	else if ((doc = case_detail(id, &status)) == NULL)
+		api_error(r, status, "store", "case %lld could not be read",
+		    (long long)id);
+	else {
+		json_object_set_new(doc, "preflight", found);
+		found = NULL;
+		api_reply(r, 201, doc);
+	}
+	json_decref(found);
 	free(who);
 out:
 	free(mat);

@@ -6,6 +6,8 @@
  * socket, the limits libevent leaves off by default (header and body sizes,
  * a per-connection timeout, a cap on connections) and the error shape
  * {"error":{"code":...,"message":...}} every failure is answered with.
+ * Bodies are JSON objects of at most API_MAX_BODY, except on the routes of
+ * api_raw_routes (a document upload: raw bytes up to daemon.max_upload).
  * Handlers of the domain live beside their subsystems; this file must not
  * grow domain logic.
  */
@@ -36,6 +38,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "lifecycle.h"
+#include "vault.h"
 
 #define API_MAX_HEADERS (8 * 1024)
 #define API_MAX_BODY (1024 * 1024)
@@ -90,7 +93,17 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/outbox", api_outbox_get },
 	{ EVHTTP_REQ_POST, "/v1/outbox/retry", api_outbox_retry_dead },
 	{ EVHTTP_REQ_POST, "/v1/outbox/*/retry", api_outbox_retry },
+	{ EVHTTP_REQ_GET, "/v1/documents", api_docs_get },
+	{ EVHTTP_REQ_POST, "/v1/documents", api_docs_post },
+	{ EVHTTP_REQ_GET, "/v1/documents/*", api_doc_get },
+	{ EVHTTP_REQ_DELETE, "/v1/documents/*", api_doc_delete },
+	{ EVHTTP_REQ_GET, "/v1/documents/*/content", api_doc_content },
+	{ EVHTTP_REQ_GET, "/v1/cases/*/documents", api_case_documents_get },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/documents", api_case_documents_post },
 };
+
+/* Handlers whose body is a document's bytes (up to max_upload), not JSON. */
+static void (*const api_raw_routes[])(struct api_req *) = { api_docs_post };
 
 static const struct {
 	enum evhttp_cmd_type method;
@@ -232,7 +245,6 @@ api_new(
 		EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
 		EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_max_headers_size(api->http, API_MAX_HEADERS);
-	evhttp_set_max_body_size(api->http, API_HARD_BODY);
 	evhttp_set_gencb(api->http, api_dispatch, api);
 	api_set_config(api, conf);
 	if ((api->bound = evhttp_accept_socket_with_handle(api->http, fd)) ==
@@ -253,6 +265,10 @@ api_set_config(struct api *api, const struct config *conf)
 	api->config = conf;
 	api->maxconns = conf->max_clients;
 	evhttp_set_timeout(api->http, (int)conf->client_timeout);
+	/* Uploads may be larger than JSON bodies; JSON keeps its limit. */
+	evhttp_set_max_body_size(api->http,
+	    conf->max_upload > API_HARD_BODY ? (ev_ssize_t)conf->max_upload
+					     : API_HARD_BODY);
 }
 
 void
@@ -528,6 +544,27 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	api_match(route->pattern, segs, nsegs, &r);
 
 	len = evbuffer_get_length(in);
+	for (i = 0; i < nitems(api_raw_routes); i++) {
+		if (api_raw_routes[i] == route->fn)
+			break;
+	}
+	if (i < nitems(api_raw_routes)) {
+		if ((int64_t)len > api->config->max_upload) {
+			evhttp_add_header(
+			    evhttp_request_get_output_headers(req),
+			    "Connection", "close");
+			api_error(&r, 413, "body_too_large",
+			    "the upload is %zu bytes; at most %lld are "
+			    "accepted (daemon.max_upload)",
+			    len, (long long)api->config->max_upload);
+			goto done;
+		}
+		route->fn(&r);
+		if (!r.replied && !r.deferred)
+			api_error(
+			    &r, 500, "internal", "the handler gave no answer");
+		goto done;
+	}
 	if (len > API_MAX_BODY) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");

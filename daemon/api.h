@@ -7,7 +7,9 @@
  * requests take ISO 8601 with an offset ("2026-10-08T10:00:00+08:00" or
  * "...Z") in "at", which defaults to now and may not lie in the future.
  * Every error is {"error":{"code":C,"message":M}} (409 refusals add
- * "forceable": true|false and, for a duplicate case, "case": ID).
+ * "forceable": true|false and, for a duplicate case, "case": ID; an appeal
+ * the preflight refuses is 422 "preflight_failed", "forceable": true, with
+ * "findings": [finding...] as in the preflight's answer).
  *
  * listing: {"shop","product_id","title"|null,"tracked":bool,
  *   "status":"unknown"|"on_sale"|"delisted","check_interval":secs|null,
@@ -19,7 +21,7 @@
  *   "appeals": [{"n","platform_case_id","submitted_at","decided_at"|null,
  *     "decision":"approved"|"rejected"|null,"reject_reason"|null,
  *     "statement_sha256","statement","materials":[{"name","type","sha256",
- *     "size"}],"feedback_due_at","escalate_due_at","forced":[code...]}],
+ *     "size","document":id|null (the vault document with that content)}],"feedback_due_at","escalate_due_at","forced":[code...]}],
  *   "deadlines": {"feedback_due_at","escalate_due_at","stall_due_at"}
  *     (each an ISO time or null), "timezone": the shop's zone,
  *   "trail": [event...]
@@ -28,7 +30,9 @@
  *   "data":{...}}
  *
  * GET    /v1/listings[?state=S&shop=S]         {"listings":[listing...]}
- * POST   /v1/listings {"shop","product_id","title"?,"interval"?}
+ * POST   /v1/listings {"shop","product_id","title"?,"interval"?,
+ *          "images"?:[url...] (at most 50; given, they replace the stored
+ *          image fingerprints; a bad URL is 400 and changes nothing)}
  *                                               201 (200 if tracked) listing
  * DELETE /v1/listings/{shop}/{product_id}       listing
  * GET    /v1/cases[?state=S&shop=S]            {"cases":[summary...]}
@@ -38,6 +42,8 @@
  * POST   /v1/cases/{id}/notes {"text","field"?,"before"?,"after"?,"at"?}
  * POST   /v1/cases/{id}/appeals {"platform_case_id","statement",
  *          "materials":[{"name","type","sha256","size"}]?,"at"?,"force"?}
+ *          runs the preflight first: errors refuse it (422) unless force;
+ *          201 detail plus "preflight":[finding...] (what it found)
  * POST   /v1/cases/{id}/appeals/{n}/decision {"decision":"approved"|
  *          "rejected","reason" (required when rejected),"at"?}
  * POST   /v1/cases/{id}/reinstated {"at"?}
@@ -67,6 +73,40 @@
  *          {"case","ok":bool,"errors":n,"warnings":n,"findings":[{"code",
  *          "severity":"error"|"warning","group","message","score"?,
  *          "size"?}]}: what would get the appeal rejected; changes nothing
+ * document: {"id","name" (as stored: the conventional name after rename),
+ *   "original_name","type","format":"pdf"|"jpeg"|"png","sha256","size",
+ *   "width"|null,"height"|null (pixels, images),"shop"|null,"products":[id..],
+ *   "issuer"|null,"expires":"YYYY-MM-DD"|null,"expires_at"|null (00:00 of
+ *   that date in the shop's zone, else the daemon's),"expired":bool,
+ *   "next_alert_at"|null,"chain_of":id|null,"added_at","added_by",
+ *   "removed_at"|null}
+ * POST   /v1/documents?type=T&name=FILE[&shop=S&products=ID,ID&issuer=X
+ *          &expires=YYYY-MM-DD&rename=0|1&chain_of=ID]
+ *          the body is the file's raw bytes (Content-Type ignored; any
+ *          up to daemon.max_upload, 32M by default; the JSON routes keep
+ *          their 1 MiB); format by content. 201 document + "duplicate":
+ *          false, "warnings":[sentence...] (file-name convention, expired);
+ *          200 with "duplicate": true when the same content is already
+ *          stored (nothing changes). 400 bad query, 413 too large, 422
+ *          not a PDF/JPEG/PNG, corrupt/truncated, or an image below
+ *          600x800 (the message says which and the measured size).
+ * GET    /v1/documents[?shop=S&type=T&product=ID&case=ID&expiring=30d]
+ *          {"documents":[document...]}: live ones; expiring=DUR keeps
+ *          those whose expiry is within DUR from now (expired ones too)
+ * GET    /v1/documents/{id}   document + "timezone", "cases":[{"case",
+ *          "state","appeal":n|null (null: attached with case doc),"at"}],
+ *          "covers":[{"shop","product_id","open_case"}] (tracked listings),
+ *          and for brand_authorization "chain":[{"id","name","issuer"}]
+ *          (brand owner first, this one last) and "chain_next":[id...]
+ * GET    /v1/documents/{id}/content             the file (application/pdf,
+ *          image/jpeg, image/png), Content-Disposition with its name
+ * DELETE /v1/documents/{id}                     the document, removed; 409
+ *          document_in_use while an open case has it attached or in an
+ *          appeal's materials (matched by SHA-256)
+ * GET    /v1/cases/{id}/documents               {"case","documents":[...]}
+ * POST   /v1/cases/{id}/documents {"document":ID,"at"?}
+ *          201 {"case","documents":[...]}; 409 already_attached or
+ *          case_closed. A case's detail has "documents" too.
  * GET    /v1/cases/{id}/export[?format=md|json] the dossier: text/markdown
  *          or JSON {"case":detail,"generated_at","timezone"}, where every
  *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
@@ -98,6 +138,7 @@ void api_reply(struct api_req *, int, struct json_t *);
 void api_error(struct api_req *, int, const char *, const char *, ...)
     __attribute__((__format__(__printf__, 4, 5)));
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
+char *api_actor(struct api_req *);
 const char *api_query(struct api_req *, const char *);
 size_t api_clients(const struct api *);
 

@@ -619,6 +619,29 @@ window_open(
 }
 
 int
+calendar_day_start(const struct calendar *cal, const char *date,
+    int days_before, time_t *out, char **cause)
+{
+	struct conv c;
+	int64_t day, r;
+
+	if (parse_date(date, &day, cause) != 0)
+		return -1;
+	if (conv_enter(&c, cal) != 0) {
+		set_cause(cause, "cannot use time zone %s", cal->tz);
+		return -1;
+	}
+	r = conv_instant(&c, (day - days_before) * DAY);
+	conv_leave(&c);
+	if (c.failed) {
+		set_cause(cause, "date \"%s\" is out of range", date);
+		return -1;
+	}
+	*out = (time_t)r;
+	return 0;
+}
+
+int
 calendar_is_business_day(const struct calendar *cal, time_t t)
 {
 	struct conv c;

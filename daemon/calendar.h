@@ -82,6 +82,16 @@ int calendar_add_holiday(struct calendar *cal, const char *date, char **cause);
 int calendar_add_workday(struct calendar *cal, const char *date, char **cause);
 
 /*
+ * The instant 00:00 local time begins, in the calendar's zone, on the date
+ * days_before days before date ("YYYY-MM-DD", strictly, as for holidays);
+ * days_before may be negative (after) or 0. Where midnight does not exist
+ * (a clock change at 00:00) the next valid instant is used. Returns 0 with
+ * *out set, or -1 with *cause set ("invalid date ...").
+ */
+int calendar_day_start(const struct calendar *cal, const char *date,
+    int days_before, time_t *out, char **cause);
+
+/*
  * 1 if the local date of t in the calendar's zone is a business day, 0 if
  * not, -1 if t cannot be converted (it is beyond about a billion years from
  * 1970, or memory ran out).

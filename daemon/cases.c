@@ -170,14 +170,25 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_LISTING_STATUS_CHANGED] = { "listing.status_changed",
 	    CASES_SEV_INFO, "a listing's confirmed status changed" },
 	[CASES_EV_DOC_EXPIRING] = { "doc.expiring", CASES_SEV_WARNING,
-	    "a document expires soon" },
-	[CASES_EV_DOC_EXPIRED] = { "doc.expired", CASES_SEV_WARNING,
-	    "a document has expired" },
+	    "a document expires in 30, 7 or 1 days (critical on the last "
+	    "day)" },
+	[CASES_EV_DOC_EXPIRED] = { "doc.expired", CASES_SEV_CRITICAL,
+	    "a document expired today" },
+	[CASES_EV_DOC_ADDED] = { "doc.added", CASES_SEV_INFO,
+	    "a document was stored in the vault" },
+	[CASES_EV_DOC_REMOVED] = { "doc.removed", CASES_SEV_INFO,
+	    "a document was removed from the vault" },
+	[CASES_EV_CASE_DOCUMENT] = { "case.document", CASES_SEV_INFO,
+	    "a vault document was attached to the case" },
 	[CASES_EV_DELIVERY_DEAD] = { "delivery.dead", CASES_SEV_CRITICAL,
 	    "a sink could not take an event after every retry" },
 	[CASES_EV_LISTING_EVASION_RISK] = { "listing.evasion_risk",
 	    CASES_SEV_WARNING,
 	    "a new listing looks like a relisting of one with an open case" },
+	[CASES_EV_LISTING_LINKED_RISK] = { "listing.linked_risk",
+	    CASES_SEV_WARNING,
+	    "a listing shares images with one whose case is open for "
+	    "ip_infringement or unauthorized_media" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -62,10 +62,14 @@ enum cases_event_type {
 	CASES_EV_LISTING_UNTRACKED, /* info */
 	CASES_EV_LISTING_DELISTED, /* warning */
 	CASES_EV_LISTING_STATUS_CHANGED, /* info */
-	CASES_EV_DOC_EXPIRING, /* warning */
-	CASES_EV_DOC_EXPIRED, /* warning */
+	CASES_EV_DOC_EXPIRING, /* warning (critical on the last day) */
+	CASES_EV_DOC_EXPIRED, /* critical */
+	CASES_EV_DOC_ADDED, /* info: a document went into the vault */
+	CASES_EV_DOC_REMOVED, /* info */
+	CASES_EV_CASE_DOCUMENT, /* info: a vault document attached to a case */
 	CASES_EV_DELIVERY_DEAD, /* critical: a sink gave up on an event */
 	CASES_EV_LISTING_EVASION_RISK, /* warning: relisted during a case? */
+	CASES_EV_LISTING_LINKED_RISK, /* warning: shares images with a case */
 	CASES_EV_COUNT
 };
 

@@ -33,6 +33,8 @@
 #include "delistd.h"
 #include "calendar.h"
 #include "cases.h"
+#include "docs.h"
+#include "preflight.h"
 
 #ifndef DELISTD_STATE_DIR
 #define DELISTD_STATE_DIR "/var/lib/delistd"
@@ -56,6 +58,7 @@ enum ckind {
 	CK_LOGLEVEL,
 	CK_STRLIST,
 	CK_SEVERITY,
+	CK_SIZE,
 };
 
 struct ckey {
@@ -95,6 +98,14 @@ static void
 parse_shops(struct cctx *, struct config *, const config_setting_t *);
 static void
 parse_plugins(struct cctx *, struct config *, const config_setting_t *);
+static void
+parse_preflight(struct cctx *, struct config *, const config_setting_t *);
+static void preflight_brands(
+    struct cctx *, struct config_preflight *, const config_setting_t *);
+static void preflight_keywords(
+    struct cctx *, struct config_preflight *, const config_setting_t *);
+static void preflight_free(struct config_preflight *);
+static void preflight_nonempty(struct cctx *, const config_setting_t *);
 static struct config *config_parse(config_t *, const char *, char **);
 static char *setting_render(const config_setting_t *);
 
@@ -109,6 +120,8 @@ static const struct ckey daemon_keys[] = {
 	{ "shutdown_timeout", CK_DURATION, D(shutdown_timeout), 1, 3600 },
 	{ "max_clients", CK_INT, D(max_clients), 1, 4096 },
 	{ "client_timeout", CK_DURATION, D(client_timeout), 1, 3600 },
+	{ "max_upload", CK_SIZE, D(max_upload), (int64_t)1 << 20,
+	    (int64_t)1 << 30 },
 };
 
 static const struct ckey calendar_keys[] = {
@@ -127,6 +140,40 @@ static const struct ckey rules_keys[] = {
 	    DURATION_MAX },
 };
 #undef D
+
+/*
+ * The preflight group, read into a stage over the module's defaults:
+ * a list given replaces the built-in one ([] turns its check off).
+ */
+struct config_preflight {
+	struct preflight_config pf; /* points into the fields below */
+	struct strlist templates;
+	struct strlist field_words;
+	struct strlist banned;
+	int64_t min_words;
+	int64_t shingle;
+	int64_t min_short_side;
+	int64_t min_long_side;
+	struct preflight_brand *brands;
+	size_t nbrands;
+	struct preflight_kind *kinds;
+	struct strlist *keywords; /* per kind; v NULL: the default */
+	size_t nkinds;
+};
+
+#define F(f) offsetof(struct config_preflight, f)
+static const struct ckey preflight_keys[] = {
+	{ "template_phrases", CK_STRLIST, F(templates), 0, 1000 },
+	{ "field_words", CK_STRLIST, F(field_words), 0, 1000 },
+	{ "banned_terms", CK_STRLIST, F(banned), 0, 1000 },
+	{ "min_words", CK_INT, F(min_words), 0, 1000 },
+	{ "shingle_words", CK_INT, F(shingle), 1, PREFLIGHT_SHINGLE_MAX },
+	{ "min_image_short_side", CK_INT, F(min_short_side), 0, 100000 },
+	{ "min_image_long_side", CK_INT, F(min_long_side), 0, 100000 },
+};
+static const char *const preflight_extra[] = { "similarity_threshold", "brands",
+	"material_keywords" };
+#undef F
 
 #define S(f) offsetof(struct config_shop, f)
 static const struct ckey shop_keys[] = {
@@ -321,6 +368,8 @@ ckind_name(enum ckind kind)
 			"\"debug\"");
 	case CK_SEVERITY:
 		return ("one of \"info\", \"warning\", \"critical\"");
+	case CK_SIZE:
+		return ("a size string like \"32M\" or \"512K\"");
 	case CK_STRLIST:
 		return ("a list of strings like [\"a\", \"b\"]");
 	}
@@ -425,6 +474,20 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		}
 		*(int64_t *)dst = v;
 		return (0);
+	case CK_SIZE:
+		if (docs_size_parse(str, &v, &cause) == -1) {
+			cerr(cc, s, "%s", cause);
+			free(cause);
+			return (-1);
+		}
+		if (v < k->min || v > k->max) {
+			cerr(cc, s, "\"%s\" is out of range (%s to %s)", str,
+			    docs_size_format(k->min, buf, sizeof buf),
+			    docs_size_format(k->max, buf2, sizeof buf2));
+			return (-1);
+		}
+		*(int64_t *)dst = v;
+		return (0);
 	case CK_SEVERITY:
 		if ((level = cases_severity_from_name(str)) == -1) {
 			cerr(cc, s, "unknown severity \"%s\" (use %s)", str,
@@ -482,10 +545,11 @@ cgroup(struct cctx *cc, const config_setting_t *g, const struct ckey *keys,
 			found = strcmp(name, extra[j]) == 0;
 		if (found)
 			continue;
-		for (j = 0; j < nkeys; j++) {
+		for (j = 0; j < nkeys + nextra; j++) {
 			old = known;
 			xasprintf(&known, "%s%s%s", old ? old : "",
-			    old ? ", " : "", keys[j].name);
+			    old ? ", " : "",
+			    j < nkeys ? keys[j].name : extra[j - nkeys]);
 			free(old);
 		}
 		cerr(cc, s, "unknown key (known keys here: %s)",
@@ -914,7 +978,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 	const char *name;
 	int i;
 	static const char *const topkeys[] = { "daemon", "calendar", "rules",
-		"shops", "plugins" };
+		"shops", "plugins", "preflight" };
+	const config_setting_t *pf = NULL;
 	size_t j;
 	int found;
 
@@ -926,6 +991,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 	conf->shutdown_timeout = 10;
 	conf->max_clients = 64;
 	conf->client_timeout = 30;
+	conf->max_upload = CONFIG_MAX_UPLOAD_DEFAULT;
 	conf->rules.feedback_after = 72 * 3600;
 	conf->rules.escalate_after_business_days = 5;
 	conf->rules.max_appeals = 3;
@@ -941,7 +1007,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 		if (!found)
 			cerr(&cc, s,
 			    "unknown section (known: daemon, "
-			    "calendar, rules, shops, plugins)");
+			    "calendar, rules, shops, plugins, preflight)");
 		else if (strcmp(name, "daemon") == 0) {
 			daemon = s;
 			cgroup(&cc, s, daemon_keys, nitems(daemon_keys), conf,
@@ -957,7 +1023,11 @@ config_parse(config_t *lc, const char *file, char **cause)
 			parse_shops(&cc, conf, s);
 		else if (strcmp(name, "plugins") == 0)
 			parse_plugins(&cc, conf, s);
+		else if (strcmp(name, "preflight") == 0)
+			pf = s;
 	}
+	if (pf != NULL)
+		parse_preflight(&cc, conf, pf);
 
 	if (conf->state_dir == NULL)
 		conf->state_dir = xstrdup(DELISTD_STATE_DIR);
@@ -1106,6 +1176,244 @@ strlist_free(struct strlist *sl)
 	sl->n = 0;
 }
 
+/*
+ * The preflight settings: the file's preflight group over the module's
+ * defaults; the review window is rules.escalate_after_business_days.
+ */
+void
+config_preflight(const struct config *conf, struct preflight_config *out)
+{
+	if (conf->preflight != NULL)
+		*out = conf->preflight->pf;
+	else
+		preflight_config_init(out);
+	out->review_days = (int)conf->rules.escalate_after_business_days;
+}
+
+/* brands = ( { name = "Nike"; authorized = true; }, "Adidas" ); */
+static void
+preflight_brands(
+    struct cctx *cc, struct config_preflight *cp, const config_setting_t *l)
+{
+	const config_setting_t *e, *m;
+	const char *name;
+	int i, n, auth, j;
+
+	if (!config_setting_is_list(l) && !config_setting_is_array(l)) {
+		cerr(cc, l,
+		    "expected a list like ( { name = \"Nike\"; "
+		    "authorized = false; } )");
+		return;
+	}
+	n = config_setting_length(l);
+	if (n > 1000) {
+		cerr(cc, l, "has %d entries, at most 1000 allowed", n);
+		return;
+	}
+	cp->brands = xcalloc((size_t)n + 1, sizeof *cp->brands);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(l, i);
+		auth = 0;
+		name = NULL;
+		if (config_setting_type(e) == CONFIG_TYPE_STRING)
+			name = config_setting_get_string(e);
+		else if (config_setting_is_group(e)) {
+			for (j = 0; j < config_setting_length(e); j++) {
+				m = config_setting_get_elem(e, j);
+				if (strcmp(config_setting_name(m), "name") ==
+					0 &&
+				    config_setting_type(m) ==
+					CONFIG_TYPE_STRING)
+					name = config_setting_get_string(m);
+				else if (strcmp(config_setting_name(m),
+					     "authorized") == 0 &&
+				    config_setting_type(m) == CONFIG_TYPE_BOOL)
+					auth = config_setting_get_bool(m);
+				else
+					cerr(cc, m,
+					    "unknown key or wrong type (a "
+					    "brand has name = \"...\" and "
+					    "authorized = true or false)");
+			}
+		}
+		if (name == NULL || *name == '\0') {
+			cerr(cc, e, "a brand needs a name");
+			continue;
+		}
+		cp->brands[cp->nbrands].name = xstrdup(name);
+		cp->brands[cp->nbrands++].authorized = auth;
+	}
+}
+
+/* material_keywords = { certificate = [ "certificate", "证书" ]; ... }; */
+static void
+preflight_keywords(
+    struct cctx *cc, struct config_preflight *cp, const config_setting_t *g)
+{
+	const struct preflight_kind *def;
+	const config_setting_t *m;
+	struct ckey k = { NULL, CK_STRLIST, 0, 0, 1000 };
+	char *known = NULL, *old;
+	size_t ndef, j;
+	int i;
+
+	def = preflight_default_kinds(&ndef);
+	if (!config_setting_is_group(g)) {
+		cerr(cc, g,
+		    "expected a group like { certificate = "
+		    "[\"certificate\", \"证书\"]; }");
+		return;
+	}
+	for (i = 0; i < config_setting_length(g); i++) {
+		m = config_setting_get_elem(g, i);
+		for (j = 0; j < ndef; j++) {
+			if (strcmp(config_setting_name(m), def[j].key) == 0)
+				break;
+		}
+		if (j == ndef) {
+			for (j = 0; j < ndef; j++) {
+				old = known;
+				xasprintf(&known, "%s%s%s", old ? old : "",
+				    old ? ", " : "", def[j].key);
+				free(old);
+			}
+			cerr(cc, m, "unknown kind of material (known: %s)",
+			    known);
+			free(known);
+			known = NULL;
+			continue;
+		}
+		if (cvalue(cc, m, &k, &cp->keywords[j]) == 0)
+			preflight_nonempty(cc, m);
+	}
+}
+
+/* Every entry of a list of words must hold something. */
+static void
+preflight_nonempty(struct cctx *cc, const config_setting_t *l)
+{
+	const config_setting_t *e;
+	int i;
+
+	if (l == NULL ||
+	    (!config_setting_is_list(l) && !config_setting_is_array(l)))
+		return;
+	for (i = 0; i < config_setting_length(l); i++) {
+		e = config_setting_get_elem(l, i);
+		if (config_setting_type(e) == CONFIG_TYPE_STRING &&
+		    *config_setting_get_string(e) == '\0')
+			cerr(cc, e, "must not be empty");
+	}
+}
+
+static void
+parse_preflight(struct cctx *cc, struct config *conf, const config_setting_t *g)
+{
+	struct config_preflight *cp;
+	const struct preflight_kind *def;
+	const config_setting_t *s;
+	size_t ndef, j, errors = cc->nerrors;
+	char *cause = NULL;
+
+	cp = xcalloc(1, sizeof *cp);
+	conf->preflight = cp;
+	cp->min_words = cp->shingle = cp->min_short_side = cp->min_long_side =
+	    -1;
+	def = preflight_default_kinds(&ndef);
+	cp->keywords = xcalloc(ndef + 1, sizeof *cp->keywords);
+	cp->kinds = xcalloc(ndef + 1, sizeof *cp->kinds);
+	preflight_config_init(&cp->pf);
+	if (cgroup(cc, g, preflight_keys, nitems(preflight_keys), cp,
+		preflight_extra, nitems(preflight_extra)) == -1 &&
+	    !config_setting_is_group(g))
+		return;
+	if ((s = config_setting_get_member(g, "similarity_threshold")) !=
+	    NULL) {
+		if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+			cp->pf.similarity = config_setting_get_float(s);
+		else if (config_setting_type(s) == CONFIG_TYPE_INT)
+			cp->pf.similarity = config_setting_get_int(s);
+		else
+			cerr(cc, s, "expected a number like 0.7");
+		if (!(cp->pf.similarity > 0 && cp->pf.similarity <= 1))
+			cerr(cc, s, "must be more than 0 and at most 1");
+	}
+	for (j = 0; j < nitems(preflight_keys); j++) {
+		if (preflight_keys[j].kind == CK_STRLIST)
+			preflight_nonempty(cc,
+			    config_setting_get_member(
+				g, preflight_keys[j].name));
+	}
+	if ((s = config_setting_get_member(g, "brands")) != NULL)
+		preflight_brands(cc, cp, s);
+	if ((s = config_setting_get_member(g, "material_keywords")) != NULL)
+		preflight_keywords(cc, cp, s);
+	if (cc->nerrors > errors)
+		return;
+
+	if (cp->templates.v != NULL) {
+		cp->pf.templates = (const char *const *)cp->templates.v;
+		cp->pf.ntemplates = cp->templates.n;
+	}
+	if (cp->field_words.v != NULL) {
+		cp->pf.field_words = (const char *const *)cp->field_words.v;
+		cp->pf.nfield_words = cp->field_words.n;
+	}
+	if (cp->banned.v != NULL) {
+		cp->pf.banned = (const char *const *)cp->banned.v;
+		cp->pf.nbanned = cp->banned.n;
+	}
+	if (cp->min_words >= 0)
+		cp->pf.min_words = (size_t)cp->min_words;
+	if (cp->shingle >= 0)
+		cp->pf.shingle = (int)cp->shingle;
+	if (cp->min_short_side >= 0)
+		cp->pf.min_short_side = (int)cp->min_short_side;
+	if (cp->min_long_side >= 0)
+		cp->pf.min_long_side = (int)cp->min_long_side;
+	cp->pf.brands = cp->brands;
+	cp->pf.nbrands = cp->nbrands;
+	/* A kind given [] is dropped: that rejection keyword check is off. */
+	for (j = 0; j < ndef; j++) {
+		cp->kinds[cp->nkinds] = def[j];
+		if (cp->keywords[j].v != NULL) {
+			if (cp->keywords[j].n == 0)
+				continue;
+			cp->kinds[cp->nkinds].keywords =
+			    (const char *const *)cp->keywords[j].v;
+			cp->kinds[cp->nkinds].nkeywords = cp->keywords[j].n;
+		}
+		cp->nkinds++;
+	}
+	cp->pf.kinds = cp->kinds;
+	cp->pf.nkinds = cp->nkinds;
+	if (preflight_config_check(&cp->pf, &cause) == -1) {
+		cerr(cc, g, "%s", cause ? cause : "invalid");
+		free(cause);
+	}
+}
+
+static void
+preflight_free(struct config_preflight *cp)
+{
+	size_t i, ndef;
+
+	if (cp == NULL)
+		return;
+	strlist_free(&cp->templates);
+	strlist_free(&cp->field_words);
+	strlist_free(&cp->banned);
+	for (i = 0; i < cp->nbrands; i++)
+		free((char *)cp->brands[i].name);
+	free(cp->brands);
+	preflight_default_kinds(&ndef);
+	for (i = 0; i < ndef; i++)
+		strlist_free(&cp->keywords[i]);
+	free(cp->keywords);
+	free(cp->kinds);
+	free(cp);
+}
+
 /* Plugin instances keep the configuration they read strings from. */
 struct config *
 config_ref(struct config *conf)
@@ -1148,6 +1456,7 @@ config_free(struct config *conf)
 		freezero_str(conf->plugins[i].fingerprint);
 	}
 	free(conf->plugins);
+	preflight_free(conf->preflight);
 	if (conf->lc != NULL) {
 		config_destroy(conf->lc);
 		free(conf->lc);

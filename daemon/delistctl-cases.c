@@ -58,6 +58,7 @@ static void cases_table_free(struct cases_table *);
 static void cases_table_print(struct cases_table *);
 static size_t cases_char(const unsigned char *, size_t *);
 static json_t *cases_call(const char *, const char *, json_t *, int);
+static void cases_findings(FILE *, const json_t *);
 static char *cases_read_file(const char *, const char *, size_t *);
 static long cases_utf8_bad(const unsigned char *, size_t);
 static json_t *cases_material(const char *);
@@ -112,6 +113,9 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    case_abandon },
 	{ "export", "case export ID [--format md|json]",
 	    "the dossier for the next appeal", case_export },
+	{ "doc", "case doc ID DOC [--at TIME]",
+	    "attach a vault document (delistctl doc add) to the case",
+	    ctl_docs_case_doc },
 	{ "help", "case help", "show the case verbs", case_help },
 };
 
@@ -387,6 +391,19 @@ cases_table_print(struct cases_table *t)
 	t->nrows = t->cap = 0;
 }
 
+/* Preflight findings, one a line: severity, code, what to do. */
+static void
+cases_findings(FILE *f, const json_t *findings)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach (findings, i, v) {
+		fprintf(f, "%-7s %-26s %s\n", cases_str(v, "severity"),
+		    cases_str(v, "code"), cases_str(v, "message"));
+	}
+}
+
 /*
  * Like ctl_call, with flags: CASES_QUIET never prints the answer (a look-up
  * before the real request), CASES_FORCE_HINT tells how to override a
@@ -407,6 +424,9 @@ cases_call(const char *method, const char *path, json_t *body, int flags)
 		msg = cases_str(err, "message");
 		if (ctl.json && raw != NULL)
 			fputs(raw, stderr);
+		else
+			cases_findings(
+			    stderr, json_object_get(err, "findings"));
 		if (msg == NULL)
 			fprintf(stderr,
 			    "delistctl: delistd answered HTTP %ld\n", status);
@@ -565,13 +585,15 @@ ctl_cases_track(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "title", required_argument, NULL, 't' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "image", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage =
-	    "track SHOP PRODUCT_ID [--title T] [--interval DUR]";
+	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
+	    "[--image URL ...]";
 	const char *title = NULL, *interval = NULL;
 	char every[32];
-	json_t *body, *doc;
+	json_t *body, *doc, *images = NULL;
 	int ch;
 
 	optind = 0;
@@ -579,6 +601,13 @@ ctl_cases_track(int argc, char **argv)
 		switch (ch) {
 		case 't':
 			title = optarg;
+			break;
+		case 'I':
+			if (images == NULL)
+				images = json_array();
+			if (json_array_append_new(
+				images, json_string(optarg)) == -1)
+				ctl_fail("image URL %s is not UTF-8", optarg);
 			break;
 		case 'i':
 			interval = optarg;
@@ -596,6 +625,8 @@ ctl_cases_track(int argc, char **argv)
 	cases_set_str(body, "product_id", argv[1], "the product ID");
 	cases_set_str(body, "title", title, "the title");
 	cases_set_str(body, "interval", interval, "the interval");
+	if (images != NULL)
+		json_object_set_new(body, "images", images);
 	doc = ctl_call("POST", "/v1/listings", body);
 	if (!ctl.json) {
 		cases_duration(doc, "check_interval", every, sizeof every);
@@ -944,9 +975,9 @@ case_check(int argc, char **argv)
 	};
 	const char *usage = case_usage("check");
 	const char *statement = NULL, *title = NULL;
-	json_t *body, *doc, *materials, *f;
+	json_t *body, *doc, *materials;
 	char *text, *path;
-	size_t len, i;
+	size_t len;
 	long long id, nerr;
 	long bad;
 	int ch;
@@ -995,10 +1026,7 @@ case_check(int argc, char **argv)
 			printf("case %lld: nothing found that would get the "
 			       "appeal rejected\n",
 			    id);
-		json_array_foreach (json_object_get(doc, "findings"), i, f) {
-			printf("%-7s %-26s %s\n", cases_str(f, "severity"),
-			    cases_str(f, "code"), cases_str(f, "message"));
-		}
+		cases_findings(stdout, json_object_get(doc, "findings"));
 		if (nerr > 0)
 			printf("%lld error%s: fix %s before you appeal\n", nerr,
 			    nerr == 1 ? "" : "s", nerr == 1 ? "it" : "them");
@@ -1082,6 +1110,7 @@ case_appeal(int argc, char **argv)
 		    (long long)json_integer_value(json_object_get(last, "n")),
 		    cases_str(last, "platform_case_id"),
 		    cases_str(doc, "state"));
+		cases_findings(stdout, json_object_get(doc, "preflight"));
 		forced = json_object_get(last, "forced");
 		json_array_foreach (forced, i, v) {
 			printf("overridden with --force: %s\n",
@@ -1365,6 +1394,22 @@ case_show(int argc, char **argv)
 			    cases_str(e, "last_error")
 				? cases_str(e, "last_error")
 				: "-");
+		}
+		cases_table_print(&t);
+	}
+
+	if (json_array_size(json_object_get(doc, "documents")) > 0) {
+		printf("\ndocuments\n");
+		cases_table_init(&t, 4);
+		cases_table_add(&t, "ID", "TYPE", "NAME", "EXPIRES");
+		json_array_foreach (json_object_get(doc, "documents"), i, e) {
+			snprintf(n, sizeof n, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(e, "id")));
+			cases_table_add(&t, n, cases_str(e, "type"),
+			    cases_str(e, "name"),
+			    cases_str(e, "expires") ? cases_str(e, "expires")
+						    : "-");
 		}
 		cases_table_print(&t);
 	}

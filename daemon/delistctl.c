@@ -41,7 +41,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "status", "status", "show the daemon's state", cmd_status },
 	{ "reload", "reload", "reload the configuration, wait for the answer",
 	    cmd_reload },
-	{ "track", "track SHOP PRODUCT_ID [--title T] [--interval DUR]",
+	{ "track",
+	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
+	    "[--image URL ...]",
 	    "watch a listing", ctl_cases_track },
 	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
 	    ctl_cases_untrack },
@@ -50,7 +52,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases",
 	    ctl_cases_cases },
 	{ "case", "case VERB ...",
-	    "show|open|note|appeal|decision|reinstated|abandon|export one case "
+	    "show|open|note|appeal|decision|reinstated|abandon|export|doc one "
+	    "case "
 	    "('delistctl case help')",
 	    ctl_cases_case },
 	{ "events", "events [--case ID] [--follow]",
@@ -59,6 +62,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "deliveries waiting for a sink, or given up on", ctl_outbox },
 	{ "outbox", "outbox retry ID|--all-dead", "queue dead deliveries again",
 	    ctl_outbox },
+	{ "doc", "doc VERB ...",
+	    "add|list|show|get|rm documents in the vault ('delistctl doc "
+	    "help')",
+	    ctl_docs },
 	{ "help", "help", "show this help", cmd_help },
 };
 
@@ -127,11 +134,31 @@ long
 ctl_request(const char *method, const char *path, json_t *body, json_t **out,
     char **raw)
 {
+	char *text = NULL;
+	long status;
+
+	if (body != NULL)
+		text = json_dumps(body, JSON_COMPACT);
+	status = ctl_request_bytes(method, path,
+	    body != NULL ? "application/json" : NULL, text,
+	    text != NULL ? strlen(text) : 0, out, raw, NULL);
+	free(text);
+	return (status);
+}
+
+/*
+ * The same with a body of any bytes (ctype NULL: no body), and the length
+ * of the raw answer in *rawlen (it may hold NUL bytes: a document).
+ */
+long
+ctl_request_bytes(const char *method, const char *path, const char *ctype,
+    const void *data, size_t len, json_t **out, char **raw, size_t *rawlen)
+{
 	CURL *curl;
 	CURLcode rc;
 	struct curl_slist *hdrs = NULL;
 	struct ctl_buf b = { NULL, 0, 0 };
-	char url[2048], errbuf[CURL_ERROR_SIZE] = "", *text = NULL;
+	char url[2048], errbuf[CURL_ERROR_SIZE] = "", *ct = NULL;
 	const char *sock = ctl_socket();
 	long status = 0;
 	json_error_t jerr;
@@ -150,15 +177,19 @@ ctl_request(const char *method, const char *path, json_t *body, json_t **out,
 	if (ctl.timeout > 0)
 		curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctl.timeout);
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	if (body != NULL) {
-		text = json_dumps(body, JSON_COMPACT);
-		hdrs =
-		    curl_slist_append(hdrs, "Content-Type: application/json");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
+	if (ctype != NULL) {
+		if (asprintf(&ct, "Content-Type: %s", ctype) == -1)
+			ctl_fail("out of memory");
+		hdrs = curl_slist_append(hdrs, ct);
+		/* No "Expect: 100-continue" wait before a large body. */
+		hdrs = curl_slist_append(hdrs, "Expect:");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, data);
+		curl_easy_setopt(
+		    curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
 	rc = curl_easy_perform(curl);
-	free(text);
+	free(ct);
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
 		curl_easy_cleanup(curl);
@@ -176,6 +207,8 @@ ctl_request(const char *method, const char *path, json_t *body, json_t **out,
 	curl_easy_cleanup(curl);
 	if (out != NULL)
 		*out = b.len ? json_loadb(b.data, b.len, 0, &jerr) : NULL;
+	if (rawlen != NULL)
+		*rawlen = b.len;
 	if (raw != NULL)
 		*raw = b.data ? b.data : strdup("");
 	else
@@ -191,13 +224,22 @@ ctl_request(const char *method, const char *path, json_t *body, json_t **out,
 json_t *
 ctl_call(const char *method, const char *path, json_t *body)
 {
-	json_t *doc = NULL, *err;
+	json_t *doc = NULL;
 	char *raw = NULL;
-	const char *msg;
 	long status;
 
 	status = ctl_request(method, path, body, &doc, &raw);
 	json_decref(body);
+	return (ctl_answer(status, doc, raw));
+}
+
+/* ctl_call's handling of an answer: exits on an error, else the JSON. */
+json_t *
+ctl_answer(long status, json_t *doc, char *raw)
+{
+	json_t *err;
+	const char *msg;
+
 	if (status < 200 || status > 299) {
 		err = doc ? json_object_get(doc, "error") : NULL;
 		msg = err ? json_string_value(json_object_get(err, "message"))
@@ -561,6 +603,8 @@ usage(FILE *f)
 	for (i = 0; i < nitems(ctl_cmds); i++) {
 		if (strcmp(ctl_cmds[i].name, "case") == 0)
 			cases_case_help(f);
+		else if (strcmp(ctl_cmds[i].name, "doc") == 0)
+			docs_help(f);
 		else
 			fprintf(f, "  %s\n      %s\n", ctl_cmds[i].usage,
 			    ctl_cmds[i].help);

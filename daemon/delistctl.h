@@ -15,6 +15,11 @@
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
 
+/* delistctl-docs.c: the document vault. */
+int ctl_docs(int, char **);
+int ctl_docs_case_doc(int, char **);
+void docs_help(FILE *);
+
 #endif
 
 struct ctl {
@@ -42,7 +47,10 @@ __dead void
 ctl_fail(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 __dead void ctl_usage_fail(const char *);
 long ctl_request(const char *, const char *, json_t *, json_t **, char **);
+long ctl_request_bytes(const char *, const char *, const char *, const void *,
+    size_t, json_t **, char **, size_t *);
 json_t *ctl_call(const char *, const char *, json_t *);
+json_t *ctl_answer(long, json_t *, char *);
 void ctl_table(char ***, size_t, size_t);
 size_t ctl_width(const char *);
 char *ctl_escape(const char *);
@@ -58,5 +66,10 @@ int ctl_cases_events(int, char **);
 
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
+
+/* delistctl-docs.c: the document vault. */
+int ctl_docs(int, char **);
+int ctl_docs_case_doc(int, char **);
+void docs_help(FILE *);
 
 #endif

@@ -120,6 +120,7 @@ struct config {
 	int64_t shutdown_timeout;
 	int64_t max_clients;
 	int64_t client_timeout;
+	int64_t max_upload; /* bytes: the largest document upload */
 
 	struct strlist weekend;
 	struct strlist holidays;
@@ -127,6 +128,7 @@ struct config {
 	struct calendar *calendar;
 
 	struct config_rules rules;
+	struct config_preflight *preflight; /* NULL: the defaults */
 
 	struct config_shop *shops;
 	size_t nshops;
@@ -134,6 +136,7 @@ struct config {
 	size_t nplugins;
 };
 
+#define CONFIG_MAX_UPLOAD_DEFAULT ((int64_t)32 << 20)
 extern const char config_builtin[];
 struct config *config_load(const char *, char **);
 struct config *config_load_string(const char *, const char *, char **);
@@ -145,6 +148,9 @@ const struct calendar *
 config_shop_calendar(const struct config *, const char *);
 char *config_shop_list(const struct config *);
 int config_check_secret_file(const char *, char **);
+struct preflight_config;
+/* The preflight settings (defaults where the file says nothing). */
+void config_preflight(const struct config *, struct preflight_config *);
 
 /* clock.c: the daemon's notion of now (DELISTD_TEST_CLOCK for tests). */
 typedef void (*clock_cb)(void *);
@@ -265,7 +271,62 @@ enum store_due {
 	STORE_DUE_FEEDBACK,
 	STORE_DUE_ESCALATE,
 	STORE_DUE_STALL,
+	STORE_DUE_DOC, /* a document's next expiry alert (vault.c) */
 	STORE_DUE_COUNT,
+};
+
+/*
+ * A document of the vault (vault.c). Strings are owned by the struct
+ * (st_document_clear frees them). expires is "YYYY-MM-DD" or NULL (never
+ * expires); expires_at the first instant it is no longer valid: 00:00 of
+ * that date in the zone of its shop (the daemon's zone when it has none).
+ */
+struct st_document {
+	int64_t id;
+	char *sha256; /* lower-case hex: the file is documents/<sha256> */
+	char *type; /* cases_doc_type_valid */
+	char *name; /* the name it is known by (conventional after --rename) */
+	char *original_name; /* the name it was uploaded with */
+	char *format; /* "pdf", "jpeg", "png" (sniff_format_name) */
+	int64_t size; /* bytes */
+	int width, height; /* pixels for images; 0 for PDF */
+	char *shop; /* NULL: not tied to a shop */
+	char **products; /* product ids it covers */
+	size_t nproducts;
+	char *issuer; /* NULL: not given */
+	char *expires; /* "YYYY-MM-DD"; NULL: does not expire */
+	time_t expires_at; /* 0: does not expire */
+	int64_t chain_of; /* brand_authorization: the link before; 0: none */
+	time_t added_at;
+	char *added_by; /* actor: "cli:alice" */
+	time_t removed_at; /* 0: live */
+	int alert_stage; /* expiry alerts fired: 0..4 (30d, 7d, 1d, expired) */
+	time_t alert_due_at; /* the next one; 0: none */
+};
+
+/* store_documents: each field set narrows the list (live documents only). */
+struct st_doc_filter {
+	const char *shop; /* documents of this shop */
+	const char *type;
+	time_t expires_by; /* expires_at at or before this (expired too) */
+	int64_t case_id; /* attached to this case (case doc) */
+	const char *product_id; /* names this product id */
+	/*
+	 * Covering a listing: covers_product set means documents that name
+	 * it (in covers_shop or no shop), plus covers_shop's documents that
+	 * name no product (shop-wide ones).
+	 */
+	const char *covers_product;
+	const char *covers_shop;
+	int64_t chain_of; /* the next links of a brand_authorization chain */
+};
+
+/* A case that refers to a document: attached (appeal 0) or an appeal's. */
+struct st_doc_ref {
+	int64_t case_id;
+	char *state; /* the case's state */
+	int appeal; /* the appeal's n whose materials have it; 0: attached */
+	time_t at; /* attached_at or the appeal's submitted_at */
 };
 
 int store_lock(const char *, int *, char **);
@@ -289,6 +350,22 @@ int store_listings(
 void st_listing_clear(struct st_listing *);
 int store_open_case_titles(
     struct store *, const char *, struct st_listing **, size_t *);
+/* A listing sharing an image fingerprint with another (store_image_matches). */
+struct st_image_match {
+	int64_t listing_id;
+	char *shop;
+	char *product_id;
+	int tracked;
+	char *fingerprint;
+	int64_t open_case; /* 0: none */
+	char *reason; /* the open case's reason; NULL: none */
+};
+int store_listing_images_set(struct store *, int64_t, const char *const *,
+    const char *const *, size_t, time_t);
+int store_image_matches(
+    struct store *, int64_t, struct st_image_match **, size_t *);
+void st_image_matches_free(struct st_image_match *, size_t);
+int store_risk_once(struct store *, int64_t, int64_t, const char *, time_t);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);
@@ -332,6 +409,24 @@ time_t store_due_next(struct store *, enum store_due);
 int
 store_due_list(struct store *, enum store_due, time_t, int64_t **, size_t *);
 int store_due_fired(struct store *, enum store_due, int64_t);
+
+int store_document_get(struct store *, int64_t, struct st_document *);
+int
+store_document_by_sha256(struct store *, const char *, struct st_document *);
+int store_documents(struct store *, const struct st_doc_filter *,
+    struct st_document **, size_t *);
+int64_t store_document_insert(struct store *, const struct st_document *);
+int store_document_remove(struct store *, int64_t, time_t);
+int store_document_set_alert(struct store *, int64_t, time_t, int, time_t);
+int
+store_document_attach(struct store *, int64_t, int64_t, time_t, const char *);
+int store_document_refs(
+    struct store *, int64_t, const char *, struct st_doc_ref **, size_t *);
+int store_document_listings(struct store *, const struct st_document *, int64_t,
+    struct st_listing **, size_t *);
+void st_document_clear(struct st_document *);
+void st_documents_free(struct st_document *, size_t);
+void st_doc_refs_free(struct st_doc_ref *, size_t);
 
 /* api.c: the control API on a Unix socket (evhttp). */
 struct api;

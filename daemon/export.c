@@ -191,6 +191,25 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		}
 	}
 
+	mats = json_object_get(doc, "documents");
+	if (json_array_size(mats) > 0) {
+		md_add(&m,
+		    "\n## Documents\n\n| id | file | type | expires | SHA-256 "
+		    "|\n|---|---|---|---|---|\n");
+		json_array_foreach (mats, j, mt) {
+			c1 = cell(str(mt, "name"));
+			md_add(&m, "| %lld | %s | %s | %s | %s |\n",
+			    (long long)json_integer_value(
+				json_object_get(mt, "id")),
+			    c1, str(mt, "type"),
+			    json_is_string(json_object_get(mt, "expires"))
+				? str(mt, "expires")
+				: "-",
+			    str(mt, "sha256"));
+			free(c1);
+		}
+	}
+
 	md_add(&m,
 	    "\n## Trail\n\n| event | time (UTC) | time (%s) | actor | "
 	    "event | what |\n|---|---|---|---|---|---|\n",

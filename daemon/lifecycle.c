@@ -27,6 +27,8 @@
 #include "calendar.h"
 #include "cases.h"
 #include "lifecycle.h"
+#include "preflight-run.h"
+#include "fingerprint.h"
 
 static int64_t lc_published;
 static const char *lc_exclude;
@@ -34,6 +36,25 @@ static const char *lc_exclude;
 static void
 lc_fail(struct lc_err *, int, const char *, const char *, ...) printflike(4, 5);
 static int lc_store_fail(struct lc_err *);
+static void lc_preflight_forced(const struct preflight_findings *, char **);
+static int lc_list_has(const char *, const char *);
+static int lc_seen(const char *, const char *, const char *,
+    const char *const *, size_t, int64_t, const char *, int *, char **);
+struct lc_evasion;
+static char *lc_title_fp(const char *);
+static struct lc_evasion *lc_evasion_add(
+    struct lc_evasion **, size_t *, int64_t, const char *, const char *);
+static int lc_evasion_check(const struct st_case *, int64_t, const char *,
+    const struct st_image_match *, size_t, time_t);
+static int lc_linked_reason(const char *);
+static int lc_linked_event(const struct st_case *, int64_t, int64_t,
+    const char *, const char *, const char *, json_t *, time_t);
+static int lc_linked_risk(const struct st_case *, time_t);
+static int lc_fingerprints(
+    const char *const *, size_t, char ***, const char ***, size_t *, char **);
+static void lc_fingerprints_free(char **, const char **, size_t);
+static int lc_observe(const struct st_case *, int64_t, const char *,
+    const char *const *, size_t, int, time_t, char **);
 static int64_t
 lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
     enum cases_severity, json_t *, const char *, ...) printflike(7, 8);
@@ -42,6 +63,7 @@ void
 lc_err_clear(struct lc_err *err)
 {
 	free(err->message);
+	json_decref(err->findings);
 	memset(err, 0, sizeof *err);
 }
 
@@ -244,65 +266,123 @@ lc_shop_known(const char *shop, struct lc_err *err)
 	return (-1);
 }
 
-/*
- * A title as people would compare it: ASCII letters and digits lower-cased,
- * every run of anything else one space (CJK and other bytes kept).
- */
+/* A title's fingerprint; fatal if memory ran out, like xmalloc. */
 static char *
-lc_title_norm(const char *t)
+lc_title_fp(const char *title)
 {
-	char *out = xmalloc(strlen(t) + 1), *o = out;
-	const unsigned char *p;
-	int gap = 0;
+	char *fp;
 
-	for (p = (const unsigned char *)t; *p != '\0'; p++) {
-		if (*p >= 0x80 || isalnum(*p)) {
-			if (gap && o != out)
-				*o++ = ' ';
-			gap = 0;
-			*o++ = *p >= 0x80 ? (char)*p : (char)tolower(*p);
-		} else
-			gap = 1;
+	if ((fp = fingerprint_title(title)) == NULL)
+		fatalx("lifecycle: out of memory");
+	return (fp);
+}
+
+/* An open case a new listing looks like the relisting of. */
+struct lc_evasion {
+	int64_t case_id;
+	char *shop;
+	char *product_id;
+	int by_title;
+	json_t *images; /* shared fingerprints */
+};
+
+static struct lc_evasion *
+lc_evasion_add(struct lc_evasion **v, size_t *n, int64_t case_id,
+    const char *shop, const char *pid)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if ((*v)[i].case_id == case_id)
+			return (&(*v)[i]);
 	}
-	*o = '\0';
-	return (out);
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	memset(&(*v)[*n], 0, sizeof **v);
+	(*v)[*n].case_id = case_id;
+	(*v)[*n].shop = xstrdup(shop);
+	(*v)[*n].product_id = xstrdup(pid);
+	(*v)[*n].images = json_array();
+	return (&(*v)[(*n)++]);
 }
 
 /*
- * A listing first seen with the title of one whose case is open: listing
- * the product again while its appeal runs counts as evading the penalty.
+ * A listing first seen with the title of a listing of the same shop whose
+ * case is open, or with an image of any listing whose case is open:
+ * listing the product again while its appeal runs counts as evading the
+ * penalty. One warning per open case, naming what matched.
  */
 static int
-lc_evasion_check(const struct st_case *c, const char *title, time_t now)
+lc_evasion_check(const struct st_case *c, int64_t listing_id, const char *title,
+    const struct st_image_match *m, size_t nm, time_t now)
 {
-	struct st_listing *open;
-	size_t n, i;
-	char *mine, *theirs;
-	int rc = 0;
+	struct st_listing *open = NULL;
+	struct lc_evasion *ev = NULL, *e;
+	size_t n = 0, nev = 0, i;
+	char *mine = NULL, *theirs;
+	json_t *matched;
+	int rc = 0, fresh;
 
-	if (store_open_case_titles(lc_store(), c->shop, &open, &n) == -1)
-		return (-1);
-	mine = lc_title_norm(title);
-	for (i = 0; i < n && rc == 0 && *mine != '\0'; i++) {
+	if (title != NULL) {
+		if (store_open_case_titles(lc_store(), c->shop, &open, &n) ==
+		    -1)
+			return (-1);
+		mine = lc_title_fp(title);
+	}
+	for (i = 0; i < n && *mine != '\0'; i++) {
 		if (strcmp(open[i].product_id, c->product_id) == 0)
 			continue;
-		theirs = lc_title_norm(open[i].title);
-		if (strcmp(mine, theirs) == 0 &&
-		    lc_event(c, now, "daemon", CASES_EV_LISTING_EVASION_RISK,
+		theirs = lc_title_fp(open[i].title);
+		if (strcmp(mine, theirs) == 0)
+			lc_evasion_add(&ev, &nev, open[i].open_case,
+			    open[i].shop, open[i].product_id)
+			    ->by_title = 1;
+		free(theirs);
+	}
+	for (i = 0; i < nm; i++) {
+		if (m[i].open_case == 0)
+			continue;
+		e = lc_evasion_add(
+		    &ev, &nev, m[i].open_case, m[i].shop, m[i].product_id);
+		json_array_append_new(e->images, json_string(m[i].fingerprint));
+	}
+	for (i = 0; i < nev && rc == 0; i++) {
+		e = &ev[i];
+		if ((fresh = store_risk_once(lc_store(), listing_id, e->case_id,
+			 "evasion", now)) != 1) {
+			rc = fresh;
+			continue;
+		}
+		matched = json_array();
+		if (e->by_title)
+			json_array_append_new(matched, json_string("title"));
+		if (json_array_size(e->images) > 0)
+			json_array_append_new(matched, json_string("image"));
+		if (lc_event(c, now, "daemon", CASES_EV_LISTING_EVASION_RISK,
 			CASES_SEV_WARNING,
-			json_pack("{s:s,s:I}", "same_as", open[i].product_id,
-			    "open_case", (json_int_t)open[i].open_case),
-			"%s/%s has the title of %s/%s, whose case %lld is "
+			json_pack("{s:s,s:s,s:I,s:o,s:O}", "same_as",
+			    e->product_id, "same_as_shop", e->shop, "open_case",
+			    (json_int_t)e->case_id, "matched", matched,
+			    "images", e->images),
+			"%s/%s has the %s of %s/%s, whose case %lld is "
 			"open: listing the product again while its appeal "
 			"runs counts as evading the penalty (extra points, a "
 			"longer freeze); if it is a relisting, say so with "
 			"delistctl case abandon %lld --relisted-as %s",
-			c->shop, c->product_id, c->shop, open[i].product_id,
-			(long long)open[i].open_case,
-			(long long)open[i].open_case, c->product_id) == -1)
+			c->shop, c->product_id,
+			e->by_title && json_array_size(e->images) > 0
+			    ? "title and an image"
+			    : e->by_title ? "title"
+					  : "image",
+			e->shop, e->product_id, (long long)e->case_id,
+			(long long)e->case_id, c->product_id) == -1)
 			rc = -1;
-		free(theirs);
 	}
+	for (i = 0; i < nev; i++) {
+		free(ev[i].shop);
+		free(ev[i].product_id);
+		json_decref(ev[i].images);
+	}
+	free(ev);
 	free(mine);
 	for (i = 0; i < n; i++)
 		st_listing_clear(&open[i]);
@@ -310,42 +390,283 @@ lc_evasion_check(const struct st_case *c, const char *title, time_t now)
 	return (rc);
 }
 
+/* Reasons whose case puts the listings sharing its images at risk. */
+static int
+lc_linked_reason(const char *reason)
+{
+	return (reason != NULL &&
+	    (strcmp(reason, "ip_infringement") == 0 ||
+		strcmp(reason, "unauthorized_media") == 0));
+}
+
+/*
+ * Raises listing.linked_risk on the listing of view (lv) about the open
+ * case cid of listing (shop, pid) opened for reason, sharing images
+ * (fingerprints), once per (listing, case).
+ */
+static int
+lc_linked_event(const struct st_case *lv, int64_t listing_id, int64_t cid,
+    const char *shop, const char *pid, const char *reason, json_t *images,
+    time_t now)
+{
+	int fresh;
+
+	if ((fresh = store_risk_once(
+		 lc_store(), listing_id, cid, "linked", now)) != 1) {
+		json_decref(images);
+		return (fresh);
+	}
+	if (lc_event(lv, now, "daemon", CASES_EV_LISTING_LINKED_RISK,
+		CASES_SEV_WARNING,
+		json_pack("{s:I,s:s,s:s,s:s,s:o}", "case", (json_int_t)cid,
+		    "case_shop", shop, "case_product_id", pid, "reason", reason,
+		    "images", images),
+		"%s/%s shares %s with %s/%s, whose case %lld is open for "
+		"%s: the platform may delist it too; replace the shared "
+		"images or attach your rights to them before it does",
+		lv->shop, lv->product_id,
+		json_array_size(images) == 1 ? "an image" : "images", shop, pid,
+		(long long)cid, reason) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A case opened (or classified) for ip_infringement or unauthorized_media:
+ * every other tracked listing sharing an image fingerprint with its
+ * listing gets listing.linked_risk naming the case.
+ */
+static int
+lc_linked_risk(const struct st_case *c, time_t now)
+{
+	struct st_image_match *m;
+	struct st_case lv;
+	size_t n, i, j;
+	json_t *images;
+	int rc = 0;
+
+	if (!lc_linked_reason(c->reason))
+		return (0);
+	if (store_image_matches(lc_store(), c->listing_id, &m, &n) == -1)
+		return (-1);
+	for (i = 0; i < n && rc == 0; i = j) {
+		images = json_array();
+		for (j = i; j < n && m[j].listing_id == m[i].listing_id; j++)
+			json_array_append_new(
+			    images, json_string(m[j].fingerprint));
+		if (!m[i].tracked) {
+			json_decref(images);
+			continue;
+		}
+		memset(&lv, 0, sizeof lv);
+		lv.shop = m[i].shop;
+		lv.product_id = m[i].product_id;
+		rc = lc_linked_event(&lv, m[i].listing_id, c->id, c->shop,
+		    c->product_id, c->reason, images, now);
+	}
+	st_image_matches_free(m, n);
+	return (rc);
+}
+
+/*
+ * Image URLs to fingerprints, each once: fps[i] seen at urls[i]. Returns
+ * the count, or -1 with *cause set.
+ */
+static int
+lc_fingerprints(const char *const *images, size_t n, char ***fps,
+    const char ***urls, size_t *nfp, char **cause)
+{
+	char *fp, *why = NULL;
+	size_t i, j;
+
+	*fps = xcalloc(n + 1, sizeof **fps);
+	*urls = xcalloc(n + 1, sizeof **urls);
+	*nfp = 0;
+	for (i = 0; i < n; i++) {
+		if (fingerprint_image_url(images[i], &fp, &why) == -1) {
+			if (why == NULL)
+				fatalx("lifecycle: out of memory");
+			xasprintf(cause, "images[%zu]: %s", i, why);
+			free(why);
+			return (-1);
+		}
+		for (j = 0; j < *nfp && strcmp((*fps)[j], fp) != 0; j++)
+			;
+		if (j < *nfp) {
+			free(fp);
+			continue;
+		}
+		(*fps)[*nfp] = fp;
+		(*urls)[(*nfp)++] = images[i];
+	}
+	return (0);
+}
+
+static void
+lc_fingerprints_free(char **fps, const char **urls, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(fps[i]);
+	free(fps);
+	free(urls);
+}
+
+/*
+ * What a listing was seen with, inside the caller's transaction: its image
+ * fingerprints replace the stored ones (images NULL: not reported, keep
+ * them); a listing first seen (is_new) may be an evasion; a listing
+ * sharing an image with an open ip_infringement or unauthorized_media case
+ * gets listing.linked_risk.
+ */
+static int
+lc_observe(const struct st_case *lv, int64_t listing_id, const char *title,
+    const char *const *images, size_t nimages, int is_new, time_t now,
+    char **cause)
+{
+	struct st_image_match *m = NULL;
+	char **fps = NULL;
+	const char **urls = NULL;
+	size_t nfp = 0, nm = 0, i, j;
+	json_t *shared;
+	int rc = -1;
+
+	if (images != NULL) {
+		if (lc_fingerprints(
+			images, nimages, &fps, &urls, &nfp, cause) == -1) {
+			lc_fingerprints_free(fps, urls, nfp);
+			return (-2);
+		}
+		if (store_listing_images_set(lc_store(), listing_id,
+			(const char *const *)fps, urls, nfp, now) == -1)
+			goto out;
+	}
+	if (store_image_matches(lc_store(), listing_id, &m, &nm) == -1)
+		goto out;
+	if (is_new && lc_evasion_check(lv, listing_id, title, m, nm, now) == -1)
+		goto out;
+	/* A new listing's evasion warning names every such case already. */
+	for (i = 0; i < nm && !is_new; i = j) {
+		shared = json_array();
+		for (j = i; j < nm && m[j].listing_id == m[i].listing_id; j++)
+			json_array_append_new(
+			    shared, json_string(m[j].fingerprint));
+		if (m[i].open_case == 0 || !lc_linked_reason(m[i].reason)) {
+			json_decref(shared);
+			continue;
+		}
+		if (lc_linked_event(lv, listing_id, m[i].open_case, m[i].shop,
+			m[i].product_id, m[i].reason, shared, now) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	st_image_matches_free(m, nm);
+	lc_fingerprints_free(fps, urls, nfp);
+	return (rc);
+}
+
 int
 lifecycle_track(const char *shop, const char *pid, const char *title,
-    int64_t interval, const char *actor, int *created, struct lc_err *err)
+    const char *const *images, size_t nimages, int64_t interval,
+    const char *actor, int *created, struct lc_err *err)
 {
-	struct st_listing l;
-	struct st_case c;
-	time_t now = clock_now();
-	int64_t shop_id;
-	int rc, is_new;
+	char *cause = NULL;
+	int rc;
 
 	if (lc_shop_known(shop, err) == -1)
 		return (-1);
 	if (store_begin(lc_store()) == -1)
 		return (lc_store_fail(err));
-	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
-		return (lc_store_fail(err));
-	*created = rc == 1 || !l.tracked;
-	is_new = rc == 1;
-	st_listing_clear(&l);
-	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
-	    store_listing_track(
-		lc_store(), shop_id, pid, title, interval, now) == -1)
-		return (lc_store_fail(err));
-	if (*created) {
-		memset(&c, 0, sizeof c);
-		c.shop = (char *)shop;
-		c.product_id = (char *)pid;
-		if (lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
-			CASES_SEV_INFO, NULL, "%s/%s is tracked", shop,
-			pid) == -1 ||
-		    (is_new && title != NULL &&
-			lc_evasion_check(&c, title, now) == -1))
-			return (lc_store_fail(err));
+	rc = lc_seen(shop, pid, title, images, nimages, interval, actor,
+	    created, &cause);
+	if (rc == -2) {
+		store_rollback(lc_store());
+		lc_fail(err, 400, "bad_field", "%s", cause);
+		free(cause);
+		return (-1);
 	}
+	if (rc == -1)
+		return (lc_store_fail(err));
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
+	lifecycle_published();
+	return (0);
+}
+
+/*
+ * Inside a transaction: tracks (shop, pid), sets its title and interval,
+ * records listing.tracked if it was not tracked, and what it was seen
+ * with (lc_observe). -2 with *cause set for a bad image URL, -1 on a
+ * store error.
+ */
+static int
+lc_seen(const char *shop, const char *pid, const char *title,
+    const char *const *images, size_t nimages, int64_t interval,
+    const char *actor, int *created, char **cause)
+{
+	struct st_listing l;
+	struct st_case c, open;
+	time_t now = clock_now();
+	int64_t shop_id, listing_id, open_case;
+	int rc, is_new;
+
+	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
+		return (-1);
+	*created = rc == 1 || !l.tracked;
+	is_new = rc == 1;
+	open_case = rc == 0 ? l.open_case : 0;
+	st_listing_clear(&l);
+	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
+	    (listing_id = store_listing_track(
+		 lc_store(), shop_id, pid, title, interval, now)) == -1)
+		return (-1);
+	memset(&c, 0, sizeof c);
+	c.shop = (char *)shop;
+	c.product_id = (char *)pid;
+	if (*created &&
+	    lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED, CASES_SEV_INFO,
+		NULL, "%s/%s is tracked", shop, pid) == -1)
+		return (-1);
+	if ((rc = lc_observe(&c, listing_id, title, images, nimages, is_new,
+		 now, cause)) != 0)
+		return (rc);
+	/* Its own open case now reaches the listings of its new pictures. */
+	if (open_case == 0 || images == NULL)
+		return (0);
+	if (store_case_get(lc_store(), open_case, &open) != 0)
+		return (-1);
+	rc = lc_linked_risk(&open, now);
+	st_case_clear(&open);
+	return (rc);
+}
+
+int
+lifecycle_listing_observed(const char *shop, const char *pid, const char *title,
+    const char *const *images, size_t nimages, char **cause)
+{
+	int created, rc;
+
+	if (config_shop(lc_config(), shop) == NULL) {
+		xasprintf(cause, "unknown shop \"%s\"", shop);
+		return (-1);
+	}
+	if (store_begin(lc_store()) == -1) {
+		*cause = xstrdup("the state database failed; see the log");
+		return (-1);
+	}
+	rc = lc_seen(
+	    shop, pid, title, images, nimages, 0, "daemon", &created, cause);
+	if (rc == -1)
+		*cause = xstrdup("the state database failed; see the log");
+	if (rc != 0 || store_commit(lc_store()) == -1) {
+		store_rollback(lc_store());
+		if (*cause == NULL)
+			*cause =
+			    xstrdup("the state database failed; see the log");
+		return (-1);
+	}
 	lifecycle_published();
 	return (0);
 }
@@ -445,7 +766,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	if (lc_event(&c, at, actor, CASES_EV_CASE_OPENED, CASES_SEV_INFO, data,
 		"%s/%s delisted (%s): case %lld opened; rectify every cited "
 		"point and record each with delistctl case note",
-		shop, pid, reason, (long long)c.id) == -1)
+		shop, pid, reason, (long long)c.id) == -1 ||
+	    lc_linked_risk(&c, now) == -1)
 		return (lc_store_fail(err));
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
@@ -621,11 +943,53 @@ out:
 	return (rc);
 }
 
+/*
+ * Adds "preflight:CODE" to the comma-separated list of overridden refusals
+ * for each error code the preflight found (each code once).
+ */
+static void
+lc_preflight_forced(const struct preflight_findings *found, char **forced)
+{
+	const char *code;
+	char *old, tag[96];
+	size_t i;
+
+	for (i = 0; i < found->n; i++) {
+		if (found->v[i].severity != PREFLIGHT_ERROR)
+			continue;
+		code = found->v[i].name;
+		snprintf(tag, sizeof tag, "preflight:%s", code);
+		if (*forced != NULL && lc_list_has(*forced, tag))
+			continue;
+		old = *forced;
+		xasprintf(
+		    forced, "%s%s%s", old ? old : "", old ? "," : "", tag);
+		free(old);
+	}
+}
+
+/* Whether the comma-separated list holds item. */
+static int
+lc_list_has(const char *list, const char *item)
+{
+	size_t len = strlen(item);
+	const char *p = list;
+
+	while ((p = strstr(p, item)) != NULL) {
+		if ((p == list || p[-1] == ',') &&
+		    (p[len] == '\0' || p[len] == ','))
+			return (1);
+		p += len;
+	}
+	return (0);
+}
+
 int
 lifecycle_appeal(int64_t id, const char *platform_case_id,
     const char *statement, const struct st_material *mat, size_t nmat,
-    time_t at, int force, const char *actor, struct lc_err *err)
+    time_t at, int force, const char *actor, json_t **found, struct lc_err *err)
 {
+	struct preflight_run pr;
 	struct st_case c;
 	struct st_appeal *ap, a;
 	struct case_step step;
@@ -637,10 +1001,12 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	struct case_rules rules;
 	const struct calendar *cal;
 	char sha[65], buf[ISOTIME_LEN], buf2[ISOTIME_LEN], *forced = NULL;
+	char *cause = NULL;
 	size_t nap, i;
 	json_t *data, *jm;
 	int rc = -1;
 
+	memset(&pr, 0, sizeof pr);
 	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
 	for (i = 0; i < nap; i++) {
@@ -680,6 +1046,25 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		store_rollback(lc_store());
 		goto out;
 	}
+	if (preflight_run(&pr, &c, ap, nap, statement, mat, nmat, NULL, at,
+		&cause) == -1) {
+		lc_fail(err, 500, "preflight", "%s", cause);
+		free(cause);
+		store_rollback(lc_store());
+		goto out;
+	}
+	if (pr.found->nerrors > 0 && !force) {
+		lc_fail(err, 422, "preflight_failed",
+		    "the preflight found %zu error%s that would get this "
+		    "appeal rejected: fix %s first (delistctl case check "
+		    "%lld lists them)",
+		    pr.found->nerrors, pr.found->nerrors == 1 ? "" : "s",
+		    pr.found->nerrors == 1 ? "it" : "them", (long long)id);
+		err->forceable = 1;
+		err->findings = preflight_run_json(pr.found, 0);
+		store_rollback(lc_store());
+		goto out;
+	}
 
 	cal = config_shop_calendar(lc_config(), c.shop);
 	memset(&a, 0, sizeof a);
@@ -695,6 +1080,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	else if (refusal.forced || step.forced)
 		forced =
 		    xstrdup(refusal.forced ? refusal.code : step.refusal.code);
+	lc_preflight_forced(pr.found, &forced);
 	a.forced = forced;
 	a.feedback_due_at = cases_feedback_due(at, &rules);
 	a.escalate_due_at = calendar_add_business_days(
@@ -721,6 +1107,12 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	    isotime_format(a.escalate_due_at, buf2, sizeof buf2));
 	if (a.forced != NULL)
 		json_object_set_new(data, "forced", json_string(a.forced));
+	json_object_set_new(data, "preflight",
+	    json_pack("{s:I,s:I,s:o,s:b}", "errors",
+		(json_int_t)pr.found->nerrors, "warnings",
+		(json_int_t)pr.found->nwarnings, "findings",
+		preflight_run_json(pr.found, 1), "overridden",
+		pr.found->nerrors > 0));
 	if (store_appeal_insert(lc_store(), &a) == -1 ||
 	    store_case_update(lc_store(), &c) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, data,
@@ -733,7 +1125,10 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		goto out;
 	}
 	rc = lc_commit(err);
+	if (rc == 0 && found != NULL)
+		*found = preflight_run_json(pr.found, 0);
 out:
+	preflight_run_clear(&pr);
 	free(forced);
 	lc_free(&c, ap, nap);
 	return (rc);

@@ -20,6 +20,7 @@ struct lc_err {
 	char *message;
 	int forceable;
 	int64_t case_ref; /* the open case a duplicate open names */
+	struct json_t *findings; /* a refused appeal's preflight findings */
 };
 
 struct json_t;
@@ -27,8 +28,16 @@ void lc_err_clear(struct lc_err *);
 
 void lifecycle_init(void);
 void lifecycle_published(void);
-int lifecycle_track(const char *, const char *, const char *, int64_t,
-    const char *, int *, struct lc_err *);
+int lifecycle_track(const char *, const char *, const char *,
+    const char *const *, size_t, int64_t, const char *, int *, struct lc_err *);
+/*
+ * A listing as a source saw it: its title (NULL: not reported) and image
+ * URLs (images NULL: not reported). Tracks it if new, stores its image
+ * fingerprints and raises listing.evasion_risk / listing.linked_risk.
+ * Returns 0, or -1 with *cause set (free it).
+ */
+int lifecycle_listing_observed(const char *, const char *, const char *,
+    const char *const *, size_t, char **);
 int
 lifecycle_untrack(const char *, const char *, const char *, struct lc_err *);
 int lifecycle_open(const char *, const char *, const char *, const char *,
@@ -37,7 +46,7 @@ int lifecycle_note(int64_t, const char *, const char *, const char *,
     const char *, time_t, const char *, struct lc_err *);
 int lifecycle_appeal(int64_t, const char *, const char *,
     const struct st_material *, size_t, time_t, int, const char *,
-    struct lc_err *);
+    struct json_t **, struct lc_err *);
 int lifecycle_decide(
     int64_t, int, int, const char *, time_t, const char *, struct lc_err *);
 int lifecycle_reinstate(int64_t, time_t, const char *, struct lc_err *);

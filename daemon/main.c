@@ -29,6 +29,7 @@
 #include "delistd.h"
 #include "host.h"
 #include "lifecycle.h"
+#include "vault.h"
 
 #ifndef DELISTD_CONF
 #define DELISTD_CONF "/etc/delistd/delistd.conf"
@@ -267,6 +268,8 @@ daemon_reload(char **cause)
 	outbox_kick();
 	if (lifecycle_recompute() == -1)
 		log_warnx("reload: cannot recompute the appeals' deadlines");
+	if (vault_recompute() == -1)
+		log_warnx("reload: cannot recompute the documents' alerts");
 	notify_ready("reloaded");
 	daemon_status("ready");
 	return (0);

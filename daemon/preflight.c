@@ -358,15 +358,18 @@ static const char *const pf_types_court[] = { "court_order", "dismissal" };
 #define PF_LIST(a) (a), nitems(a)
 
 static const struct preflight_kind pf_default_kinds[] = {
-	{ "a certificate", PF_LIST(pf_kw_certificate), PF_LIST(pf_types_cert) },
+	{ "a certificate", PF_LIST(pf_kw_certificate), PF_LIST(pf_types_cert),
+	    "certificate" },
 	{ "a test report", PF_LIST(pf_kw_test_report),
-	    PF_LIST(pf_types_test_report) },
+	    PF_LIST(pf_types_test_report), "test_report" },
 	{ "an authorization", PF_LIST(pf_kw_authorization),
-	    PF_LIST(pf_types_authorization) },
+	    PF_LIST(pf_types_authorization), "authorization" },
 	{ "a trademark registration", PF_LIST(pf_kw_trademark),
-	    PF_LIST(pf_types_trademark) },
-	{ "an invoice", PF_LIST(pf_kw_invoice), PF_LIST(pf_types_invoice) },
-	{ "court papers", PF_LIST(pf_kw_court), PF_LIST(pf_types_court) },
+	    PF_LIST(pf_types_trademark), "trademark" },
+	{ "an invoice", PF_LIST(pf_kw_invoice), PF_LIST(pf_types_invoice),
+	    "invoice" },
+	{ "court papers", PF_LIST(pf_kw_court), PF_LIST(pf_types_court),
+	    "court_papers" },
 };
 
 static const struct preflight_need pf_default_needs[] = {
@@ -470,6 +473,13 @@ preflight_config_init(struct preflight_config *cfg)
 	cfg->review_days = PREFLIGHT_REVIEW_DAYS_DEFAULT;
 	cfg->min_short_side = PREFLIGHT_MIN_SHORT_SIDE_DEFAULT;
 	cfg->min_long_side = PREFLIGHT_MIN_LONG_SIDE_DEFAULT;
+}
+
+const struct preflight_kind *
+preflight_default_kinds(size_t *n)
+{
+	*n = nitems(pf_default_kinds);
+	return (pf_default_kinds);
 }
 
 static void

@@ -128,6 +128,7 @@ struct preflight_kind {
 	size_t nkeywords;
 	const char *const *types; /* cases_doc_type_valid names */
 	size_t ntypes;
+	const char *key; /* the configuration's name: "certificate"; NULL ok */
 };
 
 /* Documents a case with this reason cannot be appealed without. */
@@ -189,6 +190,13 @@ struct preflight_config {
  * dismissal.
  */
 void preflight_config_init(struct preflight_config *cfg);
+
+/*
+ * The default kinds of material (what preflight_config_init puts in
+ * cfg->kinds), each with its key: certificate, test_report,
+ * authorization, trademark, invoice, court_papers. Sets *n.
+ */
+const struct preflight_kind *preflight_default_kinds(size_t *n);
 
 /*
  * Checks cfg as preflight_check would: numbers in range, no NULL or empty

@@ -2,7 +2,8 @@
  * sched.c: the time-driven alerts, each a libevent timer armed at its next
  * due time.
  *
- * One timer per kind (feedback overdue, escalation, stall). Each reads the
+ * One timer per kind (feedback overdue, escalation, stall, a document's
+ * next expiry alert: vault_fire). Each reads the
  * earliest due time from its partial index, sleeps until then, fires every
  * row due by now (one transaction each, see lifecycle_fire) and re-arms. No
  * job scans every row on a tick. When the test clock moves, every kind is
@@ -18,10 +19,11 @@
 
 #include "delistd.h"
 #include "lifecycle.h"
+#include "vault.h"
 
 static struct event *sched_ev[STORE_DUE_COUNT];
 static const char *const sched_names[STORE_DUE_COUNT] = { "feedback",
-	"escalation", "stall" };
+	"escalation", "stall", "document expiry" };
 
 static void sched_fire(evutil_socket_t, short, void *);
 static void sched_run(enum store_due);
@@ -37,7 +39,9 @@ sched_run(enum store_due kind)
 
 	if (store_due_list(daemon_state->store, kind, now, &ids, &n) == 0) {
 		for (i = 0; i < n; i++) {
-			if (lifecycle_fire(kind, ids[i]) == -1)
+			if ((kind == STORE_DUE_DOC
+				    ? vault_fire(ids[i])
+				    : lifecycle_fire(kind, ids[i])) == -1)
 				log_warnx("sched: %s alert %lld failed; will "
 					  "retry",
 				    sched_names[kind], (long long)ids[i]);

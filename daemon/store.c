@@ -10,6 +10,12 @@
  *                   its deadlines and whether their alerts have fired
  *   materials       the SHA-256 of every file attached to an appeal
  *   events          the trail: append-only (triggers refuse UPDATE/DELETE)
+ *   outbox          each event's delivery to each subscribed sink
+ *   documents       the vault's files (content-addressed on disk), what
+ *                   they cover, their expiry and which alerts have fired
+ *   case_documents  vault documents attached to a case
+ *   listing_images  each listing's image fingerprints (linked-listing risk)
+ *   listing_risks   the risk warnings already raised, so each fires once
  * Times are UTC epoch seconds. The database lives in state_dir/delistd.db in
  * WAL mode with synchronous=FULL: an acknowledged change survives kill -9
  * and power loss. Every state change and its event are one transaction
@@ -42,7 +48,7 @@
  * Statements are prepared once and kept: the key is the SQL text's address,
  * so every query below is a static string.
  */
-#define STORE_CACHE 64
+#define STORE_CACHE 128
 
 struct store_cached {
 	const char *sql;
@@ -162,6 +168,82 @@ static const char *const store_migrations[] = {
 	"  WHERE state = 'pending';"
 	"CREATE INDEX outbox_event ON outbox (event_id);"
 	"CREATE INDEX outbox_dead ON outbox (id) WHERE state = 'dead';",
+
+	/*
+	 * 3: the document vault. A document is a file kept content-addressed
+	 * under state_dir/documents/<sha256>; one live row per content (a
+	 * removed row stays, with removed_at, for the cases that named it).
+	 * expires is the date as given, expires_at the first instant it is
+	 * no longer valid (00:00 of that date in the shop's zone), alert_stage
+	 * how many of the expiry alerts (30, 7, 1 days, expired) have fired
+	 * and alert_due_at when the next one is due (the expiry timer's
+	 * index). document_products: the product ids a document covers.
+	 * case_documents: documents attached to a case (delistctl case doc).
+	 */
+	"CREATE TABLE documents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  original_name TEXT NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  width INTEGER NOT NULL DEFAULT 0,"
+	"  height INTEGER NOT NULL DEFAULT 0,"
+	"  shop TEXT,"
+	"  issuer TEXT,"
+	"  expires TEXT,"
+	"  expires_at INTEGER,"
+	"  chain_of INTEGER REFERENCES documents(id),"
+	"  added_at INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  removed_at INTEGER,"
+	"  alert_stage INTEGER NOT NULL DEFAULT 0,"
+	"  alert_due_at INTEGER);"
+	"CREATE UNIQUE INDEX documents_live ON documents (sha256)"
+	"  WHERE removed_at IS NULL;"
+	"CREATE INDEX documents_alert_due ON documents (alert_due_at)"
+	"  WHERE alert_due_at IS NOT NULL AND removed_at IS NULL;"
+	"CREATE INDEX documents_expires ON documents (expires_at)"
+	"  WHERE expires_at IS NOT NULL AND removed_at IS NULL;"
+	"CREATE TABLE document_products ("
+	"  document_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  product_id TEXT NOT NULL,"
+	"  PRIMARY KEY (document_id, product_id));"
+	"CREATE INDEX document_products_product ON document_products"
+	"  (product_id);"
+	"CREATE TABLE case_documents ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  document_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  attached_at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  PRIMARY KEY (case_id, document_id));"
+	"CREATE INDEX case_documents_document ON case_documents"
+	"  (document_id);"
+	"CREATE INDEX materials_sha256 ON materials (sha256);",
+
+	/*
+	 * 4: listing fingerprints and risks. listing_images: the pictures a
+	 * listing shows, as fingerprints (fingerprint.c: the image URL's
+	 * path without host, query or CDN size variant), with the last URL
+	 * seen; indexed by fingerprint to find listings that share one.
+	 * listing_risks: the linked-listing and evasion warnings raised, one
+	 * per (listing, case, kind), so that none is raised twice.
+	 */
+	"CREATE TABLE listing_images ("
+	"  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	"  fingerprint TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  seen_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (listing_id, fingerprint));"
+	"CREATE INDEX listing_images_fingerprint ON listing_images"
+	"  (fingerprint);"
+	"CREATE TABLE listing_risks ("
+	"  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL,"
+	"  raised_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (listing_id, case_id, kind));",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1092,6 +1174,14 @@ static const struct {
 	    " stall_due_at IS NOT NULL AND stall_due_at <= ?"
 	    " ORDER BY stall_due_at, id",
 	    "UPDATE cases SET stall_fired = 1 WHERE id = ?" },
+	/* A document's next expiry alert (vault_fire moves it on). */
+	[STORE_DUE_DOC] = { "SELECT MIN(alert_due_at) FROM documents"
+			    " WHERE alert_due_at IS NOT NULL AND"
+			    " removed_at IS NULL",
+	    "SELECT id FROM documents WHERE alert_due_at IS NOT NULL AND"
+	    " removed_at IS NULL AND alert_due_at <= ?"
+	    " ORDER BY alert_due_at, id",
+	    "UPDATE documents SET alert_due_at = NULL WHERE id = ?" },
 };
 
 /* The next due time of a kind, or 0 when nothing is due ever. */
@@ -1415,4 +1505,450 @@ store_open_case_titles(
 	    " 'rectifying', 'appealed', 'approved',"
 	    " 'reinstated', 'manual_review'))";
 	return (listings_query(store_stmt(st, sql, "t", shop), out, n));
+}
+
+/* The document vault. */
+
+#define DOCUMENT_COLS \
+	"d.id, d.sha256, d.type, d.name, d.original_name, d.format, d.size, " \
+	"d.width, d.height, d.shop, d.issuer, d.expires, d.expires_at, " \
+	"d.chain_of, d.added_at, d.added_by, d.removed_at, d.alert_stage, " \
+	"d.alert_due_at FROM documents d "
+
+static void
+document_row(sqlite3_stmt *stmt, struct st_document *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(stmt, 0);
+	d->sha256 = col_text(stmt, 1);
+	d->type = col_text(stmt, 2);
+	d->name = col_text(stmt, 3);
+	d->original_name = col_text(stmt, 4);
+	d->format = col_text(stmt, 5);
+	d->size = sqlite3_column_int64(stmt, 6);
+	d->width = sqlite3_column_int(stmt, 7);
+	d->height = sqlite3_column_int(stmt, 8);
+	d->shop = col_text(stmt, 9);
+	d->issuer = col_text(stmt, 10);
+	d->expires = col_text(stmt, 11);
+	d->expires_at = sqlite3_column_int64(stmt, 12);
+	d->chain_of = sqlite3_column_int64(stmt, 13);
+	d->added_at = sqlite3_column_int64(stmt, 14);
+	d->added_by = col_text(stmt, 15);
+	d->removed_at = sqlite3_column_int64(stmt, 16);
+	d->alert_stage = sqlite3_column_int(stmt, 17);
+	d->alert_due_at = sqlite3_column_int64(stmt, 18);
+}
+
+void
+st_document_clear(struct st_document *d)
+{
+	size_t i;
+
+	free(d->sha256);
+	free(d->type);
+	free(d->name);
+	free(d->original_name);
+	free(d->format);
+	free(d->shop);
+	free(d->issuer);
+	free(d->expires);
+	free(d->added_by);
+	for (i = 0; i < d->nproducts; i++)
+		free(d->products[i]);
+	free(d->products);
+	memset(d, 0, sizeof *d);
+}
+
+void
+st_documents_free(struct st_document *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		st_document_clear(&d[i]);
+	free(d);
+}
+
+static int
+document_products_load(struct store *st, struct st_document *d)
+{
+	static const char sql[] = "SELECT product_id FROM document_products"
+				  " WHERE document_id = ? ORDER BY rowid";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "i", d->id)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		d->products = xreallocarray(
+		    d->products, d->nproducts + 1, sizeof *d->products);
+		d->products[d->nproducts++] = col_text(stmt, 0);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Every row of a document query, each with its products. */
+static int
+documents_query(
+    struct store *st, sqlite3_stmt *stmt, struct st_document **out, size_t *n)
+{
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (stmt == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		document_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(stmt);
+	for (i = 0; i < *n && rc == SQLITE_DONE; i++) {
+		if (document_products_load(st, &(*out)[i]) == -1)
+			rc = SQLITE_ERROR;
+	}
+	if (rc != SQLITE_DONE) {
+		st_documents_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/* One document by id (removed ones too): 0 found, 1 not found, -1 error. */
+int
+store_document_get(struct store *st, int64_t id, struct st_document *d)
+{
+	static const char sql[] = "SELECT " DOCUMENT_COLS "WHERE d.id = ?";
+	struct st_document *v;
+	size_t n;
+
+	memset(d, 0, sizeof *d);
+	if (documents_query(st, store_stmt(st, sql, "i", id), &v, &n) == -1)
+		return (-1);
+	if (n == 0) {
+		free(v);
+		return (1);
+	}
+	*d = v[0];
+	free(v);
+	return (0);
+}
+
+/* The live document with this content: 0 found, 1 not found, -1 error. */
+int
+store_document_by_sha256(
+    struct store *st, const char *sha256, struct st_document *d)
+{
+	static const char sql[] = "SELECT " DOCUMENT_COLS
+				  "WHERE d.sha256 = ? AND d.removed_at IS NULL";
+	struct st_document *v;
+	size_t n;
+
+	memset(d, 0, sizeof *d);
+	if (documents_query(st, store_stmt(st, sql, "t", sha256), &v, &n) == -1)
+		return (-1);
+	if (n == 0) {
+		free(v);
+		return (1);
+	}
+	*d = v[0];
+	free(v);
+	return (0);
+}
+
+/*
+ * Live documents matching every field of f that is set (see struct
+ * st_doc_filter), oldest first; with expires_by, the first to expire first.
+ */
+int
+store_documents(struct store *st, const struct st_doc_filter *f,
+    struct st_document **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " DOCUMENT_COLS "WHERE d.removed_at IS NULL"
+	    " AND (?1 IS NULL OR d.shop = ?1)"
+	    " AND (?2 IS NULL OR d.type = ?2)"
+	    " AND (?3 IS NULL OR (d.expires_at IS NOT NULL AND"
+	    "   d.expires_at <= ?3))"
+	    " AND (?4 = 0 OR EXISTS (SELECT 1 FROM case_documents cd WHERE"
+	    "   cd.document_id = d.id AND cd.case_id = ?4))"
+	    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM document_products p"
+	    "   WHERE p.document_id = d.id AND p.product_id = ?5))"
+	    " AND (?6 IS NULL OR ((d.shop IS NULL OR d.shop = ?7) AND"
+	    "   (EXISTS (SELECT 1 FROM document_products p WHERE"
+	    "     p.document_id = d.id AND p.product_id = ?6) OR"
+	    "    (d.shop = ?7 AND NOT EXISTS (SELECT 1 FROM document_products"
+	    "     p WHERE p.document_id = d.id)))))"
+	    " AND (?8 = 0 OR d.chain_of = ?8)"
+	    " ORDER BY CASE WHEN ?3 IS NULL THEN 0 ELSE d.expires_at END, d.id";
+	struct st_doc_filter none;
+
+	if (f == NULL) {
+		memset(&none, 0, sizeof none);
+		f = &none;
+	}
+	return (documents_query(st,
+	    store_stmt(st, sql, "ttTittti", f->shop, f->type, f->expires_by,
+		f->case_id, f->product_id, f->covers_product, f->covers_shop,
+		f->chain_of),
+	    out, n));
+}
+
+/* Inserts a document and its products; returns its id or -1. */
+int64_t
+store_document_insert(struct store *st, const struct st_document *d)
+{
+	static const char sql[] =
+	    "INSERT INTO documents (sha256, type, name, original_name,"
+	    " format, size, width, height, shop, issuer, expires, expires_at,"
+	    " chain_of, added_at, added_by, alert_stage, alert_due_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char psql[] = "INSERT OR IGNORE INTO document_products"
+				   " (document_id, product_id) VALUES (?, ?)";
+	int64_t id;
+	size_t i;
+
+	if (store_done(st,
+		store_stmt(st, sql, "tttttiiitttTTitiT", d->sha256, d->type,
+		    d->name, d->original_name, d->format, d->size,
+		    (int64_t)d->width, (int64_t)d->height, d->shop, d->issuer,
+		    d->expires, d->expires_at, (time_t)d->chain_of,
+		    (int64_t)d->added_at, d->added_by, (int64_t)d->alert_stage,
+		    d->alert_due_at)) == -1)
+		return (-1);
+	id = sqlite3_last_insert_rowid(st->db);
+	for (i = 0; i < d->nproducts; i++) {
+		if (store_done(st,
+			store_stmt(st, psql, "it", id, d->products[i])) == -1)
+			return (-1);
+	}
+	return (id);
+}
+
+int
+store_document_remove(struct store *st, int64_t id, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE documents SET removed_at = ?, alert_due_at = NULL"
+	    " WHERE id = ? AND removed_at IS NULL";
+
+	return (store_done(st, store_stmt(st, sql, "ii", (int64_t)now, id)));
+}
+
+/* Moves a document's expiry and its next alert (0: none). */
+int
+store_document_set_alert(
+    struct store *st, int64_t id, time_t expires_at, int stage, time_t due_at)
+{
+	static const char sql[] =
+	    "UPDATE documents SET expires_at = ?, alert_stage = ?,"
+	    " alert_due_at = ? WHERE id = ?";
+
+	return (store_done(st,
+	    store_stmt(
+		st, sql, "TiTi", expires_at, (int64_t)stage, due_at, id)));
+}
+
+/* Attaches a document to a case: 0 done, 1 attached already, -1 error. */
+int
+store_document_attach(struct store *st, int64_t case_id, int64_t doc_id,
+    time_t now, const char *actor)
+{
+	static const char sql[] =
+	    "INSERT OR IGNORE INTO case_documents (case_id, document_id,"
+	    " attached_at, actor) VALUES (?, ?, ?, ?)";
+
+	if (store_done(st,
+		store_stmt(st, sql, "iiit", case_id, doc_id, (int64_t)now,
+		    actor)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 0 ? 1 : 0);
+}
+
+/*
+ * The cases that refer to a document: attached to it (case doc), or an
+ * appeal whose materials have its SHA-256. Newest case first.
+ */
+int
+store_document_refs(struct store *st, int64_t doc_id, const char *sha256,
+    struct st_doc_ref **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT cd.case_id, c.state, 0, cd.attached_at FROM case_documents"
+	    " cd JOIN cases c ON c.id = cd.case_id WHERE cd.document_id = ?1"
+	    " UNION ALL"
+	    " SELECT a.case_id, c.state, a.n, a.submitted_at FROM materials m"
+	    " JOIN appeals a ON a.id = m.appeal_id JOIN cases c ON"
+	    " c.id = a.case_id WHERE m.sha256 = lower(?2)"
+	    " ORDER BY 1 DESC, 3";
+	sqlite3_stmt *stmt;
+	struct st_doc_ref *r;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "it", doc_id, sha256)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		r = &(*out)[(*n)++];
+		r->case_id = sqlite3_column_int64(stmt, 0);
+		r->state = col_text(stmt, 1);
+		r->appeal = sqlite3_column_int(stmt, 2);
+		r->at = sqlite3_column_int64(stmt, 3);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_doc_refs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_doc_refs_free(struct st_doc_ref *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].state);
+	free(r);
+}
+
+/*
+ * The tracked listings a document covers (at most limit): its products
+ * (in its shop, or in any shop when it has none), or every listing of its
+ * shop when it names no product. A document with neither covers nothing.
+ */
+int
+store_document_listings(struct store *st, const struct st_document *d,
+    int64_t limit, struct st_listing **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " LISTING_COLS
+	    "WHERE l.tracked AND (?2 IS NULL OR s.name = ?2) AND"
+	    " (l.product_id IN (SELECT product_id FROM document_products"
+	    "   WHERE document_id = ?1) OR (?2 IS NOT NULL AND NOT EXISTS"
+	    "   (SELECT 1 FROM document_products WHERE document_id = ?1)))"
+	    " ORDER BY s.name, l.product_id LIMIT ?3";
+
+	return (listings_query(
+	    store_stmt(st, sql, "iti", d->id, d->shop, limit), out, n));
+}
+
+/*
+ * Sets a listing's image fingerprints (fps[i] seen at urls[i]): those not
+ * given any more are dropped.
+ */
+int
+store_listing_images_set(struct store *st, int64_t listing_id,
+    const char *const *fps, const char *const *urls, size_t n, time_t now)
+{
+	static const char del[] = "DELETE FROM listing_images WHERE"
+				  " listing_id = ?";
+	static const char ins[] =
+	    "INSERT INTO listing_images (listing_id, fingerprint, url,"
+	    " seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (listing_id,"
+	    " fingerprint) DO UPDATE SET url = excluded.url,"
+	    " seen_at = excluded.seen_at";
+	size_t i;
+
+	if (store_done(st, store_stmt(st, del, "i", listing_id)) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (store_done(st,
+			store_stmt(st, ins, "itti", listing_id, fps[i], urls[i],
+			    (int64_t)now)) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Every other listing that shares an image fingerprint with listing_id,
+ * one row per (listing, fingerprint), with its open case if any.
+ */
+int
+store_image_matches(struct store *st, int64_t listing_id,
+    struct st_image_match **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT o.id, s.name, o.product_id, o.tracked, oi.fingerprint,"
+	    " c.id, c.reason"
+	    " FROM listing_images mi"
+	    " JOIN listing_images oi ON oi.fingerprint = mi.fingerprint"
+	    "  AND oi.listing_id != mi.listing_id"
+	    " JOIN listings o ON o.id = oi.listing_id"
+	    " JOIN shops s ON s.id = o.shop_id"
+	    " LEFT JOIN cases c ON c.listing_id = o.id AND c.state IN"
+	    "  ('open', 'rectifying', 'appealed', 'approved', 'reinstated',"
+	    "  'manual_review')"
+	    " WHERE mi.listing_id = ? ORDER BY o.id, oi.fingerprint";
+	sqlite3_stmt *stmt;
+	struct st_image_match *m;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "i", listing_id)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		m = &(*out)[(*n)++];
+		m->listing_id = sqlite3_column_int64(stmt, 0);
+		m->shop = col_text(stmt, 1);
+		m->product_id = col_text(stmt, 2);
+		m->tracked = sqlite3_column_int(stmt, 3);
+		m->fingerprint = col_text(stmt, 4);
+		m->open_case = sqlite3_column_int64(stmt, 5);
+		m->reason = col_text(stmt, 6);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_image_matches_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_image_matches_free(struct st_image_match *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].shop);
+		free(m[i].product_id);
+		free(m[i].fingerprint);
+		free(m[i].reason);
+	}
+	free(m);
+}
+
+/*
+ * Records that a risk of kind was raised for listing_id about case_id:
+ * 1 if it is new (raise it), 0 if it was raised before, -1 on error.
+ */
+int
+store_risk_once(struct store *st, int64_t listing_id, int64_t case_id,
+    const char *kind, time_t now)
+{
+	static const char sql[] =
+	    "INSERT OR IGNORE INTO listing_risks (listing_id, case_id, kind,"
+	    " raised_at) VALUES (?, ?, ?, ?)";
+
+	if (store_done(st,
+		store_stmt(st, sql, "iiti", listing_id, case_id, kind,
+		    (int64_t)now)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
 }

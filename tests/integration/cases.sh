@@ -218,11 +218,12 @@ check "case open --at with an offset" expect_rc 0
 run ctl --json case show "$C2"
 check "... is stored in UTC" contains "$OUT" '"opened_at": "2026-10-14T01:00:00Z"'
 run ctl case note "$C2" "uploaded the CE certificate"
-printf '%s' "We uploaded the CE certificate of the product to the qualification centre." > "$T/c2.txt"
-run ctl case appeal "$C2" --platform-case 5020000001 --statement "$T/c2.txt"
+printf '%s' "We uploaded the CE certificate for model LS-5M of this product to the qualification centre; the certificate names the product and is valid until 2028, see the attached scan." > "$T/c2.txt"
+printf 'CE certificate LS-5M, scan\n' > "$T/AE${P2}_CE_Certificate.pdf"
+run ctl case appeal "$C2" --platform-case 5020000001 --statement "$T/c2.txt" --attach "ce:$T/AE${P2}_CE_Certificate.pdf"
 check "case 2 is appealed" contains "$OUT" "appeal 1 recorded"
 run ctl case decision "$C2" --rejected "certificate unreadable"
-run ctl case appeal "$C2" --platform-case 5020000002 --statement "$T/c2.txt" --force
+run ctl case appeal "$C2" --platform-case 5020000002 --statement "$T/c2.txt" --attach "ce:$T/AE${P2}_CE_Certificate.pdf" --force
 check "--force overrides a forceable refusal" expect_rc 0
 check "... and says what it overrode" contains "$OUT" "overridden with --force: same_statement"
 run ctl case decision "$C2" --approved
@@ -332,7 +333,7 @@ C9=$(ctl case open main 1005009999999999 --reason prohibited_words)
 run ctl case abandon "$C9" --relisted-as 1005009999999999
 check "--relisted-as the case's own product ID is refused" sh -c '[ "$1" = 1 ] && case "$2" in *"this case'"'"'s own product ID"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
 ctl case note "$C9" "removed No.1 from the title" >/dev/null
-printf 'First paragraph: the title changed.\n\nSecond paragraph: the images changed.\n' > "$T/para.txt"
+printf 'First paragraph: we removed No.1 from the title of this listing.\n\nSecond paragraph: the main image no longer claims to be number one either.\n' > "$T/para.txt"
 ctl case appeal "$C9" --platform-case 5019999999 --statement "$T/para.txt" >/dev/null
 run ctl case export "$C9"
 check "the dossier keeps a statement's paragraphs" sh -c 'printf "%s\n" "$1" | grep -A2 "^> First paragraph" | sed -n 2p | grep -qx ">"' _ "$OUT"

@@ -1022,9 +1022,14 @@ test_events(void **state)
 		{ CASES_EV_LISTING_STATUS_CHANGED, "listing.status_changed",
 		    CASES_SEV_INFO },
 		{ CASES_EV_DOC_EXPIRING, "doc.expiring", CASES_SEV_WARNING },
-		{ CASES_EV_DOC_EXPIRED, "doc.expired", CASES_SEV_WARNING },
+		{ CASES_EV_DOC_EXPIRED, "doc.expired", CASES_SEV_CRITICAL },
+		{ CASES_EV_DOC_ADDED, "doc.added", CASES_SEV_INFO },
+		{ CASES_EV_DOC_REMOVED, "doc.removed", CASES_SEV_INFO },
+		{ CASES_EV_CASE_DOCUMENT, "case.document", CASES_SEV_INFO },
 		{ CASES_EV_DELIVERY_DEAD, "delivery.dead", CASES_SEV_CRITICAL },
 		{ CASES_EV_LISTING_EVASION_RISK, "listing.evasion_risk",
+		    CASES_SEV_WARNING },
+		{ CASES_EV_LISTING_LINKED_RISK, "listing.linked_risk",
 		    CASES_SEV_WARNING },
 	};
 	size_t i;

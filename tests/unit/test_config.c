@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "delistd.h"
+#include "preflight.h"
 
 static char dir[64];
 
@@ -450,6 +451,123 @@ test_builtin_config_is_valid(void **state)
 	assert_int_equal(chdir(cwd), 0);
 }
 
+static void
+test_preflight_defaults(void **state)
+{
+	struct preflight_config got, want;
+	struct config *conf;
+	char *cause;
+
+	(void)state;
+	conf = load("daemon: { state_dir = \"@STATE@\"; };\n"
+		    "rules: { escalate_after_business_days = 7; };\n",
+	    &cause);
+	if (conf == NULL)
+		fail_msg("%s", cause);
+	config_preflight(conf, &got);
+	preflight_config_init(&want);
+	assert_int_equal(got.ntemplates, want.ntemplates);
+	assert_int_equal(got.nbanned, want.nbanned);
+	assert_int_equal(got.nkinds, want.nkinds);
+	assert_int_equal(got.min_words, PREFLIGHT_MIN_WORDS_DEFAULT);
+	assert_true(got.similarity == PREFLIGHT_SIMILARITY_DEFAULT);
+	assert_int_equal(got.nbrands, 0);
+	/* the review window is the escalation's */
+	assert_int_equal(got.review_days, 7);
+	config_free(conf);
+}
+
+static void
+test_preflight_settings_are_read(void **state)
+{
+	struct preflight_config got;
+	struct config *conf;
+	char *cause;
+	size_t i;
+	int found_invoice = 0, found_court = 0;
+
+	(void)state;
+	conf = load("daemon: { state_dir = \"@STATE@\"; };\n"
+		    "preflight: {\n"
+		    "  template_phrases = [ \"we beg you\" ];\n"
+		    "  min_words = 0;\n"
+		    "  similarity_threshold = 1;\n"
+		    "  shingle_words = 3;\n"
+		    "  field_words = [];\n"
+		    "  banned_terms = [ \"forbidden\", \"禁止\" ];\n"
+		    "  brands = ( { name = \"Nike\"; authorized = true; },"
+		    " \"Acme\" );\n"
+		    "  material_keywords = { invoice = [ \"proof\" ];"
+		    " court_papers = []; };\n"
+		    "  min_image_short_side = 100;\n"
+		    "  min_image_long_side = 200;\n"
+		    "};\n",
+	    &cause);
+	if (conf == NULL)
+		fail_msg("%s", cause);
+	config_preflight(conf, &got);
+	assert_int_equal(got.ntemplates, 1);
+	assert_string_equal(got.templates[0], "we beg you");
+	assert_int_equal(got.min_words, 0);
+	assert_true(got.similarity == 1.0);
+	assert_int_equal(got.shingle, 3);
+	assert_int_equal(got.nfield_words, 0);
+	assert_int_equal(got.nbanned, 2);
+	assert_string_equal(got.banned[1], "禁止");
+	assert_int_equal(got.nbrands, 2);
+	assert_string_equal(got.brands[0].name, "Nike");
+	assert_int_equal(got.brands[0].authorized, 1);
+	assert_string_equal(got.brands[1].name, "Acme");
+	assert_int_equal(got.brands[1].authorized, 0);
+	for (i = 0; i < got.nkinds; i++) {
+		if (strcmp(got.kinds[i].key, "invoice") == 0) {
+			found_invoice = 1;
+			assert_int_equal(got.kinds[i].nkeywords, 1);
+			assert_string_equal(got.kinds[i].keywords[0], "proof");
+		}
+		found_court |= strcmp(got.kinds[i].key, "court_papers") == 0;
+	}
+	assert_true(found_invoice);
+	assert_false(found_court);
+	assert_int_equal(got.min_short_side, 100);
+	assert_int_equal(got.min_long_side, 200);
+	assert_int_equal(preflight_config_check(&got, &cause), 0);
+	config_free(conf);
+}
+
+static void
+test_preflight_bad_settings(void **state)
+{
+	(void)state;
+	refused("daemon: { state_dir = \"@STATE@\"; };\n"
+		"preflight: {\n"
+		"  banned_terms = [ \"a\", \"\" ];\n"
+		"  similarity_threshold = 0;\n"
+		"  min_words = 1001;\n"
+		"  brands = ( { authorized = true; } );\n"
+		"  material_keywords = { receipts = [ \"r\" ]; };\n"
+		"  min_image_short_side = 900;\n"
+		"  bogus = 1;\n"
+		"};\n",
+	    ":3: preflight.banned_terms[1]: must not be empty",
+	    ":4: preflight.similarity_threshold: must be more than 0",
+	    ":5: preflight.min_words: 1001 is out of range (0 to 1000)",
+	    ":6: preflight.brands[0]: a brand needs a name",
+	    ":7: preflight.material_keywords.receipts: unknown kind",
+	    ":9: preflight.bogus: unknown key", NULL);
+	refused("daemon: { state_dir = \"@STATE@\"; };\n"
+		"preflight: { min_image_short_side = 900; };\n",
+	    ":2: preflight: the minimum image size must be short side <= "
+	    "long side",
+	    NULL);
+	refused("daemon: { state_dir = \"@STATE@\"; };\n"
+		"preflight: { similarity_threshold = \"high\"; };\n",
+	    ":2: preflight.similarity_threshold: expected a number", NULL);
+	refused("daemon: { state_dir = \"@STATE@\"; };\n"
+		"preflight = 3;\n",
+	    ":2: preflight: expected a group", NULL);
+}
+
 int
 main(void)
 {
@@ -470,6 +588,9 @@ main(void)
 		cmocka_unit_test(test_all_errors_reported_at_once),
 		cmocka_unit_test(test_include_relative_to_main_file),
 		cmocka_unit_test(test_builtin_config_is_valid),
+		cmocka_unit_test(test_preflight_defaults),
+		cmocka_unit_test(test_preflight_settings_are_read),
+		cmocka_unit_test(test_preflight_bad_settings),
 	};
 
 	return (cmocka_run_group_tests_name("config", tests, setup, teardown));

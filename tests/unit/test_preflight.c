@@ -340,8 +340,8 @@ test_config_check(void **state)
 	static const char *const empty_entry[] = { "fine", "" };
 	static const char *const bad_types[] = { "ce", "passport" };
 	static const char *const kw[] = { "x" };
-	const struct preflight_kind bad_kind[] = { { "x", kw, 1, bad_types,
-	    2 } };
+	const struct preflight_kind bad_kind[] = { { "x", kw, 1, bad_types, 2,
+	    NULL } };
 	const struct preflight_need bad_need[] = { { CASE_REASON_COUNT,
 	    bad_types, 1, NULL } };
 	const struct preflight_brand no_name[] = { { "", 0 } };
@@ -1897,7 +1897,7 @@ test_quotes_clipped(void **state)
 	static const char *const kw[] = { "invoice" };
 	static const char *const types[] = { "invoice" };
 	char title[1024], name[1024], kind_name[1024];
-	struct preflight_kind kind = { kind_name, kw, 1, types, 1 };
+	struct preflight_kind kind = { kind_name, kw, 1, types, 1, NULL };
 	const struct preflight_finding *x;
 	struct preflight_findings *list;
 	struct fx f;

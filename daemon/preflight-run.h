@@ -1,0 +1,69 @@
+/*
+ * preflight-run.h: one preflight of a case, its input loaded from the store
+ * and its configuration from delistd.conf (preflight-run.c). Used by
+ * POST /v1/cases/{id}/preflight (api-preflight.c) and by case appeal
+ * (lifecycle.c), so that both judge the same things the same way.
+ */
+
+#ifndef PREFLIGHT_RUN_H
+#define PREFLIGHT_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "preflight.h"
+
+struct st_case;
+struct st_appeal;
+struct st_material;
+struct json_t;
+
+/* What a run owns; preflight_run_clear frees it all. */
+struct preflight_run {
+	struct preflight_input in;
+	struct preflight_config cfg;
+	struct preflight_findings *found;
+	/* owned storage the input points into */
+	struct st_event *ev;
+	size_t nev;
+	struct json_t *payloads;
+	struct preflight_note *notes;
+	struct preflight_appeal *pa;
+	struct appeal_doc *adocs;
+	struct preflight_doc *docs;
+	char *title;
+	char sha[65];
+	struct st_document *vault; /* the case's and the listing's */
+	size_t nvault;
+	struct st_document *bymat; /* per material: its vault entry */
+	int *inmat; /* per material: bymat[i] is set */
+	size_t nmat;
+	struct preflight_brand *brands; /* cfg's, with the vault's say */
+};
+
+/*
+ * Runs the preflight on case c (with its appeals ap[0..nap), as the store
+ * has them) for an appeal with statement (NULL: skip the statement checks)
+ * and materials mat[0..nmat), at now. title overrides the listing's stored
+ * title (NULL: the stored one). Reads the case's notes from the trail and
+ * the case's and shop's documents from the vault. Returns 0 with
+ * pr->found set, or -1 with *cause set. Call preflight_run_clear after
+ * either.
+ */
+int preflight_run(struct preflight_run *pr, const struct st_case *c,
+    const struct st_appeal *ap, size_t nap, const char *statement,
+    const struct st_material *mat, size_t nmat, const char *title, time_t now,
+    char **cause);
+void preflight_run_clear(struct preflight_run *);
+
+/*
+ * The findings as JSON: [{"code","severity","group","message","score"?,
+ * "size"?}], or with brief set only [{"code","severity"}] (the trail).
+ */
+struct json_t *preflight_run_json(const struct preflight_findings *, int brief);
+
+/* Lower-case hex SHA-256 of len bytes of text. */
+void preflight_run_sha256(const char *text, size_t len, char out[65]);
+
+#endif
