@@ -145,7 +145,8 @@ pr_docs(struct preflight_run *pr, const struct st_case *c,
 		return (-1);
 	/* One array owns both: attached to the case first. */
 	all = xreallocarray(pr->vault, pr->nvault + ncover + 1, sizeof *all);
-	memcpy(all + pr->nvault, cover, ncover * sizeof *all);
+	if (ncover > 0)
+		memcpy(all + pr->nvault, cover, ncover * sizeof *all);
 	free(cover);
 	pr->vault = all;
 	pr->nmat = nmat;
