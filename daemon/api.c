@@ -90,6 +90,10 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/outbox", api_outbox_get },
 	{ EVHTTP_REQ_POST, "/v1/outbox/retry", api_outbox_retry_dead },
 	{ EVHTTP_REQ_POST, "/v1/outbox/*/retry", api_outbox_retry },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/ack", api_case_ack },
+	{ EVHTTP_REQ_GET, "/v1/conditions", api_conditions_get },
+	{ EVHTTP_REQ_POST, "/v1/conditions/*/ack", api_condition_ack },
+	{ EVHTTP_REQ_POST, "/v1/shops/*/snooze", api_shop_snooze },
 };
 
 static const struct {
@@ -603,6 +607,7 @@ api_status(struct api_req *r)
 			"in_flight", (json_int_t)outbox_in_flight(), "sinks",
 			outbox_sinks()));
 	}
+	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
 		"failed", (json_int_t)ds->reloads_failed, "last_error",

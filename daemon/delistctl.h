@@ -15,6 +15,13 @@
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
 
+/* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
+int ctl_alerts_case_ack(int, char **);
+int ctl_alerts_ack(int, char **);
+int ctl_alerts_conditions(int, char **);
+int ctl_alerts_snooze(int, char **);
+void ctl_alerts_status(json_t *);
+
 #endif
 
 struct ctl {
@@ -58,5 +65,12 @@ int ctl_cases_events(int, char **);
 
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
+
+/* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
+int ctl_alerts_case_ack(int, char **);
+int ctl_alerts_ack(int, char **);
+int ctl_alerts_conditions(int, char **);
+int ctl_alerts_snooze(int, char **);
+void ctl_alerts_status(json_t *);
 
 #endif
