@@ -41,6 +41,9 @@ struct follower {
 	int64_t case_id;
 };
 
+static void reply_lc_err(struct api_req *, struct lc_err *);
+static void reply_case(struct api_req *, int, int64_t);
+
 static struct follower *followers;
 static size_t nfollowers;
 
@@ -89,6 +92,20 @@ char *
 api_actor(struct api_req *r)
 {
 	return (actor(r));
+}
+
+/* Answers a lifecycle refusal (for api-alerts.c). */
+void
+api_reply_lc_err(struct api_req *r, struct lc_err *err)
+{
+	reply_lc_err(r, err);
+}
+
+/* Answers with a case's detail (for api-alerts.c). */
+void
+api_reply_case(struct api_req *r, int status, int64_t id)
+{
+	reply_case(r, status, id);
 }
 
 static json_t *
@@ -231,7 +248,9 @@ case_detail(int64_t id, int *status)
 	deadlines = json_pack("{s:o,s:o,s:o}", "feedback_due_at",
 	    pending ? jtime(pending->feedback_due_at) : json_null(),
 	    "escalate_due_at",
-	    pending ? jtime(pending->escalate_due_at) : json_null(),
+	    pending && !pending->escalate_fired
+		? jtime(pending->escalate_due_at)
+		: json_null(),
 	    "stall_due_at",
 	    c.stall_fired ? json_null() : jtime(c.stall_due_at));
 	json_object_set_new(doc, "deadlines", deadlines);
@@ -240,6 +259,8 @@ case_detail(int64_t id, int *status)
 		config_shop_calendar(daemon_state->config, c.shop))));
 	json_object_set_new(doc, "sync", sync_json(id));
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
+	json_object_set_new(doc, "ack", lifecycle_ack_json(&c));
+	json_object_set_new(doc, "conditions", lifecycle_conditions_json(id));
 	json_object_set_new(doc, "trail", events_json(ev, nev));
 	st_events_free(ev, nev);
 	st_appeals_free(ap, nap);

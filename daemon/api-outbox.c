@@ -17,6 +17,7 @@
 
 #include "delistd.h"
 #include "api.h"
+#include "lifecycle.h"
 
 static json_t *
 jtime(time_t t)
@@ -76,10 +77,15 @@ static void
 outbox_requeue(struct api_req *r, int64_t id)
 {
 	int n, late;
+	char subject[32];
 
+	/* A requeued delivery's delivery.dead condition is over. */
+	snprintf(subject, sizeof subject, "%lld", (long long)id);
 	late = store_outbox_overtaken(daemon_state->store, id);
 	if (store_begin(daemon_state->store) == -1 ||
 	    (n = store_outbox_requeue(daemon_state->store, id, clock_now())) ==
+		-1 ||
+	    lifecycle_resolve("delivery.dead", id != 0 ? subject : NULL) ==
 		-1 ||
 	    store_commit(daemon_state->store) == -1) {
 		store_rollback(daemon_state->store);
@@ -92,6 +98,7 @@ outbox_requeue(struct api_req *r, int64_t id)
 		return;
 	}
 	log_info("outbox: %d dead deliver%s requeued", n, n == 1 ? "y" : "ies");
+	sched_rearm();
 	outbox_kick();
 	api_reply(r, 200,
 	    json_pack(

@@ -100,6 +100,10 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/documents/*/content", api_doc_content },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/documents", api_case_documents_get },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/documents", api_case_documents_post },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/ack", api_case_ack },
+	{ EVHTTP_REQ_GET, "/v1/conditions", api_conditions_get },
+	{ EVHTTP_REQ_POST, "/v1/conditions/*/ack", api_condition_ack },
+	{ EVHTTP_REQ_POST, "/v1/shops/*/snooze", api_shop_snooze },
 };
 
 /* Handlers whose body is a document's bytes (up to max_upload), not JSON. */
@@ -640,6 +644,7 @@ api_status(struct api_req *r)
 			"in_flight", (json_int_t)outbox_in_flight(), "sinks",
 			outbox_sinks()));
 	}
+	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
 		"failed", (json_int_t)ds->reloads_failed, "last_error",

@@ -69,6 +69,23 @@
  * A case's detail has "sync": the deliveries of its latest case.reinstated
  * event (empty until it is reinstated), so people see which sinks are
  * still pending.
+ * POST   /v1/cases/{id}/ack {"for"?: DURATION,"comment"?}
+ *          someone took the case on: its reminders stop until the case
+ *          changes state, or for DURATION ("4h", "2d"); answers the detail
+ * A case's detail has "ack": null|{"by","at","until"|null,"comment"|null}
+ *   and "conditions": its open critical conditions (below).
+ * condition: {"id","type" (the event type that raised it),"severity",
+ *   "case"|null,"shop"|null,"product_id"|null,"subject"|null,"raised_at",
+ *   "next_reminder_at"|null,"reminders":n,"ack":null|{...as above}}
+ * GET    /v1/conditions                        {"conditions":[condition...]}
+ *          the open ones, oldest first
+ * POST   /v1/conditions/{id}/ack {"for"?,"comment"?}  {"condition":id,
+ *          "acknowledged":true}; a case's condition acknowledges the case
+ * POST   /v1/shops/{shop}/snooze {"for": DURATION,"comment"?} or
+ *          {"off": true}     {"shop","snoozed":bool,"until"|null}: no mail
+ *          (sinks of module "mail") about the shop meanwhile
+ * GET    /v1/status also has "snoozes": [{"shop","until","by","at",
+ *          "comment"|null}], the snoozes in force
  * POST   /v1/cases/{id}/preflight {"statement"?,"materials"?,"title"?}
  *          {"case","ok":bool,"errors":n,"warnings":n,"findings":[{"code",
  *          "severity":"error"|"warning","group","message","score"?,
@@ -159,6 +176,17 @@ void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
 struct json_t *api_event_json(const struct st_event *);
+
+char *api_actor(struct api_req *);
+struct lc_err;
+void api_reply_lc_err(struct api_req *, struct lc_err *);
+void api_reply_case(struct api_req *, int, int64_t);
+
+/* api-alerts.c */
+void api_case_ack(struct api_req *);
+void api_conditions_get(struct api_req *);
+void api_condition_ack(struct api_req *);
+void api_shop_snooze(struct api_req *);
 
 /* api-preflight.c */
 void api_case_preflight(struct api_req *);

@@ -763,3 +763,57 @@ calendar_format_local(
 		return -1;
 	return 0;
 }
+
+time_t
+calendar_add_business_time(const struct calendar *cal, time_t t, long long secs)
+{
+	struct conv c;
+	time_t base;
+	int64_t wall, day, sec, r;
+
+	if (secs < 0 || secs / DAY > CALENDAR_MAX_BUSINESS_DAYS)
+		return (time_t)-1;
+	if ((base = calendar_add_business_days(cal, t, (int)(secs / DAY))) ==
+	    (time_t)-1)
+		return (time_t)-1;
+	if (secs % DAY == 0)
+		return base;
+	if (conv_enter(&c, cal) != 0)
+		return (time_t)-1;
+	wall = conv_clock(&c, base);
+	day = floordiv(wall, DAY);
+	sec = wall - day * DAY + secs % DAY;
+	if (sec >= DAY) {
+		day = nth_business(cal, day, 1);
+		sec -= DAY;
+	}
+	r = conv_instant(&c, day * DAY + sec);
+	conv_leave(&c);
+	if (c.failed)
+		return (time_t)-1;
+	return (time_t)r;
+}
+
+time_t
+calendar_next_business_at(const struct calendar *cal, time_t t, int sec)
+{
+	struct conv c;
+	int64_t wall, day, r;
+
+	if (sec < 0 || sec >= DAY)
+		return (time_t)-1;
+	if (conv_enter(&c, cal) != 0)
+		return (time_t)-1;
+	wall = conv_clock(&c, t);
+	day = floordiv(wall, DAY);
+	if (!is_business(cal, day) || wall - day * DAY > sec)
+		day = nth_business(cal, day, 1);
+	r = conv_instant(&c, day * DAY + sec);
+	/* A skipped local time on that day moved the instant: still >= t. */
+	if (!c.failed && r < t)
+		r = conv_instant(&c, nth_business(cal, day, 1) * DAY + sec);
+	conv_leave(&c);
+	if (c.failed)
+		return (time_t)-1;
+	return (time_t)r;
+}

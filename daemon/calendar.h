@@ -140,4 +140,24 @@ calendar_business_days_between(const struct calendar *cal, time_t a, time_t b);
 int calendar_format_local(
     const struct calendar *cal, time_t t, char *buf, size_t len);
 
+/*
+ * t plus secs of business-day time: the time of days off does not count.
+ * Whole days are added as by calendar_add_business_days (a start on a day
+ * off counts from the next business day's start); the remaining seconds
+ * run on, and what would spill into a day off goes on on the next business
+ * day. Used for reminders ("every 24 h, business days only": Friday 10:00
+ * + 24 h is Monday 10:00). Returns (time_t)-1 if secs < 0 or t cannot be
+ * converted.
+ */
+time_t calendar_add_business_time(
+    const struct calendar *cal, time_t t, long long secs);
+
+/*
+ * The first instant at or after t whose local time is sec seconds after
+ * midnight on a business day (sec in [0, 86400)); the daily digest's
+ * timer. A local time that does not exist that day is the next valid
+ * instant. Returns (time_t)-1 on a bad sec or an unconvertible t.
+ */
+time_t calendar_next_business_at(const struct calendar *cal, time_t t, int sec);
+
 #endif /* CALENDAR_H */

@@ -82,6 +82,11 @@ struct cases_event_row {
 	const char *name;
 	enum cases_severity severity;
 	const char *describe;
+	/*
+	 * A critical condition: its reminder's type, re-announced until it is
+	 * acknowledged or resolved. 0 (case.opened, never a reminder): none.
+	 */
+	enum cases_event_type reminder;
 };
 
 struct cases_reason_row {
@@ -141,7 +146,8 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_CASE_MANUAL_REVIEW] = { "case.manual_review",
 	    CASES_SEV_CRITICAL,
 	    "the last allowed appeal was rejected; the platform re-reviews "
-	    "by hand" },
+	    "by hand",
+	    CASES_EV_CASE_MANUAL_REVIEW_REMINDER },
 	[CASES_EV_CASE_REINSTATED] = { "case.reinstated", CASES_SEV_INFO,
 	    "the listing is on sale again" },
 	[CASES_EV_CASE_SYNCED] = { "case.synced", CASES_SEV_INFO,
@@ -157,8 +163,9 @@ static const struct cases_event_row cases_events[] = {
 	    "no feedback on the appeal yet; open a ticket with customer "
 	    "service" },
 	[CASES_EV_CASE_ESCALATED] = { "case.escalated", CASES_SEV_CRITICAL,
-	    "no decision on the appeal after the review period; chase "
-	    "customer service with the Case ID" },
+	    "an escalation tier: no decision on the appeal after its "
+	    "business days; chase customer service with the Case ID",
+	    CASES_EV_CASE_ESCALATED_REMINDER },
 	[CASES_EV_CASE_STALLED] = { "case.stalled", CASES_SEV_WARNING,
 	    "the case has been open for a while without an appeal" },
 	[CASES_EV_LISTING_TRACKED] = { "listing.tracked", CASES_SEV_INFO,
@@ -181,7 +188,8 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_CASE_DOCUMENT] = { "case.document", CASES_SEV_INFO,
 	    "a vault document was attached to the case" },
 	[CASES_EV_DELIVERY_DEAD] = { "delivery.dead", CASES_SEV_CRITICAL,
-	    "a sink could not take an event after every retry" },
+	    "a sink could not take an event after every retry",
+	    CASES_EV_DELIVERY_DEAD_REMINDER },
 	[CASES_EV_LISTING_EVASION_RISK] = { "listing.evasion_risk",
 	    CASES_SEV_WARNING,
 	    "a new listing looks like a relisting of one with an open case" },
@@ -189,6 +197,28 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_WARNING,
 	    "a listing shares images with one whose case is open for "
 	    "ip_infringement or unauthorized_media" },
+	[CASES_EV_CASE_ESCALATED_REMINDER] = { "case.escalated.reminder",
+	    CASES_SEV_CRITICAL,
+	    "an escalated appeal is still undecided and nobody acknowledged "
+	    "it" },
+	[CASES_EV_CASE_MANUAL_REVIEW_REMINDER] = { "case.manual_review."
+						   "reminder",
+	    CASES_SEV_CRITICAL,
+	    "a case is still in manual review and nobody acknowledged it" },
+	[CASES_EV_DELIVERY_DEAD_REMINDER] = { "delivery.dead.reminder",
+	    CASES_SEV_CRITICAL,
+	    "a dead delivery was neither retried nor acknowledged" },
+	[CASES_EV_CASE_ACKNOWLEDGED] = { "case.acknowledged", CASES_SEV_INFO,
+	    "someone took the case on: its reminders stop" },
+	[CASES_EV_CONDITION_ACKNOWLEDGED] = { "condition.acknowledged",
+	    CASES_SEV_INFO,
+	    "someone took a condition without a case on (a dead delivery)" },
+	[CASES_EV_SHOP_SNOOZED] = { "shop.snoozed", CASES_SEV_INFO,
+	    "mail about a shop is muted for a while" },
+	[CASES_EV_SHOP_UNSNOOZED] = { "shop.unsnoozed", CASES_SEV_INFO,
+	    "a shop's snooze was ended by hand" },
+	[CASES_EV_DIGEST_DAILY] = { "digest.daily", CASES_SEV_INFO,
+	    "a shop's open work, every business day at digest_at" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 
@@ -482,6 +512,15 @@ cases_event_severity(enum cases_event_type e)
 	if ((unsigned)e >= CASES_EV_COUNT)
 		return (CASES_SEV_INFO);
 	return (cases_events[e].severity);
+}
+
+int
+cases_event_reminder(enum cases_event_type e)
+{
+	if ((unsigned)e >= CASES_EV_COUNT ||
+	    cases_events[e].reminder == CASES_EV_CASE_OPENED)
+		return (-1);
+	return ((int)cases_events[e].reminder);
 }
 
 const char *

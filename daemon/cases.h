@@ -70,6 +70,14 @@ enum cases_event_type {
 	CASES_EV_DELIVERY_DEAD, /* critical: a sink gave up on an event */
 	CASES_EV_LISTING_EVASION_RISK, /* warning: relisted during a case? */
 	CASES_EV_LISTING_LINKED_RISK, /* warning: shares images with a case */
+	CASES_EV_CASE_ESCALATED_REMINDER, /* critical */
+	CASES_EV_CASE_MANUAL_REVIEW_REMINDER, /* critical */
+	CASES_EV_DELIVERY_DEAD_REMINDER, /* critical */
+	CASES_EV_CASE_ACKNOWLEDGED, /* info */
+	CASES_EV_CONDITION_ACKNOWLEDGED, /* info */
+	CASES_EV_SHOP_SNOOZED, /* info */
+	CASES_EV_SHOP_UNSNOOZED, /* info */
+	CASES_EV_DIGEST_DAILY, /* info */
 	CASES_EV_COUNT
 };
 
@@ -79,6 +87,11 @@ const char *cases_event_name(enum cases_event_type);
 int cases_event_from_name(const char *);
 /* Default severity of an event type (CASES_SEV_INFO if out of range). */
 enum cases_severity cases_event_severity(enum cases_event_type);
+/*
+ * A critical-condition type's reminder type ("<type>.reminder"), or -1 if
+ * events of this type are not re-announced.
+ */
+int cases_event_reminder(enum cases_event_type);
 /* One line saying when the event happens; NULL if out of range. */
 const char *cases_event_describe(enum cases_event_type);
 

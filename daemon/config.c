@@ -107,6 +107,10 @@ static void preflight_keywords(
 static void preflight_free(struct config_preflight *);
 static void preflight_nonempty(struct cctx *, const config_setting_t *);
 static struct config *config_parse(config_t *, const char *, char **);
+static void
+parse_digest_at(struct cctx *, struct config_shop *, const config_setting_t *);
+static void parse_escalation(struct cctx *, struct config *,
+    const config_setting_t *, const config_setting_t *);
 static char *setting_render(const config_setting_t *);
 
 #define D(f) offsetof(struct config, f)
@@ -138,7 +142,19 @@ static const struct ckey rules_keys[] = {
 	{ "max_appeals", CK_INT, D(rules.max_appeals), 1, 20 },
 	{ "stall_after", CK_DURATION, D(rules.stall_after), 3600,
 	    DURATION_MAX },
+	{ "repeat_interval", CK_DURATION, D(rules.repeat_interval), 3600,
+	    DURATION_MAX },
 };
+/* Read by parse_escalation, after the plugins (notify names them). */
+static const char *const rules_extra[] = { "escalation" };
+
+#define T(f) offsetof(struct config_tier, f)
+static const struct ckey tier_keys[] = {
+	{ "after_business_days", CK_INT, T(after_business_days), 1, 60 },
+	{ "severity", CK_SEVERITY, T(severity), 0, 0 },
+	{ "notify", CK_STRLIST, T(notify), 0, 64 },
+};
+#undef T
 #undef D
 
 /*
@@ -185,6 +201,8 @@ static const struct ckey shop_keys[] = {
 	    DURATION_MAX },
 	{ "confirm_checks", CK_INT, S(confirm_checks), 1, 10 },
 };
+/* "HH:MM", checked by parse_shops. */
+static const char *const shop_extra[] = { "digest_at" };
 #undef S
 
 #define P(f) offsetof(struct config_plugin, f)
@@ -772,9 +790,12 @@ parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		shop->recheck_interval = 30 * 60;
 		shop->confirm_checks = 2;
 		shop->line = config_setting_source_line(g);
-		if (cgroup(cc, g, shop_keys, nitems(shop_keys), shop, NULL,
-			0) == -1)
+		shop->digest_at = 9 * 3600;
+		if (cgroup(cc, g, shop_keys, nitems(shop_keys), shop,
+			shop_extra, nitems(shop_extra)) == -1)
 			continue;
+		parse_digest_at(
+		    cc, shop, config_setting_get_member(g, "digest_at"));
 		if (shop->name == NULL) {
 			cerr(cc, g, "a shop needs a name");
 			continue;
@@ -892,6 +913,118 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 	}
 }
 
+/* shops[].digest_at = "09:00": the local time of the daily digest. */
+static void
+parse_digest_at(
+    struct cctx *cc, struct config_shop *shop, const config_setting_t *s)
+{
+	const char *v;
+	unsigned h, m;
+	char end;
+
+	if (s == NULL)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		cerr(cc, s, "expected a local time string like \"09:00\"");
+		return;
+	}
+	v = config_setting_get_string(s);
+	if (strlen(v) != 5 || sscanf(v, "%2u:%2u%c", &h, &m, &end) != 2 ||
+	    v[2] != ':' || h > 23 || m > 59) {
+		cerr(cc, s,
+		    "\"%s\" is not a local time: use HH:MM, 00:00 to 23:59", v);
+		return;
+	}
+	shop->digest_at = (int64_t)h * 3600 + (int64_t)m * 60;
+}
+
+static int
+tier_cmp(const void *a, const void *b)
+{
+	const struct config_tier *x = a, *y = b;
+
+	return (x->after_business_days > y->after_business_days) -
+	    (x->after_business_days < y->after_business_days);
+}
+
+/*
+ * rules.escalation: a list of tiers, each firing once per appeal; without
+ * it, escalate_after_business_days is the one critical tier (both set is
+ * an error). notify names configured plugin instances.
+ */
+static void
+parse_escalation(struct cctx *cc, struct config *conf,
+    const config_setting_t *rules, const config_setting_t *l)
+{
+	const config_setting_t *g, *ns;
+	struct config_tier *t;
+	size_t i, j, k;
+	int n, found;
+
+	if (l == NULL) {
+		conf->rules.tiers = xcalloc(1, sizeof *conf->rules.tiers);
+		conf->rules.ntiers = 1;
+		conf->rules.tiers[0].after_business_days =
+		    conf->rules.escalate_after_business_days;
+		conf->rules.tiers[0].severity = CASES_SEV_CRITICAL;
+		return;
+	}
+	if (config_setting_get_member(rules, "escalate_after_business_days") !=
+	    NULL) {
+		cerr(cc, l,
+		    "set either escalation or escalate_after_business_days "
+		    "(its shorthand for one critical tier), not both");
+		return;
+	}
+	if (!config_setting_is_list(l) || (n = config_setting_length(l)) == 0) {
+		cerr(cc, l,
+		    "expected a list of tiers: escalation = ( { "
+		    "after_business_days = 5; severity = \"critical\"; } );");
+		return;
+	}
+	conf->rules.tiers = xcalloc(n, sizeof *conf->rules.tiers);
+	for (i = 0; i < (size_t)n; i++) {
+		g = config_setting_get_elem(l, i);
+		t = &conf->rules.tiers[conf->rules.ntiers++];
+		t->severity = CASES_SEV_CRITICAL;
+		t->line = config_setting_source_line(g);
+		if (cgroup(cc, g, tier_keys, nitems(tier_keys), t, NULL, 0) ==
+		    -1)
+			continue;
+		if (config_setting_get_member(g, "after_business_days") ==
+		    NULL) {
+			cerr(cc, g, "a tier needs after_business_days");
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			if (conf->rules.tiers[j].after_business_days ==
+			    t->after_business_days)
+				cerr(cc, g,
+				    "two tiers after %lld business days "
+				    "(the first on line %d)",
+				    (long long)t->after_business_days,
+				    conf->rules.tiers[j].line);
+		}
+		ns = config_setting_get_member(g, "notify");
+		for (j = 0; j < t->notify.n; j++) {
+			found = 0;
+			for (k = 0; k < conf->nplugins; k++)
+				found |= conf->plugins[k].name != NULL &&
+				    strcmp(conf->plugins[k].name,
+					t->notify.v[j]) == 0;
+			if (!found)
+				cerr(cc, config_setting_get_elem(ns, j),
+				    "\"%s\" is not a configured sink "
+				    "instance (add it to plugins)",
+				    t->notify.v[j]);
+		}
+	}
+	qsort(conf->rules.tiers, conf->rules.ntiers, sizeof *conf->rules.tiers,
+	    tier_cmp);
+	conf->rules.escalate_after_business_days =
+	    conf->rules.tiers[0].after_business_days;
+}
+
 /*
  * A block as text, to tell on reload whether an instance's configuration
  * changed (and so whether it must be re-created).
@@ -975,6 +1108,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 		.include_dir = config_get_include_dir(lc) };
 	struct config *conf;
 	const config_setting_t *root, *s, *daemon = NULL, *cal = NULL;
+	const config_setting_t *rules = NULL;
 	const char *name;
 	int i;
 	static const char *const topkeys[] = { "daemon", "calendar", "rules",
@@ -996,6 +1130,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 	conf->rules.escalate_after_business_days = 5;
 	conf->rules.max_appeals = 3;
 	conf->rules.stall_after = 3 * 86400;
+	conf->rules.repeat_interval = 24 * 3600;
 
 	root = config_root_setting(lc);
 	for (i = 0; i < config_setting_length(root); i++) {
@@ -1016,10 +1151,11 @@ config_parse(config_t *lc, const char *file, char **cause)
 			cal = s;
 			cgroup(&cc, s, calendar_keys, nitems(calendar_keys),
 			    conf, NULL, 0);
-		} else if (strcmp(name, "rules") == 0)
+		} else if (strcmp(name, "rules") == 0) {
+			rules = s;
 			cgroup(&cc, s, rules_keys, nitems(rules_keys), conf,
-			    NULL, 0);
-		else if (strcmp(name, "shops") == 0)
+			    rules_extra, nitems(rules_extra));
+		} else if (strcmp(name, "shops") == 0)
 			parse_shops(&cc, conf, s);
 		else if (strcmp(name, "plugins") == 0)
 			parse_plugins(&cc, conf, s);
@@ -1050,6 +1186,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 	check_socket(&cc, conf, s ? s : daemon,
 	    daemon ? config_setting_get_member(daemon, "socket_group") : NULL);
 	build_calendar(&cc, conf, cal);
+	parse_escalation(&cc, conf, rules,
+	    rules ? config_setting_get_member(rules, "escalation") : NULL);
 	for (j = 0; j < conf->nshops; j++) {
 		struct config_shop *shop = &conf->shops[j];
 		if (shop->source == NULL)
@@ -1435,6 +1573,9 @@ config_free(struct config *conf)
 	free(conf->socket_group);
 	free(conf->plugin_dir);
 	free(conf->timezone);
+	for (i = 0; i < conf->rules.ntiers; i++)
+		strlist_free(&conf->rules.tiers[i].notify);
+	free(conf->rules.tiers);
 	strlist_free(&conf->weekend);
 	strlist_free(&conf->holidays);
 	strlist_free(&conf->workdays);

@@ -116,6 +116,10 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "doc", "case doc ID DOC [--at TIME]",
 	    "attach a vault document (delistctl doc add) to the case",
 	    ctl_docs_case_doc },
+	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
+	    "take the case on: its reminders stop until it changes state "
+	    "(or for DURATION)",
+	    ctl_alerts_case_ack },
 	{ "help", "case help", "show the case verbs", case_help },
 };
 
@@ -1376,6 +1380,41 @@ case_show(int argc, char **argv)
 			printf("%-16s%s\n", deadlines[i].label,
 			    cases_time(dl, deadlines[i].key, b1, sizeof b1));
 		}
+	}
+
+	/* Who took it on; the critical conditions still open. */
+	{
+		json_t *ack = json_object_get(doc, "ack");
+
+		if (json_is_object(ack))
+			printf("\nacknowledged by %s at %s%s%s%s%s\n",
+			    cases_str(ack, "by"),
+			    cases_time(ack, "at", b1, sizeof b1),
+			    cases_str(ack, "until") ? ", until " : "",
+			    cases_str(ack, "until")
+				? cases_time(ack, "until", b2, sizeof b2)
+				: "",
+			    cases_str(ack, "comment") ? ": " : "",
+			    cases_str(ack, "comment")
+				? cases_str(ack, "comment")
+				: "");
+		json_array_foreach (json_object_get(doc, "conditions"), i, e)
+			printf(
+			    "%scondition %lld: %s, %lld reminder%s, next %s\n",
+			    i == 0 ? "\n" : "",
+			    (long long)json_integer_value(
+				json_object_get(e, "id")),
+			    cases_str(e, "type"),
+			    (long long)json_integer_value(
+				json_object_get(e, "reminders")),
+			    json_integer_value(
+				json_object_get(e, "reminders")) == 1
+				? ""
+				: "s",
+			    cases_str(e, "next_reminder_at")
+				? cases_time(
+				      e, "next_reminder_at", b2, sizeof b2)
+				: "none (acknowledged)");
 	}
 
 	/* Who still has to acknowledge the reinstatement (ERP, ads). */

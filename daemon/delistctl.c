@@ -52,7 +52,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases",
 	    ctl_cases_cases },
 	{ "case", "case VERB ...",
-	    "show|open|note|appeal|decision|reinstated|abandon|export|doc one "
+	    "show|open|note|appeal|decision|reinstated|abandon|export|doc|ack "
+	    "one "
 	    "case "
 	    "('delistctl case help')",
 	    ctl_cases_case },
@@ -66,6 +67,16 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "add|list|show|get|rm documents in the vault ('delistctl doc "
 	    "help')",
 	    ctl_docs },
+	{ "conditions", "conditions",
+	    "critical conditions still open, and who took them on",
+	    ctl_alerts_conditions },
+	{ "ack", "ack CONDITION_ID [--for DURATION] [--comment TEXT]",
+	    "take a condition on (a dead delivery): its reminders stop",
+	    ctl_alerts_ack },
+	{ "snooze", "snooze SHOP --for DURATION [--comment TEXT]",
+	    "no mail about the shop for a while", ctl_alerts_snooze },
+	{ "snooze", "snooze SHOP --off", "end a shop's snooze",
+	    ctl_alerts_snooze },
 	{ "help", "help", "show this help", cmd_help },
 };
 
@@ -560,6 +571,7 @@ cmd_status(int argc, char **argv)
 			printf("last reload  failed: %s\n",
 			    json_string_value(
 				json_object_get(reloads, "last_error")));
+		ctl_alerts_status(doc);
 		if (json_is_true(json_object_get(doc, "test_clock")))
 			printf("test clock   %lld\n",
 			    (long long)json_integer_value(

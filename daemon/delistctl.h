@@ -12,14 +12,6 @@
 
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))
-void cases_case_help(FILE *);
-int ctl_outbox(int, char **);
-
-/* delistctl-docs.c: the document vault. */
-int ctl_docs(int, char **);
-int ctl_docs_case_doc(int, char **);
-void docs_help(FILE *);
-
 #endif
 
 struct ctl {
@@ -71,5 +63,12 @@ int ctl_outbox(int, char **);
 int ctl_docs(int, char **);
 int ctl_docs_case_doc(int, char **);
 void docs_help(FILE *);
+
+/* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
+int ctl_alerts_case_ack(int, char **);
+int ctl_alerts_ack(int, char **);
+int ctl_alerts_conditions(int, char **);
+int ctl_alerts_snooze(int, char **);
+void ctl_alerts_status(json_t *);
 
 #endif

@@ -83,6 +83,7 @@ struct config_shop {
 	int64_t recheck_interval;
 	int64_t confirm_checks;
 	struct calendar *calendar; /* NULL: the daemon's */
+	int64_t digest_at; /* seconds after local midnight (09:00) */
 	int line;
 };
 
@@ -99,11 +100,22 @@ struct config_plugin {
 	char *fingerprint; /* the block as text: changed means re-create */
 };
 
+/* One escalation tier: rules.escalation, or the shorthand's one tier. */
+struct config_tier {
+	int64_t after_business_days;
+	int severity; /* enum cases_severity */
+	struct strlist notify; /* sink instances it also goes to */
+	int line;
+};
+
 struct config_rules {
 	int64_t feedback_after;
-	int64_t escalate_after_business_days;
+	int64_t escalate_after_business_days; /* the first tier's */
 	int64_t max_appeals;
 	int64_t stall_after;
+	int64_t repeat_interval; /* reminders, counted on business days */
+	struct config_tier *tiers; /* ascending after_business_days */
+	size_t ntiers; /* >= 1 */
 };
 
 struct config {
@@ -209,6 +221,10 @@ struct st_case {
 	int stall_fired;
 	int appeals;
 	int rejections;
+	char *ack_by; /* NULL: not acknowledged */
+	time_t ack_at;
+	time_t ack_until; /* 0: until the case changes state */
+	char *ack_comment;
 };
 
 struct st_material {
@@ -233,7 +249,8 @@ struct st_appeal {
 	time_t feedback_due_at;
 	time_t escalate_due_at;
 	int feedback_fired;
-	int escalate_fired;
+	int escalate_fired; /* every escalation tier fired */
+	int escalate_tier; /* how many tiers fired */
 	struct st_material *materials;
 	size_t nmaterials;
 };
@@ -272,6 +289,7 @@ enum store_due {
 	STORE_DUE_ESCALATE,
 	STORE_DUE_STALL,
 	STORE_DUE_DOC, /* a document's next expiry alert (vault.c) */
+	STORE_DUE_REMIND, /* a critical condition's next reminder */
 	STORE_DUE_COUNT,
 };
 
@@ -327,6 +345,34 @@ struct st_doc_ref {
 	char *state; /* the case's state */
 	int appeal; /* the appeal's n whose materials have it; 0: attached */
 	time_t at; /* attached_at or the appeal's submitted_at */
+};
+
+/* A critical condition re-announced until acknowledged or resolved. */
+struct st_condition {
+	int64_t id;
+	char *type; /* the event type that raised it: "case.escalated" */
+	char *severity;
+	int64_t event_id;
+	int64_t case_id; /* 0: not about a case */
+	char *shop;
+	char *product_id;
+	char *subject; /* what within it: an appeal, a delivery; may be NULL */
+	time_t raised_at;
+	time_t next_at; /* next reminder; 0: none planned */
+	int reminders;
+	char *ack_by; /* a case's condition uses the case's ack */
+	time_t ack_at;
+	time_t ack_until;
+	char *ack_comment;
+	time_t resolved_at; /* 0: open */
+};
+
+struct st_snooze {
+	char *shop;
+	time_t until;
+	char *by;
+	time_t at;
+	char *comment;
 };
 
 int store_lock(const char *, int *, char **);
@@ -427,6 +473,26 @@ int store_document_listings(struct store *, const struct st_document *, int64_t,
 void st_document_clear(struct st_document *);
 void st_documents_free(struct st_document *, size_t);
 void st_doc_refs_free(struct st_doc_ref *, size_t);
+int store_appeal_escalated(struct store *, int64_t, int, time_t, int);
+int store_case_ack(
+    struct store *, int64_t, const char *, time_t, time_t, const char *);
+int64_t store_condition_insert(struct store *, const struct st_condition *);
+int store_condition_get(struct store *, int64_t, struct st_condition **);
+int store_conditions(
+    struct store *, int, int64_t, int64_t, struct st_condition **, size_t *);
+int store_condition_open(struct store *, const char *, int64_t, const char *);
+int store_condition_update(struct store *, const struct st_condition *);
+int store_conditions_resolve(
+    struct store *, int64_t, const char *, const char *, time_t);
+void st_conditions_free(struct st_condition *, size_t);
+int store_snooze_set(
+    struct store *, const char *, time_t, const char *, time_t, const char *);
+int store_snooze_clear(struct store *, const char *, time_t);
+time_t store_snooze_until(struct store *, const char *, time_t);
+int store_snoozes(struct store *, time_t, struct st_snooze **, size_t *);
+void st_snoozes_free(struct st_snooze *, size_t);
+time_t store_digest_last(struct store *, const char *);
+int store_digest_set(struct store *, const char *, time_t);
 
 /* api.c: the control API on a Unix socket (evhttp). */
 struct api;
@@ -454,7 +520,8 @@ int plugin_deliver(struct delistd_host *, const struct delistd_event *,
 /* outbox.c: durable delivery of events to sinks. */
 int outbox_init(struct event_base *);
 void outbox_shutdown(void);
-int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *);
+int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *,
+    const char *, const struct strlist *);
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);

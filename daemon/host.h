@@ -29,6 +29,8 @@ int http_init(struct event_base *, long max_in_flight, char **);
 void http_shutdown(void);
 int http_start(void *owner, const struct delistd_http_request *,
     delistd_http_cb, void *, char **);
+int http_start_smtp(void *owner, const struct delistd_smtp_request *,
+    delistd_smtp_cb, void *, char **);
 void http_cancel_owner(void *owner);
 const char *
 http_response_header(const struct delistd_http_response *, const char *);

@@ -6,6 +6,8 @@
  * hiperfifo example), so connections are reused and nothing waits. Every
  * transfer gets a connect timeout and an overall timeout, TLS verification,
  * http and https only, no redirects, and caps on the size of the response.
+ * SMTP(S) requests (http_start_smtp) share the handle, the cap and the
+ * queue: they allow smtp and smtps only and upload one message.
  * At most max_in_flight transfers run at once; the others wait in a FIFO
  * queue. A request's callback runs exactly once and always from the loop,
  * never from within http_start, unless its owner is cancelled first (then
@@ -54,6 +56,7 @@ enum http_state {
 struct http_req {
 	void *owner;
 	delistd_http_cb cb;
+	delistd_smtp_cb smtp_cb; /* set for an SMTP request instead of cb */
 	void *arg;
 	enum http_state state;
 
@@ -72,6 +75,12 @@ struct http_req {
 	size_t nheaders;
 	size_t headers_bytes;
 	int headers_too_big;
+
+	/* SMTP: the message to upload, and the envelope recipients. */
+	char *upload;
+	size_t upload_len;
+	size_t upload_off;
+	struct curl_slist *rcpt;
 
 	TAILQ_ENTRY(http_req) entry;
 };
@@ -103,7 +112,13 @@ static void http_set_cause(char **, const char *, ...) printflike(2, 3);
 static void http_cancel(void *, int);
 static int http_check(const struct delistd_http_request *, char **);
 static int http_check_method(const char *);
-static int http_check_url(const char *, char **);
+static int http_check_url(const char *, int, char **);
+static int http_check_smtp(const struct delistd_smtp_request *, char **);
+static int http_setup_smtp(
+    struct http_req *, const struct delistd_smtp_request *, char **);
+static void http_enqueue(struct http_req *);
+static void http_deliver_smtp(struct http_req *);
+static size_t http_read_cb(char *, size_t, size_t, void *);
 static int
 http_setup(struct http_req *, const struct delistd_http_request *, char **);
 static void http_launch(struct http_req *);
@@ -237,8 +252,45 @@ http_start(void *owner, const struct delistd_http_request *hr,
 		http_free(req);
 		return (-1);
 	}
-	http_stats.started++;
+	http_enqueue(req);
+	return (0);
+}
 
+/* An SMTP transfer: the same handle, cap and queue as HTTP. */
+int
+http_start_smtp(void *owner, const struct delistd_smtp_request *sr,
+    delistd_smtp_cb cb, void *arg, char **cause)
+{
+	struct http_req *req;
+
+	if (http_multi == NULL) {
+		http_set_cause(cause, "smtp: not initialised");
+		return (-1);
+	}
+	if (sr == NULL || cb == NULL) {
+		http_set_cause(cause, "smtp: no request or no callback");
+		return (-1);
+	}
+	if (http_check_smtp(sr, cause) != 0)
+		return (-1);
+
+	req = xcalloc(1, sizeof *req);
+	req->owner = owner;
+	req->smtp_cb = cb;
+	req->arg = arg;
+	if (http_setup_smtp(req, sr, cause) != 0) {
+		http_free(req);
+		return (-1);
+	}
+	http_enqueue(req);
+	return (0);
+}
+
+/* Starts req now if there is a free slot, else queues it. */
+static void
+http_enqueue(struct http_req *req)
+{
+	http_stats.started++;
 	if (TAILQ_EMPTY(&http_queue) && http_nrunning < (size_t)http_cap)
 		http_launch(req);
 	else {
@@ -246,7 +298,6 @@ http_start(void *owner, const struct delistd_http_request *hr,
 		TAILQ_INSERT_TAIL(&http_queue, req, entry);
 		http_nqueued++;
 	}
-	return (0);
 }
 
 /* Drops every request of owner; their callbacks are never called. */
@@ -312,7 +363,7 @@ http_check(const struct delistd_http_request *hr, char **cause)
 		http_set_cause(cause, "http: bad method");
 		return (-1);
 	}
-	if (http_check_url(hr->url, cause) != 0)
+	if (http_check_url(hr->url, 0, cause) != 0)
 		return (-1);
 	for (h = hr->headers; h != NULL && *h != NULL; h++) {
 		if (**h == '\0' || strpbrk(*h, "\r\n") != NULL ||
@@ -352,8 +403,62 @@ http_check_method(const char *m)
 		    "0123456789!#$%&'*+-.^_`|~") == len);
 }
 
+/* An address for MAIL FROM or RCPT TO: no controls, no angle brackets. */
 static int
-http_check_url(const char *url, char **cause)
+http_check_address(const char *a)
+{
+	const unsigned char *p;
+
+	if (a == NULL || *a == '\0' || strlen(a) > 320)
+		return (0);
+	for (p = (const unsigned char *)a; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>')
+			return (0);
+	}
+	return (1);
+}
+
+static int
+http_check_smtp(const struct delistd_smtp_request *sr, char **cause)
+{
+	const char *const *r;
+
+	if (http_check_url(sr->url, 1, cause) != 0)
+		return (-1);
+	if (!http_check_address(sr->mail_from)) {
+		http_set_cause(cause, "smtp: bad or missing sender address");
+		return (-1);
+	}
+	if (sr->rcpt == NULL || sr->rcpt[0] == NULL) {
+		http_set_cause(cause, "smtp: no recipient");
+		return (-1);
+	}
+	for (r = sr->rcpt; *r != NULL; r++) {
+		if (!http_check_address(*r)) {
+			http_set_cause(cause, "smtp: bad recipient address");
+			return (-1);
+		}
+	}
+	if (sr->message == NULL || sr->message_len == 0) {
+		http_set_cause(cause, "smtp: no message");
+		return (-1);
+	}
+	if ((sr->username != NULL && strpbrk(sr->username, "\r\n") != NULL) ||
+	    (sr->password != NULL && strpbrk(sr->password, "\r\n") != NULL)) {
+		/* Never the values themselves. */
+		http_set_cause(cause, "smtp: a line break in the credentials");
+		return (-1);
+	}
+	if (sr->connect_timeout_ms < 0 || sr->timeout_ms < 0) {
+		http_set_cause(cause, "smtp: negative timeout");
+		return (-1);
+	}
+	return (0);
+}
+
+/* smtp: 0 allows http and https, 1 smtp and smtps. */
+static int
+http_check_url(const char *url, int smtp, char **cause)
 {
 	CURLU *u;
 	CURLUcode uc;
@@ -375,12 +480,17 @@ http_check_url(const char *url, char **cause)
 		    cause, "http: bad URL: %s", curl_url_strerror(uc));
 		return (-1);
 	}
-	ok =
-	    strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0;
+	if (smtp)
+		ok = strcasecmp(scheme, "smtp") == 0 ||
+		    strcasecmp(scheme, "smtps") == 0;
+	else
+		ok = strcasecmp(scheme, "http") == 0 ||
+		    strcasecmp(scheme, "https") == 0;
 	if (!ok)
 		http_set_cause(cause,
-		    "http: unsupported scheme \"%.16s\" (only http and https)",
-		    scheme);
+		    "%s: unsupported scheme \"%.16s\" (only %s)",
+		    smtp ? "smtp" : "http", scheme,
+		    smtp ? "smtp and smtps" : "http and https");
 	curl_free(scheme);
 	return (ok ? 0 : -1);
 }
@@ -463,6 +573,69 @@ http_setup(
 
 fail:
 	http_set_cause(cause, "http: %s", curl_easy_strerror(rc));
+	return (-1);
+}
+
+/* The easy handle of an SMTP transfer: one message to its recipients. */
+static int
+http_setup_smtp(
+    struct http_req *req, const struct delistd_smtp_request *sr, char **cause)
+{
+	const char *const *r;
+	struct curl_slist *l;
+	CURLcode rc = CURLE_OK;
+	CURL *e;
+	long connect_ms, total_ms;
+
+	if ((e = req->easy = curl_easy_init()) == NULL) {
+		http_set_cause(cause, "smtp: curl_easy_init failed");
+		return (-1);
+	}
+	for (r = sr->rcpt; *r != NULL; r++) {
+		if ((l = curl_slist_append(req->rcpt, *r)) == NULL)
+			fatalx("smtp: curl_slist_append: out of memory");
+		req->rcpt = l;
+	}
+	req->upload = xmalloc(sr->message_len);
+	memcpy(req->upload, sr->message, sr->message_len);
+	req->upload_len = sr->message_len;
+	connect_ms = sr->connect_timeout_ms > 0 ? sr->connect_timeout_ms
+						: HTTP_CONNECT_TIMEOUT_MS;
+	total_ms = sr->timeout_ms > 0 ? sr->timeout_ms : HTTP_TIMEOUT_MS;
+
+	HTTP_SETOPT(e, CURLOPT_PRIVATE, req);
+	HTTP_SETOPT(e, CURLOPT_ERRORBUFFER, req->errbuf);
+	HTTP_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	HTTP_SETOPT(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+#else
+	HTTP_SETOPT(e, CURLOPT_PROTOCOLS, CURLPROTO_SMTP | CURLPROTO_SMTPS);
+#endif
+	HTTP_SETOPT(e, CURLOPT_URL, sr->url);
+	HTTP_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	HTTP_SETOPT(e, CURLOPT_TIMEOUT_MS, total_ms);
+	HTTP_SETOPT(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	HTTP_SETOPT(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (sr->ca_file != NULL)
+		HTTP_SETOPT(e, CURLOPT_CAINFO, sr->ca_file);
+	if (sr->starttls)
+		HTTP_SETOPT(e, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (sr->username != NULL) {
+		HTTP_SETOPT(e, CURLOPT_USERNAME, sr->username);
+		HTTP_SETOPT(e, CURLOPT_PASSWORD,
+		    sr->password != NULL ? sr->password : "");
+	}
+	HTTP_SETOPT(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	HTTP_SETOPT(e, CURLOPT_MAIL_FROM, sr->mail_from);
+	HTTP_SETOPT(e, CURLOPT_MAIL_RCPT, req->rcpt);
+	HTTP_SETOPT(e, CURLOPT_UPLOAD, 1L);
+	HTTP_SETOPT(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->upload_len);
+	HTTP_SETOPT(e, CURLOPT_READFUNCTION, http_read_cb);
+	HTTP_SETOPT(e, CURLOPT_READDATA, req);
+	return (0);
+
+fail:
+	http_set_cause(cause, "smtp: %s", curl_easy_strerror(rc));
 	return (-1);
 }
 
@@ -578,6 +751,10 @@ http_deliver(void)
 		TAILQ_REMOVE(&http_done, req, entry);
 		http_ndone--;
 
+		if (req->smtp_cb != NULL) {
+			http_deliver_smtp(req);
+			continue;
+		}
 		memset(&resp, 0, sizeof resp);
 		resp.host_private = req;
 		resp.body = "";
@@ -606,6 +783,45 @@ http_deliver(void)
 	}
 }
 
+/* Calls back one finished SMTP transfer, then frees it. */
+static void
+http_deliver_smtp(struct http_req *req)
+{
+	struct delistd_smtp_response resp;
+	long code = 0;
+
+	memset(&resp, 0, sizeof resp);
+	if (req->easy != NULL)
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &code);
+	resp.code = code;
+	if (req->result == CURLE_OK && req->fail == NULL)
+		http_stats.completed++;
+	else {
+		resp.error = req->result != CURLE_OK ? (int)req->result : -1;
+		resp.error_text = http_error_text(req);
+		resp.timed_out = req->result == CURLE_OPERATION_TIMEDOUT;
+		http_stats.failed++;
+	}
+	curl_easy_cleanup(req->easy);
+	req->easy = NULL;
+	req->smtp_cb(&resp, req->arg);
+	http_free(req);
+}
+
+/* The message, as libcurl asks for it. */
+static size_t
+http_read_cb(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	struct http_req *req = arg;
+	size_t n = size * nmemb, left = req->upload_len - req->upload_off;
+
+	if (n > left)
+		n = left;
+	memcpy(buf, req->upload + req->upload_off, n);
+	req->upload_off += n;
+	return (n);
+}
+
 static const char *
 http_error_text(struct http_req *req)
 {
@@ -626,6 +842,8 @@ http_free(struct http_req *req)
 	if (req->easy != NULL)
 		curl_easy_cleanup(req->easy);
 	curl_slist_free_all(req->slist);
+	curl_slist_free_all(req->rcpt);
+	free(req->upload);
 	free(req->body);
 	http_clear_headers(req);
 	free(req);

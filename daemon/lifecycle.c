@@ -3,7 +3,10 @@
  *
  * Each function is one thing a seller (or, later, a source plugin) does:
  * track a listing, open a case, note a rectification, record an appeal or a
- * decision, a reinstatement, an abandonment; and the alerts the timers raise.
+ * decision, a reinstatement, an abandonment; and the alerts the timers raise:
+ * the escalation tiers, the reminders of critical conditions until someone
+ * takes them on (lifecycle_ack) or they are resolved, the shops' daily
+ * digests, and the snoozes that mute a shop's mail.
  * The rules come from the pure cases module; this file loads what they need
  * from the store, applies the answer and appends the event, all in one
  * transaction, then publishes the new events (syslog for warning and
@@ -32,6 +35,28 @@
 
 static int64_t lc_published;
 static const char *lc_exclude;
+static const struct strlist *lc_also; /* an escalation tier's notify */
+
+/*
+ * Critical conditions: an event of one of these types, raised as critical,
+ * opens a condition that is re-announced as "<type>.reminder" every
+ * rules.repeat_interval (business days only) until it is acknowledged or
+ * resolved. subject names the member of the event's data that tells two
+ * conditions of one case (or of none) apart. The source conditions
+ * (source.quota_exhausted, source.auth_failed) plug in with one row each
+ * here, their ".reminder" rows in cases.c's event table, and a call to
+ * lifecycle_resolve when the source recovers.
+ */
+static const struct lc_condition_row {
+	enum cases_event_type type;
+	const char *subject;
+	int of_case; /* acknowledged and resolved with its case */
+} lc_conditions[] = {
+	{ CASES_EV_CASE_ESCALATED, "appeal", 1 },
+	{ CASES_EV_CASE_MANUAL_REVIEW, NULL, 1 },
+	/* Its own: a case's note does not fix the receiver. */
+	{ CASES_EV_DELIVERY_DEAD, "delivery", 0 },
+};
 
 static void
 lc_fail(struct lc_err *, int, const char *, const char *, ...) printflike(4, 5);
@@ -58,6 +83,9 @@ static int lc_observe(const struct st_case *, int64_t, const char *,
 static int64_t
 lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
     enum cases_severity, json_t *, const char *, ...) printflike(7, 8);
+static int lc_condition_raise(const struct st_case *, int64_t, time_t,
+    enum cases_event_type, enum cases_severity, const json_t *);
+static int lc_case_save(struct st_case *);
 
 void
 lc_err_clear(struct lc_err *err)
@@ -156,14 +184,135 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	e.type = (char *)cases_event_name(type);
 	e.severity = (char *)cases_severity_name(sev);
 	e.payload = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(data);
 	id = store_event_append(lc_store(), &e);
 	free(e.payload);
 	/* Its deliveries are written in the same transaction as the event. */
 	if (id != -1 &&
-	    outbox_enqueue(id, e.type, e.severity, c->id, lc_exclude) == -1)
-		return (-1);
+	    (outbox_enqueue(id, e.type, e.severity, c->id, c->shop, lc_exclude,
+		 lc_also) == -1 ||
+		lc_condition_raise(c, id, at, type, sev, data) == -1))
+		id = -1;
+	json_decref(data);
 	return (id);
+}
+
+static const struct calendar *
+lc_calendar(const char *shop)
+{
+	if (shop == NULL)
+		return (lc_config()->calendar);
+	return (config_shop_calendar(lc_config(), shop));
+}
+
+/* When a reminder falls due repeat_interval of business time after t. */
+static time_t
+lc_remind_at(const char *shop, time_t t)
+{
+	time_t r = calendar_add_business_time(
+	    lc_calendar(shop), t, lc_config()->rules.repeat_interval);
+
+	return (r == (time_t)-1 ? t + lc_config()->rules.repeat_interval : r);
+}
+
+/* An acknowledgement that lapses at until: reminders resume then (or at
+ * the start of the next business day if until is on a day off). */
+static time_t
+lc_lapse_at(const char *shop, time_t until)
+{
+	time_t r = calendar_add_business_days(lc_calendar(shop), until, 0);
+
+	return (r == (time_t)-1 || r < until ? until : r);
+}
+
+/* Opens a condition for a critical event of a type that is re-announced. */
+static int
+lc_condition_raise(const struct st_case *c, int64_t event_id, time_t at,
+    enum cases_event_type type, enum cases_severity sev, const json_t *data)
+{
+	struct st_condition cond;
+	const json_t *j;
+	char buf[32], *subject = NULL;
+	size_t i;
+	int rc;
+
+	if (sev != CASES_SEV_CRITICAL || cases_event_reminder(type) == -1)
+		return (0);
+	for (i = 0; i < sizeof lc_conditions / sizeof lc_conditions[0]; i++) {
+		if (lc_conditions[i].type == type)
+			break;
+	}
+	if (i == sizeof lc_conditions / sizeof lc_conditions[0])
+		return (0);
+	if (lc_conditions[i].subject != NULL &&
+	    (j = json_object_get(data, lc_conditions[i].subject)) != NULL) {
+		if (json_is_integer(j)) {
+			snprintf(buf, sizeof buf, "%lld",
+			    (long long)json_integer_value(j));
+			subject = buf;
+		} else if (json_is_string(j))
+			subject = (char *)json_string_value(j);
+	}
+	if ((rc = store_condition_open(lc_store(), cases_event_name(type),
+		 lc_conditions[i].of_case ? c->id : 0, subject)) != 0)
+		return (rc == -1 ? -1 : 0);
+	memset(&cond, 0, sizeof cond);
+	cond.type = (char *)cases_event_name(type);
+	cond.severity = (char *)cases_severity_name(sev);
+	cond.event_id = event_id;
+	cond.case_id = lc_conditions[i].of_case ? c->id : 0;
+	cond.shop = c->shop;
+	cond.product_id = c->product_id;
+	cond.subject = subject;
+	cond.raised_at = at;
+	/* A case someone took on stays taken on for what follows. */
+	if (cond.case_id != 0 && c->ack_by != NULL &&
+	    (c->ack_until == 0 || c->ack_until > clock_now()))
+		cond.next_at =
+		    c->ack_until ? lc_lapse_at(c->shop, c->ack_until) : 0;
+	else
+		cond.next_at = lc_remind_at(c->shop, at);
+	return (store_condition_insert(lc_store(), &cond) == -1 ? -1 : 0);
+}
+
+/*
+ * Inside the caller's transaction: a condition without a case is over
+ * (a dead delivery requeued: type "delivery.dead", subject its id; NULL:
+ * every one of the type). Returns how many were resolved, or -1.
+ */
+int
+lifecycle_resolve(const char *type, const char *subject)
+{
+	return (store_conditions_resolve(
+	    lc_store(), 0, type, subject, clock_now()));
+}
+
+/*
+ * Saves a case; when its state changed, its acknowledgement is cleared and
+ * its conditions are over (the appeal was decided, the review ended).
+ */
+static int
+lc_case_save(struct st_case *c)
+{
+	struct st_case old;
+	int changed;
+
+	if (store_case_get(lc_store(), c->id, &old) != 0)
+		return (-1);
+	changed = strcmp(old.state, c->state) != 0;
+	st_case_clear(&old);
+	if (store_case_update(lc_store(), c) == -1)
+		return (-1);
+	if (!changed)
+		return (0);
+	free(c->ack_by);
+	free(c->ack_comment);
+	c->ack_by = c->ack_comment = NULL;
+	c->ack_at = c->ack_until = 0;
+	if (store_case_ack(lc_store(), c->id, NULL, 0, 0, NULL) == -1 ||
+	    store_conditions_resolve(
+		lc_store(), c->id, NULL, NULL, clock_now()) == -1)
+		return (-1);
+	return (0);
 }
 
 /*
@@ -930,7 +1079,7 @@ lifecycle_note(int64_t id, const char *text, const char *field,
 	free(c.state);
 	c.state = xstrdup(cases_state_name(step.next));
 	c.updated_at = clock_now();
-	if (store_case_update(lc_store(), &c) == -1 ||
+	if (lc_case_save(&c) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, data,
 		"rectified%s%s: %s", field ? " " : "", field ? field : "",
 		text) == -1) {
@@ -1114,7 +1263,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		preflight_run_json(pr.found, 1), "overridden",
 		pr.found->nerrors > 0));
 	if (store_appeal_insert(lc_store(), &a) == -1 ||
-	    store_case_update(lc_store(), &c) == -1 ||
+	    lc_case_save(&c) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, data,
 		"appeal %d submitted, platform Case ID %s%s%s; do not resubmit "
 		"while it is under review",
@@ -1196,7 +1345,7 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 	if ((!review &&
 		store_appeal_decide(lc_store(), a->id,
 		    approved ? "approved" : "rejected", reason, at) == -1) ||
-	    store_case_update(lc_store(), &c) == -1)
+	    lc_case_save(&c) == -1)
 		goto fail;
 	if (approved && review)
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
@@ -1282,7 +1431,7 @@ lifecycle_reinstate(
 	c.state = xstrdup(cases_state_name(step.next));
 	c.updated_at = now;
 	c.stall_due_at = 0;
-	if (store_case_update(lc_store(), &c) == -1 ||
+	if (lc_case_save(&c) == -1 ||
 	    store_listing_set_status(
 		lc_store(), c.listing_id, "on_sale", now) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, NULL,
@@ -1297,7 +1446,7 @@ lifecycle_reinstate(
 		free(c.state);
 		c.state = xstrdup(cases_state_name(sync.next));
 		c.closed_at = at;
-		if (store_case_update(lc_store(), &c) == -1 ||
+		if (lc_case_save(&c) == -1 ||
 		    lc_event(&c, at, "daemon", sync.event, sync.severity, NULL,
 			"case %lld is done: no sink is subscribed to "
 			"case.reinstated, so there is nothing to sync",
@@ -1347,7 +1496,7 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 	c.relisted_as = relisted_as ? xstrdup(relisted_as) : NULL;
 	data = json_pack("{s:o}", "relisted_as",
 	    relisted_as ? json_string(relisted_as) : json_null());
-	if (store_case_update(lc_store(), &c) == -1 ||
+	if (lc_case_save(&c) == -1 ||
 	    lc_event(&c, at, actor, step.event, step.severity, data,
 		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
 			      "starts without rank, reviews or sales)"
@@ -1367,6 +1516,176 @@ out:
  * "fired" mark are committed together, so a restart neither loses nor
  * repeats it.
  */
+/*
+ * An appeal's escalation tiers that are due: each fires once, as
+ * case.escalated with its own severity, to the subscribers and to the
+ * sinks the tier names; the count of fired tiers and the next tier's due
+ * time are saved with the events. Several tiers due at once (the daemon
+ * was down) fire in order.
+ */
+static int
+lc_escalate(struct st_case *c, const struct st_appeal *a)
+{
+	const struct config_rules *r = &lc_config()->rules;
+	const struct config_tier *t;
+	const struct calendar *cal = lc_calendar(c->shop);
+	time_t now = clock_now(), due = a->escalate_due_at;
+	size_t tier = (size_t)a->escalate_tier;
+	json_t *data;
+	int64_t rc = 0;
+
+	while (tier < r->ntiers && due <= now && rc != -1) {
+		t = &r->tiers[tier];
+		data = json_pack("{s:i,s:s,s:i,s:I,s:s,s:i}", "appeal", a->n,
+		    "platform_case_id", a->platform_case_id, "tier",
+		    (int)tier + 1, "after_business_days",
+		    (json_int_t)t->after_business_days, "severity",
+		    cases_severity_name(t->severity), "tiers", (int)r->ntiers);
+		lc_also = &t->notify;
+		if (tier + 1 < r->ntiers)
+			rc = lc_event(c, due, "daemon", CASES_EV_CASE_ESCALATED,
+			    t->severity, data,
+			    "appeal %d (Case ID %s) has had no decision for "
+			    "%lld business days (escalation %zu of %zu): "
+			    "get ready to contact online customer service "
+			    "with Case ID %s",
+			    a->n, a->platform_case_id,
+			    (long long)t->after_business_days, tier + 1,
+			    r->ntiers, a->platform_case_id);
+		else
+			rc = lc_event(c, due, "daemon", CASES_EV_CASE_ESCALATED,
+			    t->severity, data,
+			    "appeal %d (Case ID %s) has no decision after "
+			    "%lld business days: contact online customer "
+			    "service with Case ID %s and ask for the review "
+			    "to be completed",
+			    a->n, a->platform_case_id,
+			    (long long)t->after_business_days,
+			    a->platform_case_id);
+		lc_also = NULL;
+		if (++tier < r->ntiers &&
+		    (due = calendar_add_business_days(cal, a->submitted_at,
+			 (int)r->tiers[tier].after_business_days)) ==
+			(time_t)-1)
+			tier = r->ntiers;
+	}
+	if (rc == -1 ||
+	    store_appeal_escalated(
+		lc_store(), a->id, (int)tier, due, tier >= r->ntiers) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A condition's reminder, in its own transaction: unless it is
+ * acknowledged (an acknowledgement that has lapsed is cleared), a
+ * "<type>.reminder" event, and the next one repeat_interval of business
+ * time later.
+ */
+static int
+lc_remind(int64_t id)
+{
+	struct st_condition *cond = NULL;
+	struct st_case c;
+	time_t now = clock_now(), until;
+	const char *by;
+	char *lapsed = NULL, buf[ISOTIME_LEN];
+	enum cases_event_type type;
+	int rem, rc;
+	json_t *data;
+
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	memset(&c, 0, sizeof c);
+	if ((rc = store_condition_get(lc_store(), id, &cond)) == -1)
+		goto fail;
+	if (rc == 1 || cond->resolved_at != 0 || cond->next_at == 0 ||
+	    cond->next_at > now)
+		goto done;
+	if (cond->case_id != 0) {
+		if (store_case_get(lc_store(), cond->case_id, &c) != 0)
+			goto fail;
+		by = c.ack_by;
+		until = c.ack_until;
+	} else {
+		c.shop = cond->shop ? xstrdup(cond->shop) : NULL;
+		c.product_id =
+		    cond->product_id ? xstrdup(cond->product_id) : NULL;
+		by = cond->ack_by;
+		until = cond->ack_until;
+	}
+	if (by != NULL && (until == 0 || until > now)) {
+		cond->next_at = until ? lc_lapse_at(cond->shop, until) : 0;
+		if (store_condition_update(lc_store(), cond) == -1)
+			goto fail;
+		goto done;
+	}
+	if (by != NULL) {
+		lapsed = xstrdup(by);
+		if (cond->case_id != 0 &&
+		    store_case_ack(lc_store(), c.id, NULL, 0, 0, NULL) == -1)
+			goto fail;
+		free(cond->ack_by);
+		free(cond->ack_comment);
+		cond->ack_by = cond->ack_comment = NULL;
+		cond->ack_at = cond->ack_until = 0;
+	}
+	type = cases_event_from_name(cond->type);
+	if ((rem = cases_event_reminder(type)) == -1)
+		goto done;
+	cond->reminders++;
+	data = json_pack("{s:I,s:i,s:s,s:I,s:s,s:o,s:o}", "condition",
+	    (json_int_t)cond->id, "reminder", cond->reminders, "raised_by",
+	    cond->type, "raised_event", (json_int_t)cond->event_id, "raised_at",
+	    isotime_format(cond->raised_at, buf, sizeof buf), "subject",
+	    cond->subject ? json_string(cond->subject) : json_null(),
+	    "ack_lapsed", lapsed ? json_string(lapsed) : json_null());
+	if (cond->case_id != 0)
+		rc = lc_event(&c, cond->next_at, "daemon", rem,
+			 cases_severity_from_name(cond->severity), data,
+			 "reminder %d: case %lld still needs someone (%s, "
+			 "since %s)%s%s%s; once someone is on it: delistctl "
+			 "case ack %lld",
+			 cond->reminders, (long long)c.id,
+			 cases_event_describe(type), buf,
+			 lapsed ? "; the acknowledgement by " : "",
+			 lapsed ? lapsed : "", lapsed ? " lapsed" : "",
+			 (long long)c.id) == -1
+		    ? -1
+		    : 0;
+	else
+		rc = lc_event(&c, cond->next_at, "daemon", rem,
+			 cases_severity_from_name(cond->severity), data,
+			 "reminder %d: %s (since %s)%s%s%s; fix it, or once "
+			 "someone is on it: delistctl ack %lld",
+			 cond->reminders, cases_event_describe(type), buf,
+			 lapsed ? "; the acknowledgement by " : "",
+			 lapsed ? lapsed : "", lapsed ? " lapsed" : "",
+			 (long long)cond->id) == -1
+		    ? -1
+		    : 0;
+	if (rc == -1)
+		goto fail;
+	cond->next_at = lc_remind_at(
+	    cond->shop, cond->next_at > now - 60 ? cond->next_at : now);
+	if (store_condition_update(lc_store(), cond) == -1)
+		goto fail;
+done:
+	if (store_commit(lc_store()) == -1)
+		goto fail;
+	st_conditions_free(cond, cond ? 1 : 0);
+	st_case_clear(&c);
+	free(lapsed);
+	lifecycle_published();
+	return (0);
+fail:
+	store_rollback(lc_store());
+	st_conditions_free(cond, cond ? 1 : 0);
+	st_case_clear(&c);
+	free(lapsed);
+	return (-1);
+}
+
 int
 lifecycle_fire(enum store_due kind, int64_t id)
 {
@@ -1376,7 +1695,10 @@ lifecycle_fire(enum store_due kind, int64_t id)
 	int64_t case_id = id, rc;
 	char buf[64];
 	json_t *data;
+	int tiers_saved = 0;
 
+	if (kind == STORE_DUE_REMIND)
+		return (lc_remind(id));
 	if (store_begin(lc_store()) == -1)
 		return (-1);
 	if (kind != STORE_DUE_STALL) {
@@ -1426,17 +1748,8 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		    a->platform_case_id);
 		break;
 	case STORE_DUE_ESCALATE:
-		data = json_pack("{s:i,s:s}", "appeal", a->n,
-		    "platform_case_id", a->platform_case_id);
-		rc = lc_event(&c, a->escalate_due_at, "daemon",
-		    CASES_EV_CASE_ESCALATED,
-		    cases_event_severity(CASES_EV_CASE_ESCALATED), data,
-		    "appeal %d (Case ID %s) has no decision after %lld "
-		    "business days: contact online customer service with Case "
-		    "ID %s and ask for the review to be completed",
-		    a->n, a->platform_case_id,
-		    (long long)lc_config()->rules.escalate_after_business_days,
-		    a->platform_case_id);
+		rc = lc_escalate(&c, a);
+		tiers_saved = rc == 0;
 		break;
 	default:
 		rc = lc_event(&c, c.stall_due_at, "daemon",
@@ -1455,7 +1768,7 @@ lifecycle_fire(enum store_due kind, int64_t id)
 	if (rc == -1)
 		goto fail;
 fired:
-	if (store_due_fired(lc_store(), kind, id) == -1 ||
+	if ((!tiers_saved && store_due_fired(lc_store(), kind, id) == -1) ||
 	    store_commit(lc_store()) == -1)
 		goto fail;
 	lifecycle_published();
@@ -1486,7 +1799,7 @@ lifecycle_synced(int64_t case_id, time_t now)
 	c.state = xstrdup(cases_state_name(step.next));
 	c.updated_at = now;
 	c.closed_at = now;
-	if (store_case_update(lc_store(), &c) == -1 ||
+	if (lc_case_save(&c) == -1 ||
 	    lc_event(&c, now, "daemon", step.event, step.severity, NULL,
 		"every sink subscribed to case.reinstated acknowledged it: "
 		"the ERP and the ads know %s/%s is back on sale; case %lld is "
@@ -1508,7 +1821,8 @@ lifecycle_recompute(void)
 	struct st_appeal *ap;
 	struct st_case c;
 	struct case_rules rules;
-	size_t n, i;
+	size_t n, i, tier;
+	time_t due;
 
 	lc_rules(&rules);
 	if (store_begin(lc_store()) == -1)
@@ -1520,13 +1834,20 @@ lifecycle_recompute(void)
 			st_appeals_free(ap, n);
 			goto fail;
 		}
+		tier = (size_t)ap[i].escalate_tier;
+		due = tier < lc_config()->rules.ntiers
+		    ? calendar_add_business_days(lc_calendar(c.shop),
+			  ap[i].submitted_at,
+			  (int)lc_config()
+			      ->rules.tiers[tier]
+			      .after_business_days)
+		    : ap[i].escalate_due_at;
 		if (store_appeal_set_due(lc_store(), ap[i].id,
 			cases_feedback_due(ap[i].submitted_at, &rules),
-			calendar_add_business_days(
-			    config_shop_calendar(lc_config(), c.shop),
-			    ap[i].submitted_at,
-			    (int)lc_config()
-				->rules.escalate_after_business_days)) == -1) {
+			due) == -1 ||
+		    (!ap[i].escalate_fired &&
+			store_appeal_escalated(lc_store(), ap[i].id, (int)tier,
+			    due, tier >= lc_config()->rules.ntiers) == -1)) {
 			st_case_clear(&c);
 			st_appeals_free(ap, n);
 			goto fail;
@@ -1541,4 +1862,536 @@ lifecycle_recompute(void)
 fail:
 	store_rollback(lc_store());
 	return (-1);
+}
+
+/* The acknowledgement as the API shows it; NULL when there is none. */
+static json_t *
+lc_ack_json(const char *by, time_t at, time_t until, const char *comment)
+{
+	char buf[ISOTIME_LEN], buf2[ISOTIME_LEN];
+
+	if (by == NULL)
+		return (json_null());
+	return (json_pack("{s:s,s:s,s:o,s:o}", "by", by, "at",
+	    isotime_format(at, buf, sizeof buf), "until",
+	    until ? json_string(isotime_format(until, buf2, sizeof buf2))
+		  : json_null(),
+	    "comment", comment ? json_string(comment) : json_null()));
+}
+
+json_t *
+lifecycle_ack_json(const struct st_case *c)
+{
+	if (c->ack_by != NULL && c->ack_until != 0 &&
+	    c->ack_until <= clock_now())
+		return (json_null());
+	return (
+	    lc_ack_json(c->ack_by, c->ack_at, c->ack_until, c->ack_comment));
+}
+
+/*
+ * Someone took a case on: until lapses at until (0: until the case changes
+ * state), its conditions are not re-announced. Recorded in the trail.
+ */
+int
+lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
+    struct lc_err *err)
+{
+	struct st_case c;
+	struct st_condition *cond;
+	size_t n, i;
+	time_t now = clock_now();
+	char buf[ISOTIME_LEN];
+	json_t *data;
+	int rc;
+
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	if ((rc = store_case_get(lc_store(), id, &c)) != 0) {
+		if (rc == -1)
+			return (lc_store_fail(err));
+		store_rollback(lc_store());
+		lc_fail(err, 404, "not_found", "case %lld not found",
+		    (long long)id);
+		return (-1);
+	}
+	if (!cases_state_is_open(cases_state_from_name(c.state))) {
+		lc_fail(err, 409, "case_closed",
+		    "case %lld is %s: there is nothing left to take on",
+		    (long long)id, c.state);
+		store_rollback(lc_store());
+		st_case_clear(&c);
+		return (-1);
+	}
+	if (store_case_ack(lc_store(), id, actor, now, until, comment) == -1 ||
+	    store_conditions(lc_store(), 0, id, 0, &cond, &n) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		cond[i].next_at = until ? lc_lapse_at(c.shop, until) : 0;
+		if (store_condition_update(lc_store(), &cond[i]) == -1) {
+			st_conditions_free(cond, n);
+			goto fail;
+		}
+	}
+	st_conditions_free(cond, n);
+	data = json_pack("{s:s,s:o,s:o,s:i}", "by", actor, "until",
+	    until ? json_string(isotime_format(until, buf, sizeof buf))
+		  : json_null(),
+	    "comment", comment ? json_string(comment) : json_null(),
+	    "conditions", (int)n);
+	if (lc_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED, CASES_SEV_INFO,
+		data, "case %lld taken on by %s%s%s%s: no reminders %s%s",
+		(long long)id, actor, comment ? " (" : "",
+		comment ? comment : "", comment ? ")" : "",
+		until ? "until " : "until its state changes",
+		until ? buf : "") == -1)
+		goto fail;
+	st_case_clear(&c);
+	return (lc_commit(err));
+fail:
+	st_case_clear(&c);
+	return (lc_store_fail(err));
+}
+
+/*
+ * Acknowledges a condition by its id: one of a case acknowledges the case;
+ * one without (a dead delivery) carries its own acknowledgement.
+ */
+int
+lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
+    const char *actor, struct lc_err *err)
+{
+	struct st_condition *cond;
+	struct st_case c;
+	time_t now = clock_now();
+	char buf[ISOTIME_LEN];
+	json_t *data;
+	int rc;
+
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	if ((rc = store_condition_get(lc_store(), id, &cond)) != 0) {
+		if (rc == -1)
+			return (lc_store_fail(err));
+		store_rollback(lc_store());
+		lc_fail(err, 404, "not_found", "condition %lld not found",
+		    (long long)id);
+		return (-1);
+	}
+	if (cond->resolved_at != 0) {
+		store_rollback(lc_store());
+		lc_fail(err, 409, "resolved",
+		    "condition %lld (%s) is resolved already", (long long)id,
+		    cond->type);
+		st_conditions_free(cond, 1);
+		return (-1);
+	}
+	if (cond->case_id != 0) {
+		int64_t case_id = cond->case_id;
+
+		store_rollback(lc_store());
+		st_conditions_free(cond, 1);
+		return (lifecycle_ack(case_id, until, comment, actor, err));
+	}
+	free(cond->ack_by);
+	free(cond->ack_comment);
+	cond->ack_by = xstrdup(actor);
+	cond->ack_at = now;
+	cond->ack_until = until;
+	cond->ack_comment = comment ? xstrdup(comment) : NULL;
+	cond->next_at = until ? lc_lapse_at(cond->shop, until) : 0;
+	memset(&c, 0, sizeof c);
+	c.shop = cond->shop;
+	c.product_id = cond->product_id;
+	data = json_pack("{s:I,s:s,s:o,s:s,s:o,s:o}", "condition",
+	    (json_int_t)id, "raised_by", cond->type, "subject",
+	    cond->subject ? json_string(cond->subject) : json_null(), "by",
+	    actor, "until",
+	    until ? json_string(isotime_format(until, buf, sizeof buf))
+		  : json_null(),
+	    "comment", comment ? json_string(comment) : json_null());
+	if (store_condition_update(lc_store(), cond) == -1 ||
+	    lc_event(&c, now, actor, CASES_EV_CONDITION_ACKNOWLEDGED,
+		CASES_SEV_INFO, data, "condition %lld (%s) taken on by %s%s%s",
+		(long long)id, cond->type, actor, until ? " until " : "",
+		until ? buf : "") == -1) {
+		st_conditions_free(cond, 1);
+		return (lc_store_fail(err));
+	}
+	st_conditions_free(cond, 1);
+	return (lc_commit(err));
+}
+
+/* The open conditions as the API lists them. */
+json_t *
+lifecycle_conditions_json(int64_t case_id)
+{
+	struct st_condition *cond;
+	struct st_case c;
+	size_t n, i;
+	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
+	json_t *arr = json_array(), *ack;
+
+	if (store_conditions(lc_store(), 0, case_id, 1000, &cond, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++) {
+		if (cond[i].case_id != 0 &&
+		    store_case_get(lc_store(), cond[i].case_id, &c) == 0) {
+			ack = lifecycle_ack_json(&c);
+			st_case_clear(&c);
+		} else
+			ack = lc_ack_json(cond[i].ack_by, cond[i].ack_at,
+			    cond[i].ack_until, cond[i].ack_comment);
+		json_array_append_new(arr,
+		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:i,s:o}",
+			"id", (json_int_t)cond[i].id, "type", cond[i].type,
+			"severity", cond[i].severity, "case",
+			cond[i].case_id ? json_integer(cond[i].case_id)
+					: json_null(),
+			"shop",
+			cond[i].shop ? json_string(cond[i].shop) : json_null(),
+			"product_id",
+			cond[i].product_id ? json_string(cond[i].product_id)
+					   : json_null(),
+			"subject",
+			cond[i].subject ? json_string(cond[i].subject)
+					: json_null(),
+			"raised_at",
+			isotime_format(cond[i].raised_at, b1, sizeof b1),
+			"next_reminder_at",
+			cond[i].next_at ? json_string(isotime_format(
+					      cond[i].next_at, b2, sizeof b2))
+					: json_null(),
+			"reminders", cond[i].reminders, "ack", ack));
+	}
+	st_conditions_free(cond, n);
+	return (arr);
+}
+
+/*
+ * Mutes mail about a shop until until (0: ends the snooze now). The trail
+ * records it; the outbox skips sinks of module "mail" meanwhile.
+ */
+int
+lifecycle_snooze(const char *shop, time_t until, const char *comment,
+    const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	time_t now = clock_now();
+	char buf[ISOTIME_LEN];
+	json_t *data;
+	int rc;
+
+	if (lc_shop_known(shop, err) == -1)
+		return (-1);
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	memset(&c, 0, sizeof c);
+	c.shop = (char *)shop;
+	if (until == 0) {
+		if ((rc = store_snooze_clear(lc_store(), shop, now)) == -1)
+			return (lc_store_fail(err));
+		if (rc == 0) {
+			store_rollback(lc_store());
+			lc_fail(err, 409, "not_snoozed",
+			    "shop %s is not snoozed", shop);
+			return (-1);
+		}
+		if (lc_event(&c, now, actor, CASES_EV_SHOP_UNSNOOZED,
+			CASES_SEV_INFO, NULL,
+			"shop %s: snooze ended, mail flows again", shop) == -1)
+			return (lc_store_fail(err));
+		return (lc_commit(err));
+	}
+	data = json_pack("{s:s,s:o}", "until",
+	    isotime_format(until, buf, sizeof buf), "comment",
+	    comment ? json_string(comment) : json_null());
+	if (store_snooze_set(lc_store(), shop, until, actor, now, comment) ==
+		-1 ||
+	    lc_event(&c, now, actor, CASES_EV_SHOP_SNOOZED, CASES_SEV_INFO,
+		data,
+		"shop %s snoozed until %s: no mail meanwhile (the trail, "
+		"syslog and the other sinks still get every event)%s%s",
+		shop, buf, comment ? ": " : "", comment ? comment : "") == -1)
+		return (lc_store_fail(err));
+	return (lc_commit(err));
+}
+
+json_t *
+lifecycle_snoozes_json(void)
+{
+	struct st_snooze *sn;
+	size_t n, i;
+	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
+	json_t *arr = json_array();
+
+	if (store_snoozes(lc_store(), clock_now(), &sn, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s,s:s,s:s,s:o}", "shop", sn[i].shop,
+			"until", isotime_format(sn[i].until, b1, sizeof b1),
+			"by", sn[i].by, "at",
+			isotime_format(sn[i].at, b2, sizeof b2), "comment",
+			sn[i].comment ? json_string(sn[i].comment)
+				      : json_null()));
+	st_snoozes_free(sn, n);
+	return (arr);
+}
+
+/*
+ * When a shop's next daily digest is due: digest_at local time on the
+ * first business day at or after the last one (or the time the daemon
+ * first saw the shop) plus a second. 0 on failure.
+ */
+time_t
+lifecycle_digest_due(const struct config_shop *shop)
+{
+	time_t last = store_digest_last(lc_store(), shop->name), t;
+
+	if (last == 0) {
+		/* First sight: today's digest if it is still to come. */
+		last = clock_now() - 1;
+		if (store_digest_set(lc_store(), shop->name, last) == -1)
+			return (0);
+	}
+	t = calendar_next_business_at(
+	    lc_calendar(shop->name), last + 1, (int)shop->digest_at);
+	return (t == (time_t)-1 ? 0 : t);
+}
+
+/* One open case as the digest lists it. */
+static json_t *
+lc_digest_case(const struct st_case *c, const struct calendar *cal, time_t now)
+{
+	const struct config_rules *r = &lc_config()->rules;
+	struct st_appeal *ap;
+	size_t nap, i;
+	json_t *esc = json_null(), *j;
+	char buf[ISOTIME_LEN];
+	int left, days;
+
+	if (store_appeals(lc_store(), c->id, &ap, &nap) == 0) {
+		for (i = 0; i < nap; i++) {
+			if (ap[i].decision != NULL || ap[i].escalate_fired ||
+			    strcmp(c->state, "appealed") != 0 ||
+			    (size_t)ap[i].escalate_tier >= r->ntiers)
+				continue;
+			days = calendar_business_days_between(
+			    cal, now, ap[i].escalate_due_at);
+			json_decref(esc);
+			esc = json_pack("{s:i,s:i,s:I,s:s,s:s,s:i}", "appeal",
+			    ap[i].n, "tier", ap[i].escalate_tier + 1,
+			    "after_business_days",
+			    (json_int_t)r->tiers[ap[i].escalate_tier]
+				.after_business_days,
+			    "severity",
+			    cases_severity_name(
+				r->tiers[ap[i].escalate_tier].severity),
+			    "due_at",
+			    isotime_format(
+				ap[i].escalate_due_at, buf, sizeof buf),
+			    "business_days_left", days < 0 ? 0 : days);
+		}
+		st_appeals_free(ap, nap);
+	}
+	left = (int)r->max_appeals - c->rejections;
+	if (left < 0 || strcmp(c->state, "manual_review") == 0)
+		left = 0;
+	j = json_pack("{s:I,s:s,s:o,s:s,s:s,s:i,s:i,s:i,s:o,s:o}", "case",
+	    (json_int_t)c->id, "product_id", c->product_id, "title",
+	    c->title ? json_string(c->title) : json_null(), "reason", c->reason,
+	    "opened_at", isotime_format(c->opened_at, buf, sizeof buf),
+	    "appeals", c->appeals, "rejections", c->rejections, "appeals_left",
+	    left, "escalation", esc, "ack", lifecycle_ack_json(c));
+	return (j);
+}
+
+/*
+ * The digest of a shop's open work, as digest.daily's data (documented in
+ * delistd-events(7)): open cases by state, pending syncs, dead deliveries,
+ * expiring documents.
+ */
+/* Whole days from now until t, counting a started day: 0 or less once past. */
+static int64_t
+lc_days_left(time_t t, time_t now)
+{
+	if (t > now)
+		return ((t - now + 86399) / 86400);
+	return (-((now - t) / 86400));
+}
+
+/*
+ * The vault documents of the shop (or of no shop) that expire within 30
+ * days of now, the first to expire first, expired ones included:
+ * {"document","type","name","expires","days_left","products"}.
+ */
+static json_t *
+lc_digest_documents(const char *shop, time_t now)
+{
+	struct st_doc_filter f;
+	struct st_document *d = NULL;
+	size_t n = 0, i, j;
+	json_t *arr = json_array(), *products;
+
+	memset(&f, 0, sizeof f);
+	f.expires_by = now + 30 * 86400;
+	if (store_documents(lc_store(), &f, &d, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++) {
+		if (d[i].shop != NULL && strcmp(d[i].shop, shop) != 0)
+			continue;
+		products = json_array();
+		for (j = 0; j < d[i].nproducts; j++)
+			json_array_append_new(
+			    products, json_string(d[i].products[j]));
+		json_array_append_new(arr,
+		    json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "document",
+			(json_int_t)d[i].id, "type", d[i].type, "name",
+			d[i].name, "expires", d[i].expires, "days_left",
+			(json_int_t)lc_days_left(d[i].expires_at, now),
+			"products", products));
+	}
+	st_documents_free(d, n);
+	return (arr);
+}
+
+static json_t *
+lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
+{
+	json_t *docs;
+	static const enum case_state open_states[] = { CASE_STATE_OPEN,
+		CASE_STATE_RECTIFYING, CASE_STATE_APPEALED, CASE_STATE_APPROVED,
+		CASE_STATE_REINSTATED, CASE_STATE_MANUAL_REVIEW };
+	const struct calendar *cal = lc_calendar(shop);
+	struct st_case *cs;
+	struct st_delivery *d;
+	size_t n, nd, i, j, nopen = 0;
+	json_t *by, *counts, *syncs, *dead, *pending, *data;
+	char date[CALENDAR_FORMAT_LEN], buf[ISOTIME_LEN];
+	int64_t nstate[CASE_STATE_COUNT] = { 0 };
+
+	by = json_object();
+	counts = json_object();
+	for (i = 0; i < sizeof open_states / sizeof open_states[0]; i++)
+		json_object_set_new(
+		    by, cases_state_name(open_states[i]), json_array());
+	syncs = json_array();
+	if (store_cases(lc_store(), shop, NULL, &cs, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			int st = cases_state_from_name(cs[i].state);
+
+			if (st < 0 || !cases_state_is_open(st))
+				continue;
+			nopen++;
+			nstate[st]++;
+			json_array_append_new(json_object_get(by, cs[i].state),
+			    lc_digest_case(&cs[i], cal, now));
+			if (st != CASE_STATE_REINSTATED ||
+			    store_outbox_for_case(lc_store(), cs[i].id,
+				"case.reinstated", &d, &nd) == -1)
+				continue;
+			pending = json_array();
+			for (j = 0; j < nd; j++) {
+				if (strcmp(d[j].state, "done") != 0)
+					json_array_append_new(
+					    pending, json_string(d[j].sink));
+			}
+			json_array_append_new(syncs,
+			    json_pack("{s:I,s:s,s:o,s:s,s:o}", "case",
+				(json_int_t)cs[i].id, "product_id",
+				cs[i].product_id, "title",
+				cs[i].title ? json_string(cs[i].title)
+					    : json_null(),
+				"reinstated_at",
+				isotime_format(
+				    nd > 0 ? d[0].ev.at : cs[i].updated_at, buf,
+				    sizeof buf),
+				"pending", pending));
+			st_deliveries_free(d, nd);
+		}
+		for (i = 0; i < n; i++)
+			st_case_clear(&cs[i]);
+		free(cs);
+	}
+	dead = json_array();
+	if (store_outbox_list(lc_store(), "dead", 1000, &d, &nd) == 0) {
+		for (i = 0; i < nd; i++) {
+			if (d[i].ev.shop != NULL &&
+			    strcmp(d[i].ev.shop, shop) != 0)
+				continue;
+			json_array_append_new(dead,
+			    json_pack("{s:I,s:s,s:I,s:s,s:o,s:o,s:i,s:o,s:s}",
+				"id", (json_int_t)d[i].id, "sink", d[i].sink,
+				"event_id", (json_int_t)d[i].event_id,
+				"event_type", d[i].ev.type, "case",
+				d[i].case_id ? json_integer(d[i].case_id)
+					     : json_null(),
+				"product_id",
+				d[i].ev.product_id
+				    ? json_string(d[i].ev.product_id)
+				    : json_null(),
+				"attempts", d[i].attempts, "last_error",
+				d[i].last_error ? json_string(d[i].last_error)
+						: json_null(),
+				"dead_at",
+				isotime_format(d[i].done_at, buf, sizeof buf)));
+		}
+		st_deliveries_free(d, nd);
+	}
+	json_object_set_new(
+	    counts, "open_cases", json_integer((json_int_t)nopen));
+	for (i = 0; i < sizeof open_states / sizeof open_states[0]; i++)
+		json_object_set_new(counts, cases_state_name(open_states[i]),
+		    json_integer(nstate[open_states[i]]));
+	json_object_set_new(
+	    counts, "pending_syncs", json_integer(json_array_size(syncs)));
+	json_object_set_new(
+	    counts, "dead_deliveries", json_integer(json_array_size(dead)));
+	docs = lc_digest_documents(shop, now);
+	json_object_set_new(counts, "documents_expiring",
+	    json_integer((json_int_t)json_array_size(docs)));
+	if (calendar_format_local(cal, now, date, sizeof date) == -1)
+		snprintf(date, sizeof date, "%s",
+		    isotime_format(now, buf, sizeof buf));
+	date[10] = '\0';
+	snprintf(summary, len,
+	    "%zu open case%s (%lld appealed, %lld in manual review), %zu "
+	    "pending sync%s, %zu dead deliver%s",
+	    nopen, nopen == 1 ? "" : "s",
+	    (long long)nstate[CASE_STATE_APPEALED],
+	    (long long)nstate[CASE_STATE_MANUAL_REVIEW], json_array_size(syncs),
+	    json_array_size(syncs) == 1 ? "" : "s", json_array_size(dead),
+	    json_array_size(dead) == 1 ? "y" : "ies");
+	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
+	    "date", date, "timezone", calendar_tz(cal), "counts", counts,
+	    "open_cases", by, "pending_syncs", syncs, "dead_deliveries", dead,
+	    "documents_expiring", docs);
+	return (data);
+}
+
+/* A shop's digest.daily, with its "sent" mark, in one transaction. */
+int
+lifecycle_digest(const struct config_shop *shop)
+{
+	struct st_case c;
+	time_t now = clock_now();
+	char summary[256];
+	json_t *data;
+
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	data = lc_digest_data(shop->name, now, summary, sizeof summary);
+	memset(&c, 0, sizeof c);
+	c.shop = shop->name;
+	if (lc_event(&c, now, "daemon", CASES_EV_DIGEST_DAILY, CASES_SEV_INFO,
+		data, "daily digest for shop %s: %s", shop->name,
+		summary) == -1 ||
+	    store_digest_set(lc_store(), shop->name, now) == -1 ||
+	    store_commit(lc_store()) == -1) {
+		store_rollback(lc_store());
+		return (-1);
+	}
+	lifecycle_published();
+	return (0);
 }

@@ -57,6 +57,17 @@ int lifecycle_synced(int64_t, time_t);
 int64_t lifecycle_append(const struct st_case *, time_t, const char *,
     enum cases_event_type, struct json_t *, const char *, const char *);
 int lifecycle_recompute(void);
+int lifecycle_resolve(const char *, const char *);
+int lifecycle_ack(int64_t, time_t, const char *, const char *, struct lc_err *);
+int lifecycle_condition_ack(
+    int64_t, time_t, const char *, const char *, struct lc_err *);
+int lifecycle_snooze(
+    const char *, time_t, const char *, const char *, struct lc_err *);
+struct json_t *lifecycle_ack_json(const struct st_case *);
+struct json_t *lifecycle_conditions_json(int64_t);
+struct json_t *lifecycle_snoozes_json(void);
+time_t lifecycle_digest_due(const struct config_shop *);
+int lifecycle_digest(const struct config_shop *);
 
 /* sched.c */
 void sched_init(struct event_base *);

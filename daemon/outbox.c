@@ -1,9 +1,11 @@
 /*
  * outbox.c: durable delivery of events to sink plugins.
  *
- * When an event is recorded, one outbox row per subscribed sink is written
- * in the same transaction (outbox_enqueue). Rows are delivered as soon as
- * possible, at most OUTBOX_PER_SINK at a time per sink, oldest first; a
+ * When an event is recorded, one outbox row per subscribed sink (and per
+ * sink an escalation tier names) is written in the same transaction
+ * (outbox_enqueue); a snoozed shop's events skip the sinks of module
+ * "mail". Rows are delivered as soon as possible, at most OUTBOX_PER_SINK
+ * at a time per sink, oldest first; a
  * row waits while an earlier row of the same case to the same sink is
  * pending, so a sink sees a case's events in order. A failure is retried
  * with exponential backoff and jitter (or after the delay the sink asked
@@ -33,8 +35,12 @@
 #include "lifecycle.h"
 
 #define OUTBOX_PER_SINK 32
-/* A deliver that never completes is taken back after this long. */
-#define OUTBOX_WATCHDOG (15 * 60)
+/*
+ * A deliver that never completes is taken back after this long: longer
+ * than a sink may hold a delivery on purpose (the mail sink's digest
+ * window, at most 30 minutes).
+ */
+#define OUTBOX_WATCHDOG (60 * 60)
 
 struct inflight {
 	int64_t row;
@@ -120,22 +126,61 @@ outbox_sinks(void)
 	return (n);
 }
 
-/* Inside the event's transaction: a row for each subscribed sink. */
+/*
+ * A snoozed shop's events do not go to sinks of module "mail" (the trail,
+ * syslog and every other sink still get them).
+ */
+static int
+outbox_muted(const struct delistd_host *h, const char *shop, int *snoozed)
+{
+	if (shop == NULL || strcmp(plugin_config(h)->module, "mail") != 0)
+		return (0);
+	if (*snoozed == -1)
+		*snoozed = store_snooze_until(
+			       daemon_state->store, shop, clock_now()) != 0;
+	return (*snoozed);
+}
+
+static int
+outbox_listed(const struct strlist *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++) {
+		if (strcmp(l->v[i], name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Inside the event's transaction: a row for each subscribed sink, and for
+ * each sink named in also (an escalation tier's notify) whatever its
+ * subscription. exclude: one sink it must not go to, or "*" for all.
+ */
 int
 outbox_enqueue(int64_t event_id, const char *type, const char *severity,
-    int64_t case_id, const char *exclude)
+    int64_t case_id, const char *shop, const char *exclude,
+    const struct strlist *also)
 {
 	struct delistd_host *h;
 	size_t i;
+	int snoozed = -1;
 
 	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
-		/* exclude: one sink it must not go to, or "*" for all. */
 		if (!plugin_is_sink(h) ||
 		    (exclude != NULL &&
 			(strcmp(exclude, "*") == 0 ||
 			    strcmp(exclude, plugin_name(h)) == 0)) ||
-		    !outbox_matches(plugin_config(h), type, severity))
+		    (!outbox_matches(plugin_config(h), type, severity) &&
+			!outbox_listed(also, plugin_name(h))))
 			continue;
+		if (outbox_muted(h, shop, &snoozed)) {
+			log_debug("outbox: event %lld not mailed to %s: shop "
+				  "%s is snoozed",
+			    (long long)event_id, plugin_name(h), shop);
+			continue;
+		}
 		if (store_outbox_insert(daemon_state->store, event_id,
 			plugin_name(h), case_id, clock_now()) == -1)
 			return (-1);
@@ -431,7 +476,7 @@ outbox_watchdog(evutil_socket_t fd, short events, void *arg)
 	inf->expired = 1;
 	if (h != NULL && plugin_generation_of(h) == inf->generation)
 		outbox_settle(inf, plugin_config(h), DELISTD_RETRY, 0,
-		    "the sink did not answer within 15 minutes");
+		    "the sink did not answer within an hour");
 	outbox_kick();
 }
 

@@ -292,6 +292,20 @@ host_http(struct delistd_host *h, const struct delistd_http_request *req,
 	return (0);
 }
 
+static int
+host_smtp(struct delistd_host *h, const struct delistd_smtp_request *req,
+    delistd_smtp_cb cb, void *arg)
+{
+	char *cause = NULL;
+
+	if (http_start_smtp(h, req, cb, arg, &cause) == -1) {
+		log_warnx("%s: SMTP transfer not started: %s", h->name, cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
 static void
 host_timer_fire(evutil_socket_t fd, short events, void *arg)
 {
@@ -394,6 +408,7 @@ static const struct delistd_host_api plugin_api = {
 	.timer_add = host_timer_add,
 	.timer_cancel = host_timer_cancel,
 	.spawn = host_spawn,
+	.smtp = host_smtp,
 };
 
 /* --- modules and instances ---------------------------------------------- */

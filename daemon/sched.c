@@ -2,8 +2,10 @@
  * sched.c: the time-driven alerts, each a libevent timer armed at its next
  * due time.
  *
- * One timer per kind (feedback overdue, escalation, stall, a document's
- * next expiry alert: vault_fire). Each reads the
+ * One timer per kind (feedback overdue, escalation tiers, stall, a
+ * document's next expiry alert: vault_fire, the reminders of critical
+ * conditions), and one for the shops' daily digests (computed from each
+ * configured shop's last digest). Each kind reads the
  * earliest due time from its partial index, sleeps until then, fires every
  * row due by now (one transaction each, see lifecycle_fire) and re-arms. No
  * job scans every row on a tick. When the test clock moves, every kind is
@@ -22,12 +24,58 @@
 #include "vault.h"
 
 static struct event *sched_ev[STORE_DUE_COUNT];
+static struct event *sched_digest_ev;
 static const char *const sched_names[STORE_DUE_COUNT] = { "feedback",
-	"escalation", "stall", "document expiry" };
+	"escalation", "stall", "document expiry", "reminder" };
 
 static void sched_fire(evutil_socket_t, short, void *);
 static void sched_run(enum store_due);
 static void sched_clock_changed(void *);
+static void sched_digest(evutil_socket_t, short, void *);
+
+/*
+ * Every shop whose digest is due gets it (once: the store remembers the
+ * last), then the timer sleeps until the earliest next one. Shops are few
+ * (the config's), so this walks them rather than an index.
+ */
+static void
+sched_digest(evutil_socket_t fd, short events, void *arg)
+{
+	const struct config *conf = daemon_state->config;
+	struct timeval tv;
+	time_t now = clock_now(), due, next = 0;
+	size_t i;
+	int failed = 0;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	for (i = 0; i < conf->nshops; i++) {
+		if ((due = lifecycle_digest_due(&conf->shops[i])) == 0) {
+			failed = 1;
+			continue;
+		}
+		if (due <= now) {
+			if (lifecycle_digest(&conf->shops[i]) == -1) {
+				log_warnx("sched: the digest of shop %s "
+					  "failed; will retry",
+				    conf->shops[i].name);
+				failed = 1;
+				continue;
+			}
+			due = lifecycle_digest_due(&conf->shops[i]);
+		}
+		if (due > now && (next == 0 || due < next))
+			next = due;
+	}
+	evtimer_del(sched_digest_ev);
+	if (next == 0 && !failed)
+		return;
+	tv.tv_sec = failed && (next == 0 || next - now > 60) ? 60 : next - now;
+	tv.tv_usec = 0;
+	evtimer_add(sched_digest_ev, &tv);
+	log_debug("sched: next digest check in %lld s", (long long)tv.tv_sec);
+}
 
 static void
 sched_run(enum store_due kind)
@@ -75,6 +123,8 @@ sched_rearm(void)
 
 	for (kind = 0; kind < STORE_DUE_COUNT; kind++)
 		sched_run(kind);
+	if (sched_digest_ev != NULL)
+		sched_digest(-1, 0, NULL);
 }
 
 static void
@@ -95,6 +145,8 @@ sched_init(struct event_base *base)
 		if (sched_ev[kind] == NULL)
 			fatalx("sched: cannot create a timer");
 	}
+	if ((sched_digest_ev = evtimer_new(base, sched_digest, NULL)) == NULL)
+		fatalx("sched: cannot create a timer");
 	clock_on_change(sched_clock_changed, NULL);
 	sched_rearm();
 }
@@ -109,4 +161,7 @@ sched_shutdown(void)
 			event_free(sched_ev[kind]);
 		sched_ev[kind] = NULL;
 	}
+	if (sched_digest_ev != NULL)
+		event_free(sched_digest_ev);
+	sched_digest_ev = NULL;
 }

@@ -16,6 +16,15 @@
  *   case_documents  vault documents attached to a case
  *   listing_images  each listing's image fingerprints (linked-listing risk)
  *   listing_risks   the risk warnings already raised, so each fires once
+ *   outbox          one delivery per event and subscribed sink
+ *   conditions      critical conditions re-announced until acknowledged or
+ *                   resolved (an escalated appeal, manual review, a dead
+ *                   delivery), with their next reminder and acknowledgement
+ *   snoozes         shops whose mail is muted, until when, by whom
+ *   digests         when each shop's daily digest last went out, so that a
+ *                   restart neither repeats nor skips one
+ * A case's acknowledgement lives on the case (ack_*) and an appeal's
+ * escalation progress (escalate_tier: how many tiers fired) on the appeal.
  * Times are UTC epoch seconds. The database lives in state_dir/delistd.db in
  * WAL mode with synchronous=FULL: an acknowledged change survives kill -9
  * and power loss. Every state change and its event are one transaction
@@ -244,6 +253,51 @@ static const char *const store_migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  raised_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (listing_id, case_id, kind));",
+
+	/*
+	 * 5: escalation tiers, reminders, acknowledgements, snoozes and the
+	 * daily digest. escalate_tier counts the tiers that fired (each fires
+	 * once, in the same transaction as its event). A condition is open
+	 * until resolved_at; next_at is its next reminder (NULL while
+	 * acknowledged without an end). A case's acknowledgement is on the
+	 * case; a condition without a case carries its own.
+	 */
+	"ALTER TABLE appeals ADD COLUMN escalate_tier INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN ack_by TEXT;"
+	"ALTER TABLE cases ADD COLUMN ack_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN ack_until INTEGER;"
+	"ALTER TABLE cases ADD COLUMN ack_comment TEXT;"
+	"CREATE TABLE conditions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL,"
+	"  severity TEXT NOT NULL,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  shop TEXT,"
+	"  product_id TEXT,"
+	"  subject TEXT,"
+	"  raised_at INTEGER NOT NULL,"
+	"  next_at INTEGER,"
+	"  reminders INTEGER NOT NULL DEFAULT 0,"
+	"  ack_by TEXT,"
+	"  ack_at INTEGER,"
+	"  ack_until INTEGER,"
+	"  ack_comment TEXT,"
+	"  resolved_at INTEGER);"
+	"CREATE INDEX conditions_due ON conditions (next_at)"
+	"  WHERE resolved_at IS NULL AND next_at IS NOT NULL;"
+	"CREATE INDEX conditions_open ON conditions (case_id, type)"
+	"  WHERE resolved_at IS NULL;"
+	"CREATE TABLE snoozes ("
+	"  shop TEXT PRIMARY KEY,"
+	"  until INTEGER NOT NULL,"
+	"  by TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  comment TEXT);"
+	"CREATE TABLE digests ("
+	"  shop TEXT PRIMARY KEY,"
+	"  last_at INTEGER NOT NULL);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -766,7 +820,8 @@ store_listings(struct store *st, const char *shop, const char *status,
 	"c.closed_at, c.stall_due_at, c.stall_fired, " \
 	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id), " \
 	"(SELECT COUNT(*) FROM appeals a WHERE a.case_id = c.id AND " \
-	"a.decision = 'rejected') " \
+	"a.decision = 'rejected'), c.ack_by, c.ack_at, c.ack_until, " \
+	"c.ack_comment " \
 	"FROM cases c JOIN listings l ON l.id = c.listing_id " \
 	"JOIN shops s ON s.id = l.shop_id "
 
@@ -789,6 +844,10 @@ case_row(sqlite3_stmt *stmt, struct st_case *c)
 	c->stall_fired = sqlite3_column_int(stmt, 13);
 	c->appeals = sqlite3_column_int(stmt, 14);
 	c->rejections = sqlite3_column_int(stmt, 15);
+	c->ack_by = col_text(stmt, 16);
+	c->ack_at = sqlite3_column_int64(stmt, 17);
+	c->ack_until = sqlite3_column_int64(stmt, 18);
+	c->ack_comment = col_text(stmt, 19);
 }
 
 void
@@ -801,6 +860,8 @@ st_case_clear(struct st_case *c)
 	free(c->reason);
 	free(c->rule);
 	free(c->relisted_as);
+	free(c->ack_by);
+	free(c->ack_comment);
 	memset(c, 0, sizeof *c);
 }
 
@@ -940,8 +1001,8 @@ store_appeal_set_due(
 #define APPEAL_COLS \
 	"id, case_id, n, platform_case_id, statement, statement_sha256, " \
 	"decision, reject_reason, forced, submitted_at, decided_at, " \
-	"feedback_due_at, escalate_due_at, feedback_fired, escalate_fired " \
-	"FROM appeals "
+	"feedback_due_at, escalate_due_at, feedback_fired, escalate_fired, " \
+	"escalate_tier FROM appeals "
 
 static int
 appeals_query(
@@ -978,6 +1039,7 @@ appeals_query(
 		a->escalate_due_at = sqlite3_column_int64(stmt, 12);
 		a->feedback_fired = sqlite3_column_int(stmt, 13);
 		a->escalate_fired = sqlite3_column_int(stmt, 14);
+		a->escalate_tier = sqlite3_column_int(stmt, 15);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
@@ -1182,6 +1244,13 @@ static const struct {
 	    " removed_at IS NULL AND alert_due_at <= ?"
 	    " ORDER BY alert_due_at, id",
 	    "UPDATE documents SET alert_due_at = NULL WHERE id = ?" },
+	/* lifecycle_fire moves a condition's next_at itself. */
+	[STORE_DUE_REMIND] = { "SELECT MIN(next_at) FROM conditions"
+			       " WHERE resolved_at IS NULL AND next_at IS NOT "
+			       "NULL",
+	    "SELECT id FROM conditions WHERE resolved_at IS NULL AND"
+	    " next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id",
+	    "UPDATE conditions SET reminders = reminders WHERE id = ?" },
 };
 
 /* The next due time of a kind, or 0 when nothing is due ever. */
@@ -1951,4 +2020,318 @@ store_risk_once(struct store *st, int64_t listing_id, int64_t case_id,
 		    (int64_t)now)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
+}
+
+/* Escalation tiers: how many fired, and when the next one is due. */
+int
+store_appeal_escalated(
+    struct store *st, int64_t id, int tier, time_t next_due, int fired)
+{
+	static const char sql[] =
+	    "UPDATE appeals SET escalate_tier = ?, escalate_due_at = ?,"
+	    " escalate_fired = ? WHERE id = ?";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "iiii", (int64_t)tier, (int64_t)next_due,
+		(int64_t)fired, id)));
+}
+
+/* A case's acknowledgement; by NULL clears it. */
+int
+store_case_ack(struct store *st, int64_t id, const char *by, time_t at,
+    time_t until, const char *comment)
+{
+	static const char sql[] =
+	    "UPDATE cases SET ack_by = ?, ack_at = ?, ack_until = ?,"
+	    " ack_comment = ? WHERE id = ?";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "tTTti", by, by ? at : 0, by ? until : 0,
+		by ? comment : NULL, id)));
+}
+
+/* Critical conditions and their reminders. */
+
+#define CONDITION_COLS \
+	"id, type, severity, event_id, case_id, shop, product_id, subject, " \
+	"raised_at, next_at, reminders, ack_by, ack_at, ack_until, " \
+	"ack_comment, resolved_at FROM conditions "
+
+static int
+conditions_query(sqlite3_stmt *stmt, struct st_condition **out, size_t *n)
+{
+	struct st_condition *c;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (stmt == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		c = &(*out)[(*n)++];
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(stmt, 0);
+		c->type = col_text(stmt, 1);
+		c->severity = col_text(stmt, 2);
+		c->event_id = sqlite3_column_int64(stmt, 3);
+		c->case_id = sqlite3_column_int64(stmt, 4);
+		c->shop = col_text(stmt, 5);
+		c->product_id = col_text(stmt, 6);
+		c->subject = col_text(stmt, 7);
+		c->raised_at = sqlite3_column_int64(stmt, 8);
+		c->next_at = sqlite3_column_int64(stmt, 9);
+		c->reminders = sqlite3_column_int(stmt, 10);
+		c->ack_by = col_text(stmt, 11);
+		c->ack_at = sqlite3_column_int64(stmt, 12);
+		c->ack_until = sqlite3_column_int64(stmt, 13);
+		c->ack_comment = col_text(stmt, 14);
+		c->resolved_at = sqlite3_column_int64(stmt, 15);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_conditions_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_conditions_free(struct st_condition *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].type);
+		free(c[i].severity);
+		free(c[i].shop);
+		free(c[i].product_id);
+		free(c[i].subject);
+		free(c[i].ack_by);
+		free(c[i].ack_comment);
+	}
+	free(c);
+}
+
+int64_t
+store_condition_insert(struct store *st, const struct st_condition *c)
+{
+	static const char sql[] =
+	    "INSERT INTO conditions (type, severity, event_id, case_id, shop,"
+	    " product_id, subject, raised_at, next_at) VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	if (store_done(st,
+		store_stmt(st, sql, "ttiTtttiT", c->type, c->severity,
+		    c->event_id, (time_t)c->case_id, c->shop, c->product_id,
+		    c->subject, (int64_t)c->raised_at, c->next_at)) == -1)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/* One condition (0), not found (1), or -1. *n is 0 or 1. */
+int
+store_condition_get(struct store *st, int64_t id, struct st_condition **out)
+{
+	static const char sql[] = "SELECT " CONDITION_COLS "WHERE id = ?";
+	size_t n;
+
+	if (conditions_query(store_stmt(st, sql, "i", id), out, &n) == -1)
+		return (-1);
+	return (n == 1 ? 0 : 1);
+}
+
+/*
+ * Open conditions (all = 0) or every one (all = 1), of one case (case_id >
+ * 0), of no case (case_id < 0) or of any (0), oldest first, at most limit.
+ */
+int
+store_conditions(struct store *st, int all, int64_t case_id, int64_t limit,
+    struct st_condition **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " CONDITION_COLS "WHERE (?1 OR resolved_at IS NULL)"
+	    " AND (?2 = 0 OR (?2 > 0 AND case_id = ?2) OR"
+	    " (?2 < 0 AND case_id IS NULL)) ORDER BY id LIMIT ?3";
+
+	return (conditions_query(store_stmt(st, sql, "iii", (int64_t)all,
+				     case_id, limit > 0 ? limit : INT64_MAX),
+	    out, n));
+}
+
+/* Whether an open condition of this type, case and subject exists. */
+int
+store_condition_open(
+    struct store *st, const char *type, int64_t case_id, const char *subject)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*) FROM conditions WHERE resolved_at IS NULL AND"
+	    " type = ?1 AND case_id IS ?2 AND subject IS ?3";
+	sqlite3_stmt *stmt;
+	int n = -1;
+
+	if ((stmt = store_stmt(
+		 st, sql, "tTt", type, (time_t)case_id, subject)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return (n);
+}
+
+/* Its next reminder, count and acknowledgement. */
+int
+store_condition_update(struct store *st, const struct st_condition *c)
+{
+	static const char sql[] =
+	    "UPDATE conditions SET next_at = ?, reminders = ?, ack_by = ?,"
+	    " ack_at = ?, ack_until = ?, ack_comment = ?, resolved_at = ?"
+	    " WHERE id = ?";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "TitTTtTi", c->next_at, (int64_t)c->reminders,
+		c->ack_by, c->ack_at, c->ack_until, c->ack_comment,
+		c->resolved_at, c->id)));
+}
+
+/*
+ * Resolves the open conditions of a case (case_id > 0), or those of a type
+ * and subject (subject NULL: every one of the type). Returns how many.
+ */
+int
+store_conditions_resolve(struct store *st, int64_t case_id, const char *type,
+    const char *subject, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE conditions SET resolved_at = ?1, next_at = NULL"
+	    " WHERE resolved_at IS NULL AND"
+	    " ((?2 > 0 AND case_id = ?2) OR"
+	    "  (?2 = 0 AND type = ?3 AND (?4 IS NULL OR subject = ?4)))";
+
+	if (store_done(st,
+		store_stmt(st, sql, "iitt", (int64_t)now, case_id, type,
+		    subject)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db));
+}
+
+/* Snoozes: a shop's mail muted until a time. */
+
+int
+store_snooze_set(struct store *st, const char *shop, time_t until,
+    const char *by, time_t at, const char *comment)
+{
+	static const char sql[] =
+	    "INSERT INTO snoozes (shop, until, by, at, comment) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5) ON CONFLICT (shop) DO UPDATE SET"
+	    " until = ?2, by = ?3, at = ?4, comment = ?5";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "titit", shop, (int64_t)until, by, (int64_t)at,
+		comment)));
+}
+
+/* Ends a shop's snooze; returns 1 if one was in force at now, else 0. */
+int
+store_snooze_clear(struct store *st, const char *shop, time_t now)
+{
+	time_t until = store_snooze_until(st, shop, now);
+	static const char sql[] = "DELETE FROM snoozes WHERE shop = ?";
+
+	if (store_done(st, store_stmt(st, sql, "t", shop)) == -1)
+		return (-1);
+	return (until != 0);
+}
+
+/* Until when the shop is snoozed at now, or 0. */
+time_t
+store_snooze_until(struct store *st, const char *shop, time_t now)
+{
+	static const char sql[] =
+	    "SELECT until FROM snoozes WHERE shop = ? AND until > ?";
+	sqlite3_stmt *stmt;
+	time_t t = 0;
+
+	if (shop == NULL ||
+	    (stmt = store_stmt(st, sql, "ti", shop, (int64_t)now)) == NULL)
+		return (0);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		t = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (t);
+}
+
+/* The snoozes in force at now, by shop. */
+int
+store_snoozes(struct store *st, time_t now, struct st_snooze **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT shop, until, by, at, comment FROM snoozes WHERE until > ?"
+	    " ORDER BY shop";
+	sqlite3_stmt *stmt;
+	struct st_snooze *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "i", (int64_t)now)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		s = &(*out)[(*n)++];
+		s->shop = col_text(stmt, 0);
+		s->until = sqlite3_column_int64(stmt, 1);
+		s->by = col_text(stmt, 2);
+		s->at = sqlite3_column_int64(stmt, 3);
+		s->comment = col_text(stmt, 4);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_snoozes_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_snoozes_free(struct st_snooze *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(s[i].shop);
+		free(s[i].by);
+		free(s[i].comment);
+	}
+	free(s);
+}
+
+/* When the shop's daily digest last went out (0: never). */
+time_t
+store_digest_last(struct store *st, const char *shop)
+{
+	static const char sql[] = "SELECT last_at FROM digests WHERE shop = ?";
+	sqlite3_stmt *stmt;
+	time_t t = 0;
+
+	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
+		return (0);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		t = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (t);
+}
+
+int
+store_digest_set(struct store *st, const char *shop, time_t at)
+{
+	static const char sql[] =
+	    "INSERT INTO digests (shop, last_at) VALUES (?1, ?2)"
+	    " ON CONFLICT (shop) DO UPDATE SET last_at = ?2";
+
+	return (store_done(st, store_stmt(st, sql, "ti", shop, (int64_t)at)));
 }

@@ -176,7 +176,8 @@ vault_event(const char *shop, const char *product_id, int64_t case_id,
 	id = store_event_append(vault_store(), &e);
 	free(e.payload);
 	if (id != -1 &&
-	    outbox_enqueue(id, e.type, e.severity, case_id, NULL) == -1)
+	    outbox_enqueue(id, e.type, e.severity, case_id, shop, NULL, NULL) ==
+		-1)
 		return (-1);
 	return (id);
 }

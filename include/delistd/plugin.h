@@ -40,8 +40,11 @@ extern "C" {
 
 /* Bumped on any incompatible change to this file. */
 #define DELISTD_PLUGIN_ABI 1
-/* The services table's version: grows by appending members only. */
-#define DELISTD_HOST_API_VERSION 1
+/*
+ * The services table's version: grows by appending members only.
+ * 2: smtp.
+ */
+#define DELISTD_HOST_API_VERSION 2
 #define DELISTD_PLUGIN_SYMBOL "delistd_plugin"
 
 /* The roles a module may play (the roles field is a bit set). */
@@ -90,6 +93,49 @@ struct delistd_http_response {
 /* Called once per request, never from within http() itself. */
 typedef void (*delistd_http_cb)(
     const struct delistd_http_response *, void *arg);
+
+/*
+ * SMTP (version 2 of the table). The host sends one message on the same
+ * libcurl multi handle as HTTP, under the same cap on transfers in flight
+ * and the same default timeouts: it connects (smtps:// starts with TLS;
+ * smtp:// with starttls set requires STARTTLS and fails without it),
+ * authenticates when username is set (the best mechanism the server offers,
+ * PLAIN and LOGIN included), then MAIL FROM, one RCPT TO per recipient,
+ * DATA. TLS is verified unless ca_file names another CA bundle. The URL is
+ * smtp://host[:port] or smtps://host[:port], without credentials; a path
+ * ("/name") gives the name the host says in EHLO.
+ */
+struct delistd_smtp_request {
+	const char *url; /* smtp://, smtps:// */
+	int starttls; /* 1: STARTTLS is required (smtp:// only) */
+	const char *username; /* NULL: no AUTH */
+	const char *password; /* NULL: none; never logged */
+	const char *mail_from; /* the envelope sender: "alerts@example.com" */
+	const char *const *rcpt; /* envelope recipients, NULL-ended, >= 1 */
+	const char *message; /* the whole RFC 5322 message, CRLF lines */
+	size_t message_len;
+	long connect_timeout_ms; /* 0: the host's default */
+	long timeout_ms; /* 0: the host's default */
+	const char *ca_file; /* NULL: the system's CA bundle */
+};
+
+/*
+ * error 0: the server accepted the message for every recipient (code is
+ * then its 250). Otherwise the transfer failed, and code tells how: the
+ * server's last reply code (CURLINFO_RESPONSE_CODE) when it refused with a
+ * 4xx (try again later) or a 5xx (permanent), or 0 or a 2xx/3xx when the
+ * failure was the transport's (connect, TLS, timeout, a dropped link).
+ * error_text never holds the password.
+ */
+struct delistd_smtp_response {
+	int error; /* 0: accepted; non-zero: failed, see code */
+	const char *error_text; /* what failed; NULL when error is 0 */
+	int timed_out; /* 1 when the error was a timeout */
+	long code; /* the server's last reply code; 0: none */
+};
+
+typedef void (*delistd_smtp_cb)(
+    const struct delistd_smtp_response *, void *arg);
 
 /* Child processes: the host spawns, watches, times out and reaps them. */
 struct delistd_spawn_request {
@@ -204,7 +250,17 @@ struct delistd_host_api {
 	    const struct delistd_spawn_request *, delistd_spawn_cb cb,
 	    void *arg);
 
-	void *reserved[8];
+	/*
+	 * Version 2. Sends one mail; the request (strings, recipients,
+	 * message, credentials) is copied and need not outlive the call. cb
+	 * is called exactly once, later, unless the instance is finalised
+	 * first (then never). Returns 0, or -1 if the transfer could not
+	 * even be started (bad URL, no recipient, a CR or LF in an address).
+	 */
+	int (*smtp)(struct delistd_host *, const struct delistd_smtp_request *,
+	    delistd_smtp_cb cb, void *arg);
+
+	void *reserved[7];
 };
 
 /*

@@ -1274,6 +1274,77 @@ test_matches_day_by_day_walk_with_thousands_of_dates(void **state)
 	calendar_free(cal);
 }
 
+/* Reminders: 24 h of business time skip the weekend and holidays. */
+static void
+test_business_time_skips_days_off(void **state)
+{
+	struct calendar *cal = china_2026();
+
+	(void)state;
+	/* Friday 10:00 + 24 h = Monday 10:00. */
+	assert_int_equal(calendar_add_business_time(
+			     cal, at("2026-11-13T10:00:00+08:00"), 24 * 3600),
+	    at("2026-11-16T10:00:00+08:00"));
+	/* Thursday 10:00 + 24 h = Friday 10:00. */
+	assert_int_equal(calendar_add_business_time(
+			     cal, at("2026-11-12T10:00:00+08:00"), 24 * 3600),
+	    at("2026-11-13T10:00:00+08:00"));
+	/* Friday 20:00 + 6 h: 4 h on Friday, 2 h on Monday. */
+	assert_int_equal(calendar_add_business_time(
+			     cal, at("2026-11-13T20:00:00+08:00"), 6 * 3600),
+	    at("2026-11-16T02:00:00+08:00"));
+	/* Wednesday 30 Sep + 24 h: Golden Week, then Thursday 8 Oct. */
+	assert_int_equal(calendar_add_business_time(
+			     cal, at("2026-09-30T10:00:00+08:00"), 24 * 3600),
+	    at("2026-10-08T10:00:00+08:00"));
+	/* From a Saturday: counted from Monday's start. */
+	assert_int_equal(calendar_add_business_time(
+			     cal, at("2026-11-14T10:00:00+08:00"), 24 * 3600),
+	    at("2026-11-17T00:00:00+08:00"));
+	assert_int_equal(calendar_add_business_time(
+			     cal, at("2026-11-13T10:00:00+08:00"), -1),
+	    (time_t)-1);
+	calendar_free(cal);
+}
+
+/* The digest: digest_at local time on the next business day. */
+static void
+test_next_business_at_skips_days_off(void **state)
+{
+	struct calendar *cal = china_2026();
+	int nine = 9 * 3600;
+
+	(void)state;
+	/* Before 09:00 on a business day: that day. */
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-11-12T08:00:00+08:00"), nine),
+	    at("2026-11-12T09:00:00+08:00"));
+	/* At 09:00 exactly: now. */
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-11-12T09:00:00+08:00"), nine),
+	    at("2026-11-12T09:00:00+08:00"));
+	/* A second later: the next business day. */
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-11-12T09:00:01+08:00"), nine),
+	    at("2026-11-13T09:00:00+08:00"));
+	/* Friday after 09:00: Monday. */
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-11-13T12:00:00+08:00"), nine),
+	    at("2026-11-16T09:00:00+08:00"));
+	/* Saturday 10 Oct 2026 is a make-up workday. */
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-10-09T12:00:00+08:00"), nine),
+	    at("2026-10-10T09:00:00+08:00"));
+	/* Golden Week. */
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-09-30T12:00:00+08:00"), nine),
+	    at("2026-10-08T09:00:00+08:00"));
+	assert_int_equal(calendar_next_business_at(
+			     cal, at("2026-11-12T08:00:00+08:00"), 86400),
+	    (time_t)-1);
+	calendar_free(cal);
+}
+
 int
 main(void)
 {
@@ -1343,6 +1414,8 @@ main(void)
 		    test_between_undoes_add_minute_by_minute_around_clock_changes),
 		cmocka_unit_test(
 		    test_matches_day_by_day_walk_with_thousands_of_dates),
+		cmocka_unit_test(test_business_time_skips_days_off),
+		cmocka_unit_test(test_next_business_at_skips_days_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

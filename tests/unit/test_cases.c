@@ -1031,6 +1031,19 @@ test_events(void **state)
 		    CASES_SEV_WARNING },
 		{ CASES_EV_LISTING_LINKED_RISK, "listing.linked_risk",
 		    CASES_SEV_WARNING },
+		{ CASES_EV_CASE_ESCALATED_REMINDER, "case.escalated.reminder",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_CASE_MANUAL_REVIEW_REMINDER,
+		    "case.manual_review.reminder", CASES_SEV_CRITICAL },
+		{ CASES_EV_DELIVERY_DEAD_REMINDER, "delivery.dead.reminder",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_CASE_ACKNOWLEDGED, "case.acknowledged",
+		    CASES_SEV_INFO },
+		{ CASES_EV_CONDITION_ACKNOWLEDGED, "condition.acknowledged",
+		    CASES_SEV_INFO },
+		{ CASES_EV_SHOP_SNOOZED, "shop.snoozed", CASES_SEV_INFO },
+		{ CASES_EV_SHOP_UNSNOOZED, "shop.unsnoozed", CASES_SEV_INFO },
+		{ CASES_EV_DIGEST_DAILY, "digest.daily", CASES_SEV_INFO },
 	};
 	size_t i;
 
@@ -1044,6 +1057,12 @@ test_events(void **state)
 		assert_int_equal(cases_event_severity(rows[i].e), rows[i].sev);
 		assert_non_null(cases_event_describe(rows[i].e));
 	}
+	assert_int_equal(cases_event_reminder(CASES_EV_CASE_ESCALATED),
+	    CASES_EV_CASE_ESCALATED_REMINDER);
+	assert_int_equal(cases_event_reminder(CASES_EV_DELIVERY_DEAD),
+	    CASES_EV_DELIVERY_DEAD_REMINDER);
+	assert_int_equal(cases_event_reminder(CASES_EV_CASE_OPENED), -1);
+	assert_int_equal(cases_event_reminder(CASES_EV_COUNT), -1);
 	assert_null(cases_event_name(CASES_EV_COUNT));
 	assert_null(cases_event_describe(CASES_EV_COUNT));
 	assert_int_equal(cases_event_severity(CASES_EV_COUNT), CASES_SEV_INFO);

@@ -18,6 +18,7 @@
 
 #include "delistd.h"
 #include "preflight.h"
+#include "cases.h"
 
 static char dir[64];
 
@@ -125,6 +126,12 @@ test_minimal_config_gets_defaults(void **state)
 	assert_int_equal(conf->rules.escalate_after_business_days, 5);
 	assert_int_equal(conf->rules.max_appeals, 3);
 	assert_int_equal(conf->rules.stall_after, 3 * 86400);
+	assert_int_equal(conf->rules.repeat_interval, 86400);
+	/* The shorthand's single critical tier. */
+	assert_int_equal(conf->rules.ntiers, 1);
+	assert_int_equal(conf->rules.tiers[0].after_business_days, 5);
+	assert_int_equal(conf->rules.tiers[0].severity, CASES_SEV_CRITICAL);
+	assert_int_equal(conf->rules.tiers[0].notify.n, 0);
 	assert_int_equal(conf->log_level, LOG_LEVEL_INFO);
 	assert_int_equal(conf->weekend.n, 2);
 	assert_non_null(conf->calendar);
@@ -568,6 +575,38 @@ test_preflight_bad_settings(void **state)
 	    ":2: preflight: expected a group", NULL);
 }
 
+/* rules.escalation: tiers sorted by their days; digest_at read. */
+static void
+test_escalation_tiers_are_read(void **state)
+{
+	struct config *conf;
+	char *cause;
+
+	(void)state;
+	conf =
+	    load("daemon: { state_dir = \"@STATE@\"; };\n"
+		 "rules: { repeat_interval = \"12h\"; escalation = (\n"
+		 "  { after_business_days = 5; notify = [\"boss\"]; },\n"
+		 "  { after_business_days = 3; severity = \"warning\"; } );"
+		 " };\n"
+		 "shops = ( { name = \"main\"; digest_at = \"08:30\"; } );\n"
+		 "plugins = ( { name = \"boss\"; module = \"webhook\"; } );\n",
+		&cause);
+	if (conf == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(conf->rules.repeat_interval, 12 * 3600);
+	assert_int_equal(conf->rules.ntiers, 2);
+	assert_int_equal(conf->rules.tiers[0].after_business_days, 3);
+	assert_int_equal(conf->rules.tiers[0].severity, CASES_SEV_WARNING);
+	assert_int_equal(conf->rules.tiers[1].after_business_days, 5);
+	assert_int_equal(conf->rules.tiers[1].severity, CASES_SEV_CRITICAL);
+	assert_int_equal(conf->rules.tiers[1].notify.n, 1);
+	assert_string_equal(conf->rules.tiers[1].notify.v[0], "boss");
+	assert_int_equal(conf->rules.escalate_after_business_days, 3);
+	assert_int_equal(conf->shops[0].digest_at, 8 * 3600 + 30 * 60);
+	config_free(conf);
+}
+
 int
 main(void)
 {
@@ -591,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_preflight_defaults),
 		cmocka_unit_test(test_preflight_settings_are_read),
 		cmocka_unit_test(test_preflight_bad_settings),
+		cmocka_unit_test(test_escalation_tiers_are_read),
 	};
 
 	return (cmocka_run_group_tests_name("config", tests, setup, teardown));

@@ -893,6 +893,138 @@ test_shutdown_from_callback(void **state)
 		result_clear(&r[i]);
 }
 
+/* --- SMTP: the same handle; what is refused, and transport errors. --- */
+
+struct sresult {
+	int called;
+	int error;
+	int timed_out;
+	long code;
+	char text[256];
+};
+
+static void
+on_smtp(const struct delistd_smtp_response *resp, void *arg)
+{
+	struct sresult *r = arg;
+
+	if (in_start)
+		sync_calls++;
+	r->called++;
+	r->error = resp->error;
+	r->timed_out = resp->timed_out;
+	r->code = resp->code;
+	snprintf(r->text, sizeof r->text, "%s",
+	    resp->error_text != NULL ? resp->error_text : "");
+	if (++callbacks >= callbacks_want)
+		event_base_loopexit(base, NULL);
+}
+
+static void
+smtp_request(
+    struct delistd_smtp_request *sr, const char *url, const char *const *rcpt)
+{
+	static const char msg[] = "Subject: t\r\n\r\nbody\r\n";
+
+	memset(sr, 0, sizeof *sr);
+	sr->url = url;
+	sr->mail_from = "delistd@shop.example";
+	sr->rcpt = rcpt;
+	sr->message = msg;
+	sr->message_len = sizeof msg - 1;
+	sr->username = "alerts";
+	sr->password = "Pa55-not-in-errors";
+}
+
+static void
+test_smtp_refused_at_start(void **state)
+{
+	const char *const ok[] = { "ops@shop.example", NULL };
+	const char *const none[] = { NULL };
+	const char *const crlf[] = { "ops@shop.example\r\nRCPT TO:<x@y>",
+		NULL };
+	const char *const angle[] = { "<ops@shop.example>", NULL };
+	struct delistd_smtp_request sr;
+	struct sresult r = { 0 };
+	struct result hr = { 0 };
+	char *cause = NULL;
+
+	(void)state;
+	smtp_request(&sr, "http://127.0.0.1:25", ok);
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r, &cause), -1);
+	assert_non_null(strstr(cause, "only smtp and smtps"));
+	free(cause);
+	cause = NULL;
+	/* ... and HTTP requests do not take smtp:// */
+	assert_int_equal(start(NULL, "GET", "smtp://127.0.0.1:25", NULL, NULL,
+			     0, &hr, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "only http and https"));
+	free(cause);
+	cause = NULL;
+	smtp_request(&sr, "smtp://127.0.0.1:25", none);
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r, &cause), -1);
+	assert_non_null(strstr(cause, "no recipient"));
+	free(cause);
+	cause = NULL;
+	smtp_request(&sr, "smtp://127.0.0.1:25", crlf);
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r, &cause), -1);
+	free(cause);
+	cause = NULL;
+	smtp_request(&sr, "smtp://127.0.0.1:25", angle);
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r, &cause), -1);
+	free(cause);
+	cause = NULL;
+	smtp_request(&sr, "smtp://127.0.0.1:25", ok);
+	sr.password = "a\r\nb";
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r, &cause), -1);
+	assert_null(strstr(cause, "a\r\nb"));
+	free(cause);
+	cause = NULL;
+	smtp_request(&sr, "smtp://127.0.0.1:25", ok);
+	sr.message_len = 0;
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r, NULL), -1);
+	run_for(50);
+	assert_int_equal(r.called, 0);
+}
+
+/* A refused connection and a silent server: transport errors, code 0. */
+static void
+test_smtp_transport_errors(void **state)
+{
+	const char *const ok[] = { "ops@shop.example", NULL };
+	struct delistd_smtp_request sr;
+	struct sresult r[2];
+	char url[2][64];
+	int fd, port;
+
+	(void)state;
+	memset(r, 0, sizeof r);
+	fd = local_socket(&port);
+	close(fd);
+	snprintf(url[0], sizeof url[0], "smtp://127.0.0.1:%d", port);
+	snprintf(url[1], sizeof url[1], "smtp://127.0.0.1:%d", hang_port);
+	smtp_request(&sr, url[0], ok);
+	in_start = 1;
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r[0], NULL), 0);
+	smtp_request(&sr, url[1], ok);
+	sr.timeout_ms = 200;
+	assert_int_equal(http_start_smtp(NULL, &sr, on_smtp, &r[1], NULL), 0);
+	in_start = 0;
+	run_until(2);
+	assert_int_equal(sync_calls, 0);
+	assert_int_equal(r[0].called, 1);
+	assert_int_not_equal(r[0].error, 0);
+	assert_int_equal(r[0].timed_out, 0);
+	assert_int_equal(r[0].code, 0);
+	assert_int_equal(r[1].called, 1);
+	assert_int_not_equal(r[1].error, 0);
+	assert_int_equal(r[1].timed_out, 1);
+	assert_int_equal(r[1].code, 0);
+	assert_null(strstr(r[0].text, "Pa55"));
+	assert_null(strstr(r[1].text, "Pa55"));
+}
+
 static int
 group_setup(void **state)
 {
@@ -969,6 +1101,10 @@ main(void)
 		    test_shutdown_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_shutdown_from_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_smtp_refused_at_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_smtp_transport_errors, setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, group_setup, group_teardown));

@@ -1,0 +1,170 @@
+/*
+ * api-alerts.c: the control API's acknowledgements and snoozes.
+ *
+ * POST /v1/cases/{id}/ack, GET /v1/conditions, POST /v1/conditions/{id}/ack
+ * and POST /v1/shops/{shop}/snooze (shapes in api.h). Each handler checks
+ * its body, then calls one lifecycle operation; the rules (what an
+ * acknowledgement stops, what a snooze mutes) live in lifecycle.c and
+ * outbox.c, not here.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "delistd.h"
+#include "api.h"
+#include "lifecycle.h"
+
+#define COMMENT_MAX 1024
+
+static int alerts_id(struct api_req *, const char *, int64_t *);
+static int alerts_body(struct api_req *, time_t *, const char **, int *);
+
+static int
+alerts_id(struct api_req *r, const char *what, int64_t *id)
+{
+	const char *s = r->args[0];
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v <= 0) {
+		api_error(r, 404, "not_found", "no %s \"%.32s\"", what, s);
+		return (-1);
+	}
+	*id = v;
+	return (0);
+}
+
+/*
+ * {"for"?: DURATION, "comment"?: TEXT, "off"?: true}: *until is now plus
+ * the duration, or 0 without one. off is only for snoozes (off may be NULL).
+ */
+static int
+alerts_body(struct api_req *r, time_t *until, const char **comment, int *off)
+{
+	const char *dur = NULL;
+	json_error_t jerr;
+	int64_t secs;
+	char *cause = NULL;
+	int o = 0;
+
+	*until = 0;
+	*comment = NULL;
+	if (r->body != NULL &&
+	    (off != NULL
+		    ? json_unpack_ex(r->body, &jerr, JSON_STRICT,
+			  "{s?s,s?s,s?b}", "for", &dur, "comment", comment,
+			  "off", &o)
+		    : json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s}",
+			  "for", &dur, "comment", comment)) == -1) {
+		api_error(
+		    r, 400, "bad_request", "bad request body: %s", jerr.text);
+		return (-1);
+	}
+	if (*comment != NULL &&
+	    (**comment == '\0' || strlen(*comment) > COMMENT_MAX)) {
+		api_error(r, 400, "bad_field",
+		    "comment: give 1 to %d bytes of text", COMMENT_MAX);
+		return (-1);
+	}
+	if (dur != NULL) {
+		if (duration_parse(dur, &secs, &cause) == -1) {
+			api_error(r, 400, "bad_field", "for: %s", cause);
+			free(cause);
+			return (-1);
+		}
+		if (secs <= 0) {
+			api_error(r, 400, "bad_field",
+			    "for: \"%.32s\" is no time at all", dur);
+			return (-1);
+		}
+		*until = clock_now() + secs;
+	}
+	if (off != NULL)
+		*off = o;
+	return (0);
+}
+
+void
+api_case_ack(struct api_req *r)
+{
+	struct lc_err err = { 0 };
+	const char *comment;
+	int64_t id;
+	time_t until;
+	char *who;
+
+	if (alerts_id(r, "case", &id) == -1 ||
+	    alerts_body(r, &until, &comment, NULL) == -1)
+		return;
+	who = api_actor(r);
+	if (lifecycle_ack(id, until, comment, who, &err) == -1)
+		api_reply_lc_err(r, &err);
+	else
+		api_reply_case(r, 200, id);
+	free(who);
+}
+
+void
+api_conditions_get(struct api_req *r)
+{
+	api_reply(r, 200,
+	    json_pack("{s:o}", "conditions", lifecycle_conditions_json(0)));
+}
+
+void
+api_condition_ack(struct api_req *r)
+{
+	struct lc_err err = { 0 };
+	const char *comment;
+	int64_t id;
+	time_t until;
+	char *who;
+
+	if (alerts_id(r, "condition", &id) == -1 ||
+	    alerts_body(r, &until, &comment, NULL) == -1)
+		return;
+	who = api_actor(r);
+	if (lifecycle_condition_ack(id, until, comment, who, &err) == -1)
+		api_reply_lc_err(r, &err);
+	else
+		api_reply(r, 200,
+		    json_pack("{s:I,s:b}", "condition", (json_int_t)id,
+			"acknowledged", 1));
+	free(who);
+}
+
+void
+api_shop_snooze(struct api_req *r)
+{
+	struct lc_err err = { 0 };
+	const char *comment, *shop = r->args[0];
+	char buf[ISOTIME_LEN], *who;
+	time_t until;
+	int off;
+
+	if (alerts_body(r, &until, &comment, &off) == -1)
+		return;
+	if (off == (until != 0)) {
+		api_error(r, 400, "bad_request",
+		    "give either \"for\" (how long to snooze) or \"off\": "
+		    "true");
+		return;
+	}
+	who = api_actor(r);
+	if (lifecycle_snooze(shop, off ? 0 : until, comment, who, &err) == -1)
+		api_reply_lc_err(r, &err);
+	else
+		api_reply(r, 200,
+		    json_pack("{s:s,s:b,s:o}", "shop", shop, "snoozed", !off,
+			"until",
+			off ? json_null()
+			    : json_string(
+				  isotime_format(until, buf, sizeof buf))));
+	free(who);
+}

@@ -1,0 +1,748 @@
+/*
+ * mail.c: the mail sink. Each event becomes a plain-text mail to the
+ * configured recipients, sent through the host's SMTP service (libcurl on
+ * the daemon's one multi handle: smtp://, smtp:// with STARTTLS required,
+ * or smtps://, TLS verified, AUTH when a username is set). message.c
+ * builds the mails; this file decides when they go and what the answer
+ * means: accepted is delivered; a 4xx, a timeout or a transport error is
+ * retried; a 5xx is a permanent failure (the host dead-letters it).
+ *
+ * Threads: the mail about case.opened has the Message-ID
+ * <delistd.case-ID.INSTANCE@DOMAIN> (the thread root); every other mail
+ * about the case has its own Message-ID <delistd.KEY@DOMAIN> (KEY: the
+ * delivery's idempotency key, the same on every attempt, so a mail resent
+ * after a dropped connection is the same mail) and In-Reply-To and
+ * References naming the root, so a mail client shows one thread per case
+ * even when the root itself never arrived (it went in a digest, or the
+ * case was opened before this sink existed).
+ *
+ * Digest: with digest set, events below immediate_severity are held, their
+ * done not called, until the window ends, then go out as one mail; done
+ * then comes for each (delivered, or retried if the mail failed). Events
+ * at or above immediate_severity, and digest.daily (a digest already), go
+ * at once. The host lets 32 deliveries per sink be in flight, and holds
+ * back a case's next event until its previous one is done: the window
+ * therefore closes early once MAIL_DIGEST_HOLD events are held, leaving
+ * room for critical ones, and a critical event about a case that has an
+ * event in the window follows the digest when the window closes. Held
+ * events are in flight for the host, not settled: if the daemon stops
+ * within the window they are delivered again after the restart.
+ *
+ * Never in a log line, an error or a mail: the password, the URL's
+ * credentials (refused in url: use username and password_file).
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <sys/queue.h>
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <delistd/plugin.h>
+
+#include "message.h"
+
+#define MAIL_VERSION "0.1.0"
+#define MAIL_TIMEOUT 30 /* seconds, when timeout is not set */
+#define MAIL_TIMEOUT_MAX 300
+#define MAIL_CONNECT_TIMEOUT 10 /* seconds, at most the timeout */
+#define MAIL_TO_MAX 50
+#define MAIL_DIGEST_MAX 1800 /* 30 minutes: the host's watchdog is 1 hour */
+/* Under the host's 32 deliveries in flight per sink, with room to spare. */
+#define MAIL_DIGEST_HOLD 24
+
+struct mail;
+
+/* One event the instance has been handed and not yet answered. */
+struct mail_item {
+	delistd_deliver_done done;
+	void *token;
+	int64_t id;
+	char *json;
+	TAILQ_ENTRY(mail_item) entry;
+};
+TAILQ_HEAD(mail_items, mail_item);
+
+/* One message on its way: one event, or a digest of several. */
+struct mail_send {
+	struct mail *m;
+	struct mail_items items;
+	size_t n;
+	char *message;
+	size_t message_len;
+	TAILQ_ENTRY(mail_send) entry;
+};
+TAILQ_HEAD(mail_sends, mail_send);
+
+struct mail {
+	struct delistd_host *host;
+	const struct delistd_host_api *api;
+	char *url;
+	char *where; /* scheme://host[:port], for the log */
+	int starttls;
+	char *username;
+	char *password; /* from password_file; may be NULL */
+	char *from;
+	const char *domain; /* in from */
+	char **to; /* NULL-ended */
+	int nto;
+	int64_t timeout;
+	char *ca_file;
+	int64_t digest; /* seconds; 0: none */
+	char *digest_text; /* as configured: "15m" */
+	int immediate; /* severity rank at or above which mail goes at once */
+	struct mail_items held;
+	size_t nheld;
+	struct delistd_timer *timer;
+	struct mail_sends sends;
+	int failing;
+};
+
+static int mail_init(
+    struct delistd_host *, const struct delistd_host_api *, void **, char **);
+static void mail_fini(void *);
+static int mail_deliver(
+    void *, const struct delistd_event *, delistd_deliver_done, void *);
+
+const struct delistd_plugin delistd_plugin = {
+	.abi = DELISTD_PLUGIN_ABI,
+	.name = "mail",
+	.version = MAIL_VERSION,
+	.roles = DELISTD_ROLE_SINK,
+	.init = mail_init,
+	.fini = mail_fini,
+	.deliver = mail_deliver,
+};
+
+static const char *const mail_keys[] = { "url", "starttls", "username",
+	"password_file", "from", "to", "timeout", "ca_file", "digest",
+	"immediate_severity", NULL };
+
+static const char *const mail_severities[] = { "info", "warning", "critical" };
+
+static int mail_cause(char **cause, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
+
+static int
+mail_cause(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+	return (-1);
+}
+
+static int
+mail_severity(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof mail_severities / sizeof mail_severities[0];
+	     i++) {
+		if (s != NULL && strcmp(s, mail_severities[i]) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+static int
+mail_present(struct mail *m, const char *key)
+{
+	const char *s;
+	int64_t i;
+	int b;
+
+	return (m->api->conf_string(m->host, key, &s) == 0 ||
+	    m->api->conf_int(m->host, key, &i) == 0 ||
+	    m->api->conf_bool(m->host, key, &b) == 0 ||
+	    m->api->conf_list_len(m->host, key) != -1);
+}
+
+/* url: smtp:// or smtps://, a host, no credentials, no spaces. */
+static int
+mail_conf_url(struct mail *m, char **cause)
+{
+	const char *url, *rest;
+	const unsigned char *p;
+	size_t schemelen, len;
+
+	if (m->api->conf_string(m->host, "url", &url) == -1)
+		return (mail_cause(cause,
+		    "url is required: a string like "
+		    "\"smtp://mail.example:587\""));
+	if (strncasecmp(url, "smtp://", 7) == 0)
+		schemelen = 7;
+	else if (strncasecmp(url, "smtps://", 8) == 0)
+		schemelen = 8;
+	else
+		return (mail_cause(cause, "url: expected smtp:// or smtps://"));
+	for (p = (const unsigned char *)url; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 0x7f)
+			return (mail_cause(cause,
+			    "url: spaces and control characters are not "
+			    "allowed"));
+	}
+	rest = url + schemelen;
+	len = strcspn(rest, "/?#");
+	if (memchr(rest, '@', len) != NULL)
+		return (mail_cause(cause,
+		    "url: no credentials in the URL: use username and "
+		    "password_file"));
+	if (len == 0 || *rest == ':')
+		return (mail_cause(cause, "url: no host"));
+	if (asprintf(&m->where, "%.*s%.*s", (int)schemelen, url, (int)len,
+		rest) == -1) {
+		m->where = NULL;
+		return (mail_cause(cause, "out of memory"));
+	}
+	if ((m->url = strdup(url)) == NULL)
+		return (mail_cause(cause, "out of memory"));
+	if (m->api->conf_bool(m->host, "starttls", &m->starttls) == -1) {
+		m->starttls = 0;
+		if (mail_present(m, "starttls"))
+			return (mail_cause(
+			    cause, "starttls: expected true or false"));
+	}
+	if (m->starttls && schemelen == 8)
+		return (mail_cause(cause,
+		    "starttls: smtps:// is TLS from the start; use "
+		    "smtp://host:587 with starttls = true"));
+	return (0);
+}
+
+static int
+mail_conf_addresses(struct mail *m, char **cause)
+{
+	const char *s;
+	int n, i;
+
+	if (m->api->conf_string(m->host, "from", &s) == -1)
+		return (mail_cause(cause,
+		    "from is required: the sender's address, like "
+		    "\"delistd@shop.example\""));
+	if (!mail_address_ok(s))
+		return (mail_cause(cause,
+		    "from: \"%.64s\" is not an address like "
+		    "\"delistd@shop.example\"",
+		    s));
+	if ((m->from = strdup(s)) == NULL)
+		return (mail_cause(cause, "out of memory"));
+	m->domain = mail_domain(m->from);
+
+	n = m->api->conf_list_len(m->host, "to");
+	if (n == -1 && m->api->conf_string(m->host, "to", &s) == 0)
+		return (mail_cause(
+		    cause, "to: expected a list: to = [ \"%.64s\" ]", s));
+	if (n <= 0)
+		return (mail_cause(cause,
+		    "to is required: a list of addresses, like to = [ "
+		    "\"ops@shop.example\" ]"));
+	if (n > MAIL_TO_MAX)
+		return (
+		    mail_cause(cause, "to: at most %d addresses", MAIL_TO_MAX));
+	if ((m->to = calloc((size_t)n + 1, sizeof *m->to)) == NULL)
+		return (mail_cause(cause, "out of memory"));
+	for (i = 0; i < n; i++) {
+		s = m->api->conf_list_string(m->host, "to", i);
+		if (s == NULL || !mail_address_ok(s))
+			return (mail_cause(cause,
+			    "to[%d]: \"%.64s\" is not an address like "
+			    "\"ops@shop.example\"",
+			    i, s != NULL ? s : "(not a string)"));
+		if ((m->to[i] = strdup(s)) == NULL)
+			return (mail_cause(cause, "out of memory"));
+		m->nto++;
+	}
+	return (0);
+}
+
+static int
+mail_conf_auth(struct mail *m, char **cause)
+{
+	const char *s;
+
+	if (m->api->conf_string(m->host, "username", &s) == 0) {
+		if (*s == '\0' || strpbrk(s, "\r\n") != NULL)
+			return (mail_cause(cause,
+			    "username: expected a non-empty name on one line"));
+		if ((m->username = strdup(s)) == NULL)
+			return (mail_cause(cause, "out of memory"));
+	} else if (mail_present(m, "username"))
+		return (mail_cause(cause, "username: expected a string"));
+	if (m->api->conf_string(m->host, "password_file", &s) == -1) {
+		if (mail_present(m, "password_file"))
+			return (mail_cause(
+			    cause, "password_file: expected a path"));
+		return (0);
+	}
+	if (m->username == NULL)
+		return (mail_cause(cause,
+		    "password_file needs username: the name to log in as"));
+	if ((m->password = m->api->secret(m->host, "password_file", cause)) ==
+	    NULL)
+		return (-1);
+	if (*m->password == '\0')
+		return (mail_cause(cause, "password_file %s is empty", s));
+	if (strpbrk(m->password, "\r\n") != NULL)
+		return (mail_cause(
+		    cause, "password_file %s has more than one line", s));
+	return (0);
+}
+
+static int
+mail_conf_timing(struct mail *m, char **cause)
+{
+	const char *s;
+
+	m->timeout = MAIL_TIMEOUT;
+	if (m->api->conf_duration(m->host, "timeout", &m->timeout) == -1) {
+		m->timeout = MAIL_TIMEOUT;
+		if (mail_present(m, "timeout"))
+			return (mail_cause(cause,
+			    "timeout: expected a duration like \"30s\""));
+	} else if (m->timeout < 1 || m->timeout > MAIL_TIMEOUT_MAX)
+		return (mail_cause(cause,
+		    "timeout: %" PRId64 "s is out of range (1s to %ds)",
+		    m->timeout, MAIL_TIMEOUT_MAX));
+
+	m->digest = 0;
+	if (m->api->conf_string(m->host, "digest", &s) == 0 && *s == '\0')
+		;
+	else if (m->api->conf_duration(m->host, "digest", &m->digest) == 0) {
+		if (m->digest < 1 || m->digest > MAIL_DIGEST_MAX)
+			return (mail_cause(cause,
+			    "digest: %" PRId64 "s is out of range (1s to 30m, "
+			    "or \"\" for none)",
+			    m->digest));
+		if (m->api->conf_string(m->host, "digest", &s) == -1 ||
+		    (m->digest_text = strdup(s)) == NULL)
+			return (mail_cause(cause, "out of memory"));
+	} else if (mail_present(m, "digest"))
+		return (mail_cause(cause,
+		    "digest: expected a duration like \"15m\", or \"\" for "
+		    "none"));
+
+	m->immediate = 2;
+	if (m->api->conf_string(m->host, "immediate_severity", &s) == 0) {
+		if ((m->immediate = mail_severity(s)) == -1)
+			return (mail_cause(cause,
+			    "immediate_severity: expected \"info\", "
+			    "\"warning\" or \"critical\", not \"%.32s\"",
+			    s));
+	} else if (mail_present(m, "immediate_severity"))
+		return (
+		    mail_cause(cause, "immediate_severity: expected a string"));
+	if (m->api->conf_string(m->host, "ca_file", &s) == 0) {
+		if (s[0] != '/')
+			return (mail_cause(
+			    cause, "ca_file: give an absolute path"));
+		if ((m->ca_file = strdup(s)) == NULL)
+			return (mail_cause(cause, "out of memory"));
+	}
+	return (0);
+}
+
+static void
+mail_item_free(struct mail_item *it)
+{
+	free(it->json);
+	free(it);
+}
+
+static void
+mail_send_free(struct mail_send *s)
+{
+	struct mail_item *it;
+
+	while ((it = TAILQ_FIRST(&s->items)) != NULL) {
+		TAILQ_REMOVE(&s->items, it, entry);
+		mail_item_free(it);
+	}
+	free(s->message);
+	free(s);
+}
+
+static void
+mail_free(struct mail *m)
+{
+	struct mail_item *it;
+	struct mail_send *s;
+	int i;
+
+	while ((it = TAILQ_FIRST(&m->held)) != NULL) {
+		TAILQ_REMOVE(&m->held, it, entry);
+		mail_item_free(it);
+	}
+	while ((s = TAILQ_FIRST(&m->sends)) != NULL) {
+		TAILQ_REMOVE(&m->sends, s, entry);
+		mail_send_free(s);
+	}
+	if (m->password != NULL)
+		m->api->secret_free(m->password);
+	for (i = 0; m->to != NULL && m->to[i] != NULL; i++)
+		free(m->to[i]);
+	free(m->to);
+	free(m->url);
+	free(m->where);
+	free(m->username);
+	free(m->from);
+	free(m->ca_file);
+	free(m->digest_text);
+	free(m);
+}
+
+static int
+mail_init(struct delistd_host *host, const struct delistd_host_api *api,
+    void **instance, char **cause)
+{
+	struct mail *m;
+
+	*instance = NULL;
+	if (api->version < 2 ||
+	    api->size <
+		offsetof(struct delistd_host_api, smtp) + sizeof api->smtp ||
+	    api->smtp == NULL)
+		return (mail_cause(cause,
+		    "the daemon's host services (version %u) lack SMTP, "
+		    "which the mail module needs (version 2)",
+		    api->version));
+	if (api->conf_keys(host, mail_keys, cause) == -1)
+		return (-1);
+	if ((m = calloc(1, sizeof *m)) == NULL)
+		return (mail_cause(cause, "out of memory"));
+	m->host = host;
+	m->api = api;
+	TAILQ_INIT(&m->held);
+	TAILQ_INIT(&m->sends);
+	if (mail_conf_url(m, cause) == -1 ||
+	    mail_conf_addresses(m, cause) == -1 ||
+	    mail_conf_auth(m, cause) == -1 ||
+	    mail_conf_timing(m, cause) == -1) {
+		mail_free(m);
+		return (-1);
+	}
+	api->log(host, DELISTD_LOG_DEBUG,
+	    "mail to %d recipient%s through %s%s%s, timeout %" PRId64
+	    "s, digest %s",
+	    m->nto, m->nto == 1 ? "" : "s", m->where,
+	    m->starttls ? " (STARTTLS)" : "",
+	    m->username != NULL ? " with AUTH" : "", m->timeout,
+	    m->digest_text != NULL ? m->digest_text : "off");
+	*instance = m;
+	return (0);
+}
+
+/*
+ * The host has cancelled the timer and the transfers; what is held or in
+ * flight has no done, and the host delivers it again later.
+ */
+static void
+mail_fini(void *instance)
+{
+	if (instance != NULL)
+		mail_free(instance);
+}
+
+static struct mail_item *
+mail_item_new(
+    const struct delistd_event *ev, delistd_deliver_done done, void *token)
+{
+	struct mail_item *it;
+
+	if ((it = calloc(1, sizeof *it)) == NULL)
+		return (NULL);
+	it->done = done;
+	it->token = token;
+	it->id = ev->id;
+	if ((it->json = strndup(ev->json, ev->json_len)) == NULL) {
+		free(it);
+		return (NULL);
+	}
+	return (it);
+}
+
+static void mail_answer(const struct delistd_smtp_response *, void *);
+
+/* Builds the message of s (one event, or a digest) and starts it. */
+static int
+mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
+{
+	struct delistd_smtp_request req;
+	struct mail_text t;
+	struct mail_msg msg;
+	struct mail_item *it;
+	const char **json = NULL;
+	char *mid = NULL, *root = NULL, mailer[64];
+	int64_t first = 0, last = 0;
+	size_t i = 0;
+	int rc = -1;
+
+	memset(&t, 0, sizeof t);
+	if (s->n == 1 && ev != NULL) {
+		it = TAILQ_FIRST(&s->items);
+		if (mail_render(it->json, m->api->name(m->host), &t) == -1) {
+			m->api->log(m->host, DELISTD_LOG_ERROR,
+			    "event %" PRId64 ": not an event document", it->id);
+			return (-1);
+		}
+		if (t.case_id != 0)
+			root = mail_thread_id(
+			    t.case_id, m->api->name(m->host), m->domain);
+		if (root != NULL && strcmp(ev->type, "case.opened") == 0) {
+			mid = root;
+			root = NULL;
+		} else
+			mid = mail_message_id(ev->key, m->domain);
+	} else {
+		if ((json = calloc(s->n, sizeof *json)) == NULL)
+			return (-1);
+		TAILQ_FOREACH (it, &s->items, entry) {
+			json[i++] = it->json;
+			if (first == 0 || it->id < first)
+				first = it->id;
+			if (it->id > last)
+				last = it->id;
+		}
+		if (mail_render_digest(json, s->n, m->api->name(m->host),
+			m->digest_text != NULL ? m->digest_text : "window",
+			&t) == -1) {
+			free(json);
+			return (-1);
+		}
+		free(json);
+		mid = mail_digest_id(
+		    first, last, s->n, m->api->name(m->host), m->domain);
+	}
+	if (mid == NULL)
+		goto out;
+
+	snprintf(mailer, sizeof mailer, "delistd/%s mail/%s",
+	    m->api->daemon_version, MAIL_VERSION);
+	memset(&msg, 0, sizeof msg);
+	msg.from = m->from;
+	msg.from_name = "delistd";
+	msg.to = (const char *const *)m->to;
+	msg.subject = t.subject;
+	msg.body = t.body;
+	msg.date = m->api->now(m->host);
+	msg.message_id = mid;
+	msg.in_reply_to = root;
+	msg.mailer = mailer;
+	if ((s->message = mail_build(&msg, &s->message_len)) == NULL)
+		goto out;
+
+	memset(&req, 0, sizeof req);
+	req.url = m->url;
+	req.starttls = m->starttls;
+	req.username = m->username;
+	req.password = m->password;
+	req.mail_from = m->from;
+	req.rcpt = (const char *const *)m->to;
+	req.message = s->message;
+	req.message_len = s->message_len;
+	req.timeout_ms = m->timeout * 1000;
+	req.connect_timeout_ms =
+	    (m->timeout < MAIL_CONNECT_TIMEOUT ? m->timeout
+					       : MAIL_CONNECT_TIMEOUT) *
+	    1000;
+	req.ca_file = m->ca_file;
+	if (m->api->smtp(m->host, &req, mail_answer, s) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(mid);
+	free(root);
+	mail_text_free(&t);
+	return (rc);
+}
+
+/* What an SMTP answer means for the deliveries it carried. */
+static enum delistd_result
+mail_result(struct mail *m, const struct delistd_smtp_response *resp,
+    char *error, size_t len)
+{
+	const char *text;
+
+	error[0] = '\0';
+	if (resp->error == 0)
+		return (DELISTD_DELIVERED);
+	text = resp->error_text != NULL && *resp->error_text != '\0'
+	    ? resp->error_text
+	    : "transport error";
+	if (resp->code >= 500 && resp->code <= 599) {
+		snprintf(error, len, "SMTP %ld: %s", resp->code, text);
+		return (DELISTD_FAILED);
+	}
+	if (resp->code >= 400 && resp->code <= 499)
+		snprintf(error, len, "SMTP %ld: %s", resp->code, text);
+	else if (resp->timed_out)
+		snprintf(error, len, "timeout after %" PRId64 "s", m->timeout);
+	else
+		snprintf(error, len, "%s", text);
+	return (DELISTD_RETRY);
+}
+
+/*
+ * The answer to one mail. The dones are collected and the mail freed
+ * first: nothing here touches m after the first done.
+ */
+static void
+mail_answer(const struct delistd_smtp_response *resp, void *arg)
+{
+	struct mail_send *s = arg;
+	struct mail *m = s->m;
+	struct mail_item *it;
+	enum delistd_result result;
+	char error[512];
+	struct {
+		delistd_deliver_done done;
+		void *token;
+	} * calls;
+	size_t n = 0, i;
+
+	result = mail_result(m, resp, error, sizeof error);
+	if (result == DELISTD_DELIVERED) {
+		m->api->log(m->host, DELISTD_LOG_DEBUG,
+		    "mail with %zu event%s accepted (%ld)", s->n,
+		    s->n == 1 ? "" : "s", resp->code);
+		if (m->failing)
+			m->api->log(m->host, DELISTD_LOG_NOTICE,
+			    "%s accepts mail again", m->where);
+		m->failing = 0;
+	} else {
+		m->api->log(m->host, DELISTD_LOG_DEBUG,
+		    "mail with %zu event%s: %s", s->n, s->n == 1 ? "" : "s",
+		    error);
+		if (!m->failing)
+			m->api->log(m->host, DELISTD_LOG_WARNING,
+			    "%s is failing: %s", m->where, error);
+		m->failing = 1;
+	}
+	TAILQ_REMOVE(&m->sends, s, entry);
+	if ((calls = calloc(s->n, sizeof *calls)) == NULL) {
+		/* The host's watchdog takes them back. */
+		mail_send_free(s);
+		return;
+	}
+	TAILQ_FOREACH (it, &s->items, entry) {
+		calls[n].done = it->done;
+		calls[n++].token = it->token;
+	}
+	mail_send_free(s);
+	for (i = 0; i < n; i++)
+		calls[i].done(
+		    calls[i].token, result, 0, error[0] != '\0' ? error : NULL);
+	free(calls);
+}
+
+static struct mail_send *
+mail_send_new(struct mail *m)
+{
+	struct mail_send *s;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return (NULL);
+	s->m = m;
+	TAILQ_INIT(&s->items);
+	TAILQ_INSERT_TAIL(&m->sends, s, entry);
+	return (s);
+}
+
+/*
+ * The window closes: everything held goes as one mail. If it cannot even
+ * start, each held event is retried (done is called from this timer,
+ * never from deliver).
+ */
+static void
+mail_flush(void *arg)
+{
+	struct mail *m = arg;
+	struct mail_send *s;
+	struct mail_item *it;
+
+	m->timer = NULL;
+	if (m->nheld == 0)
+		return;
+	if ((s = mail_send_new(m)) == NULL)
+		return; /* the host's watchdog takes them back */
+	TAILQ_CONCAT(&s->items, &m->held, entry);
+	s->n = m->nheld;
+	m->nheld = 0;
+	m->api->log(m->host, DELISTD_LOG_DEBUG, "digest of %zu event%s", s->n,
+	    s->n == 1 ? "" : "s");
+	if (mail_start(m, s, NULL) == 0)
+		return;
+	m->api->log(m->host, DELISTD_LOG_WARNING,
+	    "a digest of %zu events could not be sent; they will be retried",
+	    s->n);
+	TAILQ_REMOVE(&m->sends, s, entry);
+	while ((it = TAILQ_FIRST(&s->items)) != NULL) {
+		TAILQ_REMOVE(&s->items, it, entry);
+		it->done(it->token, DELISTD_RETRY, 0,
+		    "the digest could not be sent");
+		mail_item_free(it);
+	}
+	mail_send_free(s);
+}
+
+static int
+mail_deliver(void *instance, const struct delistd_event *ev,
+    delistd_deliver_done done, void *token)
+{
+	struct mail *m = instance;
+	struct mail_item *it;
+	struct mail_send *s;
+	int sev;
+
+	if ((it = mail_item_new(ev, done, token)) == NULL)
+		return (-1);
+	sev = mail_severity(ev->severity);
+	if (m->digest > 0 && sev < m->immediate &&
+	    strcmp(ev->type, "digest.daily") != 0) {
+		TAILQ_INSERT_TAIL(&m->held, it, entry);
+		m->nheld++;
+		if (m->nheld >= MAIL_DIGEST_HOLD) {
+			if (m->timer != NULL)
+				m->api->timer_cancel(m->timer);
+			m->timer = m->api->timer_add(m->host, 0, mail_flush, m);
+		} else if (m->timer == NULL)
+			m->timer = m->api->timer_add(
+			    m->host, m->digest * 1000, mail_flush, m);
+		if (m->timer == NULL) {
+			TAILQ_REMOVE(&m->held, it, entry);
+			m->nheld--;
+			mail_item_free(it);
+			return (-1);
+		}
+		m->api->log(m->host, DELISTD_LOG_DEBUG,
+		    "event %" PRId64 " held for the digest (%zu held)", ev->id,
+		    m->nheld);
+		return (0);
+	}
+	if ((s = mail_send_new(m)) == NULL) {
+		mail_item_free(it);
+		return (-1);
+	}
+	TAILQ_INSERT_TAIL(&s->items, it, entry);
+	s->n = 1;
+	if (mail_start(m, s, ev) == -1) {
+		m->api->log(m->host, DELISTD_LOG_WARNING,
+		    "event %" PRId64 ": the mail could not be started", ev->id);
+		TAILQ_REMOVE(&m->sends, s, entry);
+		mail_send_free(s);
+		return (-1);
+	}
+	return (0);
+}

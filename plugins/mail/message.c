@@ -1,0 +1,1381 @@
+/*
+ * message.c: RFC 5322 messages and the text of each event, as pure
+ * functions (no host, no I/O), so that tests/unit/test_mail.c can check
+ * them byte by byte. Every line built here ends in CRLF and is at most 78
+ * octets (76 for encoded words and bodies), far under RFC 5322's 998.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "message.h"
+
+#define HEADER_FOLD 78 /* a header line, CRLF excluded */
+#define WORD_LINE 76 /* a line with an encoded word (RFC 2047 2) */
+#define WORD_MAX 75 /* one encoded word */
+#define WORD_OVERHEAD 12 /* =?UTF-8?B? and ?= */
+#define ATOM_MAX 900 /* an unbroken ASCII run beyond this is encoded */
+#define WRAP 72 /* body paragraphs */
+#define VALUE_MAX 300 /* a data member shown in a body */
+#define SUBJECT_BRIEF 60 /* characters of a reason in a subject */
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char b64chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* --- buffers --------------------------------------------------------- */
+
+void
+mbuf_add(struct mbuf *b, const void *p, size_t n)
+{
+	size_t want;
+	char *d;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->size) {
+		want = b->size != 0 ? b->size : 256;
+		while (want < b->len + n + 1)
+			want *= 2;
+		if ((d = realloc(b->data, want)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->data = d;
+		b->size = want;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+mbuf_adds(struct mbuf *b, const char *s)
+{
+	mbuf_add(b, s, strlen(s));
+}
+
+void
+mbuf_addf(struct mbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	mbuf_add(b, s, (size_t)n);
+	free(s);
+}
+
+char *
+mbuf_take(struct mbuf *b, size_t *len)
+{
+	char *d;
+
+	if (b->failed) {
+		mbuf_free(b);
+		return (NULL);
+	}
+	if (b->data == NULL)
+		mbuf_add(b, "", 0);
+	if (b->failed)
+		return (NULL);
+	d = b->data;
+	if (len != NULL)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->size = 0;
+	return (d);
+}
+
+void
+mbuf_free(struct mbuf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+/* --- UTF-8 ------------------------------------------------------------- */
+
+/* The length of the valid UTF-8 sequence at p (at most left), or 0. */
+static size_t
+utf8_len(const unsigned char *p, size_t left)
+{
+	size_t n, i;
+	unsigned int c;
+
+	if (p[0] < 0x80)
+		return (1);
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return (0);
+	if (n > left)
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+	}
+	c = n == 2 ? (p[0] & 0x1fu) : n == 3 ? (p[0] & 0x0fu) : (p[0] & 0x07u);
+	for (i = 1; i < n; i++)
+		c = (c << 6) | (p[i] & 0x3fu);
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return (0);
+	return (n);
+}
+
+/* Columns a character takes in a fixed-width font: 2 for CJK. */
+static int
+utf8_width(const unsigned char *p, size_t n)
+{
+	unsigned int c;
+
+	if (n != 3)
+		return (1);
+	c = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6))
+		return (2);
+	return (1);
+}
+
+static size_t
+display_width_n(const char *s, size_t left)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0, n;
+
+	while (left > 0) {
+		if ((n = utf8_len(p, left)) == 0)
+			n = 1;
+		w += (size_t)utf8_width(p, n);
+		p += n;
+		left -= n;
+	}
+	return (w);
+}
+
+static size_t
+display_width(const char *s)
+{
+	return (display_width_n(s, strlen(s)));
+}
+
+char *
+mail_clean_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct mbuf b = { 0 };
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] == '\r') {
+			mbuf_adds(&b, "\r\n");
+			i += (i + 1 < len && p[i + 1] == '\n') ? 2 : 1;
+		} else if (p[i] == '\n') {
+			mbuf_adds(&b, "\r\n");
+			i++;
+		} else if (p[i] == '\0' ||
+		    (p[i] < ' ' && p[i] != '\t' && p[i] != '\f') ||
+		    p[i] == 0x7f) {
+			mbuf_adds(&b, " ");
+			i++;
+		} else if ((n = utf8_len(p + i, len - i)) == 0) {
+			mbuf_adds(&b, "\xef\xbf\xbd");
+			i++;
+		} else {
+			mbuf_add(&b, p + i, n);
+			i += n;
+		}
+	}
+	return (mbuf_take(&b, NULL));
+}
+
+int
+mail_is_ascii(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p < ' ' && *p != '\t') || *p >= 0x7f)
+			return (0);
+	}
+	return (1);
+}
+
+/* --- headers ----------------------------------------------------------- */
+
+static void
+b64_encode(struct mbuf *b, const unsigned char *p, size_t n)
+{
+	char q[4];
+	unsigned int v;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+		q[0] = b64chars[(v >> 18) & 63];
+		q[1] = b64chars[(v >> 12) & 63];
+		q[2] = b64chars[(v >> 6) & 63];
+		q[3] = b64chars[v & 63];
+		mbuf_add(b, q, 4);
+	}
+	if (n - i == 1) {
+		v = p[i] << 16;
+		q[0] = b64chars[(v >> 18) & 63];
+		q[1] = b64chars[(v >> 12) & 63];
+		q[2] = q[3] = '=';
+		mbuf_add(b, q, 4);
+	} else if (n - i == 2) {
+		v = (p[i] << 16) | (p[i + 1] << 8);
+		q[0] = b64chars[(v >> 18) & 63];
+		q[1] = b64chars[(v >> 12) & 63];
+		q[2] = b64chars[(v >> 6) & 63];
+		q[3] = '=';
+		mbuf_add(b, q, 4);
+	}
+}
+
+/* A header value on one line: controls and line breaks become spaces. */
+static char *
+header_value(const char *value)
+{
+	char *v, *p;
+
+	if ((v = mail_clean_text(value, strlen(value))) == NULL)
+		return (NULL);
+	for (p = v; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t' || *p == '\f')
+			*p = ' ';
+	}
+	return (v);
+}
+
+/* Printable ASCII folded at spaces; 0 if a word is too long for that. */
+static int
+header_plain(struct mbuf *b, const char *name, const char *v)
+{
+	size_t line, w;
+	const char *p = v, *e;
+	int first = 1;
+
+	for (e = v; *e != '\0'; e += w) {
+		e += strspn(e, " ");
+		if ((w = strcspn(e, " ")) > ATOM_MAX)
+			return (0);
+	}
+	mbuf_addf(b, "%s:", name);
+	line = strlen(name) + 1;
+	while (*p != '\0') {
+		/* A run of spaces and the word after it go together. */
+		e = p + strspn(p, " ");
+		w = strcspn(e, " ");
+		if (w == 0) /* trailing spaces: dropped */
+			break;
+		if (first || line + 1 + w <= HEADER_FOLD) {
+			mbuf_adds(b, " ");
+			line++;
+		} else {
+			mbuf_adds(b, "\r\n ");
+			line = 1;
+		}
+		mbuf_add(b, e, w);
+		line += w;
+		p = e + w;
+		first = 0;
+	}
+	mbuf_adds(b, "\r\n");
+	return (1);
+}
+
+/* RFC 2047 B encoded words, split between UTF-8 characters. */
+static void
+header_encoded(struct mbuf *b, const char *name, const char *v)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t left = strlen(v), line, room, take, n;
+
+	mbuf_addf(b, "%s:", name);
+	line = strlen(name) + 1;
+	while (left > 0) {
+		/* The word starts after one space, here or on a new line. */
+		room = WORD_LINE - line - 1;
+		if (room > WORD_MAX)
+			room = WORD_MAX;
+		take = 0;
+		if (room > WORD_OVERHEAD) {
+			room = (room - WORD_OVERHEAD) / 4 * 3;
+			while (take < left) {
+				if ((n = utf8_len(p + take, left - take)) == 0)
+					n = 1;
+				if (take + n > room)
+					break;
+				take += n;
+			}
+		}
+		if (take == 0) {
+			mbuf_adds(b, "\r\n");
+			line = 0;
+			continue;
+		}
+		mbuf_adds(b, " =?UTF-8?B?");
+		b64_encode(b, p, take);
+		mbuf_adds(b, "?=");
+		line += 1 + WORD_OVERHEAD + (take + 2) / 3 * 4;
+		p += take;
+		left -= take;
+		if (left > 0) {
+			mbuf_adds(b, "\r\n");
+			line = 0;
+		}
+	}
+	mbuf_adds(b, "\r\n");
+}
+
+void
+mail_header(struct mbuf *b, const char *name, const char *value)
+{
+	char *v;
+
+	if ((v = header_value(value)) == NULL) {
+		b->failed = 1;
+		return;
+	}
+	/* "=?" in plain text would be read as an encoded word. */
+	if (!mail_is_ascii(v) || strstr(v, "=?") != NULL ||
+	    !header_plain(b, name, v))
+		header_encoded(b, name, v);
+	free(v);
+}
+
+/* --- bodies ------------------------------------------------------------ */
+
+void
+mail_qp(struct mbuf *b, const char *text, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, eol, col, tl;
+	char tok[3];
+	int last;
+
+	while (i < len) {
+		for (eol = i; eol < len && p[eol] != '\r' && p[eol] != '\n';
+		     eol++)
+			;
+		col = 0;
+		for (; i < eol; i++) {
+			last = i + 1 == eol;
+			if ((p[i] >= 33 && p[i] <= 126 && p[i] != '=') ||
+			    ((p[i] == ' ' || p[i] == '\t') && !last)) {
+				tok[0] = (char)p[i];
+				tl = 1;
+			} else {
+				tok[0] = '=';
+				tok[1] = hex[p[i] >> 4];
+				tok[2] = hex[p[i] & 15];
+				tl = 3;
+			}
+			/* Room for a soft break's "=" unless this ends it. */
+			if (col + tl > MAIL_LINE_MAX - (last ? 0 : 1)) {
+				mbuf_adds(b, "=\r\n");
+				col = 0;
+			}
+			mbuf_add(b, tok, tl);
+			col += tl;
+		}
+		mbuf_adds(b, "\r\n");
+		if (i < len && p[i] == '\r')
+			i++;
+		if (i < len && p[i] == '\n')
+			i++;
+	}
+}
+
+void
+mail_base64(struct mbuf *b, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = len - i < MAIL_LINE_MAX / 4 * 3 ? len - i
+						    : MAIL_LINE_MAX / 4 * 3;
+		b64_encode(b, p + i, n);
+		mbuf_adds(b, "\r\n");
+	}
+}
+
+const char *
+mail_body_encoding(const char *text, size_t len)
+{
+	size_t i, high = 0;
+
+	for (i = 0; i < len; i++)
+		high += (unsigned char)text[i] >= 0x80;
+	return (high * 3 > len ? "base64" : "quoted-printable");
+}
+
+void
+mail_date(int64_t t, char *buf, size_t len)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+		"Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* --- addresses and ids ------------------------------------------------- */
+
+static void
+add_atext(struct mbuf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (isalnum((unsigned char)*s) ||
+		    strchr("!#$%&'*+-/=?^_`{|}~", *s) != NULL)
+			mbuf_add(b, s, 1);
+		else
+			mbuf_adds(b, "_");
+	}
+}
+
+static void
+add_domain(struct mbuf *b, const char *d)
+{
+	const char *s;
+
+	if (d == NULL || *d == '\0') {
+		mbuf_adds(b, "localhost");
+		return;
+	}
+	for (s = d; *s != '\0'; s++) {
+		if (isalnum((unsigned char)*s) || *s == '-' || *s == '.')
+			mbuf_add(b, s, 1);
+		else
+			mbuf_adds(b, "_");
+	}
+}
+
+char *
+mail_message_id(const char *key, const char *domain)
+{
+	struct mbuf b = { 0 };
+
+	mbuf_adds(&b, "<delistd.");
+	add_atext(&b, key);
+	mbuf_adds(&b, "@");
+	add_domain(&b, domain);
+	mbuf_adds(&b, ">");
+	return (mbuf_take(&b, NULL));
+}
+
+char *
+mail_thread_id(int64_t case_id, const char *instance, const char *domain)
+{
+	struct mbuf b = { 0 };
+
+	mbuf_addf(&b, "<delistd.case-%" PRId64 ".", case_id);
+	add_atext(&b, instance);
+	mbuf_adds(&b, "@");
+	add_domain(&b, domain);
+	mbuf_adds(&b, ">");
+	return (mbuf_take(&b, NULL));
+}
+
+char *
+mail_digest_id(int64_t first, int64_t last, size_t n, const char *instance,
+    const char *domain)
+{
+	struct mbuf b = { 0 };
+
+	mbuf_addf(
+	    &b, "<delistd.digest.%" PRId64 "-%" PRId64 ".%zu.", first, last, n);
+	add_atext(&b, instance);
+	mbuf_adds(&b, "@");
+	add_domain(&b, domain);
+	mbuf_adds(&b, ">");
+	return (mbuf_take(&b, NULL));
+}
+
+const char *
+mail_domain(const char *address)
+{
+	const char *at;
+
+	if (address == NULL || (at = strrchr(address, '@')) == NULL ||
+	    at[1] == '\0')
+		return (NULL);
+	return (at + 1);
+}
+
+int
+mail_address_ok(const char *a)
+{
+	const char *at, *p;
+
+	if (a == NULL || strlen(a) > 254 || (at = strrchr(a, '@')) == NULL ||
+	    at == a || at[1] == '\0' || strchr(a, '@') != at)
+		return (0);
+	for (p = a; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("<>()[],;:\"\\", *p) != NULL)
+			return (0);
+	}
+	for (p = at + 1; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return (0);
+	}
+	return (at[1] != '.' && p[-1] != '.');
+}
+
+/* --- messages ---------------------------------------------------------- */
+
+char *
+mail_build(const struct mail_msg *m, size_t *len)
+{
+	struct mbuf b = { 0 }, to = { 0 };
+	const char *const *r;
+	const char *enc;
+	char date[64], *body, *from;
+	size_t blen;
+
+	if ((body = mail_clean_text(m->body, strlen(m->body))) == NULL)
+		return (NULL);
+	blen = strlen(body);
+	enc = mail_body_encoding(body, blen);
+
+	mail_date(m->date, date, sizeof date);
+	mail_header(&b, "Date", date);
+	if (m->from_name != NULL &&
+	    asprintf(&from, "%s <%s>", m->from_name, m->from) != -1) {
+		mail_header(&b, "From", from);
+		free(from);
+	} else
+		mail_header(&b, "From", m->from);
+	for (r = m->to; *r != NULL; r++)
+		mbuf_addf(&to, "%s%s", r == m->to ? "" : ", ", *r);
+	if (to.failed || to.data == NULL)
+		b.failed = 1;
+	else
+		mail_header(&b, "To", to.data);
+	mbuf_free(&to);
+	mail_header(&b, "Subject", m->subject);
+	mail_header(&b, "Message-ID", m->message_id);
+	if (m->in_reply_to != NULL) {
+		mail_header(&b, "In-Reply-To", m->in_reply_to);
+		mail_header(&b, "References", m->in_reply_to);
+	}
+	mail_header(&b, "MIME-Version", "1.0");
+	mail_header(&b, "Content-Type", "text/plain; charset=UTF-8");
+	mail_header(&b, "Content-Transfer-Encoding", enc);
+	mail_header(&b, "Auto-Submitted", "auto-generated");
+	if (m->mailer != NULL)
+		mail_header(&b, "X-Mailer", m->mailer);
+	mbuf_adds(&b, "\r\n");
+	if (strcmp(enc, "base64") == 0)
+		mail_base64(&b, body, blen);
+	else
+		mail_qp(&b, body, blen);
+	free(body);
+	return (mbuf_take(&b, len));
+}
+
+/* --- what each event says ---------------------------------------------- */
+
+/*
+ * What happened, in a few words for the subject, and what to do next, from
+ * the domain's rules. "*" matches a type's end (".reminder").
+ */
+static const struct mail_kind {
+	const char *type;
+	const char *what;
+	const char *todo;
+} mail_kinds[] = {
+	{ "case.opened", "listing delisted, case opened",
+	    "Read the violation record (the rule clause, the evidence, the "
+	    "time) and fix every cited point, against the snapshot taken at "
+	    "the takedown, not against memory. Then write a specific appeal "
+	    "statement naming what was changed and where, with before/after "
+	    "screenshots and any documents. Do not list the product again "
+	    "under a new ID while the case is open: that counts as evading "
+	    "the penalty." },
+	{ "case.note", "rectification recorded",
+	    "When every cited point is fixed, submit the appeal in the seller "
+	    "centre (My AliExpress > violation records > apply for appeal) "
+	    "and record it with delistctl case appeal." },
+	{ "case.appealed", "appeal submitted",
+	    "Wait for the decision: review normally takes 1 to 5 business "
+	    "days. Do not resubmit while the appeal is under review." },
+	{ "case.approved", "appeal approved",
+	    "The listing should be on sale again soon. When it is, record it "
+	    "with delistctl case reinstated so that the ERP and the ad "
+	    "systems resume it. Rank and sales history do not come back by "
+	    "themselves: watch them." },
+	{ "case.rejected", "appeal rejected",
+	    "Read the rejection reason (below) and add exactly what it asks "
+	    "for: fix every cited point, replace blurry, expired or wrong "
+	    "documents, and write a new, specific statement. Do not resubmit "
+	    "the same materials unchanged." },
+	{ "case.manual_review", "last appeal rejected, manual re-review",
+	    "No more appeals are taken: the platform re-reviews the listing "
+	    "by hand, which takes longer. Make sure every cited point is "
+	    "fixed and every document is clear and valid, and follow up "
+	    "with customer service quoting the Case ID." },
+	{ "case.reinstated", "listing reinstated",
+	    "The listing is on sale again; delistd tells the ERP and the ad "
+	    "systems to resume it. Watch its rank and conversion: they do "
+	    "not come back by themselves." },
+	{ "case.synced", "reinstatement synced",
+	    "Nothing to do: every system has resumed the listing and the "
+	    "case is finished." },
+	{ "case.abandoned", "case abandoned",
+	    "Nothing more to do on this case." },
+	{ "case.closed", "case closed", "Nothing more to do on this case." },
+	{ "case.classified", "delisting reason classified",
+	    "Fix every point the reason names, then appeal." },
+	{ "case.feedback_overdue", "no feedback after 72 hours",
+	    "Open a ticket with AliExpress online customer service (violation "
+	    "consultation), quote the platform Case ID, and keep the progress "
+	    "number they give you (record it with delistctl case note)." },
+	{ "case.escalated", "no decision after 5 business days",
+	    "Chase AliExpress customer service now, quoting the platform Case "
+	    "ID: the review has taken longer than it normally does." },
+	{ "case.stalled", "no appeal yet",
+	    "The case has waited for an appeal. Fix the cited points and "
+	    "submit the appeal, or give the case up with delistctl case "
+	    "abandon." },
+	{ "listing.tracked", "listing tracked", "Nothing to do." },
+	{ "listing.untracked", "listing no longer tracked", "Nothing to do." },
+	{ "listing.delisted", "listing delisted",
+	    "Open a case for it (delistctl case open) and read the violation "
+	    "record." },
+	{ "listing.status_changed", "listing status changed",
+	    "Nothing to do." },
+	{ "listing.evasion_risk", "possible penalty evasion",
+	    "This listing has the title of a listing whose case is open. "
+	    "Listing the same product again while its appeal runs counts as "
+	    "evading the penalty: check it is really another product, or take "
+	    "it down." },
+	{ "delivery.dead", "a delivery was given up",
+	    "A sink gave up delivering an event (see sink and error below). "
+	    "Fix the receiver, then queue the delivery again with delistctl "
+	    "outbox retry ID (delistctl outbox --dead lists them)." },
+	{ "source.quota_exhausted", "platform API quota used up",
+	    "The platform's daily API quota is used up: listings are not "
+	    "checked until it resets. Nothing is lost; consider checking "
+	    "less often." },
+	{ "source.auth_failed", "platform credentials refused",
+	    "The platform refused the source's credentials: renew the app's "
+	    "access token, update the token file, then reload delistd "
+	    "(systemctl reload delistd)." },
+	{ "doc.expiring", "document expiring",
+	    "Renew the document before it expires and upload the new one." },
+	{ "doc.expired", "document expired",
+	    "Renew the document and upload the new one: appeals that rely on "
+	    "it will fail." },
+	{ "digest.daily", "daily digest",
+	    "Work through the open cases listed above, the ones closest to "
+	    "their deadlines first." },
+	{ "*.reminder", "reminder",
+	    "This alert has not been taken on yet. Act on it, then acknowledge "
+	    "it with delistctl case ack ID (or snooze it) to stop the "
+	    "reminders." },
+};
+
+static const struct mail_kind *
+mail_kind(const char *type)
+{
+	size_t i, tl = strlen(type), sl;
+	const char *t;
+
+	for (i = 0; i < nitems(mail_kinds); i++) {
+		t = mail_kinds[i].type;
+		if (t[0] == '*') {
+			sl = strlen(t + 1);
+			if (tl > sl && strcmp(type + tl - sl, t + 1) == 0)
+				return (&mail_kinds[i]);
+		} else if (strcmp(t, type) == 0)
+			return (&mail_kinds[i]);
+	}
+	return (NULL);
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return (json_is_string(v) ? json_string_value(v) : NULL);
+}
+
+/* A member's value as text (malloc'd): strings as they are, else JSON. */
+static char *
+jtext(json_t *v)
+{
+	char *s;
+
+	if (json_is_string(v))
+		s = strdup(json_string_value(v));
+	else if (json_is_null(v))
+		s = strdup("-");
+	else
+		s = json_dumps(
+		    v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	if (s != NULL && strlen(s) > VALUE_MAX)
+		strcpy(s + VALUE_MAX - 3, "...");
+	return (s);
+}
+
+/* A paragraph, wrapped at spaces to WRAP columns, indented. */
+static void
+wrap(struct mbuf *b, const char *text, const char *indent)
+{
+	const char *p = text, *e;
+	size_t col = 0, w;
+
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		w = strcspn(p, " ");
+		e = p + w;
+		if (col > 0 && col + 1 + display_width_n(p, w) > WRAP) {
+			mbuf_adds(b, "\n");
+			col = 0;
+		}
+		if (col == 0) {
+			mbuf_adds(b, indent);
+			col = strlen(indent);
+		} else {
+			mbuf_adds(b, " ");
+			col++;
+		}
+		mbuf_add(b, p, w);
+		col += display_width_n(p, w);
+		p = e;
+	}
+	if (col > 0)
+		mbuf_adds(b, "\n");
+}
+
+/* "feedback_due_at" as "feedback due" */
+static void
+label(struct mbuf *b, const char *key)
+{
+	size_t n = strlen(key), i;
+
+	if (n > 3 && strcmp(key + n - 3, "_at") == 0)
+		n -= 3;
+	for (i = 0; i < n; i++)
+		mbuf_add(b, key[i] == '_' ? " " : &key[i], 1);
+}
+
+static int
+is_deadline(const char *key)
+{
+	size_t n = strlen(key);
+
+	return ((n > 7 && strcmp(key + n - 7, "_due_at") == 0) ||
+	    strcmp(key, "expires_at") == 0 || strcmp(key, "until") == 0 ||
+	    strcmp(key, "snoozed_until") == 0);
+}
+
+static void
+pad(struct mbuf *b, size_t n)
+{
+	while (n-- > 0)
+		mbuf_adds(b, " ");
+}
+
+/* An array of objects as a table: a column per member of the first row. */
+static void
+render_table(struct mbuf *b, json_t *arr, const char *indent)
+{
+	json_t *first = json_array_get(arr, 0), *row, *v;
+	const char *key;
+	size_t ncol = json_object_size(first), i, c, *width;
+	char **cells, *s;
+
+	if (ncol == 0 || (width = calloc(ncol, sizeof *width)) == NULL)
+		return;
+	c = 0;
+	json_object_foreach (first, key, v)
+		width[c++] = display_width(key);
+	cells = calloc(json_array_size(arr) * ncol + 1, sizeof *cells);
+	if (cells == NULL) {
+		free(width);
+		return;
+	}
+	json_array_foreach (arr, i, row) {
+		c = 0;
+		json_object_foreach (first, key, v) {
+			s = jtext(json_object_get(row, key));
+			if (s != NULL && display_width(s) > width[c])
+				width[c] = display_width(s);
+			cells[i * ncol + c++] = s;
+		}
+	}
+	mbuf_adds(b, indent);
+	c = 0;
+	json_object_foreach (first, key, v) {
+		for (i = 0; key[i] != '\0'; i++) /* same width as the key */
+			mbuf_add(b, key[i] == '_' ? " " : &key[i], 1);
+		if (c + 1 < ncol)
+			pad(b, width[c] - display_width(key) + 2);
+		c++;
+	}
+	mbuf_adds(b, "\n");
+	mbuf_adds(b, indent);
+	for (c = 0; c < ncol; c++) {
+		for (i = 0; i < width[c]; i++)
+			mbuf_adds(b, "-");
+		if (c + 1 < ncol)
+			mbuf_adds(b, "  ");
+	}
+	mbuf_adds(b, "\n");
+	for (i = 0; i < json_array_size(arr); i++) {
+		mbuf_adds(b, indent);
+		for (c = 0; c < ncol; c++) {
+			s = cells[i * ncol + c];
+			mbuf_adds(b, s != NULL ? s : "-");
+			if (c + 1 < ncol)
+				pad(b,
+				    width[c] - display_width(s ? s : "-") + 2);
+			free(s);
+		}
+		mbuf_adds(b, "\n");
+	}
+	free(cells);
+	free(width);
+}
+
+/* Any JSON object as readable text: scalars, tables, nested blocks. */
+static void
+render_object(struct mbuf *b, json_t *o, const char *indent, int depth)
+{
+	const char *key;
+	json_t *v;
+	char *s, ind[32];
+
+	snprintf(ind, sizeof ind, "%s  ", indent);
+	json_object_foreach (o, key, v) {
+		mbuf_adds(b, indent);
+		label(b, key);
+		if (json_is_array(v) && json_array_size(v) > 0 &&
+		    json_is_object(json_array_get(v, 0)) && depth < 3) {
+			mbuf_addf(b, " (%zu):\n", json_array_size(v));
+			render_table(b, v, ind);
+		} else if (json_is_array(v) && json_array_size(v) == 0)
+			mbuf_adds(b, ": none\n");
+		else if (json_is_object(v) && depth < 3) {
+			mbuf_adds(b, ":\n");
+			render_object(b, v, ind, depth + 1);
+		} else {
+			s = jtext(v);
+			mbuf_addf(b, ": %s\n", s != NULL ? s : "?");
+			free(s);
+		}
+	}
+}
+
+/* At most max display columns of s, "..." marking a cut (malloc'd). */
+static char *
+clip(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct mbuf b = { 0 };
+	size_t left = strlen(s), n, w = 0, cw;
+
+	if (display_width(s) <= max)
+		return (strdup(s));
+	while (left > 0) {
+		if ((n = utf8_len(p, left)) == 0)
+			n = 1;
+		cw = (size_t)utf8_width(p, n);
+		if (w + cw + 3 > max)
+			break;
+		mbuf_add(&b, p, n);
+		w += cw;
+		p += n;
+		left -= n;
+	}
+	mbuf_adds(&b, "...");
+	return (mbuf_take(&b, NULL));
+}
+
+/* A cell: a string (clipped), a number, or "-" for null and the rest. */
+static json_t *
+cell(json_t *v, size_t max)
+{
+	char *s, buf[32];
+	json_t *r;
+
+	if (json_is_string(v)) {
+		if ((s = clip(json_string_value(v), max)) == NULL)
+			return (json_string("?"));
+		r = json_string(s);
+		free(s);
+		return (r);
+	}
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return (json_string(buf));
+	}
+	return (json_string("-"));
+}
+
+/* "tier 1, due 2026-10-12 (3 business days)", or "-". */
+static json_t *
+escalation_cell(json_t *e)
+{
+	const char *due = jstr(e, "due_at");
+	json_t *tier = json_object_get(e, "tier");
+	json_t *left = json_object_get(e, "business_days_left");
+	char buf[128];
+
+	if (!json_is_object(e) || due == NULL)
+		return (json_string("-"));
+	snprintf(buf, sizeof buf,
+	    "tier %" JSON_INTEGER_FORMAT ", due %.10s (%" JSON_INTEGER_FORMAT
+	    " business day%s)",
+	    json_integer_value(tier), due, json_integer_value(left),
+	    json_integer_value(left) == 1 ? "" : "s");
+	return (json_string(buf));
+}
+
+/* "alice until 2026-10-14", "alice", or "-". */
+static json_t *
+ack_cell(json_t *a)
+{
+	const char *by = jstr(a, "by"), *until = jstr(a, "until");
+	char buf[128];
+
+	if (by == NULL)
+		return (json_string("-"));
+	if (until != NULL)
+		snprintf(buf, sizeof buf, "%.40s until %.10s", by, until);
+	else
+		snprintf(buf, sizeof buf, "%.40s", by);
+	return (json_string(buf));
+}
+
+static void render_table(struct mbuf *, json_t *, const char *);
+
+/*
+ * digest.daily (delistd-events(7)): counts, then a table per state of the
+ * open cases, the pending syncs and the dead deliveries. 0 if the data is
+ * not shaped as documented (then it is rendered generically).
+ */
+static int
+render_daily(struct mbuf *b, json_t *data)
+{
+	json_t *counts = json_object_get(data, "counts");
+	json_t *open = json_object_get(data, "open_cases"), *arr, *v, *rows,
+	       *row, *pend, *name;
+	const char *key, *s, *d, *tz;
+	struct mbuf w = { 0 };
+	size_t i, j;
+
+	if (!json_is_object(counts) || !json_is_object(open))
+		return (0);
+	s = jstr(data, "shop");
+	d = jstr(data, "date");
+	tz = jstr(data, "timezone");
+	mbuf_addf(b, "Open work of shop %s on %s (%s):\n", s ? s : "?",
+	    d ? d : "?", tz ? tz : "?");
+	json_object_foreach (counts, key, v) {
+		if (!json_is_integer(v))
+			continue;
+		mbuf_addf(&w, "%s%" JSON_INTEGER_FORMAT " ", w.len ? ", " : "",
+		    json_integer_value(v));
+		label(&w, key);
+	}
+	if (w.data != NULL)
+		wrap(b, w.data, "  ");
+	mbuf_free(&w);
+	json_object_foreach (open, key, arr) {
+		if (!json_is_array(arr) || json_array_size(arr) == 0)
+			continue;
+		rows = json_array();
+		json_array_foreach (arr, i, v) {
+			row = json_object();
+			json_object_set_new(
+			    row, "case", cell(json_object_get(v, "case"), 10));
+			json_object_set_new(row, "product_id",
+			    cell(json_object_get(v, "product_id"), 20));
+			json_object_set_new(row, "title",
+			    cell(json_object_get(v, "title"), 24));
+			json_object_set_new(row, "appeals_left",
+			    cell(json_object_get(v, "appeals_left"), 4));
+			json_object_set_new(row, "escalation",
+			    escalation_cell(json_object_get(v, "escalation")));
+			json_object_set_new(row, "taken_on_by",
+			    ack_cell(json_object_get(v, "ack")));
+			json_array_append_new(rows, row);
+		}
+		mbuf_adds(b, "\n");
+		label(b, key);
+		mbuf_addf(b, " (%zu):\n", json_array_size(arr));
+		render_table(b, rows, "  ");
+		json_decref(rows);
+	}
+	if (json_array_size(arr = json_object_get(data, "pending_syncs")) > 0) {
+		rows = json_array();
+		json_array_foreach (arr, i, v) {
+			row = json_object();
+			json_object_set_new(
+			    row, "case", cell(json_object_get(v, "case"), 10));
+			json_object_set_new(row, "product_id",
+			    cell(json_object_get(v, "product_id"), 20));
+			pend = json_object_get(v, "pending");
+			json_array_foreach (pend, j, name) {
+				if (json_is_string(name))
+					mbuf_addf(&w, "%s%s", j ? ", " : "",
+					    json_string_value(name));
+			}
+			json_object_set_new(row, "waiting_for",
+			    json_string(w.data != NULL ? w.data : "-"));
+			mbuf_free(&w);
+			json_array_append_new(rows, row);
+		}
+		mbuf_addf(b, "\nReinstated, waiting for a sync (%zu):\n",
+		    json_array_size(arr));
+		render_table(b, rows, "  ");
+		json_decref(rows);
+	}
+	if (json_array_size(arr = json_object_get(data, "dead_deliveries")) >
+	    0) {
+		rows = json_array();
+		json_array_foreach (arr, i, v) {
+			row = json_object();
+			json_object_set_new(
+			    row, "id", cell(json_object_get(v, "id"), 10));
+			json_object_set_new(
+			    row, "sink", cell(json_object_get(v, "sink"), 16));
+			json_object_set_new(row, "event",
+			    cell(json_object_get(v, "event_type"), 24));
+			json_object_set_new(
+			    row, "case", cell(json_object_get(v, "case"), 10));
+			json_object_set_new(row, "last_error",
+			    cell(json_object_get(v, "last_error"), 30));
+			json_array_append_new(rows, row);
+		}
+		mbuf_addf(b,
+		    "\nDead deliveries (%zu; delistctl outbox retry ID):\n",
+		    json_array_size(arr));
+		render_table(b, rows, "  ");
+		json_decref(rows);
+	}
+	if (json_array_size(arr = json_object_get(data, "documents_expiring")) >
+	    0) {
+		mbuf_addf(b, "\nDocuments expiring within 30 days (%zu):\n",
+		    json_array_size(arr));
+		render_table(b, arr, "  ");
+	}
+	return (1);
+}
+
+/* ": TEXT" with at most SUBJECT_BRIEF characters of TEXT, on one line. */
+static void
+add_brief(struct mbuf *b, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t left = strlen(text), n, chars = 0;
+
+	mbuf_adds(b, ": ");
+	while (left > 0 && chars < SUBJECT_BRIEF) {
+		if ((n = utf8_len(p, left)) == 0)
+			n = 1;
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			mbuf_adds(b, " ");
+		else
+			mbuf_add(b, p, n);
+		p += n;
+		left -= n;
+		chars++;
+	}
+	if (left > 0)
+		mbuf_adds(b, "...");
+}
+
+/*
+ * What a subject says: "[delistd] SHOP PRODUCT: WHAT: BRIEF (case N, Case
+ * ID X)", BRIEF being the rule cited or the reason given, when there is one.
+ */
+static void
+render_subject(
+    struct mbuf *b, json_t *doc, const struct mail_kind *k, const char *type)
+{
+	json_t *data = json_object_get(doc, "data");
+	const char *shop = jstr(doc, "shop"), *pid = jstr(doc, "product_id");
+	const char *sev = jstr(doc, "severity"), *pcid, *detail;
+	json_t *c = json_object_get(doc, "case");
+
+	pcid = jstr(data, "platform_case_id");
+	mbuf_adds(b, "[delistd]");
+	if (sev != NULL && strcmp(sev, "critical") == 0)
+		mbuf_adds(b, " URGENT:");
+	if (shop != NULL)
+		mbuf_addf(b, " %s", shop);
+	if (pid != NULL)
+		mbuf_addf(b, " %s", pid);
+	mbuf_addf(b, "%s %s", shop != NULL || pid != NULL ? ":" : "",
+	    k != NULL ? k->what : type);
+	/* What the platform said, briefly: a rule cited, a reason given. */
+	if ((detail = jstr(data, "reason")) == NULL ||
+	    strcmp(type, "case.opened") == 0) {
+		if (strcmp(type, "case.opened") != 0 ||
+		    (detail = jstr(data, "rule")) == NULL)
+			detail = jstr(data, "reason");
+	}
+	if (detail != NULL && *detail != '\0' &&
+	    (strcmp(type, "case.opened") == 0 ||
+		strcmp(type, "case.rejected") == 0 ||
+		strcmp(type, "case.manual_review") == 0 ||
+		strcmp(type, "case.classified") == 0))
+		add_brief(b, detail);
+	if (json_is_integer(c) && pcid != NULL)
+		mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ", Case ID %s)",
+		    json_integer_value(c), pcid);
+	else if (json_is_integer(c))
+		mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ")",
+		    json_integer_value(c));
+	else if (pcid != NULL)
+		mbuf_addf(b, " (Case ID %s)", pcid);
+}
+
+static void
+render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
+    const char *type, const char *instance)
+{
+	json_t *data = json_object_get(doc, "data"), *c, *v;
+	const char *s, *key, *actor, *sev;
+	int any = 0;
+	char *t;
+
+	c = json_object_get(doc, "case");
+	sev = jstr(doc, "severity");
+	actor = jstr(doc, "actor");
+	mbuf_addf(b, "%s\n\n", k != NULL ? k->what : type);
+	if ((s = jstr(doc, "shop")) != NULL)
+		mbuf_addf(b, "Shop:        %s\n", s);
+	if ((s = jstr(doc, "product_id")) != NULL)
+		mbuf_addf(b, "Product ID:  %s\n", s);
+	if (json_is_integer(c))
+		mbuf_addf(b, "Case:        %" JSON_INTEGER_FORMAT "\n",
+		    json_integer_value(c));
+	if ((s = jstr(data, "platform_case_id")) != NULL)
+		mbuf_addf(b, "Case ID:     %s (the platform's)\n", s);
+	mbuf_addf(b, "Event:       %s, %s\n", type, sev != NULL ? sev : "?");
+	if ((s = jstr(doc, "at")) != NULL)
+		mbuf_addf(b, "At:          %s\n", s);
+	if ((s = jstr(doc, "message")) != NULL) {
+		mbuf_adds(b, "\n");
+		wrap(b, s, "");
+	}
+	if (strcmp(type, "digest.daily") == 0 && json_is_object(data)) {
+		mbuf_adds(b, "\n");
+		if (!render_daily(b, data))
+			render_object(b, data, "", 0);
+		data = NULL;
+	}
+	mbuf_adds(b, "\nWhat to do next:\n");
+	wrap(b, k != NULL ? k->todo : "See the message above.", "  ");
+
+	/* Deadlines: the data's *_due_at, and an alert's own "at". */
+	json_object_foreach (data, key, v) {
+		if (!is_deadline(key) || !json_is_string(v))
+			continue;
+		if (!any++)
+			mbuf_adds(b, "\nDeadlines (UTC):\n");
+		mbuf_adds(b, "  ");
+		label(b, key);
+		mbuf_addf(b, ": %s\n", json_string_value(v));
+	}
+	if (actor != NULL && strcmp(actor, "daemon") == 0 && sev != NULL &&
+	    strcmp(sev, "info") != 0 && (s = jstr(doc, "at")) != NULL &&
+	    strcmp(type, "delivery.dead") != 0) {
+		if (!any++)
+			mbuf_adds(b, "\nDeadlines (UTC):\n");
+		mbuf_addf(b, "  passed: %s\n", s);
+	}
+	any = 0;
+	json_object_foreach (data, key, v) {
+		if (is_deadline(key) || strcmp(key, "platform_case_id") == 0)
+			continue;
+		if (!any++)
+			mbuf_adds(b, "\nDetails:\n");
+		mbuf_adds(b, "  ");
+		label(b, key);
+		t = jtext(v);
+		mbuf_addf(b, ": %s\n", t != NULL ? t : "?");
+		free(t);
+	}
+	if (json_is_integer(c))
+		mbuf_addf(b,
+		    "\nTo see the case:\n  delistctl case show "
+		    "%" JSON_INTEGER_FORMAT "\n",
+		    json_integer_value(c));
+	(void)instance;
+}
+
+/* The signature: one "-- " line per mail (mail clients fold what follows). */
+static void
+render_footer(struct mbuf *b, const char *instance, const char *ids)
+{
+	mbuf_addf(b, "\n-- \ndelistd, sink %s, event%s %s\n", instance,
+	    strchr(ids, ',') != NULL ? "s" : "", ids);
+}
+
+static json_t *
+parse_event(const char *json)
+{
+	json_t *doc;
+
+	if ((doc = json_loads(json, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return (NULL);
+	if (!json_is_object(doc) || jstr(doc, "type") == NULL) {
+		json_decref(doc);
+		return (NULL);
+	}
+	return (doc);
+}
+
+int
+mail_render(const char *json, const char *instance, struct mail_text *out)
+{
+	struct mbuf s = { 0 }, b = { 0 };
+	const char *type;
+	json_t *doc, *c;
+	char idbuf[32];
+
+	memset(out, 0, sizeof *out);
+	if ((doc = parse_event(json)) == NULL)
+		return (-1);
+	type = jstr(doc, "type");
+	c = json_object_get(doc, "case");
+	out->case_id = json_is_integer(c) ? json_integer_value(c) : 0;
+	render_subject(&s, doc, mail_kind(type), type);
+	render_body(&b, doc, mail_kind(type), type, instance);
+	if (json_is_integer(json_object_get(doc, "id"))) {
+		snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(json_object_get(doc, "id")));
+		render_footer(&b, instance, idbuf);
+	}
+	json_decref(doc);
+	out->subject = mbuf_take(&s, NULL);
+	out->body = mbuf_take(&b, NULL);
+	if (out->subject == NULL || out->body == NULL) {
+		mail_text_free(out);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+mail_render_digest(const char *const *json, size_t n, const char *instance,
+    const char *window, struct mail_text *out)
+{
+	struct mbuf s = { 0 }, b = { 0 }, line = { 0 }, ids = { 0 };
+	size_t i, nsev[3] = { 0, 0, 0 };
+	json_t *doc;
+	const char *type, *sev;
+	char *subj;
+
+	memset(out, 0, sizeof *out);
+	mbuf_addf(&b,
+	    "%zu alert%s from the last %s, oldest first. Each is "
+	    "described in full below.\n\n",
+	    n, n == 1 ? "" : "s", window);
+	for (i = 0; i < n; i++) {
+		if ((doc = parse_event(json[i])) == NULL) {
+			mbuf_addf(&b,
+			    "%zu. (an event delistd could not read)\n", i + 1);
+			continue;
+		}
+		type = jstr(doc, "type");
+		sev = jstr(doc, "severity");
+		if (sev != NULL)
+			nsev[strcmp(sev, "critical") == 0     ? 2
+				: strcmp(sev, "warning") == 0 ? 1
+							      : 0]++;
+		render_subject(&line, doc, mail_kind(type), type);
+		if ((subj = mbuf_take(&line, NULL)) != NULL) {
+			/* Without the "[delistd] " every subject starts with. */
+			mbuf_addf(&b, "%zu. %s\n", i + 1,
+			    strncmp(subj, "[delistd] ", 10) == 0 ? subj + 10
+								 : subj);
+			free(subj);
+		}
+		json_decref(doc);
+	}
+	for (i = 0; i < n; i++) {
+		if ((doc = parse_event(json[i])) == NULL)
+			continue;
+		type = jstr(doc, "type");
+		mbuf_addf(&b, "\n\n======== %zu. ", i + 1);
+		render_body(&b, doc, mail_kind(type), type, instance);
+		if (json_is_integer(json_object_get(doc, "id")))
+			mbuf_addf(&ids, "%s%" JSON_INTEGER_FORMAT,
+			    ids.len ? ", " : "",
+			    json_integer_value(json_object_get(doc, "id")));
+		json_decref(doc);
+	}
+	render_footer(&b, instance, ids.data != NULL ? ids.data : "-");
+	mbuf_free(&ids);
+	mbuf_addf(&s, "[delistd] digest: %zu alert%s", n, n == 1 ? "" : "s");
+	if (nsev[1] > 0)
+		mbuf_addf(
+		    &s, ", %zu warning%s", nsev[1], nsev[1] == 1 ? "" : "s");
+	if (nsev[0] > 0)
+		mbuf_addf(&s, ", %zu info", nsev[0]);
+	out->subject = mbuf_take(&s, NULL);
+	out->body = mbuf_take(&b, NULL);
+	if (out->subject == NULL || out->body == NULL) {
+		mail_text_free(out);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+mail_text_free(struct mail_text *t)
+{
+	free(t->subject);
+	free(t->body);
+	t->subject = t->body = NULL;
+}
