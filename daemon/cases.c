@@ -178,6 +178,22 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_LISTING_EVASION_RISK] = { "listing.evasion_risk",
 	    CASES_SEV_WARNING,
 	    "a new listing looks like a relisting of one with an open case" },
+	[CASES_EV_CASE_NEEDS_CLASSIFICATION] = { "case.needs_classification",
+	    CASES_SEV_WARNING,
+	    "a case opened by the source waits for its reason: delistctl "
+	    "case classify" },
+	[CASES_EV_CASE_EVIDENCE] = { "case.evidence", CASES_SEV_INFO,
+	    "evidence was archived for a case (or its fetch failed)" },
+	[CASES_EV_SOURCE_QUOTA_EXHAUSTED] = { "source.quota_exhausted",
+	    CASES_SEV_CRITICAL,
+	    "a source used up its daily API quota; checks stop until "
+	    "00:00 Beijing time" },
+	[CASES_EV_SOURCE_AUTH_FAILED] = { "source.auth_failed",
+	    CASES_SEV_CRITICAL,
+	    "the platform refused a source's credentials; nothing is "
+	    "checked until they work again" },
+	[CASES_EV_SOURCE_RECOVERED] = { "source.recovered", CASES_SEV_INFO,
+	    "a source answers again after an outage" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -66,6 +66,11 @@ enum cases_event_type {
 	CASES_EV_DOC_EXPIRED, /* warning */
 	CASES_EV_DELIVERY_DEAD, /* critical: a sink gave up on an event */
 	CASES_EV_LISTING_EVASION_RISK, /* warning: relisted during a case? */
+	CASES_EV_CASE_NEEDS_CLASSIFICATION, /* warning: auto-opened */
+	CASES_EV_CASE_EVIDENCE, /* info: evidence archived (or not) */
+	CASES_EV_SOURCE_QUOTA_EXHAUSTED, /* critical */
+	CASES_EV_SOURCE_AUTH_FAILED, /* critical */
+	CASES_EV_SOURCE_RECOVERED, /* info */
 	CASES_EV_COUNT
 };
 

@@ -59,4 +59,9 @@ int ctl_cases_events(int, char **);
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
 
+/* delistctl-source.c: import, case classify, case evidence. */
+int ctl_source_import(int, char **);
+int ctl_source_classify(int, char **);
+int ctl_source_evidence(int, char **);
+
 #endif

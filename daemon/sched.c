@@ -71,6 +71,8 @@ sched_rearm(void)
 
 	for (kind = 0; kind < STORE_DUE_COUNT; kind++)
 		sched_run(kind);
+	/* A case opened, approved or a listing tracked may be due sooner. */
+	sched_source_kick();
 }
 
 static void

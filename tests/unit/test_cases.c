@@ -1026,6 +1026,15 @@ test_events(void **state)
 		{ CASES_EV_DELIVERY_DEAD, "delivery.dead", CASES_SEV_CRITICAL },
 		{ CASES_EV_LISTING_EVASION_RISK, "listing.evasion_risk",
 		    CASES_SEV_WARNING },
+		{ CASES_EV_CASE_NEEDS_CLASSIFICATION,
+		    "case.needs_classification", CASES_SEV_WARNING },
+		{ CASES_EV_CASE_EVIDENCE, "case.evidence", CASES_SEV_INFO },
+		{ CASES_EV_SOURCE_QUOTA_EXHAUSTED, "source.quota_exhausted",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_SOURCE_AUTH_FAILED, "source.auth_failed",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_SOURCE_RECOVERED, "source.recovered",
+		    CASES_SEV_INFO },
 	};
 	size_t i;
 
