@@ -261,6 +261,16 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "ack", lifecycle_ack_json(&c));
 	json_object_set_new(doc, "conditions", lifecycle_conditions_json(id));
+	json_object_set_new(doc, "evidence", api_evidence_json(id));
+	{
+		char *code = NULL;
+		time_t off = 0;
+
+		store_case_platform(daemon_state->store, id, &code, &off);
+		json_object_set_new(doc, "platform_code", jstr(code));
+		json_object_set_new(doc, "offline_at", jtime(off));
+		free(code);
+	}
 	json_object_set_new(doc, "trail", events_json(ev, nev));
 	st_events_free(ev, nev);
 	st_appeals_free(ap, nap);
@@ -449,11 +459,19 @@ api_listings_get(struct api_req *r)
 	size_t n, i;
 	json_t *arr;
 
-	if (state != NULL && strcmp(state, "unknown") != 0 &&
-	    strcmp(state, "on_sale") != 0 && strcmp(state, "delisted") != 0) {
+	static const char *const states[] = { "unknown", "on_sale", "delisted",
+		"offline", "under_review", "failed_review", "not_found", NULL };
+	size_t k;
+
+	for (k = 0; state != NULL && states[k] != NULL; k++) {
+		if (strcmp(state, states[k]) == 0)
+			break;
+	}
+	if (state != NULL && states[k] == NULL) {
 		api_error(r, 400, "bad_state",
-		    "unknown listing state \"%.32s\" "
-		    "(one of: unknown, on_sale, delisted)",
+		    "unknown listing state \"%.32s\" (one of: unknown, "
+		    "on_sale, delisted, offline, under_review, "
+		    "failed_review, not_found)",
 		    state);
 		return;
 	}
@@ -1114,4 +1132,19 @@ api_case_export(struct api_req *r)
 	free(md);
 	api_send_text(r, 200, "text/markdown; charset=utf-8", buf);
 	evbuffer_free(buf);
+}
+
+/* The checks and answers above, for the other handler files. */
+int
+api_path_id(struct api_req *r, size_t i, int64_t *id)
+{
+	return (path_id(r, i, id));
+}
+
+int
+api_check_listing(struct api_req *r, const char *shop, const char *pid)
+{
+	return (check_shop(r, shop) == -1 || check_product_id(r, pid) == -1
+		? -1
+		: 0);
 }

@@ -76,6 +76,7 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
 	{ EVHTTP_REQ_GET, "/v1/listings", api_listings_get },
 	{ EVHTTP_REQ_POST, "/v1/listings", api_listings_post },
+	{ EVHTTP_REQ_POST, "/v1/listings/import", api_listings_import },
 	{ EVHTTP_REQ_DELETE, "/v1/listings/*/*", api_listings_delete },
 	{ EVHTTP_REQ_GET, "/v1/cases", api_cases_get },
 	{ EVHTTP_REQ_POST, "/v1/cases", api_cases_post },
@@ -89,6 +90,9 @@ static const struct api_route {
 	{ EVHTTP_REQ_POST, "/v1/cases/*/preflight", api_case_preflight },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/events", api_case_events },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/export", api_case_export },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/classify", api_case_classify },
+	{ EVHTTP_REQ_GET, "/v1/cases/*/evidence", api_case_evidence },
+	{ EVHTTP_REQ_GET, "/v1/cases/*/evidence/*", api_case_evidence_get },
 	{ EVHTTP_REQ_GET, "/v1/events", api_events_get },
 	{ EVHTTP_REQ_GET, "/v1/outbox", api_outbox_get },
 	{ EVHTTP_REQ_POST, "/v1/outbox/retry", api_outbox_retry_dead },
@@ -645,6 +649,7 @@ api_status(struct api_req *r)
 			outbox_sinks()));
 	}
 	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
+	json_object_set_new(doc, "sources", sched_source_status());
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
 		"failed", (json_int_t)ds->reloads_failed, "last_error",
@@ -722,6 +727,7 @@ api_metrics(struct api_req *r)
 	    (unsigned long long)ds->reloads_failed,
 	    (unsigned long long)api_requests(r->api), (long long)c.listings,
 	    (long long)c.cases_open, (long long)c.events);
+	sched_source_metrics(buf);
 	api_send_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
 	evbuffer_free(buf);
 }

@@ -124,6 +124,24 @@
  * POST   /v1/cases/{id}/documents {"document":ID,"at"?}
  *          201 {"case","documents":[...]}; 409 already_attached or
  *          case_closed. A case's detail has "documents" too.
+ * POST   /v1/cases/{id}/classify {"reason","rule"?}   200 detail: names
+ *          the reason of a case (auto-opened ones are "unclassified")
+ * evidence: {"kind":"api_response"|"snapshot","sha256"|null,"size","at",
+ *   "url"|null,"error"|null} (sha256 null: the fetch failed, error says
+ *   why); a case's detail has "evidence":[evidence...], "platform_code"
+ *   and "offline_at" (null unless the source opened it)
+ * GET    /v1/cases/{id}/evidence               {"case","evidence":[...]}
+ * GET    /v1/cases/{id}/evidence/{sha256}       the archived bytes
+ *          (application/octet-stream); 404 unless the case has that hash
+ * POST   /v1/listings/import {"csv": text}     {"imported":n,"created":m}:
+ *          lines "shop,product_id[,title]", a header line optional; any bad
+ *          line refuses the lot: 400 {"error":{"code":"bad_csv","message",
+ *          "lines":[{"line":n,"message"}]}}
+ * GET    /v1/status also has "sources":[{"name","state":"ok"|"throttled"|
+ *          "quota_exhausted"|"auth_failed"|"not_a_source","shops":[...],
+ *          "rate","burst","daily_quota","calls_today","in_flight",
+ *          "plan":{"needed_per_day","fixed_per_day","fits","stretch"},
+ *          "resume_at"|null}]
  * GET    /v1/cases/{id}/export[?format=md|json] the dossier: text/markdown
  *          or JSON {"case":detail,"generated_at","timezone"}, where every
  *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
@@ -155,7 +173,6 @@ void api_reply(struct api_req *, int, struct json_t *);
 void api_error(struct api_req *, int, const char *, const char *, ...)
     __attribute__((__format__(__printf__, 4, 5)));
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
-char *api_actor(struct api_req *);
 const char *api_query(struct api_req *, const char *);
 size_t api_clients(const struct api *);
 
@@ -176,11 +193,19 @@ void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
 struct json_t *api_event_json(const struct st_event *);
-
-char *api_actor(struct api_req *);
 struct lc_err;
-void api_reply_lc_err(struct api_req *, struct lc_err *);
+char *api_actor(struct api_req *);
+int api_path_id(struct api_req *, size_t, int64_t *);
+int api_check_listing(struct api_req *, const char *, const char *);
 void api_reply_case(struct api_req *, int, int64_t);
+void api_reply_lc_err(struct api_req *, struct lc_err *);
+
+/* api-source.c */
+void api_case_classify(struct api_req *);
+void api_case_evidence(struct api_req *);
+void api_case_evidence_get(struct api_req *);
+void api_listings_import(struct api_req *);
+struct json_t *api_evidence_json(int64_t);
 
 /* api-alerts.c */
 void api_case_ack(struct api_req *);

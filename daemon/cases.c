@@ -219,6 +219,33 @@ static const struct cases_event_row cases_events[] = {
 	    "a shop's snooze was ended by hand" },
 	[CASES_EV_DIGEST_DAILY] = { "digest.daily", CASES_SEV_INFO,
 	    "a shop's open work, every business day at digest_at" },
+	[CASES_EV_CASE_NEEDS_CLASSIFICATION] = { "case.needs_classification",
+	    CASES_SEV_WARNING,
+	    "a case opened by the source waits for its reason: delistctl "
+	    "case classify" },
+	[CASES_EV_CASE_EVIDENCE] = { "case.evidence", CASES_SEV_INFO,
+	    "evidence was archived for a case (or its fetch failed)" },
+	[CASES_EV_SOURCE_QUOTA_EXHAUSTED] = { "source.quota_exhausted",
+	    CASES_SEV_CRITICAL,
+	    "a source used up its daily API quota; checks stop until "
+	    "00:00 Beijing time",
+	    CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER },
+	[CASES_EV_SOURCE_AUTH_FAILED] = { "source.auth_failed",
+	    CASES_SEV_CRITICAL,
+	    "the platform refused a source's credentials; nothing is "
+	    "checked until they work again",
+	    CASES_EV_SOURCE_AUTH_FAILED_REMINDER },
+	[CASES_EV_SOURCE_RECOVERED] = { "source.recovered", CASES_SEV_INFO,
+	    "a source answers again after an outage" },
+	[CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER] = { "source.quota_exhausted."
+						       "reminder",
+	    CASES_SEV_CRITICAL,
+	    "a source's quota is still used up and nobody acknowledged it" },
+	[CASES_EV_SOURCE_AUTH_FAILED_REMINDER] = { "source.auth_failed."
+						   "reminder",
+	    CASES_SEV_CRITICAL,
+	    "a source's credentials are still refused and nobody "
+	    "acknowledged it" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

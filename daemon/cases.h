@@ -78,6 +78,13 @@ enum cases_event_type {
 	CASES_EV_SHOP_SNOOZED, /* info */
 	CASES_EV_SHOP_UNSNOOZED, /* info */
 	CASES_EV_DIGEST_DAILY, /* info */
+	CASES_EV_CASE_NEEDS_CLASSIFICATION, /* warning: auto-opened */
+	CASES_EV_CASE_EVIDENCE, /* info: evidence archived (or not) */
+	CASES_EV_SOURCE_QUOTA_EXHAUSTED, /* critical */
+	CASES_EV_SOURCE_AUTH_FAILED, /* critical */
+	CASES_EV_SOURCE_RECOVERED, /* info */
+	CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER, /* critical */
+	CASES_EV_SOURCE_AUTH_FAILED_REMINDER, /* critical */
 	CASES_EV_COUNT
 };
 

@@ -59,6 +59,9 @@ enum ckind {
 	CK_STRLIST,
 	CK_SEVERITY,
 	CK_SIZE,
+	CK_FLOAT, /* a number; min/max are in thousandths */
+	CK_BOOL,
+	CK_URL, /* "" or an http(s) URL template */
 };
 
 struct ckey {
@@ -200,6 +203,9 @@ static const struct ckey shop_keys[] = {
 	{ "recheck_interval", CK_DURATION, S(recheck_interval), 60,
 	    DURATION_MAX },
 	{ "confirm_checks", CK_INT, S(confirm_checks), 1, 10 },
+	{ "confirm_spacing", CK_DURATION, S(confirm_spacing), 10, 86400 },
+	{ "catalog_sync", CK_BOOL, S(catalog_sync), 0, 0 },
+	{ "snapshot_url", CK_URL, S(snapshot_url), 0, 0 },
 };
 /* "HH:MM", checked by parse_shops. */
 static const char *const shop_extra[] = { "digest_at" };
@@ -214,6 +220,9 @@ static const struct ckey plugin_keys[] = {
 	{ "retry_base", CK_DURATION, P(retry_base), 1, 86400 },
 	{ "retry_cap", CK_DURATION, P(retry_cap), 1, 7 * 86400 },
 	{ "max_attempts", CK_INT, P(max_attempts), 1, 1000 },
+	{ "rate", CK_FLOAT, P(rate), 1, 1000000 },
+	{ "burst", CK_INT, P(burst), 1, 1000 },
+	{ "daily_quota", CK_INT, P(daily_quota), 1, 100000000 },
 };
 #undef P
 
@@ -390,6 +399,12 @@ ckind_name(enum ckind kind)
 		return ("a size string like \"32M\" or \"512K\"");
 	case CK_STRLIST:
 		return ("a list of strings like [\"a\", \"b\"]");
+	case CK_FLOAT:
+		return ("a number like 2.5");
+	case CK_BOOL:
+		return ("true or false");
+	case CK_URL:
+		return ("\"\" or an http:// or https:// URL");
 	}
 	return ("?");
 }
@@ -417,6 +432,30 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 			return (-1);
 		}
 		*(int64_t *)dst = v;
+		return (0);
+	}
+	if (k->kind == CK_FLOAT) {
+		double d;
+
+		if (type == CONFIG_TYPE_FLOAT)
+			d = config_setting_get_float(s);
+		else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+			d = (double)config_setting_get_int64(s);
+		else
+			goto wrongtype;
+		if (!(d * 1000 >= (double)k->min &&
+			d * 1000 <= (double)k->max)) {
+			cerr(cc, s, "%g is out of range (%g to %g)", d,
+			    (double)k->min / 1000, (double)k->max / 1000);
+			return (-1);
+		}
+		*(double *)dst = d;
+		return (0);
+	}
+	if (k->kind == CK_BOOL) {
+		if (type != CONFIG_TYPE_BOOL)
+			goto wrongtype;
+		*(int *)dst = config_setting_get_bool(s);
 		return (0);
 	}
 	if (k->kind == CK_STRLIST) {
@@ -452,6 +491,23 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		goto wrongtype;
 	str = config_setting_get_string(s);
 	switch (k->kind) {
+	case CK_URL:
+		if (*str != '\0' && strncmp(str, "http://", 7) != 0 &&
+		    strncmp(str, "https://", 8) != 0) {
+			cerr(cc, s, "\"%s\" is not an http:// or https:// URL",
+			    str);
+			return (-1);
+		}
+		if (*str != '\0' && strstr(str, "{product_id}") == NULL) {
+			cerr(cc, s,
+			    "\"%s\" does not say where the product ID goes "
+			    "(write {product_id} in it)",
+			    str);
+			return (-1);
+		}
+		free(*(char **)dst);
+		*(char **)dst = xstrdup(str);
+		return (0);
 	case CK_NAME:
 		if (!name_valid(str)) {
 			cerr(cc, s,
@@ -789,6 +845,8 @@ parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		shop->sweep_interval = 15 * 60;
 		shop->recheck_interval = 30 * 60;
 		shop->confirm_checks = 2;
+		shop->confirm_spacing = 2 * 60;
+		shop->snapshot_url = xstrdup(CONFIG_SNAPSHOT_URL);
 		shop->line = config_setting_source_line(g);
 		shop->digest_at = 9 * 3600;
 		if (cgroup(cc, g, shop_keys, nitems(shop_keys), shop,
@@ -848,6 +906,9 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		pl->retry_base = 30;
 		pl->retry_cap = 3600;
 		pl->max_attempts = 10;
+		pl->rate = 1.0;
+		pl->burst = 5;
+		pl->daily_quota = 5000;
 		if (!config_setting_is_group(g)) {
 			cerr(cc, g,
 			    "expected a group like { name = \"erp\"; "
@@ -1585,6 +1646,7 @@ config_free(struct config *conf)
 		free(conf->shops[i].name);
 		free(conf->shops[i].source);
 		free(conf->shops[i].timezone);
+		free(conf->shops[i].snapshot_url);
 		if (conf->shops[i].calendar != NULL)
 			calendar_free(conf->shops[i].calendar);
 	}

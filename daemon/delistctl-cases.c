@@ -111,6 +111,13 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID",
 	    case_abandon },
+	{ "classify", "case classify ID REASON [--rule TEXT]",
+	    "name the reason of a case (the source opens them unclassified)",
+	    ctl_source_classify },
+	{ "evidence", "case evidence ID [--get SHA256]",
+	    "what was archived when the case was opened; --get writes one "
+	    "file to stdout",
+	    ctl_source_evidence },
 	{ "export", "case export ID [--format md|json]",
 	    "the dossier for the next appeal", case_export },
 	{ "doc", "case doc ID DOC [--at TIME]",

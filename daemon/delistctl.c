@@ -47,14 +47,16 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "watch a listing", ctl_cases_track },
 	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
 	    ctl_cases_untrack },
+	{ "import", "import FILE.csv",
+	    "track the listings of a CSV file (shop,product_id[,title])",
+	    ctl_source_import },
 	{ "listings", "listings [--state S] [--shop SHOP]", "list the listings",
 	    ctl_cases_listings },
 	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases",
 	    ctl_cases_cases },
 	{ "case", "case VERB ...",
-	    "show|open|note|appeal|decision|reinstated|abandon|export|doc|ack "
-	    "one "
-	    "case "
+	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
+	    "evidence|export|doc|ack one case "
 	    "('delistctl case help')",
 	    ctl_cases_case },
 	{ "events", "events [--case ID] [--follow]",
@@ -507,6 +509,40 @@ ctl_print_duration(long long secs, char *buf, size_t len)
 		snprintf(buf, len, "%llds", secs);
 }
 
+/* One line per source: its state, today's calls and the plan. */
+static void
+ctl_status_sources(json_t *sources)
+{
+	json_t *s, *plan;
+	size_t i;
+	long long needed, quota;
+
+	json_array_foreach (sources, i, s) {
+		plan = json_object_get(s, "plan");
+		needed = (long long)json_integer_value(
+		    json_object_get(plan, "needed_per_day"));
+		quota = (long long)json_integer_value(
+		    json_object_get(s, "daily_quota"));
+		printf("source %-6s %s, %lld calls today of %lld",
+		    json_string_value(json_object_get(s, "name")),
+		    json_string_value(json_object_get(s, "state")),
+		    (long long)json_integer_value(
+			json_object_get(s, "calls_today")),
+		    quota);
+		if (json_is_string(json_object_get(s, "resume_at")))
+			printf(", resumes %s",
+			    json_string_value(json_object_get(s, "resume_at")));
+		if (json_is_true(json_object_get(plan, "fits")))
+			printf("; the intervals need %lld a day\n", needed);
+		else
+			printf("; the intervals need %lld a day, more than "
+			       "the quota: healthy listings are checked "
+			       "%.2fx less often\n",
+			    needed,
+			    json_real_value(json_object_get(plan, "stretch")));
+	}
+}
+
 static int
 cmd_status(int argc, char **argv)
 {
@@ -562,6 +598,7 @@ cmd_status(int argc, char **argv)
 					? ": see delistctl outbox --dead"
 					: "");
 		}
+		ctl_status_sources(json_object_get(doc, "sources"));
 		printf("reloads      %lld ok, %lld failed\n",
 		    (long long)json_integer_value(
 			json_object_get(reloads, "ok")),

@@ -70,5 +70,9 @@ int ctl_alerts_ack(int, char **);
 int ctl_alerts_conditions(int, char **);
 int ctl_alerts_snooze(int, char **);
 void ctl_alerts_status(json_t *);
+/* delistctl-source.c: import, case classify, case evidence. */
+int ctl_source_import(int, char **);
+int ctl_source_classify(int, char **);
+int ctl_source_evidence(int, char **);
 
 #endif

@@ -82,6 +82,9 @@ struct config_shop {
 	int64_t sweep_interval;
 	int64_t recheck_interval;
 	int64_t confirm_checks;
+	int64_t confirm_spacing; /* between confirming observations */
+	int catalog_sync; /* page the on-sale catalog daily */
+	char *snapshot_url; /* "{product_id}" template; "": none */
 	struct calendar *calendar; /* NULL: the daemon's */
 	int64_t digest_at; /* seconds after local midnight (09:00) */
 	int line;
@@ -97,6 +100,9 @@ struct config_plugin {
 	int64_t retry_base;
 	int64_t retry_cap;
 	int64_t max_attempts;
+	double rate; /* a source's calls per second (token bucket) */
+	int64_t burst; /* the bucket's size */
+	int64_t daily_quota; /* calls per Beijing day */
 	char *fingerprint; /* the block as text: changed means re-create */
 };
 
@@ -149,6 +155,7 @@ struct config {
 };
 
 #define CONFIG_MAX_UPLOAD_DEFAULT ((int64_t)32 << 20)
+#define CONFIG_SNAPSHOT_URL "https://www.aliexpress.com/item/{product_id}.html"
 extern const char config_builtin[];
 struct config *config_load(const char *, char **);
 struct config *config_load_string(const char *, const char *, char **);
@@ -493,6 +500,72 @@ int store_snoozes(struct store *, time_t, struct st_snooze **, size_t *);
 void st_snoozes_free(struct st_snooze *, size_t);
 time_t store_digest_last(struct store *, const char *);
 int store_digest_set(struct store *, const char *, time_t);
+/* A watched listing as the source scheduler sees it. */
+struct st_watch {
+	int64_t id;
+	char *shop;
+	char *product_id;
+	char *title;
+	int tracked;
+	int64_t check_interval; /* 0: the shop's */
+	char *status; /* the confirmed status */
+	char *obs_status; /* being confirmed; NULL: nothing pending */
+	int obs_count; /* consecutive observations of obs_status */
+	char *obs_code; /* the platform's code seen with it */
+	int64_t obs_offline_at;
+	int fails; /* consecutive failed checks */
+	int64_t next_check_at; /* 0: not scheduled */
+	int64_t open_case; /* 0: none */
+	char *case_state; /* NULL: no open case */
+};
+
+struct st_shop_load {
+	int64_t open_cases; /* not approved */
+	int64_t approved; /* re-checked faster */
+	int64_t healthy_default; /* tracked, no case, the shop's interval */
+	double healthy_own_per_day; /* checks/day of those with their own */
+};
+
+struct st_budget {
+	int64_t day; /* Beijing day number */
+	int64_t calls;
+	int64_t exhausted_day; /* the day source.quota_exhausted was raised */
+	int auth_down; /* source.auth_failed raised, not yet recovered */
+};
+
+struct st_evidence {
+	int64_t case_id;
+	char *kind; /* api_response, snapshot */
+	char *sha256; /* NULL: the fetch failed */
+	int64_t size;
+	time_t at;
+	char *url;
+	char *error;
+};
+
+int store_watch_get(struct store *, int64_t, struct st_watch *);
+int store_watch_due(struct store *, int64_t, int, time_t, int64_t,
+    struct st_watch **, size_t *);
+time_t store_watch_next(struct store *, int64_t, int);
+int store_watch_schedule(struct store *, int64_t, time_t);
+int store_watch_due_by(struct store *, int64_t, time_t);
+int store_watch_adopt(struct store *, int64_t, time_t);
+int store_watch_observe(struct store *, const struct st_watch *, time_t);
+void st_watch_clear(struct st_watch *);
+void st_watches_free(struct st_watch *, size_t);
+int store_listing_set_title(struct store *, int64_t, const char *);
+int store_listing_set_code(struct store *, int64_t, const char *);
+int store_case_set_platform(struct store *, int64_t, const char *, time_t);
+int store_case_platform(struct store *, int64_t, char **, time_t *);
+int store_shop_sched(struct store *, int64_t, time_t *, time_t *);
+int store_shop_sched_set(struct store *, int64_t, time_t, time_t);
+int store_shop_load(struct store *, int64_t, struct st_shop_load *);
+int store_budget_get(struct store *, const char *, struct st_budget *);
+int store_budget_set(struct store *, const char *, const struct st_budget *);
+int store_evidence_add(struct store *, const struct st_evidence *);
+int
+store_evidence_list(struct store *, int64_t, struct st_evidence **, size_t *);
+void st_evidence_free(struct st_evidence *, size_t);
 
 /* api.c: the control API on a Unix socket (evhttp). */
 struct api;
@@ -516,6 +589,10 @@ int plugin_is_source(const struct delistd_host *);
 uint64_t plugin_generation_of(const struct delistd_host *);
 int plugin_deliver(struct delistd_host *, const struct delistd_event *,
     delistd_deliver_done, void *);
+int plugin_check(struct delistd_host *, const char *, const char *,
+    delistd_check_done, void *);
+int plugin_sweep(struct delistd_host *, const char *, enum delistd_status,
+    const char *, delistd_sweep_done, void *);
 
 /* outbox.c: durable delivery of events to sinks. */
 int outbox_init(struct event_base *);
@@ -528,6 +605,8 @@ void outbox_kick(void);
 size_t outbox_in_flight(void);
 void outbox_stop(void (*)(void));
 void outbox_instance_gone(const char *, uint64_t);
+/* sched-source.c */
+void sched_source_gone(const char *, uint64_t);
 uint64_t outbox_delivered_total(void);
 uint64_t outbox_failed_total(void);
 

@@ -90,7 +90,7 @@ char *
 export_markdown(const json_t *doc, const struct calendar *cal)
 {
 	struct md m = { NULL, 0, 0 };
-	const json_t *appeals, *trail, *a, *e, *data, *mats, *mt;
+	const json_t *appeals, *trail, *a, *e, *data, *mats, *mt, *ev;
 	size_t i, j, nnotes = 0;
 	char b1[128], b2[128], *c1, *c2, *c3;
 	const char *decision;
@@ -116,6 +116,40 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		md_add(&m, "- Relisted as: %s\n", str(doc, "relisted_as"));
 	md_add(&m, "- Times: UTC, with the shop's zone (%s) in brackets\n",
 	    calendar_tz(cal));
+
+	md_add(&m, "\n## Evidence\n\n");
+	ev = json_object_get(doc, "evidence");
+	if (json_is_string(json_object_get(doc, "platform_code")))
+		md_add(&m, "- Platform code: %s\n", str(doc, "platform_code"));
+	if (json_is_string(json_object_get(doc, "offline_at")))
+		md_add(&m, "- Offline since: %s\n",
+		    both(cal, str(doc, "offline_at"), b1, sizeof b1));
+	if (json_array_size(ev) == 0)
+		md_add(&m, "(none archived)\n");
+	else
+		md_add(&m,
+		    "\n| kind | time | bytes | SHA-256 | source |\n"
+		    "|---|---|---|---|---|\n");
+	json_array_foreach (ev, i, e) {
+		c1 = cell(json_is_string(json_object_get(e, "url"))
+			? str(e, "url")
+			: "-");
+		if (json_is_string(json_object_get(e, "sha256")))
+			md_add(&m, "| %s | %s | %lld | %s | %s |\n",
+			    str(e, "kind"),
+			    both(cal, str(e, "at"), b1, sizeof b1),
+			    (long long)json_integer_value(
+				json_object_get(e, "size")),
+			    str(e, "sha256"), c1);
+		else {
+			c2 = cell(str(e, "error"));
+			md_add(&m, "| %s | %s | - | not archived: %s | %s |\n",
+			    str(e, "kind"),
+			    both(cal, str(e, "at"), b1, sizeof b1), c2, c1);
+			free(c2);
+		}
+		free(c1);
+	}
 
 	md_add(&m, "\n## Rectifications\n\n");
 	trail = json_object_get(doc, "trail");

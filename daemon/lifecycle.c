@@ -42,10 +42,7 @@ static const struct strlist *lc_also; /* an escalation tier's notify */
  * opens a condition that is re-announced as "<type>.reminder" every
  * rules.repeat_interval (business days only) until it is acknowledged or
  * resolved. subject names the member of the event's data that tells two
- * conditions of one case (or of none) apart. The source conditions
- * (source.quota_exhausted, source.auth_failed) plug in with one row each
- * here, their ".reminder" rows in cases.c's event table, and a call to
- * lifecycle_resolve when the source recovers.
+ * conditions of one case (or of none) apart.
  */
 static const struct lc_condition_row {
 	enum cases_event_type type;
@@ -56,6 +53,9 @@ static const struct lc_condition_row {
 	{ CASES_EV_CASE_MANUAL_REVIEW, NULL, 1 },
 	/* Its own: a case's note does not fix the receiver. */
 	{ CASES_EV_DELIVERY_DEAD, "delivery", 0 },
+	/* A source's: over when it recovers (lifecycle_source_alert). */
+	{ CASES_EV_SOURCE_QUOTA_EXHAUSTED, "source", 0 },
+	{ CASES_EV_SOURCE_AUTH_FAILED, "source", 0 },
 };
 
 static void
@@ -741,6 +741,8 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
 	lifecycle_published();
+	if (*created)
+		sched_source_replan(); /* due at once, and one more to plan */
 	return (0);
 }
 
@@ -906,7 +908,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	c.stall_due_at = at + lc_config()->rules.stall_after;
 	if ((c.id = store_case_insert(lc_store(), &c)) == -1 ||
 	    store_listing_set_status(lc_store(), listing_id, "delisted", now) ==
-		-1)
+		-1 ||
+	    store_watch_due_by(lc_store(), listing_id, now) == -1)
 		return (lc_store_fail(err));
 	c.shop = (char *)shop;
 	c.product_id = (char *)pid;
@@ -1347,6 +1350,11 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 		    approved ? "approved" : "rejected", reason, at) == -1) ||
 	    lc_case_save(&c) == -1)
 		goto fail;
+	/* Approved: the source looks for the listing on sale sooner. */
+	if (approved &&
+	    store_watch_due_by(lc_store(), c.listing_id,
+		clock_now() + LIFECYCLE_APPROVED_RECHECK) == -1)
+		goto fail;
 	if (approved && review)
 		rc = lc_event(&c, at, actor, step.event, step.severity, data,
 			 "manual re-review of appeal %d (Case ID %s) approved; "
@@ -1410,53 +1418,68 @@ out:
 	return (rc);
 }
 
+/*
+ * Reinstates a loaded case inside the caller's transaction: the case, the
+ * listing's status and the events (and, with no sink to wait for, the
+ * sync). On failure *err says why; the caller rolls back.
+ */
+static int
+lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
+    time_t at, const char *actor, struct lc_err *err)
+{
+	struct case_step step, sync;
+	time_t now = clock_now();
+
+	if (lc_step(c, ap, nap, CASE_ACT_REINSTATE, 0, &step, err) == -1)
+		return (-1);
+	free(c->state);
+	c->state = xstrdup(cases_state_name(step.next));
+	c->updated_at = now;
+	c->stall_due_at = 0;
+	if (lc_case_save(c) == -1 ||
+	    store_listing_set_status(
+		lc_store(), c->listing_id, "on_sale", now) == -1 ||
+	    lc_event(c, at, actor, step.event, step.severity, NULL,
+		"%s/%s is back on sale: resume the ads and the ERP stock sync "
+		"(rank and sales history do not come back by themselves)",
+		c->shop, c->product_id) == -1)
+		goto fail;
+	/* With no sink subscribed to case.reinstated, nothing to wait for. */
+	if (outbox_subscribers("case.reinstated", "info") == 0 &&
+	    cases_transition(step.next, CASE_ACT_SYNC_DONE, NULL, 0, &sync) ==
+		0) {
+		free(c->state);
+		c->state = xstrdup(cases_state_name(sync.next));
+		c->closed_at = at;
+		if (lc_case_save(c) == -1 ||
+		    lc_event(c, at, "daemon", sync.event, sync.severity, NULL,
+			"case %lld is done: no sink is subscribed to "
+			"case.reinstated, so there is nothing to sync",
+			(long long)c->id) == -1)
+			goto fail;
+	}
+	return (0);
+fail:
+	lc_fail(err, 500, "store", "the state database failed; see the log");
+	return (-1);
+}
+
 int
 lifecycle_reinstate(
     int64_t id, time_t at, const char *actor, struct lc_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
-	struct case_step step, sync;
 	size_t nap;
-	time_t now = clock_now();
 	int rc = -1;
 
 	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
-	if (lc_step(&c, ap, nap, CASE_ACT_REINSTATE, 0, &step, err) == -1) {
+	if (lc_reinstate_in(&c, ap, nap, at, actor, err) == -1) {
 		store_rollback(lc_store());
 		goto out;
 	}
-	free(c.state);
-	c.state = xstrdup(cases_state_name(step.next));
-	c.updated_at = now;
-	c.stall_due_at = 0;
-	if (lc_case_save(&c) == -1 ||
-	    store_listing_set_status(
-		lc_store(), c.listing_id, "on_sale", now) == -1 ||
-	    lc_event(&c, at, actor, step.event, step.severity, NULL,
-		"%s/%s is back on sale: resume the ads and the ERP stock sync "
-		"(rank and sales history do not come back by themselves)",
-		c.shop, c.product_id) == -1)
-		goto fail;
-	/* With no sink subscribed to case.reinstated, nothing to wait for. */
-	if (outbox_subscribers("case.reinstated", "info") == 0 &&
-	    cases_transition(step.next, CASE_ACT_SYNC_DONE, NULL, 0, &sync) ==
-		0) {
-		free(c.state);
-		c.state = xstrdup(cases_state_name(sync.next));
-		c.closed_at = at;
-		if (lc_case_save(&c) == -1 ||
-		    lc_event(&c, at, "daemon", sync.event, sync.severity, NULL,
-			"case %lld is done: no sink is subscribed to "
-			"case.reinstated, so there is nothing to sync",
-			(long long)c.id) == -1)
-			goto fail;
-	}
 	rc = lc_commit(err);
-	goto out;
-fail:
-	lc_store_fail(err);
 out:
 	lc_free(&c, ap, nap);
 	return (rc);
@@ -2393,5 +2416,608 @@ lifecycle_digest(const struct config_shop *shop)
 		return (-1);
 	}
 	lifecycle_published();
+	return (0);
+}
+
+/* --- what the source scheduler observes --------------------------------- */
+
+static int
+lc_same(const char *a, const char *b)
+{
+	return (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* When a watched listing is looked at next (0: not watched any more). */
+static time_t
+lc_next_check(
+    const struct st_watch *w, const struct lc_intervals *iv, time_t now)
+{
+	int64_t every;
+
+	if (w->obs_status != NULL)
+		return (now + iv->confirm_spacing);
+	if (w->open_case != 0) {
+		every = iv->recheck;
+		if (lc_same(w->case_state, "approved") &&
+		    every > LIFECYCLE_APPROVED_RECHECK)
+			every = LIFECYCLE_APPROVED_RECHECK;
+		return (now + every);
+	}
+	if (!w->tracked)
+		return (0);
+	every = w->check_interval ? w->check_interval : iv->healthy;
+	return (now + (int64_t)((double)every * iv->stretch));
+}
+
+/* Archives the raw answer that confirmed a delisting, in the transaction. */
+static int
+lc_archive_raw(
+    const struct st_case *c, const struct lc_observation *o, time_t now)
+{
+	struct st_evidence e;
+	char sha[65], *cause = NULL;
+	json_t *data;
+	int rc;
+
+	memset(&e, 0, sizeof e);
+	e.case_id = c->id;
+	e.kind = (char *)"api_response";
+	e.at = now;
+	if (evidence_put(o->raw ? o->raw : "", o->raw_len, sha, &cause) == 0) {
+		e.sha256 = sha;
+		e.size = (int64_t)o->raw_len;
+	} else
+		e.error = cause;
+	data = json_pack("{s:s,s:o,s:I,s:o}", "kind", e.kind, "sha256",
+	    e.sha256 ? json_string(e.sha256) : json_null(), "size",
+	    (json_int_t)e.size, "error",
+	    e.error ? json_string(e.error) : json_null());
+	if (store_evidence_add(lc_store(), &e) == -1) {
+		json_decref(data);
+		free(cause);
+		return (-1);
+	}
+	if (e.sha256 != NULL)
+		rc = lc_event(c, now, o->source, CASES_EV_CASE_EVIDENCE,
+			 CASES_SEV_INFO, data,
+			 "archived the platform's answer (%lld bytes, sha256 "
+			 "%.12s...): delistctl case evidence %lld",
+			 (long long)e.size, sha, (long long)c->id) == -1
+		    ? -1
+		    : 0;
+	else
+		rc = lc_event(c, now, o->source, CASES_EV_CASE_EVIDENCE,
+			 CASES_SEV_WARNING, data,
+			 "could not archive the platform's answer: %s",
+			 cause) == -1
+		    ? -1
+		    : 0;
+	free(cause);
+	return (rc);
+}
+
+/* A confirmed delisting of a listing without an open case: a new case. */
+static int
+lc_open_auto(struct st_watch *w, const struct lc_observation *o,
+    const char *code, time_t offline_at, time_t now, int64_t *opened)
+{
+	struct st_case c;
+	char buf[ISOTIME_LEN];
+	json_t *data;
+
+	memset(&c, 0, sizeof c);
+	c.listing_id = w->id;
+	c.state = (char *)cases_state_name(CASE_STATE_OPEN);
+	c.reason = (char *)cases_reason_name(CASE_REASON_UNCLASSIFIED);
+	c.opened_at = now;
+	c.updated_at = now;
+	c.stall_due_at = now + lc_config()->rules.stall_after;
+	if ((c.id = store_case_insert(lc_store(), &c)) == -1 ||
+	    store_case_set_platform(lc_store(), c.id, code, offline_at) == -1)
+		return (-1);
+	c.shop = w->shop;
+	c.product_id = w->product_id;
+	if (offline_at != 0)
+		isotime_format(offline_at, buf, sizeof buf);
+	data = json_pack("{s:o,s:o}", "platform_code",
+	    code ? json_string(code) : json_null(), "offline_at",
+	    offline_at ? json_string(buf) : json_null());
+	if (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
+		CASES_SEV_WARNING, data,
+		"%s/%s was taken down by the platform (%s%s%s), confirmed by "
+		"%lld checks",
+		w->shop, w->product_id, code ? code : "no code given",
+		offline_at ? ", offline since " : "", offline_at ? buf : "",
+		(long long)w->obs_count) == -1)
+		return (-1);
+	data = json_pack("{s:s,s:n,s:o,s:o,s:b}", "reason", c.reason, "rule",
+	    "platform_code", code ? json_string(code) : json_null(),
+	    "offline_at", offline_at ? json_string(buf) : json_null(),
+	    "needs_classification", 1);
+	if (lc_event(&c, now, o->source, CASES_EV_CASE_OPENED, CASES_SEV_INFO,
+		data,
+		"%s/%s delisted (%s): case %lld opened by %s; save what the "
+		"platform cites, then classify it",
+		w->shop, w->product_id, code ? code : "unclassified",
+		(long long)c.id, o->source) == -1)
+		return (-1);
+	data = json_pack(
+	    "{s:o}", "platform_code", code ? json_string(code) : json_null());
+	if (lc_event(&c, now, o->source, CASES_EV_CASE_NEEDS_CLASSIFICATION,
+		CASES_SEV_WARNING, data,
+		"case %lld was opened from the platform's status, which does "
+		"not say why: read the violation record in the seller centre, "
+		"then run delistctl case classify %lld REASON [--rule TEXT] "
+		"(%s)",
+		(long long)c.id, (long long)c.id, cases_reason_list()) == -1)
+		return (-1);
+	if (lc_archive_raw(&c, o, now) == -1)
+		return (-1);
+	w->open_case = c.id;
+	free(w->case_state);
+	w->case_state = xstrdup(c.state);
+	*opened = c.id;
+	return (0);
+}
+
+/*
+ * A listing confirmed delisted again while its case is open (reinstated,
+ * say, and not yet synced): one case per listing, so the case hears of it.
+ */
+static int
+lc_delisted_again(const struct st_watch *w, const struct lc_observation *o,
+    const char *code, time_t now)
+{
+	struct st_case c;
+
+	memset(&c, 0, sizeof c);
+	c.id = w->open_case;
+	c.shop = w->shop;
+	c.product_id = w->product_id;
+	return (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
+		    CASES_SEV_WARNING,
+		    json_pack("{s:o,s:n}", "platform_code",
+			code ? json_string(code) : json_null(), "offline_at"),
+		    "%s/%s was taken down again (%s) while case %lld is %s: "
+		    "the ERP and the ads must hold it again; record what the "
+		    "platform cites on this case",
+		    w->shop, w->product_id, code ? code : "no code given",
+		    (long long)w->open_case,
+		    w->case_state ? w->case_state : "open") == -1
+		? -1
+		: 0);
+}
+
+/* A confirmed on-sale listing with an open case: reinstate it. */
+static int
+lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	size_t nap;
+	struct lc_err err = { 0 };
+	int rc = 0;
+
+	if (store_case_get(lc_store(), w->open_case, &c) != 0)
+		return (-1);
+	if (store_appeals(lc_store(), c.id, &ap, &nap) == -1) {
+		st_case_clear(&c);
+		return (-1);
+	}
+	/* Refused (already reinstated): the case waits for its sync. */
+	if (lc_reinstate_in(&c, ap, nap, now, actor, &err) == -1)
+		rc = err.status == 409 ? 0 : -1;
+	else if (!cases_state_is_open(cases_state_from_name(c.state))) {
+		w->open_case = 0;
+		free(w->case_state);
+		w->case_state = NULL;
+	} else {
+		free(w->case_state);
+		w->case_state = xstrdup(c.state);
+	}
+	lc_err_clear(&err);
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+/*
+ * One answer of a source about one listing, in one transaction: the
+ * observation counts towards confirming a new status (confirm_checks in a
+ * row, confirm_spacing apart); a confirmed change is recorded
+ * (listing.status_changed), a confirmed delisting opens a case, a listing
+ * confirmed on sale with an open case is reinstated; then the next check
+ * is planned. *opened is the id of a case this opened (else 0).
+ */
+int
+lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
+    int64_t *opened)
+{
+	struct st_watch w;
+	struct st_case c;
+	time_t now = clock_now(), offline_at;
+	int64_t need;
+	char *code = NULL, *old = NULL;
+	json_t *data;
+	int rc;
+
+	*opened = 0;
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	if ((rc = store_watch_get(lc_store(), o->listing_id, &w)) != 0) {
+		store_rollback(lc_store());
+		return (rc == 1 ? 0 : -1);
+	}
+	w.fails = 0;
+	if (lc_same(o->status, w.status)) {
+		free(w.obs_status);
+		w.obs_status = NULL;
+		w.obs_count = 0;
+	} else {
+		if (lc_same(o->status, w.obs_status))
+			w.obs_count++;
+		else {
+			free(w.obs_status);
+			free(w.obs_code);
+			w.obs_status = xstrdup(o->status);
+			w.obs_code =
+			    o->platform_code ? xstrdup(o->platform_code) : NULL;
+			w.obs_offline_at = o->offline_at;
+			w.obs_count = 1;
+		}
+		/* A first sighting needs no confirming, unless it opens a case. */
+		need = iv->confirm_checks;
+		if (lc_same(w.status, "unknown") &&
+		    !lc_same(o->status, "delisted"))
+			need = 1;
+		if (w.obs_count >= need) {
+			old = w.status;
+			w.status = w.obs_status;
+			w.obs_status = NULL;
+			if (o->platform_code != NULL || w.obs_code != NULL)
+				code =
+				    xstrdup(o->platform_code ? o->platform_code
+							     : w.obs_code);
+			free(w.obs_code);
+			w.obs_code = NULL;
+			offline_at =
+			    o->offline_at ? o->offline_at : w.obs_offline_at;
+			if (store_listing_set_code(lc_store(), w.id, code) ==
+			    -1)
+				goto fail;
+			memset(&c, 0, sizeof c);
+			c.id = w.open_case;
+			c.shop = w.shop;
+			c.product_id = w.product_id;
+			data = json_pack("{s:s,s:s,s:o}", "from", old, "to",
+			    w.status, "platform_code",
+			    code ? json_string(code) : json_null());
+			if (!lc_same(old, "unknown") &&
+			    lc_event(&c, now, o->source,
+				CASES_EV_LISTING_STATUS_CHANGED,
+				lc_same(w.status, "failed_review")
+				    ? CASES_SEV_WARNING
+				    : CASES_SEV_INFO,
+				data, "%s/%s: %s -> %s%s%s%s%s", w.shop,
+				w.product_id, old, w.status, code ? " (" : "",
+				code ? code : "", code ? ")" : "",
+				lc_same(w.status, "failed_review")
+				    ? "; the platform wants the listing "
+				      "edited before it can go on sale"
+				    : "") == -1)
+				goto fail;
+			if (lc_same(old, "unknown"))
+				json_decref(data);
+			w.obs_count = 0;
+			if (lc_same(w.status, "delisted") && w.open_case == 0 &&
+			    lc_open_auto(
+				&w, o, code, offline_at, now, opened) == -1)
+				goto fail;
+			if (lc_same(w.status, "delisted") && w.open_case != 0 &&
+			    *opened == 0 &&
+			    lc_delisted_again(&w, o, code, now) == -1)
+				goto fail;
+		}
+	}
+	if (w.open_case != 0 && lc_same(w.status, "on_sale") &&
+	    lc_reinstate_seen(&w, o->source, now) == -1)
+		goto fail;
+	w.next_check_at = lc_next_check(&w, iv, now);
+	if (store_watch_observe(lc_store(), &w, now) == -1)
+		goto fail;
+	free(old);
+	free(code);
+	st_watch_clear(&w);
+	if (store_commit(lc_store()) == -1)
+		goto fail2;
+	lifecycle_published();
+	return (0);
+fail:
+	free(old);
+	free(code);
+	st_watch_clear(&w);
+fail2:
+	store_rollback(lc_store());
+	*opened = 0;
+	return (-1);
+}
+
+/*
+ * When a listing is checked next, and nothing else: a check under way (a
+ * lease, so that it is not started twice), a failed one retried, or 0 for
+ * a listing nobody watches any more.
+ */
+int
+lifecycle_check_at(int64_t listing_id, time_t retry_at)
+{
+	return (store_watch_schedule(lc_store(), listing_id, retry_at));
+}
+
+/*
+ * A page of a sweep: every listing it names becomes watched. delisted: a
+ * page of listings taken down; those without an open case are checked at
+ * once (the check confirms, the sweep never opens a case by itself).
+ * Otherwise a catalog page: listings on sale, learnt with their titles and
+ * checked at the healthy interval (spread over it).
+ */
+int
+lifecycle_sweep_seen(const char *shop, const char *const *ids,
+    const char *const *titles, size_t n, const char *actor, int delisted,
+    int64_t healthy)
+{
+	struct st_listing l;
+	struct st_case c;
+	time_t now = clock_now();
+	int64_t shop_id, id;
+	size_t i;
+	int rc;
+
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		const char *title = titles ? titles[i] : NULL;
+
+		if ((rc = store_listing_get(lc_store(), shop, ids[i], &l)) ==
+		    -1)
+			goto fail;
+		if (rc == 0 && l.tracked) {
+			id = l.id;
+			if (title != NULL &&
+			    store_listing_set_title(lc_store(), id, title) ==
+				-1)
+				goto fail_l;
+		} else {
+			if ((id = store_listing_track(lc_store(), shop_id,
+				 ids[i], title, 0, now)) == -1)
+				goto fail_l;
+			memset(&c, 0, sizeof c);
+			c.shop = (char *)shop;
+			c.product_id = (char *)ids[i];
+			if (delisted &&
+			    lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
+				CASES_SEV_INFO, NULL,
+				"%s/%s is tracked: the sweep of %s found it "
+				"taken down",
+				shop, ids[i], actor) == -1)
+				goto fail_l;
+			if (!delisted && rc == 1) {
+				unsigned h = 5381;
+				const char *p;
+
+				for (p = ids[i]; *p != '\0'; p++)
+					h = h * 33 + (unsigned char)*p;
+				if (store_listing_set_status(
+					lc_store(), id, "on_sale", now) == -1 ||
+				    store_watch_schedule(lc_store(), id,
+					now + 1 +
+					    (time_t)(h % (unsigned)healthy)) ==
+					-1)
+					goto fail_l;
+			}
+		}
+		if (delisted && l.open_case == 0 &&
+		    !lc_same(l.status, "delisted") &&
+		    store_watch_due_by(lc_store(), id, now) == -1)
+			goto fail_l;
+		st_listing_clear(&l);
+	}
+	if (store_commit(lc_store()) == -1)
+		goto fail;
+	lifecycle_published();
+	return (0);
+fail_l:
+	st_listing_clear(&l);
+fail:
+	store_rollback(lc_store());
+	return (-1);
+}
+
+/*
+ * A source's alert (quota used up, credentials refused, recovered) and the
+ * budget row that remembers it was raised, in one transaction: a restart
+ * neither repeats nor loses it.
+ */
+int
+lifecycle_source_alert(const char *source, const struct st_budget *b,
+    enum cases_event_type type, json_t *data, const char *message)
+{
+	struct st_case c;
+	time_t now = clock_now();
+	const char *after;
+
+	memset(&c, 0, sizeof c);
+	if (data == NULL)
+		data = json_object();
+	json_object_set_new(data, "source", json_string(source));
+	if (store_begin(lc_store()) == -1) {
+		json_decref(data);
+		return (-1);
+	}
+	/* Recovered: the outage's condition is over, its reminders stop. */
+	after = json_string_value(json_object_get(data, "after"));
+	if (type == CASES_EV_SOURCE_RECOVERED && after != NULL &&
+	    lifecycle_resolve(strcmp(after, "auth") == 0
+		    ? "source.auth_failed"
+		    : "source.quota_exhausted",
+		source) == -1) {
+		store_rollback(lc_store());
+		json_decref(data);
+		return (-1);
+	}
+	if (store_budget_set(lc_store(), source, b) == -1 ||
+	    lc_event(&c, now, source, type, cases_event_severity(type), data,
+		"%s", message) == -1 ||
+	    store_commit(lc_store()) == -1) {
+		store_rollback(lc_store());
+		return (-1);
+	}
+	lifecycle_published();
+	return (0);
+}
+
+/* Evidence archived (or not) for a case after it was opened. */
+int
+lifecycle_evidence(
+    int64_t case_id, const struct st_evidence *e, const char *actor)
+{
+	struct st_case c;
+	json_t *data;
+	int rc;
+
+	if (store_begin(lc_store()) == -1)
+		return (-1);
+	if (store_case_get(lc_store(), case_id, &c) != 0) {
+		store_rollback(lc_store());
+		return (-1);
+	}
+	data = json_pack("{s:s,s:o,s:I,s:o,s:o}", "kind", e->kind, "sha256",
+	    e->sha256 ? json_string(e->sha256) : json_null(), "size",
+	    (json_int_t)e->size, "url",
+	    e->url ? json_string(e->url) : json_null(), "error",
+	    e->error ? json_string(e->error) : json_null());
+	if (e->sha256 != NULL)
+		rc = lc_event(&c, e->at, actor, CASES_EV_CASE_EVIDENCE,
+			 CASES_SEV_INFO, data,
+			 "archived the listing page %s (%lld bytes, sha256 "
+			 "%.12s...)",
+			 e->url, (long long)e->size, e->sha256) == -1;
+	else
+		rc = lc_event(&c, e->at, actor, CASES_EV_CASE_EVIDENCE,
+			 CASES_SEV_WARNING, data,
+			 "could not fetch the listing page %s: %s; save it "
+			 "by hand (a screenshot with the address bar) while "
+			 "it still shows the delisted state",
+			 e->url, e->error ? e->error : "unknown error") == -1;
+	st_case_clear(&c);
+	if (rc || store_evidence_add(lc_store(), e) == -1 ||
+	    store_commit(lc_store()) == -1) {
+		store_rollback(lc_store());
+		return (-1);
+	}
+	lifecycle_published();
+	return (0);
+}
+
+/* The seller names the reason of a case (auto-opened ones have none). */
+int
+lifecycle_classify(int64_t id, const char *reason, const char *rule,
+    const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	size_t nap;
+	char *from;
+	json_t *data;
+	int rc = -1;
+
+	if (lc_load(id, clock_now(), &c, &ap, &nap, err) == -1)
+		return (-1);
+	if (!cases_state_is_open(cases_state_from_name(c.state))) {
+		lc_fail(err, 409, "case_closed",
+		    "case %lld is %s: a finished case keeps its reason",
+		    (long long)id, c.state);
+		store_rollback(lc_store());
+		goto out;
+	}
+	from = c.reason;
+	c.reason = xstrdup(reason);
+	if (rule != NULL) {
+		free(c.rule);
+		c.rule = xstrdup(rule);
+	}
+	c.updated_at = clock_now();
+	data = json_pack("{s:s,s:s,s:o}", "from", from, "reason", reason,
+	    "rule", c.rule ? json_string(c.rule) : json_null());
+	if (lc_case_save(&c) == -1 ||
+	    lc_event(&c, c.updated_at, actor, CASES_EV_CASE_CLASSIFIED,
+		CASES_SEV_INFO, data, "case %lld classified: %s -> %s%s%s",
+		(long long)id, from, reason, c.rule ? "; rule: " : "",
+		c.rule ? c.rule : "") == -1 ||
+	    lc_linked_risk(&c, c.updated_at) == -1) {
+		free(from);
+		lc_store_fail(err);
+		goto out;
+	}
+	free(from);
+	rc = lc_commit(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+/*
+ * Tracks many listings at once, all or nothing (delistctl import). Rows
+ * were checked by the caller; an unknown shop still refuses the lot.
+ */
+int
+lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
+    size_t *created, struct lc_err *err)
+{
+	struct st_listing l;
+	struct st_case c;
+	time_t now = clock_now();
+	int64_t shop_id;
+	size_t i;
+	int rc;
+
+	*created = 0;
+	for (i = 0; i < n; i++) {
+		if (lc_shop_known(rows[i].shop, err) == -1)
+			return (-1);
+	}
+	if (store_begin(lc_store()) == -1)
+		return (lc_store_fail(err));
+	for (i = 0; i < n; i++) {
+		if ((rc = store_listing_get(lc_store(), rows[i].shop,
+			 rows[i].product_id, &l)) == -1)
+			return (lc_store_fail(err));
+		if ((shop_id = store_shop_id(lc_store(), rows[i].shop, now)) ==
+			-1 ||
+		    store_listing_track(lc_store(), shop_id, rows[i].product_id,
+			rows[i].title, 0, now) == -1) {
+			st_listing_clear(&l);
+			return (lc_store_fail(err));
+		}
+		if (rc == 1 || !l.tracked) {
+			memset(&c, 0, sizeof c);
+			c.shop = (char *)rows[i].shop;
+			c.product_id = (char *)rows[i].product_id;
+			(*created)++;
+			if (lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
+				CASES_SEV_INFO, NULL,
+				"%s/%s is tracked (imported)", rows[i].shop,
+				rows[i].product_id) == -1) {
+				st_listing_clear(&l);
+				return (lc_store_fail(err));
+			}
+		}
+		st_listing_clear(&l);
+	}
+	if (store_commit(lc_store()) == -1)
+		return (lc_store_fail(err));
+	lifecycle_published();
+	sched_rearm();
+	sched_source_replan();
 	return (0);
 }

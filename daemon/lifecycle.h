@@ -24,6 +24,7 @@ struct lc_err {
 };
 
 struct json_t;
+struct evbuffer;
 void lc_err_clear(struct lc_err *);
 
 void lifecycle_init(void);
@@ -69,10 +70,67 @@ struct json_t *lifecycle_snoozes_json(void);
 time_t lifecycle_digest_due(const struct config_shop *);
 int lifecycle_digest(const struct config_shop *);
 
+/* lifecycle.c: what the source scheduler observes (sched-source.c). */
+/* How soon a listing whose appeal was approved is looked at again. */
+#define LIFECYCLE_APPROVED_RECHECK (5 * 60)
+
+struct lc_observation {
+	int64_t listing_id;
+	const char *source; /* the actor */
+	const char *status; /* on_sale, delisted, offline, ... */
+	const char *platform_code; /* may be NULL */
+	time_t offline_at; /* 0: unknown */
+	const char *raw; /* the platform's answer, archived on a case */
+	size_t raw_len;
+};
+
+struct lc_intervals {
+	int64_t confirm_checks;
+	int64_t confirm_spacing;
+	int64_t recheck; /* listings with an open case */
+	int64_t healthy; /* the shop's for healthy listings (stretched) */
+	double stretch; /* applied to a listing's own interval too */
+};
+
+struct lc_import_row {
+	const char *shop;
+	const char *product_id;
+	const char *title; /* may be NULL */
+};
+
+int lifecycle_observe(
+    const struct lc_observation *, const struct lc_intervals *, int64_t *);
+int lifecycle_check_at(int64_t, time_t);
+int lifecycle_sweep_seen(const char *, const char *const *, const char *const *,
+    size_t, const char *, int, int64_t);
+int lifecycle_source_alert(const char *, const struct st_budget *,
+    enum cases_event_type, struct json_t *, const char *);
+int lifecycle_evidence(int64_t, const struct st_evidence *, const char *);
+int lifecycle_classify(
+    int64_t, const char *, const char *, const char *, struct lc_err *);
+int lifecycle_import(const struct lc_import_row *, size_t, const char *,
+    size_t *, struct lc_err *);
+
 /* sched.c */
 void sched_init(struct event_base *);
 void sched_rearm(void);
 void sched_shutdown(void);
+
+/* sched-source.c: sweeps, checks and the call budget of source plugins. */
+void sched_source_init(struct event_base *);
+void sched_source_kick(void);
+void sched_source_replan(void);
+void sched_source_reload(void);
+void sched_source_shutdown(void);
+struct json_t *sched_source_status(void);
+void sched_source_metrics(struct evbuffer *);
+
+/* evidence.c: content-addressed files under state_dir/evidence/. */
+int evidence_put(const void *, size_t, char[65], char **);
+char *evidence_path(const char *);
+int evidence_valid_hash(const char *);
+void evidence_snapshot(int64_t, const char *, const char *, const char *);
+void evidence_shutdown(void);
 
 /* api-cases.c: followers of the event stream. */
 void api_events_publish(const struct st_event *);

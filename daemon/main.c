@@ -270,6 +270,7 @@ daemon_reload(char **cause)
 		log_warnx("reload: cannot recompute the appeals' deadlines");
 	if (vault_recompute() == -1)
 		log_warnx("reload: cannot recompute the documents' alerts");
+	sched_source_reload();
 	notify_ready("reloaded");
 	daemon_status("ready");
 	return (0);
@@ -462,6 +463,7 @@ main(int argc, char **argv)
 	notify_init(ds.base);
 	lifecycle_init();
 	sched_init(ds.base);
+	sched_source_init(ds.base);
 	outbox_init(ds.base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",
@@ -475,7 +477,9 @@ main(int argc, char **argv)
 	log_info("stopped");
 	api_free(ds.api);
 	outbox_shutdown();
+	evidence_shutdown();
 	plugin_shutdown();
+	sched_source_shutdown();
 	proc_shutdown();
 	http_shutdown();
 	sched_shutdown();

@@ -36,7 +36,12 @@
 
 /* Keys of a plugin block that the host reads itself. */
 static const char *const plugin_host_keys[] = { "name", "module", "events",
-	"min_severity", "retry_base", "retry_cap", "max_attempts", NULL };
+	"min_severity", "retry_base", "retry_cap", "max_attempts", "rate",
+	"burst", "daily_quota", NULL };
+
+/* Keys that only a source's block may have (its call budget). */
+static const char *const plugin_source_keys[] = { "rate", "burst",
+	"daily_quota", NULL };
 
 struct plugin_module {
 	char *name;
@@ -75,6 +80,7 @@ static struct delistd_host **plugin_instances;
 static size_t plugin_ninstances;
 static uint64_t plugin_generation;
 
+static void plugin_instance_free(struct delistd_host *);
 static void host_log(struct delistd_host *, enum delistd_log_level,
     const char *, ...) printflike(3, 4);
 
@@ -581,6 +587,25 @@ plugin_instance_new(
 		free(h);
 		return (NULL);
 	}
+	if (!(m->p->roles & DELISTD_ROLE_SOURCE)) {
+		size_t k;
+		const config_setting_t *ks;
+
+		for (k = 0; plugin_source_keys[k] != NULL; k++) {
+			ks = config_setting_get_member(
+			    (const config_setting_t *)pc->setting,
+			    plugin_source_keys[k]);
+			if (ks == NULL)
+				continue;
+			xasprintf(cause,
+			    "%s:%d: plugins.%s.%s: only a source has a call "
+			    "budget, and module %s is not one",
+			    file, config_setting_source_line(ks), pc->name,
+			    plugin_source_keys[k], pc->module);
+			plugin_instance_free(h);
+			return (NULL);
+		}
+	}
 	if (!h->keys_checked)
 		log_warnx(
 		    "%s: module %s does not check its keys; a typo in its "
@@ -609,6 +634,8 @@ plugin_instance_free(struct delistd_host *h)
 		host_timer_cancel(h->timers);
 	/* Its deliveries in flight will never end: retry them elsewhere. */
 	outbox_instance_gone(h->name, h->generation);
+	/* Nor will its checks and sweeps: the scheduler forgets them. */
+	sched_source_gone(h->name, h->generation);
 	plugin_module_unref(h->mod);
 	config_free(h->config);
 	freezero_str(h->fingerprint);
@@ -764,6 +791,26 @@ uint64_t
 plugin_generation_of(const struct delistd_host *h)
 {
 	return (h->generation);
+}
+
+int
+plugin_check(struct delistd_host *h, const char *shop, const char *pid,
+    delistd_check_done done, void *token)
+{
+	if (!plugin_is_source(h) || h->mod->p->check == NULL)
+		return (-1);
+	return (h->mod->p->check(h->instance, shop, pid, done, token));
+}
+
+int
+plugin_sweep(struct delistd_host *h, const char *shop,
+    enum delistd_status status, const char *cursor, delistd_sweep_done done,
+    void *token)
+{
+	if (!plugin_is_source(h) || h->mod->p->sweep == NULL)
+		return (-1);
+	return (
+	    h->mod->p->sweep(h->instance, shop, status, cursor, done, token));
 }
 
 int

@@ -125,6 +125,8 @@ sched_rearm(void)
 		sched_run(kind);
 	if (sched_digest_ev != NULL)
 		sched_digest(-1, 0, NULL);
+	/* A case opened, approved or a listing tracked may be due sooner. */
+	sched_source_kick();
 }
 
 static void

@@ -16,7 +16,16 @@
  *   case_documents  vault documents attached to a case
  *   listing_images  each listing's image fingerprints (linked-listing risk)
  *   listing_risks   the risk warnings already raised, so each fires once
- *   outbox          one delivery per event and subscribed sink
+ *   listings.next_check_at, lane and obs_*  the source scheduler's due
+ *                   time, its lane (0: an open case or a confirmation, never
+ *                   paced; 1: a healthy listing) and the observations not
+ *                   yet confirmed, so that a restart mid-confirmation
+ *                   neither loses nor repeats one
+ *   shops.next_*_at when each shop's next sweep and catalog page run are due
+ *   source_budget   calls made per source and Beijing day, and which alerts
+ *                   are up (quota used up, credentials refused)
+ *   evidence        what was archived for a case (content-addressed files
+ *                   under state_dir/evidence/), or why a fetch failed
  *   conditions      critical conditions re-announced until acknowledged or
  *                   resolved (an escalated appeal, manual review, a dead
  *                   delivery), with their next reminder and acknowledgement
@@ -298,6 +307,45 @@ static const char *const store_migrations[] = {
 	"CREATE TABLE digests ("
 	"  shop TEXT PRIMARY KEY,"
 	"  last_at INTEGER NOT NULL);",
+
+	/*
+	 * 6: the source scheduler. Each watched listing has its next check
+	 * time (indexed per shop: the timer reads the earliest, never scans)
+	 * and the observation being confirmed; each shop its next sweep and
+	 * catalog run; each source its calls per Beijing day; each case the
+	 * platform's code and offline date, and its archived evidence.
+	 */
+	"ALTER TABLE listings ADD COLUMN next_check_at INTEGER;"
+	"ALTER TABLE listings ADD COLUMN obs_status TEXT;"
+	"ALTER TABLE listings ADD COLUMN obs_count INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listings ADD COLUMN obs_code TEXT;"
+	"ALTER TABLE listings ADD COLUMN obs_offline_at INTEGER;"
+	"ALTER TABLE listings ADD COLUMN platform_code TEXT;"
+	"ALTER TABLE listings ADD COLUMN checked_at INTEGER;"
+	"ALTER TABLE listings ADD COLUMN fails INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listings ADD COLUMN lane INTEGER NOT NULL DEFAULT 1;"
+	"CREATE INDEX listings_due ON listings (shop_id, lane, next_check_at)"
+	"  WHERE next_check_at IS NOT NULL;"
+	"ALTER TABLE shops ADD COLUMN next_sweep_at INTEGER;"
+	"ALTER TABLE shops ADD COLUMN next_catalog_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN platform_code TEXT;"
+	"ALTER TABLE cases ADD COLUMN offline_at INTEGER;"
+	"CREATE TABLE source_budget ("
+	"  source TEXT PRIMARY KEY,"
+	"  day INTEGER NOT NULL,"
+	"  calls INTEGER NOT NULL,"
+	"  exhausted_day INTEGER NOT NULL DEFAULT 0,"
+	"  auth_down INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL,"
+	"  sha256 TEXT,"
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL,"
+	"  url TEXT,"
+	"  error TEXT);"
+	"CREATE INDEX evidence_case ON evidence (case_id, id);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -759,11 +807,12 @@ store_listing_track(struct store *st, int64_t shop_id, const char *pid,
 {
 	static const char sql[] =
 	    "INSERT INTO listings (shop_id, product_id, title, tracked,"
-	    " check_interval, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)"
+	    " check_interval, created_at, updated_at, next_check_at)"
+	    " VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5, ?5)"
 	    " ON CONFLICT (shop_id, product_id) DO UPDATE SET tracked = 1,"
 	    " title = COALESCE(?3, title),"
-	    " check_interval = COALESCE(?4, check_interval), updated_at = ?5";
+	    " check_interval = COALESCE(?4, check_interval), updated_at = ?5,"
+	    " next_check_at = COALESCE(next_check_at, ?5)";
 	static const char sel[] =
 	    "SELECT id FROM listings WHERE shop_id = ? AND product_id = ?";
 	sqlite3_stmt *stmt;
@@ -2334,4 +2383,396 @@ store_digest_set(struct store *st, const char *shop, time_t at)
 	    " ON CONFLICT (shop) DO UPDATE SET last_at = ?2";
 
 	return (store_done(st, store_stmt(st, sql, "ti", shop, (int64_t)at)));
+}
+
+/* The source scheduler (sched-source.c) and its observations. */
+
+#define WATCH_COLS \
+	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
+	"l.status, l.obs_status, l.obs_count, l.obs_code, l.obs_offline_at, " \
+	"l.fails, l.next_check_at, c.id, c.state " \
+	"FROM listings l JOIN shops s ON s.id = l.shop_id " \
+	"LEFT JOIN cases c ON c.listing_id = l.id AND c.state IN ('open', " \
+	"'rectifying', 'appealed', 'approved', 'reinstated', " \
+	"'manual_review') "
+
+static void
+watch_row(sqlite3_stmt *stmt, struct st_watch *w)
+{
+	w->id = sqlite3_column_int64(stmt, 0);
+	w->shop = col_text(stmt, 1);
+	w->product_id = col_text(stmt, 2);
+	w->title = col_text(stmt, 3);
+	w->tracked = sqlite3_column_int(stmt, 4);
+	w->check_interval = sqlite3_column_int64(stmt, 5);
+	w->status = col_text(stmt, 6);
+	w->obs_status = col_text(stmt, 7);
+	w->obs_count = sqlite3_column_int(stmt, 8);
+	w->obs_code = col_text(stmt, 9);
+	w->obs_offline_at = sqlite3_column_int64(stmt, 10);
+	w->fails = sqlite3_column_int(stmt, 11);
+	w->next_check_at = sqlite3_column_int64(stmt, 12);
+	w->open_case = sqlite3_column_int64(stmt, 13);
+	w->case_state = col_text(stmt, 14);
+}
+
+void
+st_watch_clear(struct st_watch *w)
+{
+	free(w->shop);
+	free(w->product_id);
+	free(w->title);
+	free(w->status);
+	free(w->obs_status);
+	free(w->obs_code);
+	free(w->case_state);
+	memset(w, 0, sizeof *w);
+}
+
+void
+st_watches_free(struct st_watch *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		st_watch_clear(&w[i]);
+	free(w);
+}
+
+/* 0 found, 1 not found, -1 error. */
+int
+store_watch_get(struct store *st, int64_t id, struct st_watch *w)
+{
+	static const char sql[] = "SELECT " WATCH_COLS "WHERE l.id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	if ((stmt = store_stmt(st, sql, "i", id)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		watch_row(stmt, w);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
+/* The shop's listings due by now, earliest first (the due index). */
+int
+store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
+    int64_t limit, struct st_watch **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " WATCH_COLS
+	    "WHERE l.shop_id = ?1 AND l.lane = ?4 AND l.next_check_at <= ?2"
+	    " ORDER BY l.next_check_at LIMIT ?3";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "iiii", shop_id, (int64_t)now, limit,
+		 (int64_t)lane)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		watch_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_watches_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The earliest due time of a shop's listings; 0 when none is due. */
+time_t
+store_watch_next(struct store *st, int64_t shop_id, int lane)
+{
+	static const char sql[] =
+	    "SELECT MIN(next_check_at) FROM listings WHERE shop_id = ?"
+	    " AND lane = ? AND next_check_at IS NOT NULL";
+	sqlite3_stmt *stmt;
+	time_t t = 0;
+
+	if ((stmt = store_stmt(st, sql, "ii", shop_id, (int64_t)lane)) == NULL)
+		return (0);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		t = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (t);
+}
+
+/* Sets a listing's next check (0: not scheduled). */
+int
+store_watch_schedule(struct store *st, int64_t id, time_t at)
+{
+	static const char sql[] =
+	    "UPDATE listings SET next_check_at = ? WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "Ti", at, id)));
+}
+
+/* Brings a listing's next check forward to at, if it is later or unset. */
+int
+store_watch_due_by(struct store *st, int64_t id, time_t at)
+{
+	static const char sql[] =
+	    "UPDATE listings SET lane = 0, next_check_at = MIN(?1,"
+	    " COALESCE(next_check_at, ?1)) WHERE id = ?2";
+
+	return (store_done(st, store_stmt(st, sql, "ii", (int64_t)at, id)));
+}
+
+/*
+ * Schedules, at once, a shop's watched listings that have no due time (a
+ * shop that just got a source, or listings tracked before it had one).
+ * Runs at start and on reload, not on a timer.
+ */
+int
+store_watch_adopt(struct store *st, int64_t shop_id, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE listings SET next_check_at = ?2 WHERE shop_id = ?1 AND"
+	    " next_check_at IS NULL AND (tracked OR EXISTS (SELECT 1 FROM"
+	    " cases c WHERE c.listing_id = listings.id AND c.state IN ('open',"
+	    " 'rectifying', 'appealed', 'approved', 'reinstated',"
+	    " 'manual_review')))";
+
+	return (
+	    store_done(st, store_stmt(st, sql, "ii", shop_id, (int64_t)now)));
+}
+
+/* Records an observation's effect on a listing. */
+int
+store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE listings SET status = ?, obs_status = ?, obs_count = ?,"
+	    " obs_code = ?, obs_offline_at = ?, fails = ?, checked_at = ?,"
+	    " next_check_at = ?, updated_at = ?, lane = ? WHERE id = ?";
+	int64_t lane = w->obs_status != NULL || w->open_case != 0 ? 0 : 1;
+
+	return (store_done(st,
+	    store_stmt(st, sql, "ttitTiiTiii", w->status, w->obs_status,
+		(int64_t)w->obs_count, w->obs_code, (time_t)w->obs_offline_at,
+		(int64_t)w->fails, (int64_t)now, (time_t)w->next_check_at,
+		(int64_t)now, lane, w->id)));
+}
+
+int
+store_listing_set_title(struct store *st, int64_t id, const char *title)
+{
+	static const char sql[] =
+	    "UPDATE listings SET title = ? WHERE id = ? AND"
+	    " (title IS NULL OR title <> ?1)";
+
+	return (store_done(st, store_stmt(st, sql, "ti", title, id)));
+}
+
+int
+store_listing_set_code(struct store *st, int64_t id, const char *code)
+{
+	static const char sql[] =
+	    "UPDATE listings SET platform_code = ? WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "ti", code, id)));
+}
+
+int
+store_case_set_platform(
+    struct store *st, int64_t id, const char *code, time_t offline_at)
+{
+	static const char sql[] =
+	    "UPDATE cases SET platform_code = ?, offline_at = ? WHERE id = ?";
+
+	return (
+	    store_done(st, store_stmt(st, sql, "tTi", code, offline_at, id)));
+}
+
+int
+store_case_platform(
+    struct store *st, int64_t id, char **code, time_t *offline_at)
+{
+	static const char sql[] =
+	    "SELECT platform_code, offline_at FROM cases WHERE id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*code = NULL;
+	*offline_at = 0;
+	if ((stmt = store_stmt(st, sql, "i", id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*code = col_text(stmt, 0);
+		*offline_at = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* A shop's next sweep and catalog run (0: not yet planned). */
+int
+store_shop_sched(
+    struct store *st, int64_t shop_id, time_t *sweep, time_t *catalog)
+{
+	static const char sql[] =
+	    "SELECT next_sweep_at, next_catalog_at FROM shops WHERE id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*sweep = *catalog = 0;
+	if ((stmt = store_stmt(st, sql, "i", shop_id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*sweep = sqlite3_column_int64(stmt, 0);
+		*catalog = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_shop_sched_set(
+    struct store *st, int64_t shop_id, time_t sweep, time_t catalog)
+{
+	static const char sql[] =
+	    "UPDATE shops SET next_sweep_at = ?, next_catalog_at = ?"
+	    " WHERE id = ?";
+
+	return (store_done(
+	    st, store_stmt(st, sql, "TTi", sweep, catalog, shop_id)));
+}
+
+/* What a shop asks of its source, for the call plan. */
+int
+store_shop_load(struct store *st, int64_t shop_id, struct st_shop_load *ld)
+{
+	static const char sql[] =
+	    "SELECT"
+	    " SUM(c.id IS NOT NULL AND c.state <> 'approved'),"
+	    " SUM(c.state = 'approved'),"
+	    " SUM(c.id IS NULL AND l.tracked AND l.check_interval IS NULL),"
+	    " SUM(CASE WHEN c.id IS NULL AND l.tracked AND l.check_interval"
+	    "   IS NOT NULL THEN 86400.0 / l.check_interval ELSE 0 END)"
+	    " FROM listings l LEFT JOIN cases c ON c.listing_id = l.id AND"
+	    " c.state IN ('open', 'rectifying', 'appealed', 'approved',"
+	    " 'reinstated', 'manual_review') WHERE l.shop_id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(ld, 0, sizeof *ld);
+	if ((stmt = store_stmt(st, sql, "i", shop_id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ld->open_cases = sqlite3_column_int64(stmt, 0);
+		ld->approved = sqlite3_column_int64(stmt, 1);
+		ld->healthy_default = sqlite3_column_int64(stmt, 2);
+		ld->healthy_own_per_day = sqlite3_column_double(stmt, 3);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : -1);
+}
+
+/* A source's calls on a Beijing day and its raised alerts. */
+int
+store_budget_get(struct store *st, const char *source, struct st_budget *b)
+{
+	static const char sql[] =
+	    "SELECT day, calls, exhausted_day, auth_down FROM source_budget"
+	    " WHERE source = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(b, 0, sizeof *b);
+	if ((stmt = store_stmt(st, sql, "t", source)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		b->day = sqlite3_column_int64(stmt, 0);
+		b->calls = sqlite3_column_int64(stmt, 1);
+		b->exhausted_day = sqlite3_column_int64(stmt, 2);
+		b->auth_down = sqlite3_column_int(stmt, 3);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_budget_set(
+    struct store *st, const char *source, const struct st_budget *b)
+{
+	static const char sql[] =
+	    "INSERT INTO source_budget (source, day, calls, exhausted_day,"
+	    " auth_down) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source) DO"
+	    " UPDATE SET day = ?2, calls = ?3, exhausted_day = ?4,"
+	    " auth_down = ?5";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "tiiii", source, b->day, b->calls,
+		b->exhausted_day, (int64_t)b->auth_down)));
+}
+
+int
+store_evidence_add(struct store *st, const struct st_evidence *e)
+{
+	static const char sql[] =
+	    "INSERT INTO evidence (case_id, kind, sha256, size, at, url, error)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "ittiitt", e->case_id, e->kind, e->sha256,
+		e->size, (int64_t)e->at, e->url, e->error)));
+}
+
+int
+store_evidence_list(
+    struct store *st, int64_t case_id, struct st_evidence **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT case_id, kind, sha256, size, at, url, error FROM evidence"
+	    " WHERE case_id = ? ORDER BY id";
+	sqlite3_stmt *stmt;
+	struct st_evidence *e;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "i", case_id)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		e = &(*out)[(*n)++];
+		e->case_id = sqlite3_column_int64(stmt, 0);
+		e->kind = col_text(stmt, 1);
+		e->sha256 = col_text(stmt, 2);
+		e->size = sqlite3_column_int64(stmt, 3);
+		e->at = sqlite3_column_int64(stmt, 4);
+		e->url = col_text(stmt, 5);
+		e->error = col_text(stmt, 6);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_evidence_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_evidence_free(struct st_evidence *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].kind);
+		free(e[i].sha256);
+		free(e[i].url);
+		free(e[i].error);
+	}
+	free(e);
 }

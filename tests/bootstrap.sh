@@ -20,7 +20,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libconfig-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
 libssl-dev libcmocka-dev libsystemd-dev
-ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc
+ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light"
 

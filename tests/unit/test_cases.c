@@ -1044,6 +1044,19 @@ test_events(void **state)
 		{ CASES_EV_SHOP_SNOOZED, "shop.snoozed", CASES_SEV_INFO },
 		{ CASES_EV_SHOP_UNSNOOZED, "shop.unsnoozed", CASES_SEV_INFO },
 		{ CASES_EV_DIGEST_DAILY, "digest.daily", CASES_SEV_INFO },
+		{ CASES_EV_CASE_NEEDS_CLASSIFICATION,
+		    "case.needs_classification", CASES_SEV_WARNING },
+		{ CASES_EV_CASE_EVIDENCE, "case.evidence", CASES_SEV_INFO },
+		{ CASES_EV_SOURCE_QUOTA_EXHAUSTED, "source.quota_exhausted",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_SOURCE_AUTH_FAILED, "source.auth_failed",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_SOURCE_RECOVERED, "source.recovered",
+		    CASES_SEV_INFO },
+		{ CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER,
+		    "source.quota_exhausted.reminder", CASES_SEV_CRITICAL },
+		{ CASES_EV_SOURCE_AUTH_FAILED_REMINDER,
+		    "source.auth_failed.reminder", CASES_SEV_CRITICAL },
 	};
 	size_t i;
 

@@ -1,0 +1,22 @@
+/*
+ * csv.h: one line of a CSV file (csv.c), as delistctl import sends it.
+ *
+ * Pure: no allocation, no I/O. Fields are separated by commas; a field may
+ * be quoted ("a, ""b""") as in RFC 4180, but a line never spans lines here.
+ */
+
+#ifndef CSV_H
+#define CSV_H
+
+#include <stddef.h>
+
+/*
+ * Splits line[0..len) (no newline) into at most max fields, unquoted and
+ * NUL-terminated in buf (at least len + 1 bytes), pointed to by fields.
+ * Returns the number of fields (an empty line is one empty field), or -1
+ * for a broken quote or more than max fields.
+ */
+int csv_split(
+    const char *line, size_t len, char *buf, const char **fields, int max);
+
+#endif

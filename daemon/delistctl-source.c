@@ -1,0 +1,281 @@
+/*
+ * delistctl-source.c: the verbs for what the source scheduler adds:
+ * import (listings from CSV), case classify and case evidence.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "delistctl.h"
+
+#define IMPORT_FILE_MAX (900 * 1024) /* under the API's 1 MiB body */
+
+static char *
+src_fmt(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
+
+static char *
+src_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		ctl_fail("out of memory");
+	va_end(ap);
+	return (s);
+}
+
+static long long
+src_id(const char *s)
+{
+	const char *p;
+	long long id;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*s == '\0' || *p != '\0' || p - s > 18 ||
+	    (id = strtoll(s, NULL, 10)) <= 0)
+		ctl_fail("bad case ID \"%s\": expected a number such as 12", s);
+	return (id);
+}
+
+static const char *
+src_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return (s != NULL ? s : "-");
+}
+
+int
+ctl_source_import(int argc, char **argv)
+{
+	const char *usage = "import FILE.csv";
+	struct stat sb;
+	json_t *doc, *body, *err, *lines, *l;
+	char *text, *raw = NULL;
+	const char *msg;
+	size_t n, i;
+	long status;
+	FILE *f;
+
+	optind = 0;
+	if (getopt_long(argc, argv, "", NULL, NULL) != -1)
+		ctl_usage_fail(usage);
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		ctl_usage_fail(usage);
+	if ((f = fopen(argv[0], "r")) == NULL)
+		ctl_fail("%s: %s", argv[0], strerror(errno));
+	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode))
+		ctl_fail("%s is not a regular file", argv[0]);
+	if (sb.st_size > IMPORT_FILE_MAX)
+		ctl_fail("%s is larger than %d bytes: split it", argv[0],
+		    IMPORT_FILE_MAX);
+	if ((text = calloc(1, (size_t)sb.st_size + 1)) == NULL)
+		ctl_fail("out of memory");
+	n = fread(text, 1, (size_t)sb.st_size, f);
+	fclose(f);
+	if (memchr(text, '\0', n) != NULL)
+		ctl_fail("%s is not a text file", argv[0]);
+	text[n] = '\0';
+	body = json_object();
+	if (json_object_set_new(body, "csv", json_string(text)) == -1)
+		ctl_fail("%s is not UTF-8", argv[0]);
+	free(text);
+	status = ctl_request("POST", "/v1/listings/import", body, &doc, &raw);
+	json_decref(body);
+	if (status < 200 || status > 299) {
+		err = doc ? json_object_get(doc, "error") : NULL;
+		msg = err ? json_string_value(json_object_get(err, "message"))
+			  : NULL;
+		if (ctl.json && raw != NULL)
+			fputs(raw, stderr);
+		lines = err ? json_object_get(err, "lines") : NULL;
+		json_array_foreach (lines, i, l)
+			fprintf(stderr, "%s:%lld: %s\n", argv[0],
+			    (long long)json_integer_value(
+				json_object_get(l, "line")),
+			    src_str(l, "message"));
+		fprintf(stderr, "delistctl: %s\n",
+		    msg ? msg : "delistd refused the import");
+		exit(status >= 500 ? 3 : 1);
+	}
+	if (ctl.json)
+		fputs(raw, stdout);
+	else
+		printf("imported %lld listings (%lld newly tracked)\n",
+		    (long long)json_integer_value(
+			json_object_get(doc, "imported")),
+		    (long long)json_integer_value(
+			json_object_get(doc, "created")));
+	free(raw);
+	json_decref(doc);
+	return (0);
+}
+
+int
+ctl_source_classify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rule", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "case classify ID REASON [--rule TEXT]";
+	const char *rule = NULL;
+	json_t *body, *doc, *s;
+	long long id;
+	char *path;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			rule = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		ctl_usage_fail(usage);
+	id = src_id(argv[0]);
+	body = json_pack("{s:s}", "reason", argv[1]);
+	if (body == NULL)
+		ctl_fail("the reason is not UTF-8");
+	if (rule != NULL) {
+		if ((s = json_string(rule)) == NULL)
+			ctl_fail("the rule is not UTF-8");
+		json_object_set_new(body, "rule", s);
+	}
+	path = src_fmt("/v1/cases/%lld/classify", id);
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json)
+		printf("case %lld: classified %s, state %s\n", id,
+		    src_str(doc, "reason"), src_str(doc, "state"));
+	json_decref(doc);
+	return (0);
+}
+
+/* Writes an archived file to stdout, as it was stored. */
+static int
+src_evidence_get(long long id, const char *sha)
+{
+	json_t *doc = NULL;
+	const char *msg;
+	char *path, *raw = NULL;
+	long status;
+
+	path = src_fmt("/v1/cases/%lld/evidence/%s", id, sha);
+	status = ctl_request("GET", path, NULL, &doc, &raw);
+	free(path);
+	if (status < 200 || status > 299) {
+		msg = json_string_value(
+		    json_object_get(json_object_get(doc, "error"), "message"));
+		fprintf(stderr, "delistctl: %s\n",
+		    msg ? msg : "delistd refused the request");
+		exit(status >= 500 ? 3 : 1);
+	}
+	fputs(raw, stdout);
+	free(raw);
+	json_decref(doc);
+	return (0);
+}
+
+int
+ctl_source_evidence(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "get", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "case evidence ID [--get SHA256]";
+	const char *get = NULL;
+	json_t *doc, *ev, *e;
+	char ***rows, *path;
+	long long id;
+	size_t n, i;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'g':
+			get = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		ctl_usage_fail(usage);
+	id = src_id(argv[0]);
+	if (get != NULL)
+		return (src_evidence_get(id, get));
+	path = src_fmt("/v1/cases/%lld/evidence", id);
+	doc = ctl_call("GET", path, NULL);
+	free(path);
+	if (ctl.json) {
+		json_decref(doc);
+		return (0);
+	}
+	ev = json_object_get(doc, "evidence");
+	if ((n = json_array_size(ev)) == 0) {
+		printf("case %lld: no evidence archived\n", id);
+		json_decref(doc);
+		return (0);
+	}
+	if ((rows = calloc(n + 1, sizeof *rows)) == NULL)
+		ctl_fail("out of memory");
+	for (i = 0; i <= n; i++) {
+		if ((rows[i] = calloc(5, sizeof *rows[i])) == NULL)
+			ctl_fail("out of memory");
+	}
+	rows[0][0] = strdup("KIND");
+	rows[0][1] = strdup("TIME");
+	rows[0][2] = strdup("BYTES");
+	rows[0][3] = strdup("SHA256");
+	rows[0][4] = strdup("URL/ERROR");
+	json_array_foreach (ev, i, e) {
+		rows[i + 1][0] = strdup(src_str(e, "kind"));
+		rows[i + 1][1] = strdup(src_str(e, "at"));
+		rows[i + 1][2] = src_fmt("%lld",
+		    (long long)json_integer_value(json_object_get(e, "size")));
+		rows[i + 1][3] =
+		    strdup(json_is_string(json_object_get(e, "sha256"))
+			    ? src_str(e, "sha256")
+			    : "-");
+		if (json_is_string(json_object_get(e, "error")))
+			rows[i + 1][4] =
+			    src_fmt("failed: %s", src_str(e, "error"));
+		else
+			rows[i + 1][4] = strdup(src_str(e, "url"));
+	}
+	ctl_table(rows, n + 1, 5);
+	for (i = 0; i <= n; i++) {
+		for (ch = 0; ch < 5; ch++)
+			free(rows[i][ch]);
+		free(rows[i]);
+	}
+	free(rows);
+	json_decref(doc);
+	return (0);
+}

@@ -1,0 +1,1124 @@
+/*
+ * sched-source.c: asking the source plugins about the listings, within
+ * their call budget.
+ *
+ * Per shop with a source: a sweep every sweep_interval (the listings taken
+ * down, a few paged calls), a catalog run once a day with catalog_sync (the
+ * listings on sale, to learn ids and titles), and the checks of its watched
+ * listings, each due at its next_check_at. One libevent timer is armed at
+ * the earliest of: a shop's next due listing (read from the index on
+ * listings (shop_id, next_check_at)), its next sweep, or the moment a
+ * blocked source may call again. No tick scans the listings.
+ *
+ * Per source instance: a token bucket (rate, burst) on the real monotonic
+ * clock, so the platform never sees more than rate calls a second whatever
+ * the test clock does; a daily quota counted per Beijing day on the daemon
+ * clock and kept in the store; and what the plugin's errors ask for
+ * (plugin.h, enum delistd_source_error): THROTTLED pauses the source for
+ * retry_after plus a second, QUOTA stops it until 00:00 Beijing time
+ * (source.quota_exhausted, once), AUTH stops everything but the sweep, which
+ * keeps probing at its interval (source.auth_failed once per outage,
+ * source.recovered when answers come back), TRANSIENT retries the listing
+ * with a backoff. No error ever opens or closes a case: only answers go to
+ * lifecycle_observe, which confirms them.
+ *
+ * The plan: the calls a day the configured intervals need, against
+ * daily_quota; when they do not fit, the checks of tracked listings without
+ * a case are stretched, never the re-checks of open cases.
+ *
+ * It must not touch the database itself (store.c, through lifecycle.c) nor
+ * know how a platform is spoken to (the plugin does).
+ */
+
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "delistd.h"
+#include "budget.h"
+#include "lifecycle.h"
+
+#define SS_IN_FLIGHT 4 /* calls in flight per source */
+#define SS_LEASE 120 /* a dispatched check is not due again before this */
+#define SS_RETRY_BASE 30 /* first retry after a failed check, seconds */
+#define SS_RETRY_CAP 1800
+#define SS_THROTTLE_MARGIN 1.0 /* seconds added to the platform's wait */
+#define SS_MAX_PAGES 1000 /* pages per sweep, a guard against loops */
+#define SS_CATALOG_EVERY 86400
+#define SS_CATALOG_PAGE 50 /* the plan's guess of a catalog page */
+#define SS_PLAN_EVERY 3600 /* the plan is recomputed this often */
+#define SS_WAKE_MAX 3600.0
+#define SS_PACE_AHEAD 3600 /* healthy checks may run this far ahead of pace */
+
+/* What a call is for: how the budget treats it. */
+enum ss_need {
+	SS_URGENT, /* an open case or a confirmation: never paced */
+	SS_PACED, /* a healthy listing: spread over the quota day */
+	SS_PROBE, /* a sweep: goes on while the credentials are refused */
+};
+
+enum ss_kind {
+	SS_CHECK,
+	SS_SWEEP,
+	SS_CATALOG,
+};
+
+static const char *const ss_kind_names[] = { "check", "sweep", "catalog" };
+
+/* A source instance's budget and health; kept across reloads by name. */
+struct ss_source {
+	char *name;
+	struct budget_bucket bucket;
+	double rate;
+	int64_t burst;
+	int64_t daily_quota;
+	double paused_until; /* monotonic: THROTTLED */
+	time_t quota_until; /* daemon clock: the quota day's end */
+	int auth_down;
+	struct st_budget b; /* persisted: calls today, alerts raised */
+	int in_flight;
+	struct budget_plan plan;
+	int plan_warned;
+	int plan_told; /* the plan was logged once */
+	uint64_t calls[3];
+	uint64_t errors[DELISTD_SOURCE_PERMANENT + 1];
+	LIST_ENTRY(ss_source) entry;
+};
+
+/* A shop whose listings a source watches; rebuilt on reload. */
+struct ss_shop {
+	char *name;
+	int64_t id;
+	struct ss_source *src;
+	const struct config_shop *conf;
+	time_t next_sweep;
+	time_t next_catalog;
+	int sweeping; /* a sweep page is in flight */
+	int cataloging;
+	char *sweep_cursor; /* the next page of a sweep under way */
+	char *catalog_cursor;
+	int sweep_pages;
+	int catalog_pages;
+	int sweep_fails;
+	int catalog_fails;
+};
+
+/* A call in flight, owned by ss_calls until its answer (or the instance
+ * goes away). */
+struct ss_call {
+	enum ss_kind kind;
+	char *source;
+	uint64_t generation;
+	char *shop;
+	char *product_id;
+	int64_t listing_id;
+	LIST_ENTRY(ss_call) entry;
+};
+
+static LIST_HEAD(, ss_source) ss_sources = LIST_HEAD_INITIALIZER(ss_sources);
+static LIST_HEAD(, ss_call) ss_calls = LIST_HEAD_INITIALIZER(ss_calls);
+static struct ss_shop *ss_shops;
+static size_t ss_nshops;
+static struct event *ss_timer;
+static struct event *ss_kick_ev;
+static int ss_pumping;
+static double ss_plan_at; /* monotonic */
+
+static void ss_pump(void);
+static void ss_fire(evutil_socket_t, short, void *);
+static void ss_clock_changed(void *);
+static void ss_check_done(void *, const struct delistd_check_result *);
+static void ss_sweep_done(void *, const struct delistd_sweep_page *);
+static void ss_plan(void);
+static void sched_observed_meta(
+    const char *, const char *, const char *, const char *const *, size_t);
+
+static const char *const ss_status_names[] = {
+	[DELISTD_STATUS_ON_SALE] = "on_sale",
+	[DELISTD_STATUS_DELISTED] = "delisted",
+	[DELISTD_STATUS_OFFLINE] = "offline",
+	[DELISTD_STATUS_UNDER_REVIEW] = "under_review",
+	[DELISTD_STATUS_FAILED_REVIEW] = "failed_review",
+	[DELISTD_STATUS_NOT_FOUND] = "not_found",
+	[DELISTD_STATUS_ERROR] = NULL,
+};
+
+static const char *const ss_error_names[] = {
+	[DELISTD_SOURCE_OK] = "ok",
+	[DELISTD_SOURCE_TRANSIENT] = "transient",
+	[DELISTD_SOURCE_THROTTLED] = "throttled",
+	[DELISTD_SOURCE_QUOTA] = "quota",
+	[DELISTD_SOURCE_AUTH] = "auth",
+	[DELISTD_SOURCE_PERMANENT] = "permanent",
+};
+
+static struct ss_source *
+ss_source_find(const char *name)
+{
+	struct ss_source *s;
+
+	LIST_FOREACH (s, &ss_sources, entry) {
+		if (strcmp(s->name, name) == 0)
+			return (s);
+	}
+	return (NULL);
+}
+
+static struct ss_shop *
+ss_shop_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ss_nshops; i++) {
+		if (strcmp(ss_shops[i].name, name) == 0)
+			return (&ss_shops[i]);
+	}
+	return (NULL);
+}
+
+/* The live instance of a source, if it is one. */
+static struct delistd_host *
+ss_host(const struct ss_source *s)
+{
+	struct delistd_host *h = plugin_find(s->name);
+
+	return (h != NULL && plugin_is_source(h) ? h : NULL);
+}
+
+/* A new Beijing day: the counter starts again and a stopped source may go. */
+static void
+ss_day_roll(struct ss_source *s, time_t now)
+{
+	int64_t day = budget_day(now);
+	json_t *data;
+
+	if (s->b.day != day) {
+		s->b.day = day;
+		s->b.calls = 0;
+		if (store_budget_set(daemon_state->store, s->name, &s->b) == -1)
+			log_warnx(
+			    "source %s: cannot store its budget", s->name);
+	}
+	if (s->quota_until != 0 && now >= s->quota_until) {
+		s->quota_until = 0;
+		data = json_pack("{s:s}", "after", "quota");
+		if (lifecycle_source_alert(s->name, &s->b,
+			CASES_EV_SOURCE_RECOVERED, data,
+			"a new quota day began (00:00 Beijing time): checks "
+			"resume") == -1)
+			log_warnx(
+			    "source %s: cannot record its recovery", s->name);
+	}
+}
+
+/* The daily quota is used up: stop until the Beijing day ends. */
+static void
+ss_quota_stop(struct ss_source *s, time_t now, const char *why)
+{
+	char buf[ISOTIME_LEN], msg[512];
+	json_t *data;
+
+	s->quota_until = budget_day_end(now);
+	if (s->b.exhausted_day == s->b.day)
+		return;
+	s->b.exhausted_day = s->b.day;
+	isotime_format(s->quota_until, buf, sizeof buf);
+	snprintf(msg, sizeof msg,
+	    "%s: no more calls until 00:00 Beijing time (%s); %lld calls made "
+	    "today of daily_quota %lld. Cases are not opened or closed "
+	    "meanwhile; if this happens every day, raise the quota in the "
+	    "app console or lengthen the intervals",
+	    why, buf, (long long)s->b.calls, (long long)s->daily_quota);
+	data = json_pack("{s:I,s:I,s:s}", "calls", (json_int_t)s->b.calls,
+	    "daily_quota", (json_int_t)s->daily_quota, "resume_at", buf);
+	if (lifecycle_source_alert(s->name, &s->b,
+		CASES_EV_SOURCE_QUOTA_EXHAUSTED, data, msg) == -1)
+		log_warnx("source %s: cannot record the quota alert", s->name);
+}
+
+static void
+ss_auth_down(struct ss_source *s, const char *error)
+{
+	char msg[768];
+	json_t *data;
+
+	if (s->auth_down)
+		return;
+	s->auth_down = 1;
+	s->b.auth_down = 1;
+	snprintf(msg, sizeof msg,
+	    "the platform refused %s's credentials (%s): nothing is checked "
+	    "and no case is opened or closed until they work again; renew "
+	    "the token (its token file) or the app secret, then delistctl "
+	    "reload. The sweep keeps probing at its interval",
+	    s->name, error ? error : "no reason given");
+	data = json_pack(
+	    "{s:o}", "error", error ? json_string(error) : json_null());
+	if (lifecycle_source_alert(
+		s->name, &s->b, CASES_EV_SOURCE_AUTH_FAILED, data, msg) == -1)
+		log_warnx("source %s: cannot record the auth alert", s->name);
+}
+
+/* An answer came (not an AUTH refusal): an outage is over. */
+static void
+ss_answered(struct ss_source *s)
+{
+	json_t *data;
+
+	if (!s->auth_down)
+		return;
+	s->auth_down = 0;
+	s->b.auth_down = 0;
+	data = json_pack("{s:s}", "after", "auth");
+	if (lifecycle_source_alert(s->name, &s->b, CASES_EV_SOURCE_RECOVERED,
+		data,
+		"the platform accepts the credentials again: checks "
+		"resume") == -1)
+		log_warnx("source %s: cannot record its recovery", s->name);
+}
+
+/*
+ * Whether s may make one call now (probe: a sweep, which AUTH does not
+ * stop); if so the call is counted. Else *wait is how long until it may
+ * (seconds; 0 when only a completion can unblock it).
+ */
+static int
+ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
+    double *wait)
+{
+	double t, elapsed, allowed;
+
+	*wait = 0;
+	ss_day_roll(s, now);
+	if (s->in_flight >= SS_IN_FLIGHT)
+		return (0);
+	if (s->auth_down && need != SS_PROBE)
+		return (0);
+	if (s->quota_until != 0) {
+		*wait = (double)(s->quota_until - now);
+		return (0);
+	}
+	if (mono < s->paused_until) {
+		*wait = s->paused_until - mono;
+		return (0);
+	}
+	if (s->b.calls >= s->daily_quota) {
+		ss_quota_stop(s, now, "daily_quota reached");
+		*wait = (double)(s->quota_until - now);
+		return (0);
+	}
+	/*
+	 * Healthy listings spend the quota evenly over the Beijing day (at
+	 * most an hour ahead), and leave the headroom to the urgent checks.
+	 */
+	if (need == SS_PACED) {
+		elapsed = (double)(now - (budget_day_end(now) - 86400));
+		allowed = (double)s->daily_quota * (1 - BUDGET_HEADROOM) *
+		    (elapsed + SS_PACE_AHEAD) / 86400.0;
+		if ((double)s->b.calls + 1 > allowed) {
+			*wait = ((double)s->b.calls + 1) * 86400.0 /
+				((double)s->daily_quota *
+				    (1 - BUDGET_HEADROOM)) -
+			    SS_PACE_AHEAD - elapsed;
+			if (*wait < 1)
+				*wait = 1;
+			return (0);
+		}
+	}
+	if ((t = budget_bucket_take(&s->bucket, mono)) > 0) {
+		*wait = t;
+		return (0);
+	}
+	s->b.calls++;
+	if (store_budget_set(daemon_state->store, s->name, &s->b) == -1)
+		log_warnx("source %s: cannot store its budget", s->name);
+	return (1);
+}
+
+static struct ss_call *
+ss_call_new(enum ss_kind kind, struct ss_source *s, struct delistd_host *h,
+    const char *shop)
+{
+	struct ss_call *c = xcalloc(1, sizeof *c);
+
+	c->kind = kind;
+	c->source = xstrdup(s->name);
+	c->generation = plugin_generation_of(h);
+	c->shop = xstrdup(shop);
+	LIST_INSERT_HEAD(&ss_calls, c, entry);
+	s->in_flight++;
+	s->calls[kind]++;
+	return (c);
+}
+
+/* Forgets a call: answered, refused, or its instance gone. */
+static void
+ss_call_free(struct ss_call *c)
+{
+	struct ss_source *s = ss_source_find(c->source);
+	struct ss_shop *sh = ss_shop_find(c->shop);
+
+	LIST_REMOVE(c, entry);
+	if (s != NULL && s->in_flight > 0)
+		s->in_flight--;
+	if (sh != NULL && c->kind == SS_SWEEP)
+		sh->sweeping = 0;
+	if (sh != NULL && c->kind == SS_CATALOG)
+		sh->cataloging = 0;
+	free(c->source);
+	free(c->shop);
+	free(c->product_id);
+	free(c);
+}
+
+static int
+ss_listing_in_flight(int64_t id)
+{
+	struct ss_call *c;
+
+	LIST_FOREACH (c, &ss_calls, entry) {
+		if (c->kind == SS_CHECK && c->listing_id == id)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+ss_intervals(const struct ss_shop *sh, struct lc_intervals *iv)
+{
+	iv->confirm_checks = sh->conf->confirm_checks;
+	iv->confirm_spacing = sh->conf->confirm_spacing;
+	iv->recheck = sh->conf->recheck_interval;
+	iv->healthy = sh->conf->recheck_interval;
+	iv->stretch = sh->src->plan.stretch >= 1 ? sh->src->plan.stretch : 1;
+}
+
+/* Starts the checks of a shop's due listings, as the budget allows. */
+static void
+ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
+    double mono, double *wake)
+{
+	struct st_watch *w;
+	struct ss_call *c;
+	size_t n, i;
+	double wait;
+	time_t next;
+	int skipped = 0;
+
+	if (store_watch_due(daemon_state->store, sh->id, lane, now,
+		SS_IN_FLIGHT * 2, &w, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (ss_listing_in_flight(w[i].id)) {
+			skipped = 1;
+			continue;
+		}
+		/* A listing nobody watches any more leaves the index. */
+		if (!w[i].tracked && w[i].open_case == 0) {
+			lifecycle_check_at(w[i].id, 0);
+			continue;
+		}
+		if (!ss_may_call(sh->src, now, mono,
+			lane == 0 ? SS_URGENT : SS_PACED, &wait)) {
+			if (wait > 0 && wait < *wake)
+				*wake = wait;
+			break;
+		}
+		lifecycle_check_at(w[i].id, now + SS_LEASE);
+		c = ss_call_new(SS_CHECK, sh->src, h, sh->name);
+		c->listing_id = w[i].id;
+		c->product_id = xstrdup(w[i].product_id);
+		log_debug("source %s: checking %s/%s", sh->src->name, sh->name,
+		    w[i].product_id);
+		/* After this call c may be gone (an answer given at once). */
+		if (plugin_check(
+			h, sh->name, w[i].product_id, ss_check_done, c) == -1) {
+			log_warnx("source %s: could not start a check of %s/%s",
+			    sh->src->name, sh->name, w[i].product_id);
+			lifecycle_check_at(w[i].id, now + SS_RETRY_BASE);
+			ss_call_free(c);
+		}
+	}
+	st_watches_free(w, n);
+	if (skipped && *wake > 1)
+		*wake = 1;
+	if ((next = store_watch_next(daemon_state->store, sh->id, lane)) != 0 &&
+	    next > now && (double)(next - now) < *wake)
+		*wake = (double)(next - now);
+}
+
+/* Starts a shop's sweep (or catalog) page when it is due. */
+static void
+ss_shop_sweep(struct ss_shop *sh, struct delistd_host *h, enum ss_kind kind,
+    time_t now, double mono, double *wake)
+{
+	time_t due = kind == SS_SWEEP ? sh->next_sweep : sh->next_catalog;
+	int *busy = kind == SS_SWEEP ? &sh->sweeping : &sh->cataloging;
+	const char *cursor =
+	    kind == SS_SWEEP ? sh->sweep_cursor : sh->catalog_cursor;
+	struct ss_call *c;
+	double wait;
+
+	if (*busy)
+		return;
+	if (now < due) {
+		if ((double)(due - now) < *wake)
+			*wake = (double)(due - now);
+		return;
+	}
+	if (!ss_may_call(sh->src, now, mono, SS_PROBE, &wait)) {
+		if (wait > 0 && wait < *wake)
+			*wake = wait;
+		return;
+	}
+	*busy = 1;
+	c = ss_call_new(kind, sh->src, h, sh->name);
+	log_debug("source %s: %s of %s%s%s", sh->src->name, ss_kind_names[kind],
+	    sh->name, cursor ? ", page " : "", cursor ? cursor : "");
+	if (plugin_sweep(h, sh->name,
+		kind == SS_SWEEP ? DELISTD_STATUS_DELISTED
+				 : DELISTD_STATUS_ON_SALE,
+		cursor, ss_sweep_done, c) == -1) {
+		log_warnx("source %s: could not start the %s of %s",
+		    sh->src->name, ss_kind_names[kind], sh->name);
+		if (kind == SS_SWEEP)
+			sh->next_sweep = now + SS_RETRY_BASE;
+		else
+			sh->next_catalog = now + SS_RETRY_BASE;
+		ss_call_free(c);
+	}
+}
+
+static void
+ss_arm(double wake)
+{
+	struct timeval tv;
+
+	if (ss_timer == NULL)
+		return;
+	if (wake > SS_WAKE_MAX)
+		wake = SS_WAKE_MAX;
+	if (wake < 0.01)
+		wake = 0.01;
+	tv.tv_sec = (time_t)wake;
+	tv.tv_usec = (suseconds_t)((wake - floor(wake)) * 1e6);
+	evtimer_del(ss_timer);
+	evtimer_add(ss_timer, &tv);
+}
+
+/* Starts whatever is due and the budget allows, then re-arms the timer. */
+static void
+ss_pump(void)
+{
+	struct delistd_host *h;
+	struct ss_shop *sh;
+	time_t now = clock_now();
+	double mono = clock_uptime(), wake = SS_WAKE_MAX;
+	size_t i;
+
+	if (ss_timer == NULL || ss_pumping)
+		return;
+	ss_pumping = 1;
+	if (mono >= ss_plan_at)
+		ss_plan();
+	for (i = 0; i < ss_nshops; i++) {
+		sh = &ss_shops[i];
+		if ((h = ss_host(sh->src)) == NULL)
+			continue;
+		ss_shop_sweep(sh, h, SS_SWEEP, now, mono, &wake);
+		if (sh->conf->catalog_sync)
+			ss_shop_sweep(sh, h, SS_CATALOG, now, mono, &wake);
+		ss_shop_checks(sh, h, 0, now, mono, &wake);
+		ss_shop_checks(sh, h, 1, now, mono, &wake);
+	}
+	ss_pumping = 0;
+	ss_arm(wake);
+}
+
+static void
+ss_fire(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	ss_pump();
+}
+
+/* The listings changed in number: the plan is made again (then kicks). */
+void
+sched_source_replan(void)
+{
+	ss_plan_at = 0;
+	sched_source_kick();
+}
+
+/* Runs the pump from the loop, never from within a caller (or a plugin). */
+void
+sched_source_kick(void)
+{
+	struct timeval tv = { 0, 0 };
+
+	if (ss_kick_ev != NULL)
+		evtimer_add(ss_kick_ev, &tv);
+}
+
+static void
+ss_clock_changed(void *arg)
+{
+	(void)arg;
+	sched_source_kick();
+}
+
+/*
+ * What a check said besides the status: the title and the image URLs go
+ * to the listing (lifecycle_listing_observed), whose image fingerprints
+ * and title are what the linked-listing and evasion risks compare.
+ */
+static void
+sched_observed_meta(const char *shop, const char *pid, const char *title,
+    const char *const *images, size_t nimages)
+{
+	char *cause = NULL;
+
+	if ((title == NULL || *title == '\0') && images == NULL)
+		return;
+	if (lifecycle_listing_observed(shop, pid,
+		title != NULL && *title != '\0' ? title : NULL,
+		nimages > 0 ? images : NULL, nimages, &cause) == -1) {
+		log_warnx("%s/%s: cannot store what the source saw: %s", shop,
+		    pid, cause ? cause : "unknown error");
+		free(cause);
+	}
+}
+
+/* Failed checks are retried sooner than the next regular check. */
+static time_t
+ss_backoff(time_t now, int fails)
+{
+	int64_t d = SS_RETRY_BASE;
+
+	while (fails-- > 1 && d < SS_RETRY_CAP)
+		d *= 2;
+	return (now + (d < SS_RETRY_CAP ? d : SS_RETRY_CAP));
+}
+
+/*
+ * An error answer (a check's or a sweep page's): what the source needs
+ * (pause, stop, alert). Returns when the call should be tried again.
+ */
+static time_t
+ss_source_error(struct ss_source *s, enum delistd_source_error kind,
+    int64_t retry_after, const char *error, const char *what, int fails,
+    int64_t regular)
+{
+	time_t now = clock_now();
+	double wait;
+
+	if ((int)kind < 0 || kind > DELISTD_SOURCE_PERMANENT ||
+	    kind == DELISTD_SOURCE_OK)
+		kind = DELISTD_SOURCE_TRANSIENT;
+	s->errors[kind]++;
+	switch (kind) {
+	case DELISTD_SOURCE_THROTTLED:
+		wait = (double)(retry_after > 0 ? retry_after : 1) +
+		    SS_THROTTLE_MARGIN;
+		s->paused_until = clock_uptime() + wait;
+		s->bucket.tokens = 0;
+		log_warnx("source %s: throttled by the platform (%s); pausing "
+			  "%.0f s",
+		    s->name, error ? error : "no reason given", wait);
+		return (now);
+	case DELISTD_SOURCE_QUOTA:
+		ss_quota_stop(s, now,
+		    "the platform says the daily quota is "
+		    "used up");
+		return (now);
+	case DELISTD_SOURCE_AUTH:
+		ss_auth_down(s, error);
+		return (now);
+	case DELISTD_SOURCE_PERMANENT:
+		log_warnx("source %s: %s failed and retrying it cannot help: "
+			  "%s",
+		    s->name, what, error ? error : "no reason given");
+		return (now + regular);
+	default:
+		ss_answered(s);
+		log_warnx("source %s: %s failed (%s); retrying", s->name, what,
+		    error ? error : "no reason given");
+		return (ss_backoff(now, fails));
+	}
+}
+
+static void
+ss_check_done(void *token, const struct delistd_check_result *r)
+{
+	struct ss_call *c = token;
+	struct ss_source *s = ss_source_find(c->source);
+	struct ss_shop *sh = ss_shop_find(c->shop);
+	struct lc_observation o;
+	struct lc_intervals iv;
+	struct st_watch w;
+	int64_t opened = 0;
+	char what[128];
+	time_t retry;
+
+	if (s == NULL || sh == NULL || sh->src != s ||
+	    r->status > DELISTD_STATUS_ERROR) {
+		ss_call_free(c);
+		sched_source_kick();
+		return;
+	}
+	ss_intervals(sh, &iv);
+	if (r->status == DELISTD_STATUS_ERROR) {
+		snprintf(what, sizeof what, "the check of %s/%s", sh->name,
+		    c->product_id);
+		w.fails = 0;
+		if (store_watch_get(daemon_state->store, c->listing_id, &w) !=
+		    0)
+			memset(&w, 0, sizeof w);
+		retry = ss_source_error(s, r->error_kind, r->retry_after,
+		    r->error, what, w.fails + 1, iv.recheck);
+		if (w.id != 0) {
+			w.fails++;
+			w.next_check_at = retry;
+			/* Only the retry and the count change: no status. */
+			if (store_watch_observe(
+				daemon_state->store, &w, clock_now()) == -1)
+				log_warnx("%s: cannot plan its retry", what);
+		}
+		st_watch_clear(&w);
+	} else {
+		ss_answered(s);
+		sched_observed_meta(sh->name, c->product_id, r->title,
+		    r->images, r->image_count);
+		memset(&o, 0, sizeof o);
+		o.listing_id = c->listing_id;
+		o.source = s->name;
+		o.status = ss_status_names[r->status];
+		o.platform_code = r->platform_code;
+		o.offline_at = (time_t)r->offline_at;
+		o.raw = r->raw;
+		o.raw_len = r->raw ? r->raw_len : 0;
+		if (lifecycle_observe(&o, &iv, &opened) == -1)
+			log_warnx("source %s: cannot record the status of "
+				  "%s/%s; it will be checked again",
+			    s->name, sh->name, c->product_id);
+		else if (opened != 0)
+			evidence_snapshot(opened, c->product_id,
+			    sh->conf->snapshot_url, s->name);
+	}
+	ss_call_free(c);
+	sched_source_kick();
+}
+
+static void
+ss_sweep_done(void *token, const struct delistd_sweep_page *pg)
+{
+	struct ss_call *c = token;
+	struct ss_source *s = ss_source_find(c->source);
+	struct ss_shop *sh = ss_shop_find(c->shop);
+	int catalog = c->kind == SS_CATALOG;
+	char **cursor, what[128];
+	int *pages, *fails;
+	time_t *next, now = clock_now();
+	int64_t every, healthy;
+
+	if (s == NULL || sh == NULL || sh->src != s) {
+		ss_call_free(c);
+		sched_source_kick();
+		return;
+	}
+	cursor = catalog ? &sh->catalog_cursor : &sh->sweep_cursor;
+	pages = catalog ? &sh->catalog_pages : &sh->sweep_pages;
+	fails = catalog ? &sh->catalog_fails : &sh->sweep_fails;
+	next = catalog ? &sh->next_catalog : &sh->next_sweep;
+	every = catalog ? SS_CATALOG_EVERY : sh->conf->sweep_interval;
+	healthy = (int64_t)((double)sh->conf->recheck_interval *
+	    (s->plan.stretch >= 1 ? s->plan.stretch : 1));
+	if (pg->error) {
+		snprintf(what, sizeof what, "the %s of %s",
+		    ss_kind_names[c->kind], sh->name);
+		(*fails)++;
+		*next = ss_source_error(s, pg->error_kind, pg->retry_after,
+		    pg->error_text, what, *fails, every);
+		/* While the credentials are refused, probe at the interval. */
+		if (pg->error_kind == DELISTD_SOURCE_AUTH)
+			*next = now + sh->conf->sweep_interval;
+		if (*next - now > every)
+			*next = now + every;
+	} else {
+		ss_answered(s);
+		*fails = 0;
+		if (pg->count > 0 &&
+		    lifecycle_sweep_seen(sh->name, pg->product_ids, pg->titles,
+			pg->count, s->name, !catalog, healthy) == -1)
+			log_warnx("source %s: cannot record a %s page of %s",
+			    s->name, ss_kind_names[c->kind], sh->name);
+		free(*cursor);
+		*cursor = NULL;
+		if (pg->next_cursor != NULL && ++*pages < SS_MAX_PAGES) {
+			*cursor = xstrdup(pg->next_cursor);
+			*next = now;
+		} else {
+			if (pg->next_cursor != NULL)
+				log_warnx("source %s: the %s of %s stopped "
+					  "after %d pages",
+				    s->name, ss_kind_names[c->kind], sh->name,
+				    SS_MAX_PAGES);
+			*pages = 0;
+			*next = now + every;
+			ss_plan_at = 0;
+			log_info("source %s: %s of %s done", s->name,
+			    ss_kind_names[c->kind], sh->name);
+		}
+	}
+	if (store_shop_sched_set(daemon_state->store, sh->id, sh->next_sweep,
+		sh->next_catalog) == -1)
+		log_warnx("shop %s: cannot store its next sweep", sh->name);
+	ss_call_free(c);
+	sched_source_kick();
+}
+
+/* The calls a day a source's shops need, against its quota. */
+static void
+ss_plan_source(struct ss_source *s)
+{
+	struct budget_need need[64];
+	struct st_shop_load ld;
+	struct ss_shop *sh;
+	size_t i;
+	int n = 0;
+	double recheck, approved;
+
+	for (i = 0; i < ss_nshops && n < (int)(sizeof need / sizeof need[0]);
+	     i++) {
+		sh = &ss_shops[i];
+		if (sh->src != s ||
+		    store_shop_load(daemon_state->store, sh->id, &ld) == -1)
+			continue;
+		recheck = (double)sh->conf->recheck_interval;
+		approved = recheck < LIFECYCLE_APPROVED_RECHECK
+		    ? recheck
+		    : LIFECYCLE_APPROVED_RECHECK;
+		memset(&need[n], 0, sizeof need[n]);
+		need[n].sweeps = 86400.0 / (double)sh->conf->sweep_interval;
+		if (sh->conf->catalog_sync)
+			need[n].catalog =
+			    ceil((double)(ld.healthy_default + ld.open_cases +
+				     ld.approved + 1) /
+				SS_CATALOG_PAGE);
+		need[n].cases = (double)ld.open_cases * 86400.0 / recheck +
+		    (double)ld.approved * 86400.0 / approved;
+		need[n].healthy =
+		    (double)ld.healthy_default * 86400.0 / recheck +
+		    ld.healthy_own_per_day;
+		n++;
+	}
+	budget_plan(need, n, (double)s->daily_quota, &s->plan);
+	if (!s->plan.fits && !s->plan_warned)
+		log_warnx("source %s: the configured intervals need %.0f "
+			  "calls a day (%.0f of them sweeps and re-checks of "
+			  "open cases), but daily_quota is %lld: the checks of "
+			  "tracked listings without a case are stretched "
+			  "x%.2f; re-checks of open cases keep their interval",
+		    s->name, s->plan.needed, s->plan.fixed,
+		    (long long)s->daily_quota, s->plan.stretch);
+	else if (s->plan.fits && (s->plan_warned || !s->plan_told))
+		log_info("source %s: the configured intervals need %.0f "
+			 "calls a day; daily_quota is %lld",
+		    s->name, s->plan.needed, (long long)s->daily_quota);
+	s->plan_told = 1;
+	s->plan_warned = !s->plan.fits;
+}
+
+static void
+ss_plan(void)
+{
+	struct ss_source *s;
+
+	ss_plan_at = clock_uptime() + SS_PLAN_EVERY;
+	LIST_FOREACH (s, &ss_sources, entry)
+		ss_plan_source(s);
+}
+
+static struct ss_source *
+ss_source_get(const struct config_plugin *pc, time_t now)
+{
+	struct ss_source *s = ss_source_find(pc->name);
+
+	if (s == NULL) {
+		s = xcalloc(1, sizeof *s);
+		s->name = xstrdup(pc->name);
+		s->plan.stretch = 1;
+		s->plan.fits = 1;
+		if (store_budget_get(daemon_state->store, s->name, &s->b) == -1)
+			log_warnx("source %s: cannot read its budget", s->name);
+		s->auth_down = s->b.auth_down;
+		if (s->b.day == budget_day(now) &&
+		    s->b.exhausted_day == s->b.day)
+			s->quota_until = budget_day_end(now);
+		LIST_INSERT_HEAD(&ss_sources, s, entry);
+	}
+	if (s->rate != pc->rate || s->burst != pc->burst)
+		budget_bucket_init(
+		    &s->bucket, pc->rate, (double)pc->burst, clock_uptime());
+	s->rate = pc->rate;
+	s->burst = pc->burst;
+	s->daily_quota = pc->daily_quota;
+	return (s);
+}
+
+static void
+ss_shops_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < ss_nshops; i++) {
+		free(ss_shops[i].name);
+		free(ss_shops[i].sweep_cursor);
+		free(ss_shops[i].catalog_cursor);
+	}
+	free(ss_shops);
+	ss_shops = NULL;
+	ss_nshops = 0;
+}
+
+/*
+ * (Re)builds the shops to watch from the configuration. A shop keeps its
+ * sweep state across a reload; a source whose credentials were refused
+ * is probed again at once (the reload may carry new ones).
+ */
+void
+sched_source_reload(void)
+{
+	const struct config *conf = daemon_state->config;
+	const struct config_plugin *pc;
+	struct ss_shop *old = ss_shops, *sh, *o;
+	size_t nold = ss_nshops, i, j, k;
+	time_t now = clock_now();
+
+	ss_shops = xcalloc(conf->nshops + 1, sizeof *ss_shops);
+	ss_nshops = 0;
+	for (i = 0; i < conf->nshops; i++) {
+		pc = NULL;
+		if (conf->shops[i].source == NULL)
+			continue;
+		for (k = 0; k < conf->nplugins; k++) {
+			if (strcmp(conf->plugins[k].name,
+				conf->shops[i].source) == 0)
+				pc = &conf->plugins[k];
+		}
+		if (pc == NULL)
+			continue;
+		sh = &ss_shops[ss_nshops++];
+		sh->name = xstrdup(conf->shops[i].name);
+		sh->conf = &conf->shops[i];
+		sh->src = ss_source_get(pc, now);
+		if ((sh->id = store_shop_id(
+			 daemon_state->store, sh->name, now)) == -1 ||
+		    store_shop_sched(daemon_state->store, sh->id,
+			&sh->next_sweep, &sh->next_catalog) == -1 ||
+		    store_watch_adopt(daemon_state->store, sh->id, now) == -1)
+			log_warnx(
+			    "shop %s: cannot read its schedule", sh->name);
+		if (sh->next_sweep == 0 ||
+		    sh->next_sweep > now + sh->conf->sweep_interval ||
+		    sh->src->auth_down)
+			sh->next_sweep = now;
+		if (sh->next_catalog == 0 ||
+		    sh->next_catalog > now + SS_CATALOG_EVERY)
+			sh->next_catalog = now;
+		for (j = 0; j < nold; j++) {
+			o = &old[j];
+			if (strcmp(o->name, sh->name) != 0 || o->src != sh->src)
+				continue;
+			sh->sweeping = o->sweeping;
+			sh->cataloging = o->cataloging;
+			sh->sweep_cursor = o->sweep_cursor;
+			sh->catalog_cursor = o->catalog_cursor;
+			sh->sweep_pages = o->sweep_pages;
+			sh->catalog_pages = o->catalog_pages;
+			o->sweep_cursor = o->catalog_cursor = NULL;
+		}
+		if (ss_host(sh->src) == NULL)
+			log_warnx("shop %s: source %s is not a source plugin "
+				  "instance; its listings are not checked",
+			    sh->name, sh->src->name);
+	}
+	for (j = 0; j < nold; j++) {
+		free(old[j].name);
+		free(old[j].sweep_cursor);
+		free(old[j].catalog_cursor);
+	}
+	free(old);
+	ss_plan_at = 0;
+	sched_source_kick();
+}
+
+/* An instance went away (reload, shutdown): its calls will never end. */
+void
+sched_source_gone(const char *name, uint64_t generation)
+{
+	struct ss_call *c, *next;
+
+	for (c = LIST_FIRST(&ss_calls); c != NULL; c = next) {
+		next = LIST_NEXT(c, entry);
+		if (strcmp(c->source, name) == 0 && c->generation == generation)
+			ss_call_free(c);
+	}
+	sched_source_kick();
+}
+
+void
+sched_source_init(struct event_base *base)
+{
+	ss_timer = evtimer_new(base, ss_fire, NULL);
+	ss_kick_ev = evtimer_new(base, ss_fire, NULL);
+	if (ss_timer == NULL || ss_kick_ev == NULL)
+		fatalx("sched: cannot create the source timers");
+	clock_on_change(ss_clock_changed, NULL);
+	sched_source_reload();
+	ss_plan();
+}
+
+void
+sched_source_shutdown(void)
+{
+	struct ss_source *s;
+
+	while (!LIST_EMPTY(&ss_calls))
+		ss_call_free(LIST_FIRST(&ss_calls));
+	ss_shops_free();
+	while ((s = LIST_FIRST(&ss_sources)) != NULL) {
+		LIST_REMOVE(s, entry);
+		free(s->name);
+		free(s);
+	}
+	if (ss_timer != NULL)
+		event_free(ss_timer);
+	if (ss_kick_ev != NULL)
+		event_free(ss_kick_ev);
+	ss_timer = ss_kick_ev = NULL;
+}
+
+static const char *
+ss_state(const struct ss_source *s, time_t now, double mono)
+{
+	if (ss_host(s) == NULL)
+		return ("not_a_source");
+	if (s->auth_down)
+		return ("auth_failed");
+	if (s->quota_until != 0 && now < s->quota_until)
+		return ("quota_exhausted");
+	if (mono < s->paused_until)
+		return ("throttled");
+	return ("ok");
+}
+
+/* For GET /v1/status: each source's budget, plan and state. */
+json_t *
+sched_source_status(void)
+{
+	struct ss_source *s;
+	json_t *arr = json_array(), *shops;
+	time_t now = clock_now();
+	double mono = clock_uptime();
+	char buf[ISOTIME_LEN];
+	size_t i;
+
+	LIST_FOREACH (s, &ss_sources, entry) {
+		shops = json_array();
+		for (i = 0; i < ss_nshops; i++) {
+			if (ss_shops[i].src == s)
+				json_array_append_new(
+				    shops, json_string(ss_shops[i].name));
+		}
+		if (shops == NULL || json_array_size(shops) == 0) {
+			json_decref(shops);
+			continue;
+		}
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s,s:o,s:f,s:I,s:I,s:I,s:i,s:{s:I,s:I,s:b,"
+			      "s:f},s:o}",
+			"name", s->name, "state", ss_state(s, now, mono),
+			"shops", shops, "rate", s->rate, "burst",
+			(json_int_t)s->burst, "daily_quota",
+			(json_int_t)s->daily_quota, "calls_today",
+			(json_int_t)(s->b.day == budget_day(now) ? s->b.calls
+								 : 0),
+			"in_flight", s->in_flight, "plan", "needed_per_day",
+			(json_int_t)ceil(s->plan.needed), "fixed_per_day",
+			(json_int_t)ceil(s->plan.fixed), "fits", s->plan.fits,
+			"stretch", s->plan.stretch, "resume_at",
+			s->quota_until ? json_string(isotime_format(
+					     s->quota_until, buf, sizeof buf))
+				       : json_null()));
+	}
+	return (arr);
+}
+
+/* For /metrics: calls, errors and the quota per source. */
+void
+sched_source_metrics(struct evbuffer *buf)
+{
+	struct ss_source *s;
+	int k;
+
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_source_calls_total Calls made to a source, by "
+	    "kind.\n"
+	    "# TYPE delistd_source_calls_total counter\n");
+	LIST_FOREACH (s, &ss_sources, entry) {
+		for (k = 0; k < 3; k++)
+			evbuffer_add_printf(buf,
+			    "delistd_source_calls_total{source=\"%s\","
+			    "kind=\"%s\"} %llu\n",
+			    s->name, ss_kind_names[k],
+			    (unsigned long long)s->calls[k]);
+	}
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_source_errors_total Error answers of a source, "
+	    "by kind.\n"
+	    "# TYPE delistd_source_errors_total counter\n");
+	LIST_FOREACH (s, &ss_sources, entry) {
+		for (k = DELISTD_SOURCE_TRANSIENT;
+		     k <= DELISTD_SOURCE_PERMANENT; k++)
+			evbuffer_add_printf(buf,
+			    "delistd_source_errors_total{source=\"%s\","
+			    "kind=\"%s\"} %llu\n",
+			    s->name, ss_error_names[k],
+			    (unsigned long long)s->errors[k]);
+	}
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_source_quota_used Calls counted today (Beijing "
+	    "day) against the daily quota.\n"
+	    "# TYPE delistd_source_quota_used gauge\n");
+	LIST_FOREACH (s, &ss_sources, entry)
+		evbuffer_add_printf(buf,
+		    "delistd_source_quota_used{source=\"%s\"} %lld\n", s->name,
+		    (long long)s->b.calls);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_source_daily_quota The configured daily_quota.\n"
+	    "# TYPE delistd_source_daily_quota gauge\n");
+	LIST_FOREACH (s, &ss_sources, entry)
+		evbuffer_add_printf(buf,
+		    "delistd_source_daily_quota{source=\"%s\"} %lld\n", s->name,
+		    (long long)s->daily_quota);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_source_calls_needed_per_day Calls a day the "
+	    "configured intervals need.\n"
+	    "# TYPE delistd_source_calls_needed_per_day gauge\n");
+	LIST_FOREACH (s, &ss_sources, entry)
+		evbuffer_add_printf(buf,
+		    "delistd_source_calls_needed_per_day{source=\"%s\"} %.0f\n",
+		    s->name, s->plan.needed);
+}
