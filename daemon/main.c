@@ -462,6 +462,9 @@ main(int argc, char **argv)
 	notify_init(ds.base);
 	lifecycle_init();
 	sched_init(ds.base);
+	/* A shop's zone may have changed while stopped, as on a reload. */
+	if (vault_recompute() == -1)
+		log_warnx("startup: cannot recompute the documents' alerts");
 	outbox_init(ds.base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",
