@@ -715,7 +715,8 @@ api_case_appeal(struct api_req *r)
 	struct lc_err err = { 0 };
 	json_error_t jerr;
 	int force = 0, status = 500;
-	size_t nmat = 0, i;
+	size_t nmat = 0, i, k;
+	char(*low)[65] = NULL;
 	json_int_t size;
 	int64_t id;
 	time_t at;
@@ -743,6 +744,7 @@ api_case_appeal(struct api_req *r)
 		return;
 	}
 	mat = xcalloc(nmat + 1, sizeof *mat);
+	low = xcalloc(nmat + 1, sizeof *low);
 	json_array_foreach (jmat, i, m) {
 		if (json_unpack_ex(m, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:I}",
 			"name", &mat[i].name, "type", &mat[i].type, "sha256",
@@ -770,6 +772,11 @@ api_case_appeal(struct api_req *r)
 				    i);
 			goto out;
 		}
+		/* Stored in lower case, as the vault keeps hashes. */
+		for (k = 0; k < 64; k++)
+			low[i][k] =
+			    (char)tolower((unsigned char)mat[i].sha256[k]);
+		mat[i].sha256 = low[i];
 	}
 	who = actor(r);
 	if (lifecycle_appeal(id, pcid, statement, mat, nmat, at, force, who,
@@ -786,6 +793,7 @@ api_case_appeal(struct api_req *r)
 	json_decref(found);
 	free(who);
 out:
+	free(low);
 	free(mat);
 }
 

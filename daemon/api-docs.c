@@ -55,7 +55,17 @@ docs_str(const char *s)
 static void
 docs_reply_err(struct api_req *r, struct lc_err *err)
 {
-	api_error(r, err->status, err->code, "%s", err->message);
+	json_t *doc;
+
+	if (!err->forceable) {
+		api_error(r, err->status, err->code, "%s", err->message);
+		lc_err_clear(err);
+		return;
+	}
+	/* A refusal that "force": true overrides says so. */
+	doc = json_pack("{s:{s:s,s:s,s:b}}", "error", "code", err->code,
+	    "message", err->message, "forceable", 1);
+	api_reply(r, err->status, doc);
 	lc_err_clear(err);
 }
 
@@ -483,21 +493,30 @@ api_material_document(const char *sha256)
 	return (id);
 }
 
-/* The documents attached to a case, for its detail and its export. */
+/*
+ * The documents attached to a case, for its detail and its export: those
+ * removed from the vault since too (a closed case keeps its record),
+ * marked "removed": true.
+ */
 json_t *
 api_case_documents_json(int64_t case_id)
 {
 	struct st_doc_filter f;
 	struct st_document *d;
 	size_t n, i;
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *o;
 
 	memset(&f, 0, sizeof f);
 	f.case_id = case_id;
+	f.with_removed = 1;
 	if (store_documents(daemon_state->store, &f, &d, &n) == -1)
 		return (arr);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, api_doc_json(&d[i]));
+	for (i = 0; i < n; i++) {
+		o = api_doc_json(&d[i]);
+		json_object_set_new(
+		    o, "removed", json_boolean(d[i].removed_at != 0));
+		json_array_append_new(arr, o);
+	}
 	st_documents_free(d, n);
 	return (arr);
 }
@@ -524,7 +543,7 @@ api_case_documents_get(struct api_req *r)
 		api_case_documents_json(id)));
 }
 
-/* POST /v1/cases/{id}/documents {"document": ID, "at"?} */
+/* POST /v1/cases/{id}/documents {"document": ID, "at"?, "force"?} */
 void
 api_case_documents_post(struct api_req *r)
 {
@@ -532,6 +551,7 @@ api_case_documents_post(struct api_req *r)
 	json_error_t jerr;
 	json_int_t doc_id;
 	const char *ats = NULL;
+	int force = 0;
 	int64_t id;
 	time_t at = clock_now();
 	char *who, buf[ISOTIME_LEN];
@@ -544,8 +564,8 @@ api_case_documents_post(struct api_req *r)
 		    "ID}");
 		return;
 	}
-	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:I,s?s}", "document",
-		&doc_id, "at", &ats) == -1) {
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:I,s?s,s?b}",
+		"document", &doc_id, "at", &ats, "force", &force) == -1) {
 		api_error(
 		    r, 400, "bad_request", "bad request body: %s", jerr.text);
 		return;
@@ -571,13 +591,36 @@ api_case_documents_post(struct api_req *r)
 		}
 	}
 	who = api_actor(r);
-	if (vault_attach(id, doc_id, at, who, &err) == -1) {
+	if (vault_attach(id, doc_id, at, force, who, &err) == -1) {
 		free(who);
 		docs_reply_err(r, &err);
 		return;
 	}
 	free(who);
 	api_reply(r, 201,
+	    json_pack("{s:I,s:o}", "case", (json_int_t)id, "documents",
+		api_case_documents_json(id)));
+}
+
+/* DELETE /v1/cases/{id}/documents/{doc} */
+void
+api_case_document_delete(struct api_req *r)
+{
+	struct lc_err err = { 0 };
+	int64_t id, doc_id;
+	char *who;
+
+	if (docs_id(r, 0, "case", &id) == -1 ||
+	    docs_id(r, 1, "document", &doc_id) == -1)
+		return;
+	who = api_actor(r);
+	if (vault_detach(id, doc_id, who, &err) == -1) {
+		free(who);
+		docs_reply_err(r, &err);
+		return;
+	}
+	free(who);
+	api_reply(r, 200,
 	    json_pack("{s:I,s:o}", "case", (json_int_t)id, "documents",
 		api_case_documents_json(id)));
 }

@@ -24,6 +24,17 @@
 #include "preflight.h"
 #include "preflight-run.h"
 
+/* The materials, with their lower-cased hashes. */
+static void
+pf_mat_free(struct st_material *mat, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(mat[i].sha256);
+	free(mat);
+}
+
 void
 api_case_preflight(struct api_req *r)
 {
@@ -32,7 +43,7 @@ api_case_preflight(struct api_req *r)
 	struct st_appeal *ap = NULL;
 	struct st_material *mat = NULL;
 	struct preflight_run pr;
-	size_t nap = 0, i, nmat;
+	size_t nap = 0, i, k, nmat;
 	json_t *jmat = NULL, *m;
 	json_error_t jerr;
 	const char *statement = NULL, *title = NULL;
@@ -73,19 +84,23 @@ api_case_preflight(struct api_req *r)
 			    "materials[%zu]: %s (types: %s)", i,
 			    jerr.text[0] ? jerr.text : "unknown type",
 			    cases_doc_type_list());
-			free(mat);
+			pf_mat_free(mat, nmat);
 			return;
 		}
 		mat[i].name = (char *)name;
 		mat[i].type = (char *)type;
-		mat[i].sha256 = (char *)hash;
+		/* In lower case, as the vault keeps hashes. */
+		mat[i].sha256 = xstrdup(hash);
+		for (k = 0; mat[i].sha256[k] != '\0'; k++)
+			mat[i].sha256[k] =
+			    (char)tolower((unsigned char)mat[i].sha256[k]);
 		mat[i].size = size;
 	}
 	if ((rc = store_case_get(st, id, &c)) != 0) {
 		api_error(r, rc == 1 ? 404 : 500,
 		    rc == 1 ? "not_found" : "store", "case %lld %s", id,
 		    rc == 1 ? "not found" : "could not be read");
-		free(mat);
+		pf_mat_free(mat, nmat);
 		return;
 	}
 	if (store_appeals(st, id, &ap, &nap) == -1) {
@@ -94,7 +109,8 @@ api_case_preflight(struct api_req *r)
 	}
 	if (preflight_run(&pr, &c, ap, nap, statement, mat, nmat, title,
 		clock_now(), &cause) == -1) {
-		api_error(r, 400, "bad_request", "%s", cause);
+		/* The body was checked: what fails now is ours. */
+		api_error(r, 500, "preflight", "%s", cause);
 		free(cause);
 		preflight_run_clear(&pr);
 		goto out;
@@ -106,7 +122,7 @@ api_case_preflight(struct api_req *r)
 		(json_int_t)pr.found->nwarnings, "ok", pr.found->nerrors == 0));
 	preflight_run_clear(&pr);
 out:
-	free(mat);
+	pf_mat_free(mat, nmat);
 	st_appeals_free(ap, nap);
 	st_case_clear(&c);
 }

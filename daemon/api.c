@@ -104,6 +104,8 @@ static const struct api_route {
 	{ EVHTTP_REQ_GET, "/v1/documents/*/content", api_doc_content },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/documents", api_case_documents_get },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/documents", api_case_documents_post },
+	{ EVHTTP_REQ_DELETE, "/v1/cases/*/documents/*",
+	    api_case_document_delete },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/ack", api_case_ack },
 	{ EVHTTP_REQ_GET, "/v1/conditions", api_conditions_get },
 	{ EVHTTP_REQ_POST, "/v1/conditions/*/ack", api_condition_ack },
@@ -253,6 +255,11 @@ api_new(
 		EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
 		EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_max_headers_size(api->http, API_MAX_HEADERS);
+	/*
+	 * A body over the limit is read (and dropped) before the 413: closing
+	 * at once made a client still sending see a broken pipe, not why.
+	 */
+	evhttp_set_flags(api->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(api->http, api_dispatch, api);
 	api_set_config(api, conf);
 	if ((api->bound = evhttp_accept_socket_with_handle(api->http, fd)) ==
@@ -273,7 +280,14 @@ api_set_config(struct api *api, const struct config *conf)
 	api->config = conf;
 	api->maxconns = conf->max_clients;
 	evhttp_set_timeout(api->http, (int)conf->client_timeout);
-	/* Uploads may be larger than JSON bodies; JSON keeps its limit. */
+	/*
+	 * Uploads may be larger than JSON bodies; JSON keeps its limit, but
+	 * checked after the body is read: libevent 2.1 has one body limit
+	 * per server and no hook on an incoming request's headers (no
+	 * evhttp_set_newreqcb, and evhttp_request_set_header_cb only works
+	 * for requests we make), so a JSON route can be sent up to
+	 * max_upload before its 413. delistd.conf(5) says so.
+	 */
 	evhttp_set_max_body_size(api->http,
 	    conf->max_upload > API_HARD_BODY ? (ev_ssize_t)conf->max_upload
 					     : API_HARD_BODY);

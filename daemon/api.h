@@ -42,6 +42,7 @@
  * POST   /v1/cases/{id}/notes {"text","field"?,"before"?,"after"?,"at"?}
  * POST   /v1/cases/{id}/appeals {"platform_case_id","statement",
  *          "materials":[{"name","type","sha256","size"}]?,"at"?,"force"?}
+ *          (sha256: 64 hex digits, either case, kept in lower case)
  *          runs the preflight first: errors refuse it (422) unless force;
  *          201 detail plus "preflight":[finding...] (what it found)
  * POST   /v1/cases/{id}/appeals/{n}/decision {"decision":"approved"|
@@ -90,6 +91,8 @@
  *          {"case","ok":bool,"errors":n,"warnings":n,"findings":[{"code",
  *          "severity":"error"|"warning","group","message","score"?,
  *          "size"?}]}: what would get the appeal rejected; changes nothing
+ *          (materials' sha256 compared in lower case); 500 "preflight"
+ *          when the state database or the check itself fails
  * document: {"id","name" (as stored: the conventional name after rename),
  *   "original_name","type","format":"pdf"|"jpeg"|"png","sha256","size",
  *   "width"|null,"height"|null (pixels, images),"shop"|null,"products":[id..],
@@ -121,9 +124,17 @@
  *          document_in_use while an open case has it attached or in an
  *          appeal's materials (matched by SHA-256)
  * GET    /v1/cases/{id}/documents               {"case","documents":[...]}
- * POST   /v1/cases/{id}/documents {"document":ID,"at"?}
- *          201 {"case","documents":[...]}; 409 already_attached or
- *          case_closed. A case's detail has "documents" too.
+ *          each a document + "removed": bool (documents removed from the
+ *          vault since stay listed, for closed cases and their exports)
+ * POST   /v1/cases/{id}/documents {"document":ID,"at"?,"force"?}
+ *          201 {"case","documents":[...]}; 409 already_attached,
+ *          case_closed, or doc_not_covering with "forceable": true (the
+ *          document names neither the case's product nor its shop;
+ *          "force": true attaches it anyway). A case's detail has
+ *          "documents" too.
+ * DELETE /v1/cases/{id}/documents/{doc}         detaches it: 200
+ *          {"case","documents":[...]}; 404 not_found or not_attached, 409
+ *          case_closed. The trail gets case.document with "detached": true.
  * POST   /v1/cases/{id}/classify {"reason","rule"?}   200 detail: names
  *          the reason of a case (auto-opened ones are "unclassified")
  * evidence: {"kind":"api_response"|"snapshot","sha256"|null,"size","at",

@@ -120,8 +120,10 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    ctl_source_evidence },
 	{ "export", "case export ID [--format md|json]",
 	    "the dossier for the next appeal", case_export },
-	{ "doc", "case doc ID DOC [--at TIME]",
-	    "attach a vault document (delistctl doc add) to the case",
+	{ "doc",
+	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
+	    "attach a vault document (delistctl doc add) to the case, or "
+	    "take it off",
 	    ctl_docs_case_doc },
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    "take the case on: its reminders stop until it changes state "
@@ -1310,7 +1312,7 @@ case_show(int argc, char **argv)
 	const char *usage = case_usage("show");
 	struct cases_table t;
 	json_t *doc, *a, *e, *dl;
-	char *path, b1[32], b2[32], n[32], *title;
+	char *path, b1[32], b2[32], n[32], name[320], *title;
 	long long id;
 	size_t i;
 
@@ -1452,8 +1454,12 @@ case_show(int argc, char **argv)
 			snprintf(n, sizeof n, "%lld",
 			    (long long)json_integer_value(
 				json_object_get(e, "id")));
-			cases_table_add(&t, n, cases_str(e, "type"),
-			    cases_str(e, "name"),
+			snprintf(name, sizeof name, "%s%s",
+			    cases_str(e, "name") ? cases_str(e, "name") : "-",
+			    json_is_true(json_object_get(e, "removed"))
+				? " (removed from the vault)"
+				: "");
+			cases_table_add(&t, n, cases_str(e, "type"), name,
 			    cases_str(e, "expires") ? cases_str(e, "expires")
 						    : "-");
 		}

@@ -614,33 +614,64 @@ doc_rm(int argc, char **argv)
 	return (0);
 }
 
-/* case doc ID DOC: attach a vault document to a case. */
+/*
+ * case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach: attach
+ * a vault document to a case, or take it off.
+ */
 int
 ctl_docs_case_doc(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "detach", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *usage = "case doc ID DOC [--at TIME]", *at = NULL;
+	const char *usage = "case doc ID DOC [--at TIME] [--force] | "
+			    "case doc ID DOC --detach",
+		   *at = NULL;
 	long long id, doc_id;
 	char *path;
 	json_t *body, *doc;
-	int ch;
+	int ch, force = 0, detach = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'a')
+		switch (ch) {
+		case 'a':
+			at = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'd':
+			detach = 1;
+			break;
+		default:
 			ctl_usage_fail(usage);
-		at = optarg;
+		}
 	}
-	if (argc - optind != 2)
+	if (argc - optind != 2 || (detach && (at != NULL || force)))
 		ctl_usage_fail(usage);
 	id = docs_id(argv[optind], "case");
 	doc_id = docs_id(argv[optind + 1], "document");
+	if (detach) {
+		if (asprintf(&path, "/v1/cases/%lld/documents/%lld", id,
+			doc_id) == -1)
+			ctl_fail("out of memory");
+		doc = ctl_call("DELETE", path, NULL);
+		free(path);
+		if (!ctl.json)
+			printf("document %lld detached from case %lld\n",
+			    doc_id, id);
+		json_decref(doc);
+		return (0);
+	}
 	body = json_pack("{s:I}", "document", (json_int_t)doc_id);
 	if (at != NULL)
 		json_object_set_new(body, "at", json_string(at));
+	if (force)
+		json_object_set_new(body, "force", json_true());
 	if (asprintf(&path, "/v1/cases/%lld/documents", id) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("POST", path, body);

@@ -344,6 +344,7 @@ struct st_doc_filter {
 	const char *covers_product;
 	const char *covers_shop;
 	int64_t chain_of; /* the next links of a brand_authorization chain */
+	int with_removed; /* removed documents too (a case's list) */
 };
 
 /* A case that refers to a document: attached (appeal 0) or an appeal's. */
@@ -412,6 +413,7 @@ struct st_image_match {
 	char *fingerprint;
 	int64_t open_case; /* 0: none */
 	char *reason; /* the open case's reason; NULL: none */
+	time_t opened_at; /* when the open case was opened; 0: none */
 };
 int store_listing_images_set(struct store *, int64_t, const char *const *,
     const char *const *, size_t, time_t);
@@ -473,6 +475,7 @@ int store_document_remove(struct store *, int64_t, time_t);
 int store_document_set_alert(struct store *, int64_t, time_t, int, time_t);
 int
 store_document_attach(struct store *, int64_t, int64_t, time_t, const char *);
+int store_document_detach(struct store *, int64_t, int64_t);
 int store_document_refs(
     struct store *, int64_t, const char *, struct st_doc_ref **, size_t *);
 int store_document_listings(struct store *, const struct st_document *, int64_t,

@@ -232,10 +232,14 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		    "|\n|---|---|---|---|---|\n");
 		json_array_foreach (mats, j, mt) {
 			c1 = cell(str(mt, "name"));
-			md_add(&m, "| %lld | %s | %s | %s | %s |\n",
+			md_add(&m, "| %lld | %s%s | %s | %s | %s |\n",
 			    (long long)json_integer_value(
 				json_object_get(mt, "id")),
-			    c1, str(mt, "type"),
+			    c1,
+			    json_is_true(json_object_get(mt, "removed"))
+				? " (removed from the vault)"
+				: "",
+			    str(mt, "type"),
 			    json_is_string(json_object_get(mt, "expires"))
 				? str(mt, "expires")
 				: "-",

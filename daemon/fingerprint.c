@@ -90,12 +90,74 @@ fp_drop_size(char *seg)
 	}
 }
 
+/*
+ * Whether a host is one of the AliExpress image CDN's (ae01.alicdn.com,
+ * ae-pic-a1.aliexpress-media.com, ...): all serve the same pictures, so
+ * they are one host for the fingerprint.
+ */
+static int
+fp_ae_host(const char *h, size_t len)
+{
+	static const char *const family[] = { "alicdn.com",
+		"aliexpress-media.com", "aliimg.com" };
+	size_t i, n;
+
+	for (i = 0; i < nitems(family); i++) {
+		n = strlen(family[i]);
+		if (len == n && strncmp(h, family[i], n) == 0)
+			return (1);
+		if (len > n && h[len - n - 1] == '.' &&
+		    strncmp(h + len - n, family[i], n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The host of "//[user@]host[:port]/..." as the fingerprint keeps it, lower
+ * case, without user, port or final dots, into *host (*hlen bytes; 0 for the AliExpress CDN,
+ * whose pictures are named by their path alone). -1: no host.
+ */
+static int
+fp_host(const char *start, const char *end, char *host, size_t *hlen)
+{
+	const char *p, *at = NULL, *colon = NULL;
+	size_t n, i;
+
+	for (p = start; p < end; p++) {
+		if (*p == '@')
+			at = p;
+	}
+	if (at != NULL)
+		start = at + 1;
+	/* The port: after the first ":", or after "]" of "[v6]". */
+	p = start;
+	if (*p == '[') {
+		while (p < end && *p != ']')
+			p++;
+	}
+	for (; p < end && colon == NULL; p++) {
+		if (*p == ':')
+			colon = p;
+	}
+	if (colon != NULL)
+		end = colon;
+	while (end > start && end[-1] == '.')
+		end--;
+	if ((n = (size_t)(end - start)) == 0)
+		return (-1);
+	for (i = 0; i < n; i++)
+		host[i] = (char)tolower((unsigned char)start[i]);
+	*hlen = fp_ae_host(host, n) ? 0 : n;
+	return (0);
+}
+
 int
 fingerprint_image_url(const char *url, char **out, char **cause)
 {
-	const char *p, *end, *q;
+	const char *p, *end, *q, *h = NULL, *hend = NULL;
 	char *fp, *seg, *s, *o, *last;
-	size_t len, ext;
+	size_t len, ext, hlen = 0, pre;
 
 	*out = NULL;
 	len = strlen(url);
@@ -115,37 +177,50 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 	/* Scheme and host: "https://host/path", "//host/path", "/path". */
 	if ((q = strstr(url, "://")) != NULL && q > url &&
 	    strcspn(url, "/?#") > (size_t)(q - url))
-		p = strchr(q + 3, '/');
+		h = q + 3;
 	else if (strncmp(url, "//", 2) == 0)
-		p = strchr(url + 2, '/');
-	else if (url[0] == '/')
-		p = url;
-	else {
+		h = url + 2;
+	else if (url[0] != '/') {
 		fp_cause(cause,
 		    "\"%.64s\" is not an image URL (use "
 		    "https://host/path, //host/path or /path)",
 		    url);
 		return (-1);
 	}
+	/* The host ends at the path, the query or the fragment. */
+	if (h != NULL) {
+		hend = h + strcspn(h, "/?#");
+		p = *hend == '/' ? hend : NULL;
+	} else
+		p = url;
 	if (p == NULL) {
 		fp_cause(cause, "\"%.64s\" has no path", url);
 		return (-1);
 	}
 	end = p + strcspn(p, "?#");
-	if ((fp = malloc((size_t)(end - p) + 1)) == NULL) {
+	/* "//host" before the path, unless it is the AliExpress CDN. */
+	if ((fp = malloc((size_t)(end - p) + (size_t)(p - url) + 3)) == NULL) {
 		*cause = NULL;
 		return (-1);
 	}
-	memcpy(fp, p, (size_t)(end - p));
-	fp[end - p] = '\0';
+	if (h != NULL && fp_host(h, hend, fp + 2, &hlen) == -1) {
+		fp_cause(cause, "\"%.64s\" has no host", url);
+		free(fp);
+		return (-1);
+	}
+	pre = hlen > 0 ? hlen + 2 : 0;
+	if (pre > 0)
+		fp[0] = fp[1] = '/';
+	memcpy(fp + pre, p, (size_t)(end - p));
+	fp[pre + (size_t)(end - p)] = '\0';
 	/* Lower case, and "//" one slash: "/kf//x.jpg" is "/kf/x.jpg". */
-	for (s = fp, o = fp; *s != '\0'; s++) {
-		if (*s == '/' && o > fp && o[-1] == '/')
+	for (s = fp + pre, o = fp + pre; *s != '\0'; s++) {
+		if (*s == '/' && o > fp + pre && o[-1] == '/')
 			continue;
 		*o++ = (char)tolower((unsigned char)*s);
 	}
 	*o = '\0';
-	seg = strrchr(fp, '/') + 1;
+	seg = strrchr(fp + pre, '/') + 1;
 	/*
 	 * "x.jpg_640x640.jpg", "x.jpg_.webp": the CDN's resized variants,
 	 * an image name with more after "_" that ends in an image extension.
@@ -158,7 +233,7 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 		}
 	}
 	fp_drop_size(seg);
-	if (*seg == '\0' || strcmp(fp, "/") == 0) {
+	if (*seg == '\0' || strcmp(fp + pre, "/") == 0) {
 		fp_cause(cause, "\"%.64s\" names no file", url);
 		free(fp);
 		return (-1);

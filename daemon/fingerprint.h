@@ -10,17 +10,24 @@
 #define FINGERPRINT_URL_MAX 2048
 
 /*
- * The picture an image URL shows, as a path: the scheme, host, query and
- * fragment dropped, letters lower-cased, runs of "/" made one, and the size variants of the
- * AliExpress CDN reduced to the original, so that all of
+ * The picture an image URL shows: its host and path, the scheme, user,
+ * port, query and fragment dropped (the host ends at the first "/", "?"
+ * or "#"), letters lower-cased, runs of "/" in the path made one, and the
+ * size variants of the AliExpress CDN reduced to the original. The hosts
+ * of the AliExpress image CDN (*.alicdn.com, *.aliexpress-media.com,
+ * *.aliimg.com) are one, and a path without a host is theirs: their
+ * pictures are named by the path alone, so that all of
  *   https://ae01.alicdn.com/kf/Habc.jpg
  *   https://ae04.alicdn.com/kf/Habc.jpg_640x640.jpg?v=2
- *   //ae01.alicdn.com/kf/Habc.jpg_.webp
+ *   //ae-pic-a1.aliexpress-media.com/kf/Habc.jpg_.webp
  *   https://ae01.alicdn.com/kf/Habc_50x50.jpg
- * give "/kf/habc.jpg". A URL is "scheme://host/path", "//host/path" or
- * "/path", at most FINGERPRINT_URL_MAX bytes, with no white space or
- * control character. Returns 0 with *out set (free it), or -1 with *out
- * NULL and *cause set (free it; NULL if memory ran out).
+ * give "/kf/habc.jpg"; any other host's keep it, as a network-path
+ * reference: https://cdn.example.com/kf/Habc.jpg gives
+ * "//cdn.example.com/kf/habc.jpg" (a fingerprint is its own fingerprint).
+ * A URL is "scheme://host/path", "//host/path" or "/path", at most
+ * FINGERPRINT_URL_MAX bytes, with no white space or control character.
+ * Returns 0 with *out set (free it), or -1 with *out NULL and *cause set
+ * (free it; NULL if memory ran out).
  */
 int fingerprint_image_url(const char *url, char **out, char **cause);
 

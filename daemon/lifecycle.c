@@ -69,8 +69,8 @@ struct lc_evasion;
 static char *lc_title_fp(const char *);
 static struct lc_evasion *lc_evasion_add(
     struct lc_evasion **, size_t *, int64_t, const char *, const char *);
-static int lc_evasion_check(const struct st_case *, int64_t, const char *,
-    const struct st_image_match *, size_t, time_t);
+static int lc_evasion_check(const struct st_case *, int64_t, time_t,
+    const char *, const struct st_image_match *, size_t, time_t);
 static int lc_linked_reason(const char *);
 static int lc_linked_event(const struct st_case *, int64_t, int64_t,
     const char *, const char *, const char *, json_t *, time_t);
@@ -78,7 +78,7 @@ static int lc_linked_risk(const struct st_case *, time_t);
 static int lc_fingerprints(
     const char *const *, size_t, char ***, const char ***, size_t *, char **);
 static void lc_fingerprints_free(char **, const char **, size_t);
-static int lc_observe(const struct st_case *, int64_t, const char *,
+static int lc_observe(const struct st_case *, int64_t, time_t, const char *,
     const char *const *, size_t, int, time_t, char **);
 static int64_t
 lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
@@ -455,15 +455,18 @@ lc_evasion_add(struct lc_evasion **v, size_t *n, int64_t case_id,
 }
 
 /*
- * A listing first seen with the title of a listing of the same shop whose
- * case is open, or with an image of any listing whose case is open:
- * listing the product again while its appeal runs counts as evading the
- * penalty. One warning per open case, naming what matched.
+ * A listing created after a case was opened (the case opened before born)
+ * that shows the title of that case's listing (same shop) or one of its
+ * images (any shop), whether it was first seen so or its title or images
+ * came later: listing the product again while its appeal runs counts as
+ * evading the penalty. One warning per (listing, open case), naming what
+ * matched. title is NULL when it is not to be compared (unchanged).
  */
 static int
-lc_evasion_check(const struct st_case *c, int64_t listing_id, const char *title,
-    const struct st_image_match *m, size_t nm, time_t now)
+lc_evasion_check(const struct st_case *c, int64_t listing_id, time_t born,
+    const char *title, const struct st_image_match *m, size_t nm, time_t now)
 {
+	struct st_case oc;
 	struct st_listing *open = NULL;
 	struct lc_evasion *ev = NULL, *e;
 	size_t n = 0, nev = 0, i;
@@ -488,7 +491,7 @@ lc_evasion_check(const struct st_case *c, int64_t listing_id, const char *title,
 		free(theirs);
 	}
 	for (i = 0; i < nm; i++) {
-		if (m[i].open_case == 0)
+		if (m[i].open_case == 0 || m[i].opened_at >= born)
 			continue;
 		e = lc_evasion_add(
 		    &ev, &nev, m[i].open_case, m[i].shop, m[i].product_id);
@@ -496,6 +499,16 @@ lc_evasion_check(const struct st_case *c, int64_t listing_id, const char *title,
 	}
 	for (i = 0; i < nev && rc == 0; i++) {
 		e = &ev[i];
+		/* A listing older than the case is not its relisting. */
+		if ((fresh = store_case_get(lc_store(), e->case_id, &oc)) !=
+		    0) {
+			rc = fresh == 1 ? 0 : -1;
+			continue;
+		}
+		fresh = oc.opened_at >= born;
+		st_case_clear(&oc);
+		if (fresh)
+			continue;
 		if ((fresh = store_risk_once(lc_store(), listing_id, e->case_id,
 			 "evasion", now)) != 1) {
 			rc = fresh;
@@ -665,14 +678,17 @@ lc_fingerprints_free(char **fps, const char **urls, size_t n)
 /*
  * What a listing was seen with, inside the caller's transaction: its image
  * fingerprints replace the stored ones (images NULL: not reported, keep
- * them); a listing first seen (is_new) may be an evasion; a listing
- * sharing an image with an open ip_infringement or unauthorized_media case
- * gets listing.linked_risk.
+ * them). A listing seen with images, or with a title it did not have
+ * (title_new), may be an evasion of a case opened before born (when it
+ * was created; a listing seen for the first time now comes after every
+ * case there is); a listing older than an open ip_infringement or
+ * unauthorized_media case that shares an image with it gets
+ * listing.linked_risk.
  */
 static int
-lc_observe(const struct st_case *lv, int64_t listing_id, const char *title,
-    const char *const *images, size_t nimages, int is_new, time_t now,
-    char **cause)
+lc_observe(const struct st_case *lv, int64_t listing_id, time_t born,
+    const char *title, const char *const *images, size_t nimages, int title_new,
+    time_t now, char **cause)
 {
 	struct st_image_match *m = NULL;
 	char **fps = NULL;
@@ -693,15 +709,18 @@ lc_observe(const struct st_case *lv, int64_t listing_id, const char *title,
 	}
 	if (store_image_matches(lc_store(), listing_id, &m, &nm) == -1)
 		goto out;
-	if (is_new && lc_evasion_check(lv, listing_id, title, m, nm, now) == -1)
+	if ((images != NULL || title_new) &&
+	    lc_evasion_check(lv, listing_id, born, title_new ? title : NULL, m,
+		nm, now) == -1)
 		goto out;
-	/* A new listing's evasion warning names every such case already. */
-	for (i = 0; i < nm && !is_new; i = j) {
+	/* A listing newer than the case: the evasion warning names it. */
+	for (i = 0; i < nm; i = j) {
 		shared = json_array();
 		for (j = i; j < nm && m[j].listing_id == m[i].listing_id; j++)
 			json_array_append_new(
 			    shared, json_string(m[j].fingerprint));
-		if (m[i].open_case == 0 || !lc_linked_reason(m[i].reason)) {
+		if (m[i].open_case == 0 || !lc_linked_reason(m[i].reason) ||
+		    m[i].opened_at < born) {
 			json_decref(shared);
 			continue;
 		}
@@ -759,14 +778,17 @@ lc_seen(const char *shop, const char *pid, const char *title,
 {
 	struct st_listing l;
 	struct st_case c, open;
-	time_t now = clock_now();
+	time_t now = clock_now(), born;
 	int64_t shop_id, listing_id, open_case;
-	int rc, is_new;
+	int rc, title_new;
 
 	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
 		return (-1);
 	*created = rc == 1 || !l.tracked;
-	is_new = rc == 1;
+	born = rc == 1 ? now + 1 : l.created_at;
+	/* A title first seen, or changed, is compared for evasion. */
+	title_new = title != NULL &&
+	    (rc == 1 || l.title == NULL || strcmp(l.title, title) != 0);
 	open_case = rc == 0 ? l.open_case : 0;
 	st_listing_clear(&l);
 	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
@@ -780,8 +802,8 @@ lc_seen(const char *shop, const char *pid, const char *title,
 	    lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED, CASES_SEV_INFO,
 		NULL, "%s/%s is tracked", shop, pid) == -1)
 		return (-1);
-	if ((rc = lc_observe(&c, listing_id, title, images, nimages, is_new,
-		 now, cause)) != 0)
+	if ((rc = lc_observe(&c, listing_id, born, title, images, nimages,
+		 title_new, now, cause)) != 0)
 		return (rc);
 	/* Its own open case now reaches the listings of its new pictures. */
 	if (open_case == 0 || images == NULL)

@@ -464,6 +464,9 @@ main(int argc, char **argv)
 	lifecycle_init();
 	sched_init(ds.base);
 	sched_source_init(ds.base);
+	/* A shop's zone may have changed while stopped, as on a reload. */
+	if (vault_recompute() == -1)
+		log_warnx("startup: cannot recompute the documents' alerts");
 	outbox_init(ds.base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",

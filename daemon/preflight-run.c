@@ -31,7 +31,8 @@ static void
 pr_doc_from(struct preflight_doc *, const struct st_document *, int);
 static int pr_docs(struct preflight_run *, const struct st_case *,
     const struct st_material *, size_t);
-static int pr_contains(const char *, const char *);
+static int pr_ascii_alnum(int);
+static int pr_has_word(const char *, const char *);
 static int pr_brands(struct preflight_run *, const struct st_case *, time_t);
 
 void
@@ -131,7 +132,7 @@ pr_docs(struct preflight_run *pr, const struct st_case *c,
 	struct store *st = daemon_state->store;
 	struct st_doc_filter f;
 	struct st_document *cover = NULL, *all;
-	size_t ncover = 0, i, j, n = 0;
+	size_t ncover = 0, nattached, i, j, n = 0;
 	int rc;
 
 	memset(&f, 0, sizeof f);
@@ -148,11 +149,14 @@ pr_docs(struct preflight_run *pr, const struct st_case *c,
 	if (ncover > 0)
 		memcpy(all + pr->nvault, cover, ncover * sizeof *all);
 	free(cover);
+	/* Owned by pr from here, so a failure below frees them too. */
 	pr->vault = all;
+	nattached = pr->nvault;
+	pr->nvault += ncover;
 	pr->nmat = nmat;
 	pr->bymat = xcalloc(nmat + 1, sizeof *pr->bymat);
 	pr->inmat = xcalloc(nmat + 1, sizeof *pr->inmat);
-	pr->docs = xcalloc(nmat + pr->nvault + ncover + 1, sizeof *pr->docs);
+	pr->docs = xcalloc(nmat + pr->nvault + 1, sizeof *pr->docs);
 	for (i = 0; i < nmat; i++) {
 		rc = mat[i].sha256 != NULL
 		    ? store_document_by_sha256(st, mat[i].sha256, &pr->bymat[i])
@@ -173,7 +177,7 @@ pr_docs(struct preflight_run *pr, const struct st_case *c,
 		}
 		n++;
 	}
-	for (i = 0; i < pr->nvault + ncover; i++) {
+	for (i = 0; i < pr->nvault; i++) {
 		/* each document once: sent, attached to the case, covering */
 		for (j = 0; j < n; j++) {
 			if (pr->docs[j].sha256 != NULL &&
@@ -183,24 +187,40 @@ pr_docs(struct preflight_run *pr, const struct st_case *c,
 		}
 		if (j < n)
 			continue;
-		pr_doc_from(&pr->docs[n++], &pr->vault[i], i < pr->nvault);
+		pr_doc_from(&pr->docs[n], &pr->vault[i], i < nattached);
+		pr->docs[n++].detachable = i < nattached;
 	}
-	pr->nvault += ncover;
 	pr->in.docs = pr->docs;
 	pr->in.ndocs = n;
 	return (0);
 }
 
-/* Whether hay holds needle, ASCII letters compared without case. */
 static int
-pr_contains(const char *hay, const char *needle)
+pr_ascii_alnum(int ch)
+{
+	return ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9'));
+}
+
+/*
+ * Whether hay holds needle as a whole word, ASCII letters compared without
+ * case: no ASCII letter or digit right before or after it, so that "LG" is
+ * in "LG Electronics" and "AE1_BRAND_AUTHORIZATION_LG.pdf" but not in
+ * "Bulgaria".
+ */
+static int
+pr_has_word(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
+	const char *p;
 
 	if (hay == NULL || n == 0)
 		return (0);
-	for (; *hay != '\0'; hay++) {
-		if (strncasecmp(hay, needle, n) == 0)
+	for (p = hay; *p != '\0'; p++) {
+		if (strncasecmp(p, needle, n) != 0)
+			continue;
+		if ((p == hay || !pr_ascii_alnum((unsigned char)p[-1])) &&
+		    !pr_ascii_alnum((unsigned char)p[n]))
 			return (1);
 	}
 	return (0);
@@ -209,7 +229,9 @@ pr_contains(const char *hay, const char *needle)
 /*
  * The configured brands, each authorized if the configuration says so or
  * the vault holds a live, unexpired brand_authorization of the shop (or of
- * no shop) whose issuer or name names the brand.
+ * no shop) that names the brand as a word: its issuer, or its file name
+ * when it has no issuer (a distributor's paper named after the brand is
+ * not the brand's).
  */
 static int
 pr_brands(struct preflight_run *pr, const struct st_case *c, time_t now)
@@ -233,8 +255,9 @@ pr_brands(struct preflight_run *pr, const struct st_case *c, time_t now)
 			    (auth[j].expires_at != 0 &&
 				auth[j].expires_at <= now))
 				continue;
-			if (pr_contains(auth[j].issuer, pr->brands[i].name) ||
-			    pr_contains(auth[j].name, pr->brands[i].name))
+			if (pr_has_word(auth[j].issuer != NULL ? auth[j].issuer
+							       : auth[j].name,
+				pr->brands[i].name))
 				pr->brands[i].authorized = 1;
 		}
 	}

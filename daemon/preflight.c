@@ -1831,27 +1831,71 @@ pf_docs_missing(struct pf_ctx *ctx)
 	return (0);
 }
 
+/*
+ * Whether a document attached to the case from the vault is superseded: an
+ * attached document of its type that is still valid (its renewal).
+ */
+static int
+pf_doc_superseded(const struct preflight_input *in, size_t k)
+{
+	const struct preflight_doc *d = &in->docs[k], *e;
+	size_t i;
+
+	if (!d->detachable || d->type == NULL)
+		return (0);
+	for (i = 0; i < in->ndocs; i++) {
+		e = &in->docs[i];
+		if (i != k && e->attached && e->type != NULL &&
+		    strcmp(e->type, d->type) == 0 &&
+		    (e->expires == 0 || e->expires > in->now))
+			return (1);
+	}
+	return (0);
+}
+
+/* How to take a document off the case, for a sentence; "" if it is not. */
+static const char *
+pf_detach_hint(const struct preflight_input *in, const struct preflight_doc *d,
+    char *buf, size_t len)
+{
+	if (!d->detachable || d->id == 0)
+		return ("");
+	snprintf(buf, len,
+	    ", and detach this one with delistctl case doc %lld %lld "
+	    "--detach",
+	    (long long)in->c.id, (long long)d->id);
+	return (buf);
+}
+
 static int
 pf_doc_expired(struct pf_ctx *ctx)
 {
 	const struct preflight_input *in = ctx->in;
 	const struct preflight_doc *d;
 	struct preflight_finding *f;
-	char label[PF_QUOTE + 64], when[CALENDAR_FORMAT_LEN];
+	char label[PF_QUOTE + 64], when[CALENDAR_FORMAT_LEN], hint[160];
 	size_t i;
 
 	for (i = 0; i < in->ndocs; i++) {
 		d = &in->docs[i];
-		if (!d->attached || d->expires == 0 || d->expires > in->now)
+		if (!d->attached || d->expires == 0 || d->expires > in->now ||
+		    pf_doc_superseded(in, i))
 			continue;
 		if (pf_format_time(ctx, d->expires, when, sizeof when) == -1)
 			snprintf(
 			    when, sizeof when, "%lld", (long long)d->expires);
+		if (d->detachable && d->id != 0)
+			snprintf(hint, sizeof hint,
+			    "; attach the renewed one, or detach it with "
+			    "delistctl case doc %lld %lld --detach",
+			    (long long)in->c.id, (long long)d->id);
+		else
+			snprintf(hint, sizeof hint,
+			    "; renew it, or attach one that is valid");
 		if ((f = pf_add(ctx, PREFLIGHT_DOC_EXPIRED,
-			 "%s expired at %s; renew it, or attach one that is "
-			 "valid",
-			 pf_doc_label(label, sizeof label, d, i), when)) ==
-		    NULL)
+			 "%s expired at %s%s",
+			 pf_doc_label(label, sizeof label, d, i), when,
+			 hint)) == NULL)
 			return (-1);
 		f->item = (int)i;
 		f->when = d->expires;
@@ -1909,7 +1953,7 @@ pf_doc_other_product(struct pf_ctx *ctx)
 	struct preflight_finding *f;
 	const char *lacks, *ids[PF_LIST_PRODUCTS];
 	char label[PF_QUOTE + 64], list[256], more[32], q[PF_QUOTE];
-	char qs[PF_QUOTE];
+	char qs[PF_QUOTE], hint[160];
 	size_t i, j, n;
 	int shop;
 
@@ -1922,9 +1966,10 @@ pf_doc_other_product(struct pf_ctx *ctx)
 		if (shop) {
 			f = pf_add(ctx, PREFLIGHT_DOC_OTHER_PRODUCT,
 			    "%s belongs to shop \"%s\", not \"%s\"; attach "
-			    "this shop's own document",
+			    "this shop's own document%s",
 			    label, pf_q(qs, sizeof qs, d->shop),
-			    pf_q(q, sizeof q, lacks));
+			    pf_q(q, sizeof q, lacks),
+			    pf_detach_hint(in, d, hint, sizeof hint));
 		} else {
 			n = d->nproducts < PF_LIST_PRODUCTS ? d->nproducts
 							    : PF_LIST_PRODUCTS;
@@ -1938,8 +1983,9 @@ pf_doc_other_product(struct pf_ctx *ctx)
 				    d->nproducts - n);
 			f = pf_add(ctx, PREFLIGHT_DOC_OTHER_PRODUCT,
 			    "%s covers %s%s, not this listing's %s; attach "
-			    "the document issued for this product",
-			    label, list, more, pf_q(q, sizeof q, lacks));
+			    "the document issued for this product%s",
+			    label, list, more, pf_q(q, sizeof q, lacks),
+			    pf_detach_hint(in, d, hint, sizeof hint));
 		}
 		if (f == NULL)
 			return (-1);

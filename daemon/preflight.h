@@ -236,6 +236,7 @@ struct preflight_doc {
 	time_t expires; /* first instant it is no longer valid; 0: never */
 	int width, height; /* measured pixels if an image; 0: not an image */
 	int attached; /* 1: attached to the appeal under check */
+	int detachable; /* 1: attached to the case from the vault (id set) */
 };
 
 /* An earlier appeal of the same case, in order. */

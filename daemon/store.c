@@ -243,7 +243,9 @@ static const char *const store_migrations[] = {
 	/*
 	 * 4: listing fingerprints and risks. listing_images: the pictures a
 	 * listing shows, as fingerprints (fingerprint.c: the image URL's
-	 * path without host, query or CDN size variant), with the last URL
+	 * host and path without query or CDN size variant, the path alone
+	 * for the AliExpress CDN; rows from before hosts were kept have the
+	 * path alone until their listing is seen again), with the last URL
 	 * seen; indexed by fingerprint to find listings that share one.
 	 * listing_risks: the linked-listing and evasion warnings raised, one
 	 * per (listing, case, kind), so that none is raised twice.
@@ -346,6 +348,14 @@ static const char *const store_migrations[] = {
 	"  url TEXT,"
 	"  error TEXT);"
 	"CREATE INDEX evidence_case ON evidence (case_id, id);",
+
+	/*
+	 * 7: appeal materials' SHA-256 in lower case, as the vault keeps
+	 * them (the API lower-cases them since), so that they compare as
+	 * they are.
+	 */
+	"UPDATE materials SET sha256 = lower(sha256)"
+	"  WHERE sha256 != lower(sha256);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1788,7 +1798,7 @@ store_documents(struct store *st, const struct st_doc_filter *f,
     struct st_document **out, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT " DOCUMENT_COLS "WHERE d.removed_at IS NULL"
+	    "SELECT " DOCUMENT_COLS "WHERE (d.removed_at IS NULL OR ?9)"
 	    " AND (?1 IS NULL OR d.shop = ?1)"
 	    " AND (?2 IS NULL OR d.type = ?2)"
 	    " AND (?3 IS NULL OR (d.expires_at IS NOT NULL AND"
@@ -1811,9 +1821,9 @@ store_documents(struct store *st, const struct st_doc_filter *f,
 		f = &none;
 	}
 	return (documents_query(st,
-	    store_stmt(st, sql, "ttTittti", f->shop, f->type, f->expires_by,
+	    store_stmt(st, sql, "ttTitttii", f->shop, f->type, f->expires_by,
 		f->case_id, f->product_id, f->covers_product, f->covers_shop,
-		f->chain_of),
+		f->chain_of, (int64_t)(f->with_removed != 0)),
 	    out, n));
 }
 
@@ -1888,6 +1898,18 @@ store_document_attach(struct store *st, int64_t case_id, int64_t doc_id,
 	return (sqlite3_changes(st->db) == 0 ? 1 : 0);
 }
 
+/* Detaches a document from a case: 0 done, 1 it was not attached, -1. */
+int
+store_document_detach(struct store *st, int64_t case_id, int64_t doc_id)
+{
+	static const char sql[] = "DELETE FROM case_documents WHERE"
+				  " case_id = ? AND document_id = ?";
+
+	if (store_done(st, store_stmt(st, sql, "ii", case_id, doc_id)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 0 ? 1 : 0);
+}
+
 /*
  * The cases that refer to a document: attached to it (case doc), or an
  * appeal whose materials have its SHA-256. Newest case first.
@@ -1902,7 +1924,7 @@ store_document_refs(struct store *st, int64_t doc_id, const char *sha256,
 	    " UNION ALL"
 	    " SELECT a.case_id, c.state, a.n, a.submitted_at FROM materials m"
 	    " JOIN appeals a ON a.id = m.appeal_id JOIN cases c ON"
-	    " c.id = a.case_id WHERE m.sha256 = lower(?2)"
+	    " c.id = a.case_id WHERE m.sha256 = ?2"
 	    " ORDER BY 1 DESC, 3";
 	sqlite3_stmt *stmt;
 	struct st_doc_ref *r;
@@ -1999,7 +2021,7 @@ store_image_matches(struct store *st, int64_t listing_id,
 {
 	static const char sql[] =
 	    "SELECT o.id, s.name, o.product_id, o.tracked, oi.fingerprint,"
-	    " c.id, c.reason"
+	    " c.id, c.reason, c.opened_at"
 	    " FROM listing_images mi"
 	    " JOIN listing_images oi ON oi.fingerprint = mi.fingerprint"
 	    "  AND oi.listing_id != mi.listing_id"
@@ -2027,6 +2049,7 @@ store_image_matches(struct store *st, int64_t listing_id,
 		m->fingerprint = col_text(stmt, 4);
 		m->open_case = sqlite3_column_int64(stmt, 5);
 		m->reason = col_text(stmt, 6);
+		m->opened_at = sqlite3_column_int64(stmt, 7);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {

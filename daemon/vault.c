@@ -700,13 +700,37 @@ vault_covers(const struct st_document *d, const char *shop, const char *pid)
 	return (0);
 }
 
+/* "product 1005..." or "shop main" or both, for the refusal's sentence. */
+static char *
+vault_cover_desc(const struct st_document *d)
+{
+	char *s;
+
+	if (d->nproducts > 0)
+		xasprintf(&s, "product%s %s%s%s%s", d->nproducts > 1 ? "s" : "",
+		    d->products[0], d->nproducts > 1 ? ", ..." : "",
+		    d->shop ? " of shop " : "", d->shop ? d->shop : "");
+	else if (d->shop != NULL)
+		xasprintf(&s, "shop %s", d->shop);
+	else
+		s = xstrdup("neither a product nor a shop");
+	return (s);
+}
+
+/*
+ * Attaches a document to an open case. One that does not cover the case's
+ * listing (another product's, another shop's, or naming neither) is
+ * refused unless forced: attached, it would make every appeal of the case
+ * fail its preflight (doc_other_product) until detached.
+ */
 int
-vault_attach(int64_t case_id, int64_t doc_id, time_t at, const char *actor,
-    struct lc_err *err)
+vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
+    const char *actor, struct lc_err *err)
 {
 	struct st_case c;
 	struct st_document d;
 	json_t *data;
+	char *what;
 	int rc, covers;
 
 	if (store_begin(vault_store()) == -1)
@@ -743,6 +767,21 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, const char *actor,
 		    (long long)case_id);
 		goto fail;
 	}
+	covers = vault_covers(&d, c.shop, c.product_id);
+	if (!covers && !force) {
+		store_rollback(vault_store());
+		what = vault_cover_desc(&d);
+		vault_fail(err, 409, "doc_not_covering",
+		    "document %lld (%s) is for %s, not %s/%s of case %lld: "
+		    "attached, it would fail every appeal of the case "
+		    "(doc_other_product); attach the document issued for "
+		    "this listing, or use --force if it does belong",
+		    (long long)doc_id, d.name, what, c.shop, c.product_id,
+		    (long long)case_id);
+		err->forceable = 1;
+		free(what);
+		goto fail;
+	}
 	if ((rc = store_document_attach(
 		 vault_store(), case_id, doc_id, clock_now(), actor)) == -1) {
 		st_case_clear(&c);
@@ -756,7 +795,6 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, const char *actor,
 		    (long long)doc_id, (long long)case_id);
 		goto fail;
 	}
-	covers = vault_covers(&d, c.shop, c.product_id);
 	data = json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "document",
 	    (json_int_t)doc_id, "name", d.name, "type", d.type, "sha256",
 	    d.sha256, "expires",
@@ -766,8 +804,79 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, const char *actor,
 		"document %lld attached: %s (%s, sha256 %.12s...)%s",
 		(long long)doc_id, d.name, d.type, d.sha256,
 		covers ? ""
-		       : "; note: it names neither this product nor this "
+		       : "; forced: it names neither this product nor this "
 			 "shop") == -1 ||
+	    store_commit(vault_store()) == -1) {
+		st_case_clear(&c);
+		st_document_clear(&d);
+		return (vault_store_fail(err));
+	}
+	st_case_clear(&c);
+	st_document_clear(&d);
+	lifecycle_published();
+	return (0);
+fail:
+	st_case_clear(&c);
+	st_document_clear(&d);
+	return (-1);
+}
+
+/*
+ * Takes a document off a case (a mistake, or one superseded): the trail
+ * keeps a case.document with "detached": true. Closed cases keep theirs.
+ */
+int
+vault_detach(
+    int64_t case_id, int64_t doc_id, const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	struct st_document d;
+	time_t now = clock_now();
+	int rc;
+
+	if (store_begin(vault_store()) == -1)
+		return (vault_store_fail(err));
+	if ((rc = store_case_get(vault_store(), case_id, &c)) == -1)
+		return (vault_store_fail(err));
+	if (rc == 1) {
+		store_rollback(vault_store());
+		vault_fail(err, 404, "not_found", "case %lld not found",
+		    (long long)case_id);
+		return (-1);
+	}
+	if ((rc = store_document_get(vault_store(), doc_id, &d)) == -1) {
+		st_case_clear(&c);
+		return (vault_store_fail(err));
+	}
+	if (!vault_open_state(c.state)) {
+		store_rollback(vault_store());
+		vault_fail(err, 409, "case_closed",
+		    "case %lld is %s: its documents stay as they were",
+		    (long long)case_id, c.state);
+		goto fail;
+	}
+	if (rc == 0 &&
+	    (rc = store_document_detach(vault_store(), case_id, doc_id)) ==
+		-1) {
+		st_case_clear(&c);
+		st_document_clear(&d);
+		return (vault_store_fail(err));
+	}
+	if (rc == 1) {
+		store_rollback(vault_store());
+		vault_fail(err, 404, "not_attached",
+		    "document %lld is not attached to case %lld (delistctl "
+		    "case show %lld lists its documents)",
+		    (long long)doc_id, (long long)case_id, (long long)case_id);
+		goto fail;
+	}
+	if (vault_event(c.shop, c.product_id, c.id, now, actor,
+		CASES_EV_CASE_DOCUMENT, CASES_SEV_INFO,
+		json_pack("{s:I,s:s,s:s,s:s,s:b}", "document",
+		    (json_int_t)doc_id, "name", d.name, "type", d.type,
+		    "sha256", d.sha256, "detached", 1),
+		"document %lld detached: %s (%s)", (long long)doc_id, d.name,
+		d.type) == -1 ||
 	    store_commit(vault_store()) == -1) {
 		st_case_clear(&c);
 		st_document_clear(&d);
@@ -830,7 +939,7 @@ vault_alert(const struct st_document *d, int k, const time_t *marks)
 	enum cases_severity sev;
 	char *names, *when, buf[ISOTIME_LEN], cases_s[256];
 	time_t at;
-	int rc, left;
+	int rc, left, late;
 
 	if (store_document_listings(
 		vault_store(), d, VAULT_NAMED_MAX + 1, &l, &nl) == -1)
@@ -890,7 +999,15 @@ vault_alert(const struct st_document *d, int k, const time_t *marks)
 	type = k == DOCS_NSTAGES - 1 ? CASES_EV_DOC_EXPIRED
 				     : CASES_EV_DOC_EXPIRING;
 	sev = k >= DOCS_NSTAGES - 2 ? CASES_SEV_CRITICAL : CASES_SEV_WARNING;
-	if (k == DOCS_NSTAGES - 1)
+	late =
+	    k == DOCS_NSTAGES - 1 ? (int)((clock_now() - marks[k]) / 86400) : 0;
+	if (k == DOCS_NSTAGES - 1 && late > 0)
+		xasprintf(&when,
+		    "expired on %s (%s), %d day%s ago: the platform rejects "
+		    "expired documents; upload the renewed one",
+		    d->expires, calendar_tz(vault_calendar(d->shop)), late,
+		    late == 1 ? "" : "s");
+	else if (k == DOCS_NSTAGES - 1)
 		xasprintf(&when,
 		    "expired today (%s, %s): the platform rejects "
 		    "expired documents; upload the renewed one",

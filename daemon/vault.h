@@ -47,7 +47,8 @@ int vault_add(
     const struct vault_add_req *, struct vault_add_res *, struct lc_err *);
 void vault_add_res_clear(struct vault_add_res *);
 int vault_remove(int64_t, const char *, struct lc_err *);
-int vault_attach(int64_t, int64_t, time_t, const char *, struct lc_err *);
+int vault_attach(int64_t, int64_t, time_t, int, const char *, struct lc_err *);
+int vault_detach(int64_t, int64_t, const char *, struct lc_err *);
 int vault_fire(int64_t);
 int vault_recompute(void);
 char *vault_path(const char *);
@@ -62,6 +63,7 @@ void api_doc_content(struct api_req *);
 void api_doc_delete(struct api_req *);
 void api_case_documents_get(struct api_req *);
 void api_case_documents_post(struct api_req *);
+void api_case_document_delete(struct api_req *);
 struct json_t *api_doc_json(const struct st_document *);
 struct json_t *api_case_documents_json(int64_t);
 struct json_t *api_material_document(const char *);

@@ -5,7 +5,8 @@
  * Feeds the input, cut at its first NUL, to fingerprint_image_url and
  * aborts when the answer breaks the contract of fingerprint.h: either a
  * fingerprint or a cause, never both; a fingerprint that starts with "/",
- * holds no "?", "#", upper-case letter or white space, is not longer than
+ * holds no "?", "#", upper-case letter or white space (a host is kept as
+ * "//host/path"), is not longer than
  * the URL, and is its own fingerprint. Built with -fsanitize=fuzzer when
  * clang has libFuzzer, else linked with replay.c.
  */

@@ -170,6 +170,7 @@ check "A: no 7-day alert one second before its mark" has_n 0 "$A" 7
 check "B: the jump over its 7-day, 1-day and expiry marks raised only the latest" has_n 1 "$B" 0
 check "... not the 7-day one" has_n 0 "$B" 7
 check "... nor the 1-day one" has_n 0 "$B" 1
+check "... saying how late it is, not \"today\"" contains "$(alerts "$B" 0)" "expired on 2027-02-10 (Europe/Berlin), 11 days ago"
 setclock "$A7"
 check "A: doc.expiring 7 days before" has_n 1 "$A" 7
 check "... a warning" contains "$(alerts "$A" 7)" '"severity": "warning"'
@@ -214,6 +215,14 @@ run ctl reload
 run ctl --json doc show "$D"
 check "after a reload that puts shop eu in Asia/Tokyo, at 00:00 Tokyo" contains "$OUT" '"next_alert_at": "2027-05-01T15:00:00Z"'
 check "... and its expiry too" contains "$OUT" '"expires_at": "2027-05-31T15:00:00Z"'
+
+# --- a zone changed while stopped counts from the start ----------------------
+stop_daemon
+sed 's|timezone = "Asia/Tokyo"|timezone = "America/New_York"|' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
+check "delistd starts with shop eu moved to America/New_York" start_daemon "$conf"
+run ctl --json doc show "$D"
+check "... D's alert is at 00:00 New York at once" contains "$OUT" '"next_alert_at": "2027-05-02T04:00:00Z"'
+check "... and its expiry too" contains "$OUT" '"expires_at": "2027-06-01T04:00:00Z"'
 
 # --- the sink -----------------------------------------------------------------
 check "the webhook gets every doc.expiring" wait_for 10 test "$(hook_n doc.expiring)" -ge 6

@@ -46,7 +46,7 @@ preflight: {
 	min_words = 8;
 	similarity_threshold = 0.9;
 	banned_terms = [ "forbidden" ];
-	brands = ( { name = "Nike"; authorized = false; }, { name = "Acme"; authorized = true; } );
+	brands = ( { name = "Nike"; authorized = false; }, { name = "Acme"; authorized = true; }, { name = "LG"; authorized = false; } );
 	material_keywords = { invoice = [ "proof of purchase", "购货凭证" ]; court_papers = []; };
 };'
 run "$DELISTD" -t -c "$conf"
@@ -80,6 +80,13 @@ setclock $T_FRI
 run ctl --json case check "$id" --statement "$T/s2.txt"
 check "once it has expired, it is an error" contains "$OUT" '"code": "doc_expired"'
 check "... and the brand is unauthorized again" contains "$OUT" '"code": "title_brand_unauthorized"'
+check "... the error says how to fix it" contains "$OUT" "attach the renewed one, or detach it with delistctl case doc $id $doc --detach"
+pdf "$T/auth2.pdf" nike-renewed
+doc2=$(ctl doc add "$T/auth2.pdf" --type brand_authorization --shop main --issuer "Nike, Inc." --expires 2027-10-08 2>/dev/null)
+ctl case doc "$id" "$doc2" >/dev/null
+run ctl --json case check "$id" --statement "$T/s2.txt"
+check "a renewed one of the same type attached: the expired one is no error" lacks "$OUT" '"code": "doc_expired"'
+check "... and the brand is authorized by the renewal" lacks "$OUT" '"code": "title_brand_unauthorized"'
 
 # A material whose content is in the vault is judged by the vault's record.
 P2=1005002000000002
@@ -93,6 +100,29 @@ check "an attached file the vault knows as expired is doc_expired" contains "$OU
 run ctl --json case check "$id2" --statement "$T/s2.txt" --attach "trademark:$T/tm.pdf"
 check "one the vault says covers another product is doc_other_product" contains "$OUT" '"code": "doc_other_product"'
 check "... and either answers docs_missing" lacks "$OUT" '"code": "docs_missing"'
+
+# A brand_authorization names the brand as a word: "LG" is not in "Bulgaria".
+P3=1005002000000003
+ctl track main $P3 --title "LG washer drain pump" >/dev/null
+id3=$(ctl case open main $P3 --reason ip_infringement)
+pdf "$T/bg.pdf" bulgaria
+ctl doc add "$T/bg.pdf" --type brand_authorization --shop main --issuer "Bulgaria Trading Ltd" >/dev/null 2>&1
+run ctl --json case check "$id3"
+check "an authorization issued by \"Bulgaria Trading Ltd\" does not authorize LG" contains "$OUT" 'the title names the brand \"LG\"'
+pdf "$T/lg.pdf" lg
+ctl doc add "$T/lg.pdf" --type brand_authorization --shop main --issuer "LG Electronics Inc." >/dev/null 2>&1
+run ctl --json case check "$id3"
+check "... one issued by \"LG Electronics Inc.\" does" lacks "$OUT" 'the title names the brand \"LG\"'
+
+# --- the state database failing is the daemon's fault (500), not the request's ---
+db() { sqlite3 -cmd '.timeout 5000' "$STATE/delistd.db" "$1"; }
+db 'ALTER TABLE documents RENAME TO documents_away'
+api POST "/v1/cases/$id/preflight" -H 'Content-Type: application/json' -d '{}'
+check "a store failure under the preflight is answered 500" equals "$HTTP" 500
+check "... code preflight" contains "$BODY" '"code": "preflight"'
+db 'ALTER TABLE documents_away RENAME TO documents'
+run ctl --json case check "$id3"
+check "... and once it is back, the preflight answers again" contains "$OUT" '"findings"'
 
 # --- reload applies new settings; a bad one keeps the old --------------------------
 sed -i 's/banned_terms = \[ "forbidden" \];/banned_terms = [ "runner" ];/' "$conf"

@@ -1,13 +1,22 @@
 #!/bin/sh
 # risk.sh: linked-listing and evasion risk from shared images (issue 7).
 # A case opened for ip_infringement or unauthorized_media warns every other
-# tracked listing that shows one of its pictures (listing.linked_risk); a
-# listing first seen with a picture or the title of one whose case is open
+# tracked listing older than the case that shows one of its pictures
+# (listing.linked_risk); a listing created after a case was opened that
+# shows a picture or the title of its listing, when first seen or later,
 # looks like a relisting (listing.evasion_risk).
 . "$(dirname "$0")/lib.sh"
 
 conf=$T/delistd.conf
 write_config "$conf" 'shops = ( { name = "main"; }, { name = "second"; } );'
+# On the test clock: what came before a case and after it is told by time.
+clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
+setclock() {
+	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
+	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
+}
+T0=$(date +%s)
+setclock "$T0"
 check "delistd starts" start_daemon "$conf"
 
 # One event per line; of_type TYPE [PRODUCT]: those of a type (about a product).
@@ -18,6 +27,8 @@ events() {
 of_type() { events | grep "\"type\": \"$1\"" | grep "${2:-}" || true; }
 n_of() { of_type "$1" "${2:-}" | grep -c . || true; }
 is_n() { equals "$(n_of "$1" "$2")" "$3"; }
+# Both risks about a listing.
+n_risks() { echo $(($(n_of listing.evasion_risk "$1") + $(n_of listing.linked_risk "$1"))); }
 
 CDN=https://ae01.alicdn.com/kf
 ctl track main 1005000000000001 --title "Red canvas sneaker" \
@@ -78,12 +89,35 @@ check "... saying the image matched" sh -c 'printf "%s" "$1" | tr -d " \n" | gre
 check "... in a sentence" contains "$ev" "has the image of main/1005000000000001, whose case $C1 is open"
 check "... once" equals "$(n_of listing.evasion_risk main/1005000000000011)" 1
 ctl track main 1005000000000012 --title "Brand new listing" --image "$CDN/Hunrelated.jpg" >/dev/null
-check "a new listing with an unrelated picture raises none" equals "$(n_of _risk main/1005000000000012)" 0
+check "a new listing with an unrelated picture raises none" equals "$(n_risks main/1005000000000012)" 0
 
 # Both: the title and a picture of the same open case make one warning.
 ctl track main 1005000000000013 --title "red CANVAS sneaker!" --image "$CDN/Hshared01.jpg" >/dev/null
 ev=$(of_type listing.evasion_risk main/1005000000000013)
 check "title and picture together: one warning saying both" sh -c '[ "$(printf "%s\n" "$1" | grep -c .)" = 1 ] && printf "%s" "$1" | tr -d " \n" | grep -q "\"matched\":\[\"title\",\"image\"\]"' _ "$ev"
+
+# Evasion found later: a relisting first tracked without its pictures.
+setclock $((T0 + 60))
+ctl track main 1005000000000015 --title "Plain canvas shoe" >/dev/null
+check "a new listing without pictures or a matching title raises nothing yet" equals "$(n_risks main/1005000000000015)" 0
+ctl track main 1005000000000015 --image "$CDN/Hshared01.jpg" >/dev/null
+ev=$(of_type listing.evasion_risk main/1005000000000015)
+check "its pictures arriving later raise evasion risk" contains "$ev" "\"open_case\": $C1"
+check "... and not linked risk" is_n listing.linked_risk main/1005000000000015 0
+ctl track main 1005000000000015 --image "$CDN/Hshared01.jpg" >/dev/null
+check "... once" is_n listing.evasion_risk main/1005000000000015 1
+ctl track main 1005000000000016 --title "Something else" >/dev/null
+ctl track main 1005000000000016 --title "Red canvas sneaker" >/dev/null
+check "a title changed later to the case listing's raises evasion risk" contains "$(of_type listing.evasion_risk main/1005000000000016)" "\"open_case\": $C1"
+check "a listing older than the case is not its relisting" is_n listing.evasion_risk main/1005000000000005 0
+
+# The host counts, but the AliExpress CDN's hosts are one.
+ctl track main 1005000000000017 --title "Shoe, elsewhere" --image "https://cdn.example.com/kf/Hshared01.jpg" >/dev/null
+check "the same path on another host is another picture" equals "$(n_risks main/1005000000000017)" 0
+ctl track main 1005000000000018 --title "Shoe, other CDN host" --image "https://ae-pic-a1.aliexpress-media.com/kf/Hshared01.jpg" >/dev/null
+check "another host of the AliExpress CDN shows the same picture" is_n listing.evasion_risk main/1005000000000018 1
+ctl track main 1005000000000019 --title "Shoe, query" --image "https://cdn.example.com?u=/kf/Hshared01.jpg" >/dev/null 2>&1 || true
+check "a path in the query is not the picture" equals "$(n_risks main/1005000000000019)" 0
 
 api POST /v1/listings -H 'Content-Type: application/json' -d '{"shop":"main","product_id":"1005000000000014","images":"x"}'
 check "images that are not an array are refused (400)" sh -c '[ "$1" = 400 ] && case "$2" in *"images must be an array"*) ;; *) exit 1;; esac' _ "$HTTP" "$BODY"

@@ -231,6 +231,52 @@ check "doc show names the case" contains "$OUT" "case $C (open): attached"
 check "... and the listings it covers" contains "$OUT" "main/$P1 (open case $C)"
 check "... both of them" contains "$OUT" "main/$P2"
 
+# --- another listing's document: refused unless forced, and detached -----------
+pdf "$T/other.pdf" other
+O=$(ctl doc add "$T/other.pdf" --type ce --shop main --products 1005009999999999 2>/dev/null)
+run ctl case doc "$C" "$O"
+check "attaching another product's document is refused" contains "$ERR" "document $O (other.pdf) is for product 1005009999999999 of shop main, not main/$P1 of case $C"
+check "... saying why and how to override" contains "$ERR" "it would fail every appeal of the case (doc_other_product); attach the document issued for this listing, or use --force"
+check "... exit 1" expect_rc 1
+api POST "/v1/cases/$C/documents" -H 'Content-Type: application/json' -d "{\"document\": $O}"
+check "... by the API: 409, forceable" contains "$HTTP $BODY" '"forceable": true'
+run ctl case doc "$C" "$O" --force
+check "... and taken with --force" contains "$OUT" "document $O attached to case $C"
+run ctl --json case check "$C"
+check "attached, it fails the preflight, saying how to take it off" contains "$OUT" "detach this one with delistctl case doc $C $O --detach"
+run ctl case doc "$C" "$O" --detach
+check "case doc --detach takes it off" contains "$OUT" "document $O detached from case $C"
+api GET "/v1/cases/$C/documents"
+check "... it is no longer among the case's documents" lacks "$BODY" "other.pdf"
+check "... and the first one is" contains "$BODY" "cert.pdf"
+run ctl --json case check "$C"
+check "... and the preflight no longer names it" lacks "$OUT" "other.pdf"
+run ctl --json events
+check "... with a case.document event saying detached" contains "$(echo "$OUT" | tr -d ' \n')" '"detached":true'
+run ctl case doc "$C" "$O" --detach
+check "detaching it again is refused" contains "$ERR" "document $O is not attached to case $C"
+check "... exit 1" expect_rc 1
+run ctl case doc "$C" "$O" --detach --force
+check "--detach with --force is a usage error" expect_rc 2
+api DELETE "/v1/cases/$C/documents/abc"
+check "DELETE /v1/cases/ID/documents/abc is 404" equals "$HTTP" 404
+run ctl doc rm "$O"
+check "once detached, doc rm is allowed" contains "$OUT" "document $O removed"
+
+# --- an appeal's upper-case SHA-256 still guards the vault document ----------
+pdf "$T/upper.pdf" upper
+U=$(ctl doc add "$T/upper.pdf" --type ce --shop main --products "$P2" 2>/dev/null)
+SU=$(sha "$T/upper.pdf" | tr a-f A-F)
+C2=$(ctl case open main "$P2" --reason missing_certification)
+ctl case note "$C2" "uploaded the CE certificate" --field certificate >/dev/null
+api POST "/v1/cases/$C2/appeals" -H 'Content-Type: application/json' -d "{\"platform_case_id\": \"5012345679\", \"statement\": \"We uploaded the CE certificate of listing $P2, issued by TUV, and fixed the title.\", \"materials\": [{\"name\": \"upper.pdf\", \"type\": \"ce\", \"sha256\": \"$SU\", \"size\": $(wc -c < "$T/upper.pdf")}], \"force\": true}"
+check "an appeal whose material has an upper-case SHA-256 is recorded" equals "$HTTP" 201
+check "... stored in lower case" contains "$BODY" "\"sha256\": \"$(sha "$T/upper.pdf")\""
+check "... naming the vault document" contains "$BODY" "\"document\": $U"
+api DELETE "/v1/documents/$U"
+check "... and doc rm of that document is refused (409)" equals "$HTTP" 409
+check "... naming the appeal" contains "$BODY" "document $U is in the materials of appeal 1 of case $C2"
+
 # --- doc rm ------------------------------------------------------------------
 run ctl doc rm 1
 check "doc rm of a document an open case has is refused" contains "$ERR" "document 1 is attached to case $C, which is still open"
@@ -262,6 +308,15 @@ ctl case abandon "$C" >/dev/null
 run ctl doc rm 4
 check "once the case is closed, doc rm is allowed" contains "$OUT" "document 4 removed"
 check "... and removes the file" test ! -e "$DOCS/$S4"
+run ctl doc rm 1
+check "a document attached to a closed case can be removed" contains "$OUT" "document 1 removed"
+api GET "/v1/cases/$C/documents"
+check "... and the closed case still lists it" contains "$BODY" "cert.pdf"
+check "... marked removed" contains "$BODY" '"removed": true'
+run ctl case show "$C"
+check "... so does case show" contains "$OUT" "cert.pdf (removed from the vault)"
+run ctl case export "$C"
+check "... and the export" contains "$OUT" "cert.pdf (removed from the vault)"
 run ctl doc add "$T/EU declaration of conformity.pdf" --type ce --products "$P2"
 check "the same content can be added again after rm, as a new document" expect_rc 0
 check "... with a new id" test "$OUT" != 4

@@ -48,9 +48,33 @@ test_scheme_host_query_fragment_dropped(void **state)
 	    "http://ae04.alicdn.com/kf/Habc123.jpg?v=2#top", "/kf/habc123.jpg");
 	same("//ae01.alicdn.com/kf/Habc123.jpg", "/kf/habc123.jpg");
 	same("/kf/Habc123.jpg", "/kf/habc123.jpg");
-	same("https://x.example/a/b/pic.png#f", "/a/b/pic.png");
-	same("https://x.example//a///pic.png", "/a/pic.png");
-	same("https:ttps://ho//a", "/a");
+	same("https://x.example/a/b/pic.png#f", "//x.example/a/b/pic.png");
+	same("https://x.example//a///pic.png", "//x.example/a/pic.png");
+	same("https:ttps://ho//a", "//ho/a");
+}
+
+static void
+test_host_kept_aliexpress_cdn_folded(void **state)
+{
+	(void)state;
+	/* Another host's picture is not the AliExpress CDN's. */
+	same("https://cdn.example.com/kf/Habc.jpg",
+	    "//cdn.example.com/kf/habc.jpg");
+	same("https://User:pw@CDN.Example.com.:8443/kf/Habc.jpg",
+	    "//cdn.example.com/kf/habc.jpg");
+	same("//[::1]:8080/a.jpg", "//[::1]/a.jpg");
+	same("//cdn.example.com/kf/habc.jpg", "//cdn.example.com/kf/habc.jpg");
+	/* The CDN's hosts are one: its pictures are named by the path. */
+	same("https://ae05.alicdn.com/kf/Habc.jpg", "/kf/habc.jpg");
+	same("https://alicdn.com/kf/Habc.jpg", "/kf/habc.jpg");
+	same("https://ae-pic-a1.aliexpress-media.com/kf/Habc.jpg",
+	    "/kf/habc.jpg");
+	same("https://img.ALIIMG.com:443/kf/Habc.jpg", "/kf/habc.jpg");
+	/* Not the family: a look-alike host. */
+	same("https://evilalicdn.com/kf/Habc.jpg",
+	    "//evilalicdn.com/kf/habc.jpg");
+	/* A "/" in the query is not the path. */
+	same("https://h.example/a.jpg?x=/b.jpg", "//h.example/a.jpg");
 }
 
 static void
@@ -74,13 +98,13 @@ test_other_names_kept(void **state)
 {
 	(void)state;
 	/* Not a size: kept, so different pictures stay different. */
-	same("https://x/kf/shoe_red.jpg", "/kf/shoe_red.jpg");
-	same("https://x/kf/shoe_2024.jpg", "/kf/shoe_2024.jpg");
-	same("https://x/kf/a.jpg_b", "/kf/a.jpg_b");
-	same("https://x/kf/a.jpgx_1.jpg", "/kf/a.jpgx_1.jpg");
-	same("https://x/kf/Hdef.jpg", "/kf/hdef.jpg");
-	same("https://x/kf/doc_50x50.pdf", "/kf/doc_50x50.pdf");
-	same("https://x/kf/Habc_50x50_640x640.jpg", "/kf/habc.jpg");
+	same("/kf/shoe_red.jpg", "/kf/shoe_red.jpg");
+	same("/kf/shoe_2024.jpg", "/kf/shoe_2024.jpg");
+	same("/kf/a.jpg_b", "/kf/a.jpg_b");
+	same("/kf/a.jpgx_1.jpg", "/kf/a.jpgx_1.jpg");
+	same("https://x/kf/Hdef.jpg", "//x/kf/hdef.jpg");
+	same("/kf/doc_50x50.pdf", "/kf/doc_50x50.pdf");
+	same("https://x/kf/Habc_50x50_640x640.jpg", "//x/kf/habc.jpg");
 }
 
 static void
@@ -98,6 +122,10 @@ test_bad_urls_refused(void **state)
 	refused("https://x/a\n.jpg", "control");
 	refused("ae01.alicdn.com/kf/x.jpg", "not an image URL");
 	refused("https://ae01.alicdn.com", "no path");
+	refused("https://host?x=/a.jpg", "no path");
+	refused("https://host#/a.jpg", "no path");
+	refused("https:///a.jpg", "no host");
+	refused("//u@:80/a.jpg", "no host");
 	refused("https://ae01.alicdn.com/", "names no file");
 	refused("https://ae01.alicdn.com/kf/", "names no file");
 }
@@ -124,6 +152,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scheme_host_query_fragment_dropped),
+		cmocka_unit_test(test_host_kept_aliexpress_cdn_folded),
 		cmocka_unit_test(test_cdn_size_variants_are_the_original),
 		cmocka_unit_test(test_other_names_kept),
 		cmocka_unit_test(test_bad_urls_refused),

@@ -1159,6 +1159,34 @@ test_doc_expired(void **state)
 	f.docs[0].attached = 0;
 	expect_free(&f, PREFLIGHT_DOC_EXPIRED, 0);
 
+	/* Attached to the case from the vault: the sentence says how to fix. */
+	fx_init(&f);
+	f.docs[0].expires = at("2026-09-01T00:00:00+08:00");
+	f.docs[0].detachable = 1;
+	list = expect(&f, PREFLIGHT_DOC_EXPIRED, 1);
+	assert_string_equal(nth(list, PREFLIGHT_DOC_EXPIRED, 0)->message,
+	    "\"" GOOD_NAME "\" (test_report) expired at 2026-08-31T16:00:00Z; "
+	    "attach the renewed one, or detach it with delistctl case doc 7 12 "
+	    "--detach");
+	preflight_findings_free(list);
+	/* A valid one of its type attached too: the renewal supersedes it. */
+	f.docs[1] = f.docs[0];
+	f.docs[1].id = 13;
+	f.docs[1].expires = at("2027-09-01T00:00:00+08:00");
+	f.in.ndocs = 2;
+	expect_free(&f, PREFLIGHT_DOC_EXPIRED, 0);
+	/* ... not one of another type, */
+	f.docs[1].type = "ce";
+	expect_free(&f, PREFLIGHT_DOC_EXPIRED, 1);
+	/* ... nor an expired one, */
+	f.docs[1].type = "test_report";
+	f.docs[1].expires = at("2026-09-02T00:00:00+08:00");
+	expect_free(&f, PREFLIGHT_DOC_EXPIRED, 2);
+	/* ... and a material being sent stays an error (it would be sent). */
+	f.docs[1].expires = 0;
+	f.docs[0].detachable = 0;
+	expect_free(&f, PREFLIGHT_DOC_EXPIRED, 1);
+
 	/* With a calendar, in its zone. */
 	fx_init(&f);
 	f.cal = shanghai(1);
@@ -1295,6 +1323,15 @@ test_doc_other_product(void **state)
 	    "\"" GOOD_NAME "\" (test_report) covers " OTHER_PID ", not this "
 	    "listing's " PID "; attach the document issued for this product");
 	preflight_findings_free(list);
+	/* Attached to the case from the vault: how to take it off. */
+	f.docs[0].detachable = 1;
+	list = expect(&f, PREFLIGHT_DOC_OTHER_PRODUCT, 1);
+	assert_string_equal(nth(list, PREFLIGHT_DOC_OTHER_PRODUCT, 0)->message,
+	    "\"" GOOD_NAME "\" (test_report) covers " OTHER_PID ", not this "
+	    "listing's " PID "; attach the document issued for this product, "
+	    "and detach this one with delistctl case doc 7 12 --detach");
+	preflight_findings_free(list);
+	f.docs[0].detachable = 0;
 
 	f.docs[0].nproducts = 5;
 	list = expect(&f, PREFLIGHT_DOC_OTHER_PRODUCT, 1);
