@@ -310,9 +310,40 @@ path_absolute(const char *p)
 }
 
 /*
+ * How many settings named like s, from the same file and line, come before
+ * s in the document (walked from root): which occurrence on the line is s.
+ * -1 once s is found (the count is in *n).
+ */
+static int
+source_rank(const config_setting_t *at, const config_setting_t *s, int *n)
+{
+	const char *file = config_setting_source_file(s), *f;
+	const config_setting_t *e;
+	int i;
+
+	if (at == s)
+		return (-1);
+	f = config_setting_source_file(at);
+	if (config_setting_name(at) != NULL &&
+	    strcmp(config_setting_name(at), config_setting_name(s)) == 0 &&
+	    config_setting_source_line(at) == config_setting_source_line(s) &&
+	    (f == file || (f != NULL && file != NULL && strcmp(f, file) == 0)))
+		(*n)++;
+	if (!config_setting_is_aggregate(at))
+		return (0);
+	for (i = 0; (e = config_setting_get_elem(at, i)) != NULL; i++) {
+		if (source_rank(e, s, n) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
  * libconfig 1.5's parser silently wraps an integer literal that does not fit
  * in 32 bits (4294967299 reads as 3). Read the literal again from the source
- * line so that the range check sees what the admin wrote.
+ * line so that the range check sees what the admin wrote: the occurrence of
+ * the name that is s (several tiers may share a line), and only if it wraps
+ * to what was parsed.
  */
 static int64_t
 source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed)
@@ -323,8 +354,12 @@ source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed)
 	FILE *f;
 	long long v;
 	size_t len;
+	int rank = 0;
 
 	name = config_setting_name(s);
+	if (s->config == NULL ||
+	    source_rank(config_root_setting(s->config), s, &rank) != -1)
+		return (parsed);
 	if (file == NULL)
 		file = cc->file;
 	if (line <= 0 || name == NULL)
@@ -354,10 +389,15 @@ source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed)
 		end++;
 		while (*end == ' ' || *end == '\t')
 			end++;
+		if (rank-- > 0)
+			continue;
 		errno = 0;
 		v = strtoll(end, NULL, 0);
 		if (errno == ERANGE)
 			return (v < 0 ? INT64_MIN : INT64_MAX);
+		/* Not the literal parsed (a comment, a string): trust it. */
+		if ((int32_t)(uint32_t)(unsigned long long)v != parsed)
+			return (parsed);
 		return (v);
 	}
 	return (parsed);

@@ -257,7 +257,9 @@ struct st_appeal {
 	time_t escalate_due_at;
 	int feedback_fired;
 	int escalate_fired; /* every escalation tier fired */
-	int escalate_tier; /* how many tiers fired */
+	int escalate_tier; /* the next tier's position (informational) */
+	/* The after_business_days of the last tier fired; -1: unknown. */
+	int64_t escalate_last_days;
 	struct st_material *materials;
 	size_t nmaterials;
 };
@@ -483,7 +485,7 @@ int store_document_listings(struct store *, const struct st_document *, int64_t,
 void st_document_clear(struct st_document *);
 void st_documents_free(struct st_document *, size_t);
 void st_doc_refs_free(struct st_doc_ref *, size_t);
-int store_appeal_escalated(struct store *, int64_t, int, time_t, int);
+int store_appeal_escalated(struct store *, int64_t, int, int64_t, time_t, int);
 int store_case_ack(
     struct store *, int64_t, const char *, time_t, time_t, const char *);
 int64_t store_condition_insert(struct store *, const struct st_condition *);
@@ -501,7 +503,7 @@ int store_snooze_clear(struct store *, const char *, time_t);
 time_t store_snooze_until(struct store *, const char *, time_t);
 int store_snoozes(struct store *, time_t, struct st_snooze **, size_t *);
 void st_snoozes_free(struct st_snooze *, size_t);
-time_t store_digest_last(struct store *, const char *);
+time_t store_digest_last(struct store *, const char *); /* 0: none, -1: error */
 int store_digest_set(struct store *, const char *, time_t);
 /* A watched listing as the source scheduler sees it. */
 struct st_watch {

@@ -35,6 +35,7 @@
 
 static int64_t lc_published;
 static const char *lc_exclude;
+static int lc_quiet; /* the event opens no condition */
 static const struct strlist *lc_also; /* an escalation tier's notify */
 
 /*
@@ -235,7 +236,8 @@ lc_condition_raise(const struct st_case *c, int64_t event_id, time_t at,
 	size_t i;
 	int rc;
 
-	if (sev != CASES_SEV_CRITICAL || cases_event_reminder(type) == -1)
+	if (lc_quiet || sev != CASES_SEV_CRITICAL ||
+	    cases_event_reminder(type) == -1)
 		return (0);
 	for (i = 0; i < sizeof lc_conditions / sizeof lc_conditions[0]; i++) {
 		if (lc_conditions[i].type == type)
@@ -318,6 +320,8 @@ lc_case_save(struct st_case *c)
 /*
  * Appends an event from outside this file (the outbox's delivery.dead),
  * inside the caller's transaction; exclude names a sink it must not go to.
+ * exclude "*": to no sink at all, and it opens no condition (a dead
+ * delivery.dead: its reminders would die and raise more without end).
  */
 int64_t
 lifecycle_append(const struct st_case *c, time_t at, const char *actor,
@@ -327,9 +331,11 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
 	int64_t id;
 
 	lc_exclude = exclude;
+	lc_quiet = exclude != NULL && strcmp(exclude, "*") == 0;
 	id = lc_event(c, at, actor, type, cases_event_severity(type), data,
 	    "%s", message);
 	lc_exclude = NULL;
+	lc_quiet = 0;
 	return (id);
 }
 
@@ -1562,10 +1568,43 @@ out:
  * repeats it.
  */
 /*
+ * The after_business_days of the last tier that fired. A row from before
+ * migration 8 knows only how many fired: mapped through the tiers
+ * configured now (the daemon saves the value at startup, before a reload
+ * can change them).
+ */
+static int64_t
+lc_last_days(const struct st_appeal *a)
+{
+	const struct config_rules *r = &lc_config()->rules;
+	size_t n = (size_t)a->escalate_tier;
+
+	if (a->escalate_last_days >= 0)
+		return (a->escalate_last_days);
+	if (n == 0 || r->ntiers == 0)
+		return (0);
+	return (
+	    r->tiers[(n < r->ntiers ? n : r->ntiers) - 1].after_business_days);
+}
+
+/* The position of the first configured tier after last days (the next). */
+static size_t
+lc_next_tier(int64_t last)
+{
+	const struct config_rules *r = &lc_config()->rules;
+	size_t i;
+
+	for (i = 0; i < r->ntiers && r->tiers[i].after_business_days <= last;
+	     i++)
+		;
+	return (i);
+}
+
+/*
  * An appeal's escalation tiers that are due: each fires once, as
  * case.escalated with its own severity, to the subscribers and to the
- * sinks the tier names; the count of fired tiers and the next tier's due
- * time are saved with the events. Several tiers due at once (the daemon
+ * sinks the tier names; the days of the last tier fired and the next
+ * tier's due time are saved with the events. Several tiers due at once (the daemon
  * was down) fire in order.
  */
 static int
@@ -1575,10 +1614,15 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 	const struct config_tier *t;
 	const struct calendar *cal = lc_calendar(c->shop);
 	time_t now = clock_now(), due = a->escalate_due_at;
-	size_t tier = (size_t)a->escalate_tier;
+	int64_t last = lc_last_days(a);
+	size_t tier = lc_next_tier(last);
 	json_t *data;
 	int64_t rc = 0;
 
+	if (tier < r->ntiers &&
+	    (due = calendar_add_business_days(cal, a->submitted_at,
+		 (int)r->tiers[tier].after_business_days)) == (time_t)-1)
+		tier = r->ntiers;
 	while (tier < r->ntiers && due <= now && rc != -1) {
 		t = &r->tiers[tier];
 		data = json_pack("{s:i,s:s,s:i,s:I,s:s,s:i}", "appeal", a->n,
@@ -1608,6 +1652,7 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 			    (long long)t->after_business_days,
 			    a->platform_case_id);
 		lc_also = NULL;
+		last = t->after_business_days;
 		if (++tier < r->ntiers &&
 		    (due = calendar_add_business_days(cal, a->submitted_at,
 			 (int)r->tiers[tier].after_business_days)) ==
@@ -1615,9 +1660,92 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 			tier = r->ntiers;
 	}
 	if (rc == -1 ||
-	    store_appeal_escalated(
-		lc_store(), a->id, (int)tier, due, tier >= r->ntiers) == -1)
+	    store_appeal_escalated(lc_store(), a->id, (int)tier, last, due,
+		tier >= r->ntiers) == -1)
 		return (-1);
+	return (0);
+}
+
+/*
+ * The sink a dead delivery's condition is about (its subject is the outbox
+ * row's id): its reminder must not go there, or it dies too. NULL when the
+ * condition is not a dead delivery's (or the row is gone); -1 on error.
+ */
+static int
+lc_dead_sink(const struct st_condition *cond, char **sink)
+{
+	struct st_delivery *d = NULL;
+	size_t n = 0;
+	char *end;
+	long long row;
+
+	*sink = NULL;
+	if (strcmp(cond->type, cases_event_name(CASES_EV_DELIVERY_DEAD)) != 0 ||
+	    cond->subject == NULL)
+		return (0);
+	row = strtoll(cond->subject, &end, 10);
+	if (*end != '\0' || row <= 0)
+		return (0);
+	if (store_outbox_get(lc_store(), row, &d, &n) == -1)
+		return (-1);
+	if (n > 0)
+		*sink = xstrdup(d[0].sink);
+	st_deliveries_free(d, n);
+	return (0);
+}
+
+/*
+ * What a reminder is about, in a few words for a mail's subject ("appeal
+ * escalated, no decision after 5 business days"), and the platform's Case
+ * ID of the appeal it is about (the escalated one, or the case's latest),
+ * NULL when there is none. Inside the caller's transaction.
+ */
+static int
+lc_remind_about(const struct st_condition *cond, const char *sink, char **about,
+    char **pcid)
+{
+	struct st_appeal *ap = NULL, *a = NULL;
+	size_t n = 0, i;
+	int want = cond->subject ? atoi(cond->subject) : 0;
+
+	*about = *pcid = NULL;
+	if (cond->case_id != 0 &&
+	    store_appeals(lc_store(), cond->case_id, &ap, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (want == 0 || ap[i].n == want)
+			a = &ap[i];
+	}
+	if (a != NULL && a->platform_case_id != NULL)
+		*pcid = xstrdup(a->platform_case_id);
+	switch (cases_event_from_name(cond->type)) {
+	case CASES_EV_CASE_ESCALATED:
+		if (a != NULL && lc_last_days(a) > 0)
+			xasprintf(about,
+			    "appeal escalated, no decision after %lld "
+			    "business days",
+			    (long long)lc_last_days(a));
+		else
+			*about = xstrdup("appeal escalated, no decision");
+		break;
+	case CASES_EV_CASE_MANUAL_REVIEW:
+		*about = xstrdup("in manual review");
+		break;
+	case CASES_EV_DELIVERY_DEAD:
+		xasprintf(
+		    about, "a delivery to %s is dead", sink ? sink : "a sink");
+		break;
+	case CASES_EV_SOURCE_QUOTA_EXHAUSTED:
+		*about = xstrdup("source quota used up");
+		break;
+	case CASES_EV_SOURCE_AUTH_FAILED:
+		*about = xstrdup("source credentials refused");
+		break;
+	default:
+		*about = xstrdup(cond->type);
+		break;
+	}
+	st_appeals_free(ap, n);
 	return (0);
 }
 
@@ -1634,7 +1762,8 @@ lc_remind(int64_t id)
 	struct st_case c;
 	time_t now = clock_now(), until;
 	const char *by;
-	char *lapsed = NULL, buf[ISOTIME_LEN];
+	char *lapsed = NULL, *dead_sink = NULL, buf[ISOTIME_LEN];
+	char *about = NULL, *pcid = NULL;
 	enum cases_event_type type;
 	int rem, rc;
 	json_t *data;
@@ -1678,13 +1807,22 @@ lc_remind(int64_t id)
 	type = cases_event_from_name(cond->type);
 	if ((rem = cases_event_reminder(type)) == -1)
 		goto done;
+	if (lc_dead_sink(cond, &dead_sink) == -1 ||
+	    lc_remind_about(cond, dead_sink, &about, &pcid) == -1)
+		goto fail;
 	cond->reminders++;
-	data = json_pack("{s:I,s:i,s:s,s:I,s:s,s:o,s:o}", "condition",
+	data = json_pack("{s:I,s:i,s:s,s:s,s:I,s:s,s:o,s:o,s:o}", "condition",
 	    (json_int_t)cond->id, "reminder", cond->reminders, "raised_by",
-	    cond->type, "raised_event", (json_int_t)cond->event_id, "raised_at",
+	    cond->type, "about", about, "raised_event",
+	    (json_int_t)cond->event_id, "raised_at",
 	    isotime_format(cond->raised_at, buf, sizeof buf), "subject",
 	    cond->subject ? json_string(cond->subject) : json_null(),
-	    "ack_lapsed", lapsed ? json_string(lapsed) : json_null());
+	    "ack_lapsed", lapsed ? json_string(lapsed) : json_null(), "sink",
+	    dead_sink ? json_string(dead_sink) : json_null());
+	if (pcid != NULL)
+		json_object_set_new(
+		    data, "platform_case_id", json_string(pcid));
+	lc_exclude = dead_sink;
 	if (cond->case_id != 0)
 		rc = lc_event(&c, cond->next_at, "daemon", rem,
 			 cases_severity_from_name(cond->severity), data,
@@ -1709,6 +1847,7 @@ lc_remind(int64_t id)
 			 (long long)cond->id) == -1
 		    ? -1
 		    : 0;
+	lc_exclude = NULL;
 	if (rc == -1)
 		goto fail;
 	cond->next_at = lc_remind_at(
@@ -1721,6 +1860,9 @@ done:
 	st_conditions_free(cond, cond ? 1 : 0);
 	st_case_clear(&c);
 	free(lapsed);
+	free(dead_sink);
+	free(about);
+	free(pcid);
 	lifecycle_published();
 	return (0);
 fail:
@@ -1728,6 +1870,9 @@ fail:
 	st_conditions_free(cond, cond ? 1 : 0);
 	st_case_clear(&c);
 	free(lapsed);
+	free(dead_sink);
+	free(about);
+	free(pcid);
 	return (-1);
 }
 
@@ -1867,6 +2012,7 @@ lifecycle_recompute(void)
 	struct st_case c;
 	struct case_rules rules;
 	size_t n, i, tier;
+	int64_t last;
 	time_t due;
 
 	lc_rules(&rules);
@@ -1879,7 +2025,8 @@ lifecycle_recompute(void)
 			st_appeals_free(ap, n);
 			goto fail;
 		}
-		tier = (size_t)ap[i].escalate_tier;
+		last = lc_last_days(&ap[i]);
+		tier = lc_next_tier(last);
 		due = tier < lc_config()->rules.ntiers
 		    ? calendar_add_business_days(lc_calendar(c.shop),
 			  ap[i].submitted_at,
@@ -1892,7 +2039,8 @@ lifecycle_recompute(void)
 			due) == -1 ||
 		    (!ap[i].escalate_fired &&
 			store_appeal_escalated(lc_store(), ap[i].id, (int)tier,
-			    due, tier >= lc_config()->rules.ntiers) == -1)) {
+			    last, due,
+			    tier >= lc_config()->rules.ntiers) == -1)) {
 			st_case_clear(&c);
 			st_appeals_free(ap, n);
 			goto fail;
@@ -2194,6 +2342,9 @@ lifecycle_digest_due(const struct config_shop *shop)
 {
 	time_t last = store_digest_last(lc_store(), shop->name), t;
 
+	/* An error is not a first sight: that could skip today's digest. */
+	if (last == -1)
+		return (0);
 	if (last == 0) {
 		/* First sight: today's digest if it is still to come. */
 		last = clock_now() - 1;
@@ -2211,28 +2362,27 @@ lc_digest_case(const struct st_case *c, const struct calendar *cal, time_t now)
 {
 	const struct config_rules *r = &lc_config()->rules;
 	struct st_appeal *ap;
-	size_t nap, i;
+	size_t nap, i, tier;
 	json_t *esc = json_null(), *j;
 	char buf[ISOTIME_LEN];
 	int left, days;
 
 	if (store_appeals(lc_store(), c->id, &ap, &nap) == 0) {
 		for (i = 0; i < nap; i++) {
+			tier = lc_next_tier(lc_last_days(&ap[i]));
 			if (ap[i].decision != NULL || ap[i].escalate_fired ||
 			    strcmp(c->state, "appealed") != 0 ||
-			    (size_t)ap[i].escalate_tier >= r->ntiers)
+			    tier >= r->ntiers)
 				continue;
 			days = calendar_business_days_between(
 			    cal, now, ap[i].escalate_due_at);
 			json_decref(esc);
 			esc = json_pack("{s:i,s:i,s:I,s:s,s:s,s:i}", "appeal",
-			    ap[i].n, "tier", ap[i].escalate_tier + 1,
+			    ap[i].n, "tier", (int)tier + 1,
 			    "after_business_days",
-			    (json_int_t)r->tiers[ap[i].escalate_tier]
-				.after_business_days,
+			    (json_int_t)r->tiers[tier].after_business_days,
 			    "severity",
-			    cases_severity_name(
-				r->tiers[ap[i].escalate_tier].severity),
+			    cases_severity_name(r->tiers[tier].severity),
 			    "due_at",
 			    isotime_format(
 				ap[i].escalate_due_at, buf, sizeof buf),

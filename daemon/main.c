@@ -467,6 +467,9 @@ main(int argc, char **argv)
 	/* A shop's zone may have changed while stopped, as on a reload. */
 	if (vault_recompute() == -1)
 		log_warnx("startup: cannot recompute the documents' alerts");
+	/* The same for the appeals (and their escalation tiers, by value). */
+	if (lifecycle_recompute() == -1)
+		log_warnx("startup: cannot recompute the appeals' deadlines");
 	outbox_init(ds.base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",

@@ -277,7 +277,8 @@ outbox_backoff(const struct config_plugin *pc, int attempts)
 
 /*
  * Records the outcome of an attempt, inside the caller's transaction, with
- * whatever follows from it (the case's sync, a delivery.dead event).
+ * whatever follows from it (the case's sync, a delivery.dead event). pc
+ * may be NULL for a delivered one (its instance is gone).
  */
 static int
 outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
@@ -347,12 +348,15 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 			    error ? error : "no reason given",
 			    (long long)inf->row);
 			/*
-			 * A dead delivery.dead is not announced to sinks
-			 * again: two failing sinks would feed each other.
+			 * A dead delivery.dead or delivery.dead.reminder is
+			 * not announced to sinks again, and opens no
+			 * condition (no reminders): failing sinks would feed
+			 * each other without end.
 			 */
 			if (lifecycle_append(&c, now, "daemon",
 				CASES_EV_DELIVERY_DEAD, data,
-				strcmp(inf->event_type, "delivery.dead") == 0
+				strncmp(inf->event_type, "delivery.dead",
+				    strlen("delivery.dead")) == 0
 				    ? "*"
 				    : inf->sink,
 				msg) == -1) {
@@ -415,11 +419,18 @@ outbox_flush(evutil_socket_t fd, short events, void *arg)
 	for (f = outbox_flights; f != NULL && ok; f = f->next) {
 		if (!f->settled || f->expired)
 			continue;
+		/*
+		 * An instance replaced or removed by a reload: what it
+		 * delivered is still delivered (else the row would be sent
+		 * again); its failures are left to the instance that
+		 * replaces it, under its settings.
+		 */
 		h = plugin_find(f->sink);
-		if (h == NULL || plugin_generation_of(h) != f->generation)
+		if ((h == NULL || plugin_generation_of(h) != f->generation) &&
+		    f->result != DELISTD_DELIVERED)
 			continue;
-		if (outbox_settle_tx(f, plugin_config(h), f->result,
-			f->retry_after, f->error) == -1)
+		if (outbox_settle_tx(f, h != NULL ? plugin_config(h) : NULL,
+			f->result, f->retry_after, f->error) == -1)
 			ok = 0;
 	}
 	if (ok && store_commit(st) == -1)
@@ -527,6 +538,41 @@ outbox_start(struct delistd_host *h, const struct st_delivery *d)
 	free(json);
 }
 
+/*
+ * A row queued for a mail sink before its shop was snoozed, due while the
+ * snooze lasts: not mailed, as if queued during it (the trail and syslog
+ * have the event). It is settled done, with why in its last error.
+ */
+static int
+outbox_drop_muted(struct delistd_host *h, const struct st_delivery *d)
+{
+	struct store *st = daemon_state->store;
+	time_t now = clock_now();
+	char *why;
+	int total;
+
+	xasprintf(&why, "not mailed: shop %s was snoozed", d->ev.shop);
+	if (store_begin(st) == -1) {
+		free(why);
+		return (-1);
+	}
+	if (store_outbox_settle(
+		st, d->id, "done", d->attempts, now, why, now) == -1 ||
+	    (strcmp(d->ev.type, "case.reinstated") == 0 && d->case_id != 0 &&
+		store_outbox_open_for_event(st, d->event_id, &total) == 0 &&
+		lifecycle_synced(d->case_id, now) == -1) ||
+	    store_commit(st) == -1) {
+		store_rollback(st);
+		free(why);
+		return (-1);
+	}
+	log_info("outbox: event %lld not mailed to %s: shop %s is snoozed",
+	    (long long)d->event_id, plugin_name(h), d->ev.shop);
+	free(why);
+	lifecycle_published();
+	return (0);
+}
+
 static void
 outbox_run(evutil_socket_t fd, short events, void *arg)
 {
@@ -536,6 +582,7 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 	size_t i, j, n, busy;
 	struct inflight *f;
 	time_t now = clock_now(), next = 0, t;
+	int snoozed, dropped = 0, stuck = 0;
 
 	(void)fd;
 	(void)events;
@@ -556,6 +603,14 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 			for (j = 0; j < n && busy < OUTBOX_PER_SINK; j++) {
 				if (outbox_flying(d[j].id))
 					continue;
+				snoozed = -1;
+				if (outbox_muted(h, d[j].ev.shop, &snoozed)) {
+					if (outbox_drop_muted(h, &d[j]) == 0)
+						dropped = 1;
+					else
+						stuck = 1;
+					continue;
+				}
 				busy++;
 				outbox_start(h, &d[j]);
 			}
@@ -565,8 +620,13 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 		if (t > now && (next == 0 || t < next))
 			next = t;
 	}
+	/* A muted row the store could not settle: try again in a minute. */
+	if (stuck && (next == 0 || next > now + 60))
+		next = now + 60;
 	/* Rows due now but waiting on an earlier one are kicked by its end. */
-	if (next != 0) {
+	if (dropped)
+		outbox_kick();
+	else if (next != 0) {
 		tv.tv_sec = next - now;
 		tv.tv_usec = 0;
 		evtimer_add(outbox_ev, &tv);

@@ -33,7 +33,9 @@
  *   digests         when each shop's daily digest last went out, so that a
  *                   restart neither repeats nor skips one
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
- * escalation progress (escalate_tier: how many tiers fired) on the appeal.
+ * escalation progress (escalate_last_days: the after_business_days of the
+ * last tier fired, so that a reload that changes the tiers neither repeats
+ * nor skips one; escalate_tier: the next tier's position) on the appeal.
  * Times are UTC epoch seconds. The database lives in state_dir/delistd.db in
  * WAL mode with synchronous=FULL: an acknowledged change survives kill -9
  * and power loss. Every state change and its event are one transaction
@@ -356,6 +358,17 @@ static const char *const store_migrations[] = {
 	 */
 	"UPDATE materials SET sha256 = lower(sha256)"
 	"  WHERE sha256 != lower(sha256);",
+
+	/*
+	 * 8: escalation progress by value, not by position: the
+	 * after_business_days of the last tier that fired (0: none), so a
+	 * reload that adds or removes tiers neither repeats nor skips one.
+	 * NULL on rows from before, where only escalate_tier (how many
+	 * fired) is known: the daemon maps it through the configured tiers
+	 * at startup (lifecycle_recompute) and saves the value.
+	 */
+	"ALTER TABLE appeals ADD COLUMN escalate_last_days INTEGER DEFAULT 0;"
+	"UPDATE appeals SET escalate_last_days = NULL WHERE escalate_tier > 0;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1061,7 +1074,7 @@ store_appeal_set_due(
 	"id, case_id, n, platform_case_id, statement, statement_sha256, " \
 	"decision, reject_reason, forced, submitted_at, decided_at, " \
 	"feedback_due_at, escalate_due_at, feedback_fired, escalate_fired, " \
-	"escalate_tier FROM appeals "
+	"escalate_tier, escalate_last_days FROM appeals "
 
 static int
 appeals_query(
@@ -1099,6 +1112,10 @@ appeals_query(
 		a->feedback_fired = sqlite3_column_int(stmt, 13);
 		a->escalate_fired = sqlite3_column_int(stmt, 14);
 		a->escalate_tier = sqlite3_column_int(stmt, 15);
+		a->escalate_last_days =
+		    sqlite3_column_type(stmt, 16) == SQLITE_NULL
+		    ? -1
+		    : sqlite3_column_int64(stmt, 16);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
@@ -2094,18 +2111,22 @@ store_risk_once(struct store *st, int64_t listing_id, int64_t case_id,
 	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
 }
 
-/* Escalation tiers: how many fired, and when the next one is due. */
+/*
+ * Escalation tiers: the position of the next one in the configured list
+ * (informational), the after_business_days of the last one that fired,
+ * and when the next one is due.
+ */
 int
-store_appeal_escalated(
-    struct store *st, int64_t id, int tier, time_t next_due, int fired)
+store_appeal_escalated(struct store *st, int64_t id, int tier,
+    int64_t last_days, time_t next_due, int fired)
 {
 	static const char sql[] =
-	    "UPDATE appeals SET escalate_tier = ?, escalate_due_at = ?,"
-	    " escalate_fired = ? WHERE id = ?";
+	    "UPDATE appeals SET escalate_tier = ?, escalate_last_days = ?,"
+	    " escalate_due_at = ?, escalate_fired = ? WHERE id = ?";
 
 	return (store_done(st,
-	    store_stmt(st, sql, "iiii", (int64_t)tier, (int64_t)next_due,
-		(int64_t)fired, id)));
+	    store_stmt(st, sql, "iiiii", (int64_t)tier, last_days,
+		(int64_t)next_due, (int64_t)fired, id)));
 }
 
 /* A case's acknowledgement; by NULL clears it. */
@@ -2388,12 +2409,18 @@ store_digest_last(struct store *st, const char *shop)
 {
 	static const char sql[] = "SELECT last_at FROM digests WHERE shop = ?";
 	sqlite3_stmt *stmt;
-	time_t t = 0;
+	time_t t = -1;
+	int rc;
 
 	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
-		return (0);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		t = sqlite3_column_int64(stmt, 0);
+	else if (rc == SQLITE_DONE)
+		t = 0;
+	else
+		log_warnx("store: cannot read the last digest of shop %s: %s",
+		    shop, sqlite3_errmsg(st->db));
 	sqlite3_reset(stmt);
 	return (t);
 }

@@ -281,6 +281,12 @@ mail_conf_auth(struct mail *m, char **cause)
 			return (mail_cause(cause, "out of memory"));
 	} else if (mail_present(m, "username"))
 		return (mail_cause(cause, "username: expected a string"));
+	if (m->username != NULL && !m->starttls &&
+	    strncmp(m->url, "smtp://", 7) == 0)
+		return (mail_cause(cause,
+		    "username on smtp:// without starttls: the password "
+		    "would cross the network in clear; set starttls = true "
+		    "or use smtps://"));
 	if (m->api->conf_string(m->host, "password_file", &s) == -1) {
 		if (mail_present(m, "password_file"))
 			return (mail_cause(

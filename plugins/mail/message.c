@@ -709,10 +709,8 @@ static const struct mail_kind {
 	{ "digest.daily", "daily digest",
 	    "Work through the open cases listed above, the ones closest to "
 	    "their deadlines first." },
-	{ "*.reminder", "reminder",
-	    "This alert has not been taken on yet. Act on it, then acknowledge "
-	    "it with delistctl case ack ID (or snooze it) to stop the "
-	    "reminders." },
+	/* Its "what to do next" is reminder_todo's. */
+	{ "*.reminder", "reminder", NULL },
 };
 
 static const struct mail_kind *
@@ -1132,6 +1130,51 @@ add_brief(struct mbuf *b, const char *text)
 		mbuf_adds(b, "...");
 }
 
+static int
+is_reminder(const char *type)
+{
+	size_t n = strlen(type);
+
+	return (n > 9 && strcmp(type + n - 9, ".reminder") == 0);
+}
+
+/*
+ * A reminder's "what to do next", with the real command: "delistctl case
+ * ack N" for a case's condition, "delistctl ack N" for one without a case;
+ * a snooze only when there is a shop to snooze.
+ */
+static void
+reminder_todo(struct mbuf *b, json_t *doc)
+{
+	json_t *data = json_object_get(doc, "data");
+	json_t *c = json_object_get(doc, "case");
+	json_t *cond = json_object_get(data, "condition");
+	const char *shop = jstr(doc, "shop");
+	struct mbuf t = { 0 };
+	char *text;
+
+	mbuf_adds(&t,
+	    "This alert has not been taken on yet. Act on it, then "
+	    "acknowledge it to stop the reminders: ");
+	if (json_is_integer(c))
+		mbuf_addf(&t, "delistctl case ack %" JSON_INTEGER_FORMAT,
+		    json_integer_value(c));
+	else if (json_is_integer(cond))
+		mbuf_addf(&t, "delistctl ack %" JSON_INTEGER_FORMAT,
+		    json_integer_value(cond));
+	else
+		mbuf_adds(&t, "delistctl conditions lists them");
+	mbuf_adds(&t, ".");
+	if (shop != NULL)
+		mbuf_addf(&t,
+		    " To mute the mail about shop %s for a while: delistctl "
+		    "snooze %s --for 1d.",
+		    shop, shop);
+	text = mbuf_take(&t, NULL);
+	wrap(b, text != NULL ? text : "See the message above.", "  ");
+	free(text);
+}
+
 /*
  * What a subject says: "[delistd] SHOP PRODUCT: WHAT: BRIEF (case N, Case
  * ID X)", BRIEF being the rule cited or the reason given, when there is one.
@@ -1155,6 +1198,10 @@ render_subject(
 		mbuf_addf(b, " %s", pid);
 	mbuf_addf(b, "%s %s", shop != NULL || pid != NULL ? ":" : "",
 	    k != NULL ? k->what : type);
+	/* A reminder says what is still wrong. */
+	if (is_reminder(type) && (detail = jstr(data, "about")) != NULL &&
+	    *detail != '\0')
+		add_brief(b, detail);
 	/* What the platform said, briefly: a rule cited, a reason given. */
 	if ((detail = jstr(data, "reason")) == NULL ||
 	    strcmp(type, "case.opened") == 0) {
@@ -1214,7 +1261,10 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 		data = NULL;
 	}
 	mbuf_adds(b, "\nWhat to do next:\n");
-	wrap(b, k != NULL ? k->todo : "See the message above.", "  ");
+	if (is_reminder(type))
+		reminder_todo(b, doc);
+	else
+		wrap(b, k != NULL ? k->todo : "See the message above.", "  ");
 
 	/* Deadlines: the data's *_due_at, and an alert's own "at". */
 	json_object_foreach (data, key, v) {

@@ -358,6 +358,8 @@ bad "a digest too long" "url = \"smtp://127.0.0.1\"; $ok_keys digest = \"2h\";" 
 bad "a digest that is no duration" "url = \"smtp://127.0.0.1\"; $ok_keys digest = 5;" "digest: expected a duration"
 bad "an unknown severity" "url = \"smtp://127.0.0.1\"; $ok_keys immediate_severity = \"urgent\";" "immediate_severity"
 bad "password_file without username" "url = \"smtp://127.0.0.1\"; $ok_keys password_file = \"$T/smtp.pass\";" "password_file needs username"
+bad "a login on smtp:// without starttls" "url = \"smtp://127.0.0.1:25\"; $ok_keys username = \"alerts\"; password_file = \"$T/smtp.pass\";" "the password would cross the network in clear; set starttls = true or use smtps://"
+bad "... also with starttls = false said" "url = \"smtp://127.0.0.1:25\"; starttls = false; $ok_keys username = \"alerts\"; password_file = \"$T/smtp.pass\";" "username on smtp:// without starttls"
 bad "an unknown key" "url = \"smtp://127.0.0.1\"; $ok_keys cc = [ \"x@y.z\" ];" "cc"
 cat > "$T/good.conf" <<CONF
 daemon: { state_dir = "$T/badstate"; plugin_dir = "$PLUGIN_DIR"; };

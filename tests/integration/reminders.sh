@@ -194,8 +194,25 @@ setclock $((T_E + 11 * DAY + 2 * H))
 check "no more reminders once resolved" has_count "$C1" case.manual_review.reminder 1
 
 # --- snooze ---------------------------------------------------------------
+# A mail queued before the snooze (its server is down: retried hourly) is
+# not mailed while the snooze lasts either.
+P3=1005001234600003
+run ctl case open main $P3 --reason other
+C4=$OUT
+E4=$(last_id "$C4" case.opened)
+row_of() { # SINK EVENT_ID STATE: the outbox row, flattened
+	curl -sS --unix-socket "$SOCK" "http://localhost/v1/outbox?state=$3" | flat |
+	    grep "\"sink\": \"$1\"" | grep "\"event_id\": $2,"
+}
+tried_once() { row_of ops-mail "$E4" pending | grep -q '"attempts": 1,'; }
+check "before a snooze, a mail is queued and tried (its server is down)" wait_for 10 tried_once
 run ctl snooze main --for 1d --comment "on holiday"
 check "snooze SHOP --for 1d succeeds" expect_rc 0
+setclock $((T_E + 11 * DAY + 3 * H + 60))
+muted() { row_of ops-mail "$E4" done | grep -q "not mailed: shop main was snoozed"; }
+check "its retry during the snooze is not mailed, but settled as muted" wait_for 5 muted
+not_retried() { ! row_of ops-mail "$E4" done | grep -q '"attempts": 2,'; }
+check "... and not tried again" not_retried
 check "... and says until when" contains "$OUT" "shop main: no mail until"
 run ctl status
 check "status lists the snooze, who and why" sh -c 'printf "%s\n" "$1" | grep -q "^snoozed *main until .*, by $2: on holiday"' _ "$OUT" "$ME"
@@ -219,7 +236,7 @@ check "... status no longer lists it" unsnoozed
 run ctl case note "$C2" "rewrote the title"
 check "after --off the shop's mail flows again" wait_for 5 outbox_has ops-mail "$(last_id "$C2" case.note)"
 run ctl snooze main --for 1h
-setclock $((T_E + 11 * DAY + 4 * H))
+setclock $((T_E + 11 * DAY + 5 * H))
 check "a snooze lapses by itself" unsnoozed
 
 # --- bad input ------------------------------------------------------------
@@ -251,5 +268,39 @@ run ctl ack 999999
 check "ack of an unknown condition is refused (exit 1)" expect_rc 1
 check "the daemon stops" stop_daemon TERM
 check "... cleanly" equals "$DAEMON_RC" 0
+
+# --- a dead sink subscribed to everything: no runaway reminders ----------
+# Its delivery.dead.reminder must not go to the sink that died (it would
+# die too, raise another delivery.dead and condition, doubling daily).
+# (Not "*": each day's digest.daily would die too, a new original.)
+rm -rf "$STATE"
+conf2=$T/dead.conf
+cat > "$conf2" <<CONF
+daemon: { state_dir = "$STATE"; log_level = "debug"; plugin_dir = "$PLUGIN_DIR"; };
+rules: { stall_after = "60d"; };
+shops = ( { name = "main"; } );
+plugins = (
+	{ name = "dead"; module = "webhook"; url = "http://127.0.0.1:1/dead";
+	  events = [ "case.*", "delivery.*" ]; min_severity = "info";
+	  max_attempts = 1; timeout = "2s"; }
+);
+CONF
+setclock $T_OPEN
+check "delistd starts with only a dead sink" start_daemon "$conf2"
+run ctl case open main $P1 --reason prohibited_words
+check "the case.opened delivery dies: one delivery.dead" wait_for 10 has_all_count delivery.dead 1
+conds() { ctl --json conditions | flat | grep -c '"type": "delivery.dead"'; }
+for d in 1 2 3 4 5; do
+	# Mon..Fri of the week, then the next Monday (weekend skipped).
+	case $d in 5) t=$((T_OPEN + 7 * DAY)) ;; *) t=$((T_OPEN + d * DAY)) ;; esac
+	setclock $t
+	check "business day $d: $d delivery.dead.reminder" wait_for 5 has_all_count delivery.dead.reminder $d
+	check "... still exactly one delivery.dead" has_all_count delivery.dead 1
+	check "... and one open condition" equals "$(conds)" 1
+done
+api GET /v1/outbox
+check "the outbox has the dead case.opened" contains "$BODY" case.opened
+check "... but no reminder queued to the dead sink" lacks "$BODY" delivery.dead.reminder
+check "the daemon stops" stop_daemon TERM
 
 finish

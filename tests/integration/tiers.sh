@@ -146,6 +146,47 @@ check "the critical tier opened a condition, reminded until acknowledged" sh -c 
 check "the daemon stops" stop_daemon TERM
 check "... cleanly" equals "$DAEMON_RC" 0
 
+# --- a reload that adds a tier before the ones fired ----------------------
+# Progress is kept as the days of the last tier fired, not a position in
+# the list: tiers [3, 5], day 3 fires, reload with [1, 3, 5]: neither 1 nor
+# 3 fires (again); 5 fires once on day 5.
+rm -rf "$STATE"
+tiers_conf() {
+	write_config "$conf" "
+rules: { escalation = ( $1 ); };
+shops = ( { name = \"main\"; } );"
+}
+tiers_conf '{ after_business_days = 3; severity = "warning"; },
+	{ after_business_days = 5; severity = "critical"; }'
+setclock $((T_APPEAL - 3600))
+check "delistd starts with tiers [3, 5]" start_daemon "$conf"
+run ctl case open main $P1 --reason prohibited_words
+C2=$OUT
+run ctl case note "$C2" "removed the absolute terms"
+setclock $T_APPEAL
+run ctl case appeal "$C2" --platform-case 5099000002 --statement "$T/s1.txt" --force
+setclock $T_TIER1
+check "tier 3 fires on day 3" wait_for 5 has_count "$C2" case.escalated 1
+tiers_conf '{ after_business_days = 1; severity = "warning"; },
+	{ after_business_days = 3; severity = "warning"; },
+	{ after_business_days = 5; severity = "critical"; }'
+run ctl reload
+check "reload with tiers [1, 3, 5]" expect_rc 0
+run ctl --json case show "$C2"
+check "... the next escalation is still day 5's" contains "$OUT" '"escalate_due_at": "2026-11-09T02:00:00Z"'
+setclock $((T_TIER1 + 3600))
+check "... neither tier 1 nor tier 3 fires after the reload" has_count "$C2" case.escalated 1
+check "... nor after a restart" stop_daemon TERM
+check "... (back)" start_daemon "$conf"
+check "... (still one)" has_count "$C2" case.escalated 1
+setclock $T_TIER2
+check "tier 5 fires on day 5" wait_for 5 has_count "$C2" case.escalated 2
+ev=$(events_of "$C2" | grep '"type": "case.escalated"' | tail -n 1)
+check "... as tier 3 of 3, after 5 days" sh -c 'printf "%s" "$1" | tr -d " " | grep -q "\"tier\":3,\"after_business_days\":5,\"severity\":\"critical\",\"tiers\":3"' _ "$ev"
+setclock $((T_TIER2 + 3 * DAY))
+check "... and only once" has_count "$C2" case.escalated 2
+check "the daemon stops" stop_daemon TERM
+
 # --- configuration errors ------------------------------------------------
 bad() {
 	write_config "$T/bad.conf" "$1"

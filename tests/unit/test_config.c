@@ -607,6 +607,33 @@ test_escalation_tiers_are_read(void **state)
 	config_free(conf);
 }
 
+/* Several settings of one name on one line: each reads its own value. */
+static void
+test_one_line_tiers(void **state)
+{
+	struct config *conf;
+	char *cause;
+
+	(void)state;
+	conf = load("daemon: { state_dir = \"@STATE@\"; };\n"
+		    "rules: { escalation = ( { after_business_days = 3; }, "
+		    "{ after_business_days = 5; } ); };\n",
+	    &cause);
+	if (conf == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(conf->rules.ntiers, 2);
+	assert_int_equal(conf->rules.tiers[0].after_business_days, 3);
+	assert_int_equal(conf->rules.tiers[1].after_business_days, 5);
+	config_free(conf);
+	/* The one that wraps is still seen for what it is, second or not. */
+	refused("daemon: { state_dir = \"@STATE@\"; };\n"
+		"rules: { escalation = ( { after_business_days = 3; }, "
+		"{ after_business_days = 4294967301; } ); };\n",
+	    "delistd.conf:2: rules.escalation[1].after_business_days: "
+	    "4294967301 is out of range",
+	    NULL);
+}
+
 int
 main(void)
 {
@@ -631,6 +658,7 @@ main(void)
 		cmocka_unit_test(test_preflight_settings_are_read),
 		cmocka_unit_test(test_preflight_bad_settings),
 		cmocka_unit_test(test_escalation_tiers_are_read),
+		cmocka_unit_test(test_one_line_tiers),
 	};
 
 	return (cmocka_run_group_tests_name("config", tests, setup, teardown));

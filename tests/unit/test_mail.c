@@ -533,6 +533,98 @@ test_render_unknown_and_reminder(void **state)
 	mail_text_free(&t);
 }
 
+/* Lines joined: wrap() may break a command between its words. */
+static char *
+unwrapped(const char *body)
+{
+	char *out = strdup(body), *p, *q;
+
+	assert_non_null(out);
+	for (p = q = out; *p != '\0'; p++) {
+		if (*p == '\n') {
+			*q++ = ' ';
+			while (p[1] == ' ')
+				p++;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+	return (out);
+}
+
+/* A reminder says what is still wrong, and the real command to take it on. */
+static void
+test_render_reminders_say_what(void **state)
+{
+	const char *esc =
+	    "{\"id\":90,\"case\":12,\"shop\":\"main\",\"product_id\":"
+	    "\"1005001234567890\",\"at\":\"2026-11-10T02:00:00Z\","
+	    "\"actor\":\"daemon\",\"type\":\"case.escalated.reminder\","
+	    "\"severity\":\"critical\",\"message\":\"m\",\"data\":"
+	    "{\"condition\":3,\"reminder\":1,\"raised_by\":"
+	    "\"case.escalated\",\"about\":\"appeal escalated, no decision "
+	    "after 5 business days\",\"platform_case_id\":\"5099000011\"}}";
+	const char *review =
+	    "{\"id\":91,\"case\":12,\"shop\":\"main\",\"product_id\":"
+	    "\"1005001234567890\",\"actor\":\"daemon\",\"type\":"
+	    "\"case.manual_review.reminder\",\"severity\":\"critical\","
+	    "\"message\":\"m\",\"data\":{\"condition\":4,\"raised_by\":"
+	    "\"case.manual_review\",\"about\":\"in manual review\"}}";
+	const char *dead =
+	    "{\"id\":92,\"case\":null,\"shop\":null,\"product_id\":null,"
+	    "\"actor\":\"daemon\",\"type\":\"delivery.dead.reminder\","
+	    "\"severity\":\"critical\",\"message\":\"m\",\"data\":"
+	    "{\"condition\":7,\"raised_by\":\"delivery.dead\",\"about\":"
+	    "\"a delivery to erp is dead\",\"sink\":\"erp\"}}";
+	const char *quota =
+	    "{\"id\":93,\"case\":null,\"shop\":null,\"product_id\":null,"
+	    "\"actor\":\"daemon\",\"type\":"
+	    "\"source.quota_exhausted.reminder\",\"severity\":\"critical\","
+	    "\"message\":\"m\",\"data\":{\"condition\":8,\"raised_by\":"
+	    "\"source.quota_exhausted\",\"about\":\"source quota used "
+	    "up\"}}";
+	struct mail_text t;
+	char *b;
+
+	(void)state;
+	assert_int_equal(mail_render(esc, "mail", &t), 0);
+	assert_string_equal(t.subject,
+	    "[delistd] URGENT: main 1005001234567890: reminder: appeal "
+	    "escalated, no decision after 5 business days (case 12, Case ID "
+	    "5099000011)");
+	b = unwrapped(t.body);
+	assert_non_null(strstr(b, "delistctl case ack 12"));
+	assert_null(strstr(b, " ID "));
+	assert_non_null(strstr(b, "delistctl snooze main"));
+	free(b);
+	mail_text_free(&t);
+
+	assert_int_equal(mail_render(review, "mail", &t), 0);
+	assert_string_equal(t.subject,
+	    "[delistd] URGENT: main 1005001234567890: reminder: in manual "
+	    "review (case 12)");
+	mail_text_free(&t);
+
+	assert_int_equal(mail_render(dead, "mail", &t), 0);
+	assert_string_equal(
+	    t.subject, "[delistd] URGENT: reminder: a delivery to erp is dead");
+	b = unwrapped(t.body);
+	assert_non_null(strstr(b, "delistctl ack 7"));
+	assert_null(strstr(b, "case ack"));
+	assert_null(strstr(b, "snooze"));
+	free(b);
+	mail_text_free(&t);
+
+	assert_int_equal(mail_render(quota, "mail", &t), 0);
+	assert_string_equal(
+	    t.subject, "[delistd] URGENT: reminder: source quota used up");
+	b = unwrapped(t.body);
+	assert_non_null(strstr(b, "delistctl ack 8"));
+	assert_null(strstr(b, "snooze"));
+	free(b);
+	mail_text_free(&t);
+}
+
 static void
 test_render_digest_daily(void **state)
 {
@@ -656,6 +748,7 @@ main(void)
 		cmocka_unit_test(test_render_feedback_overdue),
 		cmocka_unit_test(test_render_rejected_and_appealed),
 		cmocka_unit_test(test_render_unknown_and_reminder),
+		cmocka_unit_test(test_render_reminders_say_what),
 		cmocka_unit_test(test_render_digest_daily),
 		cmocka_unit_test(test_render_digest),
 	};
