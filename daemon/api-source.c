@@ -247,7 +247,7 @@ import_bad(json_t *errs, size_t line, const char *fmt, ...)
 void
 api_listings_import(struct api_req *r)
 {
-	const char *csv, *p, *eol, *end, *cols[4];
+	const char *csv, *p, *eol, *end, *cols[4], *bad;
 	struct lc_import_row *rows = NULL;
 	char **bufs = NULL, *buf, *who, *first = NULL;
 	size_t nrows = 0, nbufs = 0, line = 0, nbad = 0, created, i, len;
@@ -265,6 +265,7 @@ api_listings_import(struct api_req *r)
 	}
 	errs = json_array();
 	end = csv + strlen(csv);
+	csv += csv_bom(csv, (size_t)(end - csv));
 	for (p = csv; p < end; p = eol + 1) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
@@ -310,6 +311,13 @@ api_listings_import(struct api_req *r)
 			import_bad(errs, line,
 			    "the title is longer than %d bytes",
 			    IMPORT_TITLE_MAX);
+			nbad++;
+		} else if (ncols == 3 && (bad = csv_control(cols[2])) != NULL) {
+			import_bad(errs, line,
+			    "the title has a control character (byte 0x%02x "
+			    "at offset %zu); titles are plain text",
+			    (unsigned)(unsigned char)*bad,
+			    (size_t)(bad - cols[2]));
 			nbad++;
 		} else {
 			rows = xreallocarray(rows, nrows + 1, sizeof *rows);

@@ -145,7 +145,8 @@
  * GET    /v1/cases/{id}/evidence/{sha256}       the archived bytes
  *          (application/octet-stream); 404 unless the case has that hash
  * POST   /v1/listings/import {"csv": text}     {"imported":n,"created":m}:
- *          lines "shop,product_id[,title]", a header line optional; any bad
+ *          lines "shop,product_id[,title]", a header line optional, a
+ *          leading UTF-8 BOM skipped, no control character in a title; any bad
  *          line refuses the lot: 400 {"error":{"code":"bad_csv","message",
  *          "lines":[{"line":n,"message"}]}}
  * GET    /v1/status also has "sources":[{"name","state":"ok"|"throttled"|

@@ -48,3 +48,23 @@ csv_split(const char *line, size_t len, char *buf, const char **fields, int max)
 		p++; /* the comma: another field follows, maybe empty */
 	}
 }
+
+size_t
+csv_bom(const char *text, size_t len)
+{
+	return (len >= 3 && (unsigned char)text[0] == 0xef &&
+		    (unsigned char)text[1] == 0xbb &&
+		    (unsigned char)text[2] == 0xbf
+		? 3
+		: 0);
+}
+
+const char *
+csv_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return (s);
+	}
+	return (NULL);
+}

@@ -19,4 +19,10 @@
 int csv_split(
     const char *line, size_t len, char *buf, const char **fields, int max);
 
+/* Bytes of a leading UTF-8 byte order mark (Excel writes one): 3 or 0. */
+size_t csv_bom(const char *text, size_t len);
+
+/* The first control character (< 0x20, 0x7f) of s, or NULL. */
+const char *csv_control(const char *s);
+
 #endif

@@ -518,6 +518,7 @@ struct st_watch {
 	int obs_count; /* consecutive observations of obs_status */
 	char *obs_code; /* the platform's code seen with it */
 	int64_t obs_offline_at;
+	int64_t obs_at; /* when obs_status was last counted */
 	int fails; /* consecutive failed checks */
 	int64_t next_check_at; /* 0: not scheduled */
 	int64_t open_case; /* 0: none */
@@ -536,6 +537,7 @@ struct st_budget {
 	int64_t calls;
 	int64_t exhausted_day; /* the day source.quota_exhausted was raised */
 	int auth_down; /* source.auth_failed raised, not yet recovered */
+	int own_stop; /* exhausted_day came from our counter, not the platform */
 };
 
 struct st_evidence {

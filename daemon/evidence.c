@@ -29,8 +29,11 @@
 #include "host.h"
 #include "lifecycle.h"
 
-/* A snapshot page larger than this is cut (and says so in the trail). */
-#define EVIDENCE_SNAPSHOT_MAX (8 * 1024 * 1024)
+/*
+ * A snapshot page larger than 8 MiB (HTTP_BODY_MAX) is not archived: http.c
+ * fails the fetch, and the trail records it as a failed snapshot ("response
+ * body larger than 8 MiB"), to be saved by hand.
+ */
 
 struct evidence_fetch {
 	int64_t case_id;
@@ -94,10 +97,10 @@ evidence_put(const void *data, size_t len, char sha[65], char **cause)
 		free(dir);
 		return (-1);
 	}
-	free(dir);
 	path = evidence_path(sha);
 	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len) {
 		free(path);
+		free(dir);
 		return (0);
 	}
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -125,10 +128,20 @@ evidence_put(const void *data, size_t len, char sha[65], char **cause)
 		unlink(tmp);
 		goto out;
 	}
+	/* The rename itself survives a crash once the directory is synced. */
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		xasprintf(cause, "cannot sync %s: %s", dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
 	rc = 0;
 out:
 	free(tmp);
 	free(path);
+	free(dir);
 	return (rc);
 }
 
@@ -176,9 +189,6 @@ evidence_fetched(const struct delistd_http_response *resp, void *arg)
 		    resp->error_text ? resp->error_text : "transport error");
 	else if (resp->status < 200 || resp->status > 299)
 		xasprintf(&why, "HTTP %ld", resp->status);
-	else if (resp->body_len > EVIDENCE_SNAPSHOT_MAX)
-		xasprintf(&why, "the page is larger than %d bytes",
-		    EVIDENCE_SNAPSHOT_MAX);
 	else if (evidence_put(resp->body, resp->body_len, sha, &cause) == -1)
 		why = cause;
 	else {

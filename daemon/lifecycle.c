@@ -2607,7 +2607,9 @@ lc_next_check(
 	int64_t every;
 
 	if (w->obs_status != NULL)
-		return (now + iv->confirm_spacing);
+		return (w->obs_at + iv->confirm_spacing > now
+			? w->obs_at + iv->confirm_spacing
+			: now + iv->confirm_spacing);
 	if (w->open_case != 0) {
 		every = iv->recheck;
 		if (lc_same(w->case_state, "approved") &&
@@ -2733,31 +2735,50 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 }
 
 /*
- * A listing confirmed delisted again while its case is open (reinstated,
- * say, and not yet synced): one case per listing, so the case hears of it.
+ * A listing confirmed delisted again while its case is open: one case per
+ * listing, so the case hears of it. A reinstated case (its sync pending)
+ * goes back to open: the listing is off sale again, so the pending
+ * case.reinstated can no longer make it synced.
  */
 static int
-lc_delisted_again(const struct st_watch *w, const struct lc_observation *o,
+lc_delisted_again(struct st_watch *w, const struct lc_observation *o,
     const char *code, time_t now)
 {
 	struct st_case c;
+	int reopen = lc_same(w->case_state, "reinstated");
 
-	memset(&c, 0, sizeof c);
-	c.id = w->open_case;
-	c.shop = w->shop;
-	c.product_id = w->product_id;
-	return (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
-		    CASES_SEV_WARNING,
-		    json_pack("{s:o,s:n}", "platform_code",
-			code ? json_string(code) : json_null(), "offline_at"),
-		    "%s/%s was taken down again (%s) while case %lld is %s: "
-		    "the ERP and the ads must hold it again; record what the "
-		    "platform cites on this case",
-		    w->shop, w->product_id, code ? code : "no code given",
-		    (long long)w->open_case,
-		    w->case_state ? w->case_state : "open") == -1
-		? -1
-		: 0);
+	if (store_case_get(lc_store(), w->open_case, &c) != 0)
+		return (-1);
+	if (reopen) {
+		free(c.state);
+		c.state = xstrdup(cases_state_name(CASE_STATE_OPEN));
+		c.updated_at = now;
+		c.stall_due_at = now + lc_config()->rules.stall_after;
+		if (lc_case_save(&c) == -1) {
+			st_case_clear(&c);
+			return (-1);
+		}
+		free(w->case_state);
+		w->case_state = xstrdup(c.state);
+	}
+	if (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
+		CASES_SEV_WARNING,
+		json_pack("{s:o,s:n,s:b}", "platform_code",
+		    code ? json_string(code) : json_null(), "offline_at",
+		    "reopened", reopen),
+		"%s/%s was taken down again (%s) while case %lld is %s%s: "
+		"the ERP and the ads must hold it again; record what the "
+		"platform cites on this case",
+		w->shop, w->product_id, code ? code : "no code given",
+		(long long)w->open_case, reopen ? "reinstated" : c.state,
+		reopen ? "; the case is open again, its pending sync will not "
+			 "finish it"
+		       : "") == -1) {
+		st_case_clear(&c);
+		return (-1);
+	}
+	st_case_clear(&c);
+	return (0);
 }
 
 /* A confirmed on-sale listing with an open case: reinstate it. */
@@ -2824,6 +2845,9 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 		free(w.obs_status);
 		w.obs_status = NULL;
 		w.obs_count = 0;
+	} else if (lc_same(o->status, w.obs_status) && w.obs_at != 0 &&
+	    now < w.obs_at + iv->confirm_spacing) {
+		/* Too soon after the last counted one: it confirms nothing. */
 	} else {
 		if (lc_same(o->status, w.obs_status))
 			w.obs_count++;
@@ -2836,6 +2860,7 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 			w.obs_offline_at = o->offline_at;
 			w.obs_count = 1;
 		}
+		w.obs_at = now;
 		/* A first sighting needs no confirming, unless it opens a case. */
 		need = iv->confirm_checks;
 		if (lc_same(w.status, "unknown") &&
@@ -2925,7 +2950,25 @@ lifecycle_check_at(int64_t listing_id, time_t retry_at)
 }
 
 /*
- * A page of a sweep: every listing it names becomes watched. delisted: a
+ * A listing a sweep found taken down is checked at once, unless a
+ * confirming observation is pending: that one keeps confirm_spacing.
+ */
+static int
+lc_sweep_due(int64_t id, time_t now)
+{
+	struct st_watch w;
+	int rc;
+
+	if ((rc = store_watch_get(lc_store(), id, &w)) != 0)
+		return (rc == 1 ? 0 : -1);
+	rc = w.obs_status != NULL ? 0 : store_watch_due_by(lc_store(), id, now);
+	st_watch_clear(&w);
+	return (rc);
+}
+
+/*
+ * A page of a sweep: every listing it names that is not yet known becomes
+ * watched (one the seller untracked stays untracked). delisted: a
  * page of listings taken down; those without an open case are checked at
  * once (the check confirms, the sweep never opens a case by itself).
  * Otherwise a catalog page: listings on sale, learnt with their titles and
@@ -2953,7 +2996,12 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 		if ((rc = store_listing_get(lc_store(), shop, ids[i], &l)) ==
 		    -1)
 			goto fail;
-		if (rc == 0 && l.tracked) {
+		/* The seller untracked it: no sweep tracks it again. */
+		if (rc == 0 && !l.tracked) {
+			st_listing_clear(&l);
+			continue;
+		}
+		if (rc == 0) {
 			id = l.id;
 			if (title != NULL &&
 			    store_listing_set_title(lc_store(), id, title) ==
@@ -2990,7 +3038,7 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 		}
 		if (delisted && l.open_case == 0 &&
 		    !lc_same(l.status, "delisted") &&
-		    store_watch_due_by(lc_store(), id, now) == -1)
+		    lc_sweep_due(id, now) == -1)
 			goto fail_l;
 		st_listing_clear(&l);
 	}
@@ -3146,12 +3194,9 @@ int
 lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
     size_t *created, struct lc_err *err)
 {
-	struct st_listing l;
-	struct st_case c;
-	time_t now = clock_now();
-	int64_t shop_id;
+	char *cause = NULL;
 	size_t i;
-	int rc;
+	int one;
 
 	*created = 0;
 	for (i = 0; i < n; i++) {
@@ -3160,31 +3205,15 @@ lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
 	}
 	if (store_begin(lc_store()) == -1)
 		return (lc_store_fail(err));
+	/* As delistctl track: an imported title is compared for evasion. */
 	for (i = 0; i < n; i++) {
-		if ((rc = store_listing_get(lc_store(), rows[i].shop,
-			 rows[i].product_id, &l)) == -1)
-			return (lc_store_fail(err));
-		if ((shop_id = store_shop_id(lc_store(), rows[i].shop, now)) ==
-			-1 ||
-		    store_listing_track(lc_store(), shop_id, rows[i].product_id,
-			rows[i].title, 0, now) == -1) {
-			st_listing_clear(&l);
+		if (lc_seen(rows[i].shop, rows[i].product_id, rows[i].title,
+			NULL, 0, 0, actor, &one, &cause) != 0) {
+			free(cause);
 			return (lc_store_fail(err));
 		}
-		if (rc == 1 || !l.tracked) {
-			memset(&c, 0, sizeof c);
-			c.shop = (char *)rows[i].shop;
-			c.product_id = (char *)rows[i].product_id;
+		if (one)
 			(*created)++;
-			if (lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
-				CASES_SEV_INFO, NULL,
-				"%s/%s is tracked (imported)", rows[i].shop,
-				rows[i].product_id) == -1) {
-				st_listing_clear(&l);
-				return (lc_store_fail(err));
-			}
-		}
-		st_listing_clear(&l);
 	}
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));

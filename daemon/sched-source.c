@@ -220,17 +220,30 @@ ss_day_roll(struct ss_source *s, time_t now)
 	}
 }
 
-/* The daily quota is used up: stop until the Beijing day ends. */
+/*
+ * The daily quota is used up: stop until the Beijing day ends. own: our
+ * daily_quota counter stopped it (a raised daily_quota lifts that stop),
+ * else the platform did (only the new day does).
+ */
 static void
-ss_quota_stop(struct ss_source *s, time_t now, const char *why)
+ss_quota_stop(struct ss_source *s, time_t now, int own, const char *why)
 {
 	char buf[ISOTIME_LEN], msg[512];
 	json_t *data;
 
 	s->quota_until = budget_day_end(now);
-	if (s->b.exhausted_day == s->b.day)
+	if (s->b.exhausted_day == s->b.day) {
+		if (!own && s->b.own_stop) {
+			s->b.own_stop = 0;
+			if (store_budget_set(
+				daemon_state->store, s->name, &s->b) == -1)
+				log_warnx("source %s: cannot store its budget",
+				    s->name);
+		}
 		return;
+	}
 	s->b.exhausted_day = s->b.day;
+	s->b.own_stop = own;
 	isotime_format(s->quota_until, buf, sizeof buf);
 	snprintf(msg, sizeof msg,
 	    "%s: no more calls until 00:00 Beijing time (%s); %lld calls made "
@@ -312,7 +325,7 @@ ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
 		return (0);
 	}
 	if (s->b.calls >= s->daily_quota) {
-		ss_quota_stop(s, now, "daily_quota reached");
+		ss_quota_stop(s, now, 1, "daily_quota reached");
 		*wait = (double)(s->quota_until - now);
 		return (0);
 	}
@@ -412,14 +425,17 @@ ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
 	size_t n, i;
 	double wait;
 	time_t next;
-	int skipped = 0;
 
 	if (store_watch_due(daemon_state->store, sh->id, lane, now,
 		SS_IN_FLIGHT * 2, &w, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
+		/*
+		 * Its lease ran out before the plugin answered (a timeout
+		 * longer than the lease): a new lease, not a second call.
+		 */
 		if (ss_listing_in_flight(w[i].id)) {
-			skipped = 1;
+			lifecycle_check_at(w[i].id, now + SS_LEASE);
 			continue;
 		}
 		/* A listing nobody watches any more leaves the index. */
@@ -449,8 +465,6 @@ ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
 		}
 	}
 	st_watches_free(w, n);
-	if (skipped && *wake > 1)
-		*wake = 1;
 	if ((next = store_watch_next(daemon_state->store, sh->id, lane)) != 0 &&
 	    next > now && (double)(next - now) < *wake)
 		*wake = (double)(next - now);
@@ -638,7 +652,7 @@ ss_source_error(struct ss_source *s, enum delistd_source_error kind,
 		    s->name, error ? error : "no reason given", wait);
 		return (now);
 	case DELISTD_SOURCE_QUOTA:
-		ss_quota_stop(s, now,
+		ss_quota_stop(s, now, 0,
 		    "the platform says the daily quota is "
 		    "used up");
 		return (now);
@@ -646,12 +660,13 @@ ss_source_error(struct ss_source *s, enum delistd_source_error kind,
 		ss_auth_down(s, error);
 		return (now);
 	case DELISTD_SOURCE_PERMANENT:
+		/* A business error is an answer; a TRANSIENT one is not. */
+		ss_answered(s);
 		log_warnx("source %s: %s failed and retrying it cannot help: "
 			  "%s",
 		    s->name, what, error ? error : "no reason given");
 		return (now + regular);
 	default:
-		ss_answered(s);
 		log_warnx("source %s: %s failed (%s); retrying", s->name, what,
 		    error ? error : "no reason given");
 		return (ss_backoff(now, fails));
@@ -850,6 +865,34 @@ ss_plan(void)
 		ss_plan_source(s);
 }
 
+/*
+ * At start and on reload: a stop of our own daily_quota counter ends when
+ * the configured daily_quota now exceeds the calls made today (the
+ * platform's own stop waits for 00:00 Beijing time).
+ */
+static void
+ss_quota_raised(struct ss_source *s, time_t now)
+{
+	char msg[256];
+	json_t *data;
+
+	if (s->quota_until == 0 || !s->b.own_stop ||
+	    s->b.day != budget_day(now) || s->b.calls >= s->daily_quota)
+		return;
+	s->quota_until = 0;
+	s->b.own_stop = 0;
+	s->b.exhausted_day = 0;
+	snprintf(msg, sizeof msg,
+	    "daily_quota is now %lld, above the %lld calls made today: "
+	    "checks resume",
+	    (long long)s->daily_quota, (long long)s->b.calls);
+	data = json_pack("{s:s,s:I,s:I}", "after", "quota", "calls",
+	    (json_int_t)s->b.calls, "daily_quota", (json_int_t)s->daily_quota);
+	if (lifecycle_source_alert(
+		s->name, &s->b, CASES_EV_SOURCE_RECOVERED, data, msg) == -1)
+		log_warnx("source %s: cannot record its recovery", s->name);
+}
+
 static struct ss_source *
 ss_source_get(const struct config_plugin *pc, time_t now)
 {
@@ -874,6 +917,7 @@ ss_source_get(const struct config_plugin *pc, time_t now)
 	s->rate = pc->rate;
 	s->burst = pc->burst;
 	s->daily_quota = pc->daily_quota;
+	ss_quota_raised(s, now);
 	return (s);
 }
 

@@ -369,6 +369,15 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE appeals ADD COLUMN escalate_last_days INTEGER DEFAULT 0;"
 	"UPDATE appeals SET escalate_last_days = NULL WHERE escalate_tier > 0;",
+
+	/*
+	 * 9: when the pending observation was last counted (confirm_spacing
+	 * holds even when a sweep brings the listing's check forward), and
+	 * whether a source's stop for the day came from our own counter.
+	 */
+	"ALTER TABLE listings ADD COLUMN obs_at INTEGER;"
+	"ALTER TABLE source_budget ADD COLUMN own_stop INTEGER NOT NULL "
+	"DEFAULT 0;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -823,6 +832,11 @@ store_listing_get(
 	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
 }
 
+/* The states of an open case, for SQL. */
+#define OPEN_STATES \
+	"('open', 'rectifying', 'appealed', 'approved', 'reinstated'," \
+	" 'manual_review')"
+
 /* Tracks a listing (creating it) and sets its title and interval. */
 int64_t
 store_listing_track(struct store *st, int64_t shop_id, const char *pid,
@@ -835,7 +849,9 @@ store_listing_track(struct store *st, int64_t shop_id, const char *pid,
 	    " ON CONFLICT (shop_id, product_id) DO UPDATE SET tracked = 1,"
 	    " title = COALESCE(?3, title),"
 	    " check_interval = COALESCE(?4, check_interval), updated_at = ?5,"
-	    " next_check_at = COALESCE(next_check_at, ?5)";
+	    " next_check_at = COALESCE(next_check_at, ?5), lane = CASE WHEN"
+	    " EXISTS (SELECT 1 FROM cases c WHERE c.listing_id = listings.id"
+	    " AND c.state IN " OPEN_STATES ") THEN 0 ELSE lane END";
 	static const char sel[] =
 	    "SELECT id FROM listings WHERE shop_id = ? AND product_id = ?";
 	sqlite3_stmt *stmt;
@@ -2440,7 +2456,7 @@ store_digest_set(struct store *st, const char *shop, time_t at)
 #define WATCH_COLS \
 	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
 	"l.status, l.obs_status, l.obs_count, l.obs_code, l.obs_offline_at, " \
-	"l.fails, l.next_check_at, c.id, c.state " \
+	"l.fails, l.next_check_at, c.id, c.state, l.obs_at " \
 	"FROM listings l JOIN shops s ON s.id = l.shop_id " \
 	"LEFT JOIN cases c ON c.listing_id = l.id AND c.state IN ('open', " \
 	"'rectifying', 'appealed', 'approved', 'reinstated', " \
@@ -2464,6 +2480,7 @@ watch_row(sqlite3_stmt *stmt, struct st_watch *w)
 	w->next_check_at = sqlite3_column_int64(stmt, 12);
 	w->open_case = sqlite3_column_int64(stmt, 13);
 	w->case_state = col_text(stmt, 14);
+	w->obs_at = sqlite3_column_int64(stmt, 15);
 }
 
 void
@@ -2588,12 +2605,18 @@ store_watch_adopt(struct store *st, int64_t shop_id, time_t now)
 	static const char sql[] =
 	    "UPDATE listings SET next_check_at = ?2 WHERE shop_id = ?1 AND"
 	    " next_check_at IS NULL AND (tracked OR EXISTS (SELECT 1 FROM"
-	    " cases c WHERE c.listing_id = listings.id AND c.state IN ('open',"
-	    " 'rectifying', 'appealed', 'approved', 'reinstated',"
-	    " 'manual_review')))";
+	    " cases c WHERE c.listing_id = listings.id AND c.state "
+	    "IN " OPEN_STATES "))";
+	/* A listing with an open case is re-checked unpaced (lane 0). */
+	static const char lane[] =
+	    "UPDATE listings SET lane = 0 WHERE shop_id = ?1 AND lane != 0"
+	    " AND EXISTS (SELECT 1 FROM cases c WHERE c.listing_id ="
+	    " listings.id AND c.state IN " OPEN_STATES ")";
 
-	return (
-	    store_done(st, store_stmt(st, sql, "ii", shop_id, (int64_t)now)));
+	if (store_done(st, store_stmt(st, sql, "ii", shop_id, (int64_t)now)) ==
+	    -1)
+		return (-1);
+	return (store_done(st, store_stmt(st, lane, "i", shop_id)));
 }
 
 /* Records an observation's effect on a listing. */
@@ -2603,14 +2626,16 @@ store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
 	static const char sql[] =
 	    "UPDATE listings SET status = ?, obs_status = ?, obs_count = ?,"
 	    " obs_code = ?, obs_offline_at = ?, fails = ?, checked_at = ?,"
-	    " next_check_at = ?, updated_at = ?, lane = ? WHERE id = ?";
+	    " next_check_at = ?, updated_at = ?, lane = ?, obs_at = ?"
+	    " WHERE id = ?";
 	int64_t lane = w->obs_status != NULL || w->open_case != 0 ? 0 : 1;
 
 	return (store_done(st,
-	    store_stmt(st, sql, "ttitTiiTiii", w->status, w->obs_status,
+	    store_stmt(st, sql, "ttitTiiTiiTi", w->status, w->obs_status,
 		(int64_t)w->obs_count, w->obs_code, (time_t)w->obs_offline_at,
 		(int64_t)w->fails, (int64_t)now, (time_t)w->next_check_at,
-		(int64_t)now, lane, w->id)));
+		(int64_t)now, lane,
+		(time_t)(w->obs_status != NULL ? w->obs_at : 0), w->id)));
 }
 
 int
@@ -2732,8 +2757,8 @@ int
 store_budget_get(struct store *st, const char *source, struct st_budget *b)
 {
 	static const char sql[] =
-	    "SELECT day, calls, exhausted_day, auth_down FROM source_budget"
-	    " WHERE source = ?";
+	    "SELECT day, calls, exhausted_day, auth_down, own_stop FROM"
+	    " source_budget WHERE source = ?";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -2745,6 +2770,7 @@ store_budget_get(struct store *st, const char *source, struct st_budget *b)
 		b->calls = sqlite3_column_int64(stmt, 1);
 		b->exhausted_day = sqlite3_column_int64(stmt, 2);
 		b->auth_down = sqlite3_column_int(stmt, 3);
+		b->own_stop = sqlite3_column_int(stmt, 4);
 	}
 	sqlite3_reset(stmt);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1);
@@ -2756,13 +2782,14 @@ store_budget_set(
 {
 	static const char sql[] =
 	    "INSERT INTO source_budget (source, day, calls, exhausted_day,"
-	    " auth_down) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source) DO"
-	    " UPDATE SET day = ?2, calls = ?3, exhausted_day = ?4,"
-	    " auth_down = ?5";
+	    " auth_down, own_stop) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT"
+	    " (source) DO UPDATE SET day = ?2, calls = ?3, exhausted_day = ?4,"
+	    " auth_down = ?5, own_stop = ?6";
 
 	return (store_done(st,
-	    store_stmt(st, sql, "tiiii", source, b->day, b->calls,
-		b->exhausted_day, (int64_t)b->auth_down)));
+	    store_stmt(st, sql, "tiiiii", source, b->day, b->calls,
+		b->exhausted_day, (int64_t)b->auth_down,
+		(int64_t)b->own_stop)));
 }
 
 int

@@ -22,7 +22,11 @@
  *   token or a session                                 AUTH
  *   IncompleteSignature, MissingParameter, InvalidApiPath,
  *   InsufficientPermission, ... (ae_permanent below)   PERMANENT
- *   "not exist", "not found", "不存在" (a check)      NOT_FOUND
+ *   "not exist", "not found", "不存在" (a check), in a  NOT_FOUND
+ *   result's error, or in the sub_code/sub_msg of an
+ *   envelope error whose sub_code is isv.* (never in an
+ *   envelope's own code or message: ApiNotFound, a
+ *   proxy's 404 are about the request)
  *   anything else: in error_response or at the top level TRANSIENT,
  *   inside the result                                  PERMANENT
  * HTTP 5xx, transport errors, bodies that are not a JSON object or are
@@ -187,9 +191,9 @@ static int
 ae_classify(const struct ae_fault *f, int64_t now, struct ae_error *err)
 {
 	char text[640];
-	const char *words[] = { f->msg, f->sub_msg, f->sub_code, f->code };
+	const char *words[] = { f->sub_msg, f->sub_code, f->msg, f->code };
 	int64_t n;
-	size_t i, j;
+	size_t i, j, nwords;
 
 	/* "code: msg (sub_code: sub_msg)", leaving out what is empty. */
 	snprintf(text, sizeof text, "%s%s%s%s%s%s%s%s",
@@ -230,7 +234,17 @@ ae_classify(const struct ae_fault *f, int64_t now, struct ae_error *err)
 		ae_set(err, DELISTD_SOURCE_PERMANENT, 0, "%s", text);
 		return (DELISTD_SOURCE_PERMANENT);
 	}
-	for (i = 0; i < nitems(words); i++)
+	/*
+	 * Not found is the platform's business answer about the product:
+	 * inside the result, or an isv.* sub_code of the envelope (its sub
+	 * fields only). An envelope's own code or message saying "not found"
+	 * ({"code":"ApiNotFound"}, a proxy's {"code":"404"}) is about the
+	 * request, not the product, and never makes a listing NOT_FOUND.
+	 */
+	nwords = f->in_result ? nitems(words) : 2;
+	if (!f->in_result && strncmp(f->sub_code, "isv.", 4) != 0)
+		nwords = 0;
+	for (i = 0; i < nwords; i++)
 		for (j = 0; j < nitems(ae_not_found_words); j++)
 			if (strcasestr(words[i], ae_not_found_words[j]) !=
 			    NULL) {

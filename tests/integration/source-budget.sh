@@ -11,7 +11,8 @@
 # daily quota stops the calls, raises source.quota_exhausted once, and
 # they resume after 00:00 Beijing time with source.recovered; the daemon's
 # own daily_quota stops it before the platform has to, and its count
-# survives a restart; a plan that does not fit the quota is logged with
+# survives a restart; raising daily_quota (restart or reload) lifts that
+# stop at once; a plan that does not fit the quota is logged with
 # its numbers and shown by delistctl status; healthy listings spend the
 # quota evenly over the day.
 . "$(dirname "$0")/lib.sh"
@@ -164,6 +165,26 @@ check "... without a second alert" equals "$(n_events source.quota_exhausted)" 2
 api GET /metrics
 check "/metrics has the daily quota" contains "$BODY" 'delistd_source_daily_quota{source="ae"} 10'
 check "/metrics has the calls needed" contains "$BODY" 'delistd_source_calls_needed_per_day{source="ae"}'
+
+# --- a raised daily_quota lifts the daemon's own stop ------------------------
+r0=$(n_events source.recovered)
+stop_daemon
+write_conf 11
+check "delistd restarts with daily_quota = 11" start_daemon "$T/delistd.conf"
+check "... and goes on at once, with source.recovered" wait_for 10 sh -c \
+    '[ "$("$0" -s "$1" --json events | jq "[.events[] | select(.type == \"source.recovered\")] | length")" = "$2" ]' "$DELISTCTL" "$SOCK" $((r0 + 1))
+src_is calls_today 11 || tick 601
+check "it makes its eleventh call" wait_for 30 src_is calls_today 11
+check "... and stops again, raising source.quota_exhausted again" wait_for 10 sh -c \
+    '[ "$("$0" -s "$1" --json events | jq "[.events[] | select(.type == \"source.quota_exhausted\")] | length")" = 3 ]' "$DELISTCTL" "$SOCK"
+write_conf 5000
+run ctl reload
+check "a reload raising daily_quota" expect_rc 0
+check "... lifts the daemon's own stop" wait_for 10 src_is state ok
+check "... with source.recovered" equals "$(n_events source.recovered)" $((r0 + 2))
+c0=$(calls)
+tick 601
+check "... and the calls resume" wait_for 30 calls_over "$c0"
 stop_daemon
 check "delistd stops cleanly again" equals "$DAEMON_RC" 0
 finish

@@ -14,9 +14,16 @@
 # is an error, opens nothing and is retried; a refused token raises
 # source.auth_failed once and no case, and source.recovered once the token
 # file changes. A listing taken down again before its reinstatement is
-# synced adds listing.delisted to its case, not a second case.
-# delistctl import takes a CSV, or refuses it all with line numbers;
-# catalog_sync learns the listings on sale.
+# synced adds listing.delisted to its case, not a second case, and the
+# case goes back to open (the late acknowledgement does not sync it).
+# A 5xx during the auth outage raises no source.recovered.
+# delistctl import takes a CSV (also with Excel's byte order mark), or
+# refuses it all with line numbers (a control character in a title too);
+# an imported title is compared for evasion; catalog_sync learns the
+# listings on sale, and leaves one the seller untracked alone; a sweep
+# every minute does not hurry a confirmation (confirm_spacing); a listing
+# with an open case is re-checked unpaced; a check in flight past its lease
+# is leased again, not called twice.
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
@@ -306,8 +313,14 @@ check "source.auth_failed is raised once" equals "$(n_events source.auth_failed 
 check "no case came from the refusals" no_case $P2
 open_src_conditions() { ctl --json conditions | jq '[.conditions[] | select(.type == "source.auth_failed" and .subject == "ae")] | length'; }
 check "the refusal is a condition reminded until taken on" equals "$(open_src_conditions)" 1
-fake_mode '{"mode":"normal"}'
+# A 5xx during the outage is no answer: it proves nothing about the token.
+fake_mode '{"mode":"5xx"}'
 printf '%s\n' "$TOKEN" > "$T/ae.token.new" && chmod 600 "$T/ae.token.new" && mv "$T/ae.token.new" "$T/ae.token"
+tick 901
+check "a 5xx during the outage is logged" wait_for 10 grep -q "sweep of main failed.*502" "$T/daemon.log"
+check "... and raises no source.recovered" equals "$(n_events source.recovered "")" 0
+check "... the source is still refused" contains "$(ctl status)" auth_failed
+fake_mode '{"mode":"normal"}'
 tick 901
 check "with a new token file the next sweep gets answers: source.recovered" wait_for 10 has_event source.recovered
 check "checks resume" wait_for 10 checks_over "$c0"
@@ -327,7 +340,14 @@ tick 121
 check "taken down again, the open case hears of it" wait_for 10 sh -c \
     '[ "$("$0" -s "$1" --json events --case "$2" | jq "[.events[] | select(.type == \"listing.delisted\")] | length")" = 2 ]' "$DELISTCTL" "$SOCK" "$C3"
 check "... and no second case is opened" equals "$(ctl --json cases | jq "[.cases[] | select(.product_id == \"$P3\")] | length")" 1
+check "... the case is open again" state_is "$C3" open
+check "... and it is still the listing's open case" equals "$(case_of $P3)" "$C3"
 curl -sS -o /dev/null -X POST --data ok "$HOOKURL/_mode"
+tick 5
+check "the held-up case.reinstated is delivered at last" wait_for 10 grep -q "event=case.reinstated.*case=$C3 " "$T/hook.log"
+no_pending() { [ "$(ctl --json status | jq .outbox.pending)" = 0 ]; }
+check "... and acknowledged" wait_for 10 no_pending
+check "... but the case is not synced: the listing is off sale" state_is "$C3" open
 
 # --- catalog_sync: the on-sale listings are learnt ------------------------
 P6=1005007000000006
@@ -339,6 +359,14 @@ check "the catalog run tracks a listing nobody tracked" wait_for 10 sh -c \
     '"$0" -s "$1" --json listings | grep -q "\"product_id\": \"$2\""' "$DELISTCTL" "$SOCK" $P6
 check "... with its title" contains "$(ctl --json listings)" '"title": "Bamboo tray"'
 check "... on sale" status_is $P6 on_sale
+catalogs() { grep -c "catalog of main done" "$T/daemon.log"; }
+run ctl untrack main $P6
+check "untrack a listing the catalog learnt" expect_rc 0
+k0=$(catalogs)
+tick 86401
+check "the next day's catalog run lists it again" wait_for 10 sh -c '[ "$(grep -c "catalog of main done" "$1")" -gt "$2" ]' _ "$T/daemon.log" "$k0"
+check "... but it stays untracked" equals "$(sqlite3 "$STATE/delistd.db" "SELECT tracked FROM listings WHERE product_id = '$P6'")" 0
+check "... with no second listing.tracked" equals "$(n_events listing.tracked $P6)" 0
 
 # --- import ------------------------------------------------------------
 cat > "$T/good.csv" <<CSV
@@ -361,6 +389,58 @@ check "... naming line 2 (unknown shop)" contains "$ERR" "bad.csv:2: unknown sho
 check "... line 3 (product ID)" contains "$ERR" "bad.csv:3:"
 check "... line 4 (fields)" contains "$ERR" "bad.csv:4:"
 check "... and nothing is imported" lacks "$(ctl --json listings)" 1005007000000201
+printf '\357\273\277shop,product_id,title\r\nmain,1005007000000103,Hat\r\n' > "$T/bom.csv"
+run ctl import "$T/bom.csv"
+check "a CSV saved by Excel (byte order mark, CRLF) is taken" sh -c '[ "$1" = 0 ] && case "$2" in *"imported 1 listings"*) ;; *) exit 1;; esac' _ "$RC" "$OUT"
+printf 'main,1005007000000104,Ok\nmain,1005007000000105,"Bad\033[31mRED title"\n' > "$T/ctl.csv"
+run ctl import "$T/ctl.csv"
+check "a title with a control character is refused" expect_rc 1
+check "... naming its line" contains "$ERR" "ctl.csv:2: the title has a control character"
+check "... and nothing is imported" lacks "$(ctl --json listings)" 1005007000000104
+printf 'main,1005007000000106,Toy scooter\n' > "$T/evade.csv"
+run ctl import "$T/evade.csv"
+check "an imported listing titled as one with an open case" expect_rc 0
+check "... raises listing.evasion_risk" wait_for 10 has_event listing.evasion_risk 1005007000000106
+
+# --- a sweep every minute keeps confirm_spacing -----------------------------
+sweeps() { stat_of '.calls_by_method["aliexpress.solution.product.list.get"] // 0'; }
+sweeps_over() { [ "$(sweeps)" -gt "$1" ]; }
+P7=1005007000000007
+product "{\"product_id\":\"$P7\",\"status\":\"offline\",\"ws_display\":\"violate_offline\",\"subject\":\"Kite\"}"
+sed -i 's|sweep_interval = "15m";|sweep_interval = "1m";|; s|confirm_spacing = "2m";|confirm_spacing = "10m";|' "$conf.2"
+run ctl reload
+check "a reload takes sweep_interval 1m, confirm_spacing 10m" expect_rc 0
+check "the sweep finds $P7: one observation" wait_for 10 obs_is $P7 1
+i=0
+while [ $i -lt 9 ]; do
+	s0=$(sweeps)
+	tick 61
+	wait_for 10 sweeps_over "$s0" || fail "the sweep runs every minute"
+	i=$((i + 1))
+done
+check "nine sweeps later (9 min < confirm_spacing): still no case" no_case $P7
+check "... one observation counted" obs_is $P7 1
+tick 61
+check "after confirm_spacing the confirming check opens the case" wait_for 10 has_case $P7
+
+# --- an open case's listing is unpaced; a check slower than its lease ------
+lane_of() { sqlite3 "$STATE/delistd.db" "SELECT lane FROM listings WHERE product_id = '$1'"; }
+lane_is() { [ "$(lane_of "$1")" = "$2" ]; }
+leased_past() { [ "$(sqlite3 "$STATE/delistd.db" "SELECT next_check_at FROM listings WHERE product_id = '$1'")" -gt "$2" ]; }
+n_checking() { grep -c "checking main/$1" "$T/daemon.log"; }
+stop_daemon
+# As a database from before the lanes: a listing with an open case in lane 1.
+sqlite3 "$STATE/delistd.db" "UPDATE listings SET lane = 1 WHERE product_id = '$P7'"
+fake_mode '{"mode":"latency","latency_ms":8000}'
+check "delistd restarts" start_daemon "$conf.2"
+check "at start a listing with an open case goes to the unpaced lane" wait_for 3 lane_is $P7 0
+k0=$(n_checking $P7)
+tick 1801
+check "its re-check is under way (each answer takes 8 s)" wait_for 30 sh -c '[ "$(grep -c "checking main/$1" "$2")" -gt "$3" ]' _ $P7 "$T/daemon.log" "$k0"
+tick 121
+check "past its lease, the check still in flight gets a new lease" wait_for 3 leased_past $P7 "$NOW"
+check "... and no second call" equals "$(n_checking $P7)" $((k0 + 1))
+fake_mode '{"mode":"normal"}'
 
 # --- status, metrics ---------------------------------------------------------
 run ctl --json status

@@ -194,6 +194,31 @@ test_not_found(void **state)
 	    DELISTD_STATUS_NOT_FOUND, "deleted");
 }
 
+/* An envelope's own "not found" is about the request, not the product. */
+static void
+test_not_found_envelope(void **state)
+{
+	(void)state;
+	product_error(
+	    200, "{\"code\":\"ApiNotFound\"}", DELISTD_SOURCE_TRANSIENT, 0);
+	product_error(200, "{\"code\":\"404\",\"message\":\"Not Found\"}",
+	    DELISTD_SOURCE_TRANSIENT, 0);
+	product_error(404, "{\"code\":\"404\",\"message\":\"Not Found\"}",
+	    DELISTD_SOURCE_TRANSIENT, 0);
+	product_error(200,
+	    "{\"error_response\":{\"code\":\"ApiNotFound\","
+	    "\"msg\":\"api not found\"}}",
+	    DELISTD_SOURCE_TRANSIENT, 0);
+	product_error(200,
+	    "{\"error_response\":{\"code\":\"15\",\"msg\":\"Not Found\","
+	    "\"sub_code\":\"isp.gateway-error\",\"sub_msg\":\"not found\"}}",
+	    DELISTD_SOURCE_TRANSIENT, 0);
+	product_error(200,
+	    "{\"" WRAP_CHECK "\":{\"code\":\"InvalidApiPath\","
+	    "\"msg\":\"api not exist\"}}",
+	    DELISTD_SOURCE_PERMANENT, 0);
+}
+
 static void
 test_throttled(void **state)
 {
@@ -550,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_offline_other),
 		cmocka_unit_test(test_review),
 		cmocka_unit_test(test_not_found),
+		cmocka_unit_test(test_not_found_envelope),
 		cmocka_unit_test(test_throttled),
 		cmocka_unit_test(test_quota),
 		cmocka_unit_test(test_auth),

@@ -1,5 +1,6 @@
 /*
- * test_csv.c: the lines of delistctl import, split as RFC 4180 says.
+ * test_csv.c: the lines of delistctl import, split as RFC 4180 says; a
+ * leading byte order mark; control characters in a title.
  */
 
 #include <setjmp.h>
@@ -89,6 +90,34 @@ test_buffer_bound(void **state)
 	}
 }
 
+/* Excel's UTF-8 byte order mark is skipped, nothing else is. */
+static void
+test_bom(void **state)
+{
+	(void)state;
+	assert_int_equal(csv_bom("\xef\xbb\xbfshop,product_id", 21), 3);
+	assert_int_equal(csv_bom("shop,product_id", 15), 0);
+	assert_int_equal(csv_bom("\xef\xbb", 2), 0);
+	assert_int_equal(csv_bom("\xef\xbb\xbe", 3), 0);
+	assert_int_equal(csv_bom("", 0), 0);
+}
+
+/* Titles are plain text: control characters are found, UTF-8 is not. */
+static void
+test_control(void **state)
+{
+	static const char esc[] = "Bad\x1b[31mRED";
+
+	(void)state;
+	assert_null(csv_control("Cotton socks, 3 pairs"));
+	assert_null(csv_control("\xe4\xb8\x9d\xe5\xb7\xbe scarf"));
+	assert_null(csv_control(""));
+	assert_ptr_equal(csv_control(esc), esc + 3);
+	assert_non_null(csv_control("tab\there"));
+	assert_non_null(csv_control("del\x7f"));
+	assert_non_null(csv_control("cr\rin"));
+}
+
 int
 main(void)
 {
@@ -98,6 +127,8 @@ main(void)
 		cmocka_unit_test(test_quoted),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_buffer_bound),
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_control),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
