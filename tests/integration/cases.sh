@@ -29,12 +29,6 @@ P2=1005009876543210
 P3=1005005555555555
 PCASE=5012345678
 
-# setclock EPOCH: moves the daemon's clock, waits until it has seen it.
-clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
-setclock() {
-	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
-}
 # events_of ID: the case's events from --json, one line per event (the
 # pretty-printed list joined, then split between its objects).
 events_of() {

@@ -21,30 +21,10 @@ for f in "$FAKE" "$PLUGIN_DIR/webhook.so"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 1; }
 done
 
-FAKE_PID=
-stop_fake() {
-	if [ -n "$FAKE_PID" ]; then
-		kill "$FAKE_PID" 2>/dev/null
-		wait "$FAKE_PID" 2>/dev/null
-		FAKE_PID=
-	fi
-}
-main_shell() { [ "$(exec sh -c 'echo $PPID')" = "$$" ]; }
-trap 'main_shell && { stop_fake; cleanup; }' EXIT
-
-HOOKLOG=$T/hook.log
-"$FAKE" --port-file "$T/port" --log "$HOOKLOG" 2>>"$T/fake.err" &
-FAKE_PID=$!
-check "fake_webhook starts" wait_for 10 test -s "$T/port"
-URL=http://127.0.0.1:$(cat "$T/port")
+check "fake_webhook starts" start_fake_webhook
 
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
-clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
-setclock() {
-	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
-}
 at() { date -u -d "$1" +%s; }
 
 # The trail's events not about a case, one per line (top-level objects of

@@ -22,11 +22,22 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 T=$(mktemp -d /tmp/dlt.XXXXXX) || exit 99
 chmod 700 "$T"
 DAEMON_PID=
+FAKE_PID=
+# stop_fake: stops the fake peer in FAKE_PID (see start_fake_webhook), if any.
+stop_fake() {
+	if [ -n "$FAKE_PID" ]; then
+		kill "$FAKE_PID" 2>/dev/null
+		wait "$FAKE_PID" 2>/dev/null
+		FAKE_PID=
+	fi
+}
 # Some shells (bash) may run the EXIT trap in a subshell that dies (a
 # pipeline, $(...)): only the test's own shell may clean up.
 main_shell() { [ "$(exec sh -c 'echo $PPID')" = "$$" ]; }
+# cleanup: stops a started fake peer, kills the daemon, removes $T.
 cleanup() {
 	main_shell || return 0
+	stop_fake
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 	fi
@@ -123,6 +134,31 @@ stop_daemon() {
 		diag "$(tail -n 40 "$T/daemon.log")"
 	fi
 	return 0
+}
+
+# The test clock: a test that exports DELISTD_TEST_CLOCK=$T/clock runs
+# the daemon on the time written in that file.
+# clock_is EPOCH: the daemon's status says its clock reads EPOCH.
+clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
+# setclock EPOCH: moves the daemon's clock, waits until it has seen it.
+setclock() {
+	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
+	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
+}
+
+# start_fake_webhook [ARGS...]: tests/fakes/fake_webhook on a random port
+# with ARGS, its requests logged to HOOKLOG, its stderr to $T/fake.err;
+# waits for its port, its base address in URL. stop_fake (or cleanup, at
+# exit) stops it.
+start_fake_webhook() {
+	HOOKLOG=$T/hook.log
+	"$top_builddir/tests/fakes/fake_webhook" --port-file "$T/port" \
+	    --log "$HOOKLOG" "$@" 2>>"$T/fake.err" &
+	FAKE_PID=$!
+	wait_for 10 test -s "$T/port"
+	_sfw_rc=$?
+	URL=http://127.0.0.1:$(cat "$T/port" 2>/dev/null)
+	return $_sfw_rc
 }
 
 # curl on the socket: status code in HTTP, body in BODY.

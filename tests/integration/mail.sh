@@ -71,11 +71,6 @@ P3PORT=$(cat "$T/port3")
 
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
-clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
-setclock() {
-	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
-}
 # As in cases.sh: Golden Week holidays, Asia/Shanghai.
 T_OPEN=1790557200     # 2026-09-28T01:00:00Z
 T_APPEAL=1790647200   # 2026-09-29T02:00:00Z

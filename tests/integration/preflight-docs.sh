@@ -7,11 +7,6 @@
 
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
-clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
-setclock() {
-	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
-}
 line_of() { grep -n "$1" "$conf" | head -n 1 | cut -d: -f1; }
 pdf() { printf '%%PDF-1.4\n%% %s\ntrailer << >>\n%%%%EOF\n' "$2" > "$1"; }
 

@@ -10,11 +10,6 @@
 conf=$T/delistd.conf
 write_config "$conf" 'shops = ( { name = "main"; }, { name = "second"; } );'
 # On the test clock: what came before a case and after it is told by time.
-clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
-setclock() {
-	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
-}
 T0=$(date +%s)
 setclock "$T0"
 check "delistd starts" start_daemon "$conf"

@@ -18,30 +18,11 @@ PLUGIN_DIR=$top_builddir/plugins/.libs
 for f in "$FAKE" "$PLUGIN_DIR/webhook.so"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 1; }
 done
-FAKE_PID=
-stop_fake() {
-	if [ -n "$FAKE_PID" ]; then
-		kill "$FAKE_PID" 2>/dev/null
-		wait "$FAKE_PID" 2>/dev/null
-		FAKE_PID=
-	fi
-}
-main_shell() { [ "$(exec sh -c 'echo $PPID')" = "$$" ]; }
-trap 'main_shell && { stop_fake; cleanup; }' EXIT
 
-HOOKLOG=$T/hook.log
-"$FAKE" --port-file "$T/port" --log "$HOOKLOG" --timeout 600 2>>"$T/fake.err" &
-FAKE_PID=$!
-check "fake_webhook starts and writes its port" wait_for 10 test -s "$T/port"
-URL=http://127.0.0.1:$(cat "$T/port")
+check "fake_webhook starts and writes its port" start_fake_webhook --timeout 600
 
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
-clock_is() { ctl --json status | grep -Eq "\"now\": $1([^0-9]|\$)"; }
-setclock() {
-	echo "$1" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
-}
 flat() { awk '{ s = s $0 } END { gsub(/\}, *\{/, "}\n{", s); print s }'; }
 events_of() { ctl --json events --case "$1" | flat; }
 count() { events_of "$1" | grep -c "\"type\": \"$2\""; }
