@@ -318,22 +318,22 @@ lc_case_save(struct st_case *c)
 }
 
 /*
- * Appends an event from outside this file (the outbox's delivery.dead),
- * inside the caller's transaction; exclude names a sink it must not go to.
+ * Appends an event from outside this file (the outbox's delivery.dead, the
+ * vault's doc.*), inside the caller's transaction, with its deliveries;
+ * exclude names a sink it must not go to.
  * exclude "*": to no sink at all, and it opens no condition (a dead
  * delivery.dead: its reminders would die and raise more without end).
  */
 int64_t
 lifecycle_append(const struct st_case *c, time_t at, const char *actor,
-    enum cases_event_type type, json_t *data, const char *exclude,
-    const char *message)
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const char *exclude, const char *message)
 {
 	int64_t id;
 
 	lc_exclude = exclude;
 	lc_quiet = exclude != NULL && strcmp(exclude, "*") == 0;
-	id = lc_event(c, at, actor, type, cases_event_severity(type), data,
-	    "%s", message);
+	id = lc_event(c, at, actor, type, sev, data, "%s", message);
 	lc_exclude = NULL;
 	lc_quiet = 0;
 	return (id);

@@ -56,7 +56,8 @@ lifecycle_abandon(int64_t, const char *, time_t, const char *, struct lc_err *);
 int lifecycle_fire(enum store_due, int64_t);
 int lifecycle_synced(int64_t, time_t);
 int64_t lifecycle_append(const struct st_case *, time_t, const char *,
-    enum cases_event_type, struct json_t *, const char *, const char *);
+    enum cases_event_type, enum cases_severity, struct json_t *, const char *,
+    const char *);
 int lifecycle_recompute(void);
 int lifecycle_resolve(const char *, const char *);
 int lifecycle_ack(int64_t, time_t, const char *, const char *, struct lc_err *);

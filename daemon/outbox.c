@@ -354,7 +354,9 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 			 * each other without end.
 			 */
 			if (lifecycle_append(&c, now, "daemon",
-				CASES_EV_DELIVERY_DEAD, data,
+				CASES_EV_DELIVERY_DEAD,
+				cases_event_severity(CASES_EV_DELIVERY_DEAD),
+				data,
 				strncmp(inf->event_type, "delivery.dead",
 				    strlen("delivery.dead")) == 0
 				    ? "*"

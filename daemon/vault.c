@@ -143,42 +143,27 @@ vault_path(const char *sha256)
 
 /*
  * Appends an event (not about a case when case_id is 0) inside the
- * caller's transaction, with its deliveries, as lifecycle.c does.
+ * caller's transaction, with its deliveries (lifecycle_append).
  */
 static int64_t
 vault_event(const char *shop, const char *product_id, int64_t case_id,
     time_t at, const char *actor, enum cases_event_type type,
     enum cases_severity sev, json_t *data, const char *fmt, ...)
 {
-	struct st_event e;
+	struct st_case c;
 	va_list ap;
 	char *msg;
 	int64_t id;
 
-	if (data == NULL)
-		data = json_object();
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	json_object_set_new(data, "message", json_string(msg));
+	memset(&c, 0, sizeof c);
+	c.id = case_id;
+	c.shop = (char *)shop;
+	c.product_id = (char *)product_id;
+	id = lifecycle_append(&c, at, actor, type, sev, data, NULL, msg);
 	free(msg);
-	memset(&e, 0, sizeof e);
-	e.case_id = case_id;
-	e.shop = (char *)shop;
-	e.product_id = (char *)product_id;
-	e.at = at;
-	e.recorded_at = clock_now();
-	e.actor = (char *)actor;
-	e.type = (char *)cases_event_name(type);
-	e.severity = (char *)cases_severity_name(sev);
-	e.payload = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(data);
-	id = store_event_append(vault_store(), &e);
-	free(e.payload);
-	if (id != -1 &&
-	    outbox_enqueue(id, e.type, e.severity, case_id, shop, NULL, NULL) ==
-		-1)
-		return (-1);
 	return (id);
 }
 
