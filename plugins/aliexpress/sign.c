@@ -1,7 +1,14 @@
 /*
  * sign.c: the AliExpress request signature, HMAC-SHA256 over the sorted raw
- * key/value string (aliexpress-api.md 2.3). Pure: no I/O, no state. It is
- * recomputed on every attempt, since the timestamp is signed.
+ * key/value string (aliexpress-api.md 2.3). No I/O. It is recomputed on
+ * every attempt, since the timestamp is signed.
+ *
+ * The only state is a cache: OpenSSL 3's one-shot HMAC() looks the
+ * algorithm up in its providers on every call, which costs more than the
+ * signature itself on the scheduler's hot path; the HMAC implementation is
+ * fetched once and a context keyed with the last secret is copied for each
+ * signature. A destructor frees them (and wipes the copy of the secret)
+ * when the plugin is unloaded.
  */
 
 #include <stdint.h>
@@ -9,10 +16,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "sign.h"
+
+static EVP_MAC *ae_mac;
+static EVP_MAC_CTX *ae_keyed;
+static char *ae_key;
+
+static void ae_sign_forget(void) __attribute__((__destructor__));
+
+static void
+ae_sign_forget(void)
+{
+	EVP_MAC_CTX_free(ae_keyed);
+	ae_keyed = NULL;
+	EVP_MAC_free(ae_mac);
+	ae_mac = NULL;
+	if (ae_key != NULL)
+		OPENSSL_clear_free(ae_key, strlen(ae_key));
+	ae_key = NULL;
+}
+
+/* A fresh HMAC-SHA256 context keyed with secret; NULL on failure. */
+static EVP_MAC_CTX *
+ae_sign_ctx(const char *secret)
+{
+	OSSL_PARAM params[2];
+
+	if (ae_keyed == NULL || strcmp(ae_key, secret) != 0) {
+		ae_sign_forget();
+		if ((ae_mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+		    (ae_keyed = EVP_MAC_CTX_new(ae_mac)) == NULL ||
+		    (ae_key = strdup(secret)) == NULL) {
+			ae_sign_forget();
+			return (NULL);
+		}
+		params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if (EVP_MAC_init(ae_keyed, (const unsigned char *)secret,
+			strlen(secret), params) != 1) {
+			ae_sign_forget();
+			return (NULL);
+		}
+	}
+	return (EVP_MAC_CTX_dup(ae_keyed));
+}
 
 static int
 ae_param_cmp(const void *a, const void *b)
@@ -29,9 +82,10 @@ ae_sign(const char *secret, const char *api_path, const struct ae_param *params,
 {
 	const struct ae_param **sorted;
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-	size_t len = 0, k, m = 0;
+	EVP_MAC_CTX *ctx;
+	size_t len = 0, k, m = 0, mdlen = 0, i;
 	char *text, *p;
+	int ok;
 	static const char hex[] = "0123456789ABCDEF";
 
 	if ((sorted = calloc(n + 1, sizeof *sorted)) == NULL)
@@ -59,13 +113,13 @@ ae_sign(const char *secret, const char *api_path, const struct ae_param *params,
 		p = stpcpy(p, sorted[k]->value);
 	}
 	free(sorted);
-	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-		(const unsigned char *)text, len, md, &mdlen) == NULL ||
-	    mdlen != 32) {
-		free(text);
-		return (-1);
-	}
+	ok = (ctx = ae_sign_ctx(secret)) != NULL &&
+	    EVP_MAC_update(ctx, (const unsigned char *)text, len) == 1 &&
+	    EVP_MAC_final(ctx, md, &mdlen, sizeof md) == 1 && mdlen == 32;
+	EVP_MAC_CTX_free(ctx);
 	free(text);
+	if (!ok)
+		return (-1);
 	for (i = 0; i < mdlen; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 0x0f];

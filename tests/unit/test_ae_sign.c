@@ -109,6 +109,45 @@ test_a_changed_timestamp_changes_the_signature(void **state)
 	assert_int_equal(strlen(sig), AE_SIGN_LEN);
 }
 
+/*
+ * The signer keeps a context keyed with the last secret: a new secret (a
+ * rotated app secret, a second instance) must re-key it, and the first
+ * one must still sign as before. Expected values from openssl dgst -hmac.
+ */
+static void
+test_each_secret_signs_with_its_own_key(void **state)
+{
+	const struct ae_param p[] = {
+		{ "timestamp", "1517820392000" },
+		{ "method",
+		    "aliexpress.logistics.redefining.getonlinelogisticsinfo" },
+		{ "access_token", "test" },
+		{ "sign_method", "sha256" },
+		{ "app_key", "123456" },
+		{ "aliexpress_category_id", "200135143" },
+	};
+	const char *first =
+	    "F7F7926B67316C9D1E8E15F7E66940ED3059B1638C497D77973F30046EFB5BBB";
+	char sig[AE_SIGN_LEN + 1];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(
+		    ae_sign("helloworld", NULL, p, nitems(p), sig), 0);
+		assert_string_equal(sig, first);
+		assert_int_equal(
+		    ae_sign("another-secret", NULL, p, nitems(p), sig), 0);
+		assert_string_equal(sig,
+		    "435E285194EFE9686D5352D04AEE0F73FFD9CD37641C41A419479C1F2C"
+		    "69D0E5");
+	}
+	/* A secret that is a prefix of the cached one is another key. */
+	assert_int_equal(ae_sign("another", NULL, p, nitems(p), sig), 0);
+	assert_string_not_equal(sig,
+	    "435E285194EFE9686D5352D04AEE0F73FFD9CD37641C41A419479C1F2C69D0E5");
+}
+
 int
 main(void)
 {
@@ -119,6 +158,7 @@ main(void)
 		cmocka_unit_test(test_sign_and_empty_values_are_left_out),
 		cmocka_unit_test(
 		    test_a_changed_timestamp_changes_the_signature),
+		cmocka_unit_test(test_each_secret_signs_with_its_own_key),
 	};
 
 	return (cmocka_run_group_tests_name("ae_sign", tests, NULL, NULL));
