@@ -36,10 +36,11 @@
 #define HTTP_CONNECT_TIMEOUT_MS 10000L
 #define HTTP_TIMEOUT_MS 30000L
 #define HTTP_MAX_IN_FLIGHT 32L
-#define HTTP_MAX_HOST_CONNECTIONS 32L
+#define HTTP_MAX_HOST_CONNECTIONS 64L
 #define HTTP_BODY_MAX ((size_t)8 * 1024 * 1024)
 #define HTTP_HEADERS_MAX ((size_t)64 * 1024)
 #define HTTP_METHOD_MAX 32
+#define HTTP_SPARE 16 /* finished easy handles kept for the next transfers */
 #define HTTP_USER_AGENT DELISTD_NAME "/" PACKAGE_VERSION
 
 struct http_header {
@@ -107,6 +108,8 @@ static size_t http_nqueued;
 static size_t http_nrunning;
 static size_t http_ndone;
 static struct http_stats http_stats;
+static CURL *http_spare[HTTP_SPARE];
+static size_t http_nspare;
 
 static void http_set_cause(char **, const char *, ...) printflike(2, 3);
 static void http_cancel(void *, int);
@@ -181,7 +184,7 @@ http_init(struct event_base *base, long max_in_flight, char **cause)
 	curl_multi_setopt(http_multi, CURLMOPT_TIMERDATA, NULL);
 	/* Beyond this, libcurl holds a transfer back (its timeout runs). */
 	/* Keep idle connections for reuse beyond libcurl's 4 x running. */
-	curl_multi_setopt(http_multi, CURLMOPT_MAXCONNECTS, 32L);
+	curl_multi_setopt(http_multi, CURLMOPT_MAXCONNECTS, http_cap);
 	curl_multi_setopt(http_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    http_cap < HTTP_MAX_HOST_CONNECTIONS ? http_cap
 						 : HTTP_MAX_HOST_CONNECTIONS);
@@ -216,6 +219,8 @@ http_shutdown(void)
 	if (http_multi == NULL)
 		return;
 	http_cancel(NULL, 1);
+	while (http_nspare > 0)
+		curl_easy_cleanup(http_spare[--http_nspare]);
 	curl_multi_cleanup(http_multi);
 	while ((s = TAILQ_FIRST(&http_socks)) != NULL)
 		http_sock_free(s);
@@ -225,6 +230,32 @@ http_shutdown(void)
 	http_multi = NULL;
 	http_base = NULL;
 	curl_global_cleanup();
+}
+
+/*
+ * An easy handle for a transfer: a finished one reset (curl_easy_reset
+ * forgets every option, keeps its buffers), which costs far less than a
+ * new one on the source scheduler's path.
+ */
+static CURL *
+http_easy_get(void)
+{
+	if (http_nspare > 0)
+		return (http_spare[--http_nspare]);
+	return (curl_easy_init());
+}
+
+/* A finished transfer's handle, already out of the multi handle. */
+static void
+http_easy_put(CURL *e)
+{
+	if (e == NULL)
+		return;
+	if (http_nspare < HTTP_SPARE) {
+		curl_easy_reset(e);
+		http_spare[http_nspare++] = e;
+	} else
+		curl_easy_cleanup(e);
 }
 
 int
@@ -512,7 +543,7 @@ http_setup(
 	CURL *e;
 	long connect_ms, total_ms;
 
-	if ((e = req->easy = curl_easy_init()) == NULL) {
+	if ((e = req->easy = http_easy_get()) == NULL) {
 		http_set_cause(cause, "http: curl_easy_init failed");
 		return (-1);
 	}
@@ -587,7 +618,7 @@ http_setup_smtp(
 	CURL *e;
 	long connect_ms, total_ms;
 
-	if ((e = req->easy = curl_easy_init()) == NULL) {
+	if ((e = req->easy = http_easy_get()) == NULL) {
 		http_set_cause(cause, "smtp: curl_easy_init failed");
 		return (-1);
 	}
@@ -775,7 +806,7 @@ http_deliver(void)
 			http_stats.failed++;
 		}
 		/* Nothing of libcurl's is needed any more. */
-		curl_easy_cleanup(req->easy);
+		http_easy_put(req->easy);
 		req->easy = NULL;
 
 		req->cb(&resp, req->arg);
@@ -802,7 +833,7 @@ http_deliver_smtp(struct http_req *req)
 		resp.timed_out = req->result == CURLE_OPERATION_TIMEDOUT;
 		http_stats.failed++;
 	}
-	curl_easy_cleanup(req->easy);
+	http_easy_put(req->easy);
 	req->easy = NULL;
 	req->smtp_cb(&resp, req->arg);
 	http_free(req);
