@@ -223,6 +223,7 @@ static const struct ckey plugin_keys[] = {
 	{ "rate", CK_FLOAT, P(rate), 1, 1000000 },
 	{ "burst", CK_INT, P(burst), 1, 1000 },
 	{ "daily_quota", CK_INT, P(daily_quota), 1, 100000000 },
+	{ "max_in_flight", CK_INT, P(max_in_flight), 1, CONFIG_MAX_IN_FLIGHT },
 };
 #undef P
 
@@ -949,6 +950,7 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		pl->rate = 1.0;
 		pl->burst = 5;
 		pl->daily_quota = 5000;
+		pl->max_in_flight = 32;
 		if (!config_setting_is_group(g)) {
 			cerr(cc, g,
 			    "expected a group like { name = \"erp\"; "

@@ -103,6 +103,7 @@ struct config_plugin {
 	double rate; /* a source's calls per second (token bucket) */
 	int64_t burst; /* the bucket's size */
 	int64_t daily_quota; /* calls per Beijing day */
+	int64_t max_in_flight; /* a source's calls waiting for answers */
 	char *fingerprint; /* the block as text: changed means re-create */
 };
 
@@ -154,6 +155,8 @@ struct config {
 	size_t nplugins;
 };
 
+/* A source's calls in flight at most (max_in_flight); the HTTP cap is twice. */
+#define CONFIG_MAX_IN_FLIGHT 64
 #define CONFIG_MAX_UPLOAD_DEFAULT ((int64_t)32 << 20)
 #define CONFIG_SNAPSHOT_URL "https://www.aliexpress.com/item/{product_id}.html"
 extern const char config_builtin[];
@@ -393,6 +396,9 @@ int store_counts(struct store *, struct store_counts *);
 int store_begin(struct store *);
 int store_commit(struct store *);
 void store_rollback(struct store *);
+int store_batch_begin(struct store *);
+int store_batch_commit(struct store *);
+int store_in_batch(const struct store *);
 
 int64_t store_shop_id(struct store *, const char *, time_t);
 int store_listing_get(

@@ -352,6 +352,9 @@ lifecycle_published(void)
 	const char *msg;
 	char what[32];
 
+	/* Inside a batch nothing is committed yet: its commit publishes. */
+	if (store_in_batch(lc_store()))
+		return;
 	if (lc_published == 0)
 		lc_published = -1;
 	if (store_events(lc_store(), 0, lc_published < 0 ? 0 : lc_published,
@@ -2827,7 +2830,7 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 {
 	struct st_watch w;
 	struct st_case c;
-	time_t now = clock_now(), offline_at;
+	time_t now = o->at != 0 ? o->at : clock_now(), offline_at;
 	int64_t need;
 	char *code = NULL, *old = NULL;
 	json_t *data;
@@ -2939,14 +2942,34 @@ fail2:
 }
 
 /*
- * When a listing is checked next, and nothing else: a check under way (a
- * lease, so that it is not started twice), a failed one retried, or 0 for
- * a listing nobody watches any more.
+ * When a listing is checked next, and nothing else: a check that could not
+ * be started or recorded, tried again later, or 0 for a listing nobody
+ * watches any more.
  */
 int
 lifecycle_check_at(int64_t listing_id, time_t retry_at)
 {
 	return (store_watch_schedule(lc_store(), listing_id, retry_at));
+}
+
+/*
+ * Many changes in one transaction (one fsync): each change between them
+ * is still all or nothing (a savepoint); the commit publishes their
+ * events. -1 from the commit: none of them was kept.
+ */
+int
+lifecycle_batch_begin(void)
+{
+	return (store_batch_begin(lc_store()));
+}
+
+int
+lifecycle_batch_commit(void)
+{
+	if (store_batch_commit(lc_store()) == -1)
+		return (-1);
+	lifecycle_published();
+	return (0);
 }
 
 /*

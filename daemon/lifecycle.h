@@ -83,6 +83,7 @@ struct lc_observation {
 	time_t offline_at; /* 0: unknown */
 	const char *raw; /* the platform's answer, archived on a case */
 	size_t raw_len;
+	time_t at; /* when the answer came (0: now) */
 };
 
 struct lc_intervals {
@@ -102,6 +103,8 @@ struct lc_import_row {
 int lifecycle_observe(
     const struct lc_observation *, const struct lc_intervals *, int64_t *);
 int lifecycle_check_at(int64_t, time_t);
+int lifecycle_batch_begin(void);
+int lifecycle_batch_commit(void);
 int lifecycle_sweep_seen(const char *, const char *const *, const char *const *,
     size_t, const char *, int, int64_t);
 int lifecycle_source_alert(const char *, const struct st_budget *,
@@ -122,6 +125,7 @@ void sched_source_init(struct event_base *);
 void sched_source_kick(void);
 void sched_source_replan(void);
 void sched_source_reload(void);
+void sched_source_stop(void);
 void sched_source_shutdown(void);
 struct json_t *sched_source_status(void);
 void sched_source_metrics(struct evbuffer *);

@@ -37,11 +37,11 @@
 /* Keys of a plugin block that the host reads itself. */
 static const char *const plugin_host_keys[] = { "name", "module", "events",
 	"min_severity", "retry_base", "retry_cap", "max_attempts", "rate",
-	"burst", "daily_quota", NULL };
+	"burst", "daily_quota", "max_in_flight", NULL };
 
 /* Keys that only a source's block may have (its call budget). */
 static const char *const plugin_source_keys[] = { "rate", "burst",
-	"daily_quota", NULL };
+	"daily_quota", "max_in_flight", NULL };
 
 struct plugin_module {
 	char *name;

@@ -26,8 +26,19 @@
  * daily_quota; when they do not fit, the checks of tracked listings without
  * a case are stretched, never the re-checks of open cases.
  *
- * It must not touch the database itself (store.c, through lifecycle.c) nor
- * know how a platform is spoken to (the plugin does).
+ * The hot path (issue 5's benchmark: tens of checks a second, each to cost
+ * a few tens of microseconds) keeps the store out of the per-check work:
+ * the due listings are read a second's worth at a time (struct ss_due); a
+ * check in flight or answered but not yet recorded is known from memory
+ * (ss_calls, ss_answers), not leased in the store; answers and the budget
+ * are recorded in batches, one transaction per second at most while a
+ * source is busy (ss_flush); and a source held by its rate wakes for a few
+ * calls at once (SS_TICK). An answer lost to a crash before its batch is a
+ * listing still due: it is checked again, nothing is doubled.
+ *
+ * It keeps to the listings' schedule and the budget; what an answer means
+ * is lifecycle.c's (through which the store is written), and how a
+ * platform is spoken to is the plugin's.
  */
 
 #include "config.h"
@@ -47,8 +58,9 @@
 #include "budget.h"
 #include "lifecycle.h"
 
-#define SS_IN_FLIGHT 4 /* calls in flight per source */
-#define SS_LEASE 120 /* a dispatched check is not due again before this */
+#define SS_FLUSH_AFTER 1.0 /* seconds an answer may wait for its commit */
+#define SS_FLUSH_MAX 128 /* answers in one commit at most */
+#define SS_TICK 0.25 /* a source held by its rate waits for this many s */
 #define SS_RETRY_BASE 30 /* first retry after a failed check, seconds */
 #define SS_RETRY_CAP 1800
 #define SS_THROTTLE_MARGIN 1.0 /* seconds added to the platform's wait */
@@ -82,16 +94,33 @@ struct ss_source {
 	int64_t burst;
 	int64_t daily_quota;
 	double paused_until; /* monotonic: THROTTLED */
+	double held_until; /* monotonic: held by its rate, see SS_TICK */
 	time_t quota_until; /* daemon clock: the quota day's end */
 	int auth_down;
 	struct st_budget b; /* persisted: calls today, alerts raised */
 	int in_flight;
+	int max_in_flight;
+	int dirty; /* b changed since the last commit */
 	struct budget_plan plan;
 	int plan_warned;
 	int plan_told; /* the plan was logged once */
 	uint64_t calls[3];
 	uint64_t errors[DELISTD_SOURCE_PERMANENT + 1];
 	LIST_ENTRY(ss_source) entry;
+};
+
+/*
+ * A lane's due listings, read from the index a few at a time (the calls
+ * the budget allows in about a second) and handed out from memory. Read
+ * again once used up or when ss_due_gen moves: an answer recorded, a
+ * listing tracked, a case opened, the clock moved.
+ */
+struct ss_due {
+	struct st_watch *w;
+	size_t n;
+	size_t next;
+	uint64_t gen;
+	time_t idle_until; /* used up: nothing more is due before this */
 };
 
 /* A shop whose listings a source watches; rebuilt on reload. */
@@ -110,10 +139,17 @@ struct ss_shop {
 	int catalog_pages;
 	int sweep_fails;
 	int catalog_fails;
+	struct ss_due due[2]; /* by lane */
 };
 
-/* A call in flight, owned by ss_calls until its answer (or the instance
- * goes away). */
+/*
+ * A call in flight, on ss_calls until its answer (or until its instance
+ * goes away); a check's answer then waits on ss_answers for the batch that
+ * records it (ss_flush). Until then its listing is busy: the index still
+ * has it due, and it is not checked again. Nothing of an answer is lost to
+ * a crash before its batch but the answer itself: the listing is due, so
+ * it is checked again.
+ */
 struct ss_call {
 	enum ss_kind kind;
 	char *source;
@@ -121,11 +157,32 @@ struct ss_call {
 	char *shop;
 	char *product_id;
 	int64_t listing_id;
-	LIST_ENTRY(ss_call) entry;
+	int answered; /* no longer in flight */
+	int queued; /* on ss_answers */
+	/* The answer of a check, as the batch needs it. */
+	time_t at;
+	enum delistd_status status;
+	time_t retry_at; /* an error: when to try again (0: back off) */
+	char *platform_code;
+	time_t offline_at;
+	char *raw;
+	size_t raw_len;
+	char *title;
+	char **images;
+	size_t nimages;
+	char *snapshot_url;
+	struct lc_intervals iv;
+	TAILQ_ENTRY(ss_call) entry;
 };
+TAILQ_HEAD(ss_call_list, ss_call);
 
 static LIST_HEAD(, ss_source) ss_sources = LIST_HEAD_INITIALIZER(ss_sources);
-static LIST_HEAD(, ss_call) ss_calls = LIST_HEAD_INITIALIZER(ss_calls);
+static struct ss_call_list ss_calls = TAILQ_HEAD_INITIALIZER(ss_calls);
+static struct ss_call_list ss_answers = TAILQ_HEAD_INITIALIZER(ss_answers);
+static size_t ss_nanswers;
+static struct event *ss_flush_ev;
+static uint64_t ss_due_gen = 1;
+static int ss_stopping;
 static struct ss_shop *ss_shops;
 static size_t ss_nshops;
 static struct event *ss_timer;
@@ -134,6 +191,9 @@ static int ss_pumping;
 static double ss_plan_at; /* monotonic */
 
 static void ss_pump(void);
+static void ss_kick(void);
+static void ss_flush(int);
+static void ss_flush_arm(void);
 static void ss_fire(evutil_socket_t, short, void *);
 static void ss_clock_changed(void *);
 static void ss_check_done(void *, const struct delistd_check_result *);
@@ -194,6 +254,14 @@ ss_host(const struct ss_source *s)
 	return (h != NULL && plugin_is_source(h) ? h : NULL);
 }
 
+/* Its budget changed: stored with the next batch (ss_flush). */
+static void
+ss_dirty(struct ss_source *s)
+{
+	s->dirty = 1;
+	ss_flush_arm();
+}
+
 /* A new Beijing day: the counter starts again and a stopped source may go. */
 static void
 ss_day_roll(struct ss_source *s, time_t now)
@@ -204,9 +272,7 @@ ss_day_roll(struct ss_source *s, time_t now)
 	if (s->b.day != day) {
 		s->b.day = day;
 		s->b.calls = 0;
-		if (store_budget_set(daemon_state->store, s->name, &s->b) == -1)
-			log_warnx(
-			    "source %s: cannot store its budget", s->name);
+		ss_dirty(s);
 	}
 	if (s->quota_until != 0 && now >= s->quota_until) {
 		s->quota_until = 0;
@@ -308,11 +374,11 @@ static int
 ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
     double *wait)
 {
-	double t, elapsed, allowed;
+	double t, k, elapsed, allowed;
 
 	*wait = 0;
 	ss_day_roll(s, now);
-	if (s->in_flight >= SS_IN_FLIGHT)
+	if (s->in_flight >= s->max_in_flight)
 		return (0);
 	if (s->auth_down && need != SS_PROBE)
 		return (0);
@@ -347,13 +413,26 @@ ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
 			return (0);
 		}
 	}
+	/*
+	 * Held by its rate, a source waits until a few calls may go (as
+	 * many as SS_TICK of the rate, up to the burst), not for each one:
+	 * they go out together, their answers come back together, and the
+	 * daemon wakes a fraction as often at the same rate.
+	 */
+	if (mono < s->held_until) {
+		*wait = s->held_until - mono;
+		return (0);
+	}
 	if ((t = budget_bucket_take(&s->bucket, mono)) > 0) {
-		*wait = t;
+		k = floor(s->bucket.rate * SS_TICK);
+		if (k > s->bucket.burst)
+			k = s->bucket.burst;
+		*wait = k > 1 ? t + (k - 1) / s->bucket.rate : t;
+		s->held_until = mono + *wait;
 		return (0);
 	}
 	s->b.calls++;
-	if (store_budget_set(daemon_state->store, s->name, &s->b) == -1)
-		log_warnx("source %s: cannot store its budget", s->name);
+	ss_dirty(s);
 	return (1);
 }
 
@@ -367,39 +446,71 @@ ss_call_new(enum ss_kind kind, struct ss_source *s, struct delistd_host *h,
 	c->source = xstrdup(s->name);
 	c->generation = plugin_generation_of(h);
 	c->shop = xstrdup(shop);
-	LIST_INSERT_HEAD(&ss_calls, c, entry);
+	TAILQ_INSERT_TAIL(&ss_calls, c, entry);
 	s->in_flight++;
 	s->calls[kind]++;
 	return (c);
 }
 
-/* Forgets a call: answered, refused, or its instance gone. */
+/* An answer came: the call no longer counts against max_in_flight. */
 static void
-ss_call_free(struct ss_call *c)
+ss_call_ended(struct ss_call *c)
 {
 	struct ss_source *s = ss_source_find(c->source);
 	struct ss_shop *sh = ss_shop_find(c->shop);
 
-	LIST_REMOVE(c, entry);
+	if (c->answered)
+		return;
+	c->answered = 1;
 	if (s != NULL && s->in_flight > 0)
 		s->in_flight--;
 	if (sh != NULL && c->kind == SS_SWEEP)
 		sh->sweeping = 0;
 	if (sh != NULL && c->kind == SS_CATALOG)
 		sh->cataloging = 0;
+}
+
+/* Forgets a call: recorded, refused, or its instance gone. */
+static void
+ss_call_free(struct ss_call *c)
+{
+	size_t i;
+
+	if (c->queued) {
+		TAILQ_REMOVE(&ss_answers, c, entry);
+		ss_nanswers--;
+	} else {
+		TAILQ_REMOVE(&ss_calls, c, entry);
+		ss_call_ended(c);
+	}
+	/* A listing it kept busy may be due. */
+	if (c->kind == SS_CHECK)
+		ss_due_gen++;
 	free(c->source);
 	free(c->shop);
 	free(c->product_id);
+	free(c->platform_code);
+	free(c->raw);
+	free(c->title);
+	for (i = 0; i < c->nimages; i++)
+		free(c->images[i]);
+	free(c->images);
+	free(c->snapshot_url);
 	free(c);
 }
 
+/* A listing being checked, or whose answer is not recorded yet. */
 static int
-ss_listing_in_flight(int64_t id)
+ss_listing_busy(int64_t id)
 {
 	struct ss_call *c;
 
-	LIST_FOREACH (c, &ss_calls, entry) {
+	TAILQ_FOREACH (c, &ss_calls, entry) {
 		if (c->kind == SS_CHECK && c->listing_id == id)
+			return (1);
+	}
+	TAILQ_FOREACH (c, &ss_answers, entry) {
+		if (c->listing_id == id)
 			return (1);
 	}
 	return (0);
@@ -415,59 +526,115 @@ ss_intervals(const struct ss_shop *sh, struct lc_intervals *iv)
 	iv->stretch = sh->src->plan.stretch >= 1 ? sh->src->plan.stretch : 1;
 }
 
-/* Starts the checks of a shop's due listings, as the budget allows. */
 static void
-ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
-    double mono, double *wake)
+ss_due_drop(struct ss_due *q)
 {
-	struct st_watch *w;
+	st_watches_free(q->w, q->n);
+	q->w = NULL;
+	q->n = q->next = 0;
+	q->idle_until = 0;
+	q->gen = ss_due_gen;
+}
+
+/*
+ * Reads a lane's next due listings that are not busy: about the calls the
+ * budget allows in a second (a healthy lane is paced far below that).
+ * Returns how many; when none, q->idle_until says until when there is
+ * nothing to read (INT64_MAX: until something changes).
+ */
+static size_t
+ss_due_read(struct ss_shop *sh, int lane, time_t now)
+{
+	struct ss_due *q = &sh->due[lane];
+	struct ss_source *s = sh->src;
 	struct ss_call *c;
-	size_t n, i;
-	double wait;
+	int64_t want, busy = 0;
+	size_t i, k;
 	time_t next;
 
-	if (store_watch_due(daemon_state->store, sh->id, lane, now,
-		SS_IN_FLIGHT * 2, &w, &n) == -1)
-		return;
-	for (i = 0; i < n; i++) {
-		/*
-		 * Its lease ran out before the plugin answered (a timeout
-		 * longer than the lease): a new lease, not a second call.
-		 */
-		if (ss_listing_in_flight(w[i].id)) {
-			lifecycle_check_at(w[i].id, now + SS_LEASE);
-			continue;
+	ss_due_drop(q);
+	want = (int64_t)ceil(s->rate) + 1;
+	if (want > s->max_in_flight)
+		want = s->max_in_flight;
+	TAILQ_FOREACH (c, &ss_calls, entry)
+		busy += c->kind == SS_CHECK && strcmp(c->shop, sh->name) == 0;
+	TAILQ_FOREACH (c, &ss_answers, entry)
+		busy += strcmp(c->shop, sh->name) == 0;
+	if (store_watch_due(daemon_state->store, sh->id, lane, now, want + busy,
+		&q->w, &q->n) == -1) {
+		q->idle_until = now + SS_RETRY_BASE;
+		return (0);
+	}
+	for (i = k = 0; i < q->n; i++) {
+		if (ss_listing_busy(q->w[i].id))
+			st_watch_clear(&q->w[i]);
+		else
+			q->w[k++] = q->w[i];
+	}
+	q->n = k;
+	if (k > 0)
+		return (k);
+	/* Due ones are all busy: their answers, once recorded, move gen. */
+	next = store_watch_next(daemon_state->store, sh->id, lane);
+	q->idle_until = next > now ? next : INT64_MAX;
+	return (0);
+}
+
+/*
+ * Starts the checks of a shop's due listings, as the budget allows.
+ * *waiting is set when some are left waiting for the budget.
+ */
+static void
+ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
+    double mono, double *wake, int *waiting)
+{
+	struct ss_due *q = &sh->due[lane];
+	struct st_watch *w;
+	struct ss_call *c;
+	double wait;
+
+	if (q->gen != ss_due_gen)
+		ss_due_drop(q);
+	if (q->next == q->n) {
+		if (q->idle_until == 0 || now >= q->idle_until)
+			ss_due_read(sh, lane, now);
+		if (q->n == 0) {
+			if (q->idle_until != INT64_MAX &&
+			    (double)(q->idle_until - now) < *wake)
+				*wake = (double)(q->idle_until - now);
+			return;
 		}
+	}
+	while (q->next < q->n) {
+		w = &q->w[q->next];
 		/* A listing nobody watches any more leaves the index. */
-		if (!w[i].tracked && w[i].open_case == 0) {
-			lifecycle_check_at(w[i].id, 0);
+		if (!w->tracked && w->open_case == 0) {
+			lifecycle_check_at(w->id, 0);
+			q->next++;
 			continue;
 		}
 		if (!ss_may_call(sh->src, now, mono,
 			lane == 0 ? SS_URGENT : SS_PACED, &wait)) {
 			if (wait > 0 && wait < *wake)
 				*wake = wait;
-			break;
+			*waiting = 1;
+			return;
 		}
-		lifecycle_check_at(w[i].id, now + SS_LEASE);
+		q->next++;
 		c = ss_call_new(SS_CHECK, sh->src, h, sh->name);
-		c->listing_id = w[i].id;
-		c->product_id = xstrdup(w[i].product_id);
+		c->listing_id = w->id;
+		c->product_id = xstrdup(w->product_id);
 		log_debug("source %s: checking %s/%s", sh->src->name, sh->name,
-		    w[i].product_id);
+		    w->product_id);
 		/* After this call c may be gone (an answer given at once). */
 		if (plugin_check(
-			h, sh->name, w[i].product_id, ss_check_done, c) == -1) {
+			h, sh->name, w->product_id, ss_check_done, c) == -1) {
 			log_warnx("source %s: could not start a check of %s/%s",
-			    sh->src->name, sh->name, w[i].product_id);
-			lifecycle_check_at(w[i].id, now + SS_RETRY_BASE);
+			    sh->src->name, sh->name, w->product_id);
+			lifecycle_check_at(w->id, now + SS_RETRY_BASE);
 			ss_call_free(c);
 		}
 	}
-	st_watches_free(w, n);
-	if ((next = store_watch_next(daemon_state->store, sh->id, lane)) != 0 &&
-	    next > now && (double)(next - now) < *wake)
-		*wake = (double)(next - now);
 }
 
 /* Starts a shop's sweep (or catalog) page when it is due. */
@@ -529,7 +696,13 @@ ss_arm(double wake)
 	evtimer_add(ss_timer, &tv);
 }
 
-/* Starts whatever is due and the budget allows, then re-arms the timer. */
+/*
+ * Starts whatever is due and the budget allows, then re-arms the timer.
+ * The answers waiting for their batch are recorded at once when nothing
+ * else is under way (no call in flight, nothing due held back by the
+ * budget); else within SS_FLUSH_AFTER, so that a busy source spends one
+ * commit on many answers.
+ */
 static void
 ss_pump(void)
 {
@@ -538,8 +711,9 @@ ss_pump(void)
 	time_t now = clock_now();
 	double mono = clock_uptime(), wake = SS_WAKE_MAX;
 	size_t i;
+	int waiting = !TAILQ_EMPTY(&ss_calls);
 
-	if (ss_timer == NULL || ss_pumping)
+	if (ss_timer == NULL || ss_pumping || ss_stopping)
 		return;
 	ss_pumping = 1;
 	if (mono >= ss_plan_at)
@@ -551,10 +725,14 @@ ss_pump(void)
 		ss_shop_sweep(sh, h, SS_SWEEP, now, mono, &wake);
 		if (sh->conf->catalog_sync)
 			ss_shop_sweep(sh, h, SS_CATALOG, now, mono, &wake);
-		ss_shop_checks(sh, h, 0, now, mono, &wake);
-		ss_shop_checks(sh, h, 1, now, mono, &wake);
+		ss_shop_checks(sh, h, 0, now, mono, &wake, &waiting);
+		ss_shop_checks(sh, h, 1, now, mono, &wake, &waiting);
 	}
 	ss_pumping = 0;
+	if (!waiting || ss_nanswers >= SS_FLUSH_MAX)
+		ss_flush(1);
+	else
+		ss_flush_arm();
 	ss_arm(wake);
 }
 
@@ -576,13 +754,21 @@ sched_source_replan(void)
 }
 
 /* Runs the pump from the loop, never from within a caller (or a plugin). */
-void
-sched_source_kick(void)
+static void
+ss_kick(void)
 {
 	struct timeval tv = { 0, 0 };
 
 	if (ss_kick_ev != NULL)
 		evtimer_add(ss_kick_ev, &tv);
+}
+
+/* Something changed what is due (a listing, a case, the clock): read it. */
+void
+sched_source_kick(void)
+{
+	ss_due_gen++;
+	ss_kick();
 }
 
 static void
@@ -627,12 +813,12 @@ ss_backoff(time_t now, int fails)
 
 /*
  * An error answer (a check's or a sweep page's): what the source needs
- * (pause, stop, alert). Returns when the call should be tried again.
+ * (pause, stop, alert). Returns when the call should be tried again, or 0
+ * when it should back off (ss_backoff: the answer was not one).
  */
 static time_t
 ss_source_error(struct ss_source *s, enum delistd_source_error kind,
-    int64_t retry_after, const char *error, const char *what, int fails,
-    int64_t regular)
+    int64_t retry_after, const char *error, const char *what, int64_t regular)
 {
 	time_t now = clock_now();
 	double wait;
@@ -669,70 +855,205 @@ ss_source_error(struct ss_source *s, enum delistd_source_error kind,
 	default:
 		log_warnx("source %s: %s failed (%s); retrying", s->name, what,
 		    error ? error : "no reason given");
-		return (ss_backoff(now, fails));
+		return (0);
 	}
 }
 
+/*
+ * A check's answer: what it says of the source is acted on now (a pause,
+ * a stop, an alert); what it says of the listing waits on ss_answers for
+ * the next batch (ss_flush).
+ */
 static void
 ss_check_done(void *token, const struct delistd_check_result *r)
 {
 	struct ss_call *c = token;
 	struct ss_source *s = ss_source_find(c->source);
 	struct ss_shop *sh = ss_shop_find(c->shop);
-	struct lc_observation o;
-	struct lc_intervals iv;
-	struct st_watch w;
-	int64_t opened = 0;
 	char what[128];
-	time_t retry;
+	size_t i;
 
 	if (s == NULL || sh == NULL || sh->src != s ||
 	    r->status > DELISTD_STATUS_ERROR) {
 		ss_call_free(c);
-		sched_source_kick();
+		ss_kick();
 		return;
 	}
-	ss_intervals(sh, &iv);
+	ss_call_ended(c);
+	TAILQ_REMOVE(&ss_calls, c, entry);
+	TAILQ_INSERT_TAIL(&ss_answers, c, entry);
+	c->queued = 1;
+	ss_nanswers++;
+	ss_intervals(sh, &c->iv);
+	c->at = clock_now();
+	c->status = r->status;
 	if (r->status == DELISTD_STATUS_ERROR) {
 		snprintf(what, sizeof what, "the check of %s/%s", sh->name,
 		    c->product_id);
-		w.fails = 0;
-		if (store_watch_get(daemon_state->store, c->listing_id, &w) !=
-		    0)
-			memset(&w, 0, sizeof w);
-		retry = ss_source_error(s, r->error_kind, r->retry_after,
-		    r->error, what, w.fails + 1, iv.recheck);
-		if (w.id != 0) {
-			w.fails++;
-			w.next_check_at = retry;
-			/* Only the retry and the count change: no status. */
-			if (store_watch_observe(
-				daemon_state->store, &w, clock_now()) == -1)
-				log_warnx("%s: cannot plan its retry", what);
-		}
-		st_watch_clear(&w);
+		c->retry_at = ss_source_error(s, r->error_kind, r->retry_after,
+		    r->error, what, c->iv.recheck);
 	} else {
 		ss_answered(s);
-		sched_observed_meta(sh->name, c->product_id, r->title,
-		    r->images, r->image_count);
-		memset(&o, 0, sizeof o);
-		o.listing_id = c->listing_id;
-		o.source = s->name;
-		o.status = ss_status_names[r->status];
-		o.platform_code = r->platform_code;
-		o.offline_at = (time_t)r->offline_at;
-		o.raw = r->raw;
-		o.raw_len = r->raw ? r->raw_len : 0;
-		if (lifecycle_observe(&o, &iv, &opened) == -1)
-			log_warnx("source %s: cannot record the status of "
-				  "%s/%s; it will be checked again",
-			    s->name, sh->name, c->product_id);
-		else if (opened != 0)
-			evidence_snapshot(opened, c->product_id,
-			    sh->conf->snapshot_url, s->name);
+		c->platform_code =
+		    r->platform_code ? xstrdup(r->platform_code) : NULL;
+		c->offline_at = (time_t)r->offline_at;
+		if (r->raw != NULL) {
+			c->raw = xmalloc(r->raw_len + 1);
+			memcpy(c->raw, r->raw, r->raw_len);
+			c->raw[r->raw_len] = '\0';
+			c->raw_len = r->raw_len;
+		}
+		if (r->title != NULL && *r->title != '\0')
+			c->title = xstrdup(r->title);
+		if (r->images != NULL && r->image_count > 0) {
+			c->images = xcalloc(r->image_count, sizeof *c->images);
+			for (i = 0; i < r->image_count; i++)
+				c->images[i] = xstrdup(r->images[i]);
+			c->nimages = r->image_count;
+		}
+		if (sh->conf->snapshot_url != NULL)
+			c->snapshot_url = xstrdup(sh->conf->snapshot_url);
 	}
-	ss_call_free(c);
-	sched_source_kick();
+	if (ss_nanswers >= SS_FLUSH_MAX)
+		ss_flush(1);
+	ss_kick();
+}
+
+/* A failed check: tried again later, sooner than its next regular one. */
+static int
+ss_record_failure(const struct ss_call *c)
+{
+	struct store *st = daemon_state->store;
+	struct st_watch w;
+	int rc;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if ((rc = store_watch_get(st, c->listing_id, &w)) == 0) {
+		w.fails++;
+		w.next_check_at =
+		    c->retry_at != 0 ? c->retry_at : ss_backoff(c->at, w.fails);
+		/* Only the retry and the count change: no status. */
+		rc = store_watch_observe(st, &w, c->at);
+	}
+	st_watch_clear(&w);
+	if (rc == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A check's answer: the listing's status and what the source saw. */
+static int
+ss_record_answer(const struct ss_call *c, int64_t *opened)
+{
+	struct lc_observation o;
+
+	*opened = 0;
+	sched_observed_meta(c->shop, c->product_id, c->title,
+	    (const char *const *)c->images, c->nimages);
+	memset(&o, 0, sizeof o);
+	o.listing_id = c->listing_id;
+	o.source = c->source;
+	o.status = ss_status_names[c->status];
+	o.platform_code = c->platform_code;
+	o.offline_at = c->offline_at;
+	o.raw = c->raw;
+	o.raw_len = c->raw_len;
+	o.at = c->at;
+	return (lifecycle_observe(&o, &c->iv, opened));
+}
+
+/*
+ * Records the answers that wait, and the budgets counted since the last
+ * time, in one transaction: one fsync for all. An answer that cannot be
+ * recorded is undone alone and its listing tried again after
+ * SS_RETRY_BASE; if the commit fails, none is kept and their sources
+ * pause as long. The evidence snapshots of the cases opened are fetched
+ * after the commit (snapshots: 0 while shutting down).
+ */
+static void
+ss_flush(int snapshots)
+{
+	struct ss_source *s;
+	struct ss_call *c;
+	int64_t *opened;
+	size_t n = ss_nanswers, i = 0;
+	int dirty = 0, ok;
+
+	if (ss_flush_ev != NULL)
+		evtimer_del(ss_flush_ev);
+	LIST_FOREACH (s, &ss_sources, entry)
+		dirty |= s->dirty;
+	if (n == 0 && !dirty)
+		return;
+	opened = xcalloc(n + 1, sizeof *opened);
+	ok = lifecycle_batch_begin() == 0;
+	TAILQ_FOREACH (c, &ss_answers, entry) {
+		if (!ok || i == n)
+			break;
+		if ((c->status == DELISTD_STATUS_ERROR
+			    ? ss_record_failure(c)
+			    : ss_record_answer(c, &opened[i])) == -1) {
+			log_warnx(
+			    "source %s: cannot record the check of %s/%s; "
+			    "it will be checked again",
+			    c->source, c->shop, c->product_id);
+			lifecycle_check_at(
+			    c->listing_id, c->at + SS_RETRY_BASE);
+		}
+		i++;
+	}
+	LIST_FOREACH (s, &ss_sources, entry) {
+		if (ok && s->dirty &&
+		    store_budget_set(daemon_state->store, s->name, &s->b) == -1)
+			log_warnx(
+			    "source %s: cannot store its budget", s->name);
+	}
+	if (ok && lifecycle_batch_commit() == -1)
+		ok = 0;
+	if (!ok) {
+		log_warnx("source: the state database did not take %zu "
+			  "answers; their listings will be checked again in "
+			  "%d s",
+		    n, SS_RETRY_BASE);
+		LIST_FOREACH (s, &ss_sources, entry)
+			s->paused_until = clock_uptime() + SS_RETRY_BASE;
+	}
+	for (i = 0; i < n && (c = TAILQ_FIRST(&ss_answers)) != NULL; i++) {
+		if (ok && snapshots && opened[i] != 0)
+			evidence_snapshot(opened[i], c->product_id,
+			    c->snapshot_url, c->source);
+		ss_call_free(c);
+	}
+	free(opened);
+	LIST_FOREACH (s, &ss_sources, entry)
+		s->dirty = s->dirty && !ok;
+	ss_due_gen++;
+	if (!ok)
+		ss_flush_arm();
+}
+
+/* The answers waiting (or a budget counted) are recorded within a second. */
+static void
+ss_flush_arm(void)
+{
+	struct timeval tv = { (time_t)SS_FLUSH_AFTER,
+		(suseconds_t)((SS_FLUSH_AFTER - floor(SS_FLUSH_AFTER)) * 1e6) };
+
+	if (ss_flush_ev != NULL && !evtimer_pending(ss_flush_ev, NULL))
+		evtimer_add(ss_flush_ev, &tv);
+}
+
+static void
+ss_flush_fire(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	ss_flush(1);
+	ss_kick();
 }
 
 static void
@@ -749,9 +1070,11 @@ ss_sweep_done(void *token, const struct delistd_sweep_page *pg)
 
 	if (s == NULL || sh == NULL || sh->src != s) {
 		ss_call_free(c);
-		sched_source_kick();
+		ss_kick();
 		return;
 	}
+	/* What the page says is weighed against the answers recorded. */
+	ss_flush(1);
 	cursor = catalog ? &sh->catalog_cursor : &sh->sweep_cursor;
 	pages = catalog ? &sh->catalog_pages : &sh->sweep_pages;
 	fails = catalog ? &sh->catalog_fails : &sh->sweep_fails;
@@ -763,8 +1086,9 @@ ss_sweep_done(void *token, const struct delistd_sweep_page *pg)
 		snprintf(what, sizeof what, "the %s of %s",
 		    ss_kind_names[c->kind], sh->name);
 		(*fails)++;
-		*next = ss_source_error(s, pg->error_kind, pg->retry_after,
-		    pg->error_text, what, *fails, every);
+		if ((*next = ss_source_error(s, pg->error_kind, pg->retry_after,
+			 pg->error_text, what, every)) == 0)
+			*next = ss_backoff(now, *fails);
 		/* While the credentials are refused, probe at the interval. */
 		if (pg->error_kind == DELISTD_SOURCE_AUTH)
 			*next = now + sh->conf->sweep_interval;
@@ -911,14 +1235,27 @@ ss_source_get(const struct config_plugin *pc, time_t now)
 			s->quota_until = budget_day_end(now);
 		LIST_INSERT_HEAD(&ss_sources, s, entry);
 	}
-	if (s->rate != pc->rate || s->burst != pc->burst)
+	if (s->rate != pc->rate || s->burst != pc->burst) {
 		budget_bucket_init(
 		    &s->bucket, pc->rate, (double)pc->burst, clock_uptime());
+		s->held_until = 0;
+	}
 	s->rate = pc->rate;
 	s->burst = pc->burst;
 	s->daily_quota = pc->daily_quota;
+	s->max_in_flight = (int)pc->max_in_flight;
 	ss_quota_raised(s, now);
 	return (s);
+}
+
+static void
+ss_shop_clear(struct ss_shop *sh)
+{
+	free(sh->name);
+	free(sh->sweep_cursor);
+	free(sh->catalog_cursor);
+	ss_due_drop(&sh->due[0]);
+	ss_due_drop(&sh->due[1]);
 }
 
 static void
@@ -926,11 +1263,8 @@ ss_shops_free(void)
 {
 	size_t i;
 
-	for (i = 0; i < ss_nshops; i++) {
-		free(ss_shops[i].name);
-		free(ss_shops[i].sweep_cursor);
-		free(ss_shops[i].catalog_cursor);
-	}
+	for (i = 0; i < ss_nshops; i++)
+		ss_shop_clear(&ss_shops[i]);
 	free(ss_shops);
 	ss_shops = NULL;
 	ss_nshops = 0;
@@ -998,11 +1332,8 @@ sched_source_reload(void)
 				  "instance; its listings are not checked",
 			    sh->name, sh->src->name);
 	}
-	for (j = 0; j < nold; j++) {
-		free(old[j].name);
-		free(old[j].sweep_cursor);
-		free(old[j].catalog_cursor);
-	}
+	for (j = 0; j < nold; j++)
+		ss_shop_clear(&old[j]);
 	free(old);
 	ss_plan_at = 0;
 	sched_source_kick();
@@ -1014,12 +1345,13 @@ sched_source_gone(const char *name, uint64_t generation)
 {
 	struct ss_call *c, *next;
 
-	for (c = LIST_FIRST(&ss_calls); c != NULL; c = next) {
-		next = LIST_NEXT(c, entry);
+	/* Answers already in are recorded as usual. */
+	for (c = TAILQ_FIRST(&ss_calls); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
 		if (strcmp(c->source, name) == 0 && c->generation == generation)
 			ss_call_free(c);
 	}
-	sched_source_kick();
+	ss_kick();
 }
 
 void
@@ -1027,11 +1359,23 @@ sched_source_init(struct event_base *base)
 {
 	ss_timer = evtimer_new(base, ss_fire, NULL);
 	ss_kick_ev = evtimer_new(base, ss_fire, NULL);
-	if (ss_timer == NULL || ss_kick_ev == NULL)
+	ss_flush_ev = evtimer_new(base, ss_flush_fire, NULL);
+	if (ss_timer == NULL || ss_kick_ev == NULL || ss_flush_ev == NULL)
 		fatalx("sched: cannot create the source timers");
 	clock_on_change(ss_clock_changed, NULL);
 	sched_source_reload();
 	ss_plan();
+}
+
+/*
+ * The daemon stops: the answers in are recorded, no call is started; the
+ * checks still in flight are recorded if they end before the loop does.
+ */
+void
+sched_source_stop(void)
+{
+	ss_stopping = 1;
+	ss_flush(1);
 }
 
 void
@@ -1039,8 +1383,9 @@ sched_source_shutdown(void)
 {
 	struct ss_source *s;
 
-	while (!LIST_EMPTY(&ss_calls))
-		ss_call_free(LIST_FIRST(&ss_calls));
+	ss_flush(0);
+	while (!TAILQ_EMPTY(&ss_calls))
+		ss_call_free(TAILQ_FIRST(&ss_calls));
 	ss_shops_free();
 	while ((s = LIST_FIRST(&ss_sources)) != NULL) {
 		LIST_REMOVE(s, entry);
@@ -1051,7 +1396,10 @@ sched_source_shutdown(void)
 		event_free(ss_timer);
 	if (ss_kick_ev != NULL)
 		event_free(ss_kick_ev);
-	ss_timer = ss_kick_ev = NULL;
+	if (ss_flush_ev != NULL)
+		event_free(ss_flush_ev);
+	ss_timer = ss_kick_ev = ss_flush_ev = NULL;
+	ss_stopping = 0;
 }
 
 static const char *

@@ -39,7 +39,10 @@
  * Times are UTC epoch seconds. The database lives in state_dir/delistd.db in
  * WAL mode with synchronous=FULL: an acknowledged change survives kill -9
  * and power loss. Every state change and its event are one transaction
- * (BEGIN IMMEDIATE, so that writers queue instead of failing).
+ * (BEGIN IMMEDIATE, so that writers queue instead of failing). A batch
+ * (store_batch_begin, for the source's answers) is one transaction around
+ * many such changes, each then a savepoint: one fsync for all of them, and
+ * a change that fails undone alone.
  *
  * Only this file includes sqlite3.h.
  */
@@ -68,7 +71,7 @@
  * Statements are prepared once and kept: the key is the SQL text's address,
  * so every query below is a static string.
  */
-#define STORE_CACHE 128
+#define STORE_CACHE 256
 
 struct store_cached {
 	const char *sql;
@@ -80,6 +83,9 @@ static sqlite3 *store_cache_db;
 struct store {
 	sqlite3 *db;
 	char *path;
+	int batch; /* a batch transaction is open (store_batch_begin) */
+	int depth; /* its nested transactions (savepoints) */
+	int broken; /* SQLite ended the batch's transaction on an error */
 };
 
 /* Each migration runs once, in order, inside one transaction. */
@@ -384,7 +390,6 @@ static const char *const store_migrations[] = {
 	((int)(sizeof store_migrations / sizeof store_migrations[0]))
 
 static int store_exec(struct store *, const char *, char **);
-static int store_exec_quiet(struct store *, const char *);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
 
@@ -455,19 +460,6 @@ store_exec(struct store *st, const char *sql, char **cause)
 		xasprintf(cause, "%s: %s", st->path,
 		    err ? err : sqlite3_errmsg(st->db));
 		sqlite3_free(err);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-store_exec_quiet(struct store *st, const char *sql)
-{
-	char *cause = NULL;
-
-	if (store_exec(st, sql, &cause) == -1) {
-		log_warnx("store: %s", cause);
-		free(cause);
 		return (-1);
 	}
 	return (0);
@@ -715,23 +707,104 @@ col_text(sqlite3_stmt *stmt, int i)
 	return (t != NULL ? xstrdup((const char *)t) : NULL);
 }
 
+/* A transaction statement, prepared once like the others. */
+static int
+store_tx(struct store *st, const char *sql)
+{
+	return (store_done(st, store_stmt(st, sql, "")));
+}
+
+static const char store_sql_begin[] = "BEGIN IMMEDIATE";
+static const char store_sql_commit[] = "COMMIT";
+static const char store_sql_rollback[] = "ROLLBACK";
+static const char store_sql_savepoint[] = "SAVEPOINT nested";
+static const char store_sql_release[] = "RELEASE nested";
+static const char store_sql_undo[] = "ROLLBACK TO nested";
+
+/*
+ * A transaction; within a batch (store_batch_begin) a savepoint, so that
+ * the code that writes one change need not know whether it is batched,
+ * and a change that fails is undone without undoing the rest of the batch.
+ */
 int
 store_begin(struct store *st)
 {
-	return (store_exec_quiet(st, "BEGIN IMMEDIATE"));
+	if (!st->batch)
+		return (store_tx(st, store_sql_begin));
+	/* An I/O error or a full disk may end the whole transaction. */
+	if (st->broken || sqlite3_get_autocommit(st->db)) {
+		st->broken = 1;
+		return (-1);
+	}
+	if (store_tx(st, store_sql_savepoint) == -1)
+		return (-1);
+	st->depth++;
+	return (0);
 }
 
 int
 store_commit(struct store *st)
 {
-	return (store_exec_quiet(st, "COMMIT"));
+	if (!st->batch)
+		return (store_tx(st, store_sql_commit));
+	if (st->depth == 0 || store_tx(st, store_sql_release) == -1)
+		return (-1);
+	st->depth--;
+	return (0);
 }
 
 void
 store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		store_exec_quiet(st, "ROLLBACK");
+	if (!st->batch) {
+		if (!sqlite3_get_autocommit(st->db))
+			store_tx(st, store_sql_rollback);
+		return;
+	}
+	if (st->depth == 0)
+		return;
+	st->depth--;
+	if (sqlite3_get_autocommit(st->db) ||
+	    store_tx(st, store_sql_undo) == -1 ||
+	    store_tx(st, store_sql_release) == -1)
+		st->broken = 1;
+}
+
+/*
+ * One transaction (one fsync) for many changes, each of which is written
+ * as usual between store_begin and store_commit (a savepoint here).
+ */
+int
+store_batch_begin(struct store *st)
+{
+	if (st->batch || store_tx(st, store_sql_begin) == -1)
+		return (-1);
+	st->batch = 1;
+	st->depth = 0;
+	st->broken = 0;
+	return (0);
+}
+
+/* Commits the batch; -1 when nothing of it was kept. */
+int
+store_batch_commit(struct store *st)
+{
+	int rc = -1;
+
+	if (!st->batch)
+		return (-1);
+	if (!st->broken && st->depth == 0 && !sqlite3_get_autocommit(st->db))
+		rc = store_tx(st, store_sql_commit);
+	if (rc == -1 && !sqlite3_get_autocommit(st->db))
+		store_tx(st, store_sql_rollback);
+	st->batch = st->depth = st->broken = 0;
+	return (rc);
+}
+
+int
+store_in_batch(const struct store *st)
+{
+	return (st->batch);
 }
 
 int64_t
@@ -2524,16 +2597,23 @@ store_watch_get(struct store *st, int64_t id, struct st_watch *w)
 	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
 }
 
-/* The shop's listings due by now, earliest first (the due index). */
+/*
+ * The shop's listings due by now, earliest first (the due index): only
+ * what starting their checks needs (id, product_id, tracked, open_case
+ * 1 when a case is open).
+ */
 int
 store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
     int64_t limit, struct st_watch **out, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT " WATCH_COLS
-	    "WHERE l.shop_id = ?1 AND l.lane = ?4 AND l.next_check_at <= ?2"
+	    "SELECT l.id, l.product_id, l.tracked, EXISTS (SELECT 1 FROM"
+	    " cases c WHERE c.listing_id = l.id AND c.state IN " OPEN_STATES
+	    ") FROM listings l"
+	    " WHERE l.shop_id = ?1 AND l.lane = ?4 AND l.next_check_at <= ?2"
 	    " ORDER BY l.next_check_at LIMIT ?3";
 	sqlite3_stmt *stmt;
+	struct st_watch *w;
 	int rc;
 
 	*out = NULL;
@@ -2543,7 +2623,12 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 		return (-1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		watch_row(stmt, &(*out)[(*n)++]);
+		w = &(*out)[(*n)++];
+		memset(w, 0, sizeof *w);
+		w->id = sqlite3_column_int64(stmt, 0);
+		w->product_id = col_text(stmt, 1);
+		w->tracked = sqlite3_column_int(stmt, 2);
+		w->open_case = sqlite3_column_int64(stmt, 3);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {

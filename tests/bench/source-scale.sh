@@ -80,6 +80,7 @@ BLAT=${BENCH_BURST_LATENCY_MS:-20}
 IN=${BENCH_IDLE_N:-1000000}
 ISECS=${BENCH_IDLE_SECONDS:-60}
 ICLOCK=${BENCH_IDLE_CLOCK:-test}
+RCLOCK=${BENCH_RATE_CLOCK:-real}
 RUNS=${BENCH_RUNS:-1}
 DELISTD=$top_builddir/daemon/delistd
 DELISTCTL=$top_builddir/daemon/delistctl
@@ -230,9 +231,11 @@ FIG=$T/figures
 bad=0
 
 scenario_rate() {
+	[ "$RCLOCK" = real ] && NOW=$(date +%s)
 	setup "rate$1" "$RATE" "$(printf '%.0f' "$RATE")"
 	fill "$N" "$CASES" "$NOW"
 	latency "$LAT"
+	[ "$RCLOCK" = real ] && unset DELISTD_TEST_CLOCK
 	start
 	wait_up 60 || { echo "rate run $1: delistd did not come up" >&2; bad=1; return; }
 	sleep "$WARM"

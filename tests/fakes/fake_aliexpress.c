@@ -73,9 +73,12 @@
  *   GET /_fake/stats: {"calls":N,"calls_by_method":{"<method>":N,
  *     "/auth/token/refresh":N},"max_calls_per_second":N,
  *     "calls_this_second":N,"bad_signatures":N,"throttled":N,
- *     "quota_refused":N,"refreshes":N,"served":N,"day_calls":N}
+ *     "quota_refused":N,"refreshes":N,"served":N,"day_calls":N,
+ *     "held":N,"max_held":N}
  *     where calls counts every /sync and refresh request received,
- *     max_calls_per_second the most received within one wall-clock second.
+ *     max_calls_per_second the most received within one wall-clock second,
+ *     held the answers latency mode holds back now and max_held the most
+ *     it held at once (the calls the daemon had in flight together).
  *   POST /_fake/reset-stats: zeroes the counters (not the quota's).
  *
  * --log F: one line per call: "n=3 ms=<monotonic> path=/sync
@@ -175,6 +178,7 @@ static long mode_latency, mode_count = -1; /* -1: until changed */
 static struct {
 	long calls, bad_signatures, throttled, quota_refused, refreshes;
 	long served, max_per_second, this_second;
+	long held, max_held;
 	json_t *by_method;
 } stats;
 static time_t second; /* the wall-clock second being counted */
@@ -484,14 +488,16 @@ static void
 control_stats(struct evhttp_request *req)
 {
 	reply_json(req, 200,
-	    json_pack("{s:i, s:O, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	    json_pack("{s:i, s:O, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, "
+		      "s:i}",
 		"calls", (int)stats.calls, "calls_by_method", stats.by_method,
 		"max_calls_per_second", (int)stats.max_per_second,
 		"calls_this_second", (int)stats.this_second, "bad_signatures",
 		(int)stats.bad_signatures, "throttled", (int)stats.throttled,
 		"quota_refused", (int)stats.quota_refused, "refreshes",
 		(int)stats.refreshes, "served", (int)stats.served, "day_calls",
-		(int)day_calls));
+		(int)day_calls, "held", (int)stats.held, "max_held",
+		(int)stats.max_held));
 }
 
 static void
@@ -503,6 +509,7 @@ control(struct evhttp_request *req, const char *path)
 	json_t *j = NULL;
 	size_t len = evbuffer_get_length(in);
 	const char *body = (const char *)evbuffer_pullup(in, -1);
+	long held;
 
 	if (strcmp(path, "/_fake/stats") == 0 && cmd == EVHTTP_REQ_GET) {
 		control_stats(req);
@@ -510,7 +517,9 @@ control(struct evhttp_request *req, const char *path)
 	}
 	if (strcmp(path, "/_fake/reset-stats") == 0 && cmd == EVHTTP_REQ_POST) {
 		json_decref(stats.by_method);
+		held = stats.held;
 		memset(&stats, 0, sizeof stats);
+		stats.held = stats.max_held = held;
 		stats.by_method = json_object();
 		reply(req, 200, "{\"ok\":true}");
 		return;
@@ -955,6 +964,8 @@ late_free(struct late *l)
 			*pp = l->next;
 			break;
 		}
+	if (stats.held > 0)
+		stats.held--;
 	evhttp_connection_set_closecb(l->conn, NULL, NULL);
 	event_free(l->ev);
 	free(l->body);
@@ -1007,6 +1018,8 @@ answer(struct evhttp_request *req, int status, json_t *j, enum mode m)
 		l->ev = evtimer_new(base, late_send, l);
 		l->next = lates;
 		lates = l;
+		if (++stats.held > stats.max_held)
+			stats.max_held = stats.held;
 		evhttp_connection_set_closecb(l->conn, late_closed, l);
 		tv.tv_sec = mode_latency / 1000;
 		tv.tv_usec = (mode_latency % 1000) * 1000;

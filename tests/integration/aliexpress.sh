@@ -22,17 +22,6 @@ for f in "$FAKE" "$PLUGIN_DIR/aliexpress.so"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 1; }
 done
 
-FAKE_PID=
-stop_fake() {
-	if [ -n "$FAKE_PID" ]; then
-		kill "$FAKE_PID" 2>/dev/null
-		wait "$FAKE_PID" 2>/dev/null
-		FAKE_PID=
-	fi
-}
-main_shell() { [ "$(exec sh -c 'echo $PPID')" = "$$" ]; }
-trap 'main_shell && { stop_fake; cleanup; }' EXIT
-
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
 NOW=1795572000 # 2026-11-25T00:00:00Z, 08:00 in Beijing
@@ -55,19 +44,13 @@ printf '%s\n' "$TOKEN" > "$T/keys/token"
 printf '%s\n' "$REFRESH" > "$T/keys/refresh"
 chmod 600 "$T/keys/secret" "$T/keys/token" "$T/keys/refresh"
 
-"$FAKE" --port-file "$T/ae.port" --app-key "$APPKEY" \
-    --secret-file "$T/keys/secret" --token "$TOKEN" \
-    --refresh-token "$REFRESH" --clock-file "$T/clock" --log "$T/ae.log" \
-    2>>"$T/fake.err" &
-FAKE_PID=$!
-check "fake_aliexpress starts" wait_for 10 test -s "$T/ae.port"
-AE=http://127.0.0.1:$(cat "$T/ae.port")
+check "fake_aliexpress starts" start_fake_aliexpress "$T/keys/secret" \
+    --refresh-token "$REFRESH"
 
 fake() {
 	[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -d "$2" \
 	    "$AE/_fake/$1")" = 200 ] || fail "the fake takes $1 $2"
 }
-stat_of() { curl -sS "$AE/_fake/stats" | jq -r "$1"; }
 calls() { stat_of .calls; }
 refreshes() { stat_of .refreshes; }
 n_events() { ctl --json events | jq "[.events[] | select(.type == \"$1\")] | length"; }

@@ -146,6 +146,27 @@ setclock() {
 	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
 }
 
+# start_fake_aliexpress SECRET_FILE [ARGS...]: tests/fakes/fake_aliexpress
+# on a random port for the app APPKEY and the token TOKEN, on the test
+# clock $T/clock, with ARGS, its calls logged to $T/ae.log; waits for its
+# port, its base address in AE. stop_fake (or cleanup, at exit) stops it.
+start_fake_aliexpress() {
+	_sfa_secret=$1; shift
+	"$top_builddir/tests/fakes/fake_aliexpress" --port-file "$T/ae.port" \
+	    --app-key "$APPKEY" --secret-file "$_sfa_secret" --token "$TOKEN" \
+	    --clock-file "$T/clock" --log "$T/ae.log" "$@" 2>>"$T/fake.err" &
+	FAKE_PID=$!
+	wait_for 10 test -s "$T/ae.port" || return 1
+	AE=http://127.0.0.1:$(cat "$T/ae.port")
+}
+# fake_mode JSON: how fake_aliexpress answers the next calls.
+fake_mode() {
+	[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -d "$1" \
+	    "$AE/_fake/mode")" = 200 ] || fail "the fake takes mode $1"
+}
+# stat_of JQ: a figure of fake_aliexpress's /_fake/stats.
+stat_of() { curl -sS "$AE/_fake/stats" | jq -r "$1"; }
+
 # start_fake_webhook [ARGS...]: tests/fakes/fake_webhook on a random port
 # with ARGS, its requests logged to HOOKLOG, its stderr to $T/fake.err;
 # waits for its port, its base address in URL. stop_fake (or cleanup, at

@@ -26,17 +26,6 @@ for f in "$FAKE" "$PLUGIN_DIR/aliexpress.so"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 1; }
 done
 
-FAKE_PID=
-stop_fake() {
-	if [ -n "$FAKE_PID" ]; then
-		kill "$FAKE_PID" 2>/dev/null
-		wait "$FAKE_PID" 2>/dev/null
-		FAKE_PID=
-	fi
-}
-main_shell() { [ "$(exec sh -c 'echo $PPID')" = "$$" ]; }
-trap 'main_shell && { stop_fake; cleanup; }' EXIT
-
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
 NOW=1796004000 # 2026-11-30T02:00:00Z, 10:00 in Beijing
@@ -56,18 +45,9 @@ printf '%s\n' "$SECRET" > "$T/ae.secret"
 printf '%s\n' "$TOKEN" > "$T/ae.token"
 chmod 600 "$T/ae.secret" "$T/ae.token"
 
-"$FAKE" --port-file "$T/ae.port" --app-key "$APPKEY" \
-    --secret-file "$T/ae.secret" --token "$TOKEN" --clock-file "$T/clock" \
-    --qps 3 --daily-quota 30 --log "$T/ae.log" 2>>"$T/fake.err" &
-FAKE_PID=$!
-check "fake_aliexpress starts" wait_for 10 test -s "$T/ae.port"
-AE=http://127.0.0.1:$(cat "$T/ae.port")
+check "fake_aliexpress starts" start_fake_aliexpress "$T/ae.secret" \
+    --qps 3 --daily-quota 30
 
-fake_mode() {
-	[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -d "$1" \
-	    "$AE/_fake/mode")" = 200 ] || fail "the fake takes mode $1"
-}
-stat_of() { curl -sS "$AE/_fake/stats" | jq -r "$1"; }
 calls() { stat_of .calls; }
 calls_over() { [ "$(calls)" -gt "$1" ]; }
 n_events() { ctl --json events | jq "[.events[] | select(.type == \"$1\")] | length"; }
