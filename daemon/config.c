@@ -950,7 +950,7 @@ parse_plugins(struct cctx *cc, struct config *conf, const config_setting_t *l)
 		pl->rate = 1.0;
 		pl->burst = 5;
 		pl->daily_quota = 5000;
-		pl->max_in_flight = 32;
+		pl->max_in_flight = CONFIG_MAX_IN_FLIGHT;
 		if (!config_setting_is_group(g)) {
 			cerr(cc, g,
 			    "expected a group like { name = \"erp\"; "

@@ -60,7 +60,8 @@
 
 #define SS_FLUSH_AFTER 1.0 /* seconds an answer may wait for its commit */
 #define SS_FLUSH_MAX 128 /* answers in one commit at most */
-#define SS_TICK 0.25 /* a source held by its rate waits for this many s */
+#define SS_TICK 1.0 /* a source held by its rate waits for this many s */
+#define SS_TICK_MARGIN 0.001
 #define SS_RETRY_BASE 30 /* first retry after a failed check, seconds */
 #define SS_RETRY_CAP 1800
 #define SS_THROTTLE_MARGIN 1.0 /* seconds added to the platform's wait */
@@ -180,6 +181,8 @@ static LIST_HEAD(, ss_source) ss_sources = LIST_HEAD_INITIALIZER(ss_sources);
 static struct ss_call_list ss_calls = TAILQ_HEAD_INITIALIZER(ss_calls);
 static struct ss_call_list ss_answers = TAILQ_HEAD_INITIALIZER(ss_answers);
 static size_t ss_nanswers;
+static double ss_answers_since; /* monotonic: the oldest answer waiting */
+static uint64_t ss_started; /* calls started, ever */
 static struct event *ss_flush_ev;
 static uint64_t ss_due_gen = 1;
 static int ss_stopping;
@@ -427,7 +430,9 @@ ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
 		k = floor(s->bucket.rate * SS_TICK);
 		if (k > s->bucket.burst)
 			k = s->bucket.burst;
-		*wait = k > 1 ? t + (k - 1) / s->bucket.rate : t;
+		/* A hair past the k-th token, so that rounding keeps none. */
+		*wait =
+		    k > 1 ? t + (k - 1) / s->bucket.rate + SS_TICK_MARGIN : t;
 		s->held_until = mono + *wait;
 		return (0);
 	}
@@ -447,6 +452,7 @@ ss_call_new(enum ss_kind kind, struct ss_source *s, struct delistd_host *h,
 	c->generation = plugin_generation_of(h);
 	c->shop = xstrdup(shop);
 	TAILQ_INSERT_TAIL(&ss_calls, c, entry);
+	ss_started++;
 	s->in_flight++;
 	s->calls[kind]++;
 	return (c);
@@ -701,7 +707,9 @@ ss_arm(double wake)
  * The answers waiting for their batch are recorded at once when nothing
  * else is under way (no call in flight, nothing due held back by the
  * budget); else within SS_FLUSH_AFTER, so that a busy source spends one
- * commit on many answers.
+ * commit on many answers, and preferably just after calls went out (the
+ * commit's fsync then overlaps their round trip instead of delaying the
+ * next calls).
  */
 static void
 ss_pump(void)
@@ -712,6 +720,7 @@ ss_pump(void)
 	double mono = clock_uptime(), wake = SS_WAKE_MAX;
 	size_t i;
 	int waiting = !TAILQ_EMPTY(&ss_calls);
+	uint64_t started = ss_started;
 
 	if (ss_timer == NULL || ss_pumping || ss_stopping)
 		return;
@@ -729,7 +738,9 @@ ss_pump(void)
 		ss_shop_checks(sh, h, 1, now, mono, &wake, &waiting);
 	}
 	ss_pumping = 0;
-	if (!waiting || ss_nanswers >= SS_FLUSH_MAX)
+	if (!waiting || ss_nanswers >= SS_FLUSH_MAX ||
+	    (ss_started != started && ss_nanswers > 0 &&
+		mono - ss_answers_since >= SS_FLUSH_AFTER / 2))
 		ss_flush(1);
 	else
 		ss_flush_arm();
@@ -883,7 +894,8 @@ ss_check_done(void *token, const struct delistd_check_result *r)
 	TAILQ_REMOVE(&ss_calls, c, entry);
 	TAILQ_INSERT_TAIL(&ss_answers, c, entry);
 	c->queued = 1;
-	ss_nanswers++;
+	if (ss_nanswers++ == 0)
+		ss_answers_since = clock_uptime();
 	ss_intervals(sh, &c->iv);
 	c->at = clock_now();
 	c->status = r->status;

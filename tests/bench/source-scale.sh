@@ -15,20 +15,27 @@
 # the measured one; the next sweep is put 10 min and the catalog run a day
 # ahead of the standing test clock, so that only checks run.
 #
-# rate   BENCH_N (100,000) tracked healthy listings, not due while the test
-#        clock stands still, and BENCH_CASES (1,000) listings with an open
-#        case whose re-checks are all due (their products offline at the
-#        fake, so the cases stay open). The fake answers after
-#        BENCH_LATENCY_MS (50). The source has rate BENCH_RATE (20), burst
-#        BENCH_RATE, daily_quota 100,000,000 (it does not bind). After
+# rate   BENCH_N (100,000) tracked healthy listings, due 10 to 40 min on,
+#        and BENCH_CASES (1,000) listings with an open case whose
+#        re-checks are all due (their products offline at the fake, so the
+#        cases stay open). The fake answers after BENCH_LATENCY_MS (50).
+#        The source has rate BENCH_RATE (20), burst BENCH_RATE,
+#        max_in_flight BENCH_IN_FLIGHT (64, the default), daily_quota
+#        100,000,000 (it does not bind). delistd runs on the real clock
+#        (NOW is the real time): the test clock's poll of its file, 20
+#        times a second, is no part of what a seller runs, and would add
+#        its own cost per check; BENCH_RATE_CLOCK=test runs it on the test
+#        clock instead. After
 #        BENCH_WARMUP s (2; the full bucket is spent there) the fake's stats
-#        are reset and BENCH_SECONDS (30) of real time are measured:
+#        are reset and BENCH_SECONDS (45) of real time are measured:
 #          calls  calls the fake received / window, against the rate, and
-#                 the most it saw in one wall-clock second;
+#                 the most it saw in one wall-clock second. The daemon sends
+#                 a second's worth of calls at a time (up to burst), so a
+#                 window is exact to one such batch: 1/45 = 2.2% here;
 #          cpu    delistd's utime+stime delta (/proc/PID/stat, clock ticks)
 #                 over the window / the calls in it: CPU per status check,
-#                 including its durable writes (the observation and the
-#                 budget row, synchronous=FULL); "sched" is the same from
+#                 including its durable writes (the observations and the
+#                 budget row, in batches, synchronous=FULL); "sched" is the same from
 #                 the scheduler's ns counters (/proc/PID/task/*/schedstat),
 #                 finer than the 10 ms ticks;
 #          rss    peak RSS (VmHWM).
@@ -38,7 +45,8 @@
 #        once delistd is up; it polls that file every 50 ms), the fake
 #        answering after BENCH_BURST_LATENCY_MS (20), the rate limit
 #        effectively off (rate 1000, burst 1000, the most the config
-#        allows). Prints the wall time from the clock step until the fake
+#        allows; max_in_flight BENCH_BURST_IN_FLIGHT, 64, its default and
+#        most). Prints the wall time from the clock step until the fake
 #        has received all of them (its stats polled every 10 ms) and until
 #        all their observations are committed (the sqlite3 CLI polling
 #        listings.checked_at every 10 ms). Includes up to 50 ms of the
@@ -74,13 +82,15 @@ CASES=${BENCH_CASES:-1000}
 RATE=${BENCH_RATE:-20}
 LAT=${BENCH_LATENCY_MS:-50}
 WARM=${BENCH_WARMUP:-2}
-SECS=${BENCH_SECONDS:-30}
+SECS=${BENCH_SECONDS:-45}
 BN=${BENCH_BURST_N:-200}
 BLAT=${BENCH_BURST_LATENCY_MS:-20}
 IN=${BENCH_IDLE_N:-1000000}
 ISECS=${BENCH_IDLE_SECONDS:-60}
 ICLOCK=${BENCH_IDLE_CLOCK:-test}
 RCLOCK=${BENCH_RATE_CLOCK:-real}
+INFL=${BENCH_IN_FLIGHT:-64}
+BINFL=${BENCH_BURST_IN_FLIGHT:-64}
 RUNS=${BENCH_RUNS:-1}
 DELISTD=$top_builddir/daemon/delistd
 DELISTCTL=$top_builddir/daemon/delistctl
@@ -147,7 +157,8 @@ median() {
 	    print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# setup RUN RATE BURST: a fresh dir R, the fake, the config, the schema.
+# setup RUN RATE BURST MAX_IN_FLIGHT: a fresh dir R, the fake, the config,
+# the schema.
 setup() {
 	R=$T/$1
 	mkdir -p "$R/state" || exit 2
@@ -172,7 +183,7 @@ shops = ( { name = "main"; source = "ae"; sweep_interval = "15m";
 plugins = ( { name = "ae"; module = "aliexpress"; gateway = "$AE";
 	      app_key = "1"; app_secret_file = "$R/secret";
 	      token_file = "$R/token"; rate = $2; burst = $3;
-	      daily_quota = 100000000; } );
+	      daily_quota = 100000000; max_in_flight = $4; } );
 CONF
 	"$DELISTD" -f -c "$R/delistd.conf" 2>>"$R/daemon.log" &
 	DAEMON_PID=$!
@@ -232,7 +243,7 @@ bad=0
 
 scenario_rate() {
 	[ "$RCLOCK" = real ] && NOW=$(date +%s)
-	setup "rate$1" "$RATE" "$(printf '%.0f' "$RATE")"
+	setup "rate$1" "$RATE" "$(printf '%.0f' "$RATE")" "$INFL"
 	fill "$N" "$CASES" "$NOW"
 	latency "$LAT"
 	[ "$RCLOCK" = real ] && unset DELISTD_TEST_CLOCK
@@ -269,7 +280,7 @@ scenario_rate() {
 }
 
 scenario_burst() {
-	setup "burst$1" 1000 1000
+	setup "burst$1" 1000 1000 "$BINFL"
 	fill 0 "$BN" $((NOW + 60))
 	latency "$BLAT"
 	start
@@ -312,7 +323,7 @@ scenario_burst() {
 
 scenario_idle() {
 	[ "$ICLOCK" = real ] && NOW=$(date +%s)
-	setup "idle$1" 20 20
+	setup "idle$1" 20 20 64
 	fill "$IN" 0 0
 	[ "$ICLOCK" = real ] && unset DELISTD_TEST_CLOCK
 	t0=$(now_ns)
