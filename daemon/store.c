@@ -384,6 +384,16 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE listings ADD COLUMN obs_at INTEGER;"
 	"ALTER TABLE source_budget ADD COLUMN own_stop INTEGER NOT NULL "
 	"DEFAULT 0;",
+
+	/*
+	 * 10: start-up and the call plan read indexes, not every listing (a
+	 * shop may track a million): the listings without a next check,
+	 * which start-up schedules, and those with an interval of their own.
+	 */
+	"CREATE INDEX listings_unscheduled ON listings (shop_id)"
+	"  WHERE next_check_at IS NULL;"
+	"CREATE INDEX listings_own_interval ON listings (shop_id)"
+	"  WHERE check_interval IS NOT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -2688,15 +2698,19 @@ int
 store_watch_adopt(struct store *st, int64_t shop_id, time_t now)
 {
 	static const char sql[] =
-	    "UPDATE listings SET next_check_at = ?2 WHERE shop_id = ?1 AND"
+	    "UPDATE listings INDEXED BY listings_unscheduled"
+	    " SET next_check_at = ?2 WHERE shop_id = ?1 AND"
 	    " next_check_at IS NULL AND (tracked OR EXISTS (SELECT 1 FROM"
 	    " cases c WHERE c.listing_id = listings.id AND c.state "
 	    "IN " OPEN_STATES "))";
-	/* A listing with an open case is re-checked unpaced (lane 0). */
+	/*
+	 * A listing with an open case is re-checked unpaced (lane 0); read
+	 * from the open cases (+shop_id: not through the shop's index).
+	 */
 	static const char lane[] =
-	    "UPDATE listings SET lane = 0 WHERE shop_id = ?1 AND lane != 0"
-	    " AND EXISTS (SELECT 1 FROM cases c WHERE c.listing_id ="
-	    " listings.id AND c.state IN " OPEN_STATES ")";
+	    "UPDATE listings SET lane = 0 WHERE id IN (SELECT c.listing_id"
+	    " FROM cases c WHERE c.state IN " OPEN_STATES ") AND"
+	    " +shop_id = ?1 AND lane != 0";
 
 	if (store_done(st, store_stmt(st, sql, "ii", shop_id, (int64_t)now)) ==
 	    -1)
@@ -2807,31 +2821,51 @@ store_shop_sched_set(
 	    st, store_stmt(st, sql, "TTi", sweep, catalog, shop_id)));
 }
 
-/* What a shop asks of its source, for the call plan. */
+/*
+ * What a shop asks of its source, for the call plan, from indexes: the
+ * open cases (CROSS JOIN: from them to their listings, not the other way),
+ * and the healthy listings (scheduled, in the paced lane), of which those
+ * with an interval of their own are summed apart.
+ */
 int
 store_shop_load(struct store *st, int64_t shop_id, struct st_shop_load *ld)
 {
-	static const char sql[] =
-	    "SELECT"
-	    " SUM(c.id IS NOT NULL AND c.state <> 'approved'),"
-	    " SUM(c.state = 'approved'),"
-	    " SUM(c.id IS NULL AND l.tracked AND l.check_interval IS NULL),"
-	    " SUM(CASE WHEN c.id IS NULL AND l.tracked AND l.check_interval"
-	    "   IS NOT NULL THEN 86400.0 / l.check_interval ELSE 0 END)"
-	    " FROM listings l LEFT JOIN cases c ON c.listing_id = l.id AND"
-	    " c.state IN ('open', 'rectifying', 'appealed', 'approved',"
-	    " 'reinstated', 'manual_review') WHERE l.shop_id = ?";
+	static const char cases[] =
+	    "SELECT TOTAL(c.state <> 'approved'), TOTAL(c.state = 'approved')"
+	    " FROM cases c CROSS JOIN listings l ON l.id = c.listing_id"
+	    " WHERE c.state IN " OPEN_STATES " AND l.shop_id = ?";
+	static const char healthy[] =
+	    "SELECT COUNT(*) FROM listings INDEXED BY listings_due"
+	    " WHERE shop_id = ? AND lane = 1 AND next_check_at IS NOT NULL";
+	static const char own[] =
+	    "SELECT COUNT(*), TOTAL(86400.0 / check_interval)"
+	    " FROM listings INDEXED BY listings_own_interval"
+	    " WHERE shop_id = ? AND check_interval IS NOT NULL AND lane = 1"
+	    " AND next_check_at IS NOT NULL";
 	sqlite3_stmt *stmt;
+	int64_t n = 0;
 	int rc;
 
 	memset(ld, 0, sizeof *ld);
-	if ((stmt = store_stmt(st, sql, "i", shop_id)) == NULL)
+	if ((stmt = store_stmt(st, cases, "i", shop_id)) == NULL)
 		return (-1);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		ld->open_cases = sqlite3_column_int64(stmt, 0);
-		ld->approved = sqlite3_column_int64(stmt, 1);
-		ld->healthy_default = sqlite3_column_int64(stmt, 2);
-		ld->healthy_own_per_day = sqlite3_column_double(stmt, 3);
+		ld->open_cases = (int64_t)sqlite3_column_double(stmt, 0);
+		ld->approved = (int64_t)sqlite3_column_double(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW ||
+	    (stmt = store_stmt(st, healthy, "i", shop_id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW ||
+	    (stmt = store_stmt(st, own, "i", shop_id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ld->healthy_default = n - sqlite3_column_int64(stmt, 0);
+		ld->healthy_own_per_day = sqlite3_column_double(stmt, 1);
 	}
 	sqlite3_reset(stmt);
 	return (rc == SQLITE_ROW ? 0 : -1);
