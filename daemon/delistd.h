@@ -155,7 +155,11 @@ struct config {
 	size_t nplugins;
 };
 
-/* A source's calls in flight at most (max_in_flight); the HTTP cap is twice. */
+/*
+ * A source's calls in flight at most (max_in_flight). The daemon's HTTP
+ * transfers are capped at four times that: two sources on a hung gateway
+ * still leave half to the sinks, mail and snapshots.
+ */
 #define CONFIG_MAX_IN_FLIGHT 64
 #define CONFIG_MAX_UPLOAD_DEFAULT ((int64_t)32 << 20)
 #define CONFIG_SNAPSHOT_URL "https://www.aliexpress.com/item/{product_id}.html"
@@ -559,7 +563,7 @@ struct st_evidence {
 int store_watch_get(struct store *, int64_t, struct st_watch *);
 int store_watch_due(struct store *, int64_t, int, time_t, int64_t,
     struct st_watch **, size_t *);
-time_t store_watch_next(struct store *, int64_t, int);
+time_t store_watch_next(struct store *, int64_t, int, time_t);
 int store_watch_schedule(struct store *, int64_t, time_t);
 int store_watch_due_by(struct store *, int64_t, time_t);
 int store_watch_adopt(struct store *, int64_t, time_t);

@@ -298,7 +298,10 @@ daemon_stop(void)
 	notify_stopping();
 	log_info("stopping");
 	api_stop_accepting(ds.api);
-	/* The answers in are recorded, so their events are delivered too. */
+	/*
+	 * The source's answers in are recorded (their events are delivered
+	 * after the restart: no delivery starts from here on).
+	 */
 	sched_source_stop();
 	ev_deadline = evtimer_new(ds.base, on_deadline, NULL);
 	evtimer_add(ev_deadline, &tv);
@@ -444,7 +447,7 @@ main(int argc, char **argv)
 	ds.started = clock_now();
 	if ((ds.store = store_open(conf->state_dir, &cause)) == NULL)
 		startup_fail(cause);
-	if (http_init(ds.base, 2 * CONFIG_MAX_IN_FLIGHT, &cause) == -1 ||
+	if (http_init(ds.base, 4 * CONFIG_MAX_IN_FLIGHT, &cause) == -1 ||
 	    proc_init(ds.base, &cause) == -1)
 		startup_fail(cause);
 	plugin_init(ds.base);

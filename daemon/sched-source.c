@@ -62,6 +62,7 @@
 #define SS_FLUSH_MAX 128 /* answers in one commit at most */
 #define SS_TICK 1.0 /* a source held by its rate waits for this many s */
 #define SS_TICK_MARGIN 0.001
+#define SS_DUE_READS 4 /* due queue reads per lane and turn, at most */
 #define SS_RETRY_BASE 30 /* first retry after a failed check, seconds */
 #define SS_RETRY_CAP 1800
 #define SS_THROTTLE_MARGIN 1.0 /* seconds added to the platform's wait */
@@ -96,6 +97,7 @@ struct ss_source {
 	int64_t daily_quota;
 	double paused_until; /* monotonic: THROTTLED */
 	double held_until; /* monotonic: held by its rate, see SS_TICK */
+	double store_until; /* monotonic: its answers were not recorded */
 	time_t quota_until; /* daemon clock: the quota day's end */
 	int auth_down;
 	struct st_budget b; /* persisted: calls today, alerts raised */
@@ -183,6 +185,7 @@ static struct ss_call_list ss_answers = TAILQ_HEAD_INITIALIZER(ss_answers);
 static size_t ss_nanswers;
 static double ss_answers_since; /* monotonic: the oldest answer waiting */
 static uint64_t ss_started; /* calls started, ever */
+static int ss_store_failing; /* the last batch was refused */
 static struct event *ss_flush_ev;
 static uint64_t ss_due_gen = 1;
 static int ss_stopping;
@@ -393,6 +396,10 @@ ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
 		*wait = s->paused_until - mono;
 		return (0);
 	}
+	if (mono < s->store_until) {
+		*wait = s->store_until - mono;
+		return (0);
+	}
 	if (s->b.calls >= s->daily_quota) {
 		ss_quota_stop(s, now, 1, "daily_quota reached");
 		*wait = (double)(s->quota_until - now);
@@ -580,15 +587,21 @@ ss_due_read(struct ss_shop *sh, int lane, time_t now)
 	q->n = k;
 	if (k > 0)
 		return (k);
-	/* Due ones are all busy: their answers, once recorded, move gen. */
-	next = store_watch_next(daemon_state->store, sh->id, lane);
+	/*
+	 * Nothing due but what is busy (whose answers, once recorded, move
+	 * gen): read again when the next one falls due.
+	 */
+	next = store_watch_next(daemon_state->store, sh->id, lane, now);
 	q->idle_until = next > now ? next : INT64_MAX;
 	return (0);
 }
 
 /*
  * Starts the checks of a shop's due listings, as the budget allows.
- * *waiting is set when some are left waiting for the budget.
+ * *waiting is set when some are left waiting for the budget. A queue used
+ * up without the budget stopping it (listings nobody watches any more, a
+ * plugin refusing to start a check) is read again at once, a few times a
+ * turn, then on the next turn.
  */
 static void
 ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
@@ -598,10 +611,16 @@ ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
 	struct st_watch *w;
 	struct ss_call *c;
 	double wait;
+	int reads = 0;
 
 	if (q->gen != ss_due_gen)
 		ss_due_drop(q);
+again:
 	if (q->next == q->n) {
+		if (reads++ == SS_DUE_READS) {
+			*wake = 0;
+			return;
+		}
 		if (q->idle_until == 0 || now >= q->idle_until)
 			ss_due_read(sh, lane, now);
 		if (q->n == 0) {
@@ -641,6 +660,7 @@ ss_shop_checks(struct ss_shop *sh, struct delistd_host *h, int lane, time_t now,
 			ss_call_free(c);
 		}
 	}
+	goto again;
 }
 
 /* Starts a shop's sweep (or catalog) page when it is due. */
@@ -884,8 +904,18 @@ ss_check_done(void *token, const struct delistd_check_result *r)
 	char what[128];
 	size_t i;
 
-	if (s == NULL || sh == NULL || sh->src != s ||
-	    r->status > DELISTD_STATUS_ERROR) {
+	if (s == NULL || sh == NULL || sh->src != s) {
+		ss_call_free(c);
+		ss_kick();
+		return;
+	}
+	/* A plugin's bug: not an answer, and not to be asked again at once. */
+	if (r->status > DELISTD_STATUS_ERROR) {
+		log_warnx("source %s: the check of %s/%s came back with no "
+			  "status (%d); trying again in %d s",
+		    s->name, sh->name, c->product_id, (int)r->status,
+		    SS_RETRY_BASE);
+		lifecycle_check_at(c->listing_id, clock_now() + SS_RETRY_BASE);
 		ss_call_free(c);
 		ss_kick();
 		return;
@@ -1025,18 +1055,21 @@ ss_flush(int snapshots)
 	}
 	if (ok && lifecycle_batch_commit() == -1)
 		ok = 0;
-	if (!ok) {
+	if (!ok && n > 0)
 		log_warnx("source: the state database did not take %zu "
-			  "answers; their listings will be checked again in "
-			  "%d s",
+			  "answers; their sources wait %d s, then check those "
+			  "listings again",
 		    n, SS_RETRY_BASE);
-		LIST_FOREACH (s, &ss_sources, entry)
-			s->paused_until = clock_uptime() + SS_RETRY_BASE;
-	}
+	else if (!ok && !ss_store_failing)
+		log_warnx("source: the state database did not take the calls "
+			  "counted today; trying again every second");
+	ss_store_failing = !ok;
 	for (i = 0; i < n && (c = TAILQ_FIRST(&ss_answers)) != NULL; i++) {
 		if (ok && snapshots && opened[i] != 0)
 			evidence_snapshot(opened[i], c->product_id,
 			    c->snapshot_url, c->source);
+		if (!ok && (s = ss_source_find(c->source)) != NULL)
+			s->store_until = clock_uptime() + SS_RETRY_BASE;
 		ss_call_free(c);
 	}
 	free(opened);
@@ -1425,6 +1458,8 @@ ss_state(const struct ss_source *s, time_t now, double mono)
 		return ("quota_exhausted");
 	if (mono < s->paused_until)
 		return ("throttled");
+	if (mono < s->store_until)
+		return ("store_failed");
 	return ("ok");
 }
 

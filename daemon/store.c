@@ -2650,17 +2650,21 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 	return (0);
 }
 
-/* The earliest due time of a shop's listings; 0 when none is due. */
+/*
+ * The earliest due time after `after` of a shop's listings in a lane; 0
+ * when there is none.
+ */
 time_t
-store_watch_next(struct store *st, int64_t shop_id, int lane)
+store_watch_next(struct store *st, int64_t shop_id, int lane, time_t after)
 {
 	static const char sql[] =
 	    "SELECT MIN(next_check_at) FROM listings WHERE shop_id = ?"
-	    " AND lane = ? AND next_check_at IS NOT NULL";
+	    " AND lane = ? AND next_check_at > ?";
 	sqlite3_stmt *stmt;
 	time_t t = 0;
 
-	if ((stmt = store_stmt(st, sql, "ii", shop_id, (int64_t)lane)) == NULL)
+	if ((stmt = store_stmt(st, sql, "iii", shop_id, (int64_t)lane,
+		 (int64_t)after)) == NULL)
 		return (0);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		t = sqlite3_column_int64(stmt, 0);

@@ -6,9 +6,9 @@
  * The only state is a cache: OpenSSL 3's one-shot HMAC() looks the
  * algorithm up in its providers on every call, which costs more than the
  * signature itself on the scheduler's hot path; the HMAC implementation is
- * fetched once and a context keyed with the last secret is copied for each
- * signature. A destructor frees them (and wipes the copy of the secret)
- * when the plugin is unloaded.
+ * fetched once and a context keyed with each of the last few secrets (one
+ * per instance) is copied for each signature. A destructor frees them (and
+ * wipes the copies of the secrets) when the plugin is unloaded.
  */
 
 #include <stdint.h>
@@ -23,22 +23,37 @@
 
 #include "sign.h"
 
+#define AE_SIGN_KEYS 4 /* secrets kept keyed: one per instance, a few */
+
 static EVP_MAC *ae_mac;
-static EVP_MAC_CTX *ae_keyed;
-static char *ae_key;
+static struct {
+	char *secret;
+	EVP_MAC_CTX *ctx;
+} ae_keyed[AE_SIGN_KEYS];
+static size_t ae_next; /* the slot a new secret takes */
 
 static void ae_sign_forget(void) __attribute__((__destructor__));
 
 static void
+ae_sign_drop(size_t i)
+{
+	EVP_MAC_CTX_free(ae_keyed[i].ctx);
+	ae_keyed[i].ctx = NULL;
+	if (ae_keyed[i].secret != NULL)
+		OPENSSL_clear_free(
+		    ae_keyed[i].secret, strlen(ae_keyed[i].secret));
+	ae_keyed[i].secret = NULL;
+}
+
+static void
 ae_sign_forget(void)
 {
-	EVP_MAC_CTX_free(ae_keyed);
-	ae_keyed = NULL;
+	size_t i;
+
+	for (i = 0; i < AE_SIGN_KEYS; i++)
+		ae_sign_drop(i);
 	EVP_MAC_free(ae_mac);
 	ae_mac = NULL;
-	if (ae_key != NULL)
-		OPENSSL_clear_free(ae_key, strlen(ae_key));
-	ae_key = NULL;
 }
 
 /* A fresh HMAC-SHA256 context keyed with secret; NULL on failure. */
@@ -46,25 +61,30 @@ static EVP_MAC_CTX *
 ae_sign_ctx(const char *secret)
 {
 	OSSL_PARAM params[2];
+	size_t i;
 
-	if (ae_keyed == NULL || strcmp(ae_key, secret) != 0) {
-		ae_sign_forget();
-		if ((ae_mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-		    (ae_keyed = EVP_MAC_CTX_new(ae_mac)) == NULL ||
-		    (ae_key = strdup(secret)) == NULL) {
-			ae_sign_forget();
-			return (NULL);
-		}
-		params[0] = OSSL_PARAM_construct_utf8_string(
-		    OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
-		params[1] = OSSL_PARAM_construct_end();
-		if (EVP_MAC_init(ae_keyed, (const unsigned char *)secret,
-			strlen(secret), params) != 1) {
-			ae_sign_forget();
-			return (NULL);
-		}
+	for (i = 0; i < AE_SIGN_KEYS; i++) {
+		if (ae_keyed[i].secret != NULL &&
+		    strcmp(ae_keyed[i].secret, secret) == 0)
+			return (EVP_MAC_CTX_dup(ae_keyed[i].ctx));
 	}
-	return (EVP_MAC_CTX_dup(ae_keyed));
+	if (ae_mac == NULL &&
+	    (ae_mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return (NULL);
+	i = ae_next;
+	ae_next = (ae_next + 1) % AE_SIGN_KEYS;
+	ae_sign_drop(i);
+	params[0] = OSSL_PARAM_construct_utf8_string(
+	    OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((ae_keyed[i].ctx = EVP_MAC_CTX_new(ae_mac)) == NULL ||
+	    EVP_MAC_init(ae_keyed[i].ctx, (const unsigned char *)secret,
+		strlen(secret), params) != 1 ||
+	    (ae_keyed[i].secret = strdup(secret)) == NULL) {
+		ae_sign_drop(i);
+		return (NULL);
+	}
+	return (EVP_MAC_CTX_dup(ae_keyed[i].ctx));
 }
 
 static int

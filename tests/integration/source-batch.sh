@@ -10,7 +10,9 @@
 # key only; answers recorded in batches lose nothing: every listing is
 # checked once and recorded, and a clean stop records the answers that
 # came in before it; a listing is never checked twice at once however long
-# its check takes.
+# its check takes; listings nobody watches any more, first in line, do not
+# hold the others back; a check that hangs does not hold back the next
+# listing to fall due (on the real clock).
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
@@ -44,6 +46,7 @@ check "fake_aliexpress starts" start_fake_aliexpress "$T/ae.secret" --qps 100000
 db() { sqlite3 "$STATE/delistd.db" "PRAGMA busy_timeout = 5000; $1" | tail -n 1; }
 recorded() { db "SELECT COUNT(*) FROM listings WHERE checked_at >= $1"; }
 recorded_is() { [ "$(recorded "$1")" = "$2" ]; }
+checked_since() { [ "$(db "SELECT checked_at >= $2 FROM listings WHERE product_id = '$1'")" = 1 ]; }
 
 # Twenty listings on sale, tracked from a CSV.
 : > "$T/list.csv"
@@ -111,6 +114,25 @@ check "... and none was asked about twice" \
 stop_daemon
 check "delistd stops cleanly" equals "$DAEMON_RC" 0
 
+# --- listings nobody watches at the head of the queue ----------------------
+# At rate 1 the scheduler reads two due listings at a time: two untracked
+# ones first in line must not hold the others back.
+write_conf "rate = 1; burst = 20; max_in_flight = 8;"
+check "delistd restarts with rate 1" start_daemon "$T/delistd.conf"
+first2=$(db "SELECT group_concat(product_id, ' ') FROM (SELECT product_id FROM listings ORDER BY next_check_at, id LIMIT 2)")
+for p in $first2; do
+	run ctl untrack main "$p"
+	check "untrack $p" expect_rc 0
+done
+tick 601
+check "the 18 still tracked are all checked again" wait_for 20 sh -c \
+    '[ "$(sqlite3 "$1" "SELECT COUNT(*) FROM listings WHERE tracked AND checked_at >= $2")" = 18 ]' \
+    _ "$STATE/delistd.db" "$NOW"
+check "... the two untracked are not" equals \
+    "$(db "SELECT COUNT(*) FROM listings WHERE NOT tracked AND checked_at >= $NOW")" 0
+stop_daemon
+check "delistd stops cleanly" equals "$DAEMON_RC" 0
+
 # --- a clean stop records the answers that came in --------------------------
 # A burst of 4, then one call every 2 s: the four answers wait for their
 # batch behind the calls still due, and the stop comes before it.
@@ -130,4 +152,27 @@ check "every answer served before the stop ($served) is recorded" \
 check "the day's calls are stored with them" \
     sh -c '[ "$(sqlite3 "$1" "SELECT calls FROM source_budget WHERE source = '"'ae'"'")" -ge "$2" ]' \
     _ "$STATE/delistd.db" $((20 + 20 + served))
+
+# --- a hung check does not hold back the next one to fall due ----------------
+# On the real clock: nothing but time makes B due, while A's call hangs.
+echo real > "$T/clock"
+now=$(date +%s)
+# (The test clock ran days ahead of the real one: back to real times.)
+db "UPDATE listings SET tracked = 1, next_check_at = $((now + 3600)), lane = 1, obs_status = NULL, checked_at = $((now - 3600))" >/dev/null
+db "UPDATE shops SET next_sweep_at = $((now + 3600)), next_catalog_at = $((now + 86400))" >/dev/null
+A=$(db "SELECT product_id FROM listings ORDER BY id LIMIT 1")
+B=$(db "SELECT product_id FROM listings ORDER BY id LIMIT 1 OFFSET 1")
+db "UPDATE listings SET next_check_at = $((now - 1)) WHERE product_id = '$A'" >/dev/null
+db "UPDATE listings SET next_check_at = $((now + 8)) WHERE product_id = '$B'" >/dev/null
+write_conf "rate = 5; burst = 5; timeout = \"5m\";"
+fake_mode '{"mode":"hang","count":1}'
+curl -sS -o /dev/null -X POST "$AE/_fake/reset-stats"
+DELISTD_TEST_CLOCK=
+check "delistd restarts on the real clock" start_daemon "$T/delistd.conf"
+check "A's check goes out (and hangs)" wait_for 10 sh -c \
+    '[ "$(curl -sS "$1/_fake/stats" | jq .held)" -ge 0 ] && grep -q "checking main/$2" "$3"' _ "$AE" "$A" "$T/daemon.log"
+check "B is checked once it falls due, A still hanging" wait_for 30 \
+    checked_since "$B" "$now"
+stop_daemon
+check "delistd stops cleanly" equals "$DAEMON_RC" 0
 finish

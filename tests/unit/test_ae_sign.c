@@ -148,6 +148,33 @@ test_each_secret_signs_with_its_own_key(void **state)
 	    "435E285194EFE9686D5352D04AEE0F73FFD9CD37641C41A419479C1F2C69D0E5");
 }
 
+/* More secrets than the signer keeps keyed: each still signs as its own. */
+static void
+test_more_secrets_than_kept(void **state)
+{
+	const struct ae_param p[] = {
+		{ "app_key", "12345678" },
+		{ "timestamp", "1517820392000" },
+	};
+	const char *secrets[] = { "s-one", "s-two", "s-three", "s-four",
+		"s-five", "s-six", "helloworld" };
+	char first[nitems(secrets)][AE_SIGN_LEN + 1], sig[AE_SIGN_LEN + 1];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < nitems(secrets); i++)
+		assert_int_equal(
+		    ae_sign(secrets[i], NULL, p, nitems(p), first[i]), 0);
+	for (i = 0; i < nitems(secrets); i++)
+		for (j = i + 1; j < nitems(secrets); j++)
+			assert_string_not_equal(first[i], first[j]);
+	for (i = nitems(secrets); i-- > 0;) {
+		assert_int_equal(
+		    ae_sign(secrets[i], NULL, p, nitems(p), sig), 0);
+		assert_string_equal(sig, first[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -159,6 +186,7 @@ main(void)
 		cmocka_unit_test(
 		    test_a_changed_timestamp_changes_the_signature),
 		cmocka_unit_test(test_each_secret_signs_with_its_own_key),
+		cmocka_unit_test(test_more_secrets_than_kept),
 	};
 
 	return (cmocka_run_group_tests_name("ae_sign", tests, NULL, NULL));
