@@ -703,6 +703,35 @@ vault_cover_desc(const struct st_document *d)
 }
 
 /*
+ * Opens the transaction of a change to a case's documents and reads the
+ * case (404 when there is none) and the document: returns whether the
+ * document was found (0) or not (1) with both read and the transaction
+ * open, or -1 with err set and nothing open.
+ */
+static int
+vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
+    struct st_document *d, struct lc_err *err)
+{
+	int rc;
+
+	if (store_begin(vault_store()) == -1)
+		return (vault_store_fail(err));
+	if ((rc = store_case_get(vault_store(), case_id, c)) == -1)
+		return (vault_store_fail(err));
+	if (rc == 1) {
+		store_rollback(vault_store());
+		vault_fail(err, 404, "not_found", "case %lld not found",
+		    (long long)case_id);
+		return (-1);
+	}
+	if ((rc = store_document_get(vault_store(), doc_id, d)) == -1) {
+		st_case_clear(c);
+		return (vault_store_fail(err));
+	}
+	return (rc);
+}
+
+/*
  * Attaches a document to an open case. One that does not cover the case's
  * listing (another product's, another shop's, or naming neither) is
  * refused unless forced: attached, it would make every appeal of the case
@@ -718,20 +747,8 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 	char *what;
 	int rc, covers;
 
-	if (store_begin(vault_store()) == -1)
-		return (vault_store_fail(err));
-	if ((rc = store_case_get(vault_store(), case_id, &c)) == -1)
-		return (vault_store_fail(err));
-	if (rc == 1) {
-		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "case %lld not found",
-		    (long long)case_id);
+	if ((rc = vault_case_doc(case_id, doc_id, &c, &d, err)) == -1)
 		return (-1);
-	}
-	if ((rc = store_document_get(vault_store(), doc_id, &d)) == -1) {
-		st_case_clear(&c);
-		return (vault_store_fail(err));
-	}
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
 		vault_fail(err, 404, "not_found", "no document %lld%s",
@@ -819,20 +836,8 @@ vault_detach(
 	time_t now = clock_now();
 	int rc;
 
-	if (store_begin(vault_store()) == -1)
-		return (vault_store_fail(err));
-	if ((rc = store_case_get(vault_store(), case_id, &c)) == -1)
-		return (vault_store_fail(err));
-	if (rc == 1) {
-		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "case %lld not found",
-		    (long long)case_id);
+	if ((rc = vault_case_doc(case_id, doc_id, &c, &d, err)) == -1)
 		return (-1);
-	}
-	if ((rc = store_document_get(vault_store(), doc_id, &d)) == -1) {
-		st_case_clear(&c);
-		return (vault_store_fail(err));
-	}
 	if (!vault_open_state(c.state)) {
 		store_rollback(vault_store());
 		vault_fail(err, 409, "case_closed",
