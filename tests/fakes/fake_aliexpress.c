@@ -112,6 +112,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "fake.h"
 #include "sign.h"
 
 #define BODY_MAX (1024 * 1024)
@@ -1279,38 +1280,6 @@ on_request(struct evhttp_request *req, void *arg)
 			"The specified API path is invalid", NULL, NULL));
 }
 
-static int
-write_port(const char *path, int port)
-{
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return (-1);
-	fprintf(f, "%d\n", port);
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
-		return (-1);
-	return (0);
-}
-
-static void
-on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	(void)sig;
-	(void)what;
-	event_base_loopbreak(arg);
-}
-
-static void
-on_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	fprintf(stderr, "fake_aliexpress: safety timeout, exiting\n");
-	event_base_loopbreak(arg);
-}
-
 static long
 number(const char *s, const char *what)
 {
@@ -1422,14 +1391,14 @@ main(int argc, char **argv)
 		perror("getsockname");
 		return (1);
 	}
-	if (write_port(port_file, ntohs(sin.sin_port)) == -1) {
+	if (fake_write_port(port_file, ntohs(sin.sin_port)) == -1) {
 		perror(port_file);
 		return (1);
 	}
 
-	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	sigint = evsignal_new(base, SIGINT, on_signal, base);
-	timer = evtimer_new(base, on_timeout, base);
+	sigterm = evsignal_new(base, SIGTERM, fake_on_signal, base);
+	sigint = evsignal_new(base, SIGINT, fake_on_signal, base);
+	timer = evtimer_new(base, fake_on_timeout, base);
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sigint, NULL);
 	evtimer_add(timer, &tv);

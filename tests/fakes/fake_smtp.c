@@ -60,6 +60,8 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include "fake.h"
+
 #define LINE_MAX_LEN 4096
 #define MESSAGE_MAX (16 * 1024 * 1024)
 #define RCPT_MAX 100
@@ -705,8 +707,6 @@ listen_on(const char *port_file, void *arg)
 	struct evconnlistener *l;
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof sin;
-	char tmp[4096];
-	FILE *f;
 
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
@@ -721,13 +721,7 @@ listen_on(const char *port_file, void *arg)
 		    stderr, "fake_smtp: cannot listen: %s\n", strerror(errno));
 		exit(1);
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "fake_smtp: %s: %s\n", tmp, strerror(errno));
-		exit(1);
-	}
-	fprintf(f, "%d\n", ntohs(sin.sin_port));
-	if (fclose(f) != 0 || rename(tmp, port_file) == -1) {
+	if (fake_write_port(port_file, ntohs(sin.sin_port)) == -1) {
 		fprintf(
 		    stderr, "fake_smtp: %s: %s\n", port_file, strerror(errno));
 		exit(1);

@@ -60,6 +60,8 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include "fake.h"
+
 #define MODE_MAX 256
 #define BODY_MAX (4 * 1024 * 1024)
 
@@ -110,13 +112,10 @@ static unsigned long nrequests;
 static int mode_parse(const char *, struct fake_mode *);
 static void on_request(struct evhttp_request *, void *);
 static void on_mode(struct evhttp_request *);
-static void on_signal(evutil_socket_t, short, void *);
-static void on_timeout(evutil_socket_t, short, void *);
 static void hex(const unsigned char *, size_t, char *);
 static void log_value(const char *, const char *);
 static void json_number(const char *, size_t, const char *, char *, size_t);
 static char *read_secret(const char *);
-static int write_port(const char *, int);
 static void usage(void) __attribute__((__noreturn__));
 
 static void
@@ -432,38 +431,6 @@ read_secret(const char *path)
 	return (strdup(buf));
 }
 
-static int
-write_port(const char *path, int port)
-{
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return (-1);
-	fprintf(f, "%d\n", port);
-	if (fclose(f) != 0 || rename(tmp, path) == -1)
-		return (-1);
-	return (0);
-}
-
-static void
-on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	(void)sig;
-	(void)what;
-	event_base_loopbreak(arg);
-}
-
-static void
-on_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	fprintf(stderr, "fake_webhook: safety timeout, exiting\n");
-	event_base_loopbreak(arg);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -541,14 +508,14 @@ main(int argc, char **argv)
 		perror("getsockname");
 		return (1);
 	}
-	if (write_port(port_file, ntohs(sin.sin_port)) == -1) {
+	if (fake_write_port(port_file, ntohs(sin.sin_port)) == -1) {
 		perror(port_file);
 		return (1);
 	}
 
-	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	sigint = evsignal_new(base, SIGINT, on_signal, base);
-	timer = evtimer_new(base, on_timeout, base);
+	sigterm = evsignal_new(base, SIGTERM, fake_on_signal, base);
+	sigint = evsignal_new(base, SIGINT, fake_on_signal, base);
+	timer = evtimer_new(base, fake_on_timeout, base);
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sigint, NULL);
 	evtimer_add(timer, &tv);
