@@ -61,7 +61,7 @@ alerts_opts(int *argc, char ***argv, const char *usage, int *off)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(*argc, *argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(*argc, *argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'f':
 			json_object_set_new(body, "for", json_string(optarg));
@@ -138,8 +138,8 @@ ctl_alerts_conditions(int argc, char **argv)
 	char ***rows, id[24], rem[16];
 	size_t i, k, n;
 
-	(void)argv;
-	if (argc != 1)
+	optind = 0;
+	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
 		ctl_usage_fail("conditions");
 	doc = ctl_call("GET", "/v1/conditions", NULL);
 	if (ctl.json) {

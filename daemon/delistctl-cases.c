@@ -59,7 +59,6 @@ static void cases_table_print(struct cases_table *);
 static size_t cases_char(const unsigned char *, size_t *);
 static json_t *cases_call(const char *, const char *, json_t *, int);
 static void cases_findings(FILE *, const json_t *);
-static char *cases_read_file(const char *, const char *, size_t *);
 static long cases_utf8_bad(const unsigned char *, size_t);
 static json_t *cases_material(const char *);
 static void cases_event_line(const char *, size_t, void *);
@@ -92,15 +91,15 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
 	    "record a rectification", case_note },
 	{ "appeal",
-	    "case appeal ID --platform-case CASEID --statement FILE "
+	    "case appeal ID --platform-case CASEID --statement FILE|- "
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
 	    "record a submitted appeal with its statement and materials",
 	    case_appeal },
 	{ "check",
-	    "case check ID [--statement FILE] [--attach [TYPE:]FILE ...] "
+	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
 	    "[--title T]",
 	    "what would get the appeal rejected, before you submit it "
-	    "(exit 1 when something blocks)",
+	    "(exit 4 when something blocks)",
 	    case_check },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
@@ -449,7 +448,12 @@ cases_call(const char *method, const char *path, json_t *body, int flags)
 			    "delistctl: %s (use --force to override)\n", msg);
 		else
 			fprintf(stderr, "delistctl: %s\n", msg);
-		exit(status >= 500 ? 3 : 1);
+		if (status >= 500)
+			exit(CTL_EXIT_DAEMON);
+		/* An appeal the preflight's errors refused. */
+		if (json_array_size(json_object_get(err, "findings")) > 0)
+			exit(CTL_EXIT_BLOCKED);
+		exit(CTL_EXIT_ERROR);
 	}
 	if (doc == NULL)
 		ctl_fail("delistd answered with something that is not JSON");
@@ -457,35 +461,6 @@ cases_call(const char *method, const char *path, json_t *body, int flags)
 		fputs(raw, stdout);
 	free(raw);
 	return (doc);
-}
-
-/* The whole of a file; what ("statement") names it in errors. */
-static char *
-cases_read_file(const char *path, const char *what, size_t *lenp)
-{
-	FILE *f;
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		ctl_fail("cannot read %s %s: %s", what, path, strerror(errno));
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = (len + 4096 + 1) * 2;
-			if ((data = realloc(data, cap)) == NULL)
-				ctl_fail("out of memory");
-		}
-		n = fread(data + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f))
-		ctl_fail("cannot read %s %s: %s", what, path, strerror(errno));
-	fclose(f);
-	data[len] = '\0';
-	*lenp = len;
-	return (data);
 }
 
 /*
@@ -610,7 +585,7 @@ ctl_cases_track(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 't':
 			title = optarg;
@@ -660,7 +635,7 @@ ctl_cases_untrack(int argc, char **argv)
 	json_t *doc;
 
 	optind = 0;
-	if (getopt_long(argc, argv, "", NULL, NULL) != -1)
+	if (ctl_getopt(argc, argv, "", NULL) != -1)
 		ctl_usage_fail(usage);
 	argc -= optind;
 	argv += optind;
@@ -697,7 +672,7 @@ ctl_cases_listings(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'S':
 			state = optarg;
@@ -764,7 +739,7 @@ ctl_cases_cases(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'S':
 			state = optarg;
@@ -829,39 +804,22 @@ case_usage(const char *verb)
 void
 cases_case_help(FILE *f)
 {
-	size_t i;
-
-	for (i = 0; i < nitems(cases_case_cmds); i++)
-		fprintf(f, "  %s\n      %s\n", cases_case_cmds[i].usage,
-		    cases_case_cmds[i].help);
+	ctl_rows(f, cases_case_cmds, nitems(cases_case_cmds), NULL);
 }
 
 int
 ctl_cases_case(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: delistctl case VERB ...; the verbs:\n");
-		cases_case_help(stderr);
-		exit(2);
-	}
-	for (i = 0; i < nitems(cases_case_cmds); i++) {
-		if (strcmp(argv[1], cases_case_cmds[i].name) == 0)
-			return (cases_case_cmds[i].fn(argc - 1, argv + 1));
-	}
-	fprintf(stderr,
-	    "delistctl: unknown case verb \"%s\"; try 'delistctl "
-	    "case help'\n",
-	    argv[1]);
-	exit(2);
+	return (ctl_dispatch("case", cases_case_cmds, nitems(cases_case_cmds),
+	    argc - 1, argv + 1));
 }
 
 static int
 case_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	optind = 0;
+	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
+		ctl_usage_fail(case_usage("help"));
 	printf("usage: delistctl [-s socket] [--json] case VERB ...; the "
 	       "verbs:\n");
 	cases_case_help(stdout);
@@ -883,7 +841,7 @@ case_open(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'r':
 			reason = optarg;
@@ -934,7 +892,7 @@ case_note(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'f':
 			field = optarg;
@@ -997,7 +955,7 @@ case_check(int argc, char **argv)
 
 	materials = json_array();
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 's':
 			statement = optarg;
@@ -1020,11 +978,11 @@ case_check(int argc, char **argv)
 	id = cases_id(argv[0]);
 	body = json_object();
 	if (statement != NULL) {
-		text = cases_read_file(statement, "statement", &len);
+		text = ctl_read_file(statement, "statement", 0, &len);
 		if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
 			ctl_fail("statement %s is not UTF-8 (first bad byte "
 				 "at offset %ld)",
-			    statement, bad);
+			    ctl_file_name(statement), bad);
 		json_object_set_new(body, "statement", json_stringn(text, len));
 		free(text);
 	}
@@ -1045,7 +1003,7 @@ case_check(int argc, char **argv)
 			    nerr == 1 ? "" : "s", nerr == 1 ? "it" : "them");
 	}
 	json_decref(doc);
-	return (nerr > 0 ? 1 : 0);
+	return (nerr > 0 ? CTL_EXIT_BLOCKED : CTL_EXIT_OK);
 }
 
 static int
@@ -1070,7 +1028,7 @@ case_appeal(int argc, char **argv)
 
 	materials = json_array();
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'p':
 			platform = optarg;
@@ -1097,11 +1055,11 @@ case_appeal(int argc, char **argv)
 	if (argc != 1 || platform == NULL || statement == NULL)
 		ctl_usage_fail(usage);
 	id = cases_id(argv[0]);
-	text = cases_read_file(statement, "statement", &len);
+	text = ctl_read_file(statement, "statement", 0, &len);
 	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
 		ctl_fail("statement %s is not UTF-8 (first bad byte at offset "
 			 "%ld)",
-		    statement, bad);
+		    ctl_file_name(statement), bad);
 	body = json_object();
 	cases_set_str(
 	    body, "platform_case_id", platform, "the platform Case ID");
@@ -1152,7 +1110,7 @@ case_decision(int argc, char **argv)
 	int ch, approved = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'y':
 			approved = 1;
@@ -1220,7 +1178,7 @@ case_reinstated(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'a':
 			at = optarg;
@@ -1262,7 +1220,7 @@ case_abandon(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'r':
 			relisted = optarg;
@@ -1317,7 +1275,7 @@ case_show(int argc, char **argv)
 	size_t i;
 
 	optind = 0;
-	if (getopt_long(argc, argv, "", NULL, NULL) != -1)
+	if (ctl_getopt(argc, argv, "", NULL) != -1)
 		ctl_usage_fail(usage);
 	argc -= optind;
 	argv += optind;
@@ -1496,7 +1454,7 @@ case_export(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'f':
 			format = optarg;
@@ -1628,7 +1586,7 @@ ctl_cases_events(int argc, char **argv)
 	int ch, follow = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'c':
 			id = cases_id(optarg);

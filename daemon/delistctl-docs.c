@@ -64,11 +64,7 @@ static const struct ctl_cmd docs_cmds[] = {
 void
 docs_help(FILE *f)
 {
-	size_t i;
-
-	for (i = 0; i < nitems(docs_cmds); i++)
-		fprintf(f, "  %s\n      %s\n", docs_cmds[i].usage,
-		    docs_cmds[i].help);
+	ctl_rows(f, docs_cmds, nitems(docs_cmds), NULL);
 }
 
 static const char *
@@ -86,28 +82,16 @@ docs_usage(const char *verb)
 int
 ctl_docs(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: delistctl doc VERB ...; the verbs:\n");
-		docs_help(stderr);
-		exit(2);
-	}
-	for (i = 0; i < nitems(docs_cmds); i++) {
-		if (strcmp(argv[1], docs_cmds[i].name) == 0)
-			return (docs_cmds[i].fn(argc - 1, argv + 1));
-	}
-	fprintf(stderr,
-	    "delistctl: unknown doc verb \"%s\"; try 'delistctl doc help'\n",
-	    argv[1]);
-	exit(2);
+	return (ctl_dispatch(
+	    "doc", docs_cmds, nitems(docs_cmds), argc - 1, argv + 1));
 }
 
 static int
 doc_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	optind = 0;
+	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
+		ctl_usage_fail(docs_usage("help"));
 	printf("usage: delistctl [-s socket] [--json] doc VERB ...; the "
 	       "verbs:\n");
 	docs_help(stdout);
@@ -202,7 +186,7 @@ doc_add(int argc, char **argv)
 	int ch, rename = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 't':
 			type = optarg;
@@ -346,7 +330,7 @@ doc_list(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'e':
 			vals[0] = optarg;
@@ -452,7 +436,7 @@ doc_show(int argc, char **argv)
 	size_t i;
 
 	optind = 0;
-	if (getopt_long(argc, argv, "", NULL, NULL) != -1 || argc - optind != 1)
+	if (ctl_getopt(argc, argv, "", NULL) != -1 || argc - optind != 1)
 		ctl_usage_fail(docs_usage("show"));
 	doc = docs_get_doc(argv[optind], "");
 	if (ctl.json) {
@@ -552,7 +536,7 @@ doc_get(int argc, char **argv)
 	int ch, fd = STDOUT_FILENO;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "o:", longopts)) != -1) {
 		if (ch != 'o')
 			ctl_usage_fail(docs_usage("get"));
 		out = optarg;
@@ -599,7 +583,7 @@ doc_rm(int argc, char **argv)
 	json_t *doc;
 
 	optind = 0;
-	if (getopt_long(argc, argv, "", NULL, NULL) != -1 || argc - optind != 1)
+	if (ctl_getopt(argc, argv, "", NULL) != -1 || argc - optind != 1)
 		ctl_usage_fail(docs_usage("rm"));
 	if (asprintf(&path, "/v1/documents/%lld",
 		docs_id(argv[optind], "document")) == -1)
@@ -636,7 +620,7 @@ ctl_docs_case_doc(int argc, char **argv)
 	int ch, force = 0, detach = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'a':
 			at = optarg;

@@ -50,7 +50,7 @@ outbox_list(int argc, char **argv)
 	int ch, dead = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+d", opts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "d", opts)) != -1) {
 		if (ch == 'd')
 			dead = 1;
 		else
@@ -149,7 +149,7 @@ outbox_retry(int argc, char **argv)
 	int ch, all = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "a", opts)) != -1) {
 		if (ch == 'a')
 			all = 1;
 		else

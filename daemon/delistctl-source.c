@@ -5,9 +5,6 @@
 
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,39 +58,27 @@ src_str(const json_t *o, const char *key)
 int
 ctl_source_import(int argc, char **argv)
 {
-	const char *usage = "import FILE.csv";
-	struct stat sb;
+	const char *usage = "import FILE.csv|-";
 	json_t *doc, *body, *err, *lines, *l;
 	char *text, *raw = NULL;
-	const char *msg;
+	const char *msg, *name;
 	size_t n, i;
 	long status;
-	FILE *f;
 
 	optind = 0;
-	if (getopt_long(argc, argv, "", NULL, NULL) != -1)
+	if (ctl_getopt(argc, argv, "", NULL) != -1)
 		ctl_usage_fail(usage);
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	if ((f = fopen(argv[0], "r")) == NULL)
-		ctl_fail("%s: %s", argv[0], strerror(errno));
-	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode))
-		ctl_fail("%s is not a regular file", argv[0]);
-	if (sb.st_size > IMPORT_FILE_MAX)
-		ctl_fail("%s is larger than %d bytes: split it", argv[0],
-		    IMPORT_FILE_MAX);
-	if ((text = calloc(1, (size_t)sb.st_size + 1)) == NULL)
-		ctl_fail("out of memory");
-	n = fread(text, 1, (size_t)sb.st_size, f);
-	fclose(f);
+	name = ctl_file_name(argv[0]);
+	text = ctl_read_file(argv[0], "CSV file", IMPORT_FILE_MAX, &n);
 	if (memchr(text, '\0', n) != NULL)
-		ctl_fail("%s is not a text file", argv[0]);
-	text[n] = '\0';
+		ctl_fail("%s is not a text file", name);
 	body = json_object();
 	if (json_object_set_new(body, "csv", json_string(text)) == -1)
-		ctl_fail("%s is not UTF-8", argv[0]);
+		ctl_fail("%s is not UTF-8", name);
 	free(text);
 	status = ctl_request("POST", "/v1/listings/import", body, &doc, &raw);
 	json_decref(body);
@@ -105,7 +90,7 @@ ctl_source_import(int argc, char **argv)
 			fputs(raw, stderr);
 		lines = err ? json_object_get(err, "lines") : NULL;
 		json_array_foreach (lines, i, l)
-			fprintf(stderr, "%s:%lld: %s\n", argv[0],
+			fprintf(stderr, "%s:%lld: %s\n", name,
 			    (long long)json_integer_value(
 				json_object_get(l, "line")),
 			    src_str(l, "message"));
@@ -141,7 +126,7 @@ ctl_source_classify(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'r':
 			rule = optarg;
@@ -214,7 +199,7 @@ ctl_source_evidence(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'g':
 			get = optarg;

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,12 @@
 
 struct ctl ctl;
 
+static __dead void ctl_vfail(int, const char *, va_list)
+    __attribute__((__format__(__printf__, 2, 0)));
+static __dead void ctl_unreachable(const char *, long, CURLcode, const char *);
+static void ctl_verb_help(void);
+static void usage(FILE *);
+static int ctl_args_none(int, char **);
 static int cmd_status(int, char **);
 static int cmd_reload(int, char **);
 static int cmd_help(int, char **);
@@ -47,8 +54,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "watch a listing", ctl_cases_track },
 	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
 	    ctl_cases_untrack },
-	{ "import", "import FILE.csv",
-	    "track the listings of a CSV file (shop,product_id[,title])",
+	{ "import", "import FILE.csv|-",
+	    "track the listings of a CSV file (shop,product_id[,title]); - "
+	    "reads it from standard input",
 	    ctl_source_import },
 	{ "listings", "listings [--state S] [--shop SHOP]", "list the listings",
 	    ctl_cases_listings },
@@ -84,24 +92,237 @@ static const struct ctl_cmd ctl_cmds[] = {
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
+/* How to get a daemon to talk to, ending each "no daemon" message. */
+#define CTL_START_HINT \
+	"start it ('systemctl start delistd', or 'delistd -f' by hand) " \
+	"or give its socket with -s PATH"
+
+/*
+ * Why connect(2) to the socket failed, by its errno; permission and a
+ * file that is not a socket have messages of their own (ctl_unreachable).
+ */
+static const struct {
+	int error;
+	const char *why;
+} ctl_connect_errors[] = {
+	{ ENOENT, "no such socket" },
+	{ ENOTDIR, "no such socket" },
+	{ ECONNREFUSED,
+	    "connection refused: the socket is stale, left by a daemon that "
+	    "is no longer running" },
+	{ EAGAIN, "its queue of connections is full" },
+};
+
+static __dead void
+ctl_vfail(int status, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "delistctl: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
 __dead void
 ctl_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "delistctl: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
+	ctl_vfail(CTL_EXIT_ERROR, fmt, ap);
+}
+
+/* ctl_fail with an exit status of enum ctl_exit. */
+__dead void
+ctl_fail_status(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctl_vfail(status, fmt, ap);
 }
 
 __dead void
 ctl_usage_fail(const char *usage)
 {
 	fprintf(stderr, "usage: delistctl %s\n", usage);
-	exit(2);
+	exit(CTL_EXIT_USAGE);
+}
+
+/*
+ * Prints the rows of table named name (all of them when name is NULL),
+ * each as its usage and, below it, what it does.
+ */
+void
+ctl_rows(FILE *f, const struct ctl_cmd *table, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (name == NULL || strcmp(table[i].name, name) == 0)
+			fprintf(f, "  %s\n      %s\n", table[i].usage,
+			    table[i].help);
+	}
+}
+
+/* VERB --help: the usage of the verb running, from its table; exits 0. */
+static void
+ctl_verb_help(void)
+{
+	size_t i;
+	int first = 1;
+
+	if (ctl.verbs == NULL) {
+		usage(stdout);
+		exit(CTL_EXIT_OK);
+	}
+	for (i = 0; i < ctl.nverbs; i++) {
+		if (strcmp(ctl.verbs[i].name, ctl.verb) != 0)
+			continue;
+		printf("%s delistctl %s\n      %s\n",
+		    first ? "usage:" : "      ", ctl.verbs[i].usage,
+		    ctl.verbs[i].help);
+		first = 0;
+	}
+	exit(CTL_EXIT_OK);
+}
+
+/*
+ * getopt_long for a verb's own options that also takes the global -j,
+ * --json (sets ctl.json) and -h, --help (prints the verb's usage and
+ * exits 0) wherever they come. Returns what getopt_long returns for the
+ * verb's options, '?' for an unknown one, -1 at the end.
+ */
+int
+ctl_getopt(
+    int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	static const struct option common[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	static const struct option *merged_of;
+	static struct option *merged;
+	static char shorts[64];
+	size_t n = 0;
+	int ch, plus = shortopts[0] == '+';
+
+	if (merged == NULL || merged_of != longopts) {
+		while (longopts != NULL && longopts[n].name != NULL)
+			n++;
+		free(merged);
+		merged = calloc(n + nitems(common) + 1, sizeof *merged);
+		if (merged == NULL)
+			ctl_fail("out of memory");
+		if (n > 0)
+			memcpy(merged, longopts, n * sizeof *merged);
+		memcpy(merged + n, common, sizeof common);
+		merged_of = longopts;
+	}
+	if ((size_t)snprintf(shorts, sizeof shorts, "%sjh%s", plus ? "+" : "",
+		shortopts + plus) >= sizeof shorts)
+		ctl_fail("too many options");
+	while ((ch = getopt_long(argc, argv, shorts, merged, NULL)) == 'j')
+		ctl.json = 1;
+	if (ch == 'h')
+		ctl_verb_help();
+	return (ch);
+}
+
+/* A verb that takes neither options nor arguments: 0 or a usage error. */
+static int
+ctl_args_none(int argc, char **argv)
+{
+	optind = 0;
+	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
+		ctl_usage_fail(argv[0]);
+	return (0);
+}
+
+/*
+ * Runs the row of table named argv[0]: a command, or the verb of the
+ * group (NULL for the commands, "case", "doc"), as the verb whose --help
+ * ctl_getopt prints. "-h" or "--help" in its place runs the row "help".
+ */
+int
+ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
+    char **argv)
+{
+	const char *name;
+	size_t i;
+
+	if (argc == 0) {
+		fprintf(stderr, "usage: delistctl %s VERB ...; the verbs:\n",
+		    group);
+		ctl_rows(stderr, table, n, NULL);
+		exit(CTL_EXIT_USAGE);
+	}
+	name = argv[0];
+	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
+		name = "help";
+	for (i = 0; i < n; i++) {
+		if (strcmp(name, table[i].name) == 0) {
+			ctl.verb = table[i].name;
+			ctl.verbs = table;
+			ctl.nverbs = n;
+			return (table[i].fn(argc, argv));
+		}
+	}
+	if (group == NULL)
+		fprintf(stderr,
+		    "delistctl: unknown command \"%s\"; try 'delistctl "
+		    "help'\n",
+		    argv[0]);
+	else
+		fprintf(stderr,
+		    "delistctl: unknown %s verb \"%s\"; try 'delistctl %s "
+		    "help'\n",
+		    group, argv[0], group);
+	exit(CTL_EXIT_USAGE);
+}
+
+/* A FILE argument for messages: "-" is standard input. */
+const char *
+ctl_file_name(const char *path)
+{
+	return (strcmp(path, "-") == 0 ? "<stdin>" : path);
+}
+
+/*
+ * The whole of the file path, or of standard input when path is "-",
+ * NUL-terminated, with its length in *lenp; what ("statement") names it
+ * in errors. One of more than max bytes (0: no limit) is refused.
+ */
+char *
+ctl_read_file(const char *path, const char *what, size_t max, size_t *lenp)
+{
+	const char *name = ctl_file_name(path);
+	FILE *f = stdin;
+	char *data = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (strcmp(path, "-") != 0 && (f = fopen(path, "rb")) == NULL)
+		ctl_fail("cannot read %s %s: %s", what, name, strerror(errno));
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = (len + 4096 + 1) * 2;
+			if ((data = realloc(data, cap)) == NULL)
+				ctl_fail("out of memory");
+		}
+		n = fread(data + len, 1, cap - len - 1, f);
+		len += n;
+		if (max > 0 && len > max)
+			ctl_fail("%s %s is larger than %zu bytes: split it",
+			    what, name, max);
+		if (n == 0)
+			break;
+	}
+	if (ferror(f))
+		ctl_fail("cannot read %s %s: %s", what, name, strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	data[len] = '\0';
+	*lenp = len;
+	return (data);
 }
 
 static size_t
@@ -139,6 +360,56 @@ ctl_socket(void)
 }
 
 /*
+ * A request to the daemon at sock failed with rc (oserr: connect(2)'s
+ * errno): says why in one line, and how to get a daemon to talk to.
+ */
+static __dead void
+ctl_unreachable(const char *sock, long oserr, CURLcode rc, const char *errbuf)
+{
+	const char *detail =
+	    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+	struct group *gr;
+	struct stat sb;
+	size_t i;
+
+	if (rc == CURLE_OPERATION_TIMEDOUT && oserr == 0)
+		ctl_fail_status(CTL_EXIT_DAEMON,
+		    "delistd at %s did not answer within %ld seconds", sock,
+		    ctl.timeout);
+	if (rc != CURLE_COULDNT_CONNECT)
+		ctl_fail_status(CTL_EXIT_DAEMON, "talking to delistd at %s: %s",
+		    sock, detail);
+	if (oserr == EACCES || oserr == EPERM) {
+		gr = stat(sock, &sb) == 0 ? getgrgid(sb.st_gid) : NULL;
+		ctl_fail_status(CTL_EXIT_DAEMON,
+		    "permission denied on %s: only members of the group %s "
+		    "may use it (usermod -aG %s USER, then log in again), or "
+		    "give another socket with -s PATH",
+		    sock, gr != NULL ? gr->gr_name : "delistd",
+		    gr != NULL ? gr->gr_name : "delistd");
+	}
+	if (oserr == ECONNREFUSED && stat(sock, &sb) == 0 &&
+	    !S_ISSOCK(sb.st_mode))
+		ctl_fail_status(CTL_EXIT_DAEMON,
+		    "%s is not a socket: give delistd's socket with -s PATH",
+		    sock);
+	if ((oserr == ENOENT || oserr == ENOTDIR) && !ctl.socket_given)
+		ctl_fail_status(CTL_EXIT_DAEMON,
+		    "no delistd answers at %s nor at %s: no such "
+		    "socket; " CTL_START_HINT,
+		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
+	for (i = 0; i < nitems(ctl_connect_errors); i++) {
+		if (ctl_connect_errors[i].error == oserr)
+			ctl_fail_status(CTL_EXIT_DAEMON,
+			    "no delistd answers at %s: %s; " CTL_START_HINT,
+			    sock, ctl_connect_errors[i].why);
+	}
+	ctl_fail_status(CTL_EXIT_DAEMON,
+	    "cannot reach delistd at %s: %s; " CTL_START_HINT, sock,
+	    oserr != 0 ? strerror((int)oserr) : detail);
+}
+
+/*
  * One request. Returns the HTTP status, with the body in *out (parsed JSON
  * when it is JSON, else NULL) and raw text in *raw if asked for. Fails (and
  * exits) only when the daemon cannot be reached.
@@ -173,7 +444,7 @@ ctl_request_bytes(const char *method, const char *path, const char *ctype,
 	struct ctl_buf b = { NULL, 0, 0 };
 	char url[2048], errbuf[CURL_ERROR_SIZE] = "", *ct = NULL;
 	const char *sock = ctl_socket();
-	long status = 0;
+	long status = 0, oserr = 0;
 	json_error_t jerr;
 
 	if ((curl = curl_easy_init()) == NULL)
@@ -205,16 +476,10 @@ ctl_request_bytes(const char *method, const char *path, const char *ctype,
 	free(ct);
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
+		curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &oserr);
 		curl_easy_cleanup(curl);
 		free(b.data);
-		if (rc == CURLE_COULDNT_CONNECT)
-			ctl_fail("cannot reach delistd at %s (%s): is it "
-				 "running? Start it with 'systemctl start "
-				 "delistd' or 'delistd -f', or point -s or "
-				 "DELISTD_SOCKET at its socket",
-			    sock, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		ctl_fail("talking to delistd at %s: %s", sock,
-		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		ctl_unreachable(sock, oserr, rc, errbuf);
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(curl);
@@ -264,7 +529,7 @@ ctl_answer(long status, json_t *doc, char *raw)
 		else
 			fprintf(stderr,
 			    "delistctl: delistd answered HTTP %ld\n", status);
-		exit(status == 404 ? 1 : status >= 500 ? 3 : 1);
+		exit(status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 	}
 	if (doc == NULL)
 		ctl_fail("delistd answered with something that is not JSON");
@@ -433,6 +698,7 @@ ctl_stream(
 	json_error_t jerr;
 	json_t *doc;
 	CURLcode rc;
+	long oserr = 0;
 
 	memset(&st, 0, sizeof st);
 	st.fn = fn;
@@ -452,6 +718,7 @@ ctl_stream(
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	curl_easy_setopt(st.curl, CURLOPT_HTTPHEADER, hdrs);
 	rc = curl_easy_perform(st.curl);
+	curl_easy_getinfo(st.curl, CURLINFO_OS_ERRNO, &oserr);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(st.curl);
 	/*
@@ -470,10 +737,7 @@ ctl_stream(
 		return;
 	}
 	if (rc != CURLE_OK && st.status == 0)
-		ctl_fail("cannot reach delistd at %s: %s; is it running?", sock,
-		    rc == CURLE_COULDNT_CONNECT ? "nobody listens there"
-			: errbuf[0]		? errbuf
-						: curl_easy_strerror(rc));
+		ctl_unreachable(sock, oserr, rc, errbuf);
 
 	if (st.status < 200 || st.status > 299) {
 		doc =
@@ -487,7 +751,7 @@ ctl_stream(
 			    "delistctl: delistd answered HTTP "
 			    "%ld\n",
 			    st.status);
-		exit(st.status >= 500 ? 3 : 1);
+		exit(st.status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 	}
 	if (st.b.len > 0 && rc == CURLE_OK)
 		fn(st.b.data, st.b.len, arg);
@@ -549,9 +813,7 @@ cmd_status(int argc, char **argv)
 	json_t *doc, *counts, *reloads;
 	char up[64];
 
-	(void)argv;
-	if (argc != 1)
-		ctl_usage_fail("status");
+	ctl_args_none(argc, argv);
 	doc = ctl_call("GET", "/v1/status", NULL);
 	if (!ctl.json) {
 		counts = json_object_get(doc, "counts");
@@ -623,9 +885,7 @@ cmd_reload(int argc, char **argv)
 {
 	json_t *doc;
 
-	(void)argv;
-	if (argc != 1)
-		ctl_usage_fail("reload");
+	ctl_args_none(argc, argv);
 	doc = ctl_call("POST", "/v1/reload", NULL);
 	if (!ctl.json)
 		printf("reloaded %s\n",
@@ -641,30 +901,36 @@ usage(FILE *f)
 
 	fprintf(f,
 	    "usage: delistctl [-jVh] [-s socket] command [args]\n"
+	    "       delistctl command -h|--help\n"
 	    "  -s, --socket PATH  the daemon's socket (or "
 	    "DELISTD_SOCKET; default %s,\n"
 	    "                     else %s)\n"
-	    "  -j, --json         print the daemon's JSON\n"
+	    "  -j, --json         print the daemon's JSON (also after the "
+	    "command)\n"
 	    "  -V, --version      print the version\n"
-	    "  -h, --help         print this help\n"
+	    "  -h, --help         print this help, or after a command its "
+	    "usage\n"
 	    "commands:\n",
 	    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
 	for (i = 0; i < nitems(ctl_cmds); i++) {
+		/* The second row of a verb is printed with the first. */
+		if (i > 0 &&
+		    strcmp(ctl_cmds[i].name, ctl_cmds[i - 1].name) == 0)
+			continue;
 		if (strcmp(ctl_cmds[i].name, "case") == 0)
 			cases_case_help(f);
 		else if (strcmp(ctl_cmds[i].name, "doc") == 0)
 			docs_help(f);
 		else
-			fprintf(f, "  %s\n      %s\n", ctl_cmds[i].usage,
-			    ctl_cmds[i].help);
+			ctl_rows(
+			    f, ctl_cmds, nitems(ctl_cmds), ctl_cmds[i].name);
 	}
 }
 
 static int
 cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	ctl_args_none(argc, argv);
 	usage(stdout);
 	return (0);
 }
@@ -680,17 +946,19 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
-	size_t i;
 	int ch, rc;
 
-	if ((env = getenv("DELISTD_SOCKET")) != NULL && *env != '\0')
+	if ((env = getenv("DELISTD_SOCKET")) != NULL && *env != '\0') {
 		ctl.socket = env;
+		ctl.socket_given = 1;
+	}
 	/* A daemon that accepts but never answers must not hang a script. */
 	ctl.timeout = 120;
 	while ((ch = getopt_long(argc, argv, "+s:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			ctl.socket = optarg;
+			ctl.socket_given = 1;
 			break;
 		case 'j':
 			ctl.json = 1;
@@ -713,17 +981,7 @@ main(int argc, char **argv)
 		return (2);
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	for (i = 0; i < nitems(ctl_cmds); i++) {
-		if (strcmp(argv[0], ctl_cmds[i].name) == 0) {
-			optind = 1;
-			rc = ctl_cmds[i].fn(argc, argv);
-			curl_global_cleanup();
-			return (rc);
-		}
-	}
-	fprintf(stderr,
-	    "delistctl: unknown command \"%s\"; try "
-	    "'delistctl help'\n",
-	    argv[0]);
-	return (2);
+	rc = ctl_dispatch(NULL, ctl_cmds, nitems(ctl_cmds), argc, argv);
+	curl_global_cleanup();
+	return (rc);
 }

@@ -5,6 +5,7 @@
 #ifndef DELISTCTL_H
 #define DELISTCTL_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -14,10 +15,26 @@
 #define __dead __attribute__((__noreturn__))
 #endif
 
+/* delistctl's exit statuses: the EXIT STATUS of delistctl.1. */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_ERROR = 1, /* an error, or the daemon refused */
+	CTL_EXIT_USAGE = 2, /* a usage error */
+	CTL_EXIT_DAEMON = 3, /* the daemon is not reachable, or failed */
+	CTL_EXIT_BLOCKED = 4, /* the appeal preflight found errors */
+};
+
+struct ctl_cmd;
+
 struct ctl {
 	const char *socket;
+	int socket_given; /* by -s or DELISTD_SOCKET, not the default */
 	int json;
 	long timeout;
+	/* The verb running, and the table of its rows, for its --help. */
+	const char *verb;
+	const struct ctl_cmd *verbs;
+	size_t nverbs;
 };
 
 struct ctl_cmd {
@@ -37,7 +54,14 @@ extern struct ctl ctl;
 
 __dead void
 ctl_fail(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+__dead void ctl_fail_status(int, const char *, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
 __dead void ctl_usage_fail(const char *);
+int ctl_getopt(int, char **, const char *, const struct option *);
+void ctl_rows(FILE *, const struct ctl_cmd *, size_t, const char *);
+int ctl_dispatch(const char *, const struct ctl_cmd *, size_t, int, char **);
+char *ctl_read_file(const char *, const char *, size_t, size_t *);
+const char *ctl_file_name(const char *);
 long ctl_request(const char *, const char *, json_t *, json_t **, char **);
 long ctl_request_bytes(const char *, const char *, const char *, const void *,
     size_t, json_t **, char **, size_t *);

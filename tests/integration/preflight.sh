@@ -14,7 +14,7 @@ ctl case note "$id" "removed the absolute terms" --field title >/dev/null
 
 printf 'I have rectified, please unblock' > "$T/template.txt"
 run ctl case check "$id" --statement "$T/template.txt"
-check "a template statement is an error (exit 1)" expect_rc 1
+check "a template statement is an error (exit 4, the preflight blocks)" expect_rc 4
 check "... naming the stock phrase" contains "$OUT" 'statement_template'
 check "... too short" contains "$OUT" 'statement_too_short'
 check "... naming no rectified field (the notes say: title)" contains "$OUT" 'the notes say: title'
@@ -32,7 +32,7 @@ check "a missing attachment is refused before anything is sent" contains "$ERR" 
 
 # An appeal runs the preflight: errors refuse it, --force records it anyway.
 run ctl case appeal "$id" --platform-case 500 --statement "$T/template.txt"
-check "an appeal the preflight finds errors in is refused (exit 1)" expect_rc 1
+check "an appeal the preflight finds errors in is refused (exit 4)" expect_rc 4
 check "... printing each finding: severity, code, what to do" sh -c 'printf "%s\n" "$1" | grep -q "^error  *statement_template  *the statement" && printf "%s\n" "$1" | grep -q "^error  *title_banned_term "' _ "$ERR"
 check "... and why, with how to override" contains "$ERR" "the preflight found 5 errors that would get this appeal rejected: fix them first (delistctl case check $id lists them) (use --force to override)"
 api POST "/v1/cases/$id/appeals" -H 'Content-Type: application/json' -d '{"platform_case_id":"500","statement":"I have rectified, please unblock"}'
