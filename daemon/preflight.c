@@ -27,7 +27,9 @@
 
 #include "calendar.h"
 #include "cases.h"
+#include "docs.h"
 #include "preflight.h"
+#include "text.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -90,12 +92,6 @@ struct pf_ctx {
 	char **cause;
 };
 
-/* A file-name word per document type, for the suggested name. */
-struct pf_doc_word {
-	const char *type;
-	const char *word;
-};
-
 static void
 pf_cause(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 static size_t
@@ -104,6 +100,7 @@ static size_t pf_encode(uint32_t, char *);
 static enum pf_class pf_classify(uint32_t);
 static int pf_is_cjk(uint32_t);
 static int pf_isalnum(unsigned char);
+static int pf_text_grow(struct pf_text *, size_t *, size_t);
 static int pf_norm(const char *, size_t, int, struct pf_text *);
 static void pf_text_free(struct pf_text *);
 static int pf_find(const struct pf_text *, const struct pf_text *, size_t, int,
@@ -383,20 +380,6 @@ static const struct preflight_need pf_default_needs[] = {
 	    "rejected)" },
 };
 
-static const struct pf_doc_word pf_doc_words[] = {
-	{ "ce", "Certificate" },
-	{ "fcc", "Certificate" },
-	{ "ukca", "Certificate" },
-	{ "saso", "Certificate" },
-	{ "test_report", "Report" },
-	{ "trademark", "Registration" },
-	{ "brand_authorization", "Authorization" },
-	{ "invoice", "Invoice" },
-	{ "court_order", "Order" },
-	{ "dismissal", "Letter" },
-	{ "other", "Document" },
-};
-
 const char *
 preflight_severity_name(enum preflight_severity s)
 {
@@ -622,69 +605,11 @@ preflight_config_check(const struct preflight_config *cfg, char **cause)
 	return (0);
 }
 
-/*
- * Decodes the UTF-8 sequence at s[0..len): returns its length and sets *cp,
- * or returns 0 and sets *why if it is not valid. NUL decodes as U+0000.
- */
+/* The one UTF-8 decoder (text.c). */
 static size_t
 pf_decode(const unsigned char *s, size_t len, uint32_t *cp, const char **why)
 {
-	const char *bad = NULL;
-	uint32_t v, min;
-	size_t n, i;
-
-	*cp = 0xfffd;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return (1);
-	}
-	if (s[0] < 0xc0)
-		bad = "unexpected continuation byte";
-	else if (s[0] < 0xc2)
-		bad = "overlong encoding";
-	else if (s[0] >= 0xf8)
-		bad = "invalid byte";
-	else if (s[0] >= 0xf5)
-		bad = "beyond U+10FFFF";
-	if (bad != NULL) {
-		if (why != NULL)
-			*why = bad;
-		return (0);
-	}
-	if (s[0] < 0xe0) {
-		n = 2;
-		v = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] < 0xf0) {
-		n = 3;
-		v = s[0] & 0x0f;
-		min = 0x800;
-	} else {
-		n = 4;
-		v = s[0] & 0x07;
-		min = 0x10000;
-	}
-	for (i = 1; i < n; i++) {
-		if (i >= len || (s[i] & 0xc0) != 0x80) {
-			if (why != NULL)
-				*why = "truncated sequence";
-			return (0);
-		}
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min)
-		bad = "overlong encoding";
-	else if (v >= 0xd800 && v <= 0xdfff)
-		bad = "surrogate";
-	else if (v > 0x10ffff)
-		bad = "beyond U+10FFFF";
-	if (bad != NULL) {
-		if (why != NULL)
-			*why = bad;
-		return (0);
-	}
-	*cp = v;
-	return (n);
+	return (text_decode(s, len, cp, why));
 }
 
 static size_t
@@ -715,26 +640,7 @@ pf_encode(uint32_t c, char *b)
 int
 preflight_utf8_check(const char *s, size_t len, size_t *off, const char **why)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	const char *bad = NULL;
-	uint32_t c;
-	size_t i, n;
-
-	for (i = 0; i < len; i += n) {
-		if ((n = pf_decode(u + i, len - i, &c, &bad)) == 0)
-			break;
-		if (c == 0) {
-			bad = "NUL byte";
-			break;
-		}
-	}
-	if (i >= len)
-		return (0);
-	if (off != NULL)
-		*off = i;
-	if (why != NULL)
-		*why = bad;
-	return (-1);
+	return (text_utf8_check(s, len, off, why));
 }
 
 /* Han, kana, bopomofo, hangul and their extensions. */
@@ -781,65 +687,94 @@ pf_isalnum(unsigned char c)
 	    (c >= 'A' && c <= 'Z'));
 }
 
+/* Room for n more bytes in t->s, t->from and t->to. Returns 0 or -1. */
+static int
+pf_text_grow(struct pf_text *t, size_t *cap, size_t n)
+{
+	size_t want = t->len + n + 1, size;
+	char *s;
+	size_t *from, *to;
+
+	if (want <= *cap)
+		return (0);
+	size = *cap * 2 > want ? *cap * 2 : want;
+	if ((s = realloc(t->s, size)) == NULL)
+		return (-1);
+	t->s = s;
+	if ((from = reallocarray(t->from, size, sizeof *from)) == NULL)
+		return (-1);
+	t->from = from;
+	if ((to = reallocarray(t->to, size, sizeof *to)) == NULL)
+		return (-1);
+	t->to = to;
+	*cap = size;
+	return (0);
+}
+
 /*
- * Normalizes s[0..len) into t (see preflight.h). Bad bytes are separators.
- * The result is never longer than the input. Returns 0, or -1 if memory
- * ran out (t is then empty).
+ * Normalizes s[0..len) into t (see preflight.h): each character folded by
+ * text_fold (NFKC, case folding, marks stripped), so that "𝐁𝐄𝐒𝐓", "ⓑⓔⓢⓣ",
+ * "Bést" and "ＢＥＳＴ" all read "best". Bad bytes are separators. Every
+ * byte of the result knows the source character it came from. Returns 0,
+ * or -1 if memory ran out (t is then empty).
  */
 static int
 pf_norm(const char *s, size_t len, int mode, struct pf_text *t)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	enum pf_class cl;
-	uint32_t c;
-	size_t i, j, n, k, o = 0, sep = 0;
+	uint32_t c, fold[TEXT_FOLD_MAX];
+	size_t i, j, n, k, f, nf, cap = len + 1, sep = 0;
 	int pending = 0, cjk, last_cjk = 0;
 	char b[4];
 
 	memset(t, 0, sizeof *t);
-	t->s = malloc(len + 1);
-	t->from = calloc(len + 1, sizeof *t->from);
-	t->to = calloc(len + 1, sizeof *t->to);
-	if (t->s == NULL || t->from == NULL || t->to == NULL) {
-		pf_text_free(t);
-		return (-1);
-	}
+	t->s = malloc(cap);
+	t->from = calloc(cap, sizeof *t->from);
+	t->to = calloc(cap, sizeof *t->to);
+	if (t->s == NULL || t->from == NULL || t->to == NULL)
+		goto nomem;
 	for (i = 0; i < len; i += n) {
 		if ((n = pf_decode(u + i, len - i, &c, NULL)) == 0) {
 			n = 1;
 			c = 0xfffd;
 		}
-		if (c >= 0xff01 && c <= 0xff5e)
-			c -= 0xfee0;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		cl = pf_classify(c);
-		if (cl == PF_SEP || (cl == PF_PUNCT && mode == PF_STRIP)) {
-			if (!pending)
-				sep = i;
-			pending = 1;
-			continue;
+		nf = text_fold(c, fold);
+		for (f = 0; f < nf; f++) {
+			c = fold[f];
+			cl = pf_classify(c);
+			if (cl == PF_SEP ||
+			    (cl == PF_PUNCT && mode == PF_STRIP)) {
+				if (!pending)
+					sep = i;
+				pending = 1;
+				continue;
+			}
+			cjk = cl == PF_CJK;
+			if (pf_text_grow(t, &cap, 5) == -1)
+				goto nomem;
+			if (pending && t->len > 0 && !cjk && !last_cjk) {
+				t->s[t->len] = ' ';
+				t->from[t->len] = t->to[t->len] = sep;
+				t->len++;
+			}
+			pending = 0;
+			k = pf_encode(c, b);
+			for (j = 0; j < k; j++) {
+				t->s[t->len] = b[j];
+				t->from[t->len] = i;
+				t->to[t->len] = i + n;
+				t->len++;
+			}
+			last_cjk = cjk;
 		}
-		cjk = cl == PF_CJK;
-		if (pending && o > 0 && !cjk && !last_cjk) {
-			t->s[o] = ' ';
-			t->from[o] = t->to[o] = sep;
-			o++;
-		}
-		pending = 0;
-		k = pf_encode(c, b);
-		for (j = 0; j < k; j++) {
-			t->s[o] = b[j];
-			t->from[o] = i;
-			t->to[o] = i + n;
-			o++;
-		}
-		last_cjk = cjk;
 	}
-	t->s[o] = '\0';
-	t->from[o] = t->to[o] = len;
-	t->len = o;
+	t->s[t->len] = '\0';
+	t->from[t->len] = t->to[t->len] = len;
 	return (0);
+nomem:
+	pf_text_free(t);
+	return (-1);
 }
 
 static void
@@ -1394,49 +1329,13 @@ pf_vault_hint(const struct pf_ctx *ctx, const char *const *types, size_t ntypes,
 
 /*
  * Whether a file name follows AE<product id>_<TYPE>_<description>.<pdf|jpg>
- * (AE, TYPE and the extension in any case). A NULL pid or type accepts any.
+ * as docs.c's one table has it (what --rename writes passes). A NULL pid
+ * or type accepts any.
  */
 static int
 pf_name_ok(const char *name, const char *pid, const char *type)
 {
-	const char *p, *dot;
-	size_t n;
-
-	if ((p = strrchr(name, '/')) != NULL)
-		name = p + 1;
-	if (strncasecmp(name, "AE", 2) != 0)
-		return (0);
-	p = name + 2;
-	if (pid != NULL && *pid != '\0') {
-		n = strlen(pid);
-		if (strncmp(p, pid, n) != 0)
-			return (0);
-		p += n;
-	} else {
-		if (*p < '0' || *p > '9')
-			return (0);
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p++ != '_')
-		return (0);
-	if (type != NULL && *type != '\0') {
-		n = strlen(type);
-		if (strncasecmp(p, type, n) != 0)
-			return (0);
-		p += n;
-	} else {
-		if (*p == '_' || *p == '\0')
-			return (0);
-		while (*p != '_' && *p != '\0')
-			p++;
-	}
-	if (*p++ != '_')
-		return (0);
-	if ((dot = strrchr(p, '.')) == NULL || dot == p)
-		return (0);
-	return (
-	    strcasecmp(dot + 1, "pdf") == 0 || strcasecmp(dot + 1, "jpg") == 0);
+	return (docs_name_check(name, pid, type, NULL) == DOCS_NAME_OK);
 }
 
 /* A conventional name for d: AE1005001234567890_CE_Certificate.pdf. */
@@ -1444,25 +1343,25 @@ static void
 pf_name_suggest(char *buf, size_t len, const struct preflight_input *in,
     const struct preflight_doc *d)
 {
-	const char *word = "Document", *ext, *dot = NULL;
+	const struct docs_type *row = docs_type_find(d->type);
+	const char *word = row != NULL ? row->word : "Document", *ext;
+	const char *dot = NULL;
 	char type[32];
 	size_t i;
 
+	/* The TYPE as --rename writes it: upper case, "_" made "-". */
 	if (d->type != NULL && *d->type != '\0' &&
 	    strlen(d->type) < sizeof type) {
 		for (i = 0; d->type[i] != '\0'; i++) {
 			type[i] = d->type[i];
 			if (type[i] >= 'a' && type[i] <= 'z')
 				type[i] -= 'a' - 'A';
+			else if (type[i] == '_')
+				type[i] = '-';
 		}
 		type[i] = '\0';
 	} else
 		snprintf(type, sizeof type, "<TYPE>");
-	for (i = 0; i < nitems(pf_doc_words); i++) {
-		if (d->type != NULL &&
-		    strcmp(d->type, pf_doc_words[i].type) == 0)
-			word = pf_doc_words[i].word;
-	}
 	if (d->name != NULL)
 		dot = strrchr(d->name, '.');
 	if (dot != NULL && strcasecmp(dot, ".pdf") == 0)
@@ -1470,6 +1369,9 @@ pf_name_suggest(char *buf, size_t len, const struct preflight_input *in,
 	else if (dot != NULL &&
 	    (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0))
 		ext = "jpg";
+	else if (dot != NULL && strcasecmp(dot, ".png") == 0 && row != NULL &&
+	    row->png)
+		ext = "png";
 	else
 		ext = d->width > 0 || d->height > 0 ? "jpg" : "pdf";
 	snprintf(buf, len, "AE%s_%s_%s.%s",
@@ -2036,6 +1938,7 @@ pf_doc_name(struct pf_ctx *ctx)
 	const struct preflight_doc *d;
 	struct preflight_finding *f;
 	char q[PF_QUOTE], name[PF_QUOTE + 64];
+	const char *conv;
 	size_t i;
 
 	for (i = 0; i < in->ndocs; i++) {
@@ -2047,7 +1950,14 @@ pf_doc_name(struct pf_ctx *ctx)
 			cases_doc_type_valid(d->type) ? d->type : NULL))
 			continue;
 		pf_name_suggest(name, sizeof name, in, d);
-		if (d->name == NULL || *d->name == '\0')
+		if ((conv = docs_name_convert(d->name, d->type)) != NULL)
+			f = pf_add(ctx, PREFLIGHT_DOC_NAME,
+			    "file \"%s\" is a %s image, and the platform takes "
+			    "%s documents as PDF or JPG: convert it to PDF or "
+			    "JPG and upload it as %s",
+			    pf_q(q, sizeof q, d->name), conv,
+			    d->type != NULL ? d->type : "these", name);
+		else if (d->name == NULL || *d->name == '\0')
 			f = pf_add(ctx, PREFLIGHT_DOC_NAME,
 			    "document %zu (%s) has no file name; upload it "
 			    "as %s (PDF or JPG)",

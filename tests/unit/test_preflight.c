@@ -1513,6 +1513,104 @@ test_doc_name(void **state)
 	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
 }
 
+/*
+ * Issue 13: what --rename writes draws no doc_name; a PNG screenshot
+ * (other) is taken; a PNG certificate is told to convert.
+ */
+static void
+test_doc_name_convention_table(void **state)
+{
+	const struct preflight_finding *x;
+	struct preflight_findings *list;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_TEST-REPORT_SGS.pdf";
+	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_CE_declaration.pdf";
+	f.docs[0].type = "ce";
+	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_OTHER_Screenshot.png";
+	f.docs[0].type = "other";
+	f.docs[0].width = 1280;
+	f.docs[0].height = 800;
+	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_CE_Certificate.png";
+	f.docs[0].type = "ce";
+	f.docs[0].width = 1280;
+	f.docs[0].height = 1600;
+	list = expect(&f, PREFLIGHT_DOC_NAME, 1);
+	x = nth(list, PREFLIGHT_DOC_NAME, 0);
+	assert_contains(x->message, "is a PNG image");
+	assert_contains(x->message, "convert it to PDF or JPG");
+	assert_contains(x->message, "AE1005001234567890_CE_Certificate.jpg");
+	preflight_findings_free(list);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_TEST_REPORT_SGS.pdf";
+	f.docs[0].type = "ce";
+	list = expect(&f, PREFLIGHT_DOC_NAME, 1);
+	assert_contains(nth(list, PREFLIGHT_DOC_NAME, 0)->message,
+	    "AE1005001234567890_CE_Certificate.pdf");
+	preflight_findings_free(list);
+	fx_init(&f);
+	f.docs[0].name = "report.pdf";
+	list = expect(&f, PREFLIGHT_DOC_NAME, 1);
+	assert_contains(nth(list, PREFLIGHT_DOC_NAME, 0)->message,
+	    "AE1005001234567890_TEST-REPORT_Report.pdf");
+	preflight_findings_free(list);
+}
+
+/* Issue 13: look-alike letters match a banned term. */
+static void
+test_title_unicode_terms(void **state)
+{
+	static const char *const titles[] = {
+		"\xf0\x9d\x90\x81\xf0\x9d\x90\x84\xf0\x9d\x90\x92"
+		"\xf0\x9d\x90\x93 Quality Earbuds", /* 𝐁𝐄𝐒𝐓 */
+		"\xe2\x93\x91\xe2\x93\x94\xe2\x93\xa2\xe2\x93\xa3 "
+		"quality earbuds", /* ⓑⓔⓢⓣ */
+		"B\xc3\xa9st Quality Earbuds", /* Bést */
+		"Be\xcc\x81st Quality Earbuds", /* B, e, U+0301 */
+		"\xef\xbc\xa2\xef\xbc\xa5\xef\xbc\xb3\xef\xbc\xb4 "
+		"QUALITY Earbuds", /* ＢＥＳＴ */
+		"STRASSE BEST QUALITY",
+	};
+	const struct preflight_finding *x;
+	struct preflight_findings *list;
+	struct fx f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(titles); i++) {
+		fx_init(&f);
+		f.in.title = titles[i];
+		list = run(&f);
+		if (count(list, PREFLIGHT_TITLE_BANNED_TERM) != 1) {
+			dump(list);
+			fail_msg("title %zu (%s)", i, titles[i]);
+		}
+		x = nth(list, PREFLIGHT_TITLE_BANNED_TERM, 0);
+		/* The quote is the title's own text. */
+		assert_non_null(strstr(titles[i], x->quote));
+		preflight_findings_free(list);
+	}
+	/* "ß" folds to "ss": "Straße" is "strasse"; no term, no finding. */
+	fx_init(&f);
+	f.in.title = "Stra\xc3\x9f" "e Earbuds";
+	expect_free(&f, PREFLIGHT_TITLE_BANNED_TERM, 0);
+	/* Template phrases too: "ＰＬＥＡＳＥ ＵＮＢＬＯＣＫ my product". */
+	fx_init(&f);
+	set_statement(&f,
+	    "\xef\xbc\xb0\xef\xbc\xac\xef\xbc\xa5\xef\xbc\xa1\xef"
+	    "\xbc\xb3\xef\xbc\xa5 unblock my product, we removed the words "
+	    "best quality from the title and replaced all images today.");
+	expect_free(&f, PREFLIGHT_STATEMENT_TEMPLATE, 1);
+}
+
 static void
 test_title_banned_term(void **state)
 {
@@ -2022,6 +2120,8 @@ main(void)
 		cmocka_unit_test(test_doc_other_product),
 		cmocka_unit_test(test_doc_low_resolution),
 		cmocka_unit_test(test_doc_name),
+		cmocka_unit_test(test_doc_name_convention_table),
+		cmocka_unit_test(test_title_unicode_terms),
 		cmocka_unit_test(test_title_banned_term),
 		cmocka_unit_test(test_title_brand),
 		cmocka_unit_test(test_rejection_unanswered),
