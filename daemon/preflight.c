@@ -159,6 +159,11 @@ static int pf_title_banned_term(struct pf_ctx *);
 static int pf_title_brand(struct pf_ctx *);
 static int pf_rejection_unanswered(struct pf_ctx *);
 static int pf_resubmission(struct pf_ctx *);
+static int pf_machine_english(struct pf_ctx *);
+static size_t pf_claim(const char *, size_t, size_t, size_t *);
+static int pf_claims_check(struct pf_ctx *, const struct pf_text *,
+    const char *, size_t, int, time_t);
+static int pf_page_unchanged(struct pf_ctx *);
 
 static const char *const pf_severity_names[] = {
 	[PREFLIGHT_WARNING] = "warning",
@@ -213,6 +218,12 @@ static const struct pf_code_row pf_codes[] = {
 	[PREFLIGHT_RESUBMISSION] = { "resubmission", "resubmission",
 	    PREFLIGHT_ERROR,
 	    "the same statement and materials as an earlier appeal" },
+	[PREFLIGHT_MACHINE_ENGLISH] = { "machine_english", "language",
+	    PREFLIGHT_WARNING,
+	    "the statement reads like machine-translated English" },
+	[PREFLIGHT_PAGE_UNCHANGED] = { "page_unchanged", "page",
+	    PREFLIGHT_ERROR,
+	    "a claimed new title is not what the source saw on the page" },
 };
 _Static_assert(nitems(pf_codes) == PREFLIGHT_CODE_COUNT, "one row per code");
 
@@ -235,6 +246,8 @@ static int (*const pf_checks[])(struct pf_ctx *) = {
 	pf_title_brand,
 	pf_rejection_unanswered,
 	pf_resubmission,
+	pf_machine_english,
+	pf_page_unchanged,
 };
 _Static_assert(nitems(pf_checks) == PREFLIGHT_CODE_COUNT, "one check per code");
 
@@ -379,6 +392,77 @@ static const struct preflight_need pf_default_needs[] = {
 	    "court papers (a bare \"no infringement\" statement is always "
 	    "rejected)" },
 };
+
+/*
+ * Machine-translated English (domain.md "Why appeals fail": "I am not
+ * copy"), matched in the statement like the template phrases, each with
+ * what to write instead. Add a row to catch another.
+ */
+static const struct {
+	const char *pattern;
+	const char *instead;
+} pf_machine_english_patterns[] = {
+	{ "i am not copy", "I confirm this product is not infringing" },
+	{ "we are not copy", "we confirm this product is not a copy" },
+	{ "we not copy", "we confirm this product is not a copy" },
+	{ "is not copy", "is not a copy" },
+	{ "not copy anything", "did not copy anything" },
+	{ "we are not sell", "we do not sell" },
+	{ "we not sell", "we do not sell" },
+	{ "change title for you", "we changed the title" },
+	{ "for you already", "we have already changed it" },
+	{ "we already change", "we have already changed" },
+	{ "we have change", "we have changed" },
+	{ "we has", "we have" },
+	{ "i has", "I have" },
+	{ "we was", "we were" },
+	{ "already delete", "already deleted" },
+	{ "we have delete", "we have deleted" },
+	{ "we have modify", "we have modified" },
+	{ "please to check", "please check" },
+	{ "is not fake product", "is a genuine product" },
+};
+
+/*
+ * What introduces a claimed new title; the title itself follows in quotes
+ * ("the new title is 'LED strip 5m'", "标题改为「LED灯带」"). Matched in
+ * ASCII lower case.
+ */
+static const char *const pf_title_claims[] = {
+	"new title",
+	"title to",
+	"title is now",
+	"title now reads",
+	"title now is",
+	"title reads",
+	"retitled",
+	"renamed the listing to",
+	"renamed it to",
+	"新标题",
+	"标题改为",
+	"标题修改为",
+	"标题更改为",
+	"标题已改为",
+	"标题现在是",
+};
+
+/* Quotes a claimed title may stand in: opening and closing, UTF-8. */
+static const struct {
+	const char *open, *close;
+} pf_quotes[] = {
+	{ "\"", "\"" },
+	{ "'", "'" },
+	{ "\u201c", "\u201d" }, /* “ ” */
+	{ "\u2018", "\u2019" }, /* ‘ ’ */
+	{ "\u300c", "\u300d" }, /* 「 」 */
+	{ "\u300e", "\u300f" }, /* 『 』 */
+	{ "\u300a", "\u300b" }, /* 《 》 */
+	{ "\uff02", "\uff02" }, /* ＂ */
+};
+
+/* Words that may stand between a claim and its quote. */
+static const char *const pf_claim_fillers[] = { "is", "now", "as", "to",
+	"reads", "be", "：", ":", "-" };
 
 const char *
 preflight_severity_name(enum preflight_severity s)
@@ -2179,6 +2263,203 @@ pf_resubmission(struct pf_ctx *ctx)
 		return (0);
 	}
 	return (0);
+}
+
+static int
+pf_machine_english(struct pf_ctx *ctx)
+{
+	struct pf_range used[nitems(pf_machine_english_patterns)];
+	struct preflight_finding *f;
+	char q[PF_QUOTE];
+	size_t i, nused = 0, s, e, from, to;
+	int r;
+
+	if (ctx->in->statement == NULL)
+		return (0);
+	for (i = 0; i < nitems(pf_machine_english_patterns); i++) {
+		r = pf_find_fresh(&ctx->stmt,
+		    pf_machine_english_patterns[i].pattern, PF_STRIP, used,
+		    &nused, &s, &e);
+		if (r == -1) {
+			pf_cause(ctx->cause, "out of memory");
+			return (-1);
+		}
+		if (r == 0)
+			continue;
+		from = ctx->stmt.from[s];
+		to = ctx->stmt.to[e - 1];
+		pf_clip(q, sizeof q, ctx->in->statement + from, to - from);
+		if ((f = pf_add(ctx, PREFLIGHT_MACHINE_ENGLISH,
+			 "the statement says \"%s\", which reads like machine "
+			 "translation and weakens the appeal; write it in "
+			 "plain English (\"%s\")",
+			 q, pf_machine_english_patterns[i].instead)) == NULL)
+			return (-1);
+		f->item = (int)i;
+		f->offset = (long long)from;
+		pf_clip(f->quote, sizeof f->quote, ctx->in->statement + from,
+		    to - from);
+	}
+	return (0);
+}
+
+/*
+ * The quoted title a claim at s[at..) introduces, after fillers and white
+ * space: its byte offset (*start) and length, or 0 if no quote follows.
+ */
+static size_t
+pf_claim(const char *s, size_t len, size_t at, size_t *start)
+{
+	size_t i, k, n, o, c;
+
+	for (k = 0; k < 4 && at < len; k++) {
+		while (at < len && (s[at] == ' ' || s[at] == '\t'))
+			at++;
+		for (i = 0; i < nitems(pf_claim_fillers); i++) {
+			n = strlen(pf_claim_fillers[i]);
+			if (at + n <= len &&
+			    strncasecmp(s + at, pf_claim_fillers[i], n) == 0 &&
+			    (at + n == len || !pf_isalnum((unsigned char)s[at +
+				n])))
+				break;
+		}
+		if (i == nitems(pf_claim_fillers))
+			break;
+		at += strlen(pf_claim_fillers[i]);
+	}
+	for (i = 0; i < nitems(pf_quotes); i++) {
+		o = strlen(pf_quotes[i].open);
+		if (at + o > len || memcmp(s + at, pf_quotes[i].open, o) != 0)
+			continue;
+		c = strlen(pf_quotes[i].close);
+		for (n = at + o; n + c <= len; n++) {
+			if (memcmp(s + n, pf_quotes[i].close, c) == 0)
+				break;
+		}
+		if (n + c > len || n == at + o)
+			return (0);
+		*start = at + o;
+		return (n - (at + o));
+	}
+	return (0);
+}
+
+/*
+ * Each title text claims (quoted after a pf_title_claims phrase) that the
+ * page's seen title lacks: a page_unchanged finding, an error when the
+ * source saw the page after since (the claim's time), a warning otherwise.
+ * note is the note's index, or -1 for the statement.
+ */
+static int
+pf_claims_check(struct pf_ctx *ctx, const struct pf_text *seen,
+    const char *text, size_t tlen, int note, time_t since)
+{
+	const struct preflight_input *in = ctx->in;
+	struct preflight_finding *f;
+	struct pf_text claim;
+	char *low, q[PF_QUOTE], qs[PF_QUOTE], when[CALENDAR_FORMAT_LEN];
+	char who[32];
+	const char *p;
+	size_t i, j, n, at, start, clen, a, b;
+	int found, after, rc = -1;
+
+	if ((low = strndup(text, tlen)) == NULL) {
+		pf_cause(ctx->cause, "out of memory");
+		return (-1);
+	}
+	tlen = strlen(low);
+	for (j = 0; j < tlen; j++) {
+		if (low[j] >= 'A' && low[j] <= 'Z')
+			low[j] += 'a' - 'A';
+	}
+	for (i = 0; i < nitems(pf_title_claims); i++) {
+		n = strlen(pf_title_claims[i]);
+		for (p = low; (p = strstr(p, pf_title_claims[i])) != NULL;
+		     p += n) {
+			at = (size_t)(p - low);
+			if (at > 0 && pf_isalnum((unsigned char)low[at - 1]))
+				continue;
+			if ((clen = pf_claim(text, tlen, at + n, &start)) == 0)
+				continue;
+			if (pf_norm(text + start, clen, PF_STRIP, &claim) ==
+			    -1) {
+				pf_cause(ctx->cause, "out of memory");
+				goto out;
+			}
+			found = claim.len == 0 ||
+			    pf_find(seen, &claim, 0, 0, &a, &b);
+			pf_text_free(&claim);
+			if (found)
+				continue;
+			after = since != 0 && in->seen_title_at > since;
+			if (pf_format_time(ctx, in->seen_title_at, when,
+				sizeof when) == -1)
+				snprintf(when, sizeof when, "%lld",
+				    (long long)in->seen_title_at);
+			if (note < 0)
+				snprintf(who, sizeof who, "the statement");
+			else
+				snprintf(who, sizeof who, "note %d", note + 1);
+			pf_clip(q, sizeof q, text + start, clen);
+			if ((f = pf_add(ctx, PREFLIGHT_PAGE_UNCHANGED,
+				 "%s says the title is now \"%s\", but the "
+				 "source saw the title \"%s\" at %s%s: change "
+				 "the page (and look at it in a private window, "
+				 "not from the cache), then check again",
+				 who, q, pf_q(qs, sizeof qs, in->seen_title),
+				 when,
+				 after ? ", after that was written" : "")) ==
+			    NULL)
+				goto out;
+			if (!after) {
+				f->severity = PREFLIGHT_WARNING;
+				ctx->out->nerrors--;
+				ctx->out->nwarnings++;
+			}
+			f->item = note;
+			f->when = in->seen_title_at;
+			pf_clip(f->quote, sizeof f->quote, text + start, clen);
+		}
+	}
+	rc = 0;
+out:
+	free(low);
+	return (rc);
+}
+
+static int
+pf_page_unchanged(struct pf_ctx *ctx)
+{
+	const struct preflight_input *in = ctx->in;
+	struct pf_text seen;
+	time_t latest = 0;
+	size_t i;
+	int rc = 0;
+
+	if (in->seen_title == NULL)
+		return (0);
+	if (pf_norm(in->seen_title, strlen(in->seen_title), PF_STRIP, &seen) ==
+	    -1) {
+		pf_cause(ctx->cause, "out of memory");
+		return (-1);
+	}
+	for (i = 0; i < in->nnotes; i++) {
+		if (in->notes[i].at > latest)
+			latest = in->notes[i].at;
+	}
+	/* The statement is written after the notes it sums up. */
+	if (in->statement != NULL && text_utf8_check(in->statement,
+	    in->statement_len, NULL, NULL) == 0)
+		rc = pf_claims_check(ctx, &seen, in->statement,
+		    in->statement_len, -1, latest);
+	for (i = 0; rc == 0 && i < in->nnotes; i++) {
+		if (in->notes[i].text != NULL)
+			rc = pf_claims_check(ctx, &seen, in->notes[i].text,
+			    strlen(in->notes[i].text), (int)i,
+			    in->notes[i].at);
+	}
+	pf_text_free(&seen);
+	return (rc);
 }
 
 /* Arrays given with a count must be there. */
