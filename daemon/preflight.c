@@ -161,8 +161,11 @@ static int pf_rejection_unanswered(struct pf_ctx *);
 static int pf_resubmission(struct pf_ctx *);
 static int pf_machine_english(struct pf_ctx *);
 static size_t pf_claim(const char *, size_t, size_t, size_t *);
+static int pf_claim_seen(struct pf_ctx *, const struct pf_text *,
+    const char *, size_t, int, time_t);
 static int pf_claims_check(struct pf_ctx *, const struct pf_text *,
     const char *, size_t, int, time_t);
+static int pf_field_is_title(const char *);
 static int pf_page_unchanged(struct pf_ctx *);
 
 static const char *const pf_severity_names[] = {
@@ -2350,18 +2353,66 @@ pf_claim(const char *s, size_t len, size_t at, size_t *start)
  * source saw the page after since (the claim's time), a warning otherwise.
  * note is the note's index, or -1 for the statement.
  */
+/*
+ * A claimed title claim[0..clen): a page_unchanged finding when the seen
+ * title lacks it, an error when the source saw the page after since (the
+ * claim's time), a warning otherwise. note is the note's index, or -1 for
+ * the statement. Returns 0, or -1 (memory).
+ */
+static int
+pf_claim_seen(struct pf_ctx *ctx, const struct pf_text *seen,
+    const char *claim, size_t clen, int note, time_t since)
+{
+	const struct preflight_input *in = ctx->in;
+	struct preflight_finding *f;
+	struct pf_text t;
+	char q[PF_QUOTE], qs[PF_QUOTE], when[CALENDAR_FORMAT_LEN], who[32];
+	size_t a, b;
+	int found, after;
+
+	if (pf_norm(claim, clen, PF_STRIP, &t) == -1) {
+		pf_cause(ctx->cause, "out of memory");
+		return (-1);
+	}
+	found = t.len == 0 || pf_find(seen, &t, 0, 0, &a, &b);
+	pf_text_free(&t);
+	if (found)
+		return (0);
+	after = since != 0 && in->seen_title_at > since;
+	if (pf_format_time(ctx, in->seen_title_at, when, sizeof when) == -1)
+		snprintf(when, sizeof when, "%lld", (long long)in->seen_title_at);
+	if (note < 0)
+		snprintf(who, sizeof who, "the statement");
+	else
+		snprintf(who, sizeof who, "note %d", note + 1);
+	pf_clip(q, sizeof q, claim, clen);
+	if ((f = pf_add(ctx, PREFLIGHT_PAGE_UNCHANGED,
+		 "%s says the title is now \"%s\", but the source saw the "
+		 "title \"%s\" at %s%s: change the page (and look at it in a "
+		 "private window, not from the cache), then check again",
+		 who, q, pf_q(qs, sizeof qs, in->seen_title), when,
+		 after ? ", after that was written" : "")) == NULL)
+		return (-1);
+	if (!after) {
+		f->severity = PREFLIGHT_WARNING;
+		ctx->out->nerrors--;
+		ctx->out->nwarnings++;
+	}
+	f->item = note;
+	f->when = in->seen_title_at;
+	pf_clip(f->quote, sizeof f->quote, claim, clen);
+	return (0);
+}
+
+/* Each title text[0..tlen) claims in quotes after a pf_title_claims phrase. */
 static int
 pf_claims_check(struct pf_ctx *ctx, const struct pf_text *seen,
     const char *text, size_t tlen, int note, time_t since)
 {
-	const struct preflight_input *in = ctx->in;
-	struct preflight_finding *f;
-	struct pf_text claim;
-	char *low, q[PF_QUOTE], qs[PF_QUOTE], when[CALENDAR_FORMAT_LEN];
-	char who[32];
+	char *low;
 	const char *p;
-	size_t i, j, n, at, start, clen, a, b;
-	int found, after, rc = -1;
+	size_t i, j, n, at, start, clen;
+	int rc = 0;
 
 	if ((low = strndup(text, tlen)) == NULL) {
 		pf_cause(ctx->cause, "out of memory");
@@ -2372,59 +2423,37 @@ pf_claims_check(struct pf_ctx *ctx, const struct pf_text *seen,
 		if (low[j] >= 'A' && low[j] <= 'Z')
 			low[j] += 'a' - 'A';
 	}
-	for (i = 0; i < nitems(pf_title_claims); i++) {
+	for (i = 0; rc == 0 && i < nitems(pf_title_claims); i++) {
 		n = strlen(pf_title_claims[i]);
-		for (p = low; (p = strstr(p, pf_title_claims[i])) != NULL;
+		for (p = low; rc == 0 &&
+		     (p = strstr(p, pf_title_claims[i])) != NULL;
 		     p += n) {
 			at = (size_t)(p - low);
 			if (at > 0 && pf_isalnum((unsigned char)low[at - 1]))
 				continue;
-			if ((clen = pf_claim(text, tlen, at + n, &start)) == 0)
-				continue;
-			if (pf_norm(text + start, clen, PF_STRIP, &claim) ==
-			    -1) {
-				pf_cause(ctx->cause, "out of memory");
-				goto out;
-			}
-			found = claim.len == 0 ||
-			    pf_find(seen, &claim, 0, 0, &a, &b);
-			pf_text_free(&claim);
-			if (found)
-				continue;
-			after = since != 0 && in->seen_title_at > since;
-			if (pf_format_time(ctx, in->seen_title_at, when,
-				sizeof when) == -1)
-				snprintf(when, sizeof when, "%lld",
-				    (long long)in->seen_title_at);
-			if (note < 0)
-				snprintf(who, sizeof who, "the statement");
-			else
-				snprintf(who, sizeof who, "note %d", note + 1);
-			pf_clip(q, sizeof q, text + start, clen);
-			if ((f = pf_add(ctx, PREFLIGHT_PAGE_UNCHANGED,
-				 "%s says the title is now \"%s\", but the "
-				 "source saw the title \"%s\" at %s%s: change "
-				 "the page (and look at it in a private window, "
-				 "not from the cache), then check again",
-				 who, q, pf_q(qs, sizeof qs, in->seen_title),
-				 when,
-				 after ? ", after that was written" : "")) ==
-			    NULL)
-				goto out;
-			if (!after) {
-				f->severity = PREFLIGHT_WARNING;
-				ctx->out->nerrors--;
-				ctx->out->nwarnings++;
-			}
-			f->item = note;
-			f->when = in->seen_title_at;
-			pf_clip(f->quote, sizeof f->quote, text + start, clen);
+			if ((clen = pf_claim(text, tlen, at + n, &start)) > 0)
+				rc = pf_claim_seen(ctx, seen, text + start,
+				    clen, note, since);
 		}
 	}
-	rc = 0;
-out:
 	free(low);
 	return (rc);
+}
+
+/* Whether a note's field is the title ("title", "new title", "标题"). */
+static int
+pf_field_is_title(const char *field)
+{
+	struct pf_text t;
+	size_t a, b;
+	int r;
+
+	if (field == NULL || pf_norm(field, strlen(field), PF_STRIP, &t) == -1)
+		return (0);
+	r = pf_find_str(&t, "title", PF_STRIP, 1, &a, &b) == 1 ||
+	    pf_find_str(&t, "标题", PF_STRIP, 0, &a, &b) == 1;
+	pf_text_free(&t);
+	return (r);
 }
 
 static int
@@ -2453,7 +2482,13 @@ pf_page_unchanged(struct pf_ctx *ctx)
 		rc = pf_claims_check(ctx, &seen, in->statement,
 		    in->statement_len, -1, latest);
 	for (i = 0; rc == 0 && i < in->nnotes; i++) {
-		if (in->notes[i].text != NULL)
+		/* A title note's new value is a claim, quoted or not. */
+		if (in->notes[i].after != NULL &&
+		    pf_field_is_title(in->notes[i].field))
+			rc = pf_claim_seen(ctx, &seen, in->notes[i].after,
+			    strlen(in->notes[i].after), (int)i,
+			    in->notes[i].at);
+		else if (in->notes[i].text != NULL)
 			rc = pf_claims_check(ctx, &seen, in->notes[i].text,
 			    strlen(in->notes[i].text), (int)i,
 			    in->notes[i].at);

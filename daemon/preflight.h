@@ -226,13 +226,17 @@ struct preflight_point {
 /*
  * A rectification note. It answers a point when it names the point's id,
  * or when every word of the point's field is among its field's words
- * (field "main image" answers point field "image"; a plural counts).
+ * (field "main image" answers point field "image"; a plural counts). A
+ * note on the title with a new value (after), or whose text quotes a new
+ * title ("changed the title to 'LED strip'"), claims that title for
+ * page_unchanged.
  */
 struct preflight_note {
 	const char *point; /* id of the point it answers; may be NULL */
 	const char *field; /* what was changed; may be NULL */
 	const char *text; /* may be NULL */
 	time_t at; /* when it was written; 0: unknown */
+	const char *after; /* the field's new value; may be NULL */
 };
 
 /* A document, attached to the appeal under check or only in the vault. */

@@ -106,7 +106,7 @@ fx_init(struct fx *f)
 	f->in.points = f->points;
 	f->in.npoints = 1;
 	f->notes[0] =
-	    (struct preflight_note){ "1", "title", "removed \"best quality\"", 0 };
+	    (struct preflight_note){ "1", "title", "removed \"best quality\"", 0, NULL };
 	f->in.notes = f->notes;
 	f->in.nnotes = 1;
 	f->docs[0] = (struct preflight_doc){
@@ -781,8 +781,8 @@ test_statement_no_field(void **state)
 	/* The message names the notes' fields, each once. */
 	fx_init(&f);
 	set_statement(&f, vague);
-	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo", 0 };
-	f.notes[2] = (struct preflight_note){ NULL, "title", "again", 0 };
+	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo", 0, NULL };
+	f.notes[2] = (struct preflight_note){ NULL, "title", "again", 0, NULL };
 	f.in.nnotes = 3;
 	list = expect(&f, PREFLIGHT_STATEMENT_NO_FIELD, 1);
 	assert_string_equal(nth(list, PREFLIGHT_STATEMENT_NO_FIELD, 0)->message,
@@ -1713,6 +1713,20 @@ test_page_unchanged(void **state)
 	set_statement(&f,
 	    "removed 'best quality' from the title, see word 3 of the new "
 	    "title");
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	/* A title note's new value is a claim without quotes. */
+	fx_init(&f);
+	f.in.seen_title = "Best Quality Wireless Earbuds";
+	f.in.seen_title_at = f.in.now - DAY;
+	f.notes[0].after = "Wireless Earbuds";
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	f.notes[0].after = "Wireless Earbuds 5.3 Bluetooth";
+	f.notes[0].at = f.in.now - 2 * DAY;
+	list = expect(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
+	assert_int_equal(
+	    nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->severity, PREFLIGHT_ERROR);
+	preflight_findings_free(list);
+	f.notes[0].field = "main image";
 	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
 	/* No title seen: skipped. */
 	f.in.seen_title = NULL;
