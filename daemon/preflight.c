@@ -25,6 +25,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <unistr.h>
+
 #include "calendar.h"
 #include "cases.h"
 #include "docs.h"
@@ -702,26 +704,14 @@ pf_decode(const unsigned char *s, size_t len, uint32_t *cp, const char **why)
 static size_t
 pf_encode(uint32_t c, char *b)
 {
-	if (c < 0x80) {
-		b[0] = (char)c;
+	int n;
+
+	/* c is a decoded or folded code point: always encodable. */
+	if ((n = u8_uctomb((uint8_t *)b, c, 4)) <= 0) {
+		b[0] = '?';
 		return (1);
 	}
-	if (c < 0x800) {
-		b[0] = (char)(0xc0 | (c >> 6));
-		b[1] = (char)(0x80 | (c & 0x3f));
-		return (2);
-	}
-	if (c < 0x10000) {
-		b[0] = (char)(0xe0 | (c >> 12));
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		return (3);
-	}
-	b[0] = (char)(0xf0 | (c >> 18));
-	b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	b[3] = (char)(0x80 | (c & 0x3f));
-	return (4);
+	return ((size_t)n);
 }
 
 int

@@ -145,12 +145,28 @@ text_char(const char *p, size_t *w)
 size_t
 text_width(const char *s)
 {
-	size_t w = 0, cw, n;
+	return (text_width_n(s, strlen(s)));
+}
 
-	if (u8_check((const uint8_t *)s, strlen(s)) == NULL)
-		return ((size_t)u8_strwidth((const uint8_t *)s, "UTF-8"));
-	for (; (n = text_char(s, &cw)) > 0; s += n)
-		w += cw;
+size_t
+text_width_n(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t w = 0, i, n;
+	uint32_t c;
+	int cw;
+
+	if (u8_check(u, len) == NULL && memchr(s, '\0', len) == NULL)
+		return ((size_t)u8_width(u, len, "UTF-8"));
+	for (i = 0; i < len; i += n) {
+		if ((n = text_decode(u + i, len - i, &c, NULL)) == 0) {
+			n = 1;
+			w++;
+			continue;
+		}
+		cw = uc_width(c, "UTF-8");
+		w += cw < 0 ? 1 : (size_t)cw;
+	}
 	return (w);
 }
 

@@ -4,7 +4,8 @@
  *
  * Every part of the tree that checks, measures or compares UTF-8 text asks
  * here: the preflight (statements, titles, notes), delistctl (statements it
- * sends, table columns), the API (error messages that quote clients).
+ * sends, table columns), the API (error messages that quote clients), the
+ * mail plugin (header encoding, wrapping, table columns).
  * Folding and widths come from libunistring (u8_check, u8_strwidth,
  * u32_casefold, u32_normalize).
  *
@@ -46,6 +47,8 @@ void text_scrub(char *s);
  * combining marks none, a byte that is not UTF-8 one.
  */
 size_t text_width(const char *s);
+/* text_width of s[0..len), which need not be NUL-terminated. */
+size_t text_width_n(const char *s, size_t len);
 
 /*
  * The length in bytes of the character at p (1 for a byte that is not

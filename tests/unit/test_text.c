@@ -123,6 +123,9 @@ test_scrub_and_width(void **state)
 	assert_int_equal(text_width("Be\xcc\x81st"), 4); /* a mark: none */
 	assert_int_equal(text_width("a\xff"), 2);
 	assert_int_equal(text_width(""), 0);
+	assert_int_equal(text_width_n("\xe6\x9c\x80\xe5\xa5\xbdxyz", 6), 4);
+	assert_int_equal(text_width_n("a\xff" "b", 3), 3);
+	assert_int_equal(text_width_n("abc", 0), 0);
 	assert_int_equal(text_char("\xe6\x9c\x80x", &w), 3);
 	assert_int_equal(w, 2);
 	assert_int_equal(text_char("\xff", &w), 1);
