@@ -38,6 +38,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "lifecycle.h"
+#include "text.h"
 #include "vault.h"
 
 #define API_MAX_HEADERS (8 * 1024)
@@ -374,30 +375,7 @@ api_requests(const struct api *api)
 static void
 utf8_scrub(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
-	size_t n, k;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		n = (*p & 0xe0) == 0xc0	  ? 1
-		    : (*p & 0xf0) == 0xe0 ? 2
-		    : (*p & 0xf8) == 0xf0 ? 3
-					  : 0;
-		if (*p == 0xc0 || *p == 0xc1 || *p > 0xf4)
-			n = 0;
-		for (k = 1; k <= n; k++) {
-			if ((p[k] & 0xc0) != 0x80)
-				break;
-		}
-		if (n == 0 || k <= n) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
-	}
+	text_scrub(s);
 }
 
 /* Sends a JSON document (taking it over) with a status code. */

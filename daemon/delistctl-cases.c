@@ -27,6 +27,7 @@
 #include <openssl/evp.h>
 
 #include "delistctl.h"
+#include "text.h"
 
 /* Tables are wrapped to fit this many columns. */
 #define CASES_WIDTH 100
@@ -301,21 +302,14 @@ cases_table_add(struct cases_table *t, ...)
 	cases_table_row(t, row);
 }
 
-/* Bytes of the UTF-8 character at p, its display width in *w. */
+/* Bytes of the UTF-8 character at p, its display width in *w (text.c). */
 static size_t
 cases_char(const unsigned char *p, size_t *w)
 {
-	size_t n = 1;
+	size_t n;
 
-	if (*p >= 0xf0)
-		n = 4;
-	else if (*p >= 0xe0)
-		n = 3;
-	else if (*p >= 0xc0)
-		n = 2;
-	*w = n >= 3 ? 2 : 1;
-	while (n > 1 && p[n - 1] == '\0')
-		n--;
+	if ((n = text_char((const char *)p, w)) == 0)
+		n = 1;
 	return (n);
 }
 
@@ -465,44 +459,16 @@ cases_call(const char *method, const char *path, json_t *body, int flags)
 
 /*
  * The offset of the first byte that breaks UTF-8 (overlong forms,
- * surrogates and code points above U+10FFFF included), or -1.
+ * surrogates, code points above U+10FFFF and NUL included), or -1.
  */
 static long
 cases_utf8_bad(const unsigned char *s, size_t len)
 {
-	size_t i = 0, n, k;
-	unsigned long cp;
+	size_t off;
 
-	while (i < len) {
-		/* A NUL cannot travel in JSON text: refuse it here too. */
-		if (s[i] == 0)
-			return ((long)i);
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
-			return ((long)i);
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return ((long)i);
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return ((long)i);
-		i += n + 1;
-	}
-	return (-1);
+	if (text_utf8_check((const char *)s, len, &off, NULL) == 0)
+		return (-1);
+	return ((long)off);
 }
 
 /*

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "delistctl.h"
+#include "text.h"
 
 #ifndef DELISTD_RUN_SOCKET
 #define DELISTD_RUN_SOCKET "/run/delistd/delistd.sock"
@@ -568,29 +569,11 @@ ctl_table(char ***rows, size_t nrows, size_t ncols)
 	free(w);
 }
 
-/* Display width: counts UTF-8 code points, wide CJK as two columns. */
+/* Display width in terminal columns (text.c). */
 size_t
 ctl_width(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			w++;
-			p++;
-		} else if ((*p & 0xe0) == 0xc0) {
-			w++;
-			p += p[1] ? 2 : 1;
-		} else if ((*p & 0xf0) == 0xe0) {
-			w += 2; /* CJK and most of the BMP above U+0800 */
-			p += (p[1] && p[2]) ? 3 : 1;
-		} else {
-			w += 2;
-			p += (p[1] && p[2] && p[3]) ? 4 : 1;
-		}
-	}
-	return (w);
+	return (text_width(s));
 }
 
 /*

@@ -571,6 +571,10 @@ int store_watch_observe(struct store *, const struct st_watch *, time_t);
 void st_watch_clear(struct st_watch *);
 void st_watches_free(struct st_watch *, size_t);
 int store_listing_set_title(struct store *, int64_t, const char *);
+int store_listing_seen_title(
+    struct store *, const char *, const char *, const char *, time_t);
+int store_listing_seen_title_get(
+    struct store *, const char *, const char *, char **, time_t *);
 int store_listing_set_code(struct store *, int64_t, const char *);
 int store_case_set_platform(struct store *, int64_t, const char *, time_t);
 int store_case_platform(struct store *, int64_t, char **, time_t *);

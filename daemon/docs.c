@@ -17,6 +17,49 @@
 
 #include "delistd.h"
 #include "docs.h"
+#include "sniff.h"
+
+/*
+ * The document types of the file-name convention, one row each: its name
+ * (cases.c's), the description a renamed file gets when its own name has
+ * none, and whether it takes a PNG. Both arrays below come from this list.
+ */
+#define DOCS_TYPES(X) \
+	X("ce", "Certificate", 0) \
+	X("fcc", "Certificate", 0) \
+	X("ukca", "Certificate", 0) \
+	X("saso", "Certificate", 0) \
+	X("test_report", "Report", 0) \
+	X("trademark", "Registration", 0) \
+	X("brand_authorization", "Authorization", 0) \
+	X("invoice", "Invoice", 0) \
+	X("court_order", "Order", 0) \
+	X("dismissal", "Letter", 0) \
+	X("other", "Document", 1)
+#define DOCS_ROW(t, w, png) { t, w, png },
+#define DOCS_NAME(t, w, png) t,
+
+static const struct docs_type docs_types[] = { DOCS_TYPES(DOCS_ROW) };
+static const char *const docs_names[] = { DOCS_TYPES(DOCS_NAME) };
+#define DOCS_NTYPES (sizeof docs_types / sizeof docs_types[0])
+
+/* Image formats the platform does not take, to be converted first. */
+static const struct {
+	const char *ext;
+	const char *format;
+} docs_convert[] = {
+	{ "png", "PNG" },
+	{ "gif", "GIF" },
+	{ "webp", "WebP" },
+	{ "bmp", "BMP" },
+	{ "tif", "TIFF" },
+	{ "tiff", "TIFF" },
+	{ "heic", "HEIC" },
+};
+
+static size_t docs_token_len(const char *, const char *);
+static int docs_known_token(const char *, const char *);
+static const char *docs_convert_format(const char *, const struct docs_type *);
 
 const int docs_stage_days[DOCS_NSTAGES] = { 30, 7, 1, 0 };
 
@@ -143,7 +186,16 @@ docs_description(const char *name, char *buf, size_t size)
 		for (p = base + 2; p < base + len && isdigit((unsigned char)*p);
 		     p++)
 			;
-		for (unders = 0; p < base + len && unders < 2; p++) {
+		/* A known type written with "_" is one field. */
+		if (p < base + len && *p == '_')
+			unders = docs_known_token(p + 1, base + len);
+		else
+			unders = 0;
+		if (unders > 0) {
+			p += 1 + (size_t)unders;
+			unders = 1;
+		}
+		for (; p < base + len && unders < 2; p++) {
 			if (*p == '_')
 				unders++;
 		}
@@ -224,4 +276,188 @@ docs_size_format(int64_t v, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%lldB", (long long)v);
 	return (buf);
+}
+
+const struct docs_type *
+docs_type_find(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && i < DOCS_NTYPES; i++) {
+		if (strcmp(docs_types[i].type, type) == 0)
+			return (&docs_types[i]);
+	}
+	return (NULL);
+}
+
+const char *const *
+docs_type_names(size_t *n)
+{
+	*n = DOCS_NTYPES;
+	return (docs_names);
+}
+
+/*
+ * If s starts with the token of type (any case; "_", "-" and " " alike)
+ * and no letter or digit follows it, its length; else 0.
+ */
+static size_t
+docs_token_len(const char *s, const char *type)
+{
+	size_t i;
+	int a, b;
+
+	for (i = 0; type[i] != '\0'; i++) {
+		a = tolower((unsigned char)s[i]);
+		b = (unsigned char)type[i];
+		if (a == '-' || a == ' ')
+			a = '_';
+		if (a != b || a == '\0')
+			return (0);
+	}
+	return (isalnum((unsigned char)s[i]) ? 0 : i);
+}
+
+/*
+ * The length of the longest known type token at p (before end) that is
+ * followed by "_", or 0.
+ */
+static int
+docs_known_token(const char *p, const char *end)
+{
+	size_t i, n, best = 0;
+
+	for (i = 0; i < DOCS_NTYPES; i++) {
+		n = strlen(docs_names[i]);
+		if (p + n < end && p[n] == '_' &&
+		    docs_token_len(p, docs_names[i]) == n && n > best)
+			best = n;
+	}
+	return ((int)best);
+}
+
+/* The format a file named name must be converted from, for row; or NULL. */
+static const char *
+docs_convert_format(const char *name, const struct docs_type *row)
+{
+	const char *dot;
+	size_t i;
+
+	if (name == NULL || (dot = strrchr(name, '.')) == NULL)
+		return (NULL);
+	for (i = 0; i < sizeof docs_convert / sizeof docs_convert[0]; i++) {
+		if (strcasecmp(dot + 1, docs_convert[i].ext) != 0)
+			continue;
+		if (row != NULL && row->png && strcmp(docs_convert[i].ext,
+						   "png") == 0)
+			return (NULL);
+		return (docs_convert[i].format);
+	}
+	return (NULL);
+}
+
+const char *
+docs_name_convert(const char *name, const char *type)
+{
+	return (docs_convert_format(name, docs_type_find(type)));
+}
+
+enum docs_name_verdict
+docs_name_check(
+    const char *name, const char *pid, const char *type, const char **format)
+{
+	char copy[SNIFF_FILE_NAME_MAX + 1];
+	struct sniff_name sn;
+	const struct docs_type *row;
+	const char *base, *dot, *conv = NULL;
+	size_t i;
+	int png = 0;
+
+	if (format != NULL)
+		*format = NULL;
+	if (name == NULL)
+		return (DOCS_NAME_BAD);
+	base = strrchr(name, '/');
+	base = base != NULL ? base + 1 : name;
+	if (strlen(base) >= sizeof copy)
+		return (DOCS_NAME_BAD);
+	memcpy(copy, base, strlen(base) + 1);
+	/* An image extension to convert: judge the rest of the name. */
+	if ((dot = strrchr(base, '.')) != NULL) {
+		for (i = 0; i < sizeof docs_convert / sizeof docs_convert[0];
+		     i++) {
+			if (strcasecmp(dot + 1, docs_convert[i].ext) == 0)
+				break;
+		}
+		if (i < sizeof docs_convert / sizeof docs_convert[0]) {
+			conv = docs_convert[i].format;
+			png = strcmp(docs_convert[i].ext, "png") == 0;
+			if ((size_t)(dot - base) + 5 > sizeof copy)
+				return (DOCS_NAME_BAD);
+			memcpy(copy + (dot - base), ".pdf", 5);
+		}
+	}
+	if (sniff_name_parse(copy, docs_names, DOCS_NTYPES, &sn, NULL, 0) ==
+	    -1)
+		return (DOCS_NAME_BAD);
+	if (pid != NULL && *pid != '\0' && strcmp(sn.product_id, pid) != 0)
+		return (DOCS_NAME_BAD);
+	if (type != NULL && strcmp(sn.type, type) != 0)
+		return (DOCS_NAME_BAD);
+	row = docs_type_find(sn.type);
+	if (conv != NULL && !(png && row != NULL && row->png)) {
+		if (format != NULL)
+			*format = conv;
+		return (DOCS_NAME_CONVERT);
+	}
+	return (DOCS_NAME_OK);
+}
+
+int
+docs_name_build(const char *pid, const char *type, const char *name,
+    const char *ext, char *buf, size_t size, char *why, size_t whylen)
+{
+	const struct docs_type *row;
+	char desc[SNIFF_FILE_NAME_MAX + 1];
+	const char *d;
+	size_t n;
+	int png, len;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if ((row = docs_type_find(type)) == NULL) {
+		snprintf(why, whylen, "unknown document type \"%.32s\"",
+		    type != NULL ? type : "");
+		return (-1);
+	}
+	png = ext != NULL && strcmp(ext, "png") == 0;
+	if (ext == NULL ||
+	    (strcmp(ext, "pdf") != 0 && strcmp(ext, "jpg") != 0 && !png)) {
+		snprintf(why, whylen, "documents are PDF or JPG");
+		return (-1);
+	}
+	if (png && !row->png) {
+		snprintf(why, whylen,
+		    "the platform takes %s documents as PDF or JPG, and this "
+		    "is a PNG: convert it to PDF or JPG first",
+		    type);
+		return (-1);
+	}
+	docs_description(name, desc, sizeof desc);
+	/* No type twice: "CE declaration" as ce is "declaration". */
+	d = desc;
+	if ((n = docs_token_len(d, type)) > 0) {
+		d += n;
+		while (*d == ' ' || *d == '_' || *d == '-' || *d == '.')
+			d++;
+	}
+	if (*d == '\0')
+		d = row->word;
+	len = sniff_name_build(pid, type, d, png ? SNIFF_PDF : (strcmp(ext,
+	    "jpg") == 0 ? SNIFF_JPEG : SNIFF_PDF), buf, size, why, whylen);
+	if (len == -1)
+		return (-1);
+	if (png)
+		memcpy(buf + len - 3, "png", 3);
+	return (0);
 }

@@ -69,7 +69,8 @@ int docs_days_left(time_t expires_at, time_t now);
 /*
  * The description --rename keeps from an original file name: the base name
  * without its directory and its last extension; when the name already
- * follows the AE<id>_<TYPE>_ pattern, only what follows it. Written into
+ * follows the AE<id>_<TYPE>_ pattern, only what follows it (a known type
+ * written with "_" counts whole: "AE1_TEST_REPORT_SGS.pdf" keeps "SGS"). Written into
  * buf (size bytes, cut if longer); may be "" (sniff_name_build then says
  * "Document").
  */
@@ -83,5 +84,62 @@ void docs_description(const char *name, char *buf, size_t size);
 int docs_size_parse(const char *, int64_t *, char **);
 /* "32M", "1.5M", "512K", "100B": for messages (buf of 32 is enough). */
 char *docs_size_format(int64_t, char *, size_t);
+
+/*
+ * The file-name convention AE<product id>_<TYPE>_<description>.<ext>, one
+ * table for the whole tree: what delistctl doc add --rename writes
+ * (docs_name_build), what the vault and the preflight accept
+ * (docs_name_check). TYPE is the document type upper case with "_" made
+ * "-" (test_report: "TEST-REPORT"); either "-" or "_" is accepted, in any
+ * case. ext is pdf or jpg (domain.md); a type for screenshots (other) also
+ * takes png, which the platform shows as it is.
+ */
+struct docs_type {
+	const char *type; /* a cases_doc_type_valid name: "test_report" */
+	const char *word; /* the description when none is left: "Report" */
+	int png; /* 1: a PNG is taken (screenshots); 0: PDF or JPG only */
+};
+
+/* The row of a document type, or NULL. */
+const struct docs_type *docs_type_find(const char *type);
+/* The type names, in the table's order (for sniff_name_parse); sets *n. */
+const char *const *docs_type_names(size_t *n);
+
+/* What docs_name_check says of a file name. */
+enum docs_name_verdict {
+	DOCS_NAME_OK,
+	DOCS_NAME_BAD, /* not AE<product id>_<TYPE>_<description>.<pdf|jpg> */
+	DOCS_NAME_CONVERT /* an image format the type does not take (PNG) */
+};
+
+/*
+ * Whether name (anything up to its last "/" ignored) follows the
+ * convention for a document of type (NULL: any type) of product pid (NULL:
+ * any). DOCS_NAME_CONVERT when the only fault is a format to convert: a
+ * .png (or .gif, .webp, .bmp, .tif, .tiff, .heic) of a type that takes
+ * PDF or JPG only; *format is then set to its name ("PNG"). format may be
+ * NULL.
+ */
+enum docs_name_verdict docs_name_check(
+    const char *name, const char *pid, const char *type, const char **format);
+
+/*
+ * The image format a file name says that a document of type must be
+ * converted from ("PNG" for "scan.png" of type ce), or NULL when its
+ * extension is fine or unknown.
+ */
+const char *docs_name_convert(const char *name, const char *type);
+
+/*
+ * The conventional name --rename gives: AE<pid>_<TYPE>_<description>.<ext>
+ * where the description is docs_description of name, without a leading
+ * type token of its own ("CE declaration.pdf" as ce gives
+ * AE<pid>_CE_declaration.pdf, never _CE_CE_), or the type's word when
+ * nothing is left; ext is "pdf", "jpg" or "png" (png only for a type that
+ * takes it). Writes into buf (SNIFF_NAME_MAX bytes are enough); returns 0,
+ * or -1 with why (whylen bytes) set.
+ */
+int docs_name_build(const char *pid, const char *type, const char *name,
+    const char *ext, char *buf, size_t size, char *why, size_t whylen);
 
 #endif /* DOCS_H */

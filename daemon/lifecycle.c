@@ -840,6 +840,11 @@ lifecycle_listing_observed(const char *shop, const char *pid, const char *title,
 	}
 	rc = lc_seen(
 	    shop, pid, title, images, nimages, 0, "daemon", &created, cause);
+	/* What the source saw, for the preflight's page_unchanged. */
+	if (rc == 0 && title != NULL &&
+	    store_listing_seen_title(
+		lc_store(), shop, pid, title, clock_now()) == -1)
+		rc = -1;
 	if (rc == -1)
 		*cause = xstrdup("the state database failed; see the log");
 	if (rc != 0 || store_commit(lc_store()) == -1) {
@@ -3059,6 +3064,10 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 					goto fail_l;
 			}
 		}
+		/* What the source saw, for the preflight's page_unchanged. */
+		if (title != NULL && store_listing_seen_title(lc_store(), shop,
+					 ids[i], title, now) == -1)
+			goto fail_l;
 		if (delisted && l.open_case == 0 &&
 		    !lc_same(l.status, "delisted") &&
 		    lc_sweep_due(id, now) == -1)

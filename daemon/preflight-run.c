@@ -66,6 +66,9 @@ pr_notes(struct preflight_run *pr)
 		    json_string_value(json_object_get(p, "field"));
 		pr->notes[n].text =
 		    json_string_value(json_object_get(p, "text"));
+		pr->notes[n].at = pr->ev[i].at;
+		pr->notes[n].after =
+		    json_string_value(json_object_get(p, "after"));
 		n++;
 	}
 	pr->in.notes = pr->notes;
@@ -287,6 +290,13 @@ preflight_run(struct preflight_run *pr, const struct st_case *c,
 		pr->title = l.title != NULL ? xstrdup(l.title) : NULL;
 		st_listing_clear(&l);
 	}
+	if (store_listing_seen_title_get(st, c->shop, c->product_id,
+		&pr->seen_title, &pr->in.seen_title_at) == -1) {
+		xasprintf(cause, "cannot read the listing of case %lld",
+		    (long long)c->id);
+		return (-1);
+	}
+	pr->in.seen_title = pr->seen_title;
 	pr->in.c.id = c->id;
 	pr->in.c.state = cases_state_from_name(c->state);
 	pr->in.c.reason = cases_reason_from_name(c->reason);
@@ -327,6 +337,7 @@ preflight_run_clear(struct preflight_run *pr)
 	free(pr->adocs);
 	free(pr->notes);
 	free(pr->title);
+	free(pr->seen_title);
 	free(pr->brands);
 	st_documents_free(pr->vault, pr->nvault);
 	for (i = 0; pr->inmat != NULL && i < pr->nmat; i++) {

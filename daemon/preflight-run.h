@@ -40,6 +40,7 @@ struct preflight_run {
 	int *inmat; /* per material: bymat[i] is set */
 	size_t nmat;
 	struct preflight_brand *brands; /* cfg's, with the vault's say */
+	char *seen_title; /* the source's latest observation's title */
 };
 
 /*

@@ -25,9 +25,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include <unistr.h>
+
 #include "calendar.h"
 #include "cases.h"
+#include "docs.h"
 #include "preflight.h"
+#include "text.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -90,12 +94,6 @@ struct pf_ctx {
 	char **cause;
 };
 
-/* A file-name word per document type, for the suggested name. */
-struct pf_doc_word {
-	const char *type;
-	const char *word;
-};
-
 static void
 pf_cause(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 static size_t
@@ -104,6 +102,7 @@ static size_t pf_encode(uint32_t, char *);
 static enum pf_class pf_classify(uint32_t);
 static int pf_is_cjk(uint32_t);
 static int pf_isalnum(unsigned char);
+static int pf_text_grow(struct pf_text *, size_t *, size_t);
 static int pf_norm(const char *, size_t, int, struct pf_text *);
 static void pf_text_free(struct pf_text *);
 static int pf_find(const struct pf_text *, const struct pf_text *, size_t, int,
@@ -162,6 +161,14 @@ static int pf_title_banned_term(struct pf_ctx *);
 static int pf_title_brand(struct pf_ctx *);
 static int pf_rejection_unanswered(struct pf_ctx *);
 static int pf_resubmission(struct pf_ctx *);
+static int pf_machine_english(struct pf_ctx *);
+static size_t pf_claim(const char *, size_t, size_t, size_t *);
+static int pf_claim_seen(struct pf_ctx *, const struct pf_text *,
+    const char *, size_t, int, time_t);
+static int pf_claims_check(struct pf_ctx *, const struct pf_text *,
+    const char *, size_t, int, time_t);
+static int pf_field_is_title(const char *);
+static int pf_page_unchanged(struct pf_ctx *);
 
 static const char *const pf_severity_names[] = {
 	[PREFLIGHT_WARNING] = "warning",
@@ -216,6 +223,12 @@ static const struct pf_code_row pf_codes[] = {
 	[PREFLIGHT_RESUBMISSION] = { "resubmission", "resubmission",
 	    PREFLIGHT_ERROR,
 	    "the same statement and materials as an earlier appeal" },
+	[PREFLIGHT_MACHINE_ENGLISH] = { "machine_english", "language",
+	    PREFLIGHT_WARNING,
+	    "the statement reads like machine-translated English" },
+	[PREFLIGHT_PAGE_UNCHANGED] = { "page_unchanged", "page",
+	    PREFLIGHT_ERROR,
+	    "a claimed new title is not what the source saw on the page" },
 };
 _Static_assert(nitems(pf_codes) == PREFLIGHT_CODE_COUNT, "one row per code");
 
@@ -238,6 +251,8 @@ static int (*const pf_checks[])(struct pf_ctx *) = {
 	pf_title_brand,
 	pf_rejection_unanswered,
 	pf_resubmission,
+	pf_machine_english,
+	pf_page_unchanged,
 };
 _Static_assert(nitems(pf_checks) == PREFLIGHT_CODE_COUNT, "one check per code");
 
@@ -383,19 +398,76 @@ static const struct preflight_need pf_default_needs[] = {
 	    "rejected)" },
 };
 
-static const struct pf_doc_word pf_doc_words[] = {
-	{ "ce", "Certificate" },
-	{ "fcc", "Certificate" },
-	{ "ukca", "Certificate" },
-	{ "saso", "Certificate" },
-	{ "test_report", "Report" },
-	{ "trademark", "Registration" },
-	{ "brand_authorization", "Authorization" },
-	{ "invoice", "Invoice" },
-	{ "court_order", "Order" },
-	{ "dismissal", "Letter" },
-	{ "other", "Document" },
+/*
+ * Machine-translated English (domain.md "Why appeals fail": "I am not
+ * copy"), matched in the statement like the template phrases, each with
+ * what to write instead. Add a row to catch another.
+ */
+static const struct {
+	const char *pattern;
+	const char *instead;
+} pf_machine_english_patterns[] = {
+	{ "i am not copy", "I confirm this product is not infringing" },
+	{ "we are not copy", "we confirm this product is not a copy" },
+	{ "we not copy", "we confirm this product is not a copy" },
+	{ "is not copy", "is not a copy" },
+	{ "not copy anything", "did not copy anything" },
+	{ "we are not sell", "we do not sell" },
+	{ "we not sell", "we do not sell" },
+	{ "change title for you", "we changed the title" },
+	{ "for you already", "we have already changed it" },
+	{ "we already change", "we have already changed" },
+	{ "we have change", "we have changed" },
+	{ "we has", "we have" },
+	{ "i has", "I have" },
+	{ "we was", "we were" },
+	{ "already delete", "already deleted" },
+	{ "we have delete", "we have deleted" },
+	{ "we have modify", "we have modified" },
+	{ "please to check", "please check" },
+	{ "is not fake product", "is a genuine product" },
 };
+
+/*
+ * What introduces a claimed new title; the title itself follows in quotes
+ * ("the new title is 'LED strip 5m'", "标题改为「LED灯带」"). Matched in
+ * ASCII lower case.
+ */
+static const char *const pf_title_claims[] = {
+	"new title",
+	"title to",
+	"title is now",
+	"title now reads",
+	"title now is",
+	"title reads",
+	"retitled",
+	"renamed the listing to",
+	"renamed it to",
+	"新标题",
+	"标题改为",
+	"标题修改为",
+	"标题更改为",
+	"标题已改为",
+	"标题现在是",
+};
+
+/* Quotes a claimed title may stand in: opening and closing, UTF-8. */
+static const struct {
+	const char *open, *close;
+} pf_quotes[] = {
+	{ "\"", "\"" },
+	{ "'", "'" },
+	{ "\u201c", "\u201d" }, /* “ ” */
+	{ "\u2018", "\u2019" }, /* ‘ ’ */
+	{ "\u300c", "\u300d" }, /* 「 」 */
+	{ "\u300e", "\u300f" }, /* 『 』 */
+	{ "\u300a", "\u300b" }, /* 《 》 */
+	{ "\uff02", "\uff02" }, /* ＂ */
+};
+
+/* Words that may stand between a claim and its quote. */
+static const char *const pf_claim_fillers[] = { "is", "now", "as", "to",
+	"reads", "be", "：", ":", "-" };
 
 const char *
 preflight_severity_name(enum preflight_severity s)
@@ -622,119 +694,30 @@ preflight_config_check(const struct preflight_config *cfg, char **cause)
 	return (0);
 }
 
-/*
- * Decodes the UTF-8 sequence at s[0..len): returns its length and sets *cp,
- * or returns 0 and sets *why if it is not valid. NUL decodes as U+0000.
- */
+/* The one UTF-8 decoder (text.c). */
 static size_t
 pf_decode(const unsigned char *s, size_t len, uint32_t *cp, const char **why)
 {
-	const char *bad = NULL;
-	uint32_t v, min;
-	size_t n, i;
-
-	*cp = 0xfffd;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return (1);
-	}
-	if (s[0] < 0xc0)
-		bad = "unexpected continuation byte";
-	else if (s[0] < 0xc2)
-		bad = "overlong encoding";
-	else if (s[0] >= 0xf8)
-		bad = "invalid byte";
-	else if (s[0] >= 0xf5)
-		bad = "beyond U+10FFFF";
-	if (bad != NULL) {
-		if (why != NULL)
-			*why = bad;
-		return (0);
-	}
-	if (s[0] < 0xe0) {
-		n = 2;
-		v = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] < 0xf0) {
-		n = 3;
-		v = s[0] & 0x0f;
-		min = 0x800;
-	} else {
-		n = 4;
-		v = s[0] & 0x07;
-		min = 0x10000;
-	}
-	for (i = 1; i < n; i++) {
-		if (i >= len || (s[i] & 0xc0) != 0x80) {
-			if (why != NULL)
-				*why = "truncated sequence";
-			return (0);
-		}
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min)
-		bad = "overlong encoding";
-	else if (v >= 0xd800 && v <= 0xdfff)
-		bad = "surrogate";
-	else if (v > 0x10ffff)
-		bad = "beyond U+10FFFF";
-	if (bad != NULL) {
-		if (why != NULL)
-			*why = bad;
-		return (0);
-	}
-	*cp = v;
-	return (n);
+	return (text_decode(s, len, cp, why));
 }
 
 static size_t
 pf_encode(uint32_t c, char *b)
 {
-	if (c < 0x80) {
-		b[0] = (char)c;
+	int n;
+
+	/* c is a decoded or folded code point: always encodable. */
+	if ((n = u8_uctomb((uint8_t *)b, c, 4)) <= 0) {
+		b[0] = '?';
 		return (1);
 	}
-	if (c < 0x800) {
-		b[0] = (char)(0xc0 | (c >> 6));
-		b[1] = (char)(0x80 | (c & 0x3f));
-		return (2);
-	}
-	if (c < 0x10000) {
-		b[0] = (char)(0xe0 | (c >> 12));
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		return (3);
-	}
-	b[0] = (char)(0xf0 | (c >> 18));
-	b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	b[3] = (char)(0x80 | (c & 0x3f));
-	return (4);
+	return ((size_t)n);
 }
 
 int
 preflight_utf8_check(const char *s, size_t len, size_t *off, const char **why)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	const char *bad = NULL;
-	uint32_t c;
-	size_t i, n;
-
-	for (i = 0; i < len; i += n) {
-		if ((n = pf_decode(u + i, len - i, &c, &bad)) == 0)
-			break;
-		if (c == 0) {
-			bad = "NUL byte";
-			break;
-		}
-	}
-	if (i >= len)
-		return (0);
-	if (off != NULL)
-		*off = i;
-	if (why != NULL)
-		*why = bad;
-	return (-1);
+	return (text_utf8_check(s, len, off, why));
 }
 
 /* Han, kana, bopomofo, hangul and their extensions. */
@@ -781,65 +764,94 @@ pf_isalnum(unsigned char c)
 	    (c >= 'A' && c <= 'Z'));
 }
 
+/* Room for n more bytes in t->s, t->from and t->to. Returns 0 or -1. */
+static int
+pf_text_grow(struct pf_text *t, size_t *cap, size_t n)
+{
+	size_t want = t->len + n + 1, size;
+	char *s;
+	size_t *from, *to;
+
+	if (want <= *cap)
+		return (0);
+	size = *cap * 2 > want ? *cap * 2 : want;
+	if ((s = realloc(t->s, size)) == NULL)
+		return (-1);
+	t->s = s;
+	if ((from = reallocarray(t->from, size, sizeof *from)) == NULL)
+		return (-1);
+	t->from = from;
+	if ((to = reallocarray(t->to, size, sizeof *to)) == NULL)
+		return (-1);
+	t->to = to;
+	*cap = size;
+	return (0);
+}
+
 /*
- * Normalizes s[0..len) into t (see preflight.h). Bad bytes are separators.
- * The result is never longer than the input. Returns 0, or -1 if memory
- * ran out (t is then empty).
+ * Normalizes s[0..len) into t (see preflight.h): each character folded by
+ * text_fold (NFKC, case folding, marks stripped), so that "𝐁𝐄𝐒𝐓", "ⓑⓔⓢⓣ",
+ * "Bést" and "ＢＥＳＴ" all read "best". Bad bytes are separators. Every
+ * byte of the result knows the source character it came from. Returns 0,
+ * or -1 if memory ran out (t is then empty).
  */
 static int
 pf_norm(const char *s, size_t len, int mode, struct pf_text *t)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	enum pf_class cl;
-	uint32_t c;
-	size_t i, j, n, k, o = 0, sep = 0;
+	uint32_t c, fold[TEXT_FOLD_MAX];
+	size_t i, j, n, k, f, nf, cap = len + 1, sep = 0;
 	int pending = 0, cjk, last_cjk = 0;
 	char b[4];
 
 	memset(t, 0, sizeof *t);
-	t->s = malloc(len + 1);
-	t->from = calloc(len + 1, sizeof *t->from);
-	t->to = calloc(len + 1, sizeof *t->to);
-	if (t->s == NULL || t->from == NULL || t->to == NULL) {
-		pf_text_free(t);
-		return (-1);
-	}
+	t->s = malloc(cap);
+	t->from = calloc(cap, sizeof *t->from);
+	t->to = calloc(cap, sizeof *t->to);
+	if (t->s == NULL || t->from == NULL || t->to == NULL)
+		goto nomem;
 	for (i = 0; i < len; i += n) {
 		if ((n = pf_decode(u + i, len - i, &c, NULL)) == 0) {
 			n = 1;
 			c = 0xfffd;
 		}
-		if (c >= 0xff01 && c <= 0xff5e)
-			c -= 0xfee0;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		cl = pf_classify(c);
-		if (cl == PF_SEP || (cl == PF_PUNCT && mode == PF_STRIP)) {
-			if (!pending)
-				sep = i;
-			pending = 1;
-			continue;
+		nf = text_fold(c, fold);
+		for (f = 0; f < nf; f++) {
+			c = fold[f];
+			cl = pf_classify(c);
+			if (cl == PF_SEP ||
+			    (cl == PF_PUNCT && mode == PF_STRIP)) {
+				if (!pending)
+					sep = i;
+				pending = 1;
+				continue;
+			}
+			cjk = cl == PF_CJK;
+			if (pf_text_grow(t, &cap, 5) == -1)
+				goto nomem;
+			if (pending && t->len > 0 && !cjk && !last_cjk) {
+				t->s[t->len] = ' ';
+				t->from[t->len] = t->to[t->len] = sep;
+				t->len++;
+			}
+			pending = 0;
+			k = pf_encode(c, b);
+			for (j = 0; j < k; j++) {
+				t->s[t->len] = b[j];
+				t->from[t->len] = i;
+				t->to[t->len] = i + n;
+				t->len++;
+			}
+			last_cjk = cjk;
 		}
-		cjk = cl == PF_CJK;
-		if (pending && o > 0 && !cjk && !last_cjk) {
-			t->s[o] = ' ';
-			t->from[o] = t->to[o] = sep;
-			o++;
-		}
-		pending = 0;
-		k = pf_encode(c, b);
-		for (j = 0; j < k; j++) {
-			t->s[o] = b[j];
-			t->from[o] = i;
-			t->to[o] = i + n;
-			o++;
-		}
-		last_cjk = cjk;
 	}
-	t->s[o] = '\0';
-	t->from[o] = t->to[o] = len;
-	t->len = o;
+	t->s[t->len] = '\0';
+	t->from[t->len] = t->to[t->len] = len;
 	return (0);
+nomem:
+	pf_text_free(t);
+	return (-1);
 }
 
 static void
@@ -1394,49 +1406,13 @@ pf_vault_hint(const struct pf_ctx *ctx, const char *const *types, size_t ntypes,
 
 /*
  * Whether a file name follows AE<product id>_<TYPE>_<description>.<pdf|jpg>
- * (AE, TYPE and the extension in any case). A NULL pid or type accepts any.
+ * as docs.c's one table has it (what --rename writes passes). A NULL pid
+ * or type accepts any.
  */
 static int
 pf_name_ok(const char *name, const char *pid, const char *type)
 {
-	const char *p, *dot;
-	size_t n;
-
-	if ((p = strrchr(name, '/')) != NULL)
-		name = p + 1;
-	if (strncasecmp(name, "AE", 2) != 0)
-		return (0);
-	p = name + 2;
-	if (pid != NULL && *pid != '\0') {
-		n = strlen(pid);
-		if (strncmp(p, pid, n) != 0)
-			return (0);
-		p += n;
-	} else {
-		if (*p < '0' || *p > '9')
-			return (0);
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p++ != '_')
-		return (0);
-	if (type != NULL && *type != '\0') {
-		n = strlen(type);
-		if (strncasecmp(p, type, n) != 0)
-			return (0);
-		p += n;
-	} else {
-		if (*p == '_' || *p == '\0')
-			return (0);
-		while (*p != '_' && *p != '\0')
-			p++;
-	}
-	if (*p++ != '_')
-		return (0);
-	if ((dot = strrchr(p, '.')) == NULL || dot == p)
-		return (0);
-	return (
-	    strcasecmp(dot + 1, "pdf") == 0 || strcasecmp(dot + 1, "jpg") == 0);
+	return (docs_name_check(name, pid, type, NULL) == DOCS_NAME_OK);
 }
 
 /* A conventional name for d: AE1005001234567890_CE_Certificate.pdf. */
@@ -1444,25 +1420,25 @@ static void
 pf_name_suggest(char *buf, size_t len, const struct preflight_input *in,
     const struct preflight_doc *d)
 {
-	const char *word = "Document", *ext, *dot = NULL;
+	const struct docs_type *row = docs_type_find(d->type);
+	const char *word = row != NULL ? row->word : "Document", *ext;
+	const char *dot = NULL;
 	char type[32];
 	size_t i;
 
+	/* The TYPE as --rename writes it: upper case, "_" made "-". */
 	if (d->type != NULL && *d->type != '\0' &&
 	    strlen(d->type) < sizeof type) {
 		for (i = 0; d->type[i] != '\0'; i++) {
 			type[i] = d->type[i];
 			if (type[i] >= 'a' && type[i] <= 'z')
 				type[i] -= 'a' - 'A';
+			else if (type[i] == '_')
+				type[i] = '-';
 		}
 		type[i] = '\0';
 	} else
 		snprintf(type, sizeof type, "<TYPE>");
-	for (i = 0; i < nitems(pf_doc_words); i++) {
-		if (d->type != NULL &&
-		    strcmp(d->type, pf_doc_words[i].type) == 0)
-			word = pf_doc_words[i].word;
-	}
 	if (d->name != NULL)
 		dot = strrchr(d->name, '.');
 	if (dot != NULL && strcasecmp(dot, ".pdf") == 0)
@@ -1470,6 +1446,9 @@ pf_name_suggest(char *buf, size_t len, const struct preflight_input *in,
 	else if (dot != NULL &&
 	    (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0))
 		ext = "jpg";
+	else if (dot != NULL && strcasecmp(dot, ".png") == 0 && row != NULL &&
+	    row->png)
+		ext = "png";
 	else
 		ext = d->width > 0 || d->height > 0 ? "jpg" : "pdf";
 	snprintf(buf, len, "AE%s_%s_%s.%s",
@@ -2036,6 +2015,7 @@ pf_doc_name(struct pf_ctx *ctx)
 	const struct preflight_doc *d;
 	struct preflight_finding *f;
 	char q[PF_QUOTE], name[PF_QUOTE + 64];
+	const char *conv;
 	size_t i;
 
 	for (i = 0; i < in->ndocs; i++) {
@@ -2047,7 +2027,14 @@ pf_doc_name(struct pf_ctx *ctx)
 			cases_doc_type_valid(d->type) ? d->type : NULL))
 			continue;
 		pf_name_suggest(name, sizeof name, in, d);
-		if (d->name == NULL || *d->name == '\0')
+		if ((conv = docs_name_convert(d->name, d->type)) != NULL)
+			f = pf_add(ctx, PREFLIGHT_DOC_NAME,
+			    "file \"%s\" is a %s image, and the platform takes "
+			    "%s documents as PDF or JPG: convert it to PDF or "
+			    "JPG and upload it as %s",
+			    pf_q(q, sizeof q, d->name), conv,
+			    d->type != NULL ? d->type : "these", name);
+		else if (d->name == NULL || *d->name == '\0')
 			f = pf_add(ctx, PREFLIGHT_DOC_NAME,
 			    "document %zu (%s) has no file name; upload it "
 			    "as %s (PDF or JPG)",
@@ -2269,6 +2256,235 @@ pf_resubmission(struct pf_ctx *ctx)
 		return (0);
 	}
 	return (0);
+}
+
+static int
+pf_machine_english(struct pf_ctx *ctx)
+{
+	struct pf_range used[nitems(pf_machine_english_patterns)];
+	struct preflight_finding *f;
+	char q[PF_QUOTE];
+	size_t i, nused = 0, s, e, from, to;
+	int r;
+
+	if (ctx->in->statement == NULL)
+		return (0);
+	for (i = 0; i < nitems(pf_machine_english_patterns); i++) {
+		r = pf_find_fresh(&ctx->stmt,
+		    pf_machine_english_patterns[i].pattern, PF_STRIP, used,
+		    &nused, &s, &e);
+		if (r == -1) {
+			pf_cause(ctx->cause, "out of memory");
+			return (-1);
+		}
+		if (r == 0)
+			continue;
+		from = ctx->stmt.from[s];
+		to = ctx->stmt.to[e - 1];
+		pf_clip(q, sizeof q, ctx->in->statement + from, to - from);
+		if ((f = pf_add(ctx, PREFLIGHT_MACHINE_ENGLISH,
+			 "the statement says \"%s\", which reads like machine "
+			 "translation and weakens the appeal; write it in "
+			 "plain English (\"%s\")",
+			 q, pf_machine_english_patterns[i].instead)) == NULL)
+			return (-1);
+		f->item = (int)i;
+		f->offset = (long long)from;
+		pf_clip(f->quote, sizeof f->quote, ctx->in->statement + from,
+		    to - from);
+	}
+	return (0);
+}
+
+/*
+ * The quoted title a claim at s[at..) introduces, after fillers and white
+ * space: its byte offset (*start) and length, or 0 if no quote follows.
+ */
+static size_t
+pf_claim(const char *s, size_t len, size_t at, size_t *start)
+{
+	size_t i, k, n, o, c;
+
+	for (k = 0; k < 4 && at < len; k++) {
+		while (at < len && (s[at] == ' ' || s[at] == '\t'))
+			at++;
+		for (i = 0; i < nitems(pf_claim_fillers); i++) {
+			n = strlen(pf_claim_fillers[i]);
+			if (at + n <= len &&
+			    strncasecmp(s + at, pf_claim_fillers[i], n) == 0 &&
+			    (at + n == len || !pf_isalnum((unsigned char)s[at +
+				n])))
+				break;
+		}
+		if (i == nitems(pf_claim_fillers))
+			break;
+		at += strlen(pf_claim_fillers[i]);
+	}
+	for (i = 0; i < nitems(pf_quotes); i++) {
+		o = strlen(pf_quotes[i].open);
+		if (at + o > len || memcmp(s + at, pf_quotes[i].open, o) != 0)
+			continue;
+		c = strlen(pf_quotes[i].close);
+		for (n = at + o; n + c <= len; n++) {
+			if (memcmp(s + n, pf_quotes[i].close, c) == 0)
+				break;
+		}
+		if (n + c > len || n == at + o)
+			return (0);
+		*start = at + o;
+		return (n - (at + o));
+	}
+	return (0);
+}
+
+/*
+ * Each title text claims (quoted after a pf_title_claims phrase) that the
+ * page's seen title lacks: a page_unchanged finding, an error when the
+ * source saw the page after since (the claim's time), a warning otherwise.
+ * note is the note's index, or -1 for the statement.
+ */
+/*
+ * A claimed title claim[0..clen): a page_unchanged finding when the seen
+ * title lacks it, an error when the source saw the page after since (the
+ * claim's time), a warning otherwise. note is the note's index, or -1 for
+ * the statement. Returns 0, or -1 (memory).
+ */
+static int
+pf_claim_seen(struct pf_ctx *ctx, const struct pf_text *seen,
+    const char *claim, size_t clen, int note, time_t since)
+{
+	const struct preflight_input *in = ctx->in;
+	struct preflight_finding *f;
+	struct pf_text t;
+	char q[PF_QUOTE], qs[PF_QUOTE], when[CALENDAR_FORMAT_LEN], who[32];
+	size_t a, b;
+	int found, after;
+
+	if (pf_norm(claim, clen, PF_STRIP, &t) == -1) {
+		pf_cause(ctx->cause, "out of memory");
+		return (-1);
+	}
+	found = t.len == 0 || pf_find(seen, &t, 0, 0, &a, &b);
+	pf_text_free(&t);
+	if (found)
+		return (0);
+	after = since != 0 && in->seen_title_at > since;
+	if (pf_format_time(ctx, in->seen_title_at, when, sizeof when) == -1)
+		snprintf(when, sizeof when, "%lld", (long long)in->seen_title_at);
+	if (note < 0)
+		snprintf(who, sizeof who, "the statement");
+	else
+		snprintf(who, sizeof who, "note %d", note + 1);
+	pf_clip(q, sizeof q, claim, clen);
+	if ((f = pf_add(ctx, PREFLIGHT_PAGE_UNCHANGED,
+		 "%s says the title is now \"%s\", but the source saw the "
+		 "title \"%s\" at %s%s: change the page (and look at it in a "
+		 "private window, not from the cache), then check again",
+		 who, q, pf_q(qs, sizeof qs, in->seen_title), when,
+		 after ? ", after that was written" : "")) == NULL)
+		return (-1);
+	if (!after) {
+		f->severity = PREFLIGHT_WARNING;
+		ctx->out->nerrors--;
+		ctx->out->nwarnings++;
+	}
+	f->item = note;
+	f->when = in->seen_title_at;
+	pf_clip(f->quote, sizeof f->quote, claim, clen);
+	return (0);
+}
+
+/* Each title text[0..tlen) claims in quotes after a pf_title_claims phrase. */
+static int
+pf_claims_check(struct pf_ctx *ctx, const struct pf_text *seen,
+    const char *text, size_t tlen, int note, time_t since)
+{
+	char *low;
+	const char *p;
+	size_t i, j, n, at, start, clen;
+	int rc = 0;
+
+	if ((low = strndup(text, tlen)) == NULL) {
+		pf_cause(ctx->cause, "out of memory");
+		return (-1);
+	}
+	tlen = strlen(low);
+	for (j = 0; j < tlen; j++) {
+		if (low[j] >= 'A' && low[j] <= 'Z')
+			low[j] += 'a' - 'A';
+	}
+	for (i = 0; rc == 0 && i < nitems(pf_title_claims); i++) {
+		n = strlen(pf_title_claims[i]);
+		for (p = low; rc == 0 &&
+		     (p = strstr(p, pf_title_claims[i])) != NULL;
+		     p += n) {
+			at = (size_t)(p - low);
+			if (at > 0 && pf_isalnum((unsigned char)low[at - 1]))
+				continue;
+			if ((clen = pf_claim(text, tlen, at + n, &start)) > 0)
+				rc = pf_claim_seen(ctx, seen, text + start,
+				    clen, note, since);
+		}
+	}
+	free(low);
+	return (rc);
+}
+
+/* Whether a note's field is the title ("title", "new title", "标题"). */
+static int
+pf_field_is_title(const char *field)
+{
+	struct pf_text t;
+	size_t a, b;
+	int r;
+
+	if (field == NULL || pf_norm(field, strlen(field), PF_STRIP, &t) == -1)
+		return (0);
+	r = pf_find_str(&t, "title", PF_STRIP, 1, &a, &b) == 1 ||
+	    pf_find_str(&t, "标题", PF_STRIP, 0, &a, &b) == 1;
+	pf_text_free(&t);
+	return (r);
+}
+
+static int
+pf_page_unchanged(struct pf_ctx *ctx)
+{
+	const struct preflight_input *in = ctx->in;
+	struct pf_text seen;
+	time_t latest = 0;
+	size_t i;
+	int rc = 0;
+
+	if (in->seen_title == NULL)
+		return (0);
+	if (pf_norm(in->seen_title, strlen(in->seen_title), PF_STRIP, &seen) ==
+	    -1) {
+		pf_cause(ctx->cause, "out of memory");
+		return (-1);
+	}
+	for (i = 0; i < in->nnotes; i++) {
+		if (in->notes[i].at > latest)
+			latest = in->notes[i].at;
+	}
+	/* The statement is written after the notes it sums up. */
+	if (in->statement != NULL && text_utf8_check(in->statement,
+	    in->statement_len, NULL, NULL) == 0)
+		rc = pf_claims_check(ctx, &seen, in->statement,
+		    in->statement_len, -1, latest);
+	for (i = 0; rc == 0 && i < in->nnotes; i++) {
+		/* A title note's new value is a claim, quoted or not. */
+		if (in->notes[i].after != NULL &&
+		    pf_field_is_title(in->notes[i].field))
+			rc = pf_claim_seen(ctx, &seen, in->notes[i].after,
+			    strlen(in->notes[i].after), (int)i,
+			    in->notes[i].at);
+		else if (in->notes[i].text != NULL)
+			rc = pf_claims_check(ctx, &seen, in->notes[i].text,
+			    strlen(in->notes[i].text), (int)i,
+			    in->notes[i].at);
+	}
+	pf_text_free(&seen);
+	return (rc);
 }
 
 /* Arrays given with a count must be there. */

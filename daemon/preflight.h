@@ -14,8 +14,8 @@
  * NULL if memory ran out).
  *
  * Text matching (template phrases, field words, rejection keywords, banned
- * terms, brand names) is done on normalized text: ASCII letters folded to
- * lower case, full-width forms (U+FF01..U+FF5E) folded to ASCII, runs of
+ * terms, brand names) is done on normalized text: every character folded
+ * (NFKC, case folding, marks stripped; full-width forms become ASCII), runs of
  * white space made one space, and no space kept next to a CJK character.
  * In statements, note fields and rejection reasons punctuation also becomes
  * a space ("I have rectified. Please unblock!" holds "I have rectified,
@@ -24,7 +24,9 @@
  * "100%" and "No.1" mean what they say. A phrase that starts (ends) with an
  * ASCII letter or digit only matches where the text has no ASCII letter or
  * digit just before (after) it: "Apple" is not found in "Pineapple", "第一"
- * is found in "第一名". Only ASCII letters are case-folded.
+ * is found in "第一名". Every character is folded for matching (text.h
+ * text_fold: NFKC, Unicode case folding, combining marks stripped), so
+ * "𝐁𝐄𝐒𝐓", "ⓑⓔⓢⓣ", "Bést" and "ＢＥＳＴ" all hold "best".
  */
 
 #ifndef PREFLIGHT_H
@@ -94,6 +96,10 @@ enum preflight_code {
 	PREFLIGHT_REJECTION_UNANSWERED, /* rejection_unanswered, error */
 	/* resubmission */
 	PREFLIGHT_RESUBMISSION, /* resubmission, error */
+	/* language (only when a statement is given) */
+	PREFLIGHT_MACHINE_ENGLISH, /* machine_english, warning */
+	/* page (only when the source reported a title) */
+	PREFLIGHT_PAGE_UNCHANGED, /* page_unchanged, error or warning */
 	PREFLIGHT_CODE_COUNT
 };
 
@@ -101,11 +107,15 @@ enum preflight_code {
 const char *preflight_code_name(enum preflight_code);
 /* The code called name, or -1. */
 int preflight_code_from_name(const char *);
-/* The severity of a code (PREFLIGHT_ERROR if out of range). */
+/*
+ * The severity of a code (PREFLIGHT_ERROR if out of range): the most a
+ * finding of it can have. page_unchanged is an error when the source saw
+ * the page after the claim was written, a warning otherwise.
+ */
 enum preflight_severity preflight_code_severity(enum preflight_code);
 /*
  * The group of a code: "statement", "coverage", "documents", "words",
- * "rejection" or "resubmission"; NULL if out of range.
+ * "rejection", "resubmission", "language" or "page"; NULL if out of range.
  */
 const char *preflight_code_group(enum preflight_code);
 /* One line for people saying what the code means; NULL if out of range. */
@@ -216,12 +226,17 @@ struct preflight_point {
 /*
  * A rectification note. It answers a point when it names the point's id,
  * or when every word of the point's field is among its field's words
- * (field "main image" answers point field "image"; a plural counts).
+ * (field "main image" answers point field "image"; a plural counts). A
+ * note on the title with a new value (after), or whose text quotes a new
+ * title ("changed the title to 'LED strip'"), claims that title for
+ * page_unchanged.
  */
 struct preflight_note {
 	const char *point; /* id of the point it answers; may be NULL */
 	const char *field; /* what was changed; may be NULL */
 	const char *text; /* may be NULL */
+	time_t at; /* when it was written; 0: unknown */
+	const char *after; /* the field's new value; may be NULL */
 };
 
 /* A document, attached to the appeal under check or only in the vault. */
@@ -273,6 +288,13 @@ struct preflight_input {
 	time_t now; /* the submission time */
 	/* business days for the review window; NULL: Monday to Friday, UTC */
 	const struct calendar *cal;
+	/*
+	 * The title in the source's latest observation of the listing, and
+	 * when it was made; NULL: the source reported none (page_unchanged
+	 * is skipped).
+	 */
+	const char *seen_title;
+	time_t seen_title_at;
 };
 
 /*
@@ -304,6 +326,12 @@ struct preflight_input {
  *   rejection_unanswered: item (index in cfg->kinds), value (the rejected
  *     appeal's n), quote (the keyword found).
  *   resubmission: item (index in appeals), value (that appeal's n).
+ *   machine_english: item (index in the pattern table), offset (byte in
+ *     the statement), quote (the statement's own words).
+ *   page_unchanged: item (index in notes, or -1 for the statement), quote
+ *     (the title claimed), when (seen_title_at). An error when the source
+ *     saw the page after the note was written (for the statement: after
+ *     the latest note), a warning otherwise.
  */
 struct preflight_finding {
 	enum preflight_code code;

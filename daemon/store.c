@@ -32,6 +32,8 @@
  *   snoozes         shops whose mail is muted, until when, by whom
  *   digests         when each shop's daily digest last went out, so that a
  *                   restart neither repeats nor skips one
+ *   listings.seen_title(_at)  the title in the source's latest observation
+ *                   and when (the preflight's page_unchanged)
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
  * escalation progress (escalate_last_days: the after_business_days of the
  * last tier fired, so that a reload that changes the tiers neither repeats
@@ -394,6 +396,14 @@ static const char *const store_migrations[] = {
 	"  WHERE next_check_at IS NULL;"
 	"CREATE INDEX listings_own_interval ON listings (shop_id)"
 	"  WHERE check_interval IS NOT NULL;",
+
+	/*
+	 * 11: the title in the source's latest observation of a listing and
+	 * when it was made (listings.title is also what a person set), for
+	 * the preflight's page_unchanged.
+	 */
+	"ALTER TABLE listings ADD COLUMN seen_title TEXT;"
+	"ALTER TABLE listings ADD COLUMN seen_title_at INTEGER;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -2749,6 +2759,50 @@ store_listing_set_title(struct store *st, int64_t id, const char *title)
 	    " (title IS NULL OR title <> ?1)";
 
 	return (store_done(st, store_stmt(st, sql, "ti", title, id)));
+}
+
+/* The title the source saw on a listing, and when. */
+int
+store_listing_seen_title(struct store *st, const char *shop, const char *pid,
+    const char *title, time_t at)
+{
+	static const char sql[] =
+	    "UPDATE listings SET seen_title = ?, seen_title_at = ?"
+	    " WHERE product_id = ? AND shop_id ="
+	    " (SELECT id FROM shops WHERE name = ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "titt", title, (int64_t)at, pid, shop)));
+}
+
+/*
+ * The title of the source's latest observation (*title malloc'd) and its
+ * time. Returns 0, 1 if none was seen, -1 on failure.
+ */
+int
+store_listing_seen_title_get(struct store *st, const char *shop,
+    const char *pid, char **title, time_t *at)
+{
+	static const char sql[] =
+	    "SELECT l.seen_title, l.seen_title_at FROM listings l"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE s.name = ? AND l.product_id = ?"
+	    "  AND l.seen_title IS NOT NULL";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*title = NULL;
+	*at = 0;
+	if ((stmt = store_stmt(st, sql, "tt", shop, pid)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*title = col_text(stmt, 0);
+		*at = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (0);
+	return (rc == SQLITE_DONE ? 1 : -1);
 }
 
 int

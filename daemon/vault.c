@@ -60,11 +60,6 @@ static int64_t vault_event(const char *, const char *, int64_t, time_t,
 static void
 vault_warn(struct vault_add_res *, const char *, ...) printflike(2, 3);
 
-/* The vault's document types, for the file-name convention parser. */
-static const char *const vault_types[] = { "ce", "fcc", "ukca", "saso",
-	"test_report", "trademark", "brand_authorization", "invoice",
-	"court_order", "dismissal", "other" };
-#define VAULT_NTYPES (sizeof vault_types / sizeof vault_types[0])
 
 static struct store *
 vault_store(void)
@@ -413,10 +408,13 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
     enum sniff_format fmt, struct vault_add_res *res, struct lc_err *err)
 {
 	struct sniff_name sn;
-	char why[SNIFF_WHY_MAX], desc[SNIFF_FILE_NAME_MAX + 1];
+	char why[SNIFF_WHY_MAX];
 	char built[SNIFF_NAME_MAX];
+	const struct docs_type *row;
 	const char *problem = NULL;
+	const char *const *types;
 	char *owned = NULL;
+	size_t ntypes, k;
 
 	if (req->rename) {
 		if (d->nproducts == 0) {
@@ -426,17 +424,9 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 			    "starts with the product ID");
 			return (-1);
 		}
-		if (fmt != SNIFF_PDF && fmt != SNIFF_JPEG) {
-			vault_fail(err, 400, "cannot_rename",
-			    "--rename: the platform takes documents as PDF "
-			    "or JPG, and this is a %s: convert it to JPG "
-			    "first",
-			    sniff_format_name(fmt));
-			return (-1);
-		}
-		docs_description(req->name, desc, sizeof desc);
-		if (sniff_name_build(d->products[0], req->type, desc, fmt,
-			built, sizeof built, why, sizeof why) == -1) {
+		if (docs_name_build(d->products[0], req->type, req->name,
+			sniff_format_extension(fmt), built, sizeof built, why,
+			sizeof why) == -1) {
 			vault_fail(
 			    err, 400, "cannot_rename", "--rename: %s", why);
 			return (-1);
@@ -445,7 +435,28 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 		return (0);
 	}
 	d->name = xstrdup(req->name);
-	if (sniff_name_parse(req->name, vault_types, VAULT_NTYPES, &sn, why,
+	types = docs_type_names(&ntypes);
+	row = docs_type_find(req->type);
+	if (fmt == SNIFF_PNG && (row == NULL || !row->png)) {
+		xasprintf(&owned,
+		    "the platform takes %s documents as PDF or JPG, and this "
+		    "is a PNG: convert it to PDF or JPG",
+		    req->type);
+		problem = owned;
+	} else if (fmt == SNIFF_PNG) {
+		/* A screenshot (other) is taken as it is, a PNG. */
+		if (docs_name_check(req->name, NULL, req->type, NULL) !=
+		    DOCS_NAME_OK)
+			problem = "a screenshot is named like "
+				  "AE<product id>_OTHER_<description>.png";
+		for (k = 0; problem == NULL && k < d->nproducts; k++) {
+			if (docs_name_check(req->name, d->products[k],
+				req->type, NULL) == DOCS_NAME_OK)
+				break;
+		}
+		if (problem == NULL && d->nproducts > 0 && k == d->nproducts)
+			problem = "its product ID is not among --products";
+	} else if (sniff_name_parse(req->name, types, ntypes, &sn, why,
 		sizeof why) == -1)
 		problem = why;
 	else if (strcmp(sn.type, req->type) != 0) {

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "message.h"
+#include "text.h"
 
 #define HEADER_FOLD 78 /* a header line, CRLF excluded */
 #define WORD_LINE 76 /* a line with an encoded word (RFC 2047 2) */
@@ -119,71 +120,28 @@ mbuf_free(struct mbuf *b)
 static size_t
 utf8_len(const unsigned char *p, size_t left)
 {
-	size_t n, i;
-	unsigned int c;
+	uint32_t c;
 
-	if (p[0] < 0x80)
-		return (1);
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return (0);
-	if (n > left)
-		return (0);
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-	}
-	c = n == 2 ? (p[0] & 0x1fu) : n == 3 ? (p[0] & 0x0fu) : (p[0] & 0x07u);
-	for (i = 1; i < n; i++)
-		c = (c << 6) | (p[i] & 0x3fu);
-	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return (0);
-	return (n);
+	return (text_decode(p, left, &c, NULL));
 }
 
 /* Columns a character takes in a fixed-width font: 2 for CJK. */
 static int
 utf8_width(const unsigned char *p, size_t n)
 {
-	unsigned int c;
-
-	if (n != 3)
-		return (1);
-	c = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6))
-		return (2);
-	return (1);
+	return ((int)text_width_n((const char *)p, n));
 }
 
 static size_t
 display_width_n(const char *s, size_t left)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0, n;
-
-	while (left > 0) {
-		if ((n = utf8_len(p, left)) == 0)
-			n = 1;
-		w += (size_t)utf8_width(p, n);
-		p += n;
-		left -= n;
-	}
-	return (w);
+	return (text_width_n(s, left));
 }
 
 static size_t
 display_width(const char *s)
 {
-	return (display_width_n(s, strlen(s)));
+	return (text_width(s));
 }
 
 char *

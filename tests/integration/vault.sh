@@ -131,7 +131,7 @@ check "--chain-of an unknown document is refused" contains "$ERR" "--chain-of 99
 run ctl doc add "$T/new.pdf" --type ce --rename
 check "--rename without --products is refused" contains "$ERR" "--rename needs --products"
 run ctl doc add "$T/scan.png" --type invoice --products "$P1" --rename
-check "--rename of a PNG is refused" contains "$ERR" "convert it to JPG"
+check "--rename of a PNG is refused" contains "$ERR" "convert it to PDF or JPG"
 run ctl doc add "$T/nonexistent.pdf" --type ce
 check "a missing file is refused by delistctl" contains "$ERR" "cannot read $T/nonexistent.pdf"
 run ctl doc add "$T/new.pdf"

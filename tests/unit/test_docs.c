@@ -17,7 +17,9 @@
 
 #include "delistd.h"
 #include "calendar.h"
+#include "cases.h"
 #include "docs.h"
+#include "sniff.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY 86400
@@ -118,7 +120,9 @@ test_description(void **state)
 		{ "CE certificate.pdf", "CE certificate" },
 		{ "/tmp/x/scan.final.jpg", "scan.final" },
 		{ "AE1005001_CE_Declaration.pdf", "Declaration" },
-		{ "ae12_test_report_SGS.pdf", "report_SGS" },
+		{ "ae12_test_report_SGS.pdf", "SGS" },
+		{ "AE12_TEST-REPORT_SGS.pdf", "SGS" },
+		{ "AE12_TESTX_SGS.pdf", "SGS" },
 		{ "AE_notanid.pdf", "AE_notanid" },
 		{ "noext", "noext" },
 		{ ".hidden", ".hidden" },
@@ -136,6 +140,114 @@ test_description(void **state)
 	assert_string_equal(buf, "");
 	docs_description("abcdef.pdf", buf, 4);
 	assert_string_equal(buf, "abc");
+}
+
+/* What --rename writes, the preflight and the vault accept (issue 13). */
+static void
+test_name_build_then_check(void **state)
+{
+	static const struct {
+		const char *type, *name, *ext, *want;
+	} rows[] = {
+		{ "test_report", "SGS report.pdf", "pdf",
+		    "AE1005001234567890_TEST-REPORT_SGS_report.pdf" },
+		{ "test_report", "Test report SGS.pdf", "pdf",
+		    "AE1005001234567890_TEST-REPORT_SGS.pdf" },
+		{ "ce", "CE declaration.pdf", "pdf",
+		    "AE1005001234567890_CE_declaration.pdf" },
+		{ "ce", "ce-certificate.jpg", "jpg",
+		    "AE1005001234567890_CE_certificate.jpg" },
+		{ "ce", "CE.pdf", "pdf", "AE1005001234567890_CE_Certificate.pdf" },
+		{ "ce", "AE1005001234567890_CE_Declaration.pdf", "pdf",
+		    "AE1005001234567890_CE_Declaration.pdf" },
+		{ "ce", "Certificate.pdf", "pdf",
+		    "AE1005001234567890_CE_Certificate.pdf" },
+		{ "brand_authorization", "brand authorization Nike.pdf", "pdf",
+		    "AE1005001234567890_BRAND-AUTHORIZATION_Nike.pdf" },
+		{ "other", "Screenshot 2026-11-28.png", "png",
+		    "AE1005001234567890_OTHER_Screenshot_2026-11-28.png" },
+		{ "dismissal", "1.jpg", "jpg",
+		    "AE1005001234567890_DISMISSAL_1.jpg" },
+	};
+	char buf[SNIFF_NAME_MAX], why[SNIFF_WHY_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(rows); i++) {
+		if (docs_name_build("1005001234567890", rows[i].type,
+			rows[i].name, rows[i].ext, buf, sizeof buf, why,
+			sizeof why) == -1)
+			fail_msg("row %zu: %s", i, why);
+		assert_string_equal(buf, rows[i].want);
+		/* A name --rename wrote never draws a doc_name finding. */
+		assert_int_equal(docs_name_check(buf, "1005001234567890",
+				     rows[i].type, NULL),
+		    DOCS_NAME_OK);
+		assert_null(strstr(buf, "_CE_CE_"));
+	}
+	assert_int_equal(docs_name_build("1005001234567890", "ce", "scan.png",
+			     "png", buf, sizeof buf, why, sizeof why),
+	    -1);
+	assert_non_null(strstr(why, "convert it to PDF or JPG"));
+	assert_int_equal(docs_name_build("1", "nope", "x.pdf", "pdf", buf,
+			     sizeof buf, why, sizeof why),
+	    -1);
+}
+
+static void
+test_name_check(void **state)
+{
+	const char *format;
+
+	(void)state;
+	assert_int_equal(docs_name_check("AE1_TEST_REPORT_SGS.pdf", "1",
+			     "test_report", NULL),
+	    DOCS_NAME_OK);
+	assert_int_equal(docs_name_check("ae1_test-report_SGS.JPG", "1",
+			     "test_report", NULL),
+	    DOCS_NAME_OK);
+	assert_int_equal(
+	    docs_name_check("AE1_CE_SGS.pdf", "1", "test_report", NULL),
+	    DOCS_NAME_BAD);
+	assert_int_equal(docs_name_check("AE1_CE_x.pdf", "2", "ce", NULL),
+	    DOCS_NAME_BAD);
+	assert_int_equal(docs_name_check("1.jpg", NULL, NULL, NULL),
+	    DOCS_NAME_BAD);
+	/* A screenshot may be a PNG; a certificate may not. */
+	assert_int_equal(docs_name_check("AE1_OTHER_Screenshot.png", "1",
+			     "other", &format),
+	    DOCS_NAME_OK);
+	assert_null(format);
+	assert_int_equal(
+	    docs_name_check("AE1_CE_Certificate.png", "1", "ce", &format),
+	    DOCS_NAME_CONVERT);
+	assert_string_equal(format, "PNG");
+	assert_string_equal(docs_name_convert("scan.png", "ce"), "PNG");
+	assert_string_equal(docs_name_convert("scan.webp", "other"), "WebP");
+	assert_null(docs_name_convert("scan.png", "other"));
+	assert_null(docs_name_convert("scan.pdf", "ce"));
+	assert_null(docs_name_convert(NULL, "ce"));
+}
+
+/* One table: every document type has its row, and no other. */
+static void
+test_type_table(void **state)
+{
+	const char *const *names;
+	char list[512] = "";
+	size_t n, i;
+
+	(void)state;
+	names = docs_type_names(&n);
+	for (i = 0; i < n; i++) {
+		assert_true(cases_doc_type_valid(names[i]));
+		assert_non_null(docs_type_find(names[i]));
+		snprintf(list + strlen(list), sizeof list - strlen(list),
+		    "%s%s", i > 0 ? ", " : "", names[i]);
+	}
+	assert_string_equal(list, cases_doc_type_list());
+	assert_null(docs_type_find("nope"));
+	assert_null(docs_type_find(NULL));
 }
 
 static void
@@ -227,6 +339,9 @@ main(void)
 		cmocka_unit_test(test_stage_due),
 		cmocka_unit_test(test_days_left),
 		cmocka_unit_test(test_description),
+		cmocka_unit_test(test_name_build_then_check),
+		cmocka_unit_test(test_name_check),
+		cmocka_unit_test(test_type_table),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_day_start),
 	};

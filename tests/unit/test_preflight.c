@@ -106,7 +106,7 @@ fx_init(struct fx *f)
 	f->in.points = f->points;
 	f->in.npoints = 1;
 	f->notes[0] =
-	    (struct preflight_note){ "1", "title", "removed \"best quality\"" };
+	    (struct preflight_note){ "1", "title", "removed \"best quality\"", 0, NULL };
 	f->in.notes = f->notes;
 	f->in.nnotes = 1;
 	f->docs[0] = (struct preflight_doc){
@@ -254,7 +254,8 @@ static void
 test_code_table(void **state)
 {
 	static const char *const groups[] = { "statement", "coverage",
-		"documents", "words", "rejection", "resubmission" };
+		"documents", "words", "rejection", "resubmission", "language",
+		"page" };
 	const char *name, *p;
 	size_t g = 0, i, j;
 
@@ -292,7 +293,8 @@ test_code_table(void **state)
 		assert_int_equal(
 		    preflight_code_severity((enum preflight_code)i),
 		    i == PREFLIGHT_DOC_EXPIRES_IN_REVIEW ||
-			    i == PREFLIGHT_DOC_NAME
+			    i == PREFLIGHT_DOC_NAME ||
+			    i == PREFLIGHT_MACHINE_ENGLISH
 			? PREFLIGHT_WARNING
 			: PREFLIGHT_ERROR);
 	/* The names are stable: they are stored and sent. */
@@ -779,8 +781,8 @@ test_statement_no_field(void **state)
 	/* The message names the notes' fields, each once. */
 	fx_init(&f);
 	set_statement(&f, vague);
-	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo" };
-	f.notes[2] = (struct preflight_note){ NULL, "title", "again" };
+	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo", 0, NULL };
+	f.notes[2] = (struct preflight_note){ NULL, "title", "again", 0, NULL };
 	f.in.nnotes = 3;
 	list = expect(&f, PREFLIGHT_STATEMENT_NO_FIELD, 1);
 	assert_string_equal(nth(list, PREFLIGHT_STATEMENT_NO_FIELD, 0)->message,
@@ -1513,6 +1515,225 @@ test_doc_name(void **state)
 	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
 }
 
+/*
+ * Issue 13: what --rename writes draws no doc_name; a PNG screenshot
+ * (other) is taken; a PNG certificate is told to convert.
+ */
+static void
+test_doc_name_convention_table(void **state)
+{
+	const struct preflight_finding *x;
+	struct preflight_findings *list;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_TEST-REPORT_SGS.pdf";
+	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_CE_declaration.pdf";
+	f.docs[0].type = "ce";
+	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_OTHER_Screenshot.png";
+	f.docs[0].type = "other";
+	f.docs[0].width = 1280;
+	f.docs[0].height = 800;
+	expect_free(&f, PREFLIGHT_DOC_NAME, 0);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_CE_Certificate.png";
+	f.docs[0].type = "ce";
+	f.docs[0].width = 1280;
+	f.docs[0].height = 1600;
+	list = expect(&f, PREFLIGHT_DOC_NAME, 1);
+	x = nth(list, PREFLIGHT_DOC_NAME, 0);
+	assert_contains(x->message, "is a PNG image");
+	assert_contains(x->message, "convert it to PDF or JPG");
+	assert_contains(x->message, "AE1005001234567890_CE_Certificate.jpg");
+	preflight_findings_free(list);
+	fx_init(&f);
+	f.docs[0].name = "AE1005001234567890_TEST_REPORT_SGS.pdf";
+	f.docs[0].type = "ce";
+	list = expect(&f, PREFLIGHT_DOC_NAME, 1);
+	assert_contains(nth(list, PREFLIGHT_DOC_NAME, 0)->message,
+	    "AE1005001234567890_CE_Certificate.pdf");
+	preflight_findings_free(list);
+	fx_init(&f);
+	f.docs[0].name = "report.pdf";
+	list = expect(&f, PREFLIGHT_DOC_NAME, 1);
+	assert_contains(nth(list, PREFLIGHT_DOC_NAME, 0)->message,
+	    "AE1005001234567890_TEST-REPORT_Report.pdf");
+	preflight_findings_free(list);
+}
+
+/* Issue 13: look-alike letters match a banned term. */
+static void
+test_title_unicode_terms(void **state)
+{
+	static const char *const titles[] = {
+		"\xf0\x9d\x90\x81\xf0\x9d\x90\x84\xf0\x9d\x90\x92"
+		"\xf0\x9d\x90\x93 Quality Earbuds", /* 𝐁𝐄𝐒𝐓 */
+		"\xe2\x93\x91\xe2\x93\x94\xe2\x93\xa2\xe2\x93\xa3 "
+		"quality earbuds", /* ⓑⓔⓢⓣ */
+		"B\xc3\xa9st Quality Earbuds", /* Bést */
+		"Be\xcc\x81st Quality Earbuds", /* B, e, U+0301 */
+		"\xef\xbc\xa2\xef\xbc\xa5\xef\xbc\xb3\xef\xbc\xb4 "
+		"QUALITY Earbuds", /* ＢＥＳＴ */
+		"STRASSE BEST QUALITY",
+	};
+	const struct preflight_finding *x;
+	struct preflight_findings *list;
+	struct fx f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(titles); i++) {
+		fx_init(&f);
+		f.in.title = titles[i];
+		list = run(&f);
+		if (count(list, PREFLIGHT_TITLE_BANNED_TERM) != 1) {
+			dump(list);
+			fail_msg("title %zu (%s)", i, titles[i]);
+		}
+		x = nth(list, PREFLIGHT_TITLE_BANNED_TERM, 0);
+		/* The quote is the title's own text. */
+		assert_non_null(strstr(titles[i], x->quote));
+		preflight_findings_free(list);
+	}
+	/* "ß" folds to "ss": "Straße" is "strasse"; no term, no finding. */
+	fx_init(&f);
+	f.in.title = "Stra\xc3\x9f" "e Earbuds";
+	expect_free(&f, PREFLIGHT_TITLE_BANNED_TERM, 0);
+	/* Template phrases too: "ＰＬＥＡＳＥ ＵＮＢＬＯＣＫ my product". */
+	fx_init(&f);
+	set_statement(&f,
+	    "\xef\xbc\xb0\xef\xbc\xac\xef\xbc\xa5\xef\xbc\xa1\xef"
+	    "\xbc\xb3\xef\xbc\xa5 unblock my product, we removed the words "
+	    "best quality from the title and replaced all images today.");
+	expect_free(&f, PREFLIGHT_STATEMENT_TEMPLATE, 1);
+}
+
+/* Issue 13: "I am not copy" English is a warning quoting the phrase. */
+static void
+test_machine_english(void **state)
+{
+	static const struct {
+		const char *statement;
+		const char *quote;
+	} rows[] = {
+		{ "We are not copy anything, the title was changed.",
+		    "We are not copy" },
+		{ "Dear team, we change title for you already, please check.",
+		    "change title for you" },
+		{ "I AM NOT COPY, this is my own design.", "I AM NOT COPY" },
+		{ "We has removed the logo from image 2.", "We has" },
+	};
+	const struct preflight_finding *x;
+	struct preflight_findings *list;
+	struct fx f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(rows); i++) {
+		fx_init(&f);
+		set_statement(&f, rows[i].statement);
+		list = run(&f);
+		if (count(list, PREFLIGHT_MACHINE_ENGLISH) < 1) {
+			dump(list);
+			fail_msg("row %zu: %s", i, rows[i].statement);
+		}
+		x = nth(list, PREFLIGHT_MACHINE_ENGLISH, 0);
+		assert_int_equal(x->severity, PREFLIGHT_WARNING);
+		assert_string_equal(x->quote, rows[i].quote);
+		assert_contains(x->message, rows[i].quote);
+		preflight_findings_free(list);
+	}
+	/* Plain English raises nothing. */
+	fx_init(&f);
+	set_statement(&f,
+	    "We confirm this product is not a copy; we have changed the title "
+	    "and we have removed the logo from image 2.");
+	expect_free(&f, PREFLIGHT_MACHINE_ENGLISH, 0);
+	fx_init(&f);
+	expect_free(&f, PREFLIGHT_MACHINE_ENGLISH, 0);
+}
+
+/* Issue 13: a claimed new title that the source did not see. */
+static void
+test_page_unchanged(void **state)
+{
+	const struct preflight_finding *x;
+	struct preflight_findings *list;
+	struct fx f;
+
+	(void)state;
+	/* The source saw the old title after the note: an error. */
+	fx_init(&f);
+	f.notes[0].text = "changed the title to \"Wireless Earbuds 5.3\"";
+	f.notes[0].at = f.in.now - 2 * DAY;
+	f.in.seen_title = "Best Quality Wireless Earbuds";
+	f.in.seen_title_at = f.in.now - DAY;
+	list = expect(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
+	x = nth(list, PREFLIGHT_PAGE_UNCHANGED, 0);
+	assert_int_equal(x->severity, PREFLIGHT_ERROR);
+	assert_int_equal(x->item, 0);
+	assert_string_equal(x->quote, "Wireless Earbuds 5.3");
+	assert_contains(x->message, "Best Quality Wireless Earbuds");
+	preflight_findings_free(list);
+	/* ... before the note: a warning (the source may not have looked). */
+	f.in.seen_title_at = f.in.now - 3 * DAY;
+	list = expect(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
+	assert_int_equal(
+	    nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->severity, PREFLIGHT_WARNING);
+	assert_int_equal(list->nerrors, 0);
+	preflight_findings_free(list);
+	/* The page shows it (whatever the case and spacing): nothing. */
+	f.in.seen_title = "WIRELESS earbuds  5.3 Bluetooth";
+	f.in.seen_title_at = f.in.now - DAY;
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	/* The statement's claim, curly and Chinese quotes. */
+	fx_init(&f);
+	f.in.seen_title = "Best Quality Wireless Earbuds";
+	f.in.seen_title_at = f.in.now - DAY;
+	set_statement(&f,
+	    "We removed best quality; the new title is \u201cWireless "
+	    "Earbuds\u201d and the description lists the battery life.");
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	set_statement(&f,
+	    "We removed the absolute words; the new title is \u201cLED "
+	    "Earbuds 5.3\u201d, see the screenshot with the address bar.");
+	list = expect(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
+	assert_string_equal(
+	    nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->quote, "LED Earbuds 5.3");
+	assert_int_equal(nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->item, -1);
+	preflight_findings_free(list);
+	set_statement(&f, "已删除绝对化用语，标题改为「无线耳机」，请审核。");
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
+	/* A quoted removed term is no title claim (the seed's example). */
+	set_statement(&f,
+	    "removed 'best quality' from the title, see word 3 of the new "
+	    "title");
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	/* A title note's new value is a claim without quotes. */
+	fx_init(&f);
+	f.in.seen_title = "Best Quality Wireless Earbuds";
+	f.in.seen_title_at = f.in.now - DAY;
+	f.notes[0].after = "Wireless Earbuds";
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	f.notes[0].after = "Wireless Earbuds 5.3 Bluetooth";
+	f.notes[0].at = f.in.now - 2 * DAY;
+	list = expect(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
+	assert_int_equal(
+	    nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->severity, PREFLIGHT_ERROR);
+	preflight_findings_free(list);
+	f.notes[0].field = "main image";
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+	/* No title seen: skipped. */
+	f.in.seen_title = NULL;
+	set_statement(&f, "the new title is \"Anything\" now, we changed it.");
+	expect_free(&f, PREFLIGHT_PAGE_UNCHANGED, 0);
+}
+
 static void
 test_title_banned_term(void **state)
 {
@@ -1877,6 +2098,11 @@ kitchen_sink(struct fx *f)
 		.ndocs = nitems(materials),
 		.rejection_reason = "invoice required" };
 	f->in.nappeals = 1;
+	/* A note claims a title the source saw was not there, after it. */
+	f->notes[0].text = "the new title is \"Running Shoes\"";
+	f->notes[0].at = f->in.now - 2 * DAY;
+	f->in.seen_title = "Best Quality Nike Shoes";
+	f->in.seen_title_at = f->in.now - DAY;
 }
 
 static void
@@ -1904,8 +2130,8 @@ test_every_code_in_order(void **state)
 	assert_int_equal(count(a, PREFLIGHT_DOC_EXPIRED), 2);
 	assert_int_equal(nth(a, PREFLIGHT_DOC_EXPIRED, 0)->item, 0);
 	assert_int_equal(nth(a, PREFLIGHT_DOC_EXPIRED, 1)->item, 5);
-	assert_int_equal(a->nwarnings, 2);
-	assert_int_equal(a->nerrors, a->n - 2);
+	assert_int_equal(a->nwarnings, 3);
+	assert_int_equal(a->nerrors, a->n - 3);
 	for (i = 0; i < a->n; i++) {
 		assert_utf8(a->v[i].message);
 		assert_utf8(a->v[i].quote);
@@ -2022,6 +2248,10 @@ main(void)
 		cmocka_unit_test(test_doc_other_product),
 		cmocka_unit_test(test_doc_low_resolution),
 		cmocka_unit_test(test_doc_name),
+		cmocka_unit_test(test_doc_name_convention_table),
+		cmocka_unit_test(test_title_unicode_terms),
+		cmocka_unit_test(test_machine_english),
+		cmocka_unit_test(test_page_unchanged),
 		cmocka_unit_test(test_title_banned_term),
 		cmocka_unit_test(test_title_brand),
 		cmocka_unit_test(test_rejection_unanswered),
