@@ -45,7 +45,7 @@ struct calendar;
 #define PREFLIGHT_QUOTE_MAX 128
 
 /* Defaults of struct preflight_config (domain.md "Rules with numbers"). */
-#define PREFLIGHT_MIN_WORDS_DEFAULT 15
+#define PREFLIGHT_MIN_WORDS_DEFAULT 10
 #define PREFLIGHT_SIMILARITY_DEFAULT 0.7
 #define PREFLIGHT_SHINGLE_DEFAULT 2
 #define PREFLIGHT_SHINGLE_MAX 8

@@ -73,11 +73,15 @@ check "doc add --rename of a PNG certificate is refused, naming the conversion" 
 ctl track main 1005002000000002 --title "Wireless Earbuds Bluetooth 5.3" >/dev/null
 w=$(ctl case open main 1005002000000002 --reason prohibited_words)
 ctl case note "$w" "removed best quality" --field title >/dev/null
-# The seed's example of a good statement (what was changed, where), with
-# its advice on screenshots that include the address bar.
-printf '%s' "Removed the 'best quality' wording from the title, see word 3 of the new title; the before and after screenshots include the address bar." > "$T/good.txt"
+# The seed's example of a good statement (what was changed, and where), as
+# the guide gives it in Chinese and in English, word for word.
+printf '%s' "已删除标题中‘best quality’表述，见新标题第3词" > "$T/good-zh.txt"
+run ctl case check "$w" --statement "$T/good-zh.txt"
+check "the seed's good statement in Chinese gives no error (exit 0)" expect_rc 0
+check "... nothing found" contains "$OUT" "nothing found that would get the appeal rejected"
+printf '%s' "Removed 'best quality' from the title, see word 3 of the new title." > "$T/good.txt"
 run ctl case check "$w" --statement "$T/good.txt"
-check "the seed's good statement gives no error (exit 0)" expect_rc 0
+check "the seed's good statement in English gives no error (exit 0)" expect_rc 0
 check "... nothing found" contains "$OUT" "nothing found that would get the appeal rejected"
 # bad STATEMENT CODE DESC: the statement draws the finding CODE.
 bad() {

@@ -4,7 +4,7 @@
 # the test clock. A note and a statement claim a new title; while the
 # source still reports the old one, case check says page_unchanged: a
 # warning when the source's latest look came before the note, an error
-# (exit 1) once it looked after it; when the page shows the new title, the
+# (exit 4) once it looked after it; when the page shows the new title, the
 # finding goes. The title the source saw survives a restart (store).
 . "$(dirname "$0")/lib.sh"
 
@@ -74,7 +74,7 @@ check "... and its observation is stored" wait_for 10 seen_after $P1 $((NOW - 18
 run ctl --json case check "$id" --statement "$T/s.txt" --title "$NEW"
 check "once the source saw the old title after the note: page_unchanged is an error" sh -c 'printf "%s" "$1" | jq -e "[.findings[] | select(.code == \"page_unchanged\" and .severity == \"error\")] | length >= 1"' _ "$OUT"
 run ctl case check "$id" --statement "$T/s.txt" --title "$NEW"
-check "... and case check exits 1" expect_rc 1
+check "... and case check exits 4 (blockers found)" expect_rc 4
 
 # A restart keeps what the source saw (the store), not a manual title.
 stop_daemon

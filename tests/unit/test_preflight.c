@@ -316,7 +316,7 @@ test_config_defaults(void **state)
 	(void)state;
 	preflight_config_init(&cfg);
 	assert_int_equal(preflight_config_check(&cfg, &cause), 0);
-	assert_int_equal(cfg.min_words, 15);
+	assert_int_equal(cfg.min_words, 10);
 	assert_true(cfg.similarity == 0.7);
 	assert_int_equal(cfg.shingle, 2);
 	assert_int_equal(cfg.review_days, 5);
