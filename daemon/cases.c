@@ -177,10 +177,10 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_LISTING_STATUS_CHANGED] = { "listing.status_changed",
 	    CASES_SEV_INFO, "a listing's confirmed status changed" },
 	[CASES_EV_DOC_EXPIRING] = { "doc.expiring", CASES_SEV_WARNING,
-	    "a document expires in 30, 7 or 1 days (critical on the last "
-	    "day)" },
+	    "a document expires in 30, 7 or 1 days (critical on its last "
+	    "valid day)" },
 	[CASES_EV_DOC_EXPIRED] = { "doc.expired", CASES_SEV_CRITICAL,
-	    "a document expired today" },
+	    "a document's expiry date has ended" },
 	[CASES_EV_DOC_ADDED] = { "doc.added", CASES_SEV_INFO,
 	    "a document was stored in the vault" },
 	[CASES_EV_DOC_REMOVED] = { "doc.removed", CASES_SEV_INFO,
