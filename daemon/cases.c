@@ -246,6 +246,10 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_CRITICAL,
 	    "a source's credentials are still refused and nobody "
 	    "acknowledged it" },
+	[CASES_EV_CALENDAR_UNCOVERED] = { "calendar.uncovered",
+	    CASES_SEV_WARNING,
+	    "a shop's calendar has no holiday or make-up workday in the "
+	    "current year, or in the next one within 60 days" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 
