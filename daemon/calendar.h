@@ -164,7 +164,7 @@ time_t calendar_next_business_at(const struct calendar *cal, time_t t, int sec);
  * The years the calendar's dated days leave uncovered around t: the year
  * of t's local date if no holiday and no make-up workday falls in it, and
  * the next year if it begins within days days of that date (0 <= days <=
- * 366; 1 January is within 60 days from 2 November of a common year on)
+ * 366; 1 January is within 60 days from 2 November on)
  * and none falls in it either. A calendar with no holiday and no make-up
  * workday at all (weekends only) is taken to be meant that way: it covers
  * every year. Writes the uncovered years, ascending, to years and returns
