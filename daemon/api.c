@@ -641,6 +641,8 @@ api_status(struct api_req *r)
 			outbox_sinks()));
 	}
 	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
+	/* What a person must see: {"code","shop","text"} each. */
+	json_object_set_new(doc, "warnings", lifecycle_warnings(NULL, 1));
 	json_object_set_new(doc, "sources", sched_source_status());
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,

@@ -95,6 +95,7 @@ static int64_t conv_instant(struct conv *, int64_t);
 static void window_open(const struct calendar *, int64_t, int64_t *, int64_t *);
 static int64_t
 between_forward(const struct calendar *, struct conv *, int64_t, int64_t);
+static int year_dated(const struct calendar *, int64_t);
 
 static void
 set_cause(char **cause, const char *fmt, ...)
@@ -816,4 +817,53 @@ calendar_next_business_at(const struct calendar *cal, time_t t, int sec)
 	if (c.failed)
 		return (time_t)-1;
 	return (time_t)r;
+}
+
+/* Whether a holiday or make-up workday falls in year y. */
+static int
+year_dated(const struct calendar *cal, int64_t y)
+{
+	int64_t from = days_from_civil(y, 1, 1),
+		to = days_from_civil(y + 1, 1, 1);
+	size_t i;
+
+	i = dayset_lower(&cal->holidays, from);
+	if (i < cal->holidays.n && cal->holidays.v[i] < to)
+		return 1;
+	i = dayset_lower(&cal->workdays, from);
+	return i < cal->workdays.n && cal->workdays.v[i] < to;
+}
+
+int
+calendar_uncovered_years(
+    const struct calendar *cal, time_t t, int days, int years[2], time_t *next)
+{
+	struct conv c;
+	int64_t wall, today, y, jan1, change, r;
+	unsigned m, d;
+	int n = 0;
+
+	if (days < 0 || days > 366)
+		return -1;
+	if (conv_enter(&c, cal) != 0)
+		return -1;
+	wall = conv_clock(&c, t);
+	today = floordiv(wall, DAY);
+	civil_from_days(today, &y, &m, &d);
+	jan1 = days_from_civil(y + 1, 1, 1);
+	change = today < jan1 - days ? jan1 - days : jan1;
+	r = conv_instant(&c, change * DAY);
+	conv_leave(&c);
+	if (c.failed || y < INT_MIN + 1 || y > INT_MAX - 1)
+		return -1;
+	if (next != NULL)
+		*next = (time_t)r;
+	/* No dated day at all: a weekend-only calendar, meant that way. */
+	if (cal->holidays.n == 0 && cal->workdays.n == 0)
+		return 0;
+	if (!year_dated(cal, y))
+		years[n++] = (int)y;
+	if (jan1 - today <= days && !year_dated(cal, y + 1))
+		years[n++] = (int)(y + 1);
+	return n;
 }

@@ -160,4 +160,20 @@ time_t calendar_add_business_time(
  */
 time_t calendar_next_business_at(const struct calendar *cal, time_t t, int sec);
 
+/*
+ * The years the calendar's dated days leave uncovered around t: the year
+ * of t's local date if no holiday and no make-up workday falls in it, and
+ * the next year if it begins within days days of that date (0 <= days <=
+ * 366; 1 January is within 60 days from 2 November on)
+ * and none falls in it either. A calendar with no holiday and no make-up
+ * workday at all (weekends only) is taken to be meant that way: it covers
+ * every year. Writes the uncovered years, ascending, to years and returns
+ * how many (0 to 2). If next is not NULL it gets the instant the answer may
+ * next change: 00:00 local on the day the next year comes within days, or
+ * on 1 January. Returns -1 on a bad days or an unconvertible t.
+ */
+#define CALENDAR_COVER_DAYS 60
+int calendar_uncovered_years(
+    const struct calendar *cal, time_t t, int days, int years[2], time_t *next);
+
 #endif /* CALENDAR_H */

@@ -177,10 +177,10 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_LISTING_STATUS_CHANGED] = { "listing.status_changed",
 	    CASES_SEV_INFO, "a listing's confirmed status changed" },
 	[CASES_EV_DOC_EXPIRING] = { "doc.expiring", CASES_SEV_WARNING,
-	    "a document expires in 30, 7 or 1 days (critical on the last "
-	    "day)" },
+	    "a document expires in 30, 7 or 1 days (critical on its last "
+	    "valid day)" },
 	[CASES_EV_DOC_EXPIRED] = { "doc.expired", CASES_SEV_CRITICAL,
-	    "a document expired today" },
+	    "a document's expiry date has ended" },
 	[CASES_EV_DOC_ADDED] = { "doc.added", CASES_SEV_INFO,
 	    "a document was stored in the vault" },
 	[CASES_EV_DOC_REMOVED] = { "doc.removed", CASES_SEV_INFO,
@@ -246,6 +246,10 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_CRITICAL,
 	    "a source's credentials are still refused and nobody "
 	    "acknowledged it" },
+	[CASES_EV_CALENDAR_UNCOVERED] = { "calendar.uncovered",
+	    CASES_SEV_WARNING,
+	    "a shop's calendar has no holiday or make-up workday in the "
+	    "current year, or in the next one within 60 days" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

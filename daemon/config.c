@@ -98,6 +98,10 @@ static void check_socket(struct cctx *, struct config *,
 static void
 build_calendar(struct cctx *, struct config *, const config_setting_t *);
 static void
+parse_calendar(struct cctx *, struct config *, const config_setting_t *);
+static void calendar_add_list(
+    struct cctx *, struct calendar *, const config_setting_t *, int);
+static void
 parse_shops(struct cctx *, struct config *, const config_setting_t *);
 static void
 parse_plugins(struct cctx *, struct config *, const config_setting_t *);
@@ -135,6 +139,22 @@ static const struct ckey calendar_keys[] = {
 	{ "weekend", CK_STRLIST, D(weekend), 0, 7 },
 	{ "holidays", CK_STRLIST, D(holidays), 0, 100000 },
 	{ "workdays", CK_STRLIST, D(workdays), 0, 100000 },
+};
+
+/*
+ * A named group of dates inside calendar (a year's official schedule, as
+ * etc/calendar-cn-2026.conf gives it for @include): its lists add to the
+ * calendar's own.
+ */
+struct cal_dates {
+	struct strlist holidays;
+	struct strlist workdays;
+};
+static const struct ckey cal_dates_keys[] = {
+	{ "holidays", CK_STRLIST, offsetof(struct cal_dates, holidays), 0,
+	    100000 },
+	{ "workdays", CK_STRLIST, offsetof(struct cal_dates, workdays), 0,
+	    100000 },
 };
 
 static const struct ckey rules_keys[] = {
@@ -233,7 +253,7 @@ static void
 cerr(struct cctx *cc, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *path, *line, *old = cc->errors;
+	char *msg, *path, *line, *old = cc->errors, *inc = NULL;
 	const char *file = cc->file;
 	int lineno = 0;
 
@@ -247,6 +267,12 @@ cerr(struct cctx *cc, const config_setting_t *s, const char *fmt, ...)
 		if (config_setting_source_file(s) != NULL)
 			file = config_setting_source_file(s);
 		lineno = config_setting_source_line(s);
+	}
+	/* An @include names its file relative to the include dir. */
+	if (file[0] != '/' && strcmp(file, cc->file) != 0 &&
+	    cc->include_dir != NULL) {
+		xasprintf(&inc, "%s/%s", cc->include_dir, file);
+		file = inc;
 	}
 	if (lineno > 0)
 		xasprintf(&line, "%s:%d: %s%s%s", file, lineno, path,
@@ -263,6 +289,7 @@ cerr(struct cctx *cc, const config_setting_t *s, const char *fmt, ...)
 	}
 	free(msg);
 	free(path);
+	free(inc);
 }
 
 /* "shops[1].sweep_interval": how a person finds the key again. */
@@ -766,31 +793,90 @@ calendar_build(struct cctx *cc, struct config *conf,
 		free(cause);
 		cause = NULL;
 	}
-	s = cal ? config_setting_get_member(cal, "holidays") : NULL;
-	for (i = 0; i < conf->holidays.n; i++) {
-		if (calendar_add_holiday(c, conf->holidays.v[i], &cause) ==
-		    -1) {
-			if (cc != NULL)
-				cerr(cc,
-				    s ? config_setting_get_elem(s, i) : NULL,
-				    "%s", cause);
-			free(cause);
-			cause = NULL;
-		}
-	}
-	s = cal ? config_setting_get_member(cal, "workdays") : NULL;
-	for (i = 0; i < conf->workdays.n; i++) {
-		if (calendar_add_workday(c, conf->workdays.v[i], &cause) ==
-		    -1) {
-			if (cc != NULL)
-				cerr(cc,
-				    s ? config_setting_get_elem(s, i) : NULL,
-				    "%s", cause);
-			free(cause);
-			cause = NULL;
-		}
+	if (cal == NULL)
+		return (c);
+	/* The calendar's own lists, then each named group's. */
+	calendar_add_list(cc, c, config_setting_get_member(cal, "holidays"), 1);
+	calendar_add_list(cc, c, config_setting_get_member(cal, "workdays"), 0);
+	for (i = 0; i < (size_t)config_setting_length(cal); i++) {
+		s = config_setting_get_elem(cal, (unsigned)i);
+		if (!config_setting_is_group(s))
+			continue;
+		calendar_add_list(
+		    cc, c, config_setting_get_member(s, "holidays"), 1);
+		calendar_add_list(
+		    cc, c, config_setting_get_member(s, "workdays"), 0);
 	}
 	return (c);
+}
+
+/* The dates of one list (NULL: none); each bad one reported at its line. */
+static void
+calendar_add_list(struct cctx *cc, struct calendar *c,
+    const config_setting_t *list, int holiday)
+{
+	const config_setting_t *e;
+	const char *date;
+	char *cause = NULL;
+	int i, rc;
+
+	if (list == NULL || !config_setting_is_aggregate(list))
+		return;
+	for (i = 0; i < config_setting_length(list); i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		if ((date = config_setting_get_string(e)) == NULL)
+			continue; /* the type error is reported already */
+		rc = holiday ? calendar_add_holiday(c, date, &cause)
+			     : calendar_add_workday(c, date, &cause);
+		if (rc == -1) {
+			if (cc != NULL)
+				cerr(cc, e, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+}
+
+/*
+ * The calendar section: its keys, and named groups of dates (an included
+ * year's schedule) with only holidays and workdays.
+ */
+static void
+parse_calendar(
+    struct cctx *cc, struct config *conf, const config_setting_t *cal)
+{
+	const config_setting_t *s;
+	const char **groups = NULL;
+	struct cal_dates tmp;
+	size_t n = 0;
+	int i;
+
+	if (!config_setting_is_group(cal)) {
+		/* Says what a calendar section should look like. */
+		cgroup(cc, cal, calendar_keys, nitems(calendar_keys), conf,
+		    NULL, 0);
+		return;
+	}
+	for (i = 0; i < config_setting_length(cal); i++) {
+		s = config_setting_get_elem(cal, (unsigned)i);
+		if (!config_setting_is_group(s))
+			continue;
+		groups = xreallocarray(groups, n + 1, sizeof *groups);
+		groups[n++] = config_setting_name(s);
+	}
+	cgroup(cc, cal, calendar_keys, nitems(calendar_keys), conf,
+	    (const char *const *)groups, n);
+	free(groups);
+	for (i = 0; i < config_setting_length(cal); i++) {
+		s = config_setting_get_elem(cal, (unsigned)i);
+		if (!config_setting_is_group(s))
+			continue;
+		memset(&tmp, 0, sizeof tmp);
+		cgroup(cc, s, cal_dates_keys, nitems(cal_dates_keys), &tmp,
+		    NULL, 0);
+		strlist_free(&tmp.holidays);
+		strlist_free(&tmp.workdays);
+	}
 }
 
 static void
@@ -1252,8 +1338,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 			    NULL, 0);
 		} else if (strcmp(name, "calendar") == 0) {
 			cal = s;
-			cgroup(&cc, s, calendar_keys, nitems(calendar_keys),
-			    conf, NULL, 0);
+			parse_calendar(&cc, conf, s);
 		} else if (strcmp(name, "rules") == 0) {
 			rules = s;
 			cgroup(&cc, s, rules_keys, nitems(rules_keys), conf,

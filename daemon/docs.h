@@ -24,10 +24,11 @@
 #define DOCS_PRODUCT_ID_MAX 20
 
 /*
- * The expiry alerts, in the order they fire: 30, 7 and 1 days before the
- * expiry date (doc.expiring; warning, the 1-day one critical), and on the
- * date itself (doc.expired, critical). Each is due at 00:00 local time of
- * its day in the document's zone.
+ * The expiry alerts, in the order they fire. A document is valid through
+ * the whole of its expiry date and expires at 00:00 of the next day
+ * (doc.expired, critical); the doc.expiring alerts are 30, 7 and 1 days
+ * before that (warning, the 1-day one critical: at 00:00 of the last valid
+ * day). Each is due at 00:00 local time in the document's zone.
  */
 #define DOCS_NSTAGES 4
 extern const int docs_stage_days[DOCS_NSTAGES]; /* 30, 7, 1, 0 */
@@ -45,7 +46,7 @@ void docs_products_free(char **, size_t);
 
 /*
  * Which alert fires now: marks[k] is when alert k is due (the 00:00 of
- * expiry date minus docs_stage_days[k]); stage how many have fired. The
+ * the day after the expiry date, minus docs_stage_days[k] days); stage how many have fired. The
  * latest alert due by now at or after stage is returned (earlier ones it
  * overtook are skipped: a document added 5 days before it expires gets the
  * 7-day alert, not the 30-day one too), or -1 when none is due.

@@ -2566,10 +2566,11 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    (long long)nstate[CASE_STATE_MANUAL_REVIEW], json_array_size(syncs),
 	    json_array_size(syncs) == 1 ? "" : "s", json_array_size(dead),
 	    json_array_size(dead) == 1 ? "y" : "ies");
-	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
+	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
 	    "date", date, "timezone", calendar_tz(cal), "counts", counts,
 	    "open_cases", by, "pending_syncs", syncs, "dead_deliveries", dead,
-	    "documents_expiring", docs);
+	    "documents_expiring", docs, "warnings",
+	    lifecycle_warnings(shop, 0));
 	return (data);
 }
 
@@ -2597,6 +2598,153 @@ lifecycle_digest(const struct config_shop *shop)
 	}
 	lifecycle_published();
 	return (0);
+}
+
+/* --- the calendars' coverage (calendar.uncovered) ------------------------- */
+
+/*
+ * The years the calendars leave uncovered at now (calendar_uncovered_years,
+ * 60 days ahead): of the shop (NULL: of every shop), or the daemon's when
+ * no shop is configured. One {"shop","year","timezone","text"} each; *next
+ * (may be NULL) gets the earliest instant the answer may change, 0 if none.
+ */
+static json_t *
+lc_uncovered(const char *only, time_t now, time_t *next)
+{
+	const struct config *conf = lc_config();
+	const struct calendar *cal;
+	const char *shop;
+	json_t *arr = json_array();
+	char who[128], text[512], local[CALENDAR_FORMAT_LEN];
+	size_t i, n = conf->nshops > 0 ? conf->nshops : 1;
+	time_t change;
+	int years[2], k, nyears, current;
+
+	if (next != NULL)
+		*next = 0;
+	for (i = 0; i < n; i++) {
+		shop = conf->nshops > 0 ? conf->shops[i].name : NULL;
+		if (only != NULL && (shop == NULL || strcmp(shop, only) != 0))
+			continue;
+		cal = lc_calendar(shop);
+		nyears = calendar_uncovered_years(
+		    cal, now, CALENDAR_COVER_DAYS, years, &change);
+		if (nyears == -1 ||
+		    calendar_format_local(cal, now, local, sizeof local) == -1)
+			continue;
+		if (next != NULL && change > now &&
+		    (*next == 0 || change < *next))
+			*next = change;
+		current = atoi(local);
+		if (shop != NULL)
+			snprintf(who, sizeof who,
+			    "the calendar of shop %s (%s)", shop,
+			    calendar_tz(cal));
+		else
+			snprintf(who, sizeof who, "the daemon's calendar (%s)",
+			    calendar_tz(cal));
+		for (k = 0; k < nyears; k++) {
+			if (years[k] == current)
+				snprintf(text, sizeof text,
+				    "%s has no holiday or make-up workday in "
+				    "%d, the current year: every weekday "
+				    "counts "
+				    "as a business day; add %d's dates to the "
+				    "calendar in delistd.conf",
+				    who, years[k], years[k]);
+			else
+				snprintf(text, sizeof text,
+				    "%s has no holiday or make-up workday in "
+				    "%d, which begins on %d-01-01: every "
+				    "weekday will count as a business day; add "
+				    "%d's dates to the calendar in "
+				    "delistd.conf",
+				    who, years[k], years[k], years[k]);
+			json_array_append_new(arr,
+			    json_pack("{s:o,s:i,s:s,s:s}", "shop",
+				shop ? json_string(shop) : json_null(), "year",
+				years[k], "timezone", calendar_tz(cal), "text",
+				text));
+		}
+	}
+	return (arr);
+}
+
+/*
+ * The warnings a person must see, as GET /v1/status (with_shop) and
+ * digest.daily (of one shop, without) carry them: {"code","shop","text"}.
+ */
+json_t *
+lifecycle_warnings(const char *shop, int with_shop)
+{
+	json_t *u = lc_uncovered(shop, clock_now(), NULL), *arr = json_array();
+	json_t *e, *w;
+	size_t i;
+
+	json_array_foreach (u, i, e) {
+		w = json_pack("{s:s}", "code", "calendar.uncovered");
+		if (with_shop)
+			json_object_set(w, "shop", json_object_get(e, "shop"));
+		json_object_set(w, "text", json_object_get(e, "text"));
+		json_array_append_new(arr, w);
+	}
+	json_decref(u);
+	return (arr);
+}
+
+/*
+ * Raises calendar.uncovered once per shop (or daemon) calendar and year:
+ * the trail remembers, so a restart does not raise it again. With
+ * announce (start, reload) every uncovered year is logged, raised or not.
+ * Returns when to look again (0: never), or -1 after a store error.
+ */
+time_t
+lifecycle_calendar_check(int announce)
+{
+	struct st_case c;
+	json_t *u, *e, *data;
+	time_t now = clock_now(), next;
+	const char *shop, *text;
+	size_t i;
+	int seen, failed = 0, raised = 0;
+
+	u = lc_uncovered(NULL, now, &next);
+	json_array_foreach (u, i, e) {
+		shop = json_string_value(json_object_get(e, "shop"));
+		text = json_string_value(json_object_get(e, "text"));
+		if (announce)
+			log_warnx("calendar: %s", text);
+		seen = store_event_seen(lc_store(), "calendar.uncovered", shop,
+		    "$.year", json_integer_value(json_object_get(e, "year")));
+		if (seen != 0) {
+			failed |= seen == -1;
+			continue;
+		}
+		if (!announce)
+			log_warnx("calendar: %s", text);
+		memset(&c, 0, sizeof c);
+		c.shop = (char *)shop;
+		data =
+		    json_pack("{s:O,s:O}", "year", json_object_get(e, "year"),
+			"timezone", json_object_get(e, "timezone"));
+		if (store_begin(lc_store()) == -1) {
+			json_decref(data);
+			failed = 1;
+			continue;
+		}
+		if (lc_event(&c, now, "daemon", CASES_EV_CALENDAR_UNCOVERED,
+			CASES_SEV_WARNING, data, "%s", text) == -1 ||
+		    store_commit(lc_store()) == -1) {
+			store_rollback(lc_store());
+			failed = 1;
+			continue;
+		}
+		raised = 1;
+	}
+	json_decref(u);
+	if (raised)
+		lifecycle_published();
+	return (failed ? -1 : next);
 }
 
 /* --- what the source scheduler observes --------------------------------- */

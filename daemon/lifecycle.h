@@ -69,6 +69,8 @@ struct json_t *lifecycle_ack_json(const struct st_case *);
 struct json_t *lifecycle_conditions_json(int64_t);
 struct json_t *lifecycle_snoozes_json(void);
 time_t lifecycle_digest_due(const struct config_shop *);
+struct json_t *lifecycle_warnings(const char *, int);
+time_t lifecycle_calendar_check(int);
 int lifecycle_digest(const struct config_shop *);
 
 /* lifecycle.c: what the source scheduler observes (sched-source.c). */

@@ -266,6 +266,8 @@ daemon_reload(char **cause)
 	ds.reloads_ok++;
 	log_info("reloaded %s", ds.config_path);
 	outbox_kick();
+	/* Logged on every reload, raised once; the timer follows below. */
+	lifecycle_calendar_check(1);
 	if (lifecycle_recompute() == -1)
 		log_warnx("reload: cannot recompute the appeals' deadlines");
 	if (vault_recompute() == -1)
@@ -467,6 +469,8 @@ main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &startup_sigs, NULL);
 	notify_init(ds.base);
 	lifecycle_init();
+	/* Logged at every start, raised once; sched_init arms its timer. */
+	lifecycle_calendar_check(1);
 	sched_init(ds.base);
 	sched_source_init(ds.base);
 	/* A shop's zone may have changed while stopped, as on a reload. */

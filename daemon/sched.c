@@ -5,7 +5,9 @@
  * One timer per kind (feedback overdue, escalation tiers, stall, a
  * document's next expiry alert: vault_fire, the reminders of critical
  * conditions), and one for the shops' daily digests (computed from each
- * configured shop's last digest). Each kind reads the
+ * configured shop's last digest), and one for the calendars' coverage
+ * (calendar.uncovered, at the next local midnight that can change it).
+ * Each kind reads the
  * earliest due time from its partial index, sleeps until then, fires every
  * row due by now (one transaction each, see lifecycle_fire) and re-arms. No
  * job scans every row on a tick. When the test clock moves, every kind is
@@ -25,6 +27,7 @@
 
 static struct event *sched_ev[STORE_DUE_COUNT];
 static struct event *sched_digest_ev;
+static struct event *sched_calendar_ev;
 static const char *const sched_names[STORE_DUE_COUNT] = { "feedback",
 	"escalation", "stall", "document expiry", "reminder" };
 
@@ -32,6 +35,7 @@ static void sched_fire(evutil_socket_t, short, void *);
 static void sched_run(enum store_due);
 static void sched_clock_changed(void *);
 static void sched_digest(evutil_socket_t, short, void *);
+static void sched_calendar(evutil_socket_t, short, void *);
 
 /*
  * Every shop whose digest is due gets it (once: the store remembers the
@@ -75,6 +79,30 @@ sched_digest(evutil_socket_t fd, short events, void *arg)
 	tv.tv_usec = 0;
 	evtimer_add(sched_digest_ev, &tv);
 	log_debug("sched: next digest check in %lld s", (long long)tv.tv_sec);
+}
+
+/*
+ * A calendar without dates for the year running, or for the next one
+ * within 60 days, raises calendar.uncovered (once); then the timer sleeps
+ * until the next local midnight that can change that.
+ */
+static void
+sched_calendar(evutil_socket_t fd, short events, void *arg)
+{
+	struct timeval tv;
+	time_t now = clock_now(), next;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	next = lifecycle_calendar_check(0);
+	evtimer_del(sched_calendar_ev);
+	if (next == 0)
+		return;
+	tv.tv_sec = next == -1 || next <= now ? 60 : next - now;
+	tv.tv_usec = 0;
+	evtimer_add(sched_calendar_ev, &tv);
+	log_debug("sched: next calendar check in %lld s", (long long)tv.tv_sec);
 }
 
 static void
@@ -125,6 +153,8 @@ sched_rearm(void)
 		sched_run(kind);
 	if (sched_digest_ev != NULL)
 		sched_digest(-1, 0, NULL);
+	if (sched_calendar_ev != NULL)
+		sched_calendar(-1, 0, NULL);
 	/* A case opened, approved or a listing tracked may be due sooner. */
 	sched_source_kick();
 }
@@ -147,7 +177,9 @@ sched_init(struct event_base *base)
 		if (sched_ev[kind] == NULL)
 			fatalx("sched: cannot create a timer");
 	}
-	if ((sched_digest_ev = evtimer_new(base, sched_digest, NULL)) == NULL)
+	if ((sched_digest_ev = evtimer_new(base, sched_digest, NULL)) == NULL ||
+	    (sched_calendar_ev = evtimer_new(base, sched_calendar, NULL)) ==
+		NULL)
 		fatalx("sched: cannot create a timer");
 	clock_on_change(sched_clock_changed, NULL);
 	sched_rearm();
@@ -166,4 +198,7 @@ sched_shutdown(void)
 	if (sched_digest_ev != NULL)
 		event_free(sched_digest_ev);
 	sched_digest_ev = NULL;
+	if (sched_calendar_ev != NULL)
+		event_free(sched_calendar_ev);
+	sched_calendar_ev = NULL;
 }

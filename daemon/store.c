@@ -1354,6 +1354,34 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	return (0);
 }
 
+/*
+ * Whether the trail has an event of the type about the shop (NULL: about
+ * no shop) whose data has the integer field (a JSON path, "$.year") equal
+ * to value: 1, 0, or -1 on error. A scan of the trail: for rare events.
+ */
+int
+store_event_seen(struct store *st, const char *type, const char *shop,
+    const char *field, int64_t value)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM events WHERE type = ?1 AND shop IS ?2 AND"
+	    " json_extract(payload, ?3) = ?4 LIMIT 1";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "ttti", type, shop, field, value)) ==
+	    NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (1);
+	if (rc == SQLITE_DONE)
+		return (0);
+	log_warnx("store: cannot read the trail: %s", sqlite3_errmsg(st->db));
+	return (-1);
+}
+
 int64_t
 store_event_last(struct store *st)
 {

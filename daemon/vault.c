@@ -274,7 +274,12 @@ out:
 	return (rc);
 }
 
-/* The four alert times of an expiry date in a zone; -1 with *cause. */
+/*
+ * The four alert times of an expiry date in a zone; -1 with *cause. A
+ * document is valid through the whole of its expiry date: it expires at
+ * 00:00 of the next day in the zone, and the alerts count back from then
+ * (the 1-day alert at the start of the last valid day).
+ */
 static int
 vault_marks(const char *shop, const char *expires, time_t marks[DOCS_NSTAGES],
     char **cause)
@@ -283,7 +288,7 @@ vault_marks(const char *shop, const char *expires, time_t marks[DOCS_NSTAGES],
 
 	for (k = 0; k < DOCS_NSTAGES; k++) {
 		if (calendar_day_start(vault_calendar(shop), expires,
-			docs_stage_days[k], &marks[k], cause) != 0)
+			docs_stage_days[k] - 1, &marks[k], cause) != 0)
 			return (-1);
 	}
 	return (0);
@@ -549,7 +554,7 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	}
 	if (d.expires_at != 0 && d.expires_at <= now)
 		vault_warn(res,
-		    "it expired on %s: the platform rejects "
+		    "it expired at the end of %s: the platform rejects "
 		    "expired documents",
 		    d.expires);
 
@@ -1004,20 +1009,22 @@ vault_alert(const struct st_document *d, int k, const time_t *marks)
 	    k == DOCS_NSTAGES - 1 ? (int)((clock_now() - marks[k]) / 86400) : 0;
 	if (k == DOCS_NSTAGES - 1 && late > 0)
 		xasprintf(&when,
-		    "expired on %s (%s), %d day%s ago: the platform rejects "
-		    "expired documents; upload the renewed one",
+		    "expired at the end of %s (%s), %d day%s ago: the "
+		    "platform rejects expired documents; upload the renewed "
+		    "one",
 		    d->expires, calendar_tz(vault_calendar(d->shop)), late,
 		    late == 1 ? "" : "s");
 	else if (k == DOCS_NSTAGES - 1)
 		xasprintf(&when,
-		    "expired today (%s, %s): the platform rejects "
+		    "expired at the end of %s (%s): the platform rejects "
 		    "expired documents; upload the renewed one",
 		    d->expires, calendar_tz(vault_calendar(d->shop)));
 	else
 		xasprintf(&when,
-		    "expires in %d day%s, on %s (%s): renew it before then",
-		    left, left == 1 ? "" : "s", d->expires,
-		    calendar_tz(vault_calendar(d->shop)));
+		    "is valid through %s (%s), %d day%s left: renew it "
+		    "before then",
+		    d->expires, calendar_tz(vault_calendar(d->shop)), left,
+		    left == 1 ? "" : "s");
 	rc = vault_event(d->shop, d->nproducts == 1 ? d->products[0] : NULL, 0,
 		 at, "daemon", type, sev, data,
 		 "document %lld %s (%s) %s. It covers %s%s%s", (long long)d->id,

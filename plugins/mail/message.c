@@ -664,6 +664,11 @@ static const struct mail_kind {
 	{ "doc.expired", "document expired",
 	    "Renew the document and upload the new one: appeals that rely on "
 	    "it will fail." },
+	{ "calendar.uncovered", "no holidays configured for a year",
+	    "Add the year's public holidays and make-up workdays to the "
+	    "calendar in delistd.conf (for mainland China, from the State "
+	    "Council's notice, usually out in November), check it with "
+	    "delistd -t, then reload delistd (delistctl reload)." },
 	{ "digest.daily", "daily digest",
 	    "Work through the open cases listed above, the ones closest to "
 	    "their deadlines first." },
@@ -952,8 +957,8 @@ ack_cell(json_t *a)
 static void render_table(struct mbuf *, json_t *, const char *);
 
 /*
- * digest.daily (delistd-events(7)): counts, then a table per state of the
- * open cases, the pending syncs and the dead deliveries. 0 if the data is
+ * digest.daily (delistd-events(7)): counts, the warnings, then a table per
+ * state of the open cases, the pending syncs and the dead deliveries. 0 if the data is
  * not shaped as documented (then it is rendered generically).
  */
 static int
@@ -983,6 +988,14 @@ render_daily(struct mbuf *b, json_t *data)
 	if (w.data != NULL)
 		wrap(b, w.data, "  ");
 	mbuf_free(&w);
+	/* What a person must see (a calendar without next year's dates). */
+	if (json_array_size(arr = json_object_get(data, "warnings")) > 0) {
+		mbuf_addf(b, "\nWarnings (%zu):\n", json_array_size(arr));
+		json_array_foreach (arr, i, v) {
+			if ((s = jstr(v, "text")) != NULL)
+				wrap(b, s, "  ");
+		}
+	}
 	json_object_foreach (open, key, arr) {
 		if (!json_is_array(arr) || json_array_size(arr) == 0)
 			continue;

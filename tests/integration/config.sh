@@ -5,7 +5,9 @@
 
 conf=$T/delistd.conf
 
-# The example configuration, pointed at a private state dir.
+# The example configuration, pointed at a private state dir, with the
+# calendar file it includes next to it (as "make install" puts them).
+cp "$top_srcdir/etc/calendar-cn-2026.conf" "$T/" || exit 99
 sed -e "s|\"/var/lib/delistd\"|\"$STATE\"|" -e "s|\"/run/delistd/delistd.sock\"|\"$SOCK\"|" \
     "$top_srcdir/etc/delistd.conf" > "$T/example.conf"
 run "$DELISTD" -t -c "$T/example.conf"

@@ -88,13 +88,14 @@ ctl case decision "$C4" --approved >/dev/null
 run ctl case reinstated "$C4"
 check "case 4 is reinstated, its sync pending" expect_rc 0
 check "each case.opened died at the unreachable sink" wait_for 10 dead_count 4
-# Vault documents: main's expires in 15 days, eu's too, main's other in 2027.
+# Vault documents: main's is valid 16 more days (through the 20th), eu's too,
+# main's other until 2027.
 printf '%%PDF-1.4\n%% soon\ntrailer << >>\n%%%%EOF\n' > "$T/AE${P}01_CE_soon.pdf"
 printf '%%PDF-1.4\n%% eu\ntrailer << >>\n%%%%EOF\n' > "$T/AE${P}09_CE_eu.pdf"
 printf '%%PDF-1.4\n%% later\ntrailer << >>\n%%%%EOF\n' > "$T/AE${P}01_FCC_later.pdf"
 run ctl doc add "$T/AE${P}01_CE_soon.pdf" --type ce --shop main --products ${P}01 --expires 2026-11-20
 D1=$OUT
-check "a document of main expiring in 15 days is added" expect_rc 0
+check "a document of main valid 16 more days is added" expect_rc 0
 ctl doc add "$T/AE${P}09_CE_eu.pdf" --type ce --shop eu --products ${P}09 --expires 2026-11-20 >/dev/null 2>&1
 ctl doc add "$T/AE${P}01_FCC_later.pdf" --type fcc --shop main --products ${P}01 --expires 2027-06-01 >/dev/null 2>&1
 
@@ -111,7 +112,8 @@ check "... the manual review with no appeal left" contains "$doc" "\"manual_revi
 check "... the open case with its one appeal left" contains "$doc" "\"open\":[{\"case\":$C1,\"product_id\":\"${P}01\",\"title\":null,\"reason\":\"other\",\"opened_at\":\"2026-11-05T00:00:00Z\",\"appeals\":0,\"rejections\":0,\"appeals_left\":1,\"escalation\":null"
 check "... the pending sync, naming the sink that has not acknowledged" contains "$doc" "\"pending_syncs\":[{\"case\":$C4,\"product_id\":\"${P}04\",\"title\":null,\"reinstated_at\":\"2026-11-05T00:00:00Z\",\"pending\":[\"ads\"]}]"
 check "... the dead deliveries" contains "$doc" '"dead_deliveries":[{"id":'
-check "... and main's document expiring within 30 days, not eu's nor the 2027 one" contains "$doc" "\"documents_expiring\":[{\"document\":$D1,\"type\":\"ce\",\"name\":\"AE${P}01_CE_soon.pdf\",\"expires\":\"2026-11-20\",\"days_left\":15,\"products\":[\"${P}01\"]}]}"
+check "... and main's document expiring within 30 days, not eu's nor the 2027 one" contains "$doc" "\"documents_expiring\":[{\"document\":$D1,\"type\":\"ce\",\"name\":\"AE${P}01_CE_soon.pdf\",\"expires\":\"2026-11-20\",\"days_left\":16,\"products\":[\"${P}01\"]}],"
+check "... and the warning that the calendar has no 2027 date yet" contains "$doc" '"warnings":[{"code":"calendar.uncovered","text":"thecalendarofshopmain(Asia/Shanghai)hasnoholidayormake-upworkdayin2027,whichbeginson2027-01-01'
 check "... delivered to the webhook" wait_for 5 hooks_are 1
 check "eu has no digest yet (08:30 Berlin is 15:30 here)" digests_are eu 0
 

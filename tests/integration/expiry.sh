@@ -3,6 +3,8 @@
 # delistd, with a webhook sink (tests/fakes/fake_webhook) that sees the
 # alerts.
 #
+# A document is valid through the whole of its expiry date: it expires at
+# 00:00 of the next day in its zone, and the alerts count back from then.
 # Three documents: A (shop main, zone Asia/Shanghai, two products, one of
 # them with an open case) expiring 2027-03-01; B (shop eu, Europe/Berlin,
 # shop-wide) expiring 2027-02-10; C (no shop: the daemon's zone) added 4
@@ -98,45 +100,45 @@ check "three documents are stored" equals "$A $B $C_DOC" "1 2 3"
 
 # --- C: added 4 days before it expires -----------------------------------------
 check "a document added inside its 7-day window gets the 7-day alert at once" has_n 1 "$C_DOC" 7
-check "... saying the days it really has left" contains "$(alerts "$C_DOC" 7)" "expires in 4 days, on 2027-01-05 (Asia/Shanghai)"
-check "... \"days_left\": 4" contains "$(alerts "$C_DOC" 7)" '"days_left": 4'
+check "... saying the days it really has left" contains "$(alerts "$C_DOC" 7)" "is valid through 2027-01-05 (Asia/Shanghai), 5 days left"
+check "... \"days_left\": 5" contains "$(alerts "$C_DOC" 7)" '"days_left": 5'
 check "... and not the 30-day one it overtook" has_n 0 "$C_DOC" 30
 check "A and B have no alert yet" equals "$(nalerts "$A") $(nalerts "$B")" "0 0"
-# No shop: the daemon's zone, so 00:00 +08:00 on 2027-01-05.
-C0=$(at "2027-01-05T00:00:00+08:00")
+# No shop: the daemon's zone, so 00:00 +08:00 on 2027-01-06, the day after.
+C0=$(at "2027-01-06T00:00:00+08:00")
 setclock $((C0 - 1))
-check "no doc.expired one second before the date begins" has_n 0 "$C_DOC" 0
+check "no doc.expired one second before the day after it begins" has_n 0 "$C_DOC" 0
 check "... but the 1-day alert, whose mark the clock passed" has_n 1 "$C_DOC" 1
 check "... critical" contains "$(alerts "$C_DOC" 1)" '"severity": "critical"'
 setclock "$C0"
-check "doc.expired on the date, at 00:00 in the daemon's zone" has_n 1 "$C_DOC" 0
+check "doc.expired when the day after begins, at 00:00 in the daemon's zone" has_n 1 "$C_DOC" 0
 check "... critical" contains "$(alerts "$C_DOC" 0)" '"severity": "critical"'
-check "... saying it expired today" contains "$(alerts "$C_DOC" 0)" "expired today (2027-01-05, Asia/Shanghai)"
+check "... saying it expired at the end of its date" contains "$(alerts "$C_DOC" 0)" "expired at the end of 2027-01-05 (Asia/Shanghai)"
 
 # --- B: a shop-wide document in Europe/Berlin --------------------------------
-B30=$(at "2027-01-11T00:00:00+01:00")
+B30=$(at "2027-01-12T00:00:00+01:00")
 setclock $((B30 - 1))
 check "B: nothing one second before its 30-day mark" has_n 0 "$B"
 setclock "$B30"
-check "B: doc.expiring at 00:00 Berlin, 30 days before" has_n 1 "$B" 30
-check "... at the mark" contains "$(alerts "$B" 30)" '"at": "2027-01-10T23:00:00Z"'
+check "B: doc.expiring at 00:00 Berlin, 30 days before it ends" has_n 1 "$B" 30
+check "... at the mark" contains "$(alerts "$B" 30)" '"at": "2027-01-11T23:00:00Z"'
 check "... a warning" contains "$(alerts "$B" 30)" '"severity": "warning"'
 check "... naming the shop's listing" contains "$(alerts "$B" 30)" "\"product_id\": \"$P4\""
 check "... and the zone" contains "$(alerts "$B" 30)" '"timezone": "Europe/Berlin"'
 check "... not another shop's listing" lacks "$(alerts "$B" 30)" "$P1"
 
 # --- A: every mark, exactly -----------------------------------------------
-A30=$(at "2027-01-30T00:00:00+08:00")
-A7=$(at "2027-02-22T00:00:00+08:00")
-A1=$(at "2027-02-28T00:00:00+08:00")
-A0=$(at "2027-03-01T00:00:00+08:00")
+A30=$(at "2027-01-31T00:00:00+08:00")
+A7=$(at "2027-02-23T00:00:00+08:00")
+A1=$(at "2027-03-01T00:00:00+08:00")
+A0=$(at "2027-03-02T00:00:00+08:00")
 setclock $((A30 - 1))
 check "A: nothing one second before its 30-day mark" has_n 0 "$A"
 setclock "$A30"
 check "A: doc.expiring 30 days before" has_n 1 "$A" 30
 a30=$(alerts "$A" 30)
 check "... a warning" contains "$a30" '"severity": "warning"'
-check "... saying so" contains "$a30" "expires in 30 days, on 2027-03-01 (Asia/Shanghai)"
+check "... saying so" contains "$a30" "is valid through 2027-03-01 (Asia/Shanghai), 30 days left"
 check "... naming the first listing it covers" contains "$a30" "\"product_id\": \"$P1\""
 check "... and the second" contains "$a30" "\"product_id\": \"$P2\""
 check "... not a listing it does not cover" lacks "$a30" "$P3"
@@ -150,11 +152,11 @@ check "A: no 7-day alert one second before its mark" has_n 0 "$A" 7
 check "B: the jump over its 7-day, 1-day and expiry marks raised only the latest" has_n 1 "$B" 0
 check "... not the 7-day one" has_n 0 "$B" 7
 check "... nor the 1-day one" has_n 0 "$B" 1
-check "... saying how late it is, not \"today\"" contains "$(alerts "$B" 0)" "expired on 2027-02-10 (Europe/Berlin), 11 days ago"
+check "... saying how late it is, not \"today\"" contains "$(alerts "$B" 0)" "expired at the end of 2027-02-10 (Europe/Berlin), 11 days ago"
 setclock "$A7"
 check "A: doc.expiring 7 days before" has_n 1 "$A" 7
 check "... a warning" contains "$(alerts "$A" 7)" '"severity": "warning"'
-check "... at the mark" contains "$(alerts "$A" 7)" '"at": "2027-02-21T16:00:00Z"'
+check "... at the mark" contains "$(alerts "$A" 7)" '"at": "2027-02-22T16:00:00Z"'
 
 # --- a restart: fired alerts stay fired, missed ones fire once ------------------
 stop_daemon
@@ -163,7 +165,7 @@ setclock $((A1 + 3600))
 check "delistd starts again an hour after the 1-day mark" start_daemon "$conf"
 check "A: the 1-day alert missed while down fires once at start" wait_for 5 has_n 1 "$A" 1
 check "... critical" contains "$(alerts "$A" 1)" '"severity": "critical"'
-check "... saying 1 day" contains "$(alerts "$A" 1)" "expires in 1 day, on 2027-03-01"
+check "... saying 1 day" contains "$(alerts "$A" 1)" "is valid through 2027-03-01 (Asia/Shanghai), 1 day left"
 check "... the earlier alerts are not repeated" equals "$(nalerts "$A" 30) $(nalerts "$A" 7)" "1 1"
 stop_daemon
 check "delistd starts a third time" start_daemon "$conf"
@@ -172,12 +174,12 @@ check "... and repeats nothing" equals "$(nalerts "$A") $(nalerts "$B") $(nalert
 run ctl reload
 check "a reload (the alerts' times computed again) repeats nothing" equals "$(nalerts "$A") $(nalerts "$B") $(nalerts "$C_DOC")" "3 2 3"
 run ctl --json doc show "$A"
-check "... and keeps A's next alert at its expiry" contains "$OUT" '"next_alert_at": "2027-02-28T16:00:00Z"'
+check "... and keeps A's next alert at its expiry" contains "$OUT" '"next_alert_at": "2027-03-01T16:00:00Z"'
 
 setclock $((A0 - 1))
-check "A: no doc.expired one second before the date" has_n 0 "$A" 0
+check "A: no doc.expired one second before its date ends" has_n 0 "$A" 0
 setclock "$A0"
-check "A: doc.expired on the date" has_n 1 "$A" 0
+check "A: doc.expired when its date has ended" has_n 1 "$A" 0
 check "... critical" contains "$(alerts "$A" 0)" '"severity": "critical"'
 check "... naming the listings and the open case" contains "$(alerts "$A" 0)" "It covers main/$P1, main/$P2; open cases: $C"
 setclock $((A0 + 40 * 86400))
@@ -189,20 +191,20 @@ check "doc list --expiring shows the expired ones" contains "$OUT" "2027-03-01 (
 pdf "$T/d.pdf" d
 D=$(ctl doc add "$T/d.pdf" --type ukca --shop eu --expires 2027-06-01 2>/dev/null)
 run ctl --json doc show "$D"
-check "D's 30-day alert is due at 00:00 Berlin (summer time)" contains "$OUT" '"next_alert_at": "2027-05-01T22:00:00Z"'
+check "D's 30-day alert is due at 00:00 Berlin (summer time)" contains "$OUT" '"next_alert_at": "2027-05-02T22:00:00Z"'
 sed 's|timezone = "Europe/Berlin"|timezone = "Asia/Tokyo"|' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 run ctl reload
 run ctl --json doc show "$D"
-check "after a reload that puts shop eu in Asia/Tokyo, at 00:00 Tokyo" contains "$OUT" '"next_alert_at": "2027-05-01T15:00:00Z"'
-check "... and its expiry too" contains "$OUT" '"expires_at": "2027-05-31T15:00:00Z"'
+check "after a reload that puts shop eu in Asia/Tokyo, at 00:00 Tokyo" contains "$OUT" '"next_alert_at": "2027-05-02T15:00:00Z"'
+check "... and its expiry too" contains "$OUT" '"expires_at": "2027-06-01T15:00:00Z"'
 
 # --- a zone changed while stopped counts from the start ----------------------
 stop_daemon
 sed 's|timezone = "Asia/Tokyo"|timezone = "America/New_York"|' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 check "delistd starts with shop eu moved to America/New_York" start_daemon "$conf"
 run ctl --json doc show "$D"
-check "... D's alert is at 00:00 New York at once" contains "$OUT" '"next_alert_at": "2027-05-02T04:00:00Z"'
-check "... and its expiry too" contains "$OUT" '"expires_at": "2027-06-01T04:00:00Z"'
+check "... D's alert is at 00:00 New York at once" contains "$OUT" '"next_alert_at": "2027-05-03T04:00:00Z"'
+check "... and its expiry too" contains "$OUT" '"expires_at": "2027-06-02T04:00:00Z"'
 
 # --- the sink -----------------------------------------------------------------
 check "the webhook gets every doc.expiring" wait_for 10 test "$(hook_n doc.expiring)" -ge 6

@@ -189,7 +189,7 @@ check "a bad --type is refused" contains "$ERR" 'unknown document type "bogus"'
 
 pdf "$T/old.pdf" old
 run ctl doc add "$T/old.pdf" --type ukca --products "$P3" --expires 2020-01-01
-check "a document that has expired is stored with a warning" contains "$ERR" "warning: it expired on 2020-01-01"
+check "a document that has expired is stored with a warning" contains "$ERR" "warning: it expired at the end of 2020-01-01"
 check "... and doc.expired is raised at once" wait_for 5 sh -c "'$DELISTCTL' -s '$SOCK' --json events | grep -q '\"type\": \"doc.expired\"'"
 
 # --- doc get -----------------------------------------------------------------

@@ -44,6 +44,8 @@ static int is_business(const struct calendar *, time_t);
 static void expect_refused_zone(const char *);
 static void expect_refused_date(const char *, const char *);
 static void check_agree(const struct calendar *, time_t, time_t, time_t);
+static void expect_uncovered(
+    const struct calendar *, const char *, int, int, int, const char *);
 static char *tz_enter(const struct calendar *);
 static void tz_leave(char *);
 static uint32_t lcg(uint32_t *);
@@ -1345,6 +1347,65 @@ test_next_business_at_skips_days_off(void **state)
 	calendar_free(cal);
 }
 
+/*
+ * calendar_uncovered_years at a local time in Shanghai: n years, the first
+ * y0 and the second y1 (0: unchecked), and the next change at next_iso
+ * (NULL: unchecked).
+ */
+static void
+expect_uncovered(const struct calendar *cal, const char *iso, int n, int y0,
+    int y1, const char *next_iso)
+{
+	int years[2] = { 0, 0 };
+	time_t next = 0;
+
+	assert_int_equal(calendar_uncovered_years(
+			     cal, at(iso), CALENDAR_COVER_DAYS, years, &next),
+	    n);
+	if (y0 != 0)
+		assert_int_equal(years[0], y0);
+	if (y1 != 0)
+		assert_int_equal(years[1], y1);
+	if (next_iso != NULL)
+		assert_int_equal(next, at(next_iso));
+}
+
+/*
+ * A calendar dated for 2026 only: 2027 is uncovered from 00:00 Beijing time
+ * on 2 November 2026 (60 days before 1 January), and 2027 itself once it
+ * runs; a weekend-only calendar is never uncovered.
+ */
+static void
+test_uncovered_years_warn_sixty_days_ahead(void **state)
+{
+	struct calendar *cal = china_2026(), *bare = make("Asia/Shanghai");
+	static const char *const new_year_2027[] = { "2027-01-01" };
+	int years[2];
+
+	(void)state;
+	/* 61 days before 2027: covered; the answer changes on 2 November. */
+	expect_uncovered(cal, "2026-11-01T23:59:59+08:00", 0, 0, 0,
+	    "2026-11-02T00:00:00+08:00");
+	/* Midnight in Shanghai is still 1 November in UTC. */
+	expect_uncovered(cal, "2026-11-02T00:00:00+08:00", 1, 2027, 0,
+	    "2027-01-01T00:00:00+08:00");
+	/* In 2027 with no 2027 date: the running year; 2028 not yet. */
+	expect_uncovered(cal, "2027-03-01T12:00:00+08:00", 1, 2027, 0,
+	    "2027-11-02T00:00:00+08:00");
+	/* On 31 December 2027: both 2027 and 2028. */
+	expect_uncovered(cal, "2027-12-31T12:00:00+08:00", 2, 2027, 2028, NULL);
+	/* One dated day in 2027 covers it. */
+	holidays(cal, new_year_2027, nitems(new_year_2027));
+	expect_uncovered(cal, "2026-12-01T12:00:00+08:00", 0, 0, 0, NULL);
+	/* Weekends only: meant that way. */
+	expect_uncovered(bare, "2026-12-01T12:00:00+08:00", 0, 0, 0, NULL);
+	assert_int_equal(calendar_uncovered_years(bare,
+			     at("2026-12-01T12:00:00+08:00"), -1, years, NULL),
+	    -1);
+	calendar_free(cal);
+	calendar_free(bare);
+}
+
 int
 main(void)
 {
@@ -1416,6 +1477,7 @@ main(void)
 		    test_matches_day_by_day_walk_with_thousands_of_dates),
 		cmocka_unit_test(test_business_time_skips_days_off),
 		cmocka_unit_test(test_next_business_at_skips_days_off),
+		cmocka_unit_test(test_uncovered_years_warn_sixty_days_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -656,7 +656,10 @@ test_render_digest_daily(void **state)
 	    "\"pending_syncs\":[{\"case\":5,\"product_id\":\"1\",\"pending\":"
 	    "[\"erp\",\"ads\"]}],\"dead_deliveries\":[{\"id\":31,\"sink\":"
 	    "\"erp\",\"event_type\":\"case.opened\",\"case\":5,"
-	    "\"last_error\":\"HTTP 400\"}],\"documents_expiring\":[]}}";
+	    "\"last_error\":\"HTTP 400\"}],\"documents_expiring\":[],"
+	    "\"warnings\":[{\"code\":\"calendar.uncovered\",\"text\":"
+	    "\"the calendar of shop main (Asia/Shanghai) has no holiday or "
+	    "make-up workday in 2027, which begins on 2027-01-01\"}]}}";
 	struct mail_text t;
 
 	(void)state;
@@ -678,6 +681,13 @@ test_render_digest_daily(void **state)
 	    "  2 open cases, 1 open, 1 appealed, 0 manual review, 1 pending "
 	    "syncs, 1\n"
 	    "  dead deliveries\n"));
+	/* The warnings come first, wrapped. */
+	assert_non_null(strstr(t.body,
+	    "  dead deliveries\n"
+	    "\nWarnings (1):\n"
+	    "  the calendar of shop main (Asia/Shanghai) has no holiday or "
+	    "make-up\n"
+	    "  workday in 2027, which begins on 2027-01-01\n"));
 	assert_non_null(strstr(t.body,
 	    "appealed (1):\n"
 	    "  case  product id        title      appeals left  escalation"));
