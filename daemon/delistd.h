@@ -433,6 +433,7 @@ int store_image_matches(
     struct store *, int64_t, struct st_image_match **, size_t *);
 void st_image_matches_free(struct st_image_match *, size_t);
 int store_risk_once(struct store *, int64_t, int64_t, const char *, time_t);
+int store_risk_raised(struct store *, int64_t, int64_t, const char *);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);

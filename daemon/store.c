@@ -15,7 +15,9 @@
  *                   they cover, their expiry and which alerts have fired
  *   case_documents  vault documents attached to a case
  *   listing_images  each listing's image fingerprints (linked-listing risk)
- *   listing_risks   the risk warnings already raised, so each fires once
+ *   listing_risks   the risk warnings already raised, so each fires once,
+ *                   and the marks a case needs once (kind "off_sale": the
+ *                   source saw its listing off sale while it was open)
  *   listings.next_check_at, lane and obs_*  the source scheduler's due
  *                   time, its lane (0: an open case or a confirmation, never
  *                   paced; 1: a healthy listing) and the observations not
@@ -2208,6 +2210,26 @@ store_risk_once(struct store *st, int64_t listing_id, int64_t case_id,
 		    (int64_t)now)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
+}
+
+/* 1 if store_risk_once recorded kind for (listing_id, case_id), 0 if not. */
+int
+store_risk_raised(
+    struct store *st, int64_t listing_id, int64_t case_id, const char *kind)
+{
+	static const char sql[] = "SELECT 1 FROM listing_risks WHERE"
+				  " listing_id = ? AND case_id = ? AND kind = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "iit", listing_id, case_id, kind)) ==
+	    NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
