@@ -262,7 +262,8 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_CRITICAL,
 	    "a source's credentials are still refused and nobody "
 	    "acknowledged it" },
-	[CASES_EV_LISTING_ON_SALE_DURING_CASE] = { "listing.on_sale_during_case",
+	[CASES_EV_LISTING_ON_SALE_DURING_CASE] = { "listing.on_sale_during_"
+						   "case",
 	    CASES_SEV_WARNING,
 	    "a listing with an open case is on sale, but that does not end "
 	    "the case (a TRO, or never seen off sale): once per case" },
@@ -1105,8 +1106,8 @@ cases_reason_court(enum case_reason r)
 }
 
 int
-cases_outcome_step(const struct case_view *c, enum case_outcome outcome,
-    struct case_step *out)
+cases_outcome_step(
+    const struct case_view *c, enum case_outcome outcome, struct case_step *out)
 {
 	struct cases_why w;
 
@@ -1126,8 +1127,8 @@ cases_outcome_step(const struct case_view *c, enum case_outcome outcome,
 }
 
 int
-cases_seen_on_sale(const struct case_view *c, int seen_off_sale,
-    struct case_refusal *out)
+cases_seen_on_sale(
+    const struct case_view *c, int seen_off_sale, struct case_refusal *out)
 {
 	struct cases_why w;
 

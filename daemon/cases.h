@@ -378,7 +378,7 @@ int cases_outcome_step(const struct case_view *c, enum case_outcome outcome,
  * being on sale is no reinstatement). The caller warns
  * (listing.on_sale_during_case) and changes nothing.
  */
-int cases_seen_on_sale(const struct case_view *c, int seen_off_sale,
-    struct case_refusal *out);
+int cases_seen_on_sale(
+    const struct case_view *c, int seen_off_sale, struct case_refusal *out);
 
 #endif

@@ -454,6 +454,7 @@ int64_t store_event_append(struct store *, const struct st_event *);
 int store_events(
     struct store *, int64_t, int64_t, int64_t, struct st_event **, size_t *);
 int64_t store_event_last(struct store *);
+int store_case_has_event(struct store *, int64_t, const char *);
 void st_events_free(struct st_event *, size_t);
 
 int store_outbox_insert(struct store *, int64_t, const char *, int64_t, time_t);

@@ -1585,15 +1585,17 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 		goto out;
 	}
 	if (step.event == CASES_EV_CASE_REINSTATED)
-		rc = lc_reinstate_in(&c, ap, nap, at, actor, outcome, note, err);
+		rc =
+		    lc_reinstate_in(&c, ap, nap, at, actor, outcome, note, err);
 	else {
 		lc_finish(&c, step.next, at);
 		if (lc_case_save(&c) == -1 ||
 		    lc_event(&c, at, actor, step.event, step.severity,
-			json_pack("{s:s,s:s}", "outcome", outcome, "note",
-			    note),
+			json_pack(
+			    "{s:s,s:s}", "outcome", outcome, "note", note),
 			"case %lld closed on the TRO's outcome, %s (%s): %s/%s "
-			"is not resumed; keep the ads and the ERP stock stopped",
+			"is not resumed; keep the ads and the ERP stock "
+			"stopped",
 			(long long)c.id, outcome, note, c.shop,
 			c.product_id) == -1)
 			lc_fail(err, 500, "store",
@@ -2942,8 +2944,16 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 	if (cases_transition(cv.state, CASE_ACT_REINSTATE, NULL, 0, &step) ==
 	    -1)
 		goto out;
+	/*
+	 * A listing.delisted in the trail is a sighting too: the source
+	 * confirmed a take-down during the case (a case from before the
+	 * marks were kept).
+	 */
 	if ((seen = store_risk_raised(lc_store(), w->id, c.id, "off_sale")) ==
-	    -1) {
+	    0)
+		seen = store_case_has_event(lc_store(), c.id,
+		    cases_event_name(CASES_EV_LISTING_DELISTED));
+	if (seen == -1) {
 		rc = -1;
 		goto out;
 	}

@@ -404,6 +404,7 @@ static const char *const store_migrations[] = {
 static int store_exec(struct store *, const char *, char **);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
+static int store_any(sqlite3_stmt *);
 
 /*
  * Creates the state dir if needed and takes the daemon's lock in it, so a
@@ -1346,6 +1347,34 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	return (0);
 }
 
+/*
+ * 1 if a prepared statement (from store_stmt, NULL on failure) has a row,
+ * 0 if not, -1 on error.
+ */
+static int
+store_any(sqlite3_stmt *stmt)
+{
+	int rc;
+
+	if (stmt == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* 1 if case case_id has an event of this type in its trail, 0 if not. */
+int
+store_case_has_event(struct store *st, int64_t case_id, const char *type)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM events WHERE case_id = ? AND type = ? LIMIT 1";
+
+	return (store_any(store_stmt(st, sql, "it", case_id, type)));
+}
+
 int64_t
 store_event_last(struct store *st)
 {
@@ -2217,19 +2246,12 @@ int
 store_risk_raised(
     struct store *st, int64_t listing_id, int64_t case_id, const char *kind)
 {
-	static const char sql[] = "SELECT 1 FROM listing_risks WHERE"
-				  " listing_id = ? AND case_id = ? AND kind = ?";
-	sqlite3_stmt *stmt;
-	int rc;
+	static const char sql[] =
+	    "SELECT 1 FROM listing_risks WHERE"
+	    " listing_id = ? AND case_id = ? AND kind = ?";
 
-	if ((stmt = store_stmt(st, sql, "iit", listing_id, case_id, kind)) ==
-	    NULL)
-		return (-1);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_ROW)
-		return (1);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	return (
+	    store_any(store_stmt(st, sql, "iit", listing_id, case_id, kind)));
 }
 
 /*

@@ -81,12 +81,14 @@ P1=1005007100000001 # by hand, seen on sale only
 P2=1005007100000002 # by hand, seen delisted, then on sale
 P3=1005007100000003 # tro by hand, seen delisted, then on sale
 P4=1005007100000004 # opened by the source, classified tro
+P5=1005007100000005 # opened by the source before the sightings were kept
 
 fake_product "{\"products\":[
  {\"product_id\":\"$P1\",\"status\":\"onSelling\",\"subject\":\"Silk scarf\"},
  {\"product_id\":\"$P2\",\"status\":\"onSelling\",\"subject\":\"Wool hat\"},
  {\"product_id\":\"$P3\",\"status\":\"onSelling\",\"subject\":\"Phone case\"},
- {\"product_id\":\"$P4\",\"status\":\"onSelling\",\"subject\":\"LED lamp\"}]}"
+ {\"product_id\":\"$P4\",\"status\":\"onSelling\",\"subject\":\"LED lamp\"},
+ {\"product_id\":\"$P5\",\"status\":\"onSelling\",\"subject\":\"Desk fan\"}]}"
 
 conf=$T/delistd.conf
 cat > "$conf" <<CONF
@@ -104,10 +106,10 @@ plugins = (
 );
 CONF
 check "delistd starts with the aliexpress source" start_daemon "$conf"
-for p in $P1 $P2 $P3 $P4; do
+for p in $P1 $P2 $P3 $P4 $P5; do
 	ctl track main $p >/dev/null || fail "track main $p"
 done
-for p in $P1 $P2 $P3 $P4; do
+for p in $P1 $P2 $P3 $P4 $P5; do
 	check "$p is checked: on_sale" wait_for 10 status_is $p on_sale
 done
 
@@ -115,6 +117,7 @@ done
 delisted $P2
 delisted $P3
 delisted $P4
+delisted $P5
 c0=$(checks)
 C1=$(ctl case open main $P1 --reason prohibited_words)
 C2=$(ctl case open main $P2 --reason false_info)
@@ -127,7 +130,9 @@ check "the second on-sale check confirms $P1 on sale" wait_for 10 status_is $P1 
 check "$P4 is seen delisted once" wait_for 10 obs_is $P4 1
 tick 121
 check "the source opens a case for $P4" wait_for 10 has_case $P4
+check "... and for $P5" wait_for 10 has_case $P5
 C4=$(case_of $P4)
+C5=$(case_of $P5)
 
 # (1) opened by hand, only ever seen on sale: no reinstatement.
 check "on sale, never seen off sale: listing.on_sale_during_case" wait_for 10 \
@@ -139,19 +144,28 @@ check "... and the ERP gets it" wait_for 10 hook_has listing.on_sale_during_case
 
 # --- back on sale: P2 reinstated; the tro cases stay open -----------------
 check "delistctl case classify names $P4's case tro" ctl case classify "$C4" tro
+# A database from before the sightings were kept: only its trail says that
+# the source saw P5 delisted during the case.
+stop_daemon
+sqlite3 "$STATE/delistd.db" "DELETE FROM listing_risks WHERE case_id = $C5" ||
+    fail "forget the sighting of $P5"
+check "delistd starts again" start_daemon "$conf"
 on_sale $P2
 on_sale $P3
 on_sale $P4
+on_sale $P5
 c0=$(checks)
 tick 1801
-obs3() { obs_is $P2 1 && obs_is $P3 1 && obs_is $P4 1; }
-check "the first on-sale checks are made" wait_for 10 obs3
+on_sale_seen() { obs_is $P2 1 && obs_is $P3 1 && obs_is $P4 1 && obs_is $P5 1; }
+check "the first on-sale checks are made" wait_for 10 on_sale_seen
 tick 121
 # (2) opened by hand, seen delisted, then on sale: reinstated as before.
 check "seen delisted, then on sale: the hand-opened case is reinstated" wait_for 10 state_not "$C2" open
 check "... the ERP hears case.reinstated" wait_for 10 hook_has case.reinstated "$C2"
 check "... and the case is synced" wait_for 10 state_is "$C2" synced
 check "... without a warning" equals "$(n_events listing.on_sale_during_case "$C2")" 0
+check "a case whose trail has listing.delisted is reinstated" wait_for 10 hook_has case.reinstated "$C5"
+check "... without a warning" equals "$(n_events listing.on_sale_during_case "$C5")" 0
 # (3) a tro case never reinstates from observation.
 for c in $C3 $C4; do
 	check "tro case $c seen on sale: listing.on_sale_during_case" wait_for 10 \

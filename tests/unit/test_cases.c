@@ -891,7 +891,8 @@ static void
 test_actions(void **state)
 {
 	static const char *const names[] = { "note", "appeal", "approve",
-		"reject", "reinstate", "sync_done", "abandon", "close", "lose" };
+		"reject", "reinstate", "sync_done", "abandon", "close",
+		"lose" };
 	size_t i;
 
 	(void)state;
@@ -1102,8 +1103,8 @@ test_events(void **state)
 static void
 test_outcomes(void **state)
 {
-	static const char *const names[] = { "dismissed", "settled",
-		"judgment", "lost" };
+	static const char *const names[] = { "dismissed", "settled", "judgment",
+		"lost" };
 	char list[128] = "";
 	size_t i;
 
@@ -1169,8 +1170,8 @@ test_outcome_step(void **state)
 				    cases_outcome_step(&c, o, &st), -1);
 				assert_string_equal(st.refusal.code, "not_tro");
 				assert_int_equal(st.refusal.forceable, 0);
-				assert_non_null(strstr(st.refusal.why,
-				    "only a tro case"));
+				assert_non_null(
+				    strstr(st.refusal.why, "only a tro case"));
 			}
 		}
 		c = tcase(s, CASE_REASON_TRO);
@@ -1179,7 +1180,8 @@ test_outcome_step(void **state)
 		assert_string_equal(st.refusal.code, "invalid");
 	}
 	c = tcase(CASE_STATE_OPEN, CASE_REASON_TRO);
-	assert_int_equal(cases_outcome_step(&c, CASE_OUTCOME_DISMISSED, &st), 0);
+	assert_int_equal(
+	    cases_outcome_step(&c, CASE_OUTCOME_DISMISSED, &st), 0);
 	assert_int_equal(st.next, CASE_STATE_REINSTATED);
 	assert_int_equal(st.event, CASES_EV_CASE_REINSTATED);
 	assert_int_equal(cases_outcome_step(&c, CASE_OUTCOME_JUDGMENT, &st), 0);
