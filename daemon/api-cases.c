@@ -872,6 +872,41 @@ api_case_reinstated(struct api_req *r)
 	free(who);
 }
 
+/* A TRO's outcome ends its case: {"outcome","note","at"?}. */
+void
+api_case_close(struct api_req *r)
+{
+	const char *outcome, *note, *ats = NULL;
+	struct lc_err err = { 0 };
+	json_error_t jerr;
+	int64_t id;
+	time_t at;
+	char *who;
+
+	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+		return;
+	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s}",
+		"outcome", &outcome, "note", &note, "at", &ats) == -1) {
+		unpack_fail(r, &jerr);
+		return;
+	}
+	if (cases_outcome_from_name(outcome) == -1) {
+		api_error(r, 400, "bad_outcome",
+		    "unknown outcome \"%.32s\" (one of: %s)", outcome,
+		    cases_outcome_list());
+		return;
+	}
+	if (check_text(r, "note", note, TEXT_MAX, 1) == -1 ||
+	    check_at(r, ats, &at) == -1)
+		return;
+	who = actor(r);
+	if (lifecycle_close(id, outcome, note, at, who, &err) == -1)
+		reply_lc_err(r, &err);
+	else
+		reply_case(r, 200, id);
+	free(who);
+}
+
 void
 api_case_abandon(struct api_req *r)
 {

@@ -88,6 +88,7 @@ static const struct api_route {
 	    api_case_decision },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/reinstated", api_case_reinstated },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/abandon", api_case_abandon },
+	{ EVHTTP_REQ_POST, "/v1/cases/*/close", api_case_close },
 	{ EVHTTP_REQ_POST, "/v1/cases/*/preflight", api_case_preflight },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/events", api_case_events },
 	{ EVHTTP_REQ_GET, "/v1/cases/*/export", api_case_export },

@@ -49,6 +49,12 @@
  *          "rejected","reason" (required when rejected),"at"?}
  * POST   /v1/cases/{id}/reinstated {"at"?}
  * POST   /v1/cases/{id}/abandon {"relisted_as"?,"at"?}
+ * POST   /v1/cases/{id}/close {"outcome":"dismissed"|"settled"|"judgment"|
+ *          "lost","note","at"?}  a tro case's court outcome: dismissed
+ *          and settled reinstate it (case.reinstated, then the sync),
+ *          judgment and lost close it (case.closed); the data of either
+ *          event has "outcome" and "note". 400 bad_outcome, 409 not_tro
+ *          (any other reason) or the state rule's code
  *                                   each mutation answers 200/201 + detail
  * GET    /v1/cases/{id}/events                 {"events":[event...]}
  * GET    /v1/events[?case=ID&after=EVENT_ID&limit=N]
@@ -200,6 +206,7 @@ void api_case_appeal(struct api_req *);
 void api_case_decision(struct api_req *);
 void api_case_reinstated(struct api_req *);
 void api_case_abandon(struct api_req *);
+void api_case_close(struct api_req *);
 void api_case_events(struct api_req *);
 void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);

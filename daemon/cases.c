@@ -35,6 +35,9 @@ enum cases_code {
 	C_SAME_STATEMENT,
 	C_SAME_MATERIALS,
 	C_INVALID,
+	C_NOT_TRO,
+	C_NOT_SEEN_OFF_SALE,
+	C_TRO_AWAITS_OUTCOME,
 	C_COUNT
 };
 
@@ -92,7 +95,17 @@ struct cases_event_row {
 struct cases_reason_row {
 	const char *name;
 	int settable; /* a person may give it */
-	int needs_court_papers; /* appeals need a court_paper document */
+	/*
+	 * A court case (TRO): appeals need a court_paper document, and it
+	 * ends only on a recorded outcome, never reinstated from observation.
+	 */
+	int court;
+	const char *describe;
+};
+
+struct cases_outcome_row {
+	const char *name;
+	enum case_action act; /* what the outcome does to the case */
 	const char *describe;
 };
 
@@ -108,6 +121,7 @@ struct cases_doc_row {
 };
 
 static int cases_lookup(const char *, const char *const *, size_t, size_t);
+static int cases_reason_court(enum case_reason);
 static const struct cases_doc_row *cases_doc_find(const char *);
 static int cases_hash_eq(const char *, const char *);
 static int cases_hash_in(const char *, const struct appeal_doc *, size_t);
@@ -149,13 +163,15 @@ static const struct cases_event_row cases_events[] = {
 	    "by hand",
 	    CASES_EV_CASE_MANUAL_REVIEW_REMINDER },
 	[CASES_EV_CASE_REINSTATED] = { "case.reinstated", CASES_SEV_INFO,
-	    "the listing is on sale again" },
+	    "the listing is on sale again, or may sell again (a TRO "
+	    "dismissed or settled): resume the ads and the ERP" },
 	[CASES_EV_CASE_SYNCED] = { "case.synced", CASES_SEV_INFO,
 	    "every subscribed sink acknowledged the reinstatement" },
 	[CASES_EV_CASE_ABANDONED] = { "case.abandoned", CASES_SEV_INFO,
 	    "the case was given up (or relisted under a new ID)" },
 	[CASES_EV_CASE_CLOSED] = { "case.closed", CASES_SEV_INFO,
-	    "the case was closed" },
+	    "the case was closed (a TRO on a judgment or lost: the listing "
+	    "is not resumed)" },
 	[CASES_EV_CASE_CLASSIFIED] = { "case.classified", CASES_SEV_INFO,
 	    "the case was given a delisting reason" },
 	[CASES_EV_CASE_FEEDBACK_OVERDUE] = { "case.feedback_overdue",
@@ -250,6 +266,11 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_WARNING,
 	    "a shop's calendar has no holiday or make-up workday in the "
 	    "current year, or in the next one within 60 days" },
+	[CASES_EV_LISTING_ON_SALE_DURING_CASE] = { "listing.on_sale_during_"
+						   "case",
+	    CASES_SEV_WARNING,
+	    "a listing with an open case is on sale, but that does not end "
+	    "the case (a TRO, or never seen off sale): once per case" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 
@@ -328,8 +349,28 @@ static const char *const cases_actions[] = {
 	[CASE_ACT_SYNC_DONE] = "sync_done",
 	[CASE_ACT_ABANDON] = "abandon",
 	[CASE_ACT_CLOSE] = "close",
+	[CASE_ACT_LOSE] = "lose",
 };
 _Static_assert(nitems(cases_actions) == CASE_ACT_COUNT, "one name per action");
+
+static const struct cases_outcome_row cases_outcomes[] = {
+	[CASE_OUTCOME_DISMISSED] = { "dismissed", CASE_ACT_REINSTATE,
+	    "the rights holder dismissed the case: the funds are unfrozen "
+	    "and the listing may sell again" },
+	[CASE_OUTCOME_SETTLED] = { "settled", CASE_ACT_REINSTATE,
+	    "settled with the rights holder: the funds are unfrozen and the "
+	    "listing may sell again" },
+	[CASE_OUTCOME_JUDGMENT] = { "judgment", CASE_ACT_LOSE,
+	    "a (default) judgment for the rights holder: the frozen funds go "
+	    "to them; the listing is not resumed" },
+	[CASE_OUTCOME_LOST] = { "lost", CASE_ACT_LOSE,
+	    "lost or given up in court: the listing is not resumed" },
+};
+_Static_assert(
+    nitems(cases_outcomes) == CASE_OUTCOME_COUNT, "one row per outcome");
+
+/* The rows of cases_outcomes, in order (checked by the tests). */
+static const char cases_outcome_names[] = "dismissed, settled, judgment, lost";
 
 static const struct cases_code_row cases_codes[] = {
 	[C_NONE] = { NULL, 0, NULL, NULL },
@@ -367,6 +408,22 @@ static const struct cases_code_row cases_codes[] = {
 	    cases_why_same_materials },
 	[C_INVALID] = { "invalid", 0,
 	    "unknown state or action (a bug in the caller)", NULL },
+	[C_NOT_TRO] = { "not_tro", 0,
+	    "only a tro case ends on a court outcome; record how this one "
+	    "ended with delistctl case reinstated or case abandon (or "
+	    "classify it tro first)",
+	    NULL },
+	[C_NOT_SEEN_OFF_SALE] = { "not_seen_off_sale", 0,
+	    "the case was opened by hand and the source has not seen the "
+	    "listing off sale since, so being on sale is no reinstatement: "
+	    "check the listing in the seller centre; if it really came back, "
+	    "record it with delistctl case reinstated",
+	    NULL },
+	[C_TRO_AWAITS_OUTCOME] = { "tro_awaits_outcome", 0,
+	    "a TRO freezes the funds whatever the listing shows: the case "
+	    "ends only on the court's outcome, recorded with delistctl case "
+	    "close ID --outcome dismissed|settled|judgment|lost --note TEXT",
+	    NULL },
 };
 _Static_assert(nitems(cases_codes) == C_COUNT, "one row per code");
 
@@ -392,6 +449,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(NOT_REINSTATED),
 		[CASE_ACT_ABANDON] = GO(ABANDONED, CASE_ABANDONED),
 		[CASE_ACT_CLOSE] = NO(NOT_FINISHED),
+		[CASE_ACT_LOSE] = GO(CLOSED, CASE_CLOSED),
 	},
 	[CASE_STATE_RECTIFYING] = {
 		[CASE_ACT_NOTE] = GO(RECTIFYING, CASE_NOTE),
@@ -402,6 +460,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(NOT_REINSTATED),
 		[CASE_ACT_ABANDON] = GO(ABANDONED, CASE_ABANDONED),
 		[CASE_ACT_CLOSE] = NO(NOT_FINISHED),
+		[CASE_ACT_LOSE] = GO(CLOSED, CASE_CLOSED),
 	},
 	[CASE_STATE_APPEALED] = {
 		[CASE_ACT_NOTE] = GO(APPEALED, CASE_NOTE),
@@ -419,6 +478,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(NOT_REINSTATED),
 		[CASE_ACT_ABANDON] = GO(ABANDONED, CASE_ABANDONED),
 		[CASE_ACT_CLOSE] = NO(NOT_FINISHED),
+		[CASE_ACT_LOSE] = GO(CLOSED, CASE_CLOSED),
 	},
 	[CASE_STATE_APPROVED] = {
 		[CASE_ACT_NOTE] = GO(APPROVED, CASE_NOTE),
@@ -429,6 +489,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(NOT_REINSTATED),
 		[CASE_ACT_ABANDON] = GO(ABANDONED, CASE_ABANDONED),
 		[CASE_ACT_CLOSE] = NO(NOT_FINISHED),
+		[CASE_ACT_LOSE] = GO(CLOSED, CASE_CLOSED),
 	},
 	[CASE_STATE_REINSTATED] = {
 		[CASE_ACT_NOTE] = GO(REINSTATED, CASE_NOTE),
@@ -439,6 +500,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = GO(SYNCED, CASE_SYNCED),
 		[CASE_ACT_ABANDON] = GO(ABANDONED, CASE_ABANDONED),
 		[CASE_ACT_CLOSE] = NO(NOT_FINISHED),
+		[CASE_ACT_LOSE] = GO(CLOSED, CASE_CLOSED),
 	},
 	[CASE_STATE_SYNCED] = {
 		[CASE_ACT_NOTE] = NO(CASE_CLOSED),
@@ -449,6 +511,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(ALREADY_SYNCED),
 		[CASE_ACT_ABANDON] = NO(CASE_CLOSED),
 		[CASE_ACT_CLOSE] = GO(CLOSED, CASE_CLOSED),
+		[CASE_ACT_LOSE] = NO(CASE_CLOSED),
 	},
 	[CASE_STATE_MANUAL_REVIEW] = {
 		[CASE_ACT_NOTE] = GO(MANUAL_REVIEW, CASE_NOTE),
@@ -464,6 +527,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(NOT_REINSTATED),
 		[CASE_ACT_ABANDON] = GO(ABANDONED, CASE_ABANDONED),
 		[CASE_ACT_CLOSE] = NO(NOT_FINISHED),
+		[CASE_ACT_LOSE] = GO(CLOSED, CASE_CLOSED),
 	},
 	[CASE_STATE_ABANDONED] = {
 		[CASE_ACT_NOTE] = NO(CASE_CLOSED),
@@ -474,6 +538,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(CASE_CLOSED),
 		[CASE_ACT_ABANDON] = NO(CASE_CLOSED),
 		[CASE_ACT_CLOSE] = GO(CLOSED, CASE_CLOSED),
+		[CASE_ACT_LOSE] = NO(CASE_CLOSED),
 	},
 	[CASE_STATE_CLOSED] = {
 		[CASE_ACT_NOTE] = NO(CASE_CLOSED),
@@ -484,6 +549,7 @@ static const struct cases_step_row cases_steps[CASE_STATE_COUNT]
 		[CASE_ACT_SYNC_DONE] = NO(CASE_CLOSED),
 		[CASE_ACT_ABANDON] = NO(CASE_CLOSED),
 		[CASE_ACT_CLOSE] = NO(CASE_CLOSED),
+		[CASE_ACT_LOSE] = NO(CASE_CLOSED),
 	},
 };
 
@@ -939,7 +1005,7 @@ cases_appeal_check(const struct case_view *c, const struct appeal_view *prev,
 	}
 
 	if ((unsigned)c->reason < CASE_REASON_COUNT &&
-	    cases_reasons[c->reason].needs_court_papers) {
+	    cases_reasons[c->reason].court) {
 		court = 0;
 		for (i = 0; i < req->ndocs; i++) {
 			d = cases_doc_find(req->docs[i].type);
@@ -1006,4 +1072,80 @@ cases_feedback_due(time_t submitted, const struct case_rules *rules)
 	if (__builtin_add_overflow(submitted, after, &due))
 		return ((time_t)INT64_MAX);
 	return (due);
+}
+
+const char *
+cases_outcome_name(enum case_outcome o)
+{
+	if ((unsigned)o >= CASE_OUTCOME_COUNT)
+		return (NULL);
+	return (cases_outcomes[o].name);
+}
+
+int
+cases_outcome_from_name(const char *name)
+{
+	return (CASES_LOOKUP(name, cases_outcomes));
+}
+
+const char *
+cases_outcome_list(void)
+{
+	return (cases_outcome_names);
+}
+
+const char *
+cases_outcome_describe(enum case_outcome o)
+{
+	if ((unsigned)o >= CASE_OUTCOME_COUNT)
+		return (NULL);
+	return (cases_outcomes[o].describe);
+}
+
+/* 1 if a case of reason r is a court case (a TRO). */
+static int
+cases_reason_court(enum case_reason r)
+{
+	return ((unsigned)r < CASE_REASON_COUNT && cases_reasons[r].court);
+}
+
+int
+cases_outcome_step(
+    const struct case_view *c, enum case_outcome outcome, struct case_step *out)
+{
+	struct cases_why w;
+
+	memset(out, 0, sizeof *out);
+	memset(&w, 0, sizeof w);
+	w.state = c->state;
+	if ((unsigned)outcome >= CASE_OUTCOME_COUNT) {
+		cases_refuse(&out->refusal, C_INVALID, &w);
+		return (-1);
+	}
+	if (!cases_reason_court(c->reason)) {
+		cases_refuse(&out->refusal, C_NOT_TRO, &w);
+		return (-1);
+	}
+	return (cases_transition(
+	    c->state, cases_outcomes[outcome].act, NULL, 0, out));
+}
+
+int
+cases_seen_on_sale(
+    const struct case_view *c, int seen_off_sale, struct case_refusal *out)
+{
+	struct cases_why w;
+
+	memset(out, 0, sizeof *out);
+	memset(&w, 0, sizeof w);
+	w.state = c->state;
+	if (cases_reason_court(c->reason)) {
+		cases_refuse(out, C_TRO_AWAITS_OUTCOME, &w);
+		return (-1);
+	}
+	if (!seen_off_sale) {
+		cases_refuse(out, C_NOT_SEEN_OFF_SALE, &w);
+		return (-1);
+	}
+	return (0);
 }

@@ -86,6 +86,7 @@ enum cases_event_type {
 	CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER, /* critical */
 	CASES_EV_SOURCE_AUTH_FAILED_REMINDER, /* critical */
 	CASES_EV_CALENDAR_UNCOVERED, /* warning: a year without dates */
+	CASES_EV_LISTING_ON_SALE_DURING_CASE, /* warning: not a reinstatement */
 	CASES_EV_COUNT
 };
 
@@ -180,11 +181,12 @@ enum case_action {
 	CASE_ACT_SYNC_DONE, /* every subscribed sink acked the reinstatement */
 	CASE_ACT_ABANDON, /* relisted under a new ID, or given up */
 	CASE_ACT_CLOSE,
+	CASE_ACT_LOSE, /* a court outcome against the seller ends it */
 	CASE_ACT_COUNT
 };
 
 /* "note", "appeal", "approve", "reject", "reinstate", "sync_done",
- * "abandon", "close"; NULL if out of range. */
+ * "abandon", "close", "lose"; NULL if out of range. */
 const char *cases_action_name(enum case_action);
 /* The action called name, or -1. */
 int cases_action_from_name(const char *);
@@ -220,7 +222,8 @@ struct case_ctx {
  * Codes: no_rectification (forceable), under_review, already_approved,
  * already_reinstated, manual_review, case_closed, no_appeal_pending,
  * not_reinstated, already_synced, not_finished, tro_needs_court_papers,
- * same_statement (forceable), same_materials (forceable), invalid.
+ * same_statement (forceable), same_materials (forceable), invalid,
+ * not_tro, not_seen_off_sale, tro_awaits_outcome.
  */
 struct case_refusal {
 	const char *code; /* NULL: nothing refused */
@@ -330,5 +333,53 @@ int cases_appeal_check(const struct case_view *c,
  * Escalation counts business days and is the caller's (calendar.c).
  */
 time_t cases_feedback_due(time_t submitted, const struct case_rules *);
+
+/*
+ * How a TRO ends: the outcome of the court case, recorded by the seller
+ * (delistctl case close ID --outcome NAME --note TEXT). dismissed and
+ * settled unfreeze the funds and let the listing sell: the case is
+ * reinstated (its sync events go out as for any reinstatement). judgment
+ * and lost end it closed: the listing is not resumed.
+ */
+enum case_outcome {
+	CASE_OUTCOME_DISMISSED,
+	CASE_OUTCOME_SETTLED,
+	CASE_OUTCOME_JUDGMENT,
+	CASE_OUTCOME_LOST,
+	CASE_OUTCOME_COUNT
+};
+
+/* "dismissed" etc.; NULL if out of range. */
+const char *cases_outcome_name(enum case_outcome);
+/* The outcome called name, or -1. */
+int cases_outcome_from_name(const char *);
+/* "dismissed, settled, judgment, lost", for messages. */
+const char *cases_outcome_list(void);
+/* One line for people; NULL if out of range. */
+const char *cases_outcome_describe(enum case_outcome);
+
+/*
+ * Whether outcome may end case c, and how: only a case whose reason ends
+ * in court (tro) takes one (else not_tro); then the state rule of the
+ * outcome's action (reinstate for dismissed and settled, lose for judgment
+ * and lost). Returns 0 and fills out like cases_transition, or -1 with
+ * out->refusal (never forceable).
+ */
+int cases_outcome_step(const struct case_view *c, enum case_outcome outcome,
+    struct case_step *out);
+
+/*
+ * Whether a listing the source confirmed on sale reinstates its open case
+ * c. seen_off_sale: the source confirmed the listing off sale (delisted,
+ * offline, under or failed review) while the case was open. Returns 0 to
+ * reinstate (the state rule of cases_transition still applies), or -1
+ * with out filled: tro_awaits_outcome (a TRO freezes funds whatever the
+ * listing shows; it ends only on a recorded outcome) or
+ * not_seen_off_sale (opened by hand on a listing never seen off sale:
+ * being on sale is no reinstatement). The caller warns
+ * (listing.on_sale_during_case) and changes nothing.
+ */
+int cases_seen_on_sale(
+    const struct case_view *c, int seen_off_sale, struct case_refusal *out);
 
 #endif

@@ -73,6 +73,7 @@ static int case_check(int, char **);
 static int case_decision(int, char **);
 static int case_reinstated(int, char **);
 static int case_abandon(int, char **);
+static int case_close(int, char **);
 static int case_show(int, char **);
 static int case_export(int, char **);
 static int case_help(int, char **);
@@ -111,6 +112,12 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID",
 	    case_abandon },
+	{ "close",
+	    "case close ID --outcome dismissed|settled|judgment|lost "
+	    "--note TEXT [--at TIME]",
+	    "end a tro case on the court's outcome: dismissed or settled "
+	    "resume the listing, judgment or lost close the case",
+	    case_close },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    "name the reason of a case (the source opens them unclassified)",
 	    ctl_source_classify },
@@ -1218,6 +1225,63 @@ case_abandon(int argc, char **argv)
 			printf("case %lld: abandoned, state %s\n", id,
 			    cases_str(doc, "state"));
 	}
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_close(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "outcome", required_argument, NULL, 'o' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = case_usage("close");
+	const char *outcome = NULL, *note = NULL, *at = NULL;
+	json_t *body, *doc;
+	long long id;
+	char *path;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			outcome = optarg;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		ctl_usage_fail(usage);
+	id = cases_id(argv[0]);
+	if (outcome == NULL)
+		ctl_fail("case close needs --outcome: dismissed, settled, "
+			 "judgment or lost");
+	if (note == NULL || *note == '\0')
+		ctl_fail("case close needs --note TEXT: what the court or the "
+			 "rights holder decided, for the trail");
+	body = json_object();
+	cases_set_str(body, "outcome", outcome, "the outcome");
+	cases_set_str(body, "note", note, "the note");
+	cases_set_str(body, "at", at, "the time");
+	path = cases_case_path(id, "/close");
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json)
+		printf("case %lld: outcome %s recorded, state %s\n", id,
+		    outcome, cases_str(doc, "state"));
 	json_decref(doc);
 	return (0);
 }

@@ -65,7 +65,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    ctl_cases_cases },
 	{ "case", "case VERB ...",
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
-	    "evidence|export|doc|ack one case "
+	    "close|evidence|export|doc|ack one case "
 	    "('delistctl case help')",
 	    ctl_cases_case },
 	{ "events", "events [--case ID] [--follow]",

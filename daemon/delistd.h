@@ -433,6 +433,7 @@ int store_image_matches(
     struct store *, int64_t, struct st_image_match **, size_t *);
 void st_image_matches_free(struct st_image_match *, size_t);
 int store_risk_once(struct store *, int64_t, int64_t, const char *, time_t);
+int store_risk_raised(struct store *, int64_t, int64_t, const char *);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);
@@ -455,6 +456,7 @@ int store_events(
 int64_t store_event_last(struct store *);
 int store_event_seen(
     struct store *, const char *, const char *, const char *, int64_t);
+int store_case_has_event(struct store *, int64_t, const char *);
 void st_events_free(struct st_event *, size_t);
 
 int store_outbox_insert(struct store *, int64_t, const char *, int64_t, time_t);

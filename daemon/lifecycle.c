@@ -87,6 +87,11 @@ lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
 static int lc_condition_raise(const struct st_case *, int64_t, time_t,
     enum cases_event_type, enum cases_severity, const json_t *);
 static int lc_case_save(struct st_case *);
+static int lc_off_sale(const char *);
+static void lc_case_view(const struct st_case *, struct case_view *);
+static void lc_finish(struct st_case *, enum case_state, time_t);
+static int lc_on_sale_warn(const struct st_case *, int64_t,
+    const struct case_refusal *, const char *, time_t);
 
 void
 lc_err_clear(struct lc_err *err)
@@ -1032,12 +1037,30 @@ lc_views(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 			docs[k].sha256 = ap[i].materials[j].sha256;
 		}
 	}
+	lc_case_view(c, cv);
+	*avp = av;
+	*docsp = docs;
+}
+
+/* The rules' view of a case alone. */
+static void
+lc_case_view(const struct st_case *c, struct case_view *cv)
+{
 	memset(cv, 0, sizeof *cv);
 	cv->id = c->id;
 	cv->state = cases_state_from_name(c->state);
 	cv->reason = cases_reason_from_name(c->reason);
-	*avp = av;
-	*docsp = docs;
+}
+
+/* A case that ends at at in state next (abandoned, closed). */
+static void
+lc_finish(struct st_case *c, enum case_state next, time_t at)
+{
+	free(c->state);
+	c->state = xstrdup(cases_state_name(next));
+	c->updated_at = clock_now();
+	c->closed_at = at;
+	c->stall_due_at = 0;
 }
 
 static void
@@ -1457,14 +1480,18 @@ out:
 /*
  * Reinstates a loaded case inside the caller's transaction: the case, the
  * listing's status and the events (and, with no sink to wait for, the
- * sync). On failure *err says why; the caller rolls back.
+ * sync). outcome (with its note) is the TRO's outcome that lets the
+ * listing sell again (lifecycle_close), NULL for a listing back on sale.
+ * On failure *err says why; the caller rolls back.
  */
 static int
 lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
-    time_t at, const char *actor, struct lc_err *err)
+    time_t at, const char *actor, const char *outcome, const char *note,
+    struct lc_err *err)
 {
 	struct case_step step, sync;
 	time_t now = clock_now();
+	int64_t ev;
 
 	if (lc_step(c, ap, nap, CASE_ACT_REINSTATE, 0, &step, err) == -1)
 		return (-1);
@@ -1474,11 +1501,22 @@ lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
 	c->stall_due_at = 0;
 	if (lc_case_save(c) == -1 ||
 	    store_listing_set_status(
-		lc_store(), c->listing_id, "on_sale", now) == -1 ||
-	    lc_event(c, at, actor, step.event, step.severity, NULL,
-		"%s/%s is back on sale: resume the ads and the ERP stock sync "
-		"(rank and sales history do not come back by themselves)",
-		c->shop, c->product_id) == -1)
+		lc_store(), c->listing_id, "on_sale", now) == -1)
+		goto fail;
+	if (outcome != NULL)
+		ev = lc_event(c, at, actor, step.event, step.severity,
+		    json_pack("{s:s,s:s}", "outcome", outcome, "note", note),
+		    "case %lld: the TRO ended, %s (%s): the funds are free "
+		    "and %s/%s may sell again: resume the ads and the ERP "
+		    "stock sync",
+		    (long long)c->id, outcome, note, c->shop, c->product_id);
+	else
+		ev = lc_event(c, at, actor, step.event, step.severity, NULL,
+		    "%s/%s is back on sale: resume the ads and the ERP stock "
+		    "sync (rank and sales history do not come back by "
+		    "themselves)",
+		    c->shop, c->product_id);
+	if (ev == -1)
 		goto fail;
 	/* With no sink subscribed to case.reinstated, nothing to wait for. */
 	if (outbox_subscribers("case.reinstated", "info") == 0 &&
@@ -1511,11 +1549,69 @@ lifecycle_reinstate(
 
 	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
-	if (lc_reinstate_in(&c, ap, nap, at, actor, err) == -1) {
+	if (lc_reinstate_in(&c, ap, nap, at, actor, NULL, NULL, err) == -1) {
 		store_rollback(lc_store());
 		goto out;
 	}
 	rc = lc_commit(err);
+out:
+	lc_free(&c, ap, nap);
+	return (rc);
+}
+
+/*
+ * Ends a TRO case on the court's outcome (cases_outcome_step): dismissed
+ * or settled reinstate it as lifecycle_reinstate does, judgment or lost
+ * close it; either way the outcome and the note are in the event's data.
+ */
+int
+lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
+    const char *actor, struct lc_err *err)
+{
+	struct st_case c;
+	struct st_appeal *ap;
+	struct case_view cv;
+	struct case_step step;
+	size_t nap;
+	int o, rc = -1;
+
+	if ((o = cases_outcome_from_name(outcome)) == -1) {
+		lc_fail(err, 400, "bad_outcome",
+		    "unknown outcome \"%.32s\" (one of: %s)", outcome,
+		    cases_outcome_list());
+		return (-1);
+	}
+	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+		return (-1);
+	lc_case_view(&c, &cv);
+	if (cases_outcome_step(&cv, o, &step) == -1) {
+		lc_fail(err, 409, step.refusal.code, "%s", step.refusal.why);
+		store_rollback(lc_store());
+		goto out;
+	}
+	if (step.event == CASES_EV_CASE_REINSTATED)
+		rc =
+		    lc_reinstate_in(&c, ap, nap, at, actor, outcome, note, err);
+	else {
+		lc_finish(&c, step.next, at);
+		if (lc_case_save(&c) == -1 ||
+		    lc_event(&c, at, actor, step.event, step.severity,
+			json_pack(
+			    "{s:s,s:s}", "outcome", outcome, "note", note),
+			"case %lld closed on the TRO's outcome, %s (%s): %s/%s "
+			"is not resumed; keep the ads and the ERP stock "
+			"stopped",
+			(long long)c.id, outcome, note, c.shop,
+			c.product_id) == -1)
+			lc_fail(err, 500, "store",
+			    "the state database failed; see the log");
+		else
+			rc = 0;
+	}
+	if (rc == -1)
+		store_rollback(lc_store());
+	else
+		rc = lc_commit(err);
 out:
 	lc_free(&c, ap, nap);
 	return (rc);
@@ -1546,11 +1642,7 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 		store_rollback(lc_store());
 		goto out;
 	}
-	free(c.state);
-	c.state = xstrdup(cases_state_name(step.next));
-	c.updated_at = clock_now();
-	c.closed_at = at;
-	c.stall_due_at = 0;
+	lc_finish(&c, step.next, at);
 	free(c.relisted_as);
 	c.relisted_as = relisted_as ? xstrdup(relisted_as) : NULL;
 	data = json_pack("{s:o}", "relisted_as",
@@ -2937,15 +3029,62 @@ lc_delisted_again(struct st_watch *w, const struct lc_observation *o,
 	return (0);
 }
 
-/* A confirmed on-sale listing with an open case: reinstate it. */
+/* 1 if a listing in this confirmed status is off sale. */
+static int
+lc_off_sale(const char *status)
+{
+	static const char *const off[] = { "delisted", "offline",
+		"under_review", "failed_review" };
+	size_t i;
+
+	for (i = 0; i < sizeof off / sizeof off[0]; i++) {
+		if (lc_same(status, off[i]))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The listing of case c is on sale, but that does not end the case (ref
+ * says why): listing.on_sale_during_case, once per case.
+ */
+static int
+lc_on_sale_warn(const struct st_case *c, int64_t listing_id,
+    const struct case_refusal *ref, const char *actor, time_t now)
+{
+	int fresh;
+
+	if ((fresh = store_risk_once(lc_store(), listing_id, c->id,
+		 "on_sale_during_case", now)) != 1)
+		return (fresh);
+	if (lc_event(c, now, actor, CASES_EV_LISTING_ON_SALE_DURING_CASE,
+		CASES_SEV_WARNING,
+		json_pack("{s:s,s:s,s:s}", "why", ref->code, "reason",
+		    c->reason, "state", c->state),
+		"%s/%s is on sale while case %lld is %s (%s), and that changes "
+		"nothing: %s",
+		c->shop, c->product_id, (long long)c->id, c->state, c->reason,
+		ref->why) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A confirmed on-sale listing with an open case: reinstate it if the
+ * source saw it off sale during the case and it is not a TRO
+ * (cases_seen_on_sale); else warn, once, and change nothing.
+ */
 static int
 lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 {
 	struct st_case c;
 	struct st_appeal *ap;
+	struct case_view cv;
+	struct case_step step;
+	struct case_refusal ref;
 	size_t nap;
 	struct lc_err err = { 0 };
-	int rc = 0;
+	int rc = 0, seen;
 
 	if (store_case_get(lc_store(), w->open_case, &c) != 0)
 		return (-1);
@@ -2953,8 +3092,29 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 		st_case_clear(&c);
 		return (-1);
 	}
+	lc_case_view(&c, &cv);
 	/* Refused (already reinstated): the case waits for its sync. */
-	if (lc_reinstate_in(&c, ap, nap, now, actor, &err) == -1)
+	if (cases_transition(cv.state, CASE_ACT_REINSTATE, NULL, 0, &step) ==
+	    -1)
+		goto out;
+	/*
+	 * A listing.delisted in the trail is a sighting too: the source
+	 * confirmed a take-down during the case (a case from before the
+	 * marks were kept).
+	 */
+	if ((seen = store_risk_raised(lc_store(), w->id, c.id, "off_sale")) ==
+	    0)
+		seen = store_case_has_event(lc_store(), c.id,
+		    cases_event_name(CASES_EV_LISTING_DELISTED));
+	if (seen == -1) {
+		rc = -1;
+		goto out;
+	}
+	if (cases_seen_on_sale(&cv, seen, &ref) == -1) {
+		rc = lc_on_sale_warn(&c, w->id, &ref, actor, now);
+		goto out;
+	}
+	if (lc_reinstate_in(&c, ap, nap, now, actor, NULL, NULL, &err) == -1)
 		rc = err.status == 409 ? 0 : -1;
 	else if (!cases_state_is_open(cases_state_from_name(c.state))) {
 		w->open_case = 0;
@@ -2964,6 +3124,7 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 		free(w->case_state);
 		w->case_state = xstrdup(c.state);
 	}
+out:
 	lc_err_clear(&err);
 	lc_free(&c, ap, nap);
 	return (rc);
@@ -2974,8 +3135,9 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
  * observation counts towards confirming a new status (confirm_checks in a
  * row, confirm_spacing apart); a confirmed change is recorded
  * (listing.status_changed), a confirmed delisting opens a case, a listing
- * confirmed on sale with an open case is reinstated; then the next check
- * is planned. *opened is the id of a case this opened (else 0).
+ * confirmed on sale with an open case is reinstated if the source saw it
+ * off sale during the case and it is no TRO (else warned about, once);
+ * then the next check is planned. *opened is the id of a case this opened (else 0).
  */
 int
 lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
@@ -3071,6 +3233,16 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 				goto fail;
 		}
 	}
+	/*
+	 * The source sees the listing off sale as confirmed (a hand-opened
+	 * case's "delisted" is the seller's word until then): from now on,
+	 * on sale again is a reinstatement.
+	 */
+	if (w.open_case != 0 && lc_same(o->status, w.status) &&
+	    lc_off_sale(w.status) &&
+	    store_risk_once(lc_store(), w.id, w.open_case, "off_sale", now) ==
+		-1)
+		goto fail;
 	if (w.open_case != 0 && lc_same(w.status, "on_sale") &&
 	    lc_reinstate_seen(&w, o->source, now) == -1)
 		goto fail;

@@ -15,7 +15,9 @@
  *                   they cover, their expiry and which alerts have fired
  *   case_documents  vault documents attached to a case
  *   listing_images  each listing's image fingerprints (linked-listing risk)
- *   listing_risks   the risk warnings already raised, so each fires once
+ *   listing_risks   the risk warnings already raised, so each fires once,
+ *                   and the marks a case needs once (kind "off_sale": the
+ *                   source saw its listing off sale while it was open)
  *   listings.next_check_at, lane and obs_*  the source scheduler's due
  *                   time, its lane (0: an open case or a confirmation, never
  *                   paced; 1: a healthy listing) and the observations not
@@ -412,6 +414,7 @@ static const char *const store_migrations[] = {
 static int store_exec(struct store *, const char *, char **);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
+static int store_any(sqlite3_stmt *);
 
 /*
  * Creates the state dir if needed and takes the daemon's lock in it, so a
@@ -1355,6 +1358,34 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 }
 
 /*
+ * 1 if a prepared statement (from store_stmt, NULL on failure) has a row,
+ * 0 if not, -1 on error.
+ */
+static int
+store_any(sqlite3_stmt *stmt)
+{
+	int rc;
+
+	if (stmt == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* 1 if case case_id has an event of this type in its trail, 0 if not. */
+int
+store_case_has_event(struct store *st, int64_t case_id, const char *type)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM events WHERE case_id = ? AND type = ? LIMIT 1";
+
+	return (store_any(store_stmt(st, sql, "it", case_id, type)));
+}
+
+/*
  * Whether the trail has an event of the type about the shop (NULL: about
  * no shop) whose data has the integer field (a JSON path, "$.year") equal
  * to value: 1, 0, or -1 on error. A scan of the trail: for rare events.
@@ -1366,20 +1397,13 @@ store_event_seen(struct store *st, const char *type, const char *shop,
 	static const char sql[] =
 	    "SELECT 1 FROM events WHERE type = ?1 AND shop IS ?2 AND"
 	    " json_extract(payload, ?3) = ?4 LIMIT 1";
-	sqlite3_stmt *stmt;
 	int rc;
 
-	if ((stmt = store_stmt(st, sql, "ttti", type, shop, field, value)) ==
-	    NULL)
-		return (-1);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_ROW)
-		return (1);
-	if (rc == SQLITE_DONE)
-		return (0);
-	log_warnx("store: cannot read the trail: %s", sqlite3_errmsg(st->db));
-	return (-1);
+	rc = store_any(store_stmt(st, sql, "ttti", type, shop, field, value));
+	if (rc == -1)
+		log_warnx("store: cannot read the trail: %s",
+		    sqlite3_errmsg(st->db));
+	return (rc);
 }
 
 int64_t
@@ -2246,6 +2270,19 @@ store_risk_once(struct store *st, int64_t listing_id, int64_t case_id,
 		    (int64_t)now)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
+}
+
+/* 1 if store_risk_once recorded kind for (listing_id, case_id), 0 if not. */
+int
+store_risk_raised(
+    struct store *st, int64_t listing_id, int64_t case_id, const char *kind)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM listing_risks WHERE"
+	    " listing_id = ? AND case_id = ? AND kind = ?";
+
+	return (
+	    store_any(store_stmt(st, sql, "iit", listing_id, case_id, kind)));
 }
 
 /*

@@ -48,6 +48,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("not_reinstated"),
 		[CASE_ACT_ABANDON] = OK(ABANDONED, "case.abandoned", INFO),
 		[CASE_ACT_CLOSE] = REFUSED("not_finished"),
+		[CASE_ACT_LOSE] = OK(CLOSED, "case.closed", INFO),
 	},
 	[CASE_STATE_RECTIFYING] = {
 		[CASE_ACT_NOTE] = OK(RECTIFYING, "case.note", INFO),
@@ -58,6 +59,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("not_reinstated"),
 		[CASE_ACT_ABANDON] = OK(ABANDONED, "case.abandoned", INFO),
 		[CASE_ACT_CLOSE] = REFUSED("not_finished"),
+		[CASE_ACT_LOSE] = OK(CLOSED, "case.closed", INFO),
 	},
 	[CASE_STATE_APPEALED] = {
 		[CASE_ACT_NOTE] = OK(APPEALED, "case.note", INFO),
@@ -68,6 +70,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("not_reinstated"),
 		[CASE_ACT_ABANDON] = OK(ABANDONED, "case.abandoned", INFO),
 		[CASE_ACT_CLOSE] = REFUSED("not_finished"),
+		[CASE_ACT_LOSE] = OK(CLOSED, "case.closed", INFO),
 	},
 	[CASE_STATE_APPROVED] = {
 		[CASE_ACT_NOTE] = OK(APPROVED, "case.note", INFO),
@@ -78,6 +81,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("not_reinstated"),
 		[CASE_ACT_ABANDON] = OK(ABANDONED, "case.abandoned", INFO),
 		[CASE_ACT_CLOSE] = REFUSED("not_finished"),
+		[CASE_ACT_LOSE] = OK(CLOSED, "case.closed", INFO),
 	},
 	[CASE_STATE_REINSTATED] = {
 		[CASE_ACT_NOTE] = OK(REINSTATED, "case.note", INFO),
@@ -88,6 +92,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = OK(SYNCED, "case.synced", INFO),
 		[CASE_ACT_ABANDON] = OK(ABANDONED, "case.abandoned", INFO),
 		[CASE_ACT_CLOSE] = REFUSED("not_finished"),
+		[CASE_ACT_LOSE] = OK(CLOSED, "case.closed", INFO),
 	},
 	[CASE_STATE_SYNCED] = {
 		[CASE_ACT_NOTE] = REFUSED("case_closed"),
@@ -98,6 +103,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("already_synced"),
 		[CASE_ACT_ABANDON] = REFUSED("case_closed"),
 		[CASE_ACT_CLOSE] = OK(CLOSED, "case.closed", INFO),
+		[CASE_ACT_LOSE] = REFUSED("case_closed"),
 	},
 	[CASE_STATE_MANUAL_REVIEW] = {
 		[CASE_ACT_NOTE] = OK(MANUAL_REVIEW, "case.note", INFO),
@@ -108,6 +114,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("not_reinstated"),
 		[CASE_ACT_ABANDON] = OK(ABANDONED, "case.abandoned", INFO),
 		[CASE_ACT_CLOSE] = REFUSED("not_finished"),
+		[CASE_ACT_LOSE] = OK(CLOSED, "case.closed", INFO),
 	},
 	[CASE_STATE_ABANDONED] = {
 		[CASE_ACT_NOTE] = REFUSED("case_closed"),
@@ -118,6 +125,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("case_closed"),
 		[CASE_ACT_ABANDON] = REFUSED("case_closed"),
 		[CASE_ACT_CLOSE] = OK(CLOSED, "case.closed", INFO),
+		[CASE_ACT_LOSE] = REFUSED("case_closed"),
 	},
 	[CASE_STATE_CLOSED] = {
 		[CASE_ACT_NOTE] = REFUSED("case_closed"),
@@ -128,6 +136,7 @@ static const struct want want[CASE_STATE_COUNT][CASE_ACT_COUNT] = {
 		[CASE_ACT_SYNC_DONE] = REFUSED("case_closed"),
 		[CASE_ACT_ABANDON] = REFUSED("case_closed"),
 		[CASE_ACT_CLOSE] = REFUSED("case_closed"),
+		[CASE_ACT_LOSE] = REFUSED("case_closed"),
 	},
 };
 
@@ -882,7 +891,8 @@ static void
 test_actions(void **state)
 {
 	static const char *const names[] = { "note", "appeal", "approve",
-		"reject", "reinstate", "sync_done", "abandon", "close" };
+		"reject", "reinstate", "sync_done", "abandon", "close",
+		"lose" };
 	size_t i;
 
 	(void)state;
@@ -1059,6 +1069,8 @@ test_events(void **state)
 		    "source.auth_failed.reminder", CASES_SEV_CRITICAL },
 		{ CASES_EV_CALENDAR_UNCOVERED, "calendar.uncovered",
 		    CASES_SEV_WARNING },
+		{ CASES_EV_LISTING_ON_SALE_DURING_CASE,
+		    "listing.on_sale_during_case", CASES_SEV_WARNING },
 	};
 	size_t i;
 
@@ -1087,6 +1099,129 @@ test_events(void **state)
 	assert_int_equal(cases_event_from_name("case.Opened"), -1);
 	assert_int_equal(cases_event_from_name("case_opened"), -1);
 	assert_int_equal(cases_event_from_name("listing.delisted.x"), -1);
+}
+
+/* The outcomes a TRO ends on, by name, in the order of the list. */
+static void
+test_outcomes(void **state)
+{
+	static const char *const names[] = { "dismissed", "settled", "judgment",
+		"lost" };
+	char list[128] = "";
+	size_t i;
+
+	(void)state;
+	assert_int_equal(nitems(names), CASE_OUTCOME_COUNT);
+	for (i = 0; i < nitems(names); i++) {
+		assert_string_equal(cases_outcome_name(i), names[i]);
+		assert_int_equal(cases_outcome_from_name(names[i]), (int)i);
+		assert_non_null(cases_outcome_describe(i));
+		if (i > 0)
+			strcat(list, ", ");
+		strcat(list, names[i]);
+	}
+	assert_string_equal(cases_outcome_list(), list);
+	assert_null(cases_outcome_name(CASE_OUTCOME_COUNT));
+	assert_null(cases_outcome_describe(CASE_OUTCOME_COUNT));
+	assert_int_equal(cases_outcome_from_name(NULL), -1);
+	assert_int_equal(cases_outcome_from_name("won"), -1);
+	assert_int_equal(cases_outcome_from_name("Dismissed"), -1);
+	assert_int_equal(cases_outcome_from_name(""), -1);
+}
+
+/*
+ * dismissed and settled reinstate a TRO case (the funds are free, the
+ * listing may sell); judgment and lost close it; the state rule still
+ * applies; a case that is not a TRO takes no outcome, in any state.
+ */
+static void
+test_outcome_step(void **state)
+{
+	struct case_view c;
+	struct case_step st;
+	int s, o, r;
+
+	(void)state;
+	for (s = 0; s < CASE_STATE_COUNT; s++) {
+		for (o = 0; o < CASE_OUTCOME_COUNT; o++) {
+			enum case_action act = o <= CASE_OUTCOME_SETTLED
+			    ? CASE_ACT_REINSTATE
+			    : CASE_ACT_LOSE;
+			const struct want *w = &want[s][act];
+
+			c = tcase(s, CASE_REASON_TRO);
+			memset(&st, 0xa5, sizeof st);
+			if (w->ok) {
+				assert_int_equal(
+				    cases_outcome_step(&c, o, &st), 0);
+				assert_int_equal(st.next, w->next);
+				assert_string_equal(
+				    cases_event_name(st.event), w->event);
+				assert_null(st.refusal.code);
+			} else {
+				assert_int_equal(
+				    cases_outcome_step(&c, o, &st), -1);
+				assert_string_equal(st.refusal.code, w->code);
+				assert_int_equal(st.refusal.forceable, 0);
+			}
+			for (r = 0; r < CASE_REASON_COUNT; r++) {
+				if (r == CASE_REASON_TRO)
+					continue;
+				c = tcase(s, r);
+				assert_int_equal(
+				    cases_outcome_step(&c, o, &st), -1);
+				assert_string_equal(st.refusal.code, "not_tro");
+				assert_int_equal(st.refusal.forceable, 0);
+				assert_non_null(
+				    strstr(st.refusal.why, "only a tro case"));
+			}
+		}
+		c = tcase(s, CASE_REASON_TRO);
+		assert_int_equal(
+		    cases_outcome_step(&c, CASE_OUTCOME_COUNT, &st), -1);
+		assert_string_equal(st.refusal.code, "invalid");
+	}
+	c = tcase(CASE_STATE_OPEN, CASE_REASON_TRO);
+	assert_int_equal(
+	    cases_outcome_step(&c, CASE_OUTCOME_DISMISSED, &st), 0);
+	assert_int_equal(st.next, CASE_STATE_REINSTATED);
+	assert_int_equal(st.event, CASES_EV_CASE_REINSTATED);
+	assert_int_equal(cases_outcome_step(&c, CASE_OUTCOME_JUDGMENT, &st), 0);
+	assert_int_equal(st.next, CASE_STATE_CLOSED);
+	assert_int_equal(st.event, CASES_EV_CASE_CLOSED);
+	assert_false(cases_state_is_open(st.next));
+}
+
+/*
+ * Seen on sale: only a case whose listing the source saw off sale, and
+ * that is not a TRO, is reinstated from observation.
+ */
+static void
+test_seen_on_sale(void **state)
+{
+	struct case_view c;
+	struct case_refusal ref;
+	int r;
+
+	(void)state;
+	for (r = 0; r < CASE_REASON_COUNT; r++) {
+		c = tcase(CASE_STATE_APPEALED, r);
+		memset(&ref, 0xa5, sizeof ref);
+		if (r == CASE_REASON_TRO) {
+			assert_int_equal(cases_seen_on_sale(&c, 1, &ref), -1);
+			assert_string_equal(ref.code, "tro_awaits_outcome");
+			assert_non_null(strstr(ref.why, "--outcome"));
+			assert_int_equal(cases_seen_on_sale(&c, 0, &ref), -1);
+			assert_string_equal(ref.code, "tro_awaits_outcome");
+		} else {
+			assert_int_equal(cases_seen_on_sale(&c, 1, &ref), 0);
+			assert_null(ref.code);
+			assert_int_equal(cases_seen_on_sale(&c, 0, &ref), -1);
+			assert_string_equal(ref.code, "not_seen_off_sale");
+			assert_non_null(strstr(ref.why, "case reinstated"));
+		}
+		assert_int_equal(ref.forceable, 0);
+	}
 }
 
 static void
@@ -1136,6 +1271,9 @@ main(void)
 		cmocka_unit_test(test_severities),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_feedback_due),
+		cmocka_unit_test(test_outcomes),
+		cmocka_unit_test(test_outcome_step),
+		cmocka_unit_test(test_seen_on_sale),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
