@@ -1246,7 +1246,7 @@ case_close(int argc, char **argv)
 	int ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'o':
 			outcome = optarg;
