@@ -663,6 +663,12 @@ api_status(struct api_req *r)
 			outbox_sinks()));
 	}
 	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
+	{
+		json_t *warnings = json_array();
+
+		lifecycle_not_found_warnings(warnings, NULL);
+		json_object_set_new(doc, "warnings", warnings);
+	}
 	json_object_set_new(doc, "sources", sched_source_status());
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,

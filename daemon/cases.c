@@ -246,6 +246,9 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_CRITICAL,
 	    "a source's credentials are still refused and nobody "
 	    "acknowledged it" },
+	[CASES_EV_LISTING_NOT_FOUND] = { "listing.not_found", CASES_SEV_WARNING,
+	    "the source confirmed it has no such listing: deleted, or a "
+	    "wrong ID" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -85,6 +85,7 @@ enum cases_event_type {
 	CASES_EV_SOURCE_RECOVERED, /* info */
 	CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER, /* critical */
 	CASES_EV_SOURCE_AUTH_FAILED_REMINDER, /* critical */
+	CASES_EV_LISTING_NOT_FOUND, /* warning: the source has no such listing */
 	CASES_EV_COUNT
 };
 

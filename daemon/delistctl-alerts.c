@@ -239,7 +239,7 @@ ctl_alerts_snooze(int argc, char **argv)
 	return (0);
 }
 
-/* The lines delistctl status adds: each snooze in force. */
+/* The lines delistctl status adds: each snooze in force, each warning. */
 void
 ctl_alerts_status(json_t *status)
 {
@@ -251,4 +251,6 @@ ctl_alerts_status(json_t *status)
 		    alerts_str(e, "shop"), alerts_str(e, "until"),
 		    alerts_str(e, "by"), alerts_str(e, "comment") ? ": " : "",
 		    alerts_str(e, "comment") ? alerts_str(e, "comment") : "");
+	json_array_foreach (json_object_get(status, "warnings"), i, e)
+		printf("warning      %s\n", alerts_str(e, "text"));
 }

@@ -995,7 +995,8 @@ static void render_table(struct mbuf *, json_t *, const char *);
 
 /*
  * digest.daily (delistd-events(7)): counts, then a table per state of the
- * open cases, the pending syncs and the dead deliveries. 0 if the data is
+ * open cases, the pending syncs, the dead deliveries, the documents
+ * expiring and a line per warning. 0 if the data is
  * not shaped as documented (then it is rendered generically).
  */
 static int
@@ -1103,6 +1104,14 @@ render_daily(struct mbuf *b, json_t *data)
 		mbuf_addf(b, "\nDocuments expiring within 30 days (%zu):\n",
 		    json_array_size(arr));
 		render_table(b, arr, "  ");
+	}
+	/* What a person must see (a listing the source does not find). */
+	if (json_array_size(arr = json_object_get(data, "warnings")) > 0) {
+		mbuf_addf(b, "\nWarnings (%zu):\n", json_array_size(arr));
+		json_array_foreach (arr, i, v) {
+			if ((s = jstr(v, "text")) != NULL)
+				wrap(b, s, "  ");
+		}
 	}
 	return (1);
 }

@@ -164,6 +164,11 @@ fake_mode() {
 	[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -d "$1" \
 	    "$AE/_fake/mode")" = 200 ] || fail "the fake takes mode $1"
 }
+# fake_product JSON: sets the state of products in fake_aliexpress.
+fake_product() {
+	[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -d "$1" \
+	    "$AE/_fake/product")" = 200 ] || fail "the fake takes product $1"
+}
 # stat_of JQ: a figure of fake_aliexpress's /_fake/stats.
 stat_of() { curl -sS "$AE/_fake/stats" | jq -r "$1"; }
 

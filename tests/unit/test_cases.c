@@ -1057,6 +1057,8 @@ test_events(void **state)
 		    "source.quota_exhausted.reminder", CASES_SEV_CRITICAL },
 		{ CASES_EV_SOURCE_AUTH_FAILED_REMINDER,
 		    "source.auth_failed.reminder", CASES_SEV_CRITICAL },
+		{ CASES_EV_LISTING_NOT_FOUND, "listing.not_found",
+		    CASES_SEV_WARNING },
 	};
 	size_t i;
 
