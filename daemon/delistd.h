@@ -599,6 +599,7 @@ void st_evidence_free(struct st_evidence *, size_t);
 int
 store_not_found(struct store *, const char *, struct st_not_found **, size_t *);
 void st_not_found_free(struct st_not_found *, size_t);
+int store_evidence_used(struct store *, const char *);
 
 /* api.c: the control API on a Unix socket (evhttp). */
 struct api;

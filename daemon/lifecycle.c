@@ -20,11 +20,13 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -40,6 +42,9 @@
 #define LC_WARNINGS_MAX 50
 
 static int64_t lc_published;
+/* Healthy answers replaced: removed after the commit if nothing names them. */
+static char **lc_orphans;
+static size_t lc_norphans;
 static const char *lc_exclude;
 static int lc_quiet; /* the event opens no condition */
 static const struct strlist *lc_also; /* an escalation tier's notify */
@@ -101,6 +106,7 @@ static void
 lc_not_found_text(const char *, const char *, time_t, char *, size_t);
 static int
 lc_not_found(struct st_watch *, const struct lc_observation *, time_t);
+static void lc_orphans_sweep(void);
 
 void
 lc_err_clear(struct lc_err *err)
@@ -369,6 +375,7 @@ lifecycle_published(void)
 	/* Inside a batch nothing is committed yet: its commit publishes. */
 	if (store_in_batch(lc_store()))
 		return;
+	lc_orphans_sweep();
 	if (lc_published == 0)
 		lc_published = -1;
 	if (store_events(lc_store(), 0, lc_published < 0 ? 0 : lc_published,
@@ -2791,13 +2798,43 @@ lc_healthy(struct st_watch *w, const struct lc_observation *o, time_t now)
 		free(cause);
 		return;
 	}
-	free(w->healthy_sha256);
+	if (w->healthy_sha256 != NULL) {
+		lc_orphans = xreallocarray(
+		    lc_orphans, lc_norphans + 1, sizeof *lc_orphans);
+		lc_orphans[lc_norphans++] = w->healthy_sha256;
+	}
 	free(w->healthy_key);
 	free(w->healthy_title);
 	w->healthy_sha256 = xstrdup(sha);
 	w->healthy_key = xstrdup(o->healthy_key);
 	w->healthy_title = o->title != NULL ? xstrdup(o->title) : NULL;
 	w->healthy_at = now;
+}
+
+/*
+ * Removes the healthy answers replaced since the last commit that nothing
+ * names any more (not archived with a case, not another listing's): the
+ * store keeps one answer per listing, not one per change. Checked against
+ * what was committed, so an answer a rolled-back change replaced stays.
+ */
+static void
+lc_orphans_sweep(void)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < lc_norphans; i++) {
+		if (store_evidence_used(lc_store(), lc_orphans[i]) == 0) {
+			path = evidence_path(lc_orphans[i]);
+			if (unlink(path) == -1 && errno != ENOENT)
+				log_warn("cannot remove %s", path);
+			free(path);
+		}
+		free(lc_orphans[i]);
+	}
+	free(lc_orphans);
+	lc_orphans = NULL;
+	lc_norphans = 0;
 }
 
 /* The line a person reads of a listing the source does not find. */

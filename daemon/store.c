@@ -401,7 +401,9 @@ static const char *const store_migrations[] = {
 	 * listing's last healthy answer, the "before" evidence of a case
 	 * opened later: its archived file, the digest of its lasting part
 	 * (the file is written again only when that changes), its title and
-	 * when it was last seen; evidence rows name their title.
+	 * when it was last seen; evidence rows name their title. Both
+	 * hashes are indexed: a replaced healthy answer that nothing names
+	 * any more is removed from disk.
 	 */
 	"ALTER TABLE listings ADD COLUMN not_found_at INTEGER;"
 	"ALTER TABLE listings ADD COLUMN healthy_sha256 TEXT;"
@@ -411,6 +413,10 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE evidence ADD COLUMN title TEXT;"
 	"CREATE INDEX listings_not_found ON listings (shop_id)"
 	"  WHERE not_found_at IS NOT NULL;"
+	"CREATE INDEX listings_healthy ON listings (healthy_sha256)"
+	"  WHERE healthy_sha256 IS NOT NULL;"
+	"CREATE INDEX evidence_sha256 ON evidence (sha256)"
+	"  WHERE sha256 IS NOT NULL;"
 	"UPDATE listings SET not_found_at = updated_at"
 	"  WHERE status = 'not_found';",
 };
@@ -3034,6 +3040,27 @@ store_not_found(
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * Whether an evidence file is still named: by a case's evidence or as a
+ * listing's last healthy answer. 1 yes, 0 no, -1 error.
+ */
+int
+store_evidence_used(struct store *st, const char *sha)
+{
+	static const char sql[] =
+	    "SELECT EXISTS (SELECT 1 FROM evidence WHERE sha256 = ?1) OR"
+	    " EXISTS (SELECT 1 FROM listings WHERE healthy_sha256 = ?1)";
+	sqlite3_stmt *stmt;
+	int rc = -1;
+
+	if ((stmt = store_stmt(st, sql, "t", sha)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		rc = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_reset(stmt);
+	return (rc);
 }
 
 void
