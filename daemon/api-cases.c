@@ -332,28 +332,74 @@ unpack_fail(struct api_req *r, json_error_t *jerr)
 	return (-1);
 }
 
-static int
-check_product_id(struct api_req *r, const char *pid)
+/*
+ * Why pid cannot be a product ID of shop, as a sentence in buf (-1), or 0
+ * when it can: the syntax the shop's source declares (delistd-plugin(3)),
+ * else the generic one (digits, at most 20).
+ */
+int
+api_product_id_bad(const char *shop, const char *pid, char *buf, size_t len)
 {
+	const struct delistd_source_info *si;
+	const char *source = NULL;
 	size_t i, n = strlen(pid);
 
+	si = plugin_shop_source(daemon_state->config, shop, &source);
+	if (si != NULL && si->id_chars != NULL) {
+		if (plugin_id_ok(si, pid))
+			return (0);
+		snprintf(buf, len,
+		    "product ID \"%.40s\" is not a product ID of shop %s "
+		    "(source %s): %s%s%s",
+		    pid, shop, source,
+		    si->id_syntax ? si->id_syntax : "it has another syntax",
+		    si->id_example ? ", like " : "",
+		    si->id_example ? si->id_example : "");
+		return (-1);
+	}
 	for (i = 0; i < n; i++) {
 		if (!isdigit((unsigned char)pid[i]))
 			break;
 	}
 	if (n > 20 && i == n) {
-		api_error(r, 400, "bad_product_id",
+		snprintf(buf, len,
 		    "product ID \"%.40s\" has %zu digits; a product ID has "
 		    "at most 20",
 		    pid, n);
 		return (-1);
 	}
 	if (n == 0 || i != n) {
-		api_error(r, 400, "bad_product_id",
-		    "product ID \"%.40s\" is "
-		    "not a product ID: it is all digits, like "
-		    "1005001234567890",
+		snprintf(buf, len,
+		    "product ID \"%.40s\" is not a product ID: it is all "
+		    "digits, like 1005001234567890",
 		    pid);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The generic check, for IDs stored before a source declared its own. */
+static int
+check_product_id(struct api_req *r, const char *pid)
+{
+	char why[256];
+
+	if (api_product_id_bad("", pid, why, sizeof why) == -1) {
+		api_error(r, 400, "bad_product_id", "%s", why);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A product ID of shop that is to be stored: the shop's source's syntax. */
+static int
+check_shop_product_id(struct api_req *r, const char *shop, const char *pid)
+{
+	char why[256];
+
+	if (api_product_id_bad(shop, pid, why, sizeof why) == -1) {
+		api_error(
+		    r, 400, "bad_product_id", "%s; nothing was stored", why);
 		return (-1);
 	}
 	return (0);
@@ -536,7 +582,8 @@ api_listings_post(struct api_req *r)
 			return;
 		}
 	}
-	if (check_shop(r, shop) == -1 || check_product_id(r, pid) == -1 ||
+	if (check_shop(r, shop) == -1 ||
+	    check_shop_product_id(r, shop, pid) == -1 ||
 	    check_text(r, "title", title, SHORT_MAX * 4, 0) == -1)
 		return;
 	if (interval != NULL) {
@@ -633,7 +680,8 @@ api_cases_post(struct api_req *r)
 		unpack_fail(r, &jerr);
 		return;
 	}
-	if (check_shop(r, shop) == -1 || check_product_id(r, pid) == -1 ||
+	if (check_shop(r, shop) == -1 ||
+	    check_shop_product_id(r, shop, pid) == -1 ||
 	    check_text(r, "rule", rule, TEXT_MAX, 0) == -1 ||
 	    check_at(r, ats, &at) == -1)
 		return;

@@ -59,10 +59,11 @@ api_evidence_json(int64_t case_id)
 		return (arr);
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr,
-		    json_pack("{s:s,s:o,s:I,s:o,s:o,s:o}", "kind", e[i].kind,
-			"sha256", as_jstr(e[i].sha256), "size",
+		    json_pack("{s:s,s:o,s:I,s:o,s:o,s:o,s:o}", "kind",
+			e[i].kind, "sha256", as_jstr(e[i].sha256), "size",
 			(json_int_t)e[i].size, "at", as_jtime(e[i].at), "url",
-			as_jstr(e[i].url), "error", as_jstr(e[i].error)));
+			as_jstr(e[i].url), "error", as_jstr(e[i].error),
+			"title", as_jstr(e[i].title)));
 	st_evidence_free(e, n);
 	return (arr);
 }
@@ -201,18 +202,6 @@ api_case_evidence_get(struct api_req *r)
 }
 
 static int
-csv_pid_ok(const char *pid)
-{
-	size_t i;
-
-	for (i = 0; pid[i] != '\0'; i++) {
-		if (!isdigit((unsigned char)pid[i]))
-			return (0);
-	}
-	return (i > 0 && i <= 20);
-}
-
-static int
 csv_shop_ok(const char *shop)
 {
 	size_t i;
@@ -249,7 +238,7 @@ api_listings_import(struct api_req *r)
 {
 	const char *csv, *p, *eol, *end, *cols[4], *bad;
 	struct lc_import_row *rows = NULL;
-	char **bufs = NULL, *buf, *who, *first = NULL;
+	char **bufs = NULL, *buf, *who, *first = NULL, why[256];
 	size_t nrows = 0, nbufs = 0, line = 0, nbad = 0, created, i, len;
 	struct lc_err err = { 0 };
 	json_error_t jerr;
@@ -301,11 +290,9 @@ api_listings_import(struct api_req *r)
 			    *first ? first : "none");
 			free(first);
 			nbad++;
-		} else if (!csv_pid_ok(cols[1])) {
-			import_bad(errs, line,
-			    "product ID \"%.40s\" is not a product ID (all "
-			    "digits, like 1005001234567890)",
-			    cols[1]);
+		} else if (api_product_id_bad(
+			       cols[0], cols[1], why, sizeof why) == -1) {
+			import_bad(errs, line, "%s", why);
 			nbad++;
 		} else if (ncols == 3 && strlen(cols[2]) > IMPORT_TITLE_MAX) {
 			import_bad(errs, line,

@@ -271,6 +271,9 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_WARNING,
 	    "a listing with an open case is on sale, but that does not end "
 	    "the case (a TRO, or never seen off sale): once per case" },
+	[CASES_EV_LISTING_NOT_FOUND] = { "listing.not_found", CASES_SEV_WARNING,
+	    "the source confirmed it has no such listing: deleted, or a "
+	    "wrong ID" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

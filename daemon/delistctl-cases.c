@@ -75,6 +75,7 @@ static int case_reinstated(int, char **);
 static int case_abandon(int, char **);
 static int case_close(int, char **);
 static int case_show(int, char **);
+static void cases_evidence_what(json_t *, char *, size_t);
 static int case_export(int, char **);
 static int case_help(int, char **);
 
@@ -1229,6 +1230,28 @@ case_abandon(int argc, char **argv)
 	return (0);
 }
 
+/* What a piece of evidence is, for a person. */
+static void
+cases_evidence_what(json_t *e, char *buf, size_t len)
+{
+	const char *kind = cases_str(e, "kind");
+
+	if (cases_str(e, "error") != NULL)
+		snprintf(buf, len, "not archived: %s", cases_str(e, "error"));
+	else if (strcmp(kind, "before") == 0)
+		snprintf(buf, len,
+		    "the listing before the takedown (its last healthy "
+		    "answer)%s%s%s",
+		    cases_str(e, "title") ? ": \"" : "",
+		    cases_str(e, "title") ? cases_str(e, "title") : "",
+		    cases_str(e, "title") ? "\"" : "");
+	else if (strcmp(kind, "api_response") == 0)
+		snprintf(buf, len, "the answer that showed it delisted");
+	else
+		snprintf(buf, len, "%s",
+		    cases_str(e, "url") ? cases_str(e, "url") : "-");
+}
+
 static int
 case_close(int argc, char **argv)
 {
@@ -1450,6 +1473,26 @@ case_show(int argc, char **argv)
 			cases_table_add(&t, n, cases_str(e, "type"), name,
 			    cases_str(e, "expires") ? cases_str(e, "expires")
 						    : "-");
+		}
+		cases_table_print(&t);
+	}
+
+	if (json_array_size(json_object_get(doc, "evidence")) > 0) {
+		printf("\nevidence (whole hashes: delistctl case evidence "
+		       "%lld)\n",
+		    id);
+		cases_table_init(&t, 4);
+		cases_table_add(&t, "KIND", "TIME", "SHA256", "WHAT");
+		json_array_foreach (json_object_get(doc, "evidence"), i, e) {
+			char what[512], sha[16];
+
+			cases_evidence_what(e, what, sizeof what);
+			snprintf(sha, sizeof sha, "%.12s...",
+			    cases_str(e, "sha256") ? cases_str(e, "sha256")
+						   : "-");
+			cases_table_add(&t, cases_str(e, "kind"),
+			    cases_time(e, "at", b1, sizeof b1),
+			    cases_str(e, "sha256") ? sha : "-", what);
 		}
 		cases_table_print(&t);
 	}

@@ -251,6 +251,13 @@ ctl_source_evidence(int argc, char **argv)
 		if (json_is_string(json_object_get(e, "error")))
 			rows[i + 1][4] =
 			    src_fmt("failed: %s", src_str(e, "error"));
+		else if (strcmp(src_str(e, "kind"), "before") == 0)
+			rows[i + 1][4] = src_fmt("last healthy answer%s%s%s",
+			    json_is_string(json_object_get(e, "title")) ? ": \""
+									: "",
+			    src_str(e, "title"),
+			    json_is_string(json_object_get(e, "title")) ? "\""
+									: "");
 		else
 			rows[i + 1][4] = strdup(src_str(e, "url"));
 	}

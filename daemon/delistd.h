@@ -537,6 +537,18 @@ struct st_watch {
 	int64_t next_check_at; /* 0: not scheduled */
 	int64_t open_case; /* 0: none */
 	char *case_state; /* NULL: no open case */
+	int64_t not_found_at; /* since the source does not find it; 0 */
+	char *healthy_sha256; /* the last healthy answer's file; NULL */
+	char *healthy_key; /* its lasting part's digest (evidence_key) */
+	char *healthy_title; /* the title it gave; NULL */
+	int64_t healthy_at; /* when it was last seen healthy */
+};
+
+/* A tracked listing the source does not find (store_not_found). */
+struct st_not_found {
+	char *shop;
+	char *product_id;
+	time_t since;
 };
 
 struct st_shop_load {
@@ -562,6 +574,7 @@ struct st_evidence {
 	time_t at;
 	char *url;
 	char *error;
+	char *title; /* before: the title the healthy answer gave */
 };
 
 int store_watch_get(struct store *, int64_t, struct st_watch *);
@@ -591,6 +604,10 @@ int store_evidence_add(struct store *, const struct st_evidence *);
 int
 store_evidence_list(struct store *, int64_t, struct st_evidence **, size_t *);
 void st_evidence_free(struct st_evidence *, size_t);
+int
+store_not_found(struct store *, const char *, struct st_not_found **, size_t *);
+void st_not_found_free(struct st_not_found *, size_t);
+int store_evidence_used(struct store *, const char *);
 
 /* api.c: the control API on a Unix socket (evhttp). */
 struct api;
@@ -612,6 +629,11 @@ const struct config_plugin *plugin_config(const struct delistd_host *);
 int plugin_is_sink(const struct delistd_host *);
 int plugin_is_source(const struct delistd_host *);
 uint64_t plugin_generation_of(const struct delistd_host *);
+const struct delistd_source_info *
+plugin_shop_source(const struct config *, const char *, const char **);
+int plugin_id_ok(const struct delistd_source_info *, const char *);
+const struct delistd_source_info *
+plugin_source_info(const struct delistd_host *);
 int plugin_deliver(struct delistd_host *, const struct delistd_event *,
     delistd_deliver_done, void *);
 int plugin_check(struct delistd_host *, const char *, const char *,

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "delistd.h"
@@ -72,25 +73,92 @@ evidence_path(const char *sha)
 	return (path);
 }
 
+/* The lower-case hex SHA-256 of data in sha; -1 if OpenSSL fails. */
+static int
+evidence_sha256(const void *data, size_t len, char sha[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return (-1);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	sha[64] = '\0';
+	return (0);
+}
+
+/* Removes the members named in keys from j, at any depth. */
+static void
+evidence_strip(json_t *j, const char *const *keys)
+{
+	const char *const *k;
+	const char *name;
+	json_t *v;
+	void *tmp;
+	size_t i;
+
+	if (json_is_object(j)) {
+		json_object_foreach_safe (j, tmp, name, v) {
+			for (k = keys; *k != NULL; k++) {
+				if (strcmp(name, *k) == 0)
+					break;
+			}
+			if (*k != NULL)
+				json_object_del(j, name);
+			else
+				evidence_strip(v, keys);
+		}
+	} else if (json_is_array(j)) {
+		json_array_foreach (j, i, v)
+			evidence_strip(v, keys);
+	}
+}
+
+/*
+ * The digest of what lasts in a source's answer (key): the SHA-256 of the
+ * JSON without the members the source declares volatile (a request ID),
+ * keys sorted; of the bytes as they are when the answer is not JSON or
+ * the source declares nothing. Two answers with the same key say the
+ * same of the listing, so the second need not be stored.
+ */
+int
+evidence_key(
+    const char *raw, size_t len, const char *const *volatile_keys, char key[65])
+{
+	json_t *j = NULL;
+	char *canon = NULL;
+	int rc;
+
+	if (volatile_keys != NULL && *volatile_keys != NULL &&
+	    (j = json_loadb(raw, len, JSON_DECODE_ANY, NULL)) != NULL) {
+		evidence_strip(j, volatile_keys);
+		canon = json_dumps(
+		    j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		json_decref(j);
+	}
+	if (canon != NULL)
+		rc = evidence_sha256(canon, strlen(canon), key);
+	else
+		rc = evidence_sha256(raw, len, key);
+	free(canon);
+	return (rc);
+}
+
 /* Stores data under its SHA-256; *sha gets the lower-case hex digest. */
 int
 evidence_put(const void *data, size_t len, char sha[65], char **cause)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
 	char *dir, *path, *tmp;
 	struct stat sb;
 	ssize_t n;
 	size_t off = 0;
 	int fd, rc = -1;
 
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1) {
+	if (evidence_sha256(data, len, sha) == -1) {
 		xasprintf(cause, "SHA-256 failed");
 		return (-1);
 	}
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(sha + 2 * i, 3, "%02x", md[i]);
-	sha[64] = '\0';
 	xasprintf(&dir, "%s/evidence", daemon_state->config->state_dir);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		xasprintf(cause, "cannot create %s: %s", dir, strerror(errno));

@@ -131,9 +131,22 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		    "\n| kind | time | bytes | SHA-256 | source |\n"
 		    "|---|---|---|---|---|\n");
 	json_array_foreach (ev, i, e) {
-		c1 = cell(json_is_string(json_object_get(e, "url"))
-			? str(e, "url")
-			: "-");
+		if (strcmp(str(e, "kind"), "before") == 0) {
+			xasprintf(&c2,
+			    "the listing before the takedown: the platform's "
+			    "last healthy answer%s%s%s",
+			    json_is_string(json_object_get(e, "title"))
+				? ", title \""
+				: "",
+			    str(e, "title"),
+			    json_is_string(json_object_get(e, "title")) ? "\""
+									: "");
+			c1 = cell(c2);
+			free(c2);
+		} else
+			c1 = cell(json_is_string(json_object_get(e, "url"))
+				? str(e, "url")
+				: "-");
 		if (json_is_string(json_object_get(e, "sha256")))
 			md_add(&m, "| %s | %s | %lld | %s | %s |\n",
 			    str(e, "kind"),

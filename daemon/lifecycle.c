@@ -17,11 +17,16 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -33,7 +38,13 @@
 #include "preflight-run.h"
 #include "fingerprint.h"
 
+/* The listings not found that status and a digest name, at most. */
+#define LC_WARNINGS_MAX 50
+
 static int64_t lc_published;
+/* Healthy answers replaced: removed after the commit if nothing names them. */
+static char **lc_orphans;
+static size_t lc_norphans;
 static const char *lc_exclude;
 static int lc_quiet; /* the event opens no condition */
 static const struct strlist *lc_also; /* an escalation tier's notify */
@@ -92,6 +103,15 @@ static void lc_case_view(const struct st_case *, struct case_view *);
 static void lc_finish(struct st_case *, enum case_state, time_t);
 static int lc_on_sale_warn(const struct st_case *, int64_t,
     const struct case_refusal *, const char *, time_t);
+static int lc_archive_before(
+    const struct st_case *, const struct st_watch *, const char *, time_t);
+static void
+lc_healthy(struct st_watch *, const struct lc_observation *, time_t);
+static void
+lc_not_found_text(const char *, const char *, time_t, char *, size_t);
+static int
+lc_not_found(struct st_watch *, const struct lc_observation *, time_t);
+static void lc_orphans_sweep(void);
 
 void
 lc_err_clear(struct lc_err *err)
@@ -360,6 +380,7 @@ lifecycle_published(void)
 	/* Inside a batch nothing is committed yet: its commit publishes. */
 	if (store_in_batch(lc_store()))
 		return;
+	lc_orphans_sweep();
 	if (lc_published == 0)
 		lc_published = -1;
 	if (store_events(lc_store(), 0, lc_published < 0 ? 0 : lc_published,
@@ -906,6 +927,7 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
     struct lc_err *err)
 {
 	struct st_listing l;
+	struct st_watch w;
 	struct st_case c;
 	time_t now = clock_now();
 	int64_t shop_id, listing_id;
@@ -962,6 +984,14 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 		shop, pid, reason, (long long)c.id) == -1 ||
 	    lc_linked_risk(&c, now) == -1)
 		return (lc_store_fail(err));
+	/* What the source last saw on sale, if it ever did: the "before". */
+	rc = store_watch_get(lc_store(), listing_id, &w);
+	if (rc == -1 ||
+	    (rc == 0 && lc_archive_before(&c, &w, actor, now) == -1)) {
+		st_watch_clear(&w);
+		return (lc_store_fail(err));
+	}
+	st_watch_clear(&w);
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
 	*id = c.id;
@@ -2562,7 +2592,7 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	struct st_case *cs;
 	struct st_delivery *d;
 	size_t n, nd, i, j, nopen = 0;
-	json_t *by, *counts, *syncs, *dead, *pending, *data;
+	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings;
 	char date[CALENDAR_FORMAT_LEN], buf[ISOTIME_LEN];
 	int64_t nstate[CASE_STATE_COUNT] = { 0 };
 
@@ -2646,6 +2676,7 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	docs = lc_digest_documents(shop, now);
 	json_object_set_new(counts, "documents_expiring",
 	    json_integer((json_int_t)json_array_size(docs)));
+	warnings = lifecycle_warnings(shop, 0);
 	if (calendar_format_local(cal, now, date, sizeof date) == -1)
 		snprintf(date, sizeof date, "%s",
 		    isotime_format(now, buf, sizeof buf));
@@ -2658,11 +2689,18 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    (long long)nstate[CASE_STATE_MANUAL_REVIEW], json_array_size(syncs),
 	    json_array_size(syncs) == 1 ? "" : "s", json_array_size(dead),
 	    json_array_size(dead) == 1 ? "y" : "ies");
-	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
+	/* The first warning, so that the line alone says there are some. */
+	if (json_array_size(warnings) > 0)
+		snprintf(summary + strlen(summary), len - strlen(summary),
+		    "; %zu warning%s: %s", json_array_size(warnings),
+		    json_array_size(warnings) == 1 ? "" : "s",
+		    json_string_value(
+			json_object_get(json_array_get(warnings, 0), "text")));
+	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
 	    "date", date, "timezone", calendar_tz(cal), "counts", counts,
 	    "open_cases", by, "pending_syncs", syncs, "dead_deliveries", dead,
-	    "documents_expiring", docs, "warnings",
-	    lifecycle_warnings(shop, 0));
+	    "documents_expiring", docs);
+	json_object_set_new(data, "warnings", warnings);
 	return (data);
 }
 
@@ -2781,6 +2819,7 @@ lifecycle_warnings(const char *shop, int with_shop)
 		json_array_append_new(arr, w);
 	}
 	json_decref(u);
+	lifecycle_not_found_warnings(arr, shop);
 	return (arr);
 }
 
@@ -2918,6 +2957,210 @@ lc_archive_raw(
 	return (rc);
 }
 
+/*
+ * Archives the listing's last healthy answer with a new case, as its
+ * "before" record (kind "before", with the title it gave), in the
+ * transaction; nothing when the source never saw it healthy.
+ */
+static int
+lc_archive_before(const struct st_case *c, const struct st_watch *w,
+    const char *actor, time_t now)
+{
+	struct st_evidence e;
+	struct stat sb;
+	char *path, buf[ISOTIME_LEN];
+	json_t *data;
+	int rc;
+
+	if (w->healthy_sha256 == NULL)
+		return (0);
+	memset(&e, 0, sizeof e);
+	e.case_id = c->id;
+	e.kind = (char *)"before";
+	e.at = (time_t)w->healthy_at;
+	e.title = w->healthy_title;
+	path = evidence_path(w->healthy_sha256);
+	if (stat(path, &sb) == 0) {
+		e.sha256 = w->healthy_sha256;
+		e.size = (int64_t)sb.st_size;
+	} else
+		xasprintf(&e.error,
+		    "the last healthy answer %.12s... is "
+		    "missing from %s/evidence",
+		    w->healthy_sha256, lc_config()->state_dir);
+	free(path);
+	isotime_format(e.at, buf, sizeof buf);
+	data = json_pack("{s:s,s:o,s:I,s:s,s:o,s:o}", "kind", e.kind, "sha256",
+	    e.sha256 ? json_string(e.sha256) : json_null(), "size",
+	    (json_int_t)e.size, "seen_at", buf, "title",
+	    e.title ? json_string(e.title) : json_null(), "error",
+	    e.error ? json_string(e.error) : json_null());
+	if (store_evidence_add(lc_store(), &e) == -1) {
+		json_decref(data);
+		free(e.error);
+		return (-1);
+	}
+	if (e.sha256 != NULL)
+		rc = lc_event(c, now, actor, CASES_EV_CASE_EVIDENCE,
+		    CASES_SEV_INFO, data,
+		    "archived the listing as it was before the takedown: the "
+		    "platform's last healthy answer (%s%s%s, %lld bytes, seen "
+		    "%s, sha256 %.12s...): delistctl case evidence %lld",
+		    e.title ? "\"" : "", e.title ? e.title : "no title",
+		    e.title ? "\"" : "", (long long)e.size, buf, e.sha256,
+		    (long long)c->id);
+	else
+		rc = lc_event(c, now, actor, CASES_EV_CASE_EVIDENCE,
+		    CASES_SEV_WARNING, data,
+		    "could not archive the listing as it was before the "
+		    "takedown: %s",
+		    e.error);
+	free(e.error);
+	return (rc == -1 ? -1 : 0);
+}
+
+/*
+ * A healthy (on sale) answer: the listing's "before" record. Its file is
+ * written, and its row changed, only when what lasts in the answer
+ * differs from the one kept (the source's volatile members aside); else
+ * only when it was last seen moves on, with the row the check updates
+ * anyway. A file that cannot be written keeps the older record.
+ */
+static void
+lc_healthy(struct st_watch *w, const struct lc_observation *o, time_t now)
+{
+	char sha[65], *cause = NULL;
+
+	if (lc_same(w->healthy_key, o->healthy_key)) {
+		w->healthy_at = now;
+		return;
+	}
+	if (evidence_put(o->raw ? o->raw : "", o->raw_len, sha, &cause) == -1) {
+		log_warnx("%s/%s: cannot keep the healthy answer as the "
+			  "listing's before record: %s",
+		    w->shop, w->product_id, cause);
+		free(cause);
+		return;
+	}
+	if (w->healthy_sha256 != NULL) {
+		lc_orphans = xreallocarray(
+		    lc_orphans, lc_norphans + 1, sizeof *lc_orphans);
+		lc_orphans[lc_norphans++] = w->healthy_sha256;
+	}
+	free(w->healthy_key);
+	free(w->healthy_title);
+	w->healthy_sha256 = xstrdup(sha);
+	w->healthy_key = xstrdup(o->healthy_key);
+	w->healthy_title = o->title != NULL ? xstrdup(o->title) : NULL;
+	w->healthy_at = now;
+}
+
+/*
+ * Removes the healthy answers replaced since the last commit that nothing
+ * names any more (not archived with a case, not another listing's): the
+ * store keeps one answer per listing, not one per change. Checked against
+ * what was committed, so an answer a rolled-back change replaced stays.
+ */
+static void
+lc_orphans_sweep(void)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < lc_norphans; i++) {
+		if (store_evidence_used(lc_store(), lc_orphans[i]) == 0) {
+			path = evidence_path(lc_orphans[i]);
+			if (unlink(path) == -1 && errno != ENOENT)
+				log_warn("cannot remove %s", path);
+			free(path);
+		}
+		free(lc_orphans[i]);
+	}
+	free(lc_orphans);
+	lc_orphans = NULL;
+	lc_norphans = 0;
+}
+
+/* The line a person reads of a listing the source does not find. */
+static void
+lc_not_found_text(
+    const char *shop, const char *pid, time_t since, char *buf, size_t len)
+{
+	char t[32];
+	struct tm tm;
+
+	gmtime_r(&since, &tm);
+	strftime(t, sizeof t, "%Y-%m-%d %H:%M UTC", &tm);
+	snprintf(buf, len,
+	    "%s/%s: not found by the source since %s (deleted or wrong ID?)",
+	    shop, pid, t);
+}
+
+/*
+ * A listing confirmed not found (a change to not_found: once per
+ * transition): listing.not_found, and a warning in status and the digest
+ * until the source sees it again or it is untracked.
+ */
+static int
+lc_not_found(struct st_watch *w, const struct lc_observation *o, time_t now)
+{
+	struct st_case c;
+	char text[256], buf[ISOTIME_LEN];
+
+	w->not_found_at = now;
+	memset(&c, 0, sizeof c);
+	c.id = w->open_case;
+	c.shop = w->shop;
+	c.product_id = w->product_id;
+	lc_not_found_text(w->shop, w->product_id, now, text, sizeof text);
+	return (lc_event(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
+		    CASES_SEV_WARNING,
+		    json_pack("{s:s,s:I}", "since",
+			isotime_format(now, buf, sizeof buf), "confirmed_by",
+			(json_int_t)w->obs_count),
+		    "%s", text) == -1
+		? -1
+		: 0);
+}
+
+/*
+ * Appends to arr the warnings of the tracked listings the source does not
+ * find ({code, shop, product_id, since, text}), oldest first, at most
+ * LC_WARNINGS_MAX and then one line that counts the rest (shop NULL:
+ * every shop). -1: the store failed.
+ */
+int
+lifecycle_not_found_warnings(json_t *arr, const char *shop)
+{
+	struct st_not_found *f;
+	size_t n, i;
+	char text[256], buf[ISOTIME_LEN];
+
+	if (store_not_found(lc_store(), shop, &f, &n) == -1)
+		return (-1);
+	for (i = 0; i < n && i < LC_WARNINGS_MAX; i++) {
+		lc_not_found_text(
+		    f[i].shop, f[i].product_id, f[i].since, text, sizeof text);
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code",
+			"listing.not_found", "shop", f[i].shop, "product_id",
+			f[i].product_id, "since",
+			isotime_format(f[i].since, buf, sizeof buf), "text",
+			text));
+	}
+	if (n > LC_WARNINGS_MAX) {
+		snprintf(text, sizeof text,
+		    "... and %zu more listings not found by the source",
+		    n - LC_WARNINGS_MAX);
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:o,s:s}", "code", "listing.not_found",
+			"shop", shop ? json_string(shop) : json_null(), "text",
+			text));
+	}
+	st_not_found_free(f, n);
+	return (0);
+}
+
 /* A confirmed delisting of a listing without an open case: a new case. */
 static int
 lc_open_auto(struct st_watch *w, const struct lc_observation *o,
@@ -2947,10 +3190,10 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 	if (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
 		CASES_SEV_WARNING, data,
 		"%s/%s was taken down by the platform (%s%s%s), confirmed by "
-		"%lld checks",
+		"%lld check%s",
 		w->shop, w->product_id, code ? code : "no code given",
 		offline_at ? ", offline since " : "", offline_at ? buf : "",
-		(long long)w->obs_count) == -1)
+		(long long)w->obs_count, w->obs_count == 1 ? "" : "s") == -1)
 		return (-1);
 	data = json_pack("{s:s,s:n,s:o,s:o,s:b}", "reason", c.reason, "rule",
 	    "platform_code", code ? json_string(code) : json_null(),
@@ -2973,7 +3216,8 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 		"(%s)",
 		(long long)c.id, (long long)c.id, cases_reason_list()) == -1)
 		return (-1);
-	if (lc_archive_raw(&c, o, now) == -1)
+	if (lc_archive_before(&c, w, o->source, now) == -1 ||
+	    lc_archive_raw(&c, o, now) == -1)
 		return (-1);
 	w->open_case = c.id;
 	free(w->case_state);
@@ -3159,6 +3403,8 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 		return (rc == 1 ? 0 : -1);
 	}
 	w.fails = 0;
+	if (o->healthy_key != NULL)
+		lc_healthy(&w, o, now);
 	if (lc_same(o->status, w.status)) {
 		free(w.obs_status);
 		w.obs_status = NULL;
@@ -3182,7 +3428,8 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 		/* A first sighting needs no confirming, unless it opens a case. */
 		need = iv->confirm_checks;
 		if (lc_same(w.status, "unknown") &&
-		    !lc_same(o->status, "delisted"))
+		    !lc_same(o->status, "delisted") &&
+		    !lc_same(o->status, "not_found"))
 			need = 1;
 		if (w.obs_count >= need) {
 			old = w.status;
@@ -3222,7 +3469,6 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 				goto fail;
 			if (lc_same(old, "unknown"))
 				json_decref(data);
-			w.obs_count = 0;
 			if (lc_same(w.status, "delisted") && w.open_case == 0 &&
 			    lc_open_auto(
 				&w, o, code, offline_at, now, opened) == -1)
@@ -3231,6 +3477,11 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 			    *opened == 0 &&
 			    lc_delisted_again(&w, o, code, now) == -1)
 				goto fail;
+			w.not_found_at = 0;
+			if (lc_same(w.status, "not_found") &&
+			    lc_not_found(&w, o, now) == -1)
+				goto fail;
+			w.obs_count = 0;
 		}
 	}
 	/*

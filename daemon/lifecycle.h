@@ -87,6 +87,8 @@ struct lc_observation {
 	time_t offline_at; /* 0: unknown */
 	const char *raw; /* the platform's answer, archived on a case */
 	size_t raw_len;
+	const char *title; /* the title it gave; may be NULL */
+	const char *healthy_key; /* on_sale: evidence_key of raw; else NULL */
 	time_t at; /* when the answer came (0: now) */
 };
 
@@ -107,6 +109,7 @@ struct lc_import_row {
 int lifecycle_observe(
     const struct lc_observation *, const struct lc_intervals *, int64_t *);
 int lifecycle_check_at(int64_t, time_t);
+int lifecycle_not_found_warnings(struct json_t *, const char *);
 int lifecycle_batch_begin(void);
 int lifecycle_batch_commit(void);
 int lifecycle_sweep_seen(const char *, const char *const *, const char *const *,
@@ -136,6 +139,7 @@ void sched_source_metrics(struct evbuffer *);
 
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);
+int evidence_key(const char *, size_t, const char *const *, char[65]);
 char *evidence_path(const char *);
 int evidence_valid_hash(const char *);
 void evidence_snapshot(int64_t, const char *, const char *, const char *);

@@ -787,6 +787,53 @@ plugin_is_source(const struct delistd_host *h)
 	return ((h->mod->p->roles & DELISTD_ROLE_SOURCE) != 0);
 }
 
+/*
+ * What the source of a shop declares about its platform (NULL: the shop
+ * has no source, its source is not loaded, or it declares nothing); the
+ * source's instance name in *source when that is not NULL.
+ */
+const struct delistd_source_info *
+plugin_shop_source(
+    const struct config *conf, const char *shop, const char **source)
+{
+	const struct config_shop *cs = config_shop(conf, shop);
+	const struct delistd_source_info *si;
+	struct delistd_host *h;
+
+	if (cs == NULL || cs->source == NULL ||
+	    (h = plugin_find(cs->source)) == NULL ||
+	    (si = plugin_source_info(h)) == NULL)
+		return (NULL);
+	if (source != NULL)
+		*source = h->name;
+	return (si);
+}
+
+/* What a source instance's module declares (NULL: nothing, or no source). */
+const struct delistd_source_info *
+plugin_source_info(const struct delistd_host *h)
+{
+	const struct delistd_source_info *si = h->mod->p->source_info;
+
+	if (!plugin_is_source(h) || si == NULL ||
+	    si->size < offsetof(struct delistd_source_info, volatile_keys) +
+		    sizeof si->volatile_keys)
+		return (NULL);
+	return (si);
+}
+
+/* 1 if pid has the syntax si declares (or si declares none), else 0. */
+int
+plugin_id_ok(const struct delistd_source_info *si, const char *pid)
+{
+	size_t n = strlen(pid);
+
+	if (si == NULL || si->id_chars == NULL)
+		return (1);
+	return (n >= si->id_min && n <= si->id_max &&
+	    strspn(pid, si->id_chars) == n);
+}
+
 uint64_t
 plugin_generation_of(const struct delistd_host *h)
 {

@@ -170,6 +170,7 @@ struct ss_call {
 	time_t offline_at;
 	char *raw;
 	size_t raw_len;
+	char *healthy_key; /* on_sale: what lasts of raw (evidence_key) */
 	char *title;
 	char **images;
 	size_t nimages;
@@ -504,6 +505,7 @@ ss_call_free(struct ss_call *c)
 	free(c->product_id);
 	free(c->platform_code);
 	free(c->raw);
+	free(c->healthy_key);
 	free(c->title);
 	for (i = 0; i < c->nimages; i++)
 		free(c->images[i]);
@@ -901,7 +903,9 @@ ss_check_done(void *token, const struct delistd_check_result *r)
 	struct ss_call *c = token;
 	struct ss_source *s = ss_source_find(c->source);
 	struct ss_shop *sh = ss_shop_find(c->shop);
-	char what[128];
+	const struct delistd_source_info *si;
+	struct delistd_host *h;
+	char what[128], key[65];
 	size_t i;
 
 	if (s == NULL || sh == NULL || sh->src != s) {
@@ -945,6 +949,12 @@ ss_check_done(void *token, const struct delistd_check_result *r)
 			c->raw[r->raw_len] = '\0';
 			c->raw_len = r->raw_len;
 		}
+		/* A healthy answer: kept as the "before" of a later case. */
+		si = (h = ss_host(s)) != NULL ? plugin_source_info(h) : NULL;
+		if (r->status == DELISTD_STATUS_ON_SALE && c->raw != NULL &&
+		    evidence_key(c->raw, c->raw_len,
+			si != NULL ? si->volatile_keys : NULL, key) == 0)
+			c->healthy_key = xstrdup(key);
 		if (r->title != NULL && *r->title != '\0')
 			c->title = xstrdup(r->title);
 		if (r->images != NULL && r->image_count > 0) {
@@ -1003,6 +1013,8 @@ ss_record_answer(const struct ss_call *c, int64_t *opened)
 	o.offline_at = c->offline_at;
 	o.raw = c->raw;
 	o.raw_len = c->raw_len;
+	o.title = c->title;
+	o.healthy_key = c->healthy_key;
 	o.at = c->at;
 	return (lifecycle_observe(&o, &c->iv, opened));
 }

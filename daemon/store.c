@@ -406,6 +406,31 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE listings ADD COLUMN seen_title TEXT;"
 	"ALTER TABLE listings ADD COLUMN seen_title_at INTEGER;",
+
+	/*
+	 * 12: since when the source has not found a listing (status and the
+	 * digest warn of it, reading only those through the index), and each
+	 * listing's last healthy answer, the "before" evidence of a case
+	 * opened later: its archived file, the digest of its lasting part
+	 * (the file is written again only when that changes), its title and
+	 * when it was last seen; evidence rows name their title. Both
+	 * hashes are indexed: a replaced healthy answer that nothing names
+	 * any more is removed from disk.
+	 */
+	"ALTER TABLE listings ADD COLUMN not_found_at INTEGER;"
+	"ALTER TABLE listings ADD COLUMN healthy_sha256 TEXT;"
+	"ALTER TABLE listings ADD COLUMN healthy_key TEXT;"
+	"ALTER TABLE listings ADD COLUMN healthy_title TEXT;"
+	"ALTER TABLE listings ADD COLUMN healthy_at INTEGER;"
+	"ALTER TABLE evidence ADD COLUMN title TEXT;"
+	"CREATE INDEX listings_not_found ON listings (shop_id)"
+	"  WHERE not_found_at IS NOT NULL;"
+	"CREATE INDEX listings_healthy ON listings (healthy_sha256)"
+	"  WHERE healthy_sha256 IS NOT NULL;"
+	"CREATE INDEX evidence_sha256 ON evidence (sha256)"
+	"  WHERE sha256 IS NOT NULL;"
+	"UPDATE listings SET not_found_at = updated_at"
+	"  WHERE status = 'not_found';",
 };
 
 #define STORE_NMIGRATIONS \
@@ -2614,7 +2639,9 @@ store_digest_set(struct store *st, const char *shop, time_t at)
 #define WATCH_COLS \
 	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
 	"l.status, l.obs_status, l.obs_count, l.obs_code, l.obs_offline_at, " \
-	"l.fails, l.next_check_at, c.id, c.state, l.obs_at " \
+	"l.fails, l.next_check_at, c.id, c.state, l.obs_at, " \
+	"l.not_found_at, l.healthy_sha256, l.healthy_key, l.healthy_title, " \
+	"l.healthy_at " \
 	"FROM listings l JOIN shops s ON s.id = l.shop_id " \
 	"LEFT JOIN cases c ON c.listing_id = l.id AND c.state IN ('open', " \
 	"'rectifying', 'appealed', 'approved', 'reinstated', " \
@@ -2639,6 +2666,11 @@ watch_row(sqlite3_stmt *stmt, struct st_watch *w)
 	w->open_case = sqlite3_column_int64(stmt, 13);
 	w->case_state = col_text(stmt, 14);
 	w->obs_at = sqlite3_column_int64(stmt, 15);
+	w->not_found_at = sqlite3_column_int64(stmt, 16);
+	w->healthy_sha256 = col_text(stmt, 17);
+	w->healthy_key = col_text(stmt, 18);
+	w->healthy_title = col_text(stmt, 19);
+	w->healthy_at = sqlite3_column_int64(stmt, 20);
 }
 
 void
@@ -2651,6 +2683,9 @@ st_watch_clear(struct st_watch *w)
 	free(w->obs_status);
 	free(w->obs_code);
 	free(w->case_state);
+	free(w->healthy_sha256);
+	free(w->healthy_key);
+	free(w->healthy_title);
 	memset(w, 0, sizeof *w);
 }
 
@@ -2804,16 +2839,20 @@ store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
 	static const char sql[] =
 	    "UPDATE listings SET status = ?, obs_status = ?, obs_count = ?,"
 	    " obs_code = ?, obs_offline_at = ?, fails = ?, checked_at = ?,"
-	    " next_check_at = ?, updated_at = ?, lane = ?, obs_at = ?"
+	    " next_check_at = ?, updated_at = ?, lane = ?, obs_at = ?,"
+	    " not_found_at = ?, healthy_sha256 = ?, healthy_key = ?,"
+	    " healthy_title = ?, healthy_at = ?"
 	    " WHERE id = ?";
 	int64_t lane = w->obs_status != NULL || w->open_case != 0 ? 0 : 1;
 
 	return (store_done(st,
-	    store_stmt(st, sql, "ttitTiiTiiTi", w->status, w->obs_status,
+	    store_stmt(st, sql, "ttitTiiTiiTTtttTi", w->status, w->obs_status,
 		(int64_t)w->obs_count, w->obs_code, (time_t)w->obs_offline_at,
 		(int64_t)w->fails, (int64_t)now, (time_t)w->next_check_at,
 		(int64_t)now, lane,
-		(time_t)(w->obs_status != NULL ? w->obs_at : 0), w->id)));
+		(time_t)(w->obs_status != NULL ? w->obs_at : 0),
+		(time_t)w->not_found_at, w->healthy_sha256, w->healthy_key,
+		w->healthy_title, (time_t)w->healthy_at, w->id)));
 }
 
 int
@@ -3038,12 +3077,12 @@ int
 store_evidence_add(struct store *st, const struct st_evidence *e)
 {
 	static const char sql[] =
-	    "INSERT INTO evidence (case_id, kind, sha256, size, at, url, error)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+	    "INSERT INTO evidence (case_id, kind, sha256, size, at, url, error,"
+	    " title) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 	return (store_done(st,
-	    store_stmt(st, sql, "ittiitt", e->case_id, e->kind, e->sha256,
-		e->size, (int64_t)e->at, e->url, e->error)));
+	    store_stmt(st, sql, "ittiittt", e->case_id, e->kind, e->sha256,
+		e->size, (int64_t)e->at, e->url, e->error, e->title)));
 }
 
 int
@@ -3051,8 +3090,8 @@ store_evidence_list(
     struct store *st, int64_t case_id, struct st_evidence **out, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT case_id, kind, sha256, size, at, url, error FROM evidence"
-	    " WHERE case_id = ? ORDER BY id";
+	    "SELECT case_id, kind, sha256, size, at, url, error, title"
+	    " FROM evidence WHERE case_id = ? ORDER BY id";
 	sqlite3_stmt *stmt;
 	struct st_evidence *e;
 	int rc;
@@ -3071,6 +3110,7 @@ store_evidence_list(
 		e->at = sqlite3_column_int64(stmt, 4);
 		e->url = col_text(stmt, 5);
 		e->error = col_text(stmt, 6);
+		e->title = col_text(stmt, 7);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
@@ -3080,6 +3120,78 @@ store_evidence_list(
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The tracked listings the source has not found, since when, oldest first
+ * (shop NULL: every shop); through the listings_not_found index.
+ */
+int
+store_not_found(
+    struct store *st, const char *shop, struct st_not_found **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT s.name, l.product_id, l.not_found_at FROM listings l"
+	    " INDEXED BY listings_not_found JOIN shops s ON s.id = l.shop_id"
+	    " WHERE l.not_found_at IS NOT NULL AND l.tracked"
+	    " AND (?1 IS NULL OR s.name = ?1)"
+	    " ORDER BY l.not_found_at, l.id";
+	sqlite3_stmt *stmt;
+	struct st_not_found *f;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		f = &(*out)[(*n)++];
+		f->shop = col_text(stmt, 0);
+		f->product_id = col_text(stmt, 1);
+		f->since = sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		st_not_found_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Whether an evidence file is still named: by a case's evidence or as a
+ * listing's last healthy answer. 1 yes, 0 no, -1 error.
+ */
+int
+store_evidence_used(struct store *st, const char *sha)
+{
+	static const char sql[] =
+	    "SELECT EXISTS (SELECT 1 FROM evidence WHERE sha256 = ?1) OR"
+	    " EXISTS (SELECT 1 FROM listings WHERE healthy_sha256 = ?1)";
+	sqlite3_stmt *stmt;
+	int rc = -1;
+
+	if ((stmt = store_stmt(st, sql, "t", sha)) == NULL)
+		return (-1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		rc = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_reset(stmt);
+	return (rc);
+}
+
+void
+st_not_found_free(struct st_not_found *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].shop);
+		free(f[i].product_id);
+	}
+	free(f);
 }
 
 void
@@ -3092,6 +3204,7 @@ st_evidence_free(struct st_evidence *e, size_t n)
 		free(e[i].sha256);
 		free(e[i].url);
 		free(e[i].error);
+		free(e[i].title);
 	}
 	free(e);
 }

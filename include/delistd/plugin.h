@@ -367,6 +367,35 @@ struct delistd_sweep_page {
 typedef void (*delistd_sweep_done)(
     void *token, const struct delistd_sweep_page *);
 
+/*
+ * What a source declares about its platform (the plugin's source_info;
+ * static, read by the host at any time). size is sizeof(struct
+ * delistd_source_info) as the module was built: the table grows by
+ * appending members only, and the host reads none beyond size.
+ *
+ * Product IDs: the host refuses a product ID of a shop that uses this
+ * source (delistctl track, import, case open) unless it is id_min to
+ * id_max bytes, each one of id_chars; id_syntax says so to a person in the
+ * error ("digits only, 10 to 20 of them") and id_example shows one. NULL
+ * id_chars: no check of the IDs.
+ *
+ * volatile_keys: names of JSON members of a check's raw answer that change
+ * on every call without the listing changing (a request ID, a trace ID,
+ * a timestamp), NULL-ended, may be NULL. The host keeps each listing's
+ * last healthy (on sale) answer as the "before" evidence of a case it
+ * opens later, and stores it again only when it changed: it compares the
+ * answers without these members, at any depth.
+ */
+struct delistd_source_info {
+	uint32_t size; /* sizeof(struct delistd_source_info) */
+	const char *id_chars; /* the bytes an ID is made of; NULL: any ID */
+	uint32_t id_min; /* the fewest bytes */
+	uint32_t id_max; /* the most bytes */
+	const char *id_syntax; /* "digits only, 10 to 20 of them" */
+	const char *id_example; /* "1005001234567890" */
+	const char *const *volatile_keys; /* { "request_id", NULL } */
+};
+
 struct delistd_plugin {
 	uint32_t abi; /* DELISTD_PLUGIN_ABI */
 	const char *name; /* the module's name, e.g. "webhook" */
@@ -408,7 +437,14 @@ struct delistd_plugin {
 	int (*deliver)(void *instance, const struct delistd_event *,
 	    delistd_deliver_done done, void *token);
 
-	void *reserved[8];
+	/*
+	 * Source role, optional (NULL: the host assumes nothing): what the
+	 * platform's answers and IDs look like; see struct
+	 * delistd_source_info. Was reserved[0]: a module built before it
+	 * has NULL here.
+	 */
+	const struct delistd_source_info *source_info;
+	void *reserved[7];
 };
 
 /* What a module defines (and nothing else needs to be exported). */

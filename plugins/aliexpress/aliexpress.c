@@ -177,6 +177,22 @@ static int
 ae_http(struct aliexpress *, const char *, char *, delistd_http_cb, void *);
 static int ae_retryable(enum delistd_source_error);
 
+/* What a gateway's answer carries that changes on every call. */
+static const char *const ae_volatile_keys[] = { "request_id", "_trace_id_",
+	NULL };
+
+/* AliExpress product IDs: digits only, 10 to 20 of them. */
+static const struct delistd_source_info ae_source_info = {
+	.size = sizeof(struct delistd_source_info),
+	.id_chars = "0123456789",
+	.id_min = 10,
+	.id_max = 20,
+	.id_syntax =
+	    "an AliExpress product ID is digits only, 10 to 20 of them",
+	.id_example = "1005001234567890",
+	.volatile_keys = ae_volatile_keys,
+};
+
 const struct delistd_plugin delistd_plugin = {
 	.abi = DELISTD_PLUGIN_ABI,
 	.name = "aliexpress",
@@ -186,6 +202,7 @@ const struct delistd_plugin delistd_plugin = {
 	.fini = ae_fini,
 	.check = ae_check,
 	.sweep = ae_sweep,
+	.source_info = &ae_source_info,
 };
 
 /* rate, burst and daily_quota are the host's keys, read by the host. */

@@ -958,7 +958,8 @@ static void render_table(struct mbuf *, json_t *, const char *);
 
 /*
  * digest.daily (delistd-events(7)): counts, the warnings, then a table per
- * state of the open cases, the pending syncs and the dead deliveries. 0 if the data is
+ * state of the open cases, the pending syncs, the dead deliveries and the
+ * documents expiring. 0 if the data is
  * not shaped as documented (then it is rendered generically).
  */
 static int
@@ -988,7 +989,8 @@ render_daily(struct mbuf *b, json_t *data)
 	if (w.data != NULL)
 		wrap(b, w.data, "  ");
 	mbuf_free(&w);
-	/* What a person must see (a calendar without next year's dates). */
+	/* What a person must see: a calendar without next year's dates, a
+	 * listing the source does not find. */
 	if (json_array_size(arr = json_object_get(data, "warnings")) > 0) {
 		mbuf_addf(b, "\nWarnings (%zu):\n", json_array_size(arr));
 		json_array_foreach (arr, i, v) {

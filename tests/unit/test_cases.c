@@ -1071,6 +1071,8 @@ test_events(void **state)
 		    CASES_SEV_WARNING },
 		{ CASES_EV_LISTING_ON_SALE_DURING_CASE,
 		    "listing.on_sale_during_case", CASES_SEV_WARNING },
+		{ CASES_EV_LISTING_NOT_FOUND, "listing.not_found",
+		    CASES_SEV_WARNING },
 	};
 	size_t i;
 

@@ -625,6 +625,32 @@ test_render_reminders_say_what(void **state)
 	mail_text_free(&t);
 }
 
+/* The digest's warnings: a line each. */
+static void
+test_render_digest_warnings(void **state)
+{
+	const char *daily =
+	    "{\"id\":11,\"case\":null,\"shop\":\"main\",\"product_id\":null,"
+	    "\"type\":\"digest.daily\",\"severity\":\"info\",\"message\":"
+	    "\"m\",\"data\":{\"shop\":\"main\",\"date\":\"2026-12-06\","
+	    "\"timezone\":\"Asia/Shanghai\",\"counts\":{\"open_cases\":0},"
+	    "\"open_cases\":{},\"pending_syncs\":[],\"dead_deliveries\":[],"
+	    "\"documents_expiring\":[],\"warnings\":[{\"code\":"
+	    "\"listing.not_found\",\"shop\":\"main\",\"text\":"
+	    "\"main/1005001234567890: not found by the source since 2026-12-06 "
+	    "10:00 UTC (deleted or wrong ID?)\"}]}}";
+	struct mail_text t;
+
+	(void)state;
+	assert_int_equal(mail_render(daily, "mail", &t), 0);
+	assert_non_null(strstr(t.body,
+	    "\nWarnings (1):\n"
+	    "  main/1005001234567890: not found by the source since "
+	    "2026-12-06"));
+	assert_non_null(strstr(t.body, "(deleted or wrong ID?)\n"));
+	mail_text_free(&t);
+}
+
 static void
 test_render_digest_daily(void **state)
 {
@@ -760,6 +786,7 @@ main(void)
 		cmocka_unit_test(test_render_unknown_and_reminder),
 		cmocka_unit_test(test_render_reminders_say_what),
 		cmocka_unit_test(test_render_digest_daily),
+		cmocka_unit_test(test_render_digest_warnings),
 		cmocka_unit_test(test_render_digest),
 	};
 
