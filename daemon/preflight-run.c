@@ -70,7 +70,6 @@ pr_notes(struct preflight_run *pr)
 		    json_string_value(json_object_get(p, "before"));
 		pr->notes[n].after =
 		    json_string_value(json_object_get(p, "after"));
-		pr->notes[n].at = pr->ev[i].at;
 		n++;
 	}
 	pr->in.notes = pr->notes;

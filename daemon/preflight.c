@@ -2260,7 +2260,8 @@ pf_kind_added(const struct preflight_input *in,
 
 /*
  * Whether one alternative of d is met: a new document of its kind, or a
- * note since a was submitted that is its rectification. 1, 0, or -1.
+ * note that records its rectification (whenever it was recorded: a reason
+ * that only describes a change already made must not block). 1, 0, or -1.
  */
 static int
 pf_demand_met(struct pf_ctx *ctx, const struct preflight_appeal *a,
@@ -2280,9 +2281,6 @@ pf_demand_met(struct pf_ctx *ctx, const struct preflight_appeal *a,
 		}
 		for (j = 0; j < in->nnotes; j++) {
 			n = &in->notes[j];
-			if (n->at != 0 && a->submitted != 0 &&
-			    n->at < a->submitted)
-				continue;
 			r = reason_note_answers(d->alts[i].fix, n,
 			    ctx->cfg->brands, ctx->cfg->nbrands);
 			if (r != 0)

@@ -240,7 +240,6 @@ struct preflight_note {
 	const char *text; /* may be NULL */
 	const char *before; /* the text before the change; may be NULL */
 	const char *after; /* the text after it; may be NULL */
-	time_t at; /* when it was recorded; 0: unknown */
 };
 
 /* A document, attached to the appeal under check or only in the vault. */
@@ -326,7 +325,7 @@ struct preflight_input {
  *     rectification), value (the rejected appeal's n), quote (the first
  *     keyword or fix object found). A kind is met by an attached document
  *     of its types that the rejected appeal did not have; a rectification
- *     by a note recorded since that appeal was submitted. Demands with an
+ *     by a note that records it. Demands with an
  *     alternative the reader does not understand are not checked.
  *   resubmission: item (index in appeals), value (that appeal's n).
  *   ip_brand_removed: a reason's need with brand_removal is met by a note

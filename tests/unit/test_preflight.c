@@ -106,7 +106,7 @@ fx_init(struct fx *f)
 	f->in.points = f->points;
 	f->in.npoints = 1;
 	f->notes[0] = (struct preflight_note){ "1", "title",
-		"removed \"best quality\"", NULL, NULL, 0 };
+		"removed \"best quality\"", NULL, NULL };
 	f->in.notes = f->notes;
 	f->in.nnotes = 1;
 	f->docs[0] = (struct preflight_doc){
@@ -781,9 +781,9 @@ test_statement_no_field(void **state)
 	fx_init(&f);
 	set_statement(&f, vague);
 	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo",
-		NULL, NULL, 0 };
+		NULL, NULL };
 	f.notes[2] =
-	    (struct preflight_note){ NULL, "title", "again", NULL, NULL, 0 };
+	    (struct preflight_note){ NULL, "title", "again", NULL, NULL };
 	f.in.nnotes = 3;
 	list = expect(&f, PREFLIGHT_STATEMENT_NO_FIELD, 1);
 	assert_string_equal(nth(list, PREFLIGHT_STATEMENT_NO_FIELD, 0)->message,
