@@ -67,6 +67,8 @@ pr_notes(struct preflight_run *pr)
 		pr->notes[n].text =
 		    json_string_value(json_object_get(p, "text"));
 		pr->notes[n].at = pr->ev[i].at;
+		pr->notes[n].before =
+		    json_string_value(json_object_get(p, "before"));
 		pr->notes[n].after =
 		    json_string_value(json_object_get(p, "after"));
 		n++;

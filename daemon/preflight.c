@@ -32,6 +32,7 @@
 #include "docs.h"
 #include "preflight.h"
 #include "text.h"
+#include "reason.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -160,6 +161,16 @@ static int pf_title_words(struct pf_ctx *, enum preflight_code);
 static int pf_title_banned_term(struct pf_ctx *);
 static int pf_title_brand(struct pf_ctx *);
 static int pf_rejection_unanswered(struct pf_ctx *);
+static int pf_kind_added(const struct preflight_input *,
+    const struct preflight_appeal *, const struct preflight_kind *);
+static int pf_demand_met(struct pf_ctx *, const struct preflight_appeal *,
+    const struct reason_demand *);
+static int pf_demand_unmet(struct pf_ctx *, const struct preflight_appeal *,
+    const struct reason_demand *);
+static int
+pf_attached_type(const struct preflight_input *, const char *const *, size_t);
+static int pf_brand_removal_note(struct pf_ctx *, size_t *, char *, size_t);
+static int pf_ip_brand_removed(struct pf_ctx *);
 static int pf_resubmission(struct pf_ctx *);
 static int pf_machine_english(struct pf_ctx *);
 static size_t pf_claim(const char *, size_t, size_t, size_t *);
@@ -229,6 +240,9 @@ static const struct pf_code_row pf_codes[] = {
 	[PREFLIGHT_PAGE_UNCHANGED] = { "page_unchanged", "page",
 	    PREFLIGHT_ERROR,
 	    "a claimed new title is not what the source saw on the page" },
+	[PREFLIGHT_IP_BRAND_REMOVED] = { "ip_brand_removed", "path",
+	    PREFLIGHT_WARNING,
+	    "the appeal rests on the brand's removal, not on documents" },
 };
 _Static_assert(nitems(pf_codes) == PREFLIGHT_CODE_COUNT, "one row per code");
 
@@ -253,6 +267,7 @@ static int (*const pf_checks[])(struct pf_ctx *) = {
 	pf_resubmission,
 	pf_machine_english,
 	pf_page_unchanged,
+	pf_ip_brand_removed,
 };
 _Static_assert(nitems(pf_checks) == PREFLIGHT_CODE_COUNT, "one check per code");
 
@@ -352,12 +367,13 @@ static const char *const pf_default_banned[] = {
 static const char *const pf_kw_certificate[] = { "certificate", "certification",
 	"qualification", "证书", "认证", "资质" };
 static const char *const pf_kw_test_report[] = { "test report",
-	"testing report", "lab report", "检测报告", "测试报告", "检验报告" };
+	"testing report", "lab report", "检测报告", "测试报告", "检验报告",
+	"inspection report", "质检报告" };
 static const char *const pf_kw_authorization[] = { "authorization",
 	"authorisation", "authorized", "license", "licence", "授权" };
 static const char *const pf_kw_trademark[] = { "trademark", "商标" };
 static const char *const pf_kw_invoice[] = { "invoice", "purchase proof",
-	"receipt", "发票", "进货凭证" };
+	"receipt", "发票", "进货凭证", "proof of purchase", "采购凭证" };
 static const char *const pf_kw_court[] = { "court order", "dismissal", "court",
 	"法院", "撤诉", "撤案" };
 
@@ -369,33 +385,51 @@ static const char *const pf_types_trademark[] = { "trademark" };
 static const char *const pf_types_ip[] = { "trademark", "brand_authorization" };
 static const char *const pf_types_invoice[] = { "invoice" };
 static const char *const pf_types_court[] = { "court_order", "dismissal" };
+static const char *const pf_kw_ce[] = { "ce" };
+static const char *const pf_kw_fcc[] = { "fcc" };
+static const char *const pf_kw_ukca[] = { "ukca" };
+static const char *const pf_kw_saso[] = { "saso", "saber" };
+static const char *const pf_types_ce[] = { "ce" };
+static const char *const pf_types_fcc[] = { "fcc" };
+static const char *const pf_types_ukca[] = { "ukca" };
+static const char *const pf_types_saso[] = { "saso" };
 
 #define PF_LIST(a) (a), nitems(a)
 
 static const struct preflight_kind pf_default_kinds[] = {
 	{ "a certificate", PF_LIST(pf_kw_certificate), PF_LIST(pf_types_cert),
-	    "certificate" },
+	    "certificate", 0 },
 	{ "a test report", PF_LIST(pf_kw_test_report),
-	    PF_LIST(pf_types_test_report), "test_report" },
+	    PF_LIST(pf_types_test_report), "test_report", 2 },
 	{ "an authorization", PF_LIST(pf_kw_authorization),
-	    PF_LIST(pf_types_authorization), "authorization" },
+	    PF_LIST(pf_types_authorization), "authorization", 2 },
 	{ "a trademark registration", PF_LIST(pf_kw_trademark),
-	    PF_LIST(pf_types_trademark), "trademark" },
+	    PF_LIST(pf_types_trademark), "trademark", 2 },
 	{ "an invoice", PF_LIST(pf_kw_invoice), PF_LIST(pf_types_invoice),
-	    "invoice" },
+	    "invoice", 2 },
 	{ "court papers", PF_LIST(pf_kw_court), PF_LIST(pf_types_court),
-	    "court_papers" },
+	    "court_papers", 2 },
+	{ "a CE certificate", PF_LIST(pf_kw_ce), PF_LIST(pf_types_ce), "ce",
+	    1 },
+	{ "an FCC certificate", PF_LIST(pf_kw_fcc), PF_LIST(pf_types_fcc),
+	    "fcc", 1 },
+	{ "a UKCA certificate", PF_LIST(pf_kw_ukca), PF_LIST(pf_types_ukca),
+	    "ukca", 1 },
+	{ "a SASO certificate", PF_LIST(pf_kw_saso), PF_LIST(pf_types_saso),
+	    "saso", 1 },
 };
 
 static const struct preflight_need pf_default_needs[] = {
 	{ CASE_REASON_MISSING_CERTIFICATION, PF_LIST(pf_types_cert),
-	    "a certificate for the target market" },
+	    "a certificate for the target market", 0 },
 	{ CASE_REASON_IP_INFRINGEMENT, PF_LIST(pf_types_ip),
 	    "a trademark registration or the brand owner's authorization "
-	    "chain" },
+	    "chain",
+	    1 },
 	{ CASE_REASON_TRO, PF_LIST(pf_types_court),
 	    "court papers (a bare \"no infringement\" statement is always "
-	    "rejected)" },
+	    "rejected)",
+	    0 },
 };
 
 /*
@@ -1781,8 +1815,9 @@ pf_docs_missing(struct pf_ctx *ctx)
 	const struct preflight_need *need;
 	struct preflight_finding *f;
 	const char *reason;
-	char types[256], hint[128];
-	size_t i, j;
+	char types[256], hint[128], alt[192];
+	size_t i, j, k;
+	int r;
 
 	reason = cases_reason_name(in->c.reason);
 	for (i = 0; i < ctx->cfg->nneeds; i++) {
@@ -1797,13 +1832,26 @@ pf_docs_missing(struct pf_ctx *ctx)
 		}
 		if (j < in->ndocs)
 			continue;
+		alt[0] = '\0';
+		if (need->brand_removal) {
+			if ((r = pf_brand_removal_note(ctx, &k, NULL, 0)) == -1)
+				return (-1);
+			if (r == 1)
+				continue;
+			snprintf(alt, sizeof alt,
+			    "; or, once the brand is gone from the listing, "
+			    "record that: delistctl case note %lld \"removed "
+			    "the brand\" --field title --before \"old\" "
+			    "--after \"new\"",
+			    (long long)in->c.id);
+		}
 		pf_join(types, sizeof types, need->types, need->ntypes, " or ");
 		pf_vault_hint(
 		    ctx, need->types, need->ntypes, hint, sizeof hint);
 		if ((f = pf_add(ctx, PREFLIGHT_DOCS_MISSING,
-			 "a case for %s needs %s: attach a %s document%s",
+			 "a case for %s needs %s: attach a %s document%s%s",
 			 reason, need->what != NULL ? need->what : "documents",
-			 types, hint)) == NULL)
+			 types, hint, alt)) == NULL)
 			return (-1);
 		pf_q(f->quote, sizeof f->quote, reason);
 	}
@@ -2131,17 +2179,17 @@ pf_title_brand(struct pf_ctx *ctx)
 	return (pf_title_words(ctx, PREFLIGHT_TITLE_BRAND));
 }
 
+/*
+ * The last rejection's reason, read into demands (reason.c); one finding
+ * per demand nothing since meets.
+ */
 static int
 pf_rejection_unanswered(struct pf_ctx *ctx)
 {
 	const struct preflight_input *in = ctx->in;
 	const struct preflight_appeal *a = NULL;
-	const struct preflight_kind *k;
-	const struct preflight_doc *d;
-	struct preflight_finding *f;
-	struct pf_text why;
-	char q[160], types[256], hint[128];
-	size_t i, j, m, x, s, e;
+	struct reason_demand *dv = NULL;
+	size_t nd = 0, i;
 	int r, rc = -1;
 
 	for (i = in->nappeals; i > 0; i--) {
@@ -2152,59 +2200,233 @@ pf_rejection_unanswered(struct pf_ctx *ctx)
 	}
 	if (a == NULL || a->rejection_reason == NULL)
 		return (0);
-	if (pf_norm(a->rejection_reason, strlen(a->rejection_reason), PF_STRIP,
-		&why) == -1) {
+	if (reason_read(a->rejection_reason, ctx->cfg->kinds, ctx->cfg->nkinds,
+		&dv, &nd) == -1) {
 		pf_cause(ctx->cause, "out of memory");
 		return (-1);
 	}
-	for (i = 0; i < ctx->cfg->nkinds; i++) {
-		k = &ctx->cfg->kinds[i];
-		for (j = 0; j < k->nkeywords; j++) {
-			r = pf_find_str(
-			    &why, k->keywords[j], PF_STRIP, 1, &s, &e);
-			if (r == -1) {
-				pf_cause(ctx->cause, "out of memory");
-				goto out;
-			}
-			if (r == 1)
-				break;
-		}
-		if (j == k->nkeywords)
+	for (i = 0; i < nd; i++) {
+		if (dv[i].open)
 			continue;
-		/* Answered by an attached document new since that appeal. */
-		for (m = 0; m < in->ndocs; m++) {
-			d = &in->docs[m];
-			if (!d->attached ||
-			    !pf_type_in(d->type, k->types, k->ntypes))
-				continue;
-			if (d->sha256 == NULL)
-				break;
-			for (x = 0; x < a->ndocs; x++) {
-				if (pf_hash_eq(d->sha256, a->docs[x].sha256))
-					break;
-			}
-			if (x == a->ndocs)
-				break;
-		}
-		if (m < in->ndocs)
-			continue;
-		pf_join(types, sizeof types, k->types, k->ntypes, " or ");
-		pf_vault_hint(ctx, k->types, k->ntypes, hint, sizeof hint);
-		if ((f = pf_add(ctx, PREFLIGHT_REJECTION_UNANSWERED,
-			 "appeal %d was rejected with \"%s\", which asks for "
-			 "%s, and none was added since: attach a new %s "
-			 "document%s",
-			 a->n, pf_q(q, sizeof q, a->rejection_reason), k->name,
-			 types, hint)) == NULL)
+		if ((r = pf_demand_met(ctx, a, &dv[i])) == -1) {
+			pf_cause(ctx->cause, "out of memory");
 			goto out;
-		f->item = (int)i;
-		f->value = a->n;
-		pf_q(f->quote, sizeof f->quote, k->keywords[j]);
+		}
+		if (r == 0 && pf_demand_unmet(ctx, a, &dv[i]) == -1)
+			goto out;
 	}
 	rc = 0;
 out:
-	pf_text_free(&why);
+	free(dv);
 	return (rc);
+}
+
+/* An attached document of kind k that the rejected appeal a did not have. */
+static int
+pf_kind_added(const struct preflight_input *in,
+    const struct preflight_appeal *a, const struct preflight_kind *k)
+{
+	const struct preflight_doc *d;
+	size_t m, x;
+
+	for (m = 0; m < in->ndocs; m++) {
+		d = &in->docs[m];
+		if (!d->attached || !pf_type_in(d->type, k->types, k->ntypes))
+			continue;
+		if (d->sha256 == NULL)
+			return (1);
+		for (x = 0; x < a->ndocs; x++) {
+			if (pf_hash_eq(d->sha256, a->docs[x].sha256))
+				break;
+		}
+		if (x == a->ndocs)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Whether one alternative of d is met: a new document of its kind, or a
+ * note that records its rectification (whenever it was recorded: a reason
+ * that only describes a change already made must not block). 1, 0, or -1.
+ */
+static int
+pf_demand_met(struct pf_ctx *ctx, const struct preflight_appeal *a,
+    const struct reason_demand *d)
+{
+	const struct preflight_input *in = ctx->in;
+	const struct preflight_note *n;
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < d->nalts; i++) {
+		if (d->alts[i].kind >= 0) {
+			if (pf_kind_added(
+				in, a, &ctx->cfg->kinds[d->alts[i].kind]))
+				return (1);
+			continue;
+		}
+		for (j = 0; j < in->nnotes; j++) {
+			n = &in->notes[j];
+			r = reason_note_answers(d->alts[i].fix, n,
+			    ctx->cfg->brands, ctx->cfg->nbrands);
+			if (r != 0)
+				return (r);
+		}
+	}
+	return (0);
+}
+
+/* The rejection_unanswered finding for demand d of appeal a's reason. */
+static int
+pf_demand_unmet(struct pf_ctx *ctx, const struct preflight_appeal *a,
+    const struct reason_demand *d)
+{
+	const struct preflight_kind *k;
+	struct preflight_finding *f;
+	const char *what[REASON_MAX_ALTS], *types[32], *field = NULL;
+	char q[160], list[PREFLIGHT_MESSAGE_MAX], tl[256], hint[128];
+	char note[256], cid[24];
+	size_t i, j, t, nw = 0, nt = 0;
+	int item = -1;
+
+	for (i = 0; i < d->nalts; i++) {
+		if (d->alts[i].kind < 0) {
+			what[nw++] = reason_fix_describe(d->alts[i].fix);
+			if (field == NULL)
+				field = reason_fix_field(d->alts[i].fix);
+			continue;
+		}
+		k = &ctx->cfg->kinds[d->alts[i].kind];
+		what[nw++] = k->name;
+		if (item == -1)
+			item = d->alts[i].kind;
+		for (t = 0; t < k->ntypes && nt < nitems(types); t++) {
+			for (j = 0; j < nt; j++) {
+				if (strcmp(types[j], k->types[t]) == 0)
+					break;
+			}
+			if (j == nt)
+				types[nt++] = k->types[t];
+		}
+	}
+	pf_join(list, sizeof list, what, nw, " or ");
+	if (ctx->in->c.id > 0)
+		snprintf(cid, sizeof cid, "%lld", (long long)ctx->in->c.id);
+	else
+		snprintf(cid, sizeof cid, "ID");
+	note[0] = '\0';
+	if (field != NULL)
+		snprintf(note, sizeof note,
+		    "%s change the listing, then record it: delistctl case "
+		    "note %s \"what changed, and where\" --field %s --before "
+		    "\"old\" --after \"new\"",
+		    nt > 0 ? ", or" : "", cid, field);
+	if (nt > 0) {
+		pf_join(tl, sizeof tl, types, nt, " or ");
+		pf_vault_hint(ctx, types, nt, hint, sizeof hint);
+		f = pf_add(ctx, PREFLIGHT_REJECTION_UNANSWERED,
+		    "appeal %d was rejected with \"%s\", which asks for %s, "
+		    "and none was added since: attach a new %s document%s%s",
+		    a->n, pf_q(q, sizeof q, a->rejection_reason), list, tl,
+		    hint, note);
+	} else
+		f = pf_add(ctx, PREFLIGHT_REJECTION_UNANSWERED,
+		    "appeal %d was rejected with \"%s\", which asks for %s, "
+		    "and no note since records it:%s",
+		    a->n, pf_q(q, sizeof q, a->rejection_reason), list, note);
+	if (f == NULL)
+		return (-1);
+	f->item = item;
+	f->value = a->n;
+	pf_q(f->quote, sizeof f->quote, d->alts[0].term);
+	return (0);
+}
+
+/* Whether a document of one of types[0..n) is attached. */
+static int
+pf_attached_type(
+    const struct preflight_input *in, const char *const *types, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < in->ndocs; i++) {
+		if (in->docs[i].attached &&
+		    pf_type_in(in->docs[i].type, types, n))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The first note recording a brand removed (reason_note_removes_brand):
+ * 1 with *idx and what set, 0, or -1 (memory, *cause set).
+ */
+static int
+pf_brand_removal_note(struct pf_ctx *ctx, size_t *idx, char *what, size_t size)
+{
+	const struct preflight_input *in = ctx->in;
+	size_t i;
+	int r;
+
+	for (i = 0; i < in->nnotes; i++) {
+		r = reason_note_removes_brand(&in->notes[i], ctx->cfg->brands,
+		    ctx->cfg->nbrands, what, size);
+		if (r == -1)
+			pf_cause(ctx->cause, "out of memory");
+		if (r != 0) {
+			*idx = i;
+			return (r);
+		}
+	}
+	return (0);
+}
+
+/*
+ * A need a brand's removal can take the place of, met that way: say so,
+ * so that the seller sees which path the appeal takes.
+ */
+static int
+pf_ip_brand_removed(struct pf_ctx *ctx)
+{
+	const struct preflight_input *in = ctx->in;
+	const struct preflight_need *need;
+	const struct preflight_note *n;
+	struct preflight_finding *f;
+	char what[PF_QUOTE], qf[PF_QUOTE], qb[PF_QUOTE], qa[PF_QUOTE];
+	char types[256];
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < ctx->cfg->nneeds; i++) {
+		need = &ctx->cfg->needs[i];
+		if (need->reason != in->c.reason || !need->brand_removal ||
+		    pf_attached_type(in, need->types, need->ntypes))
+			continue;
+		if ((r = pf_brand_removal_note(ctx, &k, what, sizeof what)) ==
+		    -1)
+			return (-1);
+		if (r == 0)
+			continue;
+		n = &in->notes[k];
+		pf_join(types, sizeof types, need->types, need->ntypes, " or ");
+		if ((f = pf_add(ctx, PREFLIGHT_IP_BRAND_REMOVED,
+			 "the appeal takes the brand-removed path, not the "
+			 "documents path: the note on the %s removed \"%s\" "
+			 "(before \"%s\", after \"%s\"), so %s is not "
+			 "needed; say in the statement that the brand was "
+			 "removed and where (for the documents path, attach a "
+			 "%s document)",
+			 pf_q(qf, sizeof qf, n->field), what,
+			 pf_q(qb, sizeof qb, n->before),
+			 pf_q(qa, sizeof qa, n->after),
+			 need->what != NULL ? need->what : "a document",
+			 types)) == NULL)
+			return (-1);
+		f->item = (int)k;
+		pf_q(f->quote, sizeof f->quote, what);
+	}
+	return (0);
 }
 
 static int

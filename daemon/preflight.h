@@ -100,6 +100,8 @@ enum preflight_code {
 	PREFLIGHT_MACHINE_ENGLISH, /* machine_english, warning */
 	/* page (only when the source reported a title) */
 	PREFLIGHT_PAGE_UNCHANGED, /* page_unchanged, error or warning */
+	/* path: the way an intellectual-property appeal goes */
+	PREFLIGHT_IP_BRAND_REMOVED, /* ip_brand_removed, warning */
 	PREFLIGHT_CODE_COUNT
 };
 
@@ -115,7 +117,8 @@ int preflight_code_from_name(const char *);
 enum preflight_severity preflight_code_severity(enum preflight_code);
 /*
  * The group of a code: "statement", "coverage", "documents", "words",
- * "rejection", "resubmission", "language" or "page"; NULL if out of range.
+ * "rejection", "resubmission", "language", "page" or "path"; NULL if out
+ * of range.
  */
 const char *preflight_code_group(enum preflight_code);
 /* One line for people saying what the code means; NULL if out of range. */
@@ -129,8 +132,9 @@ struct preflight_brand {
 
 /*
  * A kind of material a rejection can ask for: when the platform's rejection
- * reason holds one of the keywords, the next appeal must attach a document
- * of one of the types that the rejected appeal did not have.
+ * reason asks for it (reason.h says how a reason is read), the next appeal
+ * must attach a document of one of the types that the rejected appeal did
+ * not have.
  */
 struct preflight_kind {
 	const char *name; /* for messages: "certificate" */
@@ -139,6 +143,12 @@ struct preflight_kind {
 	const char *const *types; /* cases_doc_type_valid names */
 	size_t ntypes;
 	const char *key; /* the configuration's name: "certificate"; NULL ok */
+	/*
+	 * Of the kinds one phrase of a reason names, only the most specific
+	 * counts: "trademark registration certificate" is a trademark (2), not
+	 * a certificate (0); "CE certificate" a CE one (1).
+	 */
+	int specificity;
 };
 
 /* Documents a case with this reason cannot be appealed without. */
@@ -147,6 +157,12 @@ struct preflight_need {
 	const char *const *types; /* any one of these, attached */
 	size_t ntypes;
 	const char *what; /* for messages: "a certificate for the market" */
+	/*
+	 * 1: a note recording the brand removed from the listing (see
+	 * reason_note_removes_brand) takes the place of the documents, with
+	 * the warning ip_brand_removed.
+	 */
+	int brand_removal;
 };
 
 /*
@@ -196,15 +212,16 @@ struct preflight_config {
  * terms, material kinds and needs below in preflight.c, no brands,
  * PREFLIGHT_*_DEFAULT for the numbers. The default needs are:
  * missing_certification: ce, fcc, ukca, saso or test_report;
- * ip_infringement: trademark or brand_authorization; tro: court_order or
- * dismissal.
+ * ip_infringement: trademark or brand_authorization, or a note recording
+ * the brand removed; tro: court_order or dismissal.
  */
 void preflight_config_init(struct preflight_config *cfg);
 
 /*
  * The default kinds of material (what preflight_config_init puts in
  * cfg->kinds), each with its key: certificate, test_report,
- * authorization, trademark, invoice, court_papers. Sets *n.
+ * authorization, trademark, invoice, court_papers, ce, fcc, ukca, saso.
+ * Sets *n.
  */
 const struct preflight_kind *preflight_default_kinds(size_t *n);
 
@@ -236,7 +253,8 @@ struct preflight_note {
 	const char *field; /* what was changed; may be NULL */
 	const char *text; /* may be NULL */
 	time_t at; /* when it was written; 0: unknown */
-	const char *after; /* the field's new value; may be NULL */
+	const char *before; /* the text before the change; may be NULL */
+	const char *after; /* the text after it; may be NULL */
 };
 
 /* A document, attached to the appeal under check or only in the vault. */
@@ -323,8 +341,14 @@ struct preflight_input {
  *   title_banned_term, title_brand_unauthorized: item (index in
  *     cfg->banned / cfg->brands), offset (byte in the title), quote (the
  *     title's own words that matched).
- *   rejection_unanswered: item (index in cfg->kinds), value (the rejected
- *     appeal's n), quote (the keyword found).
+ *   rejection_unanswered: one per demand of the reason (reason.h) that
+ *     nothing since the rejected appeal meets: item (index in cfg->kinds
+ *     of its first kind of material; -1 if it asks only for a
+ *     rectification), value (the rejected appeal's n), quote (the first
+ *     keyword or fix object found). A kind is met by an attached document
+ *     of its types that the rejected appeal did not have; a rectification
+ *     by a note that records it. Demands with an
+ *     alternative the reader does not understand are not checked.
  *   resubmission: item (index in appeals), value (that appeal's n).
  *   machine_english: item (index in the pattern table), offset (byte in
  *     the statement), quote (the statement's own words).
@@ -332,6 +356,9 @@ struct preflight_input {
  *     (the title claimed), when (seen_title_at). An error when the source
  *     saw the page after the note was written (for the statement: after
  *     the latest note), a warning otherwise.
+ *   ip_brand_removed: a reason's need with brand_removal is met by a note
+ *     recording the brand removed, not by a document: item (index in
+ *     notes), quote (the brand or the words removed).
  */
 struct preflight_finding {
 	enum preflight_code code;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # fuzz.sh: a smoke run of each fuzz target (tests/fuzz/): the document
 # sniffers', the image URL fingerprint's ("image_url"), the aliexpress
-# source's answer parsers' ("ae") and the CSV lines of delistctl import
-# ("csv"), from its seeds (tests/fuzz/corpus/FORMAT/).
+# source's answer parsers' ("ae"), the CSV lines of delistctl import
+# ("csv") and the rejection reason reader ("reason"), from its seeds
+# (tests/fuzz/corpus/FORMAT/).
 #
 # Always: the target linked with the replay driver, over every seed, every
 # cut of it and every single-byte change (deterministic, under the build's
@@ -14,7 +15,7 @@
 
 runs=${FUZZ_RUNS:-100000}
 
-for f in pdf jpeg png image_url ae csv; do
+for f in pdf jpeg png image_url ae csv reason; do
 	corpus=$top_srcdir/tests/fuzz/corpus/$f
 	run "$top_builddir/tests/fuzz/replay_$f" -m "$corpus"
 	check "$f: the replay driver survives the seeds, cut and changed" \

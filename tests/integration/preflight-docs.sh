@@ -32,7 +32,7 @@ check "... an empty term, with file:line and key" contains "$ERR" "$conf:$(line_
 check "... a similarity threshold out of range" contains "$ERR" "$conf:$(line_of similarity_threshold): preflight.similarity_threshold: must be more than 0 and at most 1"
 check "... shingle_words out of range" contains "$ERR" "$conf:$(line_of shingle_words): preflight.shingle_words: 0 is out of range (1 to 8)"
 check "... a brand's unknown key" contains "$ERR" "$conf:$(line_of authorised): preflight.brands[0].authorised: unknown key or wrong type"
-check "... an unknown kind of material, naming the known ones" contains "$ERR" "$conf:$(line_of certificates): preflight.material_keywords.certificates: unknown kind of material (known: certificate, test_report, authorization, trademark, invoice, court_papers)"
+check "... an unknown kind of material, naming the known ones" contains "$ERR" "$conf:$(line_of certificates): preflight.material_keywords.certificates: unknown kind of material (known: certificate, test_report, authorization, trademark, invoice, court_papers, ce, fcc, ukca, saso)"
 check "... an unknown key, naming the known ones" contains "$ERR" "$conf:$(line_of colour): preflight.colour: unknown key (known keys here: template_phrases"
 
 write_config "$conf" 'shops = ( { name = "main"; } );

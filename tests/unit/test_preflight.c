@@ -105,8 +105,8 @@ fx_init(struct fx *f)
 		"absolute term \"best quality\" in the title" };
 	f->in.points = f->points;
 	f->in.npoints = 1;
-	f->notes[0] =
-	    (struct preflight_note){ "1", "title", "removed \"best quality\"", 0, NULL };
+	f->notes[0] = (struct preflight_note){ "1", "title",
+		"removed \"best quality\"", 0, NULL, NULL };
 	f->in.notes = f->notes;
 	f->in.nnotes = 1;
 	f->docs[0] = (struct preflight_doc){
@@ -255,7 +255,7 @@ test_code_table(void **state)
 {
 	static const char *const groups[] = { "statement", "coverage",
 		"documents", "words", "rejection", "resubmission", "language",
-		"page" };
+		"page", "path" };
 	const char *name, *p;
 	size_t g = 0, i, j;
 
@@ -288,13 +288,14 @@ test_code_table(void **state)
 	assert_string_equal(
 	    preflight_severity_name(PREFLIGHT_WARNING), "warning");
 	assert_null(preflight_severity_name(PREFLIGHT_SEV_COUNT));
-	/* The two warnings; everything else blocks. */
+	/* The three warnings; everything else blocks. */
 	for (i = 0; i < PREFLIGHT_CODE_COUNT; i++)
 		assert_int_equal(
 		    preflight_code_severity((enum preflight_code)i),
 		    i == PREFLIGHT_DOC_EXPIRES_IN_REVIEW ||
 			    i == PREFLIGHT_DOC_NAME ||
-			    i == PREFLIGHT_MACHINE_ENGLISH
+			    i == PREFLIGHT_MACHINE_ENGLISH ||
+			    i == PREFLIGHT_IP_BRAND_REMOVED
 			? PREFLIGHT_WARNING
 			: PREFLIGHT_ERROR);
 	/* The names are stable: they are stored and sent. */
@@ -343,9 +344,9 @@ test_config_check(void **state)
 	static const char *const bad_types[] = { "ce", "passport" };
 	static const char *const kw[] = { "x" };
 	const struct preflight_kind bad_kind[] = { { "x", kw, 1, bad_types, 2,
-	    NULL } };
+	    NULL, 0 } };
 	const struct preflight_need bad_need[] = { { CASE_REASON_COUNT,
-	    bad_types, 1, NULL } };
+	    bad_types, 1, NULL, 0 } };
 	const struct preflight_brand no_name[] = { { "", 0 } };
 	static const struct {
 		const char *want;
@@ -785,8 +786,10 @@ test_statement_no_field(void **state)
 	/* The message names the notes' fields, each once. */
 	fx_init(&f);
 	set_statement(&f, vague);
-	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo", 0, NULL };
-	f.notes[2] = (struct preflight_note){ NULL, "title", "again", 0, NULL };
+	f.notes[1] = (struct preflight_note){ NULL, "main image", "new photo",
+		0, NULL, NULL };
+	f.notes[2] =
+	    (struct preflight_note){ NULL, "title", "again", 0, NULL, NULL };
 	f.in.nnotes = 3;
 	list = expect(&f, PREFLIGHT_STATEMENT_NO_FIELD, 1);
 	assert_string_equal(nth(list, PREFLIGHT_STATEMENT_NO_FIELD, 0)->message,
@@ -2056,13 +2059,21 @@ kitchen_sink(struct fx *f)
 	static const struct appeal_doc materials[] = { { "x", "AA01" },
 		{ "x", "b1" }, { "x", "b2" }, { "x", "b3" }, { "x", "b4" },
 		{ "x", "b5" } };
-	static struct preflight_need needs[1];
+	static const char *const tm[] = { "trademark" };
+	static struct preflight_need needs[2];
 
 	fx_init(f);
 	needs[0] = (struct preflight_need){ CASE_REASON_UNCLASSIFIED, court, 2,
-		"court papers" };
+		"court papers", 0 };
+	needs[1] = (struct preflight_need){ CASE_REASON_UNCLASSIFIED, tm, 1,
+		"a trademark", 1 };
 	f->cfg.needs = needs;
-	f->cfg.nneeds = 1;
+	f->cfg.nneeds = 2;
+	f->notes[1] = (struct preflight_note){ .field = "title",
+		.text = "took the brand out",
+		.before = "Best Quality Nike Shoes",
+		.after = "Best Quality Shoes" };
+	f->in.nnotes = 2;
 	f->cfg.brands = brands;
 	f->cfg.nbrands = 1;
 	f->in.c.reason = CASE_REASON_UNCLASSIFIED;
@@ -2164,7 +2175,7 @@ test_quotes_clipped(void **state)
 	static const char *const kw[] = { "invoice" };
 	static const char *const types[] = { "invoice" };
 	char title[1024], name[1024], kind_name[1024];
-	struct preflight_kind kind = { kind_name, kw, 1, types, 1, NULL };
+	struct preflight_kind kind = { kind_name, kw, 1, types, 1, NULL, 0 };
 	const struct preflight_finding *x;
 	struct preflight_findings *list;
 	struct fx f;
