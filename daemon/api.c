@@ -20,6 +20,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -147,6 +148,9 @@ api_method_name(enum evhttp_cmd_type m)
 /*
  * Makes the listening socket: a stale socket file (nobody answers) is
  * replaced; a live one means another daemon is there, and is refused.
+ * The file is born with mode 0660 (umask around bind), and everything
+ * after bind goes through the directory without following a symlink: a
+ * swap of the name for a link cannot make us chmod or chown another file.
  */
 int
 api_socket_prepare(const char *path, const char *group, char **cause)
@@ -154,7 +158,9 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 	struct sockaddr_un sun;
 	struct stat sb;
 	struct group *gr;
-	int fd, probe;
+	char *copy, *base;
+	int fd = -1, probe, dfd;
+	mode_t mask;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -164,20 +170,25 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 		return (-1);
 	}
 	/* Its directory (e.g. /run/delistd when started by hand). */
-	{
-		char *copy = xstrdup(path), *dir = dirname(copy);
-
-		if (mkdir(dir, 0750) == 0)
-			log_info("created %s for the socket", dir);
-		free(copy);
+	copy = xstrdup(path);
+	if (mkdir(dirname(copy), 0750) == 0)
+		log_info("created %s for the socket", copy);
+	dfd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (dfd == -1) {
+		xasprintf(cause, "socket directory of %s: %s", path,
+		    strerror(errno));
+		return (-1);
 	}
-	if (lstat(path, &sb) == 0) {
+	copy = xstrdup(path);
+	base = basename(copy);
+	if (fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
 			xasprintf(cause,
 			    "%s exists and is not a socket; "
 			    "remove it or choose another socket",
 			    path);
-			return (-1);
+			goto out;
 		}
 		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (probe != -1 &&
@@ -185,28 +196,44 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 			close(probe);
 			xasprintf(
 			    cause, "another delistd is listening on %s", path);
-			return (-1);
+			goto out;
 		}
 		if (probe != -1)
 			close(probe);
 		log_info("removing stale socket %s", path);
-		if (unlink(path) == -1) {
+		if (unlinkat(dfd, base, 0) == -1) {
 			xasprintf(cause, "cannot remove stale socket %s: %s",
 			    path, strerror(errno));
-			return (-1);
+			goto out;
 		}
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1) {
 		xasprintf(cause, "socket: %s", strerror(errno));
-		return (-1);
+		goto out;
 	}
+	mask = umask(0117);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(mask);
 		xasprintf(cause, "cannot bind %s: %s", path, strerror(errno));
 		close(fd);
-		return (-1);
+		fd = -1;
+		goto out;
 	}
-	if (chmod(path, 0660) == -1) {
+	umask(mask);
+	if (fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISSOCK(sb.st_mode)) {
+		xasprintf(cause,
+		    "%s was replaced by something else than our socket "
+		    "right after bind; refusing to touch it",
+		    path);
+		close(fd);
+		fd = -1;
+		goto out; /* not ours any more: not unlinked */
+	}
+	/* A default ACL on the directory may have overridden the umask. */
+	if ((sb.st_mode & 07777) != 0660 &&
+	    fchmodat(dfd, base, 0660, AT_SYMLINK_NOFOLLOW) == -1) {
 		xasprintf(cause, "chmod %s: %s", path, strerror(errno));
 		goto fail;
 	}
@@ -217,8 +244,9 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 			goto fail;
 		}
 		/* Under the unit the group is already ours: no chown. */
-		if (stat(path, &sb) == 0 && sb.st_gid != gr->gr_gid &&
-		    chown(path, (uid_t)-1, gr->gr_gid) == -1) {
+		if (sb.st_gid != gr->gr_gid &&
+		    fchownat(dfd, base, (uid_t)-1, gr->gr_gid,
+			AT_SYMLINK_NOFOLLOW) == -1) {
 			xasprintf(cause, "chown %s to group %s: %s", path,
 			    group, strerror(errno));
 			goto fail;
@@ -228,11 +256,15 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 		xasprintf(cause, "listen %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	return (fd);
+	goto out;
 fail:
 	close(fd);
-	unlink(path);
-	return (-1);
+	fd = -1;
+	unlinkat(dfd, base, 0);
+out:
+	free(copy);
+	close(dfd);
+	return (fd);
 }
 
 struct api *
