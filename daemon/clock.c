@@ -70,7 +70,11 @@ clock_read(time_t *out, char **cause)
 	}
 	buf[n] = '\0';
 	/* Digits only: strtoll would take a sign or leading blanks. */
-	if (buf[0] < '0' || buf[0] > '9') {
+	ndigits = strspn(buf, "0123456789");
+	end = buf + ndigits;
+	while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
+		end++;
+	if (ndigits == 0 || *end != '\0') {
 		xasprintf(cause,
 		    "DELISTD_TEST_CLOCK %s: not epoch seconds (a decimal "
 		    "number is wanted)",
@@ -78,18 +82,8 @@ clock_read(time_t *out, char **cause)
 		return (-1);
 	}
 	errno = 0;
-	v = strtoll(buf, &end, 10);
-	while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
-		end++;
-	if (*end != '\0') {
-		xasprintf(cause,
-		    "DELISTD_TEST_CLOCK %s: not epoch seconds (a decimal "
-		    "number is wanted)",
-		    clock_file);
-		return (-1);
-	}
+	v = strtoll(buf, NULL, 10);
 	if (errno == ERANGE || v > CLOCK_MAX) {
-		ndigits = strspn(buf, "0123456789");
 		xasprintf(cause,
 		    "DELISTD_TEST_CLOCK %s: %.*s%s is past the year 9999 "
 		    "(at most %lld)",
