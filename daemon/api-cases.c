@@ -980,8 +980,8 @@ follower_waiting(const struct follower *f)
 {
 	struct bufferevent *bev = evhttp_connection_get_bufferevent(f->evcon);
 
-	return (bev != NULL ? evbuffer_get_length(bufferevent_get_output(bev))
-			    : 0);
+	return (
+	    bev != NULL ? evbuffer_get_length(bufferevent_get_output(bev)) : 0);
 }
 
 /* Writes buf (and empties it); follower_drained runs once it is taken. */
@@ -1137,8 +1137,8 @@ api_events_get(struct api_req *r)
 		return;
 	}
 	/* The stream ends with the connection. */
-	evhttp_add_header(evhttp_request_get_output_headers(r->req),
-	    "Connection", "close");
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(r->req), "Connection", "close");
 	evhttp_add_header(evhttp_request_get_output_headers(r->req),
 	    "Content-Type", "application/x-ndjson");
 	evhttp_send_reply_start(r->req, 200, "OK");
@@ -1153,8 +1153,8 @@ api_events_get(struct api_req *r)
 	/* Its peer sends nothing more: the heartbeat notices a dead one. */
 	evhttp_connection_set_timeout(f->evcon, 7 * 86400);
 	if (!event_initialized(&follow_beat_ev))
-		evtimer_assign(&follow_beat_ev, daemon_state->base,
-		    follower_beat, NULL);
+		evtimer_assign(
+		    &follow_beat_ev, daemon_state->base, follower_beat, NULL);
 	if (!evtimer_pending(&follow_beat_ev, NULL))
 		evtimer_add(&follow_beat_ev, &tv);
 	if (api_query(r, "after") == NULL) {

@@ -219,8 +219,8 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 	dfd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(copy);
 	if (dfd == -1) {
-		xasprintf(cause, "socket directory of %s: %s", path,
-		    strerror(errno));
+		xasprintf(
+		    cause, "socket directory of %s: %s", path, strerror(errno));
 		return (-1);
 	}
 	copy = xstrdup(path);
@@ -490,10 +490,11 @@ api_claim(evutil_socket_t fd, short events, void *arg)
 		conn->refused = api->nconns >= api->maxconns;
 		if (!conn->refused)
 			api->nconns++;
-		evtimer_assign(&conn->deadline, api->base, api_conn_deadline,
-		    conn);
+		evtimer_assign(
+		    &conn->deadline, api->base, api_conn_deadline, conn);
 		TAILQ_INSERT_TAIL(&api->conns, conn, entry);
-		evhttp_connection_set_closecb(conn->evcon, api_conn_closed, conn);
+		evhttp_connection_set_closecb(
+		    conn->evcon, api_conn_closed, conn);
 		api_conn_arm(conn);
 	}
 	api->nfresh = 0;
