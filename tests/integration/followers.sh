@@ -32,7 +32,8 @@ check "... with a JSON error" contains "$BODY" '"code": "too_many_followers"'
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$DAEMON_PID/status"; }
 rss0=$(rss)
 # 80 notes of 15,000 bytes (each event carries its text twice): with no
-# bound, about 2 MB would wait for each of the 19 followers that do not read.
+# bound, about 2 MB would wait for each of the 19 followers that do not read
+# (some 45 MB in all); bounded, the growth is mostly the store and the heap.
 text=$(head -c 15000 /dev/zero | tr '\0' x)
 printf '{"text": "%s"}' "$text" > "$T/note.json"
 i=0
@@ -51,7 +52,7 @@ rss1=$(rss)
 if ldd "$DELISTD" 2>/dev/null | grep -q libasan; then
 	pass "the daemon's memory stays bounded # SKIP under AddressSanitizer"
 else
-	check "the daemon's memory grew less than 16 MB (${rss0} kB -> ${rss1} kB)" test $((rss1 - rss0)) -lt 16384
+	check "the daemon's memory grew less than 24 MB (${rss0} kB -> ${rss1} kB)" test $((rss1 - rss0)) -lt 24576
 fi
 
 check "the 19 followers that read nothing are dropped" wait_for 15 sh -c '[ "$(grep -c "dropping an event follower" "$1")" -ge 19 ]' _ "$T/daemon.log"
