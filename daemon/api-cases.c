@@ -5,6 +5,13 @@
  * and why), calls one lifecycle operation, and answers with the JSON shapes
  * documented in api.h. It also keeps the followers of GET /v1/events?follow=1
  * and writes each published event to them. No rule of the domain lives here.
+ *
+ * A follower's memory is bounded: while more than FOLLOW_HIGH bytes wait
+ * for it, events are not queued but read again from the store once it has
+ * taken what waits (its backlog comes the same way, a page at a time). A
+ * follower that takes nothing for two heartbeats is dropped with a last
+ * line that says why; the heartbeat (an empty line) lets a dead peer be
+ * noticed. Followers have their own cap, daemon.max_followers.
  */
 
 #include "config.h"
@@ -20,6 +27,8 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/event_struct.h>
 #include <event2/http.h>
 #include <jansson.h>
 
@@ -35,17 +44,35 @@
 #define SHORT_MAX 256
 #define IMAGES_MAX 50 /* image URLs per listing */
 
+/* Above this many bytes waiting, a follower is fed from the store. */
+#define FOLLOW_HIGH (64 * 1024)
+/* Events read from the store at a time for a follower catching up. */
+#define FOLLOW_PAGE 8
+/* Heartbeats a follower may leave data untaken before it is dropped. */
+#define FOLLOW_STALLS 2
+
 struct follower {
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
 	int64_t case_id;
+	int64_t last_id; /* the last event written to it */
+	int catching_up; /* fed from the store, not by api_events_publish */
+	int stalls;
 };
 
 static void reply_lc_err(struct api_req *, struct lc_err *);
 static void reply_case(struct api_req *, int, int64_t);
+static size_t follower_waiting(const struct follower *);
+static void follower_write(struct follower *, struct evbuffer *);
+static void follower_send(struct follower *, const struct st_event *);
+static void follower_fill(struct follower *);
+static void follower_drained(struct evhttp_connection *, void *);
+static void follower_drop(size_t, const char *);
+static void follower_beat(evutil_socket_t, short, void *);
 
 static struct follower *followers;
 static size_t nfollowers;
+static struct event follow_beat_ev;
 
 static json_t *
 jtime(time_t t)
@@ -1030,6 +1057,23 @@ api_case_events(struct api_req *r)
 	st_events_free(ev, n);
 }
 
+/* Bytes written to the follower that its peer has not taken yet. */
+static size_t
+follower_waiting(const struct follower *f)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(f->evcon);
+
+	return (
+	    bev != NULL ? evbuffer_get_length(bufferevent_get_output(bev)) : 0);
+}
+
+/* Writes buf (and empties it); follower_drained runs once it is taken. */
+static void
+follower_write(struct follower *f, struct evbuffer *buf)
+{
+	evhttp_send_reply_chunk_with_cb(f->req, buf, follower_drained, NULL);
+}
+
 static void
 follower_send(struct follower *f, const struct st_event *e)
 {
@@ -1043,8 +1087,101 @@ follower_send(struct follower *f, const struct st_event *e)
 	buf = evbuffer_new();
 	evbuffer_add_printf(buf, "%s\n", text);
 	free(text);
-	evhttp_send_reply_chunk(f->req, buf);
+	follower_write(f, buf);
 	evbuffer_free(buf);
+	f->last_id = e->id;
+}
+
+/* Feeds a follower from the store until it has enough waiting, or is live. */
+static void
+follower_fill(struct follower *f)
+{
+	struct st_event *ev;
+	size_t n, i;
+
+	while (f->catching_up && follower_waiting(f) < FOLLOW_HIGH) {
+		if (store_events(daemon_state->store, f->case_id, f->last_id,
+			FOLLOW_PAGE, &ev, &n) == -1)
+			return; /* tried again when what waits is taken */
+		for (i = 0; i < n; i++)
+			follower_send(f, &ev[i]);
+		st_events_free(ev, n);
+		if (n < FOLLOW_PAGE)
+			f->catching_up = 0;
+	}
+}
+
+static void
+follower_drained(struct evhttp_connection *evcon, void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < nfollowers; i++) {
+		if (followers[i].evcon == evcon) {
+			followers[i].stalls = 0;
+			follower_fill(&followers[i]);
+			return;
+		}
+	}
+}
+
+/*
+ * Ends follower i's stream with a line saying why; a peer that does not
+ * read it is cut off after client_timeout (the connection's timeouts).
+ */
+static void
+follower_drop(size_t i, const char *why)
+{
+	struct follower f = followers[i];
+	struct evbuffer *buf;
+	json_t *doc;
+	char *text;
+
+	log_info("api: dropping an event follower: %s", why);
+	followers[i] = followers[--nfollowers];
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code", "follower_dropped",
+	    "message", why);
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	buf = evbuffer_new();
+	evbuffer_add_printf(buf, "%s\n", text);
+	free(text);
+	evhttp_send_reply_chunk(f.req, buf);
+	evbuffer_free(buf);
+	evhttp_connection_set_timeout(
+	    f.evcon, (int)daemon_state->config->client_timeout);
+	evhttp_send_reply_end(f.req);
+}
+
+/* Every follow_heartbeat: a keep-alive line, and the stalled dropped. */
+static void
+follower_beat(evutil_socket_t fd, short events, void *arg)
+{
+	struct timeval tv = { (time_t)daemon_state->config->follow_heartbeat,
+		0 };
+	struct evbuffer *buf;
+	size_t i;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	for (i = nfollowers; i-- > 0;) {
+		if (follower_waiting(&followers[i]) == 0) {
+			followers[i].stalls = 0;
+			if (followers[i].catching_up)
+				continue;
+			buf = evbuffer_new();
+			evbuffer_add(buf, "\n", 1);
+			follower_write(&followers[i], buf);
+			evbuffer_free(buf);
+		} else if (++followers[i].stalls >= FOLLOW_STALLS)
+			follower_drop(i,
+			    "it took none of the events waiting for it "
+			    "for two heartbeats (daemon.follow_heartbeat)");
+	}
+	if (nfollowers > 0)
+		evtimer_add(&follow_beat_ev, &tv);
 }
 
 void
@@ -1052,9 +1189,11 @@ api_events_get(struct api_req *r)
 {
 	int64_t case_id, after, limit;
 	const char *follow = api_query(r, "follow");
+	const struct config *conf = daemon_state->config;
+	struct timeval tv = { (time_t)conf->follow_heartbeat, 0 };
 	struct st_event *ev;
 	struct follower *f;
-	size_t n, i;
+	size_t n;
 
 	if (query_int(r, "case", &case_id) == -1 ||
 	    query_int(r, "after", &after) == -1 ||
@@ -1071,37 +1210,65 @@ api_events_get(struct api_req *r)
 		st_events_free(ev, n);
 		return;
 	}
+	if (nfollowers >= (size_t)conf->max_followers) {
+		evhttp_add_header(evhttp_request_get_output_headers(r->req),
+		    "Connection", "close");
+		api_error(r, 503, "too_many_followers",
+		    "%zu event followers are connected, the most "
+		    "daemon.max_followers allows; try again later",
+		    nfollowers);
+		return;
+	}
+	/* The stream ends with the connection. */
+	evhttp_add_header(
+	    evhttp_request_get_output_headers(r->req), "Connection", "close");
 	evhttp_add_header(evhttp_request_get_output_headers(r->req),
 	    "Content-Type", "application/x-ndjson");
 	evhttp_send_reply_start(r->req, 200, "OK");
 	r->deferred = 1;
+	api_conn_stream(r);
 	followers = xreallocarray(followers, nfollowers + 1, sizeof *followers);
 	f = &followers[nfollowers++];
+	memset(f, 0, sizeof *f);
 	f->req = r->req;
 	f->evcon = evhttp_request_get_connection(r->req);
 	f->case_id = case_id;
-	/* A follower may wait long for the next event: no idle timeout. */
+	/* Its peer sends nothing more: the heartbeat notices a dead one. */
 	evhttp_connection_set_timeout(f->evcon, 7 * 86400);
-	if (api_query(r, "after") == NULL)
+	if (!event_initialized(&follow_beat_ev))
+		evtimer_assign(
+		    &follow_beat_ev, daemon_state->base, follower_beat, NULL);
+	if (!evtimer_pending(&follow_beat_ev, NULL))
+		evtimer_add(&follow_beat_ev, &tv);
+	if (api_query(r, "after") == NULL) {
+		f->last_id = store_event_last(daemon_state->store);
 		return;
-	if (store_events(daemon_state->store, case_id, after, 0, &ev, &n) ==
-	    0) {
-		for (i = 0; i < n; i++)
-			follower_send(f, &ev[i]);
-		st_events_free(ev, n);
 	}
+	f->last_id = after;
+	f->catching_up = 1;
+	follower_fill(f);
 }
 
-/* A committed event goes to every follower whose filter it matches. */
+/*
+ * A committed event goes to every follower whose filter it matches; one
+ * with too much waiting reads it from the store later instead.
+ */
 void
 api_events_publish(const struct st_event *e)
 {
+	struct follower *f;
 	size_t i;
 
 	for (i = 0; i < nfollowers; i++) {
-		if (followers[i].case_id == 0 ||
-		    followers[i].case_id == e->case_id)
-			follower_send(&followers[i], e);
+		f = &followers[i];
+		if (f->catching_up || e->id <= f->last_id ||
+		    (f->case_id != 0 && f->case_id != e->case_id))
+			continue;
+		if (follower_waiting(f) >= FOLLOW_HIGH) {
+			f->catching_up = 1;
+			continue;
+		}
+		follower_send(f, e);
 	}
 }
 
@@ -1117,6 +1284,8 @@ api_events_stop(void)
 	}
 	free(followers);
 	followers = NULL;
+	if (event_initialized(&follow_beat_ev))
+		evtimer_del(&follow_beat_ev);
 }
 
 void

@@ -4,7 +4,9 @@
  * Routes are rows in one table: a method, a path pattern ('*' matches one
  * segment and is handed to the handler) and a function. This file owns the
  * socket, the limits libevent leaves off by default (header and body sizes,
- * a per-connection timeout, a cap on connections) and the error shape
+ * a per-connection timeout, a cap on connections counted from accept, a
+ * deadline for a whole request, a pause in accepting when out of file
+ * descriptors) and the error shape
  * {"error":{"code":...,"message":...}} every failure is answered with.
  * Bodies are JSON objects of at most API_MAX_BODY, except on the routes of
  * api_raw_routes (a document upload: raw bytes up to daemon.max_upload).
@@ -20,6 +22,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -29,7 +32,9 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/event_struct.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
@@ -46,6 +51,29 @@
 /* Beyond this libevent refuses the body itself, before reading it. */
 #define API_HARD_BODY (4 * API_MAX_BODY)
 #define API_MAX_SEGMENTS 8
+/* How long accepting pauses when accept(2) fails (EMFILE, ENFILE...). */
+#define API_ACCEPT_PAUSE_MSEC 500
+
+/*
+ * A connection, from accept to close. Counted against max_clients from
+ * accept (unless refused: over the cap, its request is answered 503), it
+ * must deliver a whole request within client_timeout of its accept or of
+ * its previous answer; a stream (an event follower) leaves the count.
+ */
+enum api_conn_state {
+	API_CONN_READING, /* waiting for a whole request: the deadline runs */
+	API_CONN_BUSY, /* a request is being answered */
+	API_CONN_STREAM, /* answering a stream: not a client any more */
+};
+
+struct api_conn {
+	struct api *api;
+	struct evhttp_connection *evcon;
+	enum api_conn_state state;
+	int refused;
+	struct event deadline;
+	TAILQ_ENTRY(api_conn) entry;
+};
 
 struct api {
 	struct event_base *base;
@@ -53,16 +81,32 @@ struct api {
 	struct evhttp_bound_socket *bound;
 	const struct config *config;
 	char *path;
-	struct evhttp_connection **conns;
-	size_t nconns;
+	TAILQ_HEAD(, api_conn) conns;
+	size_t nconns; /* counted against max_clients */
+	size_t nstreams;
 	size_t maxconns;
+	struct bufferevent **fresh; /* accepted, not yet seen by api_claim */
+	size_t nfresh;
+	struct event claim_ev;
+	struct event resume_ev;
+	int accept_failing; /* logged once until an accept works again */
 	uint64_t requests;
 	int accepting;
 };
 
+/* The listener's error callback has no argument of its own. */
+static struct api *api_current;
+
 static void api_dispatch(struct evhttp_request *, void *);
+static struct bufferevent *api_conn_bev(struct event_base *, void *);
+static void api_claim(evutil_socket_t, short, void *);
+static struct api_conn *api_conn_find(struct api *, struct evhttp_connection *);
 static void api_conn_closed(struct evhttp_connection *, void *);
-static int api_conn_admit(struct api *, struct evhttp_request *);
+static void api_conn_deadline(evutil_socket_t, short, void *);
+static void api_conn_arm(struct api_conn *);
+static void api_req_done(struct evhttp_request *, void *);
+static void api_accept_error(struct evconnlistener *, void *);
+static void api_accept_resume(evutil_socket_t, short, void *);
 static void api_status(struct api_req *);
 static void api_reload(struct api_req *);
 static void api_metrics(struct api_req *);
@@ -149,6 +193,9 @@ api_method_name(enum evhttp_cmd_type m)
 /*
  * Makes the listening socket: a stale socket file (nobody answers) is
  * replaced; a live one means another daemon is there, and is refused.
+ * The file is born with mode 0660 (umask around bind), and everything
+ * after bind goes through the directory without following a symlink: a
+ * swap of the name for a link cannot make us chmod or chown another file.
  */
 int
 api_socket_prepare(const char *path, const char *group, char **cause)
@@ -156,7 +203,9 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 	struct sockaddr_un sun;
 	struct stat sb;
 	struct group *gr;
-	int fd, probe;
+	char *copy, *base;
+	int fd = -1, probe, dfd;
+	mode_t mask;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -166,20 +215,25 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 		return (-1);
 	}
 	/* Its directory (e.g. /run/delistd when started by hand). */
-	{
-		char *copy = xstrdup(path), *dir = dirname(copy);
-
-		if (mkdir(dir, 0750) == 0)
-			log_info("created %s for the socket", dir);
-		free(copy);
+	copy = xstrdup(path);
+	if (mkdir(dirname(copy), 0750) == 0)
+		log_info("created %s for the socket", copy);
+	dfd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (dfd == -1) {
+		xasprintf(
+		    cause, "socket directory of %s: %s", path, strerror(errno));
+		return (-1);
 	}
-	if (lstat(path, &sb) == 0) {
+	copy = xstrdup(path);
+	base = basename(copy);
+	if (fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISSOCK(sb.st_mode)) {
 			xasprintf(cause,
 			    "%s exists and is not a socket; "
 			    "remove it or choose another socket",
 			    path);
-			return (-1);
+			goto out;
 		}
 		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (probe != -1 &&
@@ -187,28 +241,44 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 			close(probe);
 			xasprintf(
 			    cause, "another delistd is listening on %s", path);
-			return (-1);
+			goto out;
 		}
 		if (probe != -1)
 			close(probe);
 		log_info("removing stale socket %s", path);
-		if (unlink(path) == -1) {
+		if (unlinkat(dfd, base, 0) == -1) {
 			xasprintf(cause, "cannot remove stale socket %s: %s",
 			    path, strerror(errno));
-			return (-1);
+			goto out;
 		}
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1) {
 		xasprintf(cause, "socket: %s", strerror(errno));
-		return (-1);
+		goto out;
 	}
+	mask = umask(0117);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(mask);
 		xasprintf(cause, "cannot bind %s: %s", path, strerror(errno));
 		close(fd);
-		return (-1);
+		fd = -1;
+		goto out;
 	}
-	if (chmod(path, 0660) == -1) {
+	umask(mask);
+	if (fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISSOCK(sb.st_mode)) {
+		xasprintf(cause,
+		    "%s was replaced by something else than our socket "
+		    "right after bind; refusing to touch it",
+		    path);
+		close(fd);
+		fd = -1;
+		goto out; /* not ours any more: not unlinked */
+	}
+	/* A default ACL on the directory may have overridden the umask. */
+	if ((sb.st_mode & 07777) != 0660 &&
+	    fchmodat(dfd, base, 0660, AT_SYMLINK_NOFOLLOW) == -1) {
 		xasprintf(cause, "chmod %s: %s", path, strerror(errno));
 		goto fail;
 	}
@@ -219,8 +289,9 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 			goto fail;
 		}
 		/* Under the unit the group is already ours: no chown. */
-		if (stat(path, &sb) == 0 && sb.st_gid != gr->gr_gid &&
-		    chown(path, (uid_t)-1, gr->gr_gid) == -1) {
+		if (sb.st_gid != gr->gr_gid &&
+		    fchownat(dfd, base, (uid_t)-1, gr->gr_gid,
+			AT_SYMLINK_NOFOLLOW) == -1) {
 			xasprintf(cause, "chown %s to group %s: %s", path,
 			    group, strerror(errno));
 			goto fail;
@@ -230,11 +301,15 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 		xasprintf(cause, "listen %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	return (fd);
+	goto out;
 fail:
 	close(fd);
-	unlink(path);
-	return (-1);
+	fd = -1;
+	unlinkat(dfd, base, 0);
+out:
+	free(copy);
+	close(dfd);
+	return (fd);
 }
 
 struct api *
@@ -246,6 +321,9 @@ api_new(
 	api = xcalloc(1, sizeof *api);
 	api->base = base;
 	api->path = xstrdup(conf->socket);
+	TAILQ_INIT(&api->conns);
+	event_assign(&api->claim_ev, base, -1, 0, api_claim, api);
+	evtimer_assign(&api->resume_ev, base, api_accept_resume, api);
 	if ((api->http = evhttp_new(base)) == NULL) {
 		xasprintf(cause, "evhttp_new failed");
 		free(api->path);
@@ -263,6 +341,7 @@ api_new(
 	 */
 	evhttp_set_flags(api->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(api->http, api_dispatch, api);
+	evhttp_set_bevcb(api->http, api_conn_bev, api);
 	api_set_config(api, conf);
 	if ((api->bound = evhttp_accept_socket_with_handle(api->http, fd)) ==
 	    NULL) {
@@ -272,6 +351,10 @@ api_new(
 		free(api);
 		return (NULL);
 	}
+	/* Out of descriptors, libevent would retry accept(2) in a loop. */
+	api_current = api;
+	evconnlistener_set_error_cb(
+	    evhttp_bound_socket_get_listener(api->bound), api_accept_error);
 	api->accepting = 1;
 	return (api);
 }
@@ -305,6 +388,7 @@ api_stop_accepting(struct api *api)
 	l = evhttp_bound_socket_get_listener(api->bound);
 	if (l != NULL)
 		evconnlistener_disable(l);
+	evtimer_del(&api->resume_ev);
 	api->accepting = 0;
 }
 
@@ -316,51 +400,198 @@ api_free(struct api *api)
 	api_events_stop();
 	/* Frees the connections, which calls api_conn_closed for each. */
 	evhttp_free(api->http);
+	event_del(&api->claim_ev);
+	evtimer_del(&api->resume_ev);
+	api_current = NULL;
 	unlink(api->path);
 	free(api->path);
-	free(api->conns);
+	free(api->fresh);
 	free(api);
+}
+
+/*
+ * accept(2) failed for another reason than a retry (out of descriptors,
+ * mostly): stop listening for a moment instead of failing in a loop, and
+ * say so once until an accept works again.
+ */
+static void
+api_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct api *api = api_current;
+	struct timeval tv = { 0, API_ACCEPT_PAUSE_MSEC * 1000 };
+	int error = errno;
+
+	(void)arg;
+	evconnlistener_disable(l);
+	if (api == NULL || !api->accepting)
+		return;
+	if (!api->accept_failing)
+		log_warnx("api: cannot accept a connection: %s; pausing "
+			  "accepts for %d ms at a time until it works",
+		    strerror(error), API_ACCEPT_PAUSE_MSEC);
+	api->accept_failing = 1;
+	evtimer_add(&api->resume_ev, &tv);
+}
+
+static void
+api_accept_resume(evutil_socket_t fd, short events, void *arg)
+{
+	struct api *api = arg;
+	struct evconnlistener *l;
+
+	(void)fd;
+	(void)events;
+	l = evhttp_bound_socket_get_listener(api->bound);
+	if (api->accepting && l != NULL)
+		evconnlistener_enable(l);
+}
+
+/*
+ * Called by evhttp for each accepted connection, before it exists: the
+ * connection is claimed (counted, its deadline armed) by api_claim, which
+ * runs in this same pass of the loop, before anything is read from it.
+ */
+static struct bufferevent *
+api_conn_bev(struct event_base *base, void *arg)
+{
+	struct api *api = arg;
+	struct bufferevent *bev;
+
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL)
+		return (NULL);
+	if (api->accept_failing)
+		log_info("api: accepting connections again");
+	api->accept_failing = 0;
+	api->fresh =
+	    xreallocarray(api->fresh, api->nfresh + 1, sizeof *api->fresh);
+	api->fresh[api->nfresh++] = bev;
+	event_active(&api->claim_ev, 0, 1);
+	return (bev);
+}
+
+static void
+api_claim(evutil_socket_t fd, short events, void *arg)
+{
+	struct api *api = arg;
+	struct api_conn *conn;
+	void *evcon;
+	size_t i;
+
+	(void)fd;
+	(void)events;
+	for (i = 0; i < api->nfresh; i++) {
+		/* evhttp's callbacks on the bufferevent carry its connection. */
+		bufferevent_getcb(api->fresh[i], NULL, NULL, NULL, &evcon);
+		if (evcon == NULL || api_conn_find(api, evcon) != NULL)
+			continue;
+		conn = xcalloc(1, sizeof *conn);
+		conn->api = api;
+		conn->evcon = evcon;
+		conn->state = API_CONN_READING;
+		conn->refused = api->nconns >= api->maxconns;
+		if (!conn->refused)
+			api->nconns++;
+		evtimer_assign(
+		    &conn->deadline, api->base, api_conn_deadline, conn);
+		TAILQ_INSERT_TAIL(&api->conns, conn, entry);
+		evhttp_connection_set_closecb(
+		    conn->evcon, api_conn_closed, conn);
+		api_conn_arm(conn);
+	}
+	api->nfresh = 0;
+}
+
+static struct api_conn *
+api_conn_find(struct api *api, struct evhttp_connection *evcon)
+{
+	struct api_conn *conn;
+
+	TAILQ_FOREACH (conn, &api->conns, entry) {
+		if (conn->evcon == evcon)
+			return (conn);
+	}
+	return (NULL);
+}
+
+static void
+api_conn_arm(struct api_conn *conn)
+{
+	struct timeval tv = { (time_t)conn->api->config->client_timeout, 0 };
+
+	conn->state = API_CONN_READING;
+	evtimer_add(&conn->deadline, &tv);
+}
+
+/*
+ * No whole request within client_timeout: libevent's own timeout only
+ * sees silence, so a client sending a byte now and then would stay.
+ */
+static void
+api_conn_deadline(evutil_socket_t fd, short events, void *arg)
+{
+	struct api_conn *conn = arg;
+
+	(void)fd;
+	(void)events;
+	if (conn->state != API_CONN_READING)
+		return;
+	log_debug("api: closing a connection that sent no whole request "
+		  "in %llds (client_timeout)",
+	    (long long)conn->api->config->client_timeout);
+	/* Calls api_conn_closed, which frees conn. */
+	evhttp_connection_free(conn->evcon);
 }
 
 static void
 api_conn_closed(struct evhttp_connection *evcon, void *arg)
 {
-	struct api *api = arg;
-	size_t i;
+	struct api_conn *conn = arg;
+	struct api *api = conn->api;
 
-	for (i = 0; i < api->nconns; i++) {
-		if (api->conns[i] == evcon) {
-			api->conns[i] = api->conns[--api->nconns];
-			break;
-		}
-	}
+	TAILQ_REMOVE(&api->conns, conn, entry);
+	if (conn->state == API_CONN_STREAM)
+		api->nstreams--;
+	else if (!conn->refused)
+		api->nconns--;
+	evtimer_del(&conn->deadline);
+	free(conn);
 	api_events_conn_closed(evcon);
 }
 
-/* Counts connections at their first request; refuses beyond the cap. */
-static int
-api_conn_admit(struct api *api, struct evhttp_request *req)
+/* A request is answered (all of it written): the deadline runs again. */
+static void
+api_req_done(struct evhttp_request *req, void *arg)
 {
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	size_t i;
+	struct api_conn *conn;
 
-	for (i = 0; i < api->nconns; i++) {
-		if (api->conns[i] == evcon)
-			return (0);
-	}
-	if (api->nconns >= api->maxconns)
-		return (-1);
-	api->conns =
-	    xreallocarray(api->conns, api->nconns + 1, sizeof *api->conns);
-	api->conns[api->nconns++] = evcon;
-	evhttp_connection_set_closecb(evcon, api_conn_closed, api);
-	return (0);
+	conn = api_conn_find(arg, evhttp_request_get_connection(req));
+	if (conn != NULL && conn->state == API_CONN_BUSY)
+		api_conn_arm(conn);
 }
 
+/* The request's connection now carries a stream: not a client any more. */
+void
+api_conn_stream(struct api_req *r)
+{
+	struct api_conn *conn;
+
+	conn = api_conn_find(r->api, evhttp_request_get_connection(r->req));
+	if (conn == NULL || conn->state == API_CONN_STREAM)
+		return;
+	if (!conn->refused)
+		r->api->nconns--;
+	conn->refused = 0;
+	conn->state = API_CONN_STREAM;
+	r->api->nstreams++;
+	evtimer_del(&conn->deadline);
+}
+
+/* Connections being served: clients and streams (not those refused). */
 size_t
 api_clients(const struct api *api)
 {
-	return (api->nconns);
+	return (api->nconns + api->nstreams);
 }
 
 uint64_t
@@ -480,6 +711,7 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	char *allow = NULL, *old;
 	size_t nsegs = 0, len, i;
 	const struct api_route *route = NULL;
+	struct api_conn *conn;
 	json_error_t jerr;
 	int pathmatch = 0, toomany = 0;
 
@@ -489,7 +721,16 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	TAILQ_INIT(&r.query);
 	api->requests++;
 
-	if (api_conn_admit(api, req) == -1) {
+	/* Accepted in this pass of the loop: not claimed yet. */
+	if (api->nfresh > 0)
+		api_claim(-1, 0, api);
+	conn = api_conn_find(api, evhttp_request_get_connection(req));
+	if (conn != NULL && conn->state == API_CONN_READING) {
+		evtimer_del(&conn->deadline);
+		conn->state = API_CONN_BUSY;
+		evhttp_request_set_on_complete_cb(req, api_req_done, api);
+	}
+	if (conn != NULL && conn->refused) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
 		api_error(&r, 503, "too_many_clients",

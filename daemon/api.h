@@ -193,6 +193,7 @@ void api_error(struct api_req *, int, const char *, const char *, ...)
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
 const char *api_query(struct api_req *, const char *);
 size_t api_clients(const struct api *);
+void api_conn_stream(struct api_req *);
 
 /* api-cases.c */
 void api_listings_get(struct api_req *);

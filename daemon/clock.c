@@ -6,6 +6,10 @@
  * changes every registered callback runs, so that timers are re-evaluated
  * against the new time. This is how tests run a 5-business-day story in
  * seconds. Uptime always uses the real monotonic clock.
+ *
+ * The value must be plain decimal digits within the years the calendar and
+ * the API's ISO 8601 times handle (1970 to 9999): at start anything else
+ * is refused; later the last good value is kept and the fault logged once.
  */
 
 #include "config.h"
@@ -24,6 +28,8 @@
 #include "delistd.h"
 
 #define CLOCK_POLL_USEC 50000
+/* 9999-12-31T23:59:59Z: the last second a four-digit year can name. */
+#define CLOCK_MAX 253402300799LL
 
 struct clock_watcher {
 	clock_cb cb;
@@ -36,6 +42,7 @@ static struct event *clock_ev;
 static struct clock_watcher *clock_watchers;
 static size_t clock_nwatchers;
 static struct timespec clock_start;
+static int clock_faulty; /* a bad read was logged; cleared by a good one */
 
 static int clock_read(time_t *, char **);
 static void clock_poll(evutil_socket_t, short, void *);
@@ -45,6 +52,7 @@ clock_read(time_t *out, char **cause)
 {
 	char buf[64], *end;
 	ssize_t n;
+	size_t ndigits;
 	int fd;
 	long long v;
 
@@ -56,17 +64,31 @@ clock_read(time_t *out, char **cause)
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n <= 0) {
-		xasprintf(cause, "DELISTD_TEST_CLOCK %s: empty", clock_file);
+		xasprintf(cause, "DELISTD_TEST_CLOCK %s: %s", clock_file,
+		    n == 0 ? "the file is empty" : strerror(errno));
 		return (-1);
 	}
 	buf[n] = '\0';
-	errno = 0;
-	v = strtoll(buf, &end, 10);
+	/* Digits only: strtoll would take a sign or leading blanks. */
+	ndigits = strspn(buf, "0123456789");
+	end = buf + ndigits;
 	while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
 		end++;
-	if (errno != 0 || end == buf || *end != '\0' || v < 0) {
-		xasprintf(cause, "DELISTD_TEST_CLOCK %s: not epoch seconds",
+	if (ndigits == 0 || *end != '\0') {
+		xasprintf(cause,
+		    "DELISTD_TEST_CLOCK %s: not epoch seconds (a decimal "
+		    "number is wanted)",
 		    clock_file);
+		return (-1);
+	}
+	errno = 0;
+	v = strtoll(buf, NULL, 10);
+	if (errno == ERANGE || v > CLOCK_MAX) {
+		xasprintf(cause,
+		    "DELISTD_TEST_CLOCK %s: %.*s%s is past the year 9999 "
+		    "(at most %lld)",
+		    clock_file, ndigits > 20 ? 20 : (int)ndigits, buf,
+		    ndigits > 20 ? "..." : "", CLOCK_MAX);
 		return (-1);
 	}
 	*out = (time_t)v;
@@ -84,9 +106,17 @@ clock_poll(evutil_socket_t fd, short events, void *arg)
 	(void)events;
 	(void)arg;
 	if (clock_read(&v, &cause) == -1) {
-		free(cause); /* half-written; the next poll sees it whole */
+		/* Once per bad spell: a test may leave it so for a while. */
+		if (!clock_faulty)
+			log_warnx("%s; keeping the test clock at %lld", cause,
+			    (long long)clock_value);
+		clock_faulty = 1;
+		free(cause);
 		return;
 	}
+	if (clock_faulty)
+		log_info("test clock readable again");
+	clock_faulty = 0;
 	if (v == clock_value)
 		return;
 	log_debug(
@@ -129,6 +159,7 @@ clock_shutdown(void)
 	clock_ev = NULL;
 	free(clock_file);
 	clock_file = NULL;
+	clock_faulty = 0;
 	free(clock_watchers);
 	clock_watchers = NULL;
 	clock_nwatchers = 0;

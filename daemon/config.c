@@ -133,6 +133,8 @@ static const struct ckey daemon_keys[] = {
 	{ "client_timeout", CK_DURATION, D(client_timeout), 1, 3600 },
 	{ "max_upload", CK_SIZE, D(max_upload), (int64_t)1 << 20,
 	    (int64_t)1 << 30 },
+	{ "max_followers", CK_INT, D(max_followers), 1, 4096 },
+	{ "follow_heartbeat", CK_DURATION, D(follow_heartbeat), 1, 3600 },
 };
 
 static const struct ckey calendar_keys[] = {
@@ -1315,6 +1317,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 	conf->max_clients = 64;
 	conf->client_timeout = 30;
 	conf->max_upload = CONFIG_MAX_UPLOAD_DEFAULT;
+	conf->max_followers = 16;
+	conf->follow_heartbeat = 30;
 	conf->rules.feedback_after = 72 * 3600;
 	conf->rules.escalate_after_business_days = 5;
 	conf->rules.max_appeals = 3;

@@ -140,6 +140,8 @@ struct config {
 	int64_t max_clients;
 	int64_t client_timeout;
 	int64_t max_upload; /* bytes: the largest document upload */
+	int64_t max_followers; /* event streams, apart from max_clients */
+	int64_t follow_heartbeat; /* seconds between a stream's keep-alives */
 
 	struct strlist weekend;
 	struct strlist holidays;
