@@ -246,6 +246,9 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_CRITICAL,
 	    "a source's credentials are still refused and nobody "
 	    "acknowledged it" },
+	[CASES_EV_SHOP_HELD_MAIL] = { "shop.held_mail", CASES_SEV_INFO,
+	    "a shop's snooze ended: every event its mail sinks held "
+	    "meanwhile, in one summary" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -85,6 +85,7 @@ enum cases_event_type {
 	CASES_EV_SOURCE_RECOVERED, /* info */
 	CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER, /* critical */
 	CASES_EV_SOURCE_AUTH_FAILED_REMINDER, /* critical */
+	CASES_EV_SHOP_HELD_MAIL, /* info: what a snooze held, in one mail */
 	CASES_EV_COUNT
 };
 

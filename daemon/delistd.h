@@ -290,7 +290,7 @@ struct st_delivery {
 	int64_t event_id;
 	char *sink;
 	int64_t case_id;
-	char *state; /* pending, done, dead */
+	char *state; /* pending, held (a snooze), done, dead */
 	int attempts;
 	time_t next_attempt_at;
 	char *last_error;
@@ -459,6 +459,8 @@ int store_outbox_insert(struct store *, int64_t, const char *, int64_t, time_t);
 int store_outbox_due(struct store *, const char *, time_t, int64_t,
     struct st_delivery **, size_t *);
 time_t store_outbox_next(struct store *, const char *, time_t);
+int store_outbox_case_next(struct store *, const char *, int64_t, int64_t,
+    time_t, int64_t, struct st_delivery **, size_t *);
 int store_outbox_get(struct store *, int64_t, struct st_delivery **, size_t *);
 int store_outbox_list(
     struct store *, const char *, int64_t, struct st_delivery **, size_t *);
@@ -604,6 +606,8 @@ const struct config_plugin *plugin_config(const struct delistd_host *);
 int plugin_is_sink(const struct delistd_host *);
 int plugin_is_source(const struct delistd_host *);
 uint64_t plugin_generation_of(const struct delistd_host *);
+int plugin_has_flush(const struct delistd_host *);
+int plugin_flush(struct delistd_host *, const struct delistd_event *);
 int plugin_deliver(struct delistd_host *, const struct delistd_event *,
     delistd_deliver_done, void *);
 int plugin_check(struct delistd_host *, const char *, const char *,
@@ -615,10 +619,11 @@ int plugin_sweep(struct delistd_host *, const char *, enum delistd_status,
 int outbox_init(struct event_base *);
 void outbox_shutdown(void);
 int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *,
-    const char *, const struct strlist *);
+    const struct strlist *);
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);
+void outbox_snooze_ended(void);
 size_t outbox_in_flight(void);
 void outbox_stop(void (*)(void));
 void outbox_instance_gone(const char *, uint64_t);

@@ -189,7 +189,7 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	free(e.payload);
 	/* Its deliveries are written in the same transaction as the event. */
 	if (id != -1 &&
-	    (outbox_enqueue(id, e.type, e.severity, c->id, c->shop, lc_exclude,
+	    (outbox_enqueue(id, e.type, e.severity, c->id, lc_exclude,
 		 lc_also) == -1 ||
 		lc_condition_raise(c, id, at, type, sev, data) == -1))
 		id = -1;
@@ -335,6 +335,26 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
 	lc_quiet = exclude != NULL && strcmp(exclude, "*") == 0;
 	id = lc_event(c, at, actor, type, sev, data, "%s", message);
 	lc_exclude = NULL;
+	lc_quiet = 0;
+	return (id);
+}
+
+/*
+ * The same, for an event that goes to the sinks named in also whatever
+ * their subscription (and to those subscribed to it), and opens no
+ * condition: the outbox's summary of what a snooze held.
+ */
+int64_t
+lifecycle_append_to(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const struct strlist *also, const char *message)
+{
+	int64_t id;
+
+	lc_also = also;
+	lc_quiet = 1;
+	id = lc_event(c, at, actor, type, sev, data, "%s", message);
+	lc_also = NULL;
 	lc_quiet = 0;
 	return (id);
 }
@@ -2295,9 +2315,15 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		}
 		if (lc_event(&c, now, actor, CASES_EV_SHOP_UNSNOOZED,
 			CASES_SEV_INFO, NULL,
-			"shop %s: snooze ended, mail flows again", shop) == -1)
+			"shop %s: snooze ended, mail flows again; what it held "
+			"follows in one summary",
+			shop) == -1)
 			return (lc_store_fail(err));
-		return (lc_commit(err));
+		if (lc_commit(err) == -1)
+			return (-1);
+		/* What the snooze held goes out now (outbox.c). */
+		outbox_snooze_ended();
+		return (0);
 	}
 	data = json_pack("{s:s,s:o}", "until",
 	    isotime_format(until, buf, sizeof buf), "comment",
@@ -2306,11 +2332,42 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		-1 ||
 	    lc_event(&c, now, actor, CASES_EV_SHOP_SNOOZED, CASES_SEV_INFO,
 		data,
-		"shop %s snoozed until %s: no mail meanwhile (the trail, "
+		"shop %s snoozed until %s: its mail is held meanwhile and "
+		"sent as one summary when the snooze ends (the trail, "
 		"syslog and the other sinks still get every event)%s%s",
 		shop, buf, comment ? ": " : "", comment ? comment : "") == -1)
 		return (lc_store_fail(err));
 	return (lc_commit(err));
+}
+
+/*
+ * Inside the caller's transaction, when a shop's snooze is over: each of
+ * its open conditions falls due now, so that its reminder re-announces it
+ * (unless someone acknowledged it: lc_remind decides). Returns how many.
+ */
+int
+lifecycle_reannounce(const char *shop, time_t now)
+{
+	struct st_condition *cond;
+	size_t n, i;
+	int k = 0;
+
+	if (store_conditions(lc_store(), 0, 0, 10000, &cond, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (cond[i].shop == NULL || strcmp(cond[i].shop, shop) != 0 ||
+		    cond[i].resolved_at != 0 ||
+		    strcmp(cond[i].severity, "critical") != 0)
+			continue;
+		cond[i].next_at = now;
+		if (store_condition_update(lc_store(), &cond[i]) == -1) {
+			st_conditions_free(cond, n);
+			return (-1);
+		}
+		k++;
+	}
+	st_conditions_free(cond, n);
+	return (k);
 }
 
 json_t *
@@ -2561,10 +2618,12 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    (long long)nstate[CASE_STATE_MANUAL_REVIEW], json_array_size(syncs),
 	    json_array_size(syncs) == 1 ? "" : "s", json_array_size(dead),
 	    json_array_size(dead) == 1 ? "y" : "ies");
-	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
-	    "date", date, "timezone", calendar_tz(cal), "counts", counts,
+	/* What a person must see: {"code", "text"} each (other parts fill
+	 * it); always present, possibly empty. */
+	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "shop",
+	    shop, "date", date, "timezone", calendar_tz(cal), "counts", counts,
 	    "open_cases", by, "pending_syncs", syncs, "dead_deliveries", dead,
-	    "documents_expiring", docs);
+	    "documents_expiring", docs, "warnings", json_array());
 	return (data);
 }
 

@@ -111,7 +111,7 @@ check "... the manual review with no appeal left" contains "$doc" "\"manual_revi
 check "... the open case with its one appeal left" contains "$doc" "\"open\":[{\"case\":$C1,\"product_id\":\"${P}01\",\"title\":null,\"reason\":\"other\",\"opened_at\":\"2026-11-05T00:00:00Z\",\"appeals\":0,\"rejections\":0,\"appeals_left\":1,\"escalation\":null"
 check "... the pending sync, naming the sink that has not acknowledged" contains "$doc" "\"pending_syncs\":[{\"case\":$C4,\"product_id\":\"${P}04\",\"title\":null,\"reinstated_at\":\"2026-11-05T00:00:00Z\",\"pending\":[\"ads\"]}]"
 check "... the dead deliveries" contains "$doc" '"dead_deliveries":[{"id":'
-check "... and main's document expiring within 30 days, not eu's nor the 2027 one" contains "$doc" "\"documents_expiring\":[{\"document\":$D1,\"type\":\"ce\",\"name\":\"AE${P}01_CE_soon.pdf\",\"expires\":\"2026-11-20\",\"days_left\":15,\"products\":[\"${P}01\"]}]}"
+check "... and main's document expiring within 30 days, not eu's nor the 2027 one" contains "$doc" "\"documents_expiring\":[{\"document\":$D1,\"type\":\"ce\",\"name\":\"AE${P}01_CE_soon.pdf\",\"expires\":\"2026-11-20\",\"days_left\":15,\"products\":[\"${P}01\"]}],\"warnings\":[]}"
 check "... delivered to the webhook" wait_for 5 hooks_are 1
 check "eu has no digest yet (08:30 Berlin is 15:30 here)" digests_are eu 0
 

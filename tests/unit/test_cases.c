@@ -1057,6 +1057,7 @@ test_events(void **state)
 		    "source.quota_exhausted.reminder", CASES_SEV_CRITICAL },
 		{ CASES_EV_SOURCE_AUTH_FAILED_REMINDER,
 		    "source.auth_failed.reminder", CASES_SEV_CRITICAL },
+		{ CASES_EV_SHOP_HELD_MAIL, "shop.held_mail", CASES_SEV_INFO },
 	};
 	size_t i;
 
