@@ -214,7 +214,7 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_INFO,
 	    "someone took a condition without a case on (a dead delivery)" },
 	[CASES_EV_SHOP_SNOOZED] = { "shop.snoozed", CASES_SEV_INFO,
-	    "mail about a shop is muted for a while" },
+	    "mail about a shop is held for a while" },
 	[CASES_EV_SHOP_UNSNOOZED] = { "shop.unsnoozed", CASES_SEV_INFO,
 	    "a shop's snooze was ended by hand" },
 	[CASES_EV_DIGEST_DAILY] = { "digest.daily", CASES_SEV_INFO,

@@ -6,7 +6,7 @@
  * decision, a reinstatement, an abandonment; and the alerts the timers raise:
  * the escalation tiers, the reminders of critical conditions until someone
  * takes them on (lifecycle_ack) or they are resolved, the shops' daily
- * digests, and the snoozes that mute a shop's mail.
+ * digests, and the snoozes that hold a shop's mail.
  * The rules come from the pure cases module; this file loads what they need
  * from the store, applies the answer and appends the event, all in one
  * transaction, then publishes the new events (syslog for warning and
@@ -2285,8 +2285,9 @@ lifecycle_conditions_json(int64_t case_id)
 }
 
 /*
- * Mutes mail about a shop until until (0: ends the snooze now). The trail
- * records it; the outbox skips sinks of module "mail" meanwhile.
+ * Holds mail about a shop until until (0: ends the snooze now). The trail
+ * records it; the outbox holds the shop's rows to sinks of module "mail"
+ * meanwhile, and sends them as one summary when it ends.
  */
 int
 lifecycle_snooze(const char *shop, time_t until, const char *comment,

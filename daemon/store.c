@@ -29,7 +29,7 @@
  *   conditions      critical conditions re-announced until acknowledged or
  *                   resolved (an escalated appeal, manual review, a dead
  *                   delivery), with their next reminder and acknowledgement
- *   snoozes         shops whose mail is muted, until when, by whom
+ *   snoozes         shops whose mail is held, until when, by whom
  *   digests         when each shop's daily digest last went out, so that a
  *                   restart neither repeats nor skips one
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
@@ -2429,7 +2429,7 @@ store_conditions_resolve(struct store *st, int64_t case_id, const char *type,
 	return (sqlite3_changes(st->db));
 }
 
-/* Snoozes: a shop's mail muted until a time. */
+/* Snoozes: a shop's mail held until a time. */
 
 int
 store_snooze_set(struct store *st, const char *shop, time_t until,

@@ -1324,8 +1324,8 @@ reminder_todo(struct mbuf *b, json_t *doc)
 	mbuf_adds(&t, ".");
 	if (shop != NULL)
 		mbuf_addf(&t,
-		    " To mute the mail about shop %s for a while: delistctl "
-		    "snooze %s --for 1d.",
+		    " To hold the mail about shop %s for a while (one "
+		    "summary when it ends): delistctl snooze %s --for 1d.",
 		    shop, shop);
 	text = mbuf_take(&t, NULL);
 	wrap(b, text != NULL ? text : "See the message above.", "  ");

@@ -197,7 +197,7 @@ check "... and its case.opened died at gone: a critical condition" wait_for 10 h
 REM0=$(all_count delivery.dead.reminder)
 run ctl snooze main --for 1d --comment "on holiday"
 check "snooze SHOP --for 1d succeeds" expect_rc 0
-check "... and says until when" contains "$OUT" "shop main: no mail until"
+check "... and says until when, and what happens then" contains "$OUT" "shop main: mail held until 2026-11-21T04:00:00Z, then sent in one summary"
 setclock $((T_E + 11 * DAY + 3 * H + 60))
 held() { row_of ops-mail "$1" held | grep -q '"held_until": "2026-11-21T0'; }
 check "its retry during the snooze is held, not dropped, until the snooze ends" wait_for 5 held "$E4"
