@@ -32,6 +32,7 @@ json_t *
 api_delivery_json(const struct st_delivery *d)
 {
 	json_t *j;
+	time_t until;
 
 	j = json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o,"
 			  "s:o}",
@@ -46,9 +47,13 @@ api_delivery_json(const struct st_delivery *d)
 	    "last_error",
 	    d->last_error ? json_string(d->last_error) : json_null(),
 	    "created_at", jtime(d->created_at), "done_at", jtime(d->done_at));
-	/* Held for a snoozed shop: until the snooze ends. */
-	if (j != NULL && strcmp(d->state, "held") == 0)
-		json_object_set_new(j, "held_until", jtime(d->next_attempt_at));
+	/* Held for a snoozed shop: until the snooze ends (as it is now). */
+	if (j != NULL && strcmp(d->state, "held") == 0) {
+		until = store_snooze_until(
+		    daemon_state->store, d->ev.shop, clock_now());
+		json_object_set_new(j, "held_until",
+		    jtime(until != 0 ? until : d->next_attempt_at));
+	}
 	return (j);
 }
 

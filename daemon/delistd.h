@@ -623,7 +623,7 @@ int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *,
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);
-void outbox_snooze_ended(void);
+void outbox_snooze_changed(void);
 size_t outbox_in_flight(void);
 void outbox_stop(void (*)(void));
 void outbox_instance_gone(const char *, uint64_t);

@@ -2323,7 +2323,7 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		if (lc_commit(err) == -1)
 			return (-1);
 		/* What the snooze held goes out now (outbox.c). */
-		outbox_snooze_ended();
+		outbox_snooze_changed();
 		return (0);
 	}
 	data = json_pack("{s:s,s:o}", "until",
@@ -2338,7 +2338,11 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		"syslog and the other sinks still get every event)%s%s",
 		shop, buf, comment ? ": " : "", comment ? comment : "") == -1)
 		return (lc_store_fail(err));
-	return (lc_commit(err));
+	if (lc_commit(err) == -1)
+		return (-1);
+	/* A snooze made shorter releases what it holds sooner. */
+	outbox_snooze_changed();
+	return (0);
 }
 
 /*

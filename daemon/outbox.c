@@ -214,9 +214,9 @@ outbox_kick(void)
 		evtimer_add(outbox_ev, &tv);
 }
 
-/* A snooze was ended by hand: what it held goes out now. */
+/* A snooze was ended or changed by hand: held mail is looked at again. */
 void
-outbox_snooze_ended(void)
+outbox_snooze_changed(void)
 {
 	outbox_release_at = -1;
 	outbox_kick();

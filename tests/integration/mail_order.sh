@@ -11,7 +11,8 @@
 # digest, not mailed one by one nor in digests of a few. A snooze holds the
 # shop's mail (delistctl outbox says until when) and, when it ends, sends
 # one summary mail of everything it held, then announces each open
-# critical condition of the shop again.
+# critical condition of the shop again; a snooze made shorter lapses
+# sooner, and what it held goes out then.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/maillib.sh"
 
@@ -153,6 +154,23 @@ check "... one summary" equals "$(count_mails "$BOX" "mail held during the snooz
 check "the open critical condition is announced again, in its own mail" wait_for 10 has_mail "$BOX" "URGENT: main $P3: reminder"
 check "nothing is left held" sh -c '! curl -sS --unix-socket "$1" "http://localhost/v1/outbox?state=held" | grep -q "\"id\""' _ "$SOCK"
 check "... nor pending for the mail sink" wait_for 10 sh -c '! curl -sS --unix-socket "$1" "http://localhost/v1/outbox?state=pending" | grep -q "\"sink\": \"mail\""' _ "$SOCK"
+
+# A snooze made shorter, then lapsing: what it held goes out when it lapses.
+T4=$((T3 + 3600))
+setclock $T4
+run ctl snooze main --for 1d
+open_case 1005001000000104
+C4=$C
+held_one() { outbox_in held | grep -q '"sink": "mail"'; }
+check "a new snooze holds the next case.opened" wait_for 10 held_one
+run ctl snooze main --for 1h
+run ctl outbox
+check "shortened to an hour, delistctl outbox says so" sh -c 'printf "%s\n" "$1" | grep "case.opened" | grep -q "held (snoozed until 2026-09-28 07:00Z)"' _ "$OUT"
+setclock $((T4 + 3599))
+check "nothing sent before it lapses" no_mail_for 1 "(case $C4)"
+setclock $((T4 + 3600))
+check "when it lapses, a second summary lists it" wait_for 10 has_mail "$BOX" "case.opened (case $C4)"
+check "... in a summary of its own" equals "$(count_mails "$BOX" "mail held during the snooze")" 2
 
 check "delistd stops cleanly" stop_daemon TERM
 check "... exit 0" equals "$DAEMON_RC" 0
