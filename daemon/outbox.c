@@ -318,7 +318,7 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 	if (result == DELISTD_DELIVERED) {
 		outbox_delivered++;
 		if (store_outbox_settle(
-			st, inf->row, "done", attempts, now, NULL, now) == -1)
+			st, inf->row, "done", attempts, now, error, now) == -1)
 			goto fail;
 		if (strcmp(inf->event_type, "case.reinstated") == 0 &&
 		    inf->case_id != 0 &&

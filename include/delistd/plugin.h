@@ -303,8 +303,9 @@ enum delistd_result {
 /*
  * Completion of a deliver: result, a retry delay the receiver asked for
  * (seconds; 0: the host's backoff), and an error for the log and
- * `delistctl outbox` (may be NULL). Call it exactly once per deliver, from
- * a callback (never from within deliver itself).
+ * `delistctl outbox` (may be NULL; with DELIVERED, a note kept with the
+ * delivery, such as "counted for the next digest"). Call it exactly once
+ * per deliver, from a callback (never from within deliver itself).
  */
 typedef void (*delistd_deliver_done)(
     void *token, enum delistd_result, int64_t retry_after, const char *error);

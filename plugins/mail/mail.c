@@ -806,7 +806,8 @@ mail_ack(void *arg)
 	/* done does not call back into the plugin: m stays valid. */
 	while ((it = TAILQ_FIRST(&acks)) != NULL) {
 		TAILQ_REMOVE(&acks, it, entry);
-		it->done(it->token, DELISTD_DELIVERED, 0, NULL);
+		it->done(it->token, DELISTD_DELIVERED, 0,
+		    "counted for the next digest, not mailed on its own");
 		mail_item_free(it);
 	}
 }

@@ -122,6 +122,8 @@ awk 'BEGIN { print "shop,product_id"; for (i = 1; i <= 3000; i++) printf "main,1
 run ctl import "$T/list.csv"
 check "3,000 listings imported" contains "$OUT" "imported 3000 listings"
 check "every listing.tracked is answered at once: none waits in the outbox" wait_for 120 sh -c '! curl -sS --unix-socket "$1" "http://localhost/v1/outbox?state=pending" | grep -q listing.tracked' _ "$SOCK"
+counted_note() { outbox_in done | grep '"event_type": "listing.tracked"' | grep -q '"last_error": "counted for the next digest'; }
+check "... each row settled with a note that it was counted" counted_note
 check "no mail while the window lasts: not one by one, nor digests of a few" no_mail_for 2 "tracked"
 check "... and none says \"Nothing to do\"" no_mail_for 1 "Nothing to do"
 setclock $((T2 + 600))
