@@ -88,7 +88,7 @@ static char *outbox_event(
     struct delistd_host *, const struct st_delivery *, struct delistd_event *,
     char *, size_t);
 static void outbox_urge(struct delistd_host *, time_t);
-static int outbox_sync_check(const struct st_delivery *, time_t);
+static int outbox_sync_check(const char *, int64_t, int64_t, time_t);
 static int outbox_hold_muted(struct delistd_host *, const struct st_delivery *);
 static int outbox_release_shop(
     const char *, const struct st_delivery *, size_t, time_t);
@@ -310,7 +310,7 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 {
 	struct store *st = daemon_state->store;
 	time_t now = clock_now();
-	int attempts = inf->attempts + 1, total, open, dead = 0;
+	int attempts = inf->attempts + 1, dead = 0;
 	struct st_case c;
 	json_t *data;
 	char *msg;
@@ -320,11 +320,8 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 		if (store_outbox_settle(
 			st, inf->row, "done", attempts, now, error, now) == -1)
 			goto fail;
-		if (strcmp(inf->event_type, "case.reinstated") == 0 &&
-		    inf->case_id != 0 &&
-		    (open = store_outbox_open_for_event(
-			 st, inf->event_id, &total)) == 0 &&
-		    lifecycle_synced(inf->case_id, now) == -1)
+		if (outbox_sync_check(
+			inf->event_type, inf->event_id, inf->case_id, now) == -1)
 			goto fail;
 		log_debug("outbox: event %lld delivered to %s",
 		    (long long)inf->event_id, inf->sink);
@@ -616,17 +613,21 @@ outbox_urge(struct delistd_host *h, time_t now)
 	}
 }
 
-/* A case.reinstated row settled done: the case is synced once all are. */
+/*
+ * A row of an event settled done: a case.reinstated's case is synced once
+ * all its rows are.
+ */
 static int
-outbox_sync_check(const struct st_delivery *d, time_t now)
+outbox_sync_check(const char *type, int64_t event_id, int64_t case_id,
+    time_t now)
 {
 	int total;
 
-	if (strcmp(d->ev.type, "case.reinstated") != 0 || d->case_id == 0 ||
-	    store_outbox_open_for_event(
-		daemon_state->store, d->event_id, &total) != 0)
+	if (strcmp(type, "case.reinstated") != 0 || case_id == 0 ||
+	    store_outbox_open_for_event(daemon_state->store, event_id, &total) !=
+		0)
 		return (0);
-	return (lifecycle_synced(d->case_id, now));
+	return (lifecycle_synced(case_id, now));
 }
 
 /*
@@ -726,7 +727,8 @@ outbox_release_shop(
 			continue;
 		if (store_outbox_settle(st, d[i].id, "done", d[i].attempts, now,
 			why, now) == -1 ||
-		    outbox_sync_check(&d[i], now) == -1) {
+		    outbox_sync_check(d[i].ev.type, d[i].event_id, d[i].case_id,
+			now) == -1) {
 			free(why);
 			goto fail;
 		}
