@@ -31,7 +31,10 @@ jtime(time_t t)
 json_t *
 api_delivery_json(const struct st_delivery *d)
 {
-	return (json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o,"
+	json_t *j;
+	time_t until;
+
+	j = json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o,"
 			  "s:o}",
 	    "id", (json_int_t)d->id, "sink", d->sink, "event_id",
 	    (json_int_t)d->event_id, "event_type", d->ev.type, "severity",
@@ -43,7 +46,15 @@ api_delivery_json(const struct st_delivery *d)
 					     : json_null(),
 	    "last_error",
 	    d->last_error ? json_string(d->last_error) : json_null(),
-	    "created_at", jtime(d->created_at), "done_at", jtime(d->done_at)));
+	    "created_at", jtime(d->created_at), "done_at", jtime(d->done_at));
+	/* Held for a snoozed shop: until the snooze ends (as it is now). */
+	if (j != NULL && strcmp(d->state, "held") == 0) {
+		until = store_snooze_until(
+		    daemon_state->store, d->ev.shop, clock_now());
+		json_object_set_new(j, "held_until",
+		    jtime(until != 0 ? until : d->next_attempt_at));
+	}
+	return (j);
 }
 
 void
@@ -55,10 +66,11 @@ api_outbox_get(struct api_req *r)
 	json_t *arr;
 
 	if (state != NULL && strcmp(state, "pending") != 0 &&
-	    strcmp(state, "dead") != 0 && strcmp(state, "done") != 0) {
+	    strcmp(state, "held") != 0 && strcmp(state, "dead") != 0 &&
+	    strcmp(state, "done") != 0) {
 		api_error(r, 400, "bad_state",
 		    "unknown delivery state \"%.32s\" "
-		    "(one of: pending, dead, done)",
+		    "(one of: pending, held, dead, done)",
 		    state);
 		return;
 	}

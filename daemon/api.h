@@ -64,10 +64,12 @@
  *          a chunked stream of events, one JSON object per line: the
  *          backlog after EVENT_ID (none if absent), then each new one
  * delivery: {"id","sink","event_id","event_type","severity","case"|null,
- *   "shop"|null,"state":"pending"|"dead"|"done","attempts",
- *   "next_attempt_at"|null,"last_error"|null,"created_at","done_at"|null}
- * GET    /v1/outbox[?state=pending|dead|done]   {"deliveries":[...]}
- *          (no state: pending and dead ones), at most 1000, oldest first
+ *   "shop"|null,"state":"pending"|"held"|"dead"|"done","attempts",
+ *   "next_attempt_at"|null,"last_error"|null,"created_at","done_at"|null,
+ *   and "held_until" when held (mail of a snoozed shop, until it ends)}
+ * GET    /v1/outbox[?state=pending|held|dead|done] {"deliveries":[...]}
+ *          (no state: pending, held and dead ones), at most 1000, oldest
+ *          first
  * POST   /v1/outbox/{id}/retry                  {"requeued":1,"overtaken":
  *          0|1}; 404 if not a dead delivery
  * POST   /v1/outbox/retry                       {"requeued":n,"overtaken":m}:

@@ -230,7 +230,7 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_INFO,
 	    "someone took a condition without a case on (a dead delivery)" },
 	[CASES_EV_SHOP_SNOOZED] = { "shop.snoozed", CASES_SEV_INFO,
-	    "mail about a shop is muted for a while" },
+	    "mail about a shop is held for a while" },
 	[CASES_EV_SHOP_UNSNOOZED] = { "shop.unsnoozed", CASES_SEV_INFO,
 	    "a shop's snooze was ended by hand" },
 	[CASES_EV_DIGEST_DAILY] = { "digest.daily", CASES_SEV_INFO,
@@ -274,6 +274,9 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_LISTING_NOT_FOUND] = { "listing.not_found", CASES_SEV_WARNING,
 	    "the source confirmed it has no such listing: deleted, or a "
 	    "wrong ID" },
+	[CASES_EV_SHOP_HELD_MAIL] = { "shop.held_mail", CASES_SEV_INFO,
+	    "a shop's snooze ended: every event its mail sinks held "
+	    "meanwhile, in one summary" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -88,6 +88,7 @@ enum cases_event_type {
 	CASES_EV_CALENDAR_UNCOVERED, /* warning: a year without dates */
 	CASES_EV_LISTING_ON_SALE_DURING_CASE, /* warning: not a reinstatement */
 	CASES_EV_LISTING_NOT_FOUND, /* warning: the source has no such listing */
+	CASES_EV_SHOP_HELD_MAIL, /* info: what a snooze held, in one mail */
 	CASES_EV_COUNT
 };
 

@@ -229,11 +229,13 @@ ctl_alerts_snooze(int argc, char **argv)
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json) {
 		if (off)
-			printf("shop %s: snooze ended, mail flows again\n",
+			printf("shop %s: snooze ended, mail flows again; "
+			       "what it held goes in one summary\n",
 			    argv[0]);
 		else
-			printf("shop %s: no mail until %s\n", argv[0],
-			    alerts_str(doc, "until"));
+			printf("shop %s: mail held until %s, then sent in "
+			       "one summary\n",
+			    argv[0], alerts_str(doc, "until"));
 	}
 	json_decref(doc);
 	return (0);

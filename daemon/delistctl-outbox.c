@@ -68,7 +68,7 @@ outbox_list(int argc, char **argv)
 	n = json_array_size(arr);
 	if (n == 0) {
 		printf(dead ? "no dead deliveries\n"
-			    : "nothing pending or dead in the outbox\n");
+			    : "nothing pending, held or dead in the outbox\n");
 		json_decref(doc);
 		return (0);
 	}
@@ -119,7 +119,16 @@ outbox_list(int argc, char **argv)
 		row[2] = strdup(ev);
 		row[3] = strdup(str(d, "event_type"));
 		row[4] = strdup(cs);
-		row[5] = strdup(str(d, "state"));
+		if (json_is_string(json_object_get(d, "held_until"))) {
+			/* Mail of a snoozed shop, sent when it ends. */
+			next = short_time(json_string_value(
+			    json_object_get(d, "held_until")));
+			if (asprintf(&row[5], "held (snoozed until %s)", next) ==
+			    -1)
+				ctl_fail("out of memory");
+			free(next);
+		} else
+			row[5] = strdup(str(d, "state"));
 		row[6] = strdup(att);
 		row[7] = what;
 		rows[i + 1] = row;

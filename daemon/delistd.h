@@ -292,7 +292,7 @@ struct st_delivery {
 	int64_t event_id;
 	char *sink;
 	int64_t case_id;
-	char *state; /* pending, done, dead */
+	char *state; /* pending, held (a snooze), done, dead */
 	int attempts;
 	time_t next_attempt_at;
 	char *last_error;
@@ -465,6 +465,8 @@ int store_outbox_insert(struct store *, int64_t, const char *, int64_t, time_t);
 int store_outbox_due(struct store *, const char *, time_t, int64_t,
     struct st_delivery **, size_t *);
 time_t store_outbox_next(struct store *, const char *, time_t);
+int store_outbox_case_next(struct store *, const char *, int64_t, int64_t,
+    time_t, int64_t, struct st_delivery **, size_t *);
 int store_outbox_get(struct store *, int64_t, struct st_delivery **, size_t *);
 int store_outbox_list(
     struct store *, const char *, int64_t, struct st_delivery **, size_t *);
@@ -636,6 +638,8 @@ plugin_shop_source(const struct config *, const char *, const char **);
 int plugin_id_ok(const struct delistd_source_info *, const char *);
 const struct delistd_source_info *
 plugin_source_info(const struct delistd_host *);
+int plugin_has_flush(const struct delistd_host *);
+int plugin_flush(struct delistd_host *, const struct delistd_event *);
 int plugin_deliver(struct delistd_host *, const struct delistd_event *,
     delistd_deliver_done, void *);
 int plugin_check(struct delistd_host *, const char *, const char *,
@@ -647,10 +651,11 @@ int plugin_sweep(struct delistd_host *, const char *, enum delistd_status,
 int outbox_init(struct event_base *);
 void outbox_shutdown(void);
 int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *,
-    const char *, const struct strlist *);
+    const struct strlist *);
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);
+void outbox_snooze_changed(void);
 size_t outbox_in_flight(void);
 void outbox_stop(void (*)(void));
 void outbox_instance_gone(const char *, uint64_t);

@@ -6,7 +6,7 @@
  * decision, a reinstatement, an abandonment; and the alerts the timers raise:
  * the escalation tiers, the reminders of critical conditions until someone
  * takes them on (lifecycle_ack) or they are resolved, the shops' daily
- * digests, and the snoozes that mute a shop's mail.
+ * digests, and the snoozes that hold a shop's mail.
  * The rules come from the pure cases module; this file loads what they need
  * from the store, applies the answer and appends the event, all in one
  * transaction, then publishes the new events (syslog for warning and
@@ -214,7 +214,7 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	free(e.payload);
 	/* Its deliveries are written in the same transaction as the event. */
 	if (id != -1 &&
-	    (outbox_enqueue(id, e.type, e.severity, c->id, c->shop, lc_exclude,
+	    (outbox_enqueue(id, e.type, e.severity, c->id, lc_exclude,
 		 lc_also) == -1 ||
 		lc_condition_raise(c, id, at, type, sev, data) == -1))
 		id = -1;
@@ -360,6 +360,26 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
 	lc_quiet = exclude != NULL && strcmp(exclude, "*") == 0;
 	id = lc_event(c, at, actor, type, sev, data, "%s", message);
 	lc_exclude = NULL;
+	lc_quiet = 0;
+	return (id);
+}
+
+/*
+ * The same, for an event that goes to the sinks named in also whatever
+ * their subscription (and to those subscribed to it), and opens no
+ * condition: the outbox's summary of what a snooze held.
+ */
+int64_t
+lifecycle_append_to(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const struct strlist *also, const char *message)
+{
+	int64_t id;
+
+	lc_also = also;
+	lc_quiet = 1;
+	id = lc_event(c, at, actor, type, sev, data, "%s", message);
+	lc_also = NULL;
 	lc_quiet = 0;
 	return (id);
 }
@@ -2392,8 +2412,9 @@ lifecycle_conditions_json(int64_t case_id)
 }
 
 /*
- * Mutes mail about a shop until until (0: ends the snooze now). The trail
- * records it; the outbox skips sinks of module "mail" meanwhile.
+ * Holds mail about a shop until until (0: ends the snooze now). The trail
+ * records it; the outbox holds the shop's rows to sinks of module "mail"
+ * meanwhile, and sends them as one summary when it ends.
  */
 int
 lifecycle_snooze(const char *shop, time_t until, const char *comment,
@@ -2422,9 +2443,15 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		}
 		if (lc_event(&c, now, actor, CASES_EV_SHOP_UNSNOOZED,
 			CASES_SEV_INFO, NULL,
-			"shop %s: snooze ended, mail flows again", shop) == -1)
+			"shop %s: snooze ended, mail flows again; what it held "
+			"follows in one summary",
+			shop) == -1)
 			return (lc_store_fail(err));
-		return (lc_commit(err));
+		if (lc_commit(err) == -1)
+			return (-1);
+		/* What the snooze held goes out now (outbox.c). */
+		outbox_snooze_changed();
+		return (0);
 	}
 	data = json_pack("{s:s,s:o}", "until",
 	    isotime_format(until, buf, sizeof buf), "comment",
@@ -2433,11 +2460,46 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		-1 ||
 	    lc_event(&c, now, actor, CASES_EV_SHOP_SNOOZED, CASES_SEV_INFO,
 		data,
-		"shop %s snoozed until %s: no mail meanwhile (the trail, "
+		"shop %s snoozed until %s: its mail is held meanwhile and "
+		"sent as one summary when the snooze ends (the trail, "
 		"syslog and the other sinks still get every event)%s%s",
 		shop, buf, comment ? ": " : "", comment ? comment : "") == -1)
 		return (lc_store_fail(err));
-	return (lc_commit(err));
+	if (lc_commit(err) == -1)
+		return (-1);
+	/* A snooze made shorter releases what it holds sooner. */
+	outbox_snooze_changed();
+	return (0);
+}
+
+/*
+ * Inside the caller's transaction, when a shop's snooze is over: each of
+ * its open conditions falls due now, so that its reminder re-announces it
+ * (unless someone acknowledged it: lc_remind decides). Returns how many.
+ */
+int
+lifecycle_reannounce(const char *shop, time_t now)
+{
+	struct st_condition *cond;
+	size_t n, i;
+	int k = 0;
+
+	if (store_conditions(lc_store(), 0, 0, 10000, &cond, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (cond[i].shop == NULL || strcmp(cond[i].shop, shop) != 0 ||
+		    cond[i].resolved_at != 0 ||
+		    strcmp(cond[i].severity, "critical") != 0)
+			continue;
+		cond[i].next_at = now;
+		if (store_condition_update(lc_store(), &cond[i]) == -1) {
+			st_conditions_free(cond, n);
+			return (-1);
+		}
+		k++;
+	}
+	st_conditions_free(cond, n);
+	return (k);
 }
 
 json_t *

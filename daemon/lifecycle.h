@@ -60,6 +60,10 @@ int lifecycle_synced(int64_t, time_t);
 int64_t lifecycle_append(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, struct json_t *, const char *,
     const char *);
+int64_t lifecycle_append_to(const struct st_case *, time_t, const char *,
+    enum cases_event_type, enum cases_severity, struct json_t *,
+    const struct strlist *, const char *);
+int lifecycle_reannounce(const char *, time_t);
 int lifecycle_recompute(void);
 int lifecycle_resolve(const char *, const char *);
 int lifecycle_ack(int64_t, time_t, const char *, const char *, struct lc_err *);

@@ -3,17 +3,26 @@
  *
  * When an event is recorded, one outbox row per subscribed sink (and per
  * sink an escalation tier names) is written in the same transaction
- * (outbox_enqueue); a snoozed shop's events skip the sinks of module
- * "mail". Rows are delivered as soon as possible, at most OUTBOX_PER_SINK
- * at a time per sink, oldest first; a
- * row waits while an earlier row of the same case to the same sink is
- * pending, so a sink sees a case's events in order. A failure is retried
+ * (outbox_enqueue). Rows are delivered as soon as possible, at most
+ * OUTBOX_PER_SINK at a time per sink, oldest first; a row waits while an
+ * earlier row of the same case to the same sink is pending, so a sink sees
+ * a case's events in order. When the earlier row is in flight and the sink
+ * holds it on purpose (the mail sink's digest window), the sink is asked
+ * to flush (plugin.h), so that an urgent event is not late: what it held
+ * goes at once, then the waiting event. A failure is retried
  * with exponential backoff and jitter (or after the delay the sink asked
  * for); after max_attempts, or at once for a permanent failure, the row is
  * dead and a critical delivery.dead event is raised, which goes to every
  * other subscribed sink, never back to the dead one. Only an
  * acknowledgement settles a row, so after kill -9 everything not
  * acknowledged is delivered again, with the same idempotency key.
+ *
+ * A snoozed shop's rows to sinks of module "mail" are held, not sent: they
+ * stay in the outbox in state "held" until the snooze ends (delistctl
+ * snooze SHOP --off, or it lapses). Then the shop's held events go out as
+ * one shop.held_mail event (one summary mail per shop), each held row is
+ * settled done saying so, and the shop's open critical conditions are
+ * re-announced by their reminders at once.
  *
  * In-flight work lives in memory only. It must not block: plugins do the
  * talking, asynchronously.
@@ -41,6 +50,8 @@
  * window, at most 30 minutes).
  */
 #define OUTBOX_WATCHDOG (60 * 60)
+/* Waiting events of one case a sink is told of per turn, at most. */
+#define OUTBOX_URGE_MAX 16
 
 struct inflight {
 	int64_t row;
@@ -51,6 +62,7 @@ struct inflight {
 	char *event_type;
 	int64_t case_id;
 	int expired;
+	int64_t urged; /* the last waiting row the sink was told of */
 	int settled; /* done came: recorded at the next group commit */
 	enum delistd_result result;
 	int64_t retry_after;
@@ -66,10 +78,21 @@ static struct inflight *outbox_flights;
 static int outbox_stopping;
 static void (*outbox_idle_cb)(void);
 static uint64_t outbox_delivered, outbox_failed;
+/* Held rows: -1 unknown (look), 0 none, else the first snooze's end. */
+static time_t outbox_release_at = -1;
 
 static void outbox_run(evutil_socket_t, short, void *);
 static void outbox_flush(evutil_socket_t, short, void *);
 static void outbox_done(void *, enum delistd_result, int64_t, const char *);
+static char *outbox_event(
+    struct delistd_host *, const struct st_delivery *, struct delistd_event *,
+    char *, size_t);
+static void outbox_urge(struct delistd_host *, time_t);
+static int outbox_sync_check(const char *, int64_t, int64_t, time_t);
+static int outbox_hold_muted(struct delistd_host *, const struct st_delivery *);
+static int outbox_release_shop(
+    const char *, const struct st_delivery *, size_t, time_t);
+static void outbox_release(time_t);
 
 int
 outbox_init(struct event_base *base)
@@ -127,8 +150,8 @@ outbox_sinks(void)
 }
 
 /*
- * A snoozed shop's events do not go to sinks of module "mail" (the trail,
- * syslog and every other sink still get them).
+ * A snoozed shop's events are held for sinks of module "mail" (the trail,
+ * syslog and every other sink get them at once).
  */
 static int
 outbox_muted(const struct delistd_host *h, const char *shop, int *snoozed)
@@ -160,12 +183,10 @@ outbox_listed(const struct strlist *l, const char *name)
  */
 int
 outbox_enqueue(int64_t event_id, const char *type, const char *severity,
-    int64_t case_id, const char *shop, const char *exclude,
-    const struct strlist *also)
+    int64_t case_id, const char *exclude, const struct strlist *also)
 {
 	struct delistd_host *h;
 	size_t i;
-	int snoozed = -1;
 
 	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
 		if (!plugin_is_sink(h) ||
@@ -175,12 +196,7 @@ outbox_enqueue(int64_t event_id, const char *type, const char *severity,
 		    (!outbox_matches(plugin_config(h), type, severity) &&
 			!outbox_listed(also, plugin_name(h))))
 			continue;
-		if (outbox_muted(h, shop, &snoozed)) {
-			log_debug("outbox: event %lld not mailed to %s: shop "
-				  "%s is snoozed",
-			    (long long)event_id, plugin_name(h), shop);
-			continue;
-		}
+		/* A snoozed shop's mail is held when due (outbox_run). */
 		if (store_outbox_insert(daemon_state->store, event_id,
 			plugin_name(h), case_id, clock_now()) == -1)
 			return (-1);
@@ -196,6 +212,14 @@ outbox_kick(void)
 
 	if (outbox_ev != NULL && !outbox_stopping)
 		evtimer_add(outbox_ev, &tv);
+}
+
+/* A snooze was ended or changed by hand: held mail is looked at again. */
+void
+outbox_snooze_changed(void)
+{
+	outbox_release_at = -1;
+	outbox_kick();
 }
 
 size_t
@@ -286,7 +310,7 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 {
 	struct store *st = daemon_state->store;
 	time_t now = clock_now();
-	int attempts = inf->attempts + 1, total, open, dead = 0;
+	int attempts = inf->attempts + 1, dead = 0;
 	struct st_case c;
 	json_t *data;
 	char *msg;
@@ -294,13 +318,10 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 	if (result == DELISTD_DELIVERED) {
 		outbox_delivered++;
 		if (store_outbox_settle(
-			st, inf->row, "done", attempts, now, NULL, now) == -1)
+			st, inf->row, "done", attempts, now, error, now) == -1)
 			goto fail;
-		if (strcmp(inf->event_type, "case.reinstated") == 0 &&
-		    inf->case_id != 0 &&
-		    (open = store_outbox_open_for_event(
-			 st, inf->event_id, &total)) == 0 &&
-		    lifecycle_synced(inf->case_id, now) == -1)
+		if (outbox_sync_check(
+			inf->event_type, inf->event_id, inf->case_id, now) == -1)
 			goto fail;
 		log_debug("outbox: event %lld delivered to %s",
 		    (long long)inf->event_id, inf->sink);
@@ -493,13 +514,39 @@ outbox_watchdog(evutil_socket_t fd, short events, void *arg)
 	outbox_kick();
 }
 
+/* The event of a row as a sink gets it; returns its JSON (free it). */
+static char *
+outbox_event(struct delistd_host *h, const struct st_delivery *d,
+    struct delistd_event *ev, char *key, size_t keylen)
+{
+	json_t *doc;
+	char *json;
+
+	doc = api_event_json(&d->ev);
+	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	snprintf(
+	    key, keylen, "%lld-%s", (long long)d->event_id, plugin_name(h));
+	memset(ev, 0, sizeof *ev);
+	ev->key = key;
+	ev->id = d->event_id;
+	ev->type = d->ev.type;
+	ev->severity = d->ev.severity;
+	ev->case_id = d->case_id;
+	ev->shop = d->ev.shop;
+	ev->product_id = d->ev.product_id;
+	ev->json = json;
+	ev->json_len = strlen(json);
+	ev->attempt = d->attempts + 1;
+	return (json);
+}
+
 static void
 outbox_start(struct delistd_host *h, const struct st_delivery *d)
 {
 	struct inflight *inf;
 	struct delistd_event ev;
 	struct timeval tv = { OUTBOX_WATCHDOG, 0 };
-	json_t *doc;
 	char *json, key[128];
 
 	inf = xcalloc(1, sizeof *inf);
@@ -515,22 +562,7 @@ outbox_start(struct delistd_host *h, const struct st_delivery *d)
 	inf->next = outbox_flights;
 	outbox_flights = inf;
 
-	doc = api_event_json(&d->ev);
-	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	snprintf(
-	    key, sizeof key, "%lld-%s", (long long)d->event_id, plugin_name(h));
-	memset(&ev, 0, sizeof ev);
-	ev.key = key;
-	ev.id = d->event_id;
-	ev.type = d->ev.type;
-	ev.severity = d->ev.severity;
-	ev.case_id = d->case_id;
-	ev.shop = d->ev.shop;
-	ev.product_id = d->ev.product_id;
-	ev.json = json;
-	ev.json_len = strlen(json);
-	ev.attempt = d->attempts + 1;
+	json = outbox_event(h, d, &ev, key, sizeof key);
 	if (plugin_deliver(h, &ev, outbox_done, inf) == -1) {
 		outbox_unlink(inf);
 		outbox_settle(inf, plugin_config(h), DELISTD_RETRY, 0,
@@ -541,38 +573,220 @@ outbox_start(struct delistd_host *h, const struct st_delivery *d)
 }
 
 /*
- * A row queued for a mail sink before its shop was snoozed, due while the
- * snooze lasts: not mailed, as if queued during it (the trail and syslog
- * have the event). It is settled done, with why in its last error.
+ * A case's next event is due at a sink, behind an earlier one the sink
+ * has not answered (it may hold it on purpose, in a digest window): the
+ * sink is told of each waiting event, once, and may send what it holds
+ * now, so that a waiting critical event is not held back with it.
+ */
+static void
+outbox_urge(struct delistd_host *h, time_t now)
+{
+	struct inflight *f;
+	struct st_delivery *d;
+	struct delistd_event ev;
+	char *json, key[128];
+	size_t n, i;
+
+	if (!plugin_has_flush(h))
+		return;
+	for (f = outbox_flights; f != NULL; f = f->next) {
+		if (f->expired || f->settled || f->case_id == 0 ||
+		    f->generation != plugin_generation_of(h) ||
+		    strcmp(f->sink, plugin_name(h)) != 0)
+			continue;
+		if (store_outbox_case_next(daemon_state->store,
+			plugin_name(h), f->case_id,
+			f->urged > f->row ? f->urged : f->row, now,
+			OUTBOX_URGE_MAX, &d, &n) == -1)
+			continue;
+		for (i = 0; i < n; i++) {
+			f->urged = d[i].id;
+			log_debug("outbox: event %lld waits at %s behind event "
+				  "%lld: telling the sink",
+			    (long long)d[i].event_id, plugin_name(h),
+			    (long long)f->event_id);
+			json = outbox_event(h, &d[i], &ev, key, sizeof key);
+			plugin_flush(h, &ev);
+			free(json);
+		}
+		st_deliveries_free(d, n);
+	}
+}
+
+/*
+ * A row of an event settled done: a case.reinstated's case is synced once
+ * all its rows are.
  */
 static int
-outbox_drop_muted(struct delistd_host *h, const struct st_delivery *d)
+outbox_sync_check(const char *type, int64_t event_id, int64_t case_id,
+    time_t now)
 {
-	struct store *st = daemon_state->store;
-	time_t now = clock_now();
-	char *why;
 	int total;
 
-	xasprintf(&why, "not mailed: shop %s was snoozed", d->ev.shop);
-	if (store_begin(st) == -1) {
-		free(why);
-		return (-1);
-	}
+	if (strcmp(type, "case.reinstated") != 0 || case_id == 0 ||
+	    store_outbox_open_for_event(daemon_state->store, event_id, &total) !=
+		0)
+		return (0);
+	return (lifecycle_synced(case_id, now));
+}
+
+/*
+ * A mail row of a snoozed shop, due: held until the snooze ends, in state
+ * "held" with the snooze's end as its next attempt (delistctl outbox shows
+ * it so), its last error kept.
+ */
+static int
+outbox_hold_muted(struct delistd_host *h, const struct st_delivery *d)
+{
+	struct store *st = daemon_state->store;
+	time_t now = clock_now(), until;
+	char buf[ISOTIME_LEN];
+
+	until = store_snooze_until(st, d->ev.shop, now);
+	if (until == 0)
+		return (0);
 	if (store_outbox_settle(
-		st, d->id, "done", d->attempts, now, why, now) == -1 ||
-	    (strcmp(d->ev.type, "case.reinstated") == 0 && d->case_id != 0 &&
-		store_outbox_open_for_event(st, d->event_id, &total) == 0 &&
-		lifecycle_synced(d->case_id, now) == -1) ||
-	    store_commit(st) == -1) {
-		store_rollback(st);
-		free(why);
+		st, d->id, "held", d->attempts, until, d->last_error, now) == -1)
 		return (-1);
-	}
-	log_info("outbox: event %lld not mailed to %s: shop %s is snoozed",
-	    (long long)d->event_id, plugin_name(h), d->ev.shop);
-	free(why);
-	lifecycle_published();
+	if (outbox_release_at == 0 || until < outbox_release_at)
+		outbox_release_at = until;
+	log_info("outbox: event %lld to %s held: shop %s is snoozed until %s",
+	    (long long)d->event_id, plugin_name(h), d->ev.shop,
+	    isotime_format(until, buf, sizeof buf));
 	return (0);
+}
+
+/*
+ * A shop's snooze is over: its held rows (d, n: every held row; those of
+ * shop count) become one shop.held_mail event to the sinks that held them,
+ * each row is settled done saying where it went, and the shop's open
+ * critical conditions are re-announced. One transaction.
+ */
+static int
+outbox_release_shop(
+    const char *shop, const struct st_delivery *d, size_t n, time_t now)
+{
+	struct store *st = daemon_state->store;
+	struct strlist also = { NULL, 0 };
+	struct st_case c;
+	json_t *held, *p, *data;
+	int64_t id, last = 0;
+	size_t i, events = 0, critical = 0;
+	char buf[ISOTIME_LEN], *msg, *why;
+	const char *text;
+	int rc = -1;
+
+	held = json_array();
+	for (i = 0; i < n; i++) {
+		if (d[i].ev.shop == NULL || strcmp(d[i].ev.shop, shop) != 0)
+			continue;
+		if (!outbox_listed(&also, d[i].sink)) {
+			also.v = xreallocarray(also.v, also.n + 1, sizeof *also.v);
+			also.v[also.n++] = d[i].sink;
+		}
+		/* The rows of one event to several sinks are adjacent. */
+		if (d[i].event_id == last)
+			continue;
+		last = d[i].event_id;
+		events++;
+		critical += strcmp(d[i].ev.severity, "critical") == 0;
+		p = json_loads(d[i].ev.payload ? d[i].ev.payload : "{}", 0, NULL);
+		text = json_string_value(json_object_get(p, "message"));
+		json_array_append_new(held,
+		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:s,s:s}", "event_id",
+			(json_int_t)d[i].event_id, "type", d[i].ev.type,
+			"severity", d[i].ev.severity, "case",
+			d[i].case_id ? json_integer(d[i].case_id) : json_null(),
+			"product_id",
+			d[i].ev.product_id ? json_string(d[i].ev.product_id)
+					   : json_null(),
+			"at", isotime_format(d[i].ev.at, buf, sizeof buf),
+			"message", text != NULL ? text : d[i].ev.type));
+		json_decref(p);
+	}
+	data = json_pack("{s:s,s:I,s:I,s:o}", "shop", shop, "count",
+	    (json_int_t)events, "critical", (json_int_t)critical, "held", held);
+	xasprintf(&msg,
+	    "shop %s: %zu event%s held while it was snoozed (%zu critical), "
+	    "in one summary; open critical conditions are re-announced",
+	    shop, events, events == 1 ? "" : "s", critical);
+	memset(&c, 0, sizeof c);
+	c.shop = (char *)shop;
+	if (store_begin(st) == -1) {
+		json_decref(data);
+		goto out;
+	}
+	if ((id = lifecycle_append_to(&c, now, "daemon", CASES_EV_SHOP_HELD_MAIL,
+		 CASES_SEV_INFO, data, &also, msg)) == -1)
+		goto fail;
+	xasprintf(&why,
+	    "held while shop %s was snoozed; sent in its summary, event %lld",
+	    shop, (long long)id);
+	for (i = 0; i < n; i++) {
+		if (d[i].ev.shop == NULL || strcmp(d[i].ev.shop, shop) != 0)
+			continue;
+		if (store_outbox_settle(st, d[i].id, "done", d[i].attempts, now,
+			why, now) == -1 ||
+		    outbox_sync_check(d[i].ev.type, d[i].event_id, d[i].case_id,
+			now) == -1) {
+			free(why);
+			goto fail;
+		}
+	}
+	free(why);
+	if (lifecycle_reannounce(shop, now) == -1 || store_commit(st) == -1)
+		goto fail;
+	log_info("outbox: shop %s is no longer snoozed: %zu held event%s sent "
+		 "in one summary (event %lld)",
+	    shop, events, events == 1 ? "" : "s", (long long)id);
+	lifecycle_published();
+	sched_rearm();
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(msg);
+	free(also.v);
+	return (rc);
+}
+
+/* Releases the held rows of every shop whose snooze is over. */
+static void
+outbox_release(time_t now)
+{
+	struct st_delivery *d;
+	size_t n, i, j;
+	time_t until, first = 0;
+	int failed = 0;
+
+	if (outbox_release_at == 0 ||
+	    (outbox_release_at > 0 && outbox_release_at > now))
+		return;
+	if (store_outbox_list(daemon_state->store, "held", 0, &d, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(d[j].ev.shop, d[i].ev.shop) == 0)
+				break;
+		}
+		if (j < i)
+			continue; /* that shop was seen */
+		until = store_snooze_until(
+		    daemon_state->store, d[i].ev.shop, now);
+		if (until == 0 && outbox_release_shop(d[i].ev.shop, d, n, now) ==
+			-1) {
+			failed = 1;
+			until = now + 60;
+		}
+		if (until != 0 && (first == 0 || until < first))
+			first = until;
+	}
+	st_deliveries_free(d, n);
+	if (failed)
+		log_warnx("outbox: cannot release held mail; trying again in a "
+			  "minute");
+	outbox_release_at = first;
 }
 
 static void
@@ -591,6 +805,7 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 	(void)arg;
 	if (outbox_stopping)
 		return;
+	outbox_release(now);
 	for (i = 0; (h = plugin_at(i)) != NULL; i++) {
 		if (!plugin_is_sink(h))
 			continue;
@@ -607,7 +822,7 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 					continue;
 				snoozed = -1;
 				if (outbox_muted(h, d[j].ev.shop, &snoozed)) {
-					if (outbox_drop_muted(h, &d[j]) == 0)
+					if (outbox_hold_muted(h, &d[j]) == 0)
 						dropped = 1;
 					else
 						stuck = 1;
@@ -618,11 +833,15 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 			}
 			st_deliveries_free(d, n);
 		}
+		outbox_urge(h, now);
 		t = store_outbox_next(daemon_state->store, plugin_name(h), now);
 		if (t > now && (next == 0 || t < next))
 			next = t;
 	}
-	/* A muted row the store could not settle: try again in a minute. */
+	/* Held mail goes out when the first snooze ends. */
+	if (outbox_release_at > now && (next == 0 || outbox_release_at < next))
+		next = outbox_release_at;
+	/* A muted row the store could not hold: try again in a minute. */
 	if (stuck && (next == 0 || next > now + 60))
 		next = now + 60;
 	/* Rows due now but waiting on an earlier one are kicked by its end. */

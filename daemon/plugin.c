@@ -57,6 +57,7 @@ struct delistd_timer {
 	struct delistd_host *host;
 	delistd_timer_cb cb;
 	void *arg;
+	int64_t at; /* timer_at: due on the daemon's clock; 0: timer_add */
 	struct delistd_timer *prev, *next;
 };
 
@@ -81,6 +82,10 @@ static size_t plugin_ninstances;
 static uint64_t plugin_generation;
 
 static void plugin_instance_free(struct delistd_host *);
+static struct delistd_timer *host_timer_add(
+    struct delistd_host *, int64_t, delistd_timer_cb, void *);
+static void host_timer_arm(struct delistd_timer *);
+static void plugin_clock_changed(void *);
 static void host_log(struct delistd_host *, enum delistd_log_level,
     const char *, ...) printflike(3, 4);
 
@@ -322,6 +327,11 @@ host_timer_fire(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
+	/* On the daemon's clock: not yet (a test clock stands still). */
+	if (t->at != 0 && clock_now() < t->at) {
+		host_timer_arm(t);
+		return;
+	}
 	if (t->prev != NULL)
 		t->prev->next = t->next;
 	else
@@ -331,6 +341,47 @@ host_timer_fire(evutil_socket_t fd, short events, void *arg)
 	event_free(t->ev);
 	free(t);
 	cb(cbarg);
+}
+
+/* A timer_at timer: due in at - now seconds of the daemon's clock. */
+static void
+host_timer_arm(struct delistd_timer *t)
+{
+	struct timeval tv = { 0, 0 };
+	time_t now = clock_now();
+
+	if (t->at > now)
+		tv.tv_sec = t->at - now;
+	evtimer_add(t->ev, &tv);
+}
+
+/* The test clock moved: every timer_at timer is due anew. */
+static void
+plugin_clock_changed(void *arg)
+{
+	struct delistd_timer *t;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < plugin_ninstances; i++) {
+		for (t = plugin_instances[i]->timers; t != NULL; t = t->next) {
+			if (t->at != 0)
+				host_timer_arm(t);
+		}
+	}
+}
+
+static struct delistd_timer *
+host_timer_at(
+    struct delistd_host *h, int64_t when, delistd_timer_cb cb, void *arg)
+{
+	struct delistd_timer *t;
+
+	if ((t = host_timer_add(h, 0, cb, arg)) == NULL)
+		return (NULL);
+	t->at = when > 0 ? when : 1;
+	host_timer_arm(t);
+	return (t);
 }
 
 static struct delistd_timer *
@@ -415,6 +466,7 @@ static const struct delistd_host_api plugin_api = {
 	.timer_cancel = host_timer_cancel,
 	.spawn = host_spawn,
 	.smtp = host_smtp,
+	.timer_at = host_timer_at,
 };
 
 /* --- modules and instances ---------------------------------------------- */
@@ -647,6 +699,8 @@ int
 plugin_init(struct event_base *base)
 {
 	plugin_base = base;
+	if (base != NULL)
+		clock_on_change(plugin_clock_changed, NULL);
 	return (0);
 }
 
@@ -865,4 +919,20 @@ plugin_deliver(struct delistd_host *h, const struct delistd_event *ev,
     delistd_deliver_done done, void *token)
 {
 	return (h->mod->p->deliver(h->instance, ev, done, token));
+}
+
+int
+plugin_has_flush(const struct delistd_host *h)
+{
+	return (plugin_is_sink(h) && h->mod->p->flush != NULL);
+}
+
+/* Whether the instance offers flush (plugin.h): 1 if it was asked. */
+int
+plugin_flush(struct delistd_host *h, const struct delistd_event *next)
+{
+	if (!plugin_is_sink(h) || h->mod->p->flush == NULL)
+		return (0);
+	h->mod->p->flush(h->instance, next);
+	return (1);
 }

@@ -31,7 +31,7 @@
  *   conditions      critical conditions re-announced until acknowledged or
  *                   resolved (an escalated appeal, manual review, a dead
  *                   delivery), with their next reminder and acknowledgement
- *   snoozes         shops whose mail is muted, until when, by whom
+ *   snoozes         shops whose mail is held, until when, by whom
  *   digests         when each shop's daily digest last went out, so that a
  *                   restart neither repeats nor skips one
  *   listings.seen_title(_at)  the title in the source's latest observation
@@ -1671,6 +1671,26 @@ store_outbox_due(struct store *st, const char *sink, time_t now, int64_t limit,
 	    store_stmt(st, sql, "tii", sink, (int64_t)now, limit), out, n));
 }
 
+/*
+ * The pending rows of a case to a sink after row after that are due now,
+ * oldest first, at most limit: events waiting behind the one in flight
+ * (outbox.c asks the sink to flush what it holds).
+ */
+int
+store_outbox_case_next(struct store *st, const char *sink, int64_t case_id,
+    int64_t after, time_t now, int64_t limit, struct st_delivery **out,
+    size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " DELIVERY_COLS
+	    "WHERE o.sink = ?1 AND o.case_id = ?2 AND o.state = 'pending' AND"
+	    " o.id > ?3 AND o.next_attempt_at <= ?4 ORDER BY o.id LIMIT ?5";
+
+	return (deliveries_query(store_stmt(st, sql, "tiiii", sink, case_id,
+				     after, (int64_t)now, limit),
+	    out, n));
+}
+
 /* When the sink's next pending row falls due (0: none is pending). */
 time_t
 store_outbox_next(struct store *st, const char *sink, time_t now)
@@ -1705,14 +1725,14 @@ store_outbox_get(
 	return (deliveries_query(store_stmt(st, sql, "i", id), out, n));
 }
 
-/* state NULL: pending and dead ones. */
+/* state NULL: pending, held and dead ones. */
 int
 store_outbox_list(struct store *st, const char *state, int64_t limit,
     struct st_delivery **out, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT " DELIVERY_COLS
-	    "WHERE (?1 IS NULL AND o.state IN ('pending', 'dead'))"
+	    "WHERE (?1 IS NULL AND o.state IN ('pending', 'held', 'dead'))"
 	    " OR o.state = ?1 ORDER BY o.id LIMIT ?2";
 
 	return (deliveries_query(
@@ -2509,7 +2529,7 @@ store_conditions_resolve(struct store *st, int64_t case_id, const char *type,
 	return (sqlite3_changes(st->db));
 }
 
-/* Snoozes: a shop's mail muted until a time. */
+/* Snoozes: a shop's mail held until a time. */
 
 int
 store_snooze_set(struct store *st, const char *shop, time_t until,

@@ -43,8 +43,9 @@ extern "C" {
 /*
  * The services table's version: grows by appending members only.
  * 2: smtp.
+ * 3: timer_at (a timer on the daemon's clock).
  */
-#define DELISTD_HOST_API_VERSION 2
+#define DELISTD_HOST_API_VERSION 3
 #define DELISTD_PLUGIN_SYMBOL "delistd_plugin"
 
 /* The roles a module may play (the roles field is a bit set). */
@@ -260,7 +261,18 @@ struct delistd_host_api {
 	int (*smtp)(struct delistd_host *, const struct delistd_smtp_request *,
 	    delistd_smtp_cb cb, void *arg);
 
-	void *reserved[7];
+	/*
+	 * Version 3. A one-shot timer that fires once the daemon's clock
+	 * (now) reads at least when, UTC seconds: with the system clock that
+	 * is when real time gets there; with a test clock, when the test
+	 * moves the clock there, however long that takes. A when in the
+	 * past fires soon, from the event loop. Cancel it with timer_cancel,
+	 * as a timer of timer_add; fini cancels it too.
+	 */
+	struct delistd_timer *(*timer_at)(struct delistd_host *,
+	    int64_t when, delistd_timer_cb cb, void *arg);
+
+	void *reserved[6];
 };
 
 /*
@@ -291,8 +303,9 @@ enum delistd_result {
 /*
  * Completion of a deliver: result, a retry delay the receiver asked for
  * (seconds; 0: the host's backoff), and an error for the log and
- * `delistctl outbox` (may be NULL). Call it exactly once per deliver, from
- * a callback (never from within deliver itself).
+ * `delistctl outbox` (may be NULL; with DELIVERED, a note kept with the
+ * delivery, such as "counted for the next digest"). Call it exactly once
+ * per deliver, from a callback (never from within deliver itself).
  */
 typedef void (*delistd_deliver_done)(
     void *token, enum delistd_result, int64_t retry_after, const char *error);
@@ -444,7 +457,22 @@ struct delistd_plugin {
 	 * has NULL here.
 	 */
 	const struct delistd_source_info *source_info;
-	void *reserved[7];
+
+	/*
+	 * Sink role, optional (NULL: not offered). The host has event next
+	 * for this instance, and next waits behind an earlier event of the
+	 * same case that this instance has not answered yet (the host keeps a
+	 * case's events in order per sink). A sink that holds deliveries on
+	 * purpose (a digest window) may send what it holds now, so that next
+	 * does not wait for the hold to end; it still calls done for each
+	 * held delivery, from a callback, and gets next only after. It may
+	 * also do nothing (next then waits). Called at most once per held
+	 * delivery and waiting event; never from within deliver. Was
+	 * reserved[1]: a module built before it has NULL here.
+	 */
+	void (*flush)(void *instance, const struct delistd_event *next);
+
+	void *reserved[6];
 };
 
 /* What a module defines (and nothing else needs to be exported). */

@@ -17,16 +17,27 @@
  * case was opened before this sink existed).
  *
  * Digest: with digest set, events below immediate_severity are held, their
- * done not called, until the window ends, then go out as one mail; done
+ * done not called, until the window ends on the daemon's clock (the test
+ * clock in tests: the host's timer_at), then go out as one mail; done
  * then comes for each (delivered, or retried if the mail failed). Events
- * at or above immediate_severity, and digest.daily (a digest already), go
- * at once. The host lets 32 deliveries per sink be in flight, and holds
- * back a case's next event until its previous one is done: the window
- * therefore closes early once MAIL_DIGEST_HOLD events are held, leaving
- * room for critical ones, and a critical event about a case that has an
- * event in the window follows the digest when the window closes. Held
+ * at or above immediate_severity, and digest.daily and shop.held_mail
+ * (digests already), go at once. The host lets 32 deliveries per sink be
+ * in flight, and holds back a case's next event until its previous one is
+ * done: the window therefore closes early once MAIL_DIGEST_HOLD events are
+ * held, leaving room for critical ones; and when a case's next event
+ * would go at once but waits behind one of the case held in the window,
+ * the host asks us to flush (mail_flush_for): the digest goes at once,
+ * then the critical one, in the case's order and without delay. Held
  * events are in flight for the host, not settled: if the daemon stops
  * within the window they are delivered again after the restart.
+ *
+ * Counted: events that ask nothing of a person (listing.tracked and the
+ * like: message.c's mail_quiet) are not mailed one by one. They are
+ * answered delivered at once and counted, and the counts ("3,000 listings
+ * tracked") go in the next digest mail: the window's digest, or the daily
+ * digest if it comes first. Counts alone open a window too (digest, or
+ * MAIL_COUNT_WINDOW without one), so they always go out; they are kept in
+ * memory, so a restart forgets them (the trail has the events).
  *
  * Never in a log line, an error or a mail: the password, the URL's
  * credentials (refused in url: use username and password_file).
@@ -59,6 +70,8 @@
 #define MAIL_DIGEST_MAX 1800 /* 30 minutes: the host's watchdog is 1 hour */
 /* Under the host's 32 deliveries in flight per sink, with room to spare. */
 #define MAIL_DIGEST_HOLD 24
+/* How long counts wait for a digest when no digest window is set. */
+#define MAIL_COUNT_WINDOW 900
 
 struct mail;
 
@@ -67,6 +80,7 @@ struct mail_item {
 	delistd_deliver_done done;
 	void *token;
 	int64_t id;
+	int64_t case_id;
 	char *json;
 	TAILQ_ENTRY(mail_item) entry;
 };
@@ -77,6 +91,7 @@ struct mail_send {
 	struct mail *m;
 	struct mail_items items;
 	size_t n;
+	uint64_t quiet[MAIL_QUIET_MAX]; /* the counts it carries */
 	char *message;
 	size_t message_len;
 	TAILQ_ENTRY(mail_send) entry;
@@ -105,6 +120,9 @@ struct mail {
 	struct delistd_timer *timer;
 	struct mail_sends sends;
 	int failing;
+	uint64_t quiet[MAIL_QUIET_MAX]; /* counted, not yet in a digest */
+	struct mail_items acks; /* counted, to answer delivered */
+	struct delistd_timer *ack_timer;
 };
 
 static int mail_init(
@@ -112,6 +130,8 @@ static int mail_init(
 static void mail_fini(void *);
 static int mail_deliver(
     void *, const struct delistd_event *, delistd_deliver_done, void *);
+static void mail_flush_for(void *, const struct delistd_event *);
+static void mail_flush(void *);
 
 const struct delistd_plugin delistd_plugin = {
 	.abi = DELISTD_PLUGIN_ABI,
@@ -121,6 +141,7 @@ const struct delistd_plugin delistd_plugin = {
 	.init = mail_init,
 	.fini = mail_fini,
 	.deliver = mail_deliver,
+	.flush = mail_flush_for,
 };
 
 static const char *const mail_keys[] = { "url", "starttls", "username",
@@ -128,6 +149,10 @@ static const char *const mail_keys[] = { "url", "starttls", "username",
 	"immediate_severity", NULL };
 
 static const char *const mail_severities[] = { "info", "warning", "critical" };
+
+/* Event types that are digests already: mailed at once, never held. */
+static const char *const mail_digests[] = { "digest.daily", "shop.held_mail",
+	NULL };
 
 static int mail_cause(char **cause, const char *fmt, ...)
     __attribute__((__format__(__printf__, 2, 3)));
@@ -391,6 +416,10 @@ mail_free(struct mail *m)
 		TAILQ_REMOVE(&m->held, it, entry);
 		mail_item_free(it);
 	}
+	while ((it = TAILQ_FIRST(&m->acks)) != NULL) {
+		TAILQ_REMOVE(&m->acks, it, entry);
+		mail_item_free(it);
+	}
 	while ((s = TAILQ_FIRST(&m->sends)) != NULL) {
 		TAILQ_REMOVE(&m->sends, s, entry);
 		mail_send_free(s);
@@ -431,6 +460,7 @@ mail_init(struct delistd_host *host, const struct delistd_host_api *api,
 	m->host = host;
 	m->api = api;
 	TAILQ_INIT(&m->held);
+	TAILQ_INIT(&m->acks);
 	TAILQ_INIT(&m->sends);
 	if (mail_conf_url(m, cause) == -1 ||
 	    mail_conf_addresses(m, cause) == -1 ||
@@ -472,6 +502,7 @@ mail_item_new(
 	it->done = done;
 	it->token = token;
 	it->id = ev->id;
+	it->case_id = ev->case_id;
 	if ((it->json = strndup(ev->json, ev->json_len)) == NULL) {
 		free(it);
 		return (NULL);
@@ -490,15 +521,18 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 	struct mail_msg msg;
 	struct mail_item *it;
 	const char **json = NULL;
-	char *mid = NULL, *root = NULL, mailer[64];
+	char *mid = NULL, *root = NULL, *counted, mailer[64], key[96];
 	int64_t first = 0, last = 0;
 	size_t i = 0;
 	int rc = -1;
 
 	memset(&t, 0, sizeof t);
+	counted = mail_counted(s->quiet);
 	if (s->n == 1 && ev != NULL) {
 		it = TAILQ_FIRST(&s->items);
-		if (mail_render(it->json, m->api->name(m->host), &t) == -1) {
+		if (mail_render_counted(it->json, m->api->name(m->host), counted,
+			&t) == -1) {
+			free(counted);
 			m->api->log(m->host, DELISTD_LOG_ERROR,
 			    "event %" PRId64 ": not an event document", it->id);
 			return (-1);
@@ -512,8 +546,10 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 		} else
 			mid = mail_message_id(ev->key, m->domain);
 	} else {
-		if ((json = calloc(s->n, sizeof *json)) == NULL)
+		if ((json = calloc(s->n + 1, sizeof *json)) == NULL) {
+			free(counted);
 			return (-1);
+		}
 		TAILQ_FOREACH (it, &s->items, entry) {
 			json[i++] = it->json;
 			if (first == 0 || it->id < first)
@@ -523,14 +559,23 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 		}
 		if (mail_render_digest(json, s->n, m->api->name(m->host),
 			m->digest_text != NULL ? m->digest_text : "window",
-			&t) == -1) {
+			counted, &t) == -1) {
 			free(json);
+			free(counted);
 			return (-1);
 		}
 		free(json);
-		mid = mail_digest_id(
-		    first, last, s->n, m->api->name(m->host), m->domain);
+		if (s->n > 0)
+			mid = mail_digest_id(
+			    first, last, s->n, m->api->name(m->host), m->domain);
+		else {
+			/* Counts only: unique by the time it goes. */
+			snprintf(key, sizeof key, "counts.%" PRId64 ".%s",
+			    m->api->now(m->host), m->api->name(m->host));
+			mid = mail_message_id(key, m->domain);
+		}
 	}
+	free(counted);
 	if (mid == NULL)
 		goto out;
 
@@ -600,6 +645,35 @@ mail_result(struct mail *m, const struct delistd_smtp_response *resp,
 	return (DELISTD_RETRY);
 }
 
+/* A timer in seconds of the daemon's clock (0: soon, from the loop). */
+static struct delistd_timer *
+mail_timer(struct mail *m, int64_t seconds, delistd_timer_cb cb)
+{
+	if (seconds > 0 && m->api->version >= 3 &&
+	    m->api->size >= offsetof(struct delistd_host_api, timer_at) +
+		    sizeof m->api->timer_at &&
+	    m->api->timer_at != NULL)
+		return (m->api->timer_at(
+		    m->host, m->api->now(m->host) + seconds, cb, m));
+	return (m->api->timer_add(m->host, seconds * 1000, cb, m));
+}
+
+/* Counts that could not be mailed wait for the next digest again. */
+static void
+mail_recount(struct mail *m, const uint64_t quiet[MAIL_QUIET_MAX])
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < MAIL_QUIET_MAX; i++) {
+		m->quiet[i] += quiet[i];
+		any |= quiet[i] != 0;
+	}
+	if (any && m->timer == NULL)
+		m->timer = mail_timer(m,
+		    m->digest > 0 ? m->digest : MAIL_COUNT_WINDOW, mail_flush);
+}
+
 /*
  * The answer to one mail. The dones are collected and the mail freed
  * first: nothing here touches m after the first done.
@@ -635,9 +709,10 @@ mail_answer(const struct delistd_smtp_response *resp, void *arg)
 			m->api->log(m->host, DELISTD_LOG_WARNING,
 			    "%s is failing: %s", m->where, error);
 		m->failing = 1;
+		mail_recount(m, s->quiet);
 	}
 	TAILQ_REMOVE(&m->sends, s, entry);
-	if ((calls = calloc(s->n, sizeof *calls)) == NULL) {
+	if ((calls = calloc(s->n + 1, sizeof *calls)) == NULL) {
 		/* The host's watchdog takes them back. */
 		mail_send_free(s);
 		return;
@@ -666,10 +741,18 @@ mail_send_new(struct mail *m)
 	return (s);
 }
 
+/* A digest mail takes the counts along (mail_answer gives them back). */
+static void
+mail_take_counts(struct mail *m, struct mail_send *s)
+{
+	memcpy(s->quiet, m->quiet, sizeof s->quiet);
+	memset(m->quiet, 0, sizeof m->quiet);
+}
+
 /*
- * The window closes: everything held goes as one mail. If it cannot even
- * start, each held event is retried (done is called from this timer,
- * never from deliver).
+ * The window closes: everything held, and the counts, go as one mail. If
+ * it cannot even start, each held event is retried (done is called from
+ * this timer, never from deliver).
  */
 static void
 mail_flush(void *arg)
@@ -677,15 +760,20 @@ mail_flush(void *arg)
 	struct mail *m = arg;
 	struct mail_send *s;
 	struct mail_item *it;
+	size_t i;
+	int counts = 0;
 
 	m->timer = NULL;
-	if (m->nheld == 0)
+	for (i = 0; i < MAIL_QUIET_MAX; i++)
+		counts |= m->quiet[i] != 0;
+	if (m->nheld == 0 && !counts)
 		return;
 	if ((s = mail_send_new(m)) == NULL)
 		return; /* the host's watchdog takes them back */
 	TAILQ_CONCAT(&s->items, &m->held, entry);
 	s->n = m->nheld;
 	m->nheld = 0;
+	mail_take_counts(m, s);
 	m->api->log(m->host, DELISTD_LOG_DEBUG, "digest of %zu event%s", s->n,
 	    s->n == 1 ? "" : "s");
 	if (mail_start(m, s, NULL) == 0)
@@ -694,6 +782,7 @@ mail_flush(void *arg)
 	    "a digest of %zu events could not be sent; they will be retried",
 	    s->n);
 	TAILQ_REMOVE(&m->sends, s, entry);
+	mail_recount(m, s->quiet);
 	while ((it = TAILQ_FIRST(&s->items)) != NULL) {
 		TAILQ_REMOVE(&s->items, it, entry);
 		it->done(it->token, DELISTD_RETRY, 0,
@@ -703,6 +792,64 @@ mail_flush(void *arg)
 	mail_send_free(s);
 }
 
+/* Counted events are answered delivered, from this timer. */
+static void
+mail_ack(void *arg)
+{
+	struct mail *m = arg;
+	struct mail_items acks;
+	struct mail_item *it;
+
+	m->ack_timer = NULL;
+	TAILQ_INIT(&acks);
+	TAILQ_CONCAT(&acks, &m->acks, entry);
+	/* done does not call back into the plugin: m stays valid. */
+	while ((it = TAILQ_FIRST(&acks)) != NULL) {
+		TAILQ_REMOVE(&acks, it, entry);
+		it->done(it->token, DELISTD_DELIVERED, 0,
+		    "counted for the next digest, not mailed on its own");
+		mail_item_free(it);
+	}
+}
+
+/* Whether an event goes at once rather than in the window's digest. */
+static int
+mail_at_once(struct mail *m, const char *type, const char *severity)
+{
+	size_t i;
+
+	if (m->digest == 0 || mail_severity(severity) >= m->immediate)
+		return (1);
+	for (i = 0; mail_digests[i] != NULL; i++) {
+		if (type != NULL && strcmp(type, mail_digests[i]) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * An event that asks nothing of a person: counted for the next digest,
+ * answered delivered from a timer. A window opens if none is, so that
+ * the counts go out even when nothing else comes.
+ */
+static int
+mail_count(struct mail *m, struct mail_item *it, int kind)
+{
+	if (m->ack_timer == NULL &&
+	    (m->ack_timer = mail_timer(m, 0, mail_ack)) == NULL)
+		return (-1);
+	if (m->timer == NULL &&
+	    (m->timer = mail_timer(m,
+		 m->digest > 0 ? m->digest : MAIL_COUNT_WINDOW, mail_flush)) ==
+		NULL)
+		return (-1);
+	TAILQ_INSERT_TAIL(&m->acks, it, entry);
+	m->quiet[kind]++;
+	m->api->log(m->host, DELISTD_LOG_DEBUG,
+	    "event %" PRId64 " counted for the next digest", it->id);
+	return (0);
+}
+
 static int
 mail_deliver(void *instance, const struct delistd_event *ev,
     delistd_deliver_done done, void *token)
@@ -710,22 +857,26 @@ mail_deliver(void *instance, const struct delistd_event *ev,
 	struct mail *m = instance;
 	struct mail_item *it;
 	struct mail_send *s;
-	int sev;
+	int kind;
 
 	if ((it = mail_item_new(ev, done, token)) == NULL)
 		return (-1);
-	sev = mail_severity(ev->severity);
-	if (m->digest > 0 && sev < m->immediate &&
-	    strcmp(ev->type, "digest.daily") != 0) {
+	if ((kind = mail_quiet(ev->type)) != -1) {
+		if (mail_count(m, it, kind) == -1) {
+			mail_item_free(it);
+			return (-1);
+		}
+		return (0);
+	}
+	if (!mail_at_once(m, ev->type, ev->severity)) {
 		TAILQ_INSERT_TAIL(&m->held, it, entry);
 		m->nheld++;
 		if (m->nheld >= MAIL_DIGEST_HOLD) {
 			if (m->timer != NULL)
 				m->api->timer_cancel(m->timer);
-			m->timer = m->api->timer_add(m->host, 0, mail_flush, m);
+			m->timer = mail_timer(m, 0, mail_flush);
 		} else if (m->timer == NULL)
-			m->timer = m->api->timer_add(
-			    m->host, m->digest * 1000, mail_flush, m);
+			m->timer = mail_timer(m, m->digest, mail_flush);
 		if (m->timer == NULL) {
 			TAILQ_REMOVE(&m->held, it, entry);
 			m->nheld--;
@@ -743,12 +894,45 @@ mail_deliver(void *instance, const struct delistd_event *ev,
 	}
 	TAILQ_INSERT_TAIL(&s->items, it, entry);
 	s->n = 1;
+	/* The daily digest carries the counts too. */
+	if (strcmp(ev->type, "digest.daily") == 0)
+		mail_take_counts(m, s);
 	if (mail_start(m, s, ev) == -1) {
 		m->api->log(m->host, DELISTD_LOG_WARNING,
 		    "event %" PRId64 ": the mail could not be started", ev->id);
 		TAILQ_REMOVE(&m->sends, s, entry);
+		mail_recount(m, s->quiet);
 		mail_send_free(s);
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The host has next, which waits behind an event of its case held in the
+ * window. If next would go at once (a critical one), the window closes
+ * now: the digest first, then next, in the case's order and not late.
+ */
+static void
+mail_flush_for(void *instance, const struct delistd_event *next)
+{
+	struct mail *m = instance;
+	struct mail_item *it;
+
+	if (m->nheld == 0 || next->case_id == 0 ||
+	    !mail_at_once(m, next->type, next->severity))
+		return;
+	TAILQ_FOREACH (it, &m->held, entry) {
+		if (it->case_id == next->case_id)
+			break;
+	}
+	if (it == NULL)
+		return;
+	m->api->log(m->host, DELISTD_LOG_DEBUG,
+	    "event %" PRId64 " (%s) waits behind event %" PRId64
+	    " of case %" PRId64 " in the window: the digest goes now",
+	    next->id, next->severity, it->id, next->case_id);
+	if (m->timer != NULL)
+		m->api->timer_cancel(m->timer);
+	m->timer = mail_timer(m, 0, mail_flush);
 }

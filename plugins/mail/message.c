@@ -672,6 +672,9 @@ static const struct mail_kind {
 	{ "digest.daily", "daily digest",
 	    "Work through the open cases listed above, the ones closest to "
 	    "their deadlines first." },
+	{ "shop.held_mail", "mail held during the snooze",
+	    "Read the events listed above. Each critical condition that is "
+	    "still open is announced again in a mail of its own." },
 	/* Its "what to do next" is reminder_todo's. */
 	{ "*.reminder", "reminder", NULL },
 };
@@ -692,6 +695,90 @@ mail_kind(const char *type)
 			return (&mail_kinds[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * Events that ask nothing of a person: a sink counts them and says how
+ * many in its next digest, instead of a mail each. The phrases are the
+ * count lines' ("3,000 listings tracked").
+ */
+static const struct mail_quiet {
+	const char *type;
+	const char *one;
+	const char *many;
+} mail_quiets[] = {
+	{ "listing.tracked", "listing tracked", "listings tracked" },
+	{ "listing.untracked", "listing no longer tracked",
+	    "listings no longer tracked" },
+	{ "listing.status_changed", "listing status change",
+	    "listing status changes" },
+	{ "doc.added", "document added to the vault",
+	    "documents added to the vault" },
+	{ "doc.removed", "document removed from the vault",
+	    "documents removed from the vault" },
+	{ "case.document", "vault document attached to a case",
+	    "vault documents attached to cases" },
+};
+_Static_assert(nitems(mail_quiets) <= MAIL_QUIET_MAX, "MAIL_QUIET_MAX");
+
+int
+mail_quiet(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && i < nitems(mail_quiets); i++) {
+		if (strcmp(mail_quiets[i].type, type) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/* 3000 -> "3,000" */
+static void
+add_count(struct mbuf *b, uint64_t n)
+{
+	char digits[32];
+	size_t len, i;
+
+	len = (size_t)snprintf(digits, sizeof digits, "%" PRIu64, n);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			mbuf_adds(b, ",");
+		mbuf_add(b, &digits[i], 1);
+	}
+}
+
+char *
+mail_counted(const uint64_t counts[MAIL_QUIET_MAX])
+{
+	struct mbuf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < nitems(mail_quiets); i++) {
+		if (counts[i] == 0)
+			continue;
+		add_count(&b, counts[i]);
+		mbuf_addf(&b, " %s\n",
+		    counts[i] == 1 ? mail_quiets[i].one : mail_quiets[i].many);
+	}
+	return (b.len > 0 ? mbuf_take(&b, NULL) : NULL);
+}
+
+/* The counted events' section of a digest (counted: mail_counted's). */
+static void
+render_counted(struct mbuf *b, const char *counted)
+{
+	const char *p;
+	size_t len;
+
+	if (counted == NULL || *counted == '\0')
+		return;
+	mbuf_adds(b, "\nCounted, not mailed one by one (they ask nothing of "
+		     "you):\n");
+	for (p = counted; *p != '\0'; p += len + (p[len] == '\n')) {
+		len = strcspn(p, "\n");
+		mbuf_addf(b, "  %.*s\n", (int)len, p);
+	}
 }
 
 static const char *
@@ -956,6 +1043,75 @@ ack_cell(json_t *a)
 
 static void render_table(struct mbuf *, json_t *, const char *);
 
+/* The daily digest's warnings: what a person must see, one each. */
+static void
+render_warnings(struct mbuf *b, json_t *arr)
+{
+	struct mbuf w = { 0 };
+	json_t *v;
+	const char *text;
+	size_t i;
+
+	if (json_array_size(arr) == 0)
+		return;
+	mbuf_addf(b, "\nWarnings (%zu):\n", json_array_size(arr));
+	json_array_foreach (arr, i, v) {
+		if ((text = jstr(v, "text")) == NULL &&
+		    (text = jstr(v, "code")) == NULL)
+			continue;
+		mbuf_addf(&w, "- %s", text);
+		if (w.data != NULL)
+			wrap(b, w.data, "  ");
+		mbuf_free(&w);
+	}
+}
+
+/*
+ * shop.held_mail (delistd-events(7)): what a snooze held, one line each,
+ * oldest first; events that ask nothing of a person only counted. 0 if
+ * the data is not shaped as documented.
+ */
+static int
+render_held(struct mbuf *b, json_t *data)
+{
+	json_t *held = json_object_get(data, "held"), *v, *c;
+	uint64_t counts[MAIL_QUIET_MAX] = { 0 };
+	const char *sev, *msg, *type;
+	size_t i, n = 0;
+	char *counted;
+	int kind;
+
+	if (!json_is_array(held))
+		return (0);
+	mbuf_addf(b, "Held while shop %s was snoozed (%zu):\n",
+	    jstr(data, "shop") ? jstr(data, "shop") : "?",
+	    json_array_size(held));
+	json_array_foreach (held, i, v) {
+		type = jstr(v, "type");
+		if ((kind = mail_quiet(type)) != -1) {
+			counts[kind]++;
+			continue;
+		}
+		sev = jstr(v, "severity");
+		msg = jstr(v, "message");
+		c = json_object_get(v, "case");
+		mbuf_addf(b, "%zu. %s%s %s", ++n,
+		    sev != NULL && strcmp(sev, "critical") == 0 ? "URGENT "
+								 : "",
+		    jstr(v, "at") ? jstr(v, "at") : "?", type ? type : "?");
+		if (json_is_integer(c))
+			mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ")",
+			    json_integer_value(c));
+		mbuf_adds(b, "\n");
+		if (msg != NULL)
+			wrap(b, msg, "   ");
+	}
+	counted = mail_counted(counts);
+	render_counted(b, counted);
+	free(counted);
+	return (1);
+}
+
 /*
  * digest.daily (delistd-events(7)): counts, the warnings, then a table per
  * state of the open cases, the pending syncs, the dead deliveries and the
@@ -989,15 +1145,7 @@ render_daily(struct mbuf *b, json_t *data)
 	if (w.data != NULL)
 		wrap(b, w.data, "  ");
 	mbuf_free(&w);
-	/* What a person must see: a calendar without next year's dates, a
-	 * listing the source does not find. */
-	if (json_array_size(arr = json_object_get(data, "warnings")) > 0) {
-		mbuf_addf(b, "\nWarnings (%zu):\n", json_array_size(arr));
-		json_array_foreach (arr, i, v) {
-			if ((s = jstr(v, "text")) != NULL)
-				wrap(b, s, "  ");
-		}
-	}
+	render_warnings(b, json_object_get(data, "warnings"));
 	json_object_foreach (open, key, arr) {
 		if (!json_is_array(arr) || json_array_size(arr) == 0)
 			continue;
@@ -1140,8 +1288,8 @@ reminder_todo(struct mbuf *b, json_t *doc)
 	mbuf_adds(&t, ".");
 	if (shop != NULL)
 		mbuf_addf(&t,
-		    " To mute the mail about shop %s for a while: delistctl "
-		    "snooze %s --for 1d.",
+		    " To hold the mail about shop %s for a while (one "
+		    "summary when it ends): delistctl snooze %s --for 1d.",
 		    shop, shop);
 	text = mbuf_take(&t, NULL);
 	wrap(b, text != NULL ? text : "See the message above.", "  ");
@@ -1200,7 +1348,7 @@ render_subject(
 
 static void
 render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
-    const char *type, const char *instance)
+    const char *type, const char *instance, const char *counted)
 {
 	json_t *data = json_object_get(doc, "data"), *c, *v;
 	const char *s, *key, *actor, *sev;
@@ -1230,6 +1378,13 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	if (strcmp(type, "digest.daily") == 0 && json_is_object(data)) {
 		mbuf_adds(b, "\n");
 		if (!render_daily(b, data))
+			render_object(b, data, "", 0);
+		render_counted(b, counted);
+		data = NULL;
+	} else if (strcmp(type, "shop.held_mail") == 0 &&
+	    json_is_object(data)) {
+		mbuf_adds(b, "\n");
+		if (!render_held(b, data))
 			render_object(b, data, "", 0);
 		data = NULL;
 	}
@@ -1301,6 +1456,13 @@ parse_event(const char *json)
 int
 mail_render(const char *json, const char *instance, struct mail_text *out)
 {
+	return (mail_render_counted(json, instance, NULL, out));
+}
+
+int
+mail_render_counted(const char *json, const char *instance,
+    const char *counted, struct mail_text *out)
+{
 	struct mbuf s = { 0 }, b = { 0 };
 	const char *type;
 	json_t *doc, *c;
@@ -1313,7 +1475,7 @@ mail_render(const char *json, const char *instance, struct mail_text *out)
 	c = json_object_get(doc, "case");
 	out->case_id = json_is_integer(c) ? json_integer_value(c) : 0;
 	render_subject(&s, doc, mail_kind(type), type);
-	render_body(&b, doc, mail_kind(type), type, instance);
+	render_body(&b, doc, mail_kind(type), type, instance, counted);
 	if (json_is_integer(json_object_get(doc, "id"))) {
 		snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(json_object_get(doc, "id")));
@@ -1331,7 +1493,7 @@ mail_render(const char *json, const char *instance, struct mail_text *out)
 
 int
 mail_render_digest(const char *const *json, size_t n, const char *instance,
-    const char *window, struct mail_text *out)
+    const char *window, const char *counted, struct mail_text *out)
 {
 	struct mbuf s = { 0 }, b = { 0 }, line = { 0 }, ids = { 0 };
 	size_t i, nsev[3] = { 0, 0, 0 };
@@ -1340,10 +1502,15 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 	char *subj;
 
 	memset(out, 0, sizeof *out);
-	mbuf_addf(&b,
-	    "%zu alert%s from the last %s, oldest first. Each is "
-	    "described in full below.\n\n",
-	    n, n == 1 ? "" : "s", window);
+	if (n > 0)
+		mbuf_addf(&b,
+		    "%zu alert%s from the last %s, oldest first. Each is "
+		    "described in full below.\n",
+		    n, n == 1 ? "" : "s", window);
+	else
+		mbuf_addf(&b, "No alert in the last %s.\n", window);
+	render_counted(&b, counted);
+	mbuf_adds(&b, "\n");
 	for (i = 0; i < n; i++) {
 		if ((doc = parse_event(json[i])) == NULL) {
 			mbuf_addf(&b,
@@ -1371,7 +1538,7 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 			continue;
 		type = jstr(doc, "type");
 		mbuf_addf(&b, "\n\n======== %zu. ", i + 1);
-		render_body(&b, doc, mail_kind(type), type, instance);
+		render_body(&b, doc, mail_kind(type), type, instance, NULL);
 		if (json_is_integer(json_object_get(doc, "id")))
 			mbuf_addf(&ids, "%s%" JSON_INTEGER_FORMAT,
 			    ids.len ? ", " : "",
@@ -1380,7 +1547,17 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 	}
 	render_footer(&b, instance, ids.data != NULL ? ids.data : "-");
 	mbuf_free(&ids);
-	mbuf_addf(&s, "[delistd] digest: %zu alert%s", n, n == 1 ? "" : "s");
+	if (n == 0 && counted != NULL && *counted != '\0')
+		/* Only counts: the subject says the first ("3,000 ..."). */
+		mbuf_addf(&s, "[delistd] digest: %.*s%s",
+		    (int)strcspn(counted, "\n"), counted,
+		    strchr(counted, '\n') != NULL &&
+			    strchr(counted, '\n')[1] != '\0'
+			? ", ..."
+			: "");
+	else
+		mbuf_addf(&s, "[delistd] digest: %zu alert%s", n,
+		    n == 1 ? "" : "s");
 	if (nsev[1] > 0)
 		mbuf_addf(
 		    &s, ", %zu warning%s", nsev[1], nsev[1] == 1 ? "" : "s");

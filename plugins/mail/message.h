@@ -107,10 +107,27 @@ struct mail_text {
  * Returns 0, or -1 if the document is not an event object.
  */
 int mail_render(const char *json, const char *instance, struct mail_text *);
-/* A digest: several event documents in one mail, a summary line for each,
- * then each event's body. */
+/* The same; a digest.daily also lists counted (mail_counted's, or NULL). */
+int mail_render_counted(const char *json, const char *instance,
+    const char *counted, struct mail_text *);
+/*
+ * A digest: several event documents in one mail, a summary line for each,
+ * then each event's body; counted (mail_counted's, or NULL) as a section
+ * of count lines. n may be 0 when there are counts.
+ */
 int mail_render_digest(const char *const *json, size_t n, const char *instance,
-    const char *window, struct mail_text *);
+    const char *window, const char *counted, struct mail_text *);
+
+/*
+ * Events that ask nothing of a person (listing.tracked and the like) are
+ * counted, not mailed one by one: mail_quiet gives a type's slot in a
+ * counts array (or -1: not such a type), mail_counted the count lines of
+ * the array ("3,000 listings tracked\n", one per type counted; malloc'd,
+ * or NULL when every count is 0).
+ */
+#define MAIL_QUIET_MAX 16
+int mail_quiet(const char *type);
+char *mail_counted(const uint64_t counts[MAIL_QUIET_MAX]);
 void mail_text_free(struct mail_text *);
 
 #endif

@@ -10,7 +10,9 @@
 # is reminded of again. A dead delivery is a condition of its own
 # (delivery.dead.reminder), taken on with "delistctl ack" and resolved by
 # "delistctl outbox retry". "delistctl snooze" mutes a sink of module mail
-# for the shop, never the webhook, and shows in status. Bad input last.
+# for the shop, never the webhook, and shows in status: its mail is held,
+# then sent as one summary when it ends, the shop's open critical
+# conditions announced again. Bad input last.
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
@@ -40,7 +42,7 @@ squash() { tr -d ' \n'; }
 one_line() { [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || { echo "not one line: $1"; return 1; }; }
 # outbox_has SINK EVENT_ID: the outbox has a row of that event for that sink.
 outbox_has() {
-	for st in pending dead done; do
+	for st in pending held dead done; do
 		curl -sS --unix-socket "$SOCK" "http://localhost/v1/outbox?state=$st"
 	done | flat | grep "\"sink\": \"$1\"" | grep -q "\"event_id\": $2,"
 }
@@ -175,9 +177,13 @@ setclock $((T_E + 11 * DAY + 2 * H))
 check "no more reminders once resolved" has_count "$C1" case.manual_review.reminder 1
 
 # --- snooze ---------------------------------------------------------------
-# A mail queued before the snooze (its server is down: retried hourly) is
-# not mailed while the snooze lasts either.
+# A snooze defers mail, never drops it. A mail queued before the snooze
+# (its server is down: retried hourly) is held while it lasts, and so is
+# every mail of the shop raised meanwhile; when it ends, what was held goes
+# as one summary (shop.held_mail) and each open critical condition of the
+# shop (the dead delivery of the case opened here) is announced again.
 P3=1005001234600003
+DEAD0=$(all_count delivery.dead)
 run ctl case open main $P3 --reason other
 C4=$OUT
 E4=$(last_id "$C4" case.opened)
@@ -187,14 +193,17 @@ row_of() { # SINK EVENT_ID STATE: the outbox row, flattened
 }
 tried_once() { row_of ops-mail "$E4" pending | grep -q '"attempts": 1,'; }
 check "before a snooze, a mail is queued and tried (its server is down)" wait_for 10 tried_once
+check "... and its case.opened died at gone: a critical condition" wait_for 10 has_all_count delivery.dead $((DEAD0 + 1))
+REM0=$(all_count delivery.dead.reminder)
 run ctl snooze main --for 1d --comment "on holiday"
 check "snooze SHOP --for 1d succeeds" expect_rc 0
+check "... and says until when, and what happens then" contains "$OUT" "shop main: mail held until 2026-11-21T04:00:00Z, then sent in one summary"
 setclock $((T_E + 11 * DAY + 3 * H + 60))
-muted() { row_of ops-mail "$E4" done | grep -q "not mailed: shop main was snoozed"; }
-check "its retry during the snooze is not mailed, but settled as muted" wait_for 5 muted
-not_retried() { ! row_of ops-mail "$E4" done | grep -q '"attempts": 2,'; }
-check "... and not tried again" not_retried
-check "... and says until when" contains "$OUT" "shop main: no mail until"
+held() { row_of ops-mail "$1" held | grep -q '"held_until": "2026-11-21T0'; }
+check "its retry during the snooze is held, not dropped, until the snooze ends" wait_for 5 held "$E4"
+check "... and not tried again" sh -c 'curl -sS --unix-socket "$1" "http://localhost/v1/outbox?state=held" | grep -q "\"attempts\": 1,"' _ "$SOCK"
+run ctl outbox
+check "delistctl outbox shows it held, and until when" sh -c 'printf "%s\n" "$1" | grep "case.opened" | grep -q "held (snoozed until 2026-11-21 0"' _ "$OUT"
 run ctl status
 check "status lists the snooze, who and why" sh -c 'printf "%s\n" "$1" | grep -q "^snoozed *main until .*, by $2: on holiday"' _ "$OUT" "$ME"
 api GET /v1/status
@@ -204,21 +213,41 @@ run ctl case open main $P2 --reason other
 C2=$OUT
 E2=$(last_id "$C2" case.opened)
 check "while snoozed, the webhook still gets the shop's events" wait_for 5 outbox_has erp "$E2"
-not_outbox_has() { ! outbox_has "$@"; }
-check "... but the mail sink does not" not_outbox_has ops-mail "$E2"
+check "... and the mail sink holds them" wait_for 5 held "$E2"
 check "... and the trail still has it" has_count "$C2" case.opened 1
 run ctl case open outlet $P2 --reason other
 C3=$OUT
 check "another shop's events still go to the mail sink" wait_for 5 outbox_has ops-mail "$(last_id "$C3" case.opened)"
+check "no summary while the snooze lasts" has_all_count shop.held_mail 0
 run ctl snooze main --off
 check "snooze SHOP --off ends it" contains "$OUT" "shop main: snooze ended"
 unsnoozed() { ! ctl status | grep -q "^snoozed"; }
 check "... status no longer lists it" unsnoozed
+check "what it held goes out as one summary mail" wait_for 5 has_all_count shop.held_mail 1
+SUM=$(curl -sS --unix-socket "$SOCK" "http://localhost/v1/events?limit=100000" |
+    jq '.events[] | select(.type == "shop.held_mail") | .id')
+check "... to the mail sink" wait_for 5 outbox_has ops-mail "$SUM"
+sum=$(curl -sS --unix-socket "$SOCK" "http://localhost/v1/events?limit=100000" |
+    jq -c '.events[] | select(.type == "shop.held_mail")')
+check "... listing the case.opened held since before the snooze" contains "$sum" "\"event_id\":$E4,\"type\":\"case.opened\""
+check "... and the one raised during it" contains "$sum" "\"event_id\":$E2,\"type\":\"case.opened\""
+check "... and the critical delivery.dead" contains "$sum" '"type":"delivery.dead","severity":"critical"'
+sent_in() { row_of ops-mail "$1" done | grep -q "sent in its summary, event $SUM"; }
+check "each held row is settled, saying where it went" wait_for 5 sent_in "$E4"
+check "... both" sent_in "$E2"
+check "nothing is left held" sh -c '! curl -sS --unix-socket "$1" "http://localhost/v1/outbox?state=held" | grep -q "\"id\""' _ "$SOCK"
+reannounced() { [ "$(all_count delivery.dead.reminder)" -ge $((REM0 + 2)) ]; }
+check "each open critical condition of the shop (the two dead deliveries at least) is announced again" wait_for 5 reannounced
 run ctl case note "$C2" "rewrote the title"
 check "after --off the shop's mail flows again" wait_for 5 outbox_has ops-mail "$(last_id "$C2" case.note)"
 run ctl snooze main --for 1h
+run ctl case open main 1005001234600004 --reason other
+held_any() { row_of ops-mail "$1" held | grep -q '"held_until"'; }
+EN=$(last_id "$OUT" case.opened)
+check "a mail of the new snooze is held" wait_for 5 held_any "$EN"
 setclock $((T_E + 11 * DAY + 5 * H))
 check "a snooze lapses by itself" unsnoozed
+check "... and what it held goes out then, in a summary of its own" wait_for 5 has_all_count shop.held_mail 2
 
 # --- bad input ------------------------------------------------------------
 run ctl snooze nosuch --for 1d

@@ -1073,6 +1073,7 @@ test_events(void **state)
 		    "listing.on_sale_during_case", CASES_SEV_WARNING },
 		{ CASES_EV_LISTING_NOT_FOUND, "listing.not_found",
 		    CASES_SEV_WARNING },
+		{ CASES_EV_SHOP_HELD_MAIL, "shop.held_mail", CASES_SEV_INFO },
 	};
 	size_t i;
 

@@ -752,7 +752,7 @@ test_render_digest(void **state)
 	struct mail_text t;
 
 	(void)state;
-	assert_int_equal(mail_render_digest(ev, 3, "mail", "15m", &t), 0);
+	assert_int_equal(mail_render_digest(ev, 3, "mail", "15m", NULL, &t), 0);
 	assert_string_equal(
 	    t.subject, "[delistd] digest: 3 alerts, 1 warning, 1 info");
 	assert_non_null(strstr(t.body, "3 alerts from the last 15m"));
@@ -765,6 +765,152 @@ test_render_digest(void **state)
 	assert_non_null(
 	    strstr(t.body, "\n-- \ndelistd, sink mail, events 11, 12\n"));
 	assert_ptr_equal(strstr(t.body, "\n-- \n"), strrchr(t.body, '-') - 2);
+	mail_text_free(&t);
+}
+
+/* Events that ask nothing of a person: counted, one line per type. */
+static void
+test_counted(void **state)
+{
+	uint64_t counts[MAIL_QUIET_MAX] = { 0 };
+	char *text;
+
+	(void)state;
+	assert_int_equal(mail_quiet("case.opened"), -1);
+	assert_int_equal(mail_quiet("case.escalated"), -1);
+	assert_int_equal(mail_quiet(NULL), -1);
+	assert_true(mail_quiet("listing.tracked") >= 0);
+	assert_true(mail_quiet("doc.added") >= 0);
+	assert_null(mail_counted(counts));
+	counts[mail_quiet("listing.tracked")] = 3000;
+	counts[mail_quiet("doc.added")] = 1;
+	counts[mail_quiet("listing.untracked")] = 1234567;
+	text = mail_counted(counts);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "3,000 listings tracked\n"));
+	assert_non_null(strstr(text, "1 document added to the vault\n"));
+	assert_non_null(strstr(text, "1,234,567 listings no longer tracked\n"));
+	free(text);
+}
+
+/* A digest of counts alone: no "Nothing to do", the count in the subject. */
+static void
+test_render_digest_counts(void **state)
+{
+	const char *ev[] = {
+		"{\"id\":11,\"case\":1,\"shop\":\"main\",\"product_id\":\"1\","
+		"\"type\":\"case.opened\",\"severity\":\"info\",\"message\":"
+		"\"m\",\"data\":{}}",
+	};
+	struct mail_text t;
+
+	(void)state;
+	assert_int_equal(mail_render_digest(NULL, 0, "mail", "15m",
+			     "3,000 listings tracked\n2 documents added to the "
+			     "vault\n",
+			     &t),
+	    0);
+	assert_string_equal(
+	    t.subject, "[delistd] digest: 3,000 listings tracked, ...");
+	assert_non_null(strstr(t.body, "No alert in the last 15m.\n"));
+	assert_non_null(strstr(t.body,
+	    "Counted, not mailed one by one (they ask nothing of you):\n"
+	    "  3,000 listings tracked\n"
+	    "  2 documents added to the vault\n"));
+	assert_null(strstr(t.body, "Nothing to do"));
+	mail_text_free(&t);
+	assert_int_equal(mail_render_digest(NULL, 0, "mail", "15m",
+			     "1 listing tracked\n", &t),
+	    0);
+	assert_string_equal(t.subject, "[delistd] digest: 1 listing tracked");
+	mail_text_free(&t);
+	/* With alerts: the usual subject, the counts after the list. */
+	assert_int_equal(mail_render_digest(ev, 1, "mail", "15m",
+			     "5 listings tracked\n", &t),
+	    0);
+	assert_string_equal(t.subject, "[delistd] digest: 1 alert, 1 info");
+	assert_non_null(strstr(t.body,
+	    "1 alert from the last 15m, oldest first. Each is described in "
+	    "full below.\n\nCounted, not mailed one by one (they ask nothing "
+	    "of you):\n  5 listings tracked\n\n1. main 1: listing delisted"));
+	mail_text_free(&t);
+}
+
+/* The daily digest: its warnings, and the counts it carries. */
+static void
+test_render_daily_warnings(void **state)
+{
+	const char *ev =
+	    "{\"id\":40,\"shop\":\"main\",\"type\":\"digest.daily\","
+	    "\"severity\":\"info\",\"message\":\"m\",\"data\":{\"shop\":"
+	    "\"main\",\"date\":\"2026-10-12\",\"timezone\":\"Asia/Shanghai\","
+	    "\"counts\":{\"open_cases\":0},\"open_cases\":{},"
+	    "\"pending_syncs\":[],\"dead_deliveries\":[],"
+	    "\"documents_expiring\":[],\"warnings\":[{\"code\":"
+	    "\"listing.not_found\",\"text\":\"listing 1005 of shop main is "
+	    "not found on AliExpress\"},{\"code\":\"x.y\",\"text\":\"second "
+	    "warning\"}]}}";
+	const char *none =
+	    "{\"id\":41,\"shop\":\"main\",\"type\":\"digest.daily\","
+	    "\"severity\":\"info\",\"message\":\"m\",\"data\":{\"shop\":"
+	    "\"main\",\"date\":\"2026-10-12\",\"timezone\":\"Asia/Shanghai\","
+	    "\"counts\":{\"open_cases\":0},\"open_cases\":{},"
+	    "\"warnings\":[]}}";
+	struct mail_text t;
+
+	(void)state;
+	assert_int_equal(mail_render_counted(ev, "mail",
+			     "3,000 listings tracked\n", &t),
+	    0);
+	assert_non_null(strstr(t.body,
+	    "Warnings (2):\n"
+	    "  - listing 1005 of shop main is not found on AliExpress\n"
+	    "  - second warning\n"));
+	assert_non_null(strstr(t.body,
+	    "Counted, not mailed one by one (they ask nothing of you):\n"
+	    "  3,000 listings tracked\n"));
+	mail_text_free(&t);
+	assert_int_equal(mail_render(none, "mail", &t), 0);
+	assert_null(strstr(t.body, "Warnings"));
+	assert_null(strstr(t.body, "Counted"));
+	mail_text_free(&t);
+}
+
+/* What a snooze held, one line each, critical ones flagged. */
+static void
+test_render_held_mail(void **state)
+{
+	const char *ev =
+	    "{\"id\":90,\"case\":null,\"shop\":\"main\",\"type\":"
+	    "\"shop.held_mail\",\"severity\":\"info\",\"message\":\"m\","
+	    "\"data\":{\"shop\":\"main\",\"count\":2,\"critical\":1,\"held\":"
+	    "[{\"event_id\":7,\"type\":\"case.opened\",\"severity\":\"info\","
+	    "\"case\":3,\"product_id\":\"1005\",\"at\":"
+	    "\"2026-10-01T02:00:00Z\",\"message\":\"case 3 opened\"},"
+	    "{\"event_id\":8,\"type\":\"delivery.dead\",\"severity\":"
+	    "\"critical\",\"case\":3,\"product_id\":\"1005\",\"at\":"
+	    "\"2026-10-01T02:00:01Z\",\"message\":\"erp gave up\"},"
+	    "{\"event_id\":9,\"type\":\"listing.tracked\",\"severity\":"
+	    "\"info\",\"case\":null,\"product_id\":\"7\",\"at\":"
+	    "\"2026-10-01T02:00:02Z\",\"message\":\"tracked\"},"
+	    "{\"event_id\":10,\"type\":\"listing.tracked\",\"severity\":"
+	    "\"info\",\"case\":null,\"product_id\":\"8\",\"at\":"
+	    "\"2026-10-01T02:00:03Z\",\"message\":\"tracked\"}]}}";
+	struct mail_text t;
+
+	(void)state;
+	assert_int_equal(mail_render(ev, "mail", &t), 0);
+	assert_string_equal(
+	    t.subject, "[delistd] main: mail held during the snooze");
+	assert_non_null(strstr(t.body,
+	    "Held while shop main was snoozed (4):\n"
+	    "1. 2026-10-01T02:00:00Z case.opened (case 3)\n"
+	    "   case 3 opened\n"
+	    "2. URGENT 2026-10-01T02:00:01Z delivery.dead (case 3)\n"
+	    "   erp gave up\n"
+	    "\nCounted, not mailed one by one (they ask nothing of you):\n"
+	    "  2 listings tracked\n"));
+	assert_non_null(strstr(t.body, "announced again"));
 	mail_text_free(&t);
 }
 
@@ -788,6 +934,10 @@ main(void)
 		cmocka_unit_test(test_render_digest_daily),
 		cmocka_unit_test(test_render_digest_warnings),
 		cmocka_unit_test(test_render_digest),
+		cmocka_unit_test(test_counted),
+		cmocka_unit_test(test_render_digest_counts),
+		cmocka_unit_test(test_render_daily_warnings),
+		cmocka_unit_test(test_render_held_mail),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
