@@ -645,7 +645,7 @@ test_render_digest_warnings(void **state)
 	assert_int_equal(mail_render(daily, "mail", &t), 0);
 	assert_non_null(strstr(t.body,
 	    "\nWarnings (1):\n"
-	    "  main/1005001234567890: not found by the source since "
+	    "  - main/1005001234567890: not found by the source since "
 	    "2026-12-06"));
 	assert_non_null(strstr(t.body, "(deleted or wrong ID?)\n"));
 	mail_text_free(&t);
@@ -711,7 +711,7 @@ test_render_digest_daily(void **state)
 	assert_non_null(strstr(t.body,
 	    "  dead deliveries\n"
 	    "\nWarnings (1):\n"
-	    "  the calendar of shop main (Asia/Shanghai) has no holiday or "
+	    "  - the calendar of shop main (Asia/Shanghai) has no holiday or "
 	    "make-up\n"
 	    "  workday in 2027, which begins on 2027-01-01\n"));
 	assert_non_null(strstr(t.body,
