@@ -18,8 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "preflight.h"
 #include "reason.h"
+#include "text.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 #define RS_LIST(a) (a), nitems(a)
@@ -74,7 +77,7 @@ struct rs_phrase {
 	int has_alt;
 };
 
-static size_t rs_next(const unsigned char *, size_t, uint32_t *);
+static int rs_put(struct rs_text *, size_t *, size_t *, const void *, size_t);
 static int rs_in(uint32_t, const uint32_t (*)[2], size_t);
 static int rs_tokenize(const char *, struct rs_text *);
 static void rs_text_free(struct rs_text *);
@@ -293,40 +296,6 @@ reason_fix_field(enum reason_fix fix)
 	return (rs_fixes[fix].field);
 }
 
-/* Decodes one UTF-8 character; a bad byte is U+FFFD, one byte long. */
-static size_t
-rs_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t v;
-
-	*cp = 0xfffd;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return (1);
-	}
-	if (s[0] >= 0xc2 && s[0] < 0xe0) {
-		n = 2;
-		v = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] < 0xf0) {
-		n = 3;
-		v = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] < 0xf5) {
-		n = 4;
-		v = s[0] & 0x07;
-	} else
-		return (1);
-	if (n > len)
-		return (1);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (1);
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	*cp = v;
-	return (n);
-}
-
 static int
 rs_in(uint32_t c, const uint32_t (*r)[2], size_t n)
 {
@@ -339,35 +308,57 @@ rs_in(uint32_t c, const uint32_t (*r)[2], size_t n)
 	return (0);
 }
 
+/* Appends n bytes to t->buf at *o, growing it (*cap); 0, or -1 (memory). */
+static int
+rs_put(struct rs_text *t, size_t *o, size_t *cap, const void *p, size_t n)
+{
+	char *nb;
+	size_t want = *o + n + 1;
+
+	if (want > *cap) {
+		if (want < *cap * 2)
+			want = *cap * 2;
+		if ((nb = realloc(t->buf, want)) == NULL)
+			return (-1);
+		t->buf = nb;
+		*cap = want;
+	}
+	memcpy(t->buf + *o, p, n);
+	*o += n;
+	return (0);
+}
+
 /*
- * Tokens of s: runs of letters and digits (ASCII lower-cased), single CJK
- * characters, and the marks of rs_marks ("." only before white space or
- * the end, so that "No.1" stays one thing). Returns 0, or -1 (memory).
+ * Tokens of s, on folded text (text_fold: NFKC, case folding, marks
+ * stripped, so "ＯＲ" and "Or" are "or" and "𝐋𝐨𝐠𝐨" is "logo"): runs of
+ * letters and digits, single CJK characters, and the marks of rs_marks
+ * ("." only before white space or the end, so that "No.1" stays one thing).
+ * Returns 0, or -1 (memory).
  */
 static int
 rs_tokenize(const char *s, struct rs_text *t)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s), i, n, k, o = 0;
+	size_t len = strlen(s), i, n, k, j, nf, o = 0, cap = len + 16;
 	struct rs_tok *cur = NULL;
 	const char *mark;
-	uint32_t c;
+	uint32_t c, f[TEXT_FOLD_MAX];
+	uint8_t enc[6];
+	int el;
 
 	memset(t, 0, sizeof *t);
-	t->buf = malloc(len + 1);
+	t->buf = malloc(cap);
 	t->t = calloc(len + 1, sizeof *t->t);
-	if (t->buf == NULL || t->t == NULL) {
-		rs_text_free(t);
-		return (-1);
-	}
+	if (t->buf == NULL || t->t == NULL)
+		goto fail;
 	for (i = 0; i < len; i += n) {
-		n = rs_next(u + i, len - i, &c);
-		if (c >= 0xff01 && c <= 0xff5e)
-			c -= 0xfee0;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
+		if ((n = text_decode(u + i, len - i, &c, NULL)) == 0)
+			n = 1;
+		if ((nf = text_fold(c, f)) == 0)
+			continue; /* a mark stripped: the word goes on */
+		c = f[0];
 		mark = NULL;
-		for (k = 0; k < nitems(rs_marks); k++) {
+		for (k = 0; nf == 1 && k < nitems(rs_marks); k++) {
 			if (rs_marks[k].cp == c)
 				mark = rs_marks[k].as;
 		}
@@ -375,20 +366,19 @@ rs_tokenize(const char *s, struct rs_text *t)
 		    (i + n == len || u[i + n] == ' ' || u[i + n] == '\t' ||
 			u[i + n] == '\n'))
 			mark = ".";
-		if (mark != NULL || rs_in(c, RS_LIST(rs_cjk))) {
+		if (mark != NULL || (nf == 1 && rs_in(c, RS_LIST(rs_cjk)))) {
 			cur = &t->t[t->n++];
 			cur->off = o;
 			cur->from = i;
 			cur->to = i + n;
 			cur->cls = mark != NULL ? RS_MARK : RS_CJK;
 			if (mark != NULL) {
-				cur->len = strlen(mark);
-				memcpy(t->buf + o, mark, cur->len);
-			} else {
-				cur->len = n;
-				memcpy(t->buf + o, s + i, n);
-			}
-			o += cur->len;
+				if (rs_put(t, &o, &cap, mark, strlen(mark)) == -1)
+					goto fail;
+			} else if ((el = u8_uctomb(enc, c, sizeof enc)) <= 0 ||
+			    rs_put(t, &o, &cap, enc, (size_t)el) == -1)
+				goto fail;
+			cur->len = o - cur->off;
 			cur = NULL;
 			continue;
 		}
@@ -406,17 +396,19 @@ rs_tokenize(const char *s, struct rs_text *t)
 			cur->from = i;
 			cur->cls = RS_WORD;
 		}
-		if (c < 0x80)
-			t->buf[o++] = (char)c;
-		else {
-			memcpy(t->buf + o, s + i, n);
-			o += n;
+		for (j = 0; j < nf; j++) {
+			if ((el = u8_uctomb(enc, f[j], sizeof enc)) <= 0 ||
+			    rs_put(t, &o, &cap, enc, (size_t)el) == -1)
+				goto fail;
 		}
 		cur->len = o - cur->off;
 		cur->to = i + n;
 	}
 	t->buf[o] = '\0';
 	return (0);
+fail:
+	rs_text_free(t);
+	return (-1);
 }
 
 static void

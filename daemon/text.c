@@ -9,8 +9,6 @@
  * came from. The decoder is ours because people are told why a byte is bad.
  */
 
-#include "config.h"
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

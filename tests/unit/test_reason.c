@@ -61,6 +61,14 @@ static const struct {
 	{ "请提供商标注册证或授权书，或删除品牌",
 	    "trademark|authorization|fix:brand",
 	    "brand_authorization;note:brand", "-;note:image" },
+	/* Folded text: full-width, mathematical and accented letters read
+	 * like plain ones ("ＯＲ" is "or", "𝐓𝐫𝐚𝐝𝐞𝐦𝐚𝐫𝐤" is "trademark"). */
+	{ "Please provide the ＴＲＡＤＥＭＡＲＫ registration certificate ＯＲ "
+	  "brand authorizatión",
+	    "trademark|authorization", "trademark;brand_authorization",
+	    "-;ce;fcc" },
+	{ "Please provide the 𝐓𝐫𝐚𝐝𝐞𝐦𝐚𝐫𝐤 registration certificate",
+	    "trademark", "trademark", "-;ce" },
 	/* 5-12: certificates, the market's own and generic */
 	{ "Please provide a valid CE certificate", "ce", "ce",
 	    "-;fcc;test_report" },
