@@ -921,7 +921,7 @@ case_check(int argc, char **argv)
 	const char *usage = case_usage("check");
 	const char *statement = NULL, *title = NULL;
 	json_t *body, *doc, *materials;
-	char *text, *path;
+	char *text = NULL, *path;
 	size_t len;
 	long long id, nerr;
 	long bad;
@@ -950,13 +950,16 @@ case_check(int argc, char **argv)
 	if (argc != 1)
 		ctl_usage_fail(usage);
 	id = cases_id(argv[0]);
-	body = json_object();
+	/* Read and judged before anything is built: a refusal leaks nothing. */
 	if (statement != NULL) {
 		text = ctl_read_file(statement, "statement", 0, &len);
 		if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
 			ctl_fail("statement %s is not UTF-8 (first bad byte "
 				 "at offset %ld)",
 			    ctl_file_name(statement), bad);
+	}
+	body = json_object();
+	if (statement != NULL) {
 		json_object_set_new(body, "statement", json_stringn(text, len));
 		free(text);
 	}
