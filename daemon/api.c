@@ -107,6 +107,8 @@ static void api_conn_arm(struct api_conn *);
 static void api_req_done(struct evhttp_request *, void *);
 static void api_accept_error(struct evconnlistener *, void *);
 static void api_accept_resume(evutil_socket_t, short, void *);
+static int api_check_input(struct api_req *, const char *, const char *,
+    char **);
 static void api_status(struct api_req *);
 static void api_reload(struct api_req *);
 static void api_metrics(struct api_req *);
@@ -330,10 +332,11 @@ api_new(
 		free(api);
 		return (NULL);
 	}
-	evhttp_set_allowed_methods(api->http,
-	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-		EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
-		EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	/*
+	 * Every method reaches api_dispatch, one libevent does not know
+	 * too (its own refusal is an HTML 501): all are answered in JSON.
+	 */
+	evhttp_set_allowed_methods(api->http, 0xffff);
 	evhttp_set_max_headers_size(api->http, API_MAX_HEADERS);
 	/*
 	 * A body over the limit is read (and dropped) before the 413: closing
@@ -697,6 +700,69 @@ api_match(const char *pattern, char **segs, size_t nsegs, struct api_req *r)
 	return (ok && i == nsegs);
 }
 
+/*
+ * What a request says outside its body is text: its path and its query's
+ * keys and values, once decoded, must be UTF-8 (text_utf8_check: no
+ * overlong form, surrogate or code point beyond U+10FFFF) without a NUL
+ * (a "%00" would cut a name short without a word). Answers 400 itself;
+ * else *decoded is the decoded path.
+ */
+static int
+api_check_input(
+    struct api_req *r, const char *path, const char *query, char **decoded)
+{
+	struct evkeyval *kv;
+	const char *why = NULL, *what = "path", *code = "bad_path";
+	const char *key = NULL;
+	char cut[TEXT_CUT_SIZE];
+	size_t len, off;
+
+	*decoded = evhttp_uridecode(path, 0, &len);
+	if (*decoded == NULL) {
+		api_error(r, 400, "bad_path", "cannot decode the path");
+		return (-1);
+	}
+	if (text_utf8_check(*decoded, len, &off, &why) == -1)
+		goto bad;
+	what = "query";
+	code = "bad_query";
+	if (query == NULL)
+		return (0);
+	if (strstr(query, "%00") != NULL) {
+		why = "NUL byte";
+		goto bad;
+	}
+	if (evhttp_parse_query_str(query, &r->query) == -1) {
+		api_error(
+		    r, 400, "bad_query", "cannot parse the query string");
+		goto fail;
+	}
+	TAILQ_FOREACH (kv, &r->query, next) {
+		if (text_utf8_check(kv->key, strlen(kv->key), &off, &why) ==
+		    -1)
+			goto bad;
+		key = kv->key;
+		if (text_utf8_check(kv->value, strlen(kv->value), &off,
+			&why) == -1)
+			goto bad;
+		key = NULL;
+	}
+	return (0);
+bad:
+	if (key != NULL)
+		api_error(r, 400, "bad_query",
+		    "the query's %s is not UTF-8 text: %s", text_cut(key, cut),
+		    why);
+	else
+		api_error(r, 400, code, "the %s is not UTF-8 text: %s", what,
+		    why);
+fail:
+	evhttp_clear_headers(&r->query);
+	free(*decoded);
+	*decoded = NULL;
+	return (-1);
+}
+
 static void
 api_dispatch(struct evhttp_request *req, void *arg)
 {
@@ -708,7 +774,7 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
 	char *pathcopy, *segs[API_MAX_SEGMENTS], *tok, *save = NULL, *p;
-	char *allow = NULL, *old;
+	char *allow = NULL, *old, cut[TEXT_CUT_SIZE];
 	size_t nsegs = 0, len, i;
 	const struct api_route *route = NULL;
 	struct api_conn *conn;
@@ -740,13 +806,14 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (path == NULL || *path == '\0')
 		path = "/";
-	if (query != NULL && evhttp_parse_query_str(query, &r.query) == -1) {
-		api_error(
-		    &r, 400, "bad_query", "cannot parse the query string");
+	if (strcmp(api_method_name(method), "?") == 0) {
+		api_error(&r, 405, "unknown_method",
+		    "the request's method is not one of GET, POST, PUT, "
+		    "DELETE, HEAD, OPTIONS, TRACE, CONNECT, PATCH");
 		return;
 	}
-
-	pathcopy = evhttp_uridecode(path, 0, NULL);
+	if (api_check_input(&r, path, query, &pathcopy) == -1)
+		return;
 	for (p = pathcopy; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
 		if (nsegs == API_MAX_SEGMENTS) {
 			toomany = 1;
@@ -776,10 +843,11 @@ api_dispatch(struct evhttp_request *req, void *arg)
 			    allow);
 			api_error(&r, 405, "method_not_allowed",
 			    "%s is not allowed on %s (allowed: %s)",
-			    api_method_name(method), path, allow);
+			    api_method_name(method), text_cut(path, cut),
+			    allow);
 		} else
-			api_error(
-			    &r, 404, "not_found", "no such resource: %s", path);
+			api_error(&r, 404, "not_found",
+			    "no such resource: %s", text_cut(path, cut));
 		goto done;
 	}
 	/* The match may have pointed args at segments; rematch for them. */
