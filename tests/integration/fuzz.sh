@@ -2,8 +2,10 @@
 # fuzz.sh: a smoke run of each fuzz target (tests/fuzz/): the document
 # sniffers', the image URL fingerprint's ("image_url"), the aliexpress
 # source's answer parsers' ("ae"), the CSV lines of delistctl import
-# ("csv"), the rejection reason reader ("reason") and the configuration
-# parser ("config"), from its seeds (tests/fuzz/corpus/FORMAT/).
+# ("csv"), the rejection reason reader ("reason"), the configuration
+# parser ("config") and a control API request up to its handler ("http":
+# method, path, query, headers, JSON body through the route table), from
+# its seeds (tests/fuzz/corpus/FORMAT/).
 #
 # Always: the target linked with the replay driver, over every seed, every
 # cut of it and every single-byte change (deterministic, under the build's
@@ -21,7 +23,7 @@ secs=${FUZZ_SECONDS:-60}
 LSAN_OPTIONS=suppressions=$top_srcdir/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 export LSAN_OPTIONS
 
-for f in pdf jpeg png image_url ae csv reason config; do
+for f in pdf jpeg png image_url ae csv reason config http; do
 	corpus=$top_srcdir/tests/fuzz/corpus/$f
 	run "$top_builddir/tests/fuzz/replay_$f" -m "$corpus"
 	check "$f: the replay driver survives the seeds, cut and changed" \
