@@ -31,8 +31,8 @@
 
 static int api_refuse(struct api_verdict *, int, const char *, const char *,
     ...) __attribute__((__format__(__printf__, 4, 5)));
-static int api_route_text(struct api_req *, const char *, const char *,
-    struct api_verdict *);
+static int api_route_text(
+    struct api_req *, const char *, const char *, struct api_verdict *);
 static int api_match(const char *, char **, size_t, struct api_req *);
 
 static const struct {
@@ -63,8 +63,8 @@ api_method_name(enum evhttp_cmd_type m)
 }
 
 static int
-api_refuse(struct api_verdict *v, int status, const char *code,
-    const char *fmt, ...)
+api_refuse(
+    struct api_verdict *v, int status, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -97,10 +97,11 @@ api_route_text(struct api_req *r, const char *path, const char *query,
 	size_t len;
 
 	if ((v->path = evhttp_uridecode(path, 0, &len)) == NULL)
-		return (api_refuse(v, 400, "bad_path", "cannot decode the path"));
+		return (
+		    api_refuse(v, 400, "bad_path", "cannot decode the path"));
 	if (text_utf8_check(v->path, len, NULL, &why) == -1)
-		return (api_refuse(v, 400, "bad_path",
-		    "the path is not UTF-8 text: %s", why));
+		return (api_refuse(
+		    v, 400, "bad_path", "the path is not UTF-8 text: %s", why));
 	if (query == NULL)
 		return (0);
 	if (strstr(query, "%00") != NULL)
@@ -110,12 +111,11 @@ api_route_text(struct api_req *r, const char *path, const char *query,
 		return (api_refuse(
 		    v, 400, "bad_query", "cannot parse the query string"));
 	TAILQ_FOREACH (kv, &r->query, next) {
-		if (text_utf8_check(kv->key, strlen(kv->key), NULL, &why) ==
-		    -1)
+		if (text_utf8_check(kv->key, strlen(kv->key), NULL, &why) == -1)
 			return (api_refuse(v, 400, "bad_query",
 			    "the query is not UTF-8 text: %s", why));
-		if (text_utf8_check(kv->value, strlen(kv->value), NULL,
-			&why) == -1)
+		if (text_utf8_check(kv->value, strlen(kv->value), NULL, &why) ==
+		    -1)
 			return (api_refuse(v, 400, "bad_query",
 			    "the query's %s is not UTF-8 text: %s",
 			    text_cut(kv->key, cut), why));

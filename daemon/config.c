@@ -90,8 +90,8 @@ static int cgroup(struct cctx *, const config_setting_t *, const struct ckey *,
 static int
 cvalue(struct cctx *, const config_setting_t *, const struct ckey *, void *);
 static char *path_absolute(const char *);
-static int64_t source_int(
-    struct cctx *, const config_setting_t *, int64_t, char *, size_t);
+static int64_t
+source_int(struct cctx *, const config_setting_t *, int64_t, char *, size_t);
 static void strlist_free(struct strlist *);
 static void
 check_state_dir(struct cctx *, struct config *, const config_setting_t *);
@@ -429,8 +429,8 @@ source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed,
 		errno = 0;
 		v = strtoll(end, NULL, 0);
 		if (errno == ERANGE) {
-			snprintf(lit, litsize, "%.*s%s", len > 64 ? 64 : (int)len,
-			    end, len > 64 ? "…" : "");
+			snprintf(lit, litsize, "%.*s%s",
+			    len > 64 ? 64 : (int)len, end, len > 64 ? "…" : "");
 			return (v < 0 ? INT64_MIN : INT64_MAX);
 		}
 		/* Not the literal parsed (a comment, a string): trust it. */

@@ -256,8 +256,7 @@ docs_size_parse(const char *s, int64_t *out, char **cause)
 		return (-1);
 	}
 	if (v > (((int64_t)1 << 40) >> shift)) {
-		xasprintf(cause, "\"%s\" is larger than 1T",
-			    text_cut(s, cut));
+		xasprintf(cause, "\"%s\" is larger than 1T", text_cut(s, cut));
 		return (-1);
 	}
 	*out = v << shift;

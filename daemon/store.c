@@ -1803,8 +1803,8 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *dead)
 
 /* The pending deliveries of each sink: fn(sink, count, arg) for each. */
 int
-store_outbox_by_sink(struct store *st,
-    void (*fn)(const char *, int64_t, void *), void *arg)
+store_outbox_by_sink(
+    struct store *st, void (*fn)(const char *, int64_t, void *), void *arg)
 {
 	static const char sql[] =
 	    "SELECT sink, COUNT(*) FROM outbox INDEXED BY outbox_queue"

@@ -141,7 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (path == NULL || *path == '\0')
 		path = "/";
 	if (api_route_request(fuzz_routes, nitems(fuzz_routes),
-		fuzz_method((const char *)data, (size_t)(sp - (const char *)data)),
+		fuzz_method(
+		    (const char *)data, (size_t)(sp - (const char *)data)),
 		path, evhttp_uri_get_query(uri), &r, &v) == 0) {
 		fuzz_route = v.route;
 		if (v.status != 0 || v.route == NULL)
@@ -154,8 +155,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     1024 * 1024, &v) == 0)
 			v.route->fn(&r);
 	}
-	if (v.status != 0 && (v.status < 400 || v.status > 499 ||
-	    v.code == NULL || v.message == NULL || *v.message == '\0'))
+	if (v.status != 0 &&
+	    (v.status < 400 || v.status > 499 || v.code == NULL ||
+		v.message == NULL || *v.message == '\0'))
 		abort();
 	json_decref(r.body);
 	evhttp_clear_headers(&r.query);
