@@ -1,8 +1,12 @@
 /*
  * api.c: the control API, HTTP/1.1 + JSON over a Unix socket (evhttp).
  *
- * Routes are rows in one table: a method, a path pattern ('*' matches one
- * segment and is handed to the handler) and a function. This file owns the
+ * Routes are rows in one table (api-routes.h): a method, a path pattern
+ * ('*' matches one segment and is handed to the handler) and a function;
+ * api-route.c checks a request's method, path, query and JSON body and
+ * finds its row, without a socket (the HTTP fuzz target runs it too),
+ * and every refusal, an unknown method's too, is answered here in JSON.
+ * This file owns the
  * socket, the limits libevent leaves off by default (header and body sizes,
  * a per-connection timeout, a cap on connections counted from accept, a
  * deadline for a whole request, a pause in accepting when out of file
