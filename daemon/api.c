@@ -1,8 +1,12 @@
 /*
  * api.c: the control API, HTTP/1.1 + JSON over a Unix socket (evhttp).
  *
- * Routes are rows in one table: a method, a path pattern ('*' matches one
- * segment and is handed to the handler) and a function. This file owns the
+ * Routes are rows in one table (api-routes.h): a method, a path pattern
+ * ('*' matches one segment and is handed to the handler) and a function;
+ * api-route.c checks a request's method, path, query and JSON body and
+ * finds its row, without a socket (the HTTP fuzz target runs it too),
+ * and every refusal, an unknown method's too, is answered here in JSON.
+ * This file owns the
  * socket, the limits libevent leaves off by default (header and body sizes,
  * a per-connection timeout, a cap on connections counted from accept, a
  * deadline for a whole request, a pause in accepting when out of file
@@ -42,6 +46,7 @@
 
 #include "delistd.h"
 #include "api.h"
+#include "api-route.h"
 #include "lifecycle.h"
 #include "text.h"
 #include "vault.h"
@@ -50,7 +55,6 @@
 #define API_MAX_BODY (1024 * 1024)
 /* Beyond this libevent refuses the body itself, before reading it. */
 #define API_HARD_BODY (4 * API_MAX_BODY)
-#define API_MAX_SEGMENTS 8
 /* How long accepting pauses when accept(2) fails (EMFILE, ENFILE...). */
 #define API_ACCEPT_PAUSE_MSEC 500
 
@@ -111,84 +115,16 @@ static void api_status(struct api_req *);
 static void api_reload(struct api_req *);
 static void api_metrics(struct api_req *);
 
-static const struct api_route {
-	enum evhttp_cmd_type method;
-	const char *pattern;
-	void (*fn)(struct api_req *);
-} api_routes[] = {
-	{ EVHTTP_REQ_GET, "/v1/status", api_status },
-	{ EVHTTP_REQ_POST, "/v1/reload", api_reload },
-	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
-	{ EVHTTP_REQ_GET, "/v1/listings", api_listings_get },
-	{ EVHTTP_REQ_POST, "/v1/listings", api_listings_post },
-	{ EVHTTP_REQ_POST, "/v1/listings/import", api_listings_import },
-	{ EVHTTP_REQ_DELETE, "/v1/listings/*/*", api_listings_delete },
-	{ EVHTTP_REQ_GET, "/v1/cases", api_cases_get },
-	{ EVHTTP_REQ_POST, "/v1/cases", api_cases_post },
-	{ EVHTTP_REQ_GET, "/v1/cases/*", api_case_get },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/notes", api_case_note },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals", api_case_appeal },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/appeals/*/decision",
-	    api_case_decision },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/reinstated", api_case_reinstated },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/abandon", api_case_abandon },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/close", api_case_close },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/preflight", api_case_preflight },
-	{ EVHTTP_REQ_GET, "/v1/cases/*/events", api_case_events },
-	{ EVHTTP_REQ_GET, "/v1/cases/*/export", api_case_export },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/classify", api_case_classify },
-	{ EVHTTP_REQ_GET, "/v1/cases/*/evidence", api_case_evidence },
-	{ EVHTTP_REQ_GET, "/v1/cases/*/evidence/*", api_case_evidence_get },
-	{ EVHTTP_REQ_GET, "/v1/events", api_events_get },
-	{ EVHTTP_REQ_GET, "/v1/outbox", api_outbox_get },
-	{ EVHTTP_REQ_POST, "/v1/outbox/retry", api_outbox_retry_dead },
-	{ EVHTTP_REQ_POST, "/v1/outbox/*/retry", api_outbox_retry },
-	{ EVHTTP_REQ_GET, "/v1/documents", api_docs_get },
-	{ EVHTTP_REQ_POST, "/v1/documents", api_docs_post },
-	{ EVHTTP_REQ_GET, "/v1/documents/*", api_doc_get },
-	{ EVHTTP_REQ_DELETE, "/v1/documents/*", api_doc_delete },
-	{ EVHTTP_REQ_GET, "/v1/documents/*/content", api_doc_content },
-	{ EVHTTP_REQ_GET, "/v1/cases/*/documents", api_case_documents_get },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/documents", api_case_documents_post },
-	{ EVHTTP_REQ_DELETE, "/v1/cases/*/documents/*",
-	    api_case_document_delete },
-	{ EVHTTP_REQ_POST, "/v1/cases/*/ack", api_case_ack },
-	{ EVHTTP_REQ_GET, "/v1/conditions", api_conditions_get },
-	{ EVHTTP_REQ_POST, "/v1/conditions/*/ack", api_condition_ack },
-	{ EVHTTP_REQ_POST, "/v1/shops/*/snooze", api_shop_snooze },
+static const struct api_route api_routes[] = {
+#define API_ROUTE(m, pattern, fn) { EVHTTP_REQ_##m, pattern, fn },
+#include "api-routes.h"
+#undef API_ROUTE
 };
 
 /* Handlers whose body is a document's bytes (up to max_upload), not JSON. */
 static void (*const api_raw_routes[])(struct api_req *) = { api_docs_post };
 
-static const struct {
-	enum evhttp_cmd_type method;
-	const char *name;
-} api_methods[] = {
-	{ EVHTTP_REQ_GET, "GET" },
-	{ EVHTTP_REQ_POST, "POST" },
-	{ EVHTTP_REQ_PUT, "PUT" },
-	{ EVHTTP_REQ_DELETE, "DELETE" },
-	{ EVHTTP_REQ_HEAD, "HEAD" },
-	{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
-	{ EVHTTP_REQ_TRACE, "TRACE" },
-	{ EVHTTP_REQ_CONNECT, "CONNECT" },
-	{ EVHTTP_REQ_PATCH, "PATCH" },
-};
-
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *
-api_method_name(enum evhttp_cmd_type m)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(api_methods); i++) {
-		if (api_methods[i].method == m)
-			return (api_methods[i].name);
-	}
-	return ("?");
-}
 
 /*
  * Makes the listening socket: a stale socket file (nobody answers) is
@@ -330,10 +266,11 @@ api_new(
 		free(api);
 		return (NULL);
 	}
-	evhttp_set_allowed_methods(api->http,
-	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-		EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
-		EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	/*
+	 * Every method reaches api_dispatch, one libevent does not know
+	 * too (its own refusal is an HTML 501): all are answered in JSON.
+	 */
+	evhttp_set_allowed_methods(api->http, 0xffff);
 	evhttp_set_max_headers_size(api->http, API_MAX_HEADERS);
 	/*
 	 * A body over the limit is read (and dropped) before the 413: closing
@@ -670,52 +607,23 @@ api_send_text(
 	r->replied = 1;
 }
 
-static int
-api_match(const char *pattern, char **segs, size_t nsegs, struct api_req *r)
-{
-	char *copy, *p, *tok, *save = NULL;
-	size_t i = 0;
-	int ok = 1;
-
-	copy = xstrdup(pattern);
-	r->nargs = 0;
-	for (p = copy; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
-		if (i >= nsegs) {
-			ok = 0;
-			break;
-		}
-		if (strcmp(tok, "*") == 0) {
-			if (r->nargs < nitems(r->args))
-				r->args[r->nargs++] = segs[i];
-		} else if (strcmp(tok, segs[i]) != 0) {
-			ok = 0;
-			break;
-		}
-		i++;
-	}
-	free(copy);
-	return (ok && i == nsegs);
-}
-
 static void
 api_dispatch(struct evhttp_request *req, void *arg)
 {
 	struct api *api = arg;
 	struct api_req r;
+	struct api_verdict v;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
-	char *pathcopy, *segs[API_MAX_SEGMENTS], *tok, *save = NULL, *p;
-	char *allow = NULL, *old;
-	size_t nsegs = 0, len, i;
-	const struct api_route *route = NULL;
+	const struct api_route *route;
 	struct api_conn *conn;
-	json_error_t jerr;
-	int pathmatch = 0, toomany = 0;
+	size_t len, i;
 
 	memset(&r, 0, sizeof r);
+	memset(&v, 0, sizeof v);
 	r.req = req;
 	r.api = api;
 	TAILQ_INIT(&r.query);
@@ -731,8 +639,7 @@ api_dispatch(struct evhttp_request *req, void *arg)
 		evhttp_request_set_on_complete_cb(req, api_req_done, api);
 	}
 	if (conn != NULL && conn->refused) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Connection", "close");
+		evhttp_add_header(out, "Connection", "close");
 		api_error(&r, 503, "too_many_clients",
 		    "more than %zu clients are connected; try again",
 		    api->maxconns);
@@ -740,51 +647,13 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (path == NULL || *path == '\0')
 		path = "/";
-	if (query != NULL && evhttp_parse_query_str(query, &r.query) == -1) {
-		api_error(
-		    &r, 400, "bad_query", "cannot parse the query string");
-		return;
+	if (api_route_request(api_routes, nitems(api_routes),
+		evhttp_request_get_command(req), path, query, &r, &v) == -1) {
+		if (v.allow != NULL)
+			evhttp_add_header(out, "Allow", v.allow);
+		goto refuse;
 	}
-
-	pathcopy = evhttp_uridecode(path, 0, NULL);
-	for (p = pathcopy; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
-		if (nsegs == API_MAX_SEGMENTS) {
-			toomany = 1;
-			break;
-		}
-		segs[nsegs++] = tok;
-	}
-	for (i = 0; i < nitems(api_routes) && !toomany; i++) {
-		if (!api_match(api_routes[i].pattern, segs, nsegs, &r))
-			continue;
-		pathmatch = 1;
-		if (api_routes[i].method == method ||
-		    (method == EVHTTP_REQ_HEAD &&
-			api_routes[i].method == EVHTTP_REQ_GET)) {
-			route = &api_routes[i];
-			break;
-		}
-		old = allow;
-		xasprintf(&allow, "%s%s%s", old ? old : "", old ? ", " : "",
-		    api_method_name(api_routes[i].method));
-		free(old);
-	}
-	if (route == NULL) {
-		if (pathmatch) {
-			evhttp_add_header(
-			    evhttp_request_get_output_headers(req), "Allow",
-			    allow);
-			api_error(&r, 405, "method_not_allowed",
-			    "%s is not allowed on %s (allowed: %s)",
-			    api_method_name(method), path, allow);
-		} else
-			api_error(
-			    &r, 404, "not_found", "no such resource: %s", path);
-		goto done;
-	}
-	/* The match may have pointed args at segments; rematch for them. */
-	api_match(route->pattern, segs, nsegs, &r);
-
+	route = v.route;
 	len = evbuffer_get_length(in);
 	for (i = 0; i < nitems(api_raw_routes); i++) {
 		if (api_raw_routes[i] == route->fn)
@@ -792,53 +661,30 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (i < nitems(api_raw_routes)) {
 		if ((int64_t)len > api->config->max_upload) {
-			evhttp_add_header(
-			    evhttp_request_get_output_headers(req),
-			    "Connection", "close");
+			evhttp_add_header(out, "Connection", "close");
 			api_error(&r, 413, "body_too_large",
 			    "the upload is %zu bytes; at most %lld are "
 			    "accepted (daemon.max_upload)",
 			    len, (long long)api->config->max_upload);
 			goto done;
 		}
-		route->fn(&r);
-		if (!r.replied && !r.deferred)
-			api_error(
-			    &r, 500, "internal", "the handler gave no answer");
-		goto done;
-	}
-	if (len > API_MAX_BODY) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Connection", "close");
-		api_error(&r, 413, "body_too_large",
-		    "the request body is %zu bytes; at most %d are accepted",
-		    len, API_MAX_BODY);
-		goto done;
-	}
-	if (len > 0) {
-		r.body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
-		    JSON_REJECT_DUPLICATES, &jerr);
-		if (r.body == NULL) {
-			api_error(&r, 400, "bad_json",
-			    "the request body is not valid JSON: %s (line %d, "
-			    "column %d)",
-			    jerr.text, jerr.line, jerr.column);
-			goto done;
-		}
-		if (!json_is_object(r.body)) {
-			api_error(&r, 400, "bad_json",
-			    "the request body must be a JSON object");
-			goto done;
-		}
+	} else if (api_route_body(&r,
+		       len > 0 ? (const char *)evbuffer_pullup(in, -1) : NULL,
+		       len, API_MAX_BODY, &v) == -1) {
+		if (v.status == 413)
+			evhttp_add_header(out, "Connection", "close");
+		goto refuse;
 	}
 	route->fn(&r);
 	if (!r.replied && !r.deferred)
 		api_error(&r, 500, "internal", "the handler gave no answer");
+	goto done;
+refuse:
+	api_error(&r, v.status, v.code, "%s", v.message);
 done:
 	json_decref(r.body);
 	evhttp_clear_headers(&r.query);
-	free(pathcopy);
-	free(allow);
+	api_verdict_clear(&v);
 }
 
 static void

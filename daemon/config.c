@@ -35,6 +35,7 @@
 #include "cases.h"
 #include "docs.h"
 #include "preflight.h"
+#include "text.h"
 
 #ifndef DELISTD_STATE_DIR
 #define DELISTD_STATE_DIR "/var/lib/delistd"
@@ -89,7 +90,8 @@ static int cgroup(struct cctx *, const config_setting_t *, const struct ckey *,
 static int
 cvalue(struct cctx *, const config_setting_t *, const struct ckey *, void *);
 static char *path_absolute(const char *);
-static int64_t source_int(struct cctx *, const config_setting_t *, int64_t);
+static int64_t
+source_int(struct cctx *, const config_setting_t *, int64_t, char *, size_t);
 static void strlist_free(struct strlist *);
 static void
 check_state_dir(struct cctx *, struct config *, const config_setting_t *);
@@ -376,7 +378,8 @@ source_rank(const config_setting_t *at, const config_setting_t *s, int *n)
  * to what was parsed.
  */
 static int64_t
-source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed)
+source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed,
+    char *lit, size_t litsize)
 {
 	const char *file = config_setting_source_file(s), *name, *p;
 	int line = config_setting_source_line(s), n = 0;
@@ -421,13 +424,21 @@ source_int(struct cctx *cc, const config_setting_t *s, int64_t parsed)
 			end++;
 		if (rank-- > 0)
 			continue;
+		/* The literal as written, for a message about it. */
+		len = strspn(end, "+-0123456789abcdefABCDEFxXL");
 		errno = 0;
 		v = strtoll(end, NULL, 0);
-		if (errno == ERANGE)
+		if (errno == ERANGE) {
+			snprintf(lit, litsize, "%.*s%s",
+			    len > 64 ? 64 : (int)len, end, len > 64 ? "…" : "");
 			return (v < 0 ? INT64_MIN : INT64_MAX);
+		}
 		/* Not the literal parsed (a comment, a string): trust it. */
-		if ((int32_t)(uint32_t)(unsigned long long)v != parsed)
+		if (v != parsed &&
+		    (config_setting_type(s) != CONFIG_TYPE_INT ||
+			(int32_t)(uint32_t)(unsigned long long)v != parsed))
 			return (parsed);
+		snprintf(lit, litsize, "%.*s", len > 64 ? 64 : (int)len, end);
 		return (v);
 	}
 	return (parsed);
@@ -484,6 +495,7 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
     void *base)
 {
 	char *dst = (char *)base + k->off, *cause = NULL, buf[32], buf2[32];
+	char lit[72], cut[TEXT_CUT_SIZE];
 	const char *str = NULL;
 	int64_t v;
 	int type = config_setting_type(s), level, i, n;
@@ -494,11 +506,14 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
 			goto wrongtype;
 		v = config_setting_get_int64(s);
-		if (type == CONFIG_TYPE_INT)
-			v = source_int(cc, s, v);
+		lit[0] = '\0';
+		v = source_int(cc, s, v, lit, sizeof lit);
 		if (v < k->min || v > k->max) {
-			cerr(cc, s, "%lld is out of range (%lld to %lld)",
-			    (long long)v, (long long)k->min, (long long)k->max);
+			/* As written: a huge one is not clamped in the text. */
+			if (lit[0] == '\0')
+				snprintf(lit, sizeof lit, "%lld", (long long)v);
+			cerr(cc, s, "%s is out of range (%lld to %lld)", lit,
+			    (long long)k->min, (long long)k->max);
 			return (-1);
 		}
 		*(int64_t *)dst = v;
@@ -565,14 +580,14 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		if (*str != '\0' && strncmp(str, "http://", 7) != 0 &&
 		    strncmp(str, "https://", 8) != 0) {
 			cerr(cc, s, "\"%s\" is not an http:// or https:// URL",
-			    str);
+			    text_cut(str, cut));
 			return (-1);
 		}
 		if (*str != '\0' && strstr(str, "{product_id}") == NULL) {
 			cerr(cc, s,
 			    "\"%s\" does not say where the product ID goes "
 			    "(write {product_id} in it)",
-			    str);
+			    text_cut(str, cut));
 			return (-1);
 		}
 		free(*(char **)dst);
@@ -584,7 +599,7 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 			    "\"%s\" is not a valid name (letters, "
 			    "digits, '-' and '_', starting with a "
 			    "letter or digit, at most 64)",
-			    str);
+			    text_cut(str, cut));
 			return (-1);
 		}
 		/* FALLTHROUGH */
@@ -611,7 +626,8 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 			return (-1);
 		}
 		if (v < k->min || v > k->max) {
-			cerr(cc, s, "\"%s\" is out of range (%s to %s)", str,
+			cerr(cc, s, "\"%s\" is out of range (%s to %s)",
+			    text_cut(str, cut),
 			    duration_format(k->min, buf, sizeof buf),
 			    duration_format(k->max, buf2, sizeof buf2));
 			return (-1);
@@ -625,7 +641,8 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 			return (-1);
 		}
 		if (v < k->min || v > k->max) {
-			cerr(cc, s, "\"%s\" is out of range (%s to %s)", str,
+			cerr(cc, s, "\"%s\" is out of range (%s to %s)",
+			    text_cut(str, cut),
 			    docs_size_format(k->min, buf, sizeof buf),
 			    docs_size_format(k->max, buf2, sizeof buf2));
 			return (-1);
@@ -634,7 +651,8 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		return (0);
 	case CK_SEVERITY:
 		if ((level = cases_severity_from_name(str)) == -1) {
-			cerr(cc, s, "unknown severity \"%s\" (use %s)", str,
+			cerr(cc, s, "unknown severity \"%s\" (use %s)",
+			    text_cut(str, cut),
 			    ckind_name(CK_SEVERITY));
 			return (-1);
 		}
@@ -642,7 +660,8 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 		return (0);
 	case CK_LOGLEVEL:
 		if ((level = log_level_from_name(str)) == -1) {
-			cerr(cc, s, "unknown log level \"%s\" (use %s)", str,
+			cerr(cc, s, "unknown log level \"%s\" (use %s)",
+			    text_cut(str, cut),
 			    ckind_name(CK_LOGLEVEL));
 			return (-1);
 		}

@@ -18,6 +18,7 @@
 #include "delistd.h"
 #include "docs.h"
 #include "sniff.h"
+#include "text.h"
 
 /*
  * The document types of the file-name convention, one row each: its name
@@ -218,18 +219,20 @@ docs_size_parse(const char *s, int64_t *out, char **cause)
 	int64_t v = 0;
 	size_t i;
 	int shift = 0;
+	char cut[TEXT_CUT_SIZE], cut2[TEXT_CUT_SIZE];
 
 	if (s == NULL || !isdigit((unsigned char)*s)) {
 		xasprintf(cause,
 		    "\"%s\" is not a size (write it like \"32M\", \"512K\" or "
 		    "a number of bytes)",
-		    s != NULL ? s : "");
+		    s != NULL ? text_cut(s, cut) : "");
 		return (-1);
 	}
 	for (; isdigit((unsigned char)*p); p++) {
 		v = v * 10 + (*p - '0');
 		if (v > ((int64_t)1 << 40)) {
-			xasprintf(cause, "\"%s\" is larger than 1T", s);
+			xasprintf(cause, "\"%s\" is larger than 1T",
+			    text_cut(s, cut));
 			return (-1);
 		}
 	}
@@ -249,11 +252,11 @@ docs_size_parse(const char *s, int64_t *out, char **cause)
 		xasprintf(cause,
 		    "\"%s\" is not a size: unknown unit \"%s\" (use K, M or "
 		    "G)",
-		    s, p);
+		    text_cut(s, cut), text_cut(p, cut2));
 		return (-1);
 	}
 	if (v > (((int64_t)1 << 40) >> shift)) {
-		xasprintf(cause, "\"%s\" is larger than 1T", s);
+		xasprintf(cause, "\"%s\" is larger than 1T", text_cut(s, cut));
 		return (-1);
 	}
 	*out = v << shift;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "delistd.h"
+#include "text.h"
 
 static const struct {
 	char unit;
@@ -32,6 +33,7 @@ duration_parse(const char *s, int64_t *out, char **cause)
 	const char *p = s;
 	int64_t total = 0, n, mult;
 	size_t i;
+	char cut[TEXT_CUT_SIZE], cut2[TEXT_CUT_SIZE];
 
 	if (s == NULL || *s == '\0') {
 		xasprintf(cause,
@@ -45,7 +47,7 @@ duration_parse(const char *s, int64_t *out, char **cause)
 			    "bad duration \"%s\": expected a "
 			    "number at \"%s\" (write it like "
 			    "\"30m\", \"72h\" or \"5d\")",
-			    s, p);
+			    text_cut(s, cut), text_cut(p, cut2));
 			return (-1);
 		}
 		n = 0;
@@ -68,13 +70,13 @@ duration_parse(const char *s, int64_t *out, char **cause)
 				    "bad duration \"%s\": the "
 				    "number has no unit (s, m, "
 				    "h, d or w)",
-				    s);
+				    text_cut(s, cut));
 			else
 				xasprintf(cause,
 				    "bad duration \"%s\": unknown "
 				    "unit '%c' (use s, m, h, d "
 				    "or w)",
-				    s, *p);
+				    text_cut(s, cut), *p);
 			return (-1);
 		}
 		p++;
@@ -86,7 +88,8 @@ duration_parse(const char *s, int64_t *out, char **cause)
 	return (0);
 
 toolong:
-	xasprintf(cause, "bad duration \"%s\": longer than ten years", s);
+	xasprintf(cause, "bad duration \"%s\": longer than ten years",
+	    text_cut(s, cut));
 	return (-1);
 }
 

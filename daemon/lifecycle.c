@@ -72,6 +72,7 @@ static const struct lc_condition_row {
 
 static void
 lc_fail(struct lc_err *, int, const char *, const char *, ...) printflike(4, 5);
+static void lc_orphan_warning(const char *, int64_t, void *);
 static int lc_store_fail(struct lc_err *);
 static void lc_preflight_forced(const struct preflight_findings *, char **);
 static int lc_list_has(const char *, const char *);
@@ -2882,6 +2883,8 @@ lifecycle_warnings(const char *shop, int with_shop)
 	}
 	json_decref(u);
 	lifecycle_not_found_warnings(arr, shop);
+	if (with_shop)
+		store_outbox_by_sink(lc_store(), lc_orphan_warning, arr);
 	return (arr);
 }
 
@@ -3886,4 +3889,29 @@ lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
 	sched_rearm();
 	sched_source_replan();
 	return (0);
+}
+
+/*
+ * Deliveries pending for a sink no longer configured (a reload removed
+ * it) wait for ever: "outbox.orphaned", naming the sink and the count.
+ */
+static void
+lc_orphan_warning(const char *sink, int64_t n, void *arg)
+{
+	const struct config *conf = lc_config();
+	char *text;
+	size_t i;
+
+	for (i = 0; i < conf->nplugins; i++) {
+		if (strcmp(conf->plugins[i].name, sink) == 0)
+			return;
+	}
+	xasprintf(&text,
+	    "%lld deliver%s pending for sink %s, which the configuration no "
+	    "longer has: put it back, or they wait for ever",
+	    (long long)n, n == 1 ? "y is" : "ies are", sink);
+	json_array_append_new(arg,
+	    json_pack("{s:s,s:s,s:s}", "code", "outbox.orphaned", "sink", sink,
+		"text", text));
+	free(text);
 }

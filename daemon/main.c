@@ -29,6 +29,7 @@
 #include "delistd.h"
 #include "host.h"
 #include "lifecycle.h"
+#include "text.h"
 #include "vault.h"
 
 #ifndef DELISTD_CONF
@@ -249,6 +250,12 @@ daemon_reload(char **cause)
 	ds.last_reload_error = NULL;
 	ds.last_reload = clock_now();
 	if (new == NULL) {
+		/*
+		 * It quotes the file: made text here, once, for the log, the
+		 * status and the API alike (a byte that is not UTF-8 would
+		 * make the status's JSON fail to render).
+		 */
+		text_scrub(why);
 		ds.reloads_failed++;
 		log_warnx("reload failed, keeping the running configuration:");
 		log_lines(why);

@@ -1821,6 +1821,26 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *dead)
 	return (0);
 }
 
+/* The pending deliveries of each sink: fn(sink, count, arg) for each. */
+int
+store_outbox_by_sink(
+    struct store *st, void (*fn)(const char *, int64_t, void *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT sink, COUNT(*) FROM outbox INDEXED BY outbox_queue"
+	    " WHERE state = 'pending' GROUP BY sink ORDER BY sink";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "")) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(stmt, 0),
+		    sqlite3_column_int64(stmt, 1), arg);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
 /*
  * Dead rows (one, or all with id 0) that a later event of their case
  * already overtook at the same sink: requeued, they arrive out of order.

@@ -108,6 +108,26 @@ text_utf8_check(const char *s, size_t len, size_t *off, const char **why)
 	return (-1);
 }
 
+const char *
+text_cut(const char *s, char buf[TEXT_CUT_SIZE])
+{
+	size_t off = 0, n, i;
+	uint32_t c;
+
+	for (i = 0; i < TEXT_CUT_CHARS; i++) {
+		if (s[off] == '\0')
+			return (s);
+		n = text_decode((const unsigned char *)s + off,
+		    strnlen(s + off, 4), &c, NULL);
+		off += n == 0 ? 1 : n;
+	}
+	if (s[off] == '\0')
+		return (s);
+	memcpy(buf, s, off);
+	memcpy(buf + off, "\xe2\x80\xa6", 4);
+	return (buf);
+}
+
 void
 text_scrub(char *s)
 {

@@ -39,6 +39,18 @@ size_t text_decode(const unsigned char *s, size_t len, uint32_t *cp,
  */
 int text_utf8_check(const char *s, size_t len, size_t *off, const char **why);
 
+/* How many characters of a quoted value messages keep (text_cut). */
+#define TEXT_CUT_CHARS 64
+/* Room for text_cut's result: the characters, "…" and the NUL. */
+#define TEXT_CUT_SIZE (TEXT_CUT_CHARS * 4 + 4)
+
+/*
+ * A value to quote in a message: s itself when it has at most
+ * TEXT_CUT_CHARS characters, else its first TEXT_CUT_CHARS (never half a
+ * character) followed by "…", written to buf (TEXT_CUT_SIZE bytes).
+ */
+const char *text_cut(const char *s, char buf[TEXT_CUT_SIZE]);
+
 /* Replaces every byte of s that is not part of valid UTF-8 with '?'. */
 void text_scrub(char *s);
 

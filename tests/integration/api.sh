@@ -73,9 +73,9 @@ check "... and is served again once the others are gone" wait_for 10 free
 
 # Bytes that are not UTF-8, echoed in an error, must not stop the daemon.
 api GET '/v1/cases/%ff%fe'
-check "a path segment that is not UTF-8 gets a JSON 404" is_error 404 not_found
+check "a path segment that is not UTF-8 gets a JSON 400" is_error 400 bad_path
 api GET '/v1/outbox?state=%ff'
-check "a query value that is not UTF-8 gets a JSON 400" is_error 400 bad_state
+check "a query value that is not UTF-8 gets a JSON 400" is_error 400 bad_query
 api POST /v1/cases/1/appeals/4294967297/decision --data '{"decision":"approved"}'
 check "an appeal number beyond int is not taken modulo 2^32" is_error 404 not_found
 check "the daemon still answers" sock_up

@@ -4,11 +4,15 @@
     hold.py SOCKET N silent READY   N connections that send nothing
     hold.py SOCKET N follow READY   N event followers that never read
     hold.py SOCKET 1 trickle READY  one request, a header line every 0.2 s
+    hold.py SOCKET N drip READY     N requests, each a byte a second
 
 The first two connect (as many as they can, up to N), write how many to
 READY, then hold the connections until killed. trickle writes "sending" to
 READY when it starts, and exits 0 once the daemon closes the connection,
 printing after how many seconds; it gives up (exit 1) after 15 seconds.
+drip connects N clients (as many as it can), writes how many to READY,
+then sends each one byte of a request every second until killed; it
+counts on stdout, once a second, the clients the daemon has closed.
 """
 
 import socket
@@ -16,9 +20,9 @@ import sys
 import time
 
 
-def connect(path):
+def connect(path, timeout=2):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(2)
+    s.settimeout(timeout)
     s.connect(path)
     return s
 
@@ -67,6 +71,38 @@ def trickle(path, ready):
     print("closed after %.1f s" % (time.monotonic() - start))
 
 
+def drip(path, n, ready):
+    request = b"GET /v1/status HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + \
+        b"a" * 4096 + b"\r\n\r\n"
+    conns = []
+    for _ in range(n):
+        try:
+            # A busy machine: the backlog (64) may wait for a while.
+            s = connect(path, 10)
+        except OSError:
+            break
+        s.setblocking(False)
+        conns.append(s)
+    with open(ready, "w") as f:
+        f.write("%d\n" % len(conns))
+    i = 0
+    closed = 0
+    while True:
+        tick = time.monotonic()
+        for k, s in enumerate(conns):
+            if s is None:
+                continue
+            try:
+                s.send(request[i % len(request):i % len(request) + 1])
+            except OSError:
+                s.close()
+                conns[k] = None
+                closed += 1
+        i += 1
+        print("closed %d" % closed, flush=True)
+        time.sleep(max(0, 1 - (time.monotonic() - tick)))
+
+
 def main():
     path, n, mode, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     if mode == "silent":
@@ -74,6 +110,8 @@ def main():
     elif mode == "follow":
         hold(path, n, b"GET /v1/events?follow=1 HTTP/1.1\r\nHost: x\r\n\r\n",
              ready)
+    elif mode == "drip":
+        drip(path, n, ready)
     elif mode == "trickle":
         trickle(path, ready)
     else:

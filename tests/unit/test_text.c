@@ -109,6 +109,32 @@ test_utf8_check(void **state)
 	assert_int_equal(text_utf8_check("", 0, NULL, NULL), 0);
 }
 
+/* A value quoted in a message: 64 characters at most, then "…". */
+static void
+test_cut(void **state)
+{
+	char buf[TEXT_CUT_SIZE], in[400];
+	const char *out;
+
+	(void)state;
+	assert_string_equal(text_cut("short", buf), "short");
+	memset(in, 'x', 64);
+	in[64] = '\0';
+	assert_ptr_equal(text_cut(in, buf), in);
+	memset(in, 'x', 300);
+	in[300] = '\0';
+	out = text_cut(in, buf);
+	assert_int_equal(strlen(out), 64 + 3);
+	assert_string_equal(out + 64, "\xe2\x80\xa6");
+	/* Never half a character: 65 "é" cut after the 64th whole one. */
+	in[0] = '\0';
+	for (int i = 0; i < 65; i++)
+		strcat(in, "\xc3\xa9");
+	out = text_cut(in, buf);
+	assert_int_equal(strlen(out), 128 + 3);
+	assert_int_equal(text_utf8_check(out, strlen(out), NULL, NULL), 0);
+}
+
 static void
 test_scrub_and_width(void **state)
 {
@@ -139,6 +165,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_utf8_check),
+		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_scrub_and_width),
 	};
 
