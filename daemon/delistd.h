@@ -650,8 +650,8 @@ int plugin_sweep(struct delistd_host *, const char *, enum delistd_status,
 /* outbox.c: durable delivery of events to sinks. */
 int outbox_init(struct event_base *);
 void outbox_shutdown(void);
-int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *,
-    const struct strlist *);
+struct event_opts;
+int outbox_enqueue(int64_t, const struct st_event *, const struct event_opts *);
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);

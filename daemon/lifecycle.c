@@ -34,6 +34,7 @@
 #include "delistd.h"
 #include "calendar.h"
 #include "cases.h"
+#include "event.h"
 #include "lifecycle.h"
 #include "preflight-run.h"
 #include "fingerprint.h"
@@ -41,13 +42,9 @@
 /* The listings not found that status and a digest name, at most. */
 #define LC_WARNINGS_MAX 50
 
-static int64_t lc_published;
 /* Healthy answers replaced: removed after the commit if nothing names them. */
 static char **lc_orphans;
 static size_t lc_norphans;
-static const char *lc_exclude;
-static int lc_quiet; /* the event opens no condition */
-static const struct strlist *lc_also; /* an escalation tier's notify */
 
 /*
  * Critical conditions: an event of one of these types, raised as critical,
@@ -92,10 +89,17 @@ static int lc_fingerprints(
 static void lc_fingerprints_free(char **, const char **, size_t);
 static int lc_observe(const struct st_case *, int64_t, time_t, const char *,
     const char *const *, size_t, int, time_t, char **);
+static int64_t lc_eventv(const struct st_case *, time_t, const char *,
+    enum cases_event_type, enum cases_severity, json_t *,
+    const struct event_opts *, const char *, va_list) printflike(8, 0);
+static int64_t lc_event_with(const struct event_opts *, const struct st_case *,
+    time_t, const char *, enum cases_event_type, enum cases_severity, json_t *,
+    const char *, ...) printflike(8, 9);
 static int64_t
 lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
     enum cases_severity, json_t *, const char *, ...) printflike(7, 8);
-static int lc_condition_raise(const struct st_case *, int64_t, time_t,
+static int lc_condition_raise(const struct event_opts *, const struct st_case *,
+    int64_t, time_t,
     enum cases_event_type, enum cases_severity, const json_t *);
 static int lc_case_save(struct st_case *);
 static int lc_off_sale(const char *);
@@ -180,24 +184,22 @@ lc_sha256(const char *text, char out[65])
 }
 
 /*
- * Appends an event about a case (or a listing when c->id is 0). data (taken
- * over, may be NULL) gets the human sentence as "message".
+ * Appends an event about a case (or a listing when c->id is 0), routed
+ * with opts (NULL: to its subscribers). data (taken over, may be NULL)
+ * gets the human sentence as "message".
  */
 static int64_t
-lc_event(const struct st_case *c, time_t at, const char *actor,
+lc_eventv(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
-    const char *fmt, ...)
+    const struct event_opts *opts, const char *fmt, va_list ap)
 {
 	struct st_event e;
-	va_list ap;
 	char *msg;
 	int64_t id;
 
 	if (data == NULL)
 		data = json_object();
-	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
 	json_object_set_new(data, "message", json_string(msg));
 	free(msg);
 	memset(&e, 0, sizeof e);
@@ -210,15 +212,41 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	e.type = (char *)cases_event_name(type);
 	e.severity = (char *)cases_severity_name(sev);
 	e.payload = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	id = store_event_append(lc_store(), &e);
-	free(e.payload);
 	/* Its deliveries are written in the same transaction as the event. */
+	id = event_append(&e, opts);
+	free(e.payload);
 	if (id != -1 &&
-	    (outbox_enqueue(id, e.type, e.severity, c->id, lc_exclude,
-		 lc_also) == -1 ||
-		lc_condition_raise(c, id, at, type, sev, data) == -1))
+	    lc_condition_raise(opts, c, id, at, type, sev, data) == -1)
 		id = -1;
 	json_decref(data);
+	return (id);
+}
+
+static int64_t
+lc_event(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int64_t id;
+
+	va_start(ap, fmt);
+	id = lc_eventv(c, at, actor, type, sev, data, NULL, fmt, ap);
+	va_end(ap);
+	return (id);
+}
+
+static int64_t
+lc_event_with(const struct event_opts *opts, const struct st_case *c,
+    time_t at, const char *actor, enum cases_event_type type,
+    enum cases_severity sev, json_t *data, const char *fmt, ...)
+{
+	va_list ap;
+	int64_t id;
+
+	va_start(ap, fmt);
+	id = lc_eventv(c, at, actor, type, sev, data, opts, fmt, ap);
+	va_end(ap);
 	return (id);
 }
 
@@ -252,7 +280,8 @@ lc_lapse_at(const char *shop, time_t until)
 
 /* Opens a condition for a critical event of a type that is re-announced. */
 static int
-lc_condition_raise(const struct st_case *c, int64_t event_id, time_t at,
+lc_condition_raise(const struct event_opts *opts, const struct st_case *c,
+    int64_t event_id, time_t at,
     enum cases_event_type type, enum cases_severity sev, const json_t *data)
 {
 	struct st_condition cond;
@@ -261,7 +290,7 @@ lc_condition_raise(const struct st_case *c, int64_t event_id, time_t at,
 	size_t i;
 	int rc;
 
-	if (lc_quiet || sev != CASES_SEV_CRITICAL ||
+	if ((opts != NULL && opts->quiet) || sev != CASES_SEV_CRITICAL ||
 	    cases_event_reminder(type) == -1)
 		return (0);
 	for (i = 0; i < sizeof lc_conditions / sizeof lc_conditions[0]; i++) {
@@ -343,109 +372,31 @@ lc_case_save(struct st_case *c)
 }
 
 /*
- * Appends an event from outside this file (the outbox's delivery.dead, the
- * vault's doc.*), inside the caller's transaction, with its deliveries;
- * exclude names a sink it must not go to.
- * exclude "*": to no sink at all, and it opens no condition (a dead
- * delivery.dead: its reminders would die and raise more without end).
+ * Appends an event from outside this file (the outbox's delivery.dead and
+ * summary of what a snooze held, the vault's doc.*), inside the caller's
+ * transaction, with its deliveries routed by opts (NULL: to its
+ * subscribers; see event.h).
  */
 int64_t
 lifecycle_append(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
-    const char *exclude, const char *message)
+    const struct event_opts *opts, const char *message)
 {
-	int64_t id;
-
-	lc_exclude = exclude;
-	lc_quiet = exclude != NULL && strcmp(exclude, "*") == 0;
-	id = lc_event(c, at, actor, type, sev, data, "%s", message);
-	lc_exclude = NULL;
-	lc_quiet = 0;
-	return (id);
+	return (lc_event_with(opts, c, at, actor, type, sev, data, "%s", message));
 }
 
 /*
- * The same, for an event that goes to the sinks named in also whatever
- * their subscription (and to those subscribed to it), and opens no
- * condition: the outbox's summary of what a snooze held.
- */
-int64_t
-lifecycle_append_to(const struct st_case *c, time_t at, const char *actor,
-    enum cases_event_type type, enum cases_severity sev, json_t *data,
-    const struct strlist *also, const char *message)
-{
-	int64_t id;
-
-	lc_also = also;
-	lc_quiet = 1;
-	id = lc_event(c, at, actor, type, sev, data, "%s", message);
-	lc_also = NULL;
-	lc_quiet = 0;
-	return (id);
-}
-
-/*
- * After a commit: every event recorded since the last call goes to syslog
- * (warning and critical ones) and to the API's followers.
+ * After a commit: the healthy answers nothing names any more go, and the
+ * events recorded since the last call are published (event.c).
  */
 void
 lifecycle_published(void)
 {
-	struct st_event *ev;
-	size_t n, i;
-	json_t *p;
-	const char *msg;
-	char what[32];
-
 	/* Inside a batch nothing is committed yet: its commit publishes. */
 	if (store_in_batch(lc_store()))
 		return;
 	lc_orphans_sweep();
-	if (lc_published == 0)
-		lc_published = -1;
-	if (store_events(lc_store(), 0, lc_published < 0 ? 0 : lc_published,
-		1000, &ev, &n) == -1)
-		return;
-	for (i = 0; i < n; i++) {
-		p = json_loads(ev[i].payload, 0, NULL);
-		msg =
-		    p ? json_string_value(json_object_get(p, "message")) : NULL;
-		if (ev[i].case_id != 0)
-			snprintf(what, sizeof what, " case %lld",
-			    (long long)ev[i].case_id);
-		else
-			what[0] = '\0';
-		if (strcmp(ev[i].severity, "critical") == 0)
-			log_crit("%s %s/%s%s: %s", ev[i].type,
-			    ev[i].shop ? ev[i].shop : "-",
-			    ev[i].product_id ? ev[i].product_id : "-", what,
-			    msg ? msg : "");
-		else if (strcmp(ev[i].severity, "warning") == 0)
-			log_warnx("%s %s/%s%s: %s", ev[i].type,
-			    ev[i].shop ? ev[i].shop : "-",
-			    ev[i].product_id ? ev[i].product_id : "-", what,
-			    msg ? msg : "");
-		else
-			log_info("%s %s/%s%s: %s", ev[i].type,
-			    ev[i].shop ? ev[i].shop : "-",
-			    ev[i].product_id ? ev[i].product_id : "-", what,
-			    msg ? msg : "");
-		json_decref(p);
-		api_events_publish(&ev[i]);
-		lc_published = ev[i].id;
-	}
-	st_events_free(ev, n);
-	if (n == 1000)
-		lifecycle_published();
-	else
-		outbox_kick();
-}
-
-/* At start: events already in the trail are not published again. */
-void
-lifecycle_init(void)
-{
-	lc_published = store_event_last(lc_store());
+	event_published();
 }
 
 static int
@@ -816,7 +767,7 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 		return (lc_store_fail(err));
 	lifecycle_published();
 	if (*created)
-		sched_source_replan(); /* due at once, and one more to plan */
+		event_changed(EVENT_CHANGE_LISTINGS); /* due at once, and one more to plan */
 	return (0);
 }
 
@@ -1016,7 +967,7 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 		return (lc_store_fail(err));
 	*id = c.id;
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 }
 
@@ -1159,7 +1110,7 @@ lc_commit(struct lc_err *err)
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 }
 
@@ -1569,7 +1520,7 @@ lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
 	if (ev == -1)
 		goto fail;
 	/* With no sink subscribed to case.reinstated, nothing to wait for. */
-	if (outbox_subscribers("case.reinstated", "info") == 0 &&
+	if (event_takers("case.reinstated", "info") == 0 &&
 	    cases_transition(step.next, CASE_ACT_SYNC_DONE, NULL, 0, &sync) ==
 		0) {
 		free(c->state);
@@ -1766,9 +1717,11 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 	time_t now = clock_now(), due = a->escalate_due_at;
 	int64_t last = lc_last_days(a);
 	size_t tier = lc_next_tier(last);
+	struct event_opts opts;
 	json_t *data;
 	int64_t rc = 0;
 
+	memset(&opts, 0, sizeof opts);
 	if (tier < r->ntiers &&
 	    (due = calendar_add_business_days(cal, a->submitted_at,
 		 (int)r->tiers[tier].after_business_days)) == (time_t)-1)
@@ -1780,9 +1733,10 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 		    (int)tier + 1, "after_business_days",
 		    (json_int_t)t->after_business_days, "severity",
 		    cases_severity_name(t->severity), "tiers", (int)r->ntiers);
-		lc_also = &t->notify;
+		opts.also = &t->notify;
 		if (tier + 1 < r->ntiers)
-			rc = lc_event(c, due, "daemon", CASES_EV_CASE_ESCALATED,
+			rc = lc_event_with(&opts, c, due, "daemon",
+			    CASES_EV_CASE_ESCALATED,
 			    t->severity, data,
 			    "appeal %d (Case ID %s) has had no decision for "
 			    "%lld business days (escalation %zu of %zu): "
@@ -1792,7 +1746,8 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 			    (long long)t->after_business_days, tier + 1,
 			    r->ntiers, a->platform_case_id);
 		else
-			rc = lc_event(c, due, "daemon", CASES_EV_CASE_ESCALATED,
+			rc = lc_event_with(&opts, c, due, "daemon",
+			    CASES_EV_CASE_ESCALATED,
 			    t->severity, data,
 			    "appeal %d (Case ID %s) has no decision after "
 			    "%lld business days: contact online customer "
@@ -1801,7 +1756,6 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 			    a->n, a->platform_case_id,
 			    (long long)t->after_business_days,
 			    a->platform_case_id);
-		lc_also = NULL;
 		last = t->after_business_days;
 		if (++tier < r->ntiers &&
 		    (due = calendar_add_business_days(cal, a->submitted_at,
@@ -1914,6 +1868,7 @@ lc_remind(int64_t id)
 	const char *by;
 	char *lapsed = NULL, *dead_sink = NULL, buf[ISOTIME_LEN];
 	char *about = NULL, *pcid = NULL;
+	struct event_opts opts;
 	enum cases_event_type type;
 	int rem, rc;
 	json_t *data;
@@ -1972,9 +1927,10 @@ lc_remind(int64_t id)
 	if (pcid != NULL)
 		json_object_set_new(
 		    data, "platform_case_id", json_string(pcid));
-	lc_exclude = dead_sink;
+	memset(&opts, 0, sizeof opts);
+	opts.exclude = dead_sink;
 	if (cond->case_id != 0)
-		rc = lc_event(&c, cond->next_at, "daemon", rem,
+		rc = lc_event_with(&opts, &c, cond->next_at, "daemon", rem,
 			 cases_severity_from_name(cond->severity), data,
 			 "reminder %d: case %lld still needs someone (%s, "
 			 "since %s)%s%s%s; once someone is on it: delistctl "
@@ -1987,7 +1943,7 @@ lc_remind(int64_t id)
 		    ? -1
 		    : 0;
 	else
-		rc = lc_event(&c, cond->next_at, "daemon", rem,
+		rc = lc_event_with(&opts, &c, cond->next_at, "daemon", rem,
 			 cases_severity_from_name(cond->severity), data,
 			 "reminder %d: %s (since %s)%s%s%s; fix it, or once "
 			 "someone is on it: delistctl ack %lld",
@@ -1997,7 +1953,6 @@ lc_remind(int64_t id)
 			 (long long)cond->id) == -1
 		    ? -1
 		    : 0;
-	lc_exclude = NULL;
 	if (rc == -1)
 		goto fail;
 	cond->next_at = lc_remind_at(
@@ -2200,7 +2155,7 @@ lifecycle_recompute(void)
 	st_appeals_free(ap, n);
 	if (store_commit(lc_store()) == -1)
 		goto fail;
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 fail:
 	store_rollback(lc_store());
@@ -2450,7 +2405,7 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 		if (lc_commit(err) == -1)
 			return (-1);
 		/* What the snooze held goes out now (outbox.c). */
-		outbox_snooze_changed();
+		event_changed(EVENT_CHANGE_SNOOZE);
 		return (0);
 	}
 	data = json_pack("{s:s,s:o}", "until",
@@ -2468,7 +2423,7 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 	if (lc_commit(err) == -1)
 		return (-1);
 	/* A snooze made shorter releases what it holds sooner. */
-	outbox_snooze_changed();
+	event_changed(EVENT_CHANGE_SNOOZE);
 	return (0);
 }
 
@@ -3883,7 +3838,7 @@ lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
 	if (store_commit(lc_store()) == -1)
 		return (lc_store_fail(err));
 	lifecycle_published();
-	sched_rearm();
-	sched_source_replan();
+	event_changed(EVENT_CHANGE_DUE);
+	event_changed(EVENT_CHANGE_LISTINGS);
 	return (0);
 }

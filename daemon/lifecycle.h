@@ -27,7 +27,6 @@ struct json_t;
 struct evbuffer;
 void lc_err_clear(struct lc_err *);
 
-void lifecycle_init(void);
 void lifecycle_published(void);
 int lifecycle_track(const char *, const char *, const char *,
     const char *const *, size_t, int64_t, const char *, int *, struct lc_err *);
@@ -57,12 +56,10 @@ int
 lifecycle_abandon(int64_t, const char *, time_t, const char *, struct lc_err *);
 int lifecycle_fire(enum store_due, int64_t);
 int lifecycle_synced(int64_t, time_t);
+struct event_opts;
 int64_t lifecycle_append(const struct st_case *, time_t, const char *,
-    enum cases_event_type, enum cases_severity, struct json_t *, const char *,
-    const char *);
-int64_t lifecycle_append_to(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, struct json_t *,
-    const struct strlist *, const char *);
+    const struct event_opts *, const char *);
 int lifecycle_reannounce(const char *, time_t);
 int lifecycle_recompute(void);
 int lifecycle_resolve(const char *, const char *);

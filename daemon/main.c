@@ -27,6 +27,7 @@
 #include <event2/event.h>
 
 #include "delistd.h"
+#include "event.h"
 #include "host.h"
 #include "lifecycle.h"
 #include "vault.h"
@@ -468,7 +469,14 @@ main(int argc, char **argv)
 		startup_fail("cannot install signal handlers");
 	sigprocmask(SIG_UNBLOCK, &startup_sigs, NULL);
 	notify_init(ds.base);
-	lifecycle_init();
+	/* The event bus's subscribers, before anything is appended. */
+	event_subscribe_route(outbox_enqueue, outbox_subscribers);
+	event_subscribe_publish(api_events_publish);
+	event_subscribe_change(EVENT_CHANGE_PUBLISHED, outbox_kick);
+	event_subscribe_change(EVENT_CHANGE_DUE, sched_rearm);
+	event_subscribe_change(EVENT_CHANGE_LISTINGS, sched_source_replan);
+	event_subscribe_change(EVENT_CHANGE_SNOOZE, outbox_snooze_changed);
+	event_start();
 	/* Logged at every start, raised once; sched_init arms its timer. */
 	lifecycle_calendar_check(1);
 	sched_init(ds.base);

@@ -41,6 +41,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "cases.h"
+#include "event.h"
 #include "lifecycle.h"
 
 #define OUTBOX_PER_SINK 32
@@ -182,9 +183,12 @@ outbox_listed(const struct strlist *l, const char *name)
  * subscription. exclude: one sink it must not go to, or "*" for all.
  */
 int
-outbox_enqueue(int64_t event_id, const char *type, const char *severity,
-    int64_t case_id, const char *exclude, const struct strlist *also)
+outbox_enqueue(
+    int64_t event_id, const struct st_event *e, const struct event_opts *opts)
 {
+	const char *exclude = opts->exclude, *type = e->type;
+	const char *severity = e->severity;
+	const struct strlist *also = opts->also;
 	struct delistd_host *h;
 	size_t i;
 
@@ -198,7 +202,7 @@ outbox_enqueue(int64_t event_id, const char *type, const char *severity,
 			continue;
 		/* A snoozed shop's mail is held when due (outbox_run). */
 		if (store_outbox_insert(daemon_state->store, event_id,
-			plugin_name(h), case_id, clock_now()) == -1)
+			plugin_name(h), e->case_id, clock_now()) == -1)
 			return (-1);
 	}
 	return (0);
@@ -311,6 +315,7 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 	struct store *st = daemon_state->store;
 	time_t now = clock_now();
 	int attempts = inf->attempts + 1, dead = 0;
+	struct event_opts opts;
 	struct st_case c;
 	json_t *data;
 	char *msg;
@@ -374,15 +379,14 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 			 * condition (no reminders): failing sinks would feed
 			 * each other without end.
 			 */
+			memset(&opts, 0, sizeof opts);
+			opts.quiet = strncmp(inf->event_type, "delivery.dead",
+					 strlen("delivery.dead")) == 0;
+			opts.exclude = opts.quiet ? "*" : inf->sink;
 			if (lifecycle_append(&c, now, "daemon",
 				CASES_EV_DELIVERY_DEAD,
 				cases_event_severity(CASES_EV_DELIVERY_DEAD),
-				data,
-				strncmp(inf->event_type, "delivery.dead",
-				    strlen("delivery.dead")) == 0
-				    ? "*"
-				    : inf->sink,
-				msg) == -1) {
+				data, &opts, msg) == -1) {
 				free(msg);
 				st_case_clear(&c);
 				goto fail;
@@ -668,6 +672,7 @@ outbox_release_shop(
 {
 	struct store *st = daemon_state->store;
 	struct strlist also = { NULL, 0 };
+	struct event_opts opts;
 	struct st_case c;
 	json_t *held, *p, *data;
 	int64_t id, last = 0;
@@ -716,8 +721,11 @@ outbox_release_shop(
 		json_decref(data);
 		goto out;
 	}
-	if ((id = lifecycle_append_to(&c, now, "daemon", CASES_EV_SHOP_HELD_MAIL,
-		 CASES_SEV_INFO, data, &also, msg)) == -1)
+	memset(&opts, 0, sizeof opts);
+	opts.also = &also;
+	opts.quiet = 1;
+	if ((id = lifecycle_append(&c, now, "daemon", CASES_EV_SHOP_HELD_MAIL,
+		 CASES_SEV_INFO, data, &opts, msg)) == -1)
 		goto fail;
 	xasprintf(&why,
 	    "held while shop %s was snoozed; sent in its summary, event %lld",
