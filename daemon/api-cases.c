@@ -37,6 +37,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "lifecycle.h"
+#include "text.h"
 #include "vault.h"
 
 #define STATEMENT_MAX (64 * 1024)
@@ -305,14 +306,65 @@ case_detail(int64_t id, int *status)
 	return (doc);
 }
 
+/*
+ * What each of the domain's refusals is on the wire: its HTTP status and
+ * its stable code (the state machine's refusals carry their own code).
+ */
+static const struct api_err_row {
+	enum lifecycle_error error;
+	int status;
+	const char *code;
+} api_err_rows[] = {
+	{ LIFECYCLE_ERR_REFUSED, 409, NULL },
+	{ LIFECYCLE_ERR_STORE, 500, "store" },
+	{ LIFECYCLE_ERR_UNKNOWN_SHOP, 400, "unknown_shop" },
+	{ LIFECYCLE_ERR_BAD_FIELD, 400, "bad_field" },
+	{ LIFECYCLE_ERR_NOT_FOUND, 404, "not_found" },
+	{ LIFECYCLE_ERR_CASE_OPEN, 409, "case_open" },
+	{ LIFECYCLE_ERR_BAD_TIME, 400, "bad_time" },
+	{ LIFECYCLE_ERR_PREFLIGHT, 500, "preflight" },
+	{ LIFECYCLE_ERR_PREFLIGHT_FAILED, 422, "preflight_failed" },
+	{ LIFECYCLE_ERR_ALREADY_DECIDED, 409, "already_decided" },
+	{ LIFECYCLE_ERR_BAD_OUTCOME, 400, "bad_outcome" },
+	{ LIFECYCLE_ERR_CASE_CLOSED, 409, "case_closed" },
+	{ LIFECYCLE_ERR_RESOLVED, 409, "resolved" },
+	{ LIFECYCLE_ERR_NOT_SNOOZED, 409, "not_snoozed" },
+	{ LIFECYCLE_ERR_UNKNOWN_TYPE, 400, "unknown_type" },
+	{ LIFECYCLE_ERR_BAD_NAME, 400, "bad_name" },
+	{ LIFECYCLE_ERR_BAD_PRODUCTS, 400, "bad_products" },
+	{ LIFECYCLE_ERR_BAD_ISSUER, 400, "bad_issuer" },
+	{ LIFECYCLE_ERR_BAD_DATE, 400, "bad_date" },
+	{ LIFECYCLE_ERR_BAD_CHAIN, 400, "bad_chain" },
+	{ LIFECYCLE_ERR_CANNOT_RENAME, 400, "cannot_rename" },
+	{ LIFECYCLE_ERR_BAD_DOCUMENT, 422, "bad_document" },
+	{ LIFECYCLE_ERR_LOW_RESOLUTION, 422, "low_resolution" },
+	{ LIFECYCLE_ERR_STORAGE, 500, "storage" },
+	{ LIFECYCLE_ERR_DOCUMENT_IN_USE, 409, "document_in_use" },
+	{ LIFECYCLE_ERR_DOC_NOT_COVERING, 409, "doc_not_covering" },
+	{ LIFECYCLE_ERR_ALREADY_ATTACHED, 409, "already_attached" },
+	{ LIFECYCLE_ERR_NOT_ATTACHED, 404, "not_attached" },
+};
+
+/* The one error shape of a refused verb; clears err. */
 static void
 reply_lc_err(struct api_req *r, struct lc_err *err)
 {
+	const struct api_err_row *row = &api_err_rows[LIFECYCLE_ERR_STORE];
 	json_t *doc;
+	size_t i;
 
-	doc = json_pack("{s:{s:s,s:s}}", "error", "code", err->code, "message",
+	for (i = 0; i < sizeof api_err_rows / sizeof api_err_rows[0]; i++) {
+		if (api_err_rows[i].error == err->error) {
+			row = &api_err_rows[i];
+			break;
+		}
+	}
+	/* Messages quote what clients sent: they must render as JSON. */
+	text_scrub(err->message);
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code",
+	    row->code != NULL ? row->code : err->refusal, "message",
 	    err->message);
-	if (err->status == 409 || err->forceable)
+	if (row->status == 409 || err->forceable)
 		json_object_set_new(json_object_get(doc, "error"), "forceable",
 		    json_boolean(err->forceable));
 	if (err->findings != NULL)
@@ -321,7 +373,7 @@ reply_lc_err(struct api_req *r, struct lc_err *err)
 	if (err->case_ref != 0)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
-	api_reply(r, err->status, doc);
+	api_reply(r, row->status, doc);
 	lc_err_clear(err);
 }
 

@@ -67,8 +67,6 @@ static const struct lc_condition_row {
 	{ CASES_EV_SOURCE_AUTH_FAILED, "source", 0 },
 };
 
-static void
-lc_fail(struct lc_err *, int, const char *, const char *, ...) printflike(4, 5);
 static int lc_store_fail(struct lc_err *);
 static void lc_preflight_forced(const struct preflight_findings *, char **);
 static int lc_list_has(const char *, const char *);
@@ -125,13 +123,28 @@ lc_err_clear(struct lc_err *err)
 	memset(err, 0, sizeof *err);
 }
 
-static void
-lc_fail(struct lc_err *err, int status, const char *code, const char *fmt, ...)
+void
+lifecycle_err_set(
+    struct lc_err *err, enum lifecycle_error error, const char *fmt, ...)
 {
 	va_list ap;
 
-	err->status = status;
-	err->code = code;
+	err->error = error;
+	err->refusal = NULL;
+	free(err->message);
+	va_start(ap, fmt);
+	xvasprintf(&err->message, fmt, ap);
+	va_end(ap);
+}
+
+/* The state machine's refusal (cases.c), its code taken as it is. */
+void
+lifecycle_err_refused(struct lc_err *err, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->error = LIFECYCLE_ERR_REFUSED;
+	err->refusal = code;
 	free(err->message);
 	va_start(ap, fmt);
 	xvasprintf(&err->message, fmt, ap);
@@ -142,7 +155,7 @@ static int
 lc_store_fail(struct lc_err *err)
 {
 	store_rollback(daemon_state->store);
-	lc_fail(err, 500, "store", "the state database failed; see the log");
+	lifecycle_err_set(err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
@@ -408,12 +421,12 @@ lc_shop_known(const char *shop, struct lc_err *err)
 		return (0);
 	list = config_shop_list(lc_config());
 	if (*list == '\0')
-		lc_fail(err, 400, "unknown_shop",
+		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_SHOP,
 		    "unknown shop \"%s\": no shop "
 		    "is configured (add one to shops in %s)",
 		    shop, lc_config()->path);
 	else
-		lc_fail(err, 400, "unknown_shop",
+		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_SHOP,
 		    "unknown shop \"%s\" "
 		    "(configured: %s)",
 		    shop, list);
@@ -757,7 +770,7 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	    created, &cause);
 	if (rc == -2) {
 		store_rollback(lc_store());
-		lc_fail(err, 400, "bad_field", "%s", cause);
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_FIELD, "%s", cause);
 		free(cause);
 		return (-1);
 	}
@@ -871,8 +884,8 @@ lifecycle_untrack(
 	if (rc == 1 || !l.tracked) {
 		st_listing_clear(&l);
 		store_rollback(lc_store());
-		lc_fail(
-		    err, 404, "not_found", "%s/%s is not tracked", shop, pid);
+		lifecycle_err_set(
+		    err, LIFECYCLE_ERR_NOT_FOUND, "%s/%s is not tracked", shop, pid);
 		return (-1);
 	}
 	memset(&c, 0, sizeof c);
@@ -912,7 +925,7 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
 		return (lc_store_fail(err));
 	if (rc == 0 && l.open_case != 0) {
-		lc_fail(err, 409, "case_open",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_OPEN,
 		    "%s/%s already has open case "
 		    "%lld; see delistctl case show %lld",
 		    shop, pid, (long long)l.open_case, (long long)l.open_case);
@@ -987,14 +1000,14 @@ lc_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
 		return (lc_store_fail(err));
 	if (rc == 1) {
 		store_rollback(lc_store());
-		lc_fail(err, 404, "not_found", "case %lld not found",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld not found",
 		    (long long)id);
 		return (-1);
 	}
 	if (at < c->opened_at) {
 		char buf[ISOTIME_LEN];
 		store_rollback(lc_store());
-		lc_fail(err, 400, "bad_time",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_TIME,
 		    "that time is before case %lld "
 		    "was opened (%s)",
 		    (long long)id,
@@ -1089,7 +1102,7 @@ lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 	free(av);
 	free(docs);
 	if (cases_transition(cv.state, act, &ctx, force, step) == -1) {
-		lc_fail(err, 409, step->refusal.code, "%s", step->refusal.why);
+		lifecycle_err_refused(err, step->refusal.code, "%s", step->refusal.why);
 		err->forceable = step->refusal.forceable;
 		return (-1);
 	}
@@ -1223,7 +1236,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		return (-1);
 	for (i = 0; i < nap; i++) {
 		if (at < ap[i].submitted_at) {
-			lc_fail(err, 400, "bad_time",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_TIME,
 			    "that time is before "
 			    "appeal %d was submitted",
 			    ap[i].n);
@@ -1248,7 +1261,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	free(prevdocs);
 	free(docs);
 	if (rc == -1) {
-		lc_fail(err, 409, refusal.code, "%s", refusal.why);
+		lifecycle_err_refused(err, refusal.code, "%s", refusal.why);
 		err->forceable = refusal.forceable;
 		store_rollback(lc_store());
 		goto out;
@@ -1260,13 +1273,13 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	}
 	if (preflight_run(&pr, &c, ap, nap, statement, mat, nmat, NULL, at,
 		&cause) == -1) {
-		lc_fail(err, 500, "preflight", "%s", cause);
+		lifecycle_err_set(err, LIFECYCLE_ERR_PREFLIGHT, "%s", cause);
 		free(cause);
 		store_rollback(lc_store());
 		goto out;
 	}
 	if (pr.found->nerrors > 0 && !force) {
-		lc_fail(err, 422, "preflight_failed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_PREFLIGHT_FAILED,
 		    "the preflight found %zu error%s that would get this "
 		    "appeal rejected: fix %s first (delistctl case check "
 		    "%lld lists them)",
@@ -1364,7 +1377,7 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 			a = &ap[i];
 	}
 	if (a == NULL) {
-		lc_fail(err, 404, "not_found", "case %lld has no appeal %d",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld has no appeal %d",
 		    (long long)id, n);
 		store_rollback(lc_store());
 		goto out;
@@ -1372,7 +1385,7 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 	/* In manual review, the last (rejected) appeal gets the re-review's. */
 	review = strcmp(c.state, "manual_review") == 0 && n == (int)nap;
 	if (a->decision != NULL && !review) {
-		lc_fail(err, 409, "already_decided",
+		lifecycle_err_set(err, LIFECYCLE_ERR_ALREADY_DECIDED,
 		    "appeal %d of case %lld "
 		    "was already %s",
 		    n, (long long)id, a->decision);
@@ -1380,7 +1393,7 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 		goto out;
 	}
 	if (at < a->submitted_at) {
-		lc_fail(err, 400, "bad_time",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_TIME,
 		    "that time is before appeal %d "
 		    "was submitted",
 		    n);
@@ -1535,7 +1548,7 @@ lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
 	}
 	return (0);
 fail:
-	lc_fail(err, 500, "store", "the state database failed; see the log");
+	lifecycle_err_set(err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
@@ -1577,7 +1590,7 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 	int o, rc = -1;
 
 	if ((o = cases_outcome_from_name(outcome)) == -1) {
-		lc_fail(err, 400, "bad_outcome",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_OUTCOME,
 		    "unknown outcome \"%.32s\" (one of: %s)", outcome,
 		    cases_outcome_list());
 		return (-1);
@@ -1586,7 +1599,7 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 		return (-1);
 	lc_case_view(&c, &cv);
 	if (cases_outcome_step(&cv, o, &step) == -1) {
-		lc_fail(err, 409, step.refusal.code, "%s", step.refusal.why);
+		lifecycle_err_refused(err, step.refusal.code, "%s", step.refusal.why);
 		store_rollback(lc_store());
 		goto out;
 	}
@@ -1604,7 +1617,7 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 			"stopped",
 			(long long)c.id, outcome, note, c.shop,
 			c.product_id) == -1)
-			lc_fail(err, 500, "store",
+			lifecycle_err_set(err, LIFECYCLE_ERR_STORE,
 			    "the state database failed; see the log");
 		else
 			rc = 0;
@@ -1632,7 +1645,7 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
 	if (relisted_as != NULL && strcmp(relisted_as, c.product_id) == 0) {
-		lc_fail(err, 400, "bad_field",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_FIELD,
 		    "%s is this case's own product "
 		    "ID: --relisted-as names the new listing",
 		    relisted_as);
@@ -2209,12 +2222,12 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 		if (rc == -1)
 			return (lc_store_fail(err));
 		store_rollback(lc_store());
-		lc_fail(err, 404, "not_found", "case %lld not found",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld not found",
 		    (long long)id);
 		return (-1);
 	}
 	if (!cases_state_is_open(cases_state_from_name(c.state))) {
-		lc_fail(err, 409, "case_closed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: there is nothing left to take on",
 		    (long long)id, c.state);
 		store_rollback(lc_store());
@@ -2272,13 +2285,13 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 		if (rc == -1)
 			return (lc_store_fail(err));
 		store_rollback(lc_store());
-		lc_fail(err, 404, "not_found", "condition %lld not found",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "condition %lld not found",
 		    (long long)id);
 		return (-1);
 	}
 	if (cond->resolved_at != 0) {
 		store_rollback(lc_store());
-		lc_fail(err, 409, "resolved",
+		lifecycle_err_set(err, LIFECYCLE_ERR_RESOLVED,
 		    "condition %lld (%s) is resolved already", (long long)id,
 		    cond->type);
 		st_conditions_free(cond, 1);
@@ -2392,7 +2405,7 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 			return (lc_store_fail(err));
 		if (rc == 0) {
 			store_rollback(lc_store());
-			lc_fail(err, 409, "not_snoozed",
+			lifecycle_err_set(err, LIFECYCLE_ERR_NOT_SNOOZED,
 			    "shop %s is not snoozed", shop);
 			return (-1);
 		}
@@ -3376,7 +3389,7 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 		goto out;
 	}
 	if (lc_reinstate_in(&c, ap, nap, now, actor, NULL, NULL, &err) == -1)
-		rc = err.status == 409 ? 0 : -1;
+		rc = err.error == LIFECYCLE_ERR_REFUSED ? 0 : -1;
 	else if (!cases_state_is_open(cases_state_from_name(c.state))) {
 		w->open_case = 0;
 		free(w->case_state);
@@ -3774,7 +3787,7 @@ lifecycle_classify(int64_t id, const char *reason, const char *rule,
 	if (lc_load(id, clock_now(), &c, &ap, &nap, err) == -1)
 		return (-1);
 	if (!cases_state_is_open(cases_state_from_name(c.state))) {
-		lc_fail(err, 409, "case_closed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: a finished case keeps its reason",
 		    (long long)id, c.state);
 		store_rollback(lc_store());

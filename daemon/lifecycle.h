@@ -13,10 +13,47 @@
 #include "delistd.h"
 #include "cases.h"
 
-/* Why an operation was refused: an HTTP status, a stable code, a sentence. */
+/*
+ * Why an operation was refused (lifecycle.c, vault.c). Domain reasons only:
+ * the API maps each to an HTTP status and a stable code (api-cases.c).
+ * New ones go at the end.
+ */
+enum lifecycle_error {
+	LIFECYCLE_ERR_REFUSED, /* the state machine's refusal: see refusal */
+	LIFECYCLE_ERR_STORE, /* the state database failed */
+	LIFECYCLE_ERR_UNKNOWN_SHOP, /* no such shop in the configuration */
+	LIFECYCLE_ERR_BAD_FIELD, /* a field is not valid */
+	LIFECYCLE_ERR_NOT_FOUND, /* no such case, listing, appeal, condition or document */
+	LIFECYCLE_ERR_CASE_OPEN, /* the listing already has an open case */
+	LIFECYCLE_ERR_BAD_TIME, /* a time before what it follows */
+	LIFECYCLE_ERR_PREFLIGHT, /* the preflight could not run */
+	LIFECYCLE_ERR_PREFLIGHT_FAILED, /* the preflight found errors */
+	LIFECYCLE_ERR_ALREADY_DECIDED, /* the appeal has its decision */
+	LIFECYCLE_ERR_BAD_OUTCOME, /* no such outcome */
+	LIFECYCLE_ERR_CASE_CLOSED, /* the case is closed */
+	LIFECYCLE_ERR_RESOLVED, /* the condition is over */
+	LIFECYCLE_ERR_NOT_SNOOZED, /* the shop is not snoozed */
+	LIFECYCLE_ERR_UNKNOWN_TYPE, /* no such document type */
+	LIFECYCLE_ERR_BAD_NAME, /* a document name that will not do */
+	LIFECYCLE_ERR_BAD_PRODUCTS, /* a bad product list */
+	LIFECYCLE_ERR_BAD_ISSUER, /* a bad issuer */
+	LIFECYCLE_ERR_BAD_DATE, /* a bad date */
+	LIFECYCLE_ERR_BAD_CHAIN, /* a bad authorization chain */
+	LIFECYCLE_ERR_CANNOT_RENAME, /* a document that cannot be renamed */
+	LIFECYCLE_ERR_BAD_DOCUMENT, /* not a document the vault reads */
+	LIFECYCLE_ERR_LOW_RESOLUTION, /* an image below the minimum */
+	LIFECYCLE_ERR_STORAGE, /* the document could not be stored */
+	LIFECYCLE_ERR_DOCUMENT_IN_USE, /* a document cases still name */
+	LIFECYCLE_ERR_DOC_NOT_COVERING, /* a document that does not cover the case */
+	LIFECYCLE_ERR_ALREADY_ATTACHED, /* already attached */
+	LIFECYCLE_ERR_NOT_ATTACHED, /* not attached */
+	LIFECYCLE_ERR_COUNT
+};
+
+/* A refusal: its reason and a sentence. */
 struct lc_err {
-	int status;
-	const char *code;
+	enum lifecycle_error error;
+	const char *refusal; /* LIFECYCLE_ERR_REFUSED: the rule's code */
 	char *message;
 	int forceable;
 	int64_t case_ref; /* the open case a duplicate open names */
@@ -26,6 +63,10 @@ struct lc_err {
 struct json_t;
 struct evbuffer;
 void lc_err_clear(struct lc_err *);
+void lifecycle_err_set(struct lc_err *, enum lifecycle_error, const char *, ...)
+    printflike(3, 4);
+void lifecycle_err_refused(struct lc_err *, const char *, const char *, ...)
+    printflike(3, 4);
 
 void lifecycle_published(void);
 int lifecycle_track(const char *, const char *, const char *,

@@ -51,8 +51,6 @@
 #define VAULT_NAME_MAX 255
 #define VAULT_ISSUER_MAX 256
 
-static void vault_fail(struct lc_err *, int, const char *, const char *, ...)
-    printflike(4, 5);
 static int vault_store_fail(struct lc_err *);
 static int64_t vault_event(const char *, const char *, int64_t, time_t,
     const char *, enum cases_event_type, enum cases_severity, json_t *,
@@ -67,25 +65,11 @@ vault_store(void)
 	return (daemon_state->store);
 }
 
-static void
-vault_fail(
-    struct lc_err *err, int status, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->status = status;
-	err->code = code;
-	free(err->message);
-	va_start(ap, fmt);
-	xvasprintf(&err->message, fmt, ap);
-	va_end(ap);
-}
-
 static int
 vault_store_fail(struct lc_err *err)
 {
 	store_rollback(vault_store());
-	vault_fail(err, 500, "store", "the state database failed; see the log");
+	lifecycle_err_set(err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
@@ -304,14 +288,14 @@ vault_check_meta(
 	size_t i;
 
 	if (req->type == NULL || !cases_doc_type_valid(req->type)) {
-		vault_fail(err, 400, "unknown_type",
+		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_TYPE,
 		    "unknown document type \"%.32s\" (one of: %s)",
 		    req->type ? req->type : "", cases_doc_type_list());
 		return (-1);
 	}
 	if (req->name == NULL || *req->name == '\0' ||
 	    strlen(req->name) > VAULT_NAME_MAX) {
-		vault_fail(err, 400, "bad_name",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_NAME,
 		    "the document needs its file name (1 to %d bytes)",
 		    VAULT_NAME_MAX);
 		return (-1);
@@ -319,7 +303,7 @@ vault_check_meta(
 	for (i = 0; req->name[i] != '\0'; i++) {
 		if ((unsigned char)req->name[i] < 0x20 || req->name[i] == '/' ||
 		    req->name[i] == 0x7f) {
-			vault_fail(err, 400, "bad_name",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_NAME,
 			    "the file name has a \"/\" or a control "
 			    "character: send its base name");
 			return (-1);
@@ -328,7 +312,7 @@ vault_check_meta(
 	if (req->shop != NULL &&
 	    config_shop(daemon_state->config, req->shop) == NULL) {
 		list = config_shop_list(daemon_state->config);
-		vault_fail(err, 400, "unknown_shop",
+		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_SHOP,
 		    "unknown shop \"%.64s\" (configured: %s)", req->shop,
 		    *list ? list : "none");
 		free(list);
@@ -337,20 +321,20 @@ vault_check_meta(
 	if (req->products != NULL &&
 	    docs_products_parse(
 		req->products, &d->products, &d->nproducts, &cause) == -1) {
-		vault_fail(err, 400, "bad_products", "--products: %s", cause);
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_PRODUCTS, "--products: %s", cause);
 		free(cause);
 		return (-1);
 	}
 	if (req->issuer != NULL &&
 	    (*req->issuer == '\0' || strlen(req->issuer) > VAULT_ISSUER_MAX)) {
-		vault_fail(err, 400, "bad_issuer",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_ISSUER,
 		    "the issuer is empty or longer than %d bytes",
 		    VAULT_ISSUER_MAX);
 		return (-1);
 	}
 	if (req->expires != NULL) {
 		if (vault_marks(req->shop, req->expires, marks, &cause) == -1) {
-			vault_fail(err, 400, "bad_date", "--expires: %s",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_DATE, "--expires: %s",
 			    cause ? cause : "bad date");
 			free(cause);
 			return (-1);
@@ -374,7 +358,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 	if (id == 0)
 		return (0);
 	if (strcmp(req->type, "brand_authorization") != 0) {
-		vault_fail(err, 400, "bad_chain",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN,
 		    "--chain-of links brand_authorization documents (brand "
 		    "owner -> distributor -> seller), not %s",
 		    req->type);
@@ -385,7 +369,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 			return (vault_store_fail(err));
 		if (rc == 1 || prev.removed_at != 0 ||
 		    strcmp(prev.type, "brand_authorization") != 0) {
-			vault_fail(err, 400, "bad_chain", "--chain-of %lld: %s",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN, "--chain-of %lld: %s",
 			    (long long)id,
 			    rc == 1		       ? "no such document"
 				: prev.removed_at != 0 ? "it was removed"
@@ -397,7 +381,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 		id = prev.chain_of;
 		st_document_clear(&prev);
 		if (++depth >= VAULT_CHAIN_MAX) {
-			vault_fail(err, 400, "bad_chain",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN,
 			    "a brand authorization chain has at most %d "
 			    "links",
 			    VAULT_CHAIN_MAX);
@@ -423,7 +407,7 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 
 	if (req->rename) {
 		if (d->nproducts == 0) {
-			vault_fail(err, 400, "cannot_rename",
+			lifecycle_err_set(err, LIFECYCLE_ERR_CANNOT_RENAME,
 			    "--rename needs --products: the conventional name "
 			    "AE<product id>_<TYPE>_<description>.<pdf|jpg> "
 			    "starts with the product ID");
@@ -432,8 +416,8 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 		if (docs_name_build(d->products[0], req->type, req->name,
 			sniff_format_extension(fmt), built, sizeof built, why,
 			sizeof why) == -1) {
-			vault_fail(
-			    err, 400, "cannot_rename", "--rename: %s", why);
+			lifecycle_err_set(
+			    err, LIFECYCLE_ERR_CANNOT_RENAME, "--rename: %s", why);
 			return (-1);
 		}
 		d->name = xstrdup(built);
@@ -515,14 +499,14 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	    vault_check_chain(req, err) == -1)
 		goto out;
 	if (sniff_buffer(req->data, req->len, &sr) == -1) {
-		vault_fail(
-		    err, 422, "bad_document", "%s: %s", req->name, sr.why);
+		lifecycle_err_set(
+		    err, LIFECYCLE_ERR_BAD_DOCUMENT, "%s: %s", req->name, sr.why);
 		goto out;
 	}
 	if (sr.width != 0 &&
 	    sniff_resolution_check(sr.width, sr.height, SNIFF_MIN_SHORT_DEFAULT,
 		SNIFF_MIN_LONG_DEFAULT, why, sizeof why) == -1) {
-		vault_fail(err, 422, "low_resolution",
+		lifecycle_err_set(err, LIFECYCLE_ERR_LOW_RESOLUTION,
 		    "%s: %s (the platform refuses blurry documents)", req->name,
 		    why);
 		goto out;
@@ -547,7 +531,7 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	}
 	if (vault_write(sha, req->data, req->len, &cause) == -1) {
 		log_warnx("vault: %s", cause);
-		vault_fail(err, 500, "storage", "cannot store the document: %s",
+		lifecycle_err_set(err, LIFECYCLE_ERR_STORAGE, "cannot store the document: %s",
 		    cause);
 		free(cause);
 		goto out;
@@ -630,7 +614,7 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 		return (vault_store_fail(err));
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "no document %lld%s",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "no document %lld%s",
 		    (long long)id, rc == 0 ? " (it was removed)" : "");
 		st_document_clear(&d);
 		return (-1);
@@ -645,14 +629,14 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 			continue;
 		store_rollback(vault_store());
 		if (refs[i].appeal != 0)
-			vault_fail(err, 409, "document_in_use",
+			lifecycle_err_set(err, LIFECYCLE_ERR_DOCUMENT_IN_USE,
 			    "document %lld is in the materials of appeal %d "
 			    "of case %lld, which is still open (state %s): "
 			    "it stays until the case is closed",
 			    (long long)id, refs[i].appeal,
 			    (long long)refs[i].case_id, refs[i].state);
 		else
-			vault_fail(err, 409, "document_in_use",
+			lifecycle_err_set(err, LIFECYCLE_ERR_DOCUMENT_IN_USE,
 			    "document %lld is attached to case %lld, which "
 			    "is still open (state %s): it stays until the "
 			    "case is closed",
@@ -736,7 +720,7 @@ vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
 		return (vault_store_fail(err));
 	if (rc == 1) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "case %lld not found",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld not found",
 		    (long long)case_id);
 		return (-1);
 	}
@@ -767,20 +751,20 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 		return (-1);
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "no document %lld%s",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "no document %lld%s",
 		    (long long)doc_id, rc == 0 ? " (it was removed)" : "");
 		goto fail;
 	}
 	if (!vault_open_state(c.state)) {
 		store_rollback(vault_store());
-		vault_fail(err, 409, "case_closed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: documents go to open cases",
 		    (long long)case_id, c.state);
 		goto fail;
 	}
 	if (at < c.opened_at) {
 		store_rollback(vault_store());
-		vault_fail(err, 400, "bad_time",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_TIME,
 		    "that time is before case %lld was opened",
 		    (long long)case_id);
 		goto fail;
@@ -789,7 +773,7 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 	if (!covers && !force) {
 		store_rollback(vault_store());
 		what = vault_cover_desc(&d);
-		vault_fail(err, 409, "doc_not_covering",
+		lifecycle_err_set(err, LIFECYCLE_ERR_DOC_NOT_COVERING,
 		    "document %lld (%s) is for %s, not %s/%s of case %lld: "
 		    "attached, it would fail every appeal of the case "
 		    "(doc_other_product); attach the document issued for "
@@ -808,7 +792,7 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 	}
 	if (rc == 1) {
 		store_rollback(vault_store());
-		vault_fail(err, 409, "already_attached",
+		lifecycle_err_set(err, LIFECYCLE_ERR_ALREADY_ATTACHED,
 		    "document %lld is already attached to case %lld",
 		    (long long)doc_id, (long long)case_id);
 		goto fail;
@@ -856,7 +840,7 @@ vault_detach(
 		return (-1);
 	if (!vault_open_state(c.state)) {
 		store_rollback(vault_store());
-		vault_fail(err, 409, "case_closed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: its documents stay as they were",
 		    (long long)case_id, c.state);
 		goto fail;
@@ -870,7 +854,7 @@ vault_detach(
 	}
 	if (rc == 1) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_attached",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_ATTACHED,
 		    "document %lld is not attached to case %lld (delistctl "
 		    "case show %lld lists its documents)",
 		    (long long)doc_id, (long long)case_id, (long long)case_id);
