@@ -374,7 +374,7 @@ reply_lc_err(struct api_req *r, struct lc_err *err)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
 	api_reply(r, row->status, doc);
-	lc_err_clear(err);
+	lifecycle_err_clear(err);
 }
 
 static void

@@ -131,7 +131,8 @@ event_log(const struct st_event *e)
 	p = json_loads(e->payload, 0, NULL);
 	msg = p ? json_string_value(json_object_get(p, "message")) : NULL;
 	if (e->case_id != 0)
-		snprintf(what, sizeof what, " case %lld", (long long)e->case_id);
+		snprintf(
+		    what, sizeof what, " case %lld", (long long)e->case_id);
 	else
 		what[0] = '\0';
 	if (strcmp(e->severity, "critical") == 0)

@@ -40,11 +40,11 @@
 #include "fingerprint.h"
 
 /* The listings not found that status and a digest name, at most. */
-#define LC_WARNINGS_MAX 50
+#define LIFECYCLE_WARNINGS_MAX 50
 
 /* Healthy answers replaced: removed after the commit if nothing names them. */
-static char **lc_orphans;
-static size_t lc_norphans;
+static char **lifecycle_orphans;
+static size_t lifecycle_norphans;
 
 /*
  * Critical conditions: an event of one of these types, raised as critical,
@@ -53,11 +53,11 @@ static size_t lc_norphans;
  * resolved. subject names the member of the event's data that tells two
  * conditions of one case (or of none) apart.
  */
-static const struct lc_condition_row {
+static const struct lifecycle_condition_row {
 	enum cases_event_type type;
 	const char *subject;
 	int of_case; /* acknowledged and resolved with its case */
-} lc_conditions[] = {
+} lifecycle_conditions[] = {
 	{ CASES_EV_CASE_ESCALATED, "appeal", 1 },
 	{ CASES_EV_CASE_MANUAL_REVIEW, NULL, 1 },
 	/* Its own: a case's note does not fix the receiver. */
@@ -67,56 +67,57 @@ static const struct lc_condition_row {
 	{ CASES_EV_SOURCE_AUTH_FAILED, "source", 0 },
 };
 
-static int lc_store_fail(struct lc_err *);
-static void lc_preflight_forced(const struct preflight_findings *, char **);
-static int lc_list_has(const char *, const char *);
-static int lc_seen(const char *, const char *, const char *,
+static int lifecycle_store_fail(struct lc_err *);
+static void
+lifecycle_preflight_forced(const struct preflight_findings *, char **);
+static int lifecycle_list_has(const char *, const char *);
+static int lifecycle_seen(const char *, const char *, const char *,
     const char *const *, size_t, int64_t, const char *, int *, char **);
-struct lc_evasion;
-static char *lc_title_fp(const char *);
-static struct lc_evasion *lc_evasion_add(
-    struct lc_evasion **, size_t *, int64_t, const char *, const char *);
-static int lc_evasion_check(const struct st_case *, int64_t, time_t,
+struct lifecycle_evasion;
+static char *lifecycle_title_fp(const char *);
+static struct lifecycle_evasion *lifecycle_evasion_add(
+    struct lifecycle_evasion **, size_t *, int64_t, const char *, const char *);
+static int lifecycle_evasion_check(const struct st_case *, int64_t, time_t,
     const char *, const struct st_image_match *, size_t, time_t);
-static int lc_linked_reason(const char *);
-static int lc_linked_event(const struct st_case *, int64_t, int64_t,
+static int lifecycle_linked_reason(const char *);
+static int lifecycle_linked_event(const struct st_case *, int64_t, int64_t,
     const char *, const char *, const char *, json_t *, time_t);
-static int lc_linked_risk(const struct st_case *, time_t);
-static int lc_fingerprints(
+static int lifecycle_linked_risk(const struct st_case *, time_t);
+static int lifecycle_fingerprints(
     const char *const *, size_t, char ***, const char ***, size_t *, char **);
-static void lc_fingerprints_free(char **, const char **, size_t);
-static int lc_observe(const struct st_case *, int64_t, time_t, const char *,
-    const char *const *, size_t, int, time_t, char **);
-static int64_t lc_eventv(const struct st_case *, time_t, const char *,
+static void lifecycle_fingerprints_free(char **, const char **, size_t);
+static int lifecycle_seen_with(const struct st_case *, int64_t, time_t,
+    const char *, const char *const *, size_t, int, time_t, char **);
+static int64_t lifecycle_eventv(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, json_t *,
     const struct event_opts *, const char *, va_list) printflike(8, 0);
-static int64_t lc_event_with(const struct event_opts *, const struct st_case *,
-    time_t, const char *, enum cases_event_type, enum cases_severity, json_t *,
-    const char *, ...) printflike(8, 9);
-static int64_t
-lc_event(const struct st_case *, time_t, const char *, enum cases_event_type,
-    enum cases_severity, json_t *, const char *, ...) printflike(7, 8);
-static int lc_condition_raise(const struct event_opts *, const struct st_case *,
-    int64_t, time_t,
-    enum cases_event_type, enum cases_severity, const json_t *);
-static int lc_case_save(struct st_case *);
-static int lc_off_sale(const char *);
-static void lc_case_view(const struct st_case *, struct case_view *);
-static void lc_finish(struct st_case *, enum case_state, time_t);
-static int lc_on_sale_warn(const struct st_case *, int64_t,
+static int64_t lifecycle_event_with(const struct event_opts *,
+    const struct st_case *, time_t, const char *, enum cases_event_type,
+    enum cases_severity, json_t *, const char *, ...) printflike(8, 9);
+static int64_t lifecycle_event(const struct st_case *, time_t, const char *,
+    enum cases_event_type, enum cases_severity, json_t *, const char *, ...)
+    printflike(7, 8);
+static int lifecycle_condition_raise(const struct event_opts *,
+    const struct st_case *, int64_t, time_t, enum cases_event_type,
+    enum cases_severity, const json_t *);
+static int lifecycle_case_save(struct st_case *);
+static int lifecycle_off_sale(const char *);
+static void lifecycle_case_view(const struct st_case *, struct case_view *);
+static void lifecycle_finish(struct st_case *, enum case_state, time_t);
+static int lifecycle_on_sale_warn(const struct st_case *, int64_t,
     const struct case_refusal *, const char *, time_t);
-static int lc_archive_before(
+static int lifecycle_archive_before(
     const struct st_case *, const struct st_watch *, const char *, time_t);
 static void
-lc_healthy(struct st_watch *, const struct lc_observation *, time_t);
+lifecycle_healthy(struct st_watch *, const struct lc_observation *, time_t);
 static void
-lc_not_found_text(const char *, const char *, time_t, char *, size_t);
+lifecycle_not_found_text(const char *, const char *, time_t, char *, size_t);
 static int
-lc_not_found(struct st_watch *, const struct lc_observation *, time_t);
-static void lc_orphans_sweep(void);
+lifecycle_not_found(struct st_watch *, const struct lc_observation *, time_t);
+static void lifecycle_orphans_sweep(void);
 
 void
-lc_err_clear(struct lc_err *err)
+lifecycle_err_clear(struct lc_err *err)
 {
 	free(err->message);
 	json_decref(err->findings);
@@ -139,7 +140,8 @@ lifecycle_err_set(
 
 /* The state machine's refusal (cases.c), its code taken as it is. */
 void
-lifecycle_err_refused(struct lc_err *err, const char *code, const char *fmt, ...)
+lifecycle_err_refused(
+    struct lc_err *err, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,28 +154,29 @@ lifecycle_err_refused(struct lc_err *err, const char *code, const char *fmt, ...
 }
 
 static int
-lc_store_fail(struct lc_err *err)
+lifecycle_store_fail(struct lc_err *err)
 {
 	store_rollback(daemon_state->store);
-	lifecycle_err_set(err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
+	lifecycle_err_set(
+	    err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
 static struct store *
-lc_store(void)
+lifecycle_store(void)
 {
 	return (daemon_state->store);
 }
 
 static const struct config *
-lc_config(void)
+lifecycle_config(void)
 {
 	return (daemon_state->config);
 }
 
 /* "72 hours": how the domain speaks of the feedback window. */
 static const char *
-lc_hours(int64_t secs, char *buf, size_t len)
+lifecycle_hours(int64_t secs, char *buf, size_t len)
 {
 	if (secs % 3600 == 0)
 		snprintf(buf, len, "%lld hours", (long long)(secs / 3600));
@@ -184,7 +187,7 @@ lc_hours(int64_t secs, char *buf, size_t len)
 
 /* Lower-case hex SHA-256 of a string. */
 static void
-lc_sha256(const char *text, char out[65])
+lifecycle_sha256(const char *text, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0, i;
@@ -202,7 +205,7 @@ lc_sha256(const char *text, char out[65])
  * gets the human sentence as "message".
  */
 static int64_t
-lc_eventv(const struct st_case *c, time_t at, const char *actor,
+lifecycle_eventv(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *fmt, va_list ap)
 {
@@ -229,14 +232,14 @@ lc_eventv(const struct st_case *c, time_t at, const char *actor,
 	id = event_append(&e, opts);
 	free(e.payload);
 	if (id != -1 &&
-	    lc_condition_raise(opts, c, id, at, type, sev, data) == -1)
+	    lifecycle_condition_raise(opts, c, id, at, type, sev, data) == -1)
 		id = -1;
 	json_decref(data);
 	return (id);
 }
 
 static int64_t
-lc_event(const struct st_case *c, time_t at, const char *actor,
+lifecycle_event(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const char *fmt, ...)
 {
@@ -244,13 +247,13 @@ lc_event(const struct st_case *c, time_t at, const char *actor,
 	int64_t id;
 
 	va_start(ap, fmt);
-	id = lc_eventv(c, at, actor, type, sev, data, NULL, fmt, ap);
+	id = lifecycle_eventv(c, at, actor, type, sev, data, NULL, fmt, ap);
 	va_end(ap);
 	return (id);
 }
 
 static int64_t
-lc_event_with(const struct event_opts *opts, const struct st_case *c,
+lifecycle_event_with(const struct event_opts *opts, const struct st_case *c,
     time_t at, const char *actor, enum cases_event_type type,
     enum cases_severity sev, json_t *data, const char *fmt, ...)
 {
@@ -258,43 +261,45 @@ lc_event_with(const struct event_opts *opts, const struct st_case *c,
 	int64_t id;
 
 	va_start(ap, fmt);
-	id = lc_eventv(c, at, actor, type, sev, data, opts, fmt, ap);
+	id = lifecycle_eventv(c, at, actor, type, sev, data, opts, fmt, ap);
 	va_end(ap);
 	return (id);
 }
 
 static const struct calendar *
-lc_calendar(const char *shop)
+lifecycle_calendar(const char *shop)
 {
 	if (shop == NULL)
-		return (lc_config()->calendar);
-	return (config_shop_calendar(lc_config(), shop));
+		return (lifecycle_config()->calendar);
+	return (config_shop_calendar(lifecycle_config(), shop));
 }
 
 /* When a reminder falls due repeat_interval of business time after t. */
 static time_t
-lc_remind_at(const char *shop, time_t t)
+lifecycle_remind_at(const char *shop, time_t t)
 {
-	time_t r = calendar_add_business_time(
-	    lc_calendar(shop), t, lc_config()->rules.repeat_interval);
+	time_t r = calendar_add_business_time(lifecycle_calendar(shop), t,
+	    lifecycle_config()->rules.repeat_interval);
 
-	return (r == (time_t)-1 ? t + lc_config()->rules.repeat_interval : r);
+	return (r == (time_t)-1 ? t + lifecycle_config()->rules.repeat_interval
+				: r);
 }
 
 /* An acknowledgement that lapses at until: reminders resume then (or at
  * the start of the next business day if until is on a day off). */
 static time_t
-lc_lapse_at(const char *shop, time_t until)
+lifecycle_lapse_at(const char *shop, time_t until)
 {
-	time_t r = calendar_add_business_days(lc_calendar(shop), until, 0);
+	time_t r =
+	    calendar_add_business_days(lifecycle_calendar(shop), until, 0);
 
 	return (r == (time_t)-1 || r < until ? until : r);
 }
 
 /* Opens a condition for a critical event of a type that is re-announced. */
 static int
-lc_condition_raise(const struct event_opts *opts, const struct st_case *c,
-    int64_t event_id, time_t at,
+lifecycle_condition_raise(const struct event_opts *opts,
+    const struct st_case *c, int64_t event_id, time_t at,
     enum cases_event_type type, enum cases_severity sev, const json_t *data)
 {
 	struct st_condition cond;
@@ -306,14 +311,17 @@ lc_condition_raise(const struct event_opts *opts, const struct st_case *c,
 	if ((opts != NULL && opts->quiet) || sev != CASES_SEV_CRITICAL ||
 	    cases_event_reminder(type) == -1)
 		return (0);
-	for (i = 0; i < sizeof lc_conditions / sizeof lc_conditions[0]; i++) {
-		if (lc_conditions[i].type == type)
+	for (i = 0;
+	     i < sizeof lifecycle_conditions / sizeof lifecycle_conditions[0];
+	     i++) {
+		if (lifecycle_conditions[i].type == type)
 			break;
 	}
-	if (i == sizeof lc_conditions / sizeof lc_conditions[0])
+	if (i == sizeof lifecycle_conditions / sizeof lifecycle_conditions[0])
 		return (0);
-	if (lc_conditions[i].subject != NULL &&
-	    (j = json_object_get(data, lc_conditions[i].subject)) != NULL) {
+	if (lifecycle_conditions[i].subject != NULL &&
+	    (j = json_object_get(data, lifecycle_conditions[i].subject)) !=
+		NULL) {
 		if (json_is_integer(j)) {
 			snprintf(buf, sizeof buf, "%lld",
 			    (long long)json_integer_value(j));
@@ -321,14 +329,15 @@ lc_condition_raise(const struct event_opts *opts, const struct st_case *c,
 		} else if (json_is_string(j))
 			subject = (char *)json_string_value(j);
 	}
-	if ((rc = store_condition_open(lc_store(), cases_event_name(type),
-		 lc_conditions[i].of_case ? c->id : 0, subject)) != 0)
+	if ((rc = store_condition_open(lifecycle_store(),
+		 cases_event_name(type),
+		 lifecycle_conditions[i].of_case ? c->id : 0, subject)) != 0)
 		return (rc == -1 ? -1 : 0);
 	memset(&cond, 0, sizeof cond);
 	cond.type = (char *)cases_event_name(type);
 	cond.severity = (char *)cases_severity_name(sev);
 	cond.event_id = event_id;
-	cond.case_id = lc_conditions[i].of_case ? c->id : 0;
+	cond.case_id = lifecycle_conditions[i].of_case ? c->id : 0;
 	cond.shop = c->shop;
 	cond.product_id = c->product_id;
 	cond.subject = subject;
@@ -336,11 +345,13 @@ lc_condition_raise(const struct event_opts *opts, const struct st_case *c,
 	/* A case someone took on stays taken on for what follows. */
 	if (cond.case_id != 0 && c->ack_by != NULL &&
 	    (c->ack_until == 0 || c->ack_until > clock_now()))
-		cond.next_at =
-		    c->ack_until ? lc_lapse_at(c->shop, c->ack_until) : 0;
+		cond.next_at = c->ack_until
+		    ? lifecycle_lapse_at(c->shop, c->ack_until)
+		    : 0;
 	else
-		cond.next_at = lc_remind_at(c->shop, at);
-	return (store_condition_insert(lc_store(), &cond) == -1 ? -1 : 0);
+		cond.next_at = lifecycle_remind_at(c->shop, at);
+	return (
+	    store_condition_insert(lifecycle_store(), &cond) == -1 ? -1 : 0);
 }
 
 /*
@@ -352,7 +363,7 @@ int
 lifecycle_resolve(const char *type, const char *subject)
 {
 	return (store_conditions_resolve(
-	    lc_store(), 0, type, subject, clock_now()));
+	    lifecycle_store(), 0, type, subject, clock_now()));
 }
 
 /*
@@ -360,16 +371,16 @@ lifecycle_resolve(const char *type, const char *subject)
  * its conditions are over (the appeal was decided, the review ended).
  */
 static int
-lc_case_save(struct st_case *c)
+lifecycle_case_save(struct st_case *c)
 {
 	struct st_case old;
 	int changed;
 
-	if (store_case_get(lc_store(), c->id, &old) != 0)
+	if (store_case_get(lifecycle_store(), c->id, &old) != 0)
 		return (-1);
 	changed = strcmp(old.state, c->state) != 0;
 	st_case_clear(&old);
-	if (store_case_update(lc_store(), c) == -1)
+	if (store_case_update(lifecycle_store(), c) == -1)
 		return (-1);
 	if (!changed)
 		return (0);
@@ -377,9 +388,9 @@ lc_case_save(struct st_case *c)
 	free(c->ack_comment);
 	c->ack_by = c->ack_comment = NULL;
 	c->ack_at = c->ack_until = 0;
-	if (store_case_ack(lc_store(), c->id, NULL, 0, 0, NULL) == -1 ||
+	if (store_case_ack(lifecycle_store(), c->id, NULL, 0, 0, NULL) == -1 ||
 	    store_conditions_resolve(
-		lc_store(), c->id, NULL, NULL, clock_now()) == -1)
+		lifecycle_store(), c->id, NULL, NULL, clock_now()) == -1)
 		return (-1);
 	return (0);
 }
@@ -395,7 +406,8 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *message)
 {
-	return (lc_event_with(opts, c, at, actor, type, sev, data, "%s", message));
+	return (lifecycle_event_with(
+	    opts, c, at, actor, type, sev, data, "%s", message));
 }
 
 /*
@@ -406,25 +418,25 @@ void
 lifecycle_published(void)
 {
 	/* Inside a batch nothing is committed yet: its commit publishes. */
-	if (store_in_batch(lc_store()))
+	if (store_in_batch(lifecycle_store()))
 		return;
-	lc_orphans_sweep();
+	lifecycle_orphans_sweep();
 	event_published();
 }
 
 static int
-lc_shop_known(const char *shop, struct lc_err *err)
+lifecycle_shop_known(const char *shop, struct lc_err *err)
 {
 	char *list;
 
-	if (config_shop(lc_config(), shop) != NULL)
+	if (config_shop(lifecycle_config(), shop) != NULL)
 		return (0);
-	list = config_shop_list(lc_config());
+	list = config_shop_list(lifecycle_config());
 	if (*list == '\0')
 		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_SHOP,
 		    "unknown shop \"%s\": no shop "
 		    "is configured (add one to shops in %s)",
-		    shop, lc_config()->path);
+		    shop, lifecycle_config()->path);
 	else
 		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_SHOP,
 		    "unknown shop \"%s\" "
@@ -436,7 +448,7 @@ lc_shop_known(const char *shop, struct lc_err *err)
 
 /* A title's fingerprint; fatal if memory ran out, like xmalloc. */
 static char *
-lc_title_fp(const char *title)
+lifecycle_title_fp(const char *title)
 {
 	char *fp;
 
@@ -446,7 +458,7 @@ lc_title_fp(const char *title)
 }
 
 /* An open case a new listing looks like the relisting of. */
-struct lc_evasion {
+struct lifecycle_evasion {
 	int64_t case_id;
 	char *shop;
 	char *product_id;
@@ -454,8 +466,8 @@ struct lc_evasion {
 	json_t *images; /* shared fingerprints */
 };
 
-static struct lc_evasion *
-lc_evasion_add(struct lc_evasion **v, size_t *n, int64_t case_id,
+static struct lifecycle_evasion *
+lifecycle_evasion_add(struct lifecycle_evasion **v, size_t *n, int64_t case_id,
     const char *shop, const char *pid)
 {
 	size_t i;
@@ -482,29 +494,30 @@ lc_evasion_add(struct lc_evasion **v, size_t *n, int64_t case_id,
  * matched. title is NULL when it is not to be compared (unchanged).
  */
 static int
-lc_evasion_check(const struct st_case *c, int64_t listing_id, time_t born,
-    const char *title, const struct st_image_match *m, size_t nm, time_t now)
+lifecycle_evasion_check(const struct st_case *c, int64_t listing_id,
+    time_t born, const char *title, const struct st_image_match *m, size_t nm,
+    time_t now)
 {
 	struct st_case oc;
 	struct st_listing *open = NULL;
-	struct lc_evasion *ev = NULL, *e;
+	struct lifecycle_evasion *ev = NULL, *e;
 	size_t n = 0, nev = 0, i;
 	char *mine = NULL, *theirs;
 	json_t *matched;
 	int rc = 0, fresh;
 
 	if (title != NULL) {
-		if (store_open_case_titles(lc_store(), c->shop, &open, &n) ==
-		    -1)
+		if (store_open_case_titles(
+			lifecycle_store(), c->shop, &open, &n) == -1)
 			return (-1);
-		mine = lc_title_fp(title);
+		mine = lifecycle_title_fp(title);
 	}
 	for (i = 0; i < n && *mine != '\0'; i++) {
 		if (strcmp(open[i].product_id, c->product_id) == 0)
 			continue;
-		theirs = lc_title_fp(open[i].title);
+		theirs = lifecycle_title_fp(open[i].title);
 		if (strcmp(mine, theirs) == 0)
-			lc_evasion_add(&ev, &nev, open[i].open_case,
+			lifecycle_evasion_add(&ev, &nev, open[i].open_case,
 			    open[i].shop, open[i].product_id)
 			    ->by_title = 1;
 		free(theirs);
@@ -512,15 +525,15 @@ lc_evasion_check(const struct st_case *c, int64_t listing_id, time_t born,
 	for (i = 0; i < nm; i++) {
 		if (m[i].open_case == 0 || m[i].opened_at >= born)
 			continue;
-		e = lc_evasion_add(
+		e = lifecycle_evasion_add(
 		    &ev, &nev, m[i].open_case, m[i].shop, m[i].product_id);
 		json_array_append_new(e->images, json_string(m[i].fingerprint));
 	}
 	for (i = 0; i < nev && rc == 0; i++) {
 		e = &ev[i];
 		/* A listing older than the case is not its relisting. */
-		if ((fresh = store_case_get(lc_store(), e->case_id, &oc)) !=
-		    0) {
+		if ((fresh = store_case_get(
+			 lifecycle_store(), e->case_id, &oc)) != 0) {
 			rc = fresh == 1 ? 0 : -1;
 			continue;
 		}
@@ -528,8 +541,8 @@ lc_evasion_check(const struct st_case *c, int64_t listing_id, time_t born,
 		st_case_clear(&oc);
 		if (fresh)
 			continue;
-		if ((fresh = store_risk_once(lc_store(), listing_id, e->case_id,
-			 "evasion", now)) != 1) {
+		if ((fresh = store_risk_once(lifecycle_store(), listing_id,
+			 e->case_id, "evasion", now)) != 1) {
 			rc = fresh;
 			continue;
 		}
@@ -538,8 +551,8 @@ lc_evasion_check(const struct st_case *c, int64_t listing_id, time_t born,
 			json_array_append_new(matched, json_string("title"));
 		if (json_array_size(e->images) > 0)
 			json_array_append_new(matched, json_string("image"));
-		if (lc_event(c, now, "daemon", CASES_EV_LISTING_EVASION_RISK,
-			CASES_SEV_WARNING,
+		if (lifecycle_event(c, now, "daemon",
+			CASES_EV_LISTING_EVASION_RISK, CASES_SEV_WARNING,
 			json_pack("{s:s,s:s,s:I,s:o,s:O}", "same_as",
 			    e->product_id, "same_as_shop", e->shop, "open_case",
 			    (json_int_t)e->case_id, "matched", matched,
@@ -573,7 +586,7 @@ lc_evasion_check(const struct st_case *c, int64_t listing_id, time_t born,
 
 /* Reasons whose case puts the listings sharing its images at risk. */
 static int
-lc_linked_reason(const char *reason)
+lifecycle_linked_reason(const char *reason)
 {
 	return (reason != NULL &&
 	    (strcmp(reason, "ip_infringement") == 0 ||
@@ -586,18 +599,18 @@ lc_linked_reason(const char *reason)
  * (fingerprints), once per (listing, case).
  */
 static int
-lc_linked_event(const struct st_case *lv, int64_t listing_id, int64_t cid,
-    const char *shop, const char *pid, const char *reason, json_t *images,
-    time_t now)
+lifecycle_linked_event(const struct st_case *lv, int64_t listing_id,
+    int64_t cid, const char *shop, const char *pid, const char *reason,
+    json_t *images, time_t now)
 {
 	int fresh;
 
 	if ((fresh = store_risk_once(
-		 lc_store(), listing_id, cid, "linked", now)) != 1) {
+		 lifecycle_store(), listing_id, cid, "linked", now)) != 1) {
 		json_decref(images);
 		return (fresh);
 	}
-	if (lc_event(lv, now, "daemon", CASES_EV_LISTING_LINKED_RISK,
+	if (lifecycle_event(lv, now, "daemon", CASES_EV_LISTING_LINKED_RISK,
 		CASES_SEV_WARNING,
 		json_pack("{s:I,s:s,s:s,s:s,s:o}", "case", (json_int_t)cid,
 		    "case_shop", shop, "case_product_id", pid, "reason", reason,
@@ -618,7 +631,7 @@ lc_linked_event(const struct st_case *lv, int64_t listing_id, int64_t cid,
  * listing gets listing.linked_risk naming the case.
  */
 static int
-lc_linked_risk(const struct st_case *c, time_t now)
+lifecycle_linked_risk(const struct st_case *c, time_t now)
 {
 	struct st_image_match *m;
 	struct st_case lv;
@@ -626,9 +639,9 @@ lc_linked_risk(const struct st_case *c, time_t now)
 	json_t *images;
 	int rc = 0;
 
-	if (!lc_linked_reason(c->reason))
+	if (!lifecycle_linked_reason(c->reason))
 		return (0);
-	if (store_image_matches(lc_store(), c->listing_id, &m, &n) == -1)
+	if (store_image_matches(lifecycle_store(), c->listing_id, &m, &n) == -1)
 		return (-1);
 	for (i = 0; i < n && rc == 0; i = j) {
 		images = json_array();
@@ -642,8 +655,8 @@ lc_linked_risk(const struct st_case *c, time_t now)
 		memset(&lv, 0, sizeof lv);
 		lv.shop = m[i].shop;
 		lv.product_id = m[i].product_id;
-		rc = lc_linked_event(&lv, m[i].listing_id, c->id, c->shop,
-		    c->product_id, c->reason, images, now);
+		rc = lifecycle_linked_event(&lv, m[i].listing_id, c->id,
+		    c->shop, c->product_id, c->reason, images, now);
 	}
 	st_image_matches_free(m, n);
 	return (rc);
@@ -654,7 +667,7 @@ lc_linked_risk(const struct st_case *c, time_t now)
  * the count, or -1 with *cause set.
  */
 static int
-lc_fingerprints(const char *const *images, size_t n, char ***fps,
+lifecycle_fingerprints(const char *const *images, size_t n, char ***fps,
     const char ***urls, size_t *nfp, char **cause)
 {
 	char *fp, *why = NULL;
@@ -684,7 +697,7 @@ lc_fingerprints(const char *const *images, size_t n, char ***fps,
 }
 
 static void
-lc_fingerprints_free(char **fps, const char **urls, size_t n)
+lifecycle_fingerprints_free(char **fps, const char **urls, size_t n)
 {
 	size_t i;
 
@@ -705,7 +718,7 @@ lc_fingerprints_free(char **fps, const char **urls, size_t n)
  * listing.linked_risk.
  */
 static int
-lc_observe(const struct st_case *lv, int64_t listing_id, time_t born,
+lifecycle_seen_with(const struct st_case *lv, int64_t listing_id, time_t born,
     const char *title, const char *const *images, size_t nimages, int title_new,
     time_t now, char **cause)
 {
@@ -717,20 +730,20 @@ lc_observe(const struct st_case *lv, int64_t listing_id, time_t born,
 	int rc = -1;
 
 	if (images != NULL) {
-		if (lc_fingerprints(
+		if (lifecycle_fingerprints(
 			images, nimages, &fps, &urls, &nfp, cause) == -1) {
-			lc_fingerprints_free(fps, urls, nfp);
+			lifecycle_fingerprints_free(fps, urls, nfp);
 			return (-2);
 		}
-		if (store_listing_images_set(lc_store(), listing_id,
+		if (store_listing_images_set(lifecycle_store(), listing_id,
 			(const char *const *)fps, urls, nfp, now) == -1)
 			goto out;
 	}
-	if (store_image_matches(lc_store(), listing_id, &m, &nm) == -1)
+	if (store_image_matches(lifecycle_store(), listing_id, &m, &nm) == -1)
 		goto out;
 	if ((images != NULL || title_new) &&
-	    lc_evasion_check(lv, listing_id, born, title_new ? title : NULL, m,
-		nm, now) == -1)
+	    lifecycle_evasion_check(lv, listing_id, born,
+		title_new ? title : NULL, m, nm, now) == -1)
 		goto out;
 	/* A listing newer than the case: the evasion warning names it. */
 	for (i = 0; i < nm; i = j) {
@@ -738,19 +751,21 @@ lc_observe(const struct st_case *lv, int64_t listing_id, time_t born,
 		for (j = i; j < nm && m[j].listing_id == m[i].listing_id; j++)
 			json_array_append_new(
 			    shared, json_string(m[j].fingerprint));
-		if (m[i].open_case == 0 || !lc_linked_reason(m[i].reason) ||
+		if (m[i].open_case == 0 ||
+		    !lifecycle_linked_reason(m[i].reason) ||
 		    m[i].opened_at < born) {
 			json_decref(shared);
 			continue;
 		}
-		if (lc_linked_event(lv, listing_id, m[i].open_case, m[i].shop,
-			m[i].product_id, m[i].reason, shared, now) == -1)
+		if (lifecycle_linked_event(lv, listing_id, m[i].open_case,
+			m[i].shop, m[i].product_id, m[i].reason, shared,
+			now) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
 	st_image_matches_free(m, nm);
-	lc_fingerprints_free(fps, urls, nfp);
+	lifecycle_fingerprints_free(fps, urls, nfp);
 	return (rc);
 }
 
@@ -762,36 +777,37 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	char *cause = NULL;
 	int rc;
 
-	if (lc_shop_known(shop, err) == -1)
+	if (lifecycle_shop_known(shop, err) == -1)
 		return (-1);
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
-	rc = lc_seen(shop, pid, title, images, nimages, interval, actor,
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	rc = lifecycle_seen(shop, pid, title, images, nimages, interval, actor,
 	    created, &cause);
 	if (rc == -2) {
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_FIELD, "%s", cause);
 		free(cause);
 		return (-1);
 	}
 	if (rc == -1)
-		return (lc_store_fail(err));
-	if (store_commit(lc_store()) == -1)
-		return (lc_store_fail(err));
+		return (lifecycle_store_fail(err));
+	if (store_commit(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	lifecycle_published();
 	if (*created)
-		event_changed(EVENT_CHANGE_LISTINGS); /* due at once, and one more to plan */
+		event_changed(
+		    EVENT_CHANGE_LISTINGS); /* due at once, and one more to plan */
 	return (0);
 }
 
 /*
  * Inside a transaction: tracks (shop, pid), sets its title and interval,
  * records listing.tracked if it was not tracked, and what it was seen
- * with (lc_observe). -2 with *cause set for a bad image URL, -1 on a
+ * with (lifecycle_seen_with). -2 with *cause set for a bad image URL, -1 on a
  * store error.
  */
 static int
-lc_seen(const char *shop, const char *pid, const char *title,
+lifecycle_seen(const char *shop, const char *pid, const char *title,
     const char *const *images, size_t nimages, int64_t interval,
     const char *actor, int *created, char **cause)
 {
@@ -801,7 +817,7 @@ lc_seen(const char *shop, const char *pid, const char *title,
 	int64_t shop_id, listing_id, open_case;
 	int rc, title_new;
 
-	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
+	if ((rc = store_listing_get(lifecycle_store(), shop, pid, &l)) == -1)
 		return (-1);
 	*created = rc == 1 || !l.tracked;
 	born = rc == 1 ? now + 1 : l.created_at;
@@ -810,26 +826,26 @@ lc_seen(const char *shop, const char *pid, const char *title,
 	    (rc == 1 || l.title == NULL || strcmp(l.title, title) != 0);
 	open_case = rc == 0 ? l.open_case : 0;
 	st_listing_clear(&l);
-	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
+	if ((shop_id = store_shop_id(lifecycle_store(), shop, now)) == -1 ||
 	    (listing_id = store_listing_track(
-		 lc_store(), shop_id, pid, title, interval, now)) == -1)
+		 lifecycle_store(), shop_id, pid, title, interval, now)) == -1)
 		return (-1);
 	memset(&c, 0, sizeof c);
 	c.shop = (char *)shop;
 	c.product_id = (char *)pid;
 	if (*created &&
-	    lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED, CASES_SEV_INFO,
-		NULL, "%s/%s is tracked", shop, pid) == -1)
+	    lifecycle_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
+		CASES_SEV_INFO, NULL, "%s/%s is tracked", shop, pid) == -1)
 		return (-1);
-	if ((rc = lc_observe(&c, listing_id, born, title, images, nimages,
-		 title_new, now, cause)) != 0)
+	if ((rc = lifecycle_seen_with(&c, listing_id, born, title, images,
+		 nimages, title_new, now, cause)) != 0)
 		return (rc);
 	/* Its own open case now reaches the listings of its new pictures. */
 	if (open_case == 0 || images == NULL)
 		return (0);
-	if (store_case_get(lc_store(), open_case, &open) != 0)
+	if (store_case_get(lifecycle_store(), open_case, &open) != 0)
 		return (-1);
-	rc = lc_linked_risk(&open, now);
+	rc = lifecycle_linked_risk(&open, now);
 	st_case_clear(&open);
 	return (rc);
 }
@@ -840,25 +856,25 @@ lifecycle_listing_observed(const char *shop, const char *pid, const char *title,
 {
 	int created, rc;
 
-	if (config_shop(lc_config(), shop) == NULL) {
+	if (config_shop(lifecycle_config(), shop) == NULL) {
 		xasprintf(cause, "unknown shop \"%s\"", shop);
 		return (-1);
 	}
-	if (store_begin(lc_store()) == -1) {
+	if (store_begin(lifecycle_store()) == -1) {
 		*cause = xstrdup("the state database failed; see the log");
 		return (-1);
 	}
-	rc = lc_seen(
+	rc = lifecycle_seen(
 	    shop, pid, title, images, nimages, 0, "daemon", &created, cause);
 	/* What the source saw, for the preflight's page_unchanged. */
 	if (rc == 0 && title != NULL &&
 	    store_listing_seen_title(
-		lc_store(), shop, pid, title, clock_now()) == -1)
+		lifecycle_store(), shop, pid, title, clock_now()) == -1)
 		rc = -1;
 	if (rc == -1)
 		*cause = xstrdup("the state database failed; see the log");
-	if (rc != 0 || store_commit(lc_store()) == -1) {
-		store_rollback(lc_store());
+	if (rc != 0 || store_commit(lifecycle_store()) == -1) {
+		store_rollback(lifecycle_store());
 		if (*cause == NULL)
 			*cause =
 			    xstrdup("the state database failed; see the log");
@@ -877,30 +893,30 @@ lifecycle_untrack(
 	time_t now = clock_now();
 	int rc;
 
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
-	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
-		return (lc_store_fail(err));
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	if ((rc = store_listing_get(lifecycle_store(), shop, pid, &l)) == -1)
+		return (lifecycle_store_fail(err));
 	if (rc == 1 || !l.tracked) {
 		st_listing_clear(&l);
-		store_rollback(lc_store());
-		lifecycle_err_set(
-		    err, LIFECYCLE_ERR_NOT_FOUND, "%s/%s is not tracked", shop, pid);
+		store_rollback(lifecycle_store());
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "%s/%s is not tracked", shop, pid);
 		return (-1);
 	}
 	memset(&c, 0, sizeof c);
 	c.shop = (char *)shop;
 	c.product_id = (char *)pid;
-	if (store_listing_untrack(lc_store(), l.id, now) == -1 ||
-	    lc_event(&c, now, actor, CASES_EV_LISTING_UNTRACKED, CASES_SEV_INFO,
-		NULL, "%s/%s is no longer tracked%s", shop, pid,
+	if (store_listing_untrack(lifecycle_store(), l.id, now) == -1 ||
+	    lifecycle_event(&c, now, actor, CASES_EV_LISTING_UNTRACKED,
+		CASES_SEV_INFO, NULL, "%s/%s is no longer tracked%s", shop, pid,
 		l.open_case ? " (its open case stays open)" : "") == -1) {
 		st_listing_clear(&l);
-		return (lc_store_fail(err));
+		return (lifecycle_store_fail(err));
 	}
 	st_listing_clear(&l);
-	if (store_commit(lc_store()) == -1)
-		return (lc_store_fail(err));
+	if (store_commit(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	lifecycle_published();
 	return (0);
 }
@@ -918,12 +934,12 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	json_t *data;
 	int rc;
 
-	if (lc_shop_known(shop, err) == -1)
+	if (lifecycle_shop_known(shop, err) == -1)
 		return (-1);
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
-	if ((rc = store_listing_get(lc_store(), shop, pid, &l)) == -1)
-		return (lc_store_fail(err));
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	if ((rc = store_listing_get(lifecycle_store(), shop, pid, &l)) == -1)
+		return (lifecycle_store_fail(err));
 	if (rc == 0 && l.open_case != 0) {
 		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_OPEN,
 		    "%s/%s already has open case "
@@ -931,16 +947,17 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 		    shop, pid, (long long)l.open_case, (long long)l.open_case);
 		err->case_ref = l.open_case;
 		st_listing_clear(&l);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		return (-1);
 	}
 	/* A listing with a case is watched, whether tracked before or not. */
 	if (rc == 1 || !l.tracked) {
 		st_listing_clear(&l);
-		if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1 ||
+		if ((shop_id = store_shop_id(lifecycle_store(), shop, now)) ==
+			-1 ||
 		    (listing_id = store_listing_track(
-			 lc_store(), shop_id, pid, NULL, 0, now)) == -1)
-			return (lc_store_fail(err));
+			 lifecycle_store(), shop_id, pid, NULL, 0, now)) == -1)
+			return (lifecycle_store_fail(err));
 	} else {
 		listing_id = l.id;
 		st_listing_clear(&l);
@@ -952,32 +969,33 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	c.rule = (char *)rule;
 	c.opened_at = at;
 	c.updated_at = now;
-	c.stall_due_at = at + lc_config()->rules.stall_after;
-	if ((c.id = store_case_insert(lc_store(), &c)) == -1 ||
-	    store_listing_set_status(lc_store(), listing_id, "delisted", now) ==
-		-1 ||
-	    store_watch_due_by(lc_store(), listing_id, now) == -1)
-		return (lc_store_fail(err));
+	c.stall_due_at = at + lifecycle_config()->rules.stall_after;
+	if ((c.id = store_case_insert(lifecycle_store(), &c)) == -1 ||
+	    store_listing_set_status(
+		lifecycle_store(), listing_id, "delisted", now) == -1 ||
+	    store_watch_due_by(lifecycle_store(), listing_id, now) == -1)
+		return (lifecycle_store_fail(err));
 	c.shop = (char *)shop;
 	c.product_id = (char *)pid;
 	data = json_pack("{s:s,s:o}", "reason", reason, "rule",
 	    rule ? json_string(rule) : json_null());
-	if (lc_event(&c, at, actor, CASES_EV_CASE_OPENED, CASES_SEV_INFO, data,
+	if (lifecycle_event(&c, at, actor, CASES_EV_CASE_OPENED, CASES_SEV_INFO,
+		data,
 		"%s/%s delisted (%s): case %lld opened; rectify every cited "
 		"point and record each with delistctl case note",
 		shop, pid, reason, (long long)c.id) == -1 ||
-	    lc_linked_risk(&c, now) == -1)
-		return (lc_store_fail(err));
+	    lifecycle_linked_risk(&c, now) == -1)
+		return (lifecycle_store_fail(err));
 	/* What the source last saw on sale, if it ever did: the "before". */
-	rc = store_watch_get(lc_store(), listing_id, &w);
+	rc = store_watch_get(lifecycle_store(), listing_id, &w);
 	if (rc == -1 ||
-	    (rc == 0 && lc_archive_before(&c, &w, actor, now) == -1)) {
+	    (rc == 0 && lifecycle_archive_before(&c, &w, actor, now) == -1)) {
 		st_watch_clear(&w);
-		return (lc_store_fail(err));
+		return (lifecycle_store_fail(err));
 	}
 	st_watch_clear(&w);
-	if (store_commit(lc_store()) == -1)
-		return (lc_store_fail(err));
+	if (store_commit(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	*id = c.id;
 	lifecycle_published();
 	event_changed(EVENT_CHANGE_DUE);
@@ -989,24 +1007,24 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
  * caller commits. On failure the transaction is rolled back.
  */
 static int
-lc_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
+lifecycle_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
     size_t *nap, struct lc_err *err)
 {
 	int rc;
 
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
-	if ((rc = store_case_get(lc_store(), id, c)) == -1)
-		return (lc_store_fail(err));
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	if ((rc = store_case_get(lifecycle_store(), id, c)) == -1)
+		return (lifecycle_store_fail(err));
 	if (rc == 1) {
-		store_rollback(lc_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld not found",
-		    (long long)id);
+		store_rollback(lifecycle_store());
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "case %lld not found", (long long)id);
 		return (-1);
 	}
 	if (at < c->opened_at) {
 		char buf[ISOTIME_LEN];
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_TIME,
 		    "that time is before case %lld "
 		    "was opened (%s)",
@@ -1015,16 +1033,16 @@ lc_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
 		st_case_clear(c);
 		return (-1);
 	}
-	if (store_appeals(lc_store(), id, ap, nap) == -1) {
+	if (store_appeals(lifecycle_store(), id, ap, nap) == -1) {
 		st_case_clear(c);
-		return (lc_store_fail(err));
+		return (lifecycle_store_fail(err));
 	}
 	return (0);
 }
 
 /* The rules' views of a case and its appeals (pointing into them). */
 static void
-lc_views(const struct st_case *c, const struct st_appeal *ap, size_t nap,
+lifecycle_views(const struct st_case *c, const struct st_appeal *ap, size_t nap,
     struct case_view *cv, struct appeal_view **avp, struct appeal_doc **docsp)
 {
 	struct appeal_view *av;
@@ -1051,14 +1069,14 @@ lc_views(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 			docs[k].sha256 = ap[i].materials[j].sha256;
 		}
 	}
-	lc_case_view(c, cv);
+	lifecycle_case_view(c, cv);
 	*avp = av;
 	*docsp = docs;
 }
 
 /* The rules' view of a case alone. */
 static void
-lc_case_view(const struct st_case *c, struct case_view *cv)
+lifecycle_case_view(const struct st_case *c, struct case_view *cv)
 {
 	memset(cv, 0, sizeof *cv);
 	cv->id = c->id;
@@ -1068,7 +1086,7 @@ lc_case_view(const struct st_case *c, struct case_view *cv)
 
 /* A case that ends at at in state next (abandoned, closed). */
 static void
-lc_finish(struct st_case *c, enum case_state next, time_t at)
+lifecycle_finish(struct st_case *c, enum case_state next, time_t at)
 {
 	free(c->state);
 	c->state = xstrdup(cases_state_name(next));
@@ -1078,16 +1096,16 @@ lc_finish(struct st_case *c, enum case_state next, time_t at)
 }
 
 static void
-lc_rules(struct case_rules *rules)
+lifecycle_rules(struct case_rules *rules)
 {
 	cases_rules_init(rules);
-	rules->max_appeals = (int)lc_config()->rules.max_appeals;
-	rules->feedback_after = lc_config()->rules.feedback_after;
+	rules->max_appeals = (int)lifecycle_config()->rules.max_appeals;
+	rules->feedback_after = lifecycle_config()->rules.feedback_after;
 }
 
 /* Refuses an action the state machine does not allow. */
 static int
-lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
+lifecycle_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
     enum case_action act, int force, struct case_step *step, struct lc_err *err)
 {
 	struct case_view cv;
@@ -1096,13 +1114,14 @@ lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 	struct case_ctx ctx;
 	struct case_rules rules;
 
-	lc_rules(&rules);
-	lc_views(c, ap, nap, &cv, &av, &docs);
+	lifecycle_rules(&rules);
+	lifecycle_views(c, ap, nap, &cv, &av, &docs);
 	cases_ctx_from_appeals(&ctx, &cv, av, nap, &rules);
 	free(av);
 	free(docs);
 	if (cases_transition(cv.state, act, &ctx, force, step) == -1) {
-		lifecycle_err_refused(err, step->refusal.code, "%s", step->refusal.why);
+		lifecycle_err_refused(
+		    err, step->refusal.code, "%s", step->refusal.why);
 		err->forceable = step->refusal.forceable;
 		return (-1);
 	}
@@ -1110,7 +1129,7 @@ lc_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
 }
 
 static void
-lc_free(struct st_case *c, struct st_appeal *ap, size_t nap)
+lifecycle_free(struct st_case *c, struct st_appeal *ap, size_t nap)
 {
 	st_case_clear(c);
 	st_appeals_free(ap, nap);
@@ -1118,10 +1137,10 @@ lc_free(struct st_case *c, struct st_appeal *ap, size_t nap)
 
 /* Commits and publishes, or rolls back on failure. */
 static int
-lc_commit(struct lc_err *err)
+lifecycle_commit(struct lc_err *err)
 {
-	if (store_commit(lc_store()) == -1)
-		return (lc_store_fail(err));
+	if (store_commit(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	lifecycle_published();
 	event_changed(EVENT_CHANGE_DUE);
 	return (0);
@@ -1139,10 +1158,10 @@ lifecycle_note(int64_t id, const char *text, const char *field,
 	json_t *data;
 	int rc = -1;
 
-	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
-	if (lc_step(&c, ap, nap, CASE_ACT_NOTE, 0, &step, err) == -1) {
-		store_rollback(lc_store());
+	if (lifecycle_step(&c, ap, nap, CASE_ACT_NOTE, 0, &step, err) == -1) {
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	data = json_pack("{s:s}", "text", text);
@@ -1155,16 +1174,16 @@ lifecycle_note(int64_t id, const char *text, const char *field,
 	free(c.state);
 	c.state = xstrdup(cases_state_name(step.next));
 	c.updated_at = clock_now();
-	if (lc_case_save(&c) == -1 ||
-	    lc_event(&c, at, actor, step.event, step.severity, data,
+	if (lifecycle_case_save(&c) == -1 ||
+	    lifecycle_event(&c, at, actor, step.event, step.severity, data,
 		"rectified%s%s: %s", field ? " " : "", field ? field : "",
 		text) == -1) {
-		lc_store_fail(err);
+		lifecycle_store_fail(err);
 		goto out;
 	}
-	rc = lc_commit(err);
+	rc = lifecycle_commit(err);
 out:
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -1173,7 +1192,8 @@ out:
  * for each error code the preflight found (each code once).
  */
 static void
-lc_preflight_forced(const struct preflight_findings *found, char **forced)
+lifecycle_preflight_forced(
+    const struct preflight_findings *found, char **forced)
 {
 	const char *code;
 	char *old, tag[96];
@@ -1184,7 +1204,7 @@ lc_preflight_forced(const struct preflight_findings *found, char **forced)
 			continue;
 		code = found->v[i].name;
 		snprintf(tag, sizeof tag, "preflight:%s", code);
-		if (*forced != NULL && lc_list_has(*forced, tag))
+		if (*forced != NULL && lifecycle_list_has(*forced, tag))
 			continue;
 		old = *forced;
 		xasprintf(
@@ -1195,7 +1215,7 @@ lc_preflight_forced(const struct preflight_findings *found, char **forced)
 
 /* Whether the comma-separated list holds item. */
 static int
-lc_list_has(const char *list, const char *item)
+lifecycle_list_has(const char *list, const char *item)
 {
 	size_t len = strlen(item);
 	const char *p = list;
@@ -1232,7 +1252,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	int rc = -1;
 
 	memset(&pr, 0, sizeof pr);
-	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
 	for (i = 0; i < nap; i++) {
 		if (at < ap[i].submitted_at) {
@@ -1240,11 +1260,11 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 			    "that time is before "
 			    "appeal %d was submitted",
 			    ap[i].n);
-			store_rollback(lc_store());
+			store_rollback(lifecycle_store());
 			goto out;
 		}
 	}
-	lc_sha256(statement, sha);
+	lifecycle_sha256(statement, sha);
 	docs = xcalloc(nmat + 1, sizeof *docs);
 	for (i = 0; i < nmat; i++) {
 		docs[i].type = mat[i].type;
@@ -1253,8 +1273,8 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	req.statement_sha256 = sha;
 	req.docs = docs;
 	req.ndocs = nmat;
-	lc_rules(&rules);
-	lc_views(&c, ap, nap, &cv, &av, &prevdocs);
+	lifecycle_rules(&rules);
+	lifecycle_views(&c, ap, nap, &cv, &av, &prevdocs);
 	memset(&refusal, 0, sizeof refusal);
 	rc = cases_appeal_check(&cv, av, nap, &req, &rules, force, &refusal);
 	free(av);
@@ -1263,19 +1283,20 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	if (rc == -1) {
 		lifecycle_err_refused(err, refusal.code, "%s", refusal.why);
 		err->forceable = refusal.forceable;
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	rc = -1;
-	if (lc_step(&c, ap, nap, CASE_ACT_APPEAL, force, &step, err) == -1) {
-		store_rollback(lc_store());
+	if (lifecycle_step(&c, ap, nap, CASE_ACT_APPEAL, force, &step, err) ==
+	    -1) {
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	if (preflight_run(&pr, &c, ap, nap, statement, mat, nmat, NULL, at,
 		&cause) == -1) {
 		lifecycle_err_set(err, LIFECYCLE_ERR_PREFLIGHT, "%s", cause);
 		free(cause);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	if (pr.found->nerrors > 0 && !force) {
@@ -1287,11 +1308,11 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		    pr.found->nerrors == 1 ? "it" : "them", (long long)id);
 		err->forceable = 1;
 		err->findings = preflight_run_json(pr.found, 0);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 
-	cal = config_shop_calendar(lc_config(), c.shop);
+	cal = config_shop_calendar(lifecycle_config(), c.shop);
 	memset(&a, 0, sizeof a);
 	a.case_id = c.id;
 	a.n = (int)nap + 1;
@@ -1305,11 +1326,11 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	else if (refusal.forced || step.forced)
 		forced =
 		    xstrdup(refusal.forced ? refusal.code : step.refusal.code);
-	lc_preflight_forced(pr.found, &forced);
+	lifecycle_preflight_forced(pr.found, &forced);
 	a.forced = forced;
 	a.feedback_due_at = cases_feedback_due(at, &rules);
-	a.escalate_due_at = calendar_add_business_days(
-	    cal, at, (int)lc_config()->rules.escalate_after_business_days);
+	a.escalate_due_at = calendar_add_business_days(cal, at,
+	    (int)lifecycle_config()->rules.escalate_after_business_days);
 	a.materials = (struct st_material *)mat;
 	a.nmaterials = nmat;
 
@@ -1338,24 +1359,24 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		(json_int_t)pr.found->nwarnings, "findings",
 		preflight_run_json(pr.found, 1), "overridden",
 		pr.found->nerrors > 0));
-	if (store_appeal_insert(lc_store(), &a) == -1 ||
-	    lc_case_save(&c) == -1 ||
-	    lc_event(&c, at, actor, step.event, step.severity, data,
+	if (store_appeal_insert(lifecycle_store(), &a) == -1 ||
+	    lifecycle_case_save(&c) == -1 ||
+	    lifecycle_event(&c, at, actor, step.event, step.severity, data,
 		"appeal %d submitted, platform Case ID %s%s%s; do not resubmit "
 		"while it is under review",
 		a.n, platform_case_id,
 		a.forced ? "; overridden with --force: " : "",
 		a.forced ? a.forced : "") == -1) {
-		lc_store_fail(err);
+		lifecycle_store_fail(err);
 		goto out;
 	}
-	rc = lc_commit(err);
+	rc = lifecycle_commit(err);
 	if (rc == 0 && found != NULL)
 		*found = preflight_run_json(pr.found, 0);
 out:
 	preflight_run_clear(&pr);
 	free(forced);
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -1370,16 +1391,16 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 	json_t *data;
 	int rc = -1, review;
 
-	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
 	for (i = 0; i < nap; i++) {
 		if (ap[i].n == n)
 			a = &ap[i];
 	}
 	if (a == NULL) {
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld has no appeal %d",
-		    (long long)id, n);
-		store_rollback(lc_store());
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "case %lld has no appeal %d", (long long)id, n);
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	/* In manual review, the last (rejected) appeal gets the re-review's. */
@@ -1389,7 +1410,7 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 		    "appeal %d of case %lld "
 		    "was already %s",
 		    n, (long long)id, a->decision);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	if (at < a->submitted_at) {
@@ -1397,19 +1418,20 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 		    "that time is before appeal %d "
 		    "was submitted",
 		    n);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
-	if (lc_step(&c, ap, nap, approved ? CASE_ACT_APPROVE : CASE_ACT_REJECT,
-		0, &step, err) == -1) {
-		store_rollback(lc_store());
+	if (lifecycle_step(&c, ap, nap,
+		approved ? CASE_ACT_APPROVE : CASE_ACT_REJECT, 0, &step,
+		err) == -1) {
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	free(c.state);
 	c.state = xstrdup(cases_state_name(step.next));
 	c.updated_at = clock_now();
 	if (step.next == CASE_STATE_RECTIFYING) {
-		c.stall_due_at = at + lc_config()->rules.stall_after;
+		c.stall_due_at = at + lifecycle_config()->rules.stall_after;
 		c.stall_fired = 0;
 	} else
 		c.stall_due_at = 0;
@@ -1419,17 +1441,18 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 	    a->platform_case_id, "decision", approved ? "approved" : "rejected",
 	    "reason", reason ? json_string(reason) : json_null());
 	if ((!review &&
-		store_appeal_decide(lc_store(), a->id,
+		store_appeal_decide(lifecycle_store(), a->id,
 		    approved ? "approved" : "rejected", reason, at) == -1) ||
-	    lc_case_save(&c) == -1)
+	    lifecycle_case_save(&c) == -1)
 		goto fail;
 	/* Approved: the source looks for the listing on sale sooner. */
 	if (approved &&
-	    store_watch_due_by(lc_store(), c.listing_id,
+	    store_watch_due_by(lifecycle_store(), c.listing_id,
 		clock_now() + LIFECYCLE_APPROVED_RECHECK) == -1)
 		goto fail;
 	if (approved && review)
-		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		rc = lifecycle_event(&c, at, actor, step.event, step.severity,
+			 data,
 			 "manual re-review of appeal %d (Case ID %s) approved; "
 			 "the "
 			 "listing should be back on sale soon: check it and "
@@ -1439,7 +1462,8 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 		    ? -1
 		    : 0;
 	else if (approved)
-		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		rc = lifecycle_event(&c, at, actor, step.event, step.severity,
+			 data,
 			 "appeal %d (Case ID %s) approved; the listing should "
 			 "be "
 			 "back on sale soon: check it and record it with "
@@ -1450,44 +1474,47 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 		    : 0;
 	else if (step.next == CASE_STATE_MANUAL_REVIEW)
 		rc =
-		    lc_event(&c, at, actor, step.event, step.severity, data,
+		    lifecycle_event(&c, at, actor, step.event, step.severity,
+			data,
 			"appeal %d (Case ID %s) rejected: \"%s\"; that is "
 			"rejection %d of %lld, so the listing goes to the "
 			"platform's manual re-review (a longer cycle): no more "
 			"appeals, follow up with customer service",
 			n, a->platform_case_id, reason, c.rejections + 1,
-			(long long)lc_config()->rules.max_appeals) == -1
+			(long long)lifecycle_config()->rules.max_appeals) == -1
 		    ? -1
 		    : 0;
 	else if (step.next == CASE_STATE_CLOSED)
-		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		rc = lifecycle_event(&c, at, actor, step.event, step.severity,
+			 data,
 			 "manual re-review of appeal %d (Case ID %s) rejected: "
 			 "\"%s\"; the case is closed",
 			 n, a->platform_case_id, reason) == -1
 		    ? -1
 		    : 0;
 	else
-		rc = lc_event(&c, at, actor, step.event, step.severity, data,
+		rc = lifecycle_event(&c, at, actor, step.event, step.severity,
+			 data,
 			 "appeal %d (Case ID %s) rejected: \"%s\"; read the "
 			 "reason, "
 			 "add what it asks for, change the statement and the "
 			 "materials, then appeal again (%lld of %lld appeals "
 			 "left)",
 			 n, a->platform_case_id, reason,
-			 (long long)(lc_config()->rules.max_appeals -
+			 (long long)(lifecycle_config()->rules.max_appeals -
 			     c.rejections - 1),
-			 (long long)lc_config()->rules.max_appeals) == -1
+			 (long long)lifecycle_config()->rules.max_appeals) == -1
 		    ? -1
 		    : 0;
 	if (rc == -1)
 		goto fail;
-	rc = lc_commit(err);
+	rc = lifecycle_commit(err);
 	goto out;
 fail:
 	rc = -1;
-	lc_store_fail(err);
+	lifecycle_store_fail(err);
 out:
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -1499,33 +1526,34 @@ out:
  * On failure *err says why; the caller rolls back.
  */
 static int
-lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
-    time_t at, const char *actor, const char *outcome, const char *note,
-    struct lc_err *err)
+lifecycle_reinstate_in(struct st_case *c, const struct st_appeal *ap,
+    size_t nap, time_t at, const char *actor, const char *outcome,
+    const char *note, struct lc_err *err)
 {
 	struct case_step step, sync;
 	time_t now = clock_now();
 	int64_t ev;
 
-	if (lc_step(c, ap, nap, CASE_ACT_REINSTATE, 0, &step, err) == -1)
+	if (lifecycle_step(c, ap, nap, CASE_ACT_REINSTATE, 0, &step, err) == -1)
 		return (-1);
 	free(c->state);
 	c->state = xstrdup(cases_state_name(step.next));
 	c->updated_at = now;
 	c->stall_due_at = 0;
-	if (lc_case_save(c) == -1 ||
+	if (lifecycle_case_save(c) == -1 ||
 	    store_listing_set_status(
-		lc_store(), c->listing_id, "on_sale", now) == -1)
+		lifecycle_store(), c->listing_id, "on_sale", now) == -1)
 		goto fail;
 	if (outcome != NULL)
-		ev = lc_event(c, at, actor, step.event, step.severity,
+		ev = lifecycle_event(c, at, actor, step.event, step.severity,
 		    json_pack("{s:s,s:s}", "outcome", outcome, "note", note),
 		    "case %lld: the TRO ended, %s (%s): the funds are free "
 		    "and %s/%s may sell again: resume the ads and the ERP "
 		    "stock sync",
 		    (long long)c->id, outcome, note, c->shop, c->product_id);
 	else
-		ev = lc_event(c, at, actor, step.event, step.severity, NULL,
+		ev = lifecycle_event(c, at, actor, step.event, step.severity,
+		    NULL,
 		    "%s/%s is back on sale: resume the ads and the ERP stock "
 		    "sync (rank and sales history do not come back by "
 		    "themselves)",
@@ -1539,8 +1567,9 @@ lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
 		free(c->state);
 		c->state = xstrdup(cases_state_name(sync.next));
 		c->closed_at = at;
-		if (lc_case_save(c) == -1 ||
-		    lc_event(c, at, "daemon", sync.event, sync.severity, NULL,
+		if (lifecycle_case_save(c) == -1 ||
+		    lifecycle_event(c, at, "daemon", sync.event, sync.severity,
+			NULL,
 			"case %lld is done: no sink is subscribed to "
 			"case.reinstated, so there is nothing to sync",
 			(long long)c->id) == -1)
@@ -1548,7 +1577,8 @@ lc_reinstate_in(struct st_case *c, const struct st_appeal *ap, size_t nap,
 	}
 	return (0);
 fail:
-	lifecycle_err_set(err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
+	lifecycle_err_set(
+	    err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
@@ -1561,15 +1591,16 @@ lifecycle_reinstate(
 	size_t nap;
 	int rc = -1;
 
-	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
-	if (lc_reinstate_in(&c, ap, nap, at, actor, NULL, NULL, err) == -1) {
-		store_rollback(lc_store());
+	if (lifecycle_reinstate_in(&c, ap, nap, at, actor, NULL, NULL, err) ==
+	    -1) {
+		store_rollback(lifecycle_store());
 		goto out;
 	}
-	rc = lc_commit(err);
+	rc = lifecycle_commit(err);
 out:
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -1595,21 +1626,22 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 		    cases_outcome_list());
 		return (-1);
 	}
-	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
-	lc_case_view(&c, &cv);
+	lifecycle_case_view(&c, &cv);
 	if (cases_outcome_step(&cv, o, &step) == -1) {
-		lifecycle_err_refused(err, step.refusal.code, "%s", step.refusal.why);
-		store_rollback(lc_store());
+		lifecycle_err_refused(
+		    err, step.refusal.code, "%s", step.refusal.why);
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	if (step.event == CASES_EV_CASE_REINSTATED)
-		rc =
-		    lc_reinstate_in(&c, ap, nap, at, actor, outcome, note, err);
+		rc = lifecycle_reinstate_in(
+		    &c, ap, nap, at, actor, outcome, note, err);
 	else {
-		lc_finish(&c, step.next, at);
-		if (lc_case_save(&c) == -1 ||
-		    lc_event(&c, at, actor, step.event, step.severity,
+		lifecycle_finish(&c, step.next, at);
+		if (lifecycle_case_save(&c) == -1 ||
+		    lifecycle_event(&c, at, actor, step.event, step.severity,
 			json_pack(
 			    "{s:s,s:s}", "outcome", outcome, "note", note),
 			"case %lld closed on the TRO's outcome, %s (%s): %s/%s "
@@ -1623,11 +1655,11 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 			rc = 0;
 	}
 	if (rc == -1)
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 	else
-		rc = lc_commit(err);
+		rc = lifecycle_commit(err);
 out:
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -1642,37 +1674,38 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 	json_t *data;
 	int rc = -1;
 
-	if (lc_load(id, at, &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
 	if (relisted_as != NULL && strcmp(relisted_as, c.product_id) == 0) {
 		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_FIELD,
 		    "%s is this case's own product "
 		    "ID: --relisted-as names the new listing",
 		    relisted_as);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
-	if (lc_step(&c, ap, nap, CASE_ACT_ABANDON, 0, &step, err) == -1) {
-		store_rollback(lc_store());
+	if (lifecycle_step(&c, ap, nap, CASE_ACT_ABANDON, 0, &step, err) ==
+	    -1) {
+		store_rollback(lifecycle_store());
 		goto out;
 	}
-	lc_finish(&c, step.next, at);
+	lifecycle_finish(&c, step.next, at);
 	free(c.relisted_as);
 	c.relisted_as = relisted_as ? xstrdup(relisted_as) : NULL;
 	data = json_pack("{s:o}", "relisted_as",
 	    relisted_as ? json_string(relisted_as) : json_null());
-	if (lc_case_save(&c) == -1 ||
-	    lc_event(&c, at, actor, step.event, step.severity, data,
+	if (lifecycle_case_save(&c) == -1 ||
+	    lifecycle_event(&c, at, actor, step.event, step.severity, data,
 		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
 			      "starts without rank, reviews or sales)"
 			    : "case %lld abandoned%s",
 		(long long)c.id, relisted_as ? relisted_as : "") == -1) {
-		lc_store_fail(err);
+		lifecycle_store_fail(err);
 		goto out;
 	}
-	rc = lc_commit(err);
+	rc = lifecycle_commit(err);
 out:
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -1688,9 +1721,9 @@ out:
  * can change them).
  */
 static int64_t
-lc_last_days(const struct st_appeal *a)
+lifecycle_last_days(const struct st_appeal *a)
 {
-	const struct config_rules *r = &lc_config()->rules;
+	const struct config_rules *r = &lifecycle_config()->rules;
 	size_t n = (size_t)a->escalate_tier;
 
 	if (a->escalate_last_days >= 0)
@@ -1703,9 +1736,9 @@ lc_last_days(const struct st_appeal *a)
 
 /* The position of the first configured tier after last days (the next). */
 static size_t
-lc_next_tier(int64_t last)
+lifecycle_next_tier(int64_t last)
 {
-	const struct config_rules *r = &lc_config()->rules;
+	const struct config_rules *r = &lifecycle_config()->rules;
 	size_t i;
 
 	for (i = 0; i < r->ntiers && r->tiers[i].after_business_days <= last;
@@ -1722,14 +1755,14 @@ lc_next_tier(int64_t last)
  * was down) fire in order.
  */
 static int
-lc_escalate(struct st_case *c, const struct st_appeal *a)
+lifecycle_escalate(struct st_case *c, const struct st_appeal *a)
 {
-	const struct config_rules *r = &lc_config()->rules;
+	const struct config_rules *r = &lifecycle_config()->rules;
 	const struct config_tier *t;
-	const struct calendar *cal = lc_calendar(c->shop);
+	const struct calendar *cal = lifecycle_calendar(c->shop);
 	time_t now = clock_now(), due = a->escalate_due_at;
-	int64_t last = lc_last_days(a);
-	size_t tier = lc_next_tier(last);
+	int64_t last = lifecycle_last_days(a);
+	size_t tier = lifecycle_next_tier(last);
 	struct event_opts opts;
 	json_t *data;
 	int64_t rc = 0;
@@ -1748,9 +1781,8 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 		    cases_severity_name(t->severity), "tiers", (int)r->ntiers);
 		opts.also = &t->notify;
 		if (tier + 1 < r->ntiers)
-			rc = lc_event_with(&opts, c, due, "daemon",
-			    CASES_EV_CASE_ESCALATED,
-			    t->severity, data,
+			rc = lifecycle_event_with(&opts, c, due, "daemon",
+			    CASES_EV_CASE_ESCALATED, t->severity, data,
 			    "appeal %d (Case ID %s) has had no decision for "
 			    "%lld business days (escalation %zu of %zu): "
 			    "get ready to contact online customer service "
@@ -1759,9 +1791,8 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 			    (long long)t->after_business_days, tier + 1,
 			    r->ntiers, a->platform_case_id);
 		else
-			rc = lc_event_with(&opts, c, due, "daemon",
-			    CASES_EV_CASE_ESCALATED,
-			    t->severity, data,
+			rc = lifecycle_event_with(&opts, c, due, "daemon",
+			    CASES_EV_CASE_ESCALATED, t->severity, data,
 			    "appeal %d (Case ID %s) has no decision after "
 			    "%lld business days: contact online customer "
 			    "service with Case ID %s and ask for the review "
@@ -1777,8 +1808,8 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
 			tier = r->ntiers;
 	}
 	if (rc == -1 ||
-	    store_appeal_escalated(lc_store(), a->id, (int)tier, last, due,
-		tier >= r->ntiers) == -1)
+	    store_appeal_escalated(lifecycle_store(), a->id, (int)tier, last,
+		due, tier >= r->ntiers) == -1)
 		return (-1);
 	return (0);
 }
@@ -1789,7 +1820,7 @@ lc_escalate(struct st_case *c, const struct st_appeal *a)
  * condition is not a dead delivery's (or the row is gone); -1 on error.
  */
 static int
-lc_dead_sink(const struct st_condition *cond, char **sink)
+lifecycle_dead_sink(const struct st_condition *cond, char **sink)
 {
 	struct st_delivery *d = NULL;
 	size_t n = 0;
@@ -1803,7 +1834,7 @@ lc_dead_sink(const struct st_condition *cond, char **sink)
 	row = strtoll(cond->subject, &end, 10);
 	if (*end != '\0' || row <= 0)
 		return (0);
-	if (store_outbox_get(lc_store(), row, &d, &n) == -1)
+	if (store_outbox_get(lifecycle_store(), row, &d, &n) == -1)
 		return (-1);
 	if (n > 0)
 		*sink = xstrdup(d[0].sink);
@@ -1818,8 +1849,8 @@ lc_dead_sink(const struct st_condition *cond, char **sink)
  * NULL when there is none. Inside the caller's transaction.
  */
 static int
-lc_remind_about(const struct st_condition *cond, const char *sink, char **about,
-    char **pcid)
+lifecycle_remind_about(const struct st_condition *cond, const char *sink,
+    char **about, char **pcid)
 {
 	struct st_appeal *ap = NULL, *a = NULL;
 	size_t n = 0, i;
@@ -1827,7 +1858,7 @@ lc_remind_about(const struct st_condition *cond, const char *sink, char **about,
 
 	*about = *pcid = NULL;
 	if (cond->case_id != 0 &&
-	    store_appeals(lc_store(), cond->case_id, &ap, &n) == -1)
+	    store_appeals(lifecycle_store(), cond->case_id, &ap, &n) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (want == 0 || ap[i].n == want)
@@ -1837,11 +1868,11 @@ lc_remind_about(const struct st_condition *cond, const char *sink, char **about,
 		*pcid = xstrdup(a->platform_case_id);
 	switch (cases_event_from_name(cond->type)) {
 	case CASES_EV_CASE_ESCALATED:
-		if (a != NULL && lc_last_days(a) > 0)
+		if (a != NULL && lifecycle_last_days(a) > 0)
 			xasprintf(about,
 			    "appeal escalated, no decision after %lld "
 			    "business days",
-			    (long long)lc_last_days(a));
+			    (long long)lifecycle_last_days(a));
 		else
 			*about = xstrdup("appeal escalated, no decision");
 		break;
@@ -1873,7 +1904,7 @@ lc_remind_about(const struct st_condition *cond, const char *sink, char **about,
  * time later.
  */
 static int
-lc_remind(int64_t id)
+lifecycle_remind(int64_t id)
 {
 	struct st_condition *cond = NULL;
 	struct st_case c;
@@ -1886,16 +1917,16 @@ lc_remind(int64_t id)
 	int rem, rc;
 	json_t *data;
 
-	if (store_begin(lc_store()) == -1)
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
 	memset(&c, 0, sizeof c);
-	if ((rc = store_condition_get(lc_store(), id, &cond)) == -1)
+	if ((rc = store_condition_get(lifecycle_store(), id, &cond)) == -1)
 		goto fail;
 	if (rc == 1 || cond->resolved_at != 0 || cond->next_at == 0 ||
 	    cond->next_at > now)
 		goto done;
 	if (cond->case_id != 0) {
-		if (store_case_get(lc_store(), cond->case_id, &c) != 0)
+		if (store_case_get(lifecycle_store(), cond->case_id, &c) != 0)
 			goto fail;
 		by = c.ack_by;
 		until = c.ack_until;
@@ -1907,15 +1938,17 @@ lc_remind(int64_t id)
 		until = cond->ack_until;
 	}
 	if (by != NULL && (until == 0 || until > now)) {
-		cond->next_at = until ? lc_lapse_at(cond->shop, until) : 0;
-		if (store_condition_update(lc_store(), cond) == -1)
+		cond->next_at =
+		    until ? lifecycle_lapse_at(cond->shop, until) : 0;
+		if (store_condition_update(lifecycle_store(), cond) == -1)
 			goto fail;
 		goto done;
 	}
 	if (by != NULL) {
 		lapsed = xstrdup(by);
 		if (cond->case_id != 0 &&
-		    store_case_ack(lc_store(), c.id, NULL, 0, 0, NULL) == -1)
+		    store_case_ack(lifecycle_store(), c.id, NULL, 0, 0, NULL) ==
+			-1)
 			goto fail;
 		free(cond->ack_by);
 		free(cond->ack_comment);
@@ -1925,8 +1958,8 @@ lc_remind(int64_t id)
 	type = cases_event_from_name(cond->type);
 	if ((rem = cases_event_reminder(type)) == -1)
 		goto done;
-	if (lc_dead_sink(cond, &dead_sink) == -1 ||
-	    lc_remind_about(cond, dead_sink, &about, &pcid) == -1)
+	if (lifecycle_dead_sink(cond, &dead_sink) == -1 ||
+	    lifecycle_remind_about(cond, dead_sink, &about, &pcid) == -1)
 		goto fail;
 	cond->reminders++;
 	data = json_pack("{s:I,s:i,s:s,s:s,s:I,s:s,s:o,s:o,s:o}", "condition",
@@ -1943,8 +1976,8 @@ lc_remind(int64_t id)
 	memset(&opts, 0, sizeof opts);
 	opts.exclude = dead_sink;
 	if (cond->case_id != 0)
-		rc = lc_event_with(&opts, &c, cond->next_at, "daemon", rem,
-			 cases_severity_from_name(cond->severity), data,
+		rc = lifecycle_event_with(&opts, &c, cond->next_at, "daemon",
+			 rem, cases_severity_from_name(cond->severity), data,
 			 "reminder %d: case %lld still needs someone (%s, "
 			 "since %s)%s%s%s; once someone is on it: delistctl "
 			 "case ack %lld",
@@ -1956,8 +1989,8 @@ lc_remind(int64_t id)
 		    ? -1
 		    : 0;
 	else
-		rc = lc_event_with(&opts, &c, cond->next_at, "daemon", rem,
-			 cases_severity_from_name(cond->severity), data,
+		rc = lifecycle_event_with(&opts, &c, cond->next_at, "daemon",
+			 rem, cases_severity_from_name(cond->severity), data,
 			 "reminder %d: %s (since %s)%s%s%s; fix it, or once "
 			 "someone is on it: delistctl ack %lld",
 			 cond->reminders, cases_event_describe(type), buf,
@@ -1968,12 +2001,12 @@ lc_remind(int64_t id)
 		    : 0;
 	if (rc == -1)
 		goto fail;
-	cond->next_at = lc_remind_at(
+	cond->next_at = lifecycle_remind_at(
 	    cond->shop, cond->next_at > now - 60 ? cond->next_at : now);
-	if (store_condition_update(lc_store(), cond) == -1)
+	if (store_condition_update(lifecycle_store(), cond) == -1)
 		goto fail;
 done:
-	if (store_commit(lc_store()) == -1)
+	if (store_commit(lifecycle_store()) == -1)
 		goto fail;
 	st_conditions_free(cond, cond ? 1 : 0);
 	st_case_clear(&c);
@@ -1984,7 +2017,7 @@ done:
 	lifecycle_published();
 	return (0);
 fail:
-	store_rollback(lc_store());
+	store_rollback(lifecycle_store());
 	st_conditions_free(cond, cond ? 1 : 0);
 	st_case_clear(&c);
 	free(lapsed);
@@ -2006,14 +2039,14 @@ lifecycle_fire(enum store_due kind, int64_t id)
 	int tiers_saved = 0;
 
 	if (kind == STORE_DUE_REMIND)
-		return (lc_remind(id));
-	if (store_begin(lc_store()) == -1)
+		return (lifecycle_remind(id));
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
 	if (kind != STORE_DUE_STALL) {
 		/* id is an appeal's: find its case. */
 		struct st_appeal *all;
 		size_t nall;
-		if (store_appeals_pending(lc_store(), &all, &nall) == -1)
+		if (store_appeals_pending(lifecycle_store(), &all, &nall) == -1)
 			goto fail;
 		case_id = 0;
 		for (i = 0; i < nall; i++) {
@@ -2024,9 +2057,9 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		if (case_id == 0)
 			goto fired;
 	}
-	if (store_case_get(lc_store(), case_id, &c) != 0)
+	if (store_case_get(lifecycle_store(), case_id, &c) != 0)
 		goto fail;
-	if (store_appeals(lc_store(), case_id, &ap, &nap) == -1) {
+	if (store_appeals(lifecycle_store(), case_id, &ap, &nap) == -1) {
 		st_case_clear(&c);
 		goto fail;
 	}
@@ -2043,7 +2076,7 @@ lifecycle_fire(enum store_due kind, int64_t id)
 	case STORE_DUE_FEEDBACK:
 		data = json_pack("{s:i,s:s}", "appeal", a->n,
 		    "platform_case_id", a->platform_case_id);
-		rc = lc_event(&c, a->feedback_due_at, "daemon",
+		rc = lifecycle_event(&c, a->feedback_due_at, "daemon",
 		    CASES_EV_CASE_FEEDBACK_OVERDUE,
 		    cases_event_severity(CASES_EV_CASE_FEEDBACK_OVERDUE), data,
 		    "no feedback on appeal %d (Case ID %s) %s after "
@@ -2051,24 +2084,24 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		    "(violation consultation) quoting Case ID %s and note the "
 		    "progress number",
 		    a->n, a->platform_case_id,
-		    lc_hours(
-			lc_config()->rules.feedback_after, buf, sizeof buf),
+		    lifecycle_hours(lifecycle_config()->rules.feedback_after,
+			buf, sizeof buf),
 		    a->platform_case_id);
 		break;
 	case STORE_DUE_ESCALATE:
-		rc = lc_escalate(&c, a);
+		rc = lifecycle_escalate(&c, a);
 		tiers_saved = rc == 0;
 		break;
 	default:
-		rc = lc_event(&c, c.stall_due_at, "daemon",
+		rc = lifecycle_event(&c, c.stall_due_at, "daemon",
 		    CASES_EV_CASE_STALLED,
 		    cases_event_severity(CASES_EV_CASE_STALLED), NULL,
 		    "case %lld has had no appeal for %s: rectify, record it "
 		    "with delistctl case note, then appeal (or abandon the "
 		    "case)",
 		    (long long)c.id,
-		    duration_format(
-			lc_config()->rules.stall_after, buf, sizeof buf));
+		    duration_format(lifecycle_config()->rules.stall_after, buf,
+			sizeof buf));
 		break;
 	}
 	st_case_clear(&c);
@@ -2076,13 +2109,14 @@ lifecycle_fire(enum store_due kind, int64_t id)
 	if (rc == -1)
 		goto fail;
 fired:
-	if ((!tiers_saved && store_due_fired(lc_store(), kind, id) == -1) ||
-	    store_commit(lc_store()) == -1)
+	if ((!tiers_saved &&
+		store_due_fired(lifecycle_store(), kind, id) == -1) ||
+	    store_commit(lifecycle_store()) == -1)
 		goto fail;
 	lifecycle_published();
 	return (0);
 fail:
-	store_rollback(lc_store());
+	store_rollback(lifecycle_store());
 	return (-1);
 }
 
@@ -2097,7 +2131,7 @@ lifecycle_synced(int64_t case_id, time_t now)
 	struct case_step step;
 	int rc = 0;
 
-	if (store_case_get(lc_store(), case_id, &c) != 0)
+	if (store_case_get(lifecycle_store(), case_id, &c) != 0)
 		return (-1);
 	if (cases_state_from_name(c.state) != CASE_STATE_REINSTATED ||
 	    cases_transition(CASE_STATE_REINSTATED, CASE_ACT_SYNC_DONE, NULL, 0,
@@ -2107,8 +2141,8 @@ lifecycle_synced(int64_t case_id, time_t now)
 	c.state = xstrdup(cases_state_name(step.next));
 	c.updated_at = now;
 	c.closed_at = now;
-	if (lc_case_save(&c) == -1 ||
-	    lc_event(&c, now, "daemon", step.event, step.severity, NULL,
+	if (lifecycle_case_save(&c) == -1 ||
+	    lifecycle_event(&c, now, "daemon", step.event, step.severity, NULL,
 		"every sink subscribed to case.reinstated acknowledged it: "
 		"the ERP and the ads know %s/%s is back on sale; case %lld is "
 		"done",
@@ -2133,32 +2167,32 @@ lifecycle_recompute(void)
 	int64_t last;
 	time_t due;
 
-	lc_rules(&rules);
-	if (store_begin(lc_store()) == -1)
+	lifecycle_rules(&rules);
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
-	if (store_appeals_pending(lc_store(), &ap, &n) == -1)
+	if (store_appeals_pending(lifecycle_store(), &ap, &n) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (store_case_get(lc_store(), ap[i].case_id, &c) != 0) {
+		if (store_case_get(lifecycle_store(), ap[i].case_id, &c) != 0) {
 			st_appeals_free(ap, n);
 			goto fail;
 		}
-		last = lc_last_days(&ap[i]);
-		tier = lc_next_tier(last);
-		due = tier < lc_config()->rules.ntiers
-		    ? calendar_add_business_days(lc_calendar(c.shop),
+		last = lifecycle_last_days(&ap[i]);
+		tier = lifecycle_next_tier(last);
+		due = tier < lifecycle_config()->rules.ntiers
+		    ? calendar_add_business_days(lifecycle_calendar(c.shop),
 			  ap[i].submitted_at,
-			  (int)lc_config()
+			  (int)lifecycle_config()
 			      ->rules.tiers[tier]
 			      .after_business_days)
 		    : ap[i].escalate_due_at;
-		if (store_appeal_set_due(lc_store(), ap[i].id,
+		if (store_appeal_set_due(lifecycle_store(), ap[i].id,
 			cases_feedback_due(ap[i].submitted_at, &rules),
 			due) == -1 ||
 		    (!ap[i].escalate_fired &&
-			store_appeal_escalated(lc_store(), ap[i].id, (int)tier,
-			    last, due,
-			    tier >= lc_config()->rules.ntiers) == -1)) {
+			store_appeal_escalated(lifecycle_store(), ap[i].id,
+			    (int)tier, last, due,
+			    tier >= lifecycle_config()->rules.ntiers) == -1)) {
 			st_case_clear(&c);
 			st_appeals_free(ap, n);
 			goto fail;
@@ -2166,18 +2200,19 @@ lifecycle_recompute(void)
 		st_case_clear(&c);
 	}
 	st_appeals_free(ap, n);
-	if (store_commit(lc_store()) == -1)
+	if (store_commit(lifecycle_store()) == -1)
 		goto fail;
 	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 fail:
-	store_rollback(lc_store());
+	store_rollback(lifecycle_store());
 	return (-1);
 }
 
 /* The acknowledgement as the API shows it; NULL when there is none. */
 static json_t *
-lc_ack_json(const char *by, time_t at, time_t until, const char *comment)
+lifecycle_ack_value(
+    const char *by, time_t at, time_t until, const char *comment)
 {
 	char buf[ISOTIME_LEN], buf2[ISOTIME_LEN];
 
@@ -2196,8 +2231,8 @@ lifecycle_ack_json(const struct st_case *c)
 	if (c->ack_by != NULL && c->ack_until != 0 &&
 	    c->ack_until <= clock_now())
 		return (json_null());
-	return (
-	    lc_ack_json(c->ack_by, c->ack_at, c->ack_until, c->ack_comment));
+	return (lifecycle_ack_value(
+	    c->ack_by, c->ack_at, c->ack_until, c->ack_comment));
 }
 
 /*
@@ -2216,30 +2251,31 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 	json_t *data;
 	int rc;
 
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
-	if ((rc = store_case_get(lc_store(), id, &c)) != 0) {
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	if ((rc = store_case_get(lifecycle_store(), id, &c)) != 0) {
 		if (rc == -1)
-			return (lc_store_fail(err));
-		store_rollback(lc_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld not found",
-		    (long long)id);
+			return (lifecycle_store_fail(err));
+		store_rollback(lifecycle_store());
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "case %lld not found", (long long)id);
 		return (-1);
 	}
 	if (!cases_state_is_open(cases_state_from_name(c.state))) {
 		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: there is nothing left to take on",
 		    (long long)id, c.state);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		st_case_clear(&c);
 		return (-1);
 	}
-	if (store_case_ack(lc_store(), id, actor, now, until, comment) == -1 ||
-	    store_conditions(lc_store(), 0, id, 0, &cond, &n) == -1)
+	if (store_case_ack(lifecycle_store(), id, actor, now, until, comment) ==
+		-1 ||
+	    store_conditions(lifecycle_store(), 0, id, 0, &cond, &n) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		cond[i].next_at = until ? lc_lapse_at(c.shop, until) : 0;
-		if (store_condition_update(lc_store(), &cond[i]) == -1) {
+		cond[i].next_at = until ? lifecycle_lapse_at(c.shop, until) : 0;
+		if (store_condition_update(lifecycle_store(), &cond[i]) == -1) {
 			st_conditions_free(cond, n);
 			goto fail;
 		}
@@ -2250,18 +2286,19 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 		  : json_null(),
 	    "comment", comment ? json_string(comment) : json_null(),
 	    "conditions", (int)n);
-	if (lc_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED, CASES_SEV_INFO,
-		data, "case %lld taken on by %s%s%s%s: no reminders %s%s",
+	if (lifecycle_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED,
+		CASES_SEV_INFO, data,
+		"case %lld taken on by %s%s%s%s: no reminders %s%s",
 		(long long)id, actor, comment ? " (" : "",
 		comment ? comment : "", comment ? ")" : "",
 		until ? "until " : "until its state changes",
 		until ? buf : "") == -1)
 		goto fail;
 	st_case_clear(&c);
-	return (lc_commit(err));
+	return (lifecycle_commit(err));
 fail:
 	st_case_clear(&c);
-	return (lc_store_fail(err));
+	return (lifecycle_store_fail(err));
 }
 
 /*
@@ -2279,18 +2316,18 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	json_t *data;
 	int rc;
 
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
-	if ((rc = store_condition_get(lc_store(), id, &cond)) != 0) {
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	if ((rc = store_condition_get(lifecycle_store(), id, &cond)) != 0) {
 		if (rc == -1)
-			return (lc_store_fail(err));
-		store_rollback(lc_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "condition %lld not found",
-		    (long long)id);
+			return (lifecycle_store_fail(err));
+		store_rollback(lifecycle_store());
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "condition %lld not found", (long long)id);
 		return (-1);
 	}
 	if (cond->resolved_at != 0) {
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		lifecycle_err_set(err, LIFECYCLE_ERR_RESOLVED,
 		    "condition %lld (%s) is resolved already", (long long)id,
 		    cond->type);
@@ -2300,7 +2337,7 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	if (cond->case_id != 0) {
 		int64_t case_id = cond->case_id;
 
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		st_conditions_free(cond, 1);
 		return (lifecycle_ack(case_id, until, comment, actor, err));
 	}
@@ -2310,7 +2347,7 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	cond->ack_at = now;
 	cond->ack_until = until;
 	cond->ack_comment = comment ? xstrdup(comment) : NULL;
-	cond->next_at = until ? lc_lapse_at(cond->shop, until) : 0;
+	cond->next_at = until ? lifecycle_lapse_at(cond->shop, until) : 0;
 	memset(&c, 0, sizeof c);
 	c.shop = cond->shop;
 	c.product_id = cond->product_id;
@@ -2321,16 +2358,16 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	    until ? json_string(isotime_format(until, buf, sizeof buf))
 		  : json_null(),
 	    "comment", comment ? json_string(comment) : json_null());
-	if (store_condition_update(lc_store(), cond) == -1 ||
-	    lc_event(&c, now, actor, CASES_EV_CONDITION_ACKNOWLEDGED,
+	if (store_condition_update(lifecycle_store(), cond) == -1 ||
+	    lifecycle_event(&c, now, actor, CASES_EV_CONDITION_ACKNOWLEDGED,
 		CASES_SEV_INFO, data, "condition %lld (%s) taken on by %s%s%s",
 		(long long)id, cond->type, actor, until ? " until " : "",
 		until ? buf : "") == -1) {
 		st_conditions_free(cond, 1);
-		return (lc_store_fail(err));
+		return (lifecycle_store_fail(err));
 	}
 	st_conditions_free(cond, 1);
-	return (lc_commit(err));
+	return (lifecycle_commit(err));
 }
 
 /* The open conditions as the API lists them. */
@@ -2343,16 +2380,19 @@ lifecycle_conditions_json(int64_t case_id)
 	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
 	json_t *arr = json_array(), *ack;
 
-	if (store_conditions(lc_store(), 0, case_id, 1000, &cond, &n) == -1)
+	if (store_conditions(lifecycle_store(), 0, case_id, 1000, &cond, &n) ==
+	    -1)
 		return (arr);
 	for (i = 0; i < n; i++) {
 		if (cond[i].case_id != 0 &&
-		    store_case_get(lc_store(), cond[i].case_id, &c) == 0) {
+		    store_case_get(lifecycle_store(), cond[i].case_id, &c) ==
+			0) {
 			ack = lifecycle_ack_json(&c);
 			st_case_clear(&c);
 		} else
-			ack = lc_ack_json(cond[i].ack_by, cond[i].ack_at,
-			    cond[i].ack_until, cond[i].ack_comment);
+			ack =
+			    lifecycle_ack_value(cond[i].ack_by, cond[i].ack_at,
+				cond[i].ack_until, cond[i].ack_comment);
 		json_array_append_new(arr,
 		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:i,s:o}",
 			"id", (json_int_t)cond[i].id, "type", cond[i].type,
@@ -2394,28 +2434,29 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 	json_t *data;
 	int rc;
 
-	if (lc_shop_known(shop, err) == -1)
+	if (lifecycle_shop_known(shop, err) == -1)
 		return (-1);
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	memset(&c, 0, sizeof c);
 	c.shop = (char *)shop;
 	if (until == 0) {
-		if ((rc = store_snooze_clear(lc_store(), shop, now)) == -1)
-			return (lc_store_fail(err));
+		if ((rc = store_snooze_clear(lifecycle_store(), shop, now)) ==
+		    -1)
+			return (lifecycle_store_fail(err));
 		if (rc == 0) {
-			store_rollback(lc_store());
+			store_rollback(lifecycle_store());
 			lifecycle_err_set(err, LIFECYCLE_ERR_NOT_SNOOZED,
 			    "shop %s is not snoozed", shop);
 			return (-1);
 		}
-		if (lc_event(&c, now, actor, CASES_EV_SHOP_UNSNOOZED,
+		if (lifecycle_event(&c, now, actor, CASES_EV_SHOP_UNSNOOZED,
 			CASES_SEV_INFO, NULL,
 			"shop %s: snooze ended, mail flows again; what it held "
 			"follows in one summary",
 			shop) == -1)
-			return (lc_store_fail(err));
-		if (lc_commit(err) == -1)
+			return (lifecycle_store_fail(err));
+		if (lifecycle_commit(err) == -1)
 			return (-1);
 		/* What the snooze held goes out now (outbox.c). */
 		event_changed(EVENT_CHANGE_SNOOZE);
@@ -2424,16 +2465,16 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 	data = json_pack("{s:s,s:o}", "until",
 	    isotime_format(until, buf, sizeof buf), "comment",
 	    comment ? json_string(comment) : json_null());
-	if (store_snooze_set(lc_store(), shop, until, actor, now, comment) ==
-		-1 ||
-	    lc_event(&c, now, actor, CASES_EV_SHOP_SNOOZED, CASES_SEV_INFO,
-		data,
+	if (store_snooze_set(
+		lifecycle_store(), shop, until, actor, now, comment) == -1 ||
+	    lifecycle_event(&c, now, actor, CASES_EV_SHOP_SNOOZED,
+		CASES_SEV_INFO, data,
 		"shop %s snoozed until %s: its mail is held meanwhile and "
 		"sent as one summary when the snooze ends (the trail, "
 		"syslog and the other sinks still get every event)%s%s",
 		shop, buf, comment ? ": " : "", comment ? comment : "") == -1)
-		return (lc_store_fail(err));
-	if (lc_commit(err) == -1)
+		return (lifecycle_store_fail(err));
+	if (lifecycle_commit(err) == -1)
 		return (-1);
 	/* A snooze made shorter releases what it holds sooner. */
 	event_changed(EVENT_CHANGE_SNOOZE);
@@ -2443,7 +2484,7 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 /*
  * Inside the caller's transaction, when a shop's snooze is over: each of
  * its open conditions falls due now, so that its reminder re-announces it
- * (unless someone acknowledged it: lc_remind decides). Returns how many.
+ * (unless someone acknowledged it: lifecycle_remind decides). Returns how many.
  */
 int
 lifecycle_reannounce(const char *shop, time_t now)
@@ -2452,7 +2493,7 @@ lifecycle_reannounce(const char *shop, time_t now)
 	size_t n, i;
 	int k = 0;
 
-	if (store_conditions(lc_store(), 0, 0, 10000, &cond, &n) == -1)
+	if (store_conditions(lifecycle_store(), 0, 0, 10000, &cond, &n) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (cond[i].shop == NULL || strcmp(cond[i].shop, shop) != 0 ||
@@ -2460,7 +2501,7 @@ lifecycle_reannounce(const char *shop, time_t now)
 		    strcmp(cond[i].severity, "critical") != 0)
 			continue;
 		cond[i].next_at = now;
-		if (store_condition_update(lc_store(), &cond[i]) == -1) {
+		if (store_condition_update(lifecycle_store(), &cond[i]) == -1) {
 			st_conditions_free(cond, n);
 			return (-1);
 		}
@@ -2478,7 +2519,7 @@ lifecycle_snoozes_json(void)
 	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
 	json_t *arr = json_array();
 
-	if (store_snoozes(lc_store(), clock_now(), &sn, &n) == -1)
+	if (store_snoozes(lifecycle_store(), clock_now(), &sn, &n) == -1)
 		return (arr);
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr,
@@ -2500,7 +2541,7 @@ lifecycle_snoozes_json(void)
 time_t
 lifecycle_digest_due(const struct config_shop *shop)
 {
-	time_t last = store_digest_last(lc_store(), shop->name), t;
+	time_t last = store_digest_last(lifecycle_store(), shop->name), t;
 
 	/* An error is not a first sight: that could skip today's digest. */
 	if (last == -1)
@@ -2508,28 +2549,29 @@ lifecycle_digest_due(const struct config_shop *shop)
 	if (last == 0) {
 		/* First sight: today's digest if it is still to come. */
 		last = clock_now() - 1;
-		if (store_digest_set(lc_store(), shop->name, last) == -1)
+		if (store_digest_set(lifecycle_store(), shop->name, last) == -1)
 			return (0);
 	}
 	t = calendar_next_business_at(
-	    lc_calendar(shop->name), last + 1, (int)shop->digest_at);
+	    lifecycle_calendar(shop->name), last + 1, (int)shop->digest_at);
 	return (t == (time_t)-1 ? 0 : t);
 }
 
 /* One open case as the digest lists it. */
 static json_t *
-lc_digest_case(const struct st_case *c, const struct calendar *cal, time_t now)
+lifecycle_digest_case(
+    const struct st_case *c, const struct calendar *cal, time_t now)
 {
-	const struct config_rules *r = &lc_config()->rules;
+	const struct config_rules *r = &lifecycle_config()->rules;
 	struct st_appeal *ap;
 	size_t nap, i, tier;
 	json_t *esc = json_null(), *j;
 	char buf[ISOTIME_LEN];
 	int left, days;
 
-	if (store_appeals(lc_store(), c->id, &ap, &nap) == 0) {
+	if (store_appeals(lifecycle_store(), c->id, &ap, &nap) == 0) {
 		for (i = 0; i < nap; i++) {
-			tier = lc_next_tier(lc_last_days(&ap[i]));
+			tier = lifecycle_next_tier(lifecycle_last_days(&ap[i]));
 			if (ap[i].decision != NULL || ap[i].escalate_fired ||
 			    strcmp(c->state, "appealed") != 0 ||
 			    tier >= r->ntiers)
@@ -2569,7 +2611,7 @@ lc_digest_case(const struct st_case *c, const struct calendar *cal, time_t now)
  */
 /* Whole days from now until t, counting a started day: 0 or less once past. */
 static int64_t
-lc_days_left(time_t t, time_t now)
+lifecycle_days_left(time_t t, time_t now)
 {
 	if (t > now)
 		return ((t - now + 86399) / 86400);
@@ -2582,7 +2624,7 @@ lc_days_left(time_t t, time_t now)
  * {"document","type","name","expires","days_left","products"}.
  */
 static json_t *
-lc_digest_documents(const char *shop, time_t now)
+lifecycle_digest_documents(const char *shop, time_t now)
 {
 	struct st_doc_filter f;
 	struct st_document *d = NULL;
@@ -2591,7 +2633,7 @@ lc_digest_documents(const char *shop, time_t now)
 
 	memset(&f, 0, sizeof f);
 	f.expires_by = now + 30 * 86400;
-	if (store_documents(lc_store(), &f, &d, &n) == -1)
+	if (store_documents(lifecycle_store(), &f, &d, &n) == -1)
 		return (arr);
 	for (i = 0; i < n; i++) {
 		if (d[i].shop != NULL && strcmp(d[i].shop, shop) != 0)
@@ -2604,7 +2646,7 @@ lc_digest_documents(const char *shop, time_t now)
 		    json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "document",
 			(json_int_t)d[i].id, "type", d[i].type, "name",
 			d[i].name, "expires", d[i].expires, "days_left",
-			(json_int_t)lc_days_left(d[i].expires_at, now),
+			(json_int_t)lifecycle_days_left(d[i].expires_at, now),
 			"products", products));
 	}
 	st_documents_free(d, n);
@@ -2612,13 +2654,13 @@ lc_digest_documents(const char *shop, time_t now)
 }
 
 static json_t *
-lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
+lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 {
 	json_t *docs;
 	static const enum case_state open_states[] = { CASE_STATE_OPEN,
 		CASE_STATE_RECTIFYING, CASE_STATE_APPEALED, CASE_STATE_APPROVED,
 		CASE_STATE_REINSTATED, CASE_STATE_MANUAL_REVIEW };
-	const struct calendar *cal = lc_calendar(shop);
+	const struct calendar *cal = lifecycle_calendar(shop);
 	struct st_case *cs;
 	struct st_delivery *d;
 	size_t n, nd, i, j, nopen = 0;
@@ -2632,7 +2674,7 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 		json_object_set_new(
 		    by, cases_state_name(open_states[i]), json_array());
 	syncs = json_array();
-	if (store_cases(lc_store(), shop, NULL, &cs, &n) == 0) {
+	if (store_cases(lifecycle_store(), shop, NULL, &cs, &n) == 0) {
 		for (i = 0; i < n; i++) {
 			int st = cases_state_from_name(cs[i].state);
 
@@ -2641,9 +2683,9 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 			nopen++;
 			nstate[st]++;
 			json_array_append_new(json_object_get(by, cs[i].state),
-			    lc_digest_case(&cs[i], cal, now));
+			    lifecycle_digest_case(&cs[i], cal, now));
 			if (st != CASE_STATE_REINSTATED ||
-			    store_outbox_for_case(lc_store(), cs[i].id,
+			    store_outbox_for_case(lifecycle_store(), cs[i].id,
 				"case.reinstated", &d, &nd) == -1)
 				continue;
 			pending = json_array();
@@ -2670,7 +2712,7 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 		free(cs);
 	}
 	dead = json_array();
-	if (store_outbox_list(lc_store(), "dead", 1000, &d, &nd) == 0) {
+	if (store_outbox_list(lifecycle_store(), "dead", 1000, &d, &nd) == 0) {
 		for (i = 0; i < nd; i++) {
 			if (d[i].ev.shop != NULL &&
 			    strcmp(d[i].ev.shop, shop) != 0)
@@ -2703,7 +2745,7 @@ lc_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    counts, "pending_syncs", json_integer(json_array_size(syncs)));
 	json_object_set_new(
 	    counts, "dead_deliveries", json_integer(json_array_size(dead)));
-	docs = lc_digest_documents(shop, now);
+	docs = lifecycle_digest_documents(shop, now);
 	json_object_set_new(counts, "documents_expiring",
 	    json_integer((json_int_t)json_array_size(docs)));
 	warnings = lifecycle_warnings(shop, 0);
@@ -2743,17 +2785,17 @@ lifecycle_digest(const struct config_shop *shop)
 	char summary[256];
 	json_t *data;
 
-	if (store_begin(lc_store()) == -1)
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
-	data = lc_digest_data(shop->name, now, summary, sizeof summary);
+	data = lifecycle_digest_data(shop->name, now, summary, sizeof summary);
 	memset(&c, 0, sizeof c);
 	c.shop = shop->name;
-	if (lc_event(&c, now, "daemon", CASES_EV_DIGEST_DAILY, CASES_SEV_INFO,
-		data, "daily digest for shop %s: %s", shop->name,
-		summary) == -1 ||
-	    store_digest_set(lc_store(), shop->name, now) == -1 ||
-	    store_commit(lc_store()) == -1) {
-		store_rollback(lc_store());
+	if (lifecycle_event(&c, now, "daemon", CASES_EV_DIGEST_DAILY,
+		CASES_SEV_INFO, data, "daily digest for shop %s: %s",
+		shop->name, summary) == -1 ||
+	    store_digest_set(lifecycle_store(), shop->name, now) == -1 ||
+	    store_commit(lifecycle_store()) == -1) {
+		store_rollback(lifecycle_store());
 		return (-1);
 	}
 	lifecycle_published();
@@ -2769,9 +2811,9 @@ lifecycle_digest(const struct config_shop *shop)
  * (may be NULL) gets the earliest instant the answer may change, 0 if none.
  */
 static json_t *
-lc_uncovered(const char *only, time_t now, time_t *next)
+lifecycle_uncovered(const char *only, time_t now, time_t *next)
 {
-	const struct config *conf = lc_config();
+	const struct config *conf = lifecycle_config();
 	const struct calendar *cal;
 	const char *shop;
 	json_t *arr = json_array();
@@ -2786,7 +2828,7 @@ lc_uncovered(const char *only, time_t now, time_t *next)
 		shop = conf->nshops > 0 ? conf->shops[i].name : NULL;
 		if (only != NULL && (shop == NULL || strcmp(shop, only) != 0))
 			continue;
-		cal = lc_calendar(shop);
+		cal = lifecycle_calendar(shop);
 		nyears = calendar_uncovered_years(
 		    cal, now, CALENDAR_COVER_DAYS, years, &change);
 		if (nyears == -1 ||
@@ -2837,7 +2879,8 @@ lc_uncovered(const char *only, time_t now, time_t *next)
 json_t *
 lifecycle_warnings(const char *shop, int with_shop)
 {
-	json_t *u = lc_uncovered(shop, clock_now(), NULL), *arr = json_array();
+	json_t *u = lifecycle_uncovered(shop, clock_now(), NULL),
+	       *arr = json_array();
 	json_t *e, *w;
 	size_t i;
 
@@ -2869,14 +2912,15 @@ lifecycle_calendar_check(int announce)
 	size_t i;
 	int seen, failed = 0, raised = 0;
 
-	u = lc_uncovered(NULL, now, &next);
+	u = lifecycle_uncovered(NULL, now, &next);
 	json_array_foreach (u, i, e) {
 		shop = json_string_value(json_object_get(e, "shop"));
 		text = json_string_value(json_object_get(e, "text"));
 		if (announce)
 			log_warnx("calendar: %s", text);
-		seen = store_event_seen(lc_store(), "calendar.uncovered", shop,
-		    "$.year", json_integer_value(json_object_get(e, "year")));
+		seen = store_event_seen(lifecycle_store(), "calendar.uncovered",
+		    shop, "$.year",
+		    json_integer_value(json_object_get(e, "year")));
 		if (seen != 0) {
 			failed |= seen == -1;
 			continue;
@@ -2888,15 +2932,16 @@ lifecycle_calendar_check(int announce)
 		data =
 		    json_pack("{s:O,s:O}", "year", json_object_get(e, "year"),
 			"timezone", json_object_get(e, "timezone"));
-		if (store_begin(lc_store()) == -1) {
+		if (store_begin(lifecycle_store()) == -1) {
 			json_decref(data);
 			failed = 1;
 			continue;
 		}
-		if (lc_event(&c, now, "daemon", CASES_EV_CALENDAR_UNCOVERED,
-			CASES_SEV_WARNING, data, "%s", text) == -1 ||
-		    store_commit(lc_store()) == -1) {
-			store_rollback(lc_store());
+		if (lifecycle_event(&c, now, "daemon",
+			CASES_EV_CALENDAR_UNCOVERED, CASES_SEV_WARNING, data,
+			"%s", text) == -1 ||
+		    store_commit(lifecycle_store()) == -1) {
+			store_rollback(lifecycle_store());
 			failed = 1;
 			continue;
 		}
@@ -2911,14 +2956,14 @@ lifecycle_calendar_check(int announce)
 /* --- what the source scheduler observes --------------------------------- */
 
 static int
-lc_same(const char *a, const char *b)
+lifecycle_same(const char *a, const char *b)
 {
 	return (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
 /* When a watched listing is looked at next (0: not watched any more). */
 static time_t
-lc_next_check(
+lifecycle_next_check(
     const struct st_watch *w, const struct lc_intervals *iv, time_t now)
 {
 	int64_t every;
@@ -2929,7 +2974,7 @@ lc_next_check(
 			: now + iv->confirm_spacing);
 	if (w->open_case != 0) {
 		every = iv->recheck;
-		if (lc_same(w->case_state, "approved") &&
+		if (lifecycle_same(w->case_state, "approved") &&
 		    every > LIFECYCLE_APPROVED_RECHECK)
 			every = LIFECYCLE_APPROVED_RECHECK;
 		return (now + every);
@@ -2942,7 +2987,7 @@ lc_next_check(
 
 /* Archives the raw answer that confirmed a delisting, in the transaction. */
 static int
-lc_archive_raw(
+lifecycle_archive_raw(
     const struct st_case *c, const struct lc_observation *o, time_t now)
 {
 	struct st_evidence e;
@@ -2963,13 +3008,13 @@ lc_archive_raw(
 	    e.sha256 ? json_string(e.sha256) : json_null(), "size",
 	    (json_int_t)e.size, "error",
 	    e.error ? json_string(e.error) : json_null());
-	if (store_evidence_add(lc_store(), &e) == -1) {
+	if (store_evidence_add(lifecycle_store(), &e) == -1) {
 		json_decref(data);
 		free(cause);
 		return (-1);
 	}
 	if (e.sha256 != NULL)
-		rc = lc_event(c, now, o->source, CASES_EV_CASE_EVIDENCE,
+		rc = lifecycle_event(c, now, o->source, CASES_EV_CASE_EVIDENCE,
 			 CASES_SEV_INFO, data,
 			 "archived the platform's answer (%lld bytes, sha256 "
 			 "%.12s...): delistctl case evidence %lld",
@@ -2977,7 +3022,7 @@ lc_archive_raw(
 		    ? -1
 		    : 0;
 	else
-		rc = lc_event(c, now, o->source, CASES_EV_CASE_EVIDENCE,
+		rc = lifecycle_event(c, now, o->source, CASES_EV_CASE_EVIDENCE,
 			 CASES_SEV_WARNING, data,
 			 "could not archive the platform's answer: %s",
 			 cause) == -1
@@ -2993,7 +3038,7 @@ lc_archive_raw(
  * transaction; nothing when the source never saw it healthy.
  */
 static int
-lc_archive_before(const struct st_case *c, const struct st_watch *w,
+lifecycle_archive_before(const struct st_case *c, const struct st_watch *w,
     const char *actor, time_t now)
 {
 	struct st_evidence e;
@@ -3017,7 +3062,7 @@ lc_archive_before(const struct st_case *c, const struct st_watch *w,
 		xasprintf(&e.error,
 		    "the last healthy answer %.12s... is "
 		    "missing from %s/evidence",
-		    w->healthy_sha256, lc_config()->state_dir);
+		    w->healthy_sha256, lifecycle_config()->state_dir);
 	free(path);
 	isotime_format(e.at, buf, sizeof buf);
 	data = json_pack("{s:s,s:o,s:I,s:s,s:o,s:o}", "kind", e.kind, "sha256",
@@ -3025,13 +3070,13 @@ lc_archive_before(const struct st_case *c, const struct st_watch *w,
 	    (json_int_t)e.size, "seen_at", buf, "title",
 	    e.title ? json_string(e.title) : json_null(), "error",
 	    e.error ? json_string(e.error) : json_null());
-	if (store_evidence_add(lc_store(), &e) == -1) {
+	if (store_evidence_add(lifecycle_store(), &e) == -1) {
 		json_decref(data);
 		free(e.error);
 		return (-1);
 	}
 	if (e.sha256 != NULL)
-		rc = lc_event(c, now, actor, CASES_EV_CASE_EVIDENCE,
+		rc = lifecycle_event(c, now, actor, CASES_EV_CASE_EVIDENCE,
 		    CASES_SEV_INFO, data,
 		    "archived the listing as it was before the takedown: the "
 		    "platform's last healthy answer (%s%s%s, %lld bytes, seen "
@@ -3040,7 +3085,7 @@ lc_archive_before(const struct st_case *c, const struct st_watch *w,
 		    e.title ? "\"" : "", (long long)e.size, buf, e.sha256,
 		    (long long)c->id);
 	else
-		rc = lc_event(c, now, actor, CASES_EV_CASE_EVIDENCE,
+		rc = lifecycle_event(c, now, actor, CASES_EV_CASE_EVIDENCE,
 		    CASES_SEV_WARNING, data,
 		    "could not archive the listing as it was before the "
 		    "takedown: %s",
@@ -3057,11 +3102,12 @@ lc_archive_before(const struct st_case *c, const struct st_watch *w,
  * anyway. A file that cannot be written keeps the older record.
  */
 static void
-lc_healthy(struct st_watch *w, const struct lc_observation *o, time_t now)
+lifecycle_healthy(
+    struct st_watch *w, const struct lc_observation *o, time_t now)
 {
 	char sha[65], *cause = NULL;
 
-	if (lc_same(w->healthy_key, o->healthy_key)) {
+	if (lifecycle_same(w->healthy_key, o->healthy_key)) {
 		w->healthy_at = now;
 		return;
 	}
@@ -3073,9 +3119,9 @@ lc_healthy(struct st_watch *w, const struct lc_observation *o, time_t now)
 		return;
 	}
 	if (w->healthy_sha256 != NULL) {
-		lc_orphans = xreallocarray(
-		    lc_orphans, lc_norphans + 1, sizeof *lc_orphans);
-		lc_orphans[lc_norphans++] = w->healthy_sha256;
+		lifecycle_orphans = xreallocarray(lifecycle_orphans,
+		    lifecycle_norphans + 1, sizeof *lifecycle_orphans);
+		lifecycle_orphans[lifecycle_norphans++] = w->healthy_sha256;
 	}
 	free(w->healthy_key);
 	free(w->healthy_title);
@@ -3092,28 +3138,29 @@ lc_healthy(struct st_watch *w, const struct lc_observation *o, time_t now)
  * what was committed, so an answer a rolled-back change replaced stays.
  */
 static void
-lc_orphans_sweep(void)
+lifecycle_orphans_sweep(void)
 {
 	char *path;
 	size_t i;
 
-	for (i = 0; i < lc_norphans; i++) {
-		if (store_evidence_used(lc_store(), lc_orphans[i]) == 0) {
-			path = evidence_path(lc_orphans[i]);
+	for (i = 0; i < lifecycle_norphans; i++) {
+		if (store_evidence_used(
+			lifecycle_store(), lifecycle_orphans[i]) == 0) {
+			path = evidence_path(lifecycle_orphans[i]);
 			if (unlink(path) == -1 && errno != ENOENT)
 				log_warn("cannot remove %s", path);
 			free(path);
 		}
-		free(lc_orphans[i]);
+		free(lifecycle_orphans[i]);
 	}
-	free(lc_orphans);
-	lc_orphans = NULL;
-	lc_norphans = 0;
+	free(lifecycle_orphans);
+	lifecycle_orphans = NULL;
+	lifecycle_norphans = 0;
 }
 
 /* The line a person reads of a listing the source does not find. */
 static void
-lc_not_found_text(
+lifecycle_not_found_text(
     const char *shop, const char *pid, time_t since, char *buf, size_t len)
 {
 	char t[32];
@@ -3132,7 +3179,8 @@ lc_not_found_text(
  * until the source sees it again or it is untracked.
  */
 static int
-lc_not_found(struct st_watch *w, const struct lc_observation *o, time_t now)
+lifecycle_not_found(
+    struct st_watch *w, const struct lc_observation *o, time_t now)
 {
 	struct st_case c;
 	char text[256], buf[ISOTIME_LEN];
@@ -3142,8 +3190,9 @@ lc_not_found(struct st_watch *w, const struct lc_observation *o, time_t now)
 	c.id = w->open_case;
 	c.shop = w->shop;
 	c.product_id = w->product_id;
-	lc_not_found_text(w->shop, w->product_id, now, text, sizeof text);
-	return (lc_event(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
+	lifecycle_not_found_text(
+	    w->shop, w->product_id, now, text, sizeof text);
+	return (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
 		    CASES_SEV_WARNING,
 		    json_pack("{s:s,s:I}", "since",
 			isotime_format(now, buf, sizeof buf), "confirmed_by",
@@ -3156,7 +3205,7 @@ lc_not_found(struct st_watch *w, const struct lc_observation *o, time_t now)
 /*
  * Appends to arr the warnings of the tracked listings the source does not
  * find ({code, shop, product_id, since, text}), oldest first, at most
- * LC_WARNINGS_MAX and then one line that counts the rest (shop NULL:
+ * LIFECYCLE_WARNINGS_MAX and then one line that counts the rest (shop NULL:
  * every shop). -1: the store failed.
  */
 int
@@ -3166,10 +3215,10 @@ lifecycle_not_found_warnings(json_t *arr, const char *shop)
 	size_t n, i;
 	char text[256], buf[ISOTIME_LEN];
 
-	if (store_not_found(lc_store(), shop, &f, &n) == -1)
+	if (store_not_found(lifecycle_store(), shop, &f, &n) == -1)
 		return (-1);
-	for (i = 0; i < n && i < LC_WARNINGS_MAX; i++) {
-		lc_not_found_text(
+	for (i = 0; i < n && i < LIFECYCLE_WARNINGS_MAX; i++) {
+		lifecycle_not_found_text(
 		    f[i].shop, f[i].product_id, f[i].since, text, sizeof text);
 		json_array_append_new(arr,
 		    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code",
@@ -3178,10 +3227,10 @@ lifecycle_not_found_warnings(json_t *arr, const char *shop)
 			isotime_format(f[i].since, buf, sizeof buf), "text",
 			text));
 	}
-	if (n > LC_WARNINGS_MAX) {
+	if (n > LIFECYCLE_WARNINGS_MAX) {
 		snprintf(text, sizeof text,
 		    "... and %zu more listings not found by the source",
-		    n - LC_WARNINGS_MAX);
+		    n - LIFECYCLE_WARNINGS_MAX);
 		json_array_append_new(arr,
 		    json_pack("{s:s,s:o,s:s}", "code", "listing.not_found",
 			"shop", shop ? json_string(shop) : json_null(), "text",
@@ -3193,7 +3242,7 @@ lifecycle_not_found_warnings(json_t *arr, const char *shop)
 
 /* A confirmed delisting of a listing without an open case: a new case. */
 static int
-lc_open_auto(struct st_watch *w, const struct lc_observation *o,
+lifecycle_open_auto(struct st_watch *w, const struct lc_observation *o,
     const char *code, time_t offline_at, time_t now, int64_t *opened)
 {
 	struct st_case c;
@@ -3206,9 +3255,10 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 	c.reason = (char *)cases_reason_name(CASE_REASON_UNCLASSIFIED);
 	c.opened_at = now;
 	c.updated_at = now;
-	c.stall_due_at = now + lc_config()->rules.stall_after;
-	if ((c.id = store_case_insert(lc_store(), &c)) == -1 ||
-	    store_case_set_platform(lc_store(), c.id, code, offline_at) == -1)
+	c.stall_due_at = now + lifecycle_config()->rules.stall_after;
+	if ((c.id = store_case_insert(lifecycle_store(), &c)) == -1 ||
+	    store_case_set_platform(
+		lifecycle_store(), c.id, code, offline_at) == -1)
 		return (-1);
 	c.shop = w->shop;
 	c.product_id = w->product_id;
@@ -3217,7 +3267,7 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 	data = json_pack("{s:o,s:o}", "platform_code",
 	    code ? json_string(code) : json_null(), "offline_at",
 	    offline_at ? json_string(buf) : json_null());
-	if (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
+	if (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
 		CASES_SEV_WARNING, data,
 		"%s/%s was taken down by the platform (%s%s%s), confirmed by "
 		"%lld check%s",
@@ -3229,8 +3279,8 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 	    "platform_code", code ? json_string(code) : json_null(),
 	    "offline_at", offline_at ? json_string(buf) : json_null(),
 	    "needs_classification", 1);
-	if (lc_event(&c, now, o->source, CASES_EV_CASE_OPENED, CASES_SEV_INFO,
-		data,
+	if (lifecycle_event(&c, now, o->source, CASES_EV_CASE_OPENED,
+		CASES_SEV_INFO, data,
 		"%s/%s delisted (%s): case %lld opened by %s; save what the "
 		"platform cites, then classify it",
 		w->shop, w->product_id, code ? code : "unclassified",
@@ -3238,16 +3288,16 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
 		return (-1);
 	data = json_pack(
 	    "{s:o}", "platform_code", code ? json_string(code) : json_null());
-	if (lc_event(&c, now, o->source, CASES_EV_CASE_NEEDS_CLASSIFICATION,
-		CASES_SEV_WARNING, data,
+	if (lifecycle_event(&c, now, o->source,
+		CASES_EV_CASE_NEEDS_CLASSIFICATION, CASES_SEV_WARNING, data,
 		"case %lld was opened from the platform's status, which does "
 		"not say why: read the violation record in the seller centre, "
 		"then run delistctl case classify %lld REASON [--rule TEXT] "
 		"(%s)",
 		(long long)c.id, (long long)c.id, cases_reason_list()) == -1)
 		return (-1);
-	if (lc_archive_before(&c, w, o->source, now) == -1 ||
-	    lc_archive_raw(&c, o, now) == -1)
+	if (lifecycle_archive_before(&c, w, o->source, now) == -1 ||
+	    lifecycle_archive_raw(&c, o, now) == -1)
 		return (-1);
 	w->open_case = c.id;
 	free(w->case_state);
@@ -3263,27 +3313,27 @@ lc_open_auto(struct st_watch *w, const struct lc_observation *o,
  * case.reinstated can no longer make it synced.
  */
 static int
-lc_delisted_again(struct st_watch *w, const struct lc_observation *o,
+lifecycle_delisted_again(struct st_watch *w, const struct lc_observation *o,
     const char *code, time_t now)
 {
 	struct st_case c;
-	int reopen = lc_same(w->case_state, "reinstated");
+	int reopen = lifecycle_same(w->case_state, "reinstated");
 
-	if (store_case_get(lc_store(), w->open_case, &c) != 0)
+	if (store_case_get(lifecycle_store(), w->open_case, &c) != 0)
 		return (-1);
 	if (reopen) {
 		free(c.state);
 		c.state = xstrdup(cases_state_name(CASE_STATE_OPEN));
 		c.updated_at = now;
-		c.stall_due_at = now + lc_config()->rules.stall_after;
-		if (lc_case_save(&c) == -1) {
+		c.stall_due_at = now + lifecycle_config()->rules.stall_after;
+		if (lifecycle_case_save(&c) == -1) {
 			st_case_clear(&c);
 			return (-1);
 		}
 		free(w->case_state);
 		w->case_state = xstrdup(c.state);
 	}
-	if (lc_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
+	if (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
 		CASES_SEV_WARNING,
 		json_pack("{s:o,s:n,s:b}", "platform_code",
 		    code ? json_string(code) : json_null(), "offline_at",
@@ -3305,14 +3355,14 @@ lc_delisted_again(struct st_watch *w, const struct lc_observation *o,
 
 /* 1 if a listing in this confirmed status is off sale. */
 static int
-lc_off_sale(const char *status)
+lifecycle_off_sale(const char *status)
 {
 	static const char *const off[] = { "delisted", "offline",
 		"under_review", "failed_review" };
 	size_t i;
 
 	for (i = 0; i < sizeof off / sizeof off[0]; i++) {
-		if (lc_same(status, off[i]))
+		if (lifecycle_same(status, off[i]))
 			return (1);
 	}
 	return (0);
@@ -3323,15 +3373,15 @@ lc_off_sale(const char *status)
  * says why): listing.on_sale_during_case, once per case.
  */
 static int
-lc_on_sale_warn(const struct st_case *c, int64_t listing_id,
+lifecycle_on_sale_warn(const struct st_case *c, int64_t listing_id,
     const struct case_refusal *ref, const char *actor, time_t now)
 {
 	int fresh;
 
-	if ((fresh = store_risk_once(lc_store(), listing_id, c->id,
+	if ((fresh = store_risk_once(lifecycle_store(), listing_id, c->id,
 		 "on_sale_during_case", now)) != 1)
 		return (fresh);
-	if (lc_event(c, now, actor, CASES_EV_LISTING_ON_SALE_DURING_CASE,
+	if (lifecycle_event(c, now, actor, CASES_EV_LISTING_ON_SALE_DURING_CASE,
 		CASES_SEV_WARNING,
 		json_pack("{s:s,s:s,s:s}", "why", ref->code, "reason",
 		    c->reason, "state", c->state),
@@ -3349,7 +3399,7 @@ lc_on_sale_warn(const struct st_case *c, int64_t listing_id,
  * (cases_seen_on_sale); else warn, once, and change nothing.
  */
 static int
-lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
+lifecycle_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -3360,13 +3410,13 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 	struct lc_err err = { 0 };
 	int rc = 0, seen;
 
-	if (store_case_get(lc_store(), w->open_case, &c) != 0)
+	if (store_case_get(lifecycle_store(), w->open_case, &c) != 0)
 		return (-1);
-	if (store_appeals(lc_store(), c.id, &ap, &nap) == -1) {
+	if (store_appeals(lifecycle_store(), c.id, &ap, &nap) == -1) {
 		st_case_clear(&c);
 		return (-1);
 	}
-	lc_case_view(&c, &cv);
+	lifecycle_case_view(&c, &cv);
 	/* Refused (already reinstated): the case waits for its sync. */
 	if (cases_transition(cv.state, CASE_ACT_REINSTATE, NULL, 0, &step) ==
 	    -1)
@@ -3376,19 +3426,20 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 	 * confirmed a take-down during the case (a case from before the
 	 * marks were kept).
 	 */
-	if ((seen = store_risk_raised(lc_store(), w->id, c.id, "off_sale")) ==
-	    0)
-		seen = store_case_has_event(lc_store(), c.id,
+	if ((seen = store_risk_raised(
+		 lifecycle_store(), w->id, c.id, "off_sale")) == 0)
+		seen = store_case_has_event(lifecycle_store(), c.id,
 		    cases_event_name(CASES_EV_LISTING_DELISTED));
 	if (seen == -1) {
 		rc = -1;
 		goto out;
 	}
 	if (cases_seen_on_sale(&cv, seen, &ref) == -1) {
-		rc = lc_on_sale_warn(&c, w->id, &ref, actor, now);
+		rc = lifecycle_on_sale_warn(&c, w->id, &ref, actor, now);
 		goto out;
 	}
-	if (lc_reinstate_in(&c, ap, nap, now, actor, NULL, NULL, &err) == -1)
+	if (lifecycle_reinstate_in(&c, ap, nap, now, actor, NULL, NULL, &err) ==
+	    -1)
 		rc = err.error == LIFECYCLE_ERR_REFUSED ? 0 : -1;
 	else if (!cases_state_is_open(cases_state_from_name(c.state))) {
 		w->open_case = 0;
@@ -3399,8 +3450,8 @@ lc_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 		w->case_state = xstrdup(c.state);
 	}
 out:
-	lc_err_clear(&err);
-	lc_free(&c, ap, nap);
+	lifecycle_err_clear(&err);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -3426,24 +3477,24 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 	int rc;
 
 	*opened = 0;
-	if (store_begin(lc_store()) == -1)
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
-	if ((rc = store_watch_get(lc_store(), o->listing_id, &w)) != 0) {
-		store_rollback(lc_store());
+	if ((rc = store_watch_get(lifecycle_store(), o->listing_id, &w)) != 0) {
+		store_rollback(lifecycle_store());
 		return (rc == 1 ? 0 : -1);
 	}
 	w.fails = 0;
 	if (o->healthy_key != NULL)
-		lc_healthy(&w, o, now);
-	if (lc_same(o->status, w.status)) {
+		lifecycle_healthy(&w, o, now);
+	if (lifecycle_same(o->status, w.status)) {
 		free(w.obs_status);
 		w.obs_status = NULL;
 		w.obs_count = 0;
-	} else if (lc_same(o->status, w.obs_status) && w.obs_at != 0 &&
+	} else if (lifecycle_same(o->status, w.obs_status) && w.obs_at != 0 &&
 	    now < w.obs_at + iv->confirm_spacing) {
 		/* Too soon after the last counted one: it confirms nothing. */
 	} else {
-		if (lc_same(o->status, w.obs_status))
+		if (lifecycle_same(o->status, w.obs_status))
 			w.obs_count++;
 		else {
 			free(w.obs_status);
@@ -3457,9 +3508,9 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 		w.obs_at = now;
 		/* A first sighting needs no confirming, unless it opens a case. */
 		need = iv->confirm_checks;
-		if (lc_same(w.status, "unknown") &&
-		    !lc_same(o->status, "delisted") &&
-		    !lc_same(o->status, "not_found"))
+		if (lifecycle_same(w.status, "unknown") &&
+		    !lifecycle_same(o->status, "delisted") &&
+		    !lifecycle_same(o->status, "not_found"))
 			need = 1;
 		if (w.obs_count >= need) {
 			old = w.status;
@@ -3473,8 +3524,8 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 			w.obs_code = NULL;
 			offline_at =
 			    o->offline_at ? o->offline_at : w.obs_offline_at;
-			if (store_listing_set_code(lc_store(), w.id, code) ==
-			    -1)
+			if (store_listing_set_code(
+				lifecycle_store(), w.id, code) == -1)
 				goto fail;
 			memset(&c, 0, sizeof c);
 			c.id = w.open_case;
@@ -3483,33 +3534,34 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 			data = json_pack("{s:s,s:s,s:o}", "from", old, "to",
 			    w.status, "platform_code",
 			    code ? json_string(code) : json_null());
-			if (!lc_same(old, "unknown") &&
-			    lc_event(&c, now, o->source,
+			if (!lifecycle_same(old, "unknown") &&
+			    lifecycle_event(&c, now, o->source,
 				CASES_EV_LISTING_STATUS_CHANGED,
-				lc_same(w.status, "failed_review")
+				lifecycle_same(w.status, "failed_review")
 				    ? CASES_SEV_WARNING
 				    : CASES_SEV_INFO,
 				data, "%s/%s: %s -> %s%s%s%s%s", w.shop,
 				w.product_id, old, w.status, code ? " (" : "",
 				code ? code : "", code ? ")" : "",
-				lc_same(w.status, "failed_review")
+				lifecycle_same(w.status, "failed_review")
 				    ? "; the platform wants the listing "
 				      "edited before it can go on sale"
 				    : "") == -1)
 				goto fail;
-			if (lc_same(old, "unknown"))
+			if (lifecycle_same(old, "unknown"))
 				json_decref(data);
-			if (lc_same(w.status, "delisted") && w.open_case == 0 &&
-			    lc_open_auto(
+			if (lifecycle_same(w.status, "delisted") &&
+			    w.open_case == 0 &&
+			    lifecycle_open_auto(
 				&w, o, code, offline_at, now, opened) == -1)
 				goto fail;
-			if (lc_same(w.status, "delisted") && w.open_case != 0 &&
-			    *opened == 0 &&
-			    lc_delisted_again(&w, o, code, now) == -1)
+			if (lifecycle_same(w.status, "delisted") &&
+			    w.open_case != 0 && *opened == 0 &&
+			    lifecycle_delisted_again(&w, o, code, now) == -1)
 				goto fail;
 			w.not_found_at = 0;
-			if (lc_same(w.status, "not_found") &&
-			    lc_not_found(&w, o, now) == -1)
+			if (lifecycle_same(w.status, "not_found") &&
+			    lifecycle_not_found(&w, o, now) == -1)
 				goto fail;
 			w.obs_count = 0;
 		}
@@ -3519,21 +3571,21 @@ lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
 	 * case's "delisted" is the seller's word until then): from now on,
 	 * on sale again is a reinstatement.
 	 */
-	if (w.open_case != 0 && lc_same(o->status, w.status) &&
-	    lc_off_sale(w.status) &&
-	    store_risk_once(lc_store(), w.id, w.open_case, "off_sale", now) ==
-		-1)
+	if (w.open_case != 0 && lifecycle_same(o->status, w.status) &&
+	    lifecycle_off_sale(w.status) &&
+	    store_risk_once(
+		lifecycle_store(), w.id, w.open_case, "off_sale", now) == -1)
 		goto fail;
-	if (w.open_case != 0 && lc_same(w.status, "on_sale") &&
-	    lc_reinstate_seen(&w, o->source, now) == -1)
+	if (w.open_case != 0 && lifecycle_same(w.status, "on_sale") &&
+	    lifecycle_reinstate_seen(&w, o->source, now) == -1)
 		goto fail;
-	w.next_check_at = lc_next_check(&w, iv, now);
-	if (store_watch_observe(lc_store(), &w, now) == -1)
+	w.next_check_at = lifecycle_next_check(&w, iv, now);
+	if (store_watch_observe(lifecycle_store(), &w, now) == -1)
 		goto fail;
 	free(old);
 	free(code);
 	st_watch_clear(&w);
-	if (store_commit(lc_store()) == -1)
+	if (store_commit(lifecycle_store()) == -1)
 		goto fail2;
 	lifecycle_published();
 	return (0);
@@ -3542,7 +3594,7 @@ fail:
 	free(code);
 	st_watch_clear(&w);
 fail2:
-	store_rollback(lc_store());
+	store_rollback(lifecycle_store());
 	*opened = 0;
 	return (-1);
 }
@@ -3555,7 +3607,7 @@ fail2:
 int
 lifecycle_check_at(int64_t listing_id, time_t retry_at)
 {
-	return (store_watch_schedule(lc_store(), listing_id, retry_at));
+	return (store_watch_schedule(lifecycle_store(), listing_id, retry_at));
 }
 
 /*
@@ -3566,13 +3618,13 @@ lifecycle_check_at(int64_t listing_id, time_t retry_at)
 int
 lifecycle_batch_begin(void)
 {
-	return (store_batch_begin(lc_store()));
+	return (store_batch_begin(lifecycle_store()));
 }
 
 int
 lifecycle_batch_commit(void)
 {
-	if (store_batch_commit(lc_store()) == -1)
+	if (store_batch_commit(lifecycle_store()) == -1)
 		return (-1);
 	lifecycle_published();
 	return (0);
@@ -3583,14 +3635,16 @@ lifecycle_batch_commit(void)
  * confirming observation is pending: that one keeps confirm_spacing.
  */
 static int
-lc_sweep_due(int64_t id, time_t now)
+lifecycle_sweep_due(int64_t id, time_t now)
 {
 	struct st_watch w;
 	int rc;
 
-	if ((rc = store_watch_get(lc_store(), id, &w)) != 0)
+	if ((rc = store_watch_get(lifecycle_store(), id, &w)) != 0)
 		return (rc == 1 ? 0 : -1);
-	rc = w.obs_status != NULL ? 0 : store_watch_due_by(lc_store(), id, now);
+	rc = w.obs_status != NULL
+	    ? 0
+	    : store_watch_due_by(lifecycle_store(), id, now);
 	st_watch_clear(&w);
 	return (rc);
 }
@@ -3615,15 +3669,15 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 	size_t i;
 	int rc;
 
-	if (store_begin(lc_store()) == -1)
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
-	if ((shop_id = store_shop_id(lc_store(), shop, now)) == -1)
+	if ((shop_id = store_shop_id(lifecycle_store(), shop, now)) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		const char *title = titles ? titles[i] : NULL;
 
-		if ((rc = store_listing_get(lc_store(), shop, ids[i], &l)) ==
-		    -1)
+		if ((rc = store_listing_get(
+			 lifecycle_store(), shop, ids[i], &l)) == -1)
 			goto fail;
 		/* The seller untracked it: no sweep tracks it again. */
 		if (rc == 0 && !l.tracked) {
@@ -3633,19 +3687,19 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 		if (rc == 0) {
 			id = l.id;
 			if (title != NULL &&
-			    store_listing_set_title(lc_store(), id, title) ==
-				-1)
+			    store_listing_set_title(
+				lifecycle_store(), id, title) == -1)
 				goto fail_l;
 		} else {
-			if ((id = store_listing_track(lc_store(), shop_id,
-				 ids[i], title, 0, now)) == -1)
+			if ((id = store_listing_track(lifecycle_store(),
+				 shop_id, ids[i], title, 0, now)) == -1)
 				goto fail_l;
 			memset(&c, 0, sizeof c);
 			c.shop = (char *)shop;
 			c.product_id = (char *)ids[i];
 			if (delisted &&
-			    lc_event(&c, now, actor, CASES_EV_LISTING_TRACKED,
-				CASES_SEV_INFO, NULL,
+			    lifecycle_event(&c, now, actor,
+				CASES_EV_LISTING_TRACKED, CASES_SEV_INFO, NULL,
 				"%s/%s is tracked: the sweep of %s found it "
 				"taken down",
 				shop, ids[i], actor) == -1)
@@ -3656,9 +3710,9 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 
 				for (p = ids[i]; *p != '\0'; p++)
 					h = h * 33 + (unsigned char)*p;
-				if (store_listing_set_status(
-					lc_store(), id, "on_sale", now) == -1 ||
-				    store_watch_schedule(lc_store(), id,
+				if (store_listing_set_status(lifecycle_store(),
+					id, "on_sale", now) == -1 ||
+				    store_watch_schedule(lifecycle_store(), id,
 					now + 1 +
 					    (time_t)(h % (unsigned)healthy)) ==
 					-1)
@@ -3666,23 +3720,24 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 			}
 		}
 		/* What the source saw, for the preflight's page_unchanged. */
-		if (title != NULL && store_listing_seen_title(lc_store(), shop,
-					 ids[i], title, now) == -1)
+		if (title != NULL &&
+		    store_listing_seen_title(
+			lifecycle_store(), shop, ids[i], title, now) == -1)
 			goto fail_l;
 		if (delisted && l.open_case == 0 &&
-		    !lc_same(l.status, "delisted") &&
-		    lc_sweep_due(id, now) == -1)
+		    !lifecycle_same(l.status, "delisted") &&
+		    lifecycle_sweep_due(id, now) == -1)
 			goto fail_l;
 		st_listing_clear(&l);
 	}
-	if (store_commit(lc_store()) == -1)
+	if (store_commit(lifecycle_store()) == -1)
 		goto fail;
 	lifecycle_published();
 	return (0);
 fail_l:
 	st_listing_clear(&l);
 fail:
-	store_rollback(lc_store());
+	store_rollback(lifecycle_store());
 	return (-1);
 }
 
@@ -3703,7 +3758,7 @@ lifecycle_source_alert(const char *source, const struct st_budget *b,
 	if (data == NULL)
 		data = json_object();
 	json_object_set_new(data, "source", json_string(source));
-	if (store_begin(lc_store()) == -1) {
+	if (store_begin(lifecycle_store()) == -1) {
 		json_decref(data);
 		return (-1);
 	}
@@ -3714,15 +3769,15 @@ lifecycle_source_alert(const char *source, const struct st_budget *b,
 		    ? "source.auth_failed"
 		    : "source.quota_exhausted",
 		source) == -1) {
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		json_decref(data);
 		return (-1);
 	}
-	if (store_budget_set(lc_store(), source, b) == -1 ||
-	    lc_event(&c, now, source, type, cases_event_severity(type), data,
-		"%s", message) == -1 ||
-	    store_commit(lc_store()) == -1) {
-		store_rollback(lc_store());
+	if (store_budget_set(lifecycle_store(), source, b) == -1 ||
+	    lifecycle_event(&c, now, source, type, cases_event_severity(type),
+		data, "%s", message) == -1 ||
+	    store_commit(lifecycle_store()) == -1) {
+		store_rollback(lifecycle_store());
 		return (-1);
 	}
 	lifecycle_published();
@@ -3738,10 +3793,10 @@ lifecycle_evidence(
 	json_t *data;
 	int rc;
 
-	if (store_begin(lc_store()) == -1)
+	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
-	if (store_case_get(lc_store(), case_id, &c) != 0) {
-		store_rollback(lc_store());
+	if (store_case_get(lifecycle_store(), case_id, &c) != 0) {
+		store_rollback(lifecycle_store());
 		return (-1);
 	}
 	data = json_pack("{s:s,s:o,s:I,s:o,s:o}", "kind", e->kind, "sha256",
@@ -3750,22 +3805,22 @@ lifecycle_evidence(
 	    e->url ? json_string(e->url) : json_null(), "error",
 	    e->error ? json_string(e->error) : json_null());
 	if (e->sha256 != NULL)
-		rc = lc_event(&c, e->at, actor, CASES_EV_CASE_EVIDENCE,
+		rc = lifecycle_event(&c, e->at, actor, CASES_EV_CASE_EVIDENCE,
 			 CASES_SEV_INFO, data,
 			 "archived the listing page %s (%lld bytes, sha256 "
 			 "%.12s...)",
 			 e->url, (long long)e->size, e->sha256) == -1;
 	else
-		rc = lc_event(&c, e->at, actor, CASES_EV_CASE_EVIDENCE,
+		rc = lifecycle_event(&c, e->at, actor, CASES_EV_CASE_EVIDENCE,
 			 CASES_SEV_WARNING, data,
 			 "could not fetch the listing page %s: %s; save it "
 			 "by hand (a screenshot with the address bar) while "
 			 "it still shows the delisted state",
 			 e->url, e->error ? e->error : "unknown error") == -1;
 	st_case_clear(&c);
-	if (rc || store_evidence_add(lc_store(), e) == -1 ||
-	    store_commit(lc_store()) == -1) {
-		store_rollback(lc_store());
+	if (rc || store_evidence_add(lifecycle_store(), e) == -1 ||
+	    store_commit(lifecycle_store()) == -1) {
+		store_rollback(lifecycle_store());
 		return (-1);
 	}
 	lifecycle_published();
@@ -3784,13 +3839,13 @@ lifecycle_classify(int64_t id, const char *reason, const char *rule,
 	json_t *data;
 	int rc = -1;
 
-	if (lc_load(id, clock_now(), &c, &ap, &nap, err) == -1)
+	if (lifecycle_load(id, clock_now(), &c, &ap, &nap, err) == -1)
 		return (-1);
 	if (!cases_state_is_open(cases_state_from_name(c.state))) {
 		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: a finished case keeps its reason",
 		    (long long)id, c.state);
-		store_rollback(lc_store());
+		store_rollback(lifecycle_store());
 		goto out;
 	}
 	from = c.reason;
@@ -3802,20 +3857,20 @@ lifecycle_classify(int64_t id, const char *reason, const char *rule,
 	c.updated_at = clock_now();
 	data = json_pack("{s:s,s:s,s:o}", "from", from, "reason", reason,
 	    "rule", c.rule ? json_string(c.rule) : json_null());
-	if (lc_case_save(&c) == -1 ||
-	    lc_event(&c, c.updated_at, actor, CASES_EV_CASE_CLASSIFIED,
+	if (lifecycle_case_save(&c) == -1 ||
+	    lifecycle_event(&c, c.updated_at, actor, CASES_EV_CASE_CLASSIFIED,
 		CASES_SEV_INFO, data, "case %lld classified: %s -> %s%s%s",
 		(long long)id, from, reason, c.rule ? "; rule: " : "",
 		c.rule ? c.rule : "") == -1 ||
-	    lc_linked_risk(&c, c.updated_at) == -1) {
+	    lifecycle_linked_risk(&c, c.updated_at) == -1) {
 		free(from);
-		lc_store_fail(err);
+		lifecycle_store_fail(err);
 		goto out;
 	}
 	free(from);
-	rc = lc_commit(err);
+	rc = lifecycle_commit(err);
 out:
-	lc_free(&c, ap, nap);
+	lifecycle_free(&c, ap, nap);
 	return (rc);
 }
 
@@ -3833,23 +3888,23 @@ lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
 
 	*created = 0;
 	for (i = 0; i < n; i++) {
-		if (lc_shop_known(rows[i].shop, err) == -1)
+		if (lifecycle_shop_known(rows[i].shop, err) == -1)
 			return (-1);
 	}
-	if (store_begin(lc_store()) == -1)
-		return (lc_store_fail(err));
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	/* As delistctl track: an imported title is compared for evasion. */
 	for (i = 0; i < n; i++) {
-		if (lc_seen(rows[i].shop, rows[i].product_id, rows[i].title,
-			NULL, 0, 0, actor, &one, &cause) != 0) {
+		if (lifecycle_seen(rows[i].shop, rows[i].product_id,
+			rows[i].title, NULL, 0, 0, actor, &one, &cause) != 0) {
 			free(cause);
-			return (lc_store_fail(err));
+			return (lifecycle_store_fail(err));
 		}
 		if (one)
 			(*created)++;
 	}
-	if (store_commit(lc_store()) == -1)
-		return (lc_store_fail(err));
+	if (store_commit(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
 	lifecycle_published();
 	event_changed(EVENT_CHANGE_DUE);
 	event_changed(EVENT_CHANGE_LISTINGS);

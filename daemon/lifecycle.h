@@ -62,7 +62,7 @@ struct lc_err {
 
 struct json_t;
 struct evbuffer;
-void lc_err_clear(struct lc_err *);
+void lifecycle_err_clear(struct lc_err *);
 void lifecycle_err_set(struct lc_err *, enum lifecycle_error, const char *, ...)
     printflike(3, 4);
 void lifecycle_err_refused(struct lc_err *, const char *, const char *, ...)

@@ -58,7 +58,6 @@ static int64_t vault_event(const char *, const char *, int64_t, time_t,
 static void
 vault_warn(struct vault_add_res *, const char *, ...) printflike(2, 3);
 
-
 static struct store *
 vault_store(void)
 {
@@ -69,7 +68,8 @@ static int
 vault_store_fail(struct lc_err *err)
 {
 	store_rollback(vault_store());
-	lifecycle_err_set(err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
+	lifecycle_err_set(
+	    err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
@@ -321,7 +321,8 @@ vault_check_meta(
 	if (req->products != NULL &&
 	    docs_products_parse(
 		req->products, &d->products, &d->nproducts, &cause) == -1) {
-		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_PRODUCTS, "--products: %s", cause);
+		lifecycle_err_set(
+		    err, LIFECYCLE_ERR_BAD_PRODUCTS, "--products: %s", cause);
 		free(cause);
 		return (-1);
 	}
@@ -334,8 +335,8 @@ vault_check_meta(
 	}
 	if (req->expires != NULL) {
 		if (vault_marks(req->shop, req->expires, marks, &cause) == -1) {
-			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_DATE, "--expires: %s",
-			    cause ? cause : "bad date");
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_DATE,
+			    "--expires: %s", cause ? cause : "bad date");
 			free(cause);
 			return (-1);
 		}
@@ -369,8 +370,8 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 			return (vault_store_fail(err));
 		if (rc == 1 || prev.removed_at != 0 ||
 		    strcmp(prev.type, "brand_authorization") != 0) {
-			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN, "--chain-of %lld: %s",
-			    (long long)id,
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN,
+			    "--chain-of %lld: %s", (long long)id,
 			    rc == 1		       ? "no such document"
 				: prev.removed_at != 0 ? "it was removed"
 						       : "it is not a "
@@ -416,8 +417,8 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 		if (docs_name_build(d->products[0], req->type, req->name,
 			sniff_format_extension(fmt), built, sizeof built, why,
 			sizeof why) == -1) {
-			lifecycle_err_set(
-			    err, LIFECYCLE_ERR_CANNOT_RENAME, "--rename: %s", why);
+			lifecycle_err_set(err, LIFECYCLE_ERR_CANNOT_RENAME,
+			    "--rename: %s", why);
 			return (-1);
 		}
 		d->name = xstrdup(built);
@@ -445,8 +446,8 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 		}
 		if (problem == NULL && d->nproducts > 0 && k == d->nproducts)
 			problem = "its product ID is not among --products";
-	} else if (sniff_name_parse(req->name, types, ntypes, &sn, why,
-		sizeof why) == -1)
+	} else if (sniff_name_parse(
+		       req->name, types, ntypes, &sn, why, sizeof why) == -1)
 		problem = why;
 	else if (strcmp(sn.type, req->type) != 0) {
 		xasprintf(&owned, "it says type %s, the document is %s",
@@ -499,8 +500,8 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	    vault_check_chain(req, err) == -1)
 		goto out;
 	if (sniff_buffer(req->data, req->len, &sr) == -1) {
-		lifecycle_err_set(
-		    err, LIFECYCLE_ERR_BAD_DOCUMENT, "%s: %s", req->name, sr.why);
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_DOCUMENT, "%s: %s",
+		    req->name, sr.why);
 		goto out;
 	}
 	if (sr.width != 0 &&
@@ -531,8 +532,8 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	}
 	if (vault_write(sha, req->data, req->len, &cause) == -1) {
 		log_warnx("vault: %s", cause);
-		lifecycle_err_set(err, LIFECYCLE_ERR_STORAGE, "cannot store the document: %s",
-		    cause);
+		lifecycle_err_set(err, LIFECYCLE_ERR_STORAGE,
+		    "cannot store the document: %s", cause);
 		free(cause);
 		goto out;
 	}
@@ -614,8 +615,9 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 		return (vault_store_fail(err));
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "no document %lld%s",
-		    (long long)id, rc == 0 ? " (it was removed)" : "");
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "no document %lld%s", (long long)id,
+		    rc == 0 ? " (it was removed)" : "");
 		st_document_clear(&d);
 		return (-1);
 	}
@@ -720,8 +722,8 @@ vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
 		return (vault_store_fail(err));
 	if (rc == 1) {
 		store_rollback(vault_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "case %lld not found",
-		    (long long)case_id);
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "case %lld not found", (long long)case_id);
 		return (-1);
 	}
 	if ((rc = store_document_get(vault_store(), doc_id, d)) == -1) {
@@ -751,8 +753,9 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 		return (-1);
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND, "no document %lld%s",
-		    (long long)doc_id, rc == 0 ? " (it was removed)" : "");
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "no document %lld%s", (long long)doc_id,
+		    rc == 0 ? " (it was removed)" : "");
 		goto fail;
 	}
 	if (!vault_open_state(c.state)) {
