@@ -36,6 +36,7 @@
 #include "api.h"
 #include "calendar.h"
 #include "cases.h"
+#include "event.h"
 #include "lifecycle.h"
 #include "text.h"
 #include "vault.h"
@@ -162,26 +163,6 @@ case_json(const struct st_case *c)
 	    c->appeals, "rejections", c->rejections));
 }
 
-json_t *
-api_event_json(const struct st_event *e)
-{
-	json_t *data, *msg;
-
-	data = json_loads(e->payload, 0, NULL);
-	if (data == NULL)
-		data = json_object();
-	msg = json_object_get(data, "message");
-	msg = msg ? json_incref(msg) : json_string("");
-	json_object_del(data, "message");
-	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id",
-	    (json_int_t)e->id, "case",
-	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
-	    jstr(e->shop), "product_id", jstr(e->product_id), "at",
-	    jtime(e->at), "recorded_at", jtime(e->recorded_at), "actor",
-	    e->actor, "type", e->type, "severity", e->severity, "message", msg,
-	    "data", data));
-}
-
 static json_t *
 events_json(const struct st_event *ev, size_t n)
 {
@@ -189,7 +170,7 @@ events_json(const struct st_event *ev, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(arr, api_event_json(&ev[i]));
+		json_array_append_new(arr, event_json(&ev[i]));
 	return (arr);
 }
 
@@ -1133,7 +1114,7 @@ follower_send(struct follower *f, const struct st_event *e)
 	json_t *doc;
 	char *text;
 
-	doc = api_event_json(e);
+	doc = event_json(e);
 	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	buf = evbuffer_new();

@@ -214,7 +214,6 @@ void api_case_events(struct api_req *);
 void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
-struct json_t *api_event_json(const struct st_event *);
 struct lc_err;
 char *api_actor(struct api_req *);
 int api_path_id(struct api_req *, size_t, int64_t *);

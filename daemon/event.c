@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -41,6 +42,8 @@ static size_t event_nchangers[EVENT_CHANGE_COUNT];
 static int64_t event_last_published;
 
 static void event_log(const struct st_event *);
+static json_t *event_str(const char *);
+static json_t *event_time(time_t);
 
 void
 event_subscribe_route(event_route_cb route, event_takers_cb takers)
@@ -176,4 +179,44 @@ event_published(void)
 		st_events_free(ev, n);
 	} while (n == EVENT_PAGE);
 	event_changed(EVENT_CHANGE_PUBLISHED);
+}
+
+static json_t *
+event_str(const char *s)
+{
+	return (s != NULL ? json_string(s) : json_null());
+}
+
+static json_t *
+event_time(time_t t)
+{
+	char buf[ISOTIME_LEN];
+
+	if (t == 0)
+		return (json_null());
+	return (json_string(isotime_format(t, buf, sizeof buf)));
+}
+
+/*
+ * An event as the API's followers and the sinks get it (delistd-events.7):
+ * its data's "message" member lifted to the top.
+ */
+json_t *
+event_json(const struct st_event *e)
+{
+	json_t *data, *msg;
+
+	data = json_loads(e->payload, 0, NULL);
+	if (data == NULL)
+		data = json_object();
+	msg = json_object_get(data, "message");
+	msg = msg ? json_incref(msg) : json_string("");
+	json_object_del(data, "message");
+	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id",
+	    (json_int_t)e->id, "case",
+	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
+	    event_str(e->shop), "product_id", event_str(e->product_id), "at",
+	    event_time(e->at), "recorded_at", event_time(e->recorded_at),
+	    "actor", e->actor, "type", e->type, "severity", e->severity,
+	    "message", msg, "data", data));
 }

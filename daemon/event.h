@@ -54,5 +54,6 @@ int64_t event_append(const struct st_event *, const struct event_opts *);
 int event_takers(const char *, const char *);
 void event_published(void);
 void event_changed(enum event_change);
+struct json_t *event_json(const struct st_event *);
 
 #endif

@@ -39,7 +39,6 @@
 #include <jansson.h>
 
 #include "delistd.h"
-#include "api.h"
 #include "cases.h"
 #include "event.h"
 #include "lifecycle.h"
@@ -526,7 +525,7 @@ outbox_event(struct delistd_host *h, const struct st_delivery *d,
 	json_t *doc;
 	char *json;
 
-	doc = api_event_json(&d->ev);
+	doc = event_json(&d->ev);
 	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	snprintf(
@@ -748,7 +747,7 @@ outbox_release_shop(
 		 "in one summary (event %lld)",
 	    shop, events, events == 1 ? "" : "s", (long long)id);
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	rc = 0;
 	goto out;
 fail:

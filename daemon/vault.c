@@ -40,6 +40,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "docs.h"
+#include "event.h"
 #include "lifecycle.h"
 #include "sniff.h"
 #include "vault.h"
@@ -580,7 +581,7 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	res->id = d.id;
 	rc = 0;
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 clear:
 	/* Borrowed fields back to NULL before the clear. */
 	d.sha256 = d.type = d.original_name = d.format = d.shop = NULL;
@@ -666,7 +667,7 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 	free(path);
 	st_document_clear(&d);
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 }
 
@@ -1123,7 +1124,7 @@ vault_recompute(void)
 	st_documents_free(d, n);
 	if (store_commit(vault_store()) == -1)
 		goto fail;
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 fail:
 	store_rollback(vault_store());
