@@ -899,7 +899,7 @@ api_reload(struct api_req *r)
 {
 	char *cause = NULL;
 
-	if (daemon_reload(&cause) == -1) {
+	if (daemon_state->reload(&cause) == -1) {
 		api_error(r, 422, "config_invalid", "%s", cause);
 		free(cause);
 		return;

@@ -623,6 +623,8 @@ void api_free(struct api *);
 
 /* plugin.c: modules, instances and the host services table. */
 int plugin_init(struct event_base *);
+typedef void (*plugin_gone_cb)(const char *, uint64_t);
+void plugin_on_gone(plugin_gone_cb);
 int plugin_apply(struct config *, char **);
 void plugin_shutdown(void);
 size_t plugin_count(void);
@@ -664,7 +666,10 @@ void sched_source_gone(const char *, uint64_t);
 uint64_t outbox_delivered_total(void);
 uint64_t outbox_failed_total(void);
 
-/* main.c: the daemon's state as the API sees it. */
+/*
+ * state.c: the daemon's running state, shared by the shell: main.c fills
+ * it at start-up and on reload; the others read it.
+ */
 struct daemon_state {
 	struct event_base *base;
 	struct config *config;
@@ -677,8 +682,9 @@ struct daemon_state {
 	uint64_t reloads_failed;
 	time_t last_reload;
 	char *last_reload_error;
+	/* Builds a new configuration and swaps it in (main.c); -1, *cause. */
+	int (*reload)(char **);
 };
 extern struct daemon_state *daemon_state;
-int daemon_reload(char **);
 
 #endif
