@@ -56,6 +56,7 @@ void log_notice(const char *, ...) printflike(1, 2);
 void log_info(const char *, ...) printflike(1, 2);
 void log_debug(const char *, ...) printflike(1, 2);
 void log_crit(const char *, ...) printflike(1, 2);
+void log_cause(char **, const char *, ...) printflike(2, 3);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
