@@ -269,7 +269,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "sync", sync_json(id));
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "ack", lifecycle_ack_json(&c));
-	json_object_set_new(doc, "conditions", lifecycle_conditions_json(id));
+	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
 	{
 		char *code = NULL;

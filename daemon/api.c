@@ -882,7 +882,7 @@ api_status(struct api_req *r)
 			"in_flight", (json_int_t)outbox_in_flight(), "sinks",
 			outbox_sinks()));
 	}
-	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
+	json_object_set_new(doc, "snoozes", api_snoozes_json());
 	/* What a person must see: {"code","shop","text"} each. */
 	json_object_set_new(doc, "warnings", lifecycle_warnings(NULL, 1));
 	json_object_set_new(doc, "sources", sched_source_status());

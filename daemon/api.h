@@ -229,11 +229,18 @@ void api_case_evidence_get(struct api_req *);
 void api_listings_import(struct api_req *);
 struct json_t *api_evidence_json(int64_t);
 
+/* api-cases.c: followers of the event stream. */
+void api_events_publish(const struct st_event *);
+void api_events_conn_closed(void *);
+void api_events_stop(void);
+
 /* api-alerts.c */
 void api_case_ack(struct api_req *);
 void api_conditions_get(struct api_req *);
 void api_condition_ack(struct api_req *);
 void api_shop_snooze(struct api_req *);
+struct json_t *api_conditions_json(int64_t);
+struct json_t *api_snoozes_json(void);
 
 /* api-preflight.c */
 void api_case_preflight(struct api_req *);

@@ -615,7 +615,7 @@ fail:
 }
 
 /* The acknowledgement as the API shows it; NULL when there is none. */
-static json_t *
+json_t *
 lifecycle_ack_value(
     const char *by, time_t at, time_t until, const char *comment)
 {
@@ -775,55 +775,6 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	return (lifecycle_commit(err));
 }
 
-/* The open conditions as the API lists them. */
-json_t *
-lifecycle_conditions_json(int64_t case_id)
-{
-	struct st_condition *cond;
-	struct st_case c;
-	size_t n, i;
-	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
-	json_t *arr = json_array(), *ack;
-
-	if (store_conditions(lifecycle_store(), 0, case_id, 1000, &cond, &n) ==
-	    -1)
-		return (arr);
-	for (i = 0; i < n; i++) {
-		if (cond[i].case_id != 0 &&
-		    store_case_get(lifecycle_store(), cond[i].case_id, &c) ==
-			0) {
-			ack = lifecycle_ack_json(&c);
-			st_case_clear(&c);
-		} else
-			ack =
-			    lifecycle_ack_value(cond[i].ack_by, cond[i].ack_at,
-				cond[i].ack_until, cond[i].ack_comment);
-		json_array_append_new(arr,
-		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:i,s:o}",
-			"id", (json_int_t)cond[i].id, "type", cond[i].type,
-			"severity", cond[i].severity, "case",
-			cond[i].case_id ? json_integer(cond[i].case_id)
-					: json_null(),
-			"shop",
-			cond[i].shop ? json_string(cond[i].shop) : json_null(),
-			"product_id",
-			cond[i].product_id ? json_string(cond[i].product_id)
-					   : json_null(),
-			"subject",
-			cond[i].subject ? json_string(cond[i].subject)
-					: json_null(),
-			"raised_at",
-			isotime_format(cond[i].raised_at, b1, sizeof b1),
-			"next_reminder_at",
-			cond[i].next_at ? json_string(isotime_format(
-					      cond[i].next_at, b2, sizeof b2))
-					: json_null(),
-			"reminders", cond[i].reminders, "ack", ack));
-	}
-	st_conditions_free(cond, n);
-	return (arr);
-}
-
 /*
  * Holds mail about a shop until until (0: ends the snooze now). The trail
  * records it; the outbox holds the shop's rows to sinks of module "mail"
@@ -914,26 +865,4 @@ lifecycle_reannounce(const char *shop, time_t now)
 	}
 	st_conditions_free(cond, n);
 	return (k);
-}
-
-json_t *
-lifecycle_snoozes_json(void)
-{
-	struct st_snooze *sn;
-	size_t n, i;
-	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
-	json_t *arr = json_array();
-
-	if (store_snoozes(lifecycle_store(), clock_now(), &sn, &n) == -1)
-		return (arr);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr,
-		    json_pack("{s:s,s:s,s:s,s:s,s:o}", "shop", sn[i].shop,
-			"until", isotime_format(sn[i].until, b1, sizeof b1),
-			"by", sn[i].by, "at",
-			isotime_format(sn[i].at, b2, sizeof b2), "comment",
-			sn[i].comment ? json_string(sn[i].comment)
-				      : json_null()));
-	st_snoozes_free(sn, n);
-	return (arr);
 }

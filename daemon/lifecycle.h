@@ -1,6 +1,7 @@
 /*
- * lifecycle.h: the case lifecycle's operations (lifecycle.c) and the timers
- * that drive its alerts (sched.c).
+ * lifecycle.h: the case lifecycle's operations (lifecycle.c and, by
+ * concern, lifecycle-listing.c, lifecycle-alerts.c, lifecycle-digest.c,
+ * lifecycle-source.c) and the timers that drive its alerts (sched.c).
  */
 
 #ifndef LIFECYCLE_H
@@ -110,8 +111,7 @@ int lifecycle_condition_ack(
 int lifecycle_snooze(
     const char *, time_t, const char *, const char *, struct lc_err *);
 struct json_t *lifecycle_ack_json(const struct st_case *);
-struct json_t *lifecycle_conditions_json(int64_t);
-struct json_t *lifecycle_snoozes_json(void);
+struct json_t *lifecycle_ack_value(const char *, time_t, time_t, const char *);
 time_t lifecycle_digest_due(const struct config_shop *);
 struct json_t *lifecycle_warnings(const char *, int);
 time_t lifecycle_calendar_check(int);
@@ -186,11 +186,6 @@ char *evidence_path(const char *);
 int evidence_valid_hash(const char *);
 void evidence_snapshot(int64_t, const char *, const char *, const char *);
 void evidence_shutdown(void);
-
-/* api-cases.c: followers of the event stream. */
-void api_events_publish(const struct st_event *);
-void api_events_conn_closed(void *);
-void api_events_stop(void);
 
 /* export.c */
 struct json_t;

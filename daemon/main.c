@@ -27,6 +27,7 @@
 #include <event2/event.h>
 
 #include "delistd.h"
+#include "api.h"
 #include "event.h"
 #include "host.h"
 #include "lifecycle.h"
