@@ -184,7 +184,11 @@ int evidence_put(const void *, size_t, char[65], char **);
 int evidence_key(const char *, size_t, const char *const *, char[65]);
 char *evidence_path(const char *);
 int evidence_valid_hash(const char *);
-void evidence_snapshot(int64_t, const char *, const char *, const char *);
+/* Records a snapshot's outcome (lifecycle_evidence); -1 on failure. */
+typedef int (*evidence_record_cb)(
+    int64_t, const struct st_evidence *, const char *);
+void evidence_snapshot(
+    int64_t, const char *, const char *, const char *, evidence_record_cb);
 void evidence_shutdown(void);
 
 /* export.c */

@@ -1079,7 +1079,7 @@ ss_flush(int snapshots)
 	for (i = 0; i < n && (c = TAILQ_FIRST(&ss_answers)) != NULL; i++) {
 		if (ok && snapshots && opened[i] != 0)
 			evidence_snapshot(opened[i], c->product_id,
-			    c->snapshot_url, c->source);
+			    c->snapshot_url, c->source, lifecycle_evidence);
 		if (!ok && (s = ss_source_find(c->source)) != NULL)
 			s->store_until = clock_uptime() + SS_RETRY_BASE;
 		ss_call_free(c);
