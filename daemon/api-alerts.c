@@ -94,7 +94,7 @@ alerts_body(struct api_req *r, time_t *until, const char **comment, int *off)
 void
 api_case_ack(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *comment;
 	int64_t id;
 	time_t until;
@@ -105,7 +105,7 @@ api_case_ack(struct api_req *r)
 		return;
 	who = api_actor(r);
 	if (lifecycle_ack(id, until, comment, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply_case(r, 200, id);
 	free(who);
@@ -121,7 +121,7 @@ api_conditions_get(struct api_req *r)
 void
 api_condition_ack(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *comment;
 	int64_t id;
 	time_t until;
@@ -132,7 +132,7 @@ api_condition_ack(struct api_req *r)
 		return;
 	who = api_actor(r);
 	if (lifecycle_condition_ack(id, until, comment, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply(r, 200,
 		    json_pack("{s:I,s:b}", "condition", (json_int_t)id,
@@ -143,7 +143,7 @@ api_condition_ack(struct api_req *r)
 void
 api_shop_snooze(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *comment, *shop = r->args[0];
 	char buf[ISOTIME_LEN], *who;
 	time_t until;
@@ -159,7 +159,7 @@ api_shop_snooze(struct api_req *r)
 	}
 	who = api_actor(r);
 	if (lifecycle_snooze(shop, off ? 0 : until, comment, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply(r, 200,
 		    json_pack("{s:s,s:b,s:o}", "shop", shop, "snoozed", !off,

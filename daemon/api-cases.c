@@ -62,7 +62,7 @@ struct follower {
 	int stalls;
 };
 
-static void reply_lc_err(struct api_req *, struct lc_err *);
+static void reply_err(struct api_req *, struct lifecycle_err *);
 static void reply_case(struct api_req *, int, int64_t);
 static size_t follower_waiting(const struct follower *);
 static void follower_write(struct follower *, struct evbuffer *);
@@ -125,9 +125,9 @@ api_actor(struct api_req *r)
 
 /* Answers a lifecycle refusal (for api-alerts.c). */
 void
-api_reply_lc_err(struct api_req *r, struct lc_err *err)
+api_reply_err(struct api_req *r, struct lifecycle_err *err)
 {
-	reply_lc_err(r, err);
+	reply_err(r, err);
 }
 
 /* Answers with a case's detail (for api-alerts.c). */
@@ -328,7 +328,7 @@ static const struct api_err_row {
 
 /* The one error shape of a refused verb; clears err. */
 static void
-reply_lc_err(struct api_req *r, struct lc_err *err)
+reply_err(struct api_req *r, struct lifecycle_err *err)
 {
 	const struct api_err_row *row = &api_err_rows[LIFECYCLE_ERR_STORE];
 	json_t *doc;
@@ -614,7 +614,7 @@ api_listings_post(struct api_req *r)
 	const char **images = NULL;
 	int64_t secs = 0;
 	char *who, *cause = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	json_t *jimg = NULL, *v;
 	size_t i;
@@ -669,7 +669,7 @@ api_listings_post(struct api_req *r)
 	who = actor(r);
 	if (lifecycle_track(shop, pid, title, images, json_array_size(jimg),
 		secs, who, &created, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_listing(r, created ? 201 : 200, shop, pid);
 	free(images);
@@ -679,7 +679,7 @@ api_listings_post(struct api_req *r)
 void
 api_listings_delete(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	char *who;
 
 	if (check_shop(r, r->args[0]) == -1 ||
@@ -687,7 +687,7 @@ api_listings_delete(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_untrack(r->args[0], r->args[1], who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_listing(r, 200, r->args[0], r->args[1]);
 	free(who);
@@ -726,7 +726,7 @@ void
 api_cases_post(struct api_req *r)
 {
 	const char *shop, *pid, *reason, *rule = NULL, *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -754,7 +754,7 @@ api_cases_post(struct api_req *r)
 	}
 	who = actor(r);
 	if (lifecycle_open(shop, pid, reason, rule, at, who, &id, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 201, id);
 	free(who);
@@ -774,7 +774,7 @@ api_case_note(struct api_req *r)
 {
 	const char *text, *field = NULL, *before = NULL, *after = NULL;
 	const char *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -796,7 +796,7 @@ api_case_note(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_note(id, text, field, before, after, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 201, id);
 	free(who);
@@ -820,7 +820,7 @@ api_case_appeal(struct api_req *r)
 	const char *pcid, *statement, *ats = NULL;
 	json_t *jmat = NULL, *m, *found = NULL, *doc;
 	struct st_material *mat = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int force = 0, status = 500;
 	size_t nmat = 0, i, k;
@@ -889,7 +889,7 @@ api_case_appeal(struct api_req *r)
 	who = actor(r);
 	if (lifecycle_appeal(id, pcid, statement, mat, nmat, at, force, who,
 		&found, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else if ((doc = case_detail(id, &status)) == NULL)
 		api_error(r, status, "store", "case %lld could not be read",
 		    (long long)id);
@@ -909,7 +909,7 @@ void
 api_case_decision(struct api_req *r)
 {
 	const char *decision, *reason = NULL, *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id, n;
 	time_t at;
@@ -946,7 +946,7 @@ api_case_decision(struct api_req *r)
 	who = actor(r);
 	if (lifecycle_decide(id, (int)n, strcmp(decision, "approved") == 0,
 		reason, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -956,7 +956,7 @@ void
 api_case_reinstated(struct api_req *r)
 {
 	const char *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -974,7 +974,7 @@ api_case_reinstated(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_reinstate(id, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -985,7 +985,7 @@ void
 api_case_close(struct api_req *r)
 {
 	const char *outcome, *note, *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -1009,7 +1009,7 @@ api_case_close(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_close(id, outcome, note, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -1019,7 +1019,7 @@ void
 api_case_abandon(struct api_req *r)
 {
 	const char *ats = NULL, *relisted = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -1038,7 +1038,7 @@ api_case_abandon(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_abandon(id, relisted, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);

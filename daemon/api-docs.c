@@ -151,7 +151,7 @@ api_docs_post(struct api_req *r)
 	struct vault_add_req req;
 	struct vault_add_res res;
 	struct st_document d;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *rename;
 	json_t *doc, *w;
 	size_t len, i;
@@ -194,7 +194,7 @@ api_docs_post(struct api_req *r)
 	if (vault_add(&req, &res, &err) == -1) {
 		free(who);
 		vault_add_res_clear(&res);
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);
@@ -435,7 +435,7 @@ void
 api_doc_delete(struct api_req *r)
 {
 	struct st_document d;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	int64_t id;
 	char *who;
 
@@ -444,7 +444,7 @@ api_doc_delete(struct api_req *r)
 	who = api_actor(r);
 	if (vault_remove(id, who, &err) == -1) {
 		free(who);
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);
@@ -530,7 +530,7 @@ api_case_documents_get(struct api_req *r)
 void
 api_case_documents_post(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	json_int_t doc_id;
 	const char *ats = NULL;
@@ -576,7 +576,7 @@ api_case_documents_post(struct api_req *r)
 	who = api_actor(r);
 	if (vault_attach(id, doc_id, at, force, who, &err) == -1) {
 		free(who);
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);
@@ -589,7 +589,7 @@ api_case_documents_post(struct api_req *r)
 void
 api_case_document_delete(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	int64_t id, doc_id;
 	char *who;
 
@@ -599,7 +599,7 @@ api_case_document_delete(struct api_req *r)
 	who = api_actor(r);
 	if (vault_detach(id, doc_id, who, &err) == -1) {
 		free(who);
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);

@@ -214,13 +214,13 @@ void api_case_events(struct api_req *);
 void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
-struct lc_err;
+struct lifecycle_err;
 char *api_actor(struct api_req *);
 int api_path_id(struct api_req *, size_t, int64_t *);
 int api_check_listing(struct api_req *, const char *, const char *);
 int api_product_id_bad(const char *, const char *, char *, size_t);
 void api_reply_case(struct api_req *, int, int64_t);
-void api_reply_lc_err(struct api_req *, struct lc_err *);
+void api_reply_err(struct api_req *, struct lifecycle_err *);
 
 /* api-source.c */
 void api_case_classify(struct api_req *);

@@ -646,7 +646,7 @@ lifecycle_ack_json(const struct st_case *c)
  */
 int
 lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
-    struct lc_err *err)
+    struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_condition *cond;
@@ -712,7 +712,7 @@ fail:
  */
 int
 lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_condition *cond;
 	struct st_case c;
@@ -782,7 +782,7 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
  */
 int
 lifecycle_snooze(const char *shop, time_t until, const char *comment,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	time_t now = clock_now();

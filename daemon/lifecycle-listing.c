@@ -377,7 +377,7 @@ out:
 int
 lifecycle_track(const char *shop, const char *pid, const char *title,
     const char *const *images, size_t nimages, int64_t interval,
-    const char *actor, int *created, struct lc_err *err)
+    const char *actor, int *created, struct lifecycle_err *err)
 {
 	char *cause = NULL;
 	int rc;
@@ -490,8 +490,8 @@ lifecycle_listing_observed(const char *shop, const char *pid, const char *title,
 }
 
 int
-lifecycle_untrack(
-    const char *shop, const char *pid, const char *actor, struct lc_err *err)
+lifecycle_untrack(const char *shop, const char *pid, const char *actor,
+    struct lifecycle_err *err)
 {
 	struct st_listing l;
 	struct st_case c;
@@ -531,8 +531,8 @@ lifecycle_untrack(
  * were checked by the caller; an unknown shop still refuses the lot.
  */
 int
-lifecycle_import(const struct lc_import_row *rows, size_t n, const char *actor,
-    size_t *created, struct lc_err *err)
+lifecycle_import(const struct lifecycle_import_row *rows, size_t n,
+    const char *actor, size_t *created, struct lifecycle_err *err)
 {
 	char *cause = NULL;
 	size_t i;

@@ -24,7 +24,7 @@ struct store;
 struct config;
 
 /* lifecycle.c */
-int lifecycle_store_fail(struct lc_err *);
+int lifecycle_store_fail(struct lifecycle_err *);
 struct store *lifecycle_store(void);
 const struct config *lifecycle_config(void);
 const char *lifecycle_hours(int64_t secs, char *buf, size_t len);
@@ -36,14 +36,14 @@ int64_t lifecycle_event_with(const struct event_opts *, const struct st_case *,
     const char *, ...) printflike(8, 9);
 const struct calendar *lifecycle_calendar(const char *shop);
 int lifecycle_case_save(struct st_case *);
-int lifecycle_shop_known(const char *shop, struct lc_err *err);
+int lifecycle_shop_known(const char *shop, struct lifecycle_err *err);
 void lifecycle_case_view(const struct st_case *, struct case_view *);
 void lifecycle_rules(struct case_rules *rules);
 void lifecycle_free(struct st_case *c, struct st_appeal *ap, size_t nap);
-int lifecycle_commit(struct lc_err *err);
+int lifecycle_commit(struct lifecycle_err *err);
 int lifecycle_reinstate_in(struct st_case *c, const struct st_appeal *ap,
     size_t nap, time_t at, const char *actor, const char *outcome,
-    const char *note, struct lc_err *err);
+    const char *note, struct lifecycle_err *err);
 
 /* lifecycle-listing.c */
 int lifecycle_linked_risk(const struct st_case *, time_t);

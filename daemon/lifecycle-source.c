@@ -43,12 +43,12 @@ static size_t lifecycle_norphans;
 static int lifecycle_off_sale(const char *);
 static int lifecycle_on_sale_warn(const struct st_case *, int64_t,
     const struct case_refusal *, const char *, time_t);
-static void
-lifecycle_healthy(struct st_watch *, const struct lc_observation *, time_t);
+static void lifecycle_healthy(
+    struct st_watch *, const struct lifecycle_observation *, time_t);
 static void
 lifecycle_not_found_text(const char *, const char *, time_t, char *, size_t);
-static int
-lifecycle_not_found(struct st_watch *, const struct lc_observation *, time_t);
+static int lifecycle_not_found(
+    struct st_watch *, const struct lifecycle_observation *, time_t);
 
 /* --- what the source scheduler observes --------------------------------- */
 
@@ -61,7 +61,7 @@ lifecycle_same(const char *a, const char *b)
 /* When a watched listing is looked at next (0: not watched any more). */
 static time_t
 lifecycle_next_check(
-    const struct st_watch *w, const struct lc_intervals *iv, time_t now)
+    const struct st_watch *w, const struct lifecycle_intervals *iv, time_t now)
 {
 	int64_t every;
 
@@ -85,7 +85,7 @@ lifecycle_next_check(
 /* Archives the raw answer that confirmed a delisting, in the transaction. */
 static int
 lifecycle_archive_raw(
-    const struct st_case *c, const struct lc_observation *o, time_t now)
+    const struct st_case *c, const struct lifecycle_observation *o, time_t now)
 {
 	struct st_evidence e;
 	char sha[65], *cause = NULL;
@@ -200,7 +200,7 @@ lifecycle_archive_before(const struct st_case *c, const struct st_watch *w,
  */
 static void
 lifecycle_healthy(
-    struct st_watch *w, const struct lc_observation *o, time_t now)
+    struct st_watch *w, const struct lifecycle_observation *o, time_t now)
 {
 	char sha[65], *cause = NULL;
 
@@ -277,7 +277,7 @@ lifecycle_not_found_text(
  */
 static int
 lifecycle_not_found(
-    struct st_watch *w, const struct lc_observation *o, time_t now)
+    struct st_watch *w, const struct lifecycle_observation *o, time_t now)
 {
 	struct st_case c;
 	char text[256], buf[ISOTIME_LEN];
@@ -339,7 +339,7 @@ lifecycle_not_found_warnings(json_t *arr, const char *shop)
 
 /* A confirmed delisting of a listing without an open case: a new case. */
 static int
-lifecycle_open_auto(struct st_watch *w, const struct lc_observation *o,
+lifecycle_open_auto(struct st_watch *w, const struct lifecycle_observation *o,
     const char *code, time_t offline_at, time_t now, int64_t *opened)
 {
 	struct st_case c;
@@ -410,8 +410,8 @@ lifecycle_open_auto(struct st_watch *w, const struct lc_observation *o,
  * case.reinstated can no longer make it synced.
  */
 static int
-lifecycle_delisted_again(struct st_watch *w, const struct lc_observation *o,
-    const char *code, time_t now)
+lifecycle_delisted_again(struct st_watch *w,
+    const struct lifecycle_observation *o, const char *code, time_t now)
 {
 	struct st_case c;
 	int reopen = lifecycle_same(w->case_state, "reinstated");
@@ -504,7 +504,7 @@ lifecycle_reinstate_seen(struct st_watch *w, const char *actor, time_t now)
 	struct case_step step;
 	struct case_refusal ref;
 	size_t nap;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	int rc = 0, seen;
 
 	if (store_case_get(lifecycle_store(), w->open_case, &c) != 0)
@@ -562,8 +562,8 @@ out:
  * then the next check is planned. *opened is the id of a case this opened (else 0).
  */
 int
-lifecycle_observe(const struct lc_observation *o, const struct lc_intervals *iv,
-    int64_t *opened)
+lifecycle_observe(const struct lifecycle_observation *o,
+    const struct lifecycle_intervals *iv, int64_t *opened)
 {
 	struct st_watch w;
 	struct st_case c;

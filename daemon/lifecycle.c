@@ -55,7 +55,7 @@ static int64_t lifecycle_eventv(const struct st_case *, time_t, const char *,
 static void lifecycle_finish(struct st_case *, enum case_state, time_t);
 
 void
-lifecycle_err_clear(struct lc_err *err)
+lifecycle_err_clear(struct lifecycle_err *err)
 {
 	free(err->message);
 	json_decref(err->findings);
@@ -64,7 +64,7 @@ lifecycle_err_clear(struct lc_err *err)
 
 void
 lifecycle_err_set(
-    struct lc_err *err, enum lifecycle_error error, const char *fmt, ...)
+    struct lifecycle_err *err, enum lifecycle_error error, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,7 +79,7 @@ lifecycle_err_set(
 /* The state machine's refusal (cases.c), its code taken as it is. */
 void
 lifecycle_err_refused(
-    struct lc_err *err, const char *code, const char *fmt, ...)
+    struct lifecycle_err *err, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -92,7 +92,7 @@ lifecycle_err_refused(
 }
 
 int
-lifecycle_store_fail(struct lc_err *err)
+lifecycle_store_fail(struct lifecycle_err *err)
 {
 	store_rollback(daemon_state->store);
 	lifecycle_err_set(
@@ -271,7 +271,7 @@ lifecycle_published(void)
 }
 
 int
-lifecycle_shop_known(const char *shop, struct lc_err *err)
+lifecycle_shop_known(const char *shop, struct lifecycle_err *err)
 {
 	char *list;
 
@@ -295,7 +295,7 @@ lifecycle_shop_known(const char *shop, struct lc_err *err)
 int
 lifecycle_open(const char *shop, const char *pid, const char *reason,
     const char *rule, time_t at, const char *actor, int64_t *id,
-    struct lc_err *err)
+    struct lifecycle_err *err)
 {
 	struct st_listing l;
 	struct st_watch w;
@@ -379,7 +379,7 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
  */
 static int
 lifecycle_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
-    size_t *nap, struct lc_err *err)
+    size_t *nap, struct lifecycle_err *err)
 {
 	int rc;
 
@@ -477,7 +477,8 @@ lifecycle_rules(struct case_rules *rules)
 /* Refuses an action the state machine does not allow. */
 static int
 lifecycle_step(const struct st_case *c, const struct st_appeal *ap, size_t nap,
-    enum case_action act, int force, struct case_step *step, struct lc_err *err)
+    enum case_action act, int force, struct case_step *step,
+    struct lifecycle_err *err)
 {
 	struct case_view cv;
 	struct appeal_view *av;
@@ -508,7 +509,7 @@ lifecycle_free(struct st_case *c, struct st_appeal *ap, size_t nap)
 
 /* Commits and publishes, or rolls back on failure. */
 int
-lifecycle_commit(struct lc_err *err)
+lifecycle_commit(struct lifecycle_err *err)
 {
 	if (store_commit(lifecycle_store()) == -1)
 		return (lifecycle_store_fail(err));
@@ -520,7 +521,7 @@ lifecycle_commit(struct lc_err *err)
 int
 lifecycle_note(int64_t id, const char *text, const char *field,
     const char *before, const char *after, time_t at, const char *actor,
-    struct lc_err *err)
+    struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -603,7 +604,8 @@ lifecycle_list_has(const char *list, const char *item)
 int
 lifecycle_appeal(int64_t id, const char *platform_case_id,
     const char *statement, const struct st_material *mat, size_t nmat,
-    time_t at, int force, const char *actor, json_t **found, struct lc_err *err)
+    time_t at, int force, const char *actor, json_t **found,
+    struct lifecycle_err *err)
 {
 	struct preflight_run pr;
 	struct st_case c;
@@ -753,7 +755,7 @@ out:
 
 int
 lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap, *a = NULL;
@@ -899,7 +901,7 @@ out:
 int
 lifecycle_reinstate_in(struct st_case *c, const struct st_appeal *ap,
     size_t nap, time_t at, const char *actor, const char *outcome,
-    const char *note, struct lc_err *err)
+    const char *note, struct lifecycle_err *err)
 {
 	struct case_step step, sync;
 	time_t now = clock_now();
@@ -955,7 +957,7 @@ fail:
 
 int
 lifecycle_reinstate(
-    int64_t id, time_t at, const char *actor, struct lc_err *err)
+    int64_t id, time_t at, const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -982,7 +984,7 @@ out:
  */
 int
 lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -1036,7 +1038,7 @@ out:
 
 int
 lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -1116,7 +1118,7 @@ out:
 /* The seller names the reason of a case (auto-opened ones have none). */
 int
 lifecycle_classify(int64_t id, const char *reason, const char *rule,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;

@@ -52,7 +52,7 @@ enum lifecycle_error {
 };
 
 /* A refusal: its reason and a sentence. */
-struct lc_err {
+struct lifecycle_err {
 	enum lifecycle_error error;
 	const char *refusal; /* LIFECYCLE_ERR_REFUSED: the rule's code */
 	char *message;
@@ -63,15 +63,16 @@ struct lc_err {
 
 struct json_t;
 struct evbuffer;
-void lifecycle_err_clear(struct lc_err *);
-void lifecycle_err_set(struct lc_err *, enum lifecycle_error, const char *, ...)
-    printflike(3, 4);
-void lifecycle_err_refused(struct lc_err *, const char *, const char *, ...)
-    printflike(3, 4);
+void lifecycle_err_clear(struct lifecycle_err *);
+void lifecycle_err_set(struct lifecycle_err *, enum lifecycle_error,
+    const char *, ...) printflike(3, 4);
+void lifecycle_err_refused(
+    struct lifecycle_err *, const char *, const char *, ...) printflike(3, 4);
 
 void lifecycle_published(void);
-int lifecycle_track(const char *, const char *, const char *,
-    const char *const *, size_t, int64_t, const char *, int *, struct lc_err *);
+int
+lifecycle_track(const char *, const char *, const char *, const char *const *,
+    size_t, int64_t, const char *, int *, struct lifecycle_err *);
 /*
  * A listing as a source saw it: its title (NULL: not reported) and image
  * URLs (images NULL: not reported). Tracks it if new, stores its image
@@ -80,22 +81,22 @@ int lifecycle_track(const char *, const char *, const char *,
  */
 int lifecycle_listing_observed(const char *, const char *, const char *,
     const char *const *, size_t, char **);
-int
-lifecycle_untrack(const char *, const char *, const char *, struct lc_err *);
+int lifecycle_untrack(
+    const char *, const char *, const char *, struct lifecycle_err *);
 int lifecycle_open(const char *, const char *, const char *, const char *,
-    time_t, const char *, int64_t *, struct lc_err *);
+    time_t, const char *, int64_t *, struct lifecycle_err *);
 int lifecycle_note(int64_t, const char *, const char *, const char *,
-    const char *, time_t, const char *, struct lc_err *);
+    const char *, time_t, const char *, struct lifecycle_err *);
 int lifecycle_appeal(int64_t, const char *, const char *,
     const struct st_material *, size_t, time_t, int, const char *,
-    struct json_t **, struct lc_err *);
-int lifecycle_decide(
-    int64_t, int, int, const char *, time_t, const char *, struct lc_err *);
-int lifecycle_reinstate(int64_t, time_t, const char *, struct lc_err *);
-int lifecycle_close(
-    int64_t, const char *, const char *, time_t, const char *, struct lc_err *);
-int
-lifecycle_abandon(int64_t, const char *, time_t, const char *, struct lc_err *);
+    struct json_t **, struct lifecycle_err *);
+int lifecycle_decide(int64_t, int, int, const char *, time_t, const char *,
+    struct lifecycle_err *);
+int lifecycle_reinstate(int64_t, time_t, const char *, struct lifecycle_err *);
+int lifecycle_close(int64_t, const char *, const char *, time_t, const char *,
+    struct lifecycle_err *);
+int lifecycle_abandon(
+    int64_t, const char *, time_t, const char *, struct lifecycle_err *);
 int lifecycle_fire(enum store_due, int64_t);
 int lifecycle_synced(int64_t, time_t);
 struct event_opts;
@@ -105,11 +106,12 @@ int64_t lifecycle_append(const struct st_case *, time_t, const char *,
 int lifecycle_reannounce(const char *, time_t);
 int lifecycle_recompute(void);
 int lifecycle_resolve(const char *, const char *);
-int lifecycle_ack(int64_t, time_t, const char *, const char *, struct lc_err *);
+int lifecycle_ack(
+    int64_t, time_t, const char *, const char *, struct lifecycle_err *);
 int lifecycle_condition_ack(
-    int64_t, time_t, const char *, const char *, struct lc_err *);
+    int64_t, time_t, const char *, const char *, struct lifecycle_err *);
 int lifecycle_snooze(
-    const char *, time_t, const char *, const char *, struct lc_err *);
+    const char *, time_t, const char *, const char *, struct lifecycle_err *);
 struct json_t *lifecycle_ack_json(const struct st_case *);
 struct json_t *lifecycle_ack_value(const char *, time_t, time_t, const char *);
 time_t lifecycle_digest_due(const struct config_shop *);
@@ -121,7 +123,7 @@ int lifecycle_digest(const struct config_shop *);
 /* How soon a listing whose appeal was approved is looked at again. */
 #define LIFECYCLE_APPROVED_RECHECK (5 * 60)
 
-struct lc_observation {
+struct lifecycle_observation {
 	int64_t listing_id;
 	const char *source; /* the actor */
 	const char *status; /* on_sale, delisted, offline, ... */
@@ -134,7 +136,7 @@ struct lc_observation {
 	time_t at; /* when the answer came (0: now) */
 };
 
-struct lc_intervals {
+struct lifecycle_intervals {
 	int64_t confirm_checks;
 	int64_t confirm_spacing;
 	int64_t recheck; /* listings with an open case */
@@ -142,14 +144,14 @@ struct lc_intervals {
 	double stretch; /* applied to a listing's own interval too */
 };
 
-struct lc_import_row {
+struct lifecycle_import_row {
 	const char *shop;
 	const char *product_id;
 	const char *title; /* may be NULL */
 };
 
-int lifecycle_observe(
-    const struct lc_observation *, const struct lc_intervals *, int64_t *);
+int lifecycle_observe(const struct lifecycle_observation *,
+    const struct lifecycle_intervals *, int64_t *);
 int lifecycle_check_at(int64_t, time_t);
 int lifecycle_not_found_warnings(struct json_t *, const char *);
 int lifecycle_batch_begin(void);
@@ -160,9 +162,9 @@ int lifecycle_source_alert(const char *, const struct st_budget *,
     enum cases_event_type, struct json_t *, const char *);
 int lifecycle_evidence(int64_t, const struct st_evidence *, const char *);
 int lifecycle_classify(
-    int64_t, const char *, const char *, const char *, struct lc_err *);
-int lifecycle_import(const struct lc_import_row *, size_t, const char *,
-    size_t *, struct lc_err *);
+    int64_t, const char *, const char *, const char *, struct lifecycle_err *);
+int lifecycle_import(const struct lifecycle_import_row *, size_t, const char *,
+    size_t *, struct lifecycle_err *);
 
 /* sched.c */
 void sched_init(struct event_base *);

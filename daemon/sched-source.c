@@ -175,7 +175,7 @@ struct ss_call {
 	char **images;
 	size_t nimages;
 	char *snapshot_url;
-	struct lc_intervals iv;
+	struct lifecycle_intervals iv;
 	TAILQ_ENTRY(ss_call) entry;
 };
 TAILQ_HEAD(ss_call_list, ss_call);
@@ -532,7 +532,7 @@ ss_listing_busy(int64_t id)
 }
 
 static void
-ss_intervals(const struct ss_shop *sh, struct lc_intervals *iv)
+ss_intervals(const struct ss_shop *sh, struct lifecycle_intervals *iv)
 {
 	iv->confirm_checks = sh->conf->confirm_checks;
 	iv->confirm_spacing = sh->conf->confirm_spacing;
@@ -1000,7 +1000,7 @@ ss_record_failure(const struct ss_call *c)
 static int
 ss_record_answer(const struct ss_call *c, int64_t *opened)
 {
-	struct lc_observation o;
+	struct lifecycle_observation o;
 
 	*opened = 0;
 	sched_observed_meta(c->shop, c->product_id, c->title,

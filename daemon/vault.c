@@ -52,7 +52,7 @@
 #define VAULT_NAME_MAX 255
 #define VAULT_ISSUER_MAX 256
 
-static int vault_store_fail(struct lc_err *);
+static int vault_store_fail(struct lifecycle_err *);
 static int64_t vault_event(const char *, const char *, int64_t, time_t,
     const char *, enum cases_event_type, enum cases_severity, json_t *,
     const char *, ...) printflike(9, 10);
@@ -66,7 +66,7 @@ vault_store(void)
 }
 
 static int
-vault_store_fail(struct lc_err *err)
+vault_store_fail(struct lifecycle_err *err)
 {
 	store_rollback(vault_store());
 	lifecycle_err_set(
@@ -281,8 +281,8 @@ vault_marks(const char *shop, const char *expires, time_t marks[DOCS_NSTAGES],
 
 /* The checks on what the seller says about a document (400s). */
 static int
-vault_check_meta(
-    const struct vault_add_req *req, struct st_document *d, struct lc_err *err)
+vault_check_meta(const struct vault_add_req *req, struct st_document *d,
+    struct lifecycle_err *err)
 {
 	char *cause = NULL, *list;
 	time_t marks[DOCS_NSTAGES];
@@ -351,7 +351,7 @@ vault_check_meta(
 
 /* A brand authorization link must follow a live one of the same type. */
 static int
-vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
+vault_check_chain(const struct vault_add_req *req, struct lifecycle_err *err)
 {
 	struct st_document prev;
 	int64_t id = req->chain_of;
@@ -396,7 +396,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 /* The file-name convention: a warning, or the conventional name. */
 static int
 vault_name(const struct vault_add_req *req, struct st_document *d,
-    enum sniff_format fmt, struct vault_add_res *res, struct lc_err *err)
+    enum sniff_format fmt, struct vault_add_res *res, struct lifecycle_err *err)
 {
 	struct sniff_name sn;
 	char why[SNIFF_WHY_MAX];
@@ -485,7 +485,7 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 
 int
 vault_add(const struct vault_add_req *req, struct vault_add_res *res,
-    struct lc_err *err)
+    struct lifecycle_err *err)
 {
 	struct st_document d, old;
 	struct sniff_result sr;
@@ -601,7 +601,7 @@ vault_open_state(const char *state)
 }
 
 int
-vault_remove(int64_t id, const char *actor, struct lc_err *err)
+vault_remove(int64_t id, const char *actor, struct lifecycle_err *err)
 {
 	struct st_document d;
 	struct st_doc_ref *refs;
@@ -713,7 +713,7 @@ vault_cover_desc(const struct st_document *d)
  */
 static int
 vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
-    struct st_document *d, struct lc_err *err)
+    struct st_document *d, struct lifecycle_err *err)
 {
 	int rc;
 
@@ -742,7 +742,7 @@ vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
  */
 int
 vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_document d;
@@ -832,8 +832,8 @@ fail:
  * keeps a case.document with "detached": true. Closed cases keep theirs.
  */
 int
-vault_detach(
-    int64_t case_id, int64_t doc_id, const char *actor, struct lc_err *err)
+vault_detach(int64_t case_id, int64_t doc_id, const char *actor,
+    struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_document d;
