@@ -4,7 +4,7 @@
  * POST /v1/cases/{id}/ack, GET /v1/conditions, POST /v1/conditions/{id}/ack
  * and POST /v1/shops/{shop}/snooze (shapes in api.h). Each handler checks
  * its body, then calls one lifecycle operation; the rules (what an
- * acknowledgement stops, what a snooze holds) live in lifecycle.c and
+ * acknowledgement stops, what a snooze holds) live in lifecycle-alerts.c and
  * outbox.c, not here. It also renders the conditions and the snoozes
  * for GET /v1/conditions, a case's view and the status.
  */

@@ -22,7 +22,7 @@ struct strlist;
 struct event_opts {
 	const char *exclude; /* a sink it must not go to; "*": to none */
 	const struct strlist *also; /* sinks it goes to whatever they take */
-	int quiet; /* it opens no condition (lifecycle.c reads this) */
+	int quiet; /* it opens no condition (lifecycle-alerts.c) */
 };
 
 /* What a "changed" subscriber hears about, after a commit. */

@@ -37,7 +37,7 @@
  * listing still due: it is checked again, nothing is doubled.
  *
  * It keeps to the listings' schedule and the budget; what an answer means
- * is lifecycle.c's (through which the store is written), and how a
+ * is lifecycle-source.c's (through which the store is written), and how a
  * platform is spoken to is the plugin's.
  */
 
