@@ -43,6 +43,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 #include "text.h"
 #include "vault.h"
 

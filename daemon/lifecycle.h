@@ -166,21 +166,6 @@ int lifecycle_classify(
 int lifecycle_import(const struct lifecycle_import_row *, size_t, const char *,
     size_t *, struct lifecycle_err *);
 
-/* sched.c */
-void sched_init(struct event_base *);
-void sched_rearm(void);
-void sched_shutdown(void);
-
-/* sched-source.c: sweeps, checks and the call budget of source plugins. */
-void sched_source_init(struct event_base *);
-void sched_source_kick(void);
-void sched_source_replan(void);
-void sched_source_reload(void);
-void sched_source_stop(void);
-void sched_source_shutdown(void);
-struct json_t *sched_source_status(void);
-void sched_source_metrics(struct evbuffer *);
-
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);
 int evidence_key(const char *, size_t, const char *const *, char[65]);

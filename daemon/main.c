@@ -31,6 +31,7 @@
 #include "event.h"
 #include "host.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 #include "vault.h"
 
 #ifndef DELISTD_CONF

@@ -57,6 +57,7 @@
 #include "delistd.h"
 #include "budget.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 
 #define SS_FLUSH_AFTER 1.0 /* seconds an answer may wait for its commit */
 #define SS_FLUSH_MAX 128 /* answers in one commit at most */
