@@ -4,8 +4,9 @@
  * POST /v1/cases/{id}/ack, GET /v1/conditions, POST /v1/conditions/{id}/ack
  * and POST /v1/shops/{shop}/snooze (shapes in api.h). Each handler checks
  * its body, then calls one lifecycle operation; the rules (what an
- * acknowledgement stops, what a snooze holds) live in lifecycle.c and
- * outbox.c, not here.
+ * acknowledgement stops, what a snooze holds) live in lifecycle-alerts.c and
+ * outbox.c, not here. It also renders the conditions and the snoozes
+ * for GET /v1/conditions, a case's view and the status.
  */
 
 #include "config.h"
@@ -93,7 +94,7 @@ alerts_body(struct api_req *r, time_t *until, const char **comment, int *off)
 void
 api_case_ack(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *comment;
 	int64_t id;
 	time_t until;
@@ -104,7 +105,7 @@ api_case_ack(struct api_req *r)
 		return;
 	who = api_actor(r);
 	if (lifecycle_ack(id, until, comment, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply_case(r, 200, id);
 	free(who);
@@ -113,14 +114,14 @@ api_case_ack(struct api_req *r)
 void
 api_conditions_get(struct api_req *r)
 {
-	api_reply(r, 200,
-	    json_pack("{s:o}", "conditions", lifecycle_conditions_json(0)));
+	api_reply(
+	    r, 200, json_pack("{s:o}", "conditions", api_conditions_json(0)));
 }
 
 void
 api_condition_ack(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *comment;
 	int64_t id;
 	time_t until;
@@ -131,7 +132,7 @@ api_condition_ack(struct api_req *r)
 		return;
 	who = api_actor(r);
 	if (lifecycle_condition_ack(id, until, comment, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply(r, 200,
 		    json_pack("{s:I,s:b}", "condition", (json_int_t)id,
@@ -142,7 +143,7 @@ api_condition_ack(struct api_req *r)
 void
 api_shop_snooze(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *comment, *shop = r->args[0];
 	char buf[ISOTIME_LEN], *who;
 	time_t until;
@@ -158,7 +159,7 @@ api_shop_snooze(struct api_req *r)
 	}
 	who = api_actor(r);
 	if (lifecycle_snooze(shop, off ? 0 : until, comment, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply(r, 200,
 		    json_pack("{s:s,s:b,s:o}", "shop", shop, "snoozed", !off,
@@ -167,4 +168,75 @@ api_shop_snooze(struct api_req *r)
 			    : json_string(
 				  isotime_format(until, buf, sizeof buf))));
 	free(who);
+}
+
+/* The open conditions as the API lists them. */
+json_t *
+api_conditions_json(int64_t case_id)
+{
+	struct st_condition *cond;
+	struct st_case c;
+	size_t n, i;
+	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
+	json_t *arr = json_array(), *ack;
+
+	if (store_conditions(
+		daemon_state->store, 0, case_id, 1000, &cond, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++) {
+		if (cond[i].case_id != 0 &&
+		    store_case_get(daemon_state->store, cond[i].case_id, &c) ==
+			0) {
+			ack = lifecycle_ack_json(&c);
+			st_case_clear(&c);
+		} else
+			ack =
+			    lifecycle_ack_value(cond[i].ack_by, cond[i].ack_at,
+				cond[i].ack_until, cond[i].ack_comment);
+		json_array_append_new(arr,
+		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:i,s:o}",
+			"id", (json_int_t)cond[i].id, "type", cond[i].type,
+			"severity", cond[i].severity, "case",
+			cond[i].case_id ? json_integer(cond[i].case_id)
+					: json_null(),
+			"shop",
+			cond[i].shop ? json_string(cond[i].shop) : json_null(),
+			"product_id",
+			cond[i].product_id ? json_string(cond[i].product_id)
+					   : json_null(),
+			"subject",
+			cond[i].subject ? json_string(cond[i].subject)
+					: json_null(),
+			"raised_at",
+			isotime_format(cond[i].raised_at, b1, sizeof b1),
+			"next_reminder_at",
+			cond[i].next_at ? json_string(isotime_format(
+					      cond[i].next_at, b2, sizeof b2))
+					: json_null(),
+			"reminders", cond[i].reminders, "ack", ack));
+	}
+	st_conditions_free(cond, n);
+	return (arr);
+}
+
+json_t *
+api_snoozes_json(void)
+{
+	struct st_snooze *sn;
+	size_t n, i;
+	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
+	json_t *arr = json_array();
+
+	if (store_snoozes(daemon_state->store, clock_now(), &sn, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s,s:s,s:s,s:o}", "shop", sn[i].shop,
+			"until", isotime_format(sn[i].until, b1, sizeof b1),
+			"by", sn[i].by, "at",
+			isotime_format(sn[i].at, b2, sizeof b2), "comment",
+			sn[i].comment ? json_string(sn[i].comment)
+				      : json_null()));
+	st_snoozes_free(sn, n);
+	return (arr);
 }

@@ -36,7 +36,9 @@
 #include "api.h"
 #include "calendar.h"
 #include "cases.h"
+#include "event.h"
 #include "lifecycle.h"
+#include "text.h"
 #include "vault.h"
 
 #define STATEMENT_MAX (64 * 1024)
@@ -60,7 +62,7 @@ struct follower {
 	int stalls;
 };
 
-static void reply_lc_err(struct api_req *, struct lc_err *);
+static void reply_err(struct api_req *, struct lifecycle_err *);
 static void reply_case(struct api_req *, int, int64_t);
 static size_t follower_waiting(const struct follower *);
 static void follower_write(struct follower *, struct evbuffer *);
@@ -123,9 +125,9 @@ api_actor(struct api_req *r)
 
 /* Answers a lifecycle refusal (for api-alerts.c). */
 void
-api_reply_lc_err(struct api_req *r, struct lc_err *err)
+api_reply_err(struct api_req *r, struct lifecycle_err *err)
 {
-	reply_lc_err(r, err);
+	reply_err(r, err);
 }
 
 /* Answers with a case's detail (for api-alerts.c). */
@@ -161,26 +163,6 @@ case_json(const struct st_case *c)
 	    c->appeals, "rejections", c->rejections));
 }
 
-json_t *
-api_event_json(const struct st_event *e)
-{
-	json_t *data, *msg;
-
-	data = json_loads(e->payload, 0, NULL);
-	if (data == NULL)
-		data = json_object();
-	msg = json_object_get(data, "message");
-	msg = msg ? json_incref(msg) : json_string("");
-	json_object_del(data, "message");
-	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id",
-	    (json_int_t)e->id, "case",
-	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
-	    jstr(e->shop), "product_id", jstr(e->product_id), "at",
-	    jtime(e->at), "recorded_at", jtime(e->recorded_at), "actor",
-	    e->actor, "type", e->type, "severity", e->severity, "message", msg,
-	    "data", data));
-}
-
 static json_t *
 events_json(const struct st_event *ev, size_t n)
 {
@@ -188,7 +170,7 @@ events_json(const struct st_event *ev, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(arr, api_event_json(&ev[i]));
+		json_array_append_new(arr, event_json(&ev[i]));
 	return (arr);
 }
 
@@ -287,7 +269,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "sync", sync_json(id));
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "ack", lifecycle_ack_json(&c));
-	json_object_set_new(doc, "conditions", lifecycle_conditions_json(id));
+	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
 	{
 		char *code = NULL;
@@ -305,14 +287,65 @@ case_detail(int64_t id, int *status)
 	return (doc);
 }
 
-static void
-reply_lc_err(struct api_req *r, struct lc_err *err)
-{
-	json_t *doc;
+/*
+ * What each of the domain's refusals is on the wire: its HTTP status and
+ * its stable code (the state machine's refusals carry their own code).
+ */
+static const struct api_err_row {
+	enum lifecycle_error error;
+	int status;
+	const char *code;
+} api_err_rows[] = {
+	{ LIFECYCLE_ERR_REFUSED, 409, NULL },
+	{ LIFECYCLE_ERR_STORE, 500, "store" },
+	{ LIFECYCLE_ERR_UNKNOWN_SHOP, 400, "unknown_shop" },
+	{ LIFECYCLE_ERR_BAD_FIELD, 400, "bad_field" },
+	{ LIFECYCLE_ERR_NOT_FOUND, 404, "not_found" },
+	{ LIFECYCLE_ERR_CASE_OPEN, 409, "case_open" },
+	{ LIFECYCLE_ERR_BAD_TIME, 400, "bad_time" },
+	{ LIFECYCLE_ERR_PREFLIGHT, 500, "preflight" },
+	{ LIFECYCLE_ERR_PREFLIGHT_FAILED, 422, "preflight_failed" },
+	{ LIFECYCLE_ERR_ALREADY_DECIDED, 409, "already_decided" },
+	{ LIFECYCLE_ERR_BAD_OUTCOME, 400, "bad_outcome" },
+	{ LIFECYCLE_ERR_CASE_CLOSED, 409, "case_closed" },
+	{ LIFECYCLE_ERR_RESOLVED, 409, "resolved" },
+	{ LIFECYCLE_ERR_NOT_SNOOZED, 409, "not_snoozed" },
+	{ LIFECYCLE_ERR_UNKNOWN_TYPE, 400, "unknown_type" },
+	{ LIFECYCLE_ERR_BAD_NAME, 400, "bad_name" },
+	{ LIFECYCLE_ERR_BAD_PRODUCTS, 400, "bad_products" },
+	{ LIFECYCLE_ERR_BAD_ISSUER, 400, "bad_issuer" },
+	{ LIFECYCLE_ERR_BAD_DATE, 400, "bad_date" },
+	{ LIFECYCLE_ERR_BAD_CHAIN, 400, "bad_chain" },
+	{ LIFECYCLE_ERR_CANNOT_RENAME, 400, "cannot_rename" },
+	{ LIFECYCLE_ERR_BAD_DOCUMENT, 422, "bad_document" },
+	{ LIFECYCLE_ERR_LOW_RESOLUTION, 422, "low_resolution" },
+	{ LIFECYCLE_ERR_STORAGE, 500, "storage" },
+	{ LIFECYCLE_ERR_DOCUMENT_IN_USE, 409, "document_in_use" },
+	{ LIFECYCLE_ERR_DOC_NOT_COVERING, 409, "doc_not_covering" },
+	{ LIFECYCLE_ERR_ALREADY_ATTACHED, 409, "already_attached" },
+	{ LIFECYCLE_ERR_NOT_ATTACHED, 404, "not_attached" },
+};
 
-	doc = json_pack("{s:{s:s,s:s}}", "error", "code", err->code, "message",
+/* The one error shape of a refused verb; clears err. */
+static void
+reply_err(struct api_req *r, struct lifecycle_err *err)
+{
+	const struct api_err_row *row = &api_err_rows[LIFECYCLE_ERR_STORE];
+	json_t *doc;
+	size_t i;
+
+	for (i = 0; i < sizeof api_err_rows / sizeof api_err_rows[0]; i++) {
+		if (api_err_rows[i].error == err->error) {
+			row = &api_err_rows[i];
+			break;
+		}
+	}
+	/* Messages quote what clients sent: they must render as JSON. */
+	text_scrub(err->message);
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code",
+	    row->code != NULL ? row->code : err->refusal, "message",
 	    err->message);
-	if (err->status == 409 || err->forceable)
+	if (row->status == 409 || err->forceable)
 		json_object_set_new(json_object_get(doc, "error"), "forceable",
 		    json_boolean(err->forceable));
 	if (err->findings != NULL)
@@ -321,8 +354,8 @@ reply_lc_err(struct api_req *r, struct lc_err *err)
 	if (err->case_ref != 0)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
-	api_reply(r, err->status, doc);
-	lc_err_clear(err);
+	api_reply(r, row->status, doc);
+	lifecycle_err_clear(err);
 }
 
 static void
@@ -581,7 +614,7 @@ api_listings_post(struct api_req *r)
 	const char **images = NULL;
 	int64_t secs = 0;
 	char *who, *cause = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	json_t *jimg = NULL, *v;
 	size_t i;
@@ -636,7 +669,7 @@ api_listings_post(struct api_req *r)
 	who = actor(r);
 	if (lifecycle_track(shop, pid, title, images, json_array_size(jimg),
 		secs, who, &created, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_listing(r, created ? 201 : 200, shop, pid);
 	free(images);
@@ -646,7 +679,7 @@ api_listings_post(struct api_req *r)
 void
 api_listings_delete(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	char *who;
 
 	if (check_shop(r, r->args[0]) == -1 ||
@@ -654,7 +687,7 @@ api_listings_delete(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_untrack(r->args[0], r->args[1], who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_listing(r, 200, r->args[0], r->args[1]);
 	free(who);
@@ -693,7 +726,7 @@ void
 api_cases_post(struct api_req *r)
 {
 	const char *shop, *pid, *reason, *rule = NULL, *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -721,7 +754,7 @@ api_cases_post(struct api_req *r)
 	}
 	who = actor(r);
 	if (lifecycle_open(shop, pid, reason, rule, at, who, &id, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 201, id);
 	free(who);
@@ -741,7 +774,7 @@ api_case_note(struct api_req *r)
 {
 	const char *text, *field = NULL, *before = NULL, *after = NULL;
 	const char *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -763,7 +796,7 @@ api_case_note(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_note(id, text, field, before, after, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 201, id);
 	free(who);
@@ -787,7 +820,7 @@ api_case_appeal(struct api_req *r)
 	const char *pcid, *statement, *ats = NULL;
 	json_t *jmat = NULL, *m, *found = NULL, *doc;
 	struct st_material *mat = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int force = 0, status = 500;
 	size_t nmat = 0, i, k;
@@ -856,7 +889,7 @@ api_case_appeal(struct api_req *r)
 	who = actor(r);
 	if (lifecycle_appeal(id, pcid, statement, mat, nmat, at, force, who,
 		&found, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else if ((doc = case_detail(id, &status)) == NULL)
 		api_error(r, status, "store", "case %lld could not be read",
 		    (long long)id);
@@ -876,7 +909,7 @@ void
 api_case_decision(struct api_req *r)
 {
 	const char *decision, *reason = NULL, *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id, n;
 	time_t at;
@@ -913,7 +946,7 @@ api_case_decision(struct api_req *r)
 	who = actor(r);
 	if (lifecycle_decide(id, (int)n, strcmp(decision, "approved") == 0,
 		reason, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -923,7 +956,7 @@ void
 api_case_reinstated(struct api_req *r)
 {
 	const char *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -941,7 +974,7 @@ api_case_reinstated(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_reinstate(id, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -952,7 +985,7 @@ void
 api_case_close(struct api_req *r)
 {
 	const char *outcome, *note, *ats = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -976,7 +1009,7 @@ api_case_close(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_close(id, outcome, note, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -986,7 +1019,7 @@ void
 api_case_abandon(struct api_req *r)
 {
 	const char *ats = NULL, *relisted = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	time_t at;
@@ -1005,7 +1038,7 @@ api_case_abandon(struct api_req *r)
 		return;
 	who = actor(r);
 	if (lifecycle_abandon(id, relisted, at, who, &err) == -1)
-		reply_lc_err(r, &err);
+		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);
 	free(who);
@@ -1081,7 +1114,7 @@ follower_send(struct follower *f, const struct st_event *e)
 	json_t *doc;
 	char *text;
 
-	doc = api_event_json(e);
+	doc = event_json(e);
 	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	buf = evbuffer_new();

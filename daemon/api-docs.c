@@ -52,23 +52,6 @@ docs_str(const char *s)
 	return (s != NULL ? json_string(s) : json_null());
 }
 
-static void
-docs_reply_err(struct api_req *r, struct lc_err *err)
-{
-	json_t *doc;
-
-	if (!err->forceable) {
-		api_error(r, err->status, err->code, "%s", err->message);
-		lc_err_clear(err);
-		return;
-	}
-	/* A refusal that "force": true overrides says so. */
-	doc = json_pack("{s:{s:s,s:s,s:b}}", "error", "code", err->code,
-	    "message", err->message, "forceable", 1);
-	api_reply(r, err->status, doc);
-	lc_err_clear(err);
-}
-
 /* A path segment that must be a document (or case) id. */
 static int
 docs_id(struct api_req *r, size_t i, const char *what, int64_t *id)
@@ -168,7 +151,7 @@ api_docs_post(struct api_req *r)
 	struct vault_add_req req;
 	struct vault_add_res res;
 	struct st_document d;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	const char *rename;
 	json_t *doc, *w;
 	size_t len, i;
@@ -211,7 +194,7 @@ api_docs_post(struct api_req *r)
 	if (vault_add(&req, &res, &err) == -1) {
 		free(who);
 		vault_add_res_clear(&res);
-		docs_reply_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);
@@ -452,7 +435,7 @@ void
 api_doc_delete(struct api_req *r)
 {
 	struct st_document d;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	int64_t id;
 	char *who;
 
@@ -461,7 +444,7 @@ api_doc_delete(struct api_req *r)
 	who = api_actor(r);
 	if (vault_remove(id, who, &err) == -1) {
 		free(who);
-		docs_reply_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);
@@ -547,7 +530,7 @@ api_case_documents_get(struct api_req *r)
 void
 api_case_documents_post(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	json_int_t doc_id;
 	const char *ats = NULL;
@@ -593,7 +576,7 @@ api_case_documents_post(struct api_req *r)
 	who = api_actor(r);
 	if (vault_attach(id, doc_id, at, force, who, &err) == -1) {
 		free(who);
-		docs_reply_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);
@@ -606,7 +589,7 @@ api_case_documents_post(struct api_req *r)
 void
 api_case_document_delete(struct api_req *r)
 {
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	int64_t id, doc_id;
 	char *who;
 
@@ -616,7 +599,7 @@ api_case_document_delete(struct api_req *r)
 	who = api_actor(r);
 	if (vault_detach(id, doc_id, who, &err) == -1) {
 		free(who);
-		docs_reply_err(r, &err);
+		api_reply_err(r, &err);
 		return;
 	}
 	free(who);

@@ -18,6 +18,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 
 static json_t *
 jtime(time_t t)

@@ -72,7 +72,7 @@ void
 api_case_classify(struct api_req *r)
 {
 	const char *reason, *rule = NULL;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
 	char *who;
@@ -103,7 +103,7 @@ api_case_classify(struct api_req *r)
 	}
 	who = api_actor(r);
 	if (lifecycle_classify(id, reason, rule, who, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply_case(r, 200, id);
 	free(who);
@@ -237,10 +237,10 @@ void
 api_listings_import(struct api_req *r)
 {
 	const char *csv, *p, *eol, *end, *cols[4], *bad;
-	struct lc_import_row *rows = NULL;
+	struct lifecycle_import_row *rows = NULL;
 	char **bufs = NULL, *buf, *who, *first = NULL, why[256];
 	size_t nrows = 0, nbufs = 0, line = 0, nbad = 0, created, i, len;
-	struct lc_err err = { 0 };
+	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	json_t *errs, *doc;
 	int ncols;
@@ -336,7 +336,7 @@ api_listings_import(struct api_req *r)
 	}
 	who = api_actor(r);
 	if (lifecycle_import(rows, nrows, who, &created, &err) == -1)
-		api_reply_lc_err(r, &err);
+		api_reply_err(r, &err);
 	else
 		api_reply(r, 200,
 		    json_pack("{s:I,s:I}", "imported", (json_int_t)nrows,

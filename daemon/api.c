@@ -48,6 +48,7 @@
 #include "api.h"
 #include "api-route.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 #include "text.h"
 #include "vault.h"
 
@@ -728,7 +729,7 @@ api_status(struct api_req *r)
 			"in_flight", (json_int_t)outbox_in_flight(), "sinks",
 			outbox_sinks()));
 	}
-	json_object_set_new(doc, "snoozes", lifecycle_snoozes_json());
+	json_object_set_new(doc, "snoozes", api_snoozes_json());
 	/* What a person must see: {"code","shop","text"} each. */
 	json_object_set_new(doc, "warnings", lifecycle_warnings(NULL, 1));
 	json_object_set_new(doc, "sources", sched_source_status());
@@ -745,7 +746,7 @@ api_reload(struct api_req *r)
 {
 	char *cause = NULL;
 
-	if (daemon_reload(&cause) == -1) {
+	if (daemon_state->reload(&cause) == -1) {
 		api_error(r, 422, "config_invalid", "%s", cause);
 		free(cause);
 		return;

@@ -214,14 +214,13 @@ void api_case_events(struct api_req *);
 void api_case_export(struct api_req *);
 void api_events_get(struct api_req *);
 struct st_event;
-struct json_t *api_event_json(const struct st_event *);
-struct lc_err;
+struct lifecycle_err;
 char *api_actor(struct api_req *);
 int api_path_id(struct api_req *, size_t, int64_t *);
 int api_check_listing(struct api_req *, const char *, const char *);
 int api_product_id_bad(const char *, const char *, char *, size_t);
 void api_reply_case(struct api_req *, int, int64_t);
-void api_reply_lc_err(struct api_req *, struct lc_err *);
+void api_reply_err(struct api_req *, struct lifecycle_err *);
 
 /* api-source.c */
 void api_case_classify(struct api_req *);
@@ -230,11 +229,18 @@ void api_case_evidence_get(struct api_req *);
 void api_listings_import(struct api_req *);
 struct json_t *api_evidence_json(int64_t);
 
+/* api-cases.c: followers of the event stream. */
+void api_events_publish(const struct st_event *);
+void api_events_conn_closed(void *);
+void api_events_stop(void);
+
 /* api-alerts.c */
 void api_case_ack(struct api_req *);
 void api_conditions_get(struct api_req *);
 void api_condition_ack(struct api_req *);
 void api_shop_snooze(struct api_req *);
+struct json_t *api_conditions_json(int64_t);
+struct json_t *api_snoozes_json(void);
 
 /* api-preflight.c */
 void api_case_preflight(struct api_req *);

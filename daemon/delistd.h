@@ -56,6 +56,7 @@ void log_notice(const char *, ...) printflike(1, 2);
 void log_info(const char *, ...) printflike(1, 2);
 void log_debug(const char *, ...) printflike(1, 2);
 void log_crit(const char *, ...) printflike(1, 2);
+void log_cause(char **, const char *, ...) printflike(2, 3);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
@@ -625,6 +626,8 @@ void api_free(struct api *);
 
 /* plugin.c: modules, instances and the host services table. */
 int plugin_init(struct event_base *);
+typedef void (*plugin_gone_cb)(const char *, uint64_t);
+void plugin_on_gone(plugin_gone_cb);
 int plugin_apply(struct config *, char **);
 void plugin_shutdown(void);
 size_t plugin_count(void);
@@ -652,8 +655,8 @@ int plugin_sweep(struct delistd_host *, const char *, enum delistd_status,
 /* outbox.c: durable delivery of events to sinks. */
 int outbox_init(struct event_base *);
 void outbox_shutdown(void);
-int outbox_enqueue(int64_t, const char *, const char *, int64_t, const char *,
-    const struct strlist *);
+struct event_opts;
+int outbox_enqueue(int64_t, const struct st_event *, const struct event_opts *);
 int outbox_subscribers(const char *, const char *);
 int outbox_sinks(void);
 void outbox_kick(void);
@@ -666,7 +669,10 @@ void sched_source_gone(const char *, uint64_t);
 uint64_t outbox_delivered_total(void);
 uint64_t outbox_failed_total(void);
 
-/* main.c: the daemon's state as the API sees it. */
+/*
+ * state.c: the daemon's running state, shared by the shell: main.c fills
+ * it at start-up and on reload; the others read it.
+ */
 struct daemon_state {
 	struct event_base *base;
 	struct config *config;
@@ -679,8 +685,9 @@ struct daemon_state {
 	uint64_t reloads_failed;
 	time_t last_reload;
 	char *last_reload_error;
+	/* Builds a new configuration and swaps it in (main.c); -1, *cause. */
+	int (*reload)(char **);
 };
 extern struct daemon_state *daemon_state;
-int daemon_reload(char **);
 
 #endif

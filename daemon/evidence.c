@@ -5,8 +5,9 @@
  * 0700 directory, written to a temporary name and renamed, so a file that
  * exists is whole and the same content is stored once. The public listing
  * page is fetched through the host's HTTP client (http.c) right after a
- * case is opened; its outcome, stored or failed, goes into the case's trail
- * (lifecycle_evidence). A failed fetch is recorded, never fatal.
+ * case is opened; its outcome, stored or failed, goes to the recorder the
+ * caller gives (the case's trail: lifecycle_evidence). A failed fetch is
+ * recorded, never fatal.
  *
  * It must not decide when evidence is taken: the scheduler does.
  */
@@ -40,6 +41,7 @@ struct evidence_fetch {
 	int64_t case_id;
 	char *url;
 	char *actor;
+	evidence_record_cb record;
 	LIST_ENTRY(evidence_fetch) entry;
 };
 
@@ -264,7 +266,7 @@ evidence_fetched(const struct delistd_http_response *resp, void *arg)
 		e.size = (int64_t)resp->body_len;
 	}
 	e.error = why;
-	if (lifecycle_evidence(f->case_id, &e, f->actor) == -1)
+	if (f->record(f->case_id, &e, f->actor) == -1)
 		log_warnx("case %lld: cannot record the snapshot of %s",
 		    (long long)f->case_id, f->url);
 	free(why);
@@ -273,11 +275,11 @@ evidence_fetched(const struct delistd_http_response *resp, void *arg)
 
 /*
  * Fetches the public listing page of a case just opened (url_template "":
- * none) and records the outcome in its trail.
+ * none) and gives the outcome to record.
  */
 void
 evidence_snapshot(int64_t case_id, const char *pid, const char *url_template,
-    const char *actor)
+    const char *actor, evidence_record_cb record)
 {
 	struct delistd_http_request req;
 	struct evidence_fetch *f;
@@ -292,6 +294,7 @@ evidence_snapshot(int64_t case_id, const char *pid, const char *url_template,
 	f->case_id = case_id;
 	f->url = evidence_url(url_template, pid);
 	f->actor = xstrdup(actor);
+	f->record = record;
 	LIST_INSERT_HEAD(&evidence_fetches, f, entry);
 	memset(&req, 0, sizeof req);
 	req.method = "GET";
@@ -305,7 +308,7 @@ evidence_snapshot(int64_t case_id, const char *pid, const char *url_template,
 	e.url = f->url;
 	e.at = clock_now();
 	e.error = cause;
-	if (lifecycle_evidence(case_id, &e, actor) == -1)
+	if (record(case_id, &e, actor) == -1)
 		log_warnx("case %lld: cannot record the snapshot of %s",
 		    (long long)case_id, f->url);
 	free(cause);

@@ -111,7 +111,6 @@ static struct http_stats http_stats;
 static CURL *http_spare[HTTP_SPARE];
 static size_t http_nspare;
 
-static void http_set_cause(char **, const char *, ...) printflike(2, 3);
 static void http_cancel(void *, int);
 static int http_check(const struct delistd_http_request *, char **);
 static int http_check_method(const char *);
@@ -143,18 +142,6 @@ static int http_timer_cb(CURLM *, long, void *);
 static size_t http_write_cb(char *, size_t, size_t, void *);
 static size_t http_header_cb(char *, size_t, size_t, void *);
 
-static void
-http_set_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	xvasprintf(cause, fmt, ap);
-	va_end(ap);
-}
-
 int
 http_init(struct event_base *base, long max_in_flight, char **cause)
 {
@@ -162,17 +149,17 @@ http_init(struct event_base *base, long max_in_flight, char **cause)
 	CURLcode rc;
 
 	if (http_multi != NULL) {
-		http_set_cause(cause, "http: already initialised");
+		log_cause(cause, "http: already initialised");
 		return (-1);
 	}
 	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
-		http_set_cause(cause, "http: curl_global_init: %s",
+		log_cause(cause, "http: curl_global_init: %s",
 		    curl_easy_strerror(rc));
 		return (-1);
 	}
 	if ((http_multi = curl_multi_init()) == NULL) {
 		curl_global_cleanup();
-		http_set_cause(cause, "http: curl_multi_init failed");
+		log_cause(cause, "http: curl_multi_init failed");
 		return (-1);
 	}
 	http_base = base;
@@ -265,11 +252,11 @@ http_start(void *owner, const struct delistd_http_request *hr,
 	struct http_req *req;
 
 	if (http_multi == NULL) {
-		http_set_cause(cause, "http: not initialised");
+		log_cause(cause, "http: not initialised");
 		return (-1);
 	}
 	if (hr == NULL || cb == NULL) {
-		http_set_cause(cause, "http: no request or no callback");
+		log_cause(cause, "http: no request or no callback");
 		return (-1);
 	}
 	if (http_check(hr, cause) != 0)
@@ -295,11 +282,11 @@ http_start_smtp(void *owner, const struct delistd_smtp_request *sr,
 	struct http_req *req;
 
 	if (http_multi == NULL) {
-		http_set_cause(cause, "smtp: not initialised");
+		log_cause(cause, "smtp: not initialised");
 		return (-1);
 	}
 	if (sr == NULL || cb == NULL) {
-		http_set_cause(cause, "smtp: no request or no callback");
+		log_cause(cause, "smtp: no request or no callback");
 		return (-1);
 	}
 	if (http_check_smtp(sr, cause) != 0)
@@ -391,7 +378,7 @@ http_check(const struct delistd_http_request *hr, char **cause)
 	const char *const *h;
 
 	if (hr->method == NULL || !http_check_method(hr->method)) {
-		http_set_cause(cause, "http: bad method");
+		log_cause(cause, "http: bad method");
 		return (-1);
 	}
 	if (http_check_url(hr->url, 0, cause) != 0)
@@ -400,21 +387,21 @@ http_check(const struct delistd_http_request *hr, char **cause)
 		if (**h == '\0' || strpbrk(*h, "\r\n") != NULL ||
 		    strpbrk(*h, ":;") == NULL) {
 			/* Only the name: the value may be a token. */
-			http_set_cause(cause, "http: bad header \"%.*s\"",
+			log_cause(cause, "http: bad header \"%.*s\"",
 			    (int)strcspn(*h, ":"), *h);
 			return (-1);
 		}
 	}
 	if (hr->body == NULL && hr->body_len != 0) {
-		http_set_cause(cause, "http: body_len without a body");
+		log_cause(cause, "http: body_len without a body");
 		return (-1);
 	}
 	if (hr->body != NULL && strcasecmp(hr->method, "HEAD") == 0) {
-		http_set_cause(cause, "http: HEAD with a body");
+		log_cause(cause, "http: HEAD with a body");
 		return (-1);
 	}
 	if (hr->connect_timeout_ms < 0 || hr->timeout_ms < 0) {
-		http_set_cause(cause, "http: negative timeout");
+		log_cause(cause, "http: negative timeout");
 		return (-1);
 	}
 	return (0);
@@ -457,31 +444,31 @@ http_check_smtp(const struct delistd_smtp_request *sr, char **cause)
 	if (http_check_url(sr->url, 1, cause) != 0)
 		return (-1);
 	if (!http_check_address(sr->mail_from)) {
-		http_set_cause(cause, "smtp: bad or missing sender address");
+		log_cause(cause, "smtp: bad or missing sender address");
 		return (-1);
 	}
 	if (sr->rcpt == NULL || sr->rcpt[0] == NULL) {
-		http_set_cause(cause, "smtp: no recipient");
+		log_cause(cause, "smtp: no recipient");
 		return (-1);
 	}
 	for (r = sr->rcpt; *r != NULL; r++) {
 		if (!http_check_address(*r)) {
-			http_set_cause(cause, "smtp: bad recipient address");
+			log_cause(cause, "smtp: bad recipient address");
 			return (-1);
 		}
 	}
 	if (sr->message == NULL || sr->message_len == 0) {
-		http_set_cause(cause, "smtp: no message");
+		log_cause(cause, "smtp: no message");
 		return (-1);
 	}
 	if ((sr->username != NULL && strpbrk(sr->username, "\r\n") != NULL) ||
 	    (sr->password != NULL && strpbrk(sr->password, "\r\n") != NULL)) {
 		/* Never the values themselves. */
-		http_set_cause(cause, "smtp: a line break in the credentials");
+		log_cause(cause, "smtp: a line break in the credentials");
 		return (-1);
 	}
 	if (sr->connect_timeout_ms < 0 || sr->timeout_ms < 0) {
-		http_set_cause(cause, "smtp: negative timeout");
+		log_cause(cause, "smtp: negative timeout");
 		return (-1);
 	}
 	return (0);
@@ -497,7 +484,7 @@ http_check_url(const char *url, int smtp, char **cause)
 	int ok;
 
 	if (url == NULL || *url == '\0') {
-		http_set_cause(cause, "http: no URL");
+		log_cause(cause, "http: no URL");
 		return (-1);
 	}
 	if ((u = curl_url()) == NULL)
@@ -507,8 +494,7 @@ http_check_url(const char *url, int smtp, char **cause)
 		uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
 	curl_url_cleanup(u);
 	if (uc != CURLUE_OK) {
-		http_set_cause(
-		    cause, "http: bad URL: %s", curl_url_strerror(uc));
+		log_cause(cause, "http: bad URL: %s", curl_url_strerror(uc));
 		return (-1);
 	}
 	if (smtp)
@@ -518,8 +504,7 @@ http_check_url(const char *url, int smtp, char **cause)
 		ok = strcasecmp(scheme, "http") == 0 ||
 		    strcasecmp(scheme, "https") == 0;
 	if (!ok)
-		http_set_cause(cause,
-		    "%s: unsupported scheme \"%.16s\" (only %s)",
+		log_cause(cause, "%s: unsupported scheme \"%.16s\" (only %s)",
 		    smtp ? "smtp" : "http", scheme,
 		    smtp ? "smtp and smtps" : "http and https");
 	curl_free(scheme);
@@ -544,7 +529,7 @@ http_setup(
 	long connect_ms, total_ms;
 
 	if ((e = req->easy = http_easy_get()) == NULL) {
-		http_set_cause(cause, "http: curl_easy_init failed");
+		log_cause(cause, "http: curl_easy_init failed");
 		return (-1);
 	}
 	for (h = hr->headers; h != NULL && *h != NULL; h++) {
@@ -603,7 +588,7 @@ http_setup(
 	return (0);
 
 fail:
-	http_set_cause(cause, "http: %s", curl_easy_strerror(rc));
+	log_cause(cause, "http: %s", curl_easy_strerror(rc));
 	return (-1);
 }
 
@@ -619,7 +604,7 @@ http_setup_smtp(
 	long connect_ms, total_ms;
 
 	if ((e = req->easy = http_easy_get()) == NULL) {
-		http_set_cause(cause, "smtp: curl_easy_init failed");
+		log_cause(cause, "smtp: curl_easy_init failed");
 		return (-1);
 	}
 	for (r = sr->rcpt; *r != NULL; r++) {
@@ -666,7 +651,7 @@ http_setup_smtp(
 	return (0);
 
 fail:
-	http_set_cause(cause, "smtp: %s", curl_easy_strerror(rc));
+	log_cause(cause, "smtp: %s", curl_easy_strerror(rc));
 	return (-1);
 }
 

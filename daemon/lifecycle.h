@@ -1,6 +1,7 @@
 /*
- * lifecycle.h: the case lifecycle's operations (lifecycle.c) and the timers
- * that drive its alerts (sched.c).
+ * lifecycle.h: the case lifecycle's operations (lifecycle.c and, by
+ * concern, lifecycle-listing.c, lifecycle-alerts.c, lifecycle-digest.c,
+ * lifecycle-source.c) and the timers that drive its alerts (sched.c).
  */
 
 #ifndef LIFECYCLE_H
@@ -13,10 +14,47 @@
 #include "delistd.h"
 #include "cases.h"
 
-/* Why an operation was refused: an HTTP status, a stable code, a sentence. */
-struct lc_err {
-	int status;
-	const char *code;
+/*
+ * Why an operation was refused (lifecycle.c, vault.c). Domain reasons only:
+ * the API maps each to an HTTP status and a stable code (api-cases.c).
+ * New ones go at the end.
+ */
+enum lifecycle_error {
+	LIFECYCLE_ERR_REFUSED, /* the state machine's refusal: see refusal */
+	LIFECYCLE_ERR_STORE, /* the state database failed */
+	LIFECYCLE_ERR_UNKNOWN_SHOP, /* no such shop in the configuration */
+	LIFECYCLE_ERR_BAD_FIELD, /* a field is not valid */
+	LIFECYCLE_ERR_NOT_FOUND, /* no such case, listing, appeal, condition or document */
+	LIFECYCLE_ERR_CASE_OPEN, /* the listing already has an open case */
+	LIFECYCLE_ERR_BAD_TIME, /* a time before what it follows */
+	LIFECYCLE_ERR_PREFLIGHT, /* the preflight could not run */
+	LIFECYCLE_ERR_PREFLIGHT_FAILED, /* the preflight found errors */
+	LIFECYCLE_ERR_ALREADY_DECIDED, /* the appeal has its decision */
+	LIFECYCLE_ERR_BAD_OUTCOME, /* no such outcome */
+	LIFECYCLE_ERR_CASE_CLOSED, /* the case is closed */
+	LIFECYCLE_ERR_RESOLVED, /* the condition is over */
+	LIFECYCLE_ERR_NOT_SNOOZED, /* the shop is not snoozed */
+	LIFECYCLE_ERR_UNKNOWN_TYPE, /* no such document type */
+	LIFECYCLE_ERR_BAD_NAME, /* a document name that will not do */
+	LIFECYCLE_ERR_BAD_PRODUCTS, /* a bad product list */
+	LIFECYCLE_ERR_BAD_ISSUER, /* a bad issuer */
+	LIFECYCLE_ERR_BAD_DATE, /* a bad date */
+	LIFECYCLE_ERR_BAD_CHAIN, /* a bad authorization chain */
+	LIFECYCLE_ERR_CANNOT_RENAME, /* a document that cannot be renamed */
+	LIFECYCLE_ERR_BAD_DOCUMENT, /* not a document the vault reads */
+	LIFECYCLE_ERR_LOW_RESOLUTION, /* an image below the minimum */
+	LIFECYCLE_ERR_STORAGE, /* the document could not be stored */
+	LIFECYCLE_ERR_DOCUMENT_IN_USE, /* a document cases still name */
+	LIFECYCLE_ERR_DOC_NOT_COVERING, /* a document that does not cover the case */
+	LIFECYCLE_ERR_ALREADY_ATTACHED, /* already attached */
+	LIFECYCLE_ERR_NOT_ATTACHED, /* not attached */
+	LIFECYCLE_ERR_COUNT
+};
+
+/* A refusal: its reason and a sentence. */
+struct lifecycle_err {
+	enum lifecycle_error error;
+	const char *refusal; /* LIFECYCLE_ERR_REFUSED: the rule's code */
 	char *message;
 	int forceable;
 	int64_t case_ref; /* the open case a duplicate open names */
@@ -25,12 +63,16 @@ struct lc_err {
 
 struct json_t;
 struct evbuffer;
-void lc_err_clear(struct lc_err *);
+void lifecycle_err_clear(struct lifecycle_err *);
+void lifecycle_err_set(struct lifecycle_err *, enum lifecycle_error,
+    const char *, ...) printflike(3, 4);
+void lifecycle_err_refused(
+    struct lifecycle_err *, const char *, const char *, ...) printflike(3, 4);
 
-void lifecycle_init(void);
 void lifecycle_published(void);
-int lifecycle_track(const char *, const char *, const char *,
-    const char *const *, size_t, int64_t, const char *, int *, struct lc_err *);
+int
+lifecycle_track(const char *, const char *, const char *, const char *const *,
+    size_t, int64_t, const char *, int *, struct lifecycle_err *);
 /*
  * A listing as a source saw it: its title (NULL: not reported) and image
  * URLs (images NULL: not reported). Tracks it if new, stores its image
@@ -39,41 +81,39 @@ int lifecycle_track(const char *, const char *, const char *,
  */
 int lifecycle_listing_observed(const char *, const char *, const char *,
     const char *const *, size_t, char **);
-int
-lifecycle_untrack(const char *, const char *, const char *, struct lc_err *);
+int lifecycle_untrack(
+    const char *, const char *, const char *, struct lifecycle_err *);
 int lifecycle_open(const char *, const char *, const char *, const char *,
-    time_t, const char *, int64_t *, struct lc_err *);
+    time_t, const char *, int64_t *, struct lifecycle_err *);
 int lifecycle_note(int64_t, const char *, const char *, const char *,
-    const char *, time_t, const char *, struct lc_err *);
+    const char *, time_t, const char *, struct lifecycle_err *);
 int lifecycle_appeal(int64_t, const char *, const char *,
     const struct st_material *, size_t, time_t, int, const char *,
-    struct json_t **, struct lc_err *);
-int lifecycle_decide(
-    int64_t, int, int, const char *, time_t, const char *, struct lc_err *);
-int lifecycle_reinstate(int64_t, time_t, const char *, struct lc_err *);
-int lifecycle_close(
-    int64_t, const char *, const char *, time_t, const char *, struct lc_err *);
-int
-lifecycle_abandon(int64_t, const char *, time_t, const char *, struct lc_err *);
+    struct json_t **, struct lifecycle_err *);
+int lifecycle_decide(int64_t, int, int, const char *, time_t, const char *,
+    struct lifecycle_err *);
+int lifecycle_reinstate(int64_t, time_t, const char *, struct lifecycle_err *);
+int lifecycle_close(int64_t, const char *, const char *, time_t, const char *,
+    struct lifecycle_err *);
+int lifecycle_abandon(
+    int64_t, const char *, time_t, const char *, struct lifecycle_err *);
 int lifecycle_fire(enum store_due, int64_t);
 int lifecycle_synced(int64_t, time_t);
+struct event_opts;
 int64_t lifecycle_append(const struct st_case *, time_t, const char *,
-    enum cases_event_type, enum cases_severity, struct json_t *, const char *,
-    const char *);
-int64_t lifecycle_append_to(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, struct json_t *,
-    const struct strlist *, const char *);
+    const struct event_opts *, const char *);
 int lifecycle_reannounce(const char *, time_t);
 int lifecycle_recompute(void);
 int lifecycle_resolve(const char *, const char *);
-int lifecycle_ack(int64_t, time_t, const char *, const char *, struct lc_err *);
+int lifecycle_ack(
+    int64_t, time_t, const char *, const char *, struct lifecycle_err *);
 int lifecycle_condition_ack(
-    int64_t, time_t, const char *, const char *, struct lc_err *);
+    int64_t, time_t, const char *, const char *, struct lifecycle_err *);
 int lifecycle_snooze(
-    const char *, time_t, const char *, const char *, struct lc_err *);
+    const char *, time_t, const char *, const char *, struct lifecycle_err *);
 struct json_t *lifecycle_ack_json(const struct st_case *);
-struct json_t *lifecycle_conditions_json(int64_t);
-struct json_t *lifecycle_snoozes_json(void);
+struct json_t *lifecycle_ack_value(const char *, time_t, time_t, const char *);
 time_t lifecycle_digest_due(const struct config_shop *);
 struct json_t *lifecycle_warnings(const char *, int);
 time_t lifecycle_calendar_check(int);
@@ -83,7 +123,7 @@ int lifecycle_digest(const struct config_shop *);
 /* How soon a listing whose appeal was approved is looked at again. */
 #define LIFECYCLE_APPROVED_RECHECK (5 * 60)
 
-struct lc_observation {
+struct lifecycle_observation {
 	int64_t listing_id;
 	const char *source; /* the actor */
 	const char *status; /* on_sale, delisted, offline, ... */
@@ -96,7 +136,7 @@ struct lc_observation {
 	time_t at; /* when the answer came (0: now) */
 };
 
-struct lc_intervals {
+struct lifecycle_intervals {
 	int64_t confirm_checks;
 	int64_t confirm_spacing;
 	int64_t recheck; /* listings with an open case */
@@ -104,14 +144,14 @@ struct lc_intervals {
 	double stretch; /* applied to a listing's own interval too */
 };
 
-struct lc_import_row {
+struct lifecycle_import_row {
 	const char *shop;
 	const char *product_id;
 	const char *title; /* may be NULL */
 };
 
-int lifecycle_observe(
-    const struct lc_observation *, const struct lc_intervals *, int64_t *);
+int lifecycle_observe(const struct lifecycle_observation *,
+    const struct lifecycle_intervals *, int64_t *);
 int lifecycle_check_at(int64_t, time_t);
 int lifecycle_not_found_warnings(struct json_t *, const char *);
 int lifecycle_batch_begin(void);
@@ -122,37 +162,21 @@ int lifecycle_source_alert(const char *, const struct st_budget *,
     enum cases_event_type, struct json_t *, const char *);
 int lifecycle_evidence(int64_t, const struct st_evidence *, const char *);
 int lifecycle_classify(
-    int64_t, const char *, const char *, const char *, struct lc_err *);
-int lifecycle_import(const struct lc_import_row *, size_t, const char *,
-    size_t *, struct lc_err *);
-
-/* sched.c */
-void sched_init(struct event_base *);
-void sched_rearm(void);
-void sched_shutdown(void);
-
-/* sched-source.c: sweeps, checks and the call budget of source plugins. */
-void sched_source_init(struct event_base *);
-void sched_source_kick(void);
-void sched_source_replan(void);
-void sched_source_reload(void);
-void sched_source_stop(void);
-void sched_source_shutdown(void);
-struct json_t *sched_source_status(void);
-void sched_source_metrics(struct evbuffer *);
+    int64_t, const char *, const char *, const char *, struct lifecycle_err *);
+int lifecycle_import(const struct lifecycle_import_row *, size_t, const char *,
+    size_t *, struct lifecycle_err *);
 
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);
 int evidence_key(const char *, size_t, const char *const *, char[65]);
 char *evidence_path(const char *);
 int evidence_valid_hash(const char *);
-void evidence_snapshot(int64_t, const char *, const char *, const char *);
+/* Records a snapshot's outcome (lifecycle_evidence); -1 on failure. */
+typedef int (*evidence_record_cb)(
+    int64_t, const struct st_evidence *, const char *);
+void evidence_snapshot(
+    int64_t, const char *, const char *, const char *, evidence_record_cb);
 void evidence_shutdown(void);
-
-/* api-cases.c: followers of the event stream. */
-void api_events_publish(const struct st_event *);
-void api_events_conn_closed(void *);
-void api_events_stop(void);
 
 /* export.c */
 struct json_t;

@@ -115,6 +115,23 @@ log_crit(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The shell's one cause formatter: fills *cause with a sentence for a
+ * person (the caller frees it); nothing when cause is NULL (the caller
+ * does not want to know). It does not log.
+ */
+void
+log_cause(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(cause, fmt, ap);
+	va_end(ap);
+}
+
 void
 log_warn(const char *fmt, ...)
 {

@@ -27,18 +27,18 @@
 #include <event2/event.h>
 
 #include "delistd.h"
+#include "api.h"
+#include "event.h"
 #include "host.h"
 #include "lifecycle.h"
 #include "text.h"
+#include "scheduler.h"
 #include "vault.h"
 
 #ifndef DELISTD_CONF
 #define DELISTD_CONF "/etc/delistd/delistd.conf"
 #endif
 
-struct daemon_state *daemon_state;
-
-static struct daemon_state ds;
 static int startup_pipe = -1;
 static int lock_fd = -1;
 static struct event *ev_term, *ev_int, *ev_hup, *ev_deadline;
@@ -51,6 +51,7 @@ static void on_deadline(evutil_socket_t, short, void *);
 static void daemon_stop(void);
 static void daemon_status(const char *);
 static int check_plugins(struct config *);
+static int daemon_reload(char **);
 static void on_idle(void);
 static void log_lines(const char *);
 
@@ -195,7 +196,7 @@ daemon_status(const char *what)
 {
 	struct store_counts c;
 
-	if (store_counts(ds.store, &c) == -1)
+	if (store_counts(daemon_state->store, &c) == -1)
 		memset(&c, 0, sizeof c);
 	notify_status("%s: %lld listings tracked, %lld open cases", what,
 	    (long long)c.listings, (long long)c.cases_open);
@@ -205,29 +206,32 @@ daemon_status(const char *what)
  * Builds a new configuration and swaps it in only if it is valid and does
  * not change what needs a restart. *cause says why not.
  */
-int
+static int
 daemon_reload(char **cause)
 {
-	struct config *new, *old = ds.config;
+	struct config *new, *old = daemon_state->config;
 	char *why = NULL;
 
 	notify_reloading();
-	log_info("reloading %s", ds.config_path);
-	if (ds.builtin_config)
-		new = config_load_string(ds.config_path, config_builtin, &why);
+	log_info("reloading %s", daemon_state->config_path);
+	if (daemon_state->builtin_config)
+		new = config_load_string(
+		    daemon_state->config_path, config_builtin, &why);
 	else
-		new = config_load(ds.config_path, &why);
+		new = config_load(daemon_state->config_path, &why);
 	if (new != NULL) {
 		if (strcmp(new->state_dir, old->state_dir) != 0)
 			xasprintf(&why,
 			    "%s: state_dir changed (%s -> %s); "
 			    "restart delistd to move it",
-			    ds.config_path, old->state_dir, new->state_dir);
+			    daemon_state->config_path, old->state_dir,
+			    new->state_dir);
 		else if (strcmp(new->socket, old->socket) != 0)
 			xasprintf(&why,
 			    "%s: socket changed (%s -> %s); "
 			    "restart delistd to move it",
-			    ds.config_path, old->socket, new->socket);
+			    daemon_state->config_path, old->socket,
+			    new->socket);
 		else if ((new->socket_group == NULL) !=
 			(old->socket_group == NULL) ||
 		    (new->socket_group !=
@@ -236,7 +240,7 @@ daemon_reload(char **cause)
 			xasprintf(&why,
 			    "%s: socket_group changed; restart "
 			    "delistd to apply it",
-			    ds.config_path);
+			    daemon_state->config_path);
 		if (why != NULL) {
 			config_free(new);
 			new = NULL;
@@ -246,9 +250,9 @@ daemon_reload(char **cause)
 		config_free(new);
 		new = NULL;
 	}
-	free(ds.last_reload_error);
-	ds.last_reload_error = NULL;
-	ds.last_reload = clock_now();
+	free(daemon_state->last_reload_error);
+	daemon_state->last_reload_error = NULL;
+	daemon_state->last_reload = clock_now();
 	if (new == NULL) {
 		/*
 		 * It quotes the file: made text here, once, for the log, the
@@ -256,22 +260,22 @@ daemon_reload(char **cause)
 		 * make the status's JSON fail to render).
 		 */
 		text_scrub(why);
-		ds.reloads_failed++;
+		daemon_state->reloads_failed++;
 		log_warnx("reload failed, keeping the running configuration:");
 		log_lines(why);
-		ds.last_reload_error = xstrdup(why);
+		daemon_state->last_reload_error = xstrdup(why);
 		daemon_status("reload failed");
 		notify_ready("reload failed; running on the previous "
 			     "configuration");
 		*cause = why;
 		return (-1);
 	}
-	ds.config = new;
-	api_set_config(ds.api, new);
+	daemon_state->config = new;
+	api_set_config(daemon_state->api, new);
 	log_setlevel(new->log_level);
 	config_free(old);
-	ds.reloads_ok++;
-	log_info("reloaded %s", ds.config_path);
+	daemon_state->reloads_ok++;
+	log_info("reloaded %s", daemon_state->config_path);
 	outbox_kick();
 	/* Logged on every reload, raised once; the timer follows below. */
 	lifecycle_calendar_check(1);
@@ -294,29 +298,30 @@ on_deadline(evutil_socket_t fd, short events, void *arg)
 	log_warnx("shutdown: %zu deliveries did not finish in time; they "
 		  "will be retried after the restart",
 	    outbox_in_flight());
-	event_base_loopbreak(ds.base);
+	event_base_loopbreak(daemon_state->base);
 }
 
 static void
 daemon_stop(void)
 {
-	struct timeval tv = { ds.config->shutdown_timeout, 0 };
+	struct timeval tv = { daemon_state->config->shutdown_timeout, 0 };
 
 	if (ev_deadline != NULL)
 		return;
 	notify_stopping();
 	log_info("stopping");
-	api_stop_accepting(ds.api);
+	api_stop_accepting(daemon_state->api);
 	/*
 	 * The source's answers in are recorded (their events are delivered
 	 * after the restart: no delivery starts from here on).
 	 */
 	sched_source_stop();
-	ev_deadline = evtimer_new(ds.base, on_deadline, NULL);
+	ev_deadline = evtimer_new(daemon_state->base, on_deadline, NULL);
 	evtimer_add(ev_deadline, &tv);
 	if (outbox_in_flight() > 0)
 		log_info("waiting up to %llds for %zu deliveries in flight",
-		    (long long)ds.config->shutdown_timeout, outbox_in_flight());
+		    (long long)daemon_state->config->shutdown_timeout,
+		    outbox_in_flight());
 	/* Ends the loop once no delivery is in flight (at once if none). */
 	outbox_stop(on_idle);
 }
@@ -324,7 +329,7 @@ daemon_stop(void)
 static void
 on_idle(void)
 {
-	event_base_loopexit(ds.base, NULL);
+	event_base_loopexit(daemon_state->base, NULL);
 }
 
 static void
@@ -444,49 +449,61 @@ main(int argc, char **argv)
 	    pwrite(lock_fd, pidbuf, strlen(pidbuf), 0) == -1)
 		log_warn("cannot write the pid to the lock file");
 
-	memset(&ds, 0, sizeof ds);
-	daemon_state = &ds;
-	ds.config = conf;
-	ds.config_path = path;
-	ds.builtin_config = builtin;
-	if ((ds.base = event_base_new()) == NULL)
+	memset(daemon_state, 0, sizeof *daemon_state);
+	daemon_state->reload = daemon_reload;
+	daemon_state->config = conf;
+	daemon_state->config_path = path;
+	daemon_state->builtin_config = builtin;
+	if ((daemon_state->base = event_base_new()) == NULL)
 		startup_fail("cannot create the event loop");
-	if (clock_init(ds.base, &cause) == -1)
+	if (clock_init(daemon_state->base, &cause) == -1)
 		startup_fail(cause);
-	ds.started = clock_now();
-	if ((ds.store = store_open(conf->state_dir, &cause)) == NULL)
+	daemon_state->started = clock_now();
+	if ((daemon_state->store = store_open(conf->state_dir, &cause)) == NULL)
 		startup_fail(cause);
-	if (http_init(ds.base, 4 * CONFIG_MAX_IN_FLIGHT, &cause) == -1 ||
-	    proc_init(ds.base, &cause) == -1)
+	if (http_init(daemon_state->base, 4 * CONFIG_MAX_IN_FLIGHT, &cause) ==
+		-1 ||
+	    proc_init(daemon_state->base, &cause) == -1)
 		startup_fail(cause);
-	plugin_init(ds.base);
+	plugin_init(daemon_state->base);
+	/* An instance gone: its deliveries retried, its checks forgotten. */
+	plugin_on_gone(outbox_instance_gone);
+	plugin_on_gone(sched_source_gone);
 	if (plugin_apply(conf, &cause) == -1)
 		startup_fail(cause);
-	if ((ds.api = api_new(ds.base, sockfd, conf, &cause)) == NULL)
+	if ((daemon_state->api =
+		    api_new(daemon_state->base, sockfd, conf, &cause)) == NULL)
 		startup_fail(cause);
 
-	ev_term = evsignal_new(ds.base, SIGTERM, on_signal, NULL);
-	ev_int = evsignal_new(ds.base, SIGINT, on_signal, NULL);
-	ev_hup = evsignal_new(ds.base, SIGHUP, on_signal, NULL);
+	ev_term = evsignal_new(daemon_state->base, SIGTERM, on_signal, NULL);
+	ev_int = evsignal_new(daemon_state->base, SIGINT, on_signal, NULL);
+	ev_hup = evsignal_new(daemon_state->base, SIGHUP, on_signal, NULL);
 	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
 	    evsignal_add(ev_term, NULL) == -1 ||
 	    evsignal_add(ev_int, NULL) == -1 ||
 	    evsignal_add(ev_hup, NULL) == -1)
 		startup_fail("cannot install signal handlers");
 	sigprocmask(SIG_UNBLOCK, &startup_sigs, NULL);
-	notify_init(ds.base);
-	lifecycle_init();
+	notify_init(daemon_state->base);
+	/* The event bus's subscribers, before anything is appended. */
+	event_subscribe_route(outbox_enqueue, outbox_subscribers);
+	event_subscribe_publish(api_events_publish);
+	event_subscribe_change(EVENT_CHANGE_PUBLISHED, outbox_kick);
+	event_subscribe_change(EVENT_CHANGE_DUE, sched_rearm);
+	event_subscribe_change(EVENT_CHANGE_LISTINGS, sched_source_replan);
+	event_subscribe_change(EVENT_CHANGE_SNOOZE, outbox_snooze_changed);
+	event_start();
 	/* Logged at every start, raised once; sched_init arms its timer. */
 	lifecycle_calendar_check(1);
-	sched_init(ds.base);
-	sched_source_init(ds.base);
+	sched_init(daemon_state->base);
+	sched_source_init(daemon_state->base);
 	/* A shop's zone may have changed while stopped, as on a reload. */
 	if (vault_recompute() == -1)
 		log_warnx("startup: cannot recompute the documents' alerts");
 	/* The same for the appeals (and their escalation tiers, by value). */
 	if (lifecycle_recompute() == -1)
 		log_warnx("startup: cannot recompute the appeals' deadlines");
-	outbox_init(ds.base);
+	outbox_init(daemon_state->base);
 
 	log_info("delistd %s ready: config %s, state %s, socket %s",
 	    PACKAGE_VERSION, path, conf->state_dir, conf->socket);
@@ -494,10 +511,10 @@ main(int argc, char **argv)
 	daemon_status("ready");
 	startup_done();
 
-	event_base_dispatch(ds.base);
+	event_base_dispatch(daemon_state->base);
 
 	log_info("stopped");
-	api_free(ds.api);
+	api_free(daemon_state->api);
 	outbox_shutdown();
 	evidence_shutdown();
 	plugin_shutdown();
@@ -505,7 +522,7 @@ main(int argc, char **argv)
 	proc_shutdown();
 	http_shutdown();
 	sched_shutdown();
-	store_close(ds.store);
+	store_close(daemon_state->store);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
@@ -513,10 +530,10 @@ main(int argc, char **argv)
 		event_free(ev_deadline);
 	notify_shutdown();
 	clock_shutdown();
-	config_free(ds.config);
-	free(ds.last_reload_error);
+	config_free(daemon_state->config);
+	free(daemon_state->last_reload_error);
 	free(abspath);
-	event_base_free(ds.base);
+	event_base_free(daemon_state->base);
 	close(lock_fd);
 	return (0);
 }

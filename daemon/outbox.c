@@ -39,8 +39,8 @@
 #include <jansson.h>
 
 #include "delistd.h"
-#include "api.h"
 #include "cases.h"
+#include "event.h"
 #include "lifecycle.h"
 
 #define OUTBOX_PER_SINK 32
@@ -182,9 +182,12 @@ outbox_listed(const struct strlist *l, const char *name)
  * subscription. exclude: one sink it must not go to, or "*" for all.
  */
 int
-outbox_enqueue(int64_t event_id, const char *type, const char *severity,
-    int64_t case_id, const char *exclude, const struct strlist *also)
+outbox_enqueue(
+    int64_t event_id, const struct st_event *e, const struct event_opts *opts)
 {
+	const char *exclude = opts->exclude, *type = e->type;
+	const char *severity = e->severity;
+	const struct strlist *also = opts->also;
 	struct delistd_host *h;
 	size_t i;
 
@@ -198,7 +201,7 @@ outbox_enqueue(int64_t event_id, const char *type, const char *severity,
 			continue;
 		/* A snoozed shop's mail is held when due (outbox_run). */
 		if (store_outbox_insert(daemon_state->store, event_id,
-			plugin_name(h), case_id, clock_now()) == -1)
+			plugin_name(h), e->case_id, clock_now()) == -1)
 			return (-1);
 	}
 	return (0);
@@ -311,6 +314,7 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 	struct store *st = daemon_state->store;
 	time_t now = clock_now();
 	int attempts = inf->attempts + 1, dead = 0;
+	struct event_opts opts;
 	struct st_case c;
 	json_t *data;
 	char *msg;
@@ -374,15 +378,14 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 			 * condition (no reminders): failing sinks would feed
 			 * each other without end.
 			 */
+			memset(&opts, 0, sizeof opts);
+			opts.quiet = strncmp(inf->event_type, "delivery.dead",
+					 strlen("delivery.dead")) == 0;
+			opts.exclude = opts.quiet ? "*" : inf->sink;
 			if (lifecycle_append(&c, now, "daemon",
 				CASES_EV_DELIVERY_DEAD,
 				cases_event_severity(CASES_EV_DELIVERY_DEAD),
-				data,
-				strncmp(inf->event_type, "delivery.dead",
-				    strlen("delivery.dead")) == 0
-				    ? "*"
-				    : inf->sink,
-				msg) == -1) {
+				data, &opts, msg) == -1) {
 				free(msg);
 				st_case_clear(&c);
 				goto fail;
@@ -522,7 +525,7 @@ outbox_event(struct delistd_host *h, const struct st_delivery *d,
 	json_t *doc;
 	char *json;
 
-	doc = api_event_json(&d->ev);
+	doc = event_json(&d->ev);
 	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	snprintf(
@@ -668,6 +671,7 @@ outbox_release_shop(
 {
 	struct store *st = daemon_state->store;
 	struct strlist also = { NULL, 0 };
+	struct event_opts opts;
 	struct st_case c;
 	json_t *held, *p, *data;
 	int64_t id, last = 0;
@@ -716,8 +720,11 @@ outbox_release_shop(
 		json_decref(data);
 		goto out;
 	}
-	if ((id = lifecycle_append_to(&c, now, "daemon", CASES_EV_SHOP_HELD_MAIL,
-		 CASES_SEV_INFO, data, &also, msg)) == -1)
+	memset(&opts, 0, sizeof opts);
+	opts.also = &also;
+	opts.quiet = 1;
+	if ((id = lifecycle_append(&c, now, "daemon", CASES_EV_SHOP_HELD_MAIL,
+		 CASES_SEV_INFO, data, &opts, msg)) == -1)
 		goto fail;
 	xasprintf(&why,
 	    "held while shop %s was snoozed; sent in its summary, event %lld",
@@ -740,7 +747,7 @@ outbox_release_shop(
 		 "in one summary (event %lld)",
 	    shop, events, events == 1 ? "" : "s", (long long)id);
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	rc = 0;
 	goto out;
 fail:

@@ -80,6 +80,10 @@ static struct plugin_module *plugin_modules;
 static struct delistd_host **plugin_instances;
 static size_t plugin_ninstances;
 static uint64_t plugin_generation;
+/* Who hears that an instance is gone (registered at start-up, main.c). */
+#define PLUGIN_GONE_MAX 4
+static plugin_gone_cb plugin_gone_cbs[PLUGIN_GONE_MAX];
+static size_t plugin_ngone;
 
 static void plugin_instance_free(struct delistd_host *);
 static struct delistd_timer *host_timer_add(
@@ -671,6 +675,8 @@ plugin_instance_new(
 static void
 plugin_instance_free(struct delistd_host *h)
 {
+	size_t i;
+
 	if (h == NULL)
 		return;
 	/* Nothing the old instance started may call into it again. */
@@ -684,15 +690,29 @@ plugin_instance_free(struct delistd_host *h)
 	proc_cancel_owner(h);
 	while (h->timers != NULL)
 		host_timer_cancel(h->timers);
-	/* Its deliveries in flight will never end: retry them elsewhere. */
-	outbox_instance_gone(h->name, h->generation);
-	/* Nor will its checks and sweeps: the scheduler forgets them. */
-	sched_source_gone(h->name, h->generation);
+	/*
+	 * What it had in flight will never end: its deliveries are retried
+	 * (the outbox), its checks and sweeps forgotten (the scheduler).
+	 */
+	for (i = 0; i < plugin_ngone; i++)
+		plugin_gone_cbs[i](h->name, h->generation);
 	plugin_module_unref(h->mod);
 	config_free(h->config);
 	freezero_str(h->fingerprint);
 	free(h->name);
 	free(h);
+}
+
+/*
+ * Calls cb with an instance's name and generation once it is finalised:
+ * nothing it started will call back.
+ */
+void
+plugin_on_gone(plugin_gone_cb cb)
+{
+	if (plugin_ngone == PLUGIN_GONE_MAX)
+		fatalx("plugin: too many gone callbacks");
+	plugin_gone_cbs[plugin_ngone++] = cb;
 }
 
 int

@@ -37,7 +37,7 @@
  * listing still due: it is checked again, nothing is doubled.
  *
  * It keeps to the listings' schedule and the budget; what an answer means
- * is lifecycle.c's (through which the store is written), and how a
+ * is lifecycle-source.c's (through which the store is written), and how a
  * platform is spoken to is the plugin's.
  */
 
@@ -57,6 +57,7 @@
 #include "delistd.h"
 #include "budget.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 
 #define SS_FLUSH_AFTER 1.0 /* seconds an answer may wait for its commit */
 #define SS_FLUSH_MAX 128 /* answers in one commit at most */
@@ -175,7 +176,7 @@ struct ss_call {
 	char **images;
 	size_t nimages;
 	char *snapshot_url;
-	struct lc_intervals iv;
+	struct lifecycle_intervals iv;
 	TAILQ_ENTRY(ss_call) entry;
 };
 TAILQ_HEAD(ss_call_list, ss_call);
@@ -532,7 +533,7 @@ ss_listing_busy(int64_t id)
 }
 
 static void
-ss_intervals(const struct ss_shop *sh, struct lc_intervals *iv)
+ss_intervals(const struct ss_shop *sh, struct lifecycle_intervals *iv)
 {
 	iv->confirm_checks = sh->conf->confirm_checks;
 	iv->confirm_spacing = sh->conf->confirm_spacing;
@@ -1000,7 +1001,7 @@ ss_record_failure(const struct ss_call *c)
 static int
 ss_record_answer(const struct ss_call *c, int64_t *opened)
 {
-	struct lc_observation o;
+	struct lifecycle_observation o;
 
 	*opened = 0;
 	sched_observed_meta(c->shop, c->product_id, c->title,
@@ -1079,7 +1080,7 @@ ss_flush(int snapshots)
 	for (i = 0; i < n && (c = TAILQ_FIRST(&ss_answers)) != NULL; i++) {
 		if (ok && snapshots && opened[i] != 0)
 			evidence_snapshot(opened[i], c->product_id,
-			    c->snapshot_url, c->source);
+			    c->snapshot_url, c->source, lifecycle_evidence);
 		if (!ok && (s = ss_source_find(c->source)) != NULL)
 			s->store_until = clock_uptime() + SS_RETRY_BASE;
 		ss_call_free(c);

@@ -23,6 +23,7 @@
 
 #include "delistd.h"
 #include "lifecycle.h"
+#include "scheduler.h"
 #include "vault.h"
 
 static struct event *sched_ev[STORE_DUE_COUNT];

@@ -440,6 +440,9 @@ static int store_exec(struct store *, const char *, char **);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
 static int store_any(sqlite3_stmt *);
+/* Fills the zeroed element p from the current row of a statement. */
+typedef void (*store_fill)(sqlite3_stmt *, void *);
+static void *store_rows(sqlite3_stmt *, size_t, store_fill, size_t *, int *);
 
 /*
  * Creates the state dir if needed and takes the daemon's lock in it, so a
@@ -755,6 +758,32 @@ col_text(sqlite3_stmt *stmt, int i)
 	return (t != NULL ? xstrdup((const char *)t) : NULL);
 }
 
+/*
+ * Every row of a statement, each filled by fill into a zeroed element of
+ * size bytes of a growing array; the statement is reset after. Returns the
+ * array (NULL if empty) with *n elements, and in *rc the last
+ * sqlite3_step's answer: anything but SQLITE_DONE is an error, and what
+ * was collected is the caller's to free.
+ */
+static void *
+store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, size_t *n, int *rc)
+{
+	char *v = NULL;
+
+	*n = 0;
+	if (stmt == NULL) {
+		*rc = SQLITE_ERROR;
+		return (NULL);
+	}
+	while ((*rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, *n + 1, size);
+		memset(v + *n * size, 0, size);
+		fill(stmt, v + (*n)++ * size);
+	}
+	sqlite3_reset(stmt);
+	return (v);
+}
+
 /* A transaction statement, prepared once like the others. */
 static int
 store_tx(struct store *st, const char *sql)
@@ -884,8 +913,10 @@ store_shop_id(struct store *st, const char *name, time_t now)
 	"FROM listings l JOIN shops s ON s.id = l.shop_id "
 
 static void
-listing_row(sqlite3_stmt *stmt, struct st_listing *l)
+listing_row(sqlite3_stmt *stmt, void *p)
 {
+	struct st_listing *l = p;
+
 	l->id = sqlite3_column_int64(stmt, 0);
 	l->shop = col_text(stmt, 1);
 	l->product_id = col_text(stmt, 2);
@@ -918,11 +949,7 @@ listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		listing_row(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, listing_row, n, &rc);
 	if (rc != SQLITE_DONE) {
 		while (*n > 0)
 			st_listing_clear(&(*out)[--(*n)]);
@@ -1035,8 +1062,10 @@ store_listings(struct store *st, const char *shop, const char *status,
 	"JOIN shops s ON s.id = l.shop_id "
 
 static void
-case_row(sqlite3_stmt *stmt, struct st_case *c)
+case_row(sqlite3_stmt *stmt, void *p)
 {
+	struct st_case *c = p;
+
 	c->id = sqlite3_column_int64(stmt, 0);
 	c->listing_id = sqlite3_column_int64(stmt, 1);
 	c->shop = col_text(stmt, 2);
@@ -1136,11 +1165,7 @@ store_cases(struct store *st, const char *shop, const char *state,
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "tt", shop, state)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		case_row(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, case_row, n, &rc);
 	if (rc != SQLITE_DONE) {
 		while (*n > 0)
 			st_case_clear(&(*out)[--(*n)]);
@@ -1207,6 +1232,32 @@ store_appeal_set_due(
 		st, sql, "iii", (int64_t)feedback, (int64_t)escalate, id)));
 }
 
+static void
+appeals_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_appeal *a = p;
+
+	a->id = sqlite3_column_int64(stmt, 0);
+	a->case_id = sqlite3_column_int64(stmt, 1);
+	a->n = sqlite3_column_int(stmt, 2);
+	a->platform_case_id = col_text(stmt, 3);
+	a->statement = col_text(stmt, 4);
+	a->statement_sha256 = col_text(stmt, 5);
+	a->decision = col_text(stmt, 6);
+	a->reject_reason = col_text(stmt, 7);
+	a->forced = col_text(stmt, 8);
+	a->submitted_at = sqlite3_column_int64(stmt, 9);
+	a->decided_at = sqlite3_column_int64(stmt, 10);
+	a->feedback_due_at = sqlite3_column_int64(stmt, 11);
+	a->escalate_due_at = sqlite3_column_int64(stmt, 12);
+	a->feedback_fired = sqlite3_column_int(stmt, 13);
+	a->escalate_fired = sqlite3_column_int(stmt, 14);
+	a->escalate_tier = sqlite3_column_int(stmt, 15);
+	a->escalate_last_days = sqlite3_column_type(stmt, 16) == SQLITE_NULL
+	    ? -1
+	    : sqlite3_column_int64(stmt, 16);
+}
+
 #define APPEAL_COLS \
 	"id, case_id, n, platform_case_id, statement, statement_sha256, " \
 	"decision, reject_reason, forced, submitted_at, decided_at, " \
@@ -1229,32 +1280,7 @@ appeals_query(
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		a = &(*out)[(*n)++];
-		memset(a, 0, sizeof *a);
-		a->id = sqlite3_column_int64(stmt, 0);
-		a->case_id = sqlite3_column_int64(stmt, 1);
-		a->n = sqlite3_column_int(stmt, 2);
-		a->platform_case_id = col_text(stmt, 3);
-		a->statement = col_text(stmt, 4);
-		a->statement_sha256 = col_text(stmt, 5);
-		a->decision = col_text(stmt, 6);
-		a->reject_reason = col_text(stmt, 7);
-		a->forced = col_text(stmt, 8);
-		a->submitted_at = sqlite3_column_int64(stmt, 9);
-		a->decided_at = sqlite3_column_int64(stmt, 10);
-		a->feedback_due_at = sqlite3_column_int64(stmt, 11);
-		a->escalate_due_at = sqlite3_column_int64(stmt, 12);
-		a->feedback_fired = sqlite3_column_int(stmt, 13);
-		a->escalate_fired = sqlite3_column_int(stmt, 14);
-		a->escalate_tier = sqlite3_column_int(stmt, 15);
-		a->escalate_last_days =
-		    sqlite3_column_type(stmt, 16) == SQLITE_NULL
-		    ? -1
-		    : sqlite3_column_int64(stmt, 16);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, appeals_fill, n, &rc);
 	if (rc != SQLITE_DONE)
 		goto fail;
 	for (i = 0; i < *n; i++) {
@@ -1340,6 +1366,23 @@ store_event_append(struct store *st, const struct st_event *e)
 	return (sqlite3_last_insert_rowid(st->db));
 }
 
+static void
+events_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_event *e = p;
+
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->case_id = sqlite3_column_int64(stmt, 1);
+	e->shop = col_text(stmt, 2);
+	e->product_id = col_text(stmt, 3);
+	e->at = sqlite3_column_int64(stmt, 4);
+	e->recorded_at = sqlite3_column_int64(stmt, 5);
+	e->actor = col_text(stmt, 6);
+	e->type = col_text(stmt, 7);
+	e->severity = col_text(stmt, 8);
+	e->payload = col_text(stmt, 9);
+}
+
 /* Events after an id, of one case (case_id > 0) or all, oldest first. */
 int
 store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
@@ -1350,7 +1393,6 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	    " type, severity, payload FROM events WHERE id > ?1 AND"
 	    " (?2 = 0 OR case_id = ?2) ORDER BY id LIMIT ?3";
 	sqlite3_stmt *stmt;
-	struct st_event *e;
 	int rc;
 
 	*out = NULL;
@@ -1358,21 +1400,7 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	if ((stmt = store_stmt(st, sql, "iii", after, case_id,
 		 limit > 0 ? limit : INT64_MAX)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		e = &(*out)[(*n)++];
-		e->id = sqlite3_column_int64(stmt, 0);
-		e->case_id = sqlite3_column_int64(stmt, 1);
-		e->shop = col_text(stmt, 2);
-		e->product_id = col_text(stmt, 3);
-		e->at = sqlite3_column_int64(stmt, 4);
-		e->recorded_at = sqlite3_column_int64(stmt, 5);
-		e->actor = col_text(stmt, 6);
-		e->type = col_text(stmt, 7);
-		e->severity = col_text(stmt, 8);
-		e->payload = col_text(stmt, 9);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, events_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_events_free(*out, *n);
 		*out = NULL;
@@ -1426,8 +1454,8 @@ store_event_seen(struct store *st, const char *type, const char *shop,
 
 	rc = store_any(store_stmt(st, sql, "ttti", type, shop, field, value));
 	if (rc == -1)
-		log_warnx("store: cannot read the trail: %s",
-		    sqlite3_errmsg(st->db));
+		log_warnx(
+		    "store: cannot read the trail: %s", sqlite3_errmsg(st->db));
 	return (rc);
 }
 
@@ -1572,6 +1600,33 @@ store_outbox_insert(struct store *st, int64_t event_id, const char *sink,
 		(int64_t)now, (int64_t)now)));
 }
 
+static void
+deliveries_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_delivery *d = p;
+
+	d->id = sqlite3_column_int64(stmt, 0);
+	d->event_id = sqlite3_column_int64(stmt, 1);
+	d->sink = col_text(stmt, 2);
+	d->case_id = sqlite3_column_int64(stmt, 3);
+	d->state = col_text(stmt, 4);
+	d->attempts = sqlite3_column_int(stmt, 5);
+	d->next_attempt_at = sqlite3_column_int64(stmt, 6);
+	d->last_error = col_text(stmt, 7);
+	d->created_at = sqlite3_column_int64(stmt, 8);
+	d->done_at = sqlite3_column_int64(stmt, 9);
+	d->ev.id = sqlite3_column_int64(stmt, 10);
+	d->ev.case_id = sqlite3_column_int64(stmt, 11);
+	d->ev.shop = col_text(stmt, 12);
+	d->ev.product_id = col_text(stmt, 13);
+	d->ev.at = sqlite3_column_int64(stmt, 14);
+	d->ev.recorded_at = sqlite3_column_int64(stmt, 15);
+	d->ev.actor = col_text(stmt, 16);
+	d->ev.type = col_text(stmt, 17);
+	d->ev.severity = col_text(stmt, 18);
+	d->ev.payload = col_text(stmt, 19);
+}
+
 #define DELIVERY_COLS \
 	"o.id, o.event_id, o.sink, o.case_id, o.state, o.attempts, " \
 	"o.next_attempt_at, o.last_error, o.created_at, o.done_at, e.id, " \
@@ -1590,39 +1645,13 @@ store_outbox_insert(struct store *st, int64_t event_id, const char *sink,
 static int
 deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
 {
-	struct st_delivery *d;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		d = &(*out)[(*n)++];
-		memset(d, 0, sizeof *d);
-		d->id = sqlite3_column_int64(stmt, 0);
-		d->event_id = sqlite3_column_int64(stmt, 1);
-		d->sink = col_text(stmt, 2);
-		d->case_id = sqlite3_column_int64(stmt, 3);
-		d->state = col_text(stmt, 4);
-		d->attempts = sqlite3_column_int(stmt, 5);
-		d->next_attempt_at = sqlite3_column_int64(stmt, 6);
-		d->last_error = col_text(stmt, 7);
-		d->created_at = sqlite3_column_int64(stmt, 8);
-		d->done_at = sqlite3_column_int64(stmt, 9);
-		d->ev.id = sqlite3_column_int64(stmt, 10);
-		d->ev.case_id = sqlite3_column_int64(stmt, 11);
-		d->ev.shop = col_text(stmt, 12);
-		d->ev.product_id = col_text(stmt, 13);
-		d->ev.at = sqlite3_column_int64(stmt, 14);
-		d->ev.recorded_at = sqlite3_column_int64(stmt, 15);
-		d->ev.actor = col_text(stmt, 16);
-		d->ev.type = col_text(stmt, 17);
-		d->ev.severity = col_text(stmt, 18);
-		d->ev.payload = col_text(stmt, 19);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, deliveries_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_deliveries_free(*out, *n);
 		*out = NULL;
@@ -1887,8 +1916,10 @@ store_open_case_titles(
 	"d.alert_due_at FROM documents d "
 
 static void
-document_row(sqlite3_stmt *stmt, struct st_document *d)
+document_row(sqlite3_stmt *stmt, void *p)
 {
+	struct st_document *d = p;
+
 	memset(d, 0, sizeof *d);
 	d->id = sqlite3_column_int64(stmt, 0);
 	d->sha256 = col_text(stmt, 1);
@@ -1972,11 +2003,7 @@ documents_query(
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		document_row(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, document_row, n, &rc);
 	for (i = 0; i < *n && rc == SQLITE_DONE; i++) {
 		if (document_products_load(st, &(*out)[i]) == -1)
 			rc = SQLITE_ERROR;
@@ -2153,6 +2180,17 @@ store_document_detach(struct store *st, int64_t case_id, int64_t doc_id)
 	return (sqlite3_changes(st->db) == 0 ? 1 : 0);
 }
 
+static void
+document_refs_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_doc_ref *r = p;
+
+	r->case_id = sqlite3_column_int64(stmt, 0);
+	r->state = col_text(stmt, 1);
+	r->appeal = sqlite3_column_int(stmt, 2);
+	r->at = sqlite3_column_int64(stmt, 3);
+}
+
 /*
  * The cases that refer to a document: attached to it (case doc), or an
  * appeal whose materials have its SHA-256. Newest case first.
@@ -2170,22 +2208,13 @@ store_document_refs(struct store *st, int64_t doc_id, const char *sha256,
 	    " c.id = a.case_id WHERE m.sha256 = ?2"
 	    " ORDER BY 1 DESC, 3";
 	sqlite3_stmt *stmt;
-	struct st_doc_ref *r;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "it", doc_id, sha256)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		r = &(*out)[(*n)++];
-		r->case_id = sqlite3_column_int64(stmt, 0);
-		r->state = col_text(stmt, 1);
-		r->appeal = sqlite3_column_int(stmt, 2);
-		r->at = sqlite3_column_int64(stmt, 3);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, document_refs_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_doc_refs_free(*out, *n);
 		*out = NULL;
@@ -2254,6 +2283,21 @@ store_listing_images_set(struct store *st, int64_t listing_id,
 	return (0);
 }
 
+static void
+image_matches_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_image_match *m = p;
+
+	m->listing_id = sqlite3_column_int64(stmt, 0);
+	m->shop = col_text(stmt, 1);
+	m->product_id = col_text(stmt, 2);
+	m->tracked = sqlite3_column_int(stmt, 3);
+	m->fingerprint = col_text(stmt, 4);
+	m->open_case = sqlite3_column_int64(stmt, 5);
+	m->reason = col_text(stmt, 6);
+	m->opened_at = sqlite3_column_int64(stmt, 7);
+}
+
 /*
  * Every other listing that shares an image fingerprint with listing_id,
  * one row per (listing, fingerprint), with its open case if any.
@@ -2275,26 +2319,13 @@ store_image_matches(struct store *st, int64_t listing_id,
 	    "  'manual_review')"
 	    " WHERE mi.listing_id = ? ORDER BY o.id, oi.fingerprint";
 	sqlite3_stmt *stmt;
-	struct st_image_match *m;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "i", listing_id)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		m = &(*out)[(*n)++];
-		m->listing_id = sqlite3_column_int64(stmt, 0);
-		m->shop = col_text(stmt, 1);
-		m->product_id = col_text(stmt, 2);
-		m->tracked = sqlite3_column_int(stmt, 3);
-		m->fingerprint = col_text(stmt, 4);
-		m->open_case = sqlite3_column_int64(stmt, 5);
-		m->reason = col_text(stmt, 6);
-		m->opened_at = sqlite3_column_int64(stmt, 7);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, image_matches_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_image_matches_free(*out, *n);
 		*out = NULL;
@@ -2382,6 +2413,29 @@ store_case_ack(struct store *st, int64_t id, const char *by, time_t at,
 		by ? comment : NULL, id)));
 }
 
+static void
+conditions_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_condition *c = p;
+
+	c->id = sqlite3_column_int64(stmt, 0);
+	c->type = col_text(stmt, 1);
+	c->severity = col_text(stmt, 2);
+	c->event_id = sqlite3_column_int64(stmt, 3);
+	c->case_id = sqlite3_column_int64(stmt, 4);
+	c->shop = col_text(stmt, 5);
+	c->product_id = col_text(stmt, 6);
+	c->subject = col_text(stmt, 7);
+	c->raised_at = sqlite3_column_int64(stmt, 8);
+	c->next_at = sqlite3_column_int64(stmt, 9);
+	c->reminders = sqlite3_column_int(stmt, 10);
+	c->ack_by = col_text(stmt, 11);
+	c->ack_at = sqlite3_column_int64(stmt, 12);
+	c->ack_until = sqlite3_column_int64(stmt, 13);
+	c->ack_comment = col_text(stmt, 14);
+	c->resolved_at = sqlite3_column_int64(stmt, 15);
+}
+
 /* Critical conditions and their reminders. */
 
 #define CONDITION_COLS \
@@ -2392,35 +2446,13 @@ store_case_ack(struct store *st, int64_t id, const char *by, time_t at,
 static int
 conditions_query(sqlite3_stmt *stmt, struct st_condition **out, size_t *n)
 {
-	struct st_condition *c;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		c = &(*out)[(*n)++];
-		memset(c, 0, sizeof *c);
-		c->id = sqlite3_column_int64(stmt, 0);
-		c->type = col_text(stmt, 1);
-		c->severity = col_text(stmt, 2);
-		c->event_id = sqlite3_column_int64(stmt, 3);
-		c->case_id = sqlite3_column_int64(stmt, 4);
-		c->shop = col_text(stmt, 5);
-		c->product_id = col_text(stmt, 6);
-		c->subject = col_text(stmt, 7);
-		c->raised_at = sqlite3_column_int64(stmt, 8);
-		c->next_at = sqlite3_column_int64(stmt, 9);
-		c->reminders = sqlite3_column_int(stmt, 10);
-		c->ack_by = col_text(stmt, 11);
-		c->ack_at = sqlite3_column_int64(stmt, 12);
-		c->ack_until = sqlite3_column_int64(stmt, 13);
-		c->ack_comment = col_text(stmt, 14);
-		c->resolved_at = sqlite3_column_int64(stmt, 15);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, conditions_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_conditions_free(*out, *n);
 		*out = NULL;
@@ -2595,6 +2627,18 @@ store_snooze_until(struct store *st, const char *shop, time_t now)
 	return (t);
 }
 
+static void
+snoozes_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_snooze *s = p;
+
+	s->shop = col_text(stmt, 0);
+	s->until = sqlite3_column_int64(stmt, 1);
+	s->by = col_text(stmt, 2);
+	s->at = sqlite3_column_int64(stmt, 3);
+	s->comment = col_text(stmt, 4);
+}
+
 /* The snoozes in force at now, by shop. */
 int
 store_snoozes(struct store *st, time_t now, struct st_snooze **out, size_t *n)
@@ -2603,23 +2647,13 @@ store_snoozes(struct store *st, time_t now, struct st_snooze **out, size_t *n)
 	    "SELECT shop, until, by, at, comment FROM snoozes WHERE until > ?"
 	    " ORDER BY shop";
 	sqlite3_stmt *stmt;
-	struct st_snooze *s;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "i", (int64_t)now)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		s = &(*out)[(*n)++];
-		s->shop = col_text(stmt, 0);
-		s->until = sqlite3_column_int64(stmt, 1);
-		s->by = col_text(stmt, 2);
-		s->at = sqlite3_column_int64(stmt, 3);
-		s->comment = col_text(stmt, 4);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, snoozes_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_snoozes_free(*out, *n);
 		*out = NULL;
@@ -2757,6 +2791,17 @@ store_watch_get(struct store *st, int64_t id, struct st_watch *w)
 	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
 }
 
+static void
+watch_due_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_watch *w = p;
+
+	w->id = sqlite3_column_int64(stmt, 0);
+	w->product_id = col_text(stmt, 1);
+	w->tracked = sqlite3_column_int(stmt, 2);
+	w->open_case = sqlite3_column_int64(stmt, 3);
+}
+
 /*
  * The shop's listings due by now, earliest first (the due index): only
  * what starting their checks needs (id, product_id, tracked, open_case
@@ -2773,7 +2818,6 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 	    " WHERE l.shop_id = ?1 AND l.lane = ?4 AND l.next_check_at <= ?2"
 	    " ORDER BY l.next_check_at LIMIT ?3";
 	sqlite3_stmt *stmt;
-	struct st_watch *w;
 	int rc;
 
 	*out = NULL;
@@ -2781,16 +2825,7 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 	if ((stmt = store_stmt(st, sql, "iiii", shop_id, (int64_t)now, limit,
 		 (int64_t)lane)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		w = &(*out)[(*n)++];
-		memset(w, 0, sizeof *w);
-		w->id = sqlite3_column_int64(stmt, 0);
-		w->product_id = col_text(stmt, 1);
-		w->tracked = sqlite3_column_int(stmt, 2);
-		w->open_case = sqlite3_column_int64(stmt, 3);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, watch_due_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_watches_free(*out, *n);
 		*out = NULL;
@@ -2915,8 +2950,8 @@ store_listing_seen_title(struct store *st, const char *shop, const char *pid,
 	    " WHERE product_id = ? AND shop_id ="
 	    " (SELECT id FROM shops WHERE name = ?)";
 
-	return (store_done(st,
-	    store_stmt(st, sql, "titt", title, (int64_t)at, pid, shop)));
+	return (store_done(
+	    st, store_stmt(st, sql, "titt", title, (int64_t)at, pid, shop)));
 }
 
 /*
@@ -3125,6 +3160,21 @@ store_evidence_add(struct store *st, const struct st_evidence *e)
 		e->size, (int64_t)e->at, e->url, e->error, e->title)));
 }
 
+static void
+evidence_list_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_evidence *e = p;
+
+	e->case_id = sqlite3_column_int64(stmt, 0);
+	e->kind = col_text(stmt, 1);
+	e->sha256 = col_text(stmt, 2);
+	e->size = sqlite3_column_int64(stmt, 3);
+	e->at = sqlite3_column_int64(stmt, 4);
+	e->url = col_text(stmt, 5);
+	e->error = col_text(stmt, 6);
+	e->title = col_text(stmt, 7);
+}
+
 int
 store_evidence_list(
     struct store *st, int64_t case_id, struct st_evidence **out, size_t *n)
@@ -3133,26 +3183,13 @@ store_evidence_list(
 	    "SELECT case_id, kind, sha256, size, at, url, error, title"
 	    " FROM evidence WHERE case_id = ? ORDER BY id";
 	sqlite3_stmt *stmt;
-	struct st_evidence *e;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "i", case_id)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		e = &(*out)[(*n)++];
-		e->case_id = sqlite3_column_int64(stmt, 0);
-		e->kind = col_text(stmt, 1);
-		e->sha256 = col_text(stmt, 2);
-		e->size = sqlite3_column_int64(stmt, 3);
-		e->at = sqlite3_column_int64(stmt, 4);
-		e->url = col_text(stmt, 5);
-		e->error = col_text(stmt, 6);
-		e->title = col_text(stmt, 7);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, evidence_list_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_evidence_free(*out, *n);
 		*out = NULL;
@@ -3160,6 +3197,16 @@ store_evidence_list(
 		return (-1);
 	}
 	return (0);
+}
+
+static void
+not_found_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_not_found *f = p;
+
+	f->shop = col_text(stmt, 0);
+	f->product_id = col_text(stmt, 1);
+	f->since = sqlite3_column_int64(stmt, 2);
 }
 
 /*
@@ -3177,21 +3224,13 @@ store_not_found(
 	    " AND (?1 IS NULL OR s.name = ?1)"
 	    " ORDER BY l.not_found_at, l.id";
 	sqlite3_stmt *stmt;
-	struct st_not_found *f;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
 		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		f = &(*out)[(*n)++];
-		f->shop = col_text(stmt, 0);
-		f->product_id = col_text(stmt, 1);
-		f->since = sqlite3_column_int64(stmt, 2);
-	}
-	sqlite3_reset(stmt);
+	*out = store_rows(stmt, sizeof **out, not_found_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_not_found_free(*out, *n);
 		*out = NULL;

@@ -40,6 +40,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "docs.h"
+#include "event.h"
 #include "lifecycle.h"
 #include "sniff.h"
 #include "vault.h"
@@ -51,15 +52,12 @@
 #define VAULT_NAME_MAX 255
 #define VAULT_ISSUER_MAX 256
 
-static void vault_fail(struct lc_err *, int, const char *, const char *, ...)
-    printflike(4, 5);
-static int vault_store_fail(struct lc_err *);
+static int vault_store_fail(struct lifecycle_err *);
 static int64_t vault_event(const char *, const char *, int64_t, time_t,
     const char *, enum cases_event_type, enum cases_severity, json_t *,
     const char *, ...) printflike(9, 10);
 static void
 vault_warn(struct vault_add_res *, const char *, ...) printflike(2, 3);
-
 
 static struct store *
 vault_store(void)
@@ -67,25 +65,12 @@ vault_store(void)
 	return (daemon_state->store);
 }
 
-static void
-vault_fail(
-    struct lc_err *err, int status, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->status = status;
-	err->code = code;
-	free(err->message);
-	va_start(ap, fmt);
-	xvasprintf(&err->message, fmt, ap);
-	va_end(ap);
-}
-
 static int
-vault_store_fail(struct lc_err *err)
+vault_store_fail(struct lifecycle_err *err)
 {
 	store_rollback(vault_store());
-	vault_fail(err, 500, "store", "the state database failed; see the log");
+	lifecycle_err_set(
+	    err, LIFECYCLE_ERR_STORE, "the state database failed; see the log");
 	return (-1);
 }
 
@@ -296,22 +281,22 @@ vault_marks(const char *shop, const char *expires, time_t marks[DOCS_NSTAGES],
 
 /* The checks on what the seller says about a document (400s). */
 static int
-vault_check_meta(
-    const struct vault_add_req *req, struct st_document *d, struct lc_err *err)
+vault_check_meta(const struct vault_add_req *req, struct st_document *d,
+    struct lifecycle_err *err)
 {
 	char *cause = NULL, *list;
 	time_t marks[DOCS_NSTAGES];
 	size_t i;
 
 	if (req->type == NULL || !cases_doc_type_valid(req->type)) {
-		vault_fail(err, 400, "unknown_type",
+		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_TYPE,
 		    "unknown document type \"%.32s\" (one of: %s)",
 		    req->type ? req->type : "", cases_doc_type_list());
 		return (-1);
 	}
 	if (req->name == NULL || *req->name == '\0' ||
 	    strlen(req->name) > VAULT_NAME_MAX) {
-		vault_fail(err, 400, "bad_name",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_NAME,
 		    "the document needs its file name (1 to %d bytes)",
 		    VAULT_NAME_MAX);
 		return (-1);
@@ -319,7 +304,7 @@ vault_check_meta(
 	for (i = 0; req->name[i] != '\0'; i++) {
 		if ((unsigned char)req->name[i] < 0x20 || req->name[i] == '/' ||
 		    req->name[i] == 0x7f) {
-			vault_fail(err, 400, "bad_name",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_NAME,
 			    "the file name has a \"/\" or a control "
 			    "character: send its base name");
 			return (-1);
@@ -328,7 +313,7 @@ vault_check_meta(
 	if (req->shop != NULL &&
 	    config_shop(daemon_state->config, req->shop) == NULL) {
 		list = config_shop_list(daemon_state->config);
-		vault_fail(err, 400, "unknown_shop",
+		lifecycle_err_set(err, LIFECYCLE_ERR_UNKNOWN_SHOP,
 		    "unknown shop \"%.64s\" (configured: %s)", req->shop,
 		    *list ? list : "none");
 		free(list);
@@ -337,21 +322,22 @@ vault_check_meta(
 	if (req->products != NULL &&
 	    docs_products_parse(
 		req->products, &d->products, &d->nproducts, &cause) == -1) {
-		vault_fail(err, 400, "bad_products", "--products: %s", cause);
+		lifecycle_err_set(
+		    err, LIFECYCLE_ERR_BAD_PRODUCTS, "--products: %s", cause);
 		free(cause);
 		return (-1);
 	}
 	if (req->issuer != NULL &&
 	    (*req->issuer == '\0' || strlen(req->issuer) > VAULT_ISSUER_MAX)) {
-		vault_fail(err, 400, "bad_issuer",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_ISSUER,
 		    "the issuer is empty or longer than %d bytes",
 		    VAULT_ISSUER_MAX);
 		return (-1);
 	}
 	if (req->expires != NULL) {
 		if (vault_marks(req->shop, req->expires, marks, &cause) == -1) {
-			vault_fail(err, 400, "bad_date", "--expires: %s",
-			    cause ? cause : "bad date");
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_DATE,
+			    "--expires: %s", cause ? cause : "bad date");
 			free(cause);
 			return (-1);
 		}
@@ -365,7 +351,7 @@ vault_check_meta(
 
 /* A brand authorization link must follow a live one of the same type. */
 static int
-vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
+vault_check_chain(const struct vault_add_req *req, struct lifecycle_err *err)
 {
 	struct st_document prev;
 	int64_t id = req->chain_of;
@@ -374,7 +360,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 	if (id == 0)
 		return (0);
 	if (strcmp(req->type, "brand_authorization") != 0) {
-		vault_fail(err, 400, "bad_chain",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN,
 		    "--chain-of links brand_authorization documents (brand "
 		    "owner -> distributor -> seller), not %s",
 		    req->type);
@@ -385,8 +371,8 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 			return (vault_store_fail(err));
 		if (rc == 1 || prev.removed_at != 0 ||
 		    strcmp(prev.type, "brand_authorization") != 0) {
-			vault_fail(err, 400, "bad_chain", "--chain-of %lld: %s",
-			    (long long)id,
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN,
+			    "--chain-of %lld: %s", (long long)id,
 			    rc == 1		       ? "no such document"
 				: prev.removed_at != 0 ? "it was removed"
 						       : "it is not a "
@@ -397,7 +383,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 		id = prev.chain_of;
 		st_document_clear(&prev);
 		if (++depth >= VAULT_CHAIN_MAX) {
-			vault_fail(err, 400, "bad_chain",
+			lifecycle_err_set(err, LIFECYCLE_ERR_BAD_CHAIN,
 			    "a brand authorization chain has at most %d "
 			    "links",
 			    VAULT_CHAIN_MAX);
@@ -410,7 +396,7 @@ vault_check_chain(const struct vault_add_req *req, struct lc_err *err)
 /* The file-name convention: a warning, or the conventional name. */
 static int
 vault_name(const struct vault_add_req *req, struct st_document *d,
-    enum sniff_format fmt, struct vault_add_res *res, struct lc_err *err)
+    enum sniff_format fmt, struct vault_add_res *res, struct lifecycle_err *err)
 {
 	struct sniff_name sn;
 	char why[SNIFF_WHY_MAX];
@@ -423,7 +409,7 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 
 	if (req->rename) {
 		if (d->nproducts == 0) {
-			vault_fail(err, 400, "cannot_rename",
+			lifecycle_err_set(err, LIFECYCLE_ERR_CANNOT_RENAME,
 			    "--rename needs --products: the conventional name "
 			    "AE<product id>_<TYPE>_<description>.<pdf|jpg> "
 			    "starts with the product ID");
@@ -432,8 +418,8 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 		if (docs_name_build(d->products[0], req->type, req->name,
 			sniff_format_extension(fmt), built, sizeof built, why,
 			sizeof why) == -1) {
-			vault_fail(
-			    err, 400, "cannot_rename", "--rename: %s", why);
+			lifecycle_err_set(err, LIFECYCLE_ERR_CANNOT_RENAME,
+			    "--rename: %s", why);
 			return (-1);
 		}
 		d->name = xstrdup(built);
@@ -461,8 +447,8 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 		}
 		if (problem == NULL && d->nproducts > 0 && k == d->nproducts)
 			problem = "its product ID is not among --products";
-	} else if (sniff_name_parse(req->name, types, ntypes, &sn, why,
-		sizeof why) == -1)
+	} else if (sniff_name_parse(
+		       req->name, types, ntypes, &sn, why, sizeof why) == -1)
 		problem = why;
 	else if (strcmp(sn.type, req->type) != 0) {
 		xasprintf(&owned, "it says type %s, the document is %s",
@@ -499,7 +485,7 @@ vault_name(const struct vault_add_req *req, struct st_document *d,
 
 int
 vault_add(const struct vault_add_req *req, struct vault_add_res *res,
-    struct lc_err *err)
+    struct lifecycle_err *err)
 {
 	struct st_document d, old;
 	struct sniff_result sr;
@@ -515,14 +501,14 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	    vault_check_chain(req, err) == -1)
 		goto out;
 	if (sniff_buffer(req->data, req->len, &sr) == -1) {
-		vault_fail(
-		    err, 422, "bad_document", "%s: %s", req->name, sr.why);
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_DOCUMENT, "%s: %s",
+		    req->name, sr.why);
 		goto out;
 	}
 	if (sr.width != 0 &&
 	    sniff_resolution_check(sr.width, sr.height, SNIFF_MIN_SHORT_DEFAULT,
 		SNIFF_MIN_LONG_DEFAULT, why, sizeof why) == -1) {
-		vault_fail(err, 422, "low_resolution",
+		lifecycle_err_set(err, LIFECYCLE_ERR_LOW_RESOLUTION,
 		    "%s: %s (the platform refuses blurry documents)", req->name,
 		    why);
 		goto out;
@@ -547,8 +533,8 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	}
 	if (vault_write(sha, req->data, req->len, &cause) == -1) {
 		log_warnx("vault: %s", cause);
-		vault_fail(err, 500, "storage", "cannot store the document: %s",
-		    cause);
+		lifecycle_err_set(err, LIFECYCLE_ERR_STORAGE,
+		    "cannot store the document: %s", cause);
 		free(cause);
 		goto out;
 	}
@@ -595,7 +581,7 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	res->id = d.id;
 	rc = 0;
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 clear:
 	/* Borrowed fields back to NULL before the clear. */
 	d.sha256 = d.type = d.original_name = d.format = d.shop = NULL;
@@ -615,7 +601,7 @@ vault_open_state(const char *state)
 }
 
 int
-vault_remove(int64_t id, const char *actor, struct lc_err *err)
+vault_remove(int64_t id, const char *actor, struct lifecycle_err *err)
 {
 	struct st_document d;
 	struct st_doc_ref *refs;
@@ -630,8 +616,9 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 		return (vault_store_fail(err));
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "no document %lld%s",
-		    (long long)id, rc == 0 ? " (it was removed)" : "");
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "no document %lld%s", (long long)id,
+		    rc == 0 ? " (it was removed)" : "");
 		st_document_clear(&d);
 		return (-1);
 	}
@@ -645,14 +632,14 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 			continue;
 		store_rollback(vault_store());
 		if (refs[i].appeal != 0)
-			vault_fail(err, 409, "document_in_use",
+			lifecycle_err_set(err, LIFECYCLE_ERR_DOCUMENT_IN_USE,
 			    "document %lld is in the materials of appeal %d "
 			    "of case %lld, which is still open (state %s): "
 			    "it stays until the case is closed",
 			    (long long)id, refs[i].appeal,
 			    (long long)refs[i].case_id, refs[i].state);
 		else
-			vault_fail(err, 409, "document_in_use",
+			lifecycle_err_set(err, LIFECYCLE_ERR_DOCUMENT_IN_USE,
 			    "document %lld is attached to case %lld, which "
 			    "is still open (state %s): it stays until the "
 			    "case is closed",
@@ -680,7 +667,7 @@ vault_remove(int64_t id, const char *actor, struct lc_err *err)
 	free(path);
 	st_document_clear(&d);
 	lifecycle_published();
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 }
 
@@ -726,7 +713,7 @@ vault_cover_desc(const struct st_document *d)
  */
 static int
 vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
-    struct st_document *d, struct lc_err *err)
+    struct st_document *d, struct lifecycle_err *err)
 {
 	int rc;
 
@@ -736,8 +723,8 @@ vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
 		return (vault_store_fail(err));
 	if (rc == 1) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "case %lld not found",
-		    (long long)case_id);
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "case %lld not found", (long long)case_id);
 		return (-1);
 	}
 	if ((rc = store_document_get(vault_store(), doc_id, d)) == -1) {
@@ -755,7 +742,7 @@ vault_case_doc(int64_t case_id, int64_t doc_id, struct st_case *c,
  */
 int
 vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
-    const char *actor, struct lc_err *err)
+    const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_document d;
@@ -767,20 +754,21 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 		return (-1);
 	if (rc == 1 || d.removed_at != 0) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_found", "no document %lld%s",
-		    (long long)doc_id, rc == 0 ? " (it was removed)" : "");
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
+		    "no document %lld%s", (long long)doc_id,
+		    rc == 0 ? " (it was removed)" : "");
 		goto fail;
 	}
 	if (!vault_open_state(c.state)) {
 		store_rollback(vault_store());
-		vault_fail(err, 409, "case_closed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: documents go to open cases",
 		    (long long)case_id, c.state);
 		goto fail;
 	}
 	if (at < c.opened_at) {
 		store_rollback(vault_store());
-		vault_fail(err, 400, "bad_time",
+		lifecycle_err_set(err, LIFECYCLE_ERR_BAD_TIME,
 		    "that time is before case %lld was opened",
 		    (long long)case_id);
 		goto fail;
@@ -789,7 +777,7 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 	if (!covers && !force) {
 		store_rollback(vault_store());
 		what = vault_cover_desc(&d);
-		vault_fail(err, 409, "doc_not_covering",
+		lifecycle_err_set(err, LIFECYCLE_ERR_DOC_NOT_COVERING,
 		    "document %lld (%s) is for %s, not %s/%s of case %lld: "
 		    "attached, it would fail every appeal of the case "
 		    "(doc_other_product); attach the document issued for "
@@ -808,7 +796,7 @@ vault_attach(int64_t case_id, int64_t doc_id, time_t at, int force,
 	}
 	if (rc == 1) {
 		store_rollback(vault_store());
-		vault_fail(err, 409, "already_attached",
+		lifecycle_err_set(err, LIFECYCLE_ERR_ALREADY_ATTACHED,
 		    "document %lld is already attached to case %lld",
 		    (long long)doc_id, (long long)case_id);
 		goto fail;
@@ -844,8 +832,8 @@ fail:
  * keeps a case.document with "detached": true. Closed cases keep theirs.
  */
 int
-vault_detach(
-    int64_t case_id, int64_t doc_id, const char *actor, struct lc_err *err)
+vault_detach(int64_t case_id, int64_t doc_id, const char *actor,
+    struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_document d;
@@ -856,7 +844,7 @@ vault_detach(
 		return (-1);
 	if (!vault_open_state(c.state)) {
 		store_rollback(vault_store());
-		vault_fail(err, 409, "case_closed",
+		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: its documents stay as they were",
 		    (long long)case_id, c.state);
 		goto fail;
@@ -870,7 +858,7 @@ vault_detach(
 	}
 	if (rc == 1) {
 		store_rollback(vault_store());
-		vault_fail(err, 404, "not_attached",
+		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_ATTACHED,
 		    "document %lld is not attached to case %lld (delistctl "
 		    "case show %lld lists its documents)",
 		    (long long)doc_id, (long long)case_id, (long long)case_id);
@@ -1136,7 +1124,7 @@ vault_recompute(void)
 	st_documents_free(d, n);
 	if (store_commit(vault_store()) == -1)
 		goto fail;
-	sched_rearm();
+	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 fail:
 	store_rollback(vault_store());

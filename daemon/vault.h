@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <time.h>
 
-struct lc_err;
+struct lifecycle_err;
 struct json_t;
 struct st_document;
 
@@ -43,12 +43,13 @@ struct vault_add_res {
 	size_t nwarnings;
 };
 
-int vault_add(
-    const struct vault_add_req *, struct vault_add_res *, struct lc_err *);
+int vault_add(const struct vault_add_req *, struct vault_add_res *,
+    struct lifecycle_err *);
 void vault_add_res_clear(struct vault_add_res *);
-int vault_remove(int64_t, const char *, struct lc_err *);
-int vault_attach(int64_t, int64_t, time_t, int, const char *, struct lc_err *);
-int vault_detach(int64_t, int64_t, const char *, struct lc_err *);
+int vault_remove(int64_t, const char *, struct lifecycle_err *);
+int vault_attach(
+    int64_t, int64_t, time_t, int, const char *, struct lifecycle_err *);
+int vault_detach(int64_t, int64_t, const char *, struct lifecycle_err *);
 int vault_fire(int64_t);
 int vault_recompute(void);
 char *vault_path(const char *);

@@ -220,6 +220,8 @@ run ctl case export "$C" --format json
 check "the JSON export has it under documents" contains "$OUT" '"documents"'
 run ctl case doc "$C" 1
 check "attaching it twice is refused" contains "$ERR" "document 1 is already attached to case $C"
+api POST "/v1/cases/$C/documents" -H 'Content-Type: application/json' -d '{"document": 1}'
+check "... by the API: 409 already_attached, not forceable, as every 409 says" sh -c '[ "$1" = 409 ] && printf "%s" "$2" | grep -q "\"code\": *\"already_attached\"" && printf "%s" "$2" | grep -Eq "\"forceable\": *false"' _ "$HTTP" "$BODY"
 run ctl case doc "$C" 99
 check "attaching an unknown document is refused" contains "$ERR" "no document 99"
 run ctl case doc 999 1

@@ -1,0 +1,222 @@
+/*
+ * event.c: the trail and its routing.
+ *
+ * Appends an event to the store's trail and runs the routes (the outbox's
+ * deliveries) in the caller's transaction; after the commit, hands every
+ * event recorded since the last time to syslog and to the publish
+ * subscribers, and calls the "changed" subscribers. The subscribers are
+ * registered once at start-up (main.c); this file calls nobody by name
+ * above it, and it must not decide anything about cases: that is
+ * lifecycle.c, which calls it.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "delistd.h"
+#include "event.h"
+
+/* A handful of subscribers each, all known at build time. */
+#define EVENT_SUBSCRIBERS_MAX 8
+/* Events published per store read. */
+#define EVENT_PAGE 1000
+
+struct event_route {
+	event_route_cb route;
+	event_takers_cb takers;
+};
+
+static struct event_route event_routes[EVENT_SUBSCRIBERS_MAX];
+static size_t event_nroutes;
+static event_publish_cb event_publishers[EVENT_SUBSCRIBERS_MAX];
+static size_t event_npublishers;
+static event_change_cb event_changers[EVENT_CHANGE_COUNT]
+				     [EVENT_SUBSCRIBERS_MAX];
+static size_t event_nchangers[EVENT_CHANGE_COUNT];
+static int64_t event_last_published;
+
+static void event_log(const struct st_event *);
+static json_t *event_str(const char *);
+static json_t *event_time(time_t);
+
+void
+event_subscribe_route(event_route_cb route, event_takers_cb takers)
+{
+	if (event_nroutes == EVENT_SUBSCRIBERS_MAX)
+		fatalx("event: too many routes");
+	event_routes[event_nroutes].route = route;
+	event_routes[event_nroutes].takers = takers;
+	event_nroutes++;
+}
+
+void
+event_subscribe_publish(event_publish_cb cb)
+{
+	if (event_npublishers == EVENT_SUBSCRIBERS_MAX)
+		fatalx("event: too many publish subscribers");
+	event_publishers[event_npublishers++] = cb;
+}
+
+void
+event_subscribe_change(enum event_change what, event_change_cb cb)
+{
+	if (event_nchangers[what] == EVENT_SUBSCRIBERS_MAX)
+		fatalx("event: too many change subscribers");
+	event_changers[what][event_nchangers[what]++] = cb;
+}
+
+/* At start: events already in the trail are not published again. */
+void
+event_start(void)
+{
+	event_last_published = store_event_last(daemon_state->store);
+}
+
+/*
+ * Inside the caller's transaction: appends e and runs the routes with
+ * opts (NULL: none). Returns the event's id, or -1.
+ */
+int64_t
+event_append(const struct st_event *e, const struct event_opts *opts)
+{
+	static const struct event_opts none;
+	int64_t id;
+	size_t i;
+
+	if (opts == NULL)
+		opts = &none;
+	if ((id = store_event_append(daemon_state->store, e)) == -1)
+		return (-1);
+	for (i = 0; i < event_nroutes; i++) {
+		if (event_routes[i].route(id, e, opts) == -1)
+			return (-1);
+	}
+	return (id);
+}
+
+/* How many destinations the routes have for a type and severity. */
+int
+event_takers(const char *type, const char *severity)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < event_nroutes; i++) {
+		if (event_routes[i].takers != NULL)
+			n += event_routes[i].takers(type, severity);
+	}
+	return (n);
+}
+
+void
+event_changed(enum event_change what)
+{
+	size_t i;
+
+	for (i = 0; i < event_nchangers[what]; i++)
+		event_changers[what][i]();
+}
+
+/* Warning and critical events to syslog at their level, the rest as info. */
+static void
+event_log(const struct st_event *e)
+{
+	json_t *p;
+	const char *msg;
+	char what[32];
+
+	p = json_loads(e->payload, 0, NULL);
+	msg = p ? json_string_value(json_object_get(p, "message")) : NULL;
+	if (e->case_id != 0)
+		snprintf(
+		    what, sizeof what, " case %lld", (long long)e->case_id);
+	else
+		what[0] = '\0';
+	if (strcmp(e->severity, "critical") == 0)
+		log_crit("%s %s/%s%s: %s", e->type, e->shop ? e->shop : "-",
+		    e->product_id ? e->product_id : "-", what, msg ? msg : "");
+	else if (strcmp(e->severity, "warning") == 0)
+		log_warnx("%s %s/%s%s: %s", e->type, e->shop ? e->shop : "-",
+		    e->product_id ? e->product_id : "-", what, msg ? msg : "");
+	else
+		log_info("%s %s/%s%s: %s", e->type, e->shop ? e->shop : "-",
+		    e->product_id ? e->product_id : "-", what, msg ? msg : "");
+	json_decref(p);
+}
+
+/*
+ * After a commit: every event recorded since the last call goes to syslog
+ * and to the publish subscribers, in order; then the PUBLISHED change.
+ * Inside a batch nothing is committed yet: its commit publishes.
+ */
+void
+event_published(void)
+{
+	struct st_event *ev;
+	size_t n, i, j;
+
+	if (store_in_batch(daemon_state->store))
+		return;
+	do {
+		if (event_last_published == 0)
+			event_last_published = -1;
+		if (store_events(daemon_state->store, 0,
+			event_last_published < 0 ? 0 : event_last_published,
+			EVENT_PAGE, &ev, &n) == -1)
+			return;
+		for (i = 0; i < n; i++) {
+			event_log(&ev[i]);
+			for (j = 0; j < event_npublishers; j++)
+				event_publishers[j](&ev[i]);
+			event_last_published = ev[i].id;
+		}
+		st_events_free(ev, n);
+	} while (n == EVENT_PAGE);
+	event_changed(EVENT_CHANGE_PUBLISHED);
+}
+
+static json_t *
+event_str(const char *s)
+{
+	return (s != NULL ? json_string(s) : json_null());
+}
+
+static json_t *
+event_time(time_t t)
+{
+	char buf[ISOTIME_LEN];
+
+	if (t == 0)
+		return (json_null());
+	return (json_string(isotime_format(t, buf, sizeof buf)));
+}
+
+/*
+ * An event as the API's followers and the sinks get it (delistd-events.7):
+ * its data's "message" member lifted to the top.
+ */
+json_t *
+event_json(const struct st_event *e)
+{
+	json_t *data, *msg;
+
+	data = json_loads(e->payload, 0, NULL);
+	if (data == NULL)
+		data = json_object();
+	msg = json_object_get(data, "message");
+	msg = msg ? json_incref(msg) : json_string("");
+	json_object_del(data, "message");
+	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id",
+	    (json_int_t)e->id, "case",
+	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
+	    event_str(e->shop), "product_id", event_str(e->product_id), "at",
+	    event_time(e->at), "recorded_at", event_time(e->recorded_at),
+	    "actor", e->actor, "type", e->type, "severity", e->severity,
+	    "message", msg, "data", data));
+}
