@@ -234,7 +234,8 @@ api_socket_prepare(const char *path, const char *group, char **cause)
 			goto fail;
 		}
 	}
-	if (listen(fd, 64) == -1) {
+	/* The kernel caps it (somaxconn); a burst of clients waits, not EAGAIN. */
+	if (listen(fd, SOMAXCONN) == -1) {
 		xasprintf(cause, "listen %s: %s", path, strerror(errno));
 		goto fail;
 	}

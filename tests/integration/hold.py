@@ -21,10 +21,21 @@ import time
 
 
 def connect(path, timeout=2):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(path)
-    return s
+    """Connects within timeout seconds. A Unix socket whose backlog is full
+    answers EAGAIN at once instead of waiting: try again until the
+    deadline, as a client in no hurry would."""
+    deadline = time.monotonic() + timeout
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            s.close()
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def hold(path, n, first, ready):
@@ -77,7 +88,7 @@ def drip(path, n, ready):
     conns = []
     for _ in range(n):
         try:
-            # A busy machine: the backlog (64) may wait for a while.
+            # A busy machine: the backlog may be full for a while.
             s = connect(path, 10)
         except OSError:
             break
