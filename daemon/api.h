@@ -187,6 +187,10 @@ struct api_req {
 	struct evkeyvalq query;
 	int replied;
 	int deferred; /* the handler answers later (streams) */
+	int tcp; /* on the web console's listener (web.c), not the socket */
+	char *who; /* there, the session's actor: "web:alice" */
+	int role; /* and its role (enum web_role) */
+	char *session; /* and its token's SHA-256 (hex) */
 };
 
 void api_reply(struct api_req *, int, struct json_t *);
@@ -252,5 +256,16 @@ void api_outbox_retry(struct api_req *);
 void api_outbox_retry_dead(struct api_req *);
 struct json_t *api_delivery_json(const struct st_delivery *);
 uint64_t api_requests(const struct api *);
+
+/* api-users.c: the web console's login, session and users; assignees. */
+void api_login(struct api_req *);
+void api_logout(struct api_req *);
+void api_session(struct api_req *);
+void api_users_get(struct api_req *);
+void api_users_post(struct api_req *);
+void api_user_delete(struct api_req *);
+void api_user_password(struct api_req *);
+void api_case_assign(struct api_req *);
+struct json_t *api_case_assignee_json(int64_t);
 
 #endif

@@ -65,7 +65,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    ctl_cases_cases },
 	{ "case", "case VERB ...",
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
-	    "close|evidence|export|doc|ack one case "
+	    "close|evidence|export|doc|ack|assign one case "
 	    "('delistctl case help')",
 	    ctl_cases_case },
 	{ "events", "events [--case ID] [--follow]",
@@ -88,6 +88,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "no mail about the shop for a while", ctl_alerts_snooze },
 	{ "snooze", "snooze SHOP --off", "end a shop's snooze",
 	    ctl_alerts_snooze },
+	{ "user", "user VERB ...",
+	    "add|passwd|rm|list the web console's users ('delistctl user "
+	    "help')",
+	    ctl_users },
 	{ "help", "help", "show this help", cmd_help },
 };
 
