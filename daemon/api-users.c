@@ -6,7 +6,7 @@
  * POST   /v1/login {"name","password"}   200 {"user","role","csrf_token"}
  *          and the session cookie (HttpOnly, SameSite=Strict); 401
  *          bad_login; 429 locked (Retry-After) after 5 failures of the
- *          name or the address within 15 minutes, for 15 minutes
+ *          name (20 of the address) within 15 minutes, for 15 minutes
  * POST   /v1/logout                       {"logged_out":true}
  * GET    /v1/session                      {"user","role","csrf_token"}
  * GET    /v1/users                        {"users":[{"name","role",
@@ -144,15 +144,15 @@ api_login(struct api_req *r)
 		return;
 	}
 	if (!ok || role < 0) {
-		if (web_throttle_fail(tu, now))
+		if (web_throttle_fail(tu, WEB_FAIL_MAX, now))
 			log_warnx("web: logins as %.40s locked for %d minutes "
 				  "after %d failures",
 			    name, WEB_LOCK_SECS / 60, WEB_FAIL_MAX);
-		if (web_throttle_fail(ta, now))
+		if (web_throttle_fail(ta, WEB_FAIL_MAX_ADDR, now))
 			log_warnx("web: logins from %s locked for %d minutes "
 				  "after %d failures",
 			    addr ? addr : "?", WEB_LOCK_SECS / 60,
-			    WEB_FAIL_MAX);
+			    WEB_FAIL_MAX_ADDR);
 		api_error(r, 401, "bad_login", "wrong name or password");
 		return;
 	}

@@ -41,6 +41,9 @@
 #ifndef DELISTD_STATE_DIR
 #define DELISTD_STATE_DIR "/var/lib/delistd"
 #endif
+#ifndef DELISTD_WEB_ROOT
+#define DELISTD_WEB_ROOT "/usr/share/delistd/web"
+#endif
 #ifndef DELISTD_PLUGIN_DIR
 #define DELISTD_PLUGIN_DIR "/usr/lib/delistd/plugins"
 #endif

@@ -46,22 +46,24 @@ const char *web_role_name(enum web_role);
 int web_name_ok(const char *);
 
 /*
- * Login throttling: WEB_FAIL_MAX failures of a key (a user, an address)
- * within WEB_FAIL_WINDOW lock it for WEB_LOCK_SECS.
+ * Login throttling: WEB_FAIL_MAX failures of a user (WEB_FAIL_MAX_ADDR of
+ * an address, which people behind one NAT share) within WEB_FAIL_WINDOW
+ * lock it for WEB_LOCK_SECS.
  */
 #define WEB_FAIL_MAX 5
+#define WEB_FAIL_MAX_ADDR 20
 #define WEB_FAIL_WINDOW (15 * 60)
 #define WEB_LOCK_SECS (15 * 60)
 struct web_throttle {
 	char *key;
-	time_t fails[WEB_FAIL_MAX];
+	time_t fails[WEB_FAIL_MAX_ADDR];
 	size_t nfails;
 	time_t locked_until;
 };
 /* Seconds the key stays locked at now (0: not locked). */
 time_t web_throttle_locked(const struct web_throttle *, time_t);
-/* Counts a failure at now; 1 if it locks the key now. */
-int web_throttle_fail(struct web_throttle *, time_t);
+/* Counts a failure at now, of at most max; 1 if it locks the key now. */
+int web_throttle_fail(struct web_throttle *, size_t, time_t);
 void web_throttle_reset(struct web_throttle *);
 
 /* Sessions: idle and absolute lifetimes. */

@@ -178,23 +178,24 @@ web_throttle_locked(const struct web_throttle *t, time_t now)
 }
 
 int
-web_throttle_fail(struct web_throttle *t, time_t now)
+web_throttle_fail(struct web_throttle *t, size_t max, time_t now)
 {
 	size_t i, j;
 
+	if (max == 0 || max > WEB_FAIL_MAX_ADDR)
+		max = WEB_FAIL_MAX_ADDR;
 	/* Forget the failures older than the window. */
 	for (i = j = 0; i < t->nfails; i++) {
 		if (now - t->fails[i] < WEB_FAIL_WINDOW)
 			t->fails[j++] = t->fails[i];
 	}
 	t->nfails = j;
-	if (t->nfails == WEB_FAIL_MAX) {
-		memmove(t->fails, t->fails + 1,
-		    (WEB_FAIL_MAX - 1) * sizeof *t->fails);
-		t->nfails--;
+	if (t->nfails >= max) {
+		memmove(t->fails, t->fails + 1, (max - 1) * sizeof *t->fails);
+		t->nfails = max - 1;
 	}
 	t->fails[t->nfails++] = now;
-	if (t->nfails < WEB_FAIL_MAX || t->locked_until > now)
+	if (t->nfails < max || t->locked_until > now)
 		return (0);
 	t->locked_until = now + WEB_LOCK_SECS;
 	t->nfails = 0;
