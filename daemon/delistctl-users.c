@@ -33,6 +33,8 @@ static int user_passwd(int, char **);
 static int user_rm(int, char **);
 static int user_list(int, char **);
 static int user_help(int, char **);
+static void users_opts(
+    int *, char ***, const char *, const char **, const char **);
 
 static const struct ctl_cmd user_cmds[] = {
 	{ "add",
@@ -148,6 +150,8 @@ users_opts(int *argc, char ***argv, const char *usage, const char **role,
 			*role = optarg;
 			break;
 		case 'p':
+			if (file == NULL)
+				ctl_usage_fail(usage);
 			*file = optarg;
 			break;
 		default:
@@ -210,12 +214,13 @@ user_rm(int argc, char **argv)
 	char path[96];
 	json_t *doc;
 
-	if (argc != 2)
+	users_opts(&argc, &argv, user_cmds[2].usage, NULL, NULL);
+	if (argc != 1)
 		ctl_usage_fail(user_cmds[2].usage);
-	snprintf(path, sizeof path, "/v1/users/%s", users_name(argv[1]));
+	snprintf(path, sizeof path, "/v1/users/%s", users_name(argv[0]));
 	doc = ctl_call("DELETE", path, NULL);
 	if (!ctl.json)
-		printf("user %s removed\n", argv[1]);
+		printf("user %s removed\n", argv[0]);
 	json_decref(doc);
 	return (0);
 }
@@ -226,8 +231,8 @@ user_list(int argc, char **argv)
 	json_t *doc, *u;
 	size_t i;
 
-	(void)argv;
-	if (argc != 1)
+	users_opts(&argc, &argv, user_cmds[3].usage, NULL, NULL);
+	if (argc != 0)
 		ctl_usage_fail(user_cmds[3].usage);
 	doc = ctl_call("GET", "/v1/users", NULL);
 	if (!ctl.json) {
@@ -244,10 +249,20 @@ user_list(int argc, char **argv)
 static int
 user_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	ctl_rows(stdout, user_cmds, nitems(user_cmds), NULL);
+	users_opts(&argc, &argv, user_cmds[4].usage, NULL, NULL);
+	if (argc != 0)
+		ctl_usage_fail(user_cmds[4].usage);
+	printf("usage: delistctl [-s socket] [--json] user VERB ...; the "
+	       "verbs:\n");
+	ctl_users_help(stdout);
 	return (0);
+}
+
+/* The user verbs' rows, for delistctl --help and user help. */
+void
+ctl_users_help(FILE *f)
+{
+	ctl_rows(f, user_cmds, nitems(user_cmds), NULL);
 }
 
 int
@@ -260,29 +275,41 @@ ctl_users(int argc, char **argv)
 int
 ctl_users_case_assign(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "none", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *usage = "case assign ID USER|--none";
 	const char *p;
 	json_t *doc, *who;
 	char path[64];
+	int ch, none = 0;
 
-	if (argc != 3)
+	optind = 0;
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
+		if (ch != 'n')
+			ctl_usage_fail(usage);
+		none = 1;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != (none ? 1 : 2))
 		ctl_usage_fail(usage);
-	for (p = argv[1]; *p >= '0' && *p <= '9'; p++)
+	for (p = argv[0]; *p >= '0' && *p <= '9'; p++)
 		;
-	if (argv[1][0] == '\0' || *p != '\0' || p - argv[1] > 18)
+	if (argv[0][0] == '\0' || *p != '\0' || p - argv[0] > 18)
 		ctl_fail("bad case ID \"%s\": expected a number such as 12",
-		    argv[1]);
-	snprintf(path, sizeof path, "/v1/cases/%s/assign", argv[1]);
-	who = strcmp(argv[2], "--none") == 0 ? json_null()
-					     : json_string(users_name(argv[2]));
+		    argv[0]);
+	snprintf(path, sizeof path, "/v1/cases/%s/assign", argv[0]);
+	who = none ? json_null() : json_string(users_name(argv[1]));
 	doc = ctl_call("POST", path, json_pack("{s:o}", "user", who));
 	if (!ctl.json) {
 		who = json_object_get(doc, "assignee");
 		if (json_is_string(who))
-			printf("case %s: assigned to %s\n", argv[1],
+			printf("case %s: assigned to %s\n", argv[0],
 			    json_string_value(who));
 		else
-			printf("case %s: assigned to nobody\n", argv[1]);
+			printf("case %s: assigned to nobody\n", argv[0]);
 	}
 	json_decref(doc);
 	return (0);

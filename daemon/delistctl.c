@@ -908,6 +908,8 @@ usage(FILE *f)
 			cases_case_help(f);
 		else if (strcmp(ctl_cmds[i].name, "doc") == 0)
 			docs_help(f);
+		else if (strcmp(ctl_cmds[i].name, "user") == 0)
+			ctl_users_help(f);
 		else
 			ctl_rows(
 			    f, ctl_cmds, nitems(ctl_cmds), ctl_cmds[i].name);

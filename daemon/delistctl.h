@@ -101,5 +101,6 @@ int ctl_source_evidence(int, char **);
 /* delistctl-users.c: web console users, case assign. */
 int ctl_users(int, char **);
 int ctl_users_case_assign(int, char **);
+void ctl_users_help(FILE *);
 
 #endif
