@@ -149,6 +149,7 @@ static const struct ckey web_keys[] = {
 	{ "listen", CK_STRING, D(web_listen), 0, 0 },
 	{ "root", CK_PATH, D(web_root), 0, 0 },
 	{ "insecure_bind", CK_BOOL, D(web_insecure_bind), 0, 0 },
+	{ "metrics_token_file", CK_PATH, D(web_metrics_token_file), 0, 0 },
 };
 
 static const struct ckey calendar_keys[] = {
@@ -790,9 +791,18 @@ check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
 		if (strcmp(conf->path, "(built-in)") == 0 &&
 		    access(conf->web_root, R_OK | X_OK) == -1) {
 			free(conf->web_root);
+	free(conf->web_metrics_token_file);
 			conf->web_root = xstrdup(DELISTD_SRC_WEB_ROOT);
 		}
 #endif
+	}
+	if (web != NULL && conf->web_metrics_token_file != NULL &&
+	    config_check_secret_file(conf->web_metrics_token_file, &cause) ==
+		-1) {
+		cerr(cc, config_setting_get_member(web, "metrics_token_file"),
+		    "%s", cause);
+		free(cause);
+		cause = NULL;
 	}
 	if (web == NULL || conf->web_listen == NULL)
 		return;

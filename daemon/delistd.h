@@ -148,6 +148,7 @@ struct config {
 	char *web_listen; /* "HOST:PORT" */
 	char *web_root; /* the static files */
 	int web_insecure_bind; /* a non-loopback listen without TLS */
+	char *web_metrics_token_file; /* /metrics's bearer token there */
 
 	struct strlist weekend;
 	struct strlist holidays;

@@ -55,6 +55,7 @@ static void web_setup(struct api_req *);
 static void web_setup_form(struct api_req *);
 static void web_static(struct api_req *, const char *);
 static int web_route_role(const struct api_route *);
+static int web_metrics_auth(struct api_req *);
 
 /*
  * What each route needs beyond the default (GET: a viewer, anything else:
@@ -254,6 +255,8 @@ web_authorize(struct api_req *r, const struct api_route *route)
 
 	if (need == -1)
 		return (0);
+	if (strcmp(route->pattern, "/metrics") == 0)
+		return (web_metrics_auth(r));
 	token = cookie ? web_cookie(cookie, WEB_COOKIE) : NULL;
 	if (token == NULL || strlen(token) != 64) {
 		free(token);
@@ -310,6 +313,55 @@ refused:
 	free(user);
 	free(role);
 	return (-1);
+}
+
+/*
+ * /metrics on the web listener: for Prometheus, with the bearer token of
+ * web.metrics_token_file (read at each scrape: a new one works at once),
+ * not a session.
+ */
+static int
+web_metrics_auth(struct api_req *r)
+{
+	const char *file = daemon_state->config->web_metrics_token_file;
+	const char *auth = evhttp_find_header(
+	    evhttp_request_get_input_headers(r->req), "Authorization");
+	char buf[1024];
+	size_t n;
+	FILE *f;
+	int ok = 0;
+
+	if (file == NULL) {
+		api_error(r, 404, "not_found",
+		    "/metrics on the web listener needs "
+		    "web.metrics_token_file");
+		return (-1);
+	}
+	if ((f = fopen(file, "re")) == NULL ||
+	    fgets(buf, sizeof buf, f) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		log_warnx("web: cannot read metrics_token_file %s", file);
+		api_error(r, 500, "internal", "cannot read the metrics token");
+		return (-1);
+	}
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	n = strlen(buf);
+	if (n > 0 && auth != NULL && strncmp(auth, "Bearer ", 7) == 0 &&
+	    strlen(auth + 7) == n && CRYPTO_memcmp(auth + 7, buf, n) == 0)
+		ok = 1;
+	explicit_bzero(buf, sizeof buf);
+	if (!ok) {
+		evhttp_add_header(evhttp_request_get_output_headers(r->req),
+		    "WWW-Authenticate", "Bearer realm=\"delistd\"");
+		api_error(r, 401, "unauthenticated",
+		    "/metrics needs the bearer token of "
+		    "web.metrics_token_file");
+		return (-1);
+	}
+	r->who = xstrdup("metrics");
+	return (0);
 }
 
 /* A session for user: its token in *token, its CSRF token in csrf. */

@@ -260,12 +260,32 @@ mkdir -p "$T/webroot"
 cp "$top_srcdir/daemon/web/index.html" "$T/webroot/"
 ln -s /etc/passwd "$T/webroot/passwd.txt"
 mkdir "$T/webroot/sub"
+web GET /metrics
+check "without metrics_token_file, /metrics over TCP is 404" equals "$HTTP" 404
 stop_daemon
+printf 'scrape-token-0123456789\n' > "$T/metrics.token"
+chmod 640 "$T/metrics.token"
 write_config "$conf" "
-web: { listen = \"127.0.0.1:0\"; root = \"$T/webroot\"; };
+web: { listen = \"127.0.0.1:0\"; root = \"$T/webroot\";
+	metrics_token_file = \"$T/metrics.token\"; };
 shops = ( { name = \"main\"; } );"
+run "$DELISTD" -t -c "$conf"
+check "delistd -t refuses a metrics_token_file others can read" contains "$ERR" "metrics_token_file: secret file $T/metrics.token is accessible by group"
+chmod 600 "$T/metrics.token"
 start_daemon "$conf"
 WEB=http://$(ctl --json status | jq -r .web.listen)
+rm -f "$T/jar"
+web GET /metrics
+check "/metrics over TCP without the bearer token is 401" equals "$HTTP" 401
+check "... asking for it" grep -qi '^WWW-Authenticate: Bearer' "$T/hdr"
+web GET /metrics -H "Authorization: Bearer scrape-token-0123456788"
+check "... with another token too" equals "$HTTP" 401
+as alice
+web GET /metrics
+check "... and with a session but no token" equals "$HTTP" 401
+web GET /metrics -H "Authorization: Bearer scrape-token-0123456789"
+check "/metrics with the bearer token is 200" equals "$HTTP" 200
+check "... the Prometheus text" contains "$BODY" "delistd_build_info"
 web GET /passwd.txt
 check "a symlink out of the root is refused (404)" equals "$HTTP" 404
 web GET /sub/
