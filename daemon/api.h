@@ -166,6 +166,12 @@
  *          or JSON {"case":detail,"generated_at","timezone"}, where every
  *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
  *          the same instant in the shop's zone, "2026-10-08T10:00:00+08:00"
+ * POST   /v1/cases/{id}/assign {"user": NAME|null}  detail; its "assignee"
+ *          is the name or null; 400 bad_field for an unknown user
+ * GET    /v1/status also has "web": {"listen": "HOST:PORT"|null}
+ * The web console's login, session and user routes: api-users.c. On its
+ *   TCP listener (web.c) every request needs a session, a role and, to
+ *   change something, the X-CSRF-Token header; its actor is "web:NAME".
  */
 
 #ifndef API_H
