@@ -3472,6 +3472,18 @@ store_session_delete(struct store *st, const char *sha)
 	return (store_done(st, store_stmt(st, sql, "t", sha)));
 }
 
+/* Forgets the sessions idle since idle_before or made before made_before. */
+int
+store_sessions_expire(struct store *st, time_t idle_before, time_t made_before)
+{
+	static const char sql[] =
+	    "DELETE FROM web_sessions WHERE seen_at < ? OR created_at < ?";
+
+	return (store_done(st,
+	    store_stmt(
+		st, sql, "ii", (int64_t)idle_before, (int64_t)made_before)));
+}
+
 /* The case's assignee (NULL: none) in *out; 1: no such case. */
 int
 store_case_assignee(struct store *st, int64_t id, char **out)

@@ -370,10 +370,15 @@ web_session_new(const char *user, char *token, char *csrf)
 {
 	char sha[65];
 
+	time_t now = clock_now();
+
+	/* Those over their lifetime go, whoever they were. */
+	store_sessions_expire(daemon_state->store, now - WEB_SESSION_IDLE,
+	    now - WEB_SESSION_MAX);
 	web_random_hex(token);
 	web_sha256_hex("", token, sha);
 	web_sha256_hex("csrf:", token, csrf);
-	return (store_session_put(daemon_state->store, sha, user, clock_now()));
+	return (store_session_put(daemon_state->store, sha, user, now));
 }
 
 /* The session's CSRF token, from its cookie (GET /v1/session). */

@@ -238,10 +238,31 @@ setclock $((T0 + 3600 + 15 * 60 + 1))
 web POST /v1/login -d "{\"name\":\"otto\",\"password\":\"$PW\"}"
 check "after 15 minutes the login works again" equals "$HTTP" 200
 
-# --- idle expiry ----------------------------------------------------------------
+# --- idle and absolute expiry -------------------------------------------------------
 setclock $((T0 + 3600 + 15 * 60 + 1 + 8 * 3600))
 web GET /v1/status
 check "a session idle for 8 h is over (401)" equals "$HTTP" 401
+check "alice logs in" as alice
+T1=$((T0 + 3600 + 15 * 60 + 1 + 8 * 3600))
+d=1
+while [ $d -le 27 ]; do
+	setclock $((T1 + d * 6 * 3600))
+	web GET /v1/status
+	[ "$HTTP" = 200 ] || break
+	d=$((d + 1))
+done
+check "a session used every 6 h lasts until 7 d ..." equals "$d" 28
+setclock $((T1 + 7 * 86400))
+web GET /v1/status
+check "... and is over after 7 d (401)" equals "$HTTP" 401
+rm -f "$T/jar"
+web POST /v1/login -d "{\"name\":\"otto\",\"password\":\"$PW\"}"
+check "a login forgets the sessions over their lifetime" sh -c '[ "$(sqlite3 "$1" "SELECT count(*) FROM web_sessions")" = 1 ]' _ "$STATE/delistd.db"
+
+# --- reload -----------------------------------------------------------------------
+sed 's/127.0.0.1:0/127.0.0.1:1/' "$conf" > "$T/moved.conf" && cp "$T/moved.conf" "$conf"
+run ctl reload
+check "a reload that moves web.listen is refused" contains "$ERR" "web.listen changed; restart delistd"
 
 # --- static files ---------------------------------------------------------------
 web GET /
