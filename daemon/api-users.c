@@ -272,8 +272,8 @@ api_user_password(struct api_req *r)
 	}
 	if ((rc = users_passwd(r->args[0], pass, &cause)) != 0) {
 		if (rc == 1)
-			api_error(r, 404, "not_found", "no user %.40s",
-			    r->args[0]);
+			api_error(
+			    r, 404, "not_found", "no user %.40s", r->args[0]);
 		else
 			api_error(r, 400, "bad_user", "%s", cause);
 		free(cause);

@@ -791,7 +791,6 @@ check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
 		if (strcmp(conf->path, "(built-in)") == 0 &&
 		    access(conf->web_root, R_OK | X_OK) == -1) {
 			free(conf->web_root);
-	free(conf->web_metrics_token_file);
 			conf->web_root = xstrdup(DELISTD_SRC_WEB_ROOT);
 		}
 #endif
@@ -807,8 +806,8 @@ check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
 	if (web == NULL || conf->web_listen == NULL)
 		return;
 	s = config_setting_get_member(web, "listen");
-	if (web_addr_parse(conf->web_listen, host, sizeof host, &port,
-		&cause) == -1) {
+	if (web_addr_parse(
+		conf->web_listen, host, sizeof host, &port, &cause) == -1) {
 		cerr(cc, s, "%s", cause);
 		free(cause);
 		return;
@@ -1437,8 +1436,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 			pf = s;
 		else if (strcmp(name, "web") == 0) {
 			web = s;
-			cgroup(&cc, s, web_keys, nitems(web_keys), conf, NULL,
-			    0);
+			cgroup(
+			    &cc, s, web_keys, nitems(web_keys), conf, NULL, 0);
 		}
 	}
 	if (pf != NULL)
@@ -1853,6 +1852,7 @@ config_free(struct config *conf)
 	free(conf->socket_group);
 	free(conf->web_listen);
 	free(conf->web_root);
+	free(conf->web_metrics_token_file);
 	free(conf->plugin_dir);
 	free(conf->timezone);
 	for (i = 0; i < conf->rules.ntiers; i++)

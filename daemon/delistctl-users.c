@@ -33,8 +33,8 @@ static int user_passwd(int, char **);
 static int user_rm(int, char **);
 static int user_list(int, char **);
 static int user_help(int, char **);
-static void users_opts(
-    int *, char ***, const char *, const char **, const char **);
+static void
+users_opts(int *, char ***, const char *, const char **, const char **);
 
 static const struct ctl_cmd user_cmds[] = {
 	{ "add",
@@ -196,8 +196,8 @@ user_passwd(int argc, char **argv)
 	users_opts(&argc, &argv, usage, NULL, &file);
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	snprintf(path, sizeof path, "/v1/users/%s/password",
-	    users_name(argv[0]));
+	snprintf(
+	    path, sizeof path, "/v1/users/%s/password", users_name(argv[0]));
 	pass = users_password(file);
 	doc = ctl_call("POST", path, json_pack("{s:s}", "password", pass));
 	explicit_bzero(pass, strlen(pass));
@@ -240,7 +240,8 @@ user_list(int argc, char **argv)
 			printf("%-32s %-9s %s\n",
 			    json_string_value(json_object_get(u, "name")),
 			    json_string_value(json_object_get(u, "role")),
-			    json_string_value(json_object_get(u, "created_at")));
+			    json_string_value(
+				json_object_get(u, "created_at")));
 	}
 	json_decref(doc);
 	return (0);

@@ -126,7 +126,8 @@ users_passwd(const char *name, const char *password, char **cause)
 	if (rc == -1)
 		xasprintf(cause, "the state database failed; see the log");
 	else if (rc == 0)
-		log_info("web: password of %s changed; its sessions ended", name);
+		log_info(
+		    "web: password of %s changed; its sessions ended", name);
 	return (rc);
 }
 
@@ -156,8 +157,8 @@ users_check(const char *name, const char *password, int *role)
 		return (-1);
 	cd = xcalloc(1, sizeof *cd);
 	h = crypt_r(password, rc == 0 ? hash : dummy ? dummy : "$y$", cd);
-	ok = rc == 0 && h != NULL && h[0] == '$' &&
-	    strlen(h) == strlen(hash) && CRYPTO_memcmp(h, hash, strlen(h)) == 0;
+	ok = rc == 0 && h != NULL && h[0] == '$' && strlen(h) == strlen(hash) &&
+	    CRYPTO_memcmp(h, hash, strlen(h)) == 0;
 	explicit_bzero(cd, sizeof *cd);
 	free(cd);
 	if (ok)
@@ -172,8 +173,8 @@ users_check(const char *name, const char *password, int *role)
  * case.assigned by actor.
  */
 int
-lifecycle_assign(int64_t id, const char *user, const char *actor,
-    struct lifecycle_err *err)
+lifecycle_assign(
+    int64_t id, const char *user, const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	char *prev = NULL;
@@ -208,8 +209,8 @@ lifecycle_assign(int64_t id, const char *user, const char *actor,
 	    prev ? json_string(prev) : json_null());
 	if (lifecycle_event(&c, clock_now(), actor, CASES_EV_CASE_ASSIGNED,
 		CASES_SEV_INFO, data, "case %lld %s%s by %s", (long long)id,
-		user ? "assigned to " : "unassigned",
-		user ? user : "", actor) == -1)
+		user ? "assigned to " : "unassigned", user ? user : "",
+		actor) == -1)
 		goto fail;
 	free(prev);
 	st_case_clear(&c);

@@ -260,16 +260,18 @@ web_authorize(struct api_req *r, const struct api_route *route)
 	token = cookie ? web_cookie(cookie, WEB_COOKIE) : NULL;
 	if (token == NULL || strlen(token) != 64) {
 		free(token);
-		api_error(r, 401, "unauthenticated",
-		    "log in first (POST /v1/login)");
+		api_error(
+		    r, 401, "unauthenticated", "log in first (POST /v1/login)");
 		return (-1);
 	}
 	web_sha256_hex("", token, sha);
 	web_sha256_hex("csrf:", token, csrf);
 	freezero_str(token);
-	rc = store_session_get(daemon_state->store, sha, &user, &created, &seen);
+	rc =
+	    store_session_get(daemon_state->store, sha, &user, &created, &seen);
 	if (rc == 0 &&
-	    (now - seen >= WEB_SESSION_IDLE || now - created >= WEB_SESSION_MAX)) {
+	    (now - seen >= WEB_SESSION_IDLE ||
+		now - created >= WEB_SESSION_MAX)) {
 		store_session_delete(daemon_state->store, sha);
 		rc = 1;
 	}
@@ -290,7 +292,8 @@ web_authorize(struct api_req *r, const struct api_route *route)
 	r->session = xstrdup(sha);
 	xasprintf(&r->who, "web:%s", user);
 	r->role = have;
-	if (route->method != EVHTTP_REQ_GET && route->method != EVHTTP_REQ_HEAD &&
+	if (route->method != EVHTTP_REQ_GET &&
+	    route->method != EVHTTP_REQ_HEAD &&
 	    (csrf_in == NULL || strlen(csrf_in) != 64 ||
 		CRYPTO_memcmp(csrf_in, csrf, 64) != 0)) {
 		api_error(r, 403, "csrf",
@@ -373,8 +376,8 @@ web_session_new(const char *user, char *token, char *csrf)
 	time_t now = clock_now();
 
 	/* Those over their lifetime go, whoever they were. */
-	store_sessions_expire(daemon_state->store, now - WEB_SESSION_IDLE,
-	    now - WEB_SESSION_MAX);
+	store_sessions_expire(
+	    daemon_state->store, now - WEB_SESSION_IDLE, now - WEB_SESSION_MAX);
 	web_random_hex(token);
 	web_sha256_hex("", token, sha);
 	web_sha256_hex("csrf:", token, csrf);
@@ -455,8 +458,8 @@ web_setup(struct api_req *r)
 	if (m != EVHTTP_REQ_POST) {
 		evhttp_add_header(evhttp_request_get_output_headers(r->req),
 		    "Allow", "GET, POST");
-		api_error(r, 405, "method_not_allowed",
-		    "/setup takes GET and POST");
+		api_error(
+		    r, 405, "method_not_allowed", "/setup takes GET and POST");
 		return;
 	}
 	if (web_setup_fields(r, &token, &name, &pass) == -1) {
@@ -500,7 +503,8 @@ web_setup_form(struct api_req *r)
 
 	/* r->query is filled by the router, which did not run: parse. */
 	if (token == NULL) {
-		const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(r->req);
+		const struct evhttp_uri *u =
+		    evhttp_request_get_evhttp_uri(r->req);
 		const char *q = u ? evhttp_uri_get_query(u) : NULL;
 
 		if (q != NULL)

@@ -97,7 +97,7 @@ int users_count(void); /* -1: the store failed */
 int users_add(const char *, enum web_role, const char *, char **);
 int users_passwd(const char *, const char *, char **);
 int users_check(const char *, const char *, int *);
-int lifecycle_assign(int64_t, const char *, const char *,
-    struct lifecycle_err *);
+int
+lifecycle_assign(int64_t, const char *, const char *, struct lifecycle_err *);
 
 #endif /* WEB_H */

@@ -49,8 +49,8 @@ test_addr(void **state)
 	    web_addr_parse("h:-1", host, sizeof host, &port, &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(web_addr_parse(":80", host, sizeof host, &port, &cause),
-	    -1);
+	assert_int_equal(
+	    web_addr_parse(":80", host, sizeof host, &port, &cause), -1);
 	free(cause);
 	assert_true(web_addr_loopback("127.0.0.1"));
 	assert_true(web_addr_loopback("127.1.2.3"));
@@ -66,8 +66,8 @@ static void
 test_path(void **state)
 {
 	static const char *const bad[] = { "", "x", "/..", "/../etc/passwd",
-		"/a/../b", "/a/./b", "/./a", "//a", "/a//b", "/a/", "/.git/config",
-		"/a/.hidden", "/a\\..\\b", "/..." };
+		"/a/../b", "/a/./b", "/./a", "//a", "/a//b", "/a/",
+		"/.git/config", "/a/.hidden", "/a\\..\\b", "/..." };
 	char *p;
 	size_t i;
 
@@ -153,18 +153,19 @@ test_throttle(void **state)
 	(void)state;
 	memset(&t, 0, sizeof t);
 	for (i = 0; i < WEB_FAIL_MAX - 1; i++)
-		assert_int_equal(web_throttle_fail(&t, WEB_FAIL_MAX, now + i), 0);
+		assert_int_equal(
+		    web_throttle_fail(&t, WEB_FAIL_MAX, now + i), 0);
 	assert_int_equal(web_throttle_locked(&t, now + 10), 0);
 	assert_int_equal(web_throttle_fail(&t, WEB_FAIL_MAX, now + 10), 1);
-	assert_int_equal(
-	    web_throttle_locked(&t, now + 10), WEB_LOCK_SECS);
+	assert_int_equal(web_throttle_locked(&t, now + 10), WEB_LOCK_SECS);
 	assert_int_equal(web_throttle_locked(&t, now + 10 + WEB_LOCK_SECS), 0);
 
 	/* Failures spread wider than the window never lock. */
 	memset(&t, 0, sizeof t);
 	for (i = 0; i < 3 * WEB_FAIL_MAX; i++)
-		assert_int_equal(web_throttle_fail(&t, WEB_FAIL_MAX,
-				     now + (time_t)i * (WEB_FAIL_WINDOW / 4 + 1)),
+		assert_int_equal(
+		    web_throttle_fail(&t, WEB_FAIL_MAX,
+			now + (time_t)i * (WEB_FAIL_WINDOW / 4 + 1)),
 		    0);
 
 	/* A reset forgets them. */
