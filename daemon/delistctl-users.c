@@ -81,12 +81,13 @@ users_prompt(const char *prompt)
 
 	if ((tty = fopen("/dev/tty", "r+")) == NULL)
 		ctl_fail("cannot open the terminal for the password");
-	fputs(prompt, tty);
-	fflush(tty);
+	/* Echo goes off before the prompt: nothing typed after it shows. */
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	fputs(prompt, tty);
+	fflush(tty);
 	ok = fgets(buf, sizeof buf, tty) != NULL;
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fputs("\n", tty);

@@ -131,6 +131,17 @@ check "an unknown name is the same 401" equals "$HTTP" 401
 run sh -c "printf '%s\n' '$PW' | \"\$1\" -s \"\$2\" user add victor --role viewer" _ "$DELISTCTL" "$SOCK"
 check "user add reads the password from stdin" expect_rc 0
 check "... and never prints it" lacks "$OUT$ERR" "$PW"
+TTYPASS=$top_srcdir/tests/integration/ttypass.py
+run python3 "$TTYPASS" "$PW" "$PW" "$DELISTCTL" -s "$SOCK" user add tess --role viewer
+check "user add on a terminal asks for the password twice" sh -c '[ "$1" = 0 ] && case "$2" in *"Password: "*"Again: "*"user tess added as viewer"*) ;; *) exit 1;; esac' _ "$RC" "$OUT"
+check "... without echoing it" lacks "$OUT" "$PW"
+run python3 "$TTYPASS" "$PW" "another-one-99" "$DELISTCTL" -s "$SOCK" user add tim --role viewer
+check "... and refuses two different ones (exit 1)" sh -c '[ "$1" = 1 ] && case "$2" in *"the passwords differ"*) ;; *) exit 1;; esac' _ "$RC" "$OUT"
+check "... without echoing either" sh -c 'case "$1" in *"$2"*|*another-one-99*) exit 1;; esac' _ "$OUT" "$PW"
+rm -f "$T/jar"
+web POST /v1/login -d "{\"name\":\"tess\",\"password\":\"$PW\"}"
+check "... the password typed on the terminal works" equals "$HTTP" 200
+run ctl user rm tess
 printf '%s\n' "$PW" > "$T/pw"
 run ctl user add otto --role operator --password-file "$T/pw"
 check "user add --password-file" expect_rc 0
