@@ -817,6 +817,11 @@ cmd_status(int argc, char **argv)
 		    json_string_value(json_object_get(doc, "state_dir")));
 		printf("socket       %s\n",
 		    json_string_value(json_object_get(doc, "socket")));
+		if (json_is_string(
+			json_object_get(json_object_get(doc, "web"), "listen")))
+			printf("web console  http://%s/\n",
+			    json_string_value(json_object_get(
+				json_object_get(doc, "web"), "listen")));
 		printf("shops        %lld\n",
 		    (long long)json_integer_value(
 			json_object_get(counts, "shops")));

@@ -73,6 +73,8 @@ check "delistd starts with web.listen" start_daemon "$conf"
 WEB=http://$(ctl --json status | jq -r .web.listen)
 check "status names the web listener" contains "$WEB" "http://127.0.0.1:"
 check "the start-up log prints the console's address" grep -q "web console on $WEB/" "$T/daemon.log"
+run ctl status
+check "delistctl status prints it" contains "$OUT" "web console  $WEB/"
 TOK=$(setup_token)
 check "with no user yet, the log has a setup link" test -n "$TOK"
 
