@@ -103,6 +103,8 @@ actor(struct api_req *r)
 	struct passwd *pw;
 	char *s;
 
+	if (r->who != NULL)
+		return (xstrdup(r->who));
 	if (bev == NULL ||
 	    getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &cred,
 		&len) == -1) {
@@ -269,6 +271,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "sync", sync_json(id));
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "ack", lifecycle_ack_json(&c));
+	json_object_set_new(doc, "assignee", api_case_assignee_json(id));
 	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
 	{

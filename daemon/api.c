@@ -51,6 +51,7 @@
 #include "scheduler.h"
 #include "text.h"
 #include "vault.h"
+#include "web.h"
 
 #define API_MAX_HEADERS (8 * 1024)
 #define API_MAX_BODY (1024 * 1024)
@@ -295,6 +296,15 @@ api_new(
 	evconnlistener_set_error_cb(
 	    evhttp_bound_socket_get_listener(api->bound), api_accept_error);
 	api->accepting = 1;
+	/* The web console: the same routes on TCP, each request signed in. */
+	if (conf->web_listen != NULL &&
+	    web_start(api->http, conf, cause) == -1) {
+		evhttp_free(api->http);
+		free(api->path);
+		free(api);
+		api_current = NULL;
+		return (NULL);
+	}
 	return (api);
 }
 
@@ -337,6 +347,7 @@ api_free(struct api *api)
 	if (api == NULL)
 		return;
 	api_events_stop();
+	web_stop();
 	/* Frees the connections, which calls api_conn_closed for each. */
 	evhttp_free(api->http);
 	event_del(&api->claim_ev);
@@ -640,6 +651,8 @@ api_dispatch(struct evhttp_request *req, void *arg)
 		conn->state = API_CONN_BUSY;
 		evhttp_request_set_on_complete_cb(req, api_req_done, api);
 	}
+	if ((r.tcp = web_is_tcp(req)))
+		web_headers(req);
 	if (conn != NULL && conn->refused) {
 		evhttp_add_header(out, "Connection", "close");
 		api_error(&r, 503, "too_many_clients",
@@ -649,6 +662,9 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (path == NULL || *path == '\0')
 		path = "/";
+	/* The setup link and the static files, on the web listener. */
+	if (r.tcp && web_serve(&r, path))
+		goto done;
 	if (api_route_request(api_routes, nitems(api_routes),
 		evhttp_request_get_command(req), path, query, &r, &v) == -1) {
 		if (v.allow != NULL)
@@ -677,6 +693,9 @@ api_dispatch(struct evhttp_request *req, void *arg)
 			evhttp_add_header(out, "Connection", "close");
 		goto refuse;
 	}
+	/* On the web listener: a session, its role, its CSRF token. */
+	if (r.tcp && web_authorize(&r, route) == -1)
+		goto done;
 	route->fn(&r);
 	if (!r.replied && !r.deferred)
 		api_error(&r, 500, "internal", "the handler gave no answer");
@@ -687,6 +706,8 @@ done:
 	json_decref(r.body);
 	evhttp_clear_headers(&r.query);
 	api_verdict_clear(&v);
+	free(r.who);
+	free(r.session);
 }
 
 static void
@@ -734,6 +755,10 @@ api_status(struct api_req *r)
 	/* What a person must see: {"code","shop","text"} each. */
 	json_object_set_new(doc, "warnings", lifecycle_warnings(NULL, 1));
 	json_object_set_new(doc, "sources", sched_source_status());
+	json_object_set_new(doc, "web",
+	    json_pack("{s:o}", "listen",
+		web_listen_addr() ? json_string(web_listen_addr())
+				  : json_null()));
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
 		"failed", (json_int_t)ds->reloads_failed, "last_error",

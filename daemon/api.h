@@ -166,6 +166,12 @@
  *          or JSON {"case":detail,"generated_at","timezone"}, where every
  *          time "x_at" (and "at") of the detail has "x_at_local" beside it:
  *          the same instant in the shop's zone, "2026-10-08T10:00:00+08:00"
+ * POST   /v1/cases/{id}/assign {"user": NAME|null}  detail; its "assignee"
+ *          is the name or null; 400 bad_field for an unknown user
+ * GET    /v1/status also has "web": {"listen": "HOST:PORT"|null}
+ * The web console's login, session and user routes: api-users.c. On its
+ *   TCP listener (web.c) every request needs a session, a role and, to
+ *   change something, the X-CSRF-Token header; its actor is "web:NAME".
  */
 
 #ifndef API_H
@@ -187,6 +193,10 @@ struct api_req {
 	struct evkeyvalq query;
 	int replied;
 	int deferred; /* the handler answers later (streams) */
+	int tcp; /* on the web console's listener (web.c), not the socket */
+	char *who; /* there, the session's actor: "web:alice" */
+	int role; /* and its role (enum web_role) */
+	char *session; /* and its token's SHA-256 (hex) */
 };
 
 void api_reply(struct api_req *, int, struct json_t *);
@@ -252,5 +262,16 @@ void api_outbox_retry(struct api_req *);
 void api_outbox_retry_dead(struct api_req *);
 struct json_t *api_delivery_json(const struct st_delivery *);
 uint64_t api_requests(const struct api *);
+
+/* api-users.c: the web console's login, session and users; assignees. */
+void api_login(struct api_req *);
+void api_logout(struct api_req *);
+void api_session(struct api_req *);
+void api_users_get(struct api_req *);
+void api_users_post(struct api_req *);
+void api_user_delete(struct api_req *);
+void api_user_password(struct api_req *);
+void api_case_assign(struct api_req *);
+struct json_t *api_case_assignee_json(int64_t);
 
 #endif

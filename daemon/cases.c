@@ -277,6 +277,8 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_SHOP_HELD_MAIL] = { "shop.held_mail", CASES_SEV_INFO,
 	    "a shop's snooze ended: every event its mail sinks held "
 	    "meanwhile, in one summary" },
+	[CASES_EV_CASE_ASSIGNED] = { "case.assigned", CASES_SEV_INFO,
+	    "a case was assigned to a console user, or unassigned" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

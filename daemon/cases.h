@@ -89,6 +89,7 @@ enum cases_event_type {
 	CASES_EV_LISTING_ON_SALE_DURING_CASE, /* warning: not a reinstatement */
 	CASES_EV_LISTING_NOT_FOUND, /* warning: the source has no such listing */
 	CASES_EV_SHOP_HELD_MAIL, /* info: what a snooze held, in one mail */
+	CASES_EV_CASE_ASSIGNED, /* info: a case's assignee changed */
 	CASES_EV_COUNT
 };
 

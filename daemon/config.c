@@ -36,9 +36,13 @@
 #include "docs.h"
 #include "preflight.h"
 #include "text.h"
+#include "web.h"
 
 #ifndef DELISTD_STATE_DIR
 #define DELISTD_STATE_DIR "/var/lib/delistd"
+#endif
+#ifndef DELISTD_WEB_ROOT
+#define DELISTD_WEB_ROOT "/usr/share/delistd/web"
 #endif
 #ifndef DELISTD_PLUGIN_DIR
 #define DELISTD_PLUGIN_DIR "/usr/lib/delistd/plugins"
@@ -48,6 +52,7 @@
 const char config_builtin[] =
     "# delistd's built-in configuration (delistd -C): state under ./state\n"
     "daemon: { state_dir = \"state\"; log_level = \"info\"; };\n"
+    "web: { listen = \"127.0.0.1:8470\"; };\n"
     "shops = ( { name = \"main\"; } );\n";
 
 enum ckind {
@@ -95,6 +100,7 @@ source_int(struct cctx *, const config_setting_t *, int64_t, char *, size_t);
 static void strlist_free(struct strlist *);
 static void
 check_state_dir(struct cctx *, struct config *, const config_setting_t *);
+static void check_web(struct cctx *, struct config *, const config_setting_t *);
 static void check_socket(struct cctx *, struct config *,
     const config_setting_t *, const config_setting_t *);
 static void
@@ -137,6 +143,13 @@ static const struct ckey daemon_keys[] = {
 	    (int64_t)1 << 30 },
 	{ "max_followers", CK_INT, D(max_followers), 1, 4096 },
 	{ "follow_heartbeat", CK_DURATION, D(follow_heartbeat), 1, 3600 },
+};
+
+static const struct ckey web_keys[] = {
+	{ "listen", CK_STRING, D(web_listen), 0, 0 },
+	{ "root", CK_PATH, D(web_root), 0, 0 },
+	{ "insecure_bind", CK_BOOL, D(web_insecure_bind), 0, 0 },
+	{ "metrics_token_file", CK_PATH, D(web_metrics_token_file), 0, 0 },
 };
 
 static const struct ckey calendar_keys[] = {
@@ -758,6 +771,55 @@ check_state_dir(struct cctx *cc, struct config *conf, const config_setting_t *s)
 	free(copy);
 }
 
+/*
+ * The web group: its listen address must parse, and one a remote peer can
+ * reach is refused without TLS (which delistd does not speak yet) unless
+ * insecure_bind says a person meant it. The root defaults to the
+ * installed pages; the built-in configuration falls back to the source
+ * tree's when they are not installed.
+ */
+static void
+check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
+{
+	const config_setting_t *s;
+	char host[256], *cause = NULL;
+	int port;
+
+	if (conf->web_root == NULL) {
+		conf->web_root = xstrdup(DELISTD_WEB_ROOT);
+#ifdef DELISTD_SRC_WEB_ROOT
+		if (strcmp(conf->path, "(built-in)") == 0 &&
+		    access(conf->web_root, R_OK | X_OK) == -1) {
+			free(conf->web_root);
+			conf->web_root = xstrdup(DELISTD_SRC_WEB_ROOT);
+		}
+#endif
+	}
+	if (web != NULL && conf->web_metrics_token_file != NULL &&
+	    config_check_secret_file(conf->web_metrics_token_file, &cause) ==
+		-1) {
+		cerr(cc, config_setting_get_member(web, "metrics_token_file"),
+		    "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (web == NULL || conf->web_listen == NULL)
+		return;
+	s = config_setting_get_member(web, "listen");
+	if (web_addr_parse(
+		conf->web_listen, host, sizeof host, &port, &cause) == -1) {
+		cerr(cc, s, "%s", cause);
+		free(cause);
+		return;
+	}
+	if (!web_addr_loopback(host) && !conf->web_insecure_bind)
+		cerr(cc, s,
+		    "%s is not a loopback address and delistd serves no TLS: "
+		    "listen on 127.0.0.1 behind a TLS reverse proxy, or set "
+		    "insecure_bind = true if the network is trusted",
+		    conf->web_listen);
+}
+
 static void
 check_socket(struct cctx *cc, struct config *conf, const config_setting_t *s,
     const config_setting_t *gs)
@@ -1318,11 +1380,11 @@ config_parse(config_t *lc, const char *file, char **cause)
 		.include_dir = config_get_include_dir(lc) };
 	struct config *conf;
 	const config_setting_t *root, *s, *daemon = NULL, *cal = NULL;
-	const config_setting_t *rules = NULL;
+	const config_setting_t *rules = NULL, *web = NULL;
 	const char *name;
 	int i;
 	static const char *const topkeys[] = { "daemon", "calendar", "rules",
-		"shops", "plugins", "preflight" };
+		"shops", "plugins", "preflight", "web" };
 	const config_setting_t *pf = NULL;
 	size_t j;
 	int found;
@@ -1354,7 +1416,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 		if (!found)
 			cerr(&cc, s,
 			    "unknown section (known: daemon, "
-			    "calendar, rules, shops, plugins, preflight)");
+			    "calendar, rules, shops, plugins, preflight, web)");
 		else if (strcmp(name, "daemon") == 0) {
 			daemon = s;
 			cgroup(&cc, s, daemon_keys, nitems(daemon_keys), conf,
@@ -1372,6 +1434,11 @@ config_parse(config_t *lc, const char *file, char **cause)
 			parse_plugins(&cc, conf, s);
 		else if (strcmp(name, "preflight") == 0)
 			pf = s;
+		else if (strcmp(name, "web") == 0) {
+			web = s;
+			cgroup(
+			    &cc, s, web_keys, nitems(web_keys), conf, NULL, 0);
+		}
 	}
 	if (pf != NULL)
 		parse_preflight(&cc, conf, pf);
@@ -1396,6 +1463,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 	s = daemon ? config_setting_get_member(daemon, "socket") : NULL;
 	check_socket(&cc, conf, s ? s : daemon,
 	    daemon ? config_setting_get_member(daemon, "socket_group") : NULL);
+	check_web(&cc, conf, web);
 	build_calendar(&cc, conf, cal);
 	parse_escalation(&cc, conf, rules,
 	    rules ? config_setting_get_member(rules, "escalation") : NULL);
@@ -1782,6 +1850,9 @@ config_free(struct config *conf)
 	free(conf->state_dir);
 	free(conf->socket);
 	free(conf->socket_group);
+	free(conf->web_listen);
+	free(conf->web_root);
+	free(conf->web_metrics_token_file);
 	free(conf->plugin_dir);
 	free(conf->timezone);
 	for (i = 0; i < conf->rules.ntiers; i++)

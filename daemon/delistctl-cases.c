@@ -137,6 +137,9 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "take the case on: its reminders stop until it changes state "
 	    "(or for DURATION)",
 	    ctl_alerts_case_ack },
+	{ "assign", "case assign ID USER|--none",
+	    "assign the case to a web console user, or to nobody",
+	    ctl_users_case_assign },
 	{ "help", "case help", "show the case verbs", case_help },
 };
 
@@ -1356,6 +1359,8 @@ case_show(int argc, char **argv)
 	printf("reason    %s\n", cases_str(doc, "reason"));
 	if (cases_str(doc, "rule") != NULL)
 		printf("rule      %s\n", cases_str(doc, "rule"));
+	if (cases_str(doc, "assignee") != NULL)
+		printf("assignee  %s\n", cases_str(doc, "assignee"));
 	printf("opened    %s\n", cases_time(doc, "opened_at", b1, sizeof b1));
 	printf("updated   %s\n", cases_time(doc, "updated_at", b1, sizeof b1));
 	if (cases_str(doc, "closed_at") != NULL)

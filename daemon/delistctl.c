@@ -65,7 +65,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    ctl_cases_cases },
 	{ "case", "case VERB ...",
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
-	    "close|evidence|export|doc|ack one case "
+	    "close|evidence|export|doc|ack|assign one case "
 	    "('delistctl case help')",
 	    ctl_cases_case },
 	{ "events", "events [--case ID] [--follow]",
@@ -88,6 +88,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "no mail about the shop for a while", ctl_alerts_snooze },
 	{ "snooze", "snooze SHOP --off", "end a shop's snooze",
 	    ctl_alerts_snooze },
+	{ "user", "user VERB ...",
+	    "add|passwd|rm|list the web console's users ('delistctl user "
+	    "help')",
+	    ctl_users },
 	{ "help", "help", "show this help", cmd_help },
 };
 
@@ -813,6 +817,11 @@ cmd_status(int argc, char **argv)
 		    json_string_value(json_object_get(doc, "state_dir")));
 		printf("socket       %s\n",
 		    json_string_value(json_object_get(doc, "socket")));
+		if (json_is_string(
+			json_object_get(json_object_get(doc, "web"), "listen")))
+			printf("web console  http://%s/\n",
+			    json_string_value(json_object_get(
+				json_object_get(doc, "web"), "listen")));
 		printf("shops        %lld\n",
 		    (long long)json_integer_value(
 			json_object_get(counts, "shops")));
@@ -904,6 +913,8 @@ usage(FILE *f)
 			cases_case_help(f);
 		else if (strcmp(ctl_cmds[i].name, "doc") == 0)
 			docs_help(f);
+		else if (strcmp(ctl_cmds[i].name, "user") == 0)
+			ctl_users_help(f);
 		else
 			ctl_rows(
 			    f, ctl_cmds, nitems(ctl_cmds), ctl_cmds[i].name);

@@ -98,5 +98,9 @@ void ctl_alerts_status(json_t *);
 int ctl_source_import(int, char **);
 int ctl_source_classify(int, char **);
 int ctl_source_evidence(int, char **);
+/* delistctl-users.c: web console users, case assign. */
+int ctl_users(int, char **);
+int ctl_users_case_assign(int, char **);
+void ctl_users_help(FILE *);
 
 #endif

@@ -144,6 +144,12 @@ struct config {
 	int64_t max_followers; /* event streams, apart from max_clients */
 	int64_t follow_heartbeat; /* seconds between a stream's keep-alives */
 
+	/* web: the console's TCP listener (delistd-web(7)); NULL: off. */
+	char *web_listen; /* "HOST:PORT" */
+	char *web_root; /* the static files */
+	int web_insecure_bind; /* a non-loopback listen without TLS */
+	char *web_metrics_token_file; /* /metrics's bearer token there */
+
 	struct strlist weekend;
 	struct strlist holidays;
 	struct strlist workdays;
@@ -526,6 +532,28 @@ int store_snoozes(struct store *, time_t, struct st_snooze **, size_t *);
 void st_snoozes_free(struct st_snooze *, size_t);
 time_t store_digest_last(struct store *, const char *); /* 0: none, -1: error */
 int store_digest_set(struct store *, const char *, time_t);
+
+/* The web console's users, sessions and case assignees (store.c). */
+struct st_user {
+	char *name;
+	char *role;
+	time_t created_at;
+};
+int store_user_get(struct store *, const char *, char **, char **);
+int store_user_put(
+    struct store *, const char *, const char *, const char *, time_t);
+int store_user_delete(struct store *, const char *);
+int store_users(struct store *, struct st_user **, size_t *);
+void st_users_free(struct st_user *, size_t);
+int store_sessions_drop(struct store *, const char *);
+int store_session_put(struct store *, const char *, const char *, time_t);
+int store_session_get(
+    struct store *, const char *, char **, time_t *, time_t *);
+int store_session_touch(struct store *, const char *, time_t);
+int store_session_delete(struct store *, const char *);
+int store_sessions_expire(struct store *, time_t, time_t);
+int store_case_assignee(struct store *, int64_t, char **);
+int store_case_assign(struct store *, int64_t, const char *);
 /* A watched listing as the source scheduler sees it. */
 struct st_watch {
 	int64_t id;

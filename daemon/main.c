@@ -241,6 +241,14 @@ daemon_reload(char **cause)
 			    "%s: socket_group changed; restart "
 			    "delistd to apply it",
 			    daemon_state->config_path);
+		else if ((new->web_listen == NULL) !=
+			(old->web_listen == NULL) ||
+		    (new->web_listen != NULL &&
+			strcmp(new->web_listen, old->web_listen) != 0))
+			xasprintf(&why,
+			    "%s: web.listen changed; restart delistd to "
+			    "move the web console",
+			    daemon_state->config_path);
 		if (why != NULL) {
 			config_free(new);
 			new = NULL;

@@ -431,6 +431,26 @@ static const char *const store_migrations[] = {
 	"  WHERE sha256 IS NOT NULL;"
 	"UPDATE listings SET not_found_at = updated_at"
 	"  WHERE status = 'not_found';",
+
+	/*
+	 * 13: the web console (delistd-web(7)): its users with a yescrypt
+	 * hash of each password, their sessions by the SHA-256 of the token
+	 * (the token itself is only in the browser), and who a case is
+	 * assigned to.
+	 */
+	"CREATE TABLE web_users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE web_sessions ("
+	"  token_sha256 TEXT PRIMARY KEY,"
+	"  user TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  seen_at INTEGER NOT NULL);"
+	"CREATE INDEX web_sessions_user ON web_sessions (user);"
+	"ALTER TABLE cases ADD COLUMN assignee TEXT;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -3286,4 +3306,206 @@ st_evidence_free(struct st_evidence *e, size_t n)
 		free(e[i].title);
 	}
 	free(e);
+}
+
+/*
+ * The web console's users and sessions (users.c, web.c) and a case's
+ * assignee. Lookups return 0 (found), 1 (none) or -1 (the store failed).
+ */
+int
+store_user_get(struct store *st, const char *name, char **role, char **hash)
+{
+	static const char sql[] =
+	    "SELECT role, hash FROM web_users WHERE name = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "t", name)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (role != NULL)
+			*role = col_text(stmt, 0);
+		if (hash != NULL)
+			*hash = col_text(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
+/* Adds a user (1: the name is taken) or, role NULL, sets a password. */
+int
+store_user_put(struct store *st, const char *name, const char *role,
+    const char *hash, time_t now)
+{
+	static const char add[] =
+	    "INSERT INTO web_users (name, role, hash, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO NOTHING";
+	static const char set[] =
+	    "UPDATE web_users SET hash = ?2, updated_at = ?3 WHERE name = ?1";
+
+	if (role != NULL) {
+		if (store_done(st,
+			store_stmt(st, add, "ttti", name, role, hash,
+			    (int64_t)now)) == -1)
+			return (-1);
+	} else if (store_done(st,
+		       store_stmt(st, set, "tti", name, hash, (int64_t)now)) ==
+	    -1)
+		return (-1);
+	return (sqlite3_changes(st->db) == 0 ? 1 : 0);
+}
+
+/* Removes a user and its sessions; 1: no such user. */
+int
+store_user_delete(struct store *st, const char *name)
+{
+	static const char sql[] = "DELETE FROM web_users WHERE name = ?";
+	int gone;
+
+	if (store_done(st, store_stmt(st, sql, "t", name)) == -1)
+		return (-1);
+	gone = sqlite3_changes(st->db);
+	if (store_sessions_drop(st, name) == -1)
+		return (-1);
+	return (gone == 0 ? 1 : 0);
+}
+
+/* Ends every session of a user (removed, or a new password). */
+int
+store_sessions_drop(struct store *st, const char *name)
+{
+	static const char sql[] = "DELETE FROM web_sessions WHERE user = ?";
+
+	return (store_done(st, store_stmt(st, sql, "t", name)));
+}
+
+static void
+users_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct st_user *u = p;
+
+	u->name = col_text(stmt, 0);
+	u->role = col_text(stmt, 1);
+	u->created_at = sqlite3_column_int64(stmt, 2);
+}
+
+int
+store_users(struct store *st, struct st_user **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT name, role, created_at FROM web_users ORDER BY name";
+	int rc;
+
+	*out = store_rows(
+	    store_stmt(st, sql, ""), sizeof **out, users_fill, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_users_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_users_free(struct st_user *u, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(u[i].name);
+		free(u[i].role);
+	}
+	free(u);
+}
+
+int
+store_session_put(
+    struct store *st, const char *sha, const char *user, time_t now)
+{
+	static const char sql[] =
+	    "INSERT INTO web_sessions (token_sha256, user, created_at, seen_at)"
+	    " VALUES (?1, ?2, ?3, ?3)";
+
+	return (store_done(
+	    st, store_stmt(st, sql, "tti", sha, user, (int64_t)now)));
+}
+
+int
+store_session_get(struct store *st, const char *sha, char **user,
+    time_t *created, time_t *seen)
+{
+	static const char sql[] =
+	    "SELECT user, created_at, seen_at FROM web_sessions"
+	    " WHERE token_sha256 = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "t", sha)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*user = col_text(stmt, 0);
+		*created = sqlite3_column_int64(stmt, 1);
+		*seen = sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
+int
+store_session_touch(struct store *st, const char *sha, time_t now)
+{
+	static const char sql[] =
+	    "UPDATE web_sessions SET seen_at = ?2 WHERE token_sha256 = ?1";
+
+	return (store_done(st, store_stmt(st, sql, "ti", sha, (int64_t)now)));
+}
+
+int
+store_session_delete(struct store *st, const char *sha)
+{
+	static const char sql[] =
+	    "DELETE FROM web_sessions WHERE token_sha256 = ?";
+
+	return (store_done(st, store_stmt(st, sql, "t", sha)));
+}
+
+/* Forgets the sessions idle since idle_before or made before made_before. */
+int
+store_sessions_expire(struct store *st, time_t idle_before, time_t made_before)
+{
+	static const char sql[] =
+	    "DELETE FROM web_sessions WHERE seen_at < ? OR created_at < ?";
+
+	return (store_done(st,
+	    store_stmt(
+		st, sql, "ii", (int64_t)idle_before, (int64_t)made_before)));
+}
+
+/* The case's assignee (NULL: none) in *out; 1: no such case. */
+int
+store_case_assignee(struct store *st, int64_t id, char **out)
+{
+	static const char sql[] = "SELECT assignee FROM cases WHERE id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	if ((stmt = store_stmt(st, sql, "i", id)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = col_text(stmt, 0);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
+int
+store_case_assign(struct store *st, int64_t id, const char *name)
+{
+	static const char sql[] = "UPDATE cases SET assignee = ? WHERE id = ?";
+
+	return (store_done(st, store_stmt(st, sql, "ti", name, id)));
 }

@@ -19,7 +19,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # Build and test dependencies, all Debian 12 packages.
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libconfig-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
-libssl-dev libcmocka-dev libsystemd-dev libunistring-dev
+libssl-dev libcmocka-dev libsystemd-dev libunistring-dev libcrypt-dev
 ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light"

@@ -1074,6 +1074,7 @@ test_events(void **state)
 		{ CASES_EV_LISTING_NOT_FOUND, "listing.not_found",
 		    CASES_SEV_WARNING },
 		{ CASES_EV_SHOP_HELD_MAIL, "shop.held_mail", CASES_SEV_INFO },
+		{ CASES_EV_CASE_ASSIGNED, "case.assigned", CASES_SEV_INFO },
 	};
 	size_t i;
 
