@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "delistd.h"
+#include "core.h"
 #include "docs.h"
 #include "sniff.h"
 

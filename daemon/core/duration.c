@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "delistd.h"
+#include "core.h"
 
 static const struct {
 	char unit;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "delistd.h"
+#include "core.h"
 
 static int
 digits(const char **p, int n, int *out)

@@ -2,7 +2,7 @@
  * xmalloc.c: allocation wrappers that never return NULL.
  *
  * Running out of memory is a broken invariant for a small daemon: the
- * wrappers call fatalx() rather than make every caller test for NULL.
+ * wrappers call oom() rather than make every caller test for NULL.
  */
 
 #include "config.h"
@@ -13,7 +13,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delistd.h"
+#include "core.h"
+
+static __dead void oom(const char *, ...) printflike(1, 2);
+static void oom_stderr(const char *);
+
+static void (*oom_hook)(const char *) = oom_stderr;
+
+/* The default: no log of the daemon in core, so stderr. */
+static void
+oom_stderr(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+void
+xmalloc_set_fatal(void (*hook)(const char *))
+{
+	oom_hook = hook != NULL ? hook : oom_stderr;
+}
+
+/* Says why (through the hook) and ends the program. */
+static __dead void
+oom(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[128];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	oom_hook(msg);
+	exit(1);
+}
 
 void *
 xmalloc(size_t size)
@@ -23,7 +55,7 @@ xmalloc(size_t size)
 	if (size == 0)
 		size = 1;
 	if ((ptr = malloc(size)) == NULL)
-		fatalx("xmalloc: out of memory allocating %zu bytes", size);
+		oom("xmalloc: out of memory allocating %zu bytes", size);
 	return (ptr);
 }
 
@@ -35,7 +67,7 @@ xcalloc(size_t nmemb, size_t size)
 	if (nmemb == 0 || size == 0)
 		nmemb = size = 1;
 	if ((ptr = calloc(nmemb, size)) == NULL)
-		fatalx("xcalloc: out of memory allocating %zu x %zu bytes",
+		oom("xcalloc: out of memory allocating %zu x %zu bytes",
 		    nmemb, size);
 	return (ptr);
 }
@@ -48,9 +80,9 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	if (nmemb == 0 || size == 0)
 		nmemb = size = 1;
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		fatalx("xreallocarray: %zu x %zu overflows", nmemb, size);
+		oom("xreallocarray: %zu x %zu overflows", nmemb, size);
 	if ((new = realloc(ptr, nmemb * size)) == NULL)
-		fatalx(
+		oom(
 		    "xreallocarray: out of memory allocating %zu x %zu bytes",
 		    nmemb, size);
 	return (new);
@@ -62,7 +94,7 @@ xstrdup(const char *s)
 	char *cp;
 
 	if ((cp = strdup(s)) == NULL)
-		fatalx("xstrdup: out of memory");
+		oom("xstrdup: out of memory");
 	return (cp);
 }
 
@@ -72,7 +104,7 @@ xstrndup(const char *s, size_t n)
 	char *cp;
 
 	if ((cp = strndup(s, n)) == NULL)
-		fatalx("xstrndup: out of memory");
+		oom("xstrndup: out of memory");
 	return (cp);
 }
 
@@ -95,7 +127,7 @@ xvasprintf(char **ret, const char *fmt, va_list ap)
 
 	i = vasprintf(ret, fmt, ap);
 	if (i == -1)
-		fatalx("xvasprintf: out of memory");
+		oom("xvasprintf: out of memory");
 	return (i);
 }
 
