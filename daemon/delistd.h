@@ -45,6 +45,10 @@ void log_crit(const char *, ...) printflike(1, 2);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
+/* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
+#define SHA256_HEX_LEN 65
+int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
+
 /* config.c: the configuration file, parsed, validated and immutable. */
 struct strlist {
 	char **v;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "core.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -70,8 +71,6 @@ static const char *const month_names[] = { "January", "February", "March",
 	"April", "May", "June", "July", "August", "September", "October",
 	"November", "December" };
 
-static void
-set_cause(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 static int64_t floordiv(int64_t, int64_t);
 static int64_t days_from_civil(int64_t, unsigned, unsigned);
 static void civil_from_days(int64_t, int64_t *, unsigned *, unsigned *);
@@ -97,18 +96,6 @@ static int64_t
 between_forward(const struct calendar *, struct conv *, int64_t, int64_t);
 static int year_dated(const struct calendar *, int64_t);
 
-static void
-set_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
 
 static int64_t
 floordiv(int64_t a, int64_t b)
@@ -175,7 +162,7 @@ parse_date(const char *s, int64_t *day, char **cause)
 	size_t i;
 
 	if (s == NULL) {
-		set_cause(cause, "missing date: expected YYYY-MM-DD");
+		cause_set(cause, "missing date: expected YYYY-MM-DD");
 		return -1;
 	}
 	for (i = 0; i < 10; i++) {
@@ -186,7 +173,7 @@ parse_date(const char *s, int64_t *day, char **cause)
 			break;
 	}
 	if (i != 10 || s[10] != '\0') {
-		set_cause(cause, "invalid date \"%s\": expected YYYY-MM-DD", s);
+		cause_set(cause, "invalid date \"%s\": expected YYYY-MM-DD", s);
 		return -1;
 	}
 	y = (s[0] - '0') * 1000u + (s[1] - '0') * 100u + (s[2] - '0') * 10u +
@@ -194,13 +181,13 @@ parse_date(const char *s, int64_t *day, char **cause)
 	m = (s[5] - '0') * 10u + (s[6] - '0');
 	d = (s[8] - '0') * 10u + (s[9] - '0');
 	if (m < 1 || m > 12) {
-		set_cause(
+		cause_set(
 		    cause, "invalid date \"%s\": month must be 01 to 12", s);
 		return -1;
 	}
 	dim = days_in_month(y, m);
 	if (d < 1 || d > dim) {
-		set_cause(cause, "invalid date \"%s\": %s %04u has %u days", s,
+		cause_set(cause, "invalid date \"%s\": %s %04u has %u days", s,
 		    month_names[m - 1], y, dim);
 		return -1;
 	}
@@ -313,7 +300,7 @@ calendar_new(const char *tz, char **cause)
 	if (tz == NULL)
 		tz = CALENDAR_DEFAULT_TZ;
 	if (!zone_exists(tz)) {
-		set_cause(cause, "unknown time zone \"%s\"", tz);
+		cause_set(cause, "unknown time zone \"%s\"", tz);
 		return NULL;
 	}
 	if ((cal = calloc(1, sizeof *cal)) == NULL ||
@@ -323,7 +310,7 @@ calendar_new(const char *tz, char **cause)
 			free(cal->tz);
 			free(cal);
 		}
-		set_cause(cause, "out of memory");
+		cause_set(cause, "out of memory");
 		return NULL;
 	}
 	cal->weekend = 1u << 5 | 1u << 6;
@@ -357,7 +344,7 @@ calendar_set_weekend(
 
 	for (i = 0; i < n; i++) {
 		if (days == NULL || days[i] == NULL) {
-			set_cause(cause, "weekend day %zu is missing", i + 1);
+			cause_set(cause, "weekend day %zu is missing", i + 1);
 			return -1;
 		}
 		for (j = 0; j < nitems(weekday_names); j++) {
@@ -365,7 +352,7 @@ calendar_set_weekend(
 				break;
 		}
 		if (j == nitems(weekday_names)) {
-			set_cause(cause,
+			cause_set(cause,
 			    "unknown weekday \"%s\": expected mon, tue, wed, "
 			    "thu, fri, sat or sun",
 			    days[i]);
@@ -373,14 +360,14 @@ calendar_set_weekend(
 		}
 		bit = 1u << j;
 		if (mask & bit) {
-			set_cause(
+			cause_set(
 			    cause, "weekday \"%s\" is listed twice", days[i]);
 			return -1;
 		}
 		mask |= bit;
 	}
 	if (mask == WEEK_ALL) {
-		set_cause(cause,
+		cause_set(cause,
 		    "every day of the week is a weekend day; at "
 		    "least one must be a working day");
 		return -1;
@@ -400,13 +387,13 @@ add_date(struct calendar *cal, const char *date, int holiday, char **cause)
 	to = holiday ? &cal->holidays : &cal->workdays;
 	other = holiday ? &cal->workdays : &cal->holidays;
 	if (dayset_has(other, day)) {
-		set_cause(cause,
+		cause_set(cause,
 		    "%s is listed both as a holiday and as a make-up workday",
 		    date);
 		return -1;
 	}
 	if (dayset_insert(to, day) != 0) {
-		set_cause(cause, "out of memory");
+		cause_set(cause, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -629,13 +616,13 @@ calendar_day_start(const struct calendar *cal, const char *date,
 	if (parse_date(date, &day, cause) != 0)
 		return -1;
 	if (conv_enter(&c, cal) != 0) {
-		set_cause(cause, "cannot use time zone %s", cal->tz);
+		cause_set(cause, "cannot use time zone %s", cal->tz);
 		return -1;
 	}
 	r = conv_instant(&c, (day - days_before) * DAY);
 	conv_leave(&c);
 	if (c.failed) {
-		set_cause(cause, "date \"%s\" is out of range", date);
+		cause_set(cause, "date \"%s\" is out of range", date);
 		return -1;
 	}
 	*out = (time_t)r;

@@ -34,6 +34,13 @@ int xvasprintf(char **, const char *, va_list) printflike(2, 0);
 void freezero_str(char *);
 void xmalloc_set_fatal(void (*)(const char *));
 
+/* cause.c: sets *cause (if cause is not NULL) to a malloc'd sentence. */
+void cause_set(char **, const char *, ...) printflike(2, 3);
+
+/* id.c: a positive decimal ID, digits only: 0 and *out, or -1. */
+#define ID_DIGITS_MAX 18
+int id_parse(const char *, long long *);
+
 /* duration.c: "90s", "30m", "72h", "5d", and sums like "1h30m". */
 #define DURATION_MAX ((int64_t)10 * 365 * 86400)
 int duration_parse(const char *, int64_t *, char **);

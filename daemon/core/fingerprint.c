@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core.h"
 #include "fingerprint.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -27,21 +28,8 @@
 static const char *const fp_exts[] = { ".jpg", ".jpeg", ".png", ".webp", ".gif",
 	".avif", ".bmp" };
 
-static void
-fp_cause(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 static size_t fp_ext_at(const char *);
 static void fp_drop_size(char *);
-
-static void
-fp_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
 
 /* Length of the image extension s starts with, or 0. */
 static size_t
@@ -162,13 +150,13 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 	*out = NULL;
 	len = strlen(url);
 	if (len == 0 || len > FINGERPRINT_URL_MAX) {
-		fp_cause(cause, "an image URL must be 1 to %d bytes",
+		cause_set(cause, "an image URL must be 1 to %d bytes",
 		    FINGERPRINT_URL_MAX);
 		return (-1);
 	}
 	for (p = url; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			fp_cause(cause,
+			cause_set(cause,
 			    "an image URL must not hold spaces or "
 			    "control characters");
 			return (-1);
@@ -181,7 +169,7 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 	else if (strncmp(url, "//", 2) == 0)
 		h = url + 2;
 	else if (url[0] != '/') {
-		fp_cause(cause,
+		cause_set(cause,
 		    "\"%.64s\" is not an image URL (use "
 		    "https://host/path, //host/path or /path)",
 		    url);
@@ -194,7 +182,7 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 	} else
 		p = url;
 	if (p == NULL) {
-		fp_cause(cause, "\"%.64s\" has no path", url);
+		cause_set(cause, "\"%.64s\" has no path", url);
 		return (-1);
 	}
 	end = p + strcspn(p, "?#");
@@ -204,7 +192,7 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 		return (-1);
 	}
 	if (h != NULL && fp_host(h, hend, fp + 2, &hlen) == -1) {
-		fp_cause(cause, "\"%.64s\" has no host", url);
+		cause_set(cause, "\"%.64s\" has no host", url);
 		free(fp);
 		return (-1);
 	}
@@ -234,7 +222,7 @@ fingerprint_image_url(const char *url, char **out, char **cause)
 	}
 	fp_drop_size(seg);
 	if (*seg == '\0' || strcmp(fp + pre, "/") == 0) {
-		fp_cause(cause, "\"%.64s\" names no file", url);
+		cause_set(cause, "\"%.64s\" names no file", url);
 		free(fp);
 		return (-1);
 	}

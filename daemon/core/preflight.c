@@ -28,6 +28,7 @@
 #include <unistr.h>
 
 #include "calendar.h"
+#include "core.h"
 #include "cases.h"
 #include "docs.h"
 #include "preflight.h"
@@ -95,8 +96,6 @@ struct pf_ctx {
 	char **cause;
 };
 
-static void
-pf_cause(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 static size_t
 pf_decode(const unsigned char *, size_t, uint32_t *, const char **);
 static size_t pf_encode(uint32_t, char *);
@@ -588,18 +587,6 @@ preflight_default_kinds(size_t *n)
 	return (pf_default_kinds);
 }
 
-static void
-pf_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-}
 
 static int
 pf_check_list(const char *const *v, size_t n, const char *what, char **cause)
@@ -607,12 +594,12 @@ pf_check_list(const char *const *v, size_t n, const char *what, char **cause)
 	size_t i;
 
 	if (n > 0 && v == NULL) {
-		pf_cause(cause, "%s: %zu entries but no list", what, n);
+		cause_set(cause, "%s: %zu entries but no list", what, n);
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
 		if (v[i] == NULL || *v[i] == '\0') {
-			pf_cause(cause, "%s[%zu] is empty", what, i);
+			cause_set(cause, "%s[%zu] is empty", what, i);
 			return (-1);
 		}
 	}
@@ -625,14 +612,14 @@ pf_check_types(const char *const *v, size_t n, const char *what, char **cause)
 	size_t i;
 
 	if (n == 0) {
-		pf_cause(cause, "%s: no document types", what);
+		cause_set(cause, "%s: no document types", what);
 		return (-1);
 	}
 	if (pf_check_list(v, n, what, cause) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (!cases_doc_type_valid(v[i])) {
-			pf_cause(cause,
+			cause_set(cause,
 			    "%s: unknown document type \"%s\" (one of %s)",
 			    what, v[i], cases_doc_type_list());
 			return (-1);
@@ -648,25 +635,25 @@ preflight_config_check(const struct preflight_config *cfg, char **cause)
 	size_t i;
 
 	if (!(cfg->similarity > 0 && cfg->similarity <= 1)) {
-		pf_cause(cause,
+		cause_set(cause,
 		    "similarity must be more than 0 and at most 1, not %g",
 		    cfg->similarity);
 		return (-1);
 	}
 	if (cfg->shingle < 1 || cfg->shingle > PREFLIGHT_SHINGLE_MAX) {
-		pf_cause(cause, "shingle must be 1 to %d words, not %d",
+		cause_set(cause, "shingle must be 1 to %d words, not %d",
 		    PREFLIGHT_SHINGLE_MAX, cfg->shingle);
 		return (-1);
 	}
 	if (cfg->review_days < 0 ||
 	    cfg->review_days > CALENDAR_MAX_BUSINESS_DAYS) {
-		pf_cause(cause, "review_days must be 0 to %d, not %d",
+		cause_set(cause, "review_days must be 0 to %d, not %d",
 		    CALENDAR_MAX_BUSINESS_DAYS, cfg->review_days);
 		return (-1);
 	}
 	if (cfg->min_short_side < 0 || cfg->min_long_side < 0 ||
 	    cfg->min_short_side > cfg->min_long_side) {
-		pf_cause(cause,
+		cause_set(cause,
 		    "the minimum image size must be short side <= long side, "
 		    "both >= 0, not %dx%d",
 		    cfg->min_short_side, cfg->min_long_side);
@@ -679,29 +666,29 @@ preflight_config_check(const struct preflight_config *cfg, char **cause)
 	    pf_check_list(cfg->banned, cfg->nbanned, "banned", cause) == -1)
 		return (-1);
 	if (cfg->nbrands > 0 && cfg->brands == NULL) {
-		pf_cause(
+		cause_set(
 		    cause, "brands: %zu entries but no list", cfg->nbrands);
 		return (-1);
 	}
 	for (i = 0; i < cfg->nbrands; i++) {
 		if (cfg->brands[i].name == NULL ||
 		    *cfg->brands[i].name == '\0') {
-			pf_cause(cause, "brands[%zu] has no name", i);
+			cause_set(cause, "brands[%zu] has no name", i);
 			return (-1);
 		}
 	}
 	if (cfg->nkinds > 0 && cfg->kinds == NULL) {
-		pf_cause(cause, "kinds: %zu entries but no list", cfg->nkinds);
+		cause_set(cause, "kinds: %zu entries but no list", cfg->nkinds);
 		return (-1);
 	}
 	for (i = 0; i < cfg->nkinds; i++) {
 		snprintf(what, sizeof what, "kinds[%zu]", i);
 		if (cfg->kinds[i].name == NULL || *cfg->kinds[i].name == '\0') {
-			pf_cause(cause, "%s has no name", what);
+			cause_set(cause, "%s has no name", what);
 			return (-1);
 		}
 		if (cfg->kinds[i].nkeywords == 0) {
-			pf_cause(cause, "%s (%s) has no keywords", what,
+			cause_set(cause, "%s (%s) has no keywords", what,
 			    cfg->kinds[i].name);
 			return (-1);
 		}
@@ -712,13 +699,13 @@ preflight_config_check(const struct preflight_config *cfg, char **cause)
 			return (-1);
 	}
 	if (cfg->nneeds > 0 && cfg->needs == NULL) {
-		pf_cause(cause, "needs: %zu entries but no list", cfg->nneeds);
+		cause_set(cause, "needs: %zu entries but no list", cfg->nneeds);
 		return (-1);
 	}
 	for (i = 0; i < cfg->nneeds; i++) {
 		snprintf(what, sizeof what, "needs[%zu]", i);
 		if ((unsigned)cfg->needs[i].reason >= CASE_REASON_COUNT) {
-			pf_cause(cause, "%s: reason out of range", what);
+			cause_set(cause, "%s: reason out of range", what);
 			return (-1);
 		}
 		if (pf_check_types(cfg->needs[i].types, cfg->needs[i].ntypes,
@@ -1236,7 +1223,7 @@ pf_add(struct pf_ctx *ctx, enum preflight_code code, const char *fmt, ...)
 	if (out->n == out->size) {
 		size = out->size == 0 ? 8 : out->size * 2;
 		if ((v = reallocarray(out->v, size, sizeof *v)) == NULL) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			return (NULL);
 		}
 		out->v = v;
@@ -1320,7 +1307,7 @@ pf_review_end(const struct pf_ctx *ctx, time_t *end)
 	if (*end != (time_t)-1)
 		return (0);
 bad:
-	pf_cause(ctx->cause, "the submission time %lld cannot be converted",
+	cause_set(ctx->cause, "the submission time %lld cannot be converted",
 	    (long long)in->now);
 	return (-1);
 }
@@ -1574,14 +1561,14 @@ pf_statement_template(struct pf_ctx *ctx)
 	if (ctx->in->statement == NULL || cfg->ntemplates == 0)
 		return (0);
 	if ((used = calloc(cfg->ntemplates, sizeof *used)) == NULL) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	for (i = 0; i < cfg->ntemplates; i++) {
 		r = pf_find_fresh(&ctx->stmt, cfg->templates[i], PF_STRIP, used,
 		    &nused, &s, &e);
 		if (r == -1) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			goto out;
 		}
 		if (r == 0)
@@ -1611,7 +1598,7 @@ pf_statement_too_short(struct pf_ctx *ctx)
 	if (ctx->in->statement == NULL || ctx->cfg->min_words == 0)
 		return (0);
 	if (pf_tokens(ctx->stmt.s, ctx->stmt.len, NULL, NULL, &words) == -1) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	if (words >= ctx->cfg->min_words)
@@ -1655,7 +1642,7 @@ pf_statement_no_field(struct pf_ctx *ctx)
 			    &e);
 		}
 		if (r == -1) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			return (-1);
 		}
 		if (r == 1)
@@ -1711,7 +1698,7 @@ pf_statement_similar(struct pf_ctx *ctx)
 		if (pf_similarity(in->statement, in->statement_len,
 			a->statement, strlen(a->statement), ctx->cfg->shingle,
 			&score) == -1) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			return (-1);
 		}
 		if (score >= best) {
@@ -1768,7 +1755,7 @@ pf_point_not_rectified(struct pf_ctx *ctx)
 			if (pf_note_answers(&in->notes[j], pt, &err))
 				break;
 			if (err) {
-				pf_cause(ctx->cause, "out of memory");
+				cause_set(ctx->cause, "out of memory");
 				return (-1);
 			}
 		}
@@ -2121,7 +2108,7 @@ pf_title_words(struct pf_ctx *ctx, enum preflight_code code)
 	if (n == 0)
 		return (0);
 	if ((used = calloc(n, sizeof *used)) == NULL) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
@@ -2133,7 +2120,7 @@ pf_title_words(struct pf_ctx *ctx, enum preflight_code code)
 			term = cfg->brands[i].name;
 		r = pf_find_fresh(t, term, PF_KEEP, used, &nused, &s, &e);
 		if (r == -1) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			goto out;
 		}
 		if (r == 0)
@@ -2202,14 +2189,14 @@ pf_rejection_unanswered(struct pf_ctx *ctx)
 		return (0);
 	if (reason_read(a->rejection_reason, ctx->cfg->kinds, ctx->cfg->nkinds,
 		&dv, &nd) == -1) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	for (i = 0; i < nd; i++) {
 		if (dv[i].open)
 			continue;
 		if ((r = pf_demand_met(ctx, a, &dv[i])) == -1) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			goto out;
 		}
 		if (r == 0 && pf_demand_unmet(ctx, a, &dv[i]) == -1)
@@ -2373,7 +2360,7 @@ pf_brand_removal_note(struct pf_ctx *ctx, size_t *idx, char *what, size_t size)
 		r = reason_note_removes_brand(&in->notes[i], ctx->cfg->brands,
 		    ctx->cfg->nbrands, what, size);
 		if (r == -1)
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 		if (r != 0) {
 			*idx = i;
 			return (r);
@@ -2496,7 +2483,7 @@ pf_machine_english(struct pf_ctx *ctx)
 		    pf_machine_english_patterns[i].pattern, PF_STRIP, used,
 		    &nused, &s, &e);
 		if (r == -1) {
-			pf_cause(ctx->cause, "out of memory");
+			cause_set(ctx->cause, "out of memory");
 			return (-1);
 		}
 		if (r == 0)
@@ -2583,7 +2570,7 @@ pf_claim_seen(struct pf_ctx *ctx, const struct pf_text *seen,
 	int found, after;
 
 	if (pf_norm(claim, clen, PF_STRIP, &t) == -1) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	found = t.len == 0 || pf_find(seen, &t, 0, 0, &a, &b);
@@ -2627,7 +2614,7 @@ pf_claims_check(struct pf_ctx *ctx, const struct pf_text *seen,
 	int rc = 0;
 
 	if ((low = strndup(text, tlen)) == NULL) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	tlen = strlen(low);
@@ -2681,7 +2668,7 @@ pf_page_unchanged(struct pf_ctx *ctx)
 		return (0);
 	if (pf_norm(in->seen_title, strlen(in->seen_title), PF_STRIP, &seen) ==
 	    -1) {
-		pf_cause(ctx->cause, "out of memory");
+		cause_set(ctx->cause, "out of memory");
 		return (-1);
 	}
 	for (i = 0; i < in->nnotes; i++) {
@@ -2716,7 +2703,7 @@ pf_check_input(const struct preflight_input *in, char **cause)
 	size_t i;
 
 	if ((unsigned)in->c.reason >= CASE_REASON_COUNT) {
-		pf_cause(
+		cause_set(
 		    cause, "case reason %d is out of range", (int)in->c.reason);
 		return (-1);
 	}
@@ -2724,19 +2711,19 @@ pf_check_input(const struct preflight_input *in, char **cause)
 	    (in->nnotes > 0 && in->notes == NULL) ||
 	    (in->nappeals > 0 && in->appeals == NULL) ||
 	    (in->ndocs > 0 && in->docs == NULL)) {
-		pf_cause(cause, "an input array is missing");
+		cause_set(cause, "an input array is missing");
 		return (-1);
 	}
 	for (i = 0; i < in->nappeals; i++) {
 		if (in->appeals[i].ndocs > 0 && in->appeals[i].docs == NULL) {
-			pf_cause(cause, "appeal %d: its materials are missing",
+			cause_set(cause, "appeal %d: its materials are missing",
 			    in->appeals[i].n);
 			return (-1);
 		}
 	}
 	for (i = 0; i < in->ndocs; i++) {
 		if (in->docs[i].nproducts > 0 && in->docs[i].products == NULL) {
-			pf_cause(cause,
+			cause_set(cause,
 			    "document %zu: its products are missing", i + 1);
 			return (-1);
 		}
@@ -2782,7 +2769,7 @@ preflight_check(const struct preflight_input *in,
 	pf_text_free(&ctx.title);
 	return (ctx.out);
 nomem:
-	pf_cause(cause, "out of memory");
+	cause_set(cause, "out of memory");
 fail:
 	pf_text_free(&ctx.stmt);
 	pf_text_free(&ctx.title);

@@ -213,3 +213,17 @@ text_fold(uint32_t c, uint32_t out[TEXT_FOLD_MAX])
 	}
 	return (n);
 }
+
+void
+text_hex(const void *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}

@@ -67,4 +67,10 @@ size_t text_char(const char *p, size_t *w);
  */
 size_t text_fold(uint32_t c, uint32_t out[TEXT_FOLD_MAX]);
 
+/*
+ * Writes the n bytes of p as lower-case hex into out (2n + 1 bytes, NUL
+ * terminated): how every SHA-256 digest of the tree is written.
+ */
+void text_hex(const void *p, size_t n, char *out);
+
 #endif /* TEXT_H */

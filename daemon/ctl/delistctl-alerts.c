@@ -21,7 +21,6 @@
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long alerts_id(const char *, const char *);
 static json_t *alerts_opts(int *, char ***, const char *, int *);
 static const char *alerts_str(json_t *, const char *);
 
@@ -29,19 +28,6 @@ static const char *
 alerts_str(json_t *o, const char *key)
 {
 	return (json_string_value(json_object_get(o, key)));
-}
-
-static long long
-alerts_id(const char *s, const char *what)
-{
-	const char *p;
-
-	for (p = s; *p >= '0' && *p <= '9'; p++)
-		;
-	if (*s == '\0' || *p != '\0' || p - s > 18 || strtoll(s, NULL, 10) <= 0)
-		ctl_fail(
-		    "bad %s ID \"%s\": expected a number such as 12", what, s);
-	return (strtoll(s, NULL, 10));
 }
 
 /*
@@ -97,7 +83,7 @@ ctl_alerts_case_ack(int argc, char **argv)
 	body = alerts_opts(&argc, &argv, usage, NULL);
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = alerts_id(argv[0], "case");
+	id = ctl_id(argv[0], "case");
 	snprintf(path, sizeof path, "/v1/cases/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	ack = json_object_get(doc, "ack");
@@ -122,7 +108,7 @@ ctl_alerts_ack(int argc, char **argv)
 	body = alerts_opts(&argc, &argv, usage, NULL);
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = alerts_id(argv[0], "condition");
+	id = ctl_id(argv[0], "condition");
 	snprintf(path, sizeof path, "/v1/conditions/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json)

@@ -46,7 +46,6 @@ static char *
 cases_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 static char *cases_strdup(const char *);
 static void cases_query(char **, const char *, const char *);
-static long long cases_id(const char *);
 static char *cases_case_path(long long, const char *);
 static void cases_set_str(json_t *, const char *, const char *, const char *);
 static const char *cases_str(const json_t *, const char *);
@@ -184,21 +183,6 @@ cases_query(char **path, const char *key, const char *value)
 	free(v);
 	free(*path);
 	*path = p;
-}
-
-/* A case ID from the command line: a positive decimal number. */
-static long long
-cases_id(const char *s)
-{
-	const char *p;
-	long long id;
-
-	for (p = s; *p >= '0' && *p <= '9'; p++)
-		;
-	if (*s == '\0' || *p != '\0' || p - s > 18 ||
-	    (id = strtoll(s, NULL, 10)) <= 0)
-		ctl_fail("bad case ID \"%s\": expected a number such as 12", s);
-	return (id);
 }
 
 /* "/v1/cases/ID" followed by suffix ("" or "/notes" ...). */
@@ -487,11 +471,10 @@ cases_utf8_bad(const unsigned char *s, size_t len)
 static json_t *
 cases_material(const char *arg)
 {
-	static const char hex[] = "0123456789abcdef";
 	const char *path = arg, *type = "other", *colon, *name;
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	char digest[2 * EVP_MAX_MD_SIZE + 1], tbuf[32];
-	unsigned int mdlen, i;
+	unsigned int mdlen;
 	EVP_MD_CTX *ctx;
 	json_t *m;
 	FILE *f;
@@ -526,11 +509,7 @@ cases_material(const char *arg)
 	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
 		ctl_fail("cannot compute SHA-256 (libcrypto)");
 	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < mdlen; i++) {
-		digest[2 * i] = hex[md[i] >> 4];
-		digest[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	digest[2 * mdlen] = '\0';
+	text_hex(md, mdlen, digest);
 	name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	if (*name == '\0')
 		ctl_fail("attachment %s is not a file", path);
@@ -888,7 +867,7 @@ case_note(int argc, char **argv)
 	argv += optind;
 	if (argc != 2 || ((before != NULL || after != NULL) && field == NULL))
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "text", argv[1], "the note");
 	cases_set_str(body, "field", field, "the field");
@@ -949,7 +928,7 @@ case_check(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	body = json_object();
 	if (statement != NULL) {
 		text = ctl_read_file(statement, "statement", 0, &len);
@@ -1028,7 +1007,7 @@ case_appeal(int argc, char **argv)
 	argv += optind;
 	if (argc != 1 || platform == NULL || statement == NULL)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	text = ctl_read_file(statement, "statement", 0, &len);
 	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
 		ctl_fail("statement %s is not UTF-8 (first bad byte at offset "
@@ -1103,7 +1082,7 @@ case_decision(int argc, char **argv)
 	argv += optind;
 	if (argc != 1 || approved == (rejected != NULL))
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	path = cases_case_path(id, "");
 	doc = cases_call("GET", path, NULL, CASES_QUIET);
 	free(path);
@@ -1165,7 +1144,7 @@ case_reinstated(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "at", at, "the time");
 	path = cases_case_path(id, "/reinstated");
@@ -1210,7 +1189,7 @@ case_abandon(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");
 	cases_set_str(body, "at", at, "the time");
@@ -1288,7 +1267,7 @@ case_close(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	if (outcome == NULL)
 		ctl_fail("case close needs --outcome: dismissed, settled, "
 			 "judgment or lost");
@@ -1334,7 +1313,7 @@ case_show(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	path = cases_case_path(id, "");
 	doc = ctl_call("GET", path, NULL);
 	free(path);
@@ -1540,7 +1519,7 @@ case_export(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = cases_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	if (format == NULL)
 		format = ctl.json ? "json" : "md";
 	path = cases_case_path(id, "/export");
@@ -1662,7 +1641,7 @@ ctl_cases_events(int argc, char **argv)
 	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'c':
-			id = cases_id(optarg);
+			id = ctl_id(optarg, "case");
 			break;
 		case 'f':
 			follow = 1;

@@ -98,20 +98,6 @@ doc_help(int argc, char **argv)
 	return (0);
 }
 
-/* An id for a path: digits only, or a usage error naming it. */
-static long long
-docs_id(const char *s, const char *what)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v <= 0 || errno != 0)
-		ctl_fail("\"%s\" is not a %s id (a number)", s, what);
-	return (v);
-}
-
 static void
 docs_append(char **path, const char *key, const char *value)
 {
@@ -204,7 +190,7 @@ doc_add(int argc, char **argv)
 			opts[3][1] = optarg;
 			break;
 		case 'c':
-			docs_id(optarg, "document");
+			ctl_id(optarg, "document");
 			opts[4][1] = optarg;
 			break;
 		case 'r':
@@ -345,7 +331,7 @@ doc_list(int argc, char **argv)
 			vals[3] = optarg;
 			break;
 		case 'c':
-			docs_id(optarg, "case");
+			ctl_id(optarg, "case");
 			vals[4] = optarg;
 			break;
 		default:
@@ -420,7 +406,7 @@ docs_get_doc(const char *arg, const char *suffix)
 	char *path;
 	json_t *doc;
 
-	if (asprintf(&path, "/v1/documents/%lld%s", docs_id(arg, "document"),
+	if (asprintf(&path, "/v1/documents/%lld%s", ctl_id(arg, "document"),
 		suffix) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("GET", path, NULL);
@@ -544,7 +530,7 @@ doc_get(int argc, char **argv)
 	if (argc - optind != 1)
 		ctl_usage_fail(docs_usage("get"));
 	if (asprintf(&path, "/v1/documents/%lld/content",
-		docs_id(argv[optind], "document")) == -1)
+		ctl_id(argv[optind], "document")) == -1)
 		ctl_fail("out of memory");
 	status =
 	    ctl_request_bytes("GET", path, NULL, NULL, 0, &doc, &raw, &len);
@@ -586,7 +572,7 @@ doc_rm(int argc, char **argv)
 	if (ctl_getopt(argc, argv, "", NULL) != -1 || argc - optind != 1)
 		ctl_usage_fail(docs_usage("rm"));
 	if (asprintf(&path, "/v1/documents/%lld",
-		docs_id(argv[optind], "document")) == -1)
+		ctl_id(argv[optind], "document")) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("DELETE", path, NULL);
 	free(path);
@@ -637,8 +623,8 @@ ctl_docs_case_doc(int argc, char **argv)
 	}
 	if (argc - optind != 2 || (detach && (at != NULL || force)))
 		ctl_usage_fail(usage);
-	id = docs_id(argv[optind], "case");
-	doc_id = docs_id(argv[optind + 1], "document");
+	id = ctl_id(argv[optind], "case");
+	doc_id = ctl_id(argv[optind + 1], "document");
 	if (detach) {
 		if (asprintf(&path, "/v1/cases/%lld/documents/%lld", id,
 			doc_id) == -1)

@@ -153,7 +153,7 @@ outbox_retry(int argc, char **argv)
 	};
 	const char *usage = "outbox retry ID|--all-dead";
 	json_t *doc;
-	char path[64], *end;
+	char path[64];
 	long long id = 0;
 	int ch, all = 0;
 
@@ -169,8 +169,7 @@ outbox_retry(int argc, char **argv)
 	if (all == (argc == 1) || argc > 1)
 		ctl_usage_fail(usage);
 	if (!all) {
-		id = strtoll(argv[0], &end, 10);
-		if (*argv[0] == '\0' || *end != '\0' || id <= 0)
+		if (id_parse(argv[0], &id) == -1)
 			ctl_usage_fail(usage);
 		snprintf(path, sizeof path, "/v1/outbox/%lld/retry", id);
 	} else

@@ -33,20 +33,6 @@ src_fmt(const char *fmt, ...)
 	return (s);
 }
 
-static long long
-src_id(const char *s)
-{
-	const char *p;
-	long long id;
-
-	for (p = s; *p >= '0' && *p <= '9'; p++)
-		;
-	if (*s == '\0' || *p != '\0' || p - s > 18 ||
-	    (id = strtoll(s, NULL, 10)) <= 0)
-		ctl_fail("bad case ID \"%s\": expected a number such as 12", s);
-	return (id);
-}
-
 static const char *
 src_str(const json_t *o, const char *key)
 {
@@ -139,7 +125,7 @@ ctl_source_classify(int argc, char **argv)
 	argv += optind;
 	if (argc != 2)
 		ctl_usage_fail(usage);
-	id = src_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	body = json_pack("{s:s}", "reason", argv[1]);
 	if (body == NULL)
 		ctl_fail("the reason is not UTF-8");
@@ -212,7 +198,7 @@ ctl_source_evidence(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		ctl_usage_fail(usage);
-	id = src_id(argv[0]);
+	id = ctl_id(argv[0], "case");
 	if (get != NULL)
 		return (src_evidence_get(id, get));
 	path = src_fmt("/v1/cases/%lld/evidence", id);

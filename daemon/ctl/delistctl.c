@@ -149,6 +149,18 @@ ctl_usage_fail(const char *usage)
 	exit(CTL_EXIT_USAGE);
 }
 
+/* The ID of a what ("case", "document") from the command line, or fail. */
+long long
+ctl_id(const char *s, const char *what)
+{
+	long long id;
+
+	if (id_parse(s, &id) == -1)
+		ctl_fail(
+		    "bad %s ID \"%s\": expected a number such as 12", what, s);
+	return (id);
+}
+
 /*
  * Prints the rows of table named name (all of them when name is NULL),
  * each as its usage and, below it, what it does.

@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "core.h"
+
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))
 #endif
@@ -57,6 +59,7 @@ ctl_fail(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 __dead void ctl_fail_status(int, const char *, ...)
     __attribute__((__format__(__printf__, 2, 3)));
 __dead void ctl_usage_fail(const char *);
+long long ctl_id(const char *, const char *);
 int ctl_getopt(int, char **, const char *, const struct option *);
 void ctl_rows(FILE *, const struct ctl_cmd *, size_t, const char *);
 int ctl_dispatch(const char *, const struct ctl_cmd *, size_t, int, char **);
