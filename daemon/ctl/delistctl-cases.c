@@ -42,15 +42,11 @@ struct cases_table {
 	size_t ncols;
 };
 
-static char *
-cases_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 static char *cases_strdup(const char *);
 static void cases_query(char **, const char *, const char *);
 static char *cases_case_path(long long, const char *);
 static void cases_set_str(json_t *, const char *, const char *, const char *);
 static const char *cases_str(const json_t *, const char *);
-static const char *cases_time(const json_t *, const char *, char *, size_t);
-static void cases_duration(const json_t *, const char *, char *, size_t);
 static void cases_table_init(struct cases_table *, size_t);
 static void cases_table_row(struct cases_table *, char **);
 static void cases_table_add(struct cases_table *, ...);
@@ -145,21 +141,6 @@ static const char *const cases_doc_types[] = { "ce", "fcc", "ukca", "saso",
 	"court_order", "dismissal", "other" };
 
 static char *
-cases_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n == -1)
-		ctl_fail("out of memory");
-	return (s);
-}
-
-static char *
 cases_strdup(const char *s)
 {
 	char *d;
@@ -178,7 +159,7 @@ cases_query(char **path, const char *key, const char *value)
 	if (value == NULL)
 		return;
 	v = ctl_escape(value);
-	p = cases_fmt(
+	p = ctl_fmt(
 	    "%s%c%s=%s", *path, strchr(*path, '?') ? '&' : '?', key, v);
 	free(v);
 	free(*path);
@@ -189,7 +170,7 @@ cases_query(char **path, const char *key, const char *value)
 static char *
 cases_case_path(long long id, const char *suffix)
 {
-	return (cases_fmt("/v1/cases/%lld%s", id, suffix));
+	return (ctl_fmt("/v1/cases/%lld%s", id, suffix));
 }
 
 /* Sets key to a string from the command line, which must be UTF-8. */
@@ -210,51 +191,6 @@ static const char *
 cases_str(const json_t *obj, const char *key)
 {
 	return (json_string_value(json_object_get(obj, key)));
-}
-
-/*
- * A time of the API ("2026-10-08T02:00:00Z") for people: "2026-10-08
- * 02:00Z", with seconds only when they are not zero; "-" when null.
- */
-static const char *
-cases_time(const json_t *obj, const char *key, char *buf, size_t len)
-{
-	const char *t = cases_str(obj, key);
-
-	if (t == NULL)
-		return ("-");
-	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
-		if (strncmp(t + 16, ":00", 3) == 0)
-			snprintf(buf, len, "%.10s %.5sZ", t, t + 11);
-		else
-			snprintf(buf, len, "%.10s %.8sZ", t, t + 11);
-	} else
-		snprintf(buf, len, "%s", t);
-	return (buf);
-}
-
-/* A duration in seconds for people: "30m", "2h", "1d12h"; "-" if null. */
-static void
-cases_duration(const json_t *obj, const char *key, char *buf, size_t len)
-{
-	json_t *v = json_object_get(obj, key);
-	long long s;
-
-	if (!json_is_integer(v)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	s = json_integer_value(v);
-	if (s > 0 && s % 86400 == 0)
-		snprintf(buf, len, "%lldd", s / 86400);
-	else if (s >= 86400 && s % 3600 == 0)
-		snprintf(buf, len, "%lldd%lldh", s / 86400, (s % 86400) / 3600);
-	else if (s > 0 && s % 3600 == 0)
-		snprintf(buf, len, "%lldh", s / 3600);
-	else if (s > 0 && s % 60 == 0)
-		snprintf(buf, len, "%lldm", s / 60);
-	else
-		snprintf(buf, len, "%llds", s);
 }
 
 static void
@@ -570,7 +506,7 @@ ctl_cases_track(int argc, char **argv)
 		json_object_set_new(body, "images", images);
 	doc = ctl_call("POST", "/v1/listings", body);
 	if (!ctl.json) {
-		cases_duration(doc, "check_interval", every, sizeof every);
+		ctl_duration(doc, "check_interval", every, sizeof every);
 		printf("tracking %s/%s, status %s, checked every %s\n",
 		    cases_str(doc, "shop"), cases_str(doc, "product_id"),
 		    cases_str(doc, "status"),
@@ -596,7 +532,7 @@ ctl_cases_untrack(int argc, char **argv)
 		ctl_usage_fail(usage);
 	shop = ctl_escape(argv[0]);
 	product = ctl_escape(argv[1]);
-	path = cases_fmt("/v1/listings/%s/%s", shop, product);
+	path = ctl_fmt("/v1/listings/%s/%s", shop, product);
 	doc = ctl_call("DELETE", path, NULL);
 	if (!ctl.json)
 		printf("no longer tracking %s/%s\n", cases_str(doc, "shop"),
@@ -649,7 +585,7 @@ ctl_cases_listings(int argc, char **argv)
 		cases_table_add(&t, "SHOP", "PRODUCT ID", "STATUS", "TRACKED",
 		    "EVERY", "CASE", "TITLE");
 		json_array_foreach (json_object_get(doc, "listings"), i, l) {
-			cases_duration(
+			ctl_duration(
 			    l, "check_interval", every, sizeof every);
 			if (json_is_integer(json_object_get(l, "open_case")))
 				snprintf(caseid, sizeof caseid, "%lld",
@@ -727,7 +663,7 @@ ctl_cases_cases(int argc, char **argv)
 			cases_table_add(&t, id, cases_str(c, "shop"),
 			    cases_str(c, "product_id"), cases_str(c, "state"),
 			    cases_str(c, "reason"), appeals,
-			    cases_time(c, "opened_at", opened, sizeof opened),
+			    ctl_time(c, "opened_at", opened, sizeof opened),
 			    cases_str(c, "title") ? cases_str(c, "title")
 						  : "-");
 		}
@@ -1323,7 +1259,7 @@ case_show(int argc, char **argv)
 	}
 
 	title = cases_str(doc, "title") != NULL
-	    ? cases_fmt(" \"%s\"", cases_str(doc, "title"))
+	    ? ctl_fmt(" \"%s\"", cases_str(doc, "title"))
 	    : cases_strdup("");
 	printf("case %lld: %s/%s%s\n", id, cases_str(doc, "shop"),
 	    cases_str(doc, "product_id"), title);
@@ -1332,11 +1268,11 @@ case_show(int argc, char **argv)
 	printf("reason    %s\n", cases_str(doc, "reason"));
 	if (cases_str(doc, "rule") != NULL)
 		printf("rule      %s\n", cases_str(doc, "rule"));
-	printf("opened    %s\n", cases_time(doc, "opened_at", b1, sizeof b1));
-	printf("updated   %s\n", cases_time(doc, "updated_at", b1, sizeof b1));
+	printf("opened    %s\n", ctl_time(doc, "opened_at", b1, sizeof b1));
+	printf("updated   %s\n", ctl_time(doc, "updated_at", b1, sizeof b1));
 	if (cases_str(doc, "closed_at") != NULL)
 		printf("closed    %s\n",
-		    cases_time(doc, "closed_at", b1, sizeof b1));
+		    ctl_time(doc, "closed_at", b1, sizeof b1));
 	if (cases_str(doc, "relisted_as") != NULL)
 		printf("relisted  as %s\n", cases_str(doc, "relisted_as"));
 	if (cases_str(doc, "timezone") != NULL)
@@ -1355,8 +1291,8 @@ case_show(int argc, char **argv)
 			    (long long)json_integer_value(
 				json_object_get(a, "n")));
 			cases_table_add(&t, n, cases_str(a, "platform_case_id"),
-			    cases_time(a, "submitted_at", b1, sizeof b1),
-			    cases_time(a, "decided_at", b2, sizeof b2),
+			    ctl_time(a, "submitted_at", b1, sizeof b1),
+			    ctl_time(a, "decided_at", b2, sizeof b2),
 			    cases_str(a, "decision") ? cases_str(a, "decision")
 						     : "pending",
 			    cases_str(a, "reject_reason")
@@ -1377,7 +1313,7 @@ case_show(int argc, char **argv)
 			if (cases_str(dl, deadlines[i].key) == NULL)
 				continue;
 			printf("%-16s%s\n", deadlines[i].label,
-			    cases_time(dl, deadlines[i].key, b1, sizeof b1));
+			    ctl_time(dl, deadlines[i].key, b1, sizeof b1));
 		}
 	}
 
@@ -1388,10 +1324,10 @@ case_show(int argc, char **argv)
 		if (json_is_object(ack))
 			printf("\nacknowledged by %s at %s%s%s%s%s\n",
 			    cases_str(ack, "by"),
-			    cases_time(ack, "at", b1, sizeof b1),
+			    ctl_time(ack, "at", b1, sizeof b1),
 			    cases_str(ack, "until") ? ", until " : "",
 			    cases_str(ack, "until")
-				? cases_time(ack, "until", b2, sizeof b2)
+				? ctl_time(ack, "until", b2, sizeof b2)
 				: "",
 			    cases_str(ack, "comment") ? ": " : "",
 			    cases_str(ack, "comment")
@@ -1411,7 +1347,7 @@ case_show(int argc, char **argv)
 				? ""
 				: "s",
 			    cases_str(e, "next_reminder_at")
-				? cases_time(
+				? ctl_time(
 				      e, "next_reminder_at", b2, sizeof b2)
 				: "none (acknowledged)");
 	}
@@ -1470,7 +1406,7 @@ case_show(int argc, char **argv)
 			    cases_str(e, "sha256") ? cases_str(e, "sha256")
 						   : "-");
 			cases_table_add(&t, cases_str(e, "kind"),
-			    cases_time(e, "at", b1, sizeof b1),
+			    ctl_time(e, "at", b1, sizeof b1),
 			    cases_str(e, "sha256") ? sha : "-", what);
 		}
 		cases_table_print(&t);
@@ -1480,7 +1416,7 @@ case_show(int argc, char **argv)
 	cases_table_init(&t, 4);
 	cases_table_add(&t, "TIME", "ACTOR", "TYPE", "MESSAGE");
 	json_array_foreach (json_object_get(doc, "trail"), i, e) {
-		cases_table_add(&t, cases_time(e, "at", b1, sizeof b1),
+		cases_table_add(&t, ctl_time(e, "at", b1, sizeof b1),
 		    cases_str(e, "actor"), cases_str(e, "type"),
 		    cases_str(e, "message"));
 	}
@@ -1578,7 +1514,7 @@ cases_event_line(const char *line, size_t len, void *arg)
 		    (long long)json_integer_value(json_object_get(e, "case")));
 	else
 		snprintf(c, sizeof c, "-");
-	printf("%s  %-8s  %-8s  %-22s  %s\n", cases_time(e, "at", t, sizeof t),
+	printf("%s  %-8s  %-8s  %-22s  %s\n", ctl_time(e, "at", t, sizeof t),
 	    cases_str(e, "severity"), c, cases_str(e, "type"),
 	    cases_str(e, "message"));
 	fflush(stdout);
@@ -1676,7 +1612,7 @@ ctl_cases_events(int argc, char **argv)
 			else
 				snprintf(cs, sizeof cs, "-");
 			cases_table_add(&t, ids,
-			    cases_time(e, "at", at, sizeof at),
+			    ctl_time(e, "at", at, sizeof at),
 			    cases_str(e, "severity"), cs, cases_str(e, "type"),
 			    cases_str(e, "message"));
 		}

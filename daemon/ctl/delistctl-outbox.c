@@ -23,19 +23,6 @@ str(const json_t *o, const char *key)
 	return (s != NULL ? s : "-");
 }
 
-/* "2026-10-08T02:00:00Z" -> "2026-10-08 02:00Z" */
-static char *
-short_time(const char *iso)
-{
-	char *s;
-
-	if (iso == NULL || strlen(iso) < 16)
-		return (strdup("-"));
-	if (asprintf(&s, "%.10s %.5sZ", iso, iso + 11) == -1)
-		ctl_fail("out of memory");
-	return (s);
-}
-
 static int
 outbox_list(int argc, char **argv)
 {
@@ -85,7 +72,8 @@ outbox_list(int argc, char **argv)
 	rows[0][6] = strdup("TRIES");
 	rows[0][7] = strdup("NEXT / LAST ERROR");
 	json_array_foreach (arr, i, d) {
-		char **row = calloc(8, sizeof(char *)), *next, *what;
+		char **row = calloc(8, sizeof(char *)), *what, tbuf[32];
+		const char *next;
 
 		snprintf(id, sizeof id, "%lld",
 		    (long long)json_integer_value(json_object_get(d, "id")));
@@ -101,8 +89,7 @@ outbox_list(int argc, char **argv)
 		snprintf(att, sizeof att, "%lld",
 		    (long long)json_integer_value(
 			json_object_get(d, "attempts")));
-		next = short_time(
-		    json_string_value(json_object_get(d, "next_attempt_at")));
+		next = ctl_time(d, "next_attempt_at", tbuf, sizeof tbuf);
 		if (asprintf(&what, "%s%s%s",
 			strcmp(str(d, "state"), "pending") == 0 ? next : "",
 			json_is_string(json_object_get(d, "last_error"))
@@ -113,7 +100,6 @@ outbox_list(int argc, char **argv)
 			    ? str(d, "last_error")
 			    : "") == -1)
 			ctl_fail("out of memory");
-		free(next);
 		row[0] = strdup(id);
 		row[1] = strdup(str(d, "sink"));
 		row[2] = strdup(ev);
@@ -121,12 +107,8 @@ outbox_list(int argc, char **argv)
 		row[4] = strdup(cs);
 		if (json_is_string(json_object_get(d, "held_until"))) {
 			/* Mail of a snoozed shop, sent when it ends. */
-			next = short_time(json_string_value(
-			    json_object_get(d, "held_until")));
-			if (asprintf(&row[5], "held (snoozed until %s)", next) ==
-			    -1)
-				ctl_fail("out of memory");
-			free(next);
+			row[5] = ctl_fmt("held (snoozed until %s)",
+			    ctl_time(d, "held_until", tbuf, sizeof tbuf));
 		} else
 			row[5] = strdup(str(d, "state"));
 		row[6] = strdup(att);

@@ -17,22 +17,6 @@
 
 #define IMPORT_FILE_MAX (900 * 1024) /* under the API's 1 MiB body */
 
-static char *
-src_fmt(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
-
-static char *
-src_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		ctl_fail("out of memory");
-	va_end(ap);
-	return (s);
-}
-
 static const char *
 src_str(const json_t *o, const char *key)
 {
@@ -134,7 +118,7 @@ ctl_source_classify(int argc, char **argv)
 			ctl_fail("the rule is not UTF-8");
 		json_object_set_new(body, "rule", s);
 	}
-	path = src_fmt("/v1/cases/%lld/classify", id);
+	path = ctl_fmt("/v1/cases/%lld/classify", id);
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
@@ -153,7 +137,7 @@ src_evidence_get(long long id, const char *sha)
 	char *path, *raw = NULL;
 	long status;
 
-	path = src_fmt("/v1/cases/%lld/evidence/%s", id, sha);
+	path = ctl_fmt("/v1/cases/%lld/evidence/%s", id, sha);
 	status = ctl_request("GET", path, NULL, &doc, &raw);
 	free(path);
 	if (status < 200 || status > 299) {
@@ -201,7 +185,7 @@ ctl_source_evidence(int argc, char **argv)
 	id = ctl_id(argv[0], "case");
 	if (get != NULL)
 		return (src_evidence_get(id, get));
-	path = src_fmt("/v1/cases/%lld/evidence", id);
+	path = ctl_fmt("/v1/cases/%lld/evidence", id);
 	doc = ctl_call("GET", path, NULL);
 	free(path);
 	if (ctl.json) {
@@ -228,7 +212,7 @@ ctl_source_evidence(int argc, char **argv)
 	json_array_foreach (ev, i, e) {
 		rows[i + 1][0] = strdup(src_str(e, "kind"));
 		rows[i + 1][1] = strdup(src_str(e, "at"));
-		rows[i + 1][2] = src_fmt("%lld",
+		rows[i + 1][2] = ctl_fmt("%lld",
 		    (long long)json_integer_value(json_object_get(e, "size")));
 		rows[i + 1][3] =
 		    strdup(json_is_string(json_object_get(e, "sha256"))
@@ -236,9 +220,9 @@ ctl_source_evidence(int argc, char **argv)
 			    : "-");
 		if (json_is_string(json_object_get(e, "error")))
 			rows[i + 1][4] =
-			    src_fmt("failed: %s", src_str(e, "error"));
+			    ctl_fmt("failed: %s", src_str(e, "error"));
 		else if (strcmp(src_str(e, "kind"), "before") == 0)
-			rows[i + 1][4] = src_fmt("last healthy answer%s%s%s",
+			rows[i + 1][4] = ctl_fmt("last healthy answer%s%s%s",
 			    json_is_string(json_object_get(e, "title")) ? ": \""
 									: "",
 			    src_str(e, "title"),

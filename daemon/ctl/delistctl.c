@@ -149,6 +149,60 @@ ctl_usage_fail(const char *usage)
 	exit(CTL_EXIT_USAGE);
 }
 
+/* A string made with printf, or fail: out of memory. */
+char *
+ctl_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n == -1)
+		ctl_fail("out of memory");
+	return (s);
+}
+
+/*
+ * The time of obj's member key ("2026-10-08T02:00:00Z") for people:
+ * "2026-10-08 02:00Z", with seconds only when they are not zero; "-" when
+ * absent or null.
+ */
+const char *
+ctl_time(const json_t *obj, const char *key, char *buf, size_t len)
+{
+	const char *t = json_string_value(json_object_get(obj, key));
+
+	if (t == NULL)
+		return ("-");
+	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
+		if (strncmp(t + 16, ":00", 3) == 0)
+			snprintf(buf, len, "%.10s %.5sZ", t, t + 11);
+		else
+			snprintf(buf, len, "%.10s %.8sZ", t, t + 11);
+	} else
+		snprintf(buf, len, "%s", t);
+	return (buf);
+}
+
+/*
+ * The duration in seconds of obj's member key for people, as the daemon
+ * writes durations (duration.c): "30m", "1h30m", "2d"; "-" when null.
+ */
+const char *
+ctl_duration(const json_t *obj, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v)) {
+		snprintf(buf, len, "-");
+		return (buf);
+	}
+	return (duration_format(json_integer_value(v), buf, len));
+}
+
 /* The ID of a what ("case", "document") from the command line, or fail. */
 long long
 ctl_id(const char *s, const char *what)

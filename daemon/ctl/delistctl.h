@@ -60,6 +60,9 @@ __dead void ctl_fail_status(int, const char *, ...)
     __attribute__((__format__(__printf__, 2, 3)));
 __dead void ctl_usage_fail(const char *);
 long long ctl_id(const char *, const char *);
+char *ctl_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+const char *ctl_time(const json_t *, const char *, char *, size_t);
+const char *ctl_duration(const json_t *, const char *, char *, size_t);
 int ctl_getopt(int, char **, const char *, const struct option *);
 void ctl_rows(FILE *, const struct ctl_cmd *, size_t, const char *);
 int ctl_dispatch(const char *, const struct ctl_cmd *, size_t, int, char **);
