@@ -21,7 +21,7 @@
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-static json_t *alerts_opts(int *, char ***, const char *, int *);
+static json_t *alerts_body(const struct ctl_args *);
 static const char *alerts_str(json_t *, const char *);
 
 static const char *
@@ -30,60 +30,43 @@ alerts_str(json_t *o, const char *key)
 	return (json_string_value(json_object_get(o, key)));
 }
 
-/*
- * --for DURATION, --comment TEXT and (off not NULL) --off, into a body;
- * leaves the operands in argc and argv.
- */
-static json_t *
-alerts_opts(int *argc, char ***argv, const char *usage, int *off)
-{
-	static const struct option longopts[] = {
-		{ "for", required_argument, NULL, 'f' },
-		{ "comment", required_argument, NULL, 'c' },
-		{ "off", no_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	json_t *body = json_object();
-	int ch;
+/* The options of ack, case ack and snooze (their templates' longopts). */
+const struct option ctl_alerts_options[] = {
+	{ "for", required_argument, NULL, 'f' },
+	{ "comment", required_argument, NULL, 'c' },
+	{ "off", no_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
 
-	optind = 0;
-	while ((ch = ctl_getopt(*argc, *argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'f':
-			json_object_set_new(body, "for", json_string(optarg));
-			break;
-		case 'c':
-			if (json_object_set_new(
-				body, "comment", json_string(optarg)) == -1)
-				ctl_fail("--comment: not valid UTF-8");
-			break;
-		case 'o':
-			if (off == NULL)
-				ctl_usage_fail(usage);
-			*off = 1;
-			json_object_set_new(body, "off", json_true());
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	*argc -= optind;
-	*argv += optind;
+/* --for DURATION, --comment TEXT and --off, into a request body. */
+static json_t *
+alerts_body(const struct ctl_args *a)
+{
+	json_t *body = json_object();
+
+	if (ctl_args_has(a, 'f'))
+		json_object_set_new(
+		    body, "for", json_string(ctl_args_get(a, 'f')));
+	if (ctl_args_has(a, 'c') &&
+	    json_object_set_new(
+		body, "comment", json_string(ctl_args_get(a, 'c'))) == -1)
+		ctl_fail("--comment: not valid UTF-8");
+	if (ctl_args_has(a, 'o'))
+		json_object_set_new(body, "off", json_true());
 	return (body);
 }
 
 int
-ctl_alerts_case_ack(int argc, char **argv)
+ctl_alerts_case_ack(struct ctl_args *a)
 {
-	const char *usage = "case ack ID [--for DURATION] [--comment TEXT]";
 	json_t *body, *doc, *ack;
 	long long id;
 	char path[64];
 
-	body = alerts_opts(&argc, &argv, usage, NULL);
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	if (ctl_args_has(a, 'o'))
+		ctl_usage_fail(a->usage);
+	body = alerts_body(a);
+	id = ctl_id(a->argv[0], "case");
 	snprintf(path, sizeof path, "/v1/cases/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	ack = json_object_get(doc, "ack");
@@ -97,18 +80,16 @@ ctl_alerts_case_ack(int argc, char **argv)
 }
 
 int
-ctl_alerts_ack(int argc, char **argv)
+ctl_alerts_ack(struct ctl_args *a)
 {
-	const char *usage =
-	    "ack CONDITION_ID [--for DURATION] [--comment TEXT]";
 	json_t *body, *doc;
 	long long id;
 	char path[64];
 
-	body = alerts_opts(&argc, &argv, usage, NULL);
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "condition");
+	if (ctl_args_has(a, 'o'))
+		ctl_usage_fail(a->usage);
+	body = alerts_body(a);
+	id = ctl_id(a->argv[0], "condition");
 	snprintf(path, sizeof path, "/v1/conditions/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json)
@@ -118,15 +99,12 @@ ctl_alerts_ack(int argc, char **argv)
 }
 
 int
-ctl_alerts_conditions(int argc, char **argv)
+ctl_alerts_conditions(__unused struct ctl_args *a)
 {
 	json_t *doc, *e, *ack;
 	char ***rows, id[24], rem[16];
 	size_t i, k, n;
 
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
-		ctl_usage_fail("conditions");
 	doc = ctl_call("GET", "/v1/conditions", NULL);
 	if (ctl.json) {
 		json_decref(doc);
@@ -188,40 +166,35 @@ ctl_alerts_conditions(int argc, char **argv)
 }
 
 int
-ctl_alerts_snooze(int argc, char **argv)
+ctl_alerts_snooze(struct ctl_args *a)
 {
-	const char *usage =
-	    "snooze SHOP --for DURATION [--comment TEXT] | snooze SHOP --off";
 	json_t *body, *doc;
-	const char *p;
+	const char *p, *shop = a->argv[0];
 	char path[256];
-	int off = 0;
+	int off = ctl_args_has(a, 'o');
 
-	body = alerts_opts(&argc, &argv, usage, &off);
-	if (argc != 1 ||
-	    (off &&
-		(json_object_get(body, "for") != NULL ||
-		    json_object_get(body, "comment") != NULL)) ||
-	    (!off && json_object_get(body, "for") == NULL))
-		ctl_usage_fail(usage);
-	for (p = argv[0]; *p != '\0'; p++) {
+	if (off ? ctl_args_has(a, 'f') || ctl_args_has(a, 'c')
+		: !ctl_args_has(a, 'f'))
+		ctl_usage_fail(a->usage);
+	body = alerts_body(a);
+	for (p = shop; *p != '\0'; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
 			break;
 	}
-	if (*argv[0] == '\0' || *p != '\0' || strlen(argv[0]) > 64)
+	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
 		ctl_fail("bad shop name \"%s\": letters, digits, '-' and '_'",
-		    argv[0]);
-	snprintf(path, sizeof path, "/v1/shops/%s/snooze", argv[0]);
+		    shop);
+	snprintf(path, sizeof path, "/v1/shops/%s/snooze", shop);
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json) {
 		if (off)
 			printf("shop %s: snooze ended, mail flows again; "
 			       "what it held goes in one summary\n",
-			    argv[0]);
+			    shop);
 		else
 			printf("shop %s: mail held until %s, then sent in "
 			       "one summary\n",
-			    argv[0], alerts_str(doc, "until"));
+			    shop, alerts_str(doc, "until"));
 	}
 	json_decref(doc);
 	return (0);

@@ -72,7 +72,7 @@ static int case_close(int, char **);
 static int case_show(int, char **);
 static void cases_evidence_what(json_t *, char *, size_t);
 static int case_export(int, char **);
-static int case_help(int, char **);
+static int case_help(struct ctl_args *);
 
 /* cases_call flags. */
 #define CASES_QUIET 0x1 /* a look-up: never print the answer */
@@ -80,59 +80,60 @@ static int case_help(int, char **);
 
 static const struct ctl_cmd cases_case_cmds[] = {
 	{ "show", "case show ID", "the case, its appeals, deadlines and trail",
-	    case_show },
+	    case_show, CTL_OWN_ARGS },
 	{ "open",
 	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
 	    "[--at TIME]",
-	    "record a delisting; prints the new case's id", case_open },
+	    "record a delisting; prints the new case's id", case_open, CTL_OWN_ARGS },
 	{ "note",
 	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
-	    "record a rectification", case_note },
+	    "record a rectification", case_note, CTL_OWN_ARGS },
 	{ "appeal",
 	    "case appeal ID --platform-case CASEID --statement FILE|- "
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
 	    "record a submitted appeal with its statement and materials",
-	    case_appeal },
+	    case_appeal, CTL_OWN_ARGS },
 	{ "check",
 	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
 	    "[--title T]",
 	    "what would get the appeal rejected, before you submit it "
 	    "(exit 4 when something blocks)",
-	    case_check },
+	    case_check, CTL_OWN_ARGS },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
 	    "record the platform's decision on the pending appeal",
-	    case_decision },
+	    case_decision, CTL_OWN_ARGS },
 	{ "reinstated", "case reinstated ID [--at TIME]",
-	    "record that the listing is on sale again", case_reinstated },
+	    "record that the listing is on sale again", case_reinstated, CTL_OWN_ARGS },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID",
-	    case_abandon },
+	    case_abandon, CTL_OWN_ARGS },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
 	    "end a tro case on the court's outcome: dismissed or settled "
 	    "resume the listing, judgment or lost close the case",
-	    case_close },
+	    case_close, CTL_OWN_ARGS },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    "name the reason of a case (the source opens them unclassified)",
-	    ctl_source_classify },
+	    ctl_source_classify, CTL_OWN_ARGS },
 	{ "evidence", "case evidence ID [--get SHA256]",
 	    "what was archived when the case was opened; --get writes one "
 	    "file to stdout",
-	    ctl_source_evidence },
+	    ctl_source_evidence, CTL_OWN_ARGS },
 	{ "export", "case export ID [--format md|json]",
-	    "the dossier for the next appeal", case_export },
+	    "the dossier for the next appeal", case_export, CTL_OWN_ARGS },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    "attach a vault document (delistctl doc add) to the case, or "
 	    "take it off",
-	    ctl_docs_case_doc },
+	    ctl_docs_case_doc, CTL_OWN_ARGS },
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    "take the case on: its reminders stop until it changes state "
 	    "(or for DURATION)",
-	    ctl_alerts_case_ack },
-	{ "help", "case help", "show the case verbs", case_help },
+	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
+	{ "help", "case help", "show the case verbs", NULL, case_help,
+	    { "", NULL, 0, 0 } },
 };
 
 /* Document types an --attach argument may start with (api.h, cases.h). */
@@ -704,11 +705,8 @@ ctl_cases_case(int argc, char **argv)
 }
 
 static int
-case_help(int argc, char **argv)
+case_help(__unused struct ctl_args *a)
 {
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
-		ctl_usage_fail(case_usage("help"));
 	printf("usage: delistctl [-s socket] [--json] case VERB ...; the "
 	       "verbs:\n");
 	cases_case_help(stdout);

@@ -35,30 +35,31 @@ static int doc_list(int, char **);
 static int doc_show(int, char **);
 static int doc_get(int, char **);
 static int doc_rm(int, char **);
-static int doc_help(int, char **);
+static int doc_help(struct ctl_args *);
 
 static const struct ctl_cmd docs_cmds[] = {
 	{ "add",
 	    "doc add FILE --type TYPE [--shop SHOP] [--products ID,...] "
 	    "[--issuer TEXT] [--expires YYYY-MM-DD] [--chain-of DOC] "
 	    "[--rename]",
-	    "store a PDF, JPEG or PNG in the vault; prints its id", doc_add },
+	    "store a PDF, JPEG or PNG in the vault; prints its id", doc_add, CTL_OWN_ARGS },
 	{ "list",
 	    "doc list [--expiring DUR] [--shop SHOP] [--type TYPE] "
 	    "[--product ID] [--case ID]",
 	    "the documents (--expiring 30d: those expiring within 30 days, "
 	    "and expired ones)",
-	    doc_list },
+	    doc_list, CTL_OWN_ARGS },
 	{ "show", "doc show ID",
 	    "a document, the cases that refer to it and the listings it "
 	    "covers",
-	    doc_show },
+	    doc_show, CTL_OWN_ARGS },
 	{ "get", "doc get ID [-o FILE]",
-	    "the document's file, to FILE or standard output", doc_get },
+	    "the document's file, to FILE or standard output", doc_get, CTL_OWN_ARGS },
 	{ "rm", "doc rm ID",
 	    "remove a document (refused while an open case refers to it)",
-	    doc_rm },
-	{ "help", "doc help", "show the doc verbs", doc_help },
+	    doc_rm, CTL_OWN_ARGS },
+	{ "help", "doc help", "show the doc verbs", NULL, doc_help,
+	    { "", NULL, 0, 0 } },
 };
 
 void
@@ -87,11 +88,8 @@ ctl_docs(int argc, char **argv)
 }
 
 static int
-doc_help(int argc, char **argv)
+doc_help(__unused struct ctl_args *a)
 {
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
-		ctl_usage_fail(docs_usage("help"));
 	printf("usage: delistctl [-s socket] [--json] doc VERB ...; the "
 	       "verbs:\n");
 	docs_help(stdout);

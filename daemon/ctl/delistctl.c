@@ -40,55 +40,59 @@ static __dead void ctl_vfail(int, const char *, va_list)
 static __dead void ctl_unreachable(const char *, long, CURLcode, const char *);
 static void ctl_verb_help(void);
 static void usage(FILE *);
-static int ctl_args_none(int, char **);
-static int cmd_status(int, char **);
-static int cmd_reload(int, char **);
-static int cmd_help(int, char **);
+static void ctl_parse(const struct ctl_cmd *, size_t, const struct ctl_cmd *,
+    int, char **, struct ctl_args *);
+static int cmd_status(struct ctl_args *);
+static int cmd_reload(struct ctl_args *);
+static int cmd_help(struct ctl_args *);
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "status", "status", "show the daemon's state", cmd_status },
+	{ "status", "status", "show the daemon's state", NULL, cmd_status,
+	    { "", NULL, 0, 0 } },
 	{ "reload", "reload", "reload the configuration, wait for the answer",
-	    cmd_reload },
+	    NULL, cmd_reload, { "", NULL, 0, 0 } },
 	{ "track",
 	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
 	    "[--image URL ...]",
-	    "watch a listing", ctl_cases_track },
+	    "watch a listing", ctl_cases_track, CTL_OWN_ARGS },
 	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
-	    ctl_cases_untrack },
+	    ctl_cases_untrack, CTL_OWN_ARGS },
 	{ "import", "import FILE.csv|-",
 	    "track the listings of a CSV file (shop,product_id[,title]); - "
 	    "reads it from standard input",
-	    ctl_source_import },
+	    ctl_source_import, CTL_OWN_ARGS },
 	{ "listings", "listings [--state S] [--shop SHOP]", "list the listings",
-	    ctl_cases_listings },
+	    ctl_cases_listings, CTL_OWN_ARGS },
 	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases",
-	    ctl_cases_cases },
+	    ctl_cases_cases, CTL_OWN_ARGS },
 	{ "case", "case VERB ...",
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
 	    "close|evidence|export|doc|ack one case "
 	    "('delistctl case help')",
-	    ctl_cases_case },
+	    ctl_cases_case, CTL_OWN_ARGS },
 	{ "events", "events [--case ID] [--follow]",
-	    "the trail, or new events as they happen", ctl_cases_events },
+	    "the trail, or new events as they happen", ctl_cases_events, CTL_OWN_ARGS },
 	{ "outbox", "outbox [--dead]",
-	    "deliveries waiting for a sink, or given up on", ctl_outbox },
+	    "deliveries waiting for a sink, or given up on", ctl_outbox, CTL_OWN_ARGS },
 	{ "outbox", "outbox retry ID|--all-dead", "queue dead deliveries again",
-	    ctl_outbox },
+	    ctl_outbox, CTL_OWN_ARGS },
 	{ "doc", "doc VERB ...",
 	    "add|list|show|get|rm documents in the vault ('delistctl doc "
 	    "help')",
-	    ctl_docs },
+	    ctl_docs, CTL_OWN_ARGS },
 	{ "conditions", "conditions",
-	    "critical conditions still open, and who took them on",
-	    ctl_alerts_conditions },
+	    "critical conditions still open, and who took them on", NULL,
+	    ctl_alerts_conditions, { "", NULL, 0, 0 } },
 	{ "ack", "ack CONDITION_ID [--for DURATION] [--comment TEXT]",
-	    "take a condition on (a dead delivery): its reminders stop",
-	    ctl_alerts_ack },
+	    "take a condition on (a dead delivery): its reminders stop", NULL,
+	    ctl_alerts_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "snooze", "snooze SHOP --for DURATION [--comment TEXT]",
-	    "no mail about the shop for a while", ctl_alerts_snooze },
-	{ "snooze", "snooze SHOP --off", "end a shop's snooze",
-	    ctl_alerts_snooze },
-	{ "help", "help", "show this help", cmd_help },
+	    "no mail about the shop for a while", NULL, ctl_alerts_snooze,
+	    { "", ctl_alerts_options, 1, 1 } },
+	{ "snooze", "snooze SHOP --off", "end a shop's snooze", NULL,
+	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
+	{ "help", "help", "show this help", NULL, cmd_help,
+	    { "", NULL, 0, 0 } },
 };
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -295,14 +299,51 @@ ctl_getopt(
 	return (ch);
 }
 
-/* A verb that takes neither options nor arguments: 0 or a usage error. */
-static int
-ctl_args_none(int argc, char **argv)
+/*
+ * Parses argv (argv[0] is the verb) by cmd's template into a; a usage error
+ * prints every row of table named as cmd, joined by " | ".
+ */
+static void
+ctl_parse(const struct ctl_cmd *table, size_t n, const struct ctl_cmd *cmd,
+    int argc, char **argv, struct ctl_args *a)
 {
+	const struct ctl_template *t = &cmd->args;
+	static char usage[512];
+	size_t i, off = 0;
+	int ch;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < n; i++) {
+		if (strcmp(table[i].name, cmd->name) == 0 && off < sizeof usage)
+			off += snprintf(usage + off, sizeof usage - off, "%s%s",
+			    off > 0 ? " | " : "", table[i].usage);
+	}
+	a->usage = usage;
 	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1 || optind != argc)
-		ctl_usage_fail(argv[0]);
-	return (0);
+	while ((ch = ctl_getopt(argc, argv, t->shortopts, t->longopts)) != -1) {
+		if (ch <= 0 || ch >= CTL_OPT_MAX || ch == '?' || ch == ':')
+			ctl_usage_fail(a->usage);
+		a->count[ch]++;
+		a->value[ch] = optarg;
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	if (a->argc < t->lower || (t->upper != -1 && a->argc > t->upper))
+		ctl_usage_fail(a->usage);
+}
+
+/* Whether the option ch was given. */
+int
+ctl_args_has(const struct ctl_args *a, int ch)
+{
+	return (ch > 0 && ch < CTL_OPT_MAX && a->count[ch] > 0);
+}
+
+/* The argument of the option ch (its last one), or NULL. */
+const char *
+ctl_args_get(const struct ctl_args *a, int ch)
+{
+	return (ctl_args_has(a, ch) ? a->value[ch] : NULL);
 }
 
 /*
@@ -314,6 +355,7 @@ int
 ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
     char **argv)
 {
+	struct ctl_args args;
 	const char *name;
 	size_t i;
 
@@ -331,7 +373,10 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 			ctl.verb = table[i].name;
 			ctl.verbs = table;
 			ctl.nverbs = n;
-			return (table[i].fn(argc, argv));
+			if (table[i].exec == NULL)
+				return (table[i].fn(argc, argv));
+			ctl_parse(table, n, &table[i], argc, argv, &args);
+			return (table[i].exec(&args));
 		}
 	}
 	if (group == NULL)
@@ -857,12 +902,11 @@ ctl_status_sources(json_t *sources)
 }
 
 static int
-cmd_status(int argc, char **argv)
+cmd_status(__unused struct ctl_args *a)
 {
 	json_t *doc, *counts, *reloads;
 	char up[64];
 
-	ctl_args_none(argc, argv);
 	doc = ctl_call("GET", "/v1/status", NULL);
 	if (!ctl.json) {
 		counts = json_object_get(doc, "counts");
@@ -930,11 +974,10 @@ cmd_status(int argc, char **argv)
 }
 
 static int
-cmd_reload(int argc, char **argv)
+cmd_reload(__unused struct ctl_args *a)
 {
 	json_t *doc;
 
-	ctl_args_none(argc, argv);
 	doc = ctl_call("POST", "/v1/reload", NULL);
 	if (!ctl.json)
 		printf("reloaded %s\n",
@@ -977,9 +1020,8 @@ usage(FILE *f)
 }
 
 static int
-cmd_help(int argc, char **argv)
+cmd_help(__unused struct ctl_args *a)
 {
-	ctl_args_none(argc, argv);
 	usage(stdout);
 	return (0);
 }

@@ -16,6 +16,9 @@
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))
 #endif
+#ifndef __unused
+#define __unused __attribute__((__unused__))
+#endif
 
 /* delistctl's exit statuses: the EXIT STATUS of delistctl.1. */
 enum ctl_exit {
@@ -39,11 +42,45 @@ struct ctl {
 	size_t nverbs;
 };
 
+/*
+ * A verb's argument template, parsed once by the dispatcher (as tmux's
+ * cmd-*.c .args): its short options (getopt's string), its long options
+ * (NULL: none; each one's val is the letter ctl_args_has asks for) and
+ * how many operands it takes, lower to upper (-1: no limit). -j, --json
+ * and -h, --help are every verb's.
+ */
+struct ctl_template {
+	const char *shortopts;
+	const struct option *longopts;
+	int lower;
+	int upper;
+};
+
+/* What the dispatcher parsed for a verb with a template. */
+#define CTL_OPT_MAX 128
+struct ctl_args {
+	int argc; /* the operands */
+	char **argv;
+	const char *usage; /* the verb's rows, for ctl_usage_fail */
+	int count[CTL_OPT_MAX]; /* times each option was given */
+	const char *value[CTL_OPT_MAX]; /* its last argument */
+};
+
+/*
+ * A verb: its name, usage and help (a row of 'delistctl help'), and either
+ * exec with its template (the dispatcher parses) or fn (a verb that still
+ * parses its own argv with ctl_getopt).
+ */
+/* The end of a row whose verb parses its own argv (fn). */
+#define CTL_OWN_ARGS NULL, { NULL, NULL, 0, 0 }
+
 struct ctl_cmd {
 	const char *name;
 	const char *usage;
 	const char *help;
 	int (*fn)(int, char **);
+	int (*exec)(struct ctl_args *);
+	struct ctl_template args;
 };
 
 struct ctl_buf {
@@ -64,6 +101,8 @@ char *ctl_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 const char *ctl_time(const json_t *, const char *, char *, size_t);
 const char *ctl_duration(const json_t *, const char *, char *, size_t);
 int ctl_getopt(int, char **, const char *, const struct option *);
+int ctl_args_has(const struct ctl_args *, int);
+const char *ctl_args_get(const struct ctl_args *, int);
 void ctl_rows(FILE *, const struct ctl_cmd *, size_t, const char *);
 int ctl_dispatch(const char *, const struct ctl_cmd *, size_t, int, char **);
 char *ctl_read_file(const char *, const char *, size_t, size_t *);
@@ -95,10 +134,11 @@ int ctl_docs_case_doc(int, char **);
 void docs_help(FILE *);
 
 /* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
-int ctl_alerts_case_ack(int, char **);
-int ctl_alerts_ack(int, char **);
-int ctl_alerts_conditions(int, char **);
-int ctl_alerts_snooze(int, char **);
+extern const struct option ctl_alerts_options[];
+int ctl_alerts_case_ack(struct ctl_args *);
+int ctl_alerts_ack(struct ctl_args *);
+int ctl_alerts_conditions(struct ctl_args *);
+int ctl_alerts_snooze(struct ctl_args *);
 void ctl_alerts_status(json_t *);
 /* delistctl-source.c: import, case classify, case evidence. */
 int ctl_source_import(int, char **);
