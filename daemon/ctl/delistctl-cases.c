@@ -104,7 +104,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "record the platform's decision on the pending appeal",
 	    case_decision, CTL_OWN_ARGS },
 	{ "reinstated", "case reinstated ID [--at TIME]",
-	    "record that the listing is on sale again", case_reinstated, CTL_OWN_ARGS },
+	    "record that the listing is on sale again", case_reinstated,
+	    CTL_OWN_ARGS },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID",
 	    case_abandon, CTL_OWN_ARGS },
@@ -518,21 +519,13 @@ ctl_cases_track(int argc, char **argv)
 }
 
 int
-ctl_cases_untrack(int argc, char **argv)
+ctl_cases_untrack(struct ctl_args *a)
 {
-	const char *usage = "untrack SHOP PRODUCT_ID";
 	char *shop, *product, *path;
 	json_t *doc;
 
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1)
-		ctl_usage_fail(usage);
-	argc -= optind;
-	argv += optind;
-	if (argc != 2)
-		ctl_usage_fail(usage);
-	shop = ctl_escape(argv[0]);
-	product = ctl_escape(argv[1]);
+	shop = ctl_escape(a->argv[0]);
+	product = ctl_escape(a->argv[1]);
 	path = ctl_fmt("/v1/listings/%s/%s", shop, product);
 	doc = ctl_call("DELETE", path, NULL);
 	if (!ctl.json)
@@ -545,37 +538,22 @@ ctl_cases_untrack(int argc, char **argv)
 	return (0);
 }
 
+/* The options of listings and cases (their templates' longopts). */
+const struct option ctl_cases_filter_options[] = {
+	{ "state", required_argument, NULL, 'S' },
+	{ "shop", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int
-ctl_cases_listings(int argc, char **argv)
+ctl_cases_listings(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "state", required_argument, NULL, 'S' },
-		{ "shop", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "listings [--state S] [--shop SHOP]";
-	const char *state = NULL, *shop = NULL;
+	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
 	struct cases_table t;
 	char *path, every[32], caseid[32];
 	json_t *doc, *l;
 	size_t i;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'S':
-			state = optarg;
-			break;
-		case 's':
-			shop = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	if (optind != argc)
-		ctl_usage_fail(usage);
 	path = cases_strdup("/v1/listings");
 	cases_query(&path, "state", state);
 	cases_query(&path, "shop", shop);
@@ -613,36 +591,14 @@ ctl_cases_listings(int argc, char **argv)
 }
 
 int
-ctl_cases_cases(int argc, char **argv)
+ctl_cases_cases(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "state", required_argument, NULL, 'S' },
-		{ "shop", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "cases [--state S] [--shop SHOP]";
-	const char *state = NULL, *shop = NULL;
+	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
 	struct cases_table t;
 	char *path, id[32], appeals[32], opened[32];
 	json_t *doc, *c;
 	size_t i;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'S':
-			state = optarg;
-			break;
-		case 's':
-			shop = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	if (optind != argc)
-		ctl_usage_fail(usage);
 	path = cases_strdup("/v1/cases");
 	cases_query(&path, "state", state);
 	cases_query(&path, "shop", shop);

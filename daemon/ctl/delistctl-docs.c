@@ -42,7 +42,8 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "doc add FILE --type TYPE [--shop SHOP] [--products ID,...] "
 	    "[--issuer TEXT] [--expires YYYY-MM-DD] [--chain-of DOC] "
 	    "[--rename]",
-	    "store a PDF, JPEG or PNG in the vault; prints its id", doc_add, CTL_OWN_ARGS },
+	    "store a PDF, JPEG or PNG in the vault; prints its id", doc_add,
+	    CTL_OWN_ARGS },
 	{ "list",
 	    "doc list [--expiring DUR] [--shop SHOP] [--type TYPE] "
 	    "[--product ID] [--case ID]",

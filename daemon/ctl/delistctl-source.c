@@ -26,24 +26,16 @@ src_str(const json_t *o, const char *key)
 }
 
 int
-ctl_source_import(int argc, char **argv)
+ctl_source_import(struct ctl_args *a)
 {
-	const char *usage = "import FILE.csv|-";
 	json_t *doc, *body, *err, *lines, *l;
 	char *text, *raw = NULL;
 	const char *msg, *name;
 	size_t n, i;
 	long status;
 
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1)
-		ctl_usage_fail(usage);
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	name = ctl_file_name(argv[0]);
-	text = ctl_read_file(argv[0], "CSV file", IMPORT_FILE_MAX, &n);
+	name = ctl_file_name(a->argv[0]);
+	text = ctl_read_file(a->argv[0], "CSV file", IMPORT_FILE_MAX, &n);
 	if (memchr(text, '\0', n) != NULL)
 		ctl_fail("%s is not a text file", name);
 	body = json_object();

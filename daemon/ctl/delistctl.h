@@ -119,9 +119,10 @@ void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
 
 /* delistctl-cases.c: listings, cases, events. */
 int ctl_cases_track(int, char **);
-int ctl_cases_untrack(int, char **);
-int ctl_cases_listings(int, char **);
-int ctl_cases_cases(int, char **);
+extern const struct option ctl_cases_filter_options[];
+int ctl_cases_untrack(struct ctl_args *);
+int ctl_cases_listings(struct ctl_args *);
+int ctl_cases_cases(struct ctl_args *);
 int ctl_cases_case(int, char **);
 int ctl_cases_events(int, char **);
 
@@ -141,7 +142,7 @@ int ctl_alerts_conditions(struct ctl_args *);
 int ctl_alerts_snooze(struct ctl_args *);
 void ctl_alerts_status(json_t *);
 /* delistctl-source.c: import, case classify, case evidence. */
-int ctl_source_import(int, char **);
+int ctl_source_import(struct ctl_args *);
 int ctl_source_classify(int, char **);
 int ctl_source_evidence(int, char **);
 
