@@ -84,7 +84,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "open",
 	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
 	    "[--at TIME]",
-	    "record a delisting; prints the new case's id", case_open, CTL_OWN_ARGS },
+	    "record a delisting; prints the new case's id", case_open,
+	    CTL_OWN_ARGS },
 	{ "note",
 	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
 	    "record a rectification", case_note, CTL_OWN_ARGS },

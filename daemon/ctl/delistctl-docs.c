@@ -32,10 +32,16 @@
 
 static int doc_add(int, char **);
 static int doc_list(int, char **);
-static int doc_show(int, char **);
-static int doc_get(int, char **);
-static int doc_rm(int, char **);
+static int doc_show(struct ctl_args *);
+static int doc_get(struct ctl_args *);
+static int doc_rm(struct ctl_args *);
 static int doc_help(struct ctl_args *);
+
+/* doc get's options (its template's longopts). */
+static const struct option doc_get_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static const struct ctl_cmd docs_cmds[] = {
 	{ "add",
@@ -53,12 +59,13 @@ static const struct ctl_cmd docs_cmds[] = {
 	{ "show", "doc show ID",
 	    "a document, the cases that refer to it and the listings it "
 	    "covers",
-	    doc_show, CTL_OWN_ARGS },
+	    NULL, doc_show, { "", NULL, 1, 1 } },
 	{ "get", "doc get ID [-o FILE]",
-	    "the document's file, to FILE or standard output", doc_get, CTL_OWN_ARGS },
+	    "the document's file, to FILE or standard output", NULL, doc_get,
+	    { "o:", doc_get_options, 1, 1 } },
 	{ "rm", "doc rm ID",
 	    "remove a document (refused while an open case refers to it)",
-	    doc_rm, CTL_OWN_ARGS },
+	    NULL, doc_rm, { "", NULL, 1, 1 } },
 	{ "help", "doc help", "show the doc verbs", NULL, doc_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -414,16 +421,13 @@ docs_get_doc(const char *arg, const char *suffix)
 }
 
 static int
-doc_show(int argc, char **argv)
+doc_show(struct ctl_args *a)
 {
 	json_t *doc, *v, *chain;
 	char fmt[64], *s;
 	size_t i;
 
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1 || argc - optind != 1)
-		ctl_usage_fail(docs_usage("show"));
-	doc = docs_get_doc(argv[optind], "");
+	doc = docs_get_doc(a->argv[0], "");
 	if (ctl.json) {
 		json_decref(doc);
 		return (0);
@@ -506,30 +510,18 @@ doc_show(int argc, char **argv)
 }
 
 static int
-doc_get(int argc, char **argv)
+doc_get(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL;
+	const char *out = ctl_args_get(a, 'o');
 	char *path, *raw = NULL;
 	json_t *doc = NULL;
 	size_t len = 0, off = 0;
 	ssize_t n;
 	long status;
-	int ch, fd = STDOUT_FILENO;
+	int fd = STDOUT_FILENO;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "o:", longopts)) != -1) {
-		if (ch != 'o')
-			ctl_usage_fail(docs_usage("get"));
-		out = optarg;
-	}
-	if (argc - optind != 1)
-		ctl_usage_fail(docs_usage("get"));
 	if (asprintf(&path, "/v1/documents/%lld/content",
-		ctl_id(argv[optind], "document")) == -1)
+		ctl_id(a->argv[0], "document")) == -1)
 		ctl_fail("out of memory");
 	status =
 	    ctl_request_bytes("GET", path, NULL, NULL, 0, &doc, &raw, &len);
@@ -562,16 +554,13 @@ doc_get(int argc, char **argv)
 }
 
 static int
-doc_rm(int argc, char **argv)
+doc_rm(struct ctl_args *a)
 {
 	char *path;
 	json_t *doc;
 
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1 || argc - optind != 1)
-		ctl_usage_fail(docs_usage("rm"));
 	if (asprintf(&path, "/v1/documents/%lld",
-		ctl_id(argv[optind], "document")) == -1)
+		ctl_id(a->argv[0], "document")) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("DELETE", path, NULL);
 	free(path);
