@@ -66,21 +66,31 @@ static int case_note(int, char **);
 static int case_appeal(int, char **);
 static int case_check(int, char **);
 static int case_decision(int, char **);
-static int case_reinstated(int, char **);
+static int case_reinstated(struct ctl_args *);
 static int case_abandon(int, char **);
 static int case_close(int, char **);
-static int case_show(int, char **);
+static int case_show(struct ctl_args *);
 static void cases_evidence_what(json_t *, char *, size_t);
-static int case_export(int, char **);
+static int case_export(struct ctl_args *);
 static int case_help(struct ctl_args *);
 
 /* cases_call flags. */
 #define CASES_QUIET 0x1 /* a look-up: never print the answer */
 #define CASES_FORCE_HINT 0x2 /* a forceable refusal says --force */
 
+/* Options of the case verbs with a template (their longopts). */
+static const struct option case_at_options[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_export_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static const struct ctl_cmd cases_case_cmds[] = {
 	{ "show", "case show ID", "the case, its appeals, deadlines and trail",
-	    case_show, CTL_OWN_ARGS },
+	    NULL, case_show, { "", NULL, 1, 1 } },
 	{ "open",
 	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
 	    "[--at TIME]",
@@ -105,8 +115,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "record the platform's decision on the pending appeal",
 	    case_decision, CTL_OWN_ARGS },
 	{ "reinstated", "case reinstated ID [--at TIME]",
-	    "record that the listing is on sale again", case_reinstated,
-	    CTL_OWN_ARGS },
+	    "record that the listing is on sale again", NULL, case_reinstated,
+	    { "", case_at_options, 1, 1 } },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID",
 	    case_abandon, CTL_OWN_ARGS },
@@ -124,7 +134,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "file to stdout",
 	    ctl_source_evidence, CTL_OWN_ARGS },
 	{ "export", "case export ID [--format md|json]",
-	    "the dossier for the next appeal", case_export, CTL_OWN_ARGS },
+	    "the dossier for the next appeal", NULL, case_export,
+	    { "", case_export_options, 1, 1 } },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    "attach a vault document (delistctl doc add) to the case, or "
@@ -1009,33 +1020,14 @@ case_decision(int argc, char **argv)
 }
 
 static int
-case_reinstated(int argc, char **argv)
+case_reinstated(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("reinstated"), *at = NULL;
+	const char *at = ctl_args_get(a, 'a');
 	json_t *body, *doc;
 	long long id;
 	char *path;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'a':
-			at = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	id = ctl_id(a->argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "at", at, "the time");
 	path = cases_case_path(id, "/reinstated");
@@ -1180,7 +1172,7 @@ case_close(int argc, char **argv)
 }
 
 static int
-case_show(int argc, char **argv)
+case_show(struct ctl_args *c)
 {
 	static const struct {
 		const char *key;
@@ -1190,21 +1182,13 @@ case_show(int argc, char **argv)
 		{ "escalate_due_at", "escalation due" },
 		{ "stall_due_at", "stall due" },
 	};
-	const char *usage = case_usage("show");
 	struct cases_table t;
 	json_t *doc, *a, *e, *dl;
 	char *path, b1[32], b2[32], n[32], name[320], *title;
 	long long id;
 	size_t i;
 
-	optind = 0;
-	if (ctl_getopt(argc, argv, "", NULL) != -1)
-		ctl_usage_fail(usage);
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	id = ctl_id(c->argv[0], "case");
 	path = cases_case_path(id, "");
 	doc = ctl_call("GET", path, NULL);
 	free(path);
@@ -1381,36 +1365,16 @@ case_show(int argc, char **argv)
 }
 
 static int
-case_export(int argc, char **argv)
+case_export(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("export");
-	const char *format = NULL, *msg;
+	const char *format = ctl_args_get(a, 'f'), *msg;
 	json_t *doc = NULL;
 	char *path, *raw = NULL;
 	long long id;
 	long status;
 	size_t len;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'f':
-			format = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	id = ctl_id(a->argv[0], "case");
 	if (format == NULL)
 		format = ctl.json ? "json" : "md";
 	path = cases_case_path(id, "/export");
