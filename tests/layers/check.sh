@@ -140,8 +140,15 @@ FILENAME == layersfile {
 			} else
 				shellrank[$i] = nshell
 		}
-	} else if ($1 == "except")
+	} else if ($1 == "except") {
 		except[$2, $3] = 1
+		if ($2 ~ /.\*$/) {
+			nexpat++
+			expat[nexpat] = substr($2, 1, length($2) - 1)
+			exsym[nexpat] = $3
+			exkey[nexpat] = $2
+		}
+	}
 	next
 }
 FILENAME ~ /headers$/ { hdr[$1] = $2; hdrpath[$1] = $3; next }
@@ -215,6 +222,13 @@ END {
 		}
 		if (("*", sym) in except) {
 			used["*", sym] = 1
+			continue
+		}
+		for (k = 1; k <= nexpat; k++)
+			if (exsym[k] == sym && index(sstem[i], expat[k]) == 1)
+				break
+		if (k <= nexpat) {
+			used[exkey[k], sym] = 1
 			continue
 		}
 		if (!seen[sobj[i], sym]++)
