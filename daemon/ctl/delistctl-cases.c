@@ -68,7 +68,7 @@ static int case_check(int, char **);
 static int case_decision(int, char **);
 static int case_reinstated(struct ctl_args *);
 static int case_abandon(int, char **);
-static int case_close(int, char **);
+static int case_close(struct ctl_args *);
 static int case_show(struct ctl_args *);
 static void cases_evidence_what(json_t *, char *, size_t);
 static int case_export(struct ctl_args *);
@@ -80,6 +80,12 @@ static int case_help(struct ctl_args *);
 
 /* Options of the case verbs with a template (their longopts). */
 static const struct option case_at_options[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_close_options[] = {
+	{ "outcome", required_argument, NULL, 'o' },
+	{ "note", required_argument, NULL, 'n' },
 	{ "at", required_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -125,7 +131,7 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "--note TEXT [--at TIME]",
 	    "end a tro case on the court's outcome: dismissed or settled "
 	    "resume the listing, judgment or lost close the case",
-	    case_close, CTL_OWN_ARGS },
+	    NULL, case_close, { "", case_close_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    "name the reason of a case (the source opens them unclassified)",
 	    ctl_source_classify, CTL_OWN_ARGS },
@@ -1115,42 +1121,15 @@ cases_evidence_what(json_t *e, char *buf, size_t len)
 }
 
 static int
-case_close(int argc, char **argv)
+case_close(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "outcome", required_argument, NULL, 'o' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("close");
-	const char *outcome = NULL, *note = NULL, *at = NULL;
+	const char *outcome = ctl_args_get(a, 'o'), *note = ctl_args_get(a, 'n');
+	const char *at = ctl_args_get(a, 'a');
 	json_t *body, *doc;
 	long long id;
 	char *path;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'o':
-			outcome = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	id = ctl_id(a->argv[0], "case");
 	if (outcome == NULL)
 		ctl_fail("case close needs --outcome: dismissed, settled, "
 			 "judgment or lost");
