@@ -65,9 +65,9 @@ static int case_open(int, char **);
 static int case_note(int, char **);
 static int case_appeal(int, char **);
 static int case_check(int, char **);
-static int case_decision(int, char **);
+static int case_decision(struct ctl_args *);
 static int case_reinstated(struct ctl_args *);
-static int case_abandon(int, char **);
+static int case_abandon(struct ctl_args *);
 static int case_close(struct ctl_args *);
 static int case_show(struct ctl_args *);
 static void cases_evidence_what(json_t *, char *, size_t);
@@ -86,6 +86,17 @@ static const struct option case_at_options[] = {
 static const struct option case_close_options[] = {
 	{ "outcome", required_argument, NULL, 'o' },
 	{ "note", required_argument, NULL, 'n' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_abandon_options[] = {
+	{ "relisted-as", required_argument, NULL, 'r' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_decision_options[] = {
+	{ "approved", no_argument, NULL, 'y' },
+	{ "rejected", required_argument, NULL, 'n' },
 	{ "at", required_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -119,13 +130,13 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
 	    "record the platform's decision on the pending appeal",
-	    case_decision, CTL_OWN_ARGS },
+	    NULL, case_decision, { "", case_decision_options, 1, 1 } },
 	{ "reinstated", "case reinstated ID [--at TIME]",
 	    "record that the listing is on sale again", NULL, case_reinstated,
 	    { "", case_at_options, 1, 1 } },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID",
-	    case_abandon, CTL_OWN_ARGS },
+	    NULL, case_abandon, { "", case_abandon_options, 1, 1 } },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
@@ -954,43 +965,18 @@ case_appeal(int argc, char **argv)
 }
 
 static int
-case_decision(int argc, char **argv)
+case_decision(struct ctl_args *c)
 {
-	static const struct option longopts[] = {
-		{ "approved", no_argument, NULL, 'y' },
-		{ "rejected", required_argument, NULL, 'n' },
-		{ "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("decision");
-	const char *rejected = NULL, *at = NULL;
+	const char *rejected = ctl_args_get(c, 'n'), *at = ctl_args_get(c, 'a');
 	json_t *body, *doc, *a, *pending = NULL;
 	long long id, n;
 	char *path, sub[64];
 	size_t i;
-	int ch, approved = 0;
+	int approved = ctl_args_has(c, 'y');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'y':
-			approved = 1;
-			break;
-		case 'n':
-			rejected = optarg;
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1 || approved == (rejected != NULL))
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	if (approved == (rejected != NULL))
+		ctl_usage_fail(c->usage);
+	id = ctl_id(c->argv[0], "case");
 	path = cases_case_path(id, "");
 	doc = cases_call("GET", path, NULL, CASES_QUIET);
 	free(path);
@@ -1047,38 +1033,14 @@ case_reinstated(struct ctl_args *a)
 }
 
 static int
-case_abandon(int argc, char **argv)
+case_abandon(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "relisted-as", required_argument, NULL, 'r' },
-		{ "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("abandon");
-	const char *relisted = NULL, *at = NULL;
+	const char *relisted = ctl_args_get(a, 'r'), *at = ctl_args_get(a, 'a');
 	json_t *body, *doc;
 	long long id;
 	char *path;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'r':
-			relisted = optarg;
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	id = ctl_id(a->argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");
 	cases_set_str(body, "at", at, "the time");
@@ -1123,8 +1085,8 @@ cases_evidence_what(json_t *e, char *buf, size_t len)
 static int
 case_close(struct ctl_args *a)
 {
-	const char *outcome = ctl_args_get(a, 'o'), *note = ctl_args_get(a, 'n');
-	const char *at = ctl_args_get(a, 'a');
+	const char *outcome = ctl_args_get(a, 'o');
+	const char *note = ctl_args_get(a, 'n'), *at = ctl_args_get(a, 'a');
 	json_t *body, *doc;
 	long long id;
 	char *path;
