@@ -61,7 +61,7 @@ static void cases_event_line(const char *, size_t, void *);
 static __dead void cases_follow(long long);
 static const char *case_usage(const char *);
 
-static int case_open(int, char **);
+static int case_open(struct ctl_args *);
 static int case_note(int, char **);
 static int case_appeal(int, char **);
 static int case_check(int, char **);
@@ -100,6 +100,16 @@ static const struct option case_decision_options[] = {
 	{ "at", required_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
+static const struct option case_open_options[] = {
+	{ "reason", required_argument, NULL, 'r' },
+	{ "rule", required_argument, NULL, 'R' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_classify_options[] = {
+	{ "rule", required_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
 static const struct option case_export_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
@@ -111,8 +121,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "open",
 	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
 	    "[--at TIME]",
-	    "record a delisting; prints the new case's id", case_open,
-	    CTL_OWN_ARGS },
+	    "record a delisting; prints the new case's id", NULL, case_open,
+	    { "", case_open_options, 2, 2 } },
 	{ "note",
 	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
 	    "record a rectification", case_note, CTL_OWN_ARGS },
@@ -145,7 +155,7 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    NULL, case_close, { "", case_close_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    "name the reason of a case (the source opens them unclassified)",
-	    ctl_source_classify, CTL_OWN_ARGS },
+	    NULL, ctl_source_classify, { "", case_classify_options, 2, 2 } },
 	{ "evidence", "case evidence ID [--get SHA256]",
 	    "what was archived when the case was opened; --get writes one "
 	    "file to stdout",
@@ -699,42 +709,17 @@ case_help(__unused struct ctl_args *a)
 }
 
 static int
-case_open(int argc, char **argv)
+case_open(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "rule", required_argument, NULL, 'R' },
-		{ "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("open");
-	const char *reason = NULL, *rule = NULL, *at = NULL;
+	const char *reason = ctl_args_get(a, 'r'), *rule = ctl_args_get(a, 'R');
+	const char *at = ctl_args_get(a, 'a');
 	json_t *body, *doc;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'r':
-			reason = optarg;
-			break;
-		case 'R':
-			rule = optarg;
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 2 || reason == NULL)
-		ctl_usage_fail(usage);
+	if (reason == NULL)
+		ctl_usage_fail(a->usage);
 	body = json_object();
-	cases_set_str(body, "shop", argv[0], "the shop name");
-	cases_set_str(body, "product_id", argv[1], "the product ID");
+	cases_set_str(body, "shop", a->argv[0], "the shop name");
+	cases_set_str(body, "product_id", a->argv[1], "the product ID");
 	cases_set_str(body, "reason", reason, "the reason");
 	cases_set_str(body, "rule", rule, "the rule");
 	cases_set_str(body, "at", at, "the time");

@@ -74,35 +74,15 @@ ctl_source_import(struct ctl_args *a)
 }
 
 int
-ctl_source_classify(int argc, char **argv)
+ctl_source_classify(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "rule", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "case classify ID REASON [--rule TEXT]";
-	const char *rule = NULL;
+	const char *rule = ctl_args_get(a, 'r');
 	json_t *body, *doc, *s;
 	long long id;
 	char *path;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'r':
-			rule = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 2)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
-	body = json_pack("{s:s}", "reason", argv[1]);
+	id = ctl_id(a->argv[0], "case");
+	body = json_pack("{s:s}", "reason", a->argv[1]);
 	if (body == NULL)
 		ctl_fail("the reason is not UTF-8");
 	if (rule != NULL) {

@@ -143,7 +143,7 @@ int ctl_alerts_snooze(struct ctl_args *);
 void ctl_alerts_status(json_t *);
 /* delistctl-source.c: import, case classify, case evidence. */
 int ctl_source_import(struct ctl_args *);
-int ctl_source_classify(int, char **);
+int ctl_source_classify(struct ctl_args *);
 int ctl_source_evidence(int, char **);
 
 #endif
