@@ -110,6 +110,10 @@ static const struct option case_classify_options[] = {
 	{ "rule", required_argument, NULL, 'r' },
 	{ NULL, 0, NULL, 0 },
 };
+static const struct option case_evidence_options[] = {
+	{ "get", required_argument, NULL, 'g' },
+	{ NULL, 0, NULL, 0 },
+};
 static const struct option case_export_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
@@ -159,7 +163,7 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "evidence", "case evidence ID [--get SHA256]",
 	    "what was archived when the case was opened; --get writes one "
 	    "file to stdout",
-	    ctl_source_evidence, CTL_OWN_ARGS },
+	    NULL, ctl_source_evidence, { "", case_evidence_options, 1, 1 } },
 	{ "export", "case export ID [--format md|json]",
 	    "the dossier for the next appeal", NULL, case_export,
 	    { "", case_export_options, 1, 1 } },
@@ -576,6 +580,13 @@ ctl_cases_untrack(struct ctl_args *a)
 	free(shop);
 	return (0);
 }
+
+/* The options of events (its template's longopts). */
+const struct option ctl_cases_events_options[] = {
+	{ "case", required_argument, NULL, 'c' },
+	{ "follow", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* The options of listings and cases (their templates' longopts). */
 const struct option ctl_cases_filter_options[] = {
@@ -1403,36 +1414,17 @@ cases_follow(long long id)
 }
 
 int
-ctl_cases_events(int argc, char **argv)
+ctl_cases_events(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "case", required_argument, NULL, 'c' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "events [--case ID] [--follow]";
 	struct cases_table t;
 	long long id = 0;
 	char *path, ids[32], cs[32], at[32];
 	json_t *doc, *e;
 	size_t i;
-	int ch, follow = 0;
+	int follow = ctl_args_has(a, 'f');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'c':
-			id = ctl_id(optarg, "case");
-			break;
-		case 'f':
-			follow = 1;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	if (optind != argc)
-		ctl_usage_fail(usage);
+	if (ctl_args_has(a, 'c'))
+		id = ctl_id(ctl_args_get(a, 'c'), "case");
 	if (follow)
 		cases_follow(id);
 	path = cases_strdup("/v1/events");

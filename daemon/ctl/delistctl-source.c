@@ -126,35 +126,16 @@ src_evidence_get(long long id, const char *sha)
 }
 
 int
-ctl_source_evidence(int argc, char **argv)
+ctl_source_evidence(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "get", required_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "case evidence ID [--get SHA256]";
-	const char *get = NULL;
+	const char *get = ctl_args_get(a, 'g');
 	json_t *doc, *ev, *e;
 	char ***rows, *path;
 	long long id;
 	size_t n, i;
 	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'g':
-			get = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	id = ctl_id(a->argv[0], "case");
 	if (get != NULL)
 		return (src_evidence_get(id, get));
 	path = ctl_fmt("/v1/cases/%lld/evidence", id);

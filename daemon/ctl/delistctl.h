@@ -124,7 +124,8 @@ int ctl_cases_untrack(struct ctl_args *);
 int ctl_cases_listings(struct ctl_args *);
 int ctl_cases_cases(struct ctl_args *);
 int ctl_cases_case(int, char **);
-int ctl_cases_events(int, char **);
+extern const struct option ctl_cases_events_options[];
+int ctl_cases_events(struct ctl_args *);
 
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
@@ -144,6 +145,6 @@ void ctl_alerts_status(json_t *);
 /* delistctl-source.c: import, case classify, case evidence. */
 int ctl_source_import(struct ctl_args *);
 int ctl_source_classify(struct ctl_args *);
-int ctl_source_evidence(int, char **);
+int ctl_source_evidence(struct ctl_args *);
 
 #endif
