@@ -18,25 +18,11 @@
 
 #define DELISTD_NAME "delistd"
 
-#ifndef __dead
-#define __dead __attribute__((__noreturn__))
-#endif
-#define printflike(a, b) __attribute__((__format__(__printf__, a, b)))
-
+#include "core.h"
 #include "delistd/plugin.h"
 
 struct event_base;
 struct calendar;
-
-/* xmalloc.c: allocation that never returns NULL (fatal on exhaustion). */
-void *xmalloc(size_t);
-void *xcalloc(size_t, size_t);
-void *xreallocarray(void *, size_t, size_t);
-char *xstrdup(const char *);
-char *xstrndup(const char *, size_t);
-int xasprintf(char **, const char *, ...) printflike(2, 3);
-int xvasprintf(char **, const char *, va_list) printflike(2, 0);
-void freezero_str(char *);
 
 /* log.c: stderr in the foreground, syslog (LOG_DAEMON) otherwise. */
 enum log_level {
@@ -60,15 +46,9 @@ void log_cause(char **, const char *, ...) printflike(2, 3);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
-/* duration.c: "90s", "30m", "72h", "5d", and sums like "1h30m". */
-#define DURATION_MAX ((int64_t)10 * 365 * 86400)
-int duration_parse(const char *, int64_t *, char **);
-char *duration_format(int64_t, char *, size_t);
-
-/* isotime.c: ISO 8601 times with an offset; UTC out. */
-#define ISOTIME_LEN 32
-int isotime_parse(const char *, time_t *);
-char *isotime_format(time_t, char *, size_t);
+/* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
+#define SHA256_HEX_LEN 65
+int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
 
 /* config.c: the configuration file, parsed, validated and immutable. */
 struct strlist {

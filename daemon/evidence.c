@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "delistd.h"
 #include "host.h"
@@ -73,21 +72,6 @@ evidence_path(const char *sha)
 	xasprintf(
 	    &path, "%s/evidence/%s", daemon_state->config->state_dir, sha);
 	return (path);
-}
-
-/* The lower-case hex SHA-256 of data in sha; -1 if OpenSSL fails. */
-static int
-evidence_sha256(const void *data, size_t len, char sha[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return (-1);
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(sha + 2 * i, 3, "%02x", md[i]);
-	sha[64] = '\0';
-	return (0);
 }
 
 /* Removes the members named in keys from j, at any depth. */
@@ -140,9 +124,9 @@ evidence_key(
 		json_decref(j);
 	}
 	if (canon != NULL)
-		rc = evidence_sha256(canon, strlen(canon), key);
+		rc = sha256_hex(canon, strlen(canon), key);
 	else
-		rc = evidence_sha256(raw, len, key);
+		rc = sha256_hex(raw, len, key);
 	free(canon);
 	return (rc);
 }
@@ -157,7 +141,7 @@ evidence_put(const void *data, size_t len, char sha[65], char **cause)
 	size_t off = 0;
 	int fd, rc = -1;
 
-	if (evidence_sha256(data, len, sha) == -1) {
+	if (sha256_hex(data, len, sha) == -1) {
 		xasprintf(cause, "SHA-256 failed");
 		return (-1);
 	}

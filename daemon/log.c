@@ -24,6 +24,7 @@ static enum log_level log_max = LOG_LEVEL_INFO;
 
 static void
 log_vwrite(int, enum log_level, const char *, va_list) printflike(3, 0);
+static void log_oom(const char *);
 
 static const struct {
 	const char *name;
@@ -41,9 +42,17 @@ log_init(int foreground, enum log_level level)
 {
 	log_foreground = foreground;
 	log_max = level;
+	xmalloc_set_fatal(log_oom);
 	tzset();
 	if (!foreground)
 		openlog(DELISTD_NAME, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/* core's allocator runs out of memory: the daemon's fatalx. */
+static void
+log_oom(const char *msg)
+{
+	fatalx("%s", msg);
 }
 
 void

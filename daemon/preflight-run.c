@@ -17,7 +17,6 @@
 #include <strings.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "delistd.h"
 #include "cases.h"
@@ -34,19 +33,6 @@ static int pr_docs(struct preflight_run *, const struct st_case *,
 static int pr_ascii_alnum(int);
 static int pr_has_word(const char *, const char *);
 static int pr_brands(struct preflight_run *, const struct st_case *, time_t);
-
-void
-preflight_run_sha256(const char *text, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	if (EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) != 1)
-		fatalx("preflight: SHA-256 failed");
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
 
 /* The rectification notes, from the trail's case.note events. */
 static void
@@ -308,7 +294,8 @@ preflight_run(struct preflight_run *pr, const struct st_case *c,
 	if (statement != NULL) {
 		pr->in.statement = statement;
 		pr->in.statement_len = strlen(statement);
-		preflight_run_sha256(statement, pr->in.statement_len, pr->sha);
+		if (sha256_hex(statement, pr->in.statement_len, pr->sha) == -1)
+			fatalx("preflight: SHA-256 failed");
 		pr->in.statement_sha256 = pr->sha;
 	}
 	pr_notes(pr);

@@ -64,7 +64,4 @@ void preflight_run_clear(struct preflight_run *);
  */
 struct json_t *preflight_run_json(const struct preflight_findings *, int brief);
 
-/* Lower-case hex SHA-256 of len bytes of text. */
-void preflight_run_sha256(const char *text, size_t len, char out[65]);
-
 #endif

@@ -34,7 +34,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "delistd.h"
 #include "calendar.h"
@@ -145,19 +144,6 @@ vault_event(const char *shop, const char *product_id, int64_t case_id,
 	id = lifecycle_append(&c, at, actor, type, sev, data, NULL, msg);
 	free(msg);
 	return (id);
-}
-
-static void
-vault_sha256(const void *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1)
-		fatalx("vault: SHA-256 failed");
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
 }
 
 /* fsync(2) of a directory, so that a rename in it is durable. */
@@ -515,7 +501,8 @@ vault_add(const struct vault_add_req *req, struct vault_add_res *res,
 	}
 	if (vault_name(req, &d, sr.format, res, err) == -1)
 		goto out;
-	vault_sha256(req->data, req->len, sha);
+	if (sha256_hex(req->data, req->len, sha) == -1)
+		fatalx("vault: SHA-256 failed");
 
 	if ((found = store_document_by_sha256(vault_store(), sha, &old)) ==
 	    -1) {

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "delistd.h"
+#include "core.h"
 #include "calendar.h"
 #include "cases.h"
 #include "docs.h"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "delistd.h"
+#include "core.h"
 
 static int64_t
 ok(const char *s)

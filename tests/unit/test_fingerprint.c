@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "delistd.h"
+#include "core.h"
 #include "fingerprint.h"
 
 static void

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "delistd.h"
+#include "core.h"
 
 static time_t
 ok(const char *s)

@@ -1,0 +1,1472 @@
+/*
+ * delistctl-cases.c: delistctl's verbs for listings, cases and events.
+ *
+ * track, untrack, listings, cases, case VERB and events: one function per
+ * verb, one row per verb (the case verbs in a table of their own). Each
+ * builds the request api.h documents, and renders the answer as aligned
+ * tables for people (with --json ctl_call prints the daemon's JSON as it
+ * came). The only things checked here are those the daemon cannot see:
+ * the statement and attachment files of an appeal, which are read, checked
+ * for UTF-8 and hashed on this side, and case IDs, which must be numbers
+ * before they go into a path (other user input in a path is escaped).
+ * Everything the daemon judges (shops, product IDs, reasons, states, times)
+ * is left to it, so that its one-line refusal is what the user reads.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "delistctl.h"
+#include "text.h"
+
+/* Tables are wrapped to fit this many columns. */
+#define CASES_WIDTH 100
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Rows of strings for ctl_table, owned by the table. */
+struct cases_table {
+	char ***rows;
+	size_t nrows;
+	size_t cap;
+	size_t ncols;
+};
+
+static char *cases_strdup(const char *);
+static void cases_query(char **, const char *, const char *);
+static char *cases_case_path(long long, const char *);
+static void cases_set_str(json_t *, const char *, const char *, const char *);
+static const char *cases_str(const json_t *, const char *);
+static void cases_table_init(struct cases_table *, size_t);
+static void cases_table_row(struct cases_table *, char **);
+static void cases_table_add(struct cases_table *, ...);
+static void cases_table_free(struct cases_table *);
+static void cases_table_print(struct cases_table *);
+static size_t cases_char(const unsigned char *, size_t *);
+static json_t *cases_call(const char *, const char *, json_t *, int);
+static void cases_findings(FILE *, const json_t *);
+static long cases_utf8_bad(const unsigned char *, size_t);
+static json_t *cases_material(const char *);
+static void cases_event_line(const char *, size_t, void *);
+static __dead void cases_follow(long long);
+static const char *case_usage(const char *);
+
+static int case_open(struct ctl_args *);
+static int case_note(int, char **);
+static int case_appeal(int, char **);
+static int case_check(int, char **);
+static int case_decision(struct ctl_args *);
+static int case_reinstated(struct ctl_args *);
+static int case_abandon(struct ctl_args *);
+static int case_close(struct ctl_args *);
+static int case_show(struct ctl_args *);
+static void cases_evidence_what(json_t *, char *, size_t);
+static int case_export(struct ctl_args *);
+static int case_help(struct ctl_args *);
+
+/* cases_call flags. */
+#define CASES_QUIET 0x1 /* a look-up: never print the answer */
+#define CASES_FORCE_HINT 0x2 /* a forceable refusal says --force */
+
+/* Options of the case verbs with a template (their longopts). */
+static const struct option case_at_options[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_close_options[] = {
+	{ "outcome", required_argument, NULL, 'o' },
+	{ "note", required_argument, NULL, 'n' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_abandon_options[] = {
+	{ "relisted-as", required_argument, NULL, 'r' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_decision_options[] = {
+	{ "approved", no_argument, NULL, 'y' },
+	{ "rejected", required_argument, NULL, 'n' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_open_options[] = {
+	{ "reason", required_argument, NULL, 'r' },
+	{ "rule", required_argument, NULL, 'R' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_classify_options[] = {
+	{ "rule", required_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_evidence_options[] = {
+	{ "get", required_argument, NULL, 'g' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option case_export_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct ctl_cmd cases_case_cmds[] = {
+	{ "show", "case show ID", "the case, its appeals, deadlines and trail",
+	    NULL, case_show, { "", NULL, 1, 1 } },
+	{ "open",
+	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
+	    "[--at TIME]",
+	    "record a delisting; prints the new case's id", NULL, case_open,
+	    { "", case_open_options, 2, 2 } },
+	{ "note",
+	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
+	    "record a rectification", case_note, CTL_OWN_ARGS },
+	{ "appeal",
+	    "case appeal ID --platform-case CASEID --statement FILE|- "
+	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
+	    "record a submitted appeal with its statement and materials",
+	    case_appeal, CTL_OWN_ARGS },
+	{ "check",
+	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
+	    "[--title T]",
+	    "what would get the appeal rejected, before you submit it "
+	    "(exit 4 when something blocks)",
+	    case_check, CTL_OWN_ARGS },
+	{ "decision",
+	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
+	    "record the platform's decision on the pending appeal",
+	    NULL, case_decision, { "", case_decision_options, 1, 1 } },
+	{ "reinstated", "case reinstated ID [--at TIME]",
+	    "record that the listing is on sale again", NULL, case_reinstated,
+	    { "", case_at_options, 1, 1 } },
+	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
+	    "give the case up, or record the product relisted as NEWID",
+	    NULL, case_abandon, { "", case_abandon_options, 1, 1 } },
+	{ "close",
+	    "case close ID --outcome dismissed|settled|judgment|lost "
+	    "--note TEXT [--at TIME]",
+	    "end a tro case on the court's outcome: dismissed or settled "
+	    "resume the listing, judgment or lost close the case",
+	    NULL, case_close, { "", case_close_options, 1, 1 } },
+	{ "classify", "case classify ID REASON [--rule TEXT]",
+	    "name the reason of a case (the source opens them unclassified)",
+	    NULL, ctl_source_classify, { "", case_classify_options, 2, 2 } },
+	{ "evidence", "case evidence ID [--get SHA256]",
+	    "what was archived when the case was opened; --get writes one "
+	    "file to stdout",
+	    NULL, ctl_source_evidence, { "", case_evidence_options, 1, 1 } },
+	{ "export", "case export ID [--format md|json]",
+	    "the dossier for the next appeal", NULL, case_export,
+	    { "", case_export_options, 1, 1 } },
+	{ "doc",
+	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
+	    "attach a vault document (delistctl doc add) to the case, or "
+	    "take it off",
+	    ctl_docs_case_doc, CTL_OWN_ARGS },
+	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
+	    "take the case on: its reminders stop until it changes state "
+	    "(or for DURATION)",
+	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
+	{ "assign", "case assign ID USER|--none",
+	    "assign the case to a web console user, or to nobody",
+	    ctl_users_case_assign, CTL_OWN_ARGS },
+	{ "help", "case help", "show the case verbs", NULL, case_help,
+	    { "", NULL, 0, 0 } },
+};
+
+/* Document types an --attach argument may start with (api.h, cases.h). */
+static const char *const cases_doc_types[] = { "ce", "fcc", "ukca", "saso",
+	"test_report", "trademark", "brand_authorization", "invoice",
+	"court_order", "dismissal", "other" };
+
+static char *
+cases_strdup(const char *s)
+{
+	char *d;
+
+	if ((d = strdup(s != NULL ? s : "")) == NULL)
+		ctl_fail("out of memory");
+	return (d);
+}
+
+/* Appends "?key=value" or "&key=value" to *path, the value escaped. */
+static void
+cases_query(char **path, const char *key, const char *value)
+{
+	char *v, *p;
+
+	if (value == NULL)
+		return;
+	v = ctl_escape(value);
+	p = ctl_fmt(
+	    "%s%c%s=%s", *path, strchr(*path, '?') ? '&' : '?', key, v);
+	free(v);
+	free(*path);
+	*path = p;
+}
+
+/* "/v1/cases/ID" followed by suffix ("" or "/notes" ...). */
+static char *
+cases_case_path(long long id, const char *suffix)
+{
+	return (ctl_fmt("/v1/cases/%lld%s", id, suffix));
+}
+
+/* Sets key to a string from the command line, which must be UTF-8. */
+static void
+cases_set_str(json_t *obj, const char *key, const char *value, const char *what)
+{
+	json_t *s;
+
+	if (value == NULL)
+		return;
+	if ((s = json_string(value)) == NULL)
+		ctl_fail("%s is not UTF-8", what);
+	json_object_set_new(obj, key, s);
+}
+
+/* The string member key of obj, or NULL. */
+static const char *
+cases_str(const json_t *obj, const char *key)
+{
+	return (json_string_value(json_object_get(obj, key)));
+}
+
+static void
+cases_table_init(struct cases_table *t, size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->ncols = ncols;
+}
+
+/* Appends a row of t->ncols malloc'd strings, which t then owns. */
+static void
+cases_table_row(struct cases_table *t, char **row)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->rows = reallocarray(t->rows, t->cap, sizeof *t->rows);
+		if (t->rows == NULL)
+			ctl_fail("out of memory");
+	}
+	t->rows[t->nrows++] = row;
+}
+
+/* Adds a row of t->ncols strings, copied (NULL is printed as ""). */
+static void
+cases_table_add(struct cases_table *t, ...)
+{
+	va_list ap;
+	char **row;
+	size_t c;
+
+	if ((row = calloc(t->ncols, sizeof *row)) == NULL)
+		ctl_fail("out of memory");
+	va_start(ap, t);
+	for (c = 0; c < t->ncols; c++)
+		row[c] = cases_strdup(va_arg(ap, const char *));
+	va_end(ap);
+	cases_table_row(t, row);
+}
+
+/* Bytes of the UTF-8 character at p, its display width in *w (text.c). */
+static size_t
+cases_char(const unsigned char *p, size_t *w)
+{
+	size_t n;
+
+	if ((n = text_char((const char *)p, w)) == 0)
+		n = 1;
+	return (n);
+}
+
+/* Frees the rows of t. */
+static void
+cases_table_free(struct cases_table *t)
+{
+	size_t r, c;
+
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++)
+			free(t->rows[r][c]);
+		free(t->rows[r]);
+	}
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = t->cap = 0;
+}
+
+/*
+ * Prints t with ctl_table and frees it. The last column is wrapped at
+ * spaces onto rows of its own, so that the table fits CASES_WIDTH columns.
+ */
+static void
+cases_table_print(struct cases_table *t)
+{
+	struct cases_table out;
+	const unsigned char *p, *start, *brk;
+	size_t r, c, used = 0, avail, w, cw, len, last = t->ncols - 1;
+	char *orig, **row;
+
+	for (c = 0; c < last; c++) {
+		for (w = 0, r = 0; r < t->nrows; r++) {
+			if (ctl_width(t->rows[r][c]) > w)
+				w = ctl_width(t->rows[r][c]);
+		}
+		used += w + 2;
+	}
+	avail = used + 20 < CASES_WIDTH ? CASES_WIDTH - used : 20;
+	cases_table_init(&out, t->ncols);
+	for (r = 0; r < t->nrows; r++) {
+		orig = t->rows[r][last];
+		if (ctl_width(orig) <= avail) {
+			cases_table_row(&out, t->rows[r]);
+			continue;
+		}
+		/* The first piece keeps the row; the others get empty cells. */
+		for (start = (unsigned char *)orig; *start != '\0';) {
+			brk = NULL;
+			for (w = 0, p = start; *p != '\0'; p += len) {
+				len = cases_char(p, &cw);
+				if (w + cw > avail)
+					break;
+				if (*p == ' ')
+					brk = p;
+				w += cw;
+			}
+			if (*p != '\0' && brk != NULL && brk > start)
+				p = brk;
+			if (p == start)
+				p += cases_char(p, &cw);
+			if (start == (unsigned char *)orig)
+				row = t->rows[r];
+			else {
+				if ((row = calloc(out.ncols, sizeof *row)) ==
+				    NULL)
+					ctl_fail("out of memory");
+				for (c = 0; c < last; c++)
+					row[c] = cases_strdup("");
+			}
+			row[last] = strndup((const char *)start, p - start);
+			if (row[last] == NULL)
+				ctl_fail("out of memory");
+			cases_table_row(&out, row);
+			while (*p == ' ')
+				p++;
+			start = p;
+		}
+		free(orig);
+	}
+	ctl_table(out.rows, out.nrows, out.ncols);
+	cases_table_free(&out);
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = t->cap = 0;
+}
+
+/* Preflight findings, one a line: severity, code, what to do. */
+static void
+cases_findings(FILE *f, const json_t *findings)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach (findings, i, v) {
+		fprintf(f, "%-7s %-26s %s\n", cases_str(v, "severity"),
+		    cases_str(v, "code"), cases_str(v, "message"));
+	}
+}
+
+/*
+ * Like ctl_call, with flags: CASES_QUIET never prints the answer (a look-up
+ * before the real request), CASES_FORCE_HINT tells how to override a
+ * refusal the daemon calls forceable.
+ */
+static json_t *
+cases_call(const char *method, const char *path, json_t *body, int flags)
+{
+	json_t *doc = NULL, *err;
+	const char *msg;
+	char *raw = NULL;
+	long status;
+
+	status = ctl_request(method, path, body, &doc, &raw);
+	json_decref(body);
+	if (status < 200 || status > 299) {
+		err = doc != NULL ? json_object_get(doc, "error") : NULL;
+		msg = cases_str(err, "message");
+		if (ctl.json && raw != NULL)
+			fputs(raw, stderr);
+		else
+			cases_findings(
+			    stderr, json_object_get(err, "findings"));
+		if (msg == NULL)
+			fprintf(stderr,
+			    "delistctl: delistd answered HTTP %ld\n", status);
+		else if ((flags & CASES_FORCE_HINT) &&
+		    json_is_true(json_object_get(err, "forceable")))
+			fprintf(stderr,
+			    "delistctl: %s (use --force to override)\n", msg);
+		else
+			fprintf(stderr, "delistctl: %s\n", msg);
+		if (status >= 500)
+			exit(CTL_EXIT_DAEMON);
+		/* An appeal the preflight's errors refused. */
+		if (json_array_size(json_object_get(err, "findings")) > 0)
+			exit(CTL_EXIT_BLOCKED);
+		exit(CTL_EXIT_ERROR);
+	}
+	if (doc == NULL)
+		ctl_fail("delistd answered with something that is not JSON");
+	if (ctl.json && !(flags & CASES_QUIET))
+		fputs(raw, stdout);
+	free(raw);
+	return (doc);
+}
+
+/*
+ * The offset of the first byte that breaks UTF-8 (overlong forms,
+ * surrogates, code points above U+10FFFF and NUL included), or -1.
+ */
+static long
+cases_utf8_bad(const unsigned char *s, size_t len)
+{
+	size_t off;
+
+	if (text_utf8_check((const char *)s, len, &off, NULL) == 0)
+		return (-1);
+	return ((long)off);
+}
+
+/*
+ * One --attach [TYPE:]FILE: {"name","type","sha256","size"} with the
+ * file's basename, type ("other" unless the prefix is a document type),
+ * SHA-256 in lower-case hex and size. A file that cannot be read is fatal.
+ */
+static json_t *
+cases_material(const char *arg)
+{
+	const char *path = arg, *type = "other", *colon, *name;
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	char digest[2 * EVP_MAX_MD_SIZE + 1], tbuf[32];
+	unsigned int mdlen;
+	EVP_MD_CTX *ctx;
+	json_t *m;
+	FILE *f;
+	size_t n, size = 0, k;
+
+	if ((colon = strchr(arg, ':')) != NULL &&
+	    (size_t)(colon - arg) < sizeof tbuf) {
+		snprintf(tbuf, sizeof tbuf, "%.*s", (int)(colon - arg), arg);
+		for (k = 0; k < nitems(cases_doc_types); k++) {
+			if (strcmp(tbuf, cases_doc_types[k]) == 0) {
+				type = cases_doc_types[k];
+				path = colon + 1;
+				break;
+			}
+		}
+	}
+	if ((f = fopen(path, "rb")) == NULL)
+		ctl_fail(
+		    "cannot read attachment %s: %s", path, strerror(errno));
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		ctl_fail("cannot compute SHA-256 (libcrypto)");
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		if (EVP_DigestUpdate(ctx, buf, n) != 1)
+			ctl_fail("cannot compute SHA-256 (libcrypto)");
+		size += n;
+	}
+	if (ferror(f))
+		ctl_fail(
+		    "cannot read attachment %s: %s", path, strerror(errno));
+	fclose(f);
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		ctl_fail("cannot compute SHA-256 (libcrypto)");
+	EVP_MD_CTX_free(ctx);
+	text_hex(md, mdlen, digest);
+	name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if (*name == '\0')
+		ctl_fail("attachment %s is not a file", path);
+	m = json_pack("{s:s,s:s,s:s,s:I}", "name", name, "type", type, "sha256",
+	    digest, "size", (json_int_t)size);
+	if (m == NULL)
+		ctl_fail("attachment name %s is not UTF-8", name);
+	return (m);
+}
+
+int
+ctl_cases_track(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "title", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "image", required_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage =
+	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
+	    "[--image URL ...]";
+	const char *title = NULL, *interval = NULL;
+	char every[32];
+	json_t *body, *doc, *images = NULL;
+	int ch;
+
+	optind = 0;
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
+		switch (ch) {
+		case 't':
+			title = optarg;
+			break;
+		case 'I':
+			if (images == NULL)
+				images = json_array();
+			if (json_array_append_new(
+				images, json_string(optarg)) == -1)
+				ctl_fail("image URL %s is not UTF-8", optarg);
+			break;
+		case 'i':
+			interval = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		ctl_usage_fail(usage);
+	body = json_object();
+	cases_set_str(body, "shop", argv[0], "the shop name");
+	cases_set_str(body, "product_id", argv[1], "the product ID");
+	cases_set_str(body, "title", title, "the title");
+	cases_set_str(body, "interval", interval, "the interval");
+	if (images != NULL)
+		json_object_set_new(body, "images", images);
+	doc = ctl_call("POST", "/v1/listings", body);
+	if (!ctl.json) {
+		ctl_duration(doc, "check_interval", every, sizeof every);
+		printf("tracking %s/%s, status %s, checked every %s\n",
+		    cases_str(doc, "shop"), cases_str(doc, "product_id"),
+		    cases_str(doc, "status"),
+		    strcmp(every, "-") == 0 ? "default interval" : every);
+	}
+	json_decref(doc);
+	return (0);
+}
+
+int
+ctl_cases_untrack(struct ctl_args *a)
+{
+	char *shop, *product, *path;
+	json_t *doc;
+
+	shop = ctl_escape(a->argv[0]);
+	product = ctl_escape(a->argv[1]);
+	path = ctl_fmt("/v1/listings/%s/%s", shop, product);
+	doc = ctl_call("DELETE", path, NULL);
+	if (!ctl.json)
+		printf("no longer tracking %s/%s\n", cases_str(doc, "shop"),
+		    cases_str(doc, "product_id"));
+	json_decref(doc);
+	free(path);
+	free(product);
+	free(shop);
+	return (0);
+}
+
+/* The options of events (its template's longopts). */
+const struct option ctl_cases_events_options[] = {
+	{ "case", required_argument, NULL, 'c' },
+	{ "follow", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options of listings and cases (their templates' longopts). */
+const struct option ctl_cases_filter_options[] = {
+	{ "state", required_argument, NULL, 'S' },
+	{ "shop", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+ctl_cases_listings(struct ctl_args *a)
+{
+	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
+	struct cases_table t;
+	char *path, every[32], caseid[32];
+	json_t *doc, *l;
+	size_t i;
+
+	path = cases_strdup("/v1/listings");
+	cases_query(&path, "state", state);
+	cases_query(&path, "shop", shop);
+	doc = ctl_call("GET", path, NULL);
+	free(path);
+	if (!ctl.json) {
+		cases_table_init(&t, 7);
+		cases_table_add(&t, "SHOP", "PRODUCT ID", "STATUS", "TRACKED",
+		    "EVERY", "CASE", "TITLE");
+		json_array_foreach (json_object_get(doc, "listings"), i, l) {
+			ctl_duration(
+			    l, "check_interval", every, sizeof every);
+			if (json_is_integer(json_object_get(l, "open_case")))
+				snprintf(caseid, sizeof caseid, "%lld",
+				    (long long)json_integer_value(
+					json_object_get(l, "open_case")));
+			else
+				snprintf(caseid, sizeof caseid, "-");
+			cases_table_add(&t, cases_str(l, "shop"),
+			    cases_str(l, "product_id"), cases_str(l, "status"),
+			    json_is_true(json_object_get(l, "tracked")) ? "yes"
+									: "no",
+			    every, caseid,
+			    cases_str(l, "title") ? cases_str(l, "title")
+						  : "-");
+		}
+		if (t.nrows == 1) {
+			printf("no listings\n");
+			cases_table_free(&t);
+		} else
+			cases_table_print(&t);
+	}
+	json_decref(doc);
+	return (0);
+}
+
+int
+ctl_cases_cases(struct ctl_args *a)
+{
+	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
+	struct cases_table t;
+	char *path, id[32], appeals[32], opened[32];
+	json_t *doc, *c;
+	size_t i;
+
+	path = cases_strdup("/v1/cases");
+	cases_query(&path, "state", state);
+	cases_query(&path, "shop", shop);
+	doc = ctl_call("GET", path, NULL);
+	free(path);
+	if (!ctl.json) {
+		cases_table_init(&t, 8);
+		cases_table_add(&t, "ID", "SHOP", "PRODUCT ID", "STATE",
+		    "REASON", "APPEALS", "OPENED", "TITLE");
+		json_array_foreach (json_object_get(doc, "cases"), i, c) {
+			snprintf(id, sizeof id, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(c, "id")));
+			snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
+			    (long long)json_integer_value(
+				json_object_get(c, "appeals")),
+			    (long long)json_integer_value(
+				json_object_get(c, "rejections")));
+			cases_table_add(&t, id, cases_str(c, "shop"),
+			    cases_str(c, "product_id"), cases_str(c, "state"),
+			    cases_str(c, "reason"), appeals,
+			    ctl_time(c, "opened_at", opened, sizeof opened),
+			    cases_str(c, "title") ? cases_str(c, "title")
+						  : "-");
+		}
+		if (t.nrows == 1) {
+			printf("no cases\n");
+			cases_table_free(&t);
+		} else
+			cases_table_print(&t);
+	}
+	json_decref(doc);
+	return (0);
+}
+
+/* The usage line of a case verb, from the table. */
+static const char *
+case_usage(const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(cases_case_cmds); i++) {
+		if (strcmp(cases_case_cmds[i].name, verb) == 0)
+			return (cases_case_cmds[i].usage);
+	}
+	return ("case VERB ...");
+}
+
+void
+cases_case_help(FILE *f)
+{
+	ctl_rows(f, cases_case_cmds, nitems(cases_case_cmds), NULL);
+}
+
+int
+ctl_cases_case(int argc, char **argv)
+{
+	return (ctl_dispatch("case", cases_case_cmds, nitems(cases_case_cmds),
+	    argc - 1, argv + 1));
+}
+
+static int
+case_help(__unused struct ctl_args *a)
+{
+	printf("usage: delistctl [-s socket] [--json] case VERB ...; the "
+	       "verbs:\n");
+	cases_case_help(stdout);
+	return (0);
+}
+
+static int
+case_open(struct ctl_args *a)
+{
+	const char *reason = ctl_args_get(a, 'r'), *rule = ctl_args_get(a, 'R');
+	const char *at = ctl_args_get(a, 'a');
+	json_t *body, *doc;
+
+	if (reason == NULL)
+		ctl_usage_fail(a->usage);
+	body = json_object();
+	cases_set_str(body, "shop", a->argv[0], "the shop name");
+	cases_set_str(body, "product_id", a->argv[1], "the product ID");
+	cases_set_str(body, "reason", reason, "the reason");
+	cases_set_str(body, "rule", rule, "the rule");
+	cases_set_str(body, "at", at, "the time");
+	doc = ctl_call("POST", "/v1/cases", body);
+	if (!ctl.json)
+		printf("%lld\n",
+		    (long long)json_integer_value(json_object_get(doc, "id")));
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_note(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "field", required_argument, NULL, 'f' },
+		{ "before", required_argument, NULL, 'b' },
+		{ "after", required_argument, NULL, 'A' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = case_usage("note");
+	const char *field = NULL, *before = NULL, *after = NULL, *at = NULL;
+	json_t *body, *doc;
+	long long id;
+	char *path;
+	int ch;
+
+	optind = 0;
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
+		switch (ch) {
+		case 'f':
+			field = optarg;
+			break;
+		case 'b':
+			before = optarg;
+			break;
+		case 'A':
+			after = optarg;
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2 || ((before != NULL || after != NULL) && field == NULL))
+		ctl_usage_fail(usage);
+	id = ctl_id(argv[0], "case");
+	body = json_object();
+	cases_set_str(body, "text", argv[1], "the note");
+	cases_set_str(body, "field", field, "the field");
+	cases_set_str(body, "before", before, "the text before");
+	cases_set_str(body, "after", after, "the text after");
+	cases_set_str(body, "at", at, "the time");
+	path = cases_case_path(id, "/notes");
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json)
+		printf("case %lld: note recorded, state %s\n", id,
+		    cases_str(doc, "state"));
+	json_decref(doc);
+	return (0);
+}
+
+/*
+ * The appeal preflight: the daemon's findings on the statement and the
+ * materials about to be submitted, errors first. Changes nothing.
+ */
+static int
+case_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "statement", required_argument, NULL, 's' },
+		{ "attach", required_argument, NULL, 'A' },
+		{ "title", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = case_usage("check");
+	const char *statement = NULL, *title = NULL;
+	json_t *body, *doc, *materials;
+	char *text = NULL, *path;
+	size_t len;
+	long long id, nerr;
+	long bad;
+	int ch;
+
+	materials = json_array();
+	optind = 0;
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
+		switch (ch) {
+		case 's':
+			statement = optarg;
+			break;
+		case 'A':
+			json_array_append_new(
+			    materials, cases_material(optarg));
+			break;
+		case 't':
+			title = optarg;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		ctl_usage_fail(usage);
+	id = ctl_id(argv[0], "case");
+	/* Read and judged before anything is built: a refusal leaks nothing. */
+	if (statement != NULL) {
+		text = ctl_read_file(statement, "statement", 0, &len);
+		if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
+			ctl_fail("statement %s is not UTF-8 (first bad byte "
+				 "at offset %ld)",
+			    ctl_file_name(statement), bad);
+	}
+	body = json_object();
+	if (statement != NULL) {
+		json_object_set_new(body, "statement", json_stringn(text, len));
+		free(text);
+	}
+	json_object_set_new(body, "materials", materials);
+	cases_set_str(body, "title", title, "the title");
+	path = cases_case_path(id, "/preflight");
+	doc = cases_call("POST", path, body, 0);
+	free(path);
+	nerr = json_integer_value(json_object_get(doc, "errors"));
+	if (!ctl.json) {
+		if (json_array_size(json_object_get(doc, "findings")) == 0)
+			printf("case %lld: nothing found that would get the "
+			       "appeal rejected\n",
+			    id);
+		cases_findings(stdout, json_object_get(doc, "findings"));
+		if (nerr > 0)
+			printf("%lld error%s: fix %s before you appeal\n", nerr,
+			    nerr == 1 ? "" : "s", nerr == 1 ? "it" : "them");
+	}
+	json_decref(doc);
+	return (nerr > 0 ? CTL_EXIT_BLOCKED : CTL_EXIT_OK);
+}
+
+static int
+case_appeal(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "platform-case", required_argument, NULL, 'p' },
+		{ "statement", required_argument, NULL, 's' },
+		{ "attach", required_argument, NULL, 'A' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = case_usage("appeal");
+	const char *platform = NULL, *statement = NULL, *at = NULL;
+	json_t *body, *doc, *materials, *appeals, *last, *forced, *v;
+	char *text, *path;
+	size_t len, i;
+	long long id;
+	long bad;
+	int ch, force = 0;
+
+	materials = json_array();
+	optind = 0;
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
+		switch (ch) {
+		case 'p':
+			platform = optarg;
+			break;
+		case 's':
+			statement = optarg;
+			break;
+		case 'A':
+			json_array_append_new(
+			    materials, cases_material(optarg));
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		case 'F':
+			force = 1;
+			break;
+		default:
+			ctl_usage_fail(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1 || platform == NULL || statement == NULL)
+		ctl_usage_fail(usage);
+	id = ctl_id(argv[0], "case");
+	text = ctl_read_file(statement, "statement", 0, &len);
+	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
+		ctl_fail("statement %s is not UTF-8 (first bad byte at offset "
+			 "%ld)",
+		    ctl_file_name(statement), bad);
+	body = json_object();
+	cases_set_str(
+	    body, "platform_case_id", platform, "the platform Case ID");
+	json_object_set_new(body, "statement", json_stringn(text, len));
+	json_object_set_new(body, "materials", materials);
+	cases_set_str(body, "at", at, "the time");
+	if (force)
+		json_object_set_new(body, "force", json_true());
+	free(text);
+	path = cases_case_path(id, "/appeals");
+	doc = cases_call("POST", path, body, CASES_FORCE_HINT);
+	free(path);
+	if (!ctl.json) {
+		appeals = json_object_get(doc, "appeals");
+		last = json_array_get(appeals, json_array_size(appeals) - 1);
+		printf("case %lld: appeal %lld recorded (platform case %s), "
+		       "state %s\n",
+		    id,
+		    (long long)json_integer_value(json_object_get(last, "n")),
+		    cases_str(last, "platform_case_id"),
+		    cases_str(doc, "state"));
+		cases_findings(stdout, json_object_get(doc, "preflight"));
+		forced = json_object_get(last, "forced");
+		json_array_foreach (forced, i, v) {
+			printf("overridden with --force: %s\n",
+			    json_string_value(v));
+		}
+	}
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_decision(struct ctl_args *c)
+{
+	const char *rejected = ctl_args_get(c, 'n'), *at = ctl_args_get(c, 'a');
+	json_t *body, *doc, *a, *pending = NULL;
+	long long id, n;
+	char *path, sub[64];
+	size_t i;
+	int approved = ctl_args_has(c, 'y');
+
+	if (approved == (rejected != NULL))
+		ctl_usage_fail(c->usage);
+	id = ctl_id(c->argv[0], "case");
+	path = cases_case_path(id, "");
+	doc = cases_call("GET", path, NULL, CASES_QUIET);
+	free(path);
+	json_array_foreach (json_object_get(doc, "appeals"), i, a) {
+		if (json_is_null(json_object_get(a, "decision")))
+			pending = a;
+	}
+	/* The platform's manual re-review decides on the last appeal. */
+	if (pending == NULL &&
+	    strcmp(cases_str(doc, "state"), "manual_review") == 0)
+		pending = json_array_get(json_object_get(doc, "appeals"),
+		    json_array_size(json_object_get(doc, "appeals")) - 1);
+	if (pending == NULL)
+		ctl_fail("case %lld has no appeal awaiting a decision", id);
+	n = json_integer_value(json_object_get(pending, "n"));
+	json_decref(doc);
+
+	body = json_object();
+	json_object_set_new(
+	    body, "decision", json_string(approved ? "approved" : "rejected"));
+	cases_set_str(body, "reason", rejected, "the rejection reason");
+	cases_set_str(body, "at", at, "the time");
+	snprintf(sub, sizeof sub, "/appeals/%lld/decision", n);
+	path = cases_case_path(id, sub);
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json)
+		printf("case %lld: appeal %lld %s, state %s\n", id, n,
+		    approved ? "approved" : "rejected",
+		    cases_str(doc, "state"));
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_reinstated(struct ctl_args *a)
+{
+	const char *at = ctl_args_get(a, 'a');
+	json_t *body, *doc;
+	long long id;
+	char *path;
+
+	id = ctl_id(a->argv[0], "case");
+	body = json_object();
+	cases_set_str(body, "at", at, "the time");
+	path = cases_case_path(id, "/reinstated");
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json)
+		printf("case %lld: reinstatement recorded, state %s\n", id,
+		    cases_str(doc, "state"));
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_abandon(struct ctl_args *a)
+{
+	const char *relisted = ctl_args_get(a, 'r'), *at = ctl_args_get(a, 'a');
+	json_t *body, *doc;
+	long long id;
+	char *path;
+
+	id = ctl_id(a->argv[0], "case");
+	body = json_object();
+	cases_set_str(body, "relisted_as", relisted, "the new product ID");
+	cases_set_str(body, "at", at, "the time");
+	path = cases_case_path(id, "/abandon");
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json) {
+		if (relisted != NULL)
+			printf("case %lld: abandoned, relisted as %s, state "
+			       "%s\n",
+			    id, relisted, cases_str(doc, "state"));
+		else
+			printf("case %lld: abandoned, state %s\n", id,
+			    cases_str(doc, "state"));
+	}
+	json_decref(doc);
+	return (0);
+}
+
+/* What a piece of evidence is, for a person. */
+static void
+cases_evidence_what(json_t *e, char *buf, size_t len)
+{
+	const char *kind = cases_str(e, "kind");
+
+	if (cases_str(e, "error") != NULL)
+		snprintf(buf, len, "not archived: %s", cases_str(e, "error"));
+	else if (strcmp(kind, "before") == 0)
+		snprintf(buf, len,
+		    "the listing before the takedown (its last healthy "
+		    "answer)%s%s%s",
+		    cases_str(e, "title") ? ": \"" : "",
+		    cases_str(e, "title") ? cases_str(e, "title") : "",
+		    cases_str(e, "title") ? "\"" : "");
+	else if (strcmp(kind, "api_response") == 0)
+		snprintf(buf, len, "the answer that showed it delisted");
+	else
+		snprintf(buf, len, "%s",
+		    cases_str(e, "url") ? cases_str(e, "url") : "-");
+}
+
+static int
+case_close(struct ctl_args *a)
+{
+	const char *outcome = ctl_args_get(a, 'o');
+	const char *note = ctl_args_get(a, 'n'), *at = ctl_args_get(a, 'a');
+	json_t *body, *doc;
+	long long id;
+	char *path;
+
+	id = ctl_id(a->argv[0], "case");
+	if (outcome == NULL)
+		ctl_fail("case close needs --outcome: dismissed, settled, "
+			 "judgment or lost");
+	if (note == NULL || *note == '\0')
+		ctl_fail("case close needs --note TEXT: what the court or the "
+			 "rights holder decided, for the trail");
+	body = json_object();
+	cases_set_str(body, "outcome", outcome, "the outcome");
+	cases_set_str(body, "note", note, "the note");
+	cases_set_str(body, "at", at, "the time");
+	path = cases_case_path(id, "/close");
+	doc = ctl_call("POST", path, body);
+	free(path);
+	if (!ctl.json)
+		printf("case %lld: outcome %s recorded, state %s\n", id,
+		    outcome, cases_str(doc, "state"));
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_show(struct ctl_args *c)
+{
+	static const struct {
+		const char *key;
+		const char *label;
+	} deadlines[] = {
+		{ "feedback_due_at", "feedback due" },
+		{ "escalate_due_at", "escalation due" },
+		{ "stall_due_at", "stall due" },
+	};
+	struct cases_table t;
+	json_t *doc, *a, *e, *dl;
+	char *path, b1[32], b2[32], n[32], name[320], *title;
+	long long id;
+	size_t i;
+
+	id = ctl_id(c->argv[0], "case");
+	path = cases_case_path(id, "");
+	doc = ctl_call("GET", path, NULL);
+	free(path);
+	if (ctl.json) {
+		json_decref(doc);
+		return (0);
+	}
+
+	title = cases_str(doc, "title") != NULL
+	    ? ctl_fmt(" \"%s\"", cases_str(doc, "title"))
+	    : cases_strdup("");
+	printf("case %lld: %s/%s%s\n", id, cases_str(doc, "shop"),
+	    cases_str(doc, "product_id"), title);
+	free(title);
+	printf("state     %s\n", cases_str(doc, "state"));
+	printf("reason    %s\n", cases_str(doc, "reason"));
+	if (cases_str(doc, "rule") != NULL)
+		printf("rule      %s\n", cases_str(doc, "rule"));
+	if (cases_str(doc, "assignee") != NULL)
+		printf("assignee  %s\n", cases_str(doc, "assignee"));
+	printf("opened    %s\n", ctl_time(doc, "opened_at", b1, sizeof b1));
+	printf("updated   %s\n", ctl_time(doc, "updated_at", b1, sizeof b1));
+	if (cases_str(doc, "closed_at") != NULL)
+		printf("closed    %s\n",
+		    ctl_time(doc, "closed_at", b1, sizeof b1));
+	if (cases_str(doc, "relisted_as") != NULL)
+		printf("relisted  as %s\n", cases_str(doc, "relisted_as"));
+	if (cases_str(doc, "timezone") != NULL)
+		printf("zone      %s (times below are UTC)\n",
+		    cases_str(doc, "timezone"));
+
+	printf("\nappeals\n");
+	if (json_array_size(json_object_get(doc, "appeals")) == 0)
+		printf("  none\n");
+	else {
+		cases_table_init(&t, 6);
+		cases_table_add(&t, "N", "PLATFORM CASE", "SUBMITTED",
+		    "DECIDED", "DECISION", "REASON");
+		json_array_foreach (json_object_get(doc, "appeals"), i, a) {
+			snprintf(n, sizeof n, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(a, "n")));
+			cases_table_add(&t, n, cases_str(a, "platform_case_id"),
+			    ctl_time(a, "submitted_at", b1, sizeof b1),
+			    ctl_time(a, "decided_at", b2, sizeof b2),
+			    cases_str(a, "decision") ? cases_str(a, "decision")
+						     : "pending",
+			    cases_str(a, "reject_reason")
+				? cases_str(a, "reject_reason")
+				: "-");
+		}
+		cases_table_print(&t);
+	}
+
+	dl = json_object_get(doc, "deadlines");
+	for (i = 0; i < nitems(deadlines); i++) {
+		if (cases_str(dl, deadlines[i].key) != NULL)
+			break;
+	}
+	if (i < nitems(deadlines)) {
+		printf("\ndeadlines\n");
+		for (i = 0; i < nitems(deadlines); i++) {
+			if (cases_str(dl, deadlines[i].key) == NULL)
+				continue;
+			printf("%-16s%s\n", deadlines[i].label,
+			    ctl_time(dl, deadlines[i].key, b1, sizeof b1));
+		}
+	}
+
+	/* Who took it on; the critical conditions still open. */
+	{
+		json_t *ack = json_object_get(doc, "ack");
+
+		if (json_is_object(ack))
+			printf("\nacknowledged by %s at %s%s%s%s%s\n",
+			    cases_str(ack, "by"),
+			    ctl_time(ack, "at", b1, sizeof b1),
+			    cases_str(ack, "until") ? ", until " : "",
+			    cases_str(ack, "until")
+				? ctl_time(ack, "until", b2, sizeof b2)
+				: "",
+			    cases_str(ack, "comment") ? ": " : "",
+			    cases_str(ack, "comment")
+				? cases_str(ack, "comment")
+				: "");
+		json_array_foreach (json_object_get(doc, "conditions"), i, e)
+			printf(
+			    "%scondition %lld: %s, %lld reminder%s, next %s\n",
+			    i == 0 ? "\n" : "",
+			    (long long)json_integer_value(
+				json_object_get(e, "id")),
+			    cases_str(e, "type"),
+			    (long long)json_integer_value(
+				json_object_get(e, "reminders")),
+			    json_integer_value(
+				json_object_get(e, "reminders")) == 1
+				? ""
+				: "s",
+			    cases_str(e, "next_reminder_at")
+				? ctl_time(
+				      e, "next_reminder_at", b2, sizeof b2)
+				: "none (acknowledged)");
+	}
+
+	/* Who still has to acknowledge the reinstatement (ERP, ads). */
+	if (json_array_size(json_object_get(doc, "sync")) > 0) {
+		printf("\nsync of the reinstatement\n");
+		cases_table_init(&t, 4);
+		cases_table_add(&t, "SINK", "STATE", "TRIES", "LAST ERROR");
+		json_array_foreach (json_object_get(doc, "sync"), i, e) {
+			char tries[16];
+
+			snprintf(tries, sizeof tries, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(e, "attempts")));
+			cases_table_add(&t, cases_str(e, "sink"),
+			    cases_str(e, "state"), tries,
+			    cases_str(e, "last_error")
+				? cases_str(e, "last_error")
+				: "-");
+		}
+		cases_table_print(&t);
+	}
+
+	if (json_array_size(json_object_get(doc, "documents")) > 0) {
+		printf("\ndocuments\n");
+		cases_table_init(&t, 4);
+		cases_table_add(&t, "ID", "TYPE", "NAME", "EXPIRES");
+		json_array_foreach (json_object_get(doc, "documents"), i, e) {
+			snprintf(n, sizeof n, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(e, "id")));
+			snprintf(name, sizeof name, "%s%s",
+			    cases_str(e, "name") ? cases_str(e, "name") : "-",
+			    json_is_true(json_object_get(e, "removed"))
+				? " (removed from the vault)"
+				: "");
+			cases_table_add(&t, n, cases_str(e, "type"), name,
+			    cases_str(e, "expires") ? cases_str(e, "expires")
+						    : "-");
+		}
+		cases_table_print(&t);
+	}
+
+	if (json_array_size(json_object_get(doc, "evidence")) > 0) {
+		printf("\nevidence (whole hashes: delistctl case evidence "
+		       "%lld)\n",
+		    id);
+		cases_table_init(&t, 4);
+		cases_table_add(&t, "KIND", "TIME", "SHA256", "WHAT");
+		json_array_foreach (json_object_get(doc, "evidence"), i, e) {
+			char what[512], sha[16];
+
+			cases_evidence_what(e, what, sizeof what);
+			snprintf(sha, sizeof sha, "%.12s...",
+			    cases_str(e, "sha256") ? cases_str(e, "sha256")
+						   : "-");
+			cases_table_add(&t, cases_str(e, "kind"),
+			    ctl_time(e, "at", b1, sizeof b1),
+			    cases_str(e, "sha256") ? sha : "-", what);
+		}
+		cases_table_print(&t);
+	}
+
+	printf("\ntrail\n");
+	cases_table_init(&t, 4);
+	cases_table_add(&t, "TIME", "ACTOR", "TYPE", "MESSAGE");
+	json_array_foreach (json_object_get(doc, "trail"), i, e) {
+		cases_table_add(&t, ctl_time(e, "at", b1, sizeof b1),
+		    cases_str(e, "actor"), cases_str(e, "type"),
+		    cases_str(e, "message"));
+	}
+	cases_table_print(&t);
+	json_decref(doc);
+	return (0);
+}
+
+static int
+case_export(struct ctl_args *a)
+{
+	const char *format = ctl_args_get(a, 'f'), *msg;
+	json_t *doc = NULL;
+	char *path, *raw = NULL;
+	long long id;
+	long status;
+	size_t len;
+
+	id = ctl_id(a->argv[0], "case");
+	if (format == NULL)
+		format = ctl.json ? "json" : "md";
+	path = cases_case_path(id, "/export");
+	cases_query(&path, "format", format);
+	status = ctl_request("GET", path, NULL, &doc, &raw);
+	free(path);
+	if (status < 200 || status > 299) {
+		msg = cases_str(json_object_get(doc, "error"), "message");
+		if (ctl.json && raw != NULL)
+			fputs(raw, stderr);
+		if (msg != NULL)
+			fprintf(stderr, "delistctl: %s\n", msg);
+		else
+			fprintf(stderr,
+			    "delistctl: delistd answered HTTP %ld\n", status);
+		exit(status >= 500 ? 3 : 1);
+	}
+	len = strlen(raw);
+	fputs(raw, stdout);
+	if (len > 0 && raw[len - 1] != '\n')
+		fputc('\n', stdout);
+	free(raw);
+	json_decref(doc);
+	return (0);
+}
+
+/*
+ * One line of the event stream: printed as it came (--json) or as a line
+ * for people. *arg keeps the last event id, to resume after it.
+ */
+static void
+cases_event_line(const char *line, size_t len, void *arg)
+{
+	long long *last = arg;
+	json_error_t jerr;
+	json_t *e;
+	char t[32], c[32];
+
+	if (len == 0)
+		return;
+	if ((e = json_loadb(line, len, 0, &jerr)) == NULL) {
+		printf("%.*s\n", (int)len, line);
+		fflush(stdout);
+		return;
+	}
+	if (json_is_integer(json_object_get(e, "id")))
+		*last = json_integer_value(json_object_get(e, "id"));
+	if (ctl.json) {
+		printf("%.*s\n", (int)len, line);
+		fflush(stdout);
+		json_decref(e);
+		return;
+	}
+	if (json_is_integer(json_object_get(e, "case")))
+		snprintf(c, sizeof c, "case %lld",
+		    (long long)json_integer_value(json_object_get(e, "case")));
+	else
+		snprintf(c, sizeof c, "-");
+	printf("%s  %-8s  %-8s  %-22s  %s\n", ctl_time(e, "at", t, sizeof t),
+	    cases_str(e, "severity"), c, cases_str(e, "type"),
+	    cases_str(e, "message"));
+	fflush(stdout);
+	json_decref(e);
+}
+
+/*
+ * events --follow: without "after" the daemon sends only what happens
+ * next. When the stream ends (the daemon's idle timeout, a restart) it is
+ * opened again after the last event seen, so none is lost; when the daemon
+ * cannot be reached any more, ctl_stream exits.
+ */
+static __dead void
+cases_follow(long long id)
+{
+	long long last = 0;
+	char *path, buf[32];
+	json_t *st;
+
+	/*
+	 * Start after the newest event, so that a reconnection (after a
+	 * restart of the daemon) misses nothing that happened meanwhile.
+	 */
+	st = cases_call("GET", "/v1/status", NULL, CASES_QUIET);
+	last = json_integer_value(json_object_get(st, "last_event_id"));
+	json_decref(st);
+	for (;;) {
+		path = cases_strdup("/v1/events?follow=1");
+		if (id != 0) {
+			snprintf(buf, sizeof buf, "%lld", id);
+			cases_query(&path, "case", buf);
+		}
+		if (last != 0) {
+			snprintf(buf, sizeof buf, "%lld", last);
+			cases_query(&path, "after", buf);
+		}
+		ctl_stream(path, cases_event_line, &last);
+		free(path);
+		sleep(1);
+	}
+}
+
+int
+ctl_cases_events(struct ctl_args *a)
+{
+	struct cases_table t;
+	long long id = 0;
+	char *path, ids[32], cs[32], at[32];
+	json_t *doc, *e;
+	size_t i;
+	int follow = ctl_args_has(a, 'f');
+
+	if (ctl_args_has(a, 'c'))
+		id = ctl_id(ctl_args_get(a, 'c'), "case");
+	if (follow)
+		cases_follow(id);
+	path = cases_strdup("/v1/events");
+	if (id != 0) {
+		snprintf(ids, sizeof ids, "%lld", id);
+		cases_query(&path, "case", ids);
+	}
+	doc = ctl_call("GET", path, NULL);
+	free(path);
+	if (!ctl.json) {
+		cases_table_init(&t, 6);
+		cases_table_add(
+		    &t, "ID", "TIME", "SEVERITY", "CASE", "TYPE", "MESSAGE");
+		json_array_foreach (json_object_get(doc, "events"), i, e) {
+			snprintf(ids, sizeof ids, "%lld",
+			    (long long)json_integer_value(
+				json_object_get(e, "id")));
+			if (json_is_integer(json_object_get(e, "case")))
+				snprintf(cs, sizeof cs, "%lld",
+				    (long long)json_integer_value(
+					json_object_get(e, "case")));
+			else
+				snprintf(cs, sizeof cs, "-");
+			cases_table_add(&t, ids,
+			    ctl_time(e, "at", at, sizeof at),
+			    cases_str(e, "severity"), cs, cases_str(e, "type"),
+			    cases_str(e, "message"));
+		}
+		if (t.nrows == 1) {
+			printf("no events\n");
+			cases_table_free(&t);
+		} else
+			cases_table_print(&t);
+	}
+	json_decref(doc);
+	return (0);
+}
