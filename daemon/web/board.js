@@ -82,6 +82,7 @@ function row(c) {
 }
 
 function render() {
+	live(online);
 	options("shop", uniq("shop"));
 	options("state", uniq("state"), (s) => t("state." + s));
 	options("reason", uniq("reason"), (r) => t("reason." + r));
@@ -126,7 +127,9 @@ function reloadSoon() {
 		pending = setTimeout(() => { pending = null; load(); }, 200);
 }
 
+let online = false;
 function live(on) {
+	online = on;
 	const e = document.getElementById("live");
 	e.textContent = on ? t("board.live") : t("board.offline");
 	e.className = on ? "live on" : "live off";
