@@ -2,7 +2,7 @@
 // the trail as a timeline, evidence and documents; for operators and
 // admins the actions (note, preflight check, acknowledge, assign).
 import { api, el, t, translatePage, session, header, signIn, fmtTime,
-    nextDeadline, isOverdue, nextStep } from "/common.js";
+    isOverdue, nextStep } from "/common.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;
@@ -21,7 +21,6 @@ function dl(pairs) {
 
 function deadlines() {
 	const d = c.deadlines || {};
-	const due = nextDeadline(c);
 	const pairs = [];
 	for (const [kind, key] of [["feedback", "feedback_due_at"],
 	    ["escalate", "escalate_due_at"], ["stall", "stall_due_at"]]) {
@@ -32,9 +31,8 @@ function deadlines() {
 	box.classList.add("deadlines");
 	if (isOverdue(c))
 		box.classList.add("overdue");
-	box.append(el("p", { class: "nextstep" }, nextStep(c),
-	    due && isOverdue(c) ? el("span", { class: "badge overdue",
-		text: t("overdue") }) : null));
+	// An overdue case's panel is red and its next step says so.
+	box.append(el("p", { class: "nextstep", text: nextStep(c) }));
 	box.append(pairs.length ? dl(pairs) :
 	    el("p", { class: "muted", text: t("case.nothing") }));
 	return box;
@@ -158,7 +156,7 @@ function render() {
 		return;
 	}
 	document.title = `${t("case.title", c.id)} · delistd`;
-	const head = el("header", { class: "case-head" },
+	const head = el("header", { class: "case-head panel" },
 	    el("h1", {}, t("case.title", c.id), " ",
 		el("span", { class: `state s-${c.state}`,
 		    text: t("state." + c.state) })),

@@ -109,7 +109,7 @@ def no_alert(d):
 def shot(d, name, phone=False):
     """The whole page, from its top."""
     d.execute_script("window.scrollTo(0, 0)")
-    h = d.execute_script("return document.documentElement.scrollHeight")
+    h = d.execute_script("return document.body.scrollHeight")
     if phone:
         d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": 375, "height": min(h, 4000), "deviceScaleFactor": 1,
@@ -234,6 +234,11 @@ def desktop():
             d, lambda d: d.find_elements(By.CSS_SELECTOR,
                                          "#act-check .msg li, #act-check .msg")
             and text(d, "#act-check .msg") != ""))
+        check("... errors first, each with its severity", lambda: text(
+            d, "#act-check .findings li:first-child .badge") == "Error")
+        d.execute_script("document.getElementById('act-check')"
+                         ".scrollIntoView()")
+        d.save_screenshot(os.path.join(SHOTS, "case-preflight-en.png"))
         d.find_element(By.CSS_SELECTOR, "#act-ack button").click()
         check("acknowledge from the form", lambda: wait(
             d, lambda d: "by web:olga" in text(d, ".case-head")))
