@@ -157,12 +157,22 @@ export function header(who, rerender) {
 	bar.append(right);
 }
 
-// The sign-in form in #login; resolves once signed in.
+// The sign-in form, in #login of either page; resolves once signed in.
 export function signIn() {
 	const box = document.getElementById("login");
+	const input = (name, type, auto) => el("label", {},
+	    el("span", { "data-i18n": `login.${name}`, text: t(`login.${name}`) }),
+	    el("input", { name, id: `login-${name}`, type, autocomplete: auto,
+		required: true }));
+	const msg = el("p", { id: "login-msg", class: "error", role: "alert" });
+	const form = el("form", { id: "login-form" },
+	    input("name", "text", "username"),
+	    input("password", "password", "current-password"),
+	    el("button", { type: "submit", id: "login-submit",
+		"data-i18n": "login.submit", text: t("login.submit") }), msg);
+	box.replaceChildren(el("h1", { "data-i18n": "login.title",
+	    text: t("login.title") }), form);
 	box.hidden = false;
-	const form = document.getElementById("login-form");
-	const msg = document.getElementById("login-msg");
 	return new Promise((resolve) => {
 		form.addEventListener("submit", async (ev) => {
 			ev.preventDefault();

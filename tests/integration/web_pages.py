@@ -292,6 +292,22 @@ def phone():
         check("... fits a phone", lambda: d.execute_script(
             "return document.documentElement.scrollWidth <= 375"))
         shot(d, "case-phone-zh.png", True)
+
+        # 22 more open cases: 26 in all, 25 a page.
+        d.get(WEB + "/")
+        board_ready(d)
+        for i in range(22):
+            pid = "10050000000001%02d" % i
+            ctl("track", "eu", pid, "--title", "Bulk item %d" % i)
+            ctl("case", "open", "eu", pid, "--reason", "other")
+        check("the Board pages 25 rows at a time", lambda: wait(
+            d, lambda d: len(rows(d)) == 25 and
+            "26" in text(d, "#counts")) and d.find_element(
+            By.ID, "next").is_enabled())
+        d.find_element(By.ID, "next").click()
+        check("... the next page has the rest", lambda: wait(
+            d, lambda d: len(rows(d)) == 1) and not d.find_element(
+            By.ID, "next").is_enabled())
     finally:
         d.quit()
 
