@@ -199,12 +199,14 @@ sync_json(int64_t id)
 /*
  * What the summary and the detail share for the console's board: the
  * deadlines (of the pending appeal, and the stall), the shop's zone, the
- * acknowledgement and the assignee.
+ * acknowledgement, the assignee and the listing's first https picture.
  */
 static void
 case_board_fields(json_t *doc, const struct st_case *c,
     const struct st_appeal *pending)
 {
+	char *image = NULL;
+
 	json_object_set_new(doc, "deadlines",
 	    json_pack("{s:o,s:o,s:o}", "feedback_due_at",
 		pending ? jtime(pending->feedback_due_at) : json_null(),
@@ -219,6 +221,9 @@ case_board_fields(json_t *doc, const struct st_case *c,
 		config_shop_calendar(daemon_state->config, c->shop))));
 	json_object_set_new(doc, "ack", lifecycle_ack_json(c));
 	json_object_set_new(doc, "assignee", api_case_assignee_json(c->id));
+	store_case_image(daemon_state->store, c->id, &image);
+	json_object_set_new(doc, "image", jstr(image));
+	free(image);
 }
 
 /* A case of the list: the summary and the board's fields. */

@@ -54,12 +54,24 @@ function cell(label, ...kids) {
 	return el("td", { "data-label": label }, ...kids);
 }
 
+// The listing's picture (https only, as the CSP's img-src); gone if it
+// does not load.
+function thumb(url) {
+	if (typeof url !== "string" || !url.startsWith("https://"))
+		return null;
+	const img = el("img", { class: "thumb", src: url, alt: "",
+	    loading: "lazy", referrerpolicy: "no-referrer" });
+	img.addEventListener("error", () => img.remove());
+	return img;
+}
+
 function row(c) {
 	const due = nextDeadline(c);
 	const late = isOverdue(c);
 	const link = el("a", { href: `/case.html?id=${c.id}`, class: "caseid" },
 	    `#${c.id}`);
 	const product = el("div", { class: "product" },
+	    thumb(c.image),
 	    el("span", { class: "title", text: c.title ?? t("untitled") }),
 	    el("span", { class: "sub", text: `${c.shop} · ${c.product_id}` }));
 	const dueCell = due ? el("div", {},

@@ -36,6 +36,7 @@ done
 [ -n "$PY" ] || need_browser "python3-selenium is missing"
 command -v curl >/dev/null 2>&1 || need_browser "curl is missing"
 command -v jq >/dev/null 2>&1 || need_browser "jq is missing"
+command -v openssl >/dev/null 2>&1 || need_browser "openssl is missing"
 
 conf=$T/delistd.conf
 write_config "$conf" "
@@ -86,7 +87,13 @@ for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case
 	check "CSP on $f" sh -c 'curl -sS -D - -o /dev/null "$1$2" | grep -qi "^Content-Security-Policy: default-src '\''self'\''"' _ "$WEB" "$f"
 done
 
-WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
+# The listing's picture comes from an https server of the script's on
+# 127.0.0.1, with this certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
+    -out "$T/cert.pem" -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1
+check "a certificate for the picture server" test -s "$T/cert.pem"
+
+CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
     DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX \
     timeout 300 "$PY" "$top_srcdir/tests/integration/web_pages.py" > "$T/py.out" 2> "$T/py.err"
 PYRC=$?

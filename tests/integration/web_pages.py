@@ -4,10 +4,15 @@
 # wait is a WebDriverWait with a deadline. Environment: WEB, PW, SHOTS,
 # CHROME, DRIVER, DELISTCTL, SOCK and the seeded cases CA (overdue), CB,
 # CX (the hostile title).
+import http.server
 import os
+import ssl
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
+import zlib
 
 from selenium import webdriver
 from selenium.common.exceptions import (NoAlertPresentException,
@@ -53,6 +58,8 @@ def browser(lang, width, height, phone=False):
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
               "--disable-dev-shm-usage", "--lang=" + lang,
               "--user-data-dir=" + tempfile.mkdtemp(prefix="dlt-chrome."),
+              # the picture server's self-signed certificate
+              "--ignore-certificate-errors",
               "--window-size=%d,%d" % (width, height)):
         o.add_argument(a)
     o.add_experimental_option("prefs", {"intl.accept_languages": lang})
@@ -129,7 +136,44 @@ def ctl(*args):
                           text=True).stdout.strip()
 
 
+def png(w, h, rgb):
+    """A solid w x h PNG."""
+    def chunk(kind, data):
+        c = kind + data
+        return (struct.pack(">I", len(data)) + c +
+                struct.pack(">I", zlib.crc32(c) & 0xffffffff))
+    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def picture_server():
+    """An https server on 127.0.0.1 (the test's self-signed certificate)
+    with one picture: the listing's, as a shop's CDN would serve it."""
+    body = png(64, 64, (0x2a, 0x7a, 0xc0))
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(E["CERT"], E["KEY"])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return "https://127.0.0.1:%d/ae01/earbuds.png" % srv.server_address[1]
+
+
 def desktop():
+    ctl("track", "main", "1005000000000001", "--image", picture_server())
     d = browser("en-US", 1400, 900)
     try:
         d.get(WEB + "/")
@@ -165,7 +209,14 @@ def desktop():
         check("a hostile listing title shows as text",
               lambda: text(d, "tr[data-case='%s'] .title" % CX) == HOSTILE)
         check("... runs nothing (no alert, no img)", lambda: no_alert(d) and
-              not d.find_elements(By.CSS_SELECTOR, "#cases img"))
+              not d.find_elements(By.CSS_SELECTOR,
+                                  "tr[data-case='%s'] img" % CX))
+        check("the listing's picture as a thumbnail", lambda: wait(
+            d, lambda d: d.execute_script(
+                "const i = document.querySelector("
+                "'tr[data-case=\"%s\"] img.thumb');"
+                "return i !== null && i.complete && i.naturalWidth === 64"
+                % CA)))
         sel = Select(d.find_element(By.CSS_SELECTOR, "select[name=shop]"))
         sel.select_by_value("eu")
         check("the shop filter", lambda: wait(d, lambda d: rows(d) == [CB]))
