@@ -201,9 +201,11 @@ export function setLang(l) {
 	localStorage.setItem(KEY, l);
 }
 
-// t("key", a, b): the string in the current language, {0} {1} filled in.
+// t("key", a, b): the string in the current language, {0} {1} filled in;
+// a name the catalogue lacks ("reason.new_one") as it is ("new_one").
 export function t(key, ...args) {
-	const s = catalogue[lang][key] ?? catalogue.en[key] ?? key;
+	const s = catalogue[lang][key] ?? catalogue.en[key] ??
+	    key.slice(key.indexOf(".") + 1);
 	return s.replace(/\{(\d)\}/g, (_, i) => String(args[+i] ?? ""));
 }
 
