@@ -71,6 +71,9 @@ static void follower_fill(struct follower *);
 static void follower_drained(struct evhttp_connection *, void *);
 static void follower_drop(size_t, const char *);
 static void follower_beat(evutil_socket_t, short, void *);
+static void case_board_fields(json_t *, const struct st_case *,
+    const struct st_appeal *);
+static json_t *case_summary_json(const struct st_case *);
 
 static struct follower *followers;
 static size_t nfollowers;
@@ -193,6 +196,58 @@ sync_json(int64_t id)
 	return (arr);
 }
 
+/*
+ * What the summary and the detail share for the console's board: the
+ * deadlines (of the pending appeal, and the stall), the shop's zone, the
+ * acknowledgement, the assignee and the listing's first https picture.
+ */
+static void
+case_board_fields(json_t *doc, const struct st_case *c,
+    const struct st_appeal *pending)
+{
+	char *image = NULL;
+
+	json_object_set_new(doc, "deadlines",
+	    json_pack("{s:o,s:o,s:o}", "feedback_due_at",
+		pending ? jtime(pending->feedback_due_at) : json_null(),
+		"escalate_due_at",
+		pending && !pending->escalate_fired
+		    ? jtime(pending->escalate_due_at)
+		    : json_null(),
+		"stall_due_at",
+		c->stall_fired ? json_null() : jtime(c->stall_due_at)));
+	json_object_set_new(doc, "timezone",
+	    json_string(calendar_tz(
+		config_shop_calendar(daemon_state->config, c->shop))));
+	json_object_set_new(doc, "ack", lifecycle_ack_json(c));
+	json_object_set_new(doc, "assignee", api_case_assignee_json(c->id));
+	store_case_image(daemon_state->store, c->id, &image);
+	json_object_set_new(doc, "image", jstr(image));
+	free(image);
+}
+
+/* A case of the list: the summary and the board's fields. */
+static json_t *
+case_summary_json(const struct st_case *c)
+{
+	struct st_appeal *ap;
+	const struct st_appeal *pending = NULL;
+	size_t nap = 0, i;
+	json_t *doc = case_json(c);
+
+	if (store_appeals(daemon_state->store, c->id, &ap, &nap) == -1) {
+		ap = NULL;
+		nap = 0;
+	}
+	for (i = 0; i < nap; i++)
+		if (ap[i].decision == NULL)
+			pending = &ap[i];
+	case_board_fields(doc, c, pending);
+	if (ap != NULL)
+		st_appeals_free(ap, nap);
+	return (doc);
+}
+
 /* The case with its appeals, deadlines and trail; NULL if not found. */
 static json_t *
 case_detail(int64_t id, int *status)
@@ -201,7 +256,7 @@ case_detail(int64_t id, int *status)
 	struct st_appeal *ap;
 	struct st_event *ev;
 	size_t nap, nev, i, j;
-	json_t *doc, *appeals, *mats, *forced, *deadlines, *m;
+	json_t *doc, *appeals, *mats, *forced, *m;
 	const struct st_appeal *pending = NULL;
 	int rc;
 	char *save, *tok, *copy;
@@ -256,22 +311,9 @@ case_detail(int64_t id, int *status)
 			pending = &ap[i];
 	}
 	json_object_set_new(doc, "appeals", appeals);
-	deadlines = json_pack("{s:o,s:o,s:o}", "feedback_due_at",
-	    pending ? jtime(pending->feedback_due_at) : json_null(),
-	    "escalate_due_at",
-	    pending && !pending->escalate_fired
-		? jtime(pending->escalate_due_at)
-		: json_null(),
-	    "stall_due_at",
-	    c.stall_fired ? json_null() : jtime(c.stall_due_at));
-	json_object_set_new(doc, "deadlines", deadlines);
-	json_object_set_new(doc, "timezone",
-	    json_string(calendar_tz(
-		config_shop_calendar(daemon_state->config, c.shop))));
+	case_board_fields(doc, &c, pending);
 	json_object_set_new(doc, "sync", sync_json(id));
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
-	json_object_set_new(doc, "ack", lifecycle_ack_json(&c));
-	json_object_set_new(doc, "assignee", api_case_assignee_json(id));
 	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
 	{
@@ -718,7 +760,7 @@ api_cases_get(struct api_req *r)
 	}
 	arr = json_array();
 	for (i = 0; i < n; i++) {
-		json_array_append_new(arr, case_json(&c[i]));
+		json_array_append_new(arr, case_summary_json(&c[i]));
 		st_case_clear(&c[i]);
 	}
 	free(c);

@@ -16,7 +16,9 @@
  *   "open_case":id|null,"created_at","updated_at"}
  * case (summary): {"id","shop","product_id","title"|null,"state","reason",
  *   "rule"|null,"opened_at","updated_at","closed_at"|null,
- *   "relisted_as"|null,"appeals":n,"rejections":n}
+ *   "relisted_as"|null,"appeals":n,"rejections":n} and, as in the detail,
+ *   "deadlines", "timezone", "ack", "assignee" and "image" (the listing's
+ *   first https picture URL, or null): what the console's Board shows
  * case (detail): the summary plus
  *   "appeals": [{"n","platform_case_id","submitted_at","decided_at"|null,
  *     "decision":"approved"|"rejected"|null,"reject_reason"|null,

@@ -533,6 +533,7 @@ int store_session_touch(struct store *, const char *, time_t);
 int store_session_delete(struct store *, const char *);
 int store_sessions_expire(struct store *, time_t, time_t);
 int store_case_assignee(struct store *, int64_t, char **);
+int store_case_image(struct store *, int64_t, char **);
 int store_case_assign(struct store *, int64_t, const char *);
 /* A watched listing as the source scheduler sees it. */
 struct st_watch {

@@ -3502,6 +3502,27 @@ store_case_assignee(struct store *st, int64_t id, char **out)
 	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
 }
 
+/* The first https picture of the case's listing, as last reported. */
+int
+store_case_image(struct store *st, int64_t id, char **out)
+{
+	static const char sql[] = "SELECT li.url FROM listing_images li"
+				  " JOIN cases c ON c.listing_id = li.listing_id"
+				  " WHERE c.id = ? AND li.url LIKE 'https://%'"
+				  " ORDER BY li.rowid LIMIT 1";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	if ((stmt = store_stmt(st, sql, "i", id)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = col_text(stmt, 0);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1);
+}
+
 int
 store_case_assign(struct store *st, int64_t id, const char *name)
 {

@@ -198,7 +198,8 @@ web_headers(struct evhttp_request *req)
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 
 	evhttp_add_header(out, "Content-Security-Policy",
-	    "default-src 'self'; frame-ancestors 'none'");
+	    "default-src 'self'; frame-ancestors 'none'; "
+	    "img-src 'self' https:");
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(out, "Referrer-Policy", "same-origin");
 	evhttp_add_header(out, "Cache-Control", "no-store");

@@ -22,7 +22,8 @@ libevent-dev libconfig-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
 libssl-dev libcmocka-dev libsystemd-dev libunistring-dev libcrypt-dev
 ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
-openssl python3 exim4-daemon-light"
+openssl python3 exim4-daemon-light
+chromium chromium-driver python3-selenium fonts-wqy-microhei"
 
 deps() {
 	missing=
@@ -69,6 +70,9 @@ test_cmd() {
 	# The real-MTA test (mail_mta.sh) must run here, not skip.
 	DELISTD_REQUIRE_MTA=1
 	export DELISTD_REQUIRE_MTA
+	# So must the console's pages in a real browser (web-pages.sh).
+	DELISTD_REQUIRE_BROWSER=1
+	export DELISTD_REQUIRE_BROWSER
 	passed=0 failed=0 status=0
 	for kind in normal sanitizers; do
 		dir=build/$kind

@@ -279,12 +279,12 @@ check "a reload that moves web.listen is refused" contains "$ERR" "web.listen ch
 
 # --- static files ---------------------------------------------------------------
 web GET /
-check "/ serves the placeholder index.html" contains "$BODY" "The web console is coming"
+check "/ serves index.html, the Board" contains "$BODY" 'src="/board.js"'
 check "... as text/html" grep -qi '^Content-Type: text/html' "$T/hdr"
 check "... with the security headers" headers_ok
 check "... and no inline script" lacks "$BODY" "<script>"
-web GET /console.js
-check "console.js is text/javascript" grep -qi '^Content-Type: text/javascript' "$T/hdr"
+web GET /board.js
+check "board.js is text/javascript" grep -qi '^Content-Type: text/javascript' "$T/hdr"
 web GET /../../etc/passwd --path-as-is
 check "a path with .. is refused (404)" equals "$HTTP" 404
 web GET /%2e%2e/%2e%2e/etc/passwd --path-as-is
