@@ -1491,7 +1491,8 @@ ctl_cases_events(struct ctl_args *a)
 {
 	struct cases_table t;
 	long long id = 0;
-	char *path, ids[32], cs[32], at[CTL_TIME_LEN];
+	char *path, ids[32], cs[32], at[CTL_TIME_LEN], *head;
+	const char *zone, *z;
 	json_t *doc, *e;
 	size_t i;
 	int follow = ctl_args_has(a, 'f');
@@ -1508,9 +1509,27 @@ ctl_cases_events(struct ctl_args *a)
 	doc = ctl_call("GET", path, NULL);
 	free(path);
 	if (!ctl.json) {
+		/*
+		 * One zone for every event (the usual case): named once, in
+		 * the header, so that the table keeps to 100 columns.
+		 */
+		zone = NULL;
+		json_array_foreach (json_object_get(doc, "events"), i, e) {
+			z = ctl_shop_zone(cases_str(e, "shop"));
+			if (i == 0)
+				zone = z;
+			else if (zone == NULL || z == NULL ||
+			    strcmp(zone, z) != 0) {
+				zone = NULL;
+				break;
+			}
+		}
+		head = zone != NULL ? ctl_fmt("TIME (%s)", zone)
+				    : cases_strdup("TIME");
 		cases_table_init(&t, 6);
 		cases_table_add(
-		    &t, "ID", "TIME", "SEVERITY", "CASE", "TYPE", "MESSAGE");
+		    &t, "ID", head, "SEVERITY", "CASE", "TYPE", "MESSAGE");
+		free(head);
 		json_array_foreach (json_object_get(doc, "events"), i, e) {
 			snprintf(ids, sizeof ids, "%lld",
 			    (long long)json_integer_value(
@@ -1523,7 +1542,8 @@ ctl_cases_events(struct ctl_args *a)
 				snprintf(cs, sizeof cs, "-");
 			ctl_zone(ctl_shop_zone(cases_str(e, "shop")));
 			cases_table_add(&t, ids,
-			    ctl_time(e, "at", at, sizeof at),
+			    zone != NULL ? ctl_time_short(e, "at", at, sizeof at)
+					 : ctl_time(e, "at", at, sizeof at),
 			    cases_str(e, "severity"), cs, cases_str(e, "type"),
 			    cases_str(e, "message"));
 		}

@@ -269,6 +269,27 @@ ctl_time(const json_t *obj, const char *key, char *buf, size_t len)
 }
 
 /*
+ * ctl_time without the zone's name, for a table that names the zone once
+ * in its header (ctl_zone_header): "2026-10-08 10:00 CST".
+ */
+const char *
+ctl_time_short(const json_t *obj, const char *key, char *buf, size_t len)
+{
+	const char *t = ctl_time(obj, key, buf, len);
+	size_t n, z;
+
+	if (t != buf || ctl_zone_cal == NULL)
+		return (t);
+	n = strlen(buf);
+	z = strlen(ctl_zone_name);
+	if (n > z + 3 && buf[n - 1] == ')' &&
+	    strncmp(buf + n - z - 3, " (", 2) == 0 &&
+	    strncmp(buf + n - z - 1, ctl_zone_name, z) == 0)
+		buf[n - z - 3] = '\0';
+	return (buf);
+}
+
+/*
  * The duration in seconds of obj's member key for people, as the daemon
  * writes durations (duration.c): "30m", "1h30m", "2d"; "-" when null.
  */

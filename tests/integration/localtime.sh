@@ -68,7 +68,9 @@ check "... and TITLE starts at the same column in the header and the rows" sh -c
 
 # --- events and the JSON -------------------------------------------------------
 run ctl events --case "$C_EU"
-check "events shows the Berlin case's events in Berlin time" contains "$OUT" "2026-10-20 08:00 CEST (Europe/Berlin)"
+check "events shows the Berlin case's events in Berlin time, zone in the header" sh -c 'case "$1" in *"TIME (Europe/Berlin)"*"2026-10-20 08:00 CEST  "*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
+run ctl events
+check "events of both shops name each time's zone" sh -c 'case "$1" in *"2026-10-20 14:00 CST (Asia/Shanghai)"*"2026-10-20 08:00 CEST (Europe/Berlin)"*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
 run ctl --json case show "$C_EU"
 check "the JSON stays UTC" contains "$OUT" '"opened_at": "2026-10-20T06:00:00Z"'
 run ctl --json status
