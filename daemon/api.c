@@ -756,8 +756,8 @@ api_status(struct api_req *r)
 	 * The zones times are read in: the daemon's, and each shop's (its
 	 * own, else the daemon's), for clients that show local times.
 	 */
-	json_object_set_new(doc, "timezone",
-	    json_string(calendar_tz(ds->config->calendar)));
+	json_object_set_new(
+	    doc, "timezone", json_string(calendar_tz(ds->config->calendar)));
 	{
 		json_t *shops = json_array();
 		size_t i;
@@ -766,8 +766,8 @@ api_status(struct api_req *r)
 			json_array_append_new(shops,
 			    json_pack("{s:s,s:s}", "name",
 				ds->config->shops[i].name, "timezone",
-				calendar_tz(config_shop_calendar(ds->config,
-				    ds->config->shops[i].name))));
+				calendar_tz(config_shop_calendar(
+				    ds->config, ds->config->shops[i].name))));
 		json_object_set_new(doc, "shops", shops);
 	}
 	json_object_set_new(doc, "snoozes", api_snoozes_json());

@@ -772,7 +772,8 @@ calendar_format_human(
 	if (c.failed)
 		return -1;
 	if (tm.tm_sec != 0)
-		r = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d:%02d %s (%s)",
+		r = snprintf(buf, len,
+		    "%04lld-%02d-%02d %02d:%02d:%02d %s (%s)",
 		    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		    tm.tm_hour, tm.tm_min, tm.tm_sec, abbr, cal->tz);
 	else

@@ -673,7 +673,8 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 	snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
 	    (long long)json_integer_value(json_object_get(c, "appeals")),
 	    (long long)json_integer_value(json_object_get(c, "rejections")));
-	path = cases_case_path(json_integer_value(json_object_get(c, "id")), "");
+	path =
+	    cases_case_path(json_integer_value(json_object_get(c, "id")), "");
 	doc = ctl_call("GET", path, NULL);
 	free(path);
 	ctl_zone(cases_str(doc, "timezone") != NULL
@@ -700,16 +701,15 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 	}
 	if (strcmp(age, "0s") == 0)
 		snprintf(age, sizeof age, "0m");
-	st = cases_state_from_name(cases_str(c, "state") ? cases_str(c, "state")
-							    : "");
-	title = text_cut_width(cases_str(c, "title") ? cases_str(c, "title")
-						      : "-",
-	    CASES_TITLE_COLS);
+	st = cases_state_from_name(
+	    cases_str(c, "state") ? cases_str(c, "state") : "");
+	title =
+	    text_cut_width(cases_str(c, "title") ? cases_str(c, "title") : "-",
+		CASES_TITLE_COLS);
 	if (title == NULL)
 		ctl_fail("out of memory");
-	cases_table_add(t, id, cases_str(c, "shop"),
-	    cases_str(c, "product_id"), cases_str(c, "state"),
-	    cases_str(c, "reason"), appeals, age, due,
+	cases_table_add(t, id, cases_str(c, "shop"), cases_str(c, "product_id"),
+	    cases_str(c, "state"), cases_str(c, "reason"), appeals, age, due,
 	    st >= 0 ? cases_state_next((enum case_state)st) : "-",
 	    cases_str(doc, "assignee") ? cases_str(doc, "assignee") : "-",
 	    title);
@@ -1191,7 +1191,8 @@ case_show(struct ctl_args *c)
 	};
 	struct cases_table t;
 	json_t *doc, *a, *e, *dl;
-	char *path, b1[CTL_TIME_LEN], b2[CTL_TIME_LEN], n[32], name[320], *title;
+	char *path, b1[CTL_TIME_LEN], b2[CTL_TIME_LEN], n[32], name[320],
+	    *title;
 	long long id;
 	size_t i;
 
@@ -1542,8 +1543,9 @@ ctl_cases_events(struct ctl_args *a)
 				snprintf(cs, sizeof cs, "-");
 			ctl_zone(ctl_shop_zone(cases_str(e, "shop")));
 			cases_table_add(&t, ids,
-			    zone != NULL ? ctl_time_short(e, "at", at, sizeof at)
-					 : ctl_time(e, "at", at, sizeof at),
+			    zone != NULL
+				? ctl_time_short(e, "at", at, sizeof at)
+				: ctl_time(e, "at", at, sizeof at),
 			    cases_str(e, "severity"), cs, cases_str(e, "type"),
 			    cases_str(e, "message"));
 		}

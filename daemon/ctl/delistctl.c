@@ -225,8 +225,8 @@ ctl_shop_zone(const char *shop)
 		    (tz = json_string_value(json_object_get(s, "name"))) !=
 			NULL &&
 		    strcmp(tz, shop) == 0)
-			return (json_string_value(
-			    json_object_get(s, "timezone")));
+			return (
+			    json_string_value(json_object_get(s, "timezone")));
 	}
 	return (json_string_value(json_object_get(ctl_shop_zones, "timezone")));
 }
@@ -236,8 +236,8 @@ time_t
 ctl_daemon_now(void)
 {
 	(void)ctl_shop_zone(NULL);
-	return ((time_t)json_integer_value(
-	    json_object_get(ctl_shop_zones, "now")));
+	return (
+	    (time_t)json_integer_value(json_object_get(ctl_shop_zones, "now")));
 }
 
 /*

@@ -1065,8 +1065,8 @@ test_format_human_names_the_zone_across_dst(void **state)
 			     at("2026-10-09T06:00:30+00:00"), buf, sizeof buf),
 	    0);
 	assert_string_equal(buf, "2026-10-09 14:00:30 CST (Asia/Shanghai)");
-	assert_int_equal(calendar_format_human(cal,
-			     at("2026-10-09T06:00:00+00:00"), buf, 36),
+	assert_int_equal(calendar_format_human(
+			     cal, at("2026-10-09T06:00:00+00:00"), buf, 36),
 	    -1);
 	calendar_free(cal);
 
