@@ -47,6 +47,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "api-route.h"
+#include "calendar.h"
 #include "lifecycle.h"
 #include "scheduler.h"
 #include "text.h"
@@ -750,6 +751,24 @@ api_status(struct api_req *r)
 			(json_int_t)pending, "dead", (json_int_t)dead,
 			"in_flight", (json_int_t)outbox_in_flight(), "sinks",
 			outbox_sinks()));
+	}
+	/*
+	 * The zones times are read in: the daemon's, and each shop's (its
+	 * own, else the daemon's), for clients that show local times.
+	 */
+	json_object_set_new(
+	    doc, "timezone", json_string(calendar_tz(ds->config->calendar)));
+	{
+		json_t *shops = json_array();
+		size_t i;
+
+		for (i = 0; i < ds->config->nshops; i++)
+			json_array_append_new(shops,
+			    json_pack("{s:s,s:s}", "name",
+				ds->config->shops[i].name, "timezone",
+				calendar_tz(config_shop_calendar(
+				    ds->config, ds->config->shops[i].name))));
+		json_object_set_new(doc, "shops", shops);
 	}
 	json_object_set_new(doc, "snoozes", api_snoozes_json());
 	/* What a person must see: {"code","shop","text"} each. */

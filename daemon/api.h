@@ -171,6 +171,9 @@
  * POST   /v1/cases/{id}/assign {"user": NAME|null}  detail; its "assignee"
  *          is the name or null; 400 bad_field for an unknown user
  * GET    /v1/status also has "web": {"listen": "HOST:PORT"|null}
+ * GET    /v1/status also has "timezone": the daemon's zone, and "shops":
+ *          [{"name","timezone"}], each shop's zone (its own, else the
+ *          daemon's), in which clients show times to people
  * The web console's login, session and user routes: api-users.c. On its
  *   TCP listener (web.c) every request needs a session, a role and, to
  *   change something, the X-CSRF-Token header; its actor is "web:NAME".

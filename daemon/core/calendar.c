@@ -752,6 +752,39 @@ calendar_format_local(
 	return 0;
 }
 
+int
+calendar_format_human(
+    const struct calendar *cal, time_t t, char *buf, size_t len)
+{
+	struct conv c;
+	struct tm tm;
+	time_t tt = t;
+	char abbr[16] = "";
+	int r;
+
+	if (t < -TIME_LIMIT || t > TIME_LIMIT || conv_enter(&c, cal) != 0)
+		return -1;
+	if (localtime_r(&tt, &tm) == NULL)
+		c.failed = 1;
+	else if (tm.tm_zone != NULL)
+		snprintf(abbr, sizeof abbr, "%s", tm.tm_zone);
+	conv_leave(&c);
+	if (c.failed)
+		return -1;
+	if (tm.tm_sec != 0)
+		r = snprintf(buf, len,
+		    "%04lld-%02d-%02d %02d:%02d:%02d %s (%s)",
+		    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, abbr, cal->tz);
+	else
+		r = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d %s (%s)",
+		    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, abbr, cal->tz);
+	if (r < 0 || (size_t)r >= len)
+		return -1;
+	return 0;
+}
+
 time_t
 calendar_add_business_time(const struct calendar *cal, time_t t, long long secs)
 {

@@ -42,6 +42,8 @@
 
 /* A buffer this size always holds calendar_format_local's output. */
 #define CALENDAR_FORMAT_LEN 48
+/* A buffer this size always holds calendar_format_human's output. */
+#define CALENDAR_HUMAN_LEN 112
 
 struct calendar;
 
@@ -138,6 +140,19 @@ calendar_business_days_between(const struct calendar *cal, time_t a, time_t b);
  * be converted or the result (with its NUL) does not fit in len bytes.
  */
 int calendar_format_local(
+    const struct calendar *cal, time_t t, char *buf, size_t len);
+
+/*
+ * Writes t for a person, in the calendar's zone with the zone named:
+ * "2026-10-09 14:00 CST (Asia/Shanghai)", "2026-10-26 09:00 CET
+ * (Europe/Berlin)" (seconds only when they are not zero; the abbreviation
+ * is the zone database's, "+08" in zones that have none). Every time a
+ * person reads (delistctl, mails) is written by this one function.
+ * Returns 0, or -1 if t cannot be converted or the result (with its NUL)
+ * does not fit in len bytes. Like every conversion here it switches TZ for
+ * the call (see above).
+ */
+int calendar_format_human(
     const struct calendar *cal, time_t t, char *buf, size_t len);
 
 /*

@@ -112,6 +112,7 @@ struct cases_outcome_row {
 struct cases_state_row {
 	const char *name;
 	int open;
+	const char *next; /* what a person does next, for lists */
 };
 
 struct cases_doc_row {
@@ -336,15 +337,19 @@ static const char cases_doc_names[] =
     "invoice, court_order, dismissal, other";
 
 static const struct cases_state_row cases_states[] = {
-	[CASE_STATE_OPEN] = { "open", 1 },
-	[CASE_STATE_RECTIFYING] = { "rectifying", 1 },
-	[CASE_STATE_APPEALED] = { "appealed", 1 },
-	[CASE_STATE_APPROVED] = { "approved", 1 },
-	[CASE_STATE_REINSTATED] = { "reinstated", 1 },
-	[CASE_STATE_SYNCED] = { "synced", 0 },
-	[CASE_STATE_MANUAL_REVIEW] = { "manual_review", 1 },
-	[CASE_STATE_ABANDONED] = { "abandoned", 0 },
-	[CASE_STATE_CLOSED] = { "closed", 0 },
+	[CASE_STATE_OPEN] = { "open", 1, "rectify the listing" },
+	[CASE_STATE_RECTIFYING] = { "rectifying", 1, "submit the appeal" },
+	[CASE_STATE_APPEALED] = { "appealed", 1,
+	    "wait for the decision, do not resubmit" },
+	[CASE_STATE_APPROVED] = { "approved", 1,
+	    "check the listing is shown again" },
+	[CASE_STATE_REINSTATED] = { "reinstated", 1,
+	    "wait for the sinks to sync" },
+	[CASE_STATE_SYNCED] = { "synced", 0, "nothing" },
+	[CASE_STATE_MANUAL_REVIEW] = { "manual_review", 1,
+	    "decide by hand: no appeal left" },
+	[CASE_STATE_ABANDONED] = { "abandoned", 0, "nothing" },
+	[CASE_STATE_CLOSED] = { "closed", 0, "nothing" },
 };
 _Static_assert(nitems(cases_states) == CASE_STATE_COUNT, "one row per state");
 
@@ -712,6 +717,14 @@ cases_state_name(enum case_state s)
 	if ((unsigned)s >= CASE_STATE_COUNT)
 		return (NULL);
 	return (cases_states[s].name);
+}
+
+const char *
+cases_state_next(enum case_state s)
+{
+	if ((unsigned)s >= CASE_STATE_COUNT)
+		return (NULL);
+	return (cases_states[s].next);
 }
 
 int

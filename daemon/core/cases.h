@@ -168,6 +168,11 @@ const char *cases_state_name(enum case_state);
 /* The state called name, or -1. */
 int cases_state_from_name(const char *);
 /*
+ * What a person does next with a case in state s ("submit the appeal"),
+ * as delistctl cases shows it; NULL if out of range.
+ */
+const char *cases_state_next(enum case_state);
+/*
  * 1 if a case in this state is open (a listing has at most one open case):
  * open, rectifying, appealed, approved, reinstated, manual_review. 0 for
  * synced, abandoned, closed and out-of-range values.

@@ -9,6 +9,8 @@
  * came from. The decoder is ours because people are told why a byte is bad.
  */
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,4 +246,64 @@ text_hex(const void *p, size_t n, char *out)
 		out[2 * i + 1] = digits[b[i] & 0xf];
 	}
 	out[2 * n] = '\0';
+}
+
+char *
+text_cut_width(const char *s, size_t cols)
+{
+	const char *p = s;
+	size_t used = 0, n, w, keep = 0;
+	char *out;
+
+	if (text_width(s) <= cols)
+		return (strdup(s));
+	if (cols == 0)
+		return (strdup(""));
+	/* Room for "…" (one column) after what is kept. */
+	while ((n = text_char(p, &w)) != 0) {
+		if (used + w > cols - 1)
+			break;
+		used += w;
+		p += n;
+		keep = (size_t)(p - s);
+	}
+	if ((out = malloc(keep + sizeof "\u2026")) == NULL)
+		return (NULL);
+	memcpy(out, s, keep);
+	memcpy(out + keep, "\u2026", sizeof "\u2026");
+	return (out);
+}
+
+char *
+text_from_gb18030(const char *s, size_t len, size_t *off)
+{
+	iconv_t cd;
+	char *in = (char *)s, *out, *o;
+	size_t inleft = len, outleft, cap;
+
+	*off = 0;
+	/* A GB18030 character (1, 2 or 4 bytes) is at most 4 UTF-8 bytes. */
+	cap = len * 2 + 1;
+	if ((cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1)
+		return (NULL);
+	if ((out = malloc(cap)) == NULL) {
+		iconv_close(cd);
+		return (NULL);
+	}
+	o = out;
+	outleft = cap - 1;
+	if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+		*off = (size_t)(in - s);
+		iconv_close(cd);
+		free(out);
+		return (NULL);
+	}
+	iconv_close(cd);
+	*o = '\0';
+	if (memchr(out, '\0', (size_t)(o - out)) != NULL) {
+		*off = strlen(out);
+		free(out);
+		return (NULL);
+	}
+	return (out);
 }

@@ -85,4 +85,20 @@ size_t text_fold(uint32_t c, uint32_t out[TEXT_FOLD_MAX]);
  */
 void text_hex(const void *p, size_t n, char *out);
 
+/*
+ * s cut to at most cols display columns (text_width) for a table: s
+ * itself when it fits, else its first characters (never half of one, a
+ * wide character that would straddle the edge left out) followed by "…",
+ * the whole at most cols columns. Malloc'd; NULL if memory ran out.
+ */
+char *text_cut_width(const char *s, size_t cols);
+
+/*
+ * s[0..len) converted from GB18030 (what Chinese Excel and WPS save, GBK
+ * included) to UTF-8 with glibc's iconv: malloc'd and NUL-terminated. NULL
+ * if a byte sequence is not GB18030 (or converts to a NUL), with *off the
+ * offset of the first bad byte, or if memory ran out (*off 0).
+ */
+char *text_from_gb18030(const char *s, size_t len, size_t *off);
+
 #endif /* TEXT_H */

@@ -102,7 +102,7 @@ int
 ctl_alerts_conditions(__unused struct ctl_args *a)
 {
 	json_t *doc, *e, *ack;
-	char ***rows, id[24], rem[16];
+	char ***rows, id[24], rem[16], tb[CTL_TIME_LEN];
 	size_t i, k, n;
 
 	doc = ctl_call("GET", "/v1/conditions", NULL);
@@ -148,9 +148,9 @@ ctl_alerts_conditions(__unused struct ctl_args *a)
 		rows[i + 1][3] =
 		    strdup(alerts_str(e, "shop") ? alerts_str(e, "shop") : "-");
 		rows[i + 1][4] = strdup(rem);
-		rows[i + 1][5] = strdup(alerts_str(e, "next_reminder_at")
-			? alerts_str(e, "next_reminder_at")
-			: "-");
+		ctl_zone(ctl_shop_zone(alerts_str(e, "shop")));
+		rows[i + 1][5] =
+		    strdup(ctl_time(e, "next_reminder_at", tb, sizeof tb));
 		rows[i + 1][6] =
 		    strdup(alerts_str(ack, "by") ? alerts_str(ack, "by") : "-");
 	}

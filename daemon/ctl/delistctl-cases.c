@@ -26,6 +26,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "cases.h"
 #include "delistctl.h"
 #include "text.h"
 
@@ -40,6 +41,7 @@ struct cases_table {
 	size_t nrows;
 	size_t cap;
 	size_t ncols;
+	int nowrap; /* the last column is cut before, never wrapped */
 };
 
 static char *cases_strdup(const char *);
@@ -325,6 +327,8 @@ cases_table_print(struct cases_table *t)
 		used += w + 2;
 	}
 	avail = used + 20 < CASES_WIDTH ? CASES_WIDTH - used : 20;
+	if (t->nowrap)
+		avail = SIZE_MAX;
 	cases_table_init(&out, t->ncols);
 	for (r = 0; r < t->nrows; r++) {
 		orig = t->rows[r][last];
@@ -643,13 +647,84 @@ ctl_cases_listings(struct ctl_args *a)
 	return (0);
 }
 
+/* How wide the TITLE column of cases may be, in display columns. */
+#define CASES_TITLE_COLS 30
+
+/*
+ * The row of case c in the cases table: its details (GET /v1/cases/ID)
+ * give the next deadline, the assignee and the shop's zone; now is the
+ * daemon's clock, for the age.
+ */
+static void
+cases_row(struct cases_table *t, const json_t *c, time_t now)
+{
+	static const char *const deadlines[] = { "feedback_due_at",
+		"escalate_due_at", "stall_due_at" };
+	char id[32], appeals[32], age[32], due[CTL_TIME_LEN], *path, *title;
+	const char *next = NULL, *s;
+	json_t *doc, *dl;
+	time_t opened, at, best = 0;
+	int64_t d;
+	size_t i;
+	int st;
+
+	snprintf(id, sizeof id, "%lld",
+	    (long long)json_integer_value(json_object_get(c, "id")));
+	snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
+	    (long long)json_integer_value(json_object_get(c, "appeals")),
+	    (long long)json_integer_value(json_object_get(c, "rejections")));
+	path =
+	    cases_case_path(json_integer_value(json_object_get(c, "id")), "");
+	doc = ctl_call("GET", path, NULL);
+	free(path);
+	ctl_zone(cases_str(doc, "timezone") != NULL
+		? cases_str(doc, "timezone")
+		: ctl_shop_zone(cases_str(c, "shop")));
+	dl = json_object_get(doc, "deadlines");
+	for (i = 0; i < nitems(deadlines); i++) {
+		if ((s = cases_str(dl, deadlines[i])) != NULL &&
+		    isotime_parse(s, &at) == 0 && (next == NULL || at < best)) {
+			next = deadlines[i];
+			best = at;
+		}
+	}
+	snprintf(due, sizeof due, "-");
+	if (next != NULL)
+		ctl_time(dl, next, due, sizeof due);
+	snprintf(age, sizeof age, "-");
+	if ((s = cases_str(c, "opened_at")) != NULL &&
+	    isotime_parse(s, &opened) == 0 && now >= opened) {
+		/* Whole hours, or whole minutes in the first hour. */
+		d = (int64_t)(now - opened);
+		d -= d >= 3600 ? d % 3600 : d % 60;
+		duration_format(d, age, sizeof age);
+	}
+	if (strcmp(age, "0s") == 0)
+		snprintf(age, sizeof age, "0m");
+	st = cases_state_from_name(
+	    cases_str(c, "state") ? cases_str(c, "state") : "");
+	title =
+	    text_cut_width(cases_str(c, "title") ? cases_str(c, "title") : "-",
+		CASES_TITLE_COLS);
+	if (title == NULL)
+		ctl_fail("out of memory");
+	cases_table_add(t, id, cases_str(c, "shop"), cases_str(c, "product_id"),
+	    cases_str(c, "state"), cases_str(c, "reason"), appeals, age, due,
+	    st >= 0 ? cases_state_next((enum case_state)st) : "-",
+	    cases_str(doc, "assignee") ? cases_str(doc, "assignee") : "-",
+	    title);
+	free(title);
+	json_decref(doc);
+}
+
 int
 ctl_cases_cases(struct ctl_args *a)
 {
 	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
 	struct cases_table t;
-	char *path, id[32], appeals[32], opened[32];
+	char *path;
 	json_t *doc, *c;
+	time_t now;
 	size_t i;
 
 	path = cases_strdup("/v1/cases");
@@ -658,25 +733,14 @@ ctl_cases_cases(struct ctl_args *a)
 	doc = ctl_call("GET", path, NULL);
 	free(path);
 	if (!ctl.json) {
-		cases_table_init(&t, 8);
+		now = ctl_daemon_now();
+		cases_table_init(&t, 11);
+		t.nowrap = 1;
 		cases_table_add(&t, "ID", "SHOP", "PRODUCT ID", "STATE",
-		    "REASON", "APPEALS", "OPENED", "TITLE");
-		json_array_foreach (json_object_get(doc, "cases"), i, c) {
-			snprintf(id, sizeof id, "%lld",
-			    (long long)json_integer_value(
-				json_object_get(c, "id")));
-			snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
-			    (long long)json_integer_value(
-				json_object_get(c, "appeals")),
-			    (long long)json_integer_value(
-				json_object_get(c, "rejections")));
-			cases_table_add(&t, id, cases_str(c, "shop"),
-			    cases_str(c, "product_id"), cases_str(c, "state"),
-			    cases_str(c, "reason"), appeals,
-			    ctl_time(c, "opened_at", opened, sizeof opened),
-			    cases_str(c, "title") ? cases_str(c, "title")
-						  : "-");
-		}
+		    "REASON", "APPEALS", "AGE", "NEXT DEADLINE", "NEXT STEP",
+		    "ASSIGNEE", "TITLE");
+		json_array_foreach (json_object_get(doc, "cases"), i, c)
+			cases_row(&t, c, now);
 		if (t.nrows == 1) {
 			printf("no cases\n");
 			cases_table_free(&t);
@@ -1127,7 +1191,8 @@ case_show(struct ctl_args *c)
 	};
 	struct cases_table t;
 	json_t *doc, *a, *e, *dl;
-	char *path, b1[32], b2[32], n[32], name[320], *title;
+	char *path, b1[CTL_TIME_LEN], b2[CTL_TIME_LEN], n[32], name[320],
+	    *title;
 	long long id;
 	size_t i;
 
@@ -1152,6 +1217,9 @@ case_show(struct ctl_args *c)
 		printf("rule      %s\n", cases_str(doc, "rule"));
 	if (cases_str(doc, "assignee") != NULL)
 		printf("assignee  %s\n", cases_str(doc, "assignee"));
+	ctl_zone(cases_str(doc, "timezone") != NULL
+		? cases_str(doc, "timezone")
+		: ctl_shop_zone(cases_str(doc, "shop")));
 	printf("opened    %s\n", ctl_time(doc, "opened_at", b1, sizeof b1));
 	printf("updated   %s\n", ctl_time(doc, "updated_at", b1, sizeof b1));
 	if (cases_str(doc, "closed_at") != NULL)
@@ -1159,9 +1227,6 @@ case_show(struct ctl_args *c)
 		    ctl_time(doc, "closed_at", b1, sizeof b1));
 	if (cases_str(doc, "relisted_as") != NULL)
 		printf("relisted  as %s\n", cases_str(doc, "relisted_as"));
-	if (cases_str(doc, "timezone") != NULL)
-		printf("zone      %s (times below are UTC)\n",
-		    cases_str(doc, "timezone"));
 
 	printf("\nappeals\n");
 	if (json_array_size(json_object_get(doc, "appeals")) == 0)
@@ -1356,7 +1421,7 @@ cases_event_line(const char *line, size_t len, void *arg)
 	long long *last = arg;
 	json_error_t jerr;
 	json_t *e;
-	char t[32], c[32];
+	char t[CTL_TIME_LEN], c[32];
 
 	if (len == 0)
 		return;
@@ -1378,6 +1443,7 @@ cases_event_line(const char *line, size_t len, void *arg)
 		    (long long)json_integer_value(json_object_get(e, "case")));
 	else
 		snprintf(c, sizeof c, "-");
+	ctl_zone(ctl_shop_zone(cases_str(e, "shop")));
 	printf("%s  %-8s  %-8s  %-22s  %s\n", ctl_time(e, "at", t, sizeof t),
 	    cases_str(e, "severity"), c, cases_str(e, "type"),
 	    cases_str(e, "message"));
@@ -1426,7 +1492,8 @@ ctl_cases_events(struct ctl_args *a)
 {
 	struct cases_table t;
 	long long id = 0;
-	char *path, ids[32], cs[32], at[32];
+	char *path, ids[32], cs[32], at[CTL_TIME_LEN], *head;
+	const char *zone, *z;
 	json_t *doc, *e;
 	size_t i;
 	int follow = ctl_args_has(a, 'f');
@@ -1443,9 +1510,27 @@ ctl_cases_events(struct ctl_args *a)
 	doc = ctl_call("GET", path, NULL);
 	free(path);
 	if (!ctl.json) {
+		/*
+		 * One zone for every event (the usual case): named once, in
+		 * the header, so that the table keeps to 100 columns.
+		 */
+		zone = NULL;
+		json_array_foreach (json_object_get(doc, "events"), i, e) {
+			z = ctl_shop_zone(cases_str(e, "shop"));
+			if (i == 0)
+				zone = z;
+			else if (zone == NULL || z == NULL ||
+			    strcmp(zone, z) != 0) {
+				zone = NULL;
+				break;
+			}
+		}
+		head = zone != NULL ? ctl_fmt("TIME (%s)", zone)
+				    : cases_strdup("TIME");
 		cases_table_init(&t, 6);
 		cases_table_add(
-		    &t, "ID", "TIME", "SEVERITY", "CASE", "TYPE", "MESSAGE");
+		    &t, "ID", head, "SEVERITY", "CASE", "TYPE", "MESSAGE");
+		free(head);
 		json_array_foreach (json_object_get(doc, "events"), i, e) {
 			snprintf(ids, sizeof ids, "%lld",
 			    (long long)json_integer_value(
@@ -1456,8 +1541,11 @@ ctl_cases_events(struct ctl_args *a)
 					json_object_get(e, "case")));
 			else
 				snprintf(cs, sizeof cs, "-");
+			ctl_zone(ctl_shop_zone(cases_str(e, "shop")));
 			cases_table_add(&t, ids,
-			    ctl_time(e, "at", at, sizeof at),
+			    zone != NULL
+				? ctl_time_short(e, "at", at, sizeof at)
+				: ctl_time(e, "at", at, sizeof at),
 			    cases_str(e, "severity"), cs, cases_str(e, "type"),
 			    cases_str(e, "message"));
 		}

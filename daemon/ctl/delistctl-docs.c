@@ -424,7 +424,7 @@ static int
 doc_show(struct ctl_args *a)
 {
 	json_t *doc, *v, *chain;
-	char fmt[64], *s;
+	char fmt[64], tb[CTL_TIME_LEN], *s;
 	size_t i;
 
 	doc = docs_get_doc(a->argv[0], "");
@@ -454,13 +454,15 @@ doc_show(struct ctl_args *a)
 	    docs_str(doc, "expires") ? ", zone " : "",
 	    docs_str(doc, "expires") ? docs_str(doc, "timezone") : "");
 	free(s);
+	ctl_zone(docs_str(doc, "timezone"));
 	if (docs_str(doc, "next_alert_at") != NULL)
-		printf(
-		    "alert     next at %s\n", docs_str(doc, "next_alert_at"));
-	printf("added     %s by %s\n", docs_str(doc, "added_at"),
+		printf("alert     next at %s\n",
+		    ctl_time(doc, "next_alert_at", tb, sizeof tb));
+	printf("added     %s by %s\n", ctl_time(doc, "added_at", tb, sizeof tb),
 	    docs_str(doc, "added_by"));
 	if (docs_str(doc, "removed_at") != NULL)
-		printf("removed   %s\n", docs_str(doc, "removed_at"));
+		printf("removed   %s\n",
+		    ctl_time(doc, "removed_at", tb, sizeof tb));
 	if ((chain = json_object_get(doc, "chain")) != NULL &&
 	    json_array_size(chain) > 1) {
 		printf("chain    ");

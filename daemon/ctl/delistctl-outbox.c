@@ -72,7 +72,8 @@ outbox_list(int argc, char **argv)
 	rows[0][6] = strdup("TRIES");
 	rows[0][7] = strdup("NEXT / LAST ERROR");
 	json_array_foreach (arr, i, d) {
-		char **row = calloc(8, sizeof(char *)), *what, tbuf[32];
+		char **row = calloc(8, sizeof(char *)), *what,
+		     tbuf[CTL_TIME_LEN];
 		const char *next;
 
 		snprintf(id, sizeof id, "%lld",
@@ -89,6 +90,8 @@ outbox_list(int argc, char **argv)
 		snprintf(att, sizeof att, "%lld",
 		    (long long)json_integer_value(
 			json_object_get(d, "attempts")));
+		ctl_zone(ctl_shop_zone(
+		    json_string_value(json_object_get(d, "shop"))));
 		next = ctl_time(d, "next_attempt_at", tbuf, sizeof tbuf);
 		if (asprintf(&what, "%s%s%s",
 			strcmp(str(d, "state"), "pending") == 0 ? next : "",

@@ -14,8 +14,11 @@
 #include <jansson.h>
 
 #include "delistctl.h"
+#include "text.h"
 
 #define IMPORT_FILE_MAX (900 * 1024) /* under the API's 1 MiB body */
+
+static char *src_utf8(const char *, char *, size_t);
 
 static const char *
 src_str(const json_t *o, const char *key)
@@ -23,6 +26,36 @@ src_str(const json_t *o, const char *key)
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return (s != NULL ? s : "-");
+}
+
+/*
+ * text (n bytes, from file name) as UTF-8: itself if it is UTF-8 (a BOM
+ * is the daemon's to skip), converted if it is GB18030, as Chinese Excel
+ * and WPS save a CSV (said on stderr). Bytes valid in neither are refused
+ * with the line of the first bad byte in the encoding that got further.
+ */
+static char *
+src_utf8(const char *name, char *text, size_t n)
+{
+	size_t uoff, goff, off, line, i;
+	char *conv;
+
+	if (text_utf8_check(text, n, &uoff, NULL) == 0)
+		return (text);
+	if ((conv = text_from_gb18030(text, n, &goff)) != NULL) {
+		fprintf(stderr,
+		    "delistctl: %s is GB18030 (Chinese Excel/WPS), converted "
+		    "to UTF-8\n",
+		    name);
+		free(text);
+		return (conv);
+	}
+	off = goff > uoff ? goff : uoff;
+	for (line = 1, i = 0; i < off; i++)
+		line += text[i] == '\n';
+	ctl_fail("%s:%zu: neither UTF-8 nor GB18030 (byte 0x%02x); nothing "
+		 "imported",
+	    name, line, (unsigned char)text[off]);
 }
 
 int
@@ -38,6 +71,7 @@ ctl_source_import(struct ctl_args *a)
 	text = ctl_read_file(a->argv[0], "CSV file", IMPORT_FILE_MAX, &n);
 	if (memchr(text, '\0', n) != NULL)
 		ctl_fail("%s is not a text file", name);
+	text = src_utf8(name, text, n);
 	body = json_object();
 	if (json_object_set_new(body, "csv", json_string(text)) == -1)
 		ctl_fail("%s is not UTF-8", name);

@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "calendar.h"
 #include "delistctl.h"
 #include "text.h"
 
@@ -176,17 +177,87 @@ ctl_fmt(const char *fmt, ...)
 }
 
 /*
- * The time of obj's member key ("2026-10-08T02:00:00Z") for people:
- * "2026-10-08 02:00Z", with seconds only when they are not zero; "-" when
- * absent or null.
+ * The zone the times being printed are read in (ctl_zone), its calendar,
+ * and the shops' zones as GET /v1/status gives them (ctl_shop_zone).
+ */
+static char *ctl_zone_name;
+static struct calendar *ctl_zone_cal;
+static json_t *ctl_shop_zones;
+
+/*
+ * From now on ctl_time writes times in zone tz ("Asia/Shanghai"); NULL (or
+ * a zone this machine does not know) means UTC, as the daemon sends them.
+ */
+void
+ctl_zone(const char *tz)
+{
+	char *cause = NULL;
+
+	if (tz != NULL && ctl_zone_name != NULL &&
+	    strcmp(tz, ctl_zone_name) == 0)
+		return;
+	calendar_free(ctl_zone_cal);
+	free(ctl_zone_name);
+	ctl_zone_cal = NULL;
+	ctl_zone_name = NULL;
+	if (tz == NULL)
+		return;
+	ctl_zone_name = xstrdup(tz);
+	if ((ctl_zone_cal = calendar_new(tz, &cause)) == NULL)
+		free(cause);
+}
+
+/*
+ * The zone of shop: its own, else the daemon's (GET /v1/status "shops" and
+ * "timezone", asked once); NULL if the daemon does not say.
+ */
+const char *
+ctl_shop_zone(const char *shop)
+{
+	const char *tz;
+	json_t *s;
+	size_t i;
+
+	if (ctl_shop_zones == NULL)
+		ctl_shop_zones = ctl_call("GET", "/v1/status", NULL);
+	json_array_foreach (json_object_get(ctl_shop_zones, "shops"), i, s) {
+		if (shop != NULL &&
+		    (tz = json_string_value(json_object_get(s, "name"))) !=
+			NULL &&
+		    strcmp(tz, shop) == 0)
+			return (
+			    json_string_value(json_object_get(s, "timezone")));
+	}
+	return (json_string_value(json_object_get(ctl_shop_zones, "timezone")));
+}
+
+/* The daemon's clock (the test clock under tests), from GET /v1/status. */
+time_t
+ctl_daemon_now(void)
+{
+	(void)ctl_shop_zone(NULL);
+	return (
+	    (time_t)json_integer_value(json_object_get(ctl_shop_zones, "now")));
+}
+
+/*
+ * The time of obj's member key ("2026-10-08T02:00:00Z") for people, in the
+ * zone of ctl_zone with the zone named: "2026-10-08 10:00 CST
+ * (Asia/Shanghai)" (calendar_format_human), with seconds only when they are
+ * not zero; without a zone "2026-10-08 02:00Z"; "-" when absent or null.
+ * len should be CTL_TIME_LEN.
  */
 const char *
 ctl_time(const json_t *obj, const char *key, char *buf, size_t len)
 {
 	const char *t = json_string_value(json_object_get(obj, key));
+	time_t tt;
 
 	if (t == NULL)
 		return ("-");
+	if (ctl_zone_cal != NULL && isotime_parse(t, &tt) == 0 &&
+	    calendar_format_human(ctl_zone_cal, tt, buf, len) == 0)
+		return (buf);
 	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
 		if (strncmp(t + 16, ":00", 3) == 0)
 			snprintf(buf, len, "%.10s %.5sZ", t, t + 11);
@@ -194,6 +265,27 @@ ctl_time(const json_t *obj, const char *key, char *buf, size_t len)
 			snprintf(buf, len, "%.10s %.8sZ", t, t + 11);
 	} else
 		snprintf(buf, len, "%s", t);
+	return (buf);
+}
+
+/*
+ * ctl_time without the zone's name, for a table that names the zone once
+ * in its header (ctl_zone_header): "2026-10-08 10:00 CST".
+ */
+const char *
+ctl_time_short(const json_t *obj, const char *key, char *buf, size_t len)
+{
+	const char *t = ctl_time(obj, key, buf, len);
+	size_t n, z;
+
+	if (t != buf || ctl_zone_cal == NULL)
+		return (t);
+	n = strlen(buf);
+	z = strlen(ctl_zone_name);
+	if (n > z + 3 && buf[n - 1] == ')' &&
+	    strncmp(buf + n - z - 3, " (", 2) == 0 &&
+	    strncmp(buf + n - z - 1, ctl_zone_name, z) == 0)
+		buf[n - z - 3] = '\0';
 	return (buf);
 }
 

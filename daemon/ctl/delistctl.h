@@ -98,7 +98,13 @@ __dead void ctl_fail_status(int, const char *, ...)
 __dead void ctl_usage_fail(const char *);
 long long ctl_id(const char *, const char *);
 char *ctl_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+/* Room for ctl_time's result. */
+#define CTL_TIME_LEN 112
+void ctl_zone(const char *);
+const char *ctl_shop_zone(const char *);
+time_t ctl_daemon_now(void);
 const char *ctl_time(const json_t *, const char *, char *, size_t);
+const char *ctl_time_short(const json_t *, const char *, char *, size_t);
 const char *ctl_duration(const json_t *, const char *, char *, size_t);
 int ctl_getopt(int, char **, const char *, const struct option *);
 int ctl_args_has(const struct ctl_args *, int);

@@ -107,7 +107,7 @@ check "the appeal's material carries its SHA-256, type and size" sh -c 'case "$1
 check "feedback is due 72 hours after submission" contains "$OUT" '"feedback_due_at": "2026-10-02T02:00:00Z"'
 check "escalation is due after 5 business days, the holidays skipped" contains "$OUT" '"escalate_due_at": "2026-10-12T02:00:00Z"'
 run ctl case show "$C1"
-check "case show has the header, appeals, deadlines and trail" sh -c 'case "$1" in *"case $2: main/$3"*"state     appealed"*"reason    prohibited_words"*"appeals"*"$4"*"deadlines"*"feedback due    2026-10-02 02:00Z"*"escalation due  2026-10-12 02:00Z"*"trail"*"case.note"*) ;; *) exit 1;; esac' _ "$OUT" "$C1" "$P1" "$PCASE"
+check "case show has the header, appeals, deadlines and trail" sh -c 'case "$1" in *"case $2: main/$3"*"state     appealed"*"reason    prohibited_words"*"appeals"*"$4"*"deadlines"*"feedback due    2026-10-02 10:00 CST (Asia/Shanghai)"*"escalation due  2026-10-12 10:00 CST (Asia/Shanghai)"*"trail"*"case.note"*) ;; *) exit 1;; esac' _ "$OUT" "$C1" "$P1" "$PCASE"
 check "... in 100 columns" fits_100 "$OUT"
 
 check "the daemon stops between appeal and reminder" stop_daemon TERM

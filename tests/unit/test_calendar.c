@@ -1048,6 +1048,41 @@ test_between_is_negative_when_b_comes_first(void **state)
 	calendar_free(cal);
 }
 
+/* What a person reads: local time, the abbreviation and the zone named. */
+static void
+test_format_human_names_the_zone_across_dst(void **state)
+{
+	struct calendar *cal;
+	char buf[CALENDAR_HUMAN_LEN];
+
+	(void)state;
+	cal = make("Asia/Shanghai");
+	assert_int_equal(calendar_format_human(cal,
+			     at("2026-10-09T06:00:00+00:00"), buf, sizeof buf),
+	    0);
+	assert_string_equal(buf, "2026-10-09 14:00 CST (Asia/Shanghai)");
+	assert_int_equal(calendar_format_human(cal,
+			     at("2026-10-09T06:00:30+00:00"), buf, sizeof buf),
+	    0);
+	assert_string_equal(buf, "2026-10-09 14:00:30 CST (Asia/Shanghai)");
+	assert_int_equal(calendar_format_human(
+			     cal, at("2026-10-09T06:00:00+00:00"), buf, 36),
+	    -1);
+	calendar_free(cal);
+
+	/* Berlin goes back from CEST to CET on 2026-10-25 at 01:00 UTC. */
+	cal = make("Europe/Berlin");
+	assert_int_equal(calendar_format_human(cal,
+			     at("2026-10-24T08:00:00+00:00"), buf, sizeof buf),
+	    0);
+	assert_string_equal(buf, "2026-10-24 10:00 CEST (Europe/Berlin)");
+	assert_int_equal(calendar_format_human(cal,
+			     at("2026-10-26T08:00:00+00:00"), buf, sizeof buf),
+	    0);
+	assert_string_equal(buf, "2026-10-26 09:00 CET (Europe/Berlin)");
+	calendar_free(cal);
+}
+
 static void
 test_format_local_writes_iso8601_with_offset(void **state)
 {
@@ -1461,6 +1496,7 @@ main(void)
 		cmocka_unit_test(test_business_day_count_is_limited),
 		cmocka_unit_test(test_between_is_negative_when_b_comes_first),
 		cmocka_unit_test(test_format_local_writes_iso8601_with_offset),
+		cmocka_unit_test(test_format_human_names_the_zone_across_dst),
 		cmocka_unit_test(test_calendar_restores_the_tz_environment),
 		cmocka_unit_test(test_times_out_of_range_fail_cleanly),
 		cmocka_unit_test(

@@ -304,6 +304,23 @@ test_table_open_states(void **state)
 	}
 }
 
+/* Each state says what to do next (delistctl cases); finished: nothing. */
+static void
+test_table_next_step(void **state)
+{
+	int s;
+
+	(void)state;
+	for (s = 0; s < CASE_STATE_COUNT; s++) {
+		assert_non_null(cases_state_next(s));
+		assert_int_equal(strcmp(cases_state_next(s), "nothing") != 0,
+		    cases_state_is_open(s));
+	}
+	assert_string_equal(
+	    cases_state_next(CASE_STATE_RECTIFYING), "submit the appeal");
+	assert_null(cases_state_next(CASE_STATE_COUNT));
+}
+
 static void
 test_transition_invalid(void **state)
 {
@@ -1255,6 +1272,7 @@ main(void)
 		cmocka_unit_test(test_table_whole),
 		cmocka_unit_test(test_table_forced),
 		cmocka_unit_test(test_table_open_states),
+		cmocka_unit_test(test_table_next_step),
 		cmocka_unit_test(test_transition_invalid),
 		cmocka_unit_test(test_reject_edges),
 		cmocka_unit_test(test_reject_null_ctx),

@@ -159,6 +159,53 @@ test_scrub_and_width(void **state)
 	assert_int_equal(text_char("", &w), 0);
 }
 
+/* Table columns: cut by display width, an ellipsis at the cut. */
+static void
+test_cut_width(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = text_cut_width("short", 10);
+	assert_string_equal(s, "short");
+	free(s);
+	s = text_cut_width("abcdefghij", 5);
+	assert_string_equal(s, "abcd\u2026");
+	assert_int_equal(text_width(s), 5);
+	free(s);
+	/* Each 中 is two columns: 3 of them and "…" fill 7 of 8. */
+	s = text_cut_width("\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d", 8);
+	assert_string_equal(s, "\u4e2d\u4e2d\u4e2d\u2026");
+	assert_int_equal(text_width(s), 7);
+	free(s);
+	s = text_cut_width("\u4e2d\u4e2d\u4e2d\u4e2d\u4e2d", 9);
+	assert_string_equal(s, "\u4e2d\u4e2d\u4e2d\u4e2d\u2026");
+	assert_int_equal(text_width(s), 9);
+	free(s);
+	s = text_cut_width("abc", 0);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* What Chinese Excel saves: GB18030 in, UTF-8 out; the bad byte found. */
+static void
+test_from_gb18030(void **state)
+{
+	/* "a,中文" in GB18030: 中 D6 D0, 文 CE C4. */
+	static const char gb[] = "a,\xd6\xd0\xce\xc4\n";
+	static const char bad[] = "ok\nx\xff\xff";
+	size_t off = 99;
+	char *s;
+
+	(void)state;
+	s = text_from_gb18030(gb, sizeof gb - 1, &off);
+	assert_non_null(s);
+	assert_string_equal(s, "a,\u4e2d\u6587\n");
+	free(s);
+	assert_null(text_from_gb18030(bad, sizeof bad - 1, &off));
+	assert_int_equal(off, 4);
+}
+
 int
 main(void)
 {
@@ -167,6 +214,8 @@ main(void)
 		cmocka_unit_test(test_utf8_check),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_scrub_and_width),
+		cmocka_unit_test(test_cut_width),
+		cmocka_unit_test(test_from_gb18030),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
