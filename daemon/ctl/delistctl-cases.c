@@ -673,10 +673,15 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 	snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
 	    (long long)json_integer_value(json_object_get(c, "appeals")),
 	    (long long)json_integer_value(json_object_get(c, "rejections")));
-	path =
-	    cases_case_path(json_integer_value(json_object_get(c, "id")), "");
-	doc = ctl_call("GET", path, NULL);
-	free(path);
+	/* The list carries the deadlines; an older daemon's only the detail. */
+	if (json_object_get(c, "deadlines") != NULL)
+		doc = json_incref((json_t *)c);
+	else {
+		path = cases_case_path(
+		    json_integer_value(json_object_get(c, "id")), "");
+		doc = ctl_call("GET", path, NULL);
+		free(path);
+	}
 	ctl_zone(cases_str(doc, "timezone") != NULL
 		? cases_str(doc, "timezone")
 		: ctl_shop_zone(cases_str(c, "shop")));
