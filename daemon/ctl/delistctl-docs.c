@@ -31,11 +31,21 @@
 #define DOCS_READ_MAX ((off_t)1 << 30)
 
 static int doc_add(int, char **);
-static int doc_list(int, char **);
+static int doc_list(struct ctl_args *);
 static int doc_show(struct ctl_args *);
 static int doc_get(struct ctl_args *);
 static int doc_rm(struct ctl_args *);
 static int doc_help(struct ctl_args *);
+
+/* doc list's options: the filters. */
+static const struct option doc_list_options[] = {
+	{ "expiring", required_argument, NULL, 'e' },
+	{ "shop", required_argument, NULL, 's' },
+	{ "type", required_argument, NULL, 't' },
+	{ "product", required_argument, NULL, 'p' },
+	{ "case", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* doc get's options (its template's longopts). */
 static const struct option doc_get_options[] = {
@@ -55,7 +65,7 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "[--product ID] [--case ID]",
 	    "the documents (--expiring 30d: those expiring within 30 days, "
 	    "and expired ones)",
-	    doc_list, CTL_OWN_ARGS },
+	    NULL, doc_list, { "", doc_list_options, 0, 0 } },
 	{ "show", "doc show ID",
 	    "a document, the cases that refer to it and the listings it "
 	    "covers",
@@ -303,49 +313,20 @@ docs_expiry(const json_t *d)
 }
 
 static int
-doc_list(int argc, char **argv)
+doc_list(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "expiring", required_argument, NULL, 'e' },
-		{ "shop", required_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
-		{ "product", required_argument, NULL, 'p' },
-		{ "case", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const char *const keys[] = { "expiring", "shop", "type",
 		"product", "case" };
-	const char *vals[5] = { NULL, NULL, NULL, NULL, NULL };
+	static const int opts[] = { 'e', 's', 't', 'p', 'c' };
+	const char *vals[5];
 	char *path, ***rows, fmt[64], id[32];
 	json_t *doc, *arr, *d;
-	size_t i, n;
-	int ch;
+	size_t i, j, n;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'e':
-			vals[0] = optarg;
-			break;
-		case 's':
-			vals[1] = optarg;
-			break;
-		case 't':
-			vals[2] = optarg;
-			break;
-		case 'p':
-			vals[3] = optarg;
-			break;
-		case 'c':
-			ctl_id(optarg, "case");
-			vals[4] = optarg;
-			break;
-		default:
-			ctl_usage_fail(docs_usage("list"));
-		}
-	}
-	if (argc != optind)
-		ctl_usage_fail(docs_usage("list"));
+	for (i = 0; i < nitems(opts); i++)
+		vals[i] = ctl_args_get(a, opts[i]);
+	if (vals[4] != NULL)
+		ctl_id(vals[4], "case");
 	if ((path = strdup("/v1/documents")) == NULL)
 		ctl_fail("out of memory");
 	for (i = 0; i < nitems(keys); i++) {
@@ -397,8 +378,8 @@ doc_list(int argc, char **argv)
 	}
 	ctl_table(rows, n + 1, 7);
 	for (i = 0; i <= n; i++) {
-		for (ch = 0; ch < 7; ch++)
-			free(rows[i][ch]);
+		for (j = 0; j < 7; j++)
+			free(rows[i][j]);
 		free(rows[i]);
 	}
 	free(rows);
