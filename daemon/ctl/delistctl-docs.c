@@ -30,12 +30,24 @@
 /* The largest file doc add reads (the daemon has its own, lower limit). */
 #define DOCS_READ_MAX ((off_t)1 << 30)
 
-static int doc_add(int, char **);
+static int doc_add(struct ctl_args *);
 static int doc_list(struct ctl_args *);
 static int doc_show(struct ctl_args *);
 static int doc_get(struct ctl_args *);
 static int doc_rm(struct ctl_args *);
 static int doc_help(struct ctl_args *);
+
+/* doc add's options. */
+static const struct option doc_add_options[] = {
+	{ "type", required_argument, NULL, 't' },
+	{ "shop", required_argument, NULL, 's' },
+	{ "products", required_argument, NULL, 'p' },
+	{ "issuer", required_argument, NULL, 'i' },
+	{ "expires", required_argument, NULL, 'e' },
+	{ "chain-of", required_argument, NULL, 'c' },
+	{ "rename", no_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* doc list's options: the filters. */
 static const struct option doc_list_options[] = {
@@ -58,8 +70,8 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "doc add FILE --type TYPE [--shop SHOP] [--products ID,...] "
 	    "[--issuer TEXT] [--expires YYYY-MM-DD] [--chain-of DOC] "
 	    "[--rename]",
-	    "store a PDF, JPEG or PNG in the vault; prints its id", doc_add,
-	    CTL_OWN_ARGS },
+	    "store a PDF, JPEG or PNG in the vault; prints its id", NULL,
+	    doc_add, { "", doc_add_options, 1, 1 } },
 	{ "list",
 	    "doc list [--expiring DUR] [--shop SHOP] [--type TYPE] "
 	    "[--product ID] [--case ID]",
@@ -84,18 +96,6 @@ void
 docs_help(FILE *f)
 {
 	ctl_rows(f, docs_cmds, nitems(docs_cmds), NULL);
-}
-
-static const char *
-docs_usage(const char *verb)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(docs_cmds); i++) {
-		if (strcmp(docs_cmds[i].name, verb) == 0)
-			return (docs_cmds[i].usage);
-	}
-	return ("doc VERB ...");
 }
 
 int
@@ -166,61 +166,24 @@ docs_read(const char *path, size_t *lenp)
 }
 
 static int
-doc_add(int argc, char **argv)
+doc_add(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "shop", required_argument, NULL, 's' },
-		{ "products", required_argument, NULL, 'p' },
-		{ "issuer", required_argument, NULL, 'i' },
-		{ "expires", required_argument, NULL, 'e' },
-		{ "chain-of", required_argument, NULL, 'c' },
-		{ "rename", no_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = docs_usage("add"), *type = NULL, *file, *base;
+	static const int letters[5] = { 's', 'p', 'i', 'e', 'c' };
+	const char *type = ctl_args_get(a, 't'), *file = a->argv[0], *base;
 	const char *opts[5][2] = { { "shop", NULL }, { "products", NULL },
 		{ "issuer", NULL }, { "expires", NULL }, { "chain_of", NULL } };
 	char *path, *data, *raw = NULL;
 	json_t *doc = NULL, *w;
 	size_t len, i;
 	long status;
-	int ch, rename = 0;
+	int rename = ctl_args_has(a, 'r');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 't':
-			type = optarg;
-			break;
-		case 's':
-			opts[0][1] = optarg;
-			break;
-		case 'p':
-			opts[1][1] = optarg;
-			break;
-		case 'i':
-			opts[2][1] = optarg;
-			break;
-		case 'e':
-			opts[3][1] = optarg;
-			break;
-		case 'c':
-			ctl_id(optarg, "document");
-			opts[4][1] = optarg;
-			break;
-		case 'r':
-			rename = 1;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1 || type == NULL)
-		ctl_usage_fail(usage);
-	file = argv[0];
+	for (i = 0; i < nitems(letters); i++)
+		opts[i][1] = ctl_args_get(a, letters[i]);
+	if (opts[4][1] != NULL)
+		ctl_id(opts[4][1], "document");
+	if (type == NULL)
+		ctl_usage_fail(a->usage);
 	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
 	if (*base == '\0')
 		ctl_fail("%s names a directory, not a file", file);
