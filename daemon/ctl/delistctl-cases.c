@@ -208,7 +208,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "assign", "case assign ID USER|--none",
 	    "assign the case to a web console user, or to nobody",
-	    ctl_users_case_assign, CTL_OWN_ARGS },
+	    NULL, ctl_users_case_assign,
+	    { "", ctl_users_assign_options, 1, 2 } },
 	{ "help", "case help", "show the case verbs", NULL, case_help,
 	    { "", NULL, 0, 0 } },
 };
