@@ -201,7 +201,7 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    "attach a vault document (delistctl doc add) to the case, or "
 	    "take it off",
-	    ctl_docs_case_doc, CTL_OWN_ARGS },
+	    NULL, ctl_docs_case_doc, { "", ctl_docs_case_doc_options, 2, 2 } },
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    "take the case on: its reminders stop until it changes state "
 	    "(or for DURATION)",

@@ -522,43 +522,27 @@ doc_rm(struct ctl_args *a)
  * case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach: attach
  * a vault document to a case, or take it off.
  */
+/* case doc's options (its template's longopts). */
+const struct option ctl_docs_case_doc_options[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "detach", no_argument, NULL, 'd' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int
-ctl_docs_case_doc(int argc, char **argv)
+ctl_docs_case_doc(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "case doc ID DOC [--at TIME] [--force] | "
-			    "case doc ID DOC --detach",
-		   *at = NULL;
+	const char *at = ctl_args_get(a, 'a');
 	long long id, doc_id;
 	char *path;
 	json_t *body, *doc;
-	int ch, force = 0, detach = 0;
+	int force = ctl_args_has(a, 'f'), detach = ctl_args_has(a, 'd');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'a':
-			at = optarg;
-			break;
-		case 'f':
-			force = 1;
-			break;
-		case 'd':
-			detach = 1;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	if (argc - optind != 2 || (detach && (at != NULL || force)))
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[optind], "case");
-	doc_id = ctl_id(argv[optind + 1], "document");
+	if (detach && (at != NULL || force))
+		ctl_usage_fail(a->usage);
+	id = ctl_id(a->argv[0], "case");
+	doc_id = ctl_id(a->argv[1], "document");
 	if (detach) {
 		if (asprintf(&path, "/v1/cases/%lld/documents/%lld", id,
 			doc_id) == -1)

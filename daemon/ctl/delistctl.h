@@ -141,7 +141,8 @@ int ctl_outbox(int, char **);
 
 /* delistctl-docs.c: the document vault. */
 int ctl_docs(int, char **);
-int ctl_docs_case_doc(int, char **);
+int ctl_docs_case_doc(struct ctl_args *);
+extern const struct option ctl_docs_case_doc_options[];
 void docs_help(FILE *);
 
 /* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
