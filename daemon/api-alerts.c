@@ -177,7 +177,7 @@ api_conditions_json(int64_t case_id)
 	struct st_condition *cond;
 	struct st_case c;
 	size_t n, i;
-	char b1[ISOTIME_LEN], b2[ISOTIME_LEN];
+	char b1[ISOTIME_LEN];
 	json_t *arr = json_array(), *ack;
 
 	if (store_conditions(
@@ -210,9 +210,7 @@ api_conditions_json(int64_t case_id)
 			"raised_at",
 			isotime_format(cond[i].raised_at, b1, sizeof b1),
 			"next_reminder_at",
-			cond[i].next_at ? json_string(isotime_format(
-					      cond[i].next_at, b2, sizeof b2))
-					: json_null(),
+			json_time(cond[i].next_at),
 			"reminders", cond[i].reminders, "ack", ack));
 	}
 	st_conditions_free(cond, n);

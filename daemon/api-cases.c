@@ -80,16 +80,6 @@ static size_t nfollowers;
 static struct event follow_beat_ev;
 
 static json_t *
-jtime(time_t t)
-{
-	char buf[ISOTIME_LEN];
-
-	if (t == 0)
-		return (json_null());
-	return (json_string(isotime_format(t, buf, sizeof buf)));
-}
-
-static json_t *
 jstr(const char *s)
 {
 	return (s != NULL ? json_string(s) : json_null());
@@ -151,8 +141,8 @@ listing_json(const struct st_listing *l)
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
 	    "open_case",
 	    l->open_case ? json_integer(l->open_case) : json_null(),
-	    "created_at", jtime(l->created_at), "updated_at",
-	    jtime(l->updated_at)));
+	    "created_at", json_time(l->created_at), "updated_at",
+	    json_time(l->updated_at)));
 }
 
 static json_t *
@@ -162,9 +152,9 @@ case_json(const struct st_case *c)
 			  "s:i}",
 	    "id", (json_int_t)c->id, "shop", c->shop, "product_id",
 	    c->product_id, "title", jstr(c->title), "state", c->state, "reason",
-	    c->reason, "rule", jstr(c->rule), "opened_at", jtime(c->opened_at),
-	    "updated_at", jtime(c->updated_at), "closed_at",
-	    jtime(c->closed_at), "relisted_as", jstr(c->relisted_as), "appeals",
+	    c->reason, "rule", jstr(c->rule), "opened_at", json_time(c->opened_at),
+	    "updated_at", json_time(c->updated_at), "closed_at",
+	    json_time(c->closed_at), "relisted_as", jstr(c->relisted_as), "appeals",
 	    c->appeals, "rejections", c->rejections));
 }
 
@@ -209,13 +199,13 @@ case_board_fields(json_t *doc, const struct st_case *c,
 
 	json_object_set_new(doc, "deadlines",
 	    json_pack("{s:o,s:o,s:o}", "feedback_due_at",
-		pending ? jtime(pending->feedback_due_at) : json_null(),
+		pending ? json_time(pending->feedback_due_at) : json_null(),
 		"escalate_due_at",
 		pending && !pending->escalate_fired
-		    ? jtime(pending->escalate_due_at)
+		    ? json_time(pending->escalate_due_at)
 		    : json_null(),
 		"stall_due_at",
-		c->stall_fired ? json_null() : jtime(c->stall_due_at)));
+		c->stall_fired ? json_null() : json_time(c->stall_due_at)));
 	json_object_set_new(doc, "timezone",
 	    json_string(calendar_tz(
 		config_shop_calendar(daemon_state->config, c->shop))));
@@ -299,14 +289,14 @@ case_detail(int64_t id, int *status)
 			      "s:o}",
 			"n", ap[i].n, "platform_case_id",
 			ap[i].platform_case_id, "submitted_at",
-			jtime(ap[i].submitted_at), "decided_at",
-			jtime(ap[i].decided_at), "decision",
+			json_time(ap[i].submitted_at), "decided_at",
+			json_time(ap[i].decided_at), "decision",
 			jstr(ap[i].decision), "reject_reason",
 			jstr(ap[i].reject_reason), "statement_sha256",
 			ap[i].statement_sha256, "statement", ap[i].statement,
 			"materials", mats, "feedback_due_at",
-			jtime(ap[i].feedback_due_at), "escalate_due_at",
-			jtime(ap[i].escalate_due_at), "forced", forced));
+			json_time(ap[i].feedback_due_at), "escalate_due_at",
+			json_time(ap[i].escalate_due_at), "forced", forced));
 		if (ap[i].decision == NULL)
 			pending = &ap[i];
 	}
@@ -322,7 +312,7 @@ case_detail(int64_t id, int *status)
 
 		store_case_platform(daemon_state->store, id, &code, &off);
 		json_object_set_new(doc, "platform_code", jstr(code));
-		json_object_set_new(doc, "offline_at", jtime(off));
+		json_object_set_new(doc, "offline_at", json_time(off));
 		free(code);
 	}
 	json_object_set_new(doc, "trail", events_json(ev, nev));

@@ -37,16 +37,6 @@
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 static json_t *
-docs_time(time_t t)
-{
-	char buf[ISOTIME_LEN];
-
-	if (t == 0)
-		return (json_null());
-	return (json_string(isotime_format(t, buf, sizeof buf)));
-}
-
-static json_t *
 docs_str(const char *s)
 {
 	return (s != NULL ? json_string(s) : json_null());
@@ -87,15 +77,15 @@ api_doc_json(const struct st_document *d)
 	    d->height ? json_integer(d->height) : json_null(), "shop",
 	    docs_str(d->shop), "products", p, "issuer", docs_str(d->issuer));
 	json_object_set_new(o, "expires", docs_str(d->expires));
-	json_object_set_new(o, "expires_at", docs_time(d->expires_at));
+	json_object_set_new(o, "expires_at", json_time(d->expires_at));
 	json_object_set_new(o, "expired",
 	    json_boolean(d->expires_at != 0 && d->expires_at <= clock_now()));
-	json_object_set_new(o, "next_alert_at", docs_time(d->alert_due_at));
+	json_object_set_new(o, "next_alert_at", json_time(d->alert_due_at));
 	json_object_set_new(o, "chain_of",
 	    d->chain_of ? json_integer(d->chain_of) : json_null());
-	json_object_set_new(o, "added_at", docs_time(d->added_at));
+	json_object_set_new(o, "added_at", json_time(d->added_at));
 	json_object_set_new(o, "added_by", json_string(d->added_by));
-	json_object_set_new(o, "removed_at", docs_time(d->removed_at));
+	json_object_set_new(o, "removed_at", json_time(d->removed_at));
 	return (o);
 }
 
@@ -335,7 +325,7 @@ api_doc_get(struct api_req *r)
 			"appeal",
 			refs[i].appeal ? json_integer(refs[i].appeal)
 				       : json_null(),
-			"at", docs_time(refs[i].at)));
+			"at", json_time(refs[i].at)));
 	json_object_set_new(doc, "cases", cases);
 	listings = json_array();
 	for (i = 0; i < nl; i++) {

@@ -20,15 +20,6 @@
 #include "lifecycle.h"
 #include "scheduler.h"
 
-static json_t *
-jtime(time_t t)
-{
-	char buf[ISOTIME_LEN];
-
-	return (
-	    t ? json_string(isotime_format(t, buf, sizeof buf)) : json_null());
-}
-
 json_t *
 api_delivery_json(const struct st_delivery *d)
 {
@@ -43,17 +34,17 @@ api_delivery_json(const struct st_delivery *d)
 	    d->case_id ? json_integer(d->case_id) : json_null(), "shop",
 	    d->ev.shop ? json_string(d->ev.shop) : json_null(), "state",
 	    d->state, "attempts", d->attempts, "next_attempt_at",
-	    strcmp(d->state, "pending") == 0 ? jtime(d->next_attempt_at)
+	    strcmp(d->state, "pending") == 0 ? json_time(d->next_attempt_at)
 					     : json_null(),
 	    "last_error",
 	    d->last_error ? json_string(d->last_error) : json_null(),
-	    "created_at", jtime(d->created_at), "done_at", jtime(d->done_at));
+	    "created_at", json_time(d->created_at), "done_at", json_time(d->done_at));
 	/* Held for a snoozed shop: until the snooze ends (as it is now). */
 	if (j != NULL && strcmp(d->state, "held") == 0) {
 		until = store_snooze_until(
 		    daemon_state->store, d->ev.shop, clock_now());
 		json_object_set_new(j, "held_until",
-		    jtime(until != 0 ? until : d->next_attempt_at));
+		    json_time(until != 0 ? until : d->next_attempt_at));
 	}
 	return (j);
 }

@@ -34,15 +34,6 @@
 #define IMPORT_TITLE_MAX 1024
 
 static json_t *
-as_jtime(time_t t)
-{
-	char buf[ISOTIME_LEN];
-
-	return (
-	    t ? json_string(isotime_format(t, buf, sizeof buf)) : json_null());
-}
-
-static json_t *
 as_jstr(const char *s)
 {
 	return (s != NULL ? json_string(s) : json_null());
@@ -61,7 +52,7 @@ api_evidence_json(int64_t case_id)
 		json_array_append_new(arr,
 		    json_pack("{s:s,s:o,s:I,s:o,s:o,s:o,s:o}", "kind",
 			e[i].kind, "sha256", as_jstr(e[i].sha256), "size",
-			(json_int_t)e[i].size, "at", as_jtime(e[i].at), "url",
+			(json_int_t)e[i].size, "at", json_time(e[i].at), "url",
 			as_jstr(e[i].url), "error", as_jstr(e[i].error),
 			"title", as_jstr(e[i].title)));
 	st_evidence_free(e, n);

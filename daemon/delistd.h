@@ -46,6 +46,9 @@ void log_cause(char **, const char *, ...) printflike(2, 3);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
+/* json.c: a time as ISO 8601 UTC in JSON, or JSON null for 0. */
+struct json_t *json_time(time_t);
+
 /* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
 #define SHA256_HEX_LEN 65
 int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);

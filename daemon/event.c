@@ -43,7 +43,6 @@ static int64_t event_last_published;
 
 static void event_log(const struct st_event *);
 static json_t *event_str(const char *);
-static json_t *event_time(time_t);
 
 void
 event_subscribe_route(event_route_cb route, event_takers_cb takers)
@@ -187,16 +186,6 @@ event_str(const char *s)
 	return (s != NULL ? json_string(s) : json_null());
 }
 
-static json_t *
-event_time(time_t t)
-{
-	char buf[ISOTIME_LEN];
-
-	if (t == 0)
-		return (json_null());
-	return (json_string(isotime_format(t, buf, sizeof buf)));
-}
-
 /*
  * An event as the API's followers and the sinks get it (delistd-events.7):
  * its data's "message" member lifted to the top.
@@ -216,7 +205,7 @@ event_json(const struct st_event *e)
 	    (json_int_t)e->id, "case",
 	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
 	    event_str(e->shop), "product_id", event_str(e->product_id), "at",
-	    event_time(e->at), "recorded_at", event_time(e->recorded_at),
+	    json_time(e->at), "recorded_at", json_time(e->recorded_at),
 	    "actor", e->actor, "type", e->type, "severity", e->severity,
 	    "message", msg, "data", data));
 }

@@ -619,14 +619,13 @@ json_t *
 lifecycle_ack_value(
     const char *by, time_t at, time_t until, const char *comment)
 {
-	char buf[ISOTIME_LEN], buf2[ISOTIME_LEN];
+	char buf[ISOTIME_LEN];
 
 	if (by == NULL)
 		return (json_null());
 	return (json_pack("{s:s,s:s,s:o,s:o}", "by", by, "at",
 	    isotime_format(at, buf, sizeof buf), "until",
-	    until ? json_string(isotime_format(until, buf2, sizeof buf2))
-		  : json_null(),
+	    json_time(until),
 	    "comment", comment ? json_string(comment) : json_null()));
 }
 
@@ -687,8 +686,7 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 	}
 	st_conditions_free(cond, n);
 	data = json_pack("{s:s,s:o,s:o,s:i}", "by", actor, "until",
-	    until ? json_string(isotime_format(until, buf, sizeof buf))
-		  : json_null(),
+	    json_time(until),
 	    "comment", comment ? json_string(comment) : json_null(),
 	    "conditions", (int)n);
 	if (lifecycle_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED,
@@ -697,7 +695,7 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 		(long long)id, actor, comment ? " (" : "",
 		comment ? comment : "", comment ? ")" : "",
 		until ? "until " : "until its state changes",
-		until ? buf : "") == -1)
+		until ? isotime_format(until, buf, sizeof buf) : "") == -1)
 		goto fail;
 	st_case_clear(&c);
 	return (lifecycle_commit(err));
@@ -760,14 +758,13 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	    (json_int_t)id, "raised_by", cond->type, "subject",
 	    cond->subject ? json_string(cond->subject) : json_null(), "by",
 	    actor, "until",
-	    until ? json_string(isotime_format(until, buf, sizeof buf))
-		  : json_null(),
+	    json_time(until),
 	    "comment", comment ? json_string(comment) : json_null());
 	if (store_condition_update(lifecycle_store(), cond) == -1 ||
 	    lifecycle_event(&c, now, actor, CASES_EV_CONDITION_ACKNOWLEDGED,
 		CASES_SEV_INFO, data, "condition %lld (%s) taken on by %s%s%s",
 		(long long)id, cond->type, actor, until ? " until " : "",
-		until ? buf : "") == -1) {
+		until ? isotime_format(until, buf, sizeof buf) : "") == -1) {
 		st_conditions_free(cond, 1);
 		return (lifecycle_store_fail(err));
 	}

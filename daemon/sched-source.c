@@ -1484,7 +1484,6 @@ sched_source_status(void)
 	json_t *arr = json_array(), *shops;
 	time_t now = clock_now();
 	double mono = clock_uptime();
-	char buf[ISOTIME_LEN];
 	size_t i;
 
 	LIST_FOREACH (s, &ss_sources, entry) {
@@ -1511,9 +1510,7 @@ sched_source_status(void)
 			(json_int_t)ceil(s->plan.needed), "fixed_per_day",
 			(json_int_t)ceil(s->plan.fixed), "fits", s->plan.fits,
 			"stretch", s->plan.stretch, "resume_at",
-			s->quota_until ? json_string(isotime_format(
-					     s->quota_until, buf, sizeof buf))
-				       : json_null()));
+			json_time(s->quota_until)));
 	}
 	return (arr);
 }

@@ -59,14 +59,14 @@ static json_t *cases_call(const char *, const char *, json_t *, int);
 static void cases_findings(FILE *, const json_t *);
 static long cases_utf8_bad(const unsigned char *, size_t);
 static json_t *cases_material(const char *);
+static json_t *cases_materials(const struct ctl_args *);
 static void cases_event_line(const char *, size_t, void *);
 static __dead void cases_follow(long long);
-static const char *case_usage(const char *);
 
 static int case_open(struct ctl_args *);
-static int case_note(int, char **);
-static int case_appeal(int, char **);
-static int case_check(int, char **);
+static int case_note(struct ctl_args *);
+static int case_appeal(struct ctl_args *);
+static int case_check(struct ctl_args *);
 static int case_decision(struct ctl_args *);
 static int case_reinstated(struct ctl_args *);
 static int case_abandon(struct ctl_args *);
@@ -121,6 +121,33 @@ static const struct option case_export_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* case appeal's options; --attach may be given again for each file. */
+static const struct option case_appeal_options[] = {
+	{ "platform-case", required_argument, NULL, 'p' },
+	{ "statement", required_argument, NULL, 's' },
+	{ "attach", required_argument, NULL, 'A' },
+	{ "at", required_argument, NULL, 'a' },
+	{ "force", no_argument, NULL, 'F' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* case check's options. */
+static const struct option case_check_options[] = {
+	{ "statement", required_argument, NULL, 's' },
+	{ "attach", required_argument, NULL, 'A' },
+	{ "title", required_argument, NULL, 't' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* case note's options. */
+static const struct option case_note_options[] = {
+	{ "field", required_argument, NULL, 'f' },
+	{ "before", required_argument, NULL, 'b' },
+	{ "after", required_argument, NULL, 'A' },
+	{ "at", required_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static const struct ctl_cmd cases_case_cmds[] = {
 	{ "show", "case show ID", "the case, its appeals, deadlines and trail",
 	    NULL, case_show, { "", NULL, 1, 1 } },
@@ -131,18 +158,19 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    { "", case_open_options, 2, 2 } },
 	{ "note",
 	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
-	    "record a rectification", case_note, CTL_OWN_ARGS },
+	    "record a rectification", NULL, case_note,
+	    { "", case_note_options, 2, 2 } },
 	{ "appeal",
 	    "case appeal ID --platform-case CASEID --statement FILE|- "
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
 	    "record a submitted appeal with its statement and materials",
-	    case_appeal, CTL_OWN_ARGS },
+	    NULL, case_appeal, { "", case_appeal_options, 1, 1 } },
 	{ "check",
 	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
 	    "[--title T]",
 	    "what would get the appeal rejected, before you submit it "
 	    "(exit 4 when something blocks)",
-	    case_check, CTL_OWN_ARGS },
+	    NULL, case_check, { "", case_check_options, 1, 1 } },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
 	    "record the platform's decision on the pending appeal",
@@ -173,14 +201,15 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    "attach a vault document (delistctl doc add) to the case, or "
 	    "take it off",
-	    ctl_docs_case_doc, CTL_OWN_ARGS },
+	    NULL, ctl_docs_case_doc, { "", ctl_docs_case_doc_options, 2, 2 } },
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    "take the case on: its reminders stop until it changes state "
 	    "(or for DURATION)",
 	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "assign", "case assign ID USER|--none",
 	    "assign the case to a web console user, or to nobody",
-	    ctl_users_case_assign, CTL_OWN_ARGS },
+	    NULL, ctl_users_case_assign,
+	    { "", ctl_users_assign_options, 1, 2 } },
 	{ "help", "case help", "show the case verbs", NULL, case_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -508,50 +537,38 @@ cases_material(const char *arg)
 	return (m);
 }
 
-int
-ctl_cases_track(int argc, char **argv)
+/* The materials of --attach, each given in its own option, in order. */
+static json_t *
+cases_materials(const struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "title", required_argument, NULL, 't' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "image", required_argument, NULL, 'I' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage =
-	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
-	    "[--image URL ...]";
-	const char *title = NULL, *interval = NULL;
+	json_t *materials = json_array();
+	const char *arg;
+	int i;
+
+	for (i = 0; (arg = ctl_args_nth(a, 'A', i)) != NULL; i++)
+		json_array_append_new(materials, cases_material(arg));
+	return (materials);
+}
+
+int
+ctl_cases_track(struct ctl_args *a)
+{
+	const char *title = ctl_args_get(a, 't');
+	const char *interval = ctl_args_get(a, 'i');
+	const char *url;
 	char every[32];
 	json_t *body, *doc, *images = NULL;
-	int ch;
+	int i;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 't':
-			title = optarg;
-			break;
-		case 'I':
-			if (images == NULL)
-				images = json_array();
-			if (json_array_append_new(
-				images, json_string(optarg)) == -1)
-				ctl_fail("image URL %s is not UTF-8", optarg);
-			break;
-		case 'i':
-			interval = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
+	for (i = 0; (url = ctl_args_nth(a, 'I', i)) != NULL; i++) {
+		if (images == NULL)
+			images = json_array();
+		if (json_array_append_new(images, json_string(url)) == -1)
+			ctl_fail("image URL %s is not UTF-8", url);
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 2)
-		ctl_usage_fail(usage);
 	body = json_object();
-	cases_set_str(body, "shop", argv[0], "the shop name");
-	cases_set_str(body, "product_id", argv[1], "the product ID");
+	cases_set_str(body, "shop", a->argv[0], "the shop name");
+	cases_set_str(body, "product_id", a->argv[1], "the product ID");
 	cases_set_str(body, "title", title, "the title");
 	cases_set_str(body, "interval", interval, "the interval");
 	if (images != NULL)
@@ -592,6 +609,14 @@ ctl_cases_untrack(struct ctl_args *a)
 const struct option ctl_cases_events_options[] = {
 	{ "case", required_argument, NULL, 'c' },
 	{ "follow", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* track's options; --image may be given again for each picture. */
+const struct option ctl_cases_track_options[] = {
+	{ "title", required_argument, NULL, 't' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "image", required_argument, NULL, 'I' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -756,19 +781,6 @@ ctl_cases_cases(struct ctl_args *a)
 	return (0);
 }
 
-/* The usage line of a case verb, from the table. */
-static const char *
-case_usage(const char *verb)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(cases_case_cmds); i++) {
-		if (strcmp(cases_case_cmds[i].name, verb) == 0)
-			return (cases_case_cmds[i].usage);
-	}
-	return ("case VERB ...");
-}
-
 void
 cases_case_help(FILE *f)
 {
@@ -815,48 +827,21 @@ case_open(struct ctl_args *a)
 }
 
 static int
-case_note(int argc, char **argv)
+case_note(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "field", required_argument, NULL, 'f' },
-		{ "before", required_argument, NULL, 'b' },
-		{ "after", required_argument, NULL, 'A' },
-		{ "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("note");
-	const char *field = NULL, *before = NULL, *after = NULL, *at = NULL;
+	const char *field = ctl_args_get(a, 'f');
+	const char *before = ctl_args_get(a, 'b');
+	const char *after = ctl_args_get(a, 'A');
+	const char *at = ctl_args_get(a, 'a');
 	json_t *body, *doc;
 	long long id;
 	char *path;
-	int ch;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'f':
-			field = optarg;
-			break;
-		case 'b':
-			before = optarg;
-			break;
-		case 'A':
-			after = optarg;
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 2 || ((before != NULL || after != NULL) && field == NULL))
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	if ((before != NULL || after != NULL) && field == NULL)
+		ctl_usage_fail(a->usage);
+	id = ctl_id(a->argv[0], "case");
 	body = json_object();
-	cases_set_str(body, "text", argv[1], "the note");
+	cases_set_str(body, "text", a->argv[1], "the note");
 	cases_set_str(body, "field", field, "the field");
 	cases_set_str(body, "before", before, "the text before");
 	cases_set_str(body, "after", after, "the text after");
@@ -876,46 +861,18 @@ case_note(int argc, char **argv)
  * materials about to be submitted, errors first. Changes nothing.
  */
 static int
-case_check(int argc, char **argv)
+case_check(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "statement", required_argument, NULL, 's' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "title", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("check");
-	const char *statement = NULL, *title = NULL;
+	const char *statement = ctl_args_get(a, 's');
+	const char *title = ctl_args_get(a, 't');
 	json_t *body, *doc, *materials;
 	char *text = NULL, *path;
 	size_t len;
 	long long id, nerr;
 	long bad;
-	int ch;
 
-	materials = json_array();
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 's':
-			statement = optarg;
-			break;
-		case 'A':
-			json_array_append_new(
-			    materials, cases_material(optarg));
-			break;
-		case 't':
-			title = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	materials = cases_materials(a);
+	id = ctl_id(a->argv[0], "case");
 	/* Read and judged before anything is built: a refusal leaks nothing. */
 	if (statement != NULL) {
 		text = ctl_read_file(statement, "statement", 0, &len);
@@ -950,54 +907,22 @@ case_check(int argc, char **argv)
 }
 
 static int
-case_appeal(int argc, char **argv)
+case_appeal(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "platform-case", required_argument, NULL, 'p' },
-		{ "statement", required_argument, NULL, 's' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = case_usage("appeal");
-	const char *platform = NULL, *statement = NULL, *at = NULL;
+	const char *platform = ctl_args_get(a, 'p');
+	const char *statement = ctl_args_get(a, 's');
+	const char *at = ctl_args_get(a, 'a');
 	json_t *body, *doc, *materials, *appeals, *last, *forced, *v;
 	char *text, *path;
 	size_t len, i;
 	long long id;
 	long bad;
-	int ch, force = 0;
+	int force = ctl_args_has(a, 'F');
 
-	materials = json_array();
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'p':
-			platform = optarg;
-			break;
-		case 's':
-			statement = optarg;
-			break;
-		case 'A':
-			json_array_append_new(
-			    materials, cases_material(optarg));
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		case 'F':
-			force = 1;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1 || platform == NULL || statement == NULL)
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[0], "case");
+	materials = cases_materials(a);
+	if (platform == NULL || statement == NULL)
+		ctl_usage_fail(a->usage);
+	id = ctl_id(a->argv[0], "case");
 	text = ctl_read_file(statement, "statement", 0, &len);
 	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
 		ctl_fail("statement %s is not UTF-8 (first bad byte at offset "

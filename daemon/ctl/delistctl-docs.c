@@ -30,12 +30,34 @@
 /* The largest file doc add reads (the daemon has its own, lower limit). */
 #define DOCS_READ_MAX ((off_t)1 << 30)
 
-static int doc_add(int, char **);
-static int doc_list(int, char **);
+static int doc_add(struct ctl_args *);
+static int doc_list(struct ctl_args *);
 static int doc_show(struct ctl_args *);
 static int doc_get(struct ctl_args *);
 static int doc_rm(struct ctl_args *);
 static int doc_help(struct ctl_args *);
+
+/* doc add's options. */
+static const struct option doc_add_options[] = {
+	{ "type", required_argument, NULL, 't' },
+	{ "shop", required_argument, NULL, 's' },
+	{ "products", required_argument, NULL, 'p' },
+	{ "issuer", required_argument, NULL, 'i' },
+	{ "expires", required_argument, NULL, 'e' },
+	{ "chain-of", required_argument, NULL, 'c' },
+	{ "rename", no_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* doc list's options: the filters. */
+static const struct option doc_list_options[] = {
+	{ "expiring", required_argument, NULL, 'e' },
+	{ "shop", required_argument, NULL, 's' },
+	{ "type", required_argument, NULL, 't' },
+	{ "product", required_argument, NULL, 'p' },
+	{ "case", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* doc get's options (its template's longopts). */
 static const struct option doc_get_options[] = {
@@ -48,14 +70,14 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "doc add FILE --type TYPE [--shop SHOP] [--products ID,...] "
 	    "[--issuer TEXT] [--expires YYYY-MM-DD] [--chain-of DOC] "
 	    "[--rename]",
-	    "store a PDF, JPEG or PNG in the vault; prints its id", doc_add,
-	    CTL_OWN_ARGS },
+	    "store a PDF, JPEG or PNG in the vault; prints its id", NULL,
+	    doc_add, { "", doc_add_options, 1, 1 } },
 	{ "list",
 	    "doc list [--expiring DUR] [--shop SHOP] [--type TYPE] "
 	    "[--product ID] [--case ID]",
 	    "the documents (--expiring 30d: those expiring within 30 days, "
 	    "and expired ones)",
-	    doc_list, CTL_OWN_ARGS },
+	    NULL, doc_list, { "", doc_list_options, 0, 0 } },
 	{ "show", "doc show ID",
 	    "a document, the cases that refer to it and the listings it "
 	    "covers",
@@ -74,18 +96,6 @@ void
 docs_help(FILE *f)
 {
 	ctl_rows(f, docs_cmds, nitems(docs_cmds), NULL);
-}
-
-static const char *
-docs_usage(const char *verb)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(docs_cmds); i++) {
-		if (strcmp(docs_cmds[i].name, verb) == 0)
-			return (docs_cmds[i].usage);
-	}
-	return ("doc VERB ...");
 }
 
 int
@@ -156,61 +166,24 @@ docs_read(const char *path, size_t *lenp)
 }
 
 static int
-doc_add(int argc, char **argv)
+doc_add(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "shop", required_argument, NULL, 's' },
-		{ "products", required_argument, NULL, 'p' },
-		{ "issuer", required_argument, NULL, 'i' },
-		{ "expires", required_argument, NULL, 'e' },
-		{ "chain-of", required_argument, NULL, 'c' },
-		{ "rename", no_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = docs_usage("add"), *type = NULL, *file, *base;
+	static const int letters[5] = { 's', 'p', 'i', 'e', 'c' };
+	const char *type = ctl_args_get(a, 't'), *file = a->argv[0], *base;
 	const char *opts[5][2] = { { "shop", NULL }, { "products", NULL },
 		{ "issuer", NULL }, { "expires", NULL }, { "chain_of", NULL } };
 	char *path, *data, *raw = NULL;
 	json_t *doc = NULL, *w;
 	size_t len, i;
 	long status;
-	int ch, rename = 0;
+	int rename = ctl_args_has(a, 'r');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 't':
-			type = optarg;
-			break;
-		case 's':
-			opts[0][1] = optarg;
-			break;
-		case 'p':
-			opts[1][1] = optarg;
-			break;
-		case 'i':
-			opts[2][1] = optarg;
-			break;
-		case 'e':
-			opts[3][1] = optarg;
-			break;
-		case 'c':
-			ctl_id(optarg, "document");
-			opts[4][1] = optarg;
-			break;
-		case 'r':
-			rename = 1;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1 || type == NULL)
-		ctl_usage_fail(usage);
-	file = argv[0];
+	for (i = 0; i < nitems(letters); i++)
+		opts[i][1] = ctl_args_get(a, letters[i]);
+	if (opts[4][1] != NULL)
+		ctl_id(opts[4][1], "document");
+	if (type == NULL)
+		ctl_usage_fail(a->usage);
 	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
 	if (*base == '\0')
 		ctl_fail("%s names a directory, not a file", file);
@@ -303,49 +276,20 @@ docs_expiry(const json_t *d)
 }
 
 static int
-doc_list(int argc, char **argv)
+doc_list(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "expiring", required_argument, NULL, 'e' },
-		{ "shop", required_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
-		{ "product", required_argument, NULL, 'p' },
-		{ "case", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const char *const keys[] = { "expiring", "shop", "type",
 		"product", "case" };
-	const char *vals[5] = { NULL, NULL, NULL, NULL, NULL };
+	static const int opts[] = { 'e', 's', 't', 'p', 'c' };
+	const char *vals[5];
 	char *path, ***rows, fmt[64], id[32];
 	json_t *doc, *arr, *d;
-	size_t i, n;
-	int ch;
+	size_t i, j, n;
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'e':
-			vals[0] = optarg;
-			break;
-		case 's':
-			vals[1] = optarg;
-			break;
-		case 't':
-			vals[2] = optarg;
-			break;
-		case 'p':
-			vals[3] = optarg;
-			break;
-		case 'c':
-			ctl_id(optarg, "case");
-			vals[4] = optarg;
-			break;
-		default:
-			ctl_usage_fail(docs_usage("list"));
-		}
-	}
-	if (argc != optind)
-		ctl_usage_fail(docs_usage("list"));
+	for (i = 0; i < nitems(opts); i++)
+		vals[i] = ctl_args_get(a, opts[i]);
+	if (vals[4] != NULL)
+		ctl_id(vals[4], "case");
 	if ((path = strdup("/v1/documents")) == NULL)
 		ctl_fail("out of memory");
 	for (i = 0; i < nitems(keys); i++) {
@@ -397,8 +341,8 @@ doc_list(int argc, char **argv)
 	}
 	ctl_table(rows, n + 1, 7);
 	for (i = 0; i <= n; i++) {
-		for (ch = 0; ch < 7; ch++)
-			free(rows[i][ch]);
+		for (j = 0; j < 7; j++)
+			free(rows[i][j]);
 		free(rows[i]);
 	}
 	free(rows);
@@ -578,43 +522,27 @@ doc_rm(struct ctl_args *a)
  * case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach: attach
  * a vault document to a case, or take it off.
  */
+/* case doc's options (its template's longopts). */
+const struct option ctl_docs_case_doc_options[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "detach", no_argument, NULL, 'd' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int
-ctl_docs_case_doc(int argc, char **argv)
+ctl_docs_case_doc(struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "case doc ID DOC [--at TIME] [--force] | "
-			    "case doc ID DOC --detach",
-		   *at = NULL;
+	const char *at = ctl_args_get(a, 'a');
 	long long id, doc_id;
 	char *path;
 	json_t *body, *doc;
-	int ch, force = 0, detach = 0;
+	int force = ctl_args_has(a, 'f'), detach = ctl_args_has(a, 'd');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'a':
-			at = optarg;
-			break;
-		case 'f':
-			force = 1;
-			break;
-		case 'd':
-			detach = 1;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
-	}
-	if (argc - optind != 2 || (detach && (at != NULL || force)))
-		ctl_usage_fail(usage);
-	id = ctl_id(argv[optind], "case");
-	doc_id = ctl_id(argv[optind + 1], "document");
+	if (detach && (at != NULL || force))
+		ctl_usage_fail(a->usage);
+	id = ctl_id(a->argv[0], "case");
+	doc_id = ctl_id(a->argv[1], "document");
 	if (detach) {
 		if (asprintf(&path, "/v1/cases/%lld/documents/%lld", id,
 			doc_id) == -1)

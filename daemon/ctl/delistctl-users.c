@@ -28,13 +28,19 @@
 static char *users_password(const char *);
 static char *users_prompt(const char *);
 static const char *users_name(const char *);
-static int user_add(int, char **);
-static int user_passwd(int, char **);
-static int user_rm(int, char **);
-static int user_list(int, char **);
-static int user_help(int, char **);
-static void
-users_opts(int *, char ***, const char *, const char **, const char **);
+static int user_add(struct ctl_args *);
+static int user_passwd(struct ctl_args *);
+static int user_rm(struct ctl_args *);
+static int user_list(struct ctl_args *);
+static int user_help(struct ctl_args *);
+static void users_only(const struct ctl_args *, const char *);
+
+/* The user verbs' options (each verb's template). */
+static const struct option users_options[] = {
+	{ "role", required_argument, NULL, 'r' },
+	{ "password-file", required_argument, NULL, 'p' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static const struct ctl_cmd user_cmds[] = {
 	{ "add",
@@ -42,16 +48,16 @@ static const struct ctl_cmd user_cmds[] = {
 	    "[--password-file F]",
 	    "add a web console user (the password from the terminal, stdin "
 	    "or F)",
-	    user_add, CTL_OWN_ARGS },
+	    NULL, user_add, { "", users_options, 1, 1 } },
 	{ "passwd", "user passwd NAME [--password-file F]",
-	    "set a user's password; its sessions end", user_passwd,
-	    CTL_OWN_ARGS },
-	{ "rm", "user rm NAME", "remove a user and end its sessions", user_rm,
-	    CTL_OWN_ARGS },
-	{ "list", "user list", "the users and their roles", user_list,
-	    CTL_OWN_ARGS },
-	{ "help", "user help", "show the user verbs", user_help,
-	    CTL_OWN_ARGS },
+	    "set a user's password; its sessions end", NULL, user_passwd,
+	    { "", users_options, 1, 1 } },
+	{ "rm", "user rm NAME", "remove a user and end its sessions", NULL,
+	    user_rm, { "", users_options, 1, 1 } },
+	{ "list", "user list", "the users and their roles", NULL, user_list,
+	    { "", users_options, 0, 0 } },
+	{ "help", "user help", "show the user verbs", NULL, user_help,
+	    { "", users_options, 0, 0 } },
 };
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -134,49 +140,33 @@ users_password(const char *file)
 	return (a);
 }
 
-/* --role R and --password-file F; leaves the operands. */
+/*
+ * Every user verb takes --role and --password-file in its template (as
+ * before, one it does not use is a usage error, not an unknown option):
+ * refuses the ones not in allowed.
+ */
 static void
-users_opts(int *argc, char ***argv, const char *usage, const char **role,
-    const char **file)
+users_only(const struct ctl_args *a, const char *allowed)
 {
-	static const struct option longopts[] = {
-		{ "role", required_argument, NULL, 'r' },
-		{ "password-file", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
+	static const char letters[] = "rp";
+	const char *l;
 
-	optind = 0;
-	while ((ch = ctl_getopt(*argc, *argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'r':
-			if (role == NULL)
-				ctl_usage_fail(usage);
-			*role = optarg;
-			break;
-		case 'p':
-			if (file == NULL)
-				ctl_usage_fail(usage);
-			*file = optarg;
-			break;
-		default:
-			ctl_usage_fail(usage);
-		}
+	for (l = letters; *l != '\0'; l++) {
+		if (ctl_args_has(a, *l) && strchr(allowed, *l) == NULL)
+			ctl_usage_fail(a->usage);
 	}
-	*argc -= optind;
-	*argv += optind;
 }
 
 static int
-user_add(int argc, char **argv)
+user_add(struct ctl_args *a)
 {
-	const char *usage = user_cmds[0].usage, *role = NULL, *file = NULL;
-	char *pass;
+	const char *role = ctl_args_get(a, 'r');
+	const char *file = ctl_args_get(a, 'p');
+	char **argv = a->argv, *pass;
 	json_t *doc;
 
-	users_opts(&argc, &argv, usage, &role, &file);
-	if (argc != 1 || role == NULL)
-		ctl_usage_fail(usage);
+	if (role == NULL)
+		ctl_usage_fail(a->usage);
 	users_name(argv[0]);
 	pass = users_password(file);
 	doc = ctl_call("POST", "/v1/users",
@@ -192,15 +182,13 @@ user_add(int argc, char **argv)
 }
 
 static int
-user_passwd(int argc, char **argv)
+user_passwd(struct ctl_args *a)
 {
-	const char *usage = user_cmds[1].usage, *file = NULL;
-	char *pass, path[96];
+	const char *file = ctl_args_get(a, 'p');
+	char **argv = a->argv, *pass, path[96];
 	json_t *doc;
 
-	users_opts(&argc, &argv, usage, NULL, &file);
-	if (argc != 1)
-		ctl_usage_fail(usage);
+	users_only(a, "p");
 	snprintf(
 	    path, sizeof path, "/v1/users/%s/password", users_name(argv[0]));
 	pass = users_password(file);
@@ -214,14 +202,12 @@ user_passwd(int argc, char **argv)
 }
 
 static int
-user_rm(int argc, char **argv)
+user_rm(struct ctl_args *a)
 {
-	char path[96];
+	char **argv = a->argv, path[96];
 	json_t *doc;
 
-	users_opts(&argc, &argv, user_cmds[2].usage, NULL, NULL);
-	if (argc != 1)
-		ctl_usage_fail(user_cmds[2].usage);
+	users_only(a, "");
 	snprintf(path, sizeof path, "/v1/users/%s", users_name(argv[0]));
 	doc = ctl_call("DELETE", path, NULL);
 	if (!ctl.json)
@@ -231,14 +217,12 @@ user_rm(int argc, char **argv)
 }
 
 static int
-user_list(int argc, char **argv)
+user_list(struct ctl_args *a)
 {
 	json_t *doc, *u;
 	size_t i;
 
-	users_opts(&argc, &argv, user_cmds[3].usage, NULL, NULL);
-	if (argc != 0)
-		ctl_usage_fail(user_cmds[3].usage);
+	users_only(a, "");
 	doc = ctl_call("GET", "/v1/users", NULL);
 	if (!ctl.json) {
 		json_array_foreach (json_object_get(doc, "users"), i, u)
@@ -253,11 +237,9 @@ user_list(int argc, char **argv)
 }
 
 static int
-user_help(int argc, char **argv)
+user_help(struct ctl_args *a)
 {
-	users_opts(&argc, &argv, user_cmds[4].usage, NULL, NULL);
-	if (argc != 0)
-		ctl_usage_fail(user_cmds[4].usage);
+	users_only(a, "");
 	printf("usage: delistctl [-s socket] [--json] user VERB ...; the "
 	       "verbs:\n");
 	ctl_users_help(stdout);
@@ -278,29 +260,22 @@ ctl_users(int argc, char **argv)
 	    "user", user_cmds, nitems(user_cmds), argc - 1, argv + 1));
 }
 
-int
-ctl_users_case_assign(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "none", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "case assign ID USER|--none";
-	const char *p;
-	json_t *doc, *who;
-	char path[64];
-	int ch, none = 0;
+/* case assign's options (its template's longopts). */
+const struct option ctl_users_assign_options[] = {
+	{ "none", no_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 },
+};
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		if (ch != 'n')
-			ctl_usage_fail(usage);
-		none = 1;
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != (none ? 1 : 2))
-		ctl_usage_fail(usage);
+int
+ctl_users_case_assign(struct ctl_args *a)
+{
+	const char *p;
+	char **argv = a->argv, path[64];
+	json_t *doc, *who;
+	int none = ctl_args_has(a, 'n');
+
+	if (a->argc != (none ? 1 : 2))
+		ctl_usage_fail(a->usage);
 	for (p = argv[0]; *p >= '0' && *p <= '9'; p++)
 		;
 	if (argv[0][0] == '\0' || *p != '\0' || p - argv[0] > 18)

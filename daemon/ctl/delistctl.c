@@ -43,6 +43,7 @@ static void ctl_verb_help(void);
 static void usage(FILE *);
 static void ctl_parse(const struct ctl_cmd *, size_t, const struct ctl_cmd *,
     int, char **, struct ctl_args *);
+static void ctl_args_free(struct ctl_args *);
 static int cmd_status(struct ctl_args *);
 static int cmd_reload(struct ctl_args *);
 static int cmd_help(struct ctl_args *);
@@ -55,7 +56,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "track",
 	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
 	    "[--image URL ...]",
-	    "watch a listing", ctl_cases_track, CTL_OWN_ARGS },
+	    "watch a listing", NULL, ctl_cases_track,
+	    { "", ctl_cases_track_options, 2, 2 } },
 	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
 	    NULL, ctl_cases_untrack, { "", NULL, 2, 2 } },
 	{ "import", "import FILE.csv|-",
@@ -421,13 +423,25 @@ ctl_parse(const struct ctl_cmd *table, size_t n, const struct ctl_cmd *cmd,
 	while ((ch = ctl_getopt(argc, argv, t->shortopts, t->longopts)) != -1) {
 		if (ch <= 0 || ch >= CTL_OPT_MAX || ch == '?' || ch == ':')
 			ctl_usage_fail(a->usage);
-		a->count[ch]++;
+		a->values[ch] = xreallocarray(
+		    a->values[ch], a->count[ch] + 1, sizeof *a->values[ch]);
+		a->values[ch][a->count[ch]++] = optarg;
 		a->value[ch] = optarg;
 	}
 	a->argc = argc - optind;
 	a->argv = argv + optind;
 	if (a->argc < t->lower || (t->upper != -1 && a->argc > t->upper))
 		ctl_usage_fail(a->usage);
+}
+
+/* Frees what ctl_parse allocated in a. */
+static void
+ctl_args_free(struct ctl_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < CTL_OPT_MAX; i++)
+		free(a->values[i]);
 }
 
 /* Whether the option ch was given. */
@@ -444,6 +458,15 @@ ctl_args_get(const struct ctl_args *a, int ch)
 	return (ctl_args_has(a, ch) ? a->value[ch] : NULL);
 }
 
+/* The n-th argument (from 0) of a repeatable option ch, or NULL. */
+const char *
+ctl_args_nth(const struct ctl_args *a, int ch, int n)
+{
+	if (!ctl_args_has(a, ch) || n < 0 || n >= a->count[ch])
+		return (NULL);
+	return (a->values[ch][n]);
+}
+
 /*
  * Runs the row of table named argv[0]: a command, or the verb of the
  * group (NULL for the commands, "case", "doc"), as the verb whose --help
@@ -456,6 +479,7 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	struct ctl_args args;
 	const char *name;
 	size_t i;
+	int rc;
 
 	if (argc == 0) {
 		fprintf(stderr, "usage: delistctl %s VERB ...; the verbs:\n",
@@ -474,7 +498,9 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 			if (table[i].exec == NULL)
 				return (table[i].fn(argc, argv));
 			ctl_parse(table, n, &table[i], argc, argv, &args);
-			return (table[i].exec(&args));
+			rc = table[i].exec(&args);
+			ctl_args_free(&args);
+			return (rc);
 		}
 	}
 	if (group == NULL)

@@ -64,6 +64,7 @@ struct ctl_args {
 	const char *usage; /* the verb's rows, for ctl_usage_fail */
 	int count[CTL_OPT_MAX]; /* times each option was given */
 	const char *value[CTL_OPT_MAX]; /* its last argument */
+	const char **values[CTL_OPT_MAX]; /* all of them, count[ch] */
 };
 
 /*
@@ -109,6 +110,7 @@ const char *ctl_duration(const json_t *, const char *, char *, size_t);
 int ctl_getopt(int, char **, const char *, const struct option *);
 int ctl_args_has(const struct ctl_args *, int);
 const char *ctl_args_get(const struct ctl_args *, int);
+const char *ctl_args_nth(const struct ctl_args *, int, int);
 void ctl_rows(FILE *, const struct ctl_cmd *, size_t, const char *);
 int ctl_dispatch(const char *, const struct ctl_cmd *, size_t, int, char **);
 char *ctl_read_file(const char *, const char *, size_t, size_t *);
@@ -124,7 +126,8 @@ char *ctl_escape(const char *);
 void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
 
 /* delistctl-cases.c: listings, cases, events. */
-int ctl_cases_track(int, char **);
+int ctl_cases_track(struct ctl_args *);
+extern const struct option ctl_cases_track_options[];
 extern const struct option ctl_cases_filter_options[];
 int ctl_cases_untrack(struct ctl_args *);
 int ctl_cases_listings(struct ctl_args *);
@@ -138,7 +141,8 @@ int ctl_outbox(int, char **);
 
 /* delistctl-docs.c: the document vault. */
 int ctl_docs(int, char **);
-int ctl_docs_case_doc(int, char **);
+int ctl_docs_case_doc(struct ctl_args *);
+extern const struct option ctl_docs_case_doc_options[];
 void docs_help(FILE *);
 
 /* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
@@ -154,7 +158,8 @@ int ctl_source_classify(struct ctl_args *);
 int ctl_source_evidence(struct ctl_args *);
 /* delistctl-users.c: web console users, case assign. */
 int ctl_users(int, char **);
-int ctl_users_case_assign(int, char **);
+int ctl_users_case_assign(struct ctl_args *);
+extern const struct option ctl_users_assign_options[];
 void ctl_users_help(FILE *);
 
 #endif
