@@ -871,7 +871,6 @@ case_check(struct ctl_args *a)
 	long long id, nerr;
 	long bad;
 
-	materials = cases_materials(a);
 	id = ctl_id(a->argv[0], "case");
 	/* Read and judged before anything is built: a refusal leaks nothing. */
 	if (statement != NULL) {
@@ -881,6 +880,7 @@ case_check(struct ctl_args *a)
 				 "at offset %ld)",
 			    ctl_file_name(statement), bad);
 	}
+	materials = cases_materials(a);
 	body = json_object();
 	if (statement != NULL) {
 		json_object_set_new(body, "statement", json_stringn(text, len));
@@ -919,15 +919,16 @@ case_appeal(struct ctl_args *a)
 	long bad;
 	int force = ctl_args_has(a, 'F');
 
-	materials = cases_materials(a);
 	if (platform == NULL || statement == NULL)
 		ctl_usage_fail(a->usage);
 	id = ctl_id(a->argv[0], "case");
+	/* Read and judged before anything is built: a refusal leaks nothing. */
 	text = ctl_read_file(statement, "statement", 0, &len);
 	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
 		ctl_fail("statement %s is not UTF-8 (first bad byte at offset "
 			 "%ld)",
 		    ctl_file_name(statement), bad);
+	materials = cases_materials(a);
 	body = json_object();
 	cases_set_str(
 	    body, "platform_case_id", platform, "the platform Case ID");
