@@ -653,18 +653,9 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 	time_t now = clock_now();
 	char buf[ISOTIME_LEN];
 	json_t *data;
-	int rc;
 
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
-	if ((rc = store_case_get(lifecycle_store(), id, &c)) != 0) {
-		if (rc == -1)
-			return (lifecycle_store_fail(err));
-		store_rollback(lifecycle_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
-		    "case %lld not found", (long long)id);
+	if (lifecycle_case_begin(id, &c, err) == -1)
 		return (-1);
-	}
 	if (!cases_state_is_open(cases_state_from_name(c.state))) {
 		lifecycle_err_set(err, LIFECYCLE_ERR_CASE_CLOSED,
 		    "case %lld is %s: there is nothing left to take on",

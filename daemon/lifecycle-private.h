@@ -25,6 +25,7 @@ struct config;
 
 /* lifecycle.c */
 int lifecycle_store_fail(struct lifecycle_err *);
+int lifecycle_case_begin(int64_t, struct st_case *, struct lifecycle_err *);
 struct store *lifecycle_store(void);
 const struct config *lifecycle_config(void);
 const char *lifecycle_hours(int64_t secs, char *buf, size_t len);

@@ -374,12 +374,12 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 }
 
 /*
- * Loads a case and its appeals for a change, inside a transaction that the
- * caller commits. On failure the transaction is rolled back.
+ * Begins a transaction and loads case id into c for a change the caller
+ * commits. On failure (no such case: LIFECYCLE_ERR_NOT_FOUND) the
+ * transaction is rolled back and -1 returned.
  */
-static int
-lifecycle_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
-    size_t *nap, struct lifecycle_err *err)
+int
+lifecycle_case_begin(int64_t id, struct st_case *c, struct lifecycle_err *err)
 {
 	int rc;
 
@@ -393,6 +393,19 @@ lifecycle_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
 		    "case %lld not found", (long long)id);
 		return (-1);
 	}
+	return (0);
+}
+
+/*
+ * Loads a case and its appeals for a change, inside a transaction that the
+ * caller commits. On failure the transaction is rolled back.
+ */
+static int
+lifecycle_load(int64_t id, time_t at, struct st_case *c, struct st_appeal **ap,
+    size_t *nap, struct lifecycle_err *err)
+{
+	if (lifecycle_case_begin(id, c, err) == -1)
+		return (-1);
 	if (at < c->opened_at) {
 		char buf[ISOTIME_LEN];
 		store_rollback(lifecycle_store());

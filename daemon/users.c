@@ -181,16 +181,8 @@ lifecycle_assign(
 	json_t *data;
 	int rc;
 
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
-	if ((rc = store_case_get(lifecycle_store(), id, &c)) != 0) {
-		if (rc == -1)
-			return (lifecycle_store_fail(err));
-		store_rollback(lifecycle_store());
-		lifecycle_err_set(err, LIFECYCLE_ERR_NOT_FOUND,
-		    "case %lld not found", (long long)id);
+	if (lifecycle_case_begin(id, &c, err) == -1)
 		return (-1);
-	}
 	if (user != NULL &&
 	    (rc = store_user_get(lifecycle_store(), user, NULL, NULL)) != 0) {
 		st_case_clear(&c);
