@@ -209,8 +209,7 @@ api_conditions_json(int64_t case_id)
 					: json_null(),
 			"raised_at",
 			isotime_format(cond[i].raised_at, b1, sizeof b1),
-			"next_reminder_at",
-			json_time(cond[i].next_at),
+			"next_reminder_at", json_time(cond[i].next_at),
 			"reminders", cond[i].reminders, "ack", ack));
 	}
 	st_conditions_free(cond, n);

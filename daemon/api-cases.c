@@ -71,8 +71,8 @@ static void follower_fill(struct follower *);
 static void follower_drained(struct evhttp_connection *, void *);
 static void follower_drop(size_t, const char *);
 static void follower_beat(evutil_socket_t, short, void *);
-static void case_board_fields(json_t *, const struct st_case *,
-    const struct st_appeal *);
+static void
+case_board_fields(json_t *, const struct st_case *, const struct st_appeal *);
 static json_t *case_summary_json(const struct st_case *);
 
 static struct follower *followers;
@@ -152,10 +152,11 @@ case_json(const struct st_case *c)
 			  "s:i}",
 	    "id", (json_int_t)c->id, "shop", c->shop, "product_id",
 	    c->product_id, "title", jstr(c->title), "state", c->state, "reason",
-	    c->reason, "rule", jstr(c->rule), "opened_at", json_time(c->opened_at),
-	    "updated_at", json_time(c->updated_at), "closed_at",
-	    json_time(c->closed_at), "relisted_as", jstr(c->relisted_as), "appeals",
-	    c->appeals, "rejections", c->rejections));
+	    c->reason, "rule", jstr(c->rule), "opened_at",
+	    json_time(c->opened_at), "updated_at", json_time(c->updated_at),
+	    "closed_at", json_time(c->closed_at), "relisted_as",
+	    jstr(c->relisted_as), "appeals", c->appeals, "rejections",
+	    c->rejections));
 }
 
 static json_t *
@@ -192,8 +193,8 @@ sync_json(int64_t id)
  * acknowledgement, the assignee and the listing's first https picture.
  */
 static void
-case_board_fields(json_t *doc, const struct st_case *c,
-    const struct st_appeal *pending)
+case_board_fields(
+    json_t *doc, const struct st_case *c, const struct st_appeal *pending)
 {
 	char *image = NULL;
 

@@ -27,7 +27,7 @@ api_delivery_json(const struct st_delivery *d)
 	time_t until;
 
 	j = json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o,"
-			  "s:o}",
+		      "s:o}",
 	    "id", (json_int_t)d->id, "sink", d->sink, "event_id",
 	    (json_int_t)d->event_id, "event_type", d->ev.type, "severity",
 	    d->ev.severity, "case",
@@ -38,7 +38,8 @@ api_delivery_json(const struct st_delivery *d)
 					     : json_null(),
 	    "last_error",
 	    d->last_error ? json_string(d->last_error) : json_null(),
-	    "created_at", json_time(d->created_at), "done_at", json_time(d->done_at));
+	    "created_at", json_time(d->created_at), "done_at",
+	    json_time(d->done_at));
 	/* Held for a snoozed shop: until the snooze ends (as it is now). */
 	if (j != NULL && strcmp(d->state, "held") == 0) {
 		until = store_snooze_until(

@@ -665,8 +665,7 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 	case CK_SEVERITY:
 		if ((level = cases_severity_from_name(str)) == -1) {
 			cerr(cc, s, "unknown severity \"%s\" (use %s)",
-			    text_cut(str, cut),
-			    ckind_name(CK_SEVERITY));
+			    text_cut(str, cut), ckind_name(CK_SEVERITY));
 			return (-1);
 		}
 		*(int *)dst = level;
@@ -674,8 +673,7 @@ cvalue(struct cctx *cc, const config_setting_t *s, const struct ckey *k,
 	case CK_LOGLEVEL:
 		if ((level = log_level_from_name(str)) == -1) {
 			cerr(cc, s, "unknown log level \"%s\" (use %s)",
-			    text_cut(str, cut),
-			    ckind_name(CK_LOGLEVEL));
+			    text_cut(str, cut), ckind_name(CK_LOGLEVEL));
 			return (-1);
 		}
 		*(enum log_level *)dst = level;

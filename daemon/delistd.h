@@ -530,8 +530,8 @@ int store_users(struct store *, struct st_user **, size_t *);
 void st_users_free(struct st_user *, size_t);
 int store_sessions_drop(struct store *, const char *);
 int store_session_put(struct store *, const char *, const char *, time_t);
-int store_session_get(
-    struct store *, const char *, char **, time_t *, time_t *);
+int
+store_session_get(struct store *, const char *, char **, time_t *, time_t *);
 int store_session_touch(struct store *, const char *, time_t);
 int store_session_delete(struct store *, const char *);
 int store_sessions_expire(struct store *, time_t, time_t);

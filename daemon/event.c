@@ -205,7 +205,7 @@ event_json(const struct st_event *e)
 	    (json_int_t)e->id, "case",
 	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
 	    event_str(e->shop), "product_id", event_str(e->product_id), "at",
-	    json_time(e->at), "recorded_at", json_time(e->recorded_at),
-	    "actor", e->actor, "type", e->type, "severity", e->severity,
-	    "message", msg, "data", data));
+	    json_time(e->at), "recorded_at", json_time(e->recorded_at), "actor",
+	    e->actor, "type", e->type, "severity", e->severity, "message", msg,
+	    "data", data));
 }

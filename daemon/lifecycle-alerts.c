@@ -624,8 +624,7 @@ lifecycle_ack_value(
 	if (by == NULL)
 		return (json_null());
 	return (json_pack("{s:s,s:s,s:o,s:o}", "by", by, "at",
-	    isotime_format(at, buf, sizeof buf), "until",
-	    json_time(until),
+	    isotime_format(at, buf, sizeof buf), "until", json_time(until),
 	    "comment", comment ? json_string(comment) : json_null()));
 }
 
@@ -677,9 +676,8 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 	}
 	st_conditions_free(cond, n);
 	data = json_pack("{s:s,s:o,s:o,s:i}", "by", actor, "until",
-	    json_time(until),
-	    "comment", comment ? json_string(comment) : json_null(),
-	    "conditions", (int)n);
+	    json_time(until), "comment",
+	    comment ? json_string(comment) : json_null(), "conditions", (int)n);
 	if (lifecycle_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED,
 		CASES_SEV_INFO, data,
 		"case %lld taken on by %s%s%s%s: no reminders %s%s",
@@ -748,9 +746,8 @@ lifecycle_condition_ack(int64_t id, time_t until, const char *comment,
 	data = json_pack("{s:I,s:s,s:o,s:s,s:o,s:o}", "condition",
 	    (json_int_t)id, "raised_by", cond->type, "subject",
 	    cond->subject ? json_string(cond->subject) : json_null(), "by",
-	    actor, "until",
-	    json_time(until),
-	    "comment", comment ? json_string(comment) : json_null());
+	    actor, "until", json_time(until), "comment",
+	    comment ? json_string(comment) : json_null());
 	if (store_condition_update(lifecycle_store(), cond) == -1 ||
 	    lifecycle_event(&c, now, actor, CASES_EV_CONDITION_ACKNOWLEDGED,
 		CASES_SEV_INFO, data, "condition %lld (%s) taken on by %s%s%s",

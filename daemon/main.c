@@ -243,8 +243,8 @@ daemon_reload(char **cause)
 			    daemon_state->config_path);
 		else if ((new->web_listen == NULL) !=
 			(old->web_listen == NULL) ||
-		    (new->web_listen != NULL &&
-			strcmp(new->web_listen, old->web_listen) != 0))
+		    (new->web_listen !=
+			NULL &&strcmp(new->web_listen, old->web_listen) != 0))
 			xasprintf(&why,
 			    "%s: web.listen changed; restart delistd to "
 			    "move the web console",

@@ -84,14 +84,13 @@ static time_t outbox_release_at = -1;
 static void outbox_run(evutil_socket_t, short, void *);
 static void outbox_flush(evutil_socket_t, short, void *);
 static void outbox_done(void *, enum delistd_result, int64_t, const char *);
-static char *outbox_event(
-    struct delistd_host *, const struct st_delivery *, struct delistd_event *,
-    char *, size_t);
+static char *outbox_event(struct delistd_host *, const struct st_delivery *,
+    struct delistd_event *, char *, size_t);
 static void outbox_urge(struct delistd_host *, time_t);
 static int outbox_sync_check(const char *, int64_t, int64_t, time_t);
 static int outbox_hold_muted(struct delistd_host *, const struct st_delivery *);
-static int outbox_release_shop(
-    const char *, const struct st_delivery *, size_t, time_t);
+static int
+outbox_release_shop(const char *, const struct st_delivery *, size_t, time_t);
 static void outbox_release(time_t);
 
 int
@@ -324,8 +323,8 @@ outbox_settle_tx(struct inflight *inf, const struct config_plugin *pc,
 		if (store_outbox_settle(
 			st, inf->row, "done", attempts, now, error, now) == -1)
 			goto fail;
-		if (outbox_sync_check(
-			inf->event_type, inf->event_id, inf->case_id, now) == -1)
+		if (outbox_sync_check(inf->event_type, inf->event_id,
+			inf->case_id, now) == -1)
 			goto fail;
 		log_debug("outbox: event %lld delivered to %s",
 		    (long long)inf->event_id, inf->sink);
@@ -597,9 +596,8 @@ outbox_urge(struct delistd_host *h, time_t now)
 		    f->generation != plugin_generation_of(h) ||
 		    strcmp(f->sink, plugin_name(h)) != 0)
 			continue;
-		if (store_outbox_case_next(daemon_state->store,
-			plugin_name(h), f->case_id,
-			f->urged > f->row ? f->urged : f->row, now,
+		if (store_outbox_case_next(daemon_state->store, plugin_name(h),
+			f->case_id, f->urged > f->row ? f->urged : f->row, now,
 			OUTBOX_URGE_MAX, &d, &n) == -1)
 			continue;
 		for (i = 0; i < n; i++) {
@@ -621,14 +619,14 @@ outbox_urge(struct delistd_host *h, time_t now)
  * all its rows are.
  */
 static int
-outbox_sync_check(const char *type, int64_t event_id, int64_t case_id,
-    time_t now)
+outbox_sync_check(
+    const char *type, int64_t event_id, int64_t case_id, time_t now)
 {
 	int total;
 
 	if (strcmp(type, "case.reinstated") != 0 || case_id == 0 ||
-	    store_outbox_open_for_event(daemon_state->store, event_id, &total) !=
-		0)
+	    store_outbox_open_for_event(
+		daemon_state->store, event_id, &total) != 0)
 		return (0);
 	return (lifecycle_synced(case_id, now));
 }
@@ -648,8 +646,8 @@ outbox_hold_muted(struct delistd_host *h, const struct st_delivery *d)
 	until = store_snooze_until(st, d->ev.shop, now);
 	if (until == 0)
 		return (0);
-	if (store_outbox_settle(
-		st, d->id, "held", d->attempts, until, d->last_error, now) == -1)
+	if (store_outbox_settle(st, d->id, "held", d->attempts, until,
+		d->last_error, now) == -1)
 		return (-1);
 	if (outbox_release_at == 0 || until < outbox_release_at)
 		outbox_release_at = until;
@@ -685,7 +683,8 @@ outbox_release_shop(
 		if (d[i].ev.shop == NULL || strcmp(d[i].ev.shop, shop) != 0)
 			continue;
 		if (!outbox_listed(&also, d[i].sink)) {
-			also.v = xreallocarray(also.v, also.n + 1, sizeof *also.v);
+			also.v =
+			    xreallocarray(also.v, also.n + 1, sizeof *also.v);
 			also.v[also.n++] = d[i].sink;
 		}
 		/* The rows of one event to several sinks are adjacent. */
@@ -694,7 +693,8 @@ outbox_release_shop(
 		last = d[i].event_id;
 		events++;
 		critical += strcmp(d[i].ev.severity, "critical") == 0;
-		p = json_loads(d[i].ev.payload ? d[i].ev.payload : "{}", 0, NULL);
+		p = json_loads(
+		    d[i].ev.payload ? d[i].ev.payload : "{}", 0, NULL);
 		text = json_string_value(json_object_get(p, "message"));
 		json_array_append_new(held,
 		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:s,s:s}", "event_id",
@@ -734,8 +734,8 @@ outbox_release_shop(
 			continue;
 		if (store_outbox_settle(st, d[i].id, "done", d[i].attempts, now,
 			why, now) == -1 ||
-		    outbox_sync_check(d[i].ev.type, d[i].event_id, d[i].case_id,
-			now) == -1) {
+		    outbox_sync_check(
+			d[i].ev.type, d[i].event_id, d[i].case_id, now) == -1) {
 			free(why);
 			goto fail;
 		}
@@ -779,10 +779,10 @@ outbox_release(time_t now)
 		}
 		if (j < i)
 			continue; /* that shop was seen */
-		until = store_snooze_until(
-		    daemon_state->store, d[i].ev.shop, now);
-		if (until == 0 && outbox_release_shop(d[i].ev.shop, d, n, now) ==
-			-1) {
+		until =
+		    store_snooze_until(daemon_state->store, d[i].ev.shop, now);
+		if (until == 0 &&
+		    outbox_release_shop(d[i].ev.shop, d, n, now) == -1) {
 			failed = 1;
 			until = now + 60;
 		}

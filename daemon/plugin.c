@@ -86,8 +86,8 @@ static plugin_gone_cb plugin_gone_cbs[PLUGIN_GONE_MAX];
 static size_t plugin_ngone;
 
 static void plugin_instance_free(struct delistd_host *);
-static struct delistd_timer *host_timer_add(
-    struct delistd_host *, int64_t, delistd_timer_cb, void *);
+static struct delistd_timer *
+host_timer_add(struct delistd_host *, int64_t, delistd_timer_cb, void *);
 static void host_timer_arm(struct delistd_timer *);
 static void plugin_clock_changed(void *);
 static void host_log(struct delistd_host *, enum delistd_log_level,

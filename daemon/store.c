@@ -3506,10 +3506,11 @@ store_case_assignee(struct store *st, int64_t id, char **out)
 int
 store_case_image(struct store *st, int64_t id, char **out)
 {
-	static const char sql[] = "SELECT li.url FROM listing_images li"
-				  " JOIN cases c ON c.listing_id = li.listing_id"
-				  " WHERE c.id = ? AND li.url LIKE 'https://%'"
-				  " ORDER BY li.rowid LIMIT 1";
+	static const char sql[] =
+	    "SELECT li.url FROM listing_images li"
+	    " JOIN cases c ON c.listing_id = li.listing_id"
+	    " WHERE c.id = ? AND li.url LIKE 'https://%'"
+	    " ORDER BY li.rowid LIMIT 1";
 	sqlite3_stmt *stmt;
 	int rc;
 

@@ -96,7 +96,6 @@ static int64_t
 between_forward(const struct calendar *, struct conv *, int64_t, int64_t);
 static int year_dated(const struct calendar *, int64_t);
 
-
 static int64_t
 floordiv(int64_t a, int64_t b)
 {

@@ -218,8 +218,7 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_CRITICAL,
 	    "an escalated appeal is still undecided and nobody acknowledged "
 	    "it" },
-	[CASES_EV_CASE_MANUAL_REVIEW_REMINDER] = {
-	    "case.manual_review.reminder",
+	[CASES_EV_CASE_MANUAL_REVIEW_REMINDER] = { "case.manual_review.reminder",
 	    CASES_SEV_CRITICAL,
 	    "a case is still in manual review and nobody acknowledged it" },
 	[CASES_EV_DELIVERY_DEAD_REMINDER] = { "delivery.dead.reminder",
@@ -254,12 +253,10 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_EV_SOURCE_AUTH_FAILED_REMINDER },
 	[CASES_EV_SOURCE_RECOVERED] = { "source.recovered", CASES_SEV_INFO,
 	    "a source answers again after an outage" },
-	[CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER] = {
-	    "source.quota_exhausted.reminder",
+	[CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER] = { "source.quota_exhausted.reminder",
 	    CASES_SEV_CRITICAL,
 	    "a source's quota is still used up and nobody acknowledged it" },
-	[CASES_EV_SOURCE_AUTH_FAILED_REMINDER] = {
-	    "source.auth_failed.reminder",
+	[CASES_EV_SOURCE_AUTH_FAILED_REMINDER] = { "source.auth_failed.reminder",
 	    CASES_SEV_CRITICAL,
 	    "a source's credentials are still refused and nobody "
 	    "acknowledged it" },
@@ -267,8 +264,7 @@ static const struct cases_event_row cases_events[] = {
 	    CASES_SEV_WARNING,
 	    "a shop's calendar has no holiday or make-up workday in the "
 	    "current year, or in the next one within 60 days" },
-	[CASES_EV_LISTING_ON_SALE_DURING_CASE] = {
-	    "listing.on_sale_during_case",
+	[CASES_EV_LISTING_ON_SALE_DURING_CASE] = { "listing.on_sale_during_case",
 	    CASES_SEV_WARNING,
 	    "a listing with an open case is on sale, but that does not end "
 	    "the case (a TRO, or never seen off sale): once per case" },

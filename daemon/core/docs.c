@@ -351,8 +351,8 @@ docs_convert_format(const char *name, const struct docs_type *row)
 	for (i = 0; i < sizeof docs_convert / sizeof docs_convert[0]; i++) {
 		if (strcasecmp(dot + 1, docs_convert[i].ext) != 0)
 			continue;
-		if (row != NULL && row->png && strcmp(docs_convert[i].ext,
-						   "png") == 0)
+		if (row != NULL && row->png &&
+		    strcmp(docs_convert[i].ext, "png") == 0)
 			return (NULL);
 		return (docs_convert[i].format);
 	}
@@ -400,8 +400,7 @@ docs_name_check(
 			memcpy(copy + (dot - base), ".pdf", 5);
 		}
 	}
-	if (sniff_name_parse(copy, docs_names, DOCS_NTYPES, &sn, NULL, 0) ==
-	    -1)
+	if (sniff_name_parse(copy, docs_names, DOCS_NTYPES, &sn, NULL, 0) == -1)
 		return (DOCS_NAME_BAD);
 	if (pid != NULL && *pid != '\0' && strcmp(sn.product_id, pid) != 0)
 		return (DOCS_NAME_BAD);
@@ -456,8 +455,10 @@ docs_name_build(const char *pid, const char *type, const char *name,
 	}
 	if (*d == '\0')
 		d = row->word;
-	len = sniff_name_build(pid, type, d, png ? SNIFF_PDF : (strcmp(ext,
-	    "jpg") == 0 ? SNIFF_JPEG : SNIFF_PDF), buf, size, why, whylen);
+	len = sniff_name_build(pid, type, d,
+	    png ? SNIFF_PDF
+		: (strcmp(ext, "jpg") == 0 ? SNIFF_JPEG : SNIFF_PDF),
+	    buf, size, why, whylen);
 	if (len == -1)
 		return (-1);
 	if (png)

@@ -173,10 +173,10 @@ static int pf_ip_brand_removed(struct pf_ctx *);
 static int pf_resubmission(struct pf_ctx *);
 static int pf_machine_english(struct pf_ctx *);
 static size_t pf_claim(const char *, size_t, size_t, size_t *);
-static int pf_claim_seen(struct pf_ctx *, const struct pf_text *,
-    const char *, size_t, int, time_t);
-static int pf_claims_check(struct pf_ctx *, const struct pf_text *,
-    const char *, size_t, int, time_t);
+static int pf_claim_seen(
+    struct pf_ctx *, const struct pf_text *, const char *, size_t, int, time_t);
+static int pf_claims_check(
+    struct pf_ctx *, const struct pf_text *, const char *, size_t, int, time_t);
 static int pf_field_is_title(const char *);
 static int pf_page_unchanged(struct pf_ctx *);
 
@@ -488,9 +488,7 @@ static const char *const pf_title_claims[] = {
 static const struct {
 	const char *open, *close;
 } pf_quotes[] = {
-	{ "\"", "\"" },
-	{ "'", "'" },
-	{ "\u201c", "\u201d" }, /* “ ” */
+	{ "\"", "\"" }, { "'", "'" }, { "\u201c", "\u201d" }, /* “ ” */
 	{ "\u2018", "\u2019" }, /* ‘ ’ */
 	{ "\u300c", "\u300d" }, /* 「 」 */
 	{ "\u300e", "\u300f" }, /* 『 』 */
@@ -586,7 +584,6 @@ preflight_default_kinds(size_t *n)
 	*n = nitems(pf_default_kinds);
 	return (pf_default_kinds);
 }
-
 
 static int
 pf_check_list(const char *const *v, size_t n, const char *what, char **cause)
@@ -2521,8 +2518,8 @@ pf_claim(const char *s, size_t len, size_t at, size_t *start)
 			n = strlen(pf_claim_fillers[i]);
 			if (at + n <= len &&
 			    strncasecmp(s + at, pf_claim_fillers[i], n) == 0 &&
-			    (at + n == len || !pf_isalnum((unsigned char)s[at +
-				n])))
+			    (at + n == len ||
+				!pf_isalnum((unsigned char)s[at + n])))
 				break;
 		}
 		if (i == nitems(pf_claim_fillers))
@@ -2559,8 +2556,8 @@ pf_claim(const char *s, size_t len, size_t at, size_t *start)
  * the statement. Returns 0, or -1 (memory).
  */
 static int
-pf_claim_seen(struct pf_ctx *ctx, const struct pf_text *seen,
-    const char *claim, size_t clen, int note, time_t since)
+pf_claim_seen(struct pf_ctx *ctx, const struct pf_text *seen, const char *claim,
+    size_t clen, int note, time_t since)
 {
 	const struct preflight_input *in = ctx->in;
 	struct preflight_finding *f;
@@ -2579,7 +2576,8 @@ pf_claim_seen(struct pf_ctx *ctx, const struct pf_text *seen,
 		return (0);
 	after = since != 0 && in->seen_title_at > since;
 	if (pf_format_time(ctx, in->seen_title_at, when, sizeof when) == -1)
-		snprintf(when, sizeof when, "%lld", (long long)in->seen_title_at);
+		snprintf(
+		    when, sizeof when, "%lld", (long long)in->seen_title_at);
 	if (note < 0)
 		snprintf(who, sizeof who, "the statement");
 	else
@@ -2624,15 +2622,15 @@ pf_claims_check(struct pf_ctx *ctx, const struct pf_text *seen,
 	}
 	for (i = 0; rc == 0 && i < nitems(pf_title_claims); i++) {
 		n = strlen(pf_title_claims[i]);
-		for (p = low; rc == 0 &&
-		     (p = strstr(p, pf_title_claims[i])) != NULL;
+		for (p = low;
+		     rc == 0 && (p = strstr(p, pf_title_claims[i])) != NULL;
 		     p += n) {
 			at = (size_t)(p - low);
 			if (at > 0 && pf_isalnum((unsigned char)low[at - 1]))
 				continue;
 			if ((clen = pf_claim(text, tlen, at + n, &start)) > 0)
-				rc = pf_claim_seen(ctx, seen, text + start,
-				    clen, note, since);
+				rc = pf_claim_seen(
+				    ctx, seen, text + start, clen, note, since);
 		}
 	}
 	free(low);
@@ -2676,10 +2674,10 @@ pf_page_unchanged(struct pf_ctx *ctx)
 			latest = in->notes[i].at;
 	}
 	/* The statement is written after the notes it sums up. */
-	if (in->statement != NULL && text_utf8_check(in->statement,
-	    in->statement_len, NULL, NULL) == 0)
-		rc = pf_claims_check(ctx, &seen, in->statement,
-		    in->statement_len, -1, latest);
+	if (in->statement != NULL &&
+	    text_utf8_check(in->statement, in->statement_len, NULL, NULL) == 0)
+		rc = pf_claims_check(
+		    ctx, &seen, in->statement, in->statement_len, -1, latest);
 	for (i = 0; rc == 0 && i < in->nnotes; i++) {
 		/* A title note's new value is a claim, quoted or not. */
 		if (in->notes[i].after != NULL &&
@@ -2689,8 +2687,7 @@ pf_page_unchanged(struct pf_ctx *ctx)
 			    in->notes[i].at);
 		else if (in->notes[i].text != NULL)
 			rc = pf_claims_check(ctx, &seen, in->notes[i].text,
-			    strlen(in->notes[i].text), (int)i,
-			    in->notes[i].at);
+			    strlen(in->notes[i].text), (int)i, in->notes[i].at);
 	}
 	pf_text_free(&seen);
 	return (rc);

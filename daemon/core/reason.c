@@ -373,7 +373,8 @@ rs_tokenize(const char *s, struct rs_text *t)
 			cur->to = i + n;
 			cur->cls = mark != NULL ? RS_MARK : RS_CJK;
 			if (mark != NULL) {
-				if (rs_put(t, &o, &cap, mark, strlen(mark)) == -1)
+				if (rs_put(t, &o, &cap, mark, strlen(mark)) ==
+				    -1)
 					goto fail;
 			} else if ((el = u8_uctomb(enc, c, sizeof enc)) <= 0 ||
 			    rs_put(t, &o, &cap, enc, (size_t)el) == -1)

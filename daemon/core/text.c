@@ -101,8 +101,8 @@ text_utf8_check(const char *s, size_t len, size_t *off, const char **why)
 	if (nul != NULL && (size_t)(nul - s) < at)
 		at = (size_t)(nul - s);
 	else
-		text_decode((const unsigned char *)s + at, len - at, &c,
-		    &reason);
+		text_decode(
+		    (const unsigned char *)s + at, len - at, &c, &reason);
 	if (off != NULL)
 		*off = at;
 	if (why != NULL)

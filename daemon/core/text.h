@@ -28,8 +28,8 @@
  * sequence", "unexpected continuation byte", "beyond U+10FFFF", "invalid
  * byte". NUL decodes as U+0000.
  */
-size_t text_decode(const unsigned char *s, size_t len, uint32_t *cp,
-    const char **why);
+size_t
+text_decode(const unsigned char *s, size_t len, uint32_t *cp, const char **why);
 
 /*
  * Whether s[0..len) is valid UTF-8 text without a NUL byte. Returns 0, or

@@ -67,8 +67,8 @@ xcalloc(size_t nmemb, size_t size)
 	if (nmemb == 0 || size == 0)
 		nmemb = size = 1;
 	if ((ptr = calloc(nmemb, size)) == NULL)
-		oom("xcalloc: out of memory allocating %zu x %zu bytes",
-		    nmemb, size);
+		oom("xcalloc: out of memory allocating %zu x %zu bytes", nmemb,
+		    size);
 	return (ptr);
 }
 
@@ -82,8 +82,7 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		oom("xreallocarray: %zu x %zu overflows", nmemb, size);
 	if ((new = realloc(ptr, nmemb * size)) == NULL)
-		oom(
-		    "xreallocarray: out of memory allocating %zu x %zu bytes",
+		oom("xreallocarray: out of memory allocating %zu x %zu bytes",
 		    nmemb, size);
 	return (new);
 }

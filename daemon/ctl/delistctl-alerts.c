@@ -182,8 +182,8 @@ ctl_alerts_snooze(struct ctl_args *a)
 			break;
 	}
 	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
-		ctl_fail("bad shop name \"%s\": letters, digits, '-' and '_'",
-		    shop);
+		ctl_fail(
+		    "bad shop name \"%s\": letters, digits, '-' and '_'", shop);
 	snprintf(path, sizeof path, "/v1/shops/%s/snooze", shop);
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json) {

@@ -163,8 +163,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "appeal",
 	    "case appeal ID --platform-case CASEID --statement FILE|- "
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
-	    "record a submitted appeal with its statement and materials",
-	    NULL, case_appeal, { "", case_appeal_options, 1, 1 } },
+	    "record a submitted appeal with its statement and materials", NULL,
+	    case_appeal, { "", case_appeal_options, 1, 1 } },
 	{ "check",
 	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
 	    "[--title T]",
@@ -173,14 +173,14 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    NULL, case_check, { "", case_check_options, 1, 1 } },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
-	    "record the platform's decision on the pending appeal",
-	    NULL, case_decision, { "", case_decision_options, 1, 1 } },
+	    "record the platform's decision on the pending appeal", NULL,
+	    case_decision, { "", case_decision_options, 1, 1 } },
 	{ "reinstated", "case reinstated ID [--at TIME]",
 	    "record that the listing is on sale again", NULL, case_reinstated,
 	    { "", case_at_options, 1, 1 } },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
-	    "give the case up, or record the product relisted as NEWID",
-	    NULL, case_abandon, { "", case_abandon_options, 1, 1 } },
+	    "give the case up, or record the product relisted as NEWID", NULL,
+	    case_abandon, { "", case_abandon_options, 1, 1 } },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
@@ -207,9 +207,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "(or for DURATION)",
 	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "assign", "case assign ID USER|--none",
-	    "assign the case to a web console user, or to nobody",
-	    NULL, ctl_users_case_assign,
-	    { "", ctl_users_assign_options, 1, 2 } },
+	    "assign the case to a web console user, or to nobody", NULL,
+	    ctl_users_case_assign, { "", ctl_users_assign_options, 1, 2 } },
 	{ "help", "case help", "show the case verbs", NULL, case_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -238,8 +237,7 @@ cases_query(char **path, const char *key, const char *value)
 	if (value == NULL)
 		return;
 	v = ctl_escape(value);
-	p = ctl_fmt(
-	    "%s%c%s=%s", *path, strchr(*path, '?') ? '&' : '?', key, v);
+	p = ctl_fmt("%s%c%s=%s", *path, strchr(*path, '?') ? '&' : '?', key, v);
 	free(v);
 	free(*path);
 	*path = p;
@@ -646,8 +644,7 @@ ctl_cases_listings(struct ctl_args *a)
 		cases_table_add(&t, "SHOP", "PRODUCT ID", "STATUS", "TRACKED",
 		    "EVERY", "CASE", "TITLE");
 		json_array_foreach (json_object_get(doc, "listings"), i, l) {
-			ctl_duration(
-			    l, "check_interval", every, sizeof every);
+			ctl_duration(l, "check_interval", every, sizeof every);
 			if (json_is_integer(json_object_get(l, "open_case")))
 				snprintf(caseid, sizeof caseid, "%lld",
 				    (long long)json_integer_value(
@@ -1227,8 +1224,7 @@ case_show(struct ctl_args *c)
 				? ""
 				: "s",
 			    cases_str(e, "next_reminder_at")
-				? ctl_time(
-				      e, "next_reminder_at", b2, sizeof b2)
+				? ctl_time(e, "next_reminder_at", b2, sizeof b2)
 				: "none (acknowledged)");
 	}
 

@@ -86,8 +86,8 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "the document's file, to FILE or standard output", NULL, doc_get,
 	    { "o:", doc_get_options, 1, 1 } },
 	{ "rm", "doc rm ID",
-	    "remove a document (refused while an open case refers to it)",
-	    NULL, doc_rm, { "", NULL, 1, 1 } },
+	    "remove a document (refused while an open case refers to it)", NULL,
+	    doc_rm, { "", NULL, 1, 1 } },
 	{ "help", "doc help", "show the doc verbs", NULL, doc_help,
 	    { "", NULL, 0, 0 } },
 };

@@ -58,8 +58,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "[--image URL ...]",
 	    "watch a listing", NULL, ctl_cases_track,
 	    { "", ctl_cases_track_options, 2, 2 } },
-	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing",
-	    NULL, ctl_cases_untrack, { "", NULL, 2, 2 } },
+	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing", NULL,
+	    ctl_cases_untrack, { "", NULL, 2, 2 } },
 	{ "import", "import FILE.csv|-",
 	    "track the listings of a CSV file (shop,product_id[,title]); - "
 	    "reads it from standard input",

@@ -73,7 +73,11 @@ struct ctl_args {
  * parses its own argv with ctl_getopt).
  */
 /* The end of a row whose verb parses its own argv (fn). */
-#define CTL_OWN_ARGS NULL, { NULL, NULL, 0, 0 }
+#define CTL_OWN_ARGS \
+	NULL, \
+	{ \
+		NULL, NULL, 0, 0 \
+	}
 
 struct ctl_cmd {
 	const char *name;

@@ -269,8 +269,8 @@ struct delistd_host_api {
 	 * past fires soon, from the event loop. Cancel it with timer_cancel,
 	 * as a timer of timer_add; fini cancels it too.
 	 */
-	struct delistd_timer *(*timer_at)(struct delistd_host *,
-	    int64_t when, delistd_timer_cb cb, void *arg);
+	struct delistd_timer *(*timer_at)(struct delistd_host *, int64_t when,
+	    delistd_timer_cb cb, void *arg);
 
 	void *reserved[6];
 };

@@ -530,8 +530,8 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 	counted = mail_counted(s->quiet);
 	if (s->n == 1 && ev != NULL) {
 		it = TAILQ_FIRST(&s->items);
-		if (mail_render_counted(it->json, m->api->name(m->host), counted,
-			&t) == -1) {
+		if (mail_render_counted(
+			it->json, m->api->name(m->host), counted, &t) == -1) {
 			free(counted);
 			m->api->log(m->host, DELISTD_LOG_ERROR,
 			    "event %" PRId64 ": not an event document", it->id);
@@ -566,8 +566,8 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 		}
 		free(json);
 		if (s->n > 0)
-			mid = mail_digest_id(
-			    first, last, s->n, m->api->name(m->host), m->domain);
+			mid = mail_digest_id(first, last, s->n,
+			    m->api->name(m->host), m->domain);
 		else {
 			/* Counts only: unique by the time it goes. */
 			snprintf(key, sizeof key, "counts.%" PRId64 ".%s",

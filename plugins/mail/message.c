@@ -773,8 +773,9 @@ render_counted(struct mbuf *b, const char *counted)
 
 	if (counted == NULL || *counted == '\0')
 		return;
-	mbuf_adds(b, "\nCounted, not mailed one by one (they ask nothing of "
-		     "you):\n");
+	mbuf_adds(b,
+	    "\nCounted, not mailed one by one (they ask nothing of "
+	    "you):\n");
 	for (p = counted; *p != '\0'; p += len + (p[len] == '\n')) {
 		len = strcspn(p, "\n");
 		mbuf_addf(b, "  %.*s\n", (int)len, p);
@@ -1097,7 +1098,7 @@ render_held(struct mbuf *b, json_t *data)
 		c = json_object_get(v, "case");
 		mbuf_addf(b, "%zu. %s%s %s", ++n,
 		    sev != NULL && strcmp(sev, "critical") == 0 ? "URGENT "
-								 : "",
+								: "",
 		    jstr(v, "at") ? jstr(v, "at") : "?", type ? type : "?");
 		if (json_is_integer(c))
 			mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ")",
@@ -1460,8 +1461,8 @@ mail_render(const char *json, const char *instance, struct mail_text *out)
 }
 
 int
-mail_render_counted(const char *json, const char *instance,
-    const char *counted, struct mail_text *out)
+mail_render_counted(const char *json, const char *instance, const char *counted,
+    struct mail_text *out)
 {
 	struct mbuf s = { 0 }, b = { 0 };
 	const char *type;
@@ -1556,8 +1557,8 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 			? ", ..."
 			: "");
 	else
-		mbuf_addf(&s, "[delistd] digest: %zu alert%s", n,
-		    n == 1 ? "" : "s");
+		mbuf_addf(
+		    &s, "[delistd] digest: %zu alert%s", n, n == 1 ? "" : "s");
 	if (nsev[1] > 0)
 		mbuf_addf(
 		    &s, ", %zu warning%s", nsev[1], nsev[1] == 1 ? "" : "s");

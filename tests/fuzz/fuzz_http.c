@@ -37,9 +37,12 @@ static const struct api_route *fuzz_route;
 static void fuzz_handler(struct api_req *);
 
 /* The daemon's handlers, each a stand-in. */
-#define API_ROUTE(m, pattern, fn)                                             \
-	void fn(struct api_req *);                                            \
-	void fn(struct api_req *r) { fuzz_handler(r); }
+#define API_ROUTE(m, pattern, fn) \
+	void fn(struct api_req *); \
+	void fn(struct api_req *r) \
+	{ \
+		fuzz_handler(r); \
+	}
 #include "api-routes.h"
 #undef API_ROUTE
 

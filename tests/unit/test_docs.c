@@ -157,7 +157,8 @@ test_name_build_then_check(void **state)
 		    "AE1005001234567890_CE_declaration.pdf" },
 		{ "ce", "ce-certificate.jpg", "jpg",
 		    "AE1005001234567890_CE_certificate.jpg" },
-		{ "ce", "CE.pdf", "pdf", "AE1005001234567890_CE_Certificate.pdf" },
+		{ "ce", "CE.pdf", "pdf",
+		    "AE1005001234567890_CE_Certificate.pdf" },
 		{ "ce", "AE1005001234567890_CE_Declaration.pdf", "pdf",
 		    "AE1005001234567890_CE_Declaration.pdf" },
 		{ "ce", "Certificate.pdf", "pdf",
@@ -209,13 +210,13 @@ test_name_check(void **state)
 	assert_int_equal(
 	    docs_name_check("AE1_CE_SGS.pdf", "1", "test_report", NULL),
 	    DOCS_NAME_BAD);
-	assert_int_equal(docs_name_check("AE1_CE_x.pdf", "2", "ce", NULL),
-	    DOCS_NAME_BAD);
-	assert_int_equal(docs_name_check("1.jpg", NULL, NULL, NULL),
-	    DOCS_NAME_BAD);
+	assert_int_equal(
+	    docs_name_check("AE1_CE_x.pdf", "2", "ce", NULL), DOCS_NAME_BAD);
+	assert_int_equal(
+	    docs_name_check("1.jpg", NULL, NULL, NULL), DOCS_NAME_BAD);
 	/* A screenshot may be a PNG; a certificate may not. */
-	assert_int_equal(docs_name_check("AE1_OTHER_Screenshot.png", "1",
-			     "other", &format),
+	assert_int_equal(
+	    docs_name_check("AE1_OTHER_Screenshot.png", "1", "other", &format),
 	    DOCS_NAME_OK);
 	assert_null(format);
 	assert_int_equal(

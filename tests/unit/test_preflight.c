@@ -666,14 +666,14 @@ test_statement_too_short(void **state)
 
 	/* Exactly the minimum passes; one less does not. */
 	fx_init(&f);
-	set_statement(&f,
-	    "one two three four five six seven eight nine title");
+	set_statement(&f, "one two three four five six seven eight nine title");
 	expect_free(&f, PREFLIGHT_STATEMENT_TOO_SHORT, 0);
 	set_statement(&f, "one two three four five six seven eight title");
 	expect_free(&f, PREFLIGHT_STATEMENT_TOO_SHORT, 1);
 
 	/* The guide's own good statement, in English and in Chinese. */
-	set_statement(&f, "Removed 'best quality' from the title, see word 3 "
+	set_statement(&f,
+	    "Removed 'best quality' from the title, see word 3 "
 	    "of the new title.");
 	expect_free(&f, PREFLIGHT_STATEMENT_TOO_SHORT, 0);
 	set_statement(&f, "已删除标题中‘best quality’表述，见新标题第3词");
@@ -683,8 +683,7 @@ test_statement_too_short(void **state)
 	fx_init(&f);
 	set_statement(&f, "已删除标题中的最好");
 	list = expect(&f, PREFLIGHT_STATEMENT_TOO_SHORT, 1);
-	assert_int_equal(
-	    nth(list, PREFLIGHT_STATEMENT_TOO_SHORT, 0)->value, 9);
+	assert_int_equal(nth(list, PREFLIGHT_STATEMENT_TOO_SHORT, 0)->value, 9);
 	preflight_findings_free(list);
 	set_statement(&f, "已删除标题中的最好一词");
 	expect_free(&f, PREFLIGHT_STATEMENT_TOO_SHORT, 0);
@@ -1609,7 +1608,8 @@ test_title_unicode_terms(void **state)
 	}
 	/* "ß" folds to "ss": "Straße" is "strasse"; no term, no finding. */
 	fx_init(&f);
-	f.in.title = "Stra\xc3\x9f" "e Earbuds";
+	f.in.title = "Stra\xc3\x9f"
+		     "e Earbuds";
 	expect_free(&f, PREFLIGHT_TITLE_BANNED_TERM, 0);
 	/* Template phrases too: "ＰＬＥＡＳＥ ＵＮＢＬＯＣＫ my product". */
 	fx_init(&f);
@@ -1690,8 +1690,8 @@ test_page_unchanged(void **state)
 	/* ... before the note: a warning (the source may not have looked). */
 	f.in.seen_title_at = f.in.now - 3 * DAY;
 	list = expect(&f, PREFLIGHT_PAGE_UNCHANGED, 1);
-	assert_int_equal(
-	    nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->severity, PREFLIGHT_WARNING);
+	assert_int_equal(nth(list, PREFLIGHT_PAGE_UNCHANGED, 0)->severity,
+	    PREFLIGHT_WARNING);
 	assert_int_equal(list->nerrors, 0);
 	preflight_findings_free(list);
 	/* The page shows it (whatever the case and spacing): nothing. */

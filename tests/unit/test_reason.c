@@ -67,8 +67,8 @@ static const struct {
 	  "brand authorizatión",
 	    "trademark|authorization", "trademark;brand_authorization",
 	    "-;ce;fcc" },
-	{ "Please provide the 𝐓𝐫𝐚𝐝𝐞𝐦𝐚𝐫𝐤 registration certificate",
-	    "trademark", "trademark", "-;ce" },
+	{ "Please provide the 𝐓𝐫𝐚𝐝𝐞𝐦𝐚𝐫𝐤 registration certificate", "trademark",
+	    "trademark", "-;ce" },
 	/* 5-12: certificates, the market's own and generic */
 	{ "Please provide a valid CE certificate", "ce", "ce",
 	    "-;fcc;test_report" },

@@ -56,7 +56,9 @@ test_fold(void **state)
 		{ "B\xc3\xa9st", "best" }, /* Bést */
 		{ "Be\xcc\x81st", "best" }, /* B e U+0301 s t */
 		{ "\xef\xbc\xa2\xef\xbc\xa5\xef\xbc\xb3\xef\xbc\xb4", "best" },
-		{ "Stra\xc3\x9f" "e", "strasse" },
+		{ "Stra\xc3\x9f"
+		  "e",
+		    "strasse" },
 		{ "\xef\xac\x81ne", "fine" }, /* ﬁne */
 		{ "No.1 100%", "no.1 100%" },
 		{ "\xe6\x9c\x80\xe5\xa5\xbd", "<6700><597D>" }, /* 最好 */
@@ -67,8 +69,8 @@ test_fold(void **state)
 
 	(void)state;
 	for (i = 0; i < nitems(rows); i++)
-		assert_string_equal(fold(rows[i].in, buf, sizeof buf),
-		    rows[i].out);
+		assert_string_equal(
+		    fold(rows[i].in, buf, sizeof buf), rows[i].out);
 }
 
 static void
@@ -138,7 +140,8 @@ test_cut(void **state)
 static void
 test_scrub_and_width(void **state)
 {
-	char s[] = "a\xff" "b\xe4\xb8";
+	char s[] = "a\xff"
+		   "b\xe4\xb8";
 	size_t w;
 
 	(void)state;
@@ -150,7 +153,10 @@ test_scrub_and_width(void **state)
 	assert_int_equal(text_width("a\xff"), 2);
 	assert_int_equal(text_width(""), 0);
 	assert_int_equal(text_width_n("\xe6\x9c\x80\xe5\xa5\xbdxyz", 6), 4);
-	assert_int_equal(text_width_n("a\xff" "b", 3), 3);
+	assert_int_equal(text_width_n("a\xff"
+				      "b",
+			     3),
+	    3);
 	assert_int_equal(text_width_n("abc", 0), 0);
 	assert_int_equal(text_char("\xe6\x9c\x80x", &w), 3);
 	assert_int_equal(w, 2);
