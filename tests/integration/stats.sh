@@ -172,6 +172,7 @@ if browser_found; then
 	SHOTS=$top_builddir/tests/integration/web-pages-shots
 	mkdir -p "$SHOTS"
 	WEB=$WEB PW=correct-horse-42 SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
+	    DELISTCTL=$DELISTCTL SOCK=$SOCK \
 	    timeout 300 "$PY" "$top_srcdir/tests/integration/web_stats.py" > "$T/py.out" 2> "$T/py.err"
 	browser_report $? "$T/py.out" "$T/py.err"
 fi
