@@ -171,6 +171,11 @@
  * POST   /v1/cases/{id}/assign {"user": NAME|null}  detail; its "assignee"
  *          is the name or null; 400 bad_field for an unknown user
  * GET    /v1/status also has "web": {"listen": "HOST:PORT"|null}
+ * GET    /v1/stats[?shop=S&weeks=N|from=DATE&to=DATE]  the Statistics
+ *          (api-stats.c; the shape in delistd(8)): ISO weeks in the shop's
+ *          zone, delistings per week by reason, appeal outcomes, days to
+ *          reinstatement, open cases per week end; &chart=NAME&format=csv
+ *          one chart as CSV
  * GET    /v1/status also has "timezone": the daemon's zone, and "shops":
  *          [{"name","timezone"}], each shop's zone (its own, else the
  *          daemon's), in which clients show times to people
