@@ -12,7 +12,8 @@
 # reinstatement (median, p90, histogram), the open cases at each week's
 # end, per shop and for all; each chart as CSV with a header row; bad
 # queries are 400 (unknown shop 404). delistctl stats prints the same
-# numbers. web_stats.py checks the page shows them, in English and Chinese.
+# numbers. web_stats.py checks the page shows them, in English and Chinese;
+# its screenshots go to tests/integration/stats-shots/ in the build dir.
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
@@ -148,6 +149,7 @@ check "an unknown shop: 404" sh -c '[ "$1" = 404 ] && printf "%s" "$2" | jq -e "
 # --- delistctl stats -------------------------------------------------------
 run ctl stats main --weeks 4
 check "delistctl stats main --weeks 4" expect_rc 0
+diag "$OUT"
 check "... says the weeks and the zone" contains "$OUT" "Statistics of main, weeks 2026-W37 to 2026-W40 (ISO weeks from Monday 00:00, Asia/Shanghai)"
 row() { printf '%s\n' "$OUT" | awk -v k="$1" '$1 == k { $1 = $1; print; exit }'; }
 check "... the delistings of week 38" equals "$(row 2026-W38)" "2026-W38 2026-09-14 1 1 0 2"
@@ -164,12 +166,16 @@ run ctl stats nosuch
 check "delistctl stats nosuch: the daemon's 404" sh -c '[ "$1" != 0 ] && case "$2" in *"no shop \"nosuch\""*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
 
 # --- the Statistics page in a browser --------------------------------------
+WEB=http://$(ctl --json status | jq -r .web.listen)
+for f in /stats.html /stats.css /stats.js /svgchart.js; do
+	check "CSP on $f" sh -c 'curl -sS -D - -o /dev/null "$1$2" | grep -qi "^Content-Security-Policy: default-src '\''self'\''"' _ "$WEB" "$f"
+done
+check "GET /v1/stats on the web listener needs a session (401)" sh -c '[ "$(curl -sS -o /dev/null -w "%{http_code}" "$1/v1/stats")" = 401 ]' _ "$WEB"
 . "$top_srcdir/tests/integration/browser.sh"
 if browser_found; then
-	WEB=http://$(ctl --json status | jq -r .web.listen)
 	printf '%s\n' correct-horse-42 > "$T/pw"
 	check "a viewer for the page" ctl user add vera --role viewer --password-file "$T/pw"
-	SHOTS=$top_builddir/tests/integration/web-pages-shots
+	SHOTS=$top_builddir/tests/integration/stats-shots
 	mkdir -p "$SHOTS"
 	WEB=$WEB PW=correct-horse-42 SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
 	    DELISTCTL=$DELISTCTL SOCK=$SOCK \
