@@ -6,23 +6,15 @@
 # SOCK.
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.common.exceptions import (NoSuchElementException,
-                                        StaleElementReferenceException,
-                                        TimeoutException)
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from browserlib import browser, check, ctl, login, report, shot, wait
 
 E = os.environ
-WEB, PW, SHOTS = E["WEB"], E["PW"], E["SHOTS"]
-WAIT = 15
-failures = 0
+WEB, PW = E["WEB"], E["PW"]
 
 REASON_ZH = {"ip_infringement": "知识产权侵权", "false_info": "信息不实",
              "prohibited_words": "违禁词/极限词"}
@@ -31,76 +23,8 @@ REASON_EN = {"ip_infringement": "IP infringement",
              "prohibited_words": "Prohibited words"}
 
 
-def report(ok, desc, why=""):
-    global failures
-    if ok:
-        print("PASS " + desc, flush=True)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (desc, why), flush=True)
-
-
-def check(desc, fn):
-    try:
-        r = fn()
-        report(bool(r), desc, "" if r else "condition false")
-    except TimeoutException as e:
-        report(False, desc, "timed out %s" % (e.msg or ""))
-    except Exception as e:  # a broken page must not stop the others
-        report(False, desc, "%s: %s" % (type(e).__name__, e))
-
-
-def browser(lang, phone=False):
-    o = Options()
-    o.binary_location = E["CHROME"]
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
-              "--disable-dev-shm-usage", "--lang=" + lang,
-              "--user-data-dir=" + tempfile.mkdtemp(prefix="dlt-chrome."),
-              "--window-size=1400,900"):
-        o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
-    if phone:
-        o.add_experimental_option("mobileEmulation", {"deviceMetrics": {
-            "width": 375, "height": 812, "pixelRatio": 2.0}})
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=Service(E["DRIVER"]), options=o)
-    d.set_page_load_timeout(WAIT)
-    return d
-
-
-def wait(d, cond, t=WAIT):
-    return WebDriverWait(d, t, poll_frequency=0.1, ignored_exceptions=(
-        NoSuchElementException, StaleElementReferenceException)).until(cond)
-
-
-def shot(d, name, phone=False):
-    """The whole page, from its top."""
-    d.execute_script("window.scrollTo(0, 0)")
-    h = d.execute_script("return document.body.scrollHeight")
-    if phone:
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": 375, "height": min(h, 6000), "deviceScaleFactor": 1,
-            "mobile": True})
-    else:
-        d.set_window_size(1400, min(max(h + 140, 600), 6000))
-    d.save_screenshot(os.path.join(SHOTS, name))
-    if phone:
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": 375, "height": 812, "deviceScaleFactor": 2,
-            "mobile": True})
-
-
 def stats(*args):
-    return json.loads(subprocess.run(
-        [E["DELISTCTL"], "-s", E["SOCK"], "--json", "stats"] + list(args),
-        check=True, capture_output=True, text=True).stdout)
-
-
-def login(d):
-    wait(d, lambda d: d.find_element(By.ID, "login").is_displayed())
-    d.find_element(By.ID, "login-name").send_keys("vera")
-    d.find_element(By.ID, "login-password").send_keys(PW)
-    d.find_element(By.ID, "login-submit").click()
+    return json.loads(ctl("--json", "stats", *args))
 
 
 def ready(d):
@@ -173,10 +97,10 @@ def csp_clean(d):
 
 
 def desktop():
-    d = browser("en-US")
+    d = browser("en-US", 1400, 900)
     try:
         d.get(WEB + "/stats.html")
-        login(d)
+        login(d, "vera", PW)
         check("the Statistics page shows after sign-in", lambda: ready(d))
         s_all = stats()
         check("its tables give /v1/stats's numbers for all shops (en)",
@@ -231,10 +155,10 @@ def desktop():
 def phone():
     for lang, name in (("zh-CN", "stats-phone-zh.png"),
                        ("en-US", "stats-phone-en.png")):
-        d = browser(lang, phone=True)
+        d = browser(lang, 375, 812, phone=True)
         try:
             d.get(WEB + "/stats.html")
-            login(d)
+            login(d, "vera", PW)
             check("the page on a 375-px phone (%s)" % lang,
                   lambda: ready(d))
             check("... no sideways scrolling (%s)" % lang, lambda:
