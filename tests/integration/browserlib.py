@@ -5,6 +5,7 @@
 # and delistctl. Environment: CHROME, DRIVER, SHOTS, DELISTCTL, SOCK.
 import os
 import subprocess
+import sys
 import tempfile
 
 from selenium import webdriver
@@ -102,3 +103,15 @@ def login(d, name, pw):
     p.clear()
     p.send_keys(pw)
     d.find_element(By.ID, "login-submit").click()
+
+
+def run(*parts):
+    """Runs each part (a function), a failure in one not stopping the
+    next; the exit status is 0: the checks' lines say what failed."""
+    for part in parts:
+        try:
+            part()
+        except Exception as e:
+            report(False, part.__name__ + " ran to its end",
+                   "%s: %s" % (type(e).__name__, e))
+    sys.exit(0)

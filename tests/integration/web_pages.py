@@ -8,7 +8,6 @@ import http.server
 import os
 import ssl
 import struct
-import sys
 import threading
 import zlib
 
@@ -16,7 +15,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browserlib import browser, check, ctl, login, report, shot, wait
+from browserlib import browser, check, ctl, login, run, shot, wait
 
 E = os.environ
 WEB, PW, SHOTS = E["WEB"], E["PW"], E["SHOTS"]
@@ -274,10 +273,4 @@ def phone():
         d.quit()
 
 
-for part in (desktop, phone):
-    try:
-        part()
-    except Exception as e:
-        report(False, part.__name__ + " ran to its end",
-               "%s: %s" % (type(e).__name__, e))
-sys.exit(0)
+run(desktop, phone)

@@ -6,12 +6,11 @@
 # SOCK.
 import json
 import os
-import sys
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browserlib import browser, check, ctl, login, report, shot, wait
+from browserlib import browser, check, ctl, login, run, shot, wait
 
 E = os.environ
 WEB, PW = E["WEB"], E["PW"]
@@ -173,9 +172,4 @@ def phone():
             d.quit()
 
 
-for part in (desktop, phone):
-    try:
-        part()
-    except Exception as e:
-        report(False, part.__name__, "%s: %s" % (type(e).__name__, e))
-sys.exit(0)
+run(desktop, phone)
