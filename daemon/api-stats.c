@@ -67,8 +67,8 @@ stats_shop(struct api_req *r, struct stats_window *w)
 	for (p = s; isalnum((unsigned char)*p) || *p == '-' || *p == '_'; p++)
 		;
 	if (*p != '\0' || p - s > 64) {
-		api_error(r, 400, "bad_query", "shop: \"%.64s\" is not a shop name",
-		    s);
+		api_error(r, 400, "bad_query",
+		    "shop: \"%.64s\" is not a shop name", s);
 		return (-1);
 	}
 	if (config_shop(daemon_state->config, s) == NULL &&
@@ -142,8 +142,11 @@ stats_window(struct api_req *r, struct stats_window *w, time_t now)
 	if (api_query(r, "from") != NULL) {
 		if (stats_date(r, w, "from", &first) == -1)
 			return (-1);
-	} else
-		calendar_week(w->cal, last, (int)(1 - n), &first, NULL, NULL);
+	} else if (calendar_week(
+		       w->cal, last, (int)(1 - n), &first, NULL, NULL) == -1) {
+		api_error(r, 400, "bad_query", "weeks out of range");
+		return (-1);
+	}
 	if (first > last) {
 		api_error(r, 400, "bad_query", "from: comes after to");
 		return (-1);
@@ -160,12 +163,13 @@ stats_window(struct api_req *r, struct stats_window *w, time_t now)
 			return (0);
 		}
 	}
-	api_error(r, 400, "bad_query", "give at most %d weeks", STATS_MAX_WEEKS);
+	api_error(
+	    r, 400, "bad_query", "give at most %d weeks", STATS_MAX_WEEKS);
 	return (-1);
 }
 
 /* Days rounded to a tenth. */
-#define STATS_TENTHS(d) json_real((double)(long long)((d) * 10 + 0.5) / 10)
+#define STATS_TENTHS(d) json_real((double)(long long)((d)*10 + 0.5) / 10)
 
 static json_t *
 stats_days_json(const struct stats_days *d)
@@ -230,7 +234,8 @@ stats_json(const struct stats_window *w, const struct stats *s,
 	}
 	buckets = json_array();
 	for (k = 0; k < STATS_BUCKETS; k++)
-		json_array_append_new(buckets, json_string(stats_bucket_name(k)));
+		json_array_append_new(
+		    buckets, json_string(stats_bucket_name(k)));
 	weeks = json_array();
 	open = json_array();
 	for (i = 0; i < s->nweeks; i++) {
@@ -252,8 +257,8 @@ stats_json(const struct stats_window *w, const struct stats *s,
 		json_array_append_new(open,
 		    json_pack("{s:s,s:s,s:o,s:I}", "week", w->label[i], "start",
 			w->date[i], "at",
-			json_time(w->bounds[i + 1] < now ? w->bounds[i + 1]
-							 : now),
+			json_time(
+			    w->bounds[i + 1] < now ? w->bounds[i + 1] : now),
 			"open", (json_int_t)s->open[i]));
 	}
 	doc = json_pack("{s:o,s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o,s:o}", "shop",
@@ -264,8 +269,8 @@ stats_json(const struct stats_window *w, const struct stats *s,
 	    "generated_at", json_time(now), "reasons", reasons, "buckets",
 	    buckets, "delistings", weeks);
 	json_object_set_new(doc, "appeals",
-	    json_pack("{s:o,s:o}", "by_reason", ap, "all",
-		stats_appeal_json(all)));
+	    json_pack(
+		"{s:o,s:o}", "by_reason", ap, "all", stats_appeal_json(all)));
 	json_object_set_new(doc, "reinstatement",
 	    json_pack("{s:o,s:o}", "by_reason", re, "all",
 		stats_days_json(&s->days[CASE_REASON_COUNT])));
@@ -307,7 +312,8 @@ stats_csv(struct api_req *r, const json_t *doc, size_t chart)
 		json_array_foreach (reasons, k, v)
 			evbuffer_add_printf(b, ",%s", json_string_value(v));
 		evbuffer_add_printf(b, ",total\r\n");
-		json_array_foreach (json_object_get(doc, "delistings"), i, row) {
+		json_array_foreach (
+		    json_object_get(doc, "delistings"), i, row) {
 			evbuffer_add_printf(b, "%s,%s",
 			    json_string_value(json_object_get(row, "week")),
 			    json_string_value(json_object_get(row, "start")));
@@ -341,8 +347,9 @@ stats_csv(struct api_req *r, const json_t *doc, size_t chart)
 			evbuffer_add_printf(b, "\r\n");
 		}
 		for (i = 0; i <= json_array_size(rows); i++) {
-			row = i < json_array_size(rows) ? json_array_get(rows, i)
-							: all;
+			row = i < json_array_size(rows)
+			    ? json_array_get(rows, i)
+			    : all;
 			evbuffer_add_printf(b, "%s",
 			    row == all ? "all"
 				       : json_string_value(

@@ -3588,8 +3588,8 @@ store_stats_cases(struct store *st, const char *shop, time_t from, time_t to,
 
 	*out = NULL;
 	*n = 0;
-	if ((stmt = store_stmt(st, sql, "tii", shop, (int64_t)from,
-		 (int64_t)to)) == NULL)
+	if ((stmt = store_stmt(
+		 st, sql, "tii", shop, (int64_t)from, (int64_t)to)) == NULL)
 		return (-1);
 	*out = store_rows(stmt, sizeof **out, stats_case_fill, n, &rc);
 	if (rc != SQLITE_DONE) {
@@ -3608,8 +3608,8 @@ store_stats_cases(struct store *st, const char *shop, time_t from, time_t to,
  * rows, zeroed first.
  */
 int
-store_stats_appeals(struct store *st, const char *shop, time_t from,
-    time_t to, unsigned (*out)[3])
+store_stats_appeals(struct store *st, const char *shop, time_t from, time_t to,
+    unsigned (*out)[3])
 {
 	static const char sql[] =
 	    "SELECT c.reason, a.decision, COUNT(*)"
@@ -3624,14 +3624,14 @@ store_stats_appeals(struct store *st, const char *shop, time_t from,
 	int rc, r, k;
 
 	memset(out, 0, CASE_REASON_COUNT * sizeof *out);
-	if ((stmt = store_stmt(st, sql, "tii", shop, (int64_t)from,
-		 (int64_t)to)) == NULL)
+	if ((stmt = store_stmt(
+		 st, sql, "tii", shop, (int64_t)from, (int64_t)to)) == NULL)
 		return (-1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		r = cases_reason_from_name(
 		    (const char *)sqlite3_column_text(stmt, 0));
 		d = (const char *)sqlite3_column_text(stmt, 1);
-		k = d == NULL		       ? APPEAL_UNDECIDED
+		k = d == NULL			 ? APPEAL_UNDECIDED
 		    : strcmp(d, "approved") == 0 ? APPEAL_APPROVED
 						 : APPEAL_REJECTED;
 		if (r >= 0 && r < CASE_REASON_COUNT)

@@ -122,8 +122,8 @@ stats_compute(const time_t *bounds, size_t nweeks, time_t now,
 			if (d < 0)
 				d = 0;
 			days[r][out->days[r].n++] = d;
-			days[CASE_REASON_COUNT][out->days[CASE_REASON_COUNT].n++] =
-			    d;
+			days[CASE_REASON_COUNT]
+			    [out->days[CASE_REASON_COUNT].n++] = d;
 		}
 		for (w = 0; w < nweeks && bounds[w] <= now; w++) {
 			end = bounds[w + 1] < now ? bounds[w + 1] : now;

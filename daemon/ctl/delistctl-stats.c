@@ -109,12 +109,12 @@ stats_delistings(const json_t *doc)
 static void
 stats_by_reason(const json_t *doc, int days)
 {
-	static const char *const akeys[] = { "approved", "rejected",
-		"pending", "total" };
+	static const char *const akeys[] = { "approved", "rejected", "pending",
+		"total" };
 	static const char *const dkeys[] = { "reinstated", "median_days",
 		"p90_days" };
-	const json_t *chart = json_object_get(
-	    doc, days ? "reinstatement" : "appeals");
+	const json_t *chart =
+	    json_object_get(doc, days ? "reinstatement" : "appeals");
 	const json_t *rows = json_object_get(chart, "by_reason");
 	const json_t *buckets = json_object_get(doc, "buckets"), *row, *v;
 	const char *const *keys = days ? dkeys : akeys;
@@ -138,7 +138,8 @@ stats_by_reason(const json_t *doc, int days)
 		g.rows[0][4] = ctl_fmt("%s", _("TOTAL"));
 	}
 	for (i = 0; i <= n; i++) {
-		row = i < n ? json_array_get(rows, i) : json_object_get(chart, "all");
+		row = i < n ? json_array_get(rows, i)
+			    : json_object_get(chart, "all");
 		g.rows[i + 1][0] = i < n
 		    ? ctl_fmt("%s",
 			  json_string_value(json_object_get(row, "reason")))
@@ -171,7 +172,8 @@ stats_open(const json_t *doc)
 
 		g.rows[i + 1][0] = ctl_fmt(
 		    "%s", json_string_value(json_object_get(w, "week")));
-		g.rows[i + 1][1] = ctl_fmt("%s", ctl_time(w, "at", tb, sizeof tb));
+		g.rows[i + 1][1] =
+		    ctl_fmt("%s", ctl_time(w, "at", tb, sizeof tb));
 		g.rows[i + 1][2] = stats_num(json_object_get(w, "open"));
 	}
 	stats_grid_print(&g, _("Open cases at the end of each week"));
@@ -206,7 +208,8 @@ ctl_stats(struct ctl_args *a)
 	    json_is_string(json_object_get(doc, "shop"))
 		? json_string_value(json_object_get(doc, "shop"))
 		: _("all shops"),
-	    json_string_value(json_object_get(json_array_get(weeks, 0), "week")),
+	    json_string_value(
+		json_object_get(json_array_get(weeks, 0), "week")),
 	    json_string_value(json_object_get(
 		json_array_get(weeks, json_array_size(weeks) - 1), "week")),
 	    json_string_value(json_object_get(doc, "timezone")));

@@ -67,23 +67,24 @@ test_weeks(void **state)
 	assert_non_null(be);
 	/* 2026-10-05 (Monday) 00:30 in Shanghai is 2026-10-04 16:30 UTC,
 	 * 18:30 in Berlin */
-	assert_int_equal(calendar_week(sh, 1791129600 + 1800, 0, &start, label,
-			     date), 0);
+	assert_int_equal(
+	    calendar_week(sh, 1791129600 + 1800, 0, &start, label, date), 0);
 	assert_string_equal(label, "2026-W41");
 	assert_string_equal(date, "2026-10-05");
 	assert_int_equal(start, 1791129600);
 	/* the same instant is still Sunday in Berlin: week 40 */
-	assert_int_equal(calendar_week(be, 1791129600 + 1800, 0, &start, label,
-			     date), 0);
+	assert_int_equal(
+	    calendar_week(be, 1791129600 + 1800, 0, &start, label, date), 0);
 	assert_string_equal(label, "2026-W40");
 	assert_string_equal(date, "2026-09-28");
 	/* moved: two weeks earlier */
-	assert_int_equal(calendar_week(sh, 1791129600 + 1800, -2, &start, label,
-			     NULL), 0);
+	assert_int_equal(
+	    calendar_week(sh, 1791129600 + 1800, -2, &start, label, NULL), 0);
 	assert_string_equal(label, "2026-W39");
 	/* 2027-01-01 is a Friday: it belongs to 2026-W53 */
-	assert_int_equal(calendar_week(sh, 1798732800 + 12 * 3600, 0, &start,
-			     label, date), 0);
+	assert_int_equal(
+	    calendar_week(sh, 1798732800 + 12 * 3600, 0, &start, label, date),
+	    0);
 	assert_string_equal(label, "2026-W53");
 	assert_string_equal(date, "2026-12-28");
 	calendar_free(sh);
@@ -110,7 +111,8 @@ test_compute(void **state)
 		{ CASE_REASON_FALSE_INFO, t0 + DAY, t0 - 25 * DAY,
 		    t0 + 15 * DAY, t0 + 15 * DAY },
 		/* abandoned in week 1 */
-		{ CASE_REASON_TRO, t0 + 3 * DAY, t0 + 3 * DAY, 0, t0 + 9 * DAY },
+		{ CASE_REASON_TRO, t0 + 3 * DAY, t0 + 3 * DAY, 0,
+		    t0 + 9 * DAY },
 		/* bad reason: left out */
 		{ -1, t0, t0, 0, 0 },
 	};
@@ -118,8 +120,8 @@ test_compute(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	assert_int_equal(stats_compute(b, 3, t0 + 16 * DAY, c, 6, &s, &cause),
-	    0);
+	assert_int_equal(
+	    stats_compute(b, 3, t0 + 16 * DAY, c, 6, &s, &cause), 0);
 	assert_int_equal(s.nweeks, 3);
 	assert_int_equal(s.delisted[0][CASE_REASON_IP_INFRINGEMENT], 2);
 	assert_int_equal(s.delisted[0][CASE_REASON_TRO], 1);
