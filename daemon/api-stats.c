@@ -441,11 +441,12 @@ api_stats_get(struct api_req *r)
 	if (stats_shop(r, &w) == -1 || stats_window(r, &w, now) == -1)
 		return;
 	if (store_stats_cases(daemon_state->store, w.shop, w.bounds[0],
-		w.bounds[w.nweeks], &cases, &n) == -1 ||
-	    store_stats_appeals(daemon_state->store, w.shop, w.bounds[0],
+		w.bounds[w.nweeks], &cases, &n) == -1)
+		goto fail;
+	if (store_stats_appeals(daemon_state->store, w.shop, w.bounds[0],
 		w.bounds[w.nweeks], appeals) == -1) {
-		api_error(r, 500, "store", "cannot read the cases");
-		return;
+		free(cases);
+		goto fail;
 	}
 	if (stats_compute(w.bounds, w.nweeks, now, cases, n, &s, &cause) ==
 	    -1) {
@@ -462,4 +463,7 @@ api_stats_get(struct api_req *r)
 		json_decref(doc);
 	} else
 		api_reply(r, 200, doc);
+	return;
+fail:
+	api_error(r, 500, "store", "cannot read the cases");
 }
