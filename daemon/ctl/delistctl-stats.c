@@ -184,19 +184,22 @@ ctl_stats(struct ctl_args *a)
 {
 	const json_t *weeks;
 	const char *w;
-	char *path, *shop = NULL;
+	char path[512], *shop = NULL;
 	json_t *doc;
 
+	/* Judged here, before anything is allocated: ctl_fail exits. */
 	w = ctl_args_get(a, 'w');
-	if (w != NULL && (*w == '\0' || strspn(w, "0123456789") != strlen(w)))
+	if (w != NULL && (*w == '\0' || strlen(w) > 8 ||
+			     strspn(w, "0123456789") != strlen(w)))
 		ctl_fail(_("--weeks: \"%s\" is not a number of weeks"), w);
+	if (a->argc > 0 && strlen(a->argv[0]) > 64)
+		ctl_fail(_("\"%.64s...\" is not a shop name"), a->argv[0]);
 	if (a->argc > 0)
 		shop = ctl_escape(a->argv[0]);
-	path = ctl_fmt("/v1/stats?%s%s%s%s", shop ? "shop=" : "",
+	snprintf(path, sizeof path, "/v1/stats?%s%s%s%s", shop ? "shop=" : "",
 	    shop ? shop : "", w ? "&weeks=" : "", w ? w : "");
 	free(shop);
 	doc = ctl_call("GET", path, NULL);
-	free(path);
 	if (ctl.json) {
 		json_decref(doc);
 		return (0);

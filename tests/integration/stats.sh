@@ -162,6 +162,8 @@ run ctl --json stats --weeks 4
 check "delistctl --json stats is the daemon's answer" sh -c 'printf "%s" "$1" | jq -e ".shop == null and .weeks == 4" >/dev/null' _ "$OUT"
 run ctl stats --weeks x
 check "delistctl stats --weeks x: refused" sh -c '[ "$1" != 0 ] && case "$2" in *"--weeks: \"x\" is not a number of weeks"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+run ctl stats "$(printf 'x%.0s' $(seq 70))"
+check "delistctl stats with a 70-letter shop: refused before asking" sh -c '[ "$1" != 0 ] && case "$2" in *"is not a shop name"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
 run ctl stats nosuch
 check "delistctl stats nosuch: the daemon's 404" sh -c '[ "$1" != 0 ] && case "$2" in *"no shop \"nosuch\""*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
 
