@@ -189,8 +189,9 @@ ctl_stats(struct ctl_args *a)
 
 	/* Judged here, before anything is allocated: ctl_fail exits. */
 	w = ctl_args_get(a, 'w');
-	if (w != NULL && (*w == '\0' || strlen(w) > 8 ||
-			     strspn(w, "0123456789") != strlen(w)))
+	if (w != NULL &&
+	    (*w == '\0' || strlen(w) > 8 ||
+		strspn(w, "0123456789") != strlen(w)))
 		ctl_fail(_("--weeks: \"%s\" is not a number of weeks"), w);
 	if (a->argc > 0 && strlen(a->argv[0]) > 64)
 		ctl_fail(_("\"%.64s...\" is not a shop name"), a->argv[0]);
