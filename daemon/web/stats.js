@@ -152,7 +152,7 @@ function render() {
 		    el("div", { class: "chart-head" },
 			el("h2", { text: t("stats." + c.id) }),
 			el("a", { class: "csv", href: csvHref(c.id),
-			    download: `delistd-${c.id}.csv`, text: t("stats.csv") })),
+			    download: true, text: t("stats.csv") })),
 		    c.summary ? el("p", { class: "summary", text: c.summary() }) : null,
 		    plot, legend(c.legend()),
 		    el("details", {}, el("summary", { text: t("stats.numbers") }),
