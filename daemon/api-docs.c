@@ -89,27 +89,6 @@ api_doc_json(const struct st_document *d)
 	return (o);
 }
 
-/* Which query keys a route takes: any other is refused by name. */
-static int
-docs_query_keys(struct api_req *r, const char *const *keys, size_t nkeys)
-{
-	struct evkeyval *kv;
-	size_t i;
-
-	TAILQ_FOREACH (kv, &r->query, next) {
-		for (i = 0; i < nkeys; i++) {
-			if (strcmp(kv->key, keys[i]) == 0)
-				break;
-		}
-		if (i == nkeys) {
-			api_error(r, 400, "bad_query",
-			    "unknown query parameter \"%.32s\"", kv->key);
-			return (-1);
-		}
-	}
-	return (0);
-}
-
 static int
 docs_query_id(struct api_req *r, const char *key, int64_t *out)
 {
@@ -147,7 +126,7 @@ api_docs_post(struct api_req *r)
 	size_t len, i;
 	char *who;
 
-	if (docs_query_keys(r, keys, nitems(keys)) == -1)
+	if (api_query_keys(r, keys, nitems(keys)) == -1)
 		return;
 	memset(&req, 0, sizeof req);
 	req.type = api_query(r, "type");
@@ -219,7 +198,7 @@ api_docs_get(struct api_req *r)
 	char *cause = NULL;
 	json_t *arr;
 
-	if (docs_query_keys(r, keys, nitems(keys)) == -1)
+	if (api_query_keys(r, keys, nitems(keys)) == -1)
 		return;
 	memset(&f, 0, sizeof f);
 	f.shop = api_query(r, "shop");

@@ -611,6 +611,27 @@ api_query(struct api_req *r, const char *key)
 	return (evhttp_find_header(&r->query, key));
 }
 
+/* Which query keys a route takes: any other is refused by name. */
+int
+api_query_keys(struct api_req *r, const char *const *keys, size_t nkeys)
+{
+	struct evkeyval *kv;
+	size_t i;
+
+	TAILQ_FOREACH (kv, &r->query, next) {
+		for (i = 0; i < nkeys; i++) {
+			if (strcmp(kv->key, keys[i]) == 0)
+				break;
+		}
+		if (i == nkeys) {
+			api_error(r, 400, "bad_query",
+			    "unknown query parameter \"%.32s\"", kv->key);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 void
 api_send_text(
     struct api_req *r, int status, const char *ctype, struct evbuffer *buf)

@@ -171,6 +171,11 @@
  * POST   /v1/cases/{id}/assign {"user": NAME|null}  detail; its "assignee"
  *          is the name or null; 400 bad_field for an unknown user
  * GET    /v1/status also has "web": {"listen": "HOST:PORT"|null}
+ * GET    /v1/stats[?shop=S&weeks=N|from=DATE&to=DATE]  the Statistics
+ *          (api-stats.c; the shape in delistd(8)): ISO weeks in the shop's
+ *          zone, delistings per week by reason, appeal outcomes, days to
+ *          reinstatement, open cases per week end; &chart=NAME&format=csv
+ *          one chart as CSV
  * GET    /v1/status also has "timezone": the daemon's zone, and "shops":
  *          [{"name","timezone"}], each shop's zone (its own, else the
  *          daemon's), in which clients show times to people
@@ -209,6 +214,7 @@ void api_error(struct api_req *, int, const char *, const char *, ...)
     __attribute__((__format__(__printf__, 4, 5)));
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
 const char *api_query(struct api_req *, const char *);
+int api_query_keys(struct api_req *, const char *const *, size_t);
 size_t api_clients(const struct api *);
 void api_conn_stream(struct api_req *);
 
@@ -267,6 +273,9 @@ void api_outbox_retry(struct api_req *);
 void api_outbox_retry_dead(struct api_req *);
 struct json_t *api_delivery_json(const struct st_delivery *);
 uint64_t api_requests(const struct api *);
+
+/* api-stats.c: the Statistics. */
+void api_stats_get(struct api_req *);
 
 /* api-users.c: the web console's login, session and users; assignees. */
 void api_login(struct api_req *);

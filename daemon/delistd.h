@@ -512,6 +512,13 @@ int store_snooze_set(
 int store_snooze_clear(struct store *, const char *, time_t);
 time_t store_snooze_until(struct store *, const char *, time_t);
 int store_snoozes(struct store *, time_t, struct st_snooze **, size_t *);
+/* The Statistics (api-stats.c): NULL shop is every shop. */
+struct stats_case;
+int store_shop_exists(struct store *, const char *);
+int store_stats_cases(struct store *, const char *, time_t, time_t,
+    struct stats_case **, size_t *);
+int store_stats_appeals(
+    struct store *, const char *, time_t, time_t, unsigned (*)[3]);
 void st_snoozes_free(struct st_snooze *, size_t);
 time_t store_digest_last(struct store *, const char *); /* 0: none, -1: error */
 int store_digest_set(struct store *, const char *, time_t);

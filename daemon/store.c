@@ -68,6 +68,8 @@
 #include <sqlite3.h>
 
 #include "delistd.h"
+#include "cases.h"
+#include "stats.h"
 
 #define STORE_BUSY_MS 5000
 
@@ -3530,4 +3532,111 @@ store_case_assign(struct store *st, int64_t id, const char *name)
 	static const char sql[] = "UPDATE cases SET assignee = ? WHERE id = ?";
 
 	return (store_done(st, store_stmt(st, sql, "ti", name, id)));
+}
+
+/* 1 if a shop of that name has listings in the store, 0 if not, -1. */
+int
+store_shop_exists(struct store *st, const char *name)
+{
+	static const char sql[] = "SELECT 1 FROM shops WHERE name = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "t", name)) == NULL)
+		return (-1);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+stats_case_fill(sqlite3_stmt *stmt, void *p)
+{
+	struct stats_case *c = p;
+
+	c->reason =
+	    cases_reason_from_name((const char *)sqlite3_column_text(stmt, 0));
+	c->opened = sqlite3_column_int64(stmt, 1);
+	c->down = sqlite3_column_int64(stmt, 2);
+	c->back = sqlite3_column_int64(stmt, 3);
+	c->closed = sqlite3_column_int64(stmt, 4);
+}
+
+/*
+ * The cases the Statistics of [from, to) count, of shop (NULL: every
+ * shop): opened before to and not closed before from. A case's takedown
+ * is the platform's offline time when the source gave one, else its
+ * opening; its reinstatement the first case.reinstated event's time.
+ */
+int
+store_stats_cases(struct store *st, const char *shop, time_t from, time_t to,
+    struct stats_case **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT c.reason, c.opened_at,"
+	    "  COALESCE(NULLIF(c.offline_at, 0), c.opened_at),"
+	    "  (SELECT MIN(e.at) FROM events e WHERE e.case_id = c.id"
+	    "    AND e.type = 'case.reinstated'),"
+	    "  c.closed_at"
+	    " FROM cases c JOIN listings l ON l.id = c.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE (?1 IS NULL OR s.name = ?1) AND c.opened_at < ?3"
+	    "  AND (c.closed_at IS NULL OR c.closed_at >= ?2)"
+	    " ORDER BY c.id";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(
+		 st, sql, "tii", shop, (int64_t)from, (int64_t)to)) == NULL)
+		return (-1);
+	*out = store_rows(stmt, sizeof **out, stats_case_fill, n, &rc);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The appeals of shop (NULL: every shop) submitted in [from, to), counted
+ * by the case's reason and their outcome: out[reason][enum
+ * appeal_decision] (undecided, approved, rejected), CASE_REASON_COUNT
+ * rows, zeroed first.
+ */
+int
+store_stats_appeals(struct store *st, const char *shop, time_t from, time_t to,
+    unsigned (*out)[3])
+{
+	static const char sql[] =
+	    "SELECT c.reason, a.decision, COUNT(*)"
+	    " FROM appeals a JOIN cases c ON c.id = a.case_id"
+	    " JOIN listings l ON l.id = c.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE (?1 IS NULL OR s.name = ?1) AND a.submitted_at >= ?2"
+	    "  AND a.submitted_at < ?3"
+	    " GROUP BY c.reason, a.decision";
+	sqlite3_stmt *stmt;
+	const char *d;
+	int rc, r, k;
+
+	memset(out, 0, CASE_REASON_COUNT * sizeof *out);
+	if ((stmt = store_stmt(
+		 st, sql, "tii", shop, (int64_t)from, (int64_t)to)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		r = cases_reason_from_name(
+		    (const char *)sqlite3_column_text(stmt, 0));
+		d = (const char *)sqlite3_column_text(stmt, 1);
+		k = d == NULL			 ? APPEAL_UNDECIDED
+		    : strcmp(d, "approved") == 0 ? APPEAL_APPROVED
+						 : APPEAL_REJECTED;
+		if (r >= 0 && r < CASE_REASON_COUNT)
+			out[r][k] += (unsigned)sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }

@@ -629,6 +629,37 @@ calendar_day_start(const struct calendar *cal, const char *date,
 }
 
 int
+calendar_week(const struct calendar *cal, time_t t, int weeks, time_t *start,
+    char *label, char *date)
+{
+	struct conv c;
+	int64_t wall, monday, thursday, y, r;
+	unsigned m, d;
+
+	if (conv_enter(&c, cal) != 0)
+		return -1;
+	wall = conv_clock(&c, t);
+	monday = floordiv(wall, DAY);
+	monday += (int64_t)weeks * 7 - weekday(monday);
+	r = conv_instant(&c, monday * DAY);
+	conv_leave(&c);
+	if (c.failed)
+		return -1;
+	*start = (time_t)r;
+	thursday = monday + 3;
+	civil_from_days(thursday, &y, &m, &d);
+	if (label != NULL)
+		snprintf(label, CALENDAR_WEEK_LEN, "%04lld-W%02d", (long long)y,
+		    (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1));
+	if (date != NULL) {
+		civil_from_days(monday, &y, &m, &d);
+		snprintf(date, CALENDAR_DATE_LEN, "%04lld-%02u-%02u",
+		    (long long)y, m, d);
+	}
+	return 0;
+}
+
+int
 calendar_is_business_day(const struct calendar *cal, time_t t)
 {
 	struct conv c;

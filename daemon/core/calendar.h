@@ -191,4 +191,19 @@ time_t calendar_next_business_at(const struct calendar *cal, time_t t, int sec);
 int calendar_uncovered_years(
     const struct calendar *cal, time_t t, int days, int years[2], time_t *next);
 
+/* Buffers these sizes hold calendar_week's label and date. */
+#define CALENDAR_WEEK_LEN 16
+#define CALENDAR_DATE_LEN 16
+
+/*
+ * The ISO 8601 week (Monday 00:00 local to the next Monday 00:00) that t
+ * falls in, in the calendar's zone, moved by weeks weeks (negative:
+ * earlier): *start gets its first instant. label (NULL, or
+ * CALENDAR_WEEK_LEN bytes) gets its ISO week "2026-W41" (the year is that
+ * of the week's Thursday), date (NULL, or CALENDAR_DATE_LEN bytes) its
+ * Monday "2026-10-05". Returns 0, or -1 if a time cannot be converted.
+ */
+int calendar_week(const struct calendar *cal, time_t t, int weeks,
+    time_t *start, char *label, char *date);
+
 #endif /* CALENDAR_H */

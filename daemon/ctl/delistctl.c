@@ -100,6 +100,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "add|passwd|rm|list the web console's users ('delistctl user "
 	    "help')",
 	    ctl_users, CTL_OWN_ARGS },
+	{ "stats", "stats [SHOP] [--weeks N]",
+	    "delistings per week, appeal outcomes, days to reinstatement and "
+	    "open cases, by reason (ISO weeks in the shop's zone)",
+	    NULL, ctl_stats, { "", ctl_stats_options, 0, 1 } },
 	{ "help", "help", "show this help", NULL, cmd_help,
 	    { "", NULL, 0, 0 } },
 };

@@ -163,6 +163,9 @@ int ctl_source_evidence(struct ctl_args *);
 /* delistctl-users.c: web console users, case assign. */
 int ctl_users(int, char **);
 int ctl_users_case_assign(struct ctl_args *);
+/* delistctl-stats.c */
+int ctl_stats(struct ctl_args *);
+extern const struct option ctl_stats_options[];
 extern const struct option ctl_users_assign_options[];
 void ctl_users_help(FILE *);
 

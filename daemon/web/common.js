@@ -127,11 +127,25 @@ export async function session() {
 	return s.data;
 }
 
-// The header: the user and role, the language switch, sign out.
+// The console's pages in the header, one line each: [path, i18n key].
+const pages = [
+	["/", "nav.board"],
+	["/stats.html", "nav.stats"],
+];
+
+// The header: the pages, the user and role, the language switch, sign out.
 export function header(who, rerender) {
 	const bar = document.getElementById("bar");
 	bar.replaceChildren();
 	bar.append(el("a", { href: "/", class: "brand", text: t("app.title") }));
+	if (who) {
+		const here = location.pathname === "/index.html" ? "/" :
+		    location.pathname;
+		bar.append(el("nav", { class: "pages", "aria-label": t("nav.label") },
+		    ...pages.map(([href, key]) => el("a", { href,
+			"aria-current": href === here ? "page" : null,
+			text: t(key) }))));
+	}
 	const right = el("div", { class: "bar-right" });
 	const sw = el("select", { id: "lang", "aria-label": "Language / 语言" });
 	for (const [code, name] of languages)

@@ -8,90 +8,23 @@ import http.server
 import os
 import ssl
 import struct
-import subprocess
-import sys
-import tempfile
 import threading
 import zlib
 
-from selenium import webdriver
-from selenium.common.exceptions import (NoAlertPresentException,
-                                        NoSuchElementException,
-                                        StaleElementReferenceException,
-                                        TimeoutException)
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from browserlib import browser, check, ctl, login, run, shot, wait
 
 E = os.environ
 WEB, PW, SHOTS = E["WEB"], E["PW"], E["SHOTS"]
 CA, CB, CX = E["CA"], E["CB"], E["CX"]
 HOSTILE = "<img src=x onerror=alert(1)>"
-WAIT = 15
-failures = 0
-
-
-def report(ok, desc, why=""):
-    global failures
-    if ok:
-        print("PASS " + desc, flush=True)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (desc, why), flush=True)
-
-
-def check(desc, fn):
-    """Runs fn; a falsy result or an exception is a failure."""
-    try:
-        r = fn()
-        report(bool(r), desc, "" if r else "condition false")
-    except TimeoutException as e:
-        report(False, desc, "timed out %s" % (e.msg or ""))
-    except Exception as e:  # a broken page must not stop the others
-        report(False, desc, "%s: %s" % (type(e).__name__, e))
-
-
-def browser(lang, width, height, phone=False):
-    o = Options()
-    o.binary_location = E["CHROME"]
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
-              "--disable-dev-shm-usage", "--lang=" + lang,
-              "--user-data-dir=" + tempfile.mkdtemp(prefix="dlt-chrome."),
-              # the picture server's self-signed certificate
-              "--ignore-certificate-errors",
-              "--window-size=%d,%d" % (width, height)):
-        o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
-    if phone:  # a desktop window cannot be narrower than 500 px
-        o.add_experimental_option("mobileEmulation", {"deviceMetrics": {
-            "width": width, "height": height, "pixelRatio": 2.0}})
-    # An alert must not be closed for us: the XSS check looks for one.
-    o.set_capability("unhandledPromptBehavior", "ignore")
-    d = webdriver.Chrome(service=Service(E["DRIVER"]), options=o)
-    d.set_page_load_timeout(WAIT)
-    return d
-
-
-def wait(d, cond, t=WAIT):
-    # Pages re-render and navigate: an element may go while it is read.
-    return WebDriverWait(d, t, poll_frequency=0.1, ignored_exceptions=(
-        NoSuchElementException, StaleElementReferenceException)).until(cond)
 
 
 def text(d, css):
     return d.find_element(By.CSS_SELECTOR, css).text
-
-
-def login(d, name, pw):
-    wait(d, lambda d: d.find_element(By.ID, "login").is_displayed())
-    f = d.find_element(By.ID, "login-name")
-    f.clear()
-    f.send_keys(name)
-    p = d.find_element(By.ID, "login-password")
-    p.clear()
-    p.send_keys(pw)
-    d.find_element(By.ID, "login-submit").click()
 
 
 def board_ready(d):
@@ -111,29 +44,6 @@ def no_alert(d):
         return False
     except NoAlertPresentException:
         return True
-
-
-def shot(d, name, phone=False):
-    """The whole page, from its top."""
-    d.execute_script("window.scrollTo(0, 0)")
-    h = d.execute_script("return document.body.scrollHeight")
-    if phone:
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": 375, "height": min(h, 4000), "deviceScaleFactor": 1,
-            "mobile": True})
-    else:
-        d.set_window_size(1400, min(max(h + 140, 600), 4000))
-    d.save_screenshot(os.path.join(SHOTS, name))
-    if phone:
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": 375, "height": 812, "deviceScaleFactor": 2,
-            "mobile": True})
-
-
-def ctl(*args):
-    return subprocess.run([E["DELISTCTL"], "-s", E["SOCK"]] + list(args),
-                          check=True, capture_output=True,
-                          text=True).stdout.strip()
 
 
 def png(w, h, rgb):
@@ -363,10 +273,4 @@ def phone():
         d.quit()
 
 
-for part in (desktop, phone):
-    try:
-        part()
-    except Exception as e:
-        report(False, part.__name__ + " ran to its end",
-               "%s: %s" % (type(e).__name__, e))
-sys.exit(0)
+run(desktop, phone)
