@@ -53,6 +53,24 @@ struct json_t *json_time(time_t);
 #define SHA256_HEX_LEN 65
 int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
 
+/*
+ * tls.c: the web listener's TLS context from PEM files (the certificate
+ * chain, the key); NULL and *cause if they cannot serve.
+ */
+struct ssl_ctx_st;
+struct ssl_ctx_st *tls_ctx_new(const char *, const char *, char **);
+void tls_ctx_free(struct ssl_ctx_st *);
+/*
+ * How config.c builds and frees that context: set by main.c to tls.c's,
+ * so that config.c links without OpenSSL (its unit tests and fuzz
+ * targets leave it NULL: the TLS files are named, not read).
+ */
+struct config_tls_ops {
+	struct ssl_ctx_st *(*ctx_new)(const char *, const char *, char **);
+	void (*ctx_free)(struct ssl_ctx_st *);
+};
+extern const struct config_tls_ops *config_tls;
+
 /* config.c: the configuration file, parsed, validated and immutable. */
 struct strlist {
 	char **v;
@@ -132,6 +150,9 @@ struct config {
 	char *web_root; /* the static files */
 	int web_insecure_bind; /* a non-loopback listen without TLS */
 	char *web_metrics_token_file; /* /metrics's bearer token there */
+	char *web_tls_cert_file; /* PEM chain; with the key: HTTPS */
+	char *web_tls_key_file;
+	struct ssl_ctx_st *web_tls; /* built from both when read */
 
 	struct strlist weekend;
 	struct strlist holidays;
