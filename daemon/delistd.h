@@ -254,6 +254,34 @@ struct st_case {
 	char *ack_comment;
 };
 
+/* The Board's query (store_board): NULL filters match anything. */
+struct st_board_query {
+	time_t now;
+	const char *shop;
+	const char *state;
+	const char *reason;
+	const char *assignee; /* "-": nobody */
+	const char *me; /* the user asking (counts "mine"), or NULL */
+	int mine; /* only me's cases */
+	int overdue; /* only those whose next deadline has passed */
+	int64_t limit;
+	int64_t offset;
+};
+
+struct st_facet {
+	char *kind; /* "shop", "state", "reason", "assignee" */
+	char *value;
+};
+
+struct st_board {
+	int64_t *ids; /* the page, in the Board's order */
+	size_t nids;
+	int64_t total; /* open cases matching the filters */
+	int64_t open, overdue, mine, unack; /* over every open case */
+	struct st_facet *facets;
+	size_t nfacets;
+};
+
 struct st_material {
 	char *name;
 	char *type;
@@ -557,6 +585,9 @@ int store_session_touch(struct store *, const char *, time_t);
 int store_session_delete(struct store *, const char *);
 int store_sessions_expire(struct store *, time_t, time_t);
 int store_case_assignee(struct store *, int64_t, char **);
+int store_board(
+    struct store *, const struct st_board_query *, struct st_board *);
+void st_board_clear(struct st_board *);
 int store_case_image(struct store *, int64_t, char **);
 int store_case_assign(struct store *, int64_t, const char *);
 /* A watched listing as the source scheduler sees it. */

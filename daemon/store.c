@@ -1196,6 +1196,132 @@ store_cases(struct store *st, const char *shop, const char *state,
 	return (0);
 }
 
+/*
+ * The Board (GET /v1/cases?view=board): the open cases with their next
+ * deadline (the pending appeal's feedback and escalation, the stall
+ * watch; NULL: none), whether an acknowledgement holds at ?1 (now), and
+ * the filters of struct st_board_query as ?2..?7.
+ */
+#define BOARD_NEVER "9223372036854775807"
+#define BOARD_CTE \
+	"WITH b AS (SELECT c.id, s.name AS shop, c.state, c.reason," \
+	" c.assignee, c.opened_at, (c.ack_by IS NOT NULL AND" \
+	" (c.ack_until IS NULL OR c.ack_until = 0 OR c.ack_until > ?1))" \
+	" AS acked, NULLIF(MIN(" \
+	"COALESCE(a.feedback_due_at, " BOARD_NEVER "), " \
+	"COALESCE(CASE WHEN a.escalate_fired THEN NULL" \
+	" ELSE a.escalate_due_at END, " BOARD_NEVER "), " \
+	"COALESCE(CASE WHEN c.stall_fired THEN NULL" \
+	" ELSE NULLIF(c.stall_due_at, 0) END, " BOARD_NEVER ")), " \
+	BOARD_NEVER ") AS due" \
+	" FROM cases c JOIN listings l ON l.id = c.listing_id" \
+	" JOIN shops s ON s.id = l.shop_id" \
+	" LEFT JOIN appeals a ON a.id = (SELECT MAX(x.id) FROM appeals x" \
+	" WHERE x.case_id = c.id AND x.decision IS NULL)" \
+	" WHERE c.state IN ('open', 'rectifying', 'appealed', 'approved'," \
+	" 'reinstated', 'manual_review')) "
+#define BOARD_MATCH \
+	"((?2 IS NULL OR shop = ?2) AND (?3 IS NULL OR state = ?3)" \
+	" AND (?4 IS NULL OR reason = ?4)" \
+	" AND (?5 IS NULL OR (?5 = '-' AND assignee IS NULL)" \
+	" OR assignee = ?5) AND (?6 IS NULL OR assignee = ?6)" \
+	" AND (?7 = 0 OR due <= ?1))"
+
+static void
+board_facet_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_facet *f = p;
+
+	f->kind = col_text(stmt, 0);
+	f->value = col_text(stmt, 1);
+}
+
+/*
+ * One page of the Board, nearest deadline first (then those without one,
+ * the oldest first): its case ids, how many match the filters, the counts
+ * over every open case and the values the filters can take.
+ */
+int
+store_board(struct store *st, const struct st_board_query *q,
+    struct st_board *out)
+{
+	static const char counts[] = BOARD_CTE
+	    "SELECT COUNT(*), COALESCE(SUM(due <= ?1), 0),"
+	    " COALESCE(SUM(assignee = ?8), 0), COALESCE(SUM(NOT acked), 0),"
+	    " COALESCE(SUM(" BOARD_MATCH "), 0) FROM b";
+	static const char page[] = BOARD_CTE
+	    "SELECT id FROM b WHERE " BOARD_MATCH
+	    " ORDER BY due IS NULL, due,"
+	    " CASE WHEN due IS NULL THEN opened_at END, id"
+	    " LIMIT ?8 OFFSET ?9";
+	static const char facets[] =
+	    "WITH o AS (SELECT s.name AS shop, c.state, c.reason, c.assignee"
+	    " FROM cases c JOIN listings l ON l.id = c.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE c.state IN ('open', 'rectifying', 'appealed', 'approved',"
+	    " 'reinstated', 'manual_review')) "
+	    "SELECT DISTINCT 'shop', shop FROM o UNION ALL"
+	    " SELECT DISTINCT 'state', state FROM o UNION ALL"
+	    " SELECT DISTINCT 'reason', reason FROM o UNION ALL"
+	    " SELECT DISTINCT 'assignee', assignee FROM o"
+	    " WHERE assignee IS NOT NULL ORDER BY 1, 2";
+	sqlite3_stmt *stmt;
+	int64_t now = (int64_t)q->now, *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((stmt = store_stmt(st, counts, "itttttit", now, q->shop, q->state,
+		 q->reason, q->assignee, q->mine ? q->me : NULL,
+		 (int64_t)q->overdue, q->me)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		out->open = sqlite3_column_int64(stmt, 0);
+		out->overdue = sqlite3_column_int64(stmt, 1);
+		out->mine = sqlite3_column_int64(stmt, 2);
+		out->unack = sqlite3_column_int64(stmt, 3);
+		out->total = sqlite3_column_int64(stmt, 4);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return (-1);
+	if ((stmt = store_stmt(st, page, "itttttiii", now, q->shop, q->state,
+		 q->reason, q->assignee, q->mine ? q->me : NULL,
+		 (int64_t)q->overdue, q->limit, q->offset)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_reset(stmt);
+	out->ids = ids;
+	out->nids = n;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	out->facets = store_rows(store_stmt(st, facets, ""),
+	    sizeof *out->facets, board_facet_row, &out->nfacets, &rc);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return (0);
+fail:
+	st_board_clear(out);
+	return (-1);
+}
+
+void
+st_board_clear(struct st_board *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nfacets; i++) {
+		free(b->facets[i].kind);
+		free(b->facets[i].value);
+	}
+	free(b->facets);
+	free(b->ids);
+	memset(b, 0, sizeof *b);
+}
+
 int64_t
 store_appeal_insert(struct store *st, const struct st_appeal *a)
 {
