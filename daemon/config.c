@@ -1432,7 +1432,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 	conf->max_clients = 64;
 	conf->client_timeout = 30;
 	conf->max_upload = CONFIG_MAX_UPLOAD_DEFAULT;
-	conf->max_followers = 16;
+	conf->max_followers = 64;
 	conf->follow_heartbeat = 30;
 	conf->rules.feedback_after = 72 * 3600;
 	conf->rules.escalate_after_business_days = 5;

@@ -93,6 +93,23 @@ struct store {
 };
 
 /* Each migration runs once, in order, inside one transaction. */
+/*
+ * The Board's key of case ID (migration 14): its next deadline, else
+ * 4e18 + its opening. The pending appeal is the latest undecided one.
+ */
+#define BOARD_NONE "9223372036854775807"
+#define BOARD_KEY(id) \
+	"(SELECT COALESCE(NULLIF(MIN(" \
+	"COALESCE(a.feedback_due_at, " BOARD_NONE "), " \
+	"COALESCE(CASE WHEN a.escalate_fired THEN NULL" \
+	" ELSE a.escalate_due_at END, " BOARD_NONE "), " \
+	"COALESCE(CASE WHEN c.stall_fired THEN NULL" \
+	" ELSE NULLIF(c.stall_due_at, 0) END, " BOARD_NONE ")), " \
+	BOARD_NONE "), 4000000000000000000 + c.opened_at)" \
+	" FROM cases c LEFT JOIN appeals a ON a.id = (SELECT MAX(x.id)" \
+	" FROM appeals x WHERE x.case_id = c.id AND x.decision IS NULL)" \
+	" WHERE c.id = " id ")"
+
 static const char *const store_migrations[] = {
 	/* 1: the first schema. */
 	"CREATE TABLE shops ("
@@ -451,6 +468,40 @@ static const char *const store_migrations[] = {
 	"  seen_at INTEGER NOT NULL);"
 	"CREATE INDEX web_sessions_user ON web_sessions (user);"
 	"ALTER TABLE cases ADD COLUMN assignee TEXT;",
+
+	/*
+	 * 14: the Board's order, kept by triggers whatever writes the case,
+	 * its appeals or its stall watch: board_key is the next deadline (the
+	 * pending appeal's feedback or unfired escalation, the unfired stall
+	 * watch), or for a case without one 4e18 + its opening (after every
+	 * deadline, oldest first). An index over the open cases gives a page
+	 * in its order without computing or sorting them all.
+	 */
+	"ALTER TABLE cases ADD COLUMN board_key INTEGER;"
+	"CREATE INDEX cases_board ON cases (board_key, id)"
+	"  WHERE state IN ('open', 'rectifying', 'appealed', 'approved',"
+	"    'reinstated', 'manual_review');"
+	"CREATE INDEX cases_assignee ON cases (assignee)"
+	"  WHERE assignee IS NOT NULL;"
+	"CREATE INDEX appeals_pending ON appeals (case_id)"
+	"  WHERE decision IS NULL;"
+	"CREATE TRIGGER cases_board_insert AFTER INSERT ON cases BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.id") " WHERE id = NEW.id;"
+	" END;"
+	"CREATE TRIGGER cases_board_update"
+	"  AFTER UPDATE OF stall_due_at, stall_fired, opened_at ON cases BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.id") " WHERE id = NEW.id;"
+	" END;"
+	"CREATE TRIGGER appeals_board_insert AFTER INSERT ON appeals BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.case_id")
+	"  WHERE id = NEW.case_id;"
+	" END;"
+	"CREATE TRIGGER appeals_board_update AFTER UPDATE OF decision,"
+	"  feedback_due_at, escalate_due_at, escalate_fired ON appeals BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.case_id")
+	"  WHERE id = NEW.case_id;"
+	" END;"
+	"UPDATE cases SET board_key = " BOARD_KEY("cases.id") ";",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1197,35 +1248,21 @@ store_cases(struct store *st, const char *shop, const char *state,
 }
 
 /*
- * The Board (GET /v1/cases?view=board): the open cases with their next
- * deadline (the pending appeal's feedback and escalation, the stall
- * watch; NULL: none), whether an acknowledgement holds at ?1 (now), and
- * the filters of struct st_board_query as ?2..?7.
+ * The Board (GET /v1/cases?view=board): the open cases, their order kept
+ * in board_key (migration 14; a deadline is a key below 4e18), and the
+ * filters of struct st_board_query as ?2..?7, ?1 being now.
  */
-#define BOARD_NEVER "9223372036854775807"
-#define BOARD_CTE \
-	"WITH b AS (SELECT c.id, s.name AS shop, c.state, c.reason," \
-	" c.assignee, c.opened_at, (c.ack_by IS NOT NULL AND" \
-	" (c.ack_until IS NULL OR c.ack_until = 0 OR c.ack_until > ?1))" \
-	" AS acked, NULLIF(MIN(" \
-	"COALESCE(a.feedback_due_at, " BOARD_NEVER "), " \
-	"COALESCE(CASE WHEN a.escalate_fired THEN NULL" \
-	" ELSE a.escalate_due_at END, " BOARD_NEVER "), " \
-	"COALESCE(CASE WHEN c.stall_fired THEN NULL" \
-	" ELSE NULLIF(c.stall_due_at, 0) END, " BOARD_NEVER ")), " \
-	BOARD_NEVER ") AS due" \
-	" FROM cases c JOIN listings l ON l.id = c.listing_id" \
-	" JOIN shops s ON s.id = l.shop_id" \
-	" LEFT JOIN appeals a ON a.id = (SELECT MAX(x.id) FROM appeals x" \
-	" WHERE x.case_id = c.id AND x.decision IS NULL)" \
-	" WHERE c.state IN ('open', 'rectifying', 'appealed', 'approved'," \
-	" 'reinstated', 'manual_review')) "
+#define BOARD_OPEN \
+	"c.state IN ('open', 'rectifying', 'appealed', 'approved'," \
+	" 'reinstated', 'manual_review')"
 #define BOARD_MATCH \
-	"((?2 IS NULL OR shop = ?2) AND (?3 IS NULL OR state = ?3)" \
-	" AND (?4 IS NULL OR reason = ?4)" \
-	" AND (?5 IS NULL OR (?5 = '-' AND assignee IS NULL)" \
-	" OR assignee = ?5) AND (?6 IS NULL OR assignee = ?6)" \
-	" AND (?7 = 0 OR due <= ?1))"
+	"((?2 IS NULL OR c.listing_id IN (SELECT l.id FROM listings l" \
+	" JOIN shops s ON s.id = l.shop_id WHERE s.name = ?2))" \
+	" AND (?3 IS NULL OR c.state = ?3)" \
+	" AND (?4 IS NULL OR c.reason = ?4)" \
+	" AND (?5 IS NULL OR (?5 = '-' AND c.assignee IS NULL)" \
+	" OR c.assignee = ?5) AND (?6 IS NULL OR c.assignee = ?6)" \
+	" AND (?7 = 0 OR c.board_key <= ?1))"
 
 static void
 board_facet_row(sqlite3_stmt *stmt, void *p)
@@ -1245,26 +1282,26 @@ int
 store_board(struct store *st, const struct st_board_query *q,
     struct st_board *out)
 {
-	static const char counts[] = BOARD_CTE
-	    "SELECT COUNT(*), COALESCE(SUM(due <= ?1), 0),"
-	    " COALESCE(SUM(assignee = ?8), 0), COALESCE(SUM(NOT acked), 0),"
-	    " COALESCE(SUM(" BOARD_MATCH "), 0) FROM b";
-	static const char page[] = BOARD_CTE
-	    "SELECT id FROM b WHERE " BOARD_MATCH
-	    " ORDER BY due IS NULL, due,"
-	    " CASE WHEN due IS NULL THEN opened_at END, id"
-	    " LIMIT ?8 OFFSET ?9";
+	static const char counts[] =
+	    "SELECT COUNT(*), COALESCE(SUM(c.board_key <= ?1), 0),"
+	    " COALESCE(SUM(c.assignee = ?8), 0),"
+	    " COALESCE(SUM(c.ack_by IS NULL OR (c.ack_until > 0 AND"
+	    " c.ack_until <= ?1)), 0),"
+	    " COALESCE(SUM(" BOARD_MATCH "), 0)"
+	    " FROM cases c WHERE " BOARD_OPEN;
+	static const char page[] =
+	    "SELECT c.id FROM cases c INDEXED BY cases_board"
+	    " WHERE " BOARD_OPEN " AND " BOARD_MATCH
+	    " ORDER BY c.board_key, c.id LIMIT ?8 OFFSET ?9";
 	static const char facets[] =
-	    "WITH o AS (SELECT s.name AS shop, c.state, c.reason, c.assignee"
-	    " FROM cases c JOIN listings l ON l.id = c.listing_id"
-	    " JOIN shops s ON s.id = l.shop_id"
-	    " WHERE c.state IN ('open', 'rectifying', 'appealed', 'approved',"
-	    " 'reinstated', 'manual_review')) "
-	    "SELECT DISTINCT 'shop', shop FROM o UNION ALL"
-	    " SELECT DISTINCT 'state', state FROM o UNION ALL"
-	    " SELECT DISTINCT 'reason', reason FROM o UNION ALL"
-	    " SELECT DISTINCT 'assignee', assignee FROM o"
-	    " WHERE assignee IS NOT NULL ORDER BY 1, 2";
+	    "SELECT 'shop', s.name FROM shops s WHERE EXISTS (SELECT 1"
+	    " FROM listings l JOIN cases c ON c.listing_id = l.id"
+	    " WHERE l.shop_id = s.id AND " BOARD_OPEN ") UNION ALL"
+	    " SELECT DISTINCT 'state', c.state FROM cases c WHERE " BOARD_OPEN
+	    " UNION ALL SELECT DISTINCT 'reason', c.reason FROM cases c"
+	    " WHERE " BOARD_OPEN " UNION ALL"
+	    " SELECT DISTINCT 'assignee', c.assignee FROM cases c"
+	    " WHERE c.assignee IS NOT NULL AND " BOARD_OPEN " ORDER BY 1, 2";
 	sqlite3_stmt *stmt;
 	int64_t now = (int64_t)q->now, *ids = NULL;
 	size_t n = 0;

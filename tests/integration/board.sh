@@ -67,6 +67,14 @@ check "... the counts over every open case" equals "$(printf '%s' "$BODY" | jq -
 check "... the values of the filters" equals "$(printf '%s' "$BODY" | jq -S -c .facets)" '{"assignee":["olga"],"reason":["false_info","missing_certification","other","prohibited_words"],"shop":["eu","main"],"state":["appealed","open"]}'
 check "... each row as the list gives it (deadlines, zone, assignee, ack)" sh -c 'printf "%s" "$1" | jq -e ".cases[0].deadlines.feedback_due_at != null and .cases[0].timezone == \"Asia/Shanghai\" and .cases[1].assignee == \"olga\" and .cases[2].ack != null"' _ "$BODY"
 
+# The order the full list's deadlines give (jq), for any moment.
+list_order() {
+	curl -sS --unix-socket "$SOCK" http://localhost/v1/cases | jq -r "
+	    [.cases[] | select(.state | IN(\"synced\",\"abandoned\",\"closed\") | not)
+	     | {id, o: .opened_at, d: ([.deadlines[] | select(. != null)] | min)}]
+	    | sort_by(.d == null, .d, (if .d == null then .o else 0 end), .id)
+	    | map(.id | tostring) | join(\" \")"
+}
 board "&limit=2"
 check "limit=2: the first two" equals "$(ids)" "$CA $CB"
 check "... of 4" equals "$(printf '%s' "$BODY" | jq .total)" 4
@@ -99,6 +107,16 @@ curl -sS -c "$T/jar" -o /dev/null -d "{\"name\":\"olga\",\"password\":\"$PW\"}" 
 BODY=$(curl -sS -b "$T/jar" "$WEB/v1/cases?view=board&mine=1")
 check "over the web, mine=1: olga's case" equals "$(ids)" "$CB"
 check "... and counts.mine" equals "$(printf '%s' "$BODY" | jq .counts.mine)" 1
+
+# A decision takes A's appeal deadlines away, a note re-arms nothing: the
+# order follows what was written (kept by the store's triggers).
+ctl case decision "$CA" --rejected "the title still says best" >/dev/null
+board ""
+check "after a decision the order still follows the deadlines" equals "$(ids)" "$(list_order)"
+check "... A is no longer first" sh -c '[ "${1%% *}" != "$2" ]' _ "$(ids)" "$CA"
+ctl case appeal "$CA" --platform-case 5012345679 --statement "$T/stmt.txt" --force >/dev/null
+board ""
+check "a new appeal puts A back by its feedback deadline" equals "$(ids)" "$(list_order)"
 
 for q in "&limit=0" "&limit=501" "&offset=-1" "&overdue=2" "&mine=yes"; do
 	board "$q"
