@@ -838,6 +838,7 @@ check_web_tls(struct cctx *cc, struct config *conf, const config_setting_t *web)
 	const config_setting_t *c = config_setting_get_member(web, "tls_cert_file");
 	const config_setting_t *k = config_setting_get_member(web, "tls_key_file");
 	char *cause = NULL;
+	int keyfault = 0;
 
 	if (c == NULL && k == NULL)
 		return;
@@ -848,8 +849,8 @@ check_web_tls(struct cctx *cc, struct config *conf, const config_setting_t *web)
 	}
 	if (config_tls != NULL &&
 	    (conf->web_tls = config_tls->ctx_new(conf->web_tls_cert_file,
-		 conf->web_tls_key_file, &cause)) == NULL) {
-		cerr(cc, c, "%s", cause);
+		 conf->web_tls_key_file, &keyfault, &cause)) == NULL) {
+		cerr(cc, keyfault ? k : c, "%s", cause);
 		free(cause);
 	}
 }

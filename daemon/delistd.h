@@ -55,10 +55,11 @@ int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
 
 /*
  * tls.c: the web listener's TLS context from PEM files (the certificate
- * chain, the key); NULL and *cause if they cannot serve.
+ * chain, the key); NULL and *cause if they cannot serve, the int set if
+ * the key is at fault.
  */
 struct ssl_ctx_st;
-struct ssl_ctx_st *tls_ctx_new(const char *, const char *, char **);
+struct ssl_ctx_st *tls_ctx_new(const char *, const char *, int *, char **);
 void tls_ctx_free(struct ssl_ctx_st *);
 /*
  * How config.c builds and frees that context: set by main.c to tls.c's,
@@ -66,7 +67,8 @@ void tls_ctx_free(struct ssl_ctx_st *);
  * targets leave it NULL: the TLS files are named, not read).
  */
 struct config_tls_ops {
-	struct ssl_ctx_st *(*ctx_new)(const char *, const char *, char **);
+	struct ssl_ctx_st *(*ctx_new)(
+	    const char *, const char *, int *, char **);
 	void (*ctx_free)(struct ssl_ctx_st *);
 };
 extern const struct config_tls_ops *config_tls;

@@ -32,19 +32,23 @@ tls_err(void)
 	return (s != NULL ? s : "not PEM");
 }
 
+/* *keyfault says whether the key (1) or the certificate (0) failed. */
 struct ssl_ctx_st *
-tls_ctx_new(const char *cert, const char *key, char **cause)
+tls_ctx_new(const char *cert, const char *key, int *keyfault, char **cause)
 {
 	SSL_CTX *ctx;
 
+	*keyfault = 0;
 	if (access(cert, R_OK) == -1) {
-		xasprintf(cause, "tls_cert_file %s: %s", cert, strerror(errno));
+		xasprintf(cause, "cannot read %s: %s", cert, strerror(errno));
 		return (NULL);
 	}
+	*keyfault = 1;
 	if (access(key, R_OK) == -1) {
-		xasprintf(cause, "tls_key_file %s: %s", key, strerror(errno));
+		xasprintf(cause, "cannot read %s: %s", key, strerror(errno));
 		return (NULL);
 	}
+	*keyfault = 0;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		xasprintf(cause, "cannot make a TLS context: %s", tls_err());
 		return (NULL);
@@ -52,32 +56,25 @@ tls_ctx_new(const char *cert, const char *key, char **cause)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-		xasprintf(cause, "tls_cert_file %s is not a PEM certificate: %s",
-		    cert, tls_err());
+		xasprintf(
+		    cause, "%s is not a PEM certificate: %s", cert, tls_err());
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		if (ERR_GET_REASON(ERR_peek_last_error()) ==
-		    X509_R_KEY_VALUES_MISMATCH) {
-			xasprintf(cause,
-			    "tls_key_file %s does not match tls_cert_file %s",
-			    key, cert);
-			ERR_clear_error();
-			goto fail;
-		}
-		xasprintf(cause,
-		    "tls_key_file %s is not a PEM private key for "
-		    "tls_cert_file %s: %s",
-		    key, cert, tls_err());
+	*keyfault = 1;
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 &&
+	    ERR_GET_REASON(ERR_peek_last_error()) !=
+		X509_R_KEY_VALUES_MISMATCH) {
+		xasprintf(cause, "%s is not a PEM private key (unencrypted): %s",
+		    key, tls_err());
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		xasprintf(cause,
-		    "tls_key_file %s does not match tls_cert_file %s", key,
+		xasprintf(cause, "%s is not the key of the certificate %s", key,
 		    cert);
 		ERR_clear_error();
 		goto fail;
 	}
+	*keyfault = 0;
 	return (ctx);
 fail:
 	SSL_CTX_free(ctx);

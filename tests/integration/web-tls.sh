@@ -36,14 +36,14 @@ shops = ( { name = \"main\"; } );"
 tlsconf "$T/missing.conf" "$T/one.crt" "$T/nowhere.key"
 run "$DELISTD" -t -c "$T/missing.conf"
 check "delistd -t refuses a key file it cannot read (exit 1)" expect_rc 1
-check "... in one line naming the file" sh -c '[ "$(printf "%s\n" "$1" | wc -l)" = 1 ] && case "$1" in *"web.tls_cert_file: tls_key_file $2: No such file"*) ;; *) exit 1;; esac' _ "$ERR" "$T/nowhere.key"
+check "... in one line naming the file" sh -c '[ "$(printf "%s\n" "$1" | wc -l)" = 1 ] && case "$1" in *"web.tls_key_file: cannot read $2: No such file"*) ;; *) exit 1;; esac' _ "$ERR" "$T/nowhere.key"
 tlsconf "$T/mismatch.conf" "$T/one.crt" "$T/two.key"
 run "$DELISTD" -t -c "$T/mismatch.conf"
 check "delistd -t refuses a key of another certificate (exit 1)" expect_rc 1
-check "... saying so" contains "$ERR" "tls_key_file $T/two.key does not match tls_cert_file $T/one.crt"
+check "... saying so" contains "$ERR" "web.tls_key_file: $T/two.key is not the key of the certificate $T/one.crt"
 tlsconf "$T/swapped.conf" "$T/one.key" "$T/one.crt"
 run "$DELISTD" -t -c "$T/swapped.conf"
-check "delistd -t refuses a key given as the certificate" contains "$ERR" "is not a PEM certificate"
+check "delistd -t refuses a key given as the certificate" contains "$ERR" "web.tls_cert_file: $T/one.key is not a PEM certificate"
 write_config "$T/lone.conf" "web: { listen = \"127.0.0.1:0\"; tls_cert_file = \"$T/one.crt\"; };"
 run "$DELISTD" -t -c "$T/lone.conf"
 check "delistd -t refuses a certificate without its key" contains "$ERR" "tls_cert_file and tls_key_file go together"
@@ -157,7 +157,7 @@ check "... and new connections get it" sh -c 'served() { openssl s_client -conne
 cp "$T/one.key" "$T/live.key"
 run ctl reload
 check "a reload with a mismatched key fails (exit 1)" expect_rc 1
-check "... saying why" contains "$ERR" "does not match"
+check "... saying why" contains "$ERR" "is not the key of the certificate"
 check "... and the renewed certificate keeps serving" sh -c 'curl -sS --cacert "$1" -o /dev/null -w "%{http_code}" "$2/" | grep -qx 200' _ "$T/two.crt" "$WEB"
 
 stop_daemon
