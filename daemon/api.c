@@ -348,10 +348,6 @@ api_set_config(struct api *api, const struct config *conf)
 
 	api->config = conf;
 	api->maxconns = conf->max_clients;
-	for (i = 0; i < nitems(https); i++) {
-		if (https[i] == NULL)
-			continue;
-		evhttp_set_timeout(https[i], (int)conf->client_timeout);
 	/*
 	 * Uploads may be larger than JSON bodies; JSON keeps its limit, but
 	 * checked after the body is read: libevent 2.1 has one body limit
@@ -360,6 +356,10 @@ api_set_config(struct api *api, const struct config *conf)
 	 * for requests we make), so a JSON route can be sent up to
 	 * max_upload before its 413. delistd.conf(5) says so.
 	 */
+	for (i = 0; i < nitems(https); i++) {
+		if (https[i] == NULL)
+			continue;
+		evhttp_set_timeout(https[i], (int)conf->client_timeout);
 		evhttp_set_max_body_size(https[i],
 		    conf->max_upload > API_HARD_BODY
 			? (ev_ssize_t)conf->max_upload

@@ -101,8 +101,6 @@ static void strlist_free(struct strlist *);
 static void
 check_state_dir(struct cctx *, struct config *, const config_setting_t *);
 static void check_web(struct cctx *, struct config *, const config_setting_t *);
-
-const struct config_tls_ops *config_tls;
 static void check_web_tls(
     struct cctx *, struct config *, const config_setting_t *);
 static void check_socket(struct cctx *, struct config *,
@@ -133,6 +131,9 @@ static void parse_escalation(struct cctx *, struct config *,
 static char *setting_render(const config_setting_t *);
 
 #define D(f) offsetof(struct config, f)
+/* How the configuration builds the web's TLS context (main.c sets it). */
+const struct config_tls_ops *config_tls;
+
 static const struct ckey daemon_keys[] = {
 	{ "state_dir", CK_PATH, D(state_dir), 0, 0 },
 	{ "socket", CK_PATH, D(socket), 0, 0 },
