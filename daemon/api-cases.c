@@ -842,10 +842,11 @@ cases_board(struct api_req *r)
 		json_array_append_new(arr, case_summary_json(&c));
 		st_case_clear(&c);
 	}
-	facets = json_pack("{s:[],s:[],s:[],s:[]}", "shop", "state", "reason",
-	    "assignee");
+	facets = json_pack(
+	    "{s:[],s:[],s:[],s:[]}", "shop", "state", "reason", "assignee");
 	for (i = 0; i < b.nfacets; i++) {
-		if ((list = json_object_get(facets, b.facets[i].kind)) != NULL &&
+		if ((list = json_object_get(facets, b.facets[i].kind)) !=
+			NULL &&
 		    b.facets[i].value != NULL)
 			json_array_append_new(
 			    list, json_string(b.facets[i].value));

@@ -264,8 +264,8 @@ out:
  * broken pipe, not why.
  */
 static struct evhttp *
-api_http_new(struct api *api,
-    struct bufferevent *(*bevcb)(struct event_base *, void *))
+api_http_new(
+    struct api *api, struct bufferevent *(*bevcb)(struct event_base *, void *))
 {
 	struct evhttp *http;
 
@@ -330,7 +330,8 @@ api_new(
 	    evhttp_bound_socket_get_listener(api->bound), api_accept_error);
 	api->accepting = 1;
 	/* The web console: the same routes on TCP, each request signed in. */
-	if (api->webhttp != NULL && web_start(api->webhttp, conf, cause) == -1) {
+	if (api->webhttp != NULL &&
+	    web_start(api->webhttp, conf, cause) == -1) {
 		api_http_free(api);
 		free(api->path);
 		free(api);
@@ -673,7 +674,8 @@ static const struct {
 	    "8 KiB" },
 	{ 413, "request_too_large",
 	    "the request's headers or body are over the limits" },
-	{ 417, "expectation_failed", "only Expect: 100-continue is understood" },
+	{ 417, "expectation_failed",
+	    "only Expect: 100-continue is understood" },
 	{ 501, "not_implemented", "this method is not served" },
 };
 

@@ -101,8 +101,8 @@ static void strlist_free(struct strlist *);
 static void
 check_state_dir(struct cctx *, struct config *, const config_setting_t *);
 static void check_web(struct cctx *, struct config *, const config_setting_t *);
-static void check_web_tls(
-    struct cctx *, struct config *, const config_setting_t *);
+static void
+check_web_tls(struct cctx *, struct config *, const config_setting_t *);
 static void check_socket(struct cctx *, struct config *,
     const config_setting_t *, const config_setting_t *);
 static void
@@ -836,8 +836,10 @@ check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
 static void
 check_web_tls(struct cctx *cc, struct config *conf, const config_setting_t *web)
 {
-	const config_setting_t *c = config_setting_get_member(web, "tls_cert_file");
-	const config_setting_t *k = config_setting_get_member(web, "tls_key_file");
+	const config_setting_t *c =
+	    config_setting_get_member(web, "tls_cert_file");
+	const config_setting_t *k =
+	    config_setting_get_member(web, "tls_key_file");
 	char *cause = NULL;
 	int keyfault = 0;
 

@@ -587,8 +587,8 @@ int store_session_touch(struct store *, const char *, time_t);
 int store_session_delete(struct store *, const char *);
 int store_sessions_expire(struct store *, time_t, time_t);
 int store_case_assignee(struct store *, int64_t, char **);
-int store_board(
-    struct store *, const struct st_board_query *, struct st_board *);
+int
+store_board(struct store *, const struct st_board_query *, struct st_board *);
 void st_board_clear(struct st_board *);
 int store_case_image(struct store *, int64_t, char **);
 int store_case_assign(struct store *, int64_t, const char *);

@@ -103,7 +103,8 @@ event_with_assignee(const struct st_event *e, struct st_event *copy)
 	if (rc != 0 || who == NULL)
 		return (0);
 	if ((data = json_loads(e->payload, 0, NULL)) == NULL ||
-	    !json_is_object(data) || json_object_get(data, "assignee") != NULL) {
+	    !json_is_object(data) ||
+	    json_object_get(data, "assignee") != NULL) {
 		json_decref(data);
 		free(who);
 		return (0);

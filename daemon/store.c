@@ -104,8 +104,8 @@ struct store {
 	"COALESCE(CASE WHEN a.escalate_fired THEN NULL" \
 	" ELSE a.escalate_due_at END, " BOARD_NONE "), " \
 	"COALESCE(CASE WHEN c.stall_fired THEN NULL" \
-	" ELSE NULLIF(c.stall_due_at, 0) END, " BOARD_NONE ")), " \
-	BOARD_NONE "), 4000000000000000000 + c.opened_at)" \
+	" ELSE NULLIF(c.stall_due_at, 0) END, " BOARD_NONE ")), " BOARD_NONE \
+	"), 4000000000000000000 + c.opened_at)" \
 	" FROM cases c LEFT JOIN appeals a ON a.id = (SELECT MAX(x.id)" \
 	" FROM appeals x WHERE x.case_id = c.id AND x.decision IS NULL)" \
 	" WHERE c.id = " id ")"
@@ -485,6 +485,7 @@ static const char *const store_migrations[] = {
 	"  WHERE assignee IS NOT NULL;"
 	"CREATE INDEX appeals_pending ON appeals (case_id)"
 	"  WHERE decision IS NULL;"
+	/* clang-format off */
 	"CREATE TRIGGER cases_board_insert AFTER INSERT ON cases BEGIN"
 	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.id") " WHERE id = NEW.id;"
 	" END;"
@@ -502,6 +503,7 @@ static const char *const store_migrations[] = {
 	"  WHERE id = NEW.case_id;"
 	" END;"
 	"UPDATE cases SET board_key = " BOARD_KEY("cases.id") ";",
+	/* clang-format on */
 };
 
 #define STORE_NMIGRATIONS \
@@ -1279,8 +1281,8 @@ board_facet_row(sqlite3_stmt *stmt, void *p)
  * over every open case and the values the filters can take.
  */
 int
-store_board(struct store *st, const struct st_board_query *q,
-    struct st_board *out)
+store_board(
+    struct store *st, const struct st_board_query *q, struct st_board *out)
 {
 	static const char counts[] =
 	    "SELECT COUNT(*), COALESCE(SUM(c.board_key <= ?1), 0),"

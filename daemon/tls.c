@@ -64,8 +64,9 @@ tls_ctx_new(const char *cert, const char *key, int *keyfault, char **cause)
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 &&
 	    ERR_GET_REASON(ERR_peek_last_error()) !=
 		X509_R_KEY_VALUES_MISMATCH) {
-		xasprintf(cause, "%s is not a PEM private key (unencrypted): %s",
-		    key, tls_err());
+		xasprintf(cause,
+		    "%s is not a PEM private key (unencrypted): %s", key,
+		    tls_err());
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {

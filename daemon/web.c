@@ -192,7 +192,8 @@ web_bev_new(struct event_base *base, const struct config *conf)
 	SSL *ssl;
 
 	if (conf->web_tls == NULL)
-		return (bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
+		return (
+		    bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
 	if ((ssl = SSL_new(conf->web_tls)) == NULL)
 		return (NULL);
 	/* Frees the SSL with it. */
@@ -246,8 +247,8 @@ web_headers(struct evhttp_request *req)
 	evhttp_add_header(out, "Referrer-Policy", "same-origin");
 	evhttp_add_header(out, "Cache-Control", "no-store");
 	if (web_is_tls(req))
-		evhttp_add_header(out, "Strict-Transport-Security",
-		    "max-age=31536000");
+		evhttp_add_header(
+		    out, "Strict-Transport-Security", "max-age=31536000");
 }
 
 /*
