@@ -98,6 +98,10 @@ struct store {
  * 4e18 + its opening. The pending appeal is the latest undecided one.
  */
 #define BOARD_NONE "9223372036854775807"
+/* The states of an open case, as cases_state_is_open (core) says. */
+#define STORE_OPEN_STATES \
+	"('open', 'rectifying', 'appealed', 'approved', 'reinstated', " \
+	"'manual_review')"
 #define BOARD_KEY(id) \
 	"(SELECT COALESCE(NULLIF(MIN(" \
 	"COALESCE(a.feedback_due_at, " BOARD_NONE "), " \
@@ -479,8 +483,7 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE cases ADD COLUMN board_key INTEGER;"
 	"CREATE INDEX cases_board ON cases (board_key, id)"
-	"  WHERE state IN ('open', 'rectifying', 'appealed', 'approved',"
-	"    'reinstated', 'manual_review');"
+	"  WHERE state IN " STORE_OPEN_STATES ";"
 	"CREATE INDEX cases_assignee ON cases (assignee)"
 	"  WHERE assignee IS NOT NULL;"
 	"CREATE INDEX appeals_pending ON appeals (case_id)"
@@ -981,8 +984,7 @@ store_shop_id(struct store *st, const char *name, time_t now)
 #define LISTING_COLS \
 	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
 	"l.status, l.created_at, l.updated_at, (SELECT c.id FROM cases c " \
-	"WHERE c.listing_id = l.id AND c.state IN ('open', 'rectifying', " \
-	"'appealed', 'approved', 'reinstated', 'manual_review')) " \
+	"WHERE c.listing_id = l.id AND c.state IN " STORE_OPEN_STATES ") " \
 	"FROM listings l JOIN shops s ON s.id = l.shop_id "
 
 static void
@@ -1254,9 +1256,7 @@ store_cases(struct store *st, const char *shop, const char *state,
  * in board_key (migration 14; a deadline is a key below 4e18), and the
  * filters of struct st_board_query as ?2..?7, ?1 being now.
  */
-#define BOARD_OPEN \
-	"c.state IN ('open', 'rectifying', 'appealed', 'approved'," \
-	" 'reinstated', 'manual_review')"
+#define BOARD_OPEN "c.state IN " STORE_OPEN_STATES
 #define BOARD_MATCH \
 	"((?2 IS NULL OR c.listing_id IN (SELECT l.id FROM listings l" \
 	" JOIN shops s ON s.id = l.shop_id WHERE s.name = ?2))" \
