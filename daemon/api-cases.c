@@ -74,6 +74,9 @@ static void follower_beat(evutil_socket_t, short, void *);
 static void
 case_board_fields(json_t *, const struct st_case *, const struct st_appeal *);
 static json_t *case_summary_json(const struct st_case *);
+static void cases_board(struct api_req *);
+static int query_flag(struct api_req *, const char *, int *);
+static int query_int(struct api_req *, const char *, int64_t *);
 
 static struct follower *followers;
 static size_t nfollowers;
@@ -733,6 +736,7 @@ void
 api_cases_get(struct api_req *r)
 {
 	const char *state = api_query(r, "state"), *shop = api_query(r, "shop");
+	const char *view;
 	struct st_case *c;
 	size_t n, i;
 	json_t *arr;
@@ -743,6 +747,15 @@ api_cases_get(struct api_req *r)
 		    "(one of: open, rectifying, appealed, approved, "
 		    "reinstated, synced, manual_review, abandoned, closed)",
 		    state);
+		return;
+	}
+	if ((view = api_query(r, "view")) != NULL) {
+		if (strcmp(view, "board") != 0) {
+			api_error(r, 400, "bad_view",
+			    "unknown view \"%.32s\" (only: board)", view);
+			return;
+		}
+		cases_board(r);
 		return;
 	}
 	if (store_cases(daemon_state->store, shop, state, &c, &n) == -1) {
@@ -756,6 +769,96 @@ api_cases_get(struct api_req *r)
 	}
 	free(c);
 	api_reply(r, 200, json_pack("{s:o}", "cases", arr));
+}
+
+#define BOARD_PAGE 25
+#define BOARD_PAGE_MAX 500
+
+/* A query flag: absent or "0" is off, "1" on; else -1 (answered). */
+static int
+query_flag(struct api_req *r, const char *key, int *out)
+{
+	const char *s = api_query(r, key);
+
+	*out = s != NULL && strcmp(s, "1") == 0;
+	if (s == NULL || strcmp(s, "0") == 0 || *out)
+		return (0);
+	api_error(r, 400, "bad_query", "%s must be 0 or 1", key);
+	return (-1);
+}
+
+/*
+ * GET /v1/cases?view=board: the console's Board computed here, so that a
+ * page costs the same with ten cases or ten thousand: the open cases
+ * that match shop, state, reason, assignee ("-": nobody), mine=1 (the
+ * session's user) and overdue=1, nearest deadline first, limit (25, at
+ * most 500) from offset; how many match; the counts over every open case
+ * (open, overdue, mine, not acknowledged) and the values each filter can
+ * take.
+ */
+static void
+cases_board(struct api_req *r)
+{
+	struct st_board_query q;
+	struct st_board b;
+	struct st_case c;
+	json_t *arr, *facets, *list;
+	size_t i;
+
+	memset(&q, 0, sizeof q);
+	q.now = clock_now();
+	q.shop = api_query(r, "shop");
+	q.state = api_query(r, "state");
+	q.reason = api_query(r, "reason");
+	q.assignee = api_query(r, "assignee");
+	if (r->who != NULL && strncmp(r->who, "web:", 4) == 0)
+		q.me = r->who + 4;
+	if (query_int(r, "limit", &q.limit) == -1 ||
+	    query_int(r, "offset", &q.offset) == -1 ||
+	    query_flag(r, "mine", &q.mine) == -1 ||
+	    query_flag(r, "overdue", &q.overdue) == -1)
+		return;
+	if (api_query(r, "limit") == NULL)
+		q.limit = BOARD_PAGE;
+	if (q.limit < 1 || q.limit > BOARD_PAGE_MAX) {
+		api_error(r, 400, "bad_query", "limit must be 1 to %d",
+		    BOARD_PAGE_MAX);
+		return;
+	}
+	if (q.mine && q.me == NULL) {
+		api_error(r, 400, "bad_query",
+		    "mine=1 needs a console session (on the socket, name the "
+		    "assignee)");
+		return;
+	}
+	if (store_board(daemon_state->store, &q, &b) == -1) {
+		api_error(r, 500, "store", "cannot read the cases");
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < b.nids; i++) {
+		if (store_case_get(daemon_state->store, b.ids[i], &c) != 0)
+			continue;
+		json_array_append_new(arr, case_summary_json(&c));
+		st_case_clear(&c);
+	}
+	facets = json_pack(
+	    "{s:[],s:[],s:[],s:[]}", "shop", "state", "reason", "assignee");
+	for (i = 0; i < b.nfacets; i++) {
+		if ((list = json_object_get(facets, b.facets[i].kind)) !=
+			NULL &&
+		    b.facets[i].value != NULL)
+			json_array_append_new(
+			    list, json_string(b.facets[i].value));
+	}
+	api_reply(r, 200,
+	    json_pack("{s:o,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:o}", "cases", arr,
+		"total", (json_int_t)b.total, "limit", (json_int_t)q.limit,
+		"offset", (json_int_t)q.offset, "counts", "open",
+		(json_int_t)b.open, "overdue", (json_int_t)b.overdue, "mine",
+		(json_int_t)b.mine, "unacknowledged", (json_int_t)b.unack,
+		"facets", facets));
+	st_board_clear(&b);
 }
 
 void

@@ -164,8 +164,8 @@ api_login(struct api_req *r)
 	}
 	xasprintf(&cookie,
 	    "delistd_session=%s; Path=/; HttpOnly; SameSite=Strict; "
-	    "Max-Age=%d",
-	    token, WEB_SESSION_MAX);
+	    "Max-Age=%d%s",
+	    token, WEB_SESSION_MAX, web_is_tls(r->req) ? "; Secure" : "");
 	explicit_bzero(token, sizeof token);
 	evhttp_add_header(out, "Set-Cookie", cookie);
 	freezero_str(cookie);
@@ -184,7 +184,10 @@ api_logout(struct api_req *r)
 		store_session_delete(daemon_state->store, r->session);
 	evhttp_add_header(evhttp_request_get_output_headers(r->req),
 	    "Set-Cookie",
-	    "delistd_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	    web_is_tls(r->req) ? "delistd_session=; Path=/; HttpOnly; "
+				 "SameSite=Strict; Max-Age=0; Secure"
+			       : "delistd_session=; Path=/; HttpOnly; "
+				 "SameSite=Strict; Max-Age=0");
 	api_reply(r, 200, json_pack("{s:b}", "logged_out", 1));
 }
 

@@ -40,6 +40,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <jansson.h>
@@ -84,7 +85,8 @@ struct api_conn {
 
 struct api {
 	struct event_base *base;
-	struct evhttp *http;
+	struct evhttp *http; /* the Unix socket's */
+	struct evhttp *webhttp; /* the web listener's, or NULL */
 	struct evhttp_bound_socket *bound;
 	const struct config *config;
 	char *path;
@@ -106,6 +108,8 @@ static struct api *api_current;
 
 static void api_dispatch(struct evhttp_request *, void *);
 static struct bufferevent *api_conn_bev(struct event_base *, void *);
+static struct bufferevent *api_web_bev(struct event_base *, void *);
+static struct bufferevent *api_conn_fresh(struct api *, struct bufferevent *);
 static void api_claim(evutil_socket_t, short, void *);
 static struct api_conn *api_conn_find(struct api *, struct evhttp_connection *);
 static void api_conn_closed(struct evhttp_connection *, void *);
@@ -252,6 +256,38 @@ out:
 	return (fd);
 }
 
+/*
+ * An evhttp with the API's settings: every method reaches api_dispatch,
+ * one libevent does not know too (its own refusal is an HTML 501): all
+ * are answered in JSON; a body over the limit is read (and dropped)
+ * before the 413: closing at once made a client still sending see a
+ * broken pipe, not why.
+ */
+static struct evhttp *
+api_http_new(
+    struct api *api, struct bufferevent *(*bevcb)(struct event_base *, void *))
+{
+	struct evhttp *http;
+
+	if ((http = evhttp_new(api->base)) == NULL)
+		return (NULL);
+	evhttp_set_allowed_methods(http, 0xffff);
+	evhttp_set_max_headers_size(http, API_MAX_HEADERS);
+	evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE);
+	evhttp_set_gencb(http, api_dispatch, api);
+	evhttp_set_bevcb(http, bevcb, api);
+	return (http);
+}
+
+static void
+api_http_free(struct api *api)
+{
+	if (api->webhttp != NULL)
+		evhttp_free(api->webhttp);
+	evhttp_free(api->http);
+	api->webhttp = NULL;
+}
+
 struct api *
 api_new(
     struct event_base *base, int fd, const struct config *conf, char **cause)
@@ -264,30 +300,26 @@ api_new(
 	TAILQ_INIT(&api->conns);
 	event_assign(&api->claim_ev, base, -1, 0, api_claim, api);
 	evtimer_assign(&api->resume_ev, base, api_accept_resume, api);
-	if ((api->http = evhttp_new(base)) == NULL) {
+	/*
+	 * The web console is its own evhttp (the same routes and limits):
+	 * libevent 2.1 makes a connection's bufferevent per evhttp, not per
+	 * listener, and the web's may be TLS.
+	 */
+	if ((api->http = api_http_new(api, api_conn_bev)) == NULL ||
+	    (conf->web_listen != NULL &&
+		(api->webhttp = api_http_new(api, api_web_bev)) == NULL)) {
 		xasprintf(cause, "evhttp_new failed");
+		if (api->http != NULL)
+			evhttp_free(api->http);
 		free(api->path);
 		free(api);
 		return (NULL);
 	}
-	/*
-	 * Every method reaches api_dispatch, one libevent does not know
-	 * too (its own refusal is an HTML 501): all are answered in JSON.
-	 */
-	evhttp_set_allowed_methods(api->http, 0xffff);
-	evhttp_set_max_headers_size(api->http, API_MAX_HEADERS);
-	/*
-	 * A body over the limit is read (and dropped) before the 413: closing
-	 * at once made a client still sending see a broken pipe, not why.
-	 */
-	evhttp_set_flags(api->http, EVHTTP_SERVER_LINGERING_CLOSE);
-	evhttp_set_gencb(api->http, api_dispatch, api);
-	evhttp_set_bevcb(api->http, api_conn_bev, api);
 	api_set_config(api, conf);
 	if ((api->bound = evhttp_accept_socket_with_handle(api->http, fd)) ==
 	    NULL) {
 		xasprintf(cause, "cannot listen on %s", conf->socket);
-		evhttp_free(api->http);
+		api_http_free(api);
 		free(api->path);
 		free(api);
 		return (NULL);
@@ -298,9 +330,9 @@ api_new(
 	    evhttp_bound_socket_get_listener(api->bound), api_accept_error);
 	api->accepting = 1;
 	/* The web console: the same routes on TCP, each request signed in. */
-	if (conf->web_listen != NULL &&
-	    web_start(api->http, conf, cause) == -1) {
-		evhttp_free(api->http);
+	if (api->webhttp != NULL &&
+	    web_start(api->webhttp, conf, cause) == -1) {
+		api_http_free(api);
 		free(api->path);
 		free(api);
 		api_current = NULL;
@@ -312,9 +344,11 @@ api_new(
 void
 api_set_config(struct api *api, const struct config *conf)
 {
+	struct evhttp *https[2] = { api->http, api->webhttp };
+	size_t i;
+
 	api->config = conf;
 	api->maxconns = conf->max_clients;
-	evhttp_set_timeout(api->http, (int)conf->client_timeout);
 	/*
 	 * Uploads may be larger than JSON bodies; JSON keeps its limit, but
 	 * checked after the body is read: libevent 2.1 has one body limit
@@ -323,9 +357,15 @@ api_set_config(struct api *api, const struct config *conf)
 	 * for requests we make), so a JSON route can be sent up to
 	 * max_upload before its 413. delistd.conf(5) says so.
 	 */
-	evhttp_set_max_body_size(api->http,
-	    conf->max_upload > API_HARD_BODY ? (ev_ssize_t)conf->max_upload
-					     : API_HARD_BODY);
+	for (i = 0; i < nitems(https); i++) {
+		if (https[i] == NULL)
+			continue;
+		evhttp_set_timeout(https[i], (int)conf->client_timeout);
+		evhttp_set_max_body_size(https[i],
+		    conf->max_upload > API_HARD_BODY
+			? (ev_ssize_t)conf->max_upload
+			: API_HARD_BODY);
+	}
 }
 
 void
@@ -350,7 +390,7 @@ api_free(struct api *api)
 	api_events_stop();
 	web_stop();
 	/* Frees the connections, which calls api_conn_closed for each. */
-	evhttp_free(api->http);
+	api_http_free(api);
 	event_del(&api->claim_ev);
 	evtimer_del(&api->resume_ev);
 	api_current = NULL;
@@ -405,11 +445,23 @@ api_accept_resume(evutil_socket_t fd, short events, void *arg)
 static struct bufferevent *
 api_conn_bev(struct event_base *base, void *arg)
 {
-	struct api *api = arg;
-	struct bufferevent *bev;
+	return (api_conn_fresh(
+	    arg, bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)));
+}
 
-	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
-	    NULL)
+/* The same on the web listener, where the bufferevent may speak TLS. */
+static struct bufferevent *
+api_web_bev(struct event_base *base, void *arg)
+{
+	struct api *api = arg;
+
+	return (api_conn_fresh(api, web_bev_new(base, api->config)));
+}
+
+static struct bufferevent *
+api_conn_fresh(struct api *api, struct bufferevent *bev)
+{
+	if (bev == NULL)
 		return (NULL);
 	if (api->accept_failing)
 		log_info("api: accepting connections again");
@@ -605,6 +657,65 @@ api_error(struct api_req *r, int status, const char *code, const char *fmt, ...)
 	free(msg);
 }
 
+/*
+ * The requests libevent refuses by itself, before api_dispatch sees them:
+ * not HTTP or headers over API_MAX_HEADERS (400: libevent 2.1 does not
+ * tell them apart), a body over the hard limit (413), an Expect it does
+ * not know (417), a method an evhttp does not allow (501: none, all are
+ * allowed).
+ */
+static const struct {
+	int status;
+	const char *code;
+	const char *message;
+} api_own_refusals[] = {
+	{ 400, "bad_request",
+	    "the request is not valid HTTP/1.x, or its headers are over "
+	    "8 KiB" },
+	{ 413, "request_too_large",
+	    "the request's headers or body are over the limits" },
+	{ 417, "expectation_failed",
+	    "only Expect: 100-continue is understood" },
+	{ 501, "not_implemented", "this method is not served" },
+};
+
+/*
+ * libevent 2.1 answers those with this public function, which its own
+ * code calls through the dynamic linker (its PLT), so this definition
+ * replaces it for the whole process: the same status, in JSON like every
+ * other refusal, with the web listener's security headers (libevent's
+ * own page cleared every header and had none). tests/integration/
+ * web.sh sends such requests to check that this is still the one called.
+ */
+void
+evhttp_send_error(struct evhttp_request *req, int error, const char *reason)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	struct api_req r;
+	size_t i;
+
+	(void)reason;
+	memset(&r, 0, sizeof r);
+	r.req = req;
+	if (!req->major || !req->minor) {
+		req->major = 1;
+		req->minor = 1;
+	}
+	evhttp_clear_headers(out);
+	if (web_is_tcp(req))
+		web_headers(req);
+	evhttp_add_header(out, "Connection", "close");
+	for (i = 0; i < nitems(api_own_refusals); i++) {
+		if (api_own_refusals[i].status == error)
+			break;
+	}
+	if (i == nitems(api_own_refusals))
+		api_error(&r, error, "refused", "the request was refused");
+	else
+		api_error(&r, error, api_own_refusals[i].code, "%s",
+		    api_own_refusals[i].message);
+}
+
 const char *
 api_query(struct api_req *r, const char *key)
 {
@@ -796,9 +907,10 @@ api_status(struct api_req *r)
 	json_object_set_new(doc, "warnings", lifecycle_warnings(NULL, 1));
 	json_object_set_new(doc, "sources", sched_source_status());
 	json_object_set_new(doc, "web",
-	    json_pack("{s:o}", "listen",
+	    json_pack("{s:o,s:b}", "listen",
 		web_listen_addr() ? json_string(web_listen_addr())
-				  : json_null()));
+				  : json_null(),
+		"tls", ds->config->web_tls != NULL));
 	json_object_set_new(doc, "reloads",
 	    json_pack("{s:I,s:I,s:o}", "ok", (json_int_t)ds->reloads_ok,
 		"failed", (json_int_t)ds->reloads_failed, "last_error",

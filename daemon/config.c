@@ -101,6 +101,8 @@ static void strlist_free(struct strlist *);
 static void
 check_state_dir(struct cctx *, struct config *, const config_setting_t *);
 static void check_web(struct cctx *, struct config *, const config_setting_t *);
+static void
+check_web_tls(struct cctx *, struct config *, const config_setting_t *);
 static void check_socket(struct cctx *, struct config *,
     const config_setting_t *, const config_setting_t *);
 static void
@@ -129,6 +131,9 @@ static void parse_escalation(struct cctx *, struct config *,
 static char *setting_render(const config_setting_t *);
 
 #define D(f) offsetof(struct config, f)
+/* How the configuration builds the web's TLS context (main.c sets it). */
+const struct config_tls_ops *config_tls;
+
 static const struct ckey daemon_keys[] = {
 	{ "state_dir", CK_PATH, D(state_dir), 0, 0 },
 	{ "socket", CK_PATH, D(socket), 0, 0 },
@@ -150,6 +155,8 @@ static const struct ckey web_keys[] = {
 	{ "root", CK_PATH, D(web_root), 0, 0 },
 	{ "insecure_bind", CK_BOOL, D(web_insecure_bind), 0, 0 },
 	{ "metrics_token_file", CK_PATH, D(web_metrics_token_file), 0, 0 },
+	{ "tls_cert_file", CK_PATH, D(web_tls_cert_file), 0, 0 },
+	{ "tls_key_file", CK_PATH, D(web_tls_key_file), 0, 0 },
 };
 
 static const struct ckey calendar_keys[] = {
@@ -771,8 +778,8 @@ check_state_dir(struct cctx *cc, struct config *conf, const config_setting_t *s)
 
 /*
  * The web group: its listen address must parse, and one a remote peer can
- * reach is refused without TLS (which delistd does not speak yet) unless
- * insecure_bind says a person meant it. The root defaults to the
+ * reach is refused without TLS unless insecure_bind says a person meant
+ * it. The root defaults to the
  * installed pages; the built-in configuration falls back to the source
  * tree's when they are not installed.
  */
@@ -803,6 +810,7 @@ check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
 	}
 	if (web == NULL || conf->web_listen == NULL)
 		return;
+	check_web_tls(cc, conf, web);
 	s = config_setting_get_member(web, "listen");
 	if (web_addr_parse(
 		conf->web_listen, host, sizeof host, &port, &cause) == -1) {
@@ -810,12 +818,44 @@ check_web(struct cctx *cc, struct config *conf, const config_setting_t *web)
 		free(cause);
 		return;
 	}
-	if (!web_addr_loopback(host) && !conf->web_insecure_bind)
+	if (!web_addr_loopback(host) && !conf->web_insecure_bind &&
+	    conf->web_tls_cert_file == NULL)
 		cerr(cc, s,
-		    "%s is not a loopback address and delistd serves no TLS: "
-		    "listen on 127.0.0.1 behind a TLS reverse proxy, or set "
-		    "insecure_bind = true if the network is trusted",
+		    "%s is not a loopback address and has no TLS: set "
+		    "tls_cert_file and tls_key_file, or listen on 127.0.0.1 "
+		    "behind a TLS reverse proxy, or set insecure_bind = true "
+		    "if the network is trusted",
 		    conf->web_listen);
+}
+
+/*
+ * TLS on the web listener: both files or neither, and the context built
+ * from them now, so that -t and a reload refuse a certificate that cannot
+ * serve (unreadable, not PEM, a key of another certificate).
+ */
+static void
+check_web_tls(struct cctx *cc, struct config *conf, const config_setting_t *web)
+{
+	const config_setting_t *c =
+	    config_setting_get_member(web, "tls_cert_file");
+	const config_setting_t *k =
+	    config_setting_get_member(web, "tls_key_file");
+	char *cause = NULL;
+	int keyfault = 0;
+
+	if (c == NULL && k == NULL)
+		return;
+	if (conf->web_tls_cert_file == NULL || conf->web_tls_key_file == NULL) {
+		cerr(cc, c != NULL ? c : k,
+		    "tls_cert_file and tls_key_file go together");
+		return;
+	}
+	if (config_tls != NULL &&
+	    (conf->web_tls = config_tls->ctx_new(conf->web_tls_cert_file,
+		 conf->web_tls_key_file, &keyfault, &cause)) == NULL) {
+		cerr(cc, keyfault ? k : c, "%s", cause);
+		free(cause);
+	}
 }
 
 static void
@@ -1396,7 +1436,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 	conf->max_clients = 64;
 	conf->client_timeout = 30;
 	conf->max_upload = CONFIG_MAX_UPLOAD_DEFAULT;
-	conf->max_followers = 16;
+	conf->max_followers = 64;
 	conf->follow_heartbeat = 30;
 	conf->rules.feedback_after = 72 * 3600;
 	conf->rules.escalate_after_business_days = 5;
@@ -1851,6 +1891,10 @@ config_free(struct config *conf)
 	free(conf->web_listen);
 	free(conf->web_root);
 	free(conf->web_metrics_token_file);
+	free(conf->web_tls_cert_file);
+	free(conf->web_tls_key_file);
+	if (conf->web_tls != NULL)
+		config_tls->ctx_free(conf->web_tls);
 	free(conf->plugin_dir);
 	free(conf->timezone);
 	for (i = 0; i < conf->rules.ntiers; i++)

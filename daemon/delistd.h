@@ -53,6 +53,26 @@ struct json_t *json_time(time_t);
 #define SHA256_HEX_LEN 65
 int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
 
+/*
+ * tls.c: the web listener's TLS context from PEM files (the certificate
+ * chain, the key); NULL and *cause if they cannot serve, the int set if
+ * the key is at fault.
+ */
+struct ssl_ctx_st;
+struct ssl_ctx_st *tls_ctx_new(const char *, const char *, int *, char **);
+void tls_ctx_free(struct ssl_ctx_st *);
+/*
+ * How config.c builds and frees that context: set by main.c to tls.c's,
+ * so that config.c links without OpenSSL (its unit tests and fuzz
+ * targets leave it NULL: the TLS files are named, not read).
+ */
+struct config_tls_ops {
+	struct ssl_ctx_st *(*ctx_new)(
+	    const char *, const char *, int *, char **);
+	void (*ctx_free)(struct ssl_ctx_st *);
+};
+extern const struct config_tls_ops *config_tls;
+
 /* config.c: the configuration file, parsed, validated and immutable. */
 struct strlist {
 	char **v;
@@ -132,6 +152,9 @@ struct config {
 	char *web_root; /* the static files */
 	int web_insecure_bind; /* a non-loopback listen without TLS */
 	char *web_metrics_token_file; /* /metrics's bearer token there */
+	char *web_tls_cert_file; /* PEM chain; with the key: HTTPS */
+	char *web_tls_key_file;
+	struct ssl_ctx_st *web_tls; /* built from both when read */
 
 	struct strlist weekend;
 	struct strlist holidays;
@@ -231,6 +254,34 @@ struct st_case {
 	time_t ack_at;
 	time_t ack_until; /* 0: until the case changes state */
 	char *ack_comment;
+};
+
+/* The Board's query (store_board): NULL filters match anything. */
+struct st_board_query {
+	time_t now;
+	const char *shop;
+	const char *state;
+	const char *reason;
+	const char *assignee; /* "-": nobody */
+	const char *me; /* the user asking (counts "mine"), or NULL */
+	int mine; /* only me's cases */
+	int overdue; /* only those whose next deadline has passed */
+	int64_t limit;
+	int64_t offset;
+};
+
+struct st_facet {
+	char *kind; /* "shop", "state", "reason", "assignee" */
+	char *value;
+};
+
+struct st_board {
+	int64_t *ids; /* the page, in the Board's order */
+	size_t nids;
+	int64_t total; /* open cases matching the filters */
+	int64_t open, overdue, mine, unack; /* over every open case */
+	struct st_facet *facets;
+	size_t nfacets;
 };
 
 struct st_material {
@@ -543,6 +594,9 @@ int store_session_touch(struct store *, const char *, time_t);
 int store_session_delete(struct store *, const char *);
 int store_sessions_expire(struct store *, time_t, time_t);
 int store_case_assignee(struct store *, int64_t, char **);
+int
+store_board(struct store *, const struct st_board_query *, struct st_board *);
+void st_board_clear(struct st_board *);
 int store_case_image(struct store *, int64_t, char **);
 int store_case_assign(struct store *, int64_t, const char *);
 /* A watched listing as the source scheduler sees it. */

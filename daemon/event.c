@@ -43,6 +43,7 @@ static int64_t event_last_published;
 
 static void event_log(const struct st_event *);
 static json_t *event_str(const char *);
+static int event_with_assignee(const struct st_event *, struct st_event *);
 
 void
 event_subscribe_route(event_route_cb route, event_takers_cb takers)
@@ -81,21 +82,66 @@ event_start(void)
  * Inside the caller's transaction: appends e and runs the routes with
  * opts (NULL: none). Returns the event's id, or -1.
  */
+/*
+ * A case's event names its assignee of the moment in its data
+ * ("assignee"), so that a mail says whose case it is: 1 and *copy (its
+ * payload allocated) when the case has one, 0 when not (or the data names
+ * one already, as case.assigned's does), -1 if the store failed.
+ */
+static int
+event_with_assignee(const struct st_event *e, struct st_event *copy)
+{
+	json_t *data;
+	char *who = NULL;
+	int rc;
+
+	if (e->case_id == 0 || e->payload == NULL)
+		return (0);
+	if ((rc = store_case_assignee(daemon_state->store, e->case_id, &who)) ==
+	    -1)
+		return (-1);
+	if (rc != 0 || who == NULL)
+		return (0);
+	if ((data = json_loads(e->payload, 0, NULL)) == NULL ||
+	    !json_is_object(data) ||
+	    json_object_get(data, "assignee") != NULL) {
+		json_decref(data);
+		free(who);
+		return (0);
+	}
+	json_object_set_new(data, "assignee", json_string(who));
+	free(who);
+	*copy = *e;
+	copy->payload = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(data);
+	return (copy->payload != NULL);
+}
+
 int64_t
 event_append(const struct st_event *e, const struct event_opts *opts)
 {
 	static const struct event_opts none;
+	struct st_event copy;
 	int64_t id;
 	size_t i;
+	int named;
 
 	if (opts == NULL)
 		opts = &none;
-	if ((id = store_event_append(daemon_state->store, e)) == -1)
+	if ((named = event_with_assignee(e, &copy)) == -1)
 		return (-1);
-	for (i = 0; i < event_nroutes; i++) {
-		if (event_routes[i].route(id, e, opts) == -1)
-			return (-1);
+	if (named)
+		e = &copy;
+	if ((id = store_event_append(daemon_state->store, e)) != -1) {
+		for (i = 0; i < event_nroutes; i++) {
+			if (event_routes[i].route(id, e, opts) == -1) {
+				id = -1;
+				break;
+			}
+		}
 	}
+	if (named)
+		free(copy.payload);
 	return (id);
 }
 

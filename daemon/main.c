@@ -52,6 +52,9 @@ static void daemon_stop(void);
 static void daemon_status(const char *);
 static int check_plugins(struct config *);
 static int daemon_reload(char **);
+
+/* The configuration builds the web listener's TLS context with these. */
+static const struct config_tls_ops main_tls = { tls_ctx_new, tls_ctx_free };
 static void on_idle(void);
 static void log_lines(const char *);
 
@@ -249,6 +252,12 @@ daemon_reload(char **cause)
 			    "%s: web.listen changed; restart delistd to "
 			    "move the web console",
 			    daemon_state->config_path);
+		else if ((new->web_tls == NULL) != (old->web_tls == NULL))
+			xasprintf(&why,
+			    "%s: web TLS turned %s; restart delistd to "
+			    "apply it",
+			    daemon_state->config_path,
+			    new->web_tls != NULL ? "on" : "off");
 		if (why != NULL) {
 			config_free(new);
 			new = NULL;
@@ -368,6 +377,7 @@ main(int argc, char **argv)
 	sigset_t startup_sigs;
 	struct config *conf;
 
+	config_tls = &main_tls;
 	while (
 	    (ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -95,6 +95,27 @@ struct store {
 };
 
 /* Each migration runs once, in order, inside one transaction. */
+/*
+ * The Board's key of case ID (migration 14): its next deadline, else
+ * 4e18 + its opening. The pending appeal is the latest undecided one.
+ */
+#define BOARD_NONE "9223372036854775807"
+/* The states of an open case, as cases_state_is_open (core) says. */
+#define STORE_OPEN_STATES \
+	"('open', 'rectifying', 'appealed', 'approved', 'reinstated', " \
+	"'manual_review')"
+#define BOARD_KEY(id) \
+	"(SELECT COALESCE(NULLIF(MIN(" \
+	"COALESCE(a.feedback_due_at, " BOARD_NONE "), " \
+	"COALESCE(CASE WHEN a.escalate_fired THEN NULL" \
+	" ELSE a.escalate_due_at END, " BOARD_NONE "), " \
+	"COALESCE(CASE WHEN c.stall_fired THEN NULL" \
+	" ELSE NULLIF(c.stall_due_at, 0) END, " BOARD_NONE ")), " BOARD_NONE \
+	"), 4000000000000000000 + c.opened_at)" \
+	" FROM cases c LEFT JOIN appeals a ON a.id = (SELECT MAX(x.id)" \
+	" FROM appeals x WHERE x.case_id = c.id AND x.decision IS NULL)" \
+	" WHERE c.id = " id ")"
+
 static const char *const store_migrations[] = {
 	/* 1: the first schema. */
 	"CREATE TABLE shops ("
@@ -453,6 +474,41 @@ static const char *const store_migrations[] = {
 	"  seen_at INTEGER NOT NULL);"
 	"CREATE INDEX web_sessions_user ON web_sessions (user);"
 	"ALTER TABLE cases ADD COLUMN assignee TEXT;",
+
+	/*
+	 * 14: the Board's order, kept by triggers whatever writes the case,
+	 * its appeals or its stall watch: board_key is the next deadline (the
+	 * pending appeal's feedback or unfired escalation, the unfired stall
+	 * watch), or for a case without one 4e18 + its opening (after every
+	 * deadline, oldest first). An index over the open cases gives a page
+	 * in its order without computing or sorting them all.
+	 */
+	"ALTER TABLE cases ADD COLUMN board_key INTEGER;"
+	"CREATE INDEX cases_board ON cases (board_key, id)"
+	"  WHERE state IN " STORE_OPEN_STATES ";"
+	"CREATE INDEX cases_assignee ON cases (assignee)"
+	"  WHERE assignee IS NOT NULL;"
+	"CREATE INDEX appeals_pending ON appeals (case_id)"
+	"  WHERE decision IS NULL;"
+	/* clang-format off */
+	"CREATE TRIGGER cases_board_insert AFTER INSERT ON cases BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.id") " WHERE id = NEW.id;"
+	" END;"
+	"CREATE TRIGGER cases_board_update"
+	"  AFTER UPDATE OF stall_due_at, stall_fired, opened_at ON cases BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.id") " WHERE id = NEW.id;"
+	" END;"
+	"CREATE TRIGGER appeals_board_insert AFTER INSERT ON appeals BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.case_id")
+	"  WHERE id = NEW.case_id;"
+	" END;"
+	"CREATE TRIGGER appeals_board_update AFTER UPDATE OF decision,"
+	"  feedback_due_at, escalate_due_at, escalate_fired ON appeals BEGIN"
+	"  UPDATE cases SET board_key = " BOARD_KEY("NEW.case_id")
+	"  WHERE id = NEW.case_id;"
+	" END;"
+	"UPDATE cases SET board_key = " BOARD_KEY("cases.id") ";",
+	/* clang-format on */
 };
 
 #define STORE_NMIGRATIONS \
@@ -930,8 +986,7 @@ store_shop_id(struct store *st, const char *name, time_t now)
 #define LISTING_COLS \
 	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
 	"l.status, l.created_at, l.updated_at, (SELECT c.id FROM cases c " \
-	"WHERE c.listing_id = l.id AND c.state IN ('open', 'rectifying', " \
-	"'appealed', 'approved', 'reinstated', 'manual_review')) " \
+	"WHERE c.listing_id = l.id AND c.state IN " STORE_OPEN_STATES ") " \
 	"FROM listings l JOIN shops s ON s.id = l.shop_id "
 
 static void
@@ -1196,6 +1251,116 @@ store_cases(struct store *st, const char *shop, const char *state,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The Board (GET /v1/cases?view=board): the open cases, their order kept
+ * in board_key (migration 14; a deadline is a key below 4e18), and the
+ * filters of struct st_board_query as ?2..?7, ?1 being now.
+ */
+#define BOARD_OPEN "c.state IN " STORE_OPEN_STATES
+#define BOARD_MATCH \
+	"((?2 IS NULL OR c.listing_id IN (SELECT l.id FROM listings l" \
+	" JOIN shops s ON s.id = l.shop_id WHERE s.name = ?2))" \
+	" AND (?3 IS NULL OR c.state = ?3)" \
+	" AND (?4 IS NULL OR c.reason = ?4)" \
+	" AND (?5 IS NULL OR (?5 = '-' AND c.assignee IS NULL)" \
+	" OR c.assignee = ?5) AND (?6 IS NULL OR c.assignee = ?6)" \
+	" AND (?7 = 0 OR c.board_key <= ?1))"
+
+static void
+board_facet_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_facet *f = p;
+
+	f->kind = col_text(stmt, 0);
+	f->value = col_text(stmt, 1);
+}
+
+/*
+ * One page of the Board, nearest deadline first (then those without one,
+ * the oldest first): its case ids, how many match the filters, the counts
+ * over every open case and the values the filters can take.
+ */
+int
+store_board(
+    struct store *st, const struct st_board_query *q, struct st_board *out)
+{
+	static const char counts[] =
+	    "SELECT COUNT(*), COALESCE(SUM(c.board_key <= ?1), 0),"
+	    " COALESCE(SUM(c.assignee = ?8), 0),"
+	    " COALESCE(SUM(c.ack_by IS NULL OR (c.ack_until > 0 AND"
+	    " c.ack_until <= ?1)), 0),"
+	    " COALESCE(SUM(" BOARD_MATCH "), 0)"
+	    " FROM cases c WHERE " BOARD_OPEN;
+	static const char page[] =
+	    "SELECT c.id FROM cases c INDEXED BY cases_board"
+	    " WHERE " BOARD_OPEN " AND " BOARD_MATCH
+	    " ORDER BY c.board_key, c.id LIMIT ?8 OFFSET ?9";
+	static const char facets[] =
+	    "SELECT 'shop', s.name FROM shops s WHERE EXISTS (SELECT 1"
+	    " FROM listings l JOIN cases c ON c.listing_id = l.id"
+	    " WHERE l.shop_id = s.id AND " BOARD_OPEN ") UNION ALL"
+	    " SELECT DISTINCT 'state', c.state FROM cases c WHERE " BOARD_OPEN
+	    " UNION ALL SELECT DISTINCT 'reason', c.reason FROM cases c"
+	    " WHERE " BOARD_OPEN " UNION ALL"
+	    " SELECT DISTINCT 'assignee', c.assignee FROM cases c"
+	    " WHERE c.assignee IS NOT NULL AND " BOARD_OPEN " ORDER BY 1, 2";
+	sqlite3_stmt *stmt;
+	int64_t now = (int64_t)q->now, *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((stmt = store_stmt(st, counts, "itttttit", now, q->shop, q->state,
+		 q->reason, q->assignee, q->mine ? q->me : NULL,
+		 (int64_t)q->overdue, q->me)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		out->open = sqlite3_column_int64(stmt, 0);
+		out->overdue = sqlite3_column_int64(stmt, 1);
+		out->mine = sqlite3_column_int64(stmt, 2);
+		out->unack = sqlite3_column_int64(stmt, 3);
+		out->total = sqlite3_column_int64(stmt, 4);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return (-1);
+	if ((stmt = store_stmt(st, page, "itttttiii", now, q->shop, q->state,
+		 q->reason, q->assignee, q->mine ? q->me : NULL,
+		 (int64_t)q->overdue, q->limit, q->offset)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_reset(stmt);
+	out->ids = ids;
+	out->nids = n;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	out->facets = store_rows(store_stmt(st, facets, ""),
+	    sizeof *out->facets, board_facet_row, &out->nfacets, &rc);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return (0);
+fail:
+	st_board_clear(out);
+	return (-1);
+}
+
+void
+st_board_clear(struct st_board *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nfacets; i++) {
+		free(b->facets[i].kind);
+		free(b->facets[i].value);
+	}
+	free(b->facets);
+	free(b->ids);
+	memset(b, 0, sizeof *b);
 }
 
 int64_t

@@ -32,11 +32,13 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 
 #include "delistd.h"
 #include "api.h"
@@ -48,6 +50,7 @@
 
 static struct evhttp_bound_socket *web_bound;
 static char *web_addr;
+static const char *web_scheme = "http";
 static char web_setup_token[65]; /* "": no setup link open */
 static time_t web_setup_expires;
 
@@ -143,13 +146,14 @@ web_start(struct evhttp *http, const struct config *conf, char **cause)
 		    ntohs(((struct sockaddr_in *)&ss)->sin_port));
 	} else
 		web_addr = xstrdup(conf->web_listen);
-	log_notice("web console on http://%s/", web_addr);
+	web_scheme = conf->web_tls != NULL ? "https" : "http";
+	log_notice("web console on %s://%s/", web_scheme, web_addr);
 	if ((n = users_count()) == 0) {
 		web_random_hex(web_setup_token);
 		web_setup_expires = clock_now() + WEB_SETUP_TTL;
 		log_notice("web: no user yet; create the first admin within "
-			   "1 h at http://%s/setup?token=%s",
-		    web_addr, web_setup_token);
+			   "1 h at %s://%s/setup?token=%s",
+		    web_scheme, web_addr, web_setup_token);
 	}
 	return (0);
 }
@@ -174,6 +178,45 @@ void
 web_setup_forget(void)
 {
 	explicit_bzero(web_setup_token, sizeof web_setup_token);
+}
+
+/*
+ * A connection's bufferevent on the web listener: TLS with the running
+ * configuration's context (a reload's renewed certificate serves the
+ * connections accepted after it), else plain.
+ */
+struct bufferevent *
+web_bev_new(struct event_base *base, const struct config *conf)
+{
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	if (conf->web_tls == NULL)
+		return (
+		    bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
+	if ((ssl = SSL_new(conf->web_tls)) == NULL)
+		return (NULL);
+	/* Frees the SSL with it. */
+	if ((bev = bufferevent_openssl_socket_new(base, -1, ssl,
+		 BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		SSL_free(ssl);
+		return (NULL);
+	}
+	/* Browsers often close without a TLS close_notify: not an error. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return (bev);
+}
+
+/* Whether the request came over TLS (the web listener's). */
+int
+web_is_tls(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+
+	return (evcon != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(evcon)) != NULL &&
+	    bufferevent_openssl_get_ssl(bev) != NULL);
 }
 
 int
@@ -203,6 +246,9 @@ web_headers(struct evhttp_request *req)
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(out, "Referrer-Policy", "same-origin");
 	evhttp_add_header(out, "Cache-Control", "no-store");
+	if (web_is_tls(req))
+		evhttp_add_header(
+		    out, "Strict-Transport-Security", "max-age=31536000");
 }
 
 /*

@@ -1053,7 +1053,11 @@ cmd_status(__unused struct ctl_args *a)
 		    json_string_value(json_object_get(doc, "socket")));
 		if (json_is_string(
 			json_object_get(json_object_get(doc, "web"), "listen")))
-			printf("web console  http://%s/\n",
+			printf("web console  %s://%s/\n",
+			    json_is_true(json_object_get(
+				json_object_get(doc, "web"), "tls"))
+				? "https"
+				: "http",
 			    json_string_value(json_object_get(
 				json_object_get(doc, "web"), "listen")));
 		printf("shops        %lld\n",

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "message.h"
 #include "text.h"
 
@@ -1369,6 +1370,8 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 		    json_integer_value(c));
 	if ((s = jstr(data, "platform_case_id")) != NULL)
 		mbuf_addf(b, "Case ID:     %s (the platform's)\n", s);
+	if ((s = jstr(data, "assignee")) != NULL)
+		mbuf_addf(b, _("Assigned to: %s\n"), s);
 	mbuf_addf(b, "Event:       %s, %s\n", type, sev != NULL ? sev : "?");
 	if ((s = jstr(doc, "at")) != NULL)
 		mbuf_addf(b, "At:          %s\n", s);
@@ -1414,7 +1417,8 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	}
 	any = 0;
 	json_object_foreach (data, key, v) {
-		if (is_deadline(key) || strcmp(key, "platform_case_id") == 0)
+		if (is_deadline(key) || strcmp(key, "platform_case_id") == 0 ||
+		    strcmp(key, "assignee") == 0)
 			continue;
 		if (!any++)
 			mbuf_adds(b, "\nDetails:\n");

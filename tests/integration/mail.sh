@@ -311,6 +311,27 @@ check "smtps without the private CA: the certificate is refused, retried" wait_f
 tracked_dead() { deliveries dead && grep "\"event_id\": *$ET[,}]" "$T/outbox" | grep "\"sink\": *\"$1\"" | grep -q "$2"; }
 check "a wrong password: AUTH refused with 535, dead at once" wait_for 15 tracked_dead wrongpw "SMTP 535"
 
+# --- the assignee is named in the mails ------------------------------------
+printf '%s\n' 'assignee-pass-1' > "$T/upw"
+ctl user add lin --role operator --password-file "$T/upw" >/dev/null
+open_case 1005001000000009
+C9=$C
+check "a new case's mail (nobody assigned yet)" wait_for 10 has_mail "$T/box2" "message-id: <delistd.case-$C9.urgent@shop.example>"
+check "... names no assignee" sh -c '! grep -q "Assigned to:" "$1"' _ "$(mail_with "$T/box2" "message-id: <delistd.case-$C9.urgent@shop.example>")"
+run ctl case assign "$C9" lin
+check "case assign" expect_rc 0
+EAS=$(event_id "$C9" case.assigned)
+check "urgent mails case.assigned" wait_for 10 has_mail "$T/box2" "message-id: <delistd.$EAS-urgent@shop.example>"
+check "... saying Assigned to: lin" grep -q "^Assigned to: lin" "$(mail_with "$T/box2" "message-id: <delistd.$EAS-urgent@shop.example>")"
+run ctl case note "$C9" "asked the supplier for the CE certificate"
+EN=$(event_id "$C9" case.note)
+check "urgent mails the next event of the case" wait_for 10 has_mail "$T/box2" "message-id: <delistd.$EN-urgent@shop.example>"
+m=$(mail_with "$T/box2" "message-id: <delistd.$EN-urgent@shop.example>")
+check "... naming the assignee" grep -q "^Assigned to: lin" "$m"
+check "... once (not again under Details)" sh -c '! grep -qi "^ *assignee" "$1"' _ "$m"
+run ctl --json events --case "$C9"
+check "the event's data carries the assignee (delistd-events(7))" sh -c 'printf "%s" "$1" | jq -s -e "[.. | objects | select(.type? == \"case.note\")][0].data.assignee == \"lin\"" >/dev/null' _ "$OUT"
+
 # --- no secret anywhere ------------------------------------------------------
 for pw in "$PASS" "$WRONG"; do
 	check "a password is in no log" sh -c '! grep -rqF "$1" "$2/daemon.log" "$2"/smtp*.log "$2/fake.err"' _ "$pw" "$T"
