@@ -1054,7 +1054,7 @@ api_case_close(struct api_req *r)
 void
 api_case_abandon(struct api_req *r)
 {
-	const char *ats = NULL, *relisted = NULL;
+	const char *ats = NULL, *relisted = NULL, *why = NULL;
 	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
@@ -1064,16 +1064,19 @@ api_case_abandon(struct api_req *r)
 	if (path_id(r, 0, &id) == -1)
 		return;
 	if (r->body != NULL &&
-	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s}",
-		"relisted_as", &relisted, "at", &ats) == -1) {
+	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s,s?s}",
+		"relisted_as", &relisted, "reason", &why, "at", &ats) == -1) {
 		unpack_fail(r, &jerr);
 		return;
 	}
 	if ((relisted != NULL && check_product_id(r, relisted) == -1) ||
+	    check_text(r, "reason", why, TEXT_MAX, 0) == -1 ||
 	    check_at(r, ats, &at) == -1)
 		return;
+	if (why != NULL && *why == '\0')
+		why = NULL; /* an empty reason is none */
 	who = actor(r);
-	if (lifecycle_abandon(id, relisted, at, who, &err) == -1)
+	if (lifecycle_abandon(id, relisted, why, at, who, &err) == -1)
 		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);

@@ -50,7 +50,7 @@
  * POST   /v1/cases/{id}/appeals/{n}/decision {"decision":"approved"|
  *          "rejected","reason" (required when rejected),"at"?}
  * POST   /v1/cases/{id}/reinstated {"at"?}
- * POST   /v1/cases/{id}/abandon {"relisted_as"?,"at"?}
+ * POST   /v1/cases/{id}/abandon {"relisted_as"?,"reason"?,"at"?}
  * POST   /v1/cases/{id}/close {"outcome":"dismissed"|"settled"|"judgment"|
  *          "lost","note","at"?}  a tro case's court outcome: dismissed
  *          and settled reinstate it (case.reinstated, then the sync),

@@ -25,6 +25,23 @@ export async function api(method, path, body) {
 	return { status: res.status, data };
 }
 
+// upload(path, file): POST the file's bytes as they are (a document for
+// the vault); {status, data} as api().
+export async function upload(path, file) {
+	const opt = { method: "POST", credentials: "same-origin",
+	    headers: { "Content-Type": "application/octet-stream" }, body: file };
+	if (csrf)
+		opt.headers["X-CSRF-Token"] = csrf;
+	const res = await fetch(path, opt);
+	let data = null;
+	try {
+		data = await res.json();
+	} catch (e) {
+		data = null;
+	}
+	return { status: res.status, data };
+}
+
 // el("td", {class: "x"}, child...): children are nodes or text (never HTML).
 export function el(tag, attrs, ...kids) {
 	const e = document.createElement(tag);
@@ -132,6 +149,7 @@ export function header(who, rerender) {
 	const bar = document.getElementById("bar");
 	bar.replaceChildren();
 	bar.append(el("a", { href: "/", class: "brand", text: t("app.title") }));
+	bar.append(nav());
 	const right = el("div", { class: "bar-right" });
 	const sw = el("select", { id: "lang", "aria-label": "Language / 语言" });
 	for (const [code, name] of languages)
@@ -155,6 +173,20 @@ export function header(who, rerender) {
 		right.append(out);
 	}
 	bar.append(right);
+}
+
+// The pages, the current one marked.
+const pages = [["/", "nav.board"], ["/listings.html", "nav.listings"],
+    ["/documents.html", "nav.documents"], ["/alerts.html", "nav.alerts"]];
+
+function nav() {
+	const n = el("nav", { class: "pages" });
+	const here = location.pathname === "/index.html" ? "/" :
+	    location.pathname;
+	for (const [href, key] of pages)
+		n.append(el("a", { href, text: t(key),
+		    "aria-current": href === here ? "page" : null }));
+	return n;
 }
 
 // The sign-in form, in #login of either page; resolves once signed in.

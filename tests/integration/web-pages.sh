@@ -74,6 +74,11 @@ CB=$(ctl case open eu 1005000000000002 --reason missing_certification)
 CX=$(ctl case open main 1005000000000003 --reason false_info)
 check "cases B and X opened" test -n "$CB" -a -n "$CX"
 check "case B assigned to olga" ctl case assign "$CB" olga
+# A CE declaration in the vault for case A's product, and a PDF to upload.
+printf '%%PDF-1.4\n%% ce\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000001_CE_Declaration.pdf"
+printf '%%PDF-1.4\n%% lab\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000001_TestReport_Lab.pdf"
+DOC=$(ctl --json doc add "$T/AE1005000000000001_CE_Declaration.pdf" --type ce --shop main --products 1005000000000001 --expires 2027-12-31 | jq -r .id)
+check "a document in the vault" test -n "$DOC"
 check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 	"$1" -s "$2" --json status >/dev/null &&
 	curl -sS -c "$3/j" -o /dev/null -d "{\"name\":\"olga\",\"password\":\"$4\"}" "$5/v1/login" &&
@@ -94,7 +99,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 check "a certificate for the picture server" test -s "$T/cert.pem"
 
 CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
-    DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX \
+    DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX DOC=$DOC \
+    UPLOAD=$T/AE1005000000000001_TestReport_Lab.pdf \
     timeout 300 "$PY" "$top_srcdir/tests/integration/web_pages.py" > "$T/py.out" 2> "$T/py.err"
 PYRC=$?
 while IFS= read -r line; do

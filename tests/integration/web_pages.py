@@ -3,8 +3,10 @@
 # web-pages.sh. Prints "PASS desc" or "FAIL desc: why" per check; every
 # wait is a WebDriverWait with a deadline. Environment: WEB, PW, SHOTS,
 # CHROME, DRIVER, DELISTCTL, SOCK and the seeded cases CA (overdue), CB,
-# CX (the hostile title).
+# CX (the hostile title), DOC (a CE document in the vault for case A's
+# product), UPLOAD (a PDF to upload).
 import http.server
+import json
 import os
 import ssl
 import struct
@@ -172,6 +174,107 @@ def picture_server():
     return "https://127.0.0.1:%d/ae01/earbuds.png" % srv.server_address[1]
 
 
+def show(case):
+    return json.loads(ctl("--json", "case", "show", case))
+
+
+def by(case, etype):
+    return [e for e in show(case)["trail"] if e["type"] == etype]
+
+
+def submit(d, form):
+    d.find_element(By.CSS_SELECTOR, "#%s button[type=submit]" % form).click()
+
+
+def fill(d, css, value):
+    f = d.find_element(By.CSS_SELECTOR, css)
+    f.clear()
+    f.send_keys(value)
+
+
+def case_forms(d):
+    """The Case page's forms on case A (appealed, the appeal pending) and
+    case X, checked with delistctl case show."""
+    ready = lambda d: d.execute_script(
+        "return document.body.dataset.ready === '1'")
+    check("the note from the form is in delistctl case show, by web:olga",
+          lambda: any(HOSTILE in e["message"] and e["actor"] == "web:olga"
+                      for e in by(CA, "case.note")))
+    check("a pending appeal offers the decision, not a new appeal", lambda:
+          d.find_elements(By.ID, "act-decision") and
+          not d.find_elements(By.ID, "act-appeal"))
+    Select(d.find_element(By.CSS_SELECTOR, "#act-decision select")
+           ).select_by_value("rejected")
+    fill(d, "#act-decision textarea", "请提供 CE 证书 (provide the CE certificate)")
+    submit(d, "act-decision")
+    check("a rejection from the form, with the platform's reason", lambda:
+          wait(d, lambda d: d.find_elements(By.ID, "act-appeal")) and
+          "provide the CE certificate" in text(d, ".appeal") and
+          by(CA, "case.rejected")[0]["actor"] == "web:olga")
+    check("the appeal form offers the vault's document", lambda:
+          E["DOC"] in [b.get_attribute("value") for b in d.find_elements(
+              By.CSS_SELECTOR, "#act-appeal input[name=doc]")])
+    fill(d, "#act-appeal input[name=platform_case_id]", "5012345679")
+    fill(d, "#act-appeal textarea[name=statement]",
+         "We removed the absolute terms from the title and attach the CE "
+         "declaration and the lab's test report for this earbud model.")
+    d.find_element(By.CSS_SELECTOR, "#act-appeal input[name=doc][value='%s']"
+                   % E["DOC"]).click()
+    d.find_element(By.CSS_SELECTOR, "#act-appeal input[type=file]"
+                   ).send_keys(E["UPLOAD"])
+    Select(d.find_element(By.CSS_SELECTOR, "#act-appeal select[name=ftype]")
+           ).select_by_value("test_report")
+    d.find_element(By.CSS_SELECTOR, "#act-appeal input[name=force]").click()
+    submit(d, "act-appeal")
+    check("an appeal from the form shows with its two materials", lambda:
+          wait(d, lambda d: len(d.find_elements(By.CSS_SELECTOR,
+                                                ".appeal")) == 2 and
+               len(d.find_elements(By.CSS_SELECTOR,
+                                   ".appeal:nth-of-type(2) .materials li, "
+                                   ".appeal .materials li")) >= 2))
+    ap = show(CA)["appeals"][-1]
+    check("... in delistctl case show: Case ID, the vault's document and "
+          "the uploaded file", lambda: ap["platform_case_id"] ==
+          "5012345679" and sorted(m["type"] for m in ap["materials"]) ==
+          ["ce", "test_report"] and all(m["document"] for m in
+                                        ap["materials"]))
+    check("... by web:olga", lambda: by(CA, "case.appealed")[-1]["actor"]
+          == "web:olga")
+    check("the uploaded file is in the vault (delistctl doc list)", lambda:
+          "test_report" in ctl("doc", "list"))
+    check("the attached document is listed with a link", lambda: d.find_element(
+        By.CSS_SELECTOR, "a[href='/v1/documents/%s/content']" % E["DOC"]))
+    shot(d, "case-forms-en.png")
+
+    # Case X: classify, assign, abandon with a reason.
+    d.get("%s/case.html?id=%s" % (WEB, CX))
+    wait(d, ready)
+    Select(d.find_element(By.CSS_SELECTOR, "#act-classify select")
+           ).select_by_value("prohibited_words")
+    fill(d, "#act-classify input[name=rule]", "3.2 absolute terms")
+    submit(d, "act-classify")
+    check("classify from the form", lambda: wait(
+        d, lambda d: "Prohibited words" in text(d, ".case-head")) and
+        show(CX)["reason"] == "prohibited_words" and
+        by(CX, "case.classified")[0]["actor"] == "web:olga")
+    fill(d, "#act-assign input[name=user]", "olga")
+    submit(d, "act-assign")
+    check("assign from the form", lambda: wait(
+        d, lambda d: show(CX)["assignee"] == "olga"))
+    wait(d, ready)
+    fill(d, "#act-abandon textarea", "Supplier discontinued the model")
+    submit(d, "act-abandon")
+    check("abandon from the form, with the reason in the trail", lambda:
+          wait(d, lambda d: show(CX)["state"] == "abandoned") and
+          "Supplier discontinued the model" in by(
+              CX, "case.abandoned")[0]["message"] and
+          by(CX, "case.abandoned")[0]["actor"] == "web:olga")
+    check("... and a finished case shows no forms", lambda: wait(
+        d, lambda d: not d.find_elements(By.ID, "act-note")))
+    d.get("%s/case.html?id=%s" % (WEB, CA))
+    wait(d, ready)
+
+
 def desktop():
     ctl("track", "main", "1005000000000001", "--image", picture_server())
     d = browser("en-US", 1400, 900)
@@ -290,9 +393,14 @@ def desktop():
         d.execute_script("document.getElementById('act-check')"
                          ".scrollIntoView()")
         d.save_screenshot(os.path.join(SHOTS, "case-preflight-en.png"))
+        check("... grouped by severity under headings", lambda: text(
+            d, "#act-check .findings h4").startswith("Errors (") and
+            d.find_elements(By.CSS_SELECTOR,
+                            "#act-check .findings ul.findings-error li"))
         d.find_element(By.CSS_SELECTOR, "#act-ack button").click()
         check("acknowledge from the form", lambda: wait(
             d, lambda d: "by web:olga" in text(d, ".case-head")))
+        case_forms(d)
         shot(d, "case-en.png")
         d.find_element(By.ID, "logout").click()
         wait(d, lambda d: d.find_element(By.ID, "login").is_displayed())
@@ -306,6 +414,7 @@ def desktop():
         check("a viewer sees the case but no action form", lambda:
               text(d, ".case-head") and not d.find_elements(By.ID,
                                                             "act-note"))
+        before = len(show(CA)["trail"])
         st = d.execute_async_script("""
             const done = arguments[arguments.length - 1];
             fetch('/v1/session').then((r) => r.json()).then((s) =>
@@ -315,6 +424,9 @@ def desktop():
                 body: JSON.stringify({text: 'viewer note'})}))
             .then((r) => done(r.status), () => done(-1));""" % CA)
         check("... and a viewer's change is 403", lambda: st == 403)
+        check("... with nothing changed (delistctl case show)", lambda:
+              len(show(CA)["trail"]) == before and not any(
+                  e["message"] == "viewer note" for e in show(CA)["trail"]))
         shot(d, "case-viewer-en.png")
     finally:
         d.quit()
@@ -344,10 +456,10 @@ def phone():
             "return document.documentElement.scrollWidth <= 375"))
         shot(d, "case-phone-zh.png", True)
 
-        # 22 more open cases: 26 in all, 25 a page.
+        # 23 more open cases: 26 in all (X was abandoned), 25 a page.
         d.get(WEB + "/")
         board_ready(d)
-        for i in range(22):
+        for i in range(23):  # case X was abandoned
             pid = "10050000000001%02d" % i
             ctl("track", "eu", pid, "--title", "Bulk item %d" % i)
             ctl("case", "open", "eu", pid, "--reason", "other")
