@@ -141,7 +141,19 @@ export async function session() {
 	const st = await api("GET", "/v1/status");
 	if (st.status === 200 && typeof st.data.now === "number")
 		clockSkew = st.data.now * 1000 - Date.now(); // epoch seconds
+	if (st.status === 200)
+		status = st.data;
 	return s.data;
+}
+
+// The daemon's status as the session read it (shops and their zones,
+// snoozes), or null.
+export let status = null;
+
+// The zone of a shop (the daemon's for another or none).
+export function shopZone(shop) {
+	const s = status?.shops?.find((x) => x.name === shop);
+	return s?.timezone ?? status?.timezone ?? "UTC";
 }
 
 // The header: the user and role, the language switch, sign out.

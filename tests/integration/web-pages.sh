@@ -69,6 +69,12 @@ check "listing X (a hostile title)" ctl track main 1005000000000003 --title '<im
 CA=$(ctl case open main 1005000000000001 --reason prohibited_words --rule "3.2 absolute terms")
 check "case A opened" test -n "$CA"
 check "case A appealed" ctl case appeal "$CA" --platform-case 5012345678 --statement "$T/stmt.txt" --force
+# Two listings showing the same picture: a case for one puts the other at
+# risk (web_pages.py opens it).
+check "listings sharing a picture" sh -c '
+	"$1" -s "$2" track main 1005000000000041 --title "Lamp shade" --image "$3" &&
+	"$1" -s "$2" track main 1005000000000040 --title "Desk lamp" --image "$3"' \
+	_ "$DELISTCTL" "$SOCK" https://ae01.alicdn.com/kf/Hwebrisk01.jpg
 setclock $((T0 + 4 * DAY))
 CB=$(ctl case open eu 1005000000000002 --reason missing_certification)
 CX=$(ctl case open main 1005000000000003 --reason false_info)
@@ -88,7 +94,8 @@ check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 	_ "$DELISTCTL" "$SOCK" "$T" "$PW" "$WEB" "$CA" "$CB"
 
 # The CSP header on every page and module.
-for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js; do
+for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js \
+    /listings.html /listings.js; do
 	check "CSP on $f" sh -c 'curl -sS -D - -o /dev/null "$1$2" | grep -qi "^Content-Security-Policy: default-src '\''self'\''"' _ "$WEB" "$f"
 done
 

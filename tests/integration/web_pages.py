@@ -275,6 +275,109 @@ def case_forms(d):
     wait(d, ready)
 
 
+def ready(d):
+    return wait(d, lambda d: d.execute_script(
+        "return document.body.dataset.ready === '1'"))
+
+
+def listed():
+    return {(l["shop"], l["product_id"]): l for l in
+            json.loads(ctl("--json", "listings"))["listings"]}
+
+
+def listing_rows(d):
+    return [r.get_attribute("data-listing") for r in d.find_elements(
+        By.CSS_SELECTOR, "#listings tbody tr")]
+
+
+def listings_page(d):
+    """Track, untrack, filters and a CSV import through the Listings page,
+    checked with delistctl listings."""
+    # A listing at risk: it shows the picture of one delisted for IP.
+    # (tracked by web-pages.sh before the clock moved on)
+    risky = ctl("case", "open", "main", "1005000000000040",
+                "--reason", "ip_infringement")
+    d.get(WEB + "/listings.html")
+    ready(d)
+    check("the Listings page lists the tracked listings", lambda:
+          "main/1005000000000001" in listing_rows(d) and
+          len(listing_rows(d)) == len(listed()))
+    Select(d.find_element(By.CSS_SELECTOR, "#filters select[name=risk]")
+           ).select_by_value("linked")
+    check("the risk filter: the listing sharing a picture", lambda: wait(
+        d, lambda d: listing_rows(d) == ["main/1005000000000041"]))
+    Select(d.find_element(By.CSS_SELECTOR, "#filters select[name=risk]")
+           ).select_by_value("")
+    Select(d.find_element(By.CSS_SELECTOR, "#filters select[name=state]")
+           ).select_by_value("delisted")
+    check("the status filter", lambda: wait(
+        d, lambda d: listing_rows(d) and all(
+            listed()[tuple(r.split("/"))]["status"] == "delisted"
+            for r in listing_rows(d)) and
+        "main/1005000000000041" not in listing_rows(d)))
+    Select(d.find_element(By.CSS_SELECTOR, "#filters select[name=state]")
+           ).select_by_value("")
+    fill(d, "#filters input[name=q]", "charger")
+    check("the search", lambda: wait(
+        d, lambda d: listing_rows(d) == ["eu/1005000000000002"]))
+    shot(d, "listings-search-en.png")
+    d.find_element(By.CSS_SELECTOR, "#filters input[name=q]").clear()
+    d.execute_script("document.getElementById('filters')"
+                     ".dispatchEvent(new Event('input'))")
+    ctl("case", "abandon", risky)
+
+    # Track and untrack.
+    Select(d.find_element(By.CSS_SELECTOR, "#track select[name=shop]")
+           ).select_by_value("eu")
+    fill(d, "#track input[name=product_id]", "1005000000000050")
+    fill(d, "#track input[name=title]", "Travel adapter")
+    submit(d, "track")
+    check("track from the form: in delistctl listings", lambda: wait(
+        d, lambda d: "eu/1005000000000050" in listing_rows(d)) and
+        listed()[("eu", "1005000000000050")]["title"] == "Travel adapter")
+    b = d.find_element(By.CSS_SELECTOR,
+                       "tr[data-listing='eu/1005000000000050'] .untrack")
+    b.click()
+    check("untrack asks once more", lambda: ("eu", "1005000000000050")
+          in listed() and "again" in b.text)
+    b.click()
+    check("untrack: gone from the page and from delistctl listings",
+          lambda: wait(d, lambda d: "eu/1005000000000050" not in
+                       listing_rows(d)) and ("eu", "1005000000000050")
+          not in listed())
+
+    # A CSV import by upload: one new, one already tracked.
+    csv = os.path.join(SHOTS, "..", "web-import.csv")
+    with open(csv, "w") as f:
+        f.write("shop,product_id,title\nmain,1005000000000060,"
+                "\"Cable, braided\"\nmain,1005000000000001,\n")
+    d.find_element(By.CSS_SELECTOR, "#import input[type=file]"
+                   ).send_keys(os.path.abspath(csv))
+    submit(d, "import")
+    check("a CSV upload says what it did", lambda: wait(
+        d, lambda d: text(d, "#import .msg") ==
+        "2 lines read: 1 newly tracked, 1 already tracked."))
+    check("... and delistctl listings has the new one", lambda:
+          listed()[("main", "1005000000000060")]["title"] ==
+          "Cable, braided")
+    bad = os.path.join(SHOTS, "..", "web-import-bad.csv")
+    with open(bad, "w") as f:
+        f.write("main,1005000000000061\nnowhere,1005000000000062\n"
+                "main,not-an-id\n")
+    d.find_element(By.CSS_SELECTOR, "#import input[type=file]"
+                   ).send_keys(os.path.abspath(bad))
+    submit(d, "import")
+    check("a CSV with bad lines is refused, each named by its line",
+          lambda: wait(d, lambda d: "Nothing imported" in text(
+              d, "#import .msg")) and [
+              e.text for e in d.find_elements(
+                  By.CSS_SELECTOR, "#import .badlines .lineno")] ==
+          ["Line 2:", "Line 3:"])
+    check("... and nothing was imported", lambda: ("main",
+          "1005000000000061") not in listed())
+    shot(d, "listings-en.png")
+
+
 def desktop():
     ctl("track", "main", "1005000000000001", "--image", picture_server())
     d = browser("en-US", 1400, 900)
@@ -402,6 +505,9 @@ def desktop():
             d, lambda d: "by web:olga" in text(d, ".case-head")))
         case_forms(d)
         shot(d, "case-en.png")
+        listings_page(d)
+        d.get("%s/case.html?id=%s" % (WEB, CA))
+        ready(d)
         d.find_element(By.ID, "logout").click()
         wait(d, lambda d: d.find_element(By.ID, "login").is_displayed())
 
