@@ -85,6 +85,9 @@ printf '%%PDF-1.4\n%% ce\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000001_CE_
 printf '%%PDF-1.4\n%% lab\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000001_TestReport_Lab.pdf"
 DOC=$(ctl --json doc add "$T/AE1005000000000001_CE_Declaration.pdf" --type ce --shop main --products 1005000000000001 --expires 2027-12-31 | jq -r .id)
 check "a document in the vault" test -n "$DOC"
+printf '%%PDF-1.4\n%% fcc\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000002_FCC_Grant.pdf"
+SOON=$(ctl --json doc add "$T/AE1005000000000002_FCC_Grant.pdf" --type fcc --shop eu --products 1005000000000002 --expires 2026-10-20 | jq -r .id)
+check "a document expiring soon (T0 + 4 d is 2026-10-07)" test -n "$SOON"
 check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 	"$1" -s "$2" --json status >/dev/null &&
 	curl -sS -c "$3/j" -o /dev/null -d "{\"name\":\"olga\",\"password\":\"$4\"}" "$5/v1/login" &&
@@ -95,7 +98,7 @@ check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 
 # The CSP header on every page and module.
 for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js \
-    /listings.html /listings.js; do
+    /listings.html /listings.js /documents.html /documents.js; do
 	check "CSP on $f" sh -c 'curl -sS -D - -o /dev/null "$1$2" | grep -qi "^Content-Security-Policy: default-src '\''self'\''"' _ "$WEB" "$f"
 done
 
@@ -106,7 +109,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 check "a certificate for the picture server" test -s "$T/cert.pem"
 
 CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
-    DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX DOC=$DOC \
+    DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX DOC=$DOC SOON=$SOON \
     UPLOAD=$T/AE1005000000000001_TestReport_Lab.pdf \
     timeout 300 "$PY" "$top_srcdir/tests/integration/web_pages.py" > "$T/py.out" 2> "$T/py.err"
 PYRC=$?

@@ -378,6 +378,67 @@ def listings_page(d):
     shot(d, "listings-en.png")
 
 
+def documents_page(d):
+    """The vault through the Documents page: what expires soon, an upload,
+    attaching to a case; checked with delistctl doc list and case show."""
+    d.get(WEB + "/documents.html")
+    ready(d)
+    check("the Documents page lists the vault", lambda: E["DOC"] in [
+        r.get_attribute("data-doc") for r in d.find_elements(
+            By.CSS_SELECTOR, "#docs tbody tr")])
+    check("what expires within 30 days is on top and marked", lambda:
+          d.find_element(By.CSS_SELECTOR, "#soon li[data-doc='%s']"
+                         % E["SOON"]) and "soon" in d.find_element(
+              By.CSS_SELECTOR, "#docs tr[data-doc='%s']" % E["SOON"]
+          ).get_attribute("class") and "soon" not in (d.find_element(
+              By.CSS_SELECTOR, "#docs tr[data-doc='%s']" % E["DOC"]
+          ).get_attribute("class") or ""))
+    pdf = os.path.abspath(os.path.join(SHOTS, "..", "UKCA_Declaration.pdf"))
+    with open(pdf, "w") as f:
+        f.write("%PDF-1.4\n% ukca\ntrailer << >>\n%%EOF\n")
+    d.find_element(By.CSS_SELECTOR, "#upload input[type=file]").send_keys(pdf)
+    Select(d.find_element(By.CSS_SELECTOR, "#upload select[name=type]")
+           ).select_by_value("ukca")
+    Select(d.find_element(By.CSS_SELECTOR, "#upload select[name=shop]")
+           ).select_by_value("main")
+    fill(d, "#upload input[name=products]", "1005000000000001")
+    fill(d, "#upload input[name=issuer]", "BSI")
+    d.execute_script("document.querySelector('#upload input[name=expires]')"
+                     ".value = '2027-06-30'")
+    submit(d, "upload")
+    check("an upload says what it added", lambda: wait(
+        d, lambda d: text(d, "#upload .msg").startswith("Added as document")))
+    new = [x for x in json.loads(ctl("--json", "doc", "list"))["documents"]
+           if x["type"] == "ukca"]
+    check("... in delistctl doc list with its type, shop, products, issuer "
+          "and expiry, by web:olga", lambda: len(new) == 1 and
+          new[0]["shop"] == "main" and new[0]["products"] ==
+          ["1005000000000001"] and new[0]["issuer"] == "BSI" and
+          new[0]["expires"] == "2027-06-30" and
+          new[0]["added_by"] == "web:olga")
+    doc = str(new[0]["id"]) if new else "0"
+    check("... and listed on the page", lambda: wait(
+        d, lambda d: d.find_elements(By.CSS_SELECTOR,
+                                     "#docs tr[data-doc='%s']" % doc)))
+    Select(d.find_element(By.CSS_SELECTOR, "#attach select[name=document]")
+           ).select_by_value(doc)
+    Select(d.find_element(By.CSS_SELECTOR, "#attach select[name=case]")
+           ).select_by_value(CA)
+    submit(d, "attach")
+    check("attach to a case from the page", lambda: wait(
+        d, lambda d: text(d, "#attach .msg").startswith("Attached to")))
+    check("... in delistctl case show, by web:olga", lambda: int(doc) in [
+        x["id"] for x in show(CA)["documents"]] and
+        by(CA, "case.document")[-1]["actor"] == "web:olga")
+    shot(d, "documents-en.png")
+    d.get("%s/case.html?id=%s" % (WEB, CA))
+    ready(d)
+    check("the case page lists the attached document with its link", lambda:
+          d.find_element(By.CSS_SELECTOR, "#case a[href='/v1/documents/%s/"
+                         "content']" % doc).text == new[0]["name"])
+    return doc
+
+
 def desktop():
     ctl("track", "main", "1005000000000001", "--image", picture_server())
     d = browser("en-US", 1400, 900)
@@ -506,8 +567,7 @@ def desktop():
         case_forms(d)
         shot(d, "case-en.png")
         listings_page(d)
-        d.get("%s/case.html?id=%s" % (WEB, CA))
-        ready(d)
+        documents_page(d)
         d.find_element(By.ID, "logout").click()
         wait(d, lambda d: d.find_element(By.ID, "login").is_displayed())
 
