@@ -38,11 +38,27 @@ command -v curl >/dev/null 2>&1 || need_browser "curl is missing"
 command -v jq >/dev/null 2>&1 || need_browser "jq is missing"
 command -v openssl >/dev/null 2>&1 || need_browser "openssl is missing"
 
+PLUGIN_DIR=$top_builddir/plugins/.libs
+[ -e "$PLUGIN_DIR/exec.so" ] || { echo "Bail out! $PLUGIN_DIR/exec.so is not built"; exit 1; }
+# The ERP's hook: refuses each abandonment once (exit 3: dead at once, a
+# delivery.dead condition), takes it when retried.
+cat > "$T/erp.sh" <<'HOOK'
+#!/bin/sh
+m=$(dirname "$0")/erp.$DELISTD_EVENT_ID
+[ -e "$m" ] && exit 0
+: > "$m"
+echo "ERP refused: SKU locked"
+exit 3
+HOOK
 conf=$T/delistd.conf
-write_config "$conf" "
-web: { listen = \"127.0.0.1:0\"; root = \"$top_srcdir/daemon/web\"; };
-shops = ( { name = \"main\"; timezone = \"Asia/Shanghai\"; },
-	{ name = \"eu\"; timezone = \"Europe/Berlin\"; } );"
+cat > "$conf" <<CONF
+daemon: { state_dir = "$STATE"; log_level = "debug"; plugin_dir = "$PLUGIN_DIR"; };
+web: { listen = "127.0.0.1:0"; root = "$top_srcdir/daemon/web"; };
+shops = ( { name = "main"; timezone = "Asia/Shanghai"; },
+	{ name = "eu"; timezone = "Europe/Berlin"; } );
+plugins = ( { name = "erp"; module = "exec"; command = [ "/bin/sh", "$T/erp.sh" ];
+	events = [ "case.abandoned" ]; min_severity = "info"; } );
+CONF
 
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
@@ -98,7 +114,7 @@ check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 
 # The CSP header on every page and module.
 for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js \
-    /listings.html /listings.js /documents.html /documents.js; do
+    /listings.html /listings.js /documents.html /documents.js /alerts.html /alerts.js; do
 	check "CSP on $f" sh -c 'curl -sS -D - -o /dev/null "$1$2" | grep -qi "^Content-Security-Policy: default-src '\''self'\''"' _ "$WEB" "$f"
 done
 

@@ -7,6 +7,7 @@
 # product), UPLOAD (a PDF to upload).
 import http.server
 import json
+import re
 import os
 import ssl
 import struct
@@ -439,6 +440,68 @@ def documents_page(d):
     return doc
 
 
+def outbox(dead=False):
+    """The dead deliveries, or all not done."""
+    return json.loads(ctl("--json", "outbox", *(["--dead"] if dead else [])
+                          ))["deliveries"]
+
+
+def alerts_page(d):
+    """The Alerts page: a condition taken on, a shop snoozed and woken, a
+    dead delivery retried; checked with delistctl conditions, status and
+    outbox. The ERP's hook refused case X's abandonment once."""
+    wait(d, lambda d: len(outbox(True)) >= 1 and json.loads(
+        ctl("--json", "conditions"))["conditions"])
+    dl = outbox(True)[0]
+    cond = [x for x in json.loads(ctl("--json", "conditions"))["conditions"]
+            if x["type"] == "delivery.dead"][0]
+    d.get(WEB + "/alerts.html")
+    ready(d)
+    check("the Alerts page lists the open condition, not taken on", lambda:
+          "Delivery given up" in text(
+              d, "tr[data-condition='%s']" % cond["id"]) and "Not "
+          "acknowledged" in text(d, "tr[data-condition='%s']" % cond["id"]))
+    check("... and the dead delivery with the sink's error", lambda:
+          "ERP refused: SKU locked" in text(
+              d, "tr[data-delivery='%s']" % dl["id"]))
+    fill(d, "#ack-%s input[name=for]" % cond["id"], "4h")
+    fill(d, "#ack-%s input[name=comment]" % cond["id"], "calling the ERP team")
+    submit(d, "ack-%s" % cond["id"])
+    check("a condition taken on from the page: delistctl conditions says "
+          "by whom", lambda: wait(d, lambda d: [
+              x for x in json.loads(ctl("--json", "conditions"))[
+                  "conditions"] if x["id"] == cond["id"] and x["ack"] and
+              x["ack"]["by"] == "web:olga" and x["ack"]["comment"] ==
+              "calling the ERP team"]) and "web:olga" in ctl("conditions"))
+    check("... and the page shows it", lambda: wait(
+        d, lambda d: "web:olga" in text(
+            d, "tr[data-condition='%s']" % cond["id"])))
+    fill(d, "#snooze-eu input[name=for]", "2h")
+    fill(d, "#snooze-eu input[name=comment]", "public holiday")
+    submit(d, "snooze-eu")
+    check("snooze a shop from the page: in delistctl status", lambda: wait(
+        d, lambda d: re.search(r"snoozed +eu until", ctl("status"))) and
+        "web:olga" in ctl("status"))
+    check("... the page shows it held", lambda: wait(
+        d, lambda d: "Held until" in text(d, "tr[data-shop='eu']")))
+    shot(d, "alerts-en.png")
+    submit(d, "snooze-eu")
+    check("... and ends it", lambda: wait(
+        d, lambda d: not re.search(r"snoozed +eu", ctl("status"))))
+    d.find_element(By.CSS_SELECTOR,
+                   "tr[data-delivery='%s'] button.retry" % dl["id"]).click()
+    check("a dead delivery retried from the page is delivered (delistctl "
+          "outbox)", lambda: wait(d, lambda d: dl["id"] not in [
+              x["id"] for x in outbox()]))
+    check("... the page says so and no longer lists it", lambda: wait(
+        d, lambda d: "queued again" in text(d, "#dead > .msg") and not
+        d.find_elements(By.CSS_SELECTOR, "tr[data-delivery='%s']"
+                        % dl["id"])))
+    check("... its condition is resolved", lambda: cond["id"] not in [
+        x["id"] for x in json.loads(ctl("--json", "conditions"))[
+            "conditions"]])
+
+
 def desktop():
     ctl("track", "main", "1005000000000001", "--image", picture_server())
     d = browser("en-US", 1400, 900)
@@ -568,6 +631,9 @@ def desktop():
         shot(d, "case-en.png")
         listings_page(d)
         documents_page(d)
+        alerts_page(d)
+        d.get("%s/case.html?id=%s" % (WEB, CA))
+        ready(d)
         d.find_element(By.ID, "logout").click()
         wait(d, lambda d: d.find_element(By.ID, "login").is_displayed())
 
