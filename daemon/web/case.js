@@ -377,11 +377,15 @@ function render() {
 		[t("col.assignee"), c.assignee ?? t("none")],
 		[t("col.ack"), c.ack ? t("case.ack.by", c.ack.by,
 		    fmtTime(c.ack.at, c.timezone)) : t("case.ack.not")]]));
-	root.replaceChildren(...[head, deadlines(),
-	    appeals(),
-	    me.role !== "viewer" && !c.closed_at ? actions() : null, trail(),
-	    evidence(), documents()]
-	    .filter((x) => x !== null));
+	// With the forms: the case in one column, the forms in the other;
+	// without: the panels in two columns.
+	const panels = [appeals(), trail(), evidence(), documents()];
+	if (me.role !== "viewer" && !c.closed_at)
+		root.replaceChildren(head, deadlines(),
+		    el("div", { class: "col" }, ...panels),
+		    el("div", { class: "col" }, actions()));
+	else
+		root.replaceChildren(head, deadlines(), ...panels);
 	document.body.dataset.ready = "1";
 }
 

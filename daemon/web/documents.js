@@ -23,7 +23,7 @@ function fill(sel, values, first) {
 	for (const [v, txt] of values)
 		sel.append(el("option", { value: v }, txt));
 	sel.value = keep;
-	if (sel.value !== keep)
+	if (sel.value !== keep || sel.selectedIndex === -1)
 		sel.value = first ? "" : values[0]?.[0] ?? "";
 }
 
@@ -97,7 +97,6 @@ function row(d) {
 }
 
 function render() {
-	selects();
 	const rows = shown();
 	document.querySelector("#docs tbody").replaceChildren(...rows.map(row));
 	document.getElementById("counts").textContent = t("doc.counts",
@@ -126,6 +125,7 @@ async function load() {
 	    exp.data.documents.map((d) => d.id) : []);
 	cases = cs.status === 200 ?
 	    cs.data.cases.filter((c) => OPEN.has(c.state)) : [];
+	selects();
 	render();
 }
 
@@ -196,7 +196,10 @@ async function main() {
 		await signIn();
 		me = await session();
 	}
-	header(me, () => render());
+	header(me, () => {
+		selects();
+		render();
+	});
 	document.getElementById("page").hidden = false;
 	form.addEventListener("input", render);
 	form.addEventListener("change", render);

@@ -19,7 +19,7 @@ function fill(sel, values, all) {
 	for (const [v, txt] of values)
 		sel.append(el("option", { value: v }, txt));
 	sel.value = keep;
-	if (sel.value !== keep)
+	if (sel.value !== keep || sel.selectedIndex === -1)
 		sel.value = all ? "" : values[0]?.[0] ?? "";
 }
 
@@ -97,7 +97,6 @@ async function untrack(l, b) {
 }
 
 function render() {
-	filters();
 	const rows = shown();
 	const body = document.querySelector("#listings tbody");
 	body.replaceChildren(...rows.map(row));
@@ -115,6 +114,7 @@ function render() {
 async function load() {
 	const r = await api("GET", "/v1/listings");
 	listings = r.status === 200 ? r.data.listings : [];
+	filters();
 	render();
 }
 
@@ -193,7 +193,10 @@ async function main() {
 		await signIn();
 		me = await session();
 	}
-	header(me, () => render());
+	header(me, () => {
+		filters();
+		render();
+	});
 	document.getElementById("page").hidden = false;
 	form.addEventListener("input", render);
 	form.addEventListener("change", render);

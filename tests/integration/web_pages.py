@@ -328,6 +328,9 @@ def listings_page(d):
     ctl("case", "abandon", risky)
 
     # Track and untrack.
+    check("the track form starts on the first shop", lambda: d.execute_script(
+        "return document.querySelector('#track select[name=shop]').value")
+        == "main")
     Select(d.find_element(By.CSS_SELECTOR, "#track select[name=shop]")
            ).select_by_value("eu")
     fill(d, "#track input[name=product_id]", "1005000000000050")
@@ -502,6 +505,57 @@ def alerts_page(d):
             "conditions"]])
 
 
+PAGES = (("listings", "/listings.html"), ("documents", "/documents.html"),
+         ("alerts", "/alerts.html"), ("case-forms", "/case.html?id=" + CA))
+
+
+def tour(d, suffix, phone=False):
+    """Each of the pages, a screenshot of each; on a phone, none wider
+    than the screen."""
+    for name, path in PAGES:
+        d.get(WEB + path)
+        ready(d)
+        if phone:
+            check("the %s page fits a 375-px phone" % name, lambda:
+                  d.execute_script("return document.documentElement"
+                                   ".scrollWidth <= 375"))
+        shot(d, "%s-%s.png" % (name, suffix), phone)
+
+
+def post_status(d, path, body):
+    """A POST from the page's own session (with its CSRF token)."""
+    return d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch('/v1/session').then((r) => r.json()).then((s) =>
+          fetch(arguments[0], {method: 'POST',
+            headers: {'Content-Type': 'application/json',
+                      'X-CSRF-Token': s.csrf_token},
+            body: JSON.stringify(arguments[1])}))
+        .then((r) => done(r.status), () => done(-1));""", path, body)
+
+
+def viewer_pages(d):
+    """A viewer reads the Listings, Documents and Alerts pages without a
+    form, and the API refuses what the forms would do."""
+    for name, path in PAGES[:3]:
+        d.get(WEB + path)
+        ready(d)
+        check("a viewer sees the %s page without forms" % name, lambda:
+              not [f for f in d.find_elements(By.CSS_SELECTOR,
+                                              "#page form:not(#filters)")
+                   if f.is_displayed()] and not d.find_elements(
+                  By.CSS_SELECTOR, "#page tbody button"))
+    before = sorted(listed())
+    check("a viewer's track is 403 and nothing is tracked", lambda:
+          post_status(d, "/v1/listings", {"shop": "main", "product_id":
+                                          "1005000000000070"}) == 403 and
+          sorted(listed()) == before)
+    st = json.loads(ctl("--json", "status"))["snoozes"]
+    check("a viewer's snooze is 403 and nothing is snoozed", lambda:
+          post_status(d, "/v1/shops/main/snooze", {"for": "1h"}) == 403 and
+          json.loads(ctl("--json", "status"))["snoozes"] == st)
+
+
 def desktop():
     ctl("track", "main", "1005000000000001", "--image", picture_server())
     d = browser("en-US", 1400, 900)
@@ -632,6 +686,10 @@ def desktop():
         listings_page(d)
         documents_page(d)
         alerts_page(d)
+        tour(d, "en")
+        d.execute_script("localStorage.setItem('delistd.lang', 'zh-CN')")
+        tour(d, "zh")
+        d.execute_script("localStorage.setItem('delistd.lang', 'en')")
         d.get("%s/case.html?id=%s" % (WEB, CA))
         ready(d)
         d.find_element(By.ID, "logout").click()
@@ -660,6 +718,8 @@ def desktop():
               len(show(CA)["trail"]) == before and not any(
                   e["message"] == "viewer note" for e in show(CA)["trail"]))
         shot(d, "case-viewer-en.png")
+        viewer_pages(d)
+        shot(d, "alerts-viewer-en.png")
     finally:
         d.quit()
 
@@ -687,6 +747,7 @@ def phone():
         check("... fits a phone", lambda: d.execute_script(
             "return document.documentElement.scrollWidth <= 375"))
         shot(d, "case-phone-zh.png", True)
+        tour(d, "phone-zh", True)
 
         # 23 more open cases: 26 in all (X was abandoned), 25 a page.
         d.get(WEB + "/")
