@@ -37,6 +37,7 @@ done
 command -v curl >/dev/null 2>&1 || need_browser "curl is missing"
 command -v jq >/dev/null 2>&1 || need_browser "jq is missing"
 command -v openssl >/dev/null 2>&1 || need_browser "openssl is missing"
+command -v sqlite3 >/dev/null 2>&1 || need_browser "sqlite3 is missing"
 
 PLUGIN_DIR=$top_builddir/plugins/.libs
 [ -e "$PLUGIN_DIR/exec.so" ] || { echo "Bail out! $PLUGIN_DIR/exec.so is not built"; exit 1; }
@@ -112,6 +113,24 @@ check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 		and (.cases[] | select(.id == $7) | .assignee == \"olga\" and .timezone == \"Europe/Berlin\" and .ack == null)"' \
 	_ "$DELISTCTL" "$SOCK" "$T" "$PW" "$WEB" "$CA" "$CB"
 
+# Case A's evidence as the source would have archived it (a case opened by
+# hand has none): the platform's answer and a page snapshot with a script.
+mkdir -p "$STATE/evidence"
+printf '{"result":{"product_status_type":"offline","ws_display":"punish_offline"}}\n' > "$T/ev1"
+printf '<html><script>alert(1)</script><h1>Wireless earbuds</h1></html>\n' > "$T/ev2"
+seed_evidence() {
+	sha=$(sha256sum "$T/$1" | cut -d" " -f1)
+	cp "$T/$1" "$STATE/evidence/$sha" &&
+	sqlite3 "$STATE/delistd.db" "INSERT INTO evidence (case_id, kind, sha256, size, at, url)
+	    VALUES ($CA, '$2', '$sha', $(wc -c < "$T/$1"), $T0, NULLIF('$3', ''))"
+}
+if seed_evidence ev1 api_response "" &&
+    seed_evidence ev2 snapshot https://www.aliexpress.com/item/1005000000000001.html; then
+	pass "case A's evidence seeded"
+else
+	fail "case A's evidence seeded"
+fi
+
 # The CSP header on every page and module.
 for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js \
     /listings.html /listings.js /documents.html /documents.js /alerts.html /alerts.js; do
@@ -126,6 +145,7 @@ check "a certificate for the picture server" test -s "$T/cert.pem"
 
 CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
     DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX DOC=$DOC SOON=$SOON \
+    EV1=$(sha256sum "$T/ev1" | cut -d" " -f1) \
     UPLOAD=$T/AE1005000000000001_TestReport_Lab.pdf \
     timeout 300 "$PY" "$top_srcdir/tests/integration/web_pages.py" > "$T/py.out" 2> "$T/py.err"
 PYRC=$?

@@ -198,6 +198,20 @@ def case_forms(d):
     case X, checked with delistctl case show."""
     ready = lambda d: d.execute_script(
         "return document.body.dataset.ready === '1'")
+    check("the evidence: the platform's answer and the page snapshot",
+          lambda: [e.text for e in d.find_elements(
+              By.CSS_SELECTOR, ".evidence .ekind")] ==
+          ["Platform API answer", "Page snapshot"])
+    d.find_elements(By.CSS_SELECTOR, ".evidence li")[1].find_element(
+        By.CSS_SELECTOR, "button").click()
+    check("... the snapshot viewable on the page, as text", lambda: wait(
+        d, lambda d: "<script>alert(1)</script>" in d.find_elements(
+            By.CSS_SELECTOR, ".evidence pre.evtext")[1].text) and
+        no_alert(d))
+    check("... and downloadable", lambda: d.find_elements(
+        By.CSS_SELECTOR, ".evidence li")[0].find_element(
+        By.CSS_SELECTOR, "a[download]").get_attribute("href").endswith(
+        "/v1/cases/%s/evidence/%s" % (CA, E["EV1"])))
     check("the note from the form is in delistctl case show, by web:olga",
           lambda: any(HOSTILE in e["message"] and e["actor"] == "web:olga"
                       for e in by(CA, "case.note")))
