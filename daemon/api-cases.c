@@ -140,7 +140,7 @@ listing_json(const struct st_listing *l)
 
 	/* "linked,evasion" from the store: its kinds in order, each once. */
 	for (p = l->risks; p != NULL && *p != '\0';
-	    p = *comma != '\0' ? comma + 1 : comma) {
+	     p = *comma != '\0' ? comma + 1 : comma) {
 		comma = p + strcspn(p, ",");
 		json_array_append_new(
 		    risks, json_stringn(p, (size_t)(comma - p)));

@@ -1,16 +1,13 @@
 // alerts.js: what needs a person: the open critical conditions (take one
 // on), the dead deliveries (retry) and each shop's mail snooze (set, end).
-import { api, el, t, translatePage, session, header, signIn, fmtTime,
-    shopZone, status } from "/common.js";
+import { api, el, t, start, fmtTime, shopZone, status, cell, say,
+    refused } from "/common.js";
 
 let me = null;
 let conditions = [];
 let dead = [];
 let snoozes = [];
 
-function cell(label, ...kids) {
-	return el("td", { "data-label": label }, ...kids);
-}
 
 function table(cls, heads, rows) {
 	return el("table", { class: `cases ${cls}` },
@@ -24,15 +21,7 @@ function caseLink(id) {
 	    text: `#${id}` }) : el("span", { class: "muted", text: t("none") });
 }
 
-function say(msg, text, error) {
-	msg.replaceChildren();
-	msg.textContent = text;
-	msg.className = error ? "msg error" : "msg";
-}
 
-function failed(msg, r) {
-	say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
-}
 
 // A small inline form: inputs [name, placeholder key], a button, a message.
 function inline(id, inputs, label, send) {
@@ -51,7 +40,7 @@ function inline(id, inputs, label, send) {
 			await load();
 			return;
 		}
-		failed(msg, r);
+		refused(msg, r);
 	});
 	return f;
 }
@@ -123,7 +112,7 @@ function deadRow(x) {
 			const r = await api("POST", `/v1/outbox/${x.id}/retry`);
 			if (r.status !== 200) {
 				b.disabled = false;
-				failed(msg, r);
+				refused(msg, r);
 				return;
 			}
 			await load();
@@ -193,21 +182,14 @@ async function load() {
 }
 
 async function main() {
-	translatePage();
-	me = await session();
-	if (!me) {
-		header(null, () => {});
-		await signIn();
-		me = await session();
-	}
-	header(me, () => render());
+	me = await start(() => render());
 	document.getElementById("page").hidden = false;
 	document.getElementById("retry-all").addEventListener("click",
 	    async () => {
 		const r = await api("POST", "/v1/outbox/retry");
 		const msg = document.querySelector("#dead > .msg");
 		if (r.status !== 200) {
-			failed(msg, r);
+			refused(msg, r);
 			return;
 		}
 		await load();

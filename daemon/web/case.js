@@ -3,8 +3,8 @@
 // operators and admins the actions as forms: note, preflight check,
 // appeal (materials from the vault or uploaded), decision, classify,
 // acknowledge, assign, abandon.
-import { api, upload, el, t, translatePage, session, header, signIn,
-    fmtTime, isOverdue, nextStep } from "/common.js";
+import { api, upload, el, t, start, fmtTime, isOverdue, nextStep,
+    refused } from "/common.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;
@@ -108,11 +108,6 @@ function field([name, label, kind, extra, value]) {
 	return el("label", {}, el("span", { text: t(label) }), input);
 }
 
-function refused(msg, r) {
-	msg.replaceChildren();
-	msg.textContent = t("act.failed", r.data?.error?.message ?? r.status);
-	msg.className = "msg error";
-}
 
 // A form that posts JSON to the case; the answer replaces the page. A
 // field is a [name, label, kind, extra] or a node; build may be async and
@@ -400,14 +395,7 @@ async function load() {
 }
 
 async function main() {
-	translatePage();
-	me = await session();
-	if (!me) {
-		header(null, () => {});
-		await signIn();
-		me = await session();
-	}
-	header(me, () => render());
+	me = await start(() => render());
 	await load();
 }
 

@@ -8,29 +8,23 @@ let clockSkew = 0; // the daemon's clock minus the browser's, in ms
 
 // api(method, path, body): {status, data}; data is the parsed JSON or null.
 export async function api(method, path, body) {
-	const opt = { method, credentials: "same-origin", headers: {} };
-	if (body !== undefined) {
-		opt.headers["Content-Type"] = "application/json";
-		opt.body = JSON.stringify(body);
-	}
-	if (method !== "GET" && csrf)
-		opt.headers["X-CSRF-Token"] = csrf;
-	const res = await fetch(path, opt);
-	let data = null;
-	try {
-		data = await res.json();
-	} catch (e) {
-		data = null;
-	}
-	return { status: res.status, data };
+	const headers = {};
+	if (body !== undefined)
+		headers["Content-Type"] = "application/json";
+	return call(path, { method, headers,
+	    body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 // upload(path, file): POST the file's bytes as they are (a document for
 // the vault); {status, data} as api().
 export async function upload(path, file) {
-	const opt = { method: "POST", credentials: "same-origin",
-	    headers: { "Content-Type": "application/octet-stream" }, body: file };
-	if (csrf)
+	return call(path, { method: "POST",
+	    headers: { "Content-Type": "application/octet-stream" }, body: file });
+}
+
+async function call(path, opt) {
+	opt.credentials = "same-origin";
+	if (opt.method !== "GET" && csrf)
 		opt.headers["X-CSRF-Token"] = csrf;
 	const res = await fetch(path, opt);
 	let data = null;
@@ -199,6 +193,52 @@ function nav() {
 		n.append(el("a", { href, text: t(key),
 		    "aria-current": href === here ? "page" : null }));
 	return n;
+}
+
+// A page's start: its static texts, the session (the sign-in form
+// first if there is none) and the header; rerender on a language switch.
+// Resolves to the session.
+export async function start(rerender) {
+	translatePage();
+	let me = await session();
+	if (!me) {
+		header(null, () => {});
+		await signIn();
+		me = await session();
+	}
+	header(me, rerender);
+	return me;
+}
+
+// A table cell with its label (the phone's card layout shows it).
+export function cell(label, ...kids) {
+	return el("td", { "data-label": label }, ...kids);
+}
+
+// A select's options [[value, text]...], after first ("All") as "" when
+// given; keeps the choice if it is still there, else the first option.
+export function fillSelect(sel, values, first) {
+	const keep = sel.value;
+	sel.replaceChildren();
+	if (first)
+		sel.append(el("option", { value: "" }, first));
+	for (const [v, txt] of values)
+		sel.append(el("option", { value: v }, txt));
+	sel.value = keep;
+	if (sel.value !== keep || sel.selectedIndex === -1)
+		sel.value = first ? "" : values[0]?.[0] ?? "";
+}
+
+// A form's message: text, an error (red) or not.
+export function say(msg, text, error) {
+	msg.replaceChildren();
+	msg.textContent = text;
+	msg.className = error ? "msg error" : "msg";
+}
+
+// The daemon's refusal of r in msg.
+export function refused(msg, r) {
+	say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
 }
 
 // The sign-in form, in #login of either page; resolves once signed in.

@@ -1,8 +1,8 @@
 // documents.js: the vault: every document, those expiring within 30 days
 // on top and marked; for operators and admins an upload (type, shop,
 // products, expiry) and attaching a document to an open case.
-import { api, upload, el, t, translatePage, session, header, signIn,
-    fmtTime, shopZone, status, now } from "/common.js";
+import { api, upload, el, t, start, fmtTime, shopZone, status, now, cell,
+    fillSelect, say, refused } from "/common.js";
 
 const TYPES = ["ce", "fcc", "ukca", "saso", "test_report", "trademark",
     "brand_authorization", "invoice", "court_order", "dismissal", "other"];
@@ -15,30 +15,19 @@ let cases = [];
 
 const form = document.getElementById("filters");
 
-function fill(sel, values, first) {
-	const keep = sel.value;
-	sel.replaceChildren();
-	if (first)
-		sel.append(el("option", { value: "" }, first));
-	for (const [v, txt] of values)
-		sel.append(el("option", { value: v }, txt));
-	sel.value = keep;
-	if (sel.value !== keep || sel.selectedIndex === -1)
-		sel.value = first ? "" : values[0]?.[0] ?? "";
-}
 
 function selects() {
 	const shops = (status?.shops ?? []).map((s) => [s.name, s.name]);
 	const types = TYPES.map((x) => [x, t("doctype." + x)]);
-	fill(form.elements.shop, shops, t("filter.all"));
-	fill(form.elements.type, types, t("filter.all"));
+	fillSelect(form.elements.shop, shops, t("filter.all"));
+	fillSelect(form.elements.type, types, t("filter.all"));
 	const up = document.getElementById("upload").elements;
-	fill(up.type, types, null);
-	fill(up.shop, shops, t("doc.anyshop"));
+	fillSelect(up.type, types, null);
+	fillSelect(up.shop, shops, t("doc.anyshop"));
 	const at = document.getElementById("attach").elements;
-	fill(at.document, docs.map((d) => [String(d.id),
+	fillSelect(at.document, docs.map((d) => [String(d.id),
 	    `#${d.id} ${t("doctype." + d.type)} · ${d.name}`]), null);
-	fill(at.case, cases.map((c) => [String(c.id),
+	fillSelect(at.case, cases.map((c) => [String(c.id),
 	    `#${c.id} ${c.shop} · ${c.product_id} · ${c.title ?? t("untitled")}`]),
 	    null);
 }
@@ -72,9 +61,6 @@ function link(d) {
 	    rel: "noopener", class: "title", text: d.name });
 }
 
-function cell(label, ...kids) {
-	return el("td", { "data-label": label }, ...kids);
-}
 
 function row(d) {
 	const cls = d.expired ? "overdue" : soon.has(d.id) ? "soon" : null;
@@ -129,11 +115,6 @@ async function load() {
 	render();
 }
 
-function say(msg, text, error) {
-	msg.replaceChildren();
-	msg.textContent = text;
-	msg.className = error ? "msg error" : "msg";
-}
 
 async function send(ev) {
 	ev.preventDefault();
@@ -155,7 +136,7 @@ async function send(ev) {
 		q.set("rename", "1");
 	const r = await upload(`/v1/documents?${q}`, file);
 	if (r.status !== 200 && r.status !== 201) {
-		say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
+		refused(msg, r);
 		return;
 	}
 	say(msg, t(r.data.duplicate ? "doc.dup" : "doc.added", r.data.id,
@@ -185,18 +166,11 @@ async function attach(ev) {
 		msg.className = "msg";
 		return;
 	}
-	say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
+	refused(msg, r);
 }
 
 async function main() {
-	translatePage();
-	me = await session();
-	if (!me) {
-		header(null, () => {});
-		await signIn();
-		me = await session();
-	}
-	header(me, () => {
+	me = await start(() => {
 		selects();
 		render();
 	});

@@ -1,8 +1,8 @@
 // listings.js: the tracked listings: search, filter by shop, status and
 // risk; for operators and admins track, untrack and a CSV import by upload
 // (POST /v1/listings/import), with its summary or its refused lines.
-import { api, el, t, translatePage, session, header, signIn, fmtTime,
-    shopZone, status } from "/common.js";
+import { api, el, t, start, fmtTime, shopZone, status, cell, fillSelect,
+    say, refused } from "/common.js";
 
 const STATES = ["unknown", "on_sale", "delisted", "offline", "under_review",
     "failed_review", "not_found"];
@@ -11,27 +11,17 @@ let listings = [];
 
 const form = document.getElementById("filters");
 
-function fill(sel, values, all) {
-	const keep = sel.value;
-	sel.replaceChildren();
-	if (all)
-		sel.append(el("option", { value: "" }, t("filter.all")));
-	for (const [v, txt] of values)
-		sel.append(el("option", { value: v }, txt));
-	sel.value = keep;
-	if (sel.value !== keep || sel.selectedIndex === -1)
-		sel.value = all ? "" : values[0]?.[0] ?? "";
-}
 
 function filters() {
 	const shops = (status?.shops ?? []).map((s) => [s.name, s.name]);
-	fill(form.elements.shop, shops, true);
-	fill(form.elements.state, STATES.map((s) => [s, t("lst.st." + s)]),
-	    true);
-	fill(form.elements.risk, [["any", t("lst.risk.any")],
+	const all = t("filter.all");
+	fillSelect(form.elements.shop, shops, all);
+	fillSelect(form.elements.state, STATES.map((s) => [s,
+	    t("lst.st." + s)]), all);
+	fillSelect(form.elements.risk, [["any", t("lst.risk.any")],
 	    ["linked", t("lst.risk.linked")], ["evasion", t("lst.risk.evasion")],
-	    ["none", t("lst.risk.none")]], true);
-	fill(document.getElementById("track").elements.shop, shops, false);
+	    ["none", t("lst.risk.none")]], all);
+	fillSelect(document.getElementById("track").elements.shop, shops, null);
 }
 
 function shown() {
@@ -46,9 +36,6 @@ function shown() {
 	    (l.title ?? "").toLowerCase().includes(q)));
 }
 
-function cell(label, ...kids) {
-	return el("td", { "data-label": label }, ...kids);
-}
 
 function row(l) {
 	const zone = shopZone(l.shop);
@@ -89,8 +76,9 @@ async function untrack(l, b) {
 	const r = await api("DELETE", `/v1/listings/${encodeURIComponent(l.shop)}/${encodeURIComponent(l.product_id)}`);
 	if (r.status !== 200) {
 		b.disabled = false;
-		b.replaceWith(el("span", { class: "error", text: t("act.failed",
-		    r.data?.error?.message ?? r.status) }));
+		const msg = el("span", { class: "msg" });
+		refused(msg, r);
+		b.replaceWith(msg);
 		return;
 	}
 	await load();
@@ -118,11 +106,6 @@ async function load() {
 	render();
 }
 
-function say(msg, text, error) {
-	msg.replaceChildren();
-	msg.textContent = text;
-	msg.className = error ? "msg error" : "msg";
-}
 
 async function track(ev) {
 	ev.preventDefault();
@@ -140,7 +123,7 @@ async function track(ev) {
 		f.elements.title.value = "";
 		await load();
 	} else
-		say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
+		refused(msg, r);
 }
 
 // The file's text: UTF-8 (a BOM is the daemon's to skip), else GB18030 as
@@ -182,18 +165,11 @@ async function importCsv(ev) {
 		msg.append(ul);
 		return;
 	}
-	say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
+	refused(msg, r);
 }
 
 async function main() {
-	translatePage();
-	me = await session();
-	if (!me) {
-		header(null, () => {});
-		await signIn();
-		me = await session();
-	}
-	header(me, () => {
+	me = await start(() => {
 		filters();
 		render();
 	});

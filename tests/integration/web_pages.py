@@ -184,13 +184,25 @@ def by(case, etype):
 
 
 def submit(d, form):
-    d.find_element(By.CSS_SELECTOR, "#%s button[type=submit]" % form).click()
+    click(d, "#%s button[type=submit]" % form)
+
+
+def click(d, css):
+    """Clicks the element, found again if the page re-rendered it."""
+    def go(d):
+        d.find_element(By.CSS_SELECTOR, css).click()
+        return True
+    wait(d, go)
 
 
 def fill(d, css, value):
-    f = d.find_element(By.CSS_SELECTOR, css)
-    f.clear()
-    f.send_keys(value)
+    """Types value into the field, found again if the page re-rendered."""
+    def go(d):
+        f = d.find_element(By.CSS_SELECTOR, css)
+        f.clear()
+        f.send_keys(value)
+        return f.get_attribute("value") == value
+    wait(d, go)
 
 
 def case_forms(d):
@@ -305,6 +317,16 @@ def listing_rows(d):
         By.CSS_SELECTOR, "#listings tbody tr")]
 
 
+def import_csv(d, name, data):
+    """Uploads data as the file name through the Listings page's import."""
+    path = os.path.abspath(os.path.join(SHOTS, "..", name))
+    with open(path, "wb") as f:
+        f.write(data)
+    d.find_element(By.CSS_SELECTOR, "#import input[type=file]"
+                   ).send_keys(path)
+    submit(d, "import")
+
+
 def listings_page(d):
     """Track, untrack, filters and a CSV import through the Listings page,
     checked with delistctl listings."""
@@ -364,27 +386,19 @@ def listings_page(d):
                        listing_rows(d)) and ("eu", "1005000000000050")
           not in listed())
 
-    # A CSV import by upload: one new, one already tracked.
-    csv = os.path.join(SHOTS, "..", "web-import.csv")
-    with open(csv, "w") as f:
-        f.write("shop,product_id,title\nmain,1005000000000060,"
-                "\"Cable, braided\"\nmain,1005000000000001,\n")
-    d.find_element(By.CSS_SELECTOR, "#import input[type=file]"
-                   ).send_keys(os.path.abspath(csv))
-    submit(d, "import")
+    # A CSV import by upload (GB18030, as a Chinese spreadsheet saves it):
+    # one new, one already tracked.
+    import_csv(d, "web-import.csv", "shop,product_id,title\nmain,"
+               "1005000000000060,\"数据线, 编织\"\nmain,1005000000000001,\n"
+               .encode("gb18030"))
     check("a CSV upload says what it did", lambda: wait(
         d, lambda d: text(d, "#import .msg") ==
         "2 lines read: 1 newly tracked, 1 already tracked."))
-    check("... and delistctl listings has the new one", lambda:
-          listed()[("main", "1005000000000060")]["title"] ==
-          "Cable, braided")
-    bad = os.path.join(SHOTS, "..", "web-import-bad.csv")
-    with open(bad, "w") as f:
-        f.write("main,1005000000000061\nnowhere,1005000000000062\n"
-                "main,not-an-id\n")
-    d.find_element(By.CSS_SELECTOR, "#import input[type=file]"
-                   ).send_keys(os.path.abspath(bad))
-    submit(d, "import")
+    check("... and delistctl listings has the new one, its GB18030 title "
+          "read", lambda: listed()[("main", "1005000000000060")]["title"] ==
+          "数据线, 编织")
+    import_csv(d, "web-import-bad.csv", b"main,1005000000000061\n"
+               b"nowhere,1005000000000062\nmain,not-an-id\n")
     check("a CSV with bad lines is refused, each named by its line",
           lambda: wait(d, lambda d: "Nothing imported" in text(
               d, "#import .msg")) and [
@@ -504,9 +518,9 @@ def alerts_page(d):
     shot(d, "alerts-en.png")
     submit(d, "snooze-eu")
     check("... and ends it", lambda: wait(
-        d, lambda d: not re.search(r"snoozed +eu", ctl("status"))))
-    d.find_element(By.CSS_SELECTOR,
-                   "tr[data-delivery='%s'] button.retry" % dl["id"]).click()
+        d, lambda d: not re.search(r"snoozed +eu", ctl("status")) and
+        "Sent as it happens" in text(d, "tr[data-shop='eu']")))
+    click(d, "tr[data-delivery='%s'] button.retry" % dl["id"])
     check("a dead delivery retried from the page is delivered (delistctl "
           "outbox)", lambda: wait(d, lambda d: dl["id"] not in [
               x["id"] for x in outbox()]))
