@@ -64,13 +64,21 @@ function subject(x) {
 	return k ? t(k, x.subject) : x.subject ?? "";
 }
 
+// A dead delivery's condition is about the delivery: its case, if the
+// delivery is still listed.
+function deliveryCase(x) {
+	if (x.type !== "delivery.dead")
+		return null;
+	return dead.find((o) => String(o.id) === x.subject)?.case ?? null;
+}
+
 function conditionRow(x) {
 	const zone = shopZone(x.shop);
 	const tr = el("tr", { "data-condition": x.id },
 	    cell(t("al.col.what"), el("div", { class: "product" },
 		el("span", { class: "title", text: t("cond." + x.type) }),
 		el("span", { class: "sub", text: subject(x) }))),
-	    cell(t("col.case"), caseLink(x.case)),
+	    cell(t("col.case"), caseLink(x.case ?? deliveryCase(x))),
 	    cell(t("filter.shop"), x.shop ? `${x.shop}${x.product_id ?
 		` · ${x.product_id}` : ""}` : t("none")),
 	    cell(t("al.col.raised"), el("span", { class: "due-at",

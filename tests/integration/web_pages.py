@@ -492,6 +492,9 @@ def alerts_page(d):
           "Delivery given up" in text(
               d, "tr[data-condition='%s']" % cond["id"]) and "Not "
           "acknowledged" in text(d, "tr[data-condition='%s']" % cond["id"]))
+    check("... naming the delivery's case", lambda: d.find_element(
+        By.CSS_SELECTOR, "tr[data-condition='%s'] a.caseid" % cond["id"]
+    ).text == "#%s" % dl["case"])
     check("... and the dead delivery with the sink's error", lambda:
           "ERP refused: SKU locked" in text(
               d, "tr[data-delivery='%s']" % dl["id"]))
