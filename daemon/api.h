@@ -13,7 +13,8 @@
  *
  * listing: {"shop","product_id","title"|null,"tracked":bool,
  *   "status":"unknown"|"on_sale"|"delisted","check_interval":secs|null,
- *   "open_case":id|null,"created_at","updated_at"}
+ *   "open_case":id|null,"created_at","updated_at","risks":["linked"|
+ *   "evasion"...]} (risks raised about cases still open)
  * case (summary): {"id","shop","product_id","title"|null,"state","reason",
  *   "rule"|null,"opened_at","updated_at","closed_at"|null,
  *   "relisted_as"|null,"appeals":n,"rejections":n} and, as in the detail,
