@@ -242,11 +242,18 @@ def case_forms(d):
           E["DOC"] in [b.get_attribute("value") for b in d.find_elements(
               By.CSS_SELECTOR, "#act-appeal input[name=doc]")])
     fill(d, "#act-appeal input[name=platform_case_id]", "5012345679")
+    d.find_element(By.CSS_SELECTOR, "#act-appeal input[name=doc][value='%s']"
+                   % E["DOC"]).click()
+    fill(d, "#act-appeal textarea[name=statement]", "best quality No.1")
+    submit(d, "act-appeal")
+    check("an appeal the preflight refuses shows its findings grouped, and "
+          "records nothing", lambda: wait(d, lambda d: d.find_elements(
+              By.CSS_SELECTOR, "#act-appeal .msg ul.findings-error li")) and
+          "Refused" in text(d, "#act-appeal .msg") and
+          len(show(CA)["appeals"]) == 1)
     fill(d, "#act-appeal textarea[name=statement]",
          "We removed the absolute terms from the title and attach the CE "
          "declaration and the lab's test report for this earbud model.")
-    d.find_element(By.CSS_SELECTOR, "#act-appeal input[name=doc][value='%s']"
-                   % E["DOC"]).click()
     d.find_element(By.CSS_SELECTOR, "#act-appeal input[type=file]"
                    ).send_keys(E["UPLOAD"])
     Select(d.find_element(By.CSS_SELECTOR, "#act-appeal select[name=ftype]")
