@@ -311,6 +311,7 @@ function evidence() {
 		const li = el("li", {},
 		    el("span", { class: "ekind", text: t("ev." + x.kind) }), " ",
 		    el("time", { text: fmtTime(x.at, c.timezone) }),
+		    x.title ? el("span", { text: ` · ${x.title}` }) : null,
 		    x.url ? el("span", { class: "url", text: ` ${x.url}` }) : null);
 		if (x.sha256) {
 			const href = `/v1/cases/${c.id}/evidence/${x.sha256}`;
