@@ -138,14 +138,24 @@ api_reply_case(struct api_req *r, int status, int64_t id)
 static json_t *
 listing_json(const struct st_listing *l)
 {
-	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o}", "shop",
+	json_t *risks = json_array();
+	const char *p, *comma;
+
+	/* "linked,evasion" from the store: its kinds in order, each once. */
+	for (p = l->risks; p != NULL && *p != '\0';
+	     p = *comma != '\0' ? comma + 1 : comma) {
+		comma = p + strcspn(p, ",");
+		json_array_append_new(
+		    risks, json_stringn(p, (size_t)(comma - p)));
+	}
+	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o}", "shop",
 	    l->shop, "product_id", l->product_id, "title", jstr(l->title),
 	    "tracked", l->tracked, "status", l->status, "check_interval",
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
 	    "open_case",
 	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", json_time(l->created_at), "updated_at",
-	    json_time(l->updated_at)));
+	    json_time(l->updated_at), "risks", risks));
 }
 
 static json_t *
@@ -1157,7 +1167,7 @@ api_case_close(struct api_req *r)
 void
 api_case_abandon(struct api_req *r)
 {
-	const char *ats = NULL, *relisted = NULL;
+	const char *ats = NULL, *relisted = NULL, *why = NULL;
 	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	int64_t id;
@@ -1167,16 +1177,19 @@ api_case_abandon(struct api_req *r)
 	if (path_id(r, 0, &id) == -1)
 		return;
 	if (r->body != NULL &&
-	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s}",
-		"relisted_as", &relisted, "at", &ats) == -1) {
+	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s,s?s}",
+		"relisted_as", &relisted, "reason", &why, "at", &ats) == -1) {
 		unpack_fail(r, &jerr);
 		return;
 	}
 	if ((relisted != NULL && check_product_id(r, relisted) == -1) ||
+	    check_text(r, "reason", why, TEXT_MAX, 0) == -1 ||
 	    check_at(r, ats, &at) == -1)
 		return;
+	if (why != NULL && *why == '\0')
+		why = NULL; /* an empty reason is none */
 	who = actor(r);
-	if (lifecycle_abandon(id, relisted, at, who, &err) == -1)
+	if (lifecycle_abandon(id, relisted, why, at, who, &err) == -1)
 		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);

@@ -13,7 +13,8 @@
  *
  * listing: {"shop","product_id","title"|null,"tracked":bool,
  *   "status":"unknown"|"on_sale"|"delisted","check_interval":secs|null,
- *   "open_case":id|null,"created_at","updated_at"}
+ *   "open_case":id|null,"created_at","updated_at","risks":["linked"|
+ *   "evasion"...]} (risks raised about cases still open)
  * case (summary): {"id","shop","product_id","title"|null,"state","reason",
  *   "rule"|null,"opened_at","updated_at","closed_at"|null,
  *   "relisted_as"|null,"appeals":n,"rejections":n} and, as in the detail,
@@ -50,7 +51,7 @@
  * POST   /v1/cases/{id}/appeals/{n}/decision {"decision":"approved"|
  *          "rejected","reason" (required when rejected),"at"?}
  * POST   /v1/cases/{id}/reinstated {"at"?}
- * POST   /v1/cases/{id}/abandon {"relisted_as"?,"at"?}
+ * POST   /v1/cases/{id}/abandon {"relisted_as"?,"reason"?,"at"?}
  * POST   /v1/cases/{id}/close {"outcome":"dismissed"|"settled"|"judgment"|
  *          "lost","note","at"?}  a tro case's court outcome: dismissed
  *          and settled reinstate it (case.reinstated, then the sync),

@@ -231,6 +231,7 @@ struct st_listing {
 	time_t created_at;
 	time_t updated_at;
 	int64_t open_case; /* 0: none */
+	char *risks; /* "linked,evasion": raised about open cases */
 };
 
 struct st_case {

@@ -1050,8 +1050,8 @@ out:
 }
 
 int
-lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
-    const char *actor, struct lifecycle_err *err)
+lifecycle_abandon(int64_t id, const char *relisted_as, const char *why,
+    time_t at, const char *actor, struct lifecycle_err *err)
 {
 	struct st_case c;
 	struct st_appeal *ap;
@@ -1078,14 +1078,16 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 	lifecycle_finish(&c, step.next, at);
 	free(c.relisted_as);
 	c.relisted_as = relisted_as ? xstrdup(relisted_as) : NULL;
-	data = json_pack("{s:o}", "relisted_as",
-	    relisted_as ? json_string(relisted_as) : json_null());
+	data = json_pack("{s:o,s:o}", "relisted_as",
+	    relisted_as ? json_string(relisted_as) : json_null(), "reason",
+	    why ? json_string(why) : json_null());
 	if (lifecycle_case_save(&c) == -1 ||
 	    lifecycle_event(&c, at, actor, step.event, step.severity, data,
 		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
-			      "starts without rank, reviews or sales)"
-			    : "case %lld abandoned%s",
-		(long long)c.id, relisted_as ? relisted_as : "") == -1) {
+			      "starts without rank, reviews or sales)%s%s"
+			    : "case %lld abandoned%s%s%s",
+		(long long)c.id, relisted_as ? relisted_as : "",
+		why ? ": " : "", why ? why : "") == -1) {
 		lifecycle_store_fail(err);
 		goto out;
 	}

@@ -95,8 +95,8 @@ int lifecycle_decide(int64_t, int, int, const char *, time_t, const char *,
 int lifecycle_reinstate(int64_t, time_t, const char *, struct lifecycle_err *);
 int lifecycle_close(int64_t, const char *, const char *, time_t, const char *,
     struct lifecycle_err *);
-int lifecycle_abandon(
-    int64_t, const char *, time_t, const char *, struct lifecycle_err *);
+int lifecycle_abandon(int64_t, const char *, const char *, time_t, const char *,
+    struct lifecycle_err *);
 int lifecycle_fire(enum store_due, int64_t);
 int lifecycle_synced(int64_t, time_t);
 struct event_opts;

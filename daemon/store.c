@@ -986,7 +986,10 @@ store_shop_id(struct store *st, const char *name, time_t now)
 #define LISTING_COLS \
 	"l.id, s.name, l.product_id, l.title, l.tracked, l.check_interval, " \
 	"l.status, l.created_at, l.updated_at, (SELECT c.id FROM cases c " \
-	"WHERE c.listing_id = l.id AND c.state IN " STORE_OPEN_STATES ") " \
+	"WHERE c.listing_id = l.id AND c.state IN " STORE_OPEN_STATES "), " \
+	"(SELECT group_concat(DISTINCT r.kind) FROM listing_risks r " \
+	"JOIN cases rc ON rc.id = r.case_id WHERE r.listing_id = l.id AND " \
+	"rc.state IN " STORE_OPEN_STATES ") " \
 	"FROM listings l JOIN shops s ON s.id = l.shop_id "
 
 static void
@@ -1004,6 +1007,7 @@ listing_row(sqlite3_stmt *stmt, void *p)
 	l->created_at = sqlite3_column_int64(stmt, 7);
 	l->updated_at = sqlite3_column_int64(stmt, 8);
 	l->open_case = sqlite3_column_int64(stmt, 9);
+	l->risks = col_text(stmt, 10);
 }
 
 void
@@ -1013,6 +1017,7 @@ st_listing_clear(struct st_listing *l)
 	free(l->product_id);
 	free(l->title);
 	free(l->status);
+	free(l->risks);
 	memset(l, 0, sizeof *l);
 }
 

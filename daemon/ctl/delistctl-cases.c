@@ -93,6 +93,7 @@ static const struct option case_close_options[] = {
 };
 static const struct option case_abandon_options[] = {
 	{ "relisted-as", required_argument, NULL, 'r' },
+	{ "reason", required_argument, NULL, 'w' },
 	{ "at", required_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -178,7 +179,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "reinstated", "case reinstated ID [--at TIME]",
 	    "record that the listing is on sale again", NULL, case_reinstated,
 	    { "", case_at_options, 1, 1 } },
-	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
+	{ "abandon",
+	    "case abandon ID [--relisted-as NEWID] [--reason TEXT] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID", NULL,
 	    case_abandon, { "", case_abandon_options, 1, 1 } },
 	{ "close",
@@ -1030,6 +1032,7 @@ static int
 case_abandon(struct ctl_args *a)
 {
 	const char *relisted = ctl_args_get(a, 'r'), *at = ctl_args_get(a, 'a');
+	const char *why = ctl_args_get(a, 'w');
 	json_t *body, *doc;
 	long long id;
 	char *path;
@@ -1037,6 +1040,7 @@ case_abandon(struct ctl_args *a)
 	id = ctl_id(a->argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");
+	cases_set_str(body, "reason", why, "the reason");
 	cases_set_str(body, "at", at, "the time");
 	path = cases_case_path(id, "/abandon");
 	doc = ctl_call("POST", path, body);

@@ -1,12 +1,15 @@
 // case.js: one case: deadlines on top, the appeals with their statements,
-// the trail as a timeline, evidence and documents; for operators and
-// admins the actions (note, preflight check, acknowledge, assign).
-import { api, el, t, translatePage, session, header, signIn, fmtTime,
-    isOverdue, nextStep } from "/common.js";
+// the trail as a timeline, evidence (viewable) and documents (linked); for
+// operators and admins the actions as forms: note, preflight check,
+// appeal (materials from the vault or uploaded), decision, classify,
+// acknowledge, assign, abandon.
+import { api, upload, el, t, start, fmtTime, isOverdue, nextStep,
+    refused } from "/common.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;
 let c = null;
+let vault = []; // the vault's documents, for an appeal's materials
 
 function section(title, ...kids) {
 	return el("section", { class: "panel" }, el("h2", { text: title }), ...kids);
@@ -48,7 +51,11 @@ function appeals() {
 		    t("case.rejected", a.reject_reason ?? "");
 		const mats = el("ul", { class: "materials" });
 		for (const m of a.materials)
-			mats.append(el("li", {}, `${m.type}: ${m.name}`));
+			mats.append(el("li", {}, `${t("doctype." + m.type)}: `,
+			    m.document ? el("a", { href:
+				`/v1/documents/${m.document}/content`,
+				target: "_blank", rel: "noopener",
+				text: m.name }) : m.name));
 		box.append(el("div", { class: "appeal" },
 		    el("h3", { text: t("case.appeal", a.n, a.platform_case_id) }),
 		    dl([[t("case.submitted"), fmtTime(a.submitted_at, c.timezone)],
@@ -85,36 +92,85 @@ function list(title, items, fmt) {
 	return box;
 }
 
-// A form that posts JSON to the case; the answer replaces the page.
+// A labelled field: [name, label key, kind, extra]; kind "textarea",
+// "select" (extra: [[value, text]...]), "file", or an input type.
+function field([name, label, kind, extra, value]) {
+	let input;
+	if (kind === "textarea")
+		input = el("textarea", { name, rows: 4 });
+	else if (kind === "select") {
+		input = el("select", { name, required: true });
+		for (const [v, txt] of extra)
+			input.append(el("option", { value: v,
+			    selected: v === value }, txt));
+	} else
+		input = el("input", { name, type: kind || "text" });
+	return el("label", {}, el("span", { text: t(label) }), input);
+}
+
+
+// A form that posts JSON to the case; the answer replaces the page. A
+// field is a [name, label, kind, extra] or a node; build may be async and
+// may return null (it said why in msg).
 function action(key, fields, submitKey, build, path, after) {
 	const f = el("form", { class: "action", id: `act-${key}` },
 	    el("h3", { text: t(`act.${key}`) }));
-	for (const [name, label, type] of fields) {
-		const input = type === "textarea" ?
-		    el("textarea", { name, rows: 4 }) : el("input", { name });
-		f.append(el("label", {}, el("span", { text: t(label) }), input));
-	}
-	const msg = el("p", { class: "msg", role: "status" });
-	f.append(el("button", { type: "submit", text: t(submitKey) }), msg);
+	for (const x of fields)
+		f.append(Array.isArray(x) ? field(x) : x);
+	const msg = el("div", { class: "msg", role: "status" });
+	const btn = el("button", { type: "submit", text: t(submitKey) });
+	f.append(btn, msg);
 	f.addEventListener("submit", async (ev) => {
 		ev.preventDefault();
 		msg.textContent = "";
-		const r = await api("POST", `/v1/cases/${c.id}/${path}`,
-		    build(f.elements));
-		if (r.status >= 200 && r.status < 300) {
-			if (after) {
-				after(r.data, msg);
+		msg.className = "msg";
+		btn.disabled = true;
+		try {
+			const body = await build(f.elements, msg);
+			if (body === null)
 				return;
-			}
-			c = r.data;
-			render();
-		} else {
-			msg.textContent = t("act.failed",
-			    r.data?.error?.message ?? r.status);
+			const p = typeof path === "function" ? path(f.elements) :
+			    path;
+			const r = await api("POST", `/v1/cases/${c.id}/${p}`, body);
+			if (r.status >= 200 && r.status < 300) {
+				if (after) {
+					after(r.data, msg);
+					return;
+				}
+				c = r.data;
+				render();
+			} else if (r.data?.error?.findings) {
+				refused(msg, r);
+				msg.append(findingList(r.data.error.findings));
+			} else
+				refused(msg, r);
+		} catch (e) {
+			msg.textContent = t("err.network");
 			msg.className = "msg error";
+		} finally {
+			btn.disabled = false;
 		}
 	});
 	return f;
+}
+
+// The preflight's findings, grouped by severity: errors, then warnings.
+function findingList(list) {
+	const box = el("div", { class: "findings" });
+	for (const sev of ["error", "warning"]) {
+		const of = list.filter((x) => x.severity === sev);
+		if (!of.length)
+			continue;
+		const ul = el("ul", { class: `findings-${sev}` });
+		for (const x of of)
+			ul.append(el("li", { class: `sev-${sev}` },
+			    el("span", { class: "badge", text: t("sev." + sev) }),
+			    el("span", { class: "code", text: x.code }),
+			    el("span", { class: "fmsg", text: x.message })));
+		box.append(el("h4", { text: t("act.check." + sev, of.length) }),
+		    ul);
+	}
+	return box;
 }
 
 function findings(data, msg) {
@@ -123,29 +179,177 @@ function findings(data, msg) {
 		msg.textContent = t("act.check.ok");
 		return;
 	}
-	const order = { error: 0, warning: 1 };
-	const ul = el("ul", { class: "findings" });
-	for (const x of [...data.findings].sort((a, b) =>
-	    order[a.severity] - order[b.severity]))
-		ul.append(el("li", { class: `sev-${x.severity}` },
-		    el("span", { class: "badge", text: t("sev." + x.severity) }),
-		    ` ${x.message}`));
-	msg.append(ul);
+	msg.append(findingList(data.findings));
 }
+
+// The vault's documents as checkboxes (materials of an appeal); those of
+// the case's product or shop first.
+function vaultPicker() {
+	const box = el("fieldset", { class: "picker" },
+	    el("legend", { text: t("act.appeal.vault") }));
+	const mine = (d) => (d.products || []).includes(c.product_id) ? 0 :
+	    d.shop === c.shop ? 1 : d.shop ? 3 : 2;
+	const docs = [...vault].filter((d) => !d.expired)
+	    .sort((a, b) => mine(a) - mine(b) || a.id - b.id);
+	if (!docs.length)
+		box.append(el("p", { class: "muted", text: t("act.appeal.novault") }));
+	for (const d of docs)
+		box.append(el("label", { class: "check" },
+		    el("input", { type: "checkbox", name: "doc", value: d.id }),
+		    ` ${t("doctype." + d.type)} · ${d.name}`,
+		    d.expires ? el("span", { class: "muted",
+			text: ` (${t("docs.until", d.expires)})` }) : null));
+	return box;
+}
+
+// A file put in the vault first (type, the case's shop and product):
+// the document, or null with the refusal in msg.
+async function uploadDoc(file, type, msg) {
+	const q = new URLSearchParams({ type, name: file.name, shop: c.shop,
+	    products: c.product_id });
+	const r = await upload(`/v1/documents?${q}`, file);
+	if (r.status === 200 || r.status === 201)
+		return r.data;
+	refused(msg, r);
+	return null;
+}
+
+function material(d) {
+	return { name: d.name, type: d.type, sha256: d.sha256, size: d.size };
+}
+
+async function appealBody(e, msg) {
+	const mats = [];
+	for (const box of e.doc ? (e.doc.length === undefined ? [e.doc] :
+	    [...e.doc]) : []) {
+		if (box.checked)
+			mats.push(material(vault.find((d) => String(d.id) ===
+			    box.value)));
+	}
+	if (e.file.files.length) {
+		const d = await uploadDoc(e.file.files[0], e.ftype.value, msg);
+		if (d === null)
+			return null;
+		if (!vault.some((x) => x.id === d.id))
+			vault.push(d);
+		mats.push(material(d));
+	}
+	return { platform_case_id: e.platform_case_id.value.trim(),
+	    statement: e.statement.value, materials: mats,
+	    force: e.force.checked || undefined };
+}
+
+function pendingAppeal() {
+	return c.appeals.find((a) => a.decision === null) ?? null;
+}
+
+const REASONS = ["ip_infringement", "category_misplaced", "false_info",
+    "prohibited_words", "unauthorized_media", "missing_certification",
+    "not_as_described", "duplicate_listing", "tro", "spot_check", "other"];
+const DOCTYPES = ["ce", "fcc", "ukca", "saso", "test_report", "trademark",
+    "brand_authorization", "invoice", "court_order", "dismissal", "other"];
 
 function actions() {
 	const v = (s) => (s.trim() === "" ? undefined : s.trim());
+	const pending = pendingAppeal();
+	const types = DOCTYPES.map((x) => [x, t("doctype." + x)]);
+	const force = el("label", { class: "check" },
+	    el("input", { type: "checkbox", name: "force" }),
+	    ` ${t("act.appeal.force")}`);
 	return section(t("act.title"),
 	    action("note", [["text", "act.note.text", "textarea"]],
 		"act.note.submit", (e) => ({ text: e.text.value }), "notes"),
 	    action("check", [["statement", "act.check.statement", "textarea"]],
 		"act.check.submit", (e) => ({ statement: e.statement.value }),
 		"preflight", findings),
+	    pending ? null : action("appeal", [
+		["platform_case_id", "act.appeal.pcid"],
+		["statement", "act.check.statement", "textarea"],
+		vaultPicker(),
+		el("div", { class: "row2" },
+		    field(["file", "act.appeal.file", "file"]),
+		    field(["ftype", "act.appeal.ftype", "select", types])),
+		force], "act.appeal.submit", appealBody, "appeals"),
+	    pending ? action("decision", [
+		el("p", { class: "muted", text: t("case.appeal", pending.n,
+		    pending.platform_case_id) }),
+		["decision", "act.decision.what", "select",
+		    [["", t("act.decision.choose")],
+		     ["approved", t("case.approved")],
+		     ["rejected", t("act.decision.rejected")]]],
+		["reason", "act.decision.reason", "textarea"]],
+		"act.decision.submit", (e) => ({ decision: e.decision.value,
+		reason: e.decision.value === "rejected" ? e.reason.value :
+		    undefined }), `appeals/${pending.n}/decision`) : null,
+	    action("classify", [
+		["reason", "col.reason", "select",
+		    REASONS.map((x) => [x, t("reason." + x)]), c.reason],
+		["rule", "act.classify.rule"]], "act.classify.submit",
+		(e) => ({ reason: e.reason.value, rule: v(e.rule.value) }),
+		"classify"),
 	    action("ack", [["for", "act.ack.for"], ["comment", "act.ack.comment"]],
 		"act.ack", (e) => ({ for: v(e.for.value),
 		comment: v(e.comment.value) }), "ack"),
 	    action("assign", [["user", "act.assign.user"]], "act.assign",
-		(e) => ({ user: v(e.user.value) ?? null }), "assign"));
+		(e) => ({ user: v(e.user.value) ?? null }), "assign"),
+	    action("abandon", [["reason", "act.abandon.reason", "textarea"],
+		["relisted_as", "act.abandon.relisted"]], "act.abandon.submit",
+		(e) => ({ reason: e.reason.value.trim(),
+		relisted_as: v(e.relisted_as.value) }), "abandon"));
+}
+
+// Evidence: each archived file viewable as text on the page (never as
+// HTML), and downloadable.
+function evidence() {
+	const box = section(t("case.evidence"));
+	if (!c.evidence || !c.evidence.length) {
+		box.append(el("p", { class: "muted", text: t("case.nothing") }));
+		return box;
+	}
+	const ul = el("ul", { class: "plain evidence" });
+	for (const x of c.evidence) {
+		const li = el("li", {},
+		    el("span", { class: "ekind", text: t("ev." + x.kind) }), " ",
+		    el("time", { text: fmtTime(x.at, c.timezone) }),
+		    x.title ? el("span", { text: ` · ${x.title}` }) : null,
+		    x.url ? el("span", { class: "url", text: ` ${x.url}` }) : null);
+		if (x.sha256) {
+			const href = `/v1/cases/${c.id}/evidence/${x.sha256}`;
+			const pre = el("pre", { class: "evtext", hidden: true });
+			const show = el("button", { type: "button", class: "small",
+			    text: t("ev.show") });
+			show.addEventListener("click", async () => {
+				if (!pre.hidden) {
+					pre.hidden = true;
+					return;
+				}
+				const r = await fetch(href, { credentials: "same-origin" });
+				const body = await r.text();
+				pre.textContent = body.length > 65536 ?
+				    body.slice(0, 65536) + "\n…" : body;
+				pre.hidden = false;
+			});
+			li.append(" ", show, " ", el("a", { href,
+			    download: `case${c.id}-${x.kind}-${x.sha256.slice(0, 8)}`,
+			    text: t("ev.download") }),
+			    el("span", { class: "muted", text: ` ${x.size} B` }), pre);
+		} else
+			li.append(el("span", { class: "error",
+			    text: ` ${x.error ?? ""}` }));
+		ul.append(li);
+	}
+	box.append(ul);
+	return box;
+}
+
+function documents() {
+	return list(t("case.documents"), c.documents, (x) =>
+	    el("span", {}, `${t("doctype." + x.type)}: `,
+		x.removed ? el("span", { text: `${x.name} ${t("docs.removed")}` }) :
+		el("a", { href: `/v1/documents/${x.id}/content`, target: "_blank",
+		    rel: "noopener", text: x.name }),
+		x.expires ? el("span", { class: "muted",
+		    text: ` (${t("docs.until", x.expires)})` }) : null));
 }
 
 function render() {
@@ -169,32 +373,30 @@ function render() {
 		[t("col.assignee"), c.assignee ?? t("none")],
 		[t("col.ack"), c.ack ? t("case.ack.by", c.ack.by,
 		    fmtTime(c.ack.at, c.timezone)) : t("case.ack.not")]]));
-	root.replaceChildren(...[head, deadlines(),
-	    appeals(),
-	    me.role !== "viewer" && !c.closed_at ? actions() : null, trail(),
-	    list(t("case.evidence"), c.evidence, (x) =>
-		`${fmtTime(x.at, c.timezone)} · ${x.kind} · ${x.url ?? ""} ${x.sha256 ?? x.error ?? ""}`),
-	    list(t("case.documents"), c.documents, (x) =>
-		`${x.type}: ${x.name}${x.removed ? " (removed)" : ""}`)]
-	    .filter((x) => x !== null));
+	// With the forms: the case in one column, the forms in the other;
+	// without: the panels in two columns.
+	const panels = [appeals(), trail(), evidence(), documents()];
+	if (me.role !== "viewer" && !c.closed_at)
+		root.replaceChildren(head, deadlines(),
+		    el("div", { class: "col" }, ...panels),
+		    el("div", { class: "col" }, actions()));
+	else
+		root.replaceChildren(head, deadlines(), ...panels);
 	document.body.dataset.ready = "1";
 }
 
 async function load() {
 	const r = await api("GET", `/v1/cases/${encodeURIComponent(id)}`);
 	c = r.status === 200 ? r.data : null;
+	if (c && me.role !== "viewer") {
+		const d = await api("GET", "/v1/documents");
+		vault = d.status === 200 ? d.data.documents : [];
+	}
 	render();
 }
 
 async function main() {
-	translatePage();
-	me = await session();
-	if (!me) {
-		header(null, () => {});
-		await signIn();
-		me = await session();
-	}
-	header(me, () => render());
+	me = await start(() => render());
 	await load();
 }
 

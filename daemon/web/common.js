@@ -8,12 +8,23 @@ let clockSkew = 0; // the daemon's clock minus the browser's, in ms
 
 // api(method, path, body): {status, data}; data is the parsed JSON or null.
 export async function api(method, path, body) {
-	const opt = { method, credentials: "same-origin", headers: {} };
-	if (body !== undefined) {
-		opt.headers["Content-Type"] = "application/json";
-		opt.body = JSON.stringify(body);
-	}
-	if (method !== "GET" && csrf)
+	const headers = {};
+	if (body !== undefined)
+		headers["Content-Type"] = "application/json";
+	return call(path, { method, headers,
+	    body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+// upload(path, file): POST the file's bytes as they are (a document for
+// the vault); {status, data} as api().
+export async function upload(path, file) {
+	return call(path, { method: "POST",
+	    headers: { "Content-Type": "application/octet-stream" }, body: file });
+}
+
+async function call(path, opt) {
+	opt.credentials = "same-origin";
+	if (opt.method !== "GET" && csrf)
 		opt.headers["X-CSRF-Token"] = csrf;
 	const res = await fetch(path, opt);
 	let data = null;
@@ -124,28 +135,27 @@ export async function session() {
 	const st = await api("GET", "/v1/status");
 	if (st.status === 200 && typeof st.data.now === "number")
 		clockSkew = st.data.now * 1000 - Date.now(); // epoch seconds
+	if (st.status === 200)
+		status = st.data;
 	return s.data;
 }
 
-// The console's pages in the header, one line each: [path, i18n key].
-const pages = [
-	["/", "nav.board"],
-	["/stats.html", "nav.stats"],
-];
+// The daemon's status as the session read it (shops and their zones,
+// snoozes), or null.
+export let status = null;
 
-// The header: the pages, the user and role, the language switch, sign out.
+// The zone of a shop (the daemon's for another or none).
+export function shopZone(shop) {
+	const s = status?.shops?.find((x) => x.name === shop);
+	return s?.timezone ?? status?.timezone ?? "UTC";
+}
+
+// The header: the user and role, the language switch, sign out.
 export function header(who, rerender) {
 	const bar = document.getElementById("bar");
 	bar.replaceChildren();
 	bar.append(el("a", { href: "/", class: "brand", text: t("app.title") }));
-	if (who) {
-		const here = location.pathname === "/index.html" ? "/" :
-		    location.pathname;
-		bar.append(el("nav", { class: "pages", "aria-label": t("nav.label") },
-		    ...pages.map(([href, key]) => el("a", { href,
-			"aria-current": href === here ? "page" : null,
-			text: t(key) }))));
-	}
+	bar.append(nav());
 	const right = el("div", { class: "bar-right" });
 	const sw = el("select", { id: "lang", "aria-label": "Language / 语言" });
 	for (const [code, name] of languages)
@@ -169,6 +179,67 @@ export function header(who, rerender) {
 		right.append(out);
 	}
 	bar.append(right);
+}
+
+// The pages, the current one marked.
+const pages = [["/", "nav.board"], ["/listings.html", "nav.listings"],
+    ["/documents.html", "nav.documents"], ["/alerts.html", "nav.alerts"],
+    ["/stats.html", "nav.stats"]];
+
+function nav() {
+	const n = el("nav", { class: "pages", "aria-label": t("nav.label") });
+	const here = location.pathname === "/index.html" ? "/" :
+	    location.pathname;
+	for (const [href, key] of pages)
+		n.append(el("a", { href, text: t(key),
+		    "aria-current": href === here ? "page" : null }));
+	return n;
+}
+
+// A page's start: its static texts, the session (the sign-in form
+// first if there is none) and the header; rerender on a language switch.
+// Resolves to the session.
+export async function start(rerender) {
+	translatePage();
+	let me = await session();
+	if (!me) {
+		header(null, () => {});
+		await signIn();
+		me = await session();
+	}
+	header(me, rerender);
+	return me;
+}
+
+// A table cell with its label (the phone's card layout shows it).
+export function cell(label, ...kids) {
+	return el("td", { "data-label": label }, ...kids);
+}
+
+// A select's options [[value, text]...], after first ("All") as "" when
+// given; keeps the choice if it is still there, else the first option.
+export function fillSelect(sel, values, first) {
+	const keep = sel.value;
+	sel.replaceChildren();
+	if (first)
+		sel.append(el("option", { value: "" }, first));
+	for (const [v, txt] of values)
+		sel.append(el("option", { value: v }, txt));
+	sel.value = keep;
+	if (sel.value !== keep || sel.selectedIndex === -1)
+		sel.value = first ? "" : values[0]?.[0] ?? "";
+}
+
+// A form's message: text, an error (red) or not.
+export function say(msg, text, error) {
+	msg.replaceChildren();
+	msg.textContent = text;
+	msg.className = error ? "msg error" : "msg";
+}
+
+// The daemon's refusal of r in msg.
+export function refused(msg, r) {
+	say(msg, t("act.failed", r.data?.error?.message ?? r.status), true);
 }
 
 // The sign-in form, in #login of either page; resolves once signed in.

@@ -74,6 +74,11 @@ ctl track main 1005000000000010 --title "Cup" --image "$CDN/Hcup.jpg_220x220.jpg
 check "unauthorized_media: a new listing seen with the picture raises evasion" is_n listing.evasion_risk main/1005000000000010 1
 check "... and not linked risk besides" is_n listing.linked_risk main/1005000000000010 0
 check "... naming the case" contains "$(of_type listing.evasion_risk main/1005000000000010)" "\"open_case\": $C4"
+# The listing's risks (GET /v1/listings: the console's risk filter).
+risks() { ctl --json listings | jq -c ".listings[] | select(.product_id == \"$1\") | .risks"; }
+check "a listing's risks: linked" equals "$(risks 1005000000000002)" '["linked"]'
+check "... evasion" equals "$(risks 1005000000000010)" '["evasion"]'
+check "... none for a listing not at risk" equals "$(risks 1005000000000004)" '[]'
 
 # Evasion by image: a new listing showing a picture of a listing whose case is open.
 ctl track main 1005000000000011 --title "Brand new listing" --image "$CDN/Hshared01.jpg_Q90.jpg_.webp" >/dev/null

@@ -37,12 +37,29 @@ done
 command -v curl >/dev/null 2>&1 || need_browser "curl is missing"
 command -v jq >/dev/null 2>&1 || need_browser "jq is missing"
 command -v openssl >/dev/null 2>&1 || need_browser "openssl is missing"
+command -v sqlite3 >/dev/null 2>&1 || need_browser "sqlite3 is missing"
 
+PLUGIN_DIR=$top_builddir/plugins/.libs
+[ -e "$PLUGIN_DIR/exec.so" ] || { echo "Bail out! $PLUGIN_DIR/exec.so is not built"; exit 1; }
+# The ERP's hook: refuses each abandonment once (exit 3: dead at once, a
+# delivery.dead condition), takes it when retried.
+cat > "$T/erp.sh" <<'HOOK'
+#!/bin/sh
+m=$(dirname "$0")/erp.$DELISTD_EVENT_ID
+[ -e "$m" ] && exit 0
+: > "$m"
+echo "ERP refused: SKU locked"
+exit 3
+HOOK
 conf=$T/delistd.conf
-write_config "$conf" "
-web: { listen = \"127.0.0.1:0\"; root = \"$top_srcdir/daemon/web\"; };
-shops = ( { name = \"main\"; timezone = \"Asia/Shanghai\"; },
-	{ name = \"eu\"; timezone = \"Europe/Berlin\"; } );"
+cat > "$conf" <<CONF
+daemon: { state_dir = "$STATE"; log_level = "debug"; plugin_dir = "$PLUGIN_DIR"; };
+web: { listen = "127.0.0.1:0"; root = "$top_srcdir/daemon/web"; };
+shops = ( { name = "main"; timezone = "Asia/Shanghai"; },
+	{ name = "eu"; timezone = "Europe/Berlin"; } );
+plugins = ( { name = "erp"; module = "exec"; command = [ "/bin/sh", "$T/erp.sh" ];
+	events = [ "case.abandoned" ]; min_severity = "info"; } );
+CONF
 
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
@@ -69,11 +86,25 @@ check "listing X (a hostile title)" ctl track main 1005000000000003 --title '<im
 CA=$(ctl case open main 1005000000000001 --reason prohibited_words --rule "3.2 absolute terms")
 check "case A opened" test -n "$CA"
 check "case A appealed" ctl case appeal "$CA" --platform-case 5012345678 --statement "$T/stmt.txt" --force
+# Two listings showing the same picture: a case for one puts the other at
+# risk (web_pages.py opens it).
+check "listings sharing a picture" sh -c '
+	"$1" -s "$2" track main 1005000000000041 --title "Lamp shade" --image "$3" &&
+	"$1" -s "$2" track main 1005000000000040 --title "Desk lamp" --image "$3"' \
+	_ "$DELISTCTL" "$SOCK" https://ae01.alicdn.com/kf/Hwebrisk01.jpg
 setclock $((T0 + 4 * DAY))
 CB=$(ctl case open eu 1005000000000002 --reason missing_certification)
 CX=$(ctl case open main 1005000000000003 --reason false_info)
 check "cases B and X opened" test -n "$CB" -a -n "$CX"
 check "case B assigned to olga" ctl case assign "$CB" olga
+# A CE declaration in the vault for case A's product, and a PDF to upload.
+printf '%%PDF-1.4\n%% ce\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000001_CE_Declaration.pdf"
+printf '%%PDF-1.4\n%% lab\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000001_TestReport_Lab.pdf"
+DOC=$(ctl --json doc add "$T/AE1005000000000001_CE_Declaration.pdf" --type ce --shop main --products 1005000000000001 --expires 2027-12-31 | jq -r .id)
+check "a document in the vault" test -n "$DOC"
+printf '%%PDF-1.4\n%% fcc\ntrailer << >>\n%%%%EOF\n' > "$T/AE1005000000000002_FCC_Grant.pdf"
+SOON=$(ctl --json doc add "$T/AE1005000000000002_FCC_Grant.pdf" --type fcc --shop eu --products 1005000000000002 --expires 2026-10-20 | jq -r .id)
+check "a document expiring soon (T0 + 4 d is 2026-10-07)" test -n "$SOON"
 check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 	"$1" -s "$2" --json status >/dev/null &&
 	curl -sS -c "$3/j" -o /dev/null -d "{\"name\":\"olga\",\"password\":\"$4\"}" "$5/v1/login" &&
@@ -82,8 +113,27 @@ check "the case list gives the deadlines, zone, assignee and ack" sh -c '
 		and (.cases[] | select(.id == $7) | .assignee == \"olga\" and .timezone == \"Europe/Berlin\" and .ack == null)"' \
 	_ "$DELISTCTL" "$SOCK" "$T" "$PW" "$WEB" "$CA" "$CB"
 
+# Case A's evidence as the source would have archived it (a case opened by
+# hand has none): the platform's answer and a page snapshot with a script.
+mkdir -p "$STATE/evidence"
+printf '{"result":{"product_status_type":"offline","ws_display":"punish_offline"}}\n' > "$T/ev1"
+printf '<html><script>alert(1)</script><h1>Wireless earbuds</h1></html>\n' > "$T/ev2"
+seed_evidence() {
+	sha=$(sha256sum "$T/$1" | cut -d" " -f1)
+	cp "$T/$1" "$STATE/evidence/$sha" &&
+	sqlite3 "$STATE/delistd.db" "INSERT INTO evidence (case_id, kind, sha256, size, at, url)
+	    VALUES ($CA, '$2', '$sha', $(wc -c < "$T/$1"), $T0, NULLIF('$3', ''))"
+}
+if seed_evidence ev1 api_response "" &&
+    seed_evidence ev2 snapshot https://www.aliexpress.com/item/1005000000000001.html; then
+	pass "case A's evidence seeded"
+else
+	fail "case A's evidence seeded"
+fi
+
 # The CSP header on every page and module.
-for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js; do
+for f in / /index.html /case.html /style.css /i18n.js /common.js /board.js /case.js \
+    /listings.html /listings.js /documents.html /documents.js /alerts.html /alerts.js; do
 	check "CSP on $f" sh -c 'curl -sS -D - -o /dev/null "$1$2" | grep -qi "^Content-Security-Policy: default-src '\''self'\''"' _ "$WEB" "$f"
 done
 
@@ -94,7 +144,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 check "a certificate for the picture server" test -s "$T/cert.pem"
 
 CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
-    DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX \
+    DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX DOC=$DOC SOON=$SOON \
+    EV1=$(sha256sum "$T/ev1" | cut -d" " -f1) \
+    UPLOAD=$T/AE1005000000000001_TestReport_Lab.pdf \
     timeout 300 "$PY" "$top_srcdir/tests/integration/web_pages.py" > "$T/py.out" 2> "$T/py.err"
 PYRC=$?
 while IFS= read -r line; do
