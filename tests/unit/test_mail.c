@@ -752,7 +752,7 @@ test_render_digest(void **state)
 	struct mail_text t;
 
 	(void)state;
-	assert_int_equal(mail_render_digest(ev, 3, "mail", "15m", NULL, &t), 0);
+	assert_int_equal(mail_render_digest(ev, 3, "mail", "15m", NULL, NULL, &t), 0);
 	assert_string_equal(
 	    t.subject, "[delistd] digest: 3 alerts, 1 warning, 1 info");
 	assert_non_null(strstr(t.body, "3 alerts from the last 15m"));
@@ -781,11 +781,11 @@ test_counted(void **state)
 	assert_int_equal(mail_quiet(NULL), -1);
 	assert_true(mail_quiet("listing.tracked") >= 0);
 	assert_true(mail_quiet("doc.added") >= 0);
-	assert_null(mail_counted(counts));
+	assert_null(mail_counted(counts, NULL));
 	counts[mail_quiet("listing.tracked")] = 3000;
 	counts[mail_quiet("doc.added")] = 1;
 	counts[mail_quiet("listing.untracked")] = 1234567;
-	text = mail_counted(counts);
+	text = mail_counted(counts, NULL);
 	assert_non_null(text);
 	assert_non_null(strstr(text, "3,000 listings tracked\n"));
 	assert_non_null(strstr(text, "1 document added to the vault\n"));
@@ -808,7 +808,7 @@ test_render_digest_counts(void **state)
 	assert_int_equal(mail_render_digest(NULL, 0, "mail", "15m",
 			     "3,000 listings tracked\n2 documents added to the "
 			     "vault\n",
-			     &t),
+			     NULL, &t),
 	    0);
 	assert_string_equal(
 	    t.subject, "[delistd] digest: 3,000 listings tracked, ...");
@@ -820,13 +820,13 @@ test_render_digest_counts(void **state)
 	assert_null(strstr(t.body, "Nothing to do"));
 	mail_text_free(&t);
 	assert_int_equal(mail_render_digest(
-			     NULL, 0, "mail", "15m", "1 listing tracked\n", &t),
+			     NULL, 0, "mail", "15m", "1 listing tracked\n", NULL, &t),
 	    0);
 	assert_string_equal(t.subject, "[delistd] digest: 1 listing tracked");
 	mail_text_free(&t);
 	/* With alerts: the usual subject, the counts after the list. */
 	assert_int_equal(mail_render_digest(
-			     ev, 1, "mail", "15m", "5 listings tracked\n", &t),
+			     ev, 1, "mail", "15m", "5 listings tracked\n", NULL, &t),
 	    0);
 	assert_string_equal(t.subject, "[delistd] digest: 1 alert, 1 info");
 	assert_non_null(strstr(t.body,
@@ -860,7 +860,7 @@ test_render_daily_warnings(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    mail_render_counted(ev, "mail", "3,000 listings tracked\n", &t), 0);
+	    mail_render_counted(ev, "mail", "3,000 listings tracked\n", NULL, &t), 0);
 	assert_non_null(strstr(t.body,
 	    "Warnings (2):\n"
 	    "  - listing 1005 of shop main is not found on AliExpress\n"
