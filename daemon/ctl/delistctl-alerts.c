@@ -66,7 +66,7 @@ ctl_alerts_case_ack(struct ctl_args *a)
 	if (ctl_args_has(a, 'o'))
 		ctl_usage_fail(a->usage);
 	body = alerts_body(a);
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	snprintf(path, sizeof path, "/v1/cases/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	ack = json_object_get(doc, "ack");
@@ -89,7 +89,7 @@ ctl_alerts_ack(struct ctl_args *a)
 	if (ctl_args_has(a, 'o'))
 		ctl_usage_fail(a->usage);
 	body = alerts_body(a);
-	id = ctl_id(a->argv[0], "condition");
+	id = ctl_id(a->argv[0], N_("condition"));
 	snprintf(path, sizeof path, "/v1/conditions/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json)

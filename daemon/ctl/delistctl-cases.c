@@ -836,7 +836,7 @@ case_note(struct ctl_args *a)
 
 	if ((before != NULL || after != NULL) && field == NULL)
 		ctl_usage_fail(a->usage);
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "text", a->argv[1], "the note");
 	cases_set_str(body, "field", field, "the field");
@@ -868,7 +868,7 @@ case_check(struct ctl_args *a)
 	long long id, nerr;
 	long bad;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	/* Read and judged before anything is built: a refusal leaks nothing. */
 	if (statement != NULL) {
 		text = ctl_read_file(statement, "statement", 0, &len);
@@ -918,7 +918,7 @@ case_appeal(struct ctl_args *a)
 
 	if (platform == NULL || statement == NULL)
 		ctl_usage_fail(a->usage);
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	/* Read and judged before anything is built: a refusal leaks nothing. */
 	text = ctl_read_file(statement, "statement", 0, &len);
 	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
@@ -970,7 +970,7 @@ case_decision(struct ctl_args *c)
 
 	if (approved == (rejected != NULL))
 		ctl_usage_fail(c->usage);
-	id = ctl_id(c->argv[0], "case");
+	id = ctl_id(c->argv[0], N_("case"));
 	path = cases_case_path(id, "");
 	doc = cases_call("GET", path, NULL, CASES_QUIET);
 	free(path);
@@ -1013,7 +1013,7 @@ case_reinstated(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "at", at, "the time");
 	path = cases_case_path(id, "/reinstated");
@@ -1034,7 +1034,7 @@ case_abandon(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");
 	cases_set_str(body, "at", at, "the time");
@@ -1085,7 +1085,7 @@ case_close(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	if (outcome == NULL)
 		ctl_fail("case close needs --outcome: dismissed, settled, "
 			 "judgment or lost");
@@ -1113,9 +1113,9 @@ case_show(struct ctl_args *c)
 		const char *key;
 		const char *label;
 	} deadlines[] = {
-		{ "feedback_due_at", "feedback due" },
-		{ "escalate_due_at", "escalation due" },
-		{ "stall_due_at", "stall due" },
+		{ "feedback_due_at", N_("feedback due") },
+		{ "escalate_due_at", N_("escalation due") },
+		{ "stall_due_at", N_("stall due") },
 	};
 	struct cases_table t;
 	json_t *doc, *a, *e, *dl;
@@ -1124,7 +1124,7 @@ case_show(struct ctl_args *c)
 	long long id;
 	size_t i;
 
-	id = ctl_id(c->argv[0], "case");
+	id = ctl_id(c->argv[0], N_("case"));
 	path = cases_case_path(id, "");
 	doc = ctl_call("GET", path, NULL);
 	free(path);
@@ -1171,7 +1171,7 @@ case_show(struct ctl_args *c)
 			    ctl_time(a, "submitted_at", b1, sizeof b1),
 			    ctl_time(a, "decided_at", b2, sizeof b2),
 			    cases_str(a, "decision") ? cases_str(a, "decision")
-						     : "pending",
+						     : _("pending"),
 			    cases_str(a, "reject_reason")
 				? cases_str(a, "reject_reason")
 				: "-");
@@ -1189,7 +1189,9 @@ case_show(struct ctl_args *c)
 		for (i = 0; i < nitems(deadlines); i++) {
 			if (cases_str(dl, deadlines[i].key) == NULL)
 				continue;
-			printf("%-16s%s\n", deadlines[i].label,
+			/* Padded to 16 columns, by display width. */
+			printf("%s%*s%s\n", _(deadlines[i].label),
+			    (int)(16 - ctl_width(_(deadlines[i].label))), "",
 			    ctl_time(dl, deadlines[i].key, b1, sizeof b1));
 		}
 	}
@@ -1202,7 +1204,7 @@ case_show(struct ctl_args *c)
 			printf(_("\nacknowledged by %s at %s%s%s%s%s\n"),
 			    cases_str(ack, "by"),
 			    ctl_time(ack, "at", b1, sizeof b1),
-			    cases_str(ack, "until") ? ", until " : "",
+			    cases_str(ack, "until") ? _(", until ") : "",
 			    cases_str(ack, "until")
 				? ctl_time(ack, "until", b2, sizeof b2)
 				: "",
@@ -1311,7 +1313,7 @@ case_export(struct ctl_args *a)
 	long status;
 	size_t len;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	if (format == NULL)
 		format = ctl.json ? "json" : "md";
 	path = cases_case_path(id, "/export");
@@ -1426,7 +1428,7 @@ ctl_cases_events(struct ctl_args *a)
 	int follow = ctl_args_has(a, 'f');
 
 	if (ctl_args_has(a, 'c'))
-		id = ctl_id(ctl_args_get(a, 'c'), "case");
+		id = ctl_id(ctl_args_get(a, 'c'), N_("case"));
 	if (follow)
 		cases_follow(id);
 	path = cases_strdup("/v1/events");

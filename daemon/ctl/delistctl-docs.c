@@ -181,7 +181,7 @@ doc_add(struct ctl_args *a)
 	for (i = 0; i < nitems(letters); i++)
 		opts[i][1] = ctl_args_get(a, letters[i]);
 	if (opts[4][1] != NULL)
-		ctl_id(opts[4][1], "document");
+		ctl_id(opts[4][1], N_("document"));
 	if (type == NULL)
 		ctl_usage_fail(a->usage);
 	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
@@ -289,7 +289,7 @@ doc_list(struct ctl_args *a)
 	for (i = 0; i < nitems(opts); i++)
 		vals[i] = ctl_args_get(a, opts[i]);
 	if (vals[4] != NULL)
-		ctl_id(vals[4], "case");
+		ctl_id(vals[4], N_("case"));
 	if ((path = strdup("/v1/documents")) == NULL)
 		ctl_fail("out of memory");
 	for (i = 0; i < nitems(keys); i++) {
@@ -356,7 +356,7 @@ docs_get_doc(const char *arg, const char *suffix)
 	char *path;
 	json_t *doc;
 
-	if (asprintf(&path, "/v1/documents/%lld%s", ctl_id(arg, "document"),
+	if (asprintf(&path, "/v1/documents/%lld%s", ctl_id(arg, N_("document")),
 		suffix) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("GET", path, NULL);
@@ -467,7 +467,7 @@ doc_get(struct ctl_args *a)
 	int fd = STDOUT_FILENO;
 
 	if (asprintf(&path, "/v1/documents/%lld/content",
-		ctl_id(a->argv[0], "document")) == -1)
+		ctl_id(a->argv[0], N_("document"))) == -1)
 		ctl_fail("out of memory");
 	status =
 	    ctl_request_bytes("GET", path, NULL, NULL, 0, &doc, &raw, &len);
@@ -506,7 +506,7 @@ doc_rm(struct ctl_args *a)
 	json_t *doc;
 
 	if (asprintf(&path, "/v1/documents/%lld",
-		ctl_id(a->argv[0], "document")) == -1)
+		ctl_id(a->argv[0], N_("document"))) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("DELETE", path, NULL);
 	free(path);
@@ -541,8 +541,8 @@ ctl_docs_case_doc(struct ctl_args *a)
 
 	if (detach && (at != NULL || force))
 		ctl_usage_fail(a->usage);
-	id = ctl_id(a->argv[0], "case");
-	doc_id = ctl_id(a->argv[1], "document");
+	id = ctl_id(a->argv[0], N_("case"));
+	doc_id = ctl_id(a->argv[1], N_("document"));
 	if (detach) {
 		if (asprintf(&path, "/v1/cases/%lld/documents/%lld", id,
 			doc_id) == -1)

@@ -115,7 +115,7 @@ ctl_source_classify(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_pack("{s:s}", "reason", a->argv[1]);
 	if (body == NULL)
 		ctl_fail("the reason is not UTF-8");
@@ -169,7 +169,7 @@ ctl_source_evidence(struct ctl_args *a)
 	size_t n, i;
 	int ch;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	if (get != NULL)
 		return (src_evidence_get(id, get));
 	path = ctl_fmt("/v1/cases/%lld/evidence", id);

@@ -27,6 +27,7 @@
 #include "calendar.h"
 #include "delistctl.h"
 #include "text.h"
+#include "tzfile.h"
 
 #ifndef DELISTD_RUN_SOCKET
 #define DELISTD_RUN_SOCKET "/run/delistd/delistd.sock"
@@ -49,6 +50,7 @@ static int cmd_status(struct ctl_args *);
 static int cmd_reload(struct ctl_args *);
 static int cmd_help(struct ctl_args *);
 static void ctl_locale(void);
+static const char *ctl_zone_label(void);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status", "status", N_("show the daemon's state"), NULL, cmd_status,
@@ -110,8 +112,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 
 /* How to get a daemon to talk to, ending each "no daemon" message. */
 #define CTL_START_HINT \
-	"start it ('systemctl start delistd', or 'delistd -f' by hand) " \
-	"or give its socket with -s PATH"
+	N_("start it ('systemctl start delistd', or 'delistd -f' by hand) " \
+	   "or give its socket with -s PATH")
 
 /*
  * Why connect(2) to the socket failed, by its errno; permission and a
@@ -246,6 +248,22 @@ ctl_daemon_now(void)
 }
 
 /*
+ * How a Chinese reader names Beijing's zone: "2026-10-08 10:00 (北京时间)"
+ * when the catalogue translates "Beijing time"; NULL (the zone's
+ * abbreviation and name) otherwise.
+ */
+static const char *
+ctl_zone_label(void)
+{
+	static const char beijing[] = N_("Beijing time");
+
+	if (ctl_zone_name != NULL && strcmp(ctl_zone_name, "Asia/Shanghai") == 0 &&
+	    _(beijing) != beijing)
+		return (_(beijing));
+	return (NULL);
+}
+
+/*
  * The time of obj's member key ("2026-10-08T02:00:00Z") for people, in the
  * zone of ctl_zone with the zone named: "2026-10-08 10:00 CST
  * (Asia/Shanghai)" (calendar_format_human), with seconds only when they are
@@ -261,7 +279,8 @@ ctl_time(const json_t *obj, const char *key, char *buf, size_t len)
 	if (t == NULL)
 		return ("-");
 	if (ctl_zone_cal != NULL && isotime_parse(t, &tt) == 0 &&
-	    calendar_format_human(ctl_zone_cal, tt, buf, len) == 0)
+	    tzfile_format_human(calendar_zone(ctl_zone_cal), tt,
+		ctl_zone_label(), buf, len) == 0)
 		return (buf);
 	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
 		if (strncmp(t + 16, ":00", 3) == 0)
@@ -318,7 +337,8 @@ ctl_id(const char *s, const char *what)
 
 	if (id_parse(s, &id) == -1)
 		ctl_fail(
-		    "bad %s ID \"%s\": expected a number such as 12", what, s);
+		    "bad %s ID \"%s\": expected a number such as 12", _(what),
+		    s);
 	return (id);
 }
 
@@ -635,17 +655,17 @@ ctl_unreachable(const char *sock, long oserr, CURLcode rc, const char *errbuf)
 	if ((oserr == ENOENT || oserr == ENOTDIR) && !ctl.socket_given)
 		ctl_fail_status(CTL_EXIT_DAEMON,
 		    "no delistd answers at %s nor at %s: no such "
-		    "socket; " CTL_START_HINT,
-		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
+		    "socket; %s",
+		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET, _(CTL_START_HINT));
 	for (i = 0; i < nitems(ctl_connect_errors); i++) {
 		if (ctl_connect_errors[i].error == oserr)
 			ctl_fail_status(CTL_EXIT_DAEMON,
-			    "no delistd answers at %s: %s; " CTL_START_HINT,
-			    sock, _(ctl_connect_errors[i].why));
+			    "no delistd answers at %s: %s; %s", sock,
+			    _(ctl_connect_errors[i].why), _(CTL_START_HINT));
 	}
 	ctl_fail_status(CTL_EXIT_DAEMON,
-	    "cannot reach delistd at %s: %s; " CTL_START_HINT, sock,
-	    oserr != 0 ? strerror((int)oserr) : detail);
+	    "cannot reach delistd at %s: %s; %s", sock,
+	    oserr != 0 ? strerror((int)oserr) : detail, _(CTL_START_HINT));
 }
 
 /*
@@ -1082,7 +1102,7 @@ cmd_status(__unused struct ctl_args *a)
 					json_object_get(ob, "sinks")),
 				    json_integer_value(
 					json_object_get(ob, "dead")) > 0
-					? ": see delistctl outbox --dead"
+					? _(": see delistctl outbox --dead")
 					: "");
 		}
 		ctl_status_sources(json_object_get(doc, "sources"));

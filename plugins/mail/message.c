@@ -717,17 +717,17 @@ static const struct mail_quiet {
 	const char *one;
 	const char *many;
 } mail_quiets[] = {
-	{ "listing.tracked", N_("listing tracked"), N_("listings tracked") },
-	{ "listing.untracked", N_("listing no longer tracked"),
-	    N_("listings no longer tracked") },
-	{ "listing.status_changed", N_("listing status change"),
-	    N_("listing status changes") },
-	{ "doc.added", N_("document added to the vault"),
-	    N_("documents added to the vault") },
-	{ "doc.removed", N_("document removed from the vault"),
-	    N_("documents removed from the vault") },
-	{ "case.document", N_("vault document attached to a case"),
-	    N_("vault documents attached to cases") },
+	{ "listing.tracked", NC_("mail count", "listing tracked"), NC_("mail count", "listings tracked") },
+	{ "listing.untracked", NC_("mail count", "listing no longer tracked"),
+	    NC_("mail count", "listings no longer tracked") },
+	{ "listing.status_changed", NC_("mail count", "listing status change"),
+	    NC_("mail count", "listing status changes") },
+	{ "doc.added", NC_("mail count", "document added to the vault"),
+	    NC_("mail count", "documents added to the vault") },
+	{ "doc.removed", NC_("mail count", "document removed from the vault"),
+	    NC_("mail count", "documents removed from the vault") },
+	{ "case.document", NC_("mail count", "vault document attached to a case"),
+	    NC_("mail count", "vault documents attached to cases") },
 };
 _Static_assert(nitems(mail_quiets) <= MAIL_QUIET_MAX, "MAIL_QUIET_MAX");
 
@@ -773,8 +773,8 @@ mail_counted(
 			continue;
 		add_count(&b, counts[i]);
 		mbuf_addf(&b, " %s\n",
-		    counts[i] == 1 ? _(mail_quiets[i].one)
-				   : _(mail_quiets[i].many));
+		    counts[i] == 1 ? C_("mail count", mail_quiets[i].one)
+				   : C_("mail count", mail_quiets[i].many));
 	}
 	reader = outer;
 	return (b.len > 0 ? mbuf_take(&b, NULL) : NULL);
@@ -1180,10 +1180,9 @@ escalation_cell(json_t *e, const char *shop)
 	if (!json_is_object(e) || due == NULL)
 		return (json_string("-"));
 	snprintf(buf, sizeof buf,
-	    _("tier %" JSON_INTEGER_FORMAT ", due %.10s (%" JSON_INTEGER_FORMAT
-	      " business day%s)"),
-	    json_integer_value(tier), when(due, shop, tb, sizeof tb),
-	    json_integer_value(left),
+	    _("tier %lld, due %.10s (%lld business day%s)"),
+	    (long long)json_integer_value(tier),
+	    when(due, shop, tb, sizeof tb), (long long)json_integer_value(left),
 	    json_integer_value(left) == 1 ? "" : "s");
 	return (json_string(buf));
 }
@@ -1265,8 +1264,8 @@ render_held(struct mbuf *b, json_t *data)
 				  : "?",
 		    type ? type : "?");
 		if (json_is_integer(c))
-			mbuf_addf(b, _(" (case %" JSON_INTEGER_FORMAT ")"),
-			    json_integer_value(c));
+			mbuf_addf(b, _(" (case %lld)"),
+			    (long long)json_integer_value(c));
 		mbuf_adds(b, "\n");
 		if (msg != NULL)
 			wrap(b, msg, "   ");
@@ -1503,11 +1502,11 @@ render_subject(
 		add_brief(b, detail);
 	if (json_is_integer(c) && pcid != NULL)
 		mbuf_addf(b,
-		    _(" (case %" JSON_INTEGER_FORMAT ", Case ID %s)"),
-		    json_integer_value(c), pcid);
+		    _(" (case %lld, Case ID %s)"),
+		    (long long)json_integer_value(c), pcid);
 	else if (json_is_integer(c))
-		mbuf_addf(b, _(" (case %" JSON_INTEGER_FORMAT ")"),
-		    json_integer_value(c));
+		mbuf_addf(b, _(" (case %lld)"),
+		    (long long)json_integer_value(c));
 	else if (pcid != NULL)
 		mbuf_addf(b, _(" (Case ID %s)"), pcid);
 }
@@ -1539,8 +1538,8 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	if ((s = jstr(doc, "product_id")) != NULL)
 		mbuf_addf(b, _("Product ID:  %s\n"), s);
 	if (json_is_integer(c))
-		mbuf_addf(b, _("Case:        %" JSON_INTEGER_FORMAT "\n"),
-		    json_integer_value(c));
+		mbuf_addf(b, _("Case:        %lld\n"),
+		    (long long)json_integer_value(c));
 	if ((s = jstr(data, "platform_case_id")) != NULL)
 		mbuf_addf(b, _("Case ID:     %s (the platform's)\n"), s);
 	mbuf_addf(b, _("Event:       %s, %s\n"), type, sev != NULL ? sev : "?");
@@ -1603,9 +1602,8 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	}
 	if (json_is_integer(c))
 		mbuf_addf(b,
-		    _("\nTo see the case:\n  delistctl case show "
-		      "%" JSON_INTEGER_FORMAT "\n"),
-		    json_integer_value(c));
+		    _("\nTo see the case:\n  delistctl case show %lld\n"),
+		    (long long)json_integer_value(c));
 	(void)instance;
 }
 
