@@ -946,6 +946,9 @@ static const struct mail_label {
 	{ "about", NC_("mail label", "about") },
 	{ "condition", NC_("mail label", "condition") },
 	{ "reminders", NC_("mail label", "reminders") },
+	{ "after_business_days", NC_("mail label", "after business days") },
+	{ "severity", NC_("mail label", "severity") },
+	{ "tiers", NC_("mail label", "tiers") },
 };
 
 /* Adds the label of key to b. */
