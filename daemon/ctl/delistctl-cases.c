@@ -682,7 +682,7 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 {
 	static const char *const deadlines[] = { "feedback_due_at",
 		"escalate_due_at", "stall_due_at" };
-	char id[32], appeals[32], age[32], due[CTL_TIME_LEN], *path, *title;
+	char id[32], appeals[96], age[32], due[CTL_TIME_LEN], *path, *title;
 	const char *next = NULL, *s;
 	json_t *doc, *dl;
 	time_t opened, at, best = 0;
@@ -692,7 +692,7 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 
 	snprintf(id, sizeof id, "%lld",
 	    (long long)json_integer_value(json_object_get(c, "id")));
-	snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
+	snprintf(appeals, sizeof appeals, _("%lld (%lld rej.)"),
 	    (long long)json_integer_value(json_object_get(c, "appeals")),
 	    (long long)json_integer_value(json_object_get(c, "rejections")));
 	/* The list carries the deadlines; an older daemon's only the detail. */
