@@ -89,8 +89,8 @@ static void plugin_instance_free(struct delistd_host *);
 static struct delistd_timer *
 host_timer_add(struct delistd_host *, int64_t, delistd_timer_cb, void *);
 static void host_timer_arm(struct delistd_timer *);
-static const char *host_shop_setting(
-    struct delistd_host *, const char *, const char *);
+static const char *
+host_shop_setting(struct delistd_host *, const char *, const char *);
 static void plugin_clock_changed(void *);
 static void host_log(struct delistd_host *, enum delistd_log_level,
     const char *, ...) printflike(3, 4);

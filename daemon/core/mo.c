@@ -53,8 +53,8 @@ word(const unsigned char *p, int swap)
 static int
 msg_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct mo_msg *)a)->id,
-	    ((const struct mo_msg *)b)->id);
+	return strcmp(
+	    ((const struct mo_msg *)a)->id, ((const struct mo_msg *)b)->id);
 }
 
 struct mo *

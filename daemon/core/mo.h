@@ -25,8 +25,8 @@ void mo_free(struct mo *);
 const char *mo_gettext(const struct mo *, const char *msgid)
     __attribute__((__format_arg__(2)));
 /* The same with a context (msgctxt). */
-const char *mo_pgettext(const struct mo *, const char *ctx,
-    const char *msgid) __attribute__((__format_arg__(3)));
+const char *mo_pgettext(const struct mo *, const char *ctx, const char *msgid)
+    __attribute__((__format_arg__(3)));
 /* How many messages it holds. */
 size_t mo_count(const struct mo *);
 

@@ -68,8 +68,8 @@ struct tzfile {
 
 static int zone_name_ok(const char *);
 static int64_t be(const unsigned char *, size_t);
-static int parse_block(struct tzfile *, const unsigned char *, size_t,
-    size_t *, int, char **);
+static int parse_block(
+    struct tzfile *, const unsigned char *, size_t, size_t *, int, char **);
 static const char *rule_name(const char *, char *);
 static const char *rule_offset(const char *, int32_t *);
 static const char *rule_date(const char *, struct tzdate *);
@@ -217,8 +217,8 @@ be(const unsigned char *p, size_t n)
  * it in tz when keep, and moves *pos past it.
  */
 static int
-parse_block(struct tzfile *tz, const unsigned char *b, size_t len,
-    size_t *pos, int keep, char **cause)
+parse_block(struct tzfile *tz, const unsigned char *b, size_t len, size_t *pos,
+    int keep, char **cause)
 {
 	const unsigned char *h = b + *pos, *p;
 	size_t isut, isstd, leap, timecnt, typecnt, charcnt, need, i;
@@ -323,7 +323,8 @@ tzfile_parse(const char *name, const void *buf, size_t len, char **cause)
 			footer[end - pos - 1] = '\0';
 			if (footer[0] != '\0' &&
 			    rule_parse(&tz->rule, footer) != 0) {
-				cause_set(cause, "a TZif footer not understood");
+				cause_set(
+				    cause, "a TZif footer not understood");
 				goto bad;
 			}
 		}
@@ -423,8 +424,8 @@ rule_date(const char *s, struct tzdate *d)
 				return NULL;
 			s = e + (i < 2);
 		}
-		if (v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 5 ||
-		    v[2] < 0 || v[2] > 6)
+		if (v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 5 || v[2] < 0 ||
+		    v[2] > 6)
 			return NULL;
 		d->m = (int)v[0];
 		d->w = (int)v[1];

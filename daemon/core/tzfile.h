@@ -28,8 +28,8 @@ struct tzfile;
  */
 struct tzfile *tzfile_load(const char *name, char **cause);
 /* The zone in the TZif bytes buf (name: what tzfile_name answers). */
-struct tzfile *tzfile_parse(
-    const char *name, const void *buf, size_t len, char **cause);
+struct tzfile *
+tzfile_parse(const char *name, const void *buf, size_t len, char **cause);
 void tzfile_free(struct tzfile *);
 const char *tzfile_name(const struct tzfile *);
 
@@ -47,8 +47,8 @@ int tzfile_lookup(const struct tzfile *, int64_t t, int32_t *off, char *abbr);
  * of range or len too small (TZFILE_HUMAN_LEN is always enough).
  */
 #define TZFILE_HUMAN_LEN 112
-int tzfile_format_human(const struct tzfile *, int64_t t, const char *label,
-    char *buf, size_t len);
+int tzfile_format_human(
+    const struct tzfile *, int64_t t, const char *label, char *buf, size_t len);
 
 /* Civil dates: day numbers since 1970-01-01, proleptic Gregorian. */
 int64_t tz_floordiv(int64_t, int64_t);

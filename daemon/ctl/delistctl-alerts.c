@@ -71,8 +71,8 @@ ctl_alerts_case_ack(struct ctl_args *a)
 	doc = ctl_call("POST", path, body);
 	ack = json_object_get(doc, "ack");
 	if (!ctl.json)
-		printf(_("case %lld: taken on by %s, no reminders until %s\n"), id,
-		    alerts_str(ack, "by") ? alerts_str(ack, "by") : "?",
+		printf(_("case %lld: taken on by %s, no reminders until %s\n"),
+		    id, alerts_str(ack, "by") ? alerts_str(ack, "by") : "?",
 		    alerts_str(ack, "until") ? alerts_str(ack, "until")
 					     : "its state changes");
 	json_decref(doc);
@@ -189,11 +189,11 @@ ctl_alerts_snooze(struct ctl_args *a)
 	if (!ctl.json) {
 		if (off)
 			printf(_("shop %s: snooze ended, mail flows again; "
-			       "what it held goes in one summary\n"),
+				 "what it held goes in one summary\n"),
 			    shop);
 		else
 			printf(_("shop %s: mail held until %s, then sent in "
-			       "one summary\n"),
+				 "one summary\n"),
 			    shop, alerts_str(doc, "until"));
 	}
 	json_decref(doc);

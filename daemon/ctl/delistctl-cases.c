@@ -149,8 +149,9 @@ static const struct option case_note_options[] = {
 };
 
 static const struct ctl_cmd cases_case_cmds[] = {
-	{ "show", "case show ID", N_("the case, its appeals, deadlines and trail"),
-	    NULL, case_show, { "", NULL, 1, 1 } },
+	{ "show", "case show ID",
+	    N_("the case, its appeals, deadlines and trail"), NULL, case_show,
+	    { "", NULL, 1, 1 } },
 	{ "open",
 	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
 	    "[--at TIME]",
@@ -163,36 +164,36 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "appeal",
 	    "case appeal ID --platform-case CASEID --statement FILE|- "
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
-	    N_("record a submitted appeal with its statement and materials"), NULL,
-	    case_appeal, { "", case_appeal_options, 1, 1 } },
+	    N_("record a submitted appeal with its statement and materials"),
+	    NULL, case_appeal, { "", case_appeal_options, 1, 1 } },
 	{ "check",
 	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
 	    "[--title T]",
 	    N_("what would get the appeal rejected, before you submit it "
-	    "(exit 4 when something blocks)"),
+	       "(exit 4 when something blocks)"),
 	    NULL, case_check, { "", case_check_options, 1, 1 } },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
 	    N_("record the platform's decision on the pending appeal"), NULL,
 	    case_decision, { "", case_decision_options, 1, 1 } },
 	{ "reinstated", "case reinstated ID [--at TIME]",
-	    N_("record that the listing is on sale again"), NULL, case_reinstated,
-	    { "", case_at_options, 1, 1 } },
+	    N_("record that the listing is on sale again"), NULL,
+	    case_reinstated, { "", case_at_options, 1, 1 } },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
-	    N_("give the case up, or record the product relisted as NEWID"), NULL,
-	    case_abandon, { "", case_abandon_options, 1, 1 } },
+	    N_("give the case up, or record the product relisted as NEWID"),
+	    NULL, case_abandon, { "", case_abandon_options, 1, 1 } },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
 	    N_("end a tro case on the court's outcome: dismissed or settled "
-	    "resume the listing, judgment or lost close the case"),
+	       "resume the listing, judgment or lost close the case"),
 	    NULL, case_close, { "", case_close_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    N_("name the reason of a case (the source opens them unclassified)"),
 	    NULL, ctl_source_classify, { "", case_classify_options, 2, 2 } },
 	{ "evidence", "case evidence ID [--get SHA256]",
 	    N_("what was archived when the case was opened; --get writes one "
-	    "file to stdout"),
+	       "file to stdout"),
 	    NULL, ctl_source_evidence, { "", case_evidence_options, 1, 1 } },
 	{ "export", "case export ID [--format md|json]",
 	    N_("the dossier for the next appeal"), NULL, case_export,
@@ -200,11 +201,11 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    N_("attach a vault document (delistctl doc add) to the case, or "
-	    "take it off"),
+	       "take it off"),
 	    NULL, ctl_docs_case_doc, { "", ctl_docs_case_doc_options, 2, 2 } },
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    N_("take the case on: its reminders stop until it changes state "
-	    "(or for DURATION)"),
+	       "(or for DURATION)"),
 	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "assign", "case assign ID USER|--none",
 	    N_("assign the case to a web console user, or to nobody"), NULL,
@@ -442,11 +443,13 @@ cases_call(const char *method, const char *path, json_t *body, int flags)
 			    stderr, json_object_get(err, "findings"));
 		if (msg == NULL)
 			fprintf(stderr,
-			    _("delistctl: delistd answered HTTP %ld\n"), status);
+			    _("delistctl: delistd answered HTTP %ld\n"),
+			    status);
 		else if ((flags & CASES_FORCE_HINT) &&
 		    json_is_true(json_object_get(err, "forceable")))
 			fprintf(stderr,
-			    _("delistctl: %s (use --force to override)\n"), msg);
+			    _("delistctl: %s (use --force to override)\n"),
+			    msg);
 		else
 			fprintf(stderr, "delistctl: %s\n", _(msg));
 		if (status >= 500)
@@ -641,8 +644,8 @@ ctl_cases_listings(struct ctl_args *a)
 	free(path);
 	if (!ctl.json) {
 		cases_table_init(&t, 7);
-		cases_table_add(&t, _("SHOP"), _("PRODUCT ID"), _("STATUS"), _("TRACKED"),
-		    _("EVERY"), _("CASE"), _("TITLE"));
+		cases_table_add(&t, _("SHOP"), _("PRODUCT ID"), _("STATUS"),
+		    _("TRACKED"), _("EVERY"), _("CASE"), _("TITLE"));
 		json_array_foreach (json_object_get(doc, "listings"), i, l) {
 			ctl_duration(l, "check_interval", every, sizeof every);
 			if (json_is_integer(json_object_get(l, "open_case")))
@@ -763,9 +766,10 @@ ctl_cases_cases(struct ctl_args *a)
 		now = ctl_daemon_now();
 		cases_table_init(&t, 11);
 		t.nowrap = 1;
-		cases_table_add(&t, _("ID"), _("SHOP"), _("PRODUCT ID"), _("STATE"),
-		    _("REASON"), _("APPEALS"), _("AGE"), _("NEXT DEADLINE"), _("NEXT STEP"),
-		    _("ASSIGNEE"), _("TITLE"));
+		cases_table_add(&t, _("ID"), _("SHOP"), _("PRODUCT ID"),
+		    _("STATE"), _("REASON"), _("APPEALS"), _("AGE"),
+		    _("NEXT DEADLINE"), _("NEXT STEP"), _("ASSIGNEE"),
+		    _("TITLE"));
 		json_array_foreach (json_object_get(doc, "cases"), i, c)
 			cases_row(&t, c, now);
 		if (t.nrows == 1) {
@@ -795,7 +799,7 @@ static int
 case_help(__unused struct ctl_args *a)
 {
 	printf(_("usage: delistctl [-s socket] [--json] case VERB ...; the "
-	       "verbs:\n"));
+		 "verbs:\n"));
 	cases_case_help(stdout);
 	return (0);
 }
@@ -892,12 +896,13 @@ case_check(struct ctl_args *a)
 	if (!ctl.json) {
 		if (json_array_size(json_object_get(doc, "findings")) == 0)
 			printf(_("case %lld: nothing found that would get the "
-			       "appeal rejected\n"),
+				 "appeal rejected\n"),
 			    id);
 		cases_findings(stdout, json_object_get(doc, "findings"));
 		if (nerr > 0)
-			printf(_("%lld error%s: fix %s before you appeal\n"), nerr,
-			    nerr == 1 ? "" : "s", nerr == 1 ? "it" : "them");
+			printf(_("%lld error%s: fix %s before you appeal\n"),
+			    nerr, nerr == 1 ? "" : "s",
+			    nerr == 1 ? "it" : "them");
 	}
 	json_decref(doc);
 	return (nerr > 0 ? CTL_EXIT_BLOCKED : CTL_EXIT_OK);
@@ -942,7 +947,7 @@ case_appeal(struct ctl_args *a)
 		appeals = json_object_get(doc, "appeals");
 		last = json_array_get(appeals, json_array_size(appeals) - 1);
 		printf(_("case %lld: appeal %lld recorded (platform case %s), "
-		       "state %s\n"),
+			 "state %s\n"),
 		    id,
 		    (long long)json_integer_value(json_object_get(last, "n")),
 		    cases_str(last, "platform_case_id"),
@@ -1044,7 +1049,7 @@ case_abandon(struct ctl_args *a)
 	if (!ctl.json) {
 		if (relisted != NULL)
 			printf(_("case %lld: abandoned, relisted as %s, state "
-			       "%s\n"),
+				 "%s\n"),
 			    id, relisted, cases_str(doc, "state"));
 		else
 			printf(_("case %lld: abandoned, state %s\n"), id,
@@ -1234,7 +1239,8 @@ case_show(struct ctl_args *c)
 	if (json_array_size(json_object_get(doc, "sync")) > 0) {
 		printf(_("\nsync of the reinstatement\n"));
 		cases_table_init(&t, 4);
-		cases_table_add(&t, _("SINK"), _("STATE"), _("TRIES"), _("LAST ERROR"));
+		cases_table_add(
+		    &t, _("SINK"), _("STATE"), _("TRIES"), _("LAST ERROR"));
 		json_array_foreach (json_object_get(doc, "sync"), i, e) {
 			char tries[16];
 
@@ -1253,7 +1259,8 @@ case_show(struct ctl_args *c)
 	if (json_array_size(json_object_get(doc, "documents")) > 0) {
 		printf(_("\ndocuments\n"));
 		cases_table_init(&t, 4);
-		cases_table_add(&t, _("ID"), _("TYPE"), _("NAME"), _("EXPIRES"));
+		cases_table_add(
+		    &t, _("ID"), _("TYPE"), _("NAME"), _("EXPIRES"));
 		json_array_foreach (json_object_get(doc, "documents"), i, e) {
 			snprintf(n, sizeof n, "%lld",
 			    (long long)json_integer_value(
@@ -1272,10 +1279,11 @@ case_show(struct ctl_args *c)
 
 	if (json_array_size(json_object_get(doc, "evidence")) > 0) {
 		printf(_("\nevidence (whole hashes: delistctl case evidence "
-		       "%lld)\n"),
+			 "%lld)\n"),
 		    id);
 		cases_table_init(&t, 4);
-		cases_table_add(&t, _("KIND"), _("TIME"), _("SHA256"), _("WHAT"));
+		cases_table_add(
+		    &t, _("KIND"), _("TIME"), _("SHA256"), _("WHAT"));
 		json_array_foreach (json_object_get(doc, "evidence"), i, e) {
 			char what[512], sha[16];
 
@@ -1328,7 +1336,8 @@ case_export(struct ctl_args *a)
 			fprintf(stderr, "delistctl: %s\n", _(msg));
 		else
 			fprintf(stderr,
-			    _("delistctl: delistd answered HTTP %ld\n"), status);
+			    _("delistctl: delistd answered HTTP %ld\n"),
+			    status);
 		exit(status >= 500 ? 3 : 1);
 	}
 	len = strlen(raw);
@@ -1457,8 +1466,8 @@ ctl_cases_events(struct ctl_args *a)
 		head = zone != NULL ? ctl_fmt(_("TIME (%s)"), zone)
 				    : cases_strdup(_("TIME"));
 		cases_table_init(&t, 6);
-		cases_table_add(
-		    &t, _("ID"), head, _("SEVERITY"), _("CASE"), _("TYPE"), _("MESSAGE"));
+		cases_table_add(&t, _("ID"), head, _("SEVERITY"), _("CASE"),
+		    _("TYPE"), _("MESSAGE"));
 		free(head);
 		json_array_foreach (json_object_get(doc, "events"), i, e) {
 			snprintf(ids, sizeof ids, "%lld",

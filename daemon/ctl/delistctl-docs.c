@@ -76,18 +76,18 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "doc list [--expiring DUR] [--shop SHOP] [--type TYPE] "
 	    "[--product ID] [--case ID]",
 	    N_("the documents (--expiring 30d: those expiring within 30 days, "
-	    "and expired ones)"),
+	       "and expired ones)"),
 	    NULL, doc_list, { "", doc_list_options, 0, 0 } },
 	{ "show", "doc show ID",
 	    N_("a document, the cases that refer to it and the listings it "
-	    "covers"),
+	       "covers"),
 	    NULL, doc_show, { "", NULL, 1, 1 } },
 	{ "get", "doc get ID [-o FILE]",
-	    N_("the document's file, to FILE or standard output"), NULL, doc_get,
-	    { "o:", doc_get_options, 1, 1 } },
+	    N_("the document's file, to FILE or standard output"), NULL,
+	    doc_get, { "o:", doc_get_options, 1, 1 } },
 	{ "rm", "doc rm ID",
-	    N_("remove a document (refused while an open case refers to it)"), NULL,
-	    doc_rm, { "", NULL, 1, 1 } },
+	    N_("remove a document (refused while an open case refers to it)"),
+	    NULL, doc_rm, { "", NULL, 1, 1 } },
 	{ "help", "doc help", N_("show the doc verbs"), NULL, doc_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -109,7 +109,7 @@ static int
 doc_help(__unused struct ctl_args *a)
 {
 	printf(_("usage: delistctl [-s socket] [--json] doc VERB ...; the "
-	       "verbs:\n"));
+		 "verbs:\n"));
 	docs_help(stdout);
 	return (0);
 }
@@ -209,16 +209,16 @@ doc_add(struct ctl_args *a)
 		    file, len);
 	doc = ctl_answer(status, doc, raw);
 	json_array_foreach (json_object_get(doc, "warnings"), i, w)
-		fprintf(
-		    stderr, _("delistctl: warning: %s\n"), json_string_value(w));
+		fprintf(stderr, _("delistctl: warning: %s\n"),
+		    json_string_value(w));
 	if (!ctl.json) {
 		printf("%lld\n",
 		    (long long)json_integer_value(json_object_get(doc, "id")));
 		if (json_is_true(json_object_get(doc, "duplicate")))
 			fprintf(stderr,
 			    _("delistctl: the same content is already in the "
-			    "vault as document %lld (%s, added %s); nothing "
-			    "changed\n"),
+			      "vault as document %lld (%s, added %s); nothing "
+			      "changed\n"),
 			    (long long)json_integer_value(
 				json_object_get(doc, "id")),
 			    docs_str(doc, "name"), docs_str(doc, "added_at"));
@@ -402,7 +402,8 @@ doc_show(struct ctl_args *a)
 	if (docs_str(doc, "next_alert_at") != NULL)
 		printf(_("alert     next at %s\n"),
 		    ctl_time(doc, "next_alert_at", tb, sizeof tb));
-	printf(_("added     %s by %s\n"), ctl_time(doc, "added_at", tb, sizeof tb),
+	printf(_("added     %s by %s\n"),
+	    ctl_time(doc, "added_at", tb, sizeof tb),
 	    docs_str(doc, "added_by"));
 	if (docs_str(doc, "removed_at") != NULL)
 		printf(_("removed   %s\n"),
@@ -426,7 +427,7 @@ doc_show(struct ctl_args *a)
 	json_array_foreach (json_object_get(doc, "cases"), i, v) {
 		if (json_is_integer(json_object_get(v, "appeal")))
 			printf(_("  case %lld (%s): in the materials of appeal "
-			       "%lld\n"),
+				 "%lld\n"),
 			    (long long)json_integer_value(
 				json_object_get(v, "case")),
 			    docs_str(v, "state"),

@@ -172,11 +172,11 @@ outbox_retry(int argc, char **argv)
 		if (n > 0)
 			fprintf(stderr,
 			    _("delistctl: warning: %lld of them "
-			    "will arrive after a later event of "
-			    "their case that the sink already "
-			    "has (e.g. a case.opened after its "
-			    "case.reinstated): receivers should "
-			    "compare the events' times\n"),
+			      "will arrive after a later event of "
+			      "their case that the sink already "
+			      "has (e.g. a case.opened after its "
+			      "case.reinstated): receivers should "
+			      "compare the events' times\n"),
 			    n);
 	}
 	json_decref(doc);

@@ -45,7 +45,7 @@ src_utf8(const char *name, char *text, size_t n)
 	if ((conv = text_from_gb18030(text, n, &goff)) != NULL) {
 		fprintf(stderr,
 		    _("delistctl: %s is GB18030 (Chinese Excel/WPS), converted "
-		    "to UTF-8\n"),
+		      "to UTF-8\n"),
 		    name);
 		free(text);
 		return (conv);

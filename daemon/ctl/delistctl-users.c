@@ -47,7 +47,7 @@ static const struct ctl_cmd user_cmds[] = {
 	    "user add NAME --role viewer|operator|admin "
 	    "[--password-file F]",
 	    N_("add a web console user (the password from the terminal, stdin "
-	    "or F)"),
+	       "or F)"),
 	    NULL, user_add, { "", users_options, 1, 1 } },
 	{ "passwd", "user passwd NAME [--password-file F]",
 	    N_("set a user's password; its sessions end"), NULL, user_passwd,
@@ -196,7 +196,8 @@ user_passwd(struct ctl_args *a)
 	explicit_bzero(pass, strlen(pass));
 	free(pass);
 	if (!ctl.json)
-		printf(_("password of %s changed; its sessions ended\n"), argv[0]);
+		printf(
+		    _("password of %s changed; its sessions ended\n"), argv[0]);
 	json_decref(doc);
 	return (0);
 }
@@ -241,7 +242,7 @@ user_help(struct ctl_args *a)
 {
 	users_only(a, "");
 	printf(_("usage: delistctl [-s socket] [--json] user VERB ...; the "
-	       "verbs:\n"));
+		 "verbs:\n"));
 	ctl_users_help(stdout);
 	return (0);
 }

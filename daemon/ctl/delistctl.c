@@ -55,46 +55,48 @@ static const char *ctl_zone_label(void);
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "status", "status", N_("show the daemon's state"), NULL, cmd_status,
 	    { "", NULL, 0, 0 } },
-	{ "reload", "reload", N_("reload the configuration, wait for the answer"),
-	    NULL, cmd_reload, { "", NULL, 0, 0 } },
+	{ "reload", "reload",
+	    N_("reload the configuration, wait for the answer"), NULL,
+	    cmd_reload, { "", NULL, 0, 0 } },
 	{ "track",
 	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
 	    "[--image URL ...]",
 	    N_("watch a listing"), NULL, ctl_cases_track,
 	    { "", ctl_cases_track_options, 2, 2 } },
-	{ "untrack", "untrack SHOP PRODUCT_ID", N_("stop watching a listing"), NULL,
-	    ctl_cases_untrack, { "", NULL, 2, 2 } },
+	{ "untrack", "untrack SHOP PRODUCT_ID", N_("stop watching a listing"),
+	    NULL, ctl_cases_untrack, { "", NULL, 2, 2 } },
 	{ "import", "import FILE.csv|-",
 	    N_("track the listings of a CSV file (shop,product_id[,title]); - "
-	    "reads it from standard input"),
+	       "reads it from standard input"),
 	    NULL, ctl_source_import, { "", NULL, 1, 1 } },
-	{ "listings", "listings [--state S] [--shop SHOP]", N_("list the listings"),
-	    NULL, ctl_cases_listings, { "", ctl_cases_filter_options, 0, 0 } },
-	{ "cases", "cases [--state S] [--shop SHOP]", N_("list the cases"), NULL,
-	    ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
+	{ "listings", "listings [--state S] [--shop SHOP]",
+	    N_("list the listings"), NULL, ctl_cases_listings,
+	    { "", ctl_cases_filter_options, 0, 0 } },
+	{ "cases", "cases [--state S] [--shop SHOP]", N_("list the cases"),
+	    NULL, ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
 	{ "case", "case VERB ...",
 	    N_("show|open|note|classify|appeal|decision|reinstated|abandon|"
-	    "close|evidence|export|doc|ack|assign one case "
-	    "('delistctl case help')"),
+	       "close|evidence|export|doc|ack|assign one case "
+	       "('delistctl case help')"),
 	    ctl_cases_case, CTL_OWN_ARGS },
 	{ "events", "events [--case ID] [--follow]",
-	    N_("the trail, or new events as they happen"), NULL, ctl_cases_events,
-	    { "", ctl_cases_events_options, 0, 0 } },
+	    N_("the trail, or new events as they happen"), NULL,
+	    ctl_cases_events, { "", ctl_cases_events_options, 0, 0 } },
 	{ "outbox", "outbox [--dead]",
 	    N_("deliveries waiting for a sink, or given up on"), ctl_outbox,
 	    CTL_OWN_ARGS },
-	{ "outbox", "outbox retry ID|--all-dead", N_("queue dead deliveries again"),
-	    ctl_outbox, CTL_OWN_ARGS },
+	{ "outbox", "outbox retry ID|--all-dead",
+	    N_("queue dead deliveries again"), ctl_outbox, CTL_OWN_ARGS },
 	{ "doc", "doc VERB ...",
 	    N_("add|list|show|get|rm documents in the vault ('delistctl doc "
-	    "help')"),
+	       "help')"),
 	    ctl_docs, CTL_OWN_ARGS },
 	{ "conditions", "conditions",
 	    N_("critical conditions still open, and who took them on"), NULL,
 	    ctl_alerts_conditions, { "", NULL, 0, 0 } },
 	{ "ack", "ack CONDITION_ID [--for DURATION] [--comment TEXT]",
-	    N_("take a condition on (a dead delivery): its reminders stop"), NULL,
-	    ctl_alerts_ack, { "", ctl_alerts_options, 1, 1 } },
+	    N_("take a condition on (a dead delivery): its reminders stop"),
+	    NULL, ctl_alerts_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "snooze", "snooze SHOP --for DURATION [--comment TEXT]",
 	    N_("no mail about the shop for a while"), NULL, ctl_alerts_snooze,
 	    { "", ctl_alerts_options, 1, 1 } },
@@ -102,7 +104,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
 	{ "user", "user VERB ...",
 	    N_("add|passwd|rm|list the web console's users ('delistctl user "
-	    "help')"),
+	       "help')"),
 	    ctl_users, CTL_OWN_ARGS },
 	{ "help", "help", N_("show this help"), NULL, cmd_help,
 	    { "", NULL, 0, 0 } },
@@ -257,7 +259,8 @@ ctl_zone_label(void)
 {
 	static const char beijing[] = N_("Beijing time");
 
-	if (ctl_zone_name != NULL && strcmp(ctl_zone_name, "Asia/Shanghai") == 0 &&
+	if (ctl_zone_name != NULL &&
+	    strcmp(ctl_zone_name, "Asia/Shanghai") == 0 &&
 	    _(beijing) != beijing)
 		return (_(beijing));
 	return (NULL);
@@ -336,9 +339,8 @@ ctl_id(const char *s, const char *what)
 	long long id;
 
 	if (id_parse(s, &id) == -1)
-		ctl_fail(
-		    "bad %s ID \"%s\": expected a number such as 12", _(what),
-		    s);
+		ctl_fail("bad %s ID \"%s\": expected a number such as 12",
+		    _(what), s);
 	return (id);
 }
 
@@ -529,12 +531,12 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	if (group == NULL)
 		fprintf(stderr,
 		    _("delistctl: unknown command \"%s\"; try 'delistctl "
-		    "help'\n"),
+		      "help'\n"),
 		    argv[0]);
 	else
 		fprintf(stderr,
 		    _("delistctl: unknown %s verb \"%s\"; try 'delistctl %s "
-		    "help'\n"),
+		      "help'\n"),
 		    group, argv[0], group);
 	exit(CTL_EXIT_USAGE);
 }
@@ -656,16 +658,17 @@ ctl_unreachable(const char *sock, long oserr, CURLcode rc, const char *errbuf)
 		ctl_fail_status(CTL_EXIT_DAEMON,
 		    "no delistd answers at %s nor at %s: no such "
 		    "socket; %s",
-		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET, _(CTL_START_HINT));
+		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET,
+		    _(CTL_START_HINT));
 	for (i = 0; i < nitems(ctl_connect_errors); i++) {
 		if (ctl_connect_errors[i].error == oserr)
 			ctl_fail_status(CTL_EXIT_DAEMON,
 			    "no delistd answers at %s: %s; %s", sock,
 			    _(ctl_connect_errors[i].why), _(CTL_START_HINT));
 	}
-	ctl_fail_status(CTL_EXIT_DAEMON,
-	    "cannot reach delistd at %s: %s; %s", sock,
-	    oserr != 0 ? strerror((int)oserr) : detail, _(CTL_START_HINT));
+	ctl_fail_status(CTL_EXIT_DAEMON, "cannot reach delistd at %s: %s; %s",
+	    sock, oserr != 0 ? strerror((int)oserr) : detail,
+	    _(CTL_START_HINT));
 }
 
 /*
@@ -787,7 +790,8 @@ ctl_answer(long status, json_t *doc, char *raw)
 			fprintf(stderr, "delistctl: %s\n", _(msg));
 		else
 			fprintf(stderr,
-			    _("delistctl: delistd answered HTTP %ld\n"), status);
+			    _("delistctl: delistd answered HTTP %ld\n"),
+			    status);
 		exit(status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 	}
 	if (doc == NULL)
@@ -970,7 +974,7 @@ ctl_stream(
 		if (!ctl_stream_waiting)
 			fprintf(stderr,
 			    _("delistctl: delistd at %s is not "
-			    "answering; waiting for it\n"),
+			      "answering; waiting for it\n"),
 			    sock);
 		ctl_stream_waiting = 1;
 		free(st.b.data);
@@ -990,7 +994,7 @@ ctl_stream(
 		else
 			fprintf(stderr,
 			    _("delistctl: delistd answered HTTP "
-			    "%ld\n"),
+			      "%ld\n"),
 			    st.status);
 		exit(st.status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 	}
@@ -1041,8 +1045,8 @@ ctl_status_sources(json_t *sources)
 			printf(_("; the intervals need %lld a day\n"), needed);
 		else
 			printf(_("; the intervals need %lld a day, more than "
-			       "the quota: healthy listings are checked "
-			       "%.2fx less often\n"),
+				 "the quota: healthy listings are checked "
+				 "%.2fx less often\n"),
 			    needed,
 			    json_real_value(json_object_get(plan, "stretch")));
 	}
@@ -1090,8 +1094,9 @@ cmd_status(__unused struct ctl_args *a)
 			json_t *ob = json_object_get(doc, "outbox");
 
 			if (ob != NULL)
-				printf(_("outbox       %lld pending, %lld dead, "
-				       "%lld in flight (%lld sinks)%s\n"),
+				printf(
+				    _("outbox       %lld pending, %lld dead, "
+				      "%lld in flight (%lld sinks)%s\n"),
 				    (long long)json_integer_value(
 					json_object_get(ob, "pending")),
 				    (long long)json_integer_value(
@@ -1145,16 +1150,16 @@ usage(FILE *f)
 
 	fprintf(f,
 	    _("usage: delistctl [-jVh] [-s socket] command [args]\n"
-	    "       delistctl command -h|--help\n"
-	    "  -s, --socket PATH  the daemon's socket (or "
-	    "DELISTD_SOCKET; default %s,\n"
-	    "                     else %s)\n"
-	    "  -j, --json         print the daemon's JSON (also after the "
-	    "command)\n"
-	    "  -V, --version      print the version\n"
-	    "  -h, --help         print this help, or after a command its "
-	    "usage\n"
-	    "commands:\n"),
+	      "       delistctl command -h|--help\n"
+	      "  -s, --socket PATH  the daemon's socket (or "
+	      "DELISTD_SOCKET; default %s,\n"
+	      "                     else %s)\n"
+	      "  -j, --json         print the daemon's JSON (also after the "
+	      "command)\n"
+	      "  -V, --version      print the version\n"
+	      "  -h, --help         print this help, or after a command its "
+	      "usage\n"
+	      "commands:\n"),
 	    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
 	for (i = 0; i < nitems(ctl_cmds); i++) {
 		/* The second row of a verb is printed with the first. */

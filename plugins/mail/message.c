@@ -594,97 +594,99 @@ static const struct mail_kind {
 } mail_kinds[] = {
 	{ "case.opened", N_("listing delisted, case opened"),
 	    N_("Read the violation record (the rule clause, the evidence, the "
-	    "time) and fix every cited point, against the snapshot taken at "
-	    "the takedown, not against memory. Then write a specific appeal "
-	    "statement naming what was changed and where, with before/after "
-	    "screenshots and any documents. Do not list the product again "
-	    "under a new ID while the case is open: that counts as evading "
-	    "the penalty.") },
+	       "time) and fix every cited point, against the snapshot taken at "
+	       "the takedown, not against memory. Then write a specific appeal "
+	       "statement naming what was changed and where, with before/after "
+	       "screenshots and any documents. Do not list the product again "
+	       "under a new ID while the case is open: that counts as evading "
+	       "the penalty.") },
 	{ "case.note", N_("rectification recorded"),
 	    N_("When every cited point is fixed, submit the appeal in the seller "
-	    "centre (My AliExpress > violation records > apply for appeal) "
-	    "and record it with delistctl case appeal.") },
+	       "centre (My AliExpress > violation records > apply for appeal) "
+	       "and record it with delistctl case appeal.") },
 	{ "case.appealed", N_("appeal submitted"),
 	    N_("Wait for the decision: review normally takes 1 to 5 business "
-	    "days. Do not resubmit while the appeal is under review.") },
+	       "days. Do not resubmit while the appeal is under review.") },
 	{ "case.approved", N_("appeal approved"),
 	    N_("The listing should be on sale again soon. When it is, record it "
-	    "with delistctl case reinstated so that the ERP and the ad "
-	    "systems resume it. Rank and sales history do not come back by "
-	    "themselves: watch them.") },
+	       "with delistctl case reinstated so that the ERP and the ad "
+	       "systems resume it. Rank and sales history do not come back by "
+	       "themselves: watch them.") },
 	{ "case.rejected", N_("appeal rejected"),
 	    N_("Read the rejection reason (below) and add exactly what it asks "
-	    "for: fix every cited point, replace blurry, expired or wrong "
-	    "documents, and write a new, specific statement. Do not resubmit "
-	    "the same materials unchanged.") },
+	       "for: fix every cited point, replace blurry, expired or wrong "
+	       "documents, and write a new, specific statement. Do not resubmit "
+	       "the same materials unchanged.") },
 	{ "case.manual_review", N_("last appeal rejected, manual re-review"),
 	    N_("No more appeals are taken: the platform re-reviews the listing "
-	    "by hand, which takes longer. Make sure every cited point is "
-	    "fixed and every document is clear and valid, and follow up "
-	    "with customer service quoting the Case ID.") },
+	       "by hand, which takes longer. Make sure every cited point is "
+	       "fixed and every document is clear and valid, and follow up "
+	       "with customer service quoting the Case ID.") },
 	{ "case.reinstated", N_("listing reinstated"),
 	    N_("The listing is on sale again; delistd tells the ERP and the ad "
-	    "systems to resume it. Watch its rank and conversion: they do "
-	    "not come back by themselves.") },
+	       "systems to resume it. Watch its rank and conversion: they do "
+	       "not come back by themselves.") },
 	{ "case.synced", N_("reinstatement synced"),
 	    N_("Nothing to do: every system has resumed the listing and the "
-	    "case is finished.") },
+	       "case is finished.") },
 	{ "case.abandoned", N_("case abandoned"),
 	    N_("Nothing more to do on this case.") },
-	{ "case.closed", N_("case closed"), N_("Nothing more to do on this case.") },
+	{ "case.closed", N_("case closed"),
+	    N_("Nothing more to do on this case.") },
 	{ "case.classified", N_("delisting reason classified"),
 	    N_("Fix every point the reason names, then appeal.") },
 	{ "case.feedback_overdue", N_("no feedback after 72 hours"),
 	    N_("Open a ticket with AliExpress online customer service (violation "
-	    "consultation), quote the platform Case ID, and keep the progress "
-	    "number they give you (record it with delistctl case note).") },
+	       "consultation), quote the platform Case ID, and keep the progress "
+	       "number they give you (record it with delistctl case note).") },
 	{ "case.escalated", N_("no decision after 5 business days"),
 	    N_("Chase AliExpress customer service now, quoting the platform Case "
-	    "ID: the review has taken longer than it normally does.") },
+	       "ID: the review has taken longer than it normally does.") },
 	{ "case.stalled", N_("no appeal yet"),
 	    N_("The case has waited for an appeal. Fix the cited points and "
-	    "submit the appeal, or give the case up with delistctl case "
-	    "abandon.") },
+	       "submit the appeal, or give the case up with delistctl case "
+	       "abandon.") },
 	{ "listing.tracked", N_("listing tracked"), N_("Nothing to do.") },
-	{ "listing.untracked", N_("listing no longer tracked"), N_("Nothing to do.") },
+	{ "listing.untracked", N_("listing no longer tracked"),
+	    N_("Nothing to do.") },
 	{ "listing.delisted", N_("listing delisted"),
 	    N_("Open a case for it (delistctl case open) and read the violation "
-	    "record.") },
+	       "record.") },
 	{ "listing.status_changed", N_("listing status changed"),
 	    N_("Nothing to do.") },
 	{ "listing.evasion_risk", N_("possible penalty evasion"),
 	    N_("This listing has the title of a listing whose case is open. "
-	    "Listing the same product again while its appeal runs counts as "
-	    "evading the penalty: check it is really another product, or take "
-	    "it down.") },
+	       "Listing the same product again while its appeal runs counts as "
+	       "evading the penalty: check it is really another product, or take "
+	       "it down.") },
 	{ "delivery.dead", N_("a delivery was given up"),
 	    N_("A sink gave up delivering an event (see sink and error below). "
-	    "Fix the receiver, then queue the delivery again with delistctl "
-	    "outbox retry ID (delistctl outbox --dead lists them).") },
+	       "Fix the receiver, then queue the delivery again with delistctl "
+	       "outbox retry ID (delistctl outbox --dead lists them).") },
 	{ "source.quota_exhausted", N_("platform API quota used up"),
 	    N_("The platform's daily API quota is used up: listings are not "
-	    "checked until it resets. Nothing is lost; consider checking "
-	    "less often.") },
+	       "checked until it resets. Nothing is lost; consider checking "
+	       "less often.") },
 	{ "source.auth_failed", N_("platform credentials refused"),
 	    N_("The platform refused the source's credentials: renew the app's "
-	    "access token, update the token file, then reload delistd "
-	    "(systemctl reload delistd).") },
+	       "access token, update the token file, then reload delistd "
+	       "(systemctl reload delistd).") },
 	{ "doc.expiring", N_("document expiring"),
 	    N_("Renew the document before it expires and upload the new one.") },
 	{ "doc.expired", N_("document expired"),
 	    N_("Renew the document and upload the new one: appeals that rely on "
-	    "it will fail.") },
+	       "it will fail.") },
 	{ "calendar.uncovered", N_("no holidays configured for a year"),
 	    N_("Add the year's public holidays and make-up workdays to the "
-	    "calendar in delistd.conf (for mainland China, from the State "
-	    "Council's notice, usually out in November), check it with "
-	    "delistd -t, then reload delistd (delistctl reload).") },
+	       "calendar in delistd.conf (for mainland China, from the State "
+	       "Council's notice, usually out in November), check it with "
+	       "delistd -t, then reload delistd (delistctl reload).") },
 	{ "digest.daily", N_("daily digest"),
 	    N_("Work through the open cases listed above, the ones closest to "
-	    "their deadlines first.") },
+	       "their deadlines first.") },
 	{ "shop.held_mail", N_("mail held during the snooze"),
 	    N_("Read the events listed above. Each critical condition that is "
-	    "still open is announced again in a mail of its own.") },
+	       "still open is announced again in a mail of its own.") },
 	/* Its "what to do next" is reminder_todo's. */
 	{ "*.reminder", N_("reminder"), NULL },
 };
@@ -717,7 +719,8 @@ static const struct mail_quiet {
 	const char *one;
 	const char *many;
 } mail_quiets[] = {
-	{ "listing.tracked", NC_("mail count", "listing tracked"), NC_("mail count", "listings tracked") },
+	{ "listing.tracked", NC_("mail count", "listing tracked"),
+	    NC_("mail count", "listings tracked") },
 	{ "listing.untracked", NC_("mail count", "listing no longer tracked"),
 	    NC_("mail count", "listings no longer tracked") },
 	{ "listing.status_changed", NC_("mail count", "listing status change"),
@@ -726,7 +729,8 @@ static const struct mail_quiet {
 	    NC_("mail count", "documents added to the vault") },
 	{ "doc.removed", NC_("mail count", "document removed from the vault"),
 	    NC_("mail count", "documents removed from the vault") },
-	{ "case.document", NC_("mail count", "vault document attached to a case"),
+	{ "case.document",
+	    NC_("mail count", "vault document attached to a case"),
 	    NC_("mail count", "vault documents attached to cases") },
 };
 _Static_assert(nitems(mail_quiets) <= MAIL_QUIET_MAX, "MAIL_QUIET_MAX");
@@ -1062,7 +1066,8 @@ render_table(struct mbuf *b, json_t *arr, const char *indent)
 		if (c + 1 < ncol)
 			pad(b,
 			    width[c] -
-				display_width(heads[c] != NULL ? heads[c] : "-") +
+				display_width(
+				    heads[c] != NULL ? heads[c] : "-") +
 				2);
 		free(heads[c]);
 	}
@@ -1184,8 +1189,8 @@ escalation_cell(json_t *e, const char *shop)
 		return (json_string("-"));
 	snprintf(buf, sizeof buf,
 	    _("tier %lld, due %.10s (%lld business day%s)"),
-	    (long long)json_integer_value(tier),
-	    when(due, shop, tb, sizeof tb), (long long)json_integer_value(left),
+	    (long long)json_integer_value(tier), when(due, shop, tb, sizeof tb),
+	    (long long)json_integer_value(left),
 	    json_integer_value(left) == 1 ? "" : "s");
 	return (json_string(buf));
 }
@@ -1328,7 +1333,8 @@ render_daily(struct mbuf *b, json_t *data)
 			json_object_set_new(row, "appeals_left",
 			    cell(json_object_get(v, "appeals_left"), 4));
 			json_object_set_new(row, "escalation",
-			    escalation_cell(json_object_get(v, "escalation"), s));
+			    escalation_cell(
+				json_object_get(v, "escalation"), s));
 			json_object_set_new(row, "taken_on_by",
 			    ack_cell(json_object_get(v, "ack"), s));
 			json_array_append_new(rows, row);
@@ -1504,12 +1510,11 @@ render_subject(
 		strcmp(type, "case.classified") == 0))
 		add_brief(b, detail);
 	if (json_is_integer(c) && pcid != NULL)
-		mbuf_addf(b,
-		    _(" (case %lld, Case ID %s)"),
+		mbuf_addf(b, _(" (case %lld, Case ID %s)"),
 		    (long long)json_integer_value(c), pcid);
 	else if (json_is_integer(c))
-		mbuf_addf(b, _(" (case %lld)"),
-		    (long long)json_integer_value(c));
+		mbuf_addf(
+		    b, _(" (case %lld)"), (long long)json_integer_value(c));
 	else if (pcid != NULL)
 		mbuf_addf(b, _(" (Case ID %s)"), pcid);
 }
@@ -1547,8 +1552,8 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 		mbuf_addf(b, _("Case ID:     %s (the platform's)\n"), s);
 	mbuf_addf(b, _("Event:       %s, %s\n"), type, sev != NULL ? sev : "?");
 	if ((s = jstr(doc, "at")) != NULL)
-		mbuf_addf(b, _("At:          %s\n"),
-		    when(s, shop, tb, sizeof tb));
+		mbuf_addf(
+		    b, _("At:          %s\n"), when(s, shop, tb, sizeof tb));
 	if ((s = jstr(doc, "message")) != NULL) {
 		mbuf_adds(b, "\n");
 		wrap(b, s, "");
@@ -1743,8 +1748,8 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 		mbuf_addf(&s, _("[delistd] digest: %zu alert%s"), n,
 		    n == 1 ? "" : "s");
 	if (nsev[1] > 0)
-		mbuf_addf(&s, _(", %zu warning%s"), nsev[1],
-		    nsev[1] == 1 ? "" : "s");
+		mbuf_addf(
+		    &s, _(", %zu warning%s"), nsev[1], nsev[1] == 1 ? "" : "s");
 	if (nsev[0] > 0)
 		mbuf_addf(&s, _(", %zu info"), nsev[0]);
 	reader = NULL;

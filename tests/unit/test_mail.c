@@ -752,7 +752,8 @@ test_render_digest(void **state)
 	struct mail_text t;
 
 	(void)state;
-	assert_int_equal(mail_render_digest(ev, 3, "mail", "15m", NULL, NULL, &t), 0);
+	assert_int_equal(
+	    mail_render_digest(ev, 3, "mail", "15m", NULL, NULL, &t), 0);
 	assert_string_equal(
 	    t.subject, "[delistd] digest: 3 alerts, 1 warning, 1 info");
 	assert_non_null(strstr(t.body, "3 alerts from the last 15m"));
@@ -819,14 +820,14 @@ test_render_digest_counts(void **state)
 	    "  2 documents added to the vault\n"));
 	assert_null(strstr(t.body, "Nothing to do"));
 	mail_text_free(&t);
-	assert_int_equal(mail_render_digest(
-			     NULL, 0, "mail", "15m", "1 listing tracked\n", NULL, &t),
+	assert_int_equal(mail_render_digest(NULL, 0, "mail", "15m",
+			     "1 listing tracked\n", NULL, &t),
 	    0);
 	assert_string_equal(t.subject, "[delistd] digest: 1 listing tracked");
 	mail_text_free(&t);
 	/* With alerts: the usual subject, the counts after the list. */
-	assert_int_equal(mail_render_digest(
-			     ev, 1, "mail", "15m", "5 listings tracked\n", NULL, &t),
+	assert_int_equal(mail_render_digest(ev, 1, "mail", "15m",
+			     "5 listings tracked\n", NULL, &t),
 	    0);
 	assert_string_equal(t.subject, "[delistd] digest: 1 alert, 1 info");
 	assert_non_null(strstr(t.body,
@@ -859,8 +860,9 @@ test_render_daily_warnings(void **state)
 	struct mail_text t;
 
 	(void)state;
-	assert_int_equal(
-	    mail_render_counted(ev, "mail", "3,000 listings tracked\n", NULL, &t), 0);
+	assert_int_equal(mail_render_counted(
+			     ev, "mail", "3,000 listings tracked\n", NULL, &t),
+	    0);
 	assert_non_null(strstr(t.body,
 	    "Warnings (2):\n"
 	    "  - listing 1005 of shop main is not found on AliExpress\n"

@@ -88,18 +88,20 @@ test_lookups_in_both_byte_orders(void **state)
 		free(b);
 		assert_non_null(mo);
 		assert_int_equal(mo_count(mo), NMSGS);
-		assert_string_equal(mo_gettext(mo, "list the cases"), "列出工单");
-		assert_string_equal(mo_gettext(mo, "appeal rejected"), "申诉被驳回");
+		assert_string_equal(
+		    mo_gettext(mo, "list the cases"), "列出工单");
+		assert_string_equal(
+		    mo_gettext(mo, "appeal rejected"), "申诉被驳回");
 		assert_string_equal(
 		    mo_pgettext(mo, "mail label", "case"), "工单");
 		assert_string_equal(mo_gettext(mo, "case"), "工单（错）");
 		/* Untranslated, unknown, or no catalogue: the msgid itself. */
-		assert_string_equal(mo_gettext(mo, "untranslated"), "untranslated");
-		assert_string_equal(mo_gettext(mo, "no such"), "no such");
 		assert_string_equal(
-		    mo_pgettext(mo, "other", "case"), "case");
-		assert_string_equal(mo_gettext(NULL, "appeal rejected"),
-		    "appeal rejected");
+		    mo_gettext(mo, "untranslated"), "untranslated");
+		assert_string_equal(mo_gettext(mo, "no such"), "no such");
+		assert_string_equal(mo_pgettext(mo, "other", "case"), "case");
+		assert_string_equal(
+		    mo_gettext(NULL, "appeal rejected"), "appeal rejected");
 		assert_string_equal(mo_gettext(mo, ""), "");
 		mo_free(mo);
 	}

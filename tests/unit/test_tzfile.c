@@ -58,7 +58,8 @@ test_berlin_changes_to_summer_and_back_in_2026(void **state)
 	int32_t off;
 
 	(void)state;
-	assert_int_equal(tzfile_lookup(tz, at("2026-03-29T00:59:59Z"), &off, abbr), 0);
+	assert_int_equal(
+	    tzfile_lookup(tz, at("2026-03-29T00:59:59Z"), &off, abbr), 0);
 	assert_int_equal(off, HOUR);
 	assert_string_equal(abbr, "CET");
 	tzfile_lookup(tz, at("2026-03-29T01:00:00Z"), &off, abbr);
@@ -84,10 +85,12 @@ test_same_case_reads_in_each_shops_zone(void **state)
 {
 	struct tzfile *sh = zone("Asia/Shanghai"), *be = zone("Europe/Berlin");
 	char buf[TZFILE_HUMAN_LEN];
-	time_t opened = at("2026-10-20T06:00:00Z"), due = at("2026-10-27T06:00:00Z");
+	time_t opened = at("2026-10-20T06:00:00Z"),
+	       due = at("2026-10-27T06:00:00Z");
 
 	(void)state;
-	assert_int_equal(tzfile_format_human(sh, opened, NULL, buf, sizeof buf), 0);
+	assert_int_equal(
+	    tzfile_format_human(sh, opened, NULL, buf, sizeof buf), 0);
 	assert_string_equal(buf, "2026-10-20 14:00 CST (Asia/Shanghai)");
 	tzfile_format_human(be, opened, NULL, buf, sizeof buf);
 	assert_string_equal(buf, "2026-10-20 08:00 CEST (Europe/Berlin)");
@@ -113,7 +116,8 @@ test_matches_glibc_from_1900_to_2100(void **state)
 	char abbr[TZFILE_ABBR_LEN];
 	struct tzfile *tz;
 	struct tm tm;
-	time_t t, from = at("1901-12-14T00:00:00Z"), to = at("2100-01-01T00:00:00Z");
+	time_t t, from = at("1901-12-14T00:00:00Z"),
+		  to = at("2100-01-01T00:00:00Z");
 	int32_t off;
 	size_t i;
 	char env[64];
@@ -128,9 +132,11 @@ test_matches_glibc_from_1900_to_2100(void **state)
 		for (t = from; t < to; t += 7 * HOUR + 13 * 60) {
 			assert_int_equal(tzfile_lookup(tz, t, &off, abbr), 0);
 			localtime_r(&t, &tm);
-			if (off != tm.tm_gmtoff || strcmp(abbr, tm.tm_zone) != 0)
-				fail_msg("%s at %lld: %d %s, glibc %ld %s", zones[i],
-				    (long long)t, off, abbr, tm.tm_gmtoff, tm.tm_zone);
+			if (off != tm.tm_gmtoff ||
+			    strcmp(abbr, tm.tm_zone) != 0)
+				fail_msg("%s at %lld: %d %s, glibc %ld %s",
+				    zones[i], (long long)t, off, abbr,
+				    tm.tm_gmtoff, tm.tm_zone);
 		}
 		tzfile_free(tz);
 	}
@@ -220,7 +226,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_berlin_changes_to_summer_and_back_in_2026),
+		cmocka_unit_test(
+		    test_berlin_changes_to_summer_and_back_in_2026),
 		cmocka_unit_test(test_same_case_reads_in_each_shops_zone),
 		cmocka_unit_test(test_matches_glibc_from_1900_to_2100),
 		cmocka_unit_test(test_lookup_never_touches_the_environment),
