@@ -33,6 +33,8 @@
  * marks a table's text, NC_() one with a context (xgettext: po/Makevars).
  */
 static const struct mail_locale *reader;
+#undef _
+#undef N_
 #define _(s) mo_gettext(reader != NULL ? reader->mo : NULL, (s))
 #define N_(s) (s)
 #define NC_(c, s) (s)
