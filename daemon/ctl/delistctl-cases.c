@@ -1127,7 +1127,7 @@ case_show(struct ctl_args *c)
 	char *path, b1[CTL_TIME_LEN], b2[CTL_TIME_LEN], n[32], name[320],
 	    *title;
 	long long id;
-	size_t i;
+	size_t i, w;
 
 	id = ctl_id(c->argv[0], N_("case"));
 	path = cases_case_path(id, "");
@@ -1195,8 +1195,9 @@ case_show(struct ctl_args *c)
 			if (cases_str(dl, deadlines[i].key) == NULL)
 				continue;
 			/* Padded to 16 columns, by display width. */
+			w = ctl_width(_(deadlines[i].label));
 			printf("%s%*s%s\n", _(deadlines[i].label),
-			    (int)(16 - ctl_width(_(deadlines[i].label))), "",
+			    w < 16 ? (int)(16 - w) : 1, "",
 			    ctl_time(dl, deadlines[i].key, b1, sizeof b1));
 		}
 	}
