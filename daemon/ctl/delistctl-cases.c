@@ -49,6 +49,7 @@ static void cases_query(char **, const char *, const char *);
 static char *cases_case_path(long long, const char *);
 static void cases_set_str(json_t *, const char *, const char *, const char *);
 static const char *cases_str(const json_t *, const char *);
+static const char *cases_word(const char *, const char *);
 static void cases_table_init(struct cases_table *, size_t);
 static void cases_table_row(struct cases_table *, char **);
 static void cases_table_add(struct cases_table *, ...);
@@ -218,6 +219,60 @@ static const struct ctl_cmd cases_case_cmds[] = {
 static const char *const cases_doc_types[] = { "ce", "fcc", "ukca", "saso",
 	"test_report", "trademark", "brand_authorization", "invoice",
 	"court_order", "dismissal", "other" };
+
+/*
+ * The states and reasons the daemon sends, as the reader says them
+ * ("appealed": "申诉中" in Chinese). The names stay the interface: --state
+ * and -j take and give them; English shows them as they are.
+ */
+static const struct {
+	const char *ctx;
+	const char *name;
+} cases_words[] = {
+	{ "state", NC_("state", "open") },
+	{ "state", NC_("state", "rectifying") },
+	{ "state", NC_("state", "appealed") },
+	{ "state", NC_("state", "approved") },
+	{ "state", NC_("state", "reinstated") },
+	{ "state", NC_("state", "synced") },
+	{ "state", NC_("state", "manual_review") },
+	{ "state", NC_("state", "abandoned") },
+	{ "state", NC_("state", "closed") },
+	{ "reason", NC_("reason", "ip_infringement") },
+	{ "reason", NC_("reason", "category_misplaced") },
+	{ "reason", NC_("reason", "false_info") },
+	{ "reason", NC_("reason", "prohibited_words") },
+	{ "reason", NC_("reason", "unauthorized_media") },
+	{ "reason", NC_("reason", "missing_certification") },
+	{ "reason", NC_("reason", "not_as_described") },
+	{ "reason", NC_("reason", "duplicate_listing") },
+	{ "reason", NC_("reason", "tro") },
+	{ "reason", NC_("reason", "spot_check") },
+	{ "reason", NC_("reason", "other") },
+	{ "reason", NC_("reason", "unclassified") },
+};
+
+/* The word for name in context ctx ("state"), or name as it is. */
+static const char *
+cases_word(const char *ctx, const char *name)
+{
+	char key[96];
+	const char *t;
+	size_t i;
+
+	if (name == NULL)
+		return (NULL);
+	for (i = 0; i < nitems(cases_words); i++) {
+		if (strcmp(cases_words[i].ctx, ctx) != 0 ||
+		    strcmp(cases_words[i].name, name) != 0)
+			continue;
+		/* pgettext: the context, EOT, the msgid. */
+		snprintf(key, sizeof key, "%s\004%s", ctx, name);
+		t = gettext(key);
+		return (t != key ? t : name);
+	}
+	return (name);
+}
 
 static char *
 cases_strdup(const char *s)
@@ -739,7 +794,8 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 	if (title == NULL)
 		ctl_fail("out of memory");
 	cases_table_add(t, id, cases_str(c, "shop"), cases_str(c, "product_id"),
-	    cases_str(c, "state"), cases_str(c, "reason"), appeals, age, due,
+	    cases_word("state", cases_str(c, "state")),
+	    cases_word("reason", cases_str(c, "reason")), appeals, age, due,
 	    st >= 0 ? _(cases_state_next((enum case_state)st)) : "-",
 	    cases_str(doc, "assignee") ? cases_str(doc, "assignee") : "-",
 	    title);
@@ -852,7 +908,7 @@ case_note(struct ctl_args *a)
 	free(path);
 	if (!ctl.json)
 		printf(_("case %lld: note recorded, state %s\n"), id,
-		    cases_str(doc, "state"));
+		    cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -951,7 +1007,7 @@ case_appeal(struct ctl_args *a)
 		    id,
 		    (long long)json_integer_value(json_object_get(last, "n")),
 		    cases_str(last, "platform_case_id"),
-		    cases_str(doc, "state"));
+		    cases_word("state", cases_str(doc, "state")));
 		cases_findings(stdout, json_object_get(doc, "preflight"));
 		forced = json_object_get(last, "forced");
 		json_array_foreach (forced, i, v) {
@@ -1005,7 +1061,7 @@ case_decision(struct ctl_args *c)
 	if (!ctl.json)
 		printf(_("case %lld: appeal %lld %s, state %s\n"), id, n,
 		    approved ? "approved" : "rejected",
-		    cases_str(doc, "state"));
+		    cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -1026,7 +1082,7 @@ case_reinstated(struct ctl_args *a)
 	free(path);
 	if (!ctl.json)
 		printf(_("case %lld: reinstatement recorded, state %s\n"), id,
-		    cases_str(doc, "state"));
+		    cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -1050,10 +1106,10 @@ case_abandon(struct ctl_args *a)
 		if (relisted != NULL)
 			printf(_("case %lld: abandoned, relisted as %s, state "
 				 "%s\n"),
-			    id, relisted, cases_str(doc, "state"));
+			    id, relisted, cases_word("state", cases_str(doc, "state")));
 		else
 			printf(_("case %lld: abandoned, state %s\n"), id,
-			    cases_str(doc, "state"));
+			    cases_word("state", cases_str(doc, "state")));
 	}
 	json_decref(doc);
 	return (0);
@@ -1106,7 +1162,7 @@ case_close(struct ctl_args *a)
 	free(path);
 	if (!ctl.json)
 		printf(_("case %lld: outcome %s recorded, state %s\n"), id,
-		    outcome, cases_str(doc, "state"));
+		    outcome, cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -1144,8 +1200,9 @@ case_show(struct ctl_args *c)
 	printf(_("case %lld: %s/%s%s\n"), id, cases_str(doc, "shop"),
 	    cases_str(doc, "product_id"), title);
 	free(title);
-	printf(_("state     %s\n"), cases_str(doc, "state"));
-	printf(_("reason    %s\n"), cases_str(doc, "reason"));
+	printf(_("state     %s\n"), cases_word("state", cases_str(doc, "state")));
+	printf(
+	    _("reason    %s\n"), cases_word("reason", cases_str(doc, "reason")));
 	if (cases_str(doc, "rule") != NULL)
 		printf(_("rule      %s\n"), cases_str(doc, "rule"));
 	if (cases_str(doc, "assignee") != NULL)

@@ -116,13 +116,18 @@ en() { LC_ALL=C "$DELISTCTL" -s "$SOCK" "$@"; }
 if [ "$have_zh" = yes ]; then
 	run zh cases
 	check "cases in Chinese: the headings" sh -c 'case "$1" in "ID  "*"店铺"*"商品 ID"*"状态"*"下一截止时间"*"下一步"*"负责人"*"标题"*) ;; *) echo "$1"; exit 1;; esac' _ "$(printf '%s\n' "$OUT" | head -n 1)"
+	check "... states and reasons as a Chinese seller says them" sh -c 'case "$1" in *"  申诉中  "*"  违禁词/极限词  "*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
 	check "... what to do next, in Chinese" contains "$OUT" "等待审核结果，不要重复提交"
 	check "... Shanghai's deadline named 北京时间" contains "$OUT" "2026-10-23 14:00 (北京时间)"
 	check "... Berlin's in Berlin time" contains "$OUT" "2026-10-23 08:00 CEST (Europe/Berlin)"
 	run zh case show "$C1"
-	check "case show in Chinese" sh -c 'case "$1" in *"工单 '"$C1"'：main/'"$P1"'"*"状态      appealed"*"建单时间  2026-10-20 14:00 (北京时间)"*"申诉记录"*"截止时间"*"反馈截止        2026-10-23 14:00 (北京时间)"*"升级催办        2026-10-27 14:00 (北京时间)"*"处理记录"*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
+	check "case show in Chinese" sh -c 'case "$1" in *"工单 '"$C1"'：main/'"$P1"'"*"状态      申诉中"*"原因      违禁词/极限词"*"建单时间  2026-10-20 14:00 (北京时间)"*"申诉记录"*"截止时间"*"反馈截止        2026-10-23 14:00 (北京时间)"*"升级催办        2026-10-27 14:00 (北京时间)"*"处理记录"*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
 	run zh case show "$CE"
 	check "... a Berlin case: 08:00 CET after the change to winter time" contains "$OUT" "升级催办        2026-10-27 08:00 CET (Europe/Berlin)"
+	run zh --json case show "$C1"
+	check "... but -j keeps the daemon's names" contains "$OUT" '"state": "appealed"'
+	run zh cases --state appealed
+	check "... and --state takes them" contains "$OUT" "申诉中"
 	run zh case show 12x
 	check "an error in Chinese" sh -c '[ "$1" != 0 ] && [ "$2" = "delistctl: 工单 ID“12x”无效：应为数字，例如 12" ]' _ "$RC" "$ERR"
 	run zh help
