@@ -1106,7 +1106,8 @@ case_abandon(struct ctl_args *a)
 		if (relisted != NULL)
 			printf(_("case %lld: abandoned, relisted as %s, state "
 				 "%s\n"),
-			    id, relisted, cases_word("state", cases_str(doc, "state")));
+			    id, relisted,
+			    cases_word("state", cases_str(doc, "state")));
 		else
 			printf(_("case %lld: abandoned, state %s\n"), id,
 			    cases_word("state", cases_str(doc, "state")));
@@ -1200,9 +1201,10 @@ case_show(struct ctl_args *c)
 	printf(_("case %lld: %s/%s%s\n"), id, cases_str(doc, "shop"),
 	    cases_str(doc, "product_id"), title);
 	free(title);
-	printf(_("state     %s\n"), cases_word("state", cases_str(doc, "state")));
 	printf(
-	    _("reason    %s\n"), cases_word("reason", cases_str(doc, "reason")));
+	    _("state     %s\n"), cases_word("state", cases_str(doc, "state")));
+	printf(_("reason    %s\n"),
+	    cases_word("reason", cases_str(doc, "reason")));
 	if (cases_str(doc, "rule") != NULL)
 		printf(_("rule      %s\n"), cases_str(doc, "rule"));
 	if (cases_str(doc, "assignee") != NULL)

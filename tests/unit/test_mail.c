@@ -473,8 +473,8 @@ test_render_times_in_the_shops_zone(void **state)
 	assert_non_null(z[1]);
 	assert_int_equal(mail_render_counted(json, "mail", NULL, &loc, &t), 0);
 	/* Berlin's time after its change to winter time, zone named. */
-	assert_non_null(strstr(t.body,
-	    "At:          2026-10-27 08:00 CET (Europe/Berlin)\n"));
+	assert_non_null(strstr(
+	    t.body, "At:          2026-10-27 08:00 CET (Europe/Berlin)\n"));
 	assert_non_null(strstr(t.body,
 	    "\nDeadlines:\n  escalate due: 2026-10-27 08:00 CET "
 	    "(Europe/Berlin)\n"));
