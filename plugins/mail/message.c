@@ -1558,6 +1558,10 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 		    b, _("At:          %s\n"), when(s, shop, tb, sizeof tb));
 	if ((s = jstr(doc, "message")) != NULL) {
 		mbuf_adds(b, "\n");
+		/* The trail's sentence is the daemon's, in English: say so to a
+		 * reader of another language. */
+		if (reader != NULL && reader->mo != NULL)
+			mbuf_adds(b, _("The daemon's note, in English:\n"));
 		wrap(b, s, "");
 	}
 	if (strcmp(type, "digest.daily") == 0 && json_is_object(data)) {

@@ -155,6 +155,7 @@ check "... Python's email package reads it without a defect" grep -qx "defects: 
 check "... the body says what to do next in Chinese" sh -c 'grep -q "^下一步：" "$1" && grep -q "请马上带着平台 Case ID 催速卖通客服" "$1"' _ "$m"
 check "... with its fields in Chinese" sh -c 'grep -q "^店铺：       main" "$1" && grep -q "^工单：       '"$C1"'" "$1"' _ "$m"
 check "... and its times in Beijing time, named" grep -q "^时间：       2026-10-27 14:00 (北京时间)" "$m"
+check "... the daemon's English note labelled as such" grep -q "^系统原文（英文）：" "$m"
 check "... no line over 76 columns of Chinese" sh -c 'python3 - "$1" <<EOF
 import sys, unicodedata
 w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
