@@ -1,5 +1,6 @@
 #!/bin/sh
-# Generates ./configure from configure.ac (needs autoconf, automake, libtool, pkg-config).
+# Generates ./configure from configure.ac (needs autoconf, automake, libtool,
+# pkg-config, and autopoint and gettext for po/).
 set -e
 cd "$(dirname "$0")"
 mkdir -p m4

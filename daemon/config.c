@@ -250,6 +250,7 @@ static const struct ckey shop_keys[] = {
 	{ "confirm_spacing", CK_DURATION, S(confirm_spacing), 10, 86400 },
 	{ "catalog_sync", CK_BOOL, S(catalog_sync), 0, 0 },
 	{ "snapshot_url", CK_URL, S(snapshot_url), 0, 0 },
+	{ "language", CK_STRING, S(language), 0, 0 },
 };
 /* "HH:MM", checked by parse_shops. */
 static const char *const shop_extra[] = { "digest_at" };
@@ -1114,6 +1115,13 @@ parse_shops(struct cctx *cc, struct config *conf, const config_setting_t *l)
 				    "(first on line %d)",
 				    shop->name, conf->shops[j].line);
 		}
+		if (shop->language != NULL &&
+		    strcmp(shop->language, "zh-CN") != 0 &&
+		    strcmp(shop->language, "en") != 0)
+			cerr(cc, config_setting_get_member(g, "language"),
+			    "unknown language \"%s\": expected \"zh-CN\" or "
+			    "\"en\"",
+			    shop->language);
 		if (shop->timezone != NULL) {
 			cause = NULL;
 			if ((cal = calendar_new(shop->timezone, &cause)) ==
@@ -1909,6 +1917,7 @@ config_free(struct config *conf)
 		free(conf->shops[i].name);
 		free(conf->shops[i].source);
 		free(conf->shops[i].timezone);
+		free(conf->shops[i].language);
 		free(conf->shops[i].snapshot_url);
 		if (conf->shops[i].calendar != NULL)
 			calendar_free(conf->shops[i].calendar);

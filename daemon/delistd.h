@@ -83,6 +83,7 @@ struct config_shop {
 	char *name;
 	char *source;
 	char *timezone;
+	char *language; /* "zh-CN" or "en" of its mail; NULL: not set */
 	int64_t sweep_interval;
 	int64_t recheck_interval;
 	int64_t confirm_checks;

@@ -89,6 +89,8 @@ static void plugin_instance_free(struct delistd_host *);
 static struct delistd_timer *
 host_timer_add(struct delistd_host *, int64_t, delistd_timer_cb, void *);
 static void host_timer_arm(struct delistd_timer *);
+static const char *
+host_shop_setting(struct delistd_host *, const char *, const char *);
 static void plugin_clock_changed(void *);
 static void host_log(struct delistd_host *, enum delistd_log_level,
     const char *, ...) printflike(3, 4);
@@ -448,6 +450,27 @@ host_spawn(struct delistd_host *h, const struct delistd_spawn_request *req,
 	return (0);
 }
 
+static const char *
+host_shop_setting(struct delistd_host *h, const char *shop, const char *key)
+{
+	const struct config *conf = daemon_state->config;
+	const struct config_shop *cs;
+
+	(void)h;
+	if (key == NULL)
+		return (NULL);
+	/* No shop: the daemon's own zone. */
+	if (shop == NULL)
+		return (strcmp(key, "timezone") == 0 ? conf->timezone : NULL);
+	if ((cs = config_shop(conf, shop)) == NULL)
+		return (NULL);
+	if (strcmp(key, "timezone") == 0)
+		return (cs->timezone != NULL ? cs->timezone : conf->timezone);
+	if (strcmp(key, "language") == 0)
+		return (cs->language);
+	return (NULL);
+}
+
 static const struct delistd_host_api plugin_api = {
 	.version = DELISTD_HOST_API_VERSION,
 	.size = sizeof(struct delistd_host_api),
@@ -471,6 +494,7 @@ static const struct delistd_host_api plugin_api = {
 	.spawn = host_spawn,
 	.smtp = host_smtp,
 	.timer_at = host_timer_at,
+	.shop_setting = host_shop_setting,
 };
 
 /* --- modules and instances ---------------------------------------------- */

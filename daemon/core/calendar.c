@@ -5,11 +5,11 @@
  *
  * Dates are day numbers (days since 1970-01-01, proleptic Gregorian) kept in
  * sorted arrays. Local time is reduced to one number, the wall-clock reading
- * in seconds (day * 86400 + seconds into the day), got from localtime_r's
- * tm_gmtoff with TZ switched to the calendar's zone for the length of one
- * call. This file is pure: it must not include libevent, SQLite, curl or
- * socket headers, read the clock, log, or abort on bad input; it must leave
- * TZ as it found it.
+ * in seconds (day * 86400 + seconds into the day), got from the zone's own
+ * TZif file (tzfile.c), never from TZ and localtime_r: nothing here reads or
+ * writes the environment after the zone is loaded. This file is pure: it
+ * must not include libevent, SQLite, curl or socket headers, read the clock,
+ * log, or abort on bad input.
  */
 
 #ifndef _GNU_SOURCE
@@ -31,12 +31,11 @@
 
 #include "calendar.h"
 #include "core.h"
+#include "tzfile.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 #define DAY 86400
-#define ZONEINFO_DIR "/usr/share/zoneinfo"
-#define ZONE_NAME_MAX 255
 /* Instants further from 1970 than this (about a billion years) are refused. */
 #define TIME_LIMIT ((int64_t)1 << 55)
 #define WEEK_ALL 0x7f
@@ -50,17 +49,15 @@ struct dayset {
 
 struct calendar {
 	char *tz; /* "Asia/Shanghai" */
-	char *tzenv; /* ":Asia/Shanghai", what TZ is set to */
+	struct tzfile *zone; /* its TZif file, read once */
 	unsigned weekend; /* bit 0 = Monday ... bit 6 = Sunday */
 	struct dayset holidays;
 	struct dayset workdays;
 };
 
-/* One call's conversions: the TZ to put back, and whether any failed. */
+/* One call's conversions: the zone, and whether any failed. */
 struct conv {
-	char *oldtz;
-	int hadtz;
-	int switched;
+	const struct tzfile *zone;
 	int failed;
 };
 
@@ -71,13 +68,8 @@ static const char *const month_names[] = { "January", "February", "March",
 	"April", "May", "June", "July", "August", "September", "October",
 	"November", "December" };
 
-static int64_t floordiv(int64_t, int64_t);
-static int64_t days_from_civil(int64_t, unsigned, unsigned);
-static void civil_from_days(int64_t, int64_t *, unsigned *, unsigned *);
-static int weekday(int64_t);
 static unsigned days_in_month(int64_t, unsigned);
 static int parse_date(const char *, int64_t *, char **);
-static int zone_exists(const char *);
 static size_t dayset_lower(const struct dayset *, int64_t);
 static int dayset_has(const struct dayset *, int64_t);
 static int dayset_insert(struct dayset *, int64_t);
@@ -86,8 +78,7 @@ static int is_weekend(const struct calendar *, int64_t);
 static int is_business(const struct calendar *, int64_t);
 static int64_t count_business(const struct calendar *, int64_t, int64_t);
 static int64_t nth_business(const struct calendar *, int64_t, int64_t);
-static int conv_enter(struct conv *, const struct calendar *);
-static void conv_leave(struct conv *);
+static void conv_enter(struct conv *, const struct calendar *);
 static int64_t conv_offset(struct conv *, int64_t);
 static int64_t conv_clock(struct conv *, int64_t);
 static int64_t conv_instant(struct conv *, int64_t);
@@ -95,53 +86,6 @@ static void window_open(const struct calendar *, int64_t, int64_t *, int64_t *);
 static int64_t
 between_forward(const struct calendar *, struct conv *, int64_t, int64_t);
 static int year_dated(const struct calendar *, int64_t);
-
-static int64_t
-floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if (a % b != 0 && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
-/* Day number of y-m-d (H. Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* 0 = Monday ... 6 = Sunday; day 0 (1970-01-01) was a Thursday. */
-static int
-weekday(int64_t day)
-{
-	return (int)(day + 3 - floordiv(day + 3, 7) * 7);
-}
 
 static unsigned
 days_in_month(int64_t y, unsigned m)
@@ -190,60 +134,8 @@ parse_date(const char *s, int64_t *day, char **cause)
 		    month_names[m - 1], y, dim);
 		return -1;
 	}
-	*day = days_from_civil(y, m, d);
+	*day = tz_days_from_civil(y, m, d);
 	return 0;
-}
-
-/*
- * Whether name is a plain relative path to a TZif file in the zone database
- * (glibc looks in $TZDIR, else /usr/share/zoneinfo, and silently falls back
- * to UTC for a file it cannot load, so the check must happen here).
- */
-static int
-zone_exists(const char *name)
-{
-	const char *dir, *p, *comp;
-	char path[PATH_MAX], magic[4];
-	struct stat st;
-	size_t len;
-	int fd, ok;
-
-	len = strlen(name);
-	if (len == 0 || len > ZONE_NAME_MAX || name[0] == '/')
-		return 0;
-	for (p = name; *p != '\0'; p++) {
-		if (strchr("abcdefghijklmnopqrstuvwxyz"
-			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			   "0123456789/._+-",
-			*p) == NULL)
-			return 0;
-	}
-	comp = name;
-	for (;;) {
-		p = strchr(comp, '/');
-		len = p != NULL ? (size_t)(p - comp) : strlen(comp);
-		if (len == 0 || (len == 1 && comp[0] == '.') ||
-		    (len == 2 && comp[0] == '.' && comp[1] == '.'))
-			return 0;
-		if (p == NULL)
-			break;
-		comp = p + 1;
-	}
-
-	dir = getenv("TZDIR");
-	if (dir == NULL || *dir == '\0')
-		dir = ZONEINFO_DIR;
-	len = (size_t)snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (len >= sizeof path)
-		return 0;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	ok = read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
-	    memcmp(magic, "TZif", sizeof magic) == 0;
-	close(fd);
-	return ok;
 }
 
 /* Index of the first element >= day. */
@@ -298,18 +190,15 @@ calendar_new(const char *tz, char **cause)
 
 	if (tz == NULL)
 		tz = CALENDAR_DEFAULT_TZ;
-	if (!zone_exists(tz)) {
-		cause_set(cause, "unknown time zone \"%s\"", tz);
+	if ((cal = calloc(1, sizeof *cal)) == NULL ||
+	    (cal->tz = strdup(tz)) == NULL) {
+		free(cal);
+		cause_set(cause, "out of memory");
 		return NULL;
 	}
-	if ((cal = calloc(1, sizeof *cal)) == NULL ||
-	    (cal->tz = strdup(tz)) == NULL ||
-	    asprintf(&cal->tzenv, ":%s", tz) == -1) {
-		if (cal != NULL) {
-			free(cal->tz);
-			free(cal);
-		}
-		cause_set(cause, "out of memory");
+	if ((cal->zone = tzfile_load(tz, cause)) == NULL) {
+		free(cal->tz);
+		free(cal);
 		return NULL;
 	}
 	cal->weekend = 1u << 5 | 1u << 6;
@@ -322,7 +211,7 @@ calendar_free(struct calendar *cal)
 	if (cal == NULL)
 		return;
 	free(cal->tz);
-	free(cal->tzenv);
+	tzfile_free(cal->zone);
 	free(cal->holidays.v);
 	free(cal->workdays.v);
 	free(cal);
@@ -413,7 +302,7 @@ calendar_add_workday(struct calendar *cal, const char *date, char **cause)
 static int
 is_weekend(const struct calendar *cal, int64_t day)
 {
-	return (cal->weekend >> weekday(day)) & 1;
+	return (cal->weekend >> tz_weekday(day)) & 1;
 }
 
 static int
@@ -471,57 +360,26 @@ nth_business(const struct calendar *cal, int64_t day, int64_t n)
 	return hi;
 }
 
-static int
+static void
 conv_enter(struct conv *c, const struct calendar *cal)
 {
-	const char *old;
-
-	memset(c, 0, sizeof *c);
-	old = getenv("TZ");
-	if (old != NULL && strcmp(old, cal->tzenv) == 0) {
-		tzset();
-		return 0;
-	}
-	if (old != NULL) {
-		if ((c->oldtz = strdup(old)) == NULL)
-			return -1;
-		c->hadtz = 1;
-	}
-	if (setenv("TZ", cal->tzenv, 1) != 0) {
-		free(c->oldtz);
-		return -1;
-	}
-	c->switched = 1;
-	tzset();
-	return 0;
-}
-
-static void
-conv_leave(struct conv *c)
-{
-	if (!c->switched)
-		return;
-	if (!c->hadtz || setenv("TZ", c->oldtz, 1) != 0)
-		unsetenv("TZ");
-	tzset();
-	free(c->oldtz);
+	c->zone = cal->zone;
+	c->failed = 0;
 }
 
 /* UTC offset at instant t, in seconds east. */
 static int64_t
 conv_offset(struct conv *c, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int32_t off;
 
 	if (c->failed)
 		return 0;
-	if (t < -TIME_LIMIT || t > TIME_LIMIT ||
-	    localtime_r(&tt, &tm) == NULL) {
+	if (tzfile_lookup(c->zone, t, &off, NULL) != 0) {
 		c->failed = 1;
 		return 0;
 	}
-	return tm.tm_gmtoff;
+	return off;
 }
 
 /*
@@ -594,7 +452,7 @@ static void
 window_open(
     const struct calendar *cal, int64_t wall, int64_t *day, int64_t *sec)
 {
-	int64_t d = floordiv(wall, DAY);
+	int64_t d = tz_floordiv(wall, DAY);
 
 	if (is_business(cal, d)) {
 		*day = d;
@@ -614,12 +472,8 @@ calendar_day_start(const struct calendar *cal, const char *date,
 
 	if (parse_date(date, &day, cause) != 0)
 		return -1;
-	if (conv_enter(&c, cal) != 0) {
-		cause_set(cause, "cannot use time zone %s", cal->tz);
-		return -1;
-	}
+	conv_enter(&c, cal);
 	r = conv_instant(&c, (day - days_before) * DAY);
-	conv_leave(&c);
 	if (c.failed) {
 		cause_set(cause, "date \"%s\" is out of range", date);
 		return -1;
@@ -636,23 +490,21 @@ calendar_week(const struct calendar *cal, time_t t, int weeks, time_t *start,
 	int64_t wall, monday, thursday, y, r;
 	unsigned m, d;
 
-	if (conv_enter(&c, cal) != 0)
-		return -1;
+	conv_enter(&c, cal);
 	wall = conv_clock(&c, t);
-	monday = floordiv(wall, DAY);
-	monday += (int64_t)weeks * 7 - weekday(monday);
+	monday = tz_floordiv(wall, DAY);
+	monday += (int64_t)weeks * 7 - tz_weekday(monday);
 	r = conv_instant(&c, monday * DAY);
-	conv_leave(&c);
 	if (c.failed)
 		return -1;
 	*start = (time_t)r;
 	thursday = monday + 3;
-	civil_from_days(thursday, &y, &m, &d);
+	tz_civil_from_days(thursday, &y, &m, &d);
 	if (label != NULL)
 		snprintf(label, CALENDAR_WEEK_LEN, "%04lld-W%02d", (long long)y,
-		    (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1));
+		    (int)((thursday - tz_days_from_civil(y, 1, 1)) / 7 + 1));
 	if (date != NULL) {
-		civil_from_days(monday, &y, &m, &d);
+		tz_civil_from_days(monday, &y, &m, &d);
 		snprintf(date, CALENDAR_DATE_LEN, "%04lld-%02u-%02u",
 		    (long long)y, m, d);
 	}
@@ -665,13 +517,11 @@ calendar_is_business_day(const struct calendar *cal, time_t t)
 	struct conv c;
 	int64_t wall;
 
-	if (conv_enter(&c, cal) != 0)
-		return -1;
+	conv_enter(&c, cal);
 	wall = conv_clock(&c, t);
-	conv_leave(&c);
 	if (c.failed)
 		return -1;
-	return is_business(cal, floordiv(wall, DAY));
+	return is_business(cal, tz_floordiv(wall, DAY));
 }
 
 time_t
@@ -682,18 +532,16 @@ calendar_add_business_days(const struct calendar *cal, time_t t, int n)
 
 	if (n < 0 || n > CALENDAR_MAX_BUSINESS_DAYS)
 		return (time_t)-1;
-	if (conv_enter(&c, cal) != 0)
-		return (time_t)-1;
+	conv_enter(&c, cal);
 	wall = conv_clock(&c, t);
 	window_open(cal, wall, &day, &sec);
-	if (n == 0 && day == floordiv(wall, DAY))
+	if (n == 0 && day == tz_floordiv(wall, DAY))
 		r = t;
 	else {
 		if (n > 0)
 			day = nth_business(cal, day, n);
 		r = conv_instant(&c, day * DAY + sec);
 	}
-	conv_leave(&c);
 	if (c.failed)
 		return (time_t)-1;
 	return (time_t)r;
@@ -713,7 +561,7 @@ between_forward(
 
 	window_open(cal, conv_clock(c, a), &open, &sec);
 	wall = conv_clock(c, b);
-	day = floordiv(wall, DAY);
+	day = tz_floordiv(wall, DAY);
 	if (c->failed || day <= open)
 		return 0;
 	if ((n = count_business(cal, open + 1, day)) == 0)
@@ -733,13 +581,11 @@ calendar_business_days_between(const struct calendar *cal, time_t a, time_t b)
 
 	if (a == b)
 		return 0;
-	if (conv_enter(&c, cal) != 0)
-		return INT_MIN;
+	conv_enter(&c, cal);
 	if (a < b)
 		n = between_forward(cal, &c, a, b);
 	else
 		n = -between_forward(cal, &c, b, a);
-	conv_leave(&c);
 	if (c.failed)
 		return INT_MIN;
 	if (n > INT_MAX)
@@ -759,16 +605,14 @@ calendar_format_local(
 	char sign, offsec[8] = "";
 	int r;
 
-	if (conv_enter(&c, cal) != 0)
-		return -1;
+	conv_enter(&c, cal);
 	off = conv_offset(&c, t);
-	conv_leave(&c);
 	if (c.failed)
 		return -1;
 	wall = t + off;
-	day = floordiv(wall, DAY);
+	day = tz_floordiv(wall, DAY);
 	sec = wall - day * DAY;
-	civil_from_days(day, &year, &month, &mday);
+	tz_civil_from_days(day, &year, &month, &mday);
 	sign = off < 0 ? '-' : '+';
 	aoff = (unsigned)(off < 0 ? -off : off);
 	if (aoff % 60 != 0)
@@ -786,33 +630,13 @@ int
 calendar_format_human(
     const struct calendar *cal, time_t t, char *buf, size_t len)
 {
-	struct conv c;
-	struct tm tm;
-	time_t tt = t;
-	char abbr[16] = "";
-	int r;
+	return tzfile_format_human(cal->zone, t, NULL, buf, len);
+}
 
-	if (t < -TIME_LIMIT || t > TIME_LIMIT || conv_enter(&c, cal) != 0)
-		return -1;
-	if (localtime_r(&tt, &tm) == NULL)
-		c.failed = 1;
-	else if (tm.tm_zone != NULL)
-		snprintf(abbr, sizeof abbr, "%s", tm.tm_zone);
-	conv_leave(&c);
-	if (c.failed)
-		return -1;
-	if (tm.tm_sec != 0)
-		r = snprintf(buf, len,
-		    "%04lld-%02d-%02d %02d:%02d:%02d %s (%s)",
-		    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		    tm.tm_hour, tm.tm_min, tm.tm_sec, abbr, cal->tz);
-	else
-		r = snprintf(buf, len, "%04lld-%02d-%02d %02d:%02d %s (%s)",
-		    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		    tm.tm_hour, tm.tm_min, abbr, cal->tz);
-	if (r < 0 || (size_t)r >= len)
-		return -1;
-	return 0;
+const struct tzfile *
+calendar_zone(const struct calendar *cal)
+{
+	return cal->zone;
 }
 
 time_t
@@ -829,17 +653,15 @@ calendar_add_business_time(const struct calendar *cal, time_t t, long long secs)
 		return (time_t)-1;
 	if (secs % DAY == 0)
 		return base;
-	if (conv_enter(&c, cal) != 0)
-		return (time_t)-1;
+	conv_enter(&c, cal);
 	wall = conv_clock(&c, base);
-	day = floordiv(wall, DAY);
+	day = tz_floordiv(wall, DAY);
 	sec = wall - day * DAY + secs % DAY;
 	if (sec >= DAY) {
 		day = nth_business(cal, day, 1);
 		sec -= DAY;
 	}
 	r = conv_instant(&c, day * DAY + sec);
-	conv_leave(&c);
 	if (c.failed)
 		return (time_t)-1;
 	return (time_t)r;
@@ -853,17 +675,15 @@ calendar_next_business_at(const struct calendar *cal, time_t t, int sec)
 
 	if (sec < 0 || sec >= DAY)
 		return (time_t)-1;
-	if (conv_enter(&c, cal) != 0)
-		return (time_t)-1;
+	conv_enter(&c, cal);
 	wall = conv_clock(&c, t);
-	day = floordiv(wall, DAY);
+	day = tz_floordiv(wall, DAY);
 	if (!is_business(cal, day) || wall - day * DAY > sec)
 		day = nth_business(cal, day, 1);
 	r = conv_instant(&c, day * DAY + sec);
 	/* A skipped local time on that day moved the instant: still >= t. */
 	if (!c.failed && r < t)
 		r = conv_instant(&c, nth_business(cal, day, 1) * DAY + sec);
-	conv_leave(&c);
 	if (c.failed)
 		return (time_t)-1;
 	return (time_t)r;
@@ -873,8 +693,8 @@ calendar_next_business_at(const struct calendar *cal, time_t t, int sec)
 static int
 year_dated(const struct calendar *cal, int64_t y)
 {
-	int64_t from = days_from_civil(y, 1, 1),
-		to = days_from_civil(y + 1, 1, 1);
+	int64_t from = tz_days_from_civil(y, 1, 1),
+		to = tz_days_from_civil(y + 1, 1, 1);
 	size_t i;
 
 	i = dayset_lower(&cal->holidays, from);
@@ -895,15 +715,13 @@ calendar_uncovered_years(
 
 	if (days < 0 || days > 366)
 		return -1;
-	if (conv_enter(&c, cal) != 0)
-		return -1;
+	conv_enter(&c, cal);
 	wall = conv_clock(&c, t);
-	today = floordiv(wall, DAY);
-	civil_from_days(today, &y, &m, &d);
-	jan1 = days_from_civil(y + 1, 1, 1);
+	today = tz_floordiv(wall, DAY);
+	tz_civil_from_days(today, &y, &m, &d);
+	jan1 = tz_days_from_civil(y + 1, 1, 1);
 	change = today < jan1 - days ? jan1 - days : jan1;
 	r = conv_instant(&c, change * DAY);
-	conv_leave(&c);
 	if (c.failed || y < INT_MIN + 1 || y > INT_MAX - 1)
 		return -1;
 	if (next != NULL)

@@ -7,15 +7,15 @@
  * neither a weekend day nor a holiday. A date cannot be both a holiday and a
  * make-up workday.
  *
- * Pure: no I/O beyond reading the zone database through libc, no clock (times
- * are UTC epoch seconds passed in), no logging, never aborts. Functions that
+ * Pure: no I/O beyond reading the zone's TZif file once (calendar_new), no
+ * clock (times are UTC epoch seconds passed in), no logging, never aborts. Functions that
  * can fail return -1 or NULL; where a person needs the reason they take a
  * char **cause, which on failure is set to a malloc'd sentence the caller
  * frees (cause may be NULL; *cause may be left NULL if memory ran out).
  *
- * Not thread-safe: each call that converts a time sets the TZ environment
- * variable to the calendar's zone, calls tzset(3), and puts TZ back (and
- * calls tzset again) before returning. The daemon is single-threaded.
+ * Conversions read the calendar's own zone (tzfile.h), never TZ: no call
+ * reads or writes the environment, so libcurl's resolver threads cannot race
+ * with them, and a calendar may be consulted from any thread.
  *
  * Local times that a clock change makes odd are handled as follows:
  *  - In a gap (a local time that does not exist, 02:30 on the day clocks go
@@ -149,11 +149,14 @@ int calendar_format_local(
  * is the zone database's, "+08" in zones that have none). Every time a
  * person reads (delistctl, mails) is written by this one function.
  * Returns 0, or -1 if t cannot be converted or the result (with its NUL)
- * does not fit in len bytes. Like every conversion here it switches TZ for
- * the call (see above).
+ * does not fit in len bytes (tzfile_format_human, which also writes the
+ * zone as a label: "2026-10-09 14:00 (北京时间)").
  */
 int calendar_format_human(
     const struct calendar *cal, time_t t, char *buf, size_t len);
+/* The calendar's zone, for tzfile_lookup and tzfile_format_human. */
+struct tzfile;
+const struct tzfile *calendar_zone(const struct calendar *cal);
 
 /*
  * t plus secs of business-day time: the time of days off does not count.

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cases.h"
+#include "i18n.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -149,159 +150,160 @@ _Static_assert(
 
 static const struct cases_event_row cases_events[] = {
 	[CASES_EV_CASE_OPENED] = { "case.opened", CASES_SEV_INFO,
-	    "a case was opened for a delisted listing" },
+	    N_("a case was opened for a delisted listing") },
 	[CASES_EV_CASE_NOTE] = { "case.note", CASES_SEV_INFO,
-	    "a rectification was recorded" },
+	    N_("a rectification was recorded") },
 	[CASES_EV_CASE_APPEALED] = { "case.appealed", CASES_SEV_INFO,
-	    "an appeal was submitted" },
+	    N_("an appeal was submitted") },
 	[CASES_EV_CASE_APPROVED] = { "case.approved", CASES_SEV_INFO,
-	    "the platform approved the appeal" },
+	    N_("the platform approved the appeal") },
 	[CASES_EV_CASE_REJECTED] = { "case.rejected", CASES_SEV_WARNING,
-	    "the platform rejected the appeal" },
+	    N_("the platform rejected the appeal") },
 	[CASES_EV_CASE_MANUAL_REVIEW] = { "case.manual_review",
 	    CASES_SEV_CRITICAL,
-	    "the last allowed appeal was rejected; the platform re-reviews "
-	    "by hand",
+	    N_("the last allowed appeal was rejected; the platform re-reviews "
+	       "by hand"),
 	    CASES_EV_CASE_MANUAL_REVIEW_REMINDER },
 	[CASES_EV_CASE_REINSTATED] = { "case.reinstated", CASES_SEV_INFO,
-	    "the listing is on sale again, or may sell again (a TRO "
-	    "dismissed or settled): resume the ads and the ERP" },
+	    N_("the listing is on sale again, or may sell again (a TRO "
+	       "dismissed or settled): resume the ads and the ERP") },
 	[CASES_EV_CASE_SYNCED] = { "case.synced", CASES_SEV_INFO,
-	    "every subscribed sink acknowledged the reinstatement" },
+	    N_("every subscribed sink acknowledged the reinstatement") },
 	[CASES_EV_CASE_ABANDONED] = { "case.abandoned", CASES_SEV_INFO,
-	    "the case was given up (or relisted under a new ID)" },
+	    N_("the case was given up (or relisted under a new ID)") },
 	[CASES_EV_CASE_CLOSED] = { "case.closed", CASES_SEV_INFO,
-	    "the case was closed (a TRO on a judgment or lost: the listing "
-	    "is not resumed)" },
+	    N_("the case was closed (a TRO on a judgment or lost: the listing "
+	       "is not resumed)") },
 	[CASES_EV_CASE_CLASSIFIED] = { "case.classified", CASES_SEV_INFO,
-	    "the case was given a delisting reason" },
+	    N_("the case was given a delisting reason") },
 	[CASES_EV_CASE_FEEDBACK_OVERDUE] = { "case.feedback_overdue",
 	    CASES_SEV_WARNING,
-	    "no feedback on the appeal yet; open a ticket with customer "
-	    "service" },
+	    N_("no feedback on the appeal yet; open a ticket with customer "
+	       "service") },
 	[CASES_EV_CASE_ESCALATED] = { "case.escalated", CASES_SEV_CRITICAL,
-	    "an escalation tier: no decision on the appeal after its "
-	    "business days; chase customer service with the Case ID",
+	    N_("an escalation tier: no decision on the appeal after its "
+	       "business days; chase customer service with the Case ID"),
 	    CASES_EV_CASE_ESCALATED_REMINDER },
 	[CASES_EV_CASE_STALLED] = { "case.stalled", CASES_SEV_WARNING,
-	    "the case has been open for a while without an appeal" },
+	    N_("the case has been open for a while without an appeal") },
 	[CASES_EV_LISTING_TRACKED] = { "listing.tracked", CASES_SEV_INFO,
-	    "a listing is now watched" },
+	    N_("a listing is now watched") },
 	[CASES_EV_LISTING_UNTRACKED] = { "listing.untracked", CASES_SEV_INFO,
-	    "a listing is no longer watched" },
+	    N_("a listing is no longer watched") },
 	[CASES_EV_LISTING_DELISTED] = { "listing.delisted", CASES_SEV_WARNING,
-	    "a listing was seen delisted" },
+	    N_("a listing was seen delisted") },
 	[CASES_EV_LISTING_STATUS_CHANGED] = { "listing.status_changed",
-	    CASES_SEV_INFO, "a listing's confirmed status changed" },
+	    CASES_SEV_INFO, N_("a listing's confirmed status changed") },
 	[CASES_EV_DOC_EXPIRING] = { "doc.expiring", CASES_SEV_WARNING,
-	    "a document expires in 30, 7 or 1 days (critical on its last "
-	    "valid day)" },
+	    N_("a document expires in 30, 7 or 1 days (critical on its last "
+	       "valid day)") },
 	[CASES_EV_DOC_EXPIRED] = { "doc.expired", CASES_SEV_CRITICAL,
-	    "a document's expiry date has ended" },
+	    N_("a document's expiry date has ended") },
 	[CASES_EV_DOC_ADDED] = { "doc.added", CASES_SEV_INFO,
-	    "a document was stored in the vault" },
+	    N_("a document was stored in the vault") },
 	[CASES_EV_DOC_REMOVED] = { "doc.removed", CASES_SEV_INFO,
-	    "a document was removed from the vault" },
+	    N_("a document was removed from the vault") },
 	[CASES_EV_CASE_DOCUMENT] = { "case.document", CASES_SEV_INFO,
-	    "a vault document was attached to the case" },
+	    N_("a vault document was attached to the case") },
 	[CASES_EV_DELIVERY_DEAD] = { "delivery.dead", CASES_SEV_CRITICAL,
-	    "a sink could not take an event after every retry",
+	    N_("a sink could not take an event after every retry"),
 	    CASES_EV_DELIVERY_DEAD_REMINDER },
 	[CASES_EV_LISTING_EVASION_RISK] = { "listing.evasion_risk",
 	    CASES_SEV_WARNING,
-	    "a new listing looks like a relisting of one with an open case" },
+	    N_("a new listing looks like a relisting of one with an open case") },
 	[CASES_EV_LISTING_LINKED_RISK] = { "listing.linked_risk",
 	    CASES_SEV_WARNING,
-	    "a listing shares images with one whose case is open for "
-	    "ip_infringement or unauthorized_media" },
+	    N_("a listing shares images with one whose case is open for "
+	       "ip_infringement or unauthorized_media") },
 	[CASES_EV_CASE_ESCALATED_REMINDER] = { "case.escalated.reminder",
 	    CASES_SEV_CRITICAL,
-	    "an escalated appeal is still undecided and nobody acknowledged "
-	    "it" },
+	    N_("an escalated appeal is still undecided and nobody acknowledged "
+	       "it") },
 	[CASES_EV_CASE_MANUAL_REVIEW_REMINDER] = { "case.manual_review.reminder",
 	    CASES_SEV_CRITICAL,
-	    "a case is still in manual review and nobody acknowledged it" },
+	    N_("a case is still in manual review and nobody acknowledged it") },
 	[CASES_EV_DELIVERY_DEAD_REMINDER] = { "delivery.dead.reminder",
 	    CASES_SEV_CRITICAL,
-	    "a dead delivery was neither retried nor acknowledged" },
+	    N_("a dead delivery was neither retried nor acknowledged") },
 	[CASES_EV_CASE_ACKNOWLEDGED] = { "case.acknowledged", CASES_SEV_INFO,
-	    "someone took the case on: its reminders stop" },
+	    N_("someone took the case on: its reminders stop") },
 	[CASES_EV_CONDITION_ACKNOWLEDGED] = { "condition.acknowledged",
 	    CASES_SEV_INFO,
-	    "someone took a condition without a case on (a dead delivery)" },
+	    N_("someone took a condition without a case on (a dead delivery)") },
 	[CASES_EV_SHOP_SNOOZED] = { "shop.snoozed", CASES_SEV_INFO,
-	    "mail about a shop is held for a while" },
+	    N_("mail about a shop is held for a while") },
 	[CASES_EV_SHOP_UNSNOOZED] = { "shop.unsnoozed", CASES_SEV_INFO,
-	    "a shop's snooze was ended by hand" },
+	    N_("a shop's snooze was ended by hand") },
 	[CASES_EV_DIGEST_DAILY] = { "digest.daily", CASES_SEV_INFO,
-	    "a shop's open work, every business day at digest_at" },
+	    N_("a shop's open work, every business day at digest_at") },
 	[CASES_EV_CASE_NEEDS_CLASSIFICATION] = { "case.needs_classification",
 	    CASES_SEV_WARNING,
-	    "a case opened by the source waits for its reason: delistctl "
-	    "case classify" },
+	    N_("a case opened by the source waits for its reason: delistctl "
+	       "case classify") },
 	[CASES_EV_CASE_EVIDENCE] = { "case.evidence", CASES_SEV_INFO,
-	    "evidence was archived for a case (or its fetch failed)" },
+	    N_("evidence was archived for a case (or its fetch failed)") },
 	[CASES_EV_SOURCE_QUOTA_EXHAUSTED] = { "source.quota_exhausted",
 	    CASES_SEV_CRITICAL,
-	    "a source used up its daily API quota; checks stop until "
-	    "00:00 Beijing time",
+	    N_("a source used up its daily API quota; checks stop until "
+	       "00:00 Beijing time"),
 	    CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER },
 	[CASES_EV_SOURCE_AUTH_FAILED] = { "source.auth_failed",
 	    CASES_SEV_CRITICAL,
-	    "the platform refused a source's credentials; nothing is "
-	    "checked until they work again",
+	    N_("the platform refused a source's credentials; nothing is "
+	       "checked until they work again"),
 	    CASES_EV_SOURCE_AUTH_FAILED_REMINDER },
 	[CASES_EV_SOURCE_RECOVERED] = { "source.recovered", CASES_SEV_INFO,
-	    "a source answers again after an outage" },
+	    N_("a source answers again after an outage") },
 	[CASES_EV_SOURCE_QUOTA_EXHAUSTED_REMINDER] = { "source.quota_exhausted.reminder",
 	    CASES_SEV_CRITICAL,
-	    "a source's quota is still used up and nobody acknowledged it" },
+	    N_("a source's quota is still used up and nobody acknowledged it") },
 	[CASES_EV_SOURCE_AUTH_FAILED_REMINDER] = { "source.auth_failed.reminder",
 	    CASES_SEV_CRITICAL,
-	    "a source's credentials are still refused and nobody "
-	    "acknowledged it" },
+	    N_("a source's credentials are still refused and nobody "
+	       "acknowledged it") },
 	[CASES_EV_CALENDAR_UNCOVERED] = { "calendar.uncovered",
 	    CASES_SEV_WARNING,
-	    "a shop's calendar has no holiday or make-up workday in the "
-	    "current year, or in the next one within 60 days" },
+	    N_("a shop's calendar has no holiday or make-up workday in the "
+	       "current year, or in the next one within 60 days") },
 	[CASES_EV_LISTING_ON_SALE_DURING_CASE] = { "listing.on_sale_during_case",
 	    CASES_SEV_WARNING,
-	    "a listing with an open case is on sale, but that does not end "
-	    "the case (a TRO, or never seen off sale): once per case" },
+	    N_("a listing with an open case is on sale, but that does not end "
+	       "the case (a TRO, or never seen off sale): once per case") },
 	[CASES_EV_LISTING_NOT_FOUND] = { "listing.not_found", CASES_SEV_WARNING,
-	    "the source confirmed it has no such listing: deleted, or a "
-	    "wrong ID" },
+	    N_("the source confirmed it has no such listing: deleted, or a "
+	       "wrong ID") },
 	[CASES_EV_SHOP_HELD_MAIL] = { "shop.held_mail", CASES_SEV_INFO,
-	    "a shop's snooze ended: every event its mail sinks held "
-	    "meanwhile, in one summary" },
+	    N_("a shop's snooze ended: every event its mail sinks held "
+	       "meanwhile, in one summary") },
 	[CASES_EV_CASE_ASSIGNED] = { "case.assigned", CASES_SEV_INFO,
-	    "a case was assigned to a console user, or unassigned" },
+	    N_("a case was assigned to a console user, or unassigned") },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 
 static const struct cases_reason_row cases_reasons[] = {
 	[CASE_REASON_IP_INFRINGEMENT] = { "ip_infringement", 1, 0,
-	    "counterfeit or unauthorised brand, logo in images" },
+	    N_("counterfeit or unauthorised brand, logo in images") },
 	[CASE_REASON_CATEGORY_MISPLACED] = { "category_misplaced", 1, 0,
-	    "listed in the wrong category" },
+	    N_("listed in the wrong category") },
 	[CASE_REASON_FALSE_INFO] = { "false_info", 1, 0,
-	    "title or attributes do not match the product" },
+	    N_("title or attributes do not match the product") },
 	[CASE_REASON_PROHIBITED_WORDS] = { "prohibited_words", 1, 0,
-	    "absolute terms such as \"best quality\", \"No.1\", \"100%\"" },
+	    N_("absolute terms such as \"best quality\", \"No.1\", \"100%\"") },
 	[CASE_REASON_UNAUTHORIZED_MEDIA] = { "unauthorized_media", 1, 0,
-	    "third-party watermarks, images or video without rights" },
+	    N_("third-party watermarks, images or video without rights") },
 	[CASE_REASON_MISSING_CERTIFICATION] = { "missing_certification", 1, 0,
-	    "no CE / FCC / UKCA / SASO etc. for a regulated category" },
+	    N_("no CE / FCC / UKCA / SASO etc. for a regulated category") },
 	[CASE_REASON_NOT_AS_DESCRIBED] = { "not_as_described", 1, 0,
-	    "buyer complaints that the product is not as described" },
+	    N_("buyer complaints that the product is not as described") },
 	[CASE_REASON_DUPLICATE_LISTING] = { "duplicate_listing", 1, 0,
-	    "the same product listed several times" },
+	    N_("the same product listed several times") },
 	[CASE_REASON_TRO] = { "tro", 1, 1,
-	    "a US court Temporary Restraining Order from a rights holder" },
-	[CASE_REASON_SPOT_CHECK] = { "spot_check", 1, 0, "platform sampling" },
-	[CASE_REASON_OTHER] = { "other", 1, 0, "any other violation" },
+	    N_("a US court Temporary Restraining Order from a rights holder") },
+	[CASE_REASON_SPOT_CHECK] = { "spot_check", 1, 0,
+	    N_("platform sampling") },
+	[CASE_REASON_OTHER] = { "other", 1, 0, N_("any other violation") },
 	[CASE_REASON_UNCLASSIFIED] = { "unclassified", 0, 0,
-	    "opened by the daemon; the reason is not recorded yet" },
+	    N_("opened by the daemon; the reason is not recorded yet") },
 };
 _Static_assert(
     nitems(cases_reasons) == CASE_REASON_COUNT, "one row per reason");
@@ -313,18 +315,19 @@ static const char cases_reason_names[] =
     "duplicate_listing, tro, spot_check, other";
 
 static const struct cases_doc_row cases_docs[] = {
-	{ "ce", 0, "CE declaration or certificate (EU)" },
-	{ "fcc", 0, "FCC certificate (US)" },
-	{ "ukca", 0, "UKCA certificate (UK)" },
-	{ "saso", 0, "SASO certificate (Saudi Arabia)" },
-	{ "test_report", 0, "laboratory test report" },
-	{ "trademark", 0, "trademark registration" },
-	{ "brand_authorization", 0, "the brand owner's authorisation" },
-	{ "invoice", 0, "purchase invoice from the brand or a distributor" },
-	{ "court_order", 1, "court order (e.g. dissolving a TRO)" },
+	{ "ce", 0, N_("CE declaration or certificate (EU)") },
+	{ "fcc", 0, N_("FCC certificate (US)") },
+	{ "ukca", 0, N_("UKCA certificate (UK)") },
+	{ "saso", 0, N_("SASO certificate (Saudi Arabia)") },
+	{ "test_report", 0, N_("laboratory test report") },
+	{ "trademark", 0, N_("trademark registration") },
+	{ "brand_authorization", 0, N_("the brand owner's authorisation") },
+	{ "invoice", 0,
+	    N_("purchase invoice from the brand or a distributor") },
+	{ "court_order", 1, N_("court order (e.g. dissolving a TRO)") },
 	{ "dismissal", 1,
-	    "the rights holder's dismissal or withdrawal letter" },
-	{ "other", 0, "any other document" },
+	    N_("the rights holder's dismissal or withdrawal letter") },
+	{ "other", 0, N_("any other document") },
 };
 
 /* The rows of cases_docs, in order (checked by the tests). */
@@ -333,19 +336,19 @@ static const char cases_doc_names[] =
     "invoice, court_order, dismissal, other";
 
 static const struct cases_state_row cases_states[] = {
-	[CASE_STATE_OPEN] = { "open", 1, "rectify the listing" },
-	[CASE_STATE_RECTIFYING] = { "rectifying", 1, "submit the appeal" },
+	[CASE_STATE_OPEN] = { "open", 1, N_("rectify the listing") },
+	[CASE_STATE_RECTIFYING] = { "rectifying", 1, N_("submit the appeal") },
 	[CASE_STATE_APPEALED] = { "appealed", 1,
-	    "wait for the decision, do not resubmit" },
+	    N_("wait for the decision, do not resubmit") },
 	[CASE_STATE_APPROVED] = { "approved", 1,
-	    "check the listing is shown again" },
+	    N_("check the listing is shown again") },
 	[CASE_STATE_REINSTATED] = { "reinstated", 1,
-	    "wait for the sinks to sync" },
-	[CASE_STATE_SYNCED] = { "synced", 0, "nothing" },
+	    N_("wait for the sinks to sync") },
+	[CASE_STATE_SYNCED] = { "synced", 0, N_("nothing") },
 	[CASE_STATE_MANUAL_REVIEW] = { "manual_review", 1,
-	    "decide by hand: no appeal left" },
-	[CASE_STATE_ABANDONED] = { "abandoned", 0, "nothing" },
-	[CASE_STATE_CLOSED] = { "closed", 0, "nothing" },
+	    N_("decide by hand: no appeal left") },
+	[CASE_STATE_ABANDONED] = { "abandoned", 0, N_("nothing") },
+	[CASE_STATE_CLOSED] = { "closed", 0, N_("nothing") },
 };
 _Static_assert(nitems(cases_states) == CASE_STATE_COUNT, "one row per state");
 

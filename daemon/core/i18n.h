@@ -13,5 +13,8 @@
 
 #define _(s)	gettext(s)
 #define N_(s)	(s)
+/* N_ with a context, for a word that means more than one thing
+ * (NC_("state", "open")); xgettext: --keyword=NC_:1c,2. */
+#define NC_(c, s) (s)
 
 #endif

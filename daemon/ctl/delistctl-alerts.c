@@ -66,13 +66,13 @@ ctl_alerts_case_ack(struct ctl_args *a)
 	if (ctl_args_has(a, 'o'))
 		ctl_usage_fail(a->usage);
 	body = alerts_body(a);
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	snprintf(path, sizeof path, "/v1/cases/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	ack = json_object_get(doc, "ack");
 	if (!ctl.json)
-		printf("case %lld: taken on by %s, no reminders until %s\n", id,
-		    alerts_str(ack, "by") ? alerts_str(ack, "by") : "?",
+		printf(_("case %lld: taken on by %s, no reminders until %s\n"),
+		    id, alerts_str(ack, "by") ? alerts_str(ack, "by") : "?",
 		    alerts_str(ack, "until") ? alerts_str(ack, "until")
 					     : "its state changes");
 	json_decref(doc);
@@ -89,11 +89,11 @@ ctl_alerts_ack(struct ctl_args *a)
 	if (ctl_args_has(a, 'o'))
 		ctl_usage_fail(a->usage);
 	body = alerts_body(a);
-	id = ctl_id(a->argv[0], "condition");
+	id = ctl_id(a->argv[0], N_("condition"));
 	snprintf(path, sizeof path, "/v1/conditions/%lld/ack", id);
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json)
-		printf("condition %lld: taken on\n", id);
+		printf(_("condition %lld: taken on\n"), id);
 	json_decref(doc);
 	return (0);
 }
@@ -112,7 +112,7 @@ ctl_alerts_conditions(__unused struct ctl_args *a)
 	}
 	n = json_array_size(json_object_get(doc, "conditions"));
 	if (n == 0) {
-		printf("no open critical condition\n");
+		printf(_("no open critical condition\n"));
 		json_decref(doc);
 		return (0);
 	}
@@ -122,13 +122,13 @@ ctl_alerts_conditions(__unused struct ctl_args *a)
 		if ((rows[i] = calloc(7, sizeof **rows)) == NULL)
 			ctl_fail("out of memory");
 	}
-	rows[0][0] = strdup("ID");
-	rows[0][1] = strdup("TYPE");
-	rows[0][2] = strdup("CASE");
-	rows[0][3] = strdup("SHOP");
-	rows[0][4] = strdup("REMINDERS");
-	rows[0][5] = strdup("NEXT REMINDER");
-	rows[0][6] = strdup("TAKEN ON BY");
+	rows[0][0] = strdup(_("ID"));
+	rows[0][1] = strdup(_("TYPE"));
+	rows[0][2] = strdup(_("CASE"));
+	rows[0][3] = strdup(_("SHOP"));
+	rows[0][4] = strdup(_("REMINDERS"));
+	rows[0][5] = strdup(_("NEXT REMINDER"));
+	rows[0][6] = strdup(_("TAKEN ON BY"));
 	json_array_foreach (json_object_get(doc, "conditions"), i, e) {
 		ack = json_object_get(e, "ack");
 		snprintf(id, sizeof id, "%lld",
@@ -188,12 +188,12 @@ ctl_alerts_snooze(struct ctl_args *a)
 	doc = ctl_call("POST", path, body);
 	if (!ctl.json) {
 		if (off)
-			printf("shop %s: snooze ended, mail flows again; "
-			       "what it held goes in one summary\n",
+			printf(_("shop %s: snooze ended, mail flows again; "
+				 "what it held goes in one summary\n"),
 			    shop);
 		else
-			printf("shop %s: mail held until %s, then sent in "
-			       "one summary\n",
+			printf(_("shop %s: mail held until %s, then sent in "
+				 "one summary\n"),
 			    shop, alerts_str(doc, "until"));
 	}
 	json_decref(doc);
@@ -208,10 +208,10 @@ ctl_alerts_status(json_t *status)
 	size_t i;
 
 	json_array_foreach (json_object_get(status, "snoozes"), i, e)
-		printf("snoozed      %s until %s, by %s%s%s\n",
+		printf(_("snoozed      %s until %s, by %s%s%s\n"),
 		    alerts_str(e, "shop"), alerts_str(e, "until"),
 		    alerts_str(e, "by"), alerts_str(e, "comment") ? ": " : "",
 		    alerts_str(e, "comment") ? alerts_str(e, "comment") : "");
 	json_array_foreach (json_object_get(status, "warnings"), i, e)
-		printf("warning      %s\n", alerts_str(e, "text"));
+		printf(_("warning      %s\n"), alerts_str(e, "text"));
 }

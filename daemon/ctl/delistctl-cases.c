@@ -49,6 +49,7 @@ static void cases_query(char **, const char *, const char *);
 static char *cases_case_path(long long, const char *);
 static void cases_set_str(json_t *, const char *, const char *, const char *);
 static const char *cases_str(const json_t *, const char *);
+static const char *cases_word(const char *, const char *);
 static void cases_table_init(struct cases_table *, size_t);
 static void cases_table_row(struct cases_table *, char **);
 static void cases_table_add(struct cases_table *, ...);
@@ -150,68 +151,69 @@ static const struct option case_note_options[] = {
 };
 
 static const struct ctl_cmd cases_case_cmds[] = {
-	{ "show", "case show ID", "the case, its appeals, deadlines and trail",
-	    NULL, case_show, { "", NULL, 1, 1 } },
+	{ "show", "case show ID",
+	    N_("the case, its appeals, deadlines and trail"), NULL, case_show,
+	    { "", NULL, 1, 1 } },
 	{ "open",
 	    "case open SHOP PRODUCT_ID --reason REASON [--rule TEXT] "
 	    "[--at TIME]",
-	    "record a delisting; prints the new case's id", NULL, case_open,
+	    N_("record a delisting; prints the new case's id"), NULL, case_open,
 	    { "", case_open_options, 2, 2 } },
 	{ "note",
 	    "case note ID TEXT [--field F --before B --after A] [--at TIME]",
-	    "record a rectification", NULL, case_note,
+	    N_("record a rectification"), NULL, case_note,
 	    { "", case_note_options, 2, 2 } },
 	{ "appeal",
 	    "case appeal ID --platform-case CASEID --statement FILE|- "
 	    "[--attach [TYPE:]FILE ...] [--at TIME] [--force]",
-	    "record a submitted appeal with its statement and materials", NULL,
-	    case_appeal, { "", case_appeal_options, 1, 1 } },
+	    N_("record a submitted appeal with its statement and materials"),
+	    NULL, case_appeal, { "", case_appeal_options, 1, 1 } },
 	{ "check",
 	    "case check ID [--statement FILE|-] [--attach [TYPE:]FILE ...] "
 	    "[--title T]",
-	    "what would get the appeal rejected, before you submit it "
-	    "(exit 4 when something blocks)",
+	    N_("what would get the appeal rejected, before you submit it "
+	       "(exit 4 when something blocks)"),
 	    NULL, case_check, { "", case_check_options, 1, 1 } },
 	{ "decision",
 	    "case decision ID (--approved | --rejected REASON) [--at TIME]",
-	    "record the platform's decision on the pending appeal", NULL,
+	    N_("record the platform's decision on the pending appeal"), NULL,
 	    case_decision, { "", case_decision_options, 1, 1 } },
 	{ "reinstated", "case reinstated ID [--at TIME]",
-	    "record that the listing is on sale again", NULL, case_reinstated,
-	    { "", case_at_options, 1, 1 } },
+	    N_("record that the listing is on sale again"), NULL,
+	    case_reinstated, { "", case_at_options, 1, 1 } },
 	{ "abandon",
 	    "case abandon ID [--relisted-as NEWID] [--reason TEXT] [--at TIME]",
-	    "give the case up, or record the product relisted as NEWID", NULL,
-	    case_abandon, { "", case_abandon_options, 1, 1 } },
+	    N_("give the case up, or record the product relisted as NEWID"),
+	    NULL, case_abandon, { "", case_abandon_options, 1, 1 } },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
-	    "end a tro case on the court's outcome: dismissed or settled "
-	    "resume the listing, judgment or lost close the case",
+	    N_("end a tro case on the court's outcome: dismissed or settled "
+	       "resume the listing, judgment or lost close the case"),
 	    NULL, case_close, { "", case_close_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
-	    "name the reason of a case (the source opens them unclassified)",
+	    N_("name the reason of a case (the source opens them unclassified)"),
 	    NULL, ctl_source_classify, { "", case_classify_options, 2, 2 } },
 	{ "evidence", "case evidence ID [--get SHA256]",
-	    "what was archived when the case was opened; --get writes one "
-	    "file to stdout",
+	    N_("what was archived when the case was opened; --get writes one "
+	       "file to stdout"),
 	    NULL, ctl_source_evidence, { "", case_evidence_options, 1, 1 } },
 	{ "export", "case export ID [--format md|json]",
-	    "the dossier for the next appeal", NULL, case_export,
+	    N_("the dossier for the next appeal"), NULL, case_export,
 	    { "", case_export_options, 1, 1 } },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
-	    "attach a vault document (delistctl doc add) to the case, or "
-	    "take it off",
+	    N_("attach a vault document (delistctl doc add) to the case, or "
+	       "take it off"),
 	    NULL, ctl_docs_case_doc, { "", ctl_docs_case_doc_options, 2, 2 } },
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
-	    "take the case on: its reminders stop until it changes state "
-	    "(or for DURATION)",
+	    N_("take the case on: its reminders stop until it changes state "
+	       "(or for DURATION)"),
 	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "assign", "case assign ID USER|--none",
-	    "assign the case to a web console user, or to nobody", NULL,
+	    N_("assign the case to a web console user, or to nobody"), NULL,
 	    ctl_users_case_assign, { "", ctl_users_assign_options, 1, 2 } },
-	{ "help", "case help", "show the case verbs", NULL, case_help,
+	{ "help", "case help", N_("show the case verbs"), NULL, case_help,
 	    { "", NULL, 0, 0 } },
 };
 
@@ -219,6 +221,60 @@ static const struct ctl_cmd cases_case_cmds[] = {
 static const char *const cases_doc_types[] = { "ce", "fcc", "ukca", "saso",
 	"test_report", "trademark", "brand_authorization", "invoice",
 	"court_order", "dismissal", "other" };
+
+/*
+ * The states and reasons the daemon sends, as the reader says them
+ * ("appealed": "申诉中" in Chinese). The names stay the interface: --state
+ * and -j take and give them; English shows them as they are.
+ */
+static const struct {
+	const char *ctx;
+	const char *name;
+} cases_words[] = {
+	{ "state", NC_("state", "open") },
+	{ "state", NC_("state", "rectifying") },
+	{ "state", NC_("state", "appealed") },
+	{ "state", NC_("state", "approved") },
+	{ "state", NC_("state", "reinstated") },
+	{ "state", NC_("state", "synced") },
+	{ "state", NC_("state", "manual_review") },
+	{ "state", NC_("state", "abandoned") },
+	{ "state", NC_("state", "closed") },
+	{ "reason", NC_("reason", "ip_infringement") },
+	{ "reason", NC_("reason", "category_misplaced") },
+	{ "reason", NC_("reason", "false_info") },
+	{ "reason", NC_("reason", "prohibited_words") },
+	{ "reason", NC_("reason", "unauthorized_media") },
+	{ "reason", NC_("reason", "missing_certification") },
+	{ "reason", NC_("reason", "not_as_described") },
+	{ "reason", NC_("reason", "duplicate_listing") },
+	{ "reason", NC_("reason", "tro") },
+	{ "reason", NC_("reason", "spot_check") },
+	{ "reason", NC_("reason", "other") },
+	{ "reason", NC_("reason", "unclassified") },
+};
+
+/* The word for name in context ctx ("state"), or name as it is. */
+static const char *
+cases_word(const char *ctx, const char *name)
+{
+	char key[96];
+	const char *t;
+	size_t i;
+
+	if (name == NULL)
+		return (NULL);
+	for (i = 0; i < nitems(cases_words); i++) {
+		if (strcmp(cases_words[i].ctx, ctx) != 0 ||
+		    strcmp(cases_words[i].name, name) != 0)
+			continue;
+		/* pgettext: the context, EOT, the msgid. */
+		snprintf(key, sizeof key, "%s\004%s", ctx, name);
+		t = gettext(key);
+		return (t != key ? t : name);
+	}
+	return (name);
+}
 
 static char *
 cases_strdup(const char *s)
@@ -444,13 +500,15 @@ cases_call(const char *method, const char *path, json_t *body, int flags)
 			    stderr, json_object_get(err, "findings"));
 		if (msg == NULL)
 			fprintf(stderr,
-			    "delistctl: delistd answered HTTP %ld\n", status);
+			    _("delistctl: delistd answered HTTP %ld\n"),
+			    status);
 		else if ((flags & CASES_FORCE_HINT) &&
 		    json_is_true(json_object_get(err, "forceable")))
 			fprintf(stderr,
-			    "delistctl: %s (use --force to override)\n", msg);
+			    _("delistctl: %s (use --force to override)\n"),
+			    msg);
 		else
-			fprintf(stderr, "delistctl: %s\n", msg);
+			fprintf(stderr, "delistctl: %s\n", _(msg));
 		if (status >= 500)
 			exit(CTL_EXIT_DAEMON);
 		/* An appeal the preflight's errors refused. */
@@ -576,7 +634,7 @@ ctl_cases_track(struct ctl_args *a)
 	doc = ctl_call("POST", "/v1/listings", body);
 	if (!ctl.json) {
 		ctl_duration(doc, "check_interval", every, sizeof every);
-		printf("tracking %s/%s, status %s, checked every %s\n",
+		printf(_("tracking %s/%s, status %s, checked every %s\n"),
 		    cases_str(doc, "shop"), cases_str(doc, "product_id"),
 		    cases_str(doc, "status"),
 		    strcmp(every, "-") == 0 ? "default interval" : every);
@@ -596,7 +654,7 @@ ctl_cases_untrack(struct ctl_args *a)
 	path = ctl_fmt("/v1/listings/%s/%s", shop, product);
 	doc = ctl_call("DELETE", path, NULL);
 	if (!ctl.json)
-		printf("no longer tracking %s/%s\n", cases_str(doc, "shop"),
+		printf(_("no longer tracking %s/%s\n"), cases_str(doc, "shop"),
 		    cases_str(doc, "product_id"));
 	json_decref(doc);
 	free(path);
@@ -643,8 +701,8 @@ ctl_cases_listings(struct ctl_args *a)
 	free(path);
 	if (!ctl.json) {
 		cases_table_init(&t, 7);
-		cases_table_add(&t, "SHOP", "PRODUCT ID", "STATUS", "TRACKED",
-		    "EVERY", "CASE", "TITLE");
+		cases_table_add(&t, _("SHOP"), _("PRODUCT ID"), _("STATUS"),
+		    _("TRACKED"), _("EVERY"), _("CASE"), _("TITLE"));
 		json_array_foreach (json_object_get(doc, "listings"), i, l) {
 			ctl_duration(l, "check_interval", every, sizeof every);
 			if (json_is_integer(json_object_get(l, "open_case")))
@@ -662,7 +720,7 @@ ctl_cases_listings(struct ctl_args *a)
 						  : "-");
 		}
 		if (t.nrows == 1) {
-			printf("no listings\n");
+			printf(_("no listings\n"));
 			cases_table_free(&t);
 		} else
 			cases_table_print(&t);
@@ -684,7 +742,7 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 {
 	static const char *const deadlines[] = { "feedback_due_at",
 		"escalate_due_at", "stall_due_at" };
-	char id[32], appeals[32], age[32], due[CTL_TIME_LEN], *path, *title;
+	char id[32], appeals[96], age[32], due[CTL_TIME_LEN], *path, *title;
 	const char *next = NULL, *s;
 	json_t *doc, *dl;
 	time_t opened, at, best = 0;
@@ -694,7 +752,7 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 
 	snprintf(id, sizeof id, "%lld",
 	    (long long)json_integer_value(json_object_get(c, "id")));
-	snprintf(appeals, sizeof appeals, "%lld (%lld rej.)",
+	snprintf(appeals, sizeof appeals, _("%lld (%lld rej.)"),
 	    (long long)json_integer_value(json_object_get(c, "appeals")),
 	    (long long)json_integer_value(json_object_get(c, "rejections")));
 	/* The list carries the deadlines; an older daemon's only the detail. */
@@ -738,8 +796,9 @@ cases_row(struct cases_table *t, const json_t *c, time_t now)
 	if (title == NULL)
 		ctl_fail("out of memory");
 	cases_table_add(t, id, cases_str(c, "shop"), cases_str(c, "product_id"),
-	    cases_str(c, "state"), cases_str(c, "reason"), appeals, age, due,
-	    st >= 0 ? cases_state_next((enum case_state)st) : "-",
+	    cases_word("state", cases_str(c, "state")),
+	    cases_word("reason", cases_str(c, "reason")), appeals, age, due,
+	    st >= 0 ? _(cases_state_next((enum case_state)st)) : "-",
 	    cases_str(doc, "assignee") ? cases_str(doc, "assignee") : "-",
 	    title);
 	free(title);
@@ -765,13 +824,14 @@ ctl_cases_cases(struct ctl_args *a)
 		now = ctl_daemon_now();
 		cases_table_init(&t, 11);
 		t.nowrap = 1;
-		cases_table_add(&t, "ID", "SHOP", "PRODUCT ID", "STATE",
-		    "REASON", "APPEALS", "AGE", "NEXT DEADLINE", "NEXT STEP",
-		    "ASSIGNEE", "TITLE");
+		cases_table_add(&t, _("ID"), _("SHOP"), _("PRODUCT ID"),
+		    _("STATE"), _("REASON"), _("APPEALS"), _("AGE"),
+		    _("NEXT DEADLINE"), _("NEXT STEP"), _("ASSIGNEE"),
+		    _("TITLE"));
 		json_array_foreach (json_object_get(doc, "cases"), i, c)
 			cases_row(&t, c, now);
 		if (t.nrows == 1) {
-			printf("no cases\n");
+			printf(_("no cases\n"));
 			cases_table_free(&t);
 		} else
 			cases_table_print(&t);
@@ -796,8 +856,8 @@ ctl_cases_case(int argc, char **argv)
 static int
 case_help(__unused struct ctl_args *a)
 {
-	printf("usage: delistctl [-s socket] [--json] case VERB ...; the "
-	       "verbs:\n");
+	printf(_("usage: delistctl [-s socket] [--json] case VERB ...; the "
+		 "verbs:\n"));
 	cases_case_help(stdout);
 	return (0);
 }
@@ -838,7 +898,7 @@ case_note(struct ctl_args *a)
 
 	if ((before != NULL || after != NULL) && field == NULL)
 		ctl_usage_fail(a->usage);
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "text", a->argv[1], "the note");
 	cases_set_str(body, "field", field, "the field");
@@ -849,8 +909,8 @@ case_note(struct ctl_args *a)
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
-		printf("case %lld: note recorded, state %s\n", id,
-		    cases_str(doc, "state"));
+		printf(_("case %lld: note recorded, state %s\n"), id,
+		    cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -870,7 +930,7 @@ case_check(struct ctl_args *a)
 	long long id, nerr;
 	long bad;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	/* Read and judged before anything is built: a refusal leaks nothing. */
 	if (statement != NULL) {
 		text = ctl_read_file(statement, "statement", 0, &len);
@@ -893,13 +953,14 @@ case_check(struct ctl_args *a)
 	nerr = json_integer_value(json_object_get(doc, "errors"));
 	if (!ctl.json) {
 		if (json_array_size(json_object_get(doc, "findings")) == 0)
-			printf("case %lld: nothing found that would get the "
-			       "appeal rejected\n",
+			printf(_("case %lld: nothing found that would get the "
+				 "appeal rejected\n"),
 			    id);
 		cases_findings(stdout, json_object_get(doc, "findings"));
 		if (nerr > 0)
-			printf("%lld error%s: fix %s before you appeal\n", nerr,
-			    nerr == 1 ? "" : "s", nerr == 1 ? "it" : "them");
+			printf(_("%lld error%s: fix %s before you appeal\n"),
+			    nerr, nerr == 1 ? "" : "s",
+			    nerr == 1 ? "it" : "them");
 	}
 	json_decref(doc);
 	return (nerr > 0 ? CTL_EXIT_BLOCKED : CTL_EXIT_OK);
@@ -920,7 +981,7 @@ case_appeal(struct ctl_args *a)
 
 	if (platform == NULL || statement == NULL)
 		ctl_usage_fail(a->usage);
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	/* Read and judged before anything is built: a refusal leaks nothing. */
 	text = ctl_read_file(statement, "statement", 0, &len);
 	if ((bad = cases_utf8_bad((unsigned char *)text, len)) != -1)
@@ -943,16 +1004,16 @@ case_appeal(struct ctl_args *a)
 	if (!ctl.json) {
 		appeals = json_object_get(doc, "appeals");
 		last = json_array_get(appeals, json_array_size(appeals) - 1);
-		printf("case %lld: appeal %lld recorded (platform case %s), "
-		       "state %s\n",
+		printf(_("case %lld: appeal %lld recorded (platform case %s), "
+			 "state %s\n"),
 		    id,
 		    (long long)json_integer_value(json_object_get(last, "n")),
 		    cases_str(last, "platform_case_id"),
-		    cases_str(doc, "state"));
+		    cases_word("state", cases_str(doc, "state")));
 		cases_findings(stdout, json_object_get(doc, "preflight"));
 		forced = json_object_get(last, "forced");
 		json_array_foreach (forced, i, v) {
-			printf("overridden with --force: %s\n",
+			printf(_("overridden with --force: %s\n"),
 			    json_string_value(v));
 		}
 	}
@@ -972,7 +1033,7 @@ case_decision(struct ctl_args *c)
 
 	if (approved == (rejected != NULL))
 		ctl_usage_fail(c->usage);
-	id = ctl_id(c->argv[0], "case");
+	id = ctl_id(c->argv[0], N_("case"));
 	path = cases_case_path(id, "");
 	doc = cases_call("GET", path, NULL, CASES_QUIET);
 	free(path);
@@ -1000,9 +1061,9 @@ case_decision(struct ctl_args *c)
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
-		printf("case %lld: appeal %lld %s, state %s\n", id, n,
+		printf(_("case %lld: appeal %lld %s, state %s\n"), id, n,
 		    approved ? "approved" : "rejected",
-		    cases_str(doc, "state"));
+		    cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -1015,15 +1076,15 @@ case_reinstated(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "at", at, "the time");
 	path = cases_case_path(id, "/reinstated");
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
-		printf("case %lld: reinstatement recorded, state %s\n", id,
-		    cases_str(doc, "state"));
+		printf(_("case %lld: reinstatement recorded, state %s\n"), id,
+		    cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -1037,7 +1098,7 @@ case_abandon(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");
 	cases_set_str(body, "reason", why, "the reason");
@@ -1047,12 +1108,13 @@ case_abandon(struct ctl_args *a)
 	free(path);
 	if (!ctl.json) {
 		if (relisted != NULL)
-			printf("case %lld: abandoned, relisted as %s, state "
-			       "%s\n",
-			    id, relisted, cases_str(doc, "state"));
+			printf(_("case %lld: abandoned, relisted as %s, state "
+				 "%s\n"),
+			    id, relisted,
+			    cases_word("state", cases_str(doc, "state")));
 		else
-			printf("case %lld: abandoned, state %s\n", id,
-			    cases_str(doc, "state"));
+			printf(_("case %lld: abandoned, state %s\n"), id,
+			    cases_word("state", cases_str(doc, "state")));
 	}
 	json_decref(doc);
 	return (0);
@@ -1089,7 +1151,7 @@ case_close(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	if (outcome == NULL)
 		ctl_fail("case close needs --outcome: dismissed, settled, "
 			 "judgment or lost");
@@ -1104,8 +1166,8 @@ case_close(struct ctl_args *a)
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
-		printf("case %lld: outcome %s recorded, state %s\n", id,
-		    outcome, cases_str(doc, "state"));
+		printf(_("case %lld: outcome %s recorded, state %s\n"), id,
+		    outcome, cases_word("state", cases_str(doc, "state")));
 	json_decref(doc);
 	return (0);
 }
@@ -1117,18 +1179,18 @@ case_show(struct ctl_args *c)
 		const char *key;
 		const char *label;
 	} deadlines[] = {
-		{ "feedback_due_at", "feedback due" },
-		{ "escalate_due_at", "escalation due" },
-		{ "stall_due_at", "stall due" },
+		{ "feedback_due_at", N_("feedback due") },
+		{ "escalate_due_at", N_("escalation due") },
+		{ "stall_due_at", N_("stall due") },
 	};
 	struct cases_table t;
 	json_t *doc, *a, *e, *dl;
 	char *path, b1[CTL_TIME_LEN], b2[CTL_TIME_LEN], n[32], name[320],
 	    *title;
 	long long id;
-	size_t i;
+	size_t i, w;
 
-	id = ctl_id(c->argv[0], "case");
+	id = ctl_id(c->argv[0], N_("case"));
 	path = cases_case_path(id, "");
 	doc = ctl_call("GET", path, NULL);
 	free(path);
@@ -1140,33 +1202,35 @@ case_show(struct ctl_args *c)
 	title = cases_str(doc, "title") != NULL
 	    ? ctl_fmt(" \"%s\"", cases_str(doc, "title"))
 	    : cases_strdup("");
-	printf("case %lld: %s/%s%s\n", id, cases_str(doc, "shop"),
+	printf(_("case %lld: %s/%s%s\n"), id, cases_str(doc, "shop"),
 	    cases_str(doc, "product_id"), title);
 	free(title);
-	printf("state     %s\n", cases_str(doc, "state"));
-	printf("reason    %s\n", cases_str(doc, "reason"));
+	printf(
+	    _("state     %s\n"), cases_word("state", cases_str(doc, "state")));
+	printf(_("reason    %s\n"),
+	    cases_word("reason", cases_str(doc, "reason")));
 	if (cases_str(doc, "rule") != NULL)
-		printf("rule      %s\n", cases_str(doc, "rule"));
+		printf(_("rule      %s\n"), cases_str(doc, "rule"));
 	if (cases_str(doc, "assignee") != NULL)
-		printf("assignee  %s\n", cases_str(doc, "assignee"));
+		printf(_("assignee  %s\n"), cases_str(doc, "assignee"));
 	ctl_zone(cases_str(doc, "timezone") != NULL
 		? cases_str(doc, "timezone")
 		: ctl_shop_zone(cases_str(doc, "shop")));
-	printf("opened    %s\n", ctl_time(doc, "opened_at", b1, sizeof b1));
-	printf("updated   %s\n", ctl_time(doc, "updated_at", b1, sizeof b1));
+	printf(_("opened    %s\n"), ctl_time(doc, "opened_at", b1, sizeof b1));
+	printf(_("updated   %s\n"), ctl_time(doc, "updated_at", b1, sizeof b1));
 	if (cases_str(doc, "closed_at") != NULL)
-		printf("closed    %s\n",
+		printf(_("closed    %s\n"),
 		    ctl_time(doc, "closed_at", b1, sizeof b1));
 	if (cases_str(doc, "relisted_as") != NULL)
-		printf("relisted  as %s\n", cases_str(doc, "relisted_as"));
+		printf(_("relisted  as %s\n"), cases_str(doc, "relisted_as"));
 
-	printf("\nappeals\n");
+	printf(_("\nappeals\n"));
 	if (json_array_size(json_object_get(doc, "appeals")) == 0)
-		printf("  none\n");
+		printf(_("  none\n"));
 	else {
 		cases_table_init(&t, 6);
-		cases_table_add(&t, "N", "PLATFORM CASE", "SUBMITTED",
-		    "DECIDED", "DECISION", "REASON");
+		cases_table_add(&t, _("N"), _("PLATFORM CASE"), _("SUBMITTED"),
+		    _("DECIDED"), _("DECISION"), _("REASON"));
 		json_array_foreach (json_object_get(doc, "appeals"), i, a) {
 			snprintf(n, sizeof n, "%lld",
 			    (long long)json_integer_value(
@@ -1175,7 +1239,7 @@ case_show(struct ctl_args *c)
 			    ctl_time(a, "submitted_at", b1, sizeof b1),
 			    ctl_time(a, "decided_at", b2, sizeof b2),
 			    cases_str(a, "decision") ? cases_str(a, "decision")
-						     : "pending",
+						     : _("pending"),
 			    cases_str(a, "reject_reason")
 				? cases_str(a, "reject_reason")
 				: "-");
@@ -1189,11 +1253,14 @@ case_show(struct ctl_args *c)
 			break;
 	}
 	if (i < nitems(deadlines)) {
-		printf("\ndeadlines\n");
+		printf(_("\ndeadlines\n"));
 		for (i = 0; i < nitems(deadlines); i++) {
 			if (cases_str(dl, deadlines[i].key) == NULL)
 				continue;
-			printf("%-16s%s\n", deadlines[i].label,
+			/* Padded to 16 columns, by display width. */
+			w = ctl_width(_(deadlines[i].label));
+			printf("%s%*s%s\n", _(deadlines[i].label),
+			    w < 16 ? (int)(16 - w) : 1, "",
 			    ctl_time(dl, deadlines[i].key, b1, sizeof b1));
 		}
 	}
@@ -1203,10 +1270,10 @@ case_show(struct ctl_args *c)
 		json_t *ack = json_object_get(doc, "ack");
 
 		if (json_is_object(ack))
-			printf("\nacknowledged by %s at %s%s%s%s%s\n",
+			printf(_("\nacknowledged by %s at %s%s%s%s%s\n"),
 			    cases_str(ack, "by"),
 			    ctl_time(ack, "at", b1, sizeof b1),
-			    cases_str(ack, "until") ? ", until " : "",
+			    cases_str(ack, "until") ? _(", until ") : "",
 			    cases_str(ack, "until")
 				? ctl_time(ack, "until", b2, sizeof b2)
 				: "",
@@ -1216,7 +1283,7 @@ case_show(struct ctl_args *c)
 				: "");
 		json_array_foreach (json_object_get(doc, "conditions"), i, e)
 			printf(
-			    "%scondition %lld: %s, %lld reminder%s, next %s\n",
+			    _("%scondition %lld: %s, %lld reminder%s, next %s\n"),
 			    i == 0 ? "\n" : "",
 			    (long long)json_integer_value(
 				json_object_get(e, "id")),
@@ -1234,9 +1301,10 @@ case_show(struct ctl_args *c)
 
 	/* Who still has to acknowledge the reinstatement (ERP, ads). */
 	if (json_array_size(json_object_get(doc, "sync")) > 0) {
-		printf("\nsync of the reinstatement\n");
+		printf(_("\nsync of the reinstatement\n"));
 		cases_table_init(&t, 4);
-		cases_table_add(&t, "SINK", "STATE", "TRIES", "LAST ERROR");
+		cases_table_add(
+		    &t, _("SINK"), _("STATE"), _("TRIES"), _("LAST ERROR"));
 		json_array_foreach (json_object_get(doc, "sync"), i, e) {
 			char tries[16];
 
@@ -1253,9 +1321,10 @@ case_show(struct ctl_args *c)
 	}
 
 	if (json_array_size(json_object_get(doc, "documents")) > 0) {
-		printf("\ndocuments\n");
+		printf(_("\ndocuments\n"));
 		cases_table_init(&t, 4);
-		cases_table_add(&t, "ID", "TYPE", "NAME", "EXPIRES");
+		cases_table_add(
+		    &t, _("ID"), _("TYPE"), _("NAME"), _("EXPIRES"));
 		json_array_foreach (json_object_get(doc, "documents"), i, e) {
 			snprintf(n, sizeof n, "%lld",
 			    (long long)json_integer_value(
@@ -1273,11 +1342,12 @@ case_show(struct ctl_args *c)
 	}
 
 	if (json_array_size(json_object_get(doc, "evidence")) > 0) {
-		printf("\nevidence (whole hashes: delistctl case evidence "
-		       "%lld)\n",
+		printf(_("\nevidence (whole hashes: delistctl case evidence "
+			 "%lld)\n"),
 		    id);
 		cases_table_init(&t, 4);
-		cases_table_add(&t, "KIND", "TIME", "SHA256", "WHAT");
+		cases_table_add(
+		    &t, _("KIND"), _("TIME"), _("SHA256"), _("WHAT"));
 		json_array_foreach (json_object_get(doc, "evidence"), i, e) {
 			char what[512], sha[16];
 
@@ -1292,9 +1362,9 @@ case_show(struct ctl_args *c)
 		cases_table_print(&t);
 	}
 
-	printf("\ntrail\n");
+	printf(_("\ntrail\n"));
 	cases_table_init(&t, 4);
-	cases_table_add(&t, "TIME", "ACTOR", "TYPE", "MESSAGE");
+	cases_table_add(&t, _("TIME"), _("ACTOR"), _("TYPE"), _("MESSAGE"));
 	json_array_foreach (json_object_get(doc, "trail"), i, e) {
 		cases_table_add(&t, ctl_time(e, "at", b1, sizeof b1),
 		    cases_str(e, "actor"), cases_str(e, "type"),
@@ -1315,7 +1385,7 @@ case_export(struct ctl_args *a)
 	long status;
 	size_t len;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	if (format == NULL)
 		format = ctl.json ? "json" : "md";
 	path = cases_case_path(id, "/export");
@@ -1327,10 +1397,11 @@ case_export(struct ctl_args *a)
 		if (ctl.json && raw != NULL)
 			fputs(raw, stderr);
 		if (msg != NULL)
-			fprintf(stderr, "delistctl: %s\n", msg);
+			fprintf(stderr, "delistctl: %s\n", _(msg));
 		else
 			fprintf(stderr,
-			    "delistctl: delistd answered HTTP %ld\n", status);
+			    _("delistctl: delistd answered HTTP %ld\n"),
+			    status);
 		exit(status >= 500 ? 3 : 1);
 	}
 	len = strlen(raw);
@@ -1430,7 +1501,7 @@ ctl_cases_events(struct ctl_args *a)
 	int follow = ctl_args_has(a, 'f');
 
 	if (ctl_args_has(a, 'c'))
-		id = ctl_id(ctl_args_get(a, 'c'), "case");
+		id = ctl_id(ctl_args_get(a, 'c'), N_("case"));
 	if (follow)
 		cases_follow(id);
 	path = cases_strdup("/v1/events");
@@ -1456,11 +1527,11 @@ ctl_cases_events(struct ctl_args *a)
 				break;
 			}
 		}
-		head = zone != NULL ? ctl_fmt("TIME (%s)", zone)
-				    : cases_strdup("TIME");
+		head = zone != NULL ? ctl_fmt(_("TIME (%s)"), zone)
+				    : cases_strdup(_("TIME"));
 		cases_table_init(&t, 6);
-		cases_table_add(
-		    &t, "ID", head, "SEVERITY", "CASE", "TYPE", "MESSAGE");
+		cases_table_add(&t, _("ID"), head, _("SEVERITY"), _("CASE"),
+		    _("TYPE"), _("MESSAGE"));
 		free(head);
 		json_array_foreach (json_object_get(doc, "events"), i, e) {
 			snprintf(ids, sizeof ids, "%lld",
@@ -1481,7 +1552,7 @@ ctl_cases_events(struct ctl_args *a)
 			    cases_str(e, "message"));
 		}
 		if (t.nrows == 1) {
-			printf("no events\n");
+			printf(_("no events\n"));
 			cases_table_free(&t);
 		} else
 			cases_table_print(&t);

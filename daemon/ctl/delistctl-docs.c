@@ -70,25 +70,25 @@ static const struct ctl_cmd docs_cmds[] = {
 	    "doc add FILE --type TYPE [--shop SHOP] [--products ID,...] "
 	    "[--issuer TEXT] [--expires YYYY-MM-DD] [--chain-of DOC] "
 	    "[--rename]",
-	    "store a PDF, JPEG or PNG in the vault; prints its id", NULL,
+	    N_("store a PDF, JPEG or PNG in the vault; prints its id"), NULL,
 	    doc_add, { "", doc_add_options, 1, 1 } },
 	{ "list",
 	    "doc list [--expiring DUR] [--shop SHOP] [--type TYPE] "
 	    "[--product ID] [--case ID]",
-	    "the documents (--expiring 30d: those expiring within 30 days, "
-	    "and expired ones)",
+	    N_("the documents (--expiring 30d: those expiring within 30 days, "
+	       "and expired ones)"),
 	    NULL, doc_list, { "", doc_list_options, 0, 0 } },
 	{ "show", "doc show ID",
-	    "a document, the cases that refer to it and the listings it "
-	    "covers",
+	    N_("a document, the cases that refer to it and the listings it "
+	       "covers"),
 	    NULL, doc_show, { "", NULL, 1, 1 } },
 	{ "get", "doc get ID [-o FILE]",
-	    "the document's file, to FILE or standard output", NULL, doc_get,
-	    { "o:", doc_get_options, 1, 1 } },
+	    N_("the document's file, to FILE or standard output"), NULL,
+	    doc_get, { "o:", doc_get_options, 1, 1 } },
 	{ "rm", "doc rm ID",
-	    "remove a document (refused while an open case refers to it)", NULL,
-	    doc_rm, { "", NULL, 1, 1 } },
-	{ "help", "doc help", "show the doc verbs", NULL, doc_help,
+	    N_("remove a document (refused while an open case refers to it)"),
+	    NULL, doc_rm, { "", NULL, 1, 1 } },
+	{ "help", "doc help", N_("show the doc verbs"), NULL, doc_help,
 	    { "", NULL, 0, 0 } },
 };
 
@@ -108,8 +108,8 @@ ctl_docs(int argc, char **argv)
 static int
 doc_help(__unused struct ctl_args *a)
 {
-	printf("usage: delistctl [-s socket] [--json] doc VERB ...; the "
-	       "verbs:\n");
+	printf(_("usage: delistctl [-s socket] [--json] doc VERB ...; the "
+		 "verbs:\n"));
 	docs_help(stdout);
 	return (0);
 }
@@ -181,7 +181,7 @@ doc_add(struct ctl_args *a)
 	for (i = 0; i < nitems(letters); i++)
 		opts[i][1] = ctl_args_get(a, letters[i]);
 	if (opts[4][1] != NULL)
-		ctl_id(opts[4][1], "document");
+		ctl_id(opts[4][1], N_("document"));
 	if (type == NULL)
 		ctl_usage_fail(a->usage);
 	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
@@ -209,21 +209,21 @@ doc_add(struct ctl_args *a)
 		    file, len);
 	doc = ctl_answer(status, doc, raw);
 	json_array_foreach (json_object_get(doc, "warnings"), i, w)
-		fprintf(
-		    stderr, "delistctl: warning: %s\n", json_string_value(w));
+		fprintf(stderr, _("delistctl: warning: %s\n"),
+		    json_string_value(w));
 	if (!ctl.json) {
 		printf("%lld\n",
 		    (long long)json_integer_value(json_object_get(doc, "id")));
 		if (json_is_true(json_object_get(doc, "duplicate")))
 			fprintf(stderr,
-			    "delistctl: the same content is already in the "
-			    "vault as document %lld (%s, added %s); nothing "
-			    "changed\n",
+			    _("delistctl: the same content is already in the "
+			      "vault as document %lld (%s, added %s); nothing "
+			      "changed\n"),
 			    (long long)json_integer_value(
 				json_object_get(doc, "id")),
 			    docs_str(doc, "name"), docs_str(doc, "added_at"));
 		else if (strcmp(docs_str(doc, "name"), base) != 0)
-			fprintf(stderr, "delistctl: stored as %s\n",
+			fprintf(stderr, _("delistctl: stored as %s\n"),
 			    docs_str(doc, "name"));
 	}
 	json_decref(doc);
@@ -289,7 +289,7 @@ doc_list(struct ctl_args *a)
 	for (i = 0; i < nitems(opts); i++)
 		vals[i] = ctl_args_get(a, opts[i]);
 	if (vals[4] != NULL)
-		ctl_id(vals[4], "case");
+		ctl_id(vals[4], N_("case"));
 	if ((path = strdup("/v1/documents")) == NULL)
 		ctl_fail("out of memory");
 	for (i = 0; i < nitems(keys); i++) {
@@ -305,7 +305,7 @@ doc_list(struct ctl_args *a)
 	arr = json_object_get(doc, "documents");
 	n = json_array_size(arr);
 	if (n == 0) {
-		printf("no documents\n");
+		printf(_("no documents\n"));
 		json_decref(doc);
 		return (0);
 	}
@@ -315,13 +315,13 @@ doc_list(struct ctl_args *a)
 		if ((rows[i] = calloc(7, sizeof **rows)) == NULL)
 			ctl_fail("out of memory");
 	}
-	rows[0][0] = strdup("ID");
-	rows[0][1] = strdup("TYPE");
-	rows[0][2] = strdup("NAME");
-	rows[0][3] = strdup("SHOP");
-	rows[0][4] = strdup("PRODUCTS");
-	rows[0][5] = strdup("EXPIRES");
-	rows[0][6] = strdup("FORMAT");
+	rows[0][0] = strdup(_("ID"));
+	rows[0][1] = strdup(_("TYPE"));
+	rows[0][2] = strdup(_("NAME"));
+	rows[0][3] = strdup(_("SHOP"));
+	rows[0][4] = strdup(_("PRODUCTS"));
+	rows[0][5] = strdup(_("EXPIRES"));
+	rows[0][6] = strdup(_("FORMAT"));
 	json_array_foreach (arr, i, d) {
 		snprintf(id, sizeof id, "%lld",
 		    (long long)json_integer_value(json_object_get(d, "id")));
@@ -356,7 +356,7 @@ docs_get_doc(const char *arg, const char *suffix)
 	char *path;
 	json_t *doc;
 
-	if (asprintf(&path, "/v1/documents/%lld%s", ctl_id(arg, "document"),
+	if (asprintf(&path, "/v1/documents/%lld%s", ctl_id(arg, N_("document")),
 		suffix) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("GET", path, NULL);
@@ -377,39 +377,40 @@ doc_show(struct ctl_args *a)
 		return (0);
 	}
 	docs_format(doc, fmt, sizeof fmt);
-	printf("document %lld: %s\n",
+	printf(_("document %lld: %s\n"),
 	    (long long)json_integer_value(json_object_get(doc, "id")),
 	    docs_str(doc, "name"));
-	printf("type      %s\n", docs_str(doc, "type"));
-	printf("format    %s, %lld bytes\n", fmt,
+	printf(_("type      %s\n"), docs_str(doc, "type"));
+	printf(_("format    %s, %lld bytes\n"), fmt,
 	    (long long)json_integer_value(json_object_get(doc, "size")));
-	printf("sha256    %s\n", docs_str(doc, "sha256"));
+	printf(_("sha256    %s\n"), docs_str(doc, "sha256"));
 	if (strcmp(docs_str(doc, "name"), docs_str(doc, "original_name")) != 0)
-		printf("uploaded  as %s\n", docs_str(doc, "original_name"));
-	printf("shop      %s\n",
+		printf(_("uploaded  as %s\n"), docs_str(doc, "original_name"));
+	printf(_("shop      %s\n"),
 	    docs_str(doc, "shop") ? docs_str(doc, "shop") : "-");
 	s = docs_products(doc);
-	printf("products  %s\n", *s ? s : "-");
+	printf(_("products  %s\n"), *s ? s : "-");
 	free(s);
 	if (docs_str(doc, "issuer") != NULL)
-		printf("issuer    %s\n", docs_str(doc, "issuer"));
+		printf(_("issuer    %s\n"), docs_str(doc, "issuer"));
 	s = docs_expiry(doc);
-	printf("expires   %s%s%s\n", s,
+	printf(_("expires   %s%s%s\n"), s,
 	    docs_str(doc, "expires") ? ", zone " : "",
 	    docs_str(doc, "expires") ? docs_str(doc, "timezone") : "");
 	free(s);
 	ctl_zone(docs_str(doc, "timezone"));
 	if (docs_str(doc, "next_alert_at") != NULL)
-		printf("alert     next at %s\n",
+		printf(_("alert     next at %s\n"),
 		    ctl_time(doc, "next_alert_at", tb, sizeof tb));
-	printf("added     %s by %s\n", ctl_time(doc, "added_at", tb, sizeof tb),
+	printf(_("added     %s by %s\n"),
+	    ctl_time(doc, "added_at", tb, sizeof tb),
 	    docs_str(doc, "added_by"));
 	if (docs_str(doc, "removed_at") != NULL)
-		printf("removed   %s\n",
+		printf(_("removed   %s\n"),
 		    ctl_time(doc, "removed_at", tb, sizeof tb));
 	if ((chain = json_object_get(doc, "chain")) != NULL &&
 	    json_array_size(chain) > 1) {
-		printf("chain    ");
+		printf(_("chain    "));
 		json_array_foreach (chain, i, v)
 			printf("%s %lld %s%s%s%s", i ? " ->" : "",
 			    (long long)json_integer_value(
@@ -420,30 +421,30 @@ doc_show(struct ctl_args *a)
 			    docs_str(v, "issuer") ? ")" : "");
 		printf("\n");
 	}
-	printf("\ncases\n");
+	printf(_("\ncases\n"));
 	if (json_array_size(json_object_get(doc, "cases")) == 0)
-		printf("  none\n");
+		printf(_("  none\n"));
 	json_array_foreach (json_object_get(doc, "cases"), i, v) {
 		if (json_is_integer(json_object_get(v, "appeal")))
-			printf("  case %lld (%s): in the materials of appeal "
-			       "%lld\n",
+			printf(_("  case %lld (%s): in the materials of appeal "
+				 "%lld\n"),
 			    (long long)json_integer_value(
 				json_object_get(v, "case")),
 			    docs_str(v, "state"),
 			    (long long)json_integer_value(
 				json_object_get(v, "appeal")));
 		else
-			printf("  case %lld (%s): attached\n",
+			printf(_("  case %lld (%s): attached\n"),
 			    (long long)json_integer_value(
 				json_object_get(v, "case")),
 			    docs_str(v, "state"));
 	}
-	printf("\ncovers\n");
+	printf(_("\ncovers\n"));
 	if (json_array_size(json_object_get(doc, "covers")) == 0)
-		printf("  no tracked listing\n");
+		printf(_("  no tracked listing\n"));
 	json_array_foreach (json_object_get(doc, "covers"), i, v) {
 		if (json_is_integer(json_object_get(v, "open_case")))
-			printf("  %s/%s (open case %lld)\n",
+			printf(_("  %s/%s (open case %lld)\n"),
 			    docs_str(v, "shop"), docs_str(v, "product_id"),
 			    (long long)json_integer_value(
 				json_object_get(v, "open_case")));
@@ -467,7 +468,7 @@ doc_get(struct ctl_args *a)
 	int fd = STDOUT_FILENO;
 
 	if (asprintf(&path, "/v1/documents/%lld/content",
-		ctl_id(a->argv[0], "document")) == -1)
+		ctl_id(a->argv[0], N_("document"))) == -1)
 		ctl_fail("out of memory");
 	status =
 	    ctl_request_bytes("GET", path, NULL, NULL, 0, &doc, &raw, &len);
@@ -506,12 +507,12 @@ doc_rm(struct ctl_args *a)
 	json_t *doc;
 
 	if (asprintf(&path, "/v1/documents/%lld",
-		ctl_id(a->argv[0], "document")) == -1)
+		ctl_id(a->argv[0], N_("document"))) == -1)
 		ctl_fail("out of memory");
 	doc = ctl_call("DELETE", path, NULL);
 	free(path);
 	if (!ctl.json)
-		printf("document %lld removed: %s\n",
+		printf(_("document %lld removed: %s\n"),
 		    (long long)json_integer_value(json_object_get(doc, "id")),
 		    docs_str(doc, "name"));
 	json_decref(doc);
@@ -541,8 +542,8 @@ ctl_docs_case_doc(struct ctl_args *a)
 
 	if (detach && (at != NULL || force))
 		ctl_usage_fail(a->usage);
-	id = ctl_id(a->argv[0], "case");
-	doc_id = ctl_id(a->argv[1], "document");
+	id = ctl_id(a->argv[0], N_("case"));
+	doc_id = ctl_id(a->argv[1], N_("document"));
 	if (detach) {
 		if (asprintf(&path, "/v1/cases/%lld/documents/%lld", id,
 			doc_id) == -1)
@@ -550,7 +551,7 @@ ctl_docs_case_doc(struct ctl_args *a)
 		doc = ctl_call("DELETE", path, NULL);
 		free(path);
 		if (!ctl.json)
-			printf("document %lld detached from case %lld\n",
+			printf(_("document %lld detached from case %lld\n"),
 			    doc_id, id);
 		json_decref(doc);
 		return (0);
@@ -565,7 +566,7 @@ ctl_docs_case_doc(struct ctl_args *a)
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
-		printf("document %lld attached to case %lld\n", doc_id, id);
+		printf(_("document %lld attached to case %lld\n"), doc_id, id);
 	json_decref(doc);
 	return (0);
 }

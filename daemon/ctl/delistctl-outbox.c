@@ -63,13 +63,13 @@ outbox_list(int argc, char **argv)
 	if (rows == NULL)
 		ctl_fail("out of memory");
 	rows[0] = calloc(8, sizeof(char *));
-	rows[0][0] = strdup("ID");
-	rows[0][1] = strdup("SINK");
-	rows[0][2] = strdup("EVENT");
-	rows[0][3] = strdup("TYPE");
-	rows[0][4] = strdup("CASE");
-	rows[0][5] = strdup("STATE");
-	rows[0][6] = strdup("TRIES");
+	rows[0][0] = strdup(_("ID"));
+	rows[0][1] = strdup(_("SINK"));
+	rows[0][2] = strdup(_("EVENT"));
+	rows[0][3] = strdup(_("TYPE"));
+	rows[0][4] = strdup(_("CASE"));
+	rows[0][5] = strdup(_("STATE"));
+	rows[0][6] = strdup(_("TRIES"));
 	rows[0][7] = strdup("NEXT / LAST ERROR");
 	json_array_foreach (arr, i, d) {
 		char **row = calloc(8, sizeof(char *)), *what,
@@ -110,7 +110,7 @@ outbox_list(int argc, char **argv)
 		row[4] = strdup(cs);
 		if (json_is_string(json_object_get(d, "held_until"))) {
 			/* Mail of a snoozed shop, sent when it ends. */
-			row[5] = ctl_fmt("held (snoozed until %s)",
+			row[5] = ctl_fmt(_("held (snoozed until %s)"),
 			    ctl_time(d, "held_until", tbuf, sizeof tbuf));
 		} else
 			row[5] = strdup(str(d, "state"));
@@ -164,19 +164,19 @@ outbox_retry(int argc, char **argv)
 		long long n =
 		    json_integer_value(json_object_get(doc, "requeued"));
 		if (all)
-			printf("%lld dead deliver%s queued again\n", n,
+			printf(_("%lld dead deliver%s queued again\n"), n,
 			    n == 1 ? "y" : "ies");
 		else
-			printf("delivery %lld queued again\n", id);
+			printf(_("delivery %lld queued again\n"), id);
 		n = json_integer_value(json_object_get(doc, "overtaken"));
 		if (n > 0)
 			fprintf(stderr,
-			    "delistctl: warning: %lld of them "
-			    "will arrive after a later event of "
-			    "their case that the sink already "
-			    "has (e.g. a case.opened after its "
-			    "case.reinstated): receivers should "
-			    "compare the events' times\n",
+			    _("delistctl: warning: %lld of them "
+			      "will arrive after a later event of "
+			      "their case that the sink already "
+			      "has (e.g. a case.opened after its "
+			      "case.reinstated): receivers should "
+			      "compare the events' times\n"),
 			    n);
 	}
 	json_decref(doc);

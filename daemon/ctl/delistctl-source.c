@@ -44,8 +44,8 @@ src_utf8(const char *name, char *text, size_t n)
 		return (text);
 	if ((conv = text_from_gb18030(text, n, &goff)) != NULL) {
 		fprintf(stderr,
-		    "delistctl: %s is GB18030 (Chinese Excel/WPS), converted "
-		    "to UTF-8\n",
+		    _("delistctl: %s is GB18030 (Chinese Excel/WPS), converted "
+		      "to UTF-8\n"),
 		    name);
 		free(text);
 		return (conv);
@@ -97,7 +97,7 @@ ctl_source_import(struct ctl_args *a)
 	if (ctl.json)
 		fputs(raw, stdout);
 	else
-		printf("imported %lld listings (%lld newly tracked)\n",
+		printf(_("imported %lld listings (%lld newly tracked)\n"),
 		    (long long)json_integer_value(
 			json_object_get(doc, "imported")),
 		    (long long)json_integer_value(
@@ -115,7 +115,7 @@ ctl_source_classify(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	body = json_pack("{s:s}", "reason", a->argv[1]);
 	if (body == NULL)
 		ctl_fail("the reason is not UTF-8");
@@ -128,7 +128,7 @@ ctl_source_classify(struct ctl_args *a)
 	doc = ctl_call("POST", path, body);
 	free(path);
 	if (!ctl.json)
-		printf("case %lld: classified %s, state %s\n", id,
+		printf(_("case %lld: classified %s, state %s\n"), id,
 		    src_str(doc, "reason"), src_str(doc, "state"));
 	json_decref(doc);
 	return (0);
@@ -169,7 +169,7 @@ ctl_source_evidence(struct ctl_args *a)
 	size_t n, i;
 	int ch;
 
-	id = ctl_id(a->argv[0], "case");
+	id = ctl_id(a->argv[0], N_("case"));
 	if (get != NULL)
 		return (src_evidence_get(id, get));
 	path = ctl_fmt("/v1/cases/%lld/evidence", id);
@@ -181,7 +181,7 @@ ctl_source_evidence(struct ctl_args *a)
 	}
 	ev = json_object_get(doc, "evidence");
 	if ((n = json_array_size(ev)) == 0) {
-		printf("case %lld: no evidence archived\n", id);
+		printf(_("case %lld: no evidence archived\n"), id);
 		json_decref(doc);
 		return (0);
 	}
@@ -191,10 +191,10 @@ ctl_source_evidence(struct ctl_args *a)
 		if ((rows[i] = calloc(5, sizeof *rows[i])) == NULL)
 			ctl_fail("out of memory");
 	}
-	rows[0][0] = strdup("KIND");
-	rows[0][1] = strdup("TIME");
-	rows[0][2] = strdup("BYTES");
-	rows[0][3] = strdup("SHA256");
+	rows[0][0] = strdup(_("KIND"));
+	rows[0][1] = strdup(_("TIME"));
+	rows[0][2] = strdup(_("BYTES"));
+	rows[0][3] = strdup(_("SHA256"));
 	rows[0][4] = strdup("URL/ERROR");
 	json_array_foreach (ev, i, e) {
 		rows[i + 1][0] = strdup(src_str(e, "kind"));
@@ -207,9 +207,9 @@ ctl_source_evidence(struct ctl_args *a)
 			    : "-");
 		if (json_is_string(json_object_get(e, "error")))
 			rows[i + 1][4] =
-			    ctl_fmt("failed: %s", src_str(e, "error"));
+			    ctl_fmt(_("failed: %s"), src_str(e, "error"));
 		else if (strcmp(src_str(e, "kind"), "before") == 0)
-			rows[i + 1][4] = ctl_fmt("last healthy answer%s%s%s",
+			rows[i + 1][4] = ctl_fmt(_("last healthy answer%s%s%s"),
 			    json_is_string(json_object_get(e, "title")) ? ": \""
 									: "",
 			    src_str(e, "title"),

@@ -46,17 +46,17 @@ static const struct ctl_cmd user_cmds[] = {
 	{ "add",
 	    "user add NAME --role viewer|operator|admin "
 	    "[--password-file F]",
-	    "add a web console user (the password from the terminal, stdin "
-	    "or F)",
+	    N_("add a web console user (the password from the terminal, stdin "
+	       "or F)"),
 	    NULL, user_add, { "", users_options, 1, 1 } },
 	{ "passwd", "user passwd NAME [--password-file F]",
-	    "set a user's password; its sessions end", NULL, user_passwd,
+	    N_("set a user's password; its sessions end"), NULL, user_passwd,
 	    { "", users_options, 1, 1 } },
-	{ "rm", "user rm NAME", "remove a user and end its sessions", NULL,
+	{ "rm", "user rm NAME", N_("remove a user and end its sessions"), NULL,
 	    user_rm, { "", users_options, 1, 1 } },
-	{ "list", "user list", "the users and their roles", NULL, user_list,
+	{ "list", "user list", N_("the users and their roles"), NULL, user_list,
 	    { "", users_options, 0, 0 } },
-	{ "help", "user help", "show the user verbs", NULL, user_help,
+	{ "help", "user help", N_("show the user verbs"), NULL, user_help,
 	    { "", users_options, 0, 0 } },
 };
 
@@ -175,7 +175,7 @@ user_add(struct ctl_args *a)
 	explicit_bzero(pass, strlen(pass));
 	free(pass);
 	if (!ctl.json)
-		printf("user %s added as %s\n", argv[0],
+		printf(_("user %s added as %s\n"), argv[0],
 		    json_string_value(json_object_get(doc, "role")));
 	json_decref(doc);
 	return (0);
@@ -196,7 +196,8 @@ user_passwd(struct ctl_args *a)
 	explicit_bzero(pass, strlen(pass));
 	free(pass);
 	if (!ctl.json)
-		printf("password of %s changed; its sessions ended\n", argv[0]);
+		printf(
+		    _("password of %s changed; its sessions ended\n"), argv[0]);
 	json_decref(doc);
 	return (0);
 }
@@ -211,7 +212,7 @@ user_rm(struct ctl_args *a)
 	snprintf(path, sizeof path, "/v1/users/%s", users_name(argv[0]));
 	doc = ctl_call("DELETE", path, NULL);
 	if (!ctl.json)
-		printf("user %s removed\n", argv[0]);
+		printf(_("user %s removed\n"), argv[0]);
 	json_decref(doc);
 	return (0);
 }
@@ -240,8 +241,8 @@ static int
 user_help(struct ctl_args *a)
 {
 	users_only(a, "");
-	printf("usage: delistctl [-s socket] [--json] user VERB ...; the "
-	       "verbs:\n");
+	printf(_("usage: delistctl [-s socket] [--json] user VERB ...; the "
+		 "verbs:\n"));
 	ctl_users_help(stdout);
 	return (0);
 }
@@ -287,10 +288,10 @@ ctl_users_case_assign(struct ctl_args *a)
 	if (!ctl.json) {
 		who = json_object_get(doc, "assignee");
 		if (json_is_string(who))
-			printf("case %s: assigned to %s\n", argv[0],
+			printf(_("case %s: assigned to %s\n"), argv[0],
 			    json_string_value(who));
 		else
-			printf("case %s: assigned to nobody\n", argv[0]);
+			printf(_("case %s: assigned to nobody\n"), argv[0]);
 	}
 	json_decref(doc);
 	return (0);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "calendar.h"
 #include "delistctl.h"
 #include "text.h"
+#include "tzfile.h"
 
 #ifndef DELISTD_RUN_SOCKET
 #define DELISTD_RUN_SOCKET "/run/delistd/delistd.sock"
@@ -47,64 +49,68 @@ static void ctl_args_free(struct ctl_args *);
 static int cmd_status(struct ctl_args *);
 static int cmd_reload(struct ctl_args *);
 static int cmd_help(struct ctl_args *);
+static void ctl_locale(void);
+static const char *ctl_zone_label(void);
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "status", "status", "show the daemon's state", NULL, cmd_status,
+	{ "status", "status", N_("show the daemon's state"), NULL, cmd_status,
 	    { "", NULL, 0, 0 } },
-	{ "reload", "reload", "reload the configuration, wait for the answer",
-	    NULL, cmd_reload, { "", NULL, 0, 0 } },
+	{ "reload", "reload",
+	    N_("reload the configuration, wait for the answer"), NULL,
+	    cmd_reload, { "", NULL, 0, 0 } },
 	{ "track",
 	    "track SHOP PRODUCT_ID [--title T] [--interval DUR] "
 	    "[--image URL ...]",
-	    "watch a listing", NULL, ctl_cases_track,
+	    N_("watch a listing"), NULL, ctl_cases_track,
 	    { "", ctl_cases_track_options, 2, 2 } },
-	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing", NULL,
-	    ctl_cases_untrack, { "", NULL, 2, 2 } },
+	{ "untrack", "untrack SHOP PRODUCT_ID", N_("stop watching a listing"),
+	    NULL, ctl_cases_untrack, { "", NULL, 2, 2 } },
 	{ "import", "import FILE.csv|-",
-	    "track the listings of a CSV file (shop,product_id[,title]); - "
-	    "reads it from standard input",
+	    N_("track the listings of a CSV file (shop,product_id[,title]); - "
+	       "reads it from standard input"),
 	    NULL, ctl_source_import, { "", NULL, 1, 1 } },
-	{ "listings", "listings [--state S] [--shop SHOP]", "list the listings",
-	    NULL, ctl_cases_listings, { "", ctl_cases_filter_options, 0, 0 } },
-	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases", NULL,
-	    ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
+	{ "listings", "listings [--state S] [--shop SHOP]",
+	    N_("list the listings"), NULL, ctl_cases_listings,
+	    { "", ctl_cases_filter_options, 0, 0 } },
+	{ "cases", "cases [--state S] [--shop SHOP]", N_("list the cases"),
+	    NULL, ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
 	{ "case", "case VERB ...",
-	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
-	    "close|evidence|export|doc|ack|assign one case "
-	    "('delistctl case help')",
+	    N_("show|open|note|classify|appeal|decision|reinstated|abandon|"
+	       "close|evidence|export|doc|ack|assign one case "
+	       "('delistctl case help')"),
 	    ctl_cases_case, CTL_OWN_ARGS },
 	{ "events", "events [--case ID] [--follow]",
-	    "the trail, or new events as they happen", NULL, ctl_cases_events,
-	    { "", ctl_cases_events_options, 0, 0 } },
+	    N_("the trail, or new events as they happen"), NULL,
+	    ctl_cases_events, { "", ctl_cases_events_options, 0, 0 } },
 	{ "outbox", "outbox [--dead]",
-	    "deliveries waiting for a sink, or given up on", ctl_outbox,
+	    N_("deliveries waiting for a sink, or given up on"), ctl_outbox,
 	    CTL_OWN_ARGS },
-	{ "outbox", "outbox retry ID|--all-dead", "queue dead deliveries again",
-	    ctl_outbox, CTL_OWN_ARGS },
+	{ "outbox", "outbox retry ID|--all-dead",
+	    N_("queue dead deliveries again"), ctl_outbox, CTL_OWN_ARGS },
 	{ "doc", "doc VERB ...",
-	    "add|list|show|get|rm documents in the vault ('delistctl doc "
-	    "help')",
+	    N_("add|list|show|get|rm documents in the vault ('delistctl doc "
+	       "help')"),
 	    ctl_docs, CTL_OWN_ARGS },
 	{ "conditions", "conditions",
-	    "critical conditions still open, and who took them on", NULL,
+	    N_("critical conditions still open, and who took them on"), NULL,
 	    ctl_alerts_conditions, { "", NULL, 0, 0 } },
 	{ "ack", "ack CONDITION_ID [--for DURATION] [--comment TEXT]",
-	    "take a condition on (a dead delivery): its reminders stop", NULL,
-	    ctl_alerts_ack, { "", ctl_alerts_options, 1, 1 } },
+	    N_("take a condition on (a dead delivery): its reminders stop"),
+	    NULL, ctl_alerts_ack, { "", ctl_alerts_options, 1, 1 } },
 	{ "snooze", "snooze SHOP --for DURATION [--comment TEXT]",
-	    "no mail about the shop for a while", NULL, ctl_alerts_snooze,
+	    N_("no mail about the shop for a while"), NULL, ctl_alerts_snooze,
 	    { "", ctl_alerts_options, 1, 1 } },
-	{ "snooze", "snooze SHOP --off", "end a shop's snooze", NULL,
+	{ "snooze", "snooze SHOP --off", N_("end a shop's snooze"), NULL,
 	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
 	{ "user", "user VERB ...",
-	    "add|passwd|rm|list the web console's users ('delistctl user "
-	    "help')",
+	    N_("add|passwd|rm|list the web console's users ('delistctl user "
+	       "help')"),
 	    ctl_users, CTL_OWN_ARGS },
 	{ "stats", "stats [SHOP] [--weeks N]",
-	    "delistings per week, appeal outcomes, days to reinstatement and "
-	    "open cases, by reason (ISO weeks in the shop's zone)",
+	    N_("delistings per week, appeal outcomes, days to reinstatement "
+	    "and open cases, by reason (ISO weeks in the shop's zone)"),
 	    NULL, ctl_stats, { "", ctl_stats_options, 0, 1 } },
-	{ "help", "help", "show this help", NULL, cmd_help,
+	{ "help", "help", N_("show this help"), NULL, cmd_help,
 	    { "", NULL, 0, 0 } },
 };
 
@@ -112,8 +118,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 
 /* How to get a daemon to talk to, ending each "no daemon" message. */
 #define CTL_START_HINT \
-	"start it ('systemctl start delistd', or 'delistd -f' by hand) " \
-	"or give its socket with -s PATH"
+	N_("start it ('systemctl start delistd', or 'delistd -f' by hand) " \
+	   "or give its socket with -s PATH")
 
 /*
  * Why connect(2) to the socket failed, by its errno; permission and a
@@ -123,19 +129,20 @@ static const struct {
 	int error;
 	const char *why;
 } ctl_connect_errors[] = {
-	{ ENOENT, "no such socket" },
-	{ ENOTDIR, "no such socket" },
+	{ ENOENT, N_("no such socket") },
+	{ ENOTDIR, N_("no such socket") },
 	{ ECONNREFUSED,
-	    "connection refused: the socket is stale, left by a daemon that "
-	    "is no longer running" },
-	{ EAGAIN, "its queue of connections is full" },
+	    N_("connection refused: the socket is stale, left by a daemon "
+	       "that is no longer running") },
+	{ EAGAIN, N_("its queue of connections is full") },
 };
 
 static __dead void
 ctl_vfail(int status, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "delistctl: ");
-	vfprintf(stderr, fmt, ap);
+	/* fmt is a msgid: xgettext --keyword=ctl_fail (po/Makevars). */
+	vfprintf(stderr, _(fmt), ap);
 	fputc('\n', stderr);
 	exit(status);
 }
@@ -162,7 +169,7 @@ ctl_fail_status(int status, const char *fmt, ...)
 __dead void
 ctl_usage_fail(const char *usage)
 {
-	fprintf(stderr, "usage: delistctl %s\n", usage);
+	fprintf(stderr, _("usage: delistctl %s\n"), usage);
 	exit(CTL_EXIT_USAGE);
 }
 
@@ -247,6 +254,23 @@ ctl_daemon_now(void)
 }
 
 /*
+ * How a Chinese reader names Beijing's zone: "2026-10-08 10:00 (北京时间)"
+ * when the catalogue translates "Beijing time"; NULL (the zone's
+ * abbreviation and name) otherwise.
+ */
+static const char *
+ctl_zone_label(void)
+{
+	static const char beijing[] = N_("Beijing time");
+
+	if (ctl_zone_name != NULL &&
+	    strcmp(ctl_zone_name, "Asia/Shanghai") == 0 &&
+	    _(beijing) != beijing)
+		return (_(beijing));
+	return (NULL);
+}
+
+/*
  * The time of obj's member key ("2026-10-08T02:00:00Z") for people, in the
  * zone of ctl_zone with the zone named: "2026-10-08 10:00 CST
  * (Asia/Shanghai)" (calendar_format_human), with seconds only when they are
@@ -262,7 +286,8 @@ ctl_time(const json_t *obj, const char *key, char *buf, size_t len)
 	if (t == NULL)
 		return ("-");
 	if (ctl_zone_cal != NULL && isotime_parse(t, &tt) == 0 &&
-	    calendar_format_human(ctl_zone_cal, tt, buf, len) == 0)
+	    tzfile_format_human(calendar_zone(ctl_zone_cal), tt,
+		ctl_zone_label(), buf, len) == 0)
 		return (buf);
 	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
 		if (strncmp(t + 16, ":00", 3) == 0)
@@ -318,8 +343,8 @@ ctl_id(const char *s, const char *what)
 	long long id;
 
 	if (id_parse(s, &id) == -1)
-		ctl_fail(
-		    "bad %s ID \"%s\": expected a number such as 12", what, s);
+		ctl_fail("bad %s ID \"%s\": expected a number such as 12",
+		    _(what), s);
 	return (id);
 }
 
@@ -335,7 +360,7 @@ ctl_rows(FILE *f, const struct ctl_cmd *table, size_t n, const char *name)
 	for (i = 0; i < n; i++) {
 		if (name == NULL || strcmp(table[i].name, name) == 0)
 			fprintf(f, "  %s\n      %s\n", table[i].usage,
-			    table[i].help);
+			    _(table[i].help));
 	}
 }
 
@@ -354,8 +379,8 @@ ctl_verb_help(void)
 		if (strcmp(ctl.verbs[i].name, ctl.verb) != 0)
 			continue;
 		printf("%s delistctl %s\n      %s\n",
-		    first ? "usage:" : "      ", ctl.verbs[i].usage,
-		    ctl.verbs[i].help);
+		    first ? _("usage:") : "      ", ctl.verbs[i].usage,
+		    _(ctl.verbs[i].help));
 		first = 0;
 	}
 	exit(CTL_EXIT_OK);
@@ -486,7 +511,7 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	int rc;
 
 	if (argc == 0) {
-		fprintf(stderr, "usage: delistctl %s VERB ...; the verbs:\n",
+		fprintf(stderr, _("usage: delistctl %s VERB ...; the verbs:\n"),
 		    group);
 		ctl_rows(stderr, table, n, NULL);
 		exit(CTL_EXIT_USAGE);
@@ -509,13 +534,13 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	}
 	if (group == NULL)
 		fprintf(stderr,
-		    "delistctl: unknown command \"%s\"; try 'delistctl "
-		    "help'\n",
+		    _("delistctl: unknown command \"%s\"; try 'delistctl "
+		      "help'\n"),
 		    argv[0]);
 	else
 		fprintf(stderr,
-		    "delistctl: unknown %s verb \"%s\"; try 'delistctl %s "
-		    "help'\n",
+		    _("delistctl: unknown %s verb \"%s\"; try 'delistctl %s "
+		      "help'\n"),
 		    group, argv[0], group);
 	exit(CTL_EXIT_USAGE);
 }
@@ -636,17 +661,18 @@ ctl_unreachable(const char *sock, long oserr, CURLcode rc, const char *errbuf)
 	if ((oserr == ENOENT || oserr == ENOTDIR) && !ctl.socket_given)
 		ctl_fail_status(CTL_EXIT_DAEMON,
 		    "no delistd answers at %s nor at %s: no such "
-		    "socket; " CTL_START_HINT,
-		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
+		    "socket; %s",
+		    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET,
+		    _(CTL_START_HINT));
 	for (i = 0; i < nitems(ctl_connect_errors); i++) {
 		if (ctl_connect_errors[i].error == oserr)
 			ctl_fail_status(CTL_EXIT_DAEMON,
-			    "no delistd answers at %s: %s; " CTL_START_HINT,
-			    sock, ctl_connect_errors[i].why);
+			    "no delistd answers at %s: %s; %s", sock,
+			    _(ctl_connect_errors[i].why), _(CTL_START_HINT));
 	}
-	ctl_fail_status(CTL_EXIT_DAEMON,
-	    "cannot reach delistd at %s: %s; " CTL_START_HINT, sock,
-	    oserr != 0 ? strerror((int)oserr) : detail);
+	ctl_fail_status(CTL_EXIT_DAEMON, "cannot reach delistd at %s: %s; %s",
+	    sock, oserr != 0 ? strerror((int)oserr) : detail,
+	    _(CTL_START_HINT));
 }
 
 /*
@@ -765,10 +791,11 @@ ctl_answer(long status, json_t *doc, char *raw)
 		if (ctl.json && raw != NULL)
 			fputs(raw, stderr);
 		if (msg != NULL)
-			fprintf(stderr, "delistctl: %s\n", msg);
+			fprintf(stderr, "delistctl: %s\n", _(msg));
 		else
 			fprintf(stderr,
-			    "delistctl: delistd answered HTTP %ld\n", status);
+			    _("delistctl: delistd answered HTTP %ld\n"),
+			    status);
 		exit(status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 	}
 	if (doc == NULL)
@@ -863,7 +890,7 @@ ctl_stream_status(struct ctl_stream *st)
 	curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &st->status);
 	if (st->status >= 200 && st->status <= 299) {
 		if (ctl_stream_waiting)
-			fprintf(stderr, "delistctl: delistd is back\n");
+			fprintf(stderr, _("delistctl: delistd is back\n"));
 		ctl_stream_waiting = 0;
 		ctl_stream_ever = 1;
 	}
@@ -950,8 +977,8 @@ ctl_stream(
 	if (rc != CURLE_OK && st.status == 0 && ctl_stream_ever) {
 		if (!ctl_stream_waiting)
 			fprintf(stderr,
-			    "delistctl: delistd at %s is not "
-			    "answering; waiting for it\n",
+			    _("delistctl: delistd at %s is not "
+			      "answering; waiting for it\n"),
 			    sock);
 		ctl_stream_waiting = 1;
 		free(st.b.data);
@@ -967,11 +994,11 @@ ctl_stream(
 		msg = json_string_value(
 		    json_object_get(json_object_get(doc, "error"), "message"));
 		if (msg != NULL)
-			fprintf(stderr, "delistctl: %s\n", msg);
+			fprintf(stderr, "delistctl: %s\n", _(msg));
 		else
 			fprintf(stderr,
-			    "delistctl: delistd answered HTTP "
-			    "%ld\n",
+			    _("delistctl: delistd answered HTTP "
+			      "%ld\n"),
 			    st.status);
 		exit(st.status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 	}
@@ -1009,21 +1036,21 @@ ctl_status_sources(json_t *sources)
 		    json_object_get(plan, "needed_per_day"));
 		quota = (long long)json_integer_value(
 		    json_object_get(s, "daily_quota"));
-		printf("source %-6s %s, %lld calls today of %lld",
+		printf(_("source %-6s %s, %lld calls today of %lld"),
 		    json_string_value(json_object_get(s, "name")),
 		    json_string_value(json_object_get(s, "state")),
 		    (long long)json_integer_value(
 			json_object_get(s, "calls_today")),
 		    quota);
 		if (json_is_string(json_object_get(s, "resume_at")))
-			printf(", resumes %s",
+			printf(_(", resumes %s"),
 			    json_string_value(json_object_get(s, "resume_at")));
 		if (json_is_true(json_object_get(plan, "fits")))
-			printf("; the intervals need %lld a day\n", needed);
+			printf(_("; the intervals need %lld a day\n"), needed);
 		else
-			printf("; the intervals need %lld a day, more than "
-			       "the quota: healthy listings are checked "
-			       "%.2fx less often\n",
+			printf(_("; the intervals need %lld a day, more than "
+				 "the quota: healthy listings are checked "
+				 "%.2fx less often\n"),
 			    needed,
 			    json_real_value(json_object_get(plan, "stretch")));
 	}
@@ -1042,31 +1069,31 @@ cmd_status(__unused struct ctl_args *a)
 		ctl_print_duration(
 		    json_integer_value(json_object_get(doc, "uptime_seconds")),
 		    up, sizeof up);
-		printf("delistd %s, up %s (pid %lld)\n",
+		printf(_("delistd %s, up %s (pid %lld)\n"),
 		    json_string_value(json_object_get(doc, "version")), up,
 		    (long long)json_integer_value(json_object_get(doc, "pid")));
-		printf("config       %s\n",
+		printf(_("config       %s\n"),
 		    json_string_value(json_object_get(doc, "config_file")));
-		printf("state dir    %s\n",
+		printf(_("state dir    %s\n"),
 		    json_string_value(json_object_get(doc, "state_dir")));
-		printf("socket       %s\n",
+		printf(_("socket       %s\n"),
 		    json_string_value(json_object_get(doc, "socket")));
 		if (json_is_string(
 			json_object_get(json_object_get(doc, "web"), "listen")))
-			printf("web console  %s://%s/\n",
+			printf(_("web console  %s://%s/\n"),
 			    json_is_true(json_object_get(
 				json_object_get(doc, "web"), "tls"))
 				? "https"
 				: "http",
 			    json_string_value(json_object_get(
 				json_object_get(doc, "web"), "listen")));
-		printf("shops        %lld\n",
+		printf(_("shops        %lld\n"),
 		    (long long)json_integer_value(
 			json_object_get(counts, "shops")));
-		printf("listings     %lld tracked\n",
+		printf(_("listings     %lld tracked\n"),
 		    (long long)json_integer_value(
 			json_object_get(counts, "listings")));
-		printf("cases        %lld open, %lld in all\n",
+		printf(_("cases        %lld open, %lld in all\n"),
 		    (long long)json_integer_value(
 			json_object_get(counts, "cases_open")),
 		    (long long)json_integer_value(
@@ -1075,8 +1102,9 @@ cmd_status(__unused struct ctl_args *a)
 			json_t *ob = json_object_get(doc, "outbox");
 
 			if (ob != NULL)
-				printf("outbox       %lld pending, %lld dead, "
-				       "%lld in flight (%lld sinks)%s\n",
+				printf(
+				    _("outbox       %lld pending, %lld dead, "
+				      "%lld in flight (%lld sinks)%s\n"),
 				    (long long)json_integer_value(
 					json_object_get(ob, "pending")),
 				    (long long)json_integer_value(
@@ -1087,22 +1115,22 @@ cmd_status(__unused struct ctl_args *a)
 					json_object_get(ob, "sinks")),
 				    json_integer_value(
 					json_object_get(ob, "dead")) > 0
-					? ": see delistctl outbox --dead"
+					? _(": see delistctl outbox --dead")
 					: "");
 		}
 		ctl_status_sources(json_object_get(doc, "sources"));
-		printf("reloads      %lld ok, %lld failed\n",
+		printf(_("reloads      %lld ok, %lld failed\n"),
 		    (long long)json_integer_value(
 			json_object_get(reloads, "ok")),
 		    (long long)json_integer_value(
 			json_object_get(reloads, "failed")));
 		if (json_is_string(json_object_get(reloads, "last_error")))
-			printf("last reload  failed: %s\n",
+			printf(_("last reload  failed: %s\n"),
 			    json_string_value(
 				json_object_get(reloads, "last_error")));
 		ctl_alerts_status(doc);
 		if (json_is_true(json_object_get(doc, "test_clock")))
-			printf("test clock   %lld\n",
+			printf(_("test clock   %lld\n"),
 			    (long long)json_integer_value(
 				json_object_get(doc, "now")));
 	}
@@ -1117,7 +1145,7 @@ cmd_reload(__unused struct ctl_args *a)
 
 	doc = ctl_call("POST", "/v1/reload", NULL);
 	if (!ctl.json)
-		printf("reloaded %s\n",
+		printf(_("reloaded %s\n"),
 		    json_string_value(json_object_get(doc, "config_file")));
 	json_decref(doc);
 	return (0);
@@ -1129,17 +1157,17 @@ usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-	    "usage: delistctl [-jVh] [-s socket] command [args]\n"
-	    "       delistctl command -h|--help\n"
-	    "  -s, --socket PATH  the daemon's socket (or "
-	    "DELISTD_SOCKET; default %s,\n"
-	    "                     else %s)\n"
-	    "  -j, --json         print the daemon's JSON (also after the "
-	    "command)\n"
-	    "  -V, --version      print the version\n"
-	    "  -h, --help         print this help, or after a command its "
-	    "usage\n"
-	    "commands:\n",
+	    _("usage: delistctl [-jVh] [-s socket] command [args]\n"
+	      "       delistctl command -h|--help\n"
+	      "  -s, --socket PATH  the daemon's socket (or "
+	      "DELISTD_SOCKET; default %s,\n"
+	      "                     else %s)\n"
+	      "  -j, --json         print the daemon's JSON (also after the "
+	      "command)\n"
+	      "  -V, --version      print the version\n"
+	      "  -h, --help         print this help, or after a command its "
+	      "usage\n"
+	      "commands:\n"),
 	    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
 	for (i = 0; i < nitems(ctl_cmds); i++) {
 		/* The second row of a verb is printed with the first. */
@@ -1165,6 +1193,26 @@ cmd_help(__unused struct ctl_args *a)
 	return (0);
 }
 
+/*
+ * The reader's language: the locale's (LANG, LC_ALL, LC_MESSAGES), the
+ * catalogue of textdomain "delistd" under LOCALEDIR, or under
+ * $DELISTD_LOCALEDIR (an uninstalled build, the tests). Times and numbers
+ * keep the C locale's format: only the messages follow the locale.
+ */
+static void
+ctl_locale(void)
+{
+	const char *dir;
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	if ((dir = getenv("DELISTD_LOCALEDIR")) == NULL || *dir == '\0')
+		dir = LOCALEDIR;
+	bindtextdomain(PACKAGE, dir);
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1178,6 +1226,7 @@ main(int argc, char **argv)
 	const char *env;
 	int ch, rc;
 
+	ctl_locale();
 	if ((env = getenv("DELISTD_SOCKET")) != NULL && *env != '\0') {
 		ctl.socket = env;
 		ctl.socket_given = 1;

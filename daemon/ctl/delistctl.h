@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core.h"
+#include "i18n.h"
 
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))

@@ -44,8 +44,9 @@ extern "C" {
  * The services table's version: grows by appending members only.
  * 2: smtp.
  * 3: timer_at (a timer on the daemon's clock).
+ * 4: shop_setting (a shop's zone and language).
  */
-#define DELISTD_HOST_API_VERSION 3
+#define DELISTD_HOST_API_VERSION 4
 #define DELISTD_PLUGIN_SYMBOL "delistd_plugin"
 
 /* The roles a module may play (the roles field is a bit set). */
@@ -272,7 +273,18 @@ struct delistd_host_api {
 	struct delistd_timer *(*timer_at)(struct delistd_host *, int64_t when,
 	    delistd_timer_cb cb, void *arg);
 
-	void *reserved[6];
+	/*
+	 * Version 4. What the configuration says of a shop, for the text a
+	 * person reads: key "timezone" (the shop's zone, else the daemon's:
+	 * never NULL for a configured shop) or "language" ("zh-CN" or "en";
+	 * NULL when the shop sets none). NULL for an unknown shop or key;
+	 * shop NULL asks for the daemon's own "timezone".
+	 * Valid until the callback returns: copy what is kept.
+	 */
+	const char *(*shop_setting)(
+	    struct delistd_host *, const char *shop, const char *key);
+
+	void *reserved[5];
 };
 
 /*

@@ -39,6 +39,13 @@
  * MAIL_COUNT_WINDOW without one), so they always go out; they are kept in
  * memory, so a restart forgets them (the trail has the events).
  *
+ * Language: a mail is in the language of its reader: the sink's language
+ * when it sets one, else the shop's (the host's shop_setting), else
+ * English. Chinese comes from delistd's own catalogue, zh_CN's delistd.mo
+ * under LOCALEDIR (or $DELISTD_LOCALEDIR), read here at init and looked
+ * up with core's mo.c: no locale needs to be installed, no environment is
+ * touched. Times read in the shop's zone (core's tzfile.c), zone named.
+ *
  * Never in a log line, an error or a mail: the password, the URL's
  * credentials (refused in url: use username and password_file).
  */
@@ -61,6 +68,13 @@
 #include <delistd/plugin.h>
 
 #include "message.h"
+#include "mo.h"
+#include "tzfile.h"
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/share/locale"
+#endif
+#define MAIL_MO_MAX (4 * 1024 * 1024)
 
 #define MAIL_VERSION "0.1.0"
 #define MAIL_TIMEOUT 30 /* seconds, when timeout is not set */
@@ -81,6 +95,7 @@ struct mail_item {
 	void *token;
 	int64_t id;
 	int64_t case_id;
+	char *shop; /* NULL: not about a shop */
 	char *json;
 	TAILQ_ENTRY(mail_item) entry;
 };
@@ -97,6 +112,13 @@ struct mail_send {
 	TAILQ_ENTRY(mail_send) entry;
 };
 TAILQ_HEAD(mail_sends, mail_send);
+
+/* A zone read once, by name: the shops' zones. */
+struct mail_zone {
+	char *name;
+	struct tzfile *tz;
+	struct mail_zone *next;
+};
 
 struct mail {
 	struct delistd_host *host;
@@ -123,6 +145,11 @@ struct mail {
 	uint64_t quiet[MAIL_QUIET_MAX]; /* counted, not yet in a digest */
 	struct mail_items acks; /* counted, to answer delivered */
 	struct delistd_timer *ack_timer;
+	char *language; /* "zh-CN" or "en"; NULL: each shop's */
+	struct mo *zh; /* the zh_CN catalogue, NULL if none was found */
+	char *zh_path;
+	int zh_warned;
+	struct mail_zone *zones;
 };
 
 static int mail_init(
@@ -132,6 +159,10 @@ static int mail_deliver(
     void *, const struct delistd_event *, delistd_deliver_done, void *);
 static void mail_flush_for(void *, const struct delistd_event *);
 static void mail_flush(void *);
+static int mail_conf_language(struct mail *, char **);
+static int mail_has_shops(const struct mail *);
+static const struct tzfile *mail_zone(void *, const char *);
+static void mail_locale(struct mail *, const char *, struct mail_locale *);
 
 const struct delistd_plugin delistd_plugin = {
 	.abi = DELISTD_PLUGIN_ABI,
@@ -146,7 +177,7 @@ const struct delistd_plugin delistd_plugin = {
 
 static const char *const mail_keys[] = { "url", "starttls", "username",
 	"password_file", "from", "to", "timeout", "ca_file", "digest",
-	"immediate_severity", NULL };
+	"immediate_severity", "language", NULL };
 
 static const char *const mail_severities[] = { "info", "warning", "critical" };
 
@@ -385,9 +416,112 @@ mail_conf_timing(struct mail *m, char **cause)
 	return (0);
 }
 
+/* language: "zh-CN" or "en"; the zh_CN catalogue, read once. */
+static int
+mail_conf_language(struct mail *m, char **cause)
+{
+	const char *s, *dir;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	if (m->api->conf_string(m->host, "language", &s) == 0) {
+		if (strcmp(s, "zh-CN") != 0 && strcmp(s, "en") != 0)
+			return (mail_cause(cause,
+			    "language: expected \"zh-CN\" or \"en\", not "
+			    "\"%.32s\"",
+			    s));
+		if ((m->language = strdup(s)) == NULL)
+			return (mail_cause(cause, "out of memory"));
+	} else if (mail_present(m, "language"))
+		return (mail_cause(cause, "language: expected a string"));
+	if ((dir = getenv("DELISTD_LOCALEDIR")) == NULL || *dir == '\0')
+		dir = LOCALEDIR;
+	if (asprintf(&m->zh_path, "%s/zh_CN/LC_MESSAGES/delistd.mo", dir) ==
+	    -1) {
+		m->zh_path = NULL;
+		return (mail_cause(cause, "out of memory"));
+	}
+	/* A missing catalogue is said when a Chinese mail needs it. */
+	if ((f = fopen(m->zh_path, "re")) == NULL)
+		return (0);
+	if ((buf = malloc(MAIL_MO_MAX)) != NULL) {
+		len = fread(buf, 1, MAIL_MO_MAX, f);
+		if (!ferror(f) && len < MAIL_MO_MAX)
+			m->zh = mo_parse(buf, len, NULL);
+	}
+	fclose(f);
+	free(buf);
+	return (0);
+}
+
+/* Whether the host has shop_setting (version 4). */
+static int
+mail_has_shops(const struct mail *m)
+{
+	return (m->api->version >= 4 &&
+	    m->api->size >= offsetof(struct delistd_host_api, shop_setting) +
+		    sizeof m->api->shop_setting &&
+	    m->api->shop_setting != NULL);
+}
+
+/* The zone of shop (NULL: the daemon's), read once; NULL if unknown. */
+static const struct tzfile *
+mail_zone(void *arg, const char *shop)
+{
+	struct mail *m = arg;
+	struct mail_zone *z;
+	const char *name;
+
+	if (!mail_has_shops(m) ||
+	    (name = m->api->shop_setting(m->host, shop, "timezone")) == NULL)
+		return (NULL);
+	for (z = m->zones; z != NULL; z = z->next) {
+		if (strcmp(z->name, name) == 0)
+			return (z->tz);
+	}
+	if ((z = calloc(1, sizeof *z)) == NULL ||
+	    (z->name = strdup(name)) == NULL ||
+	    (z->tz = tzfile_load(name, NULL)) == NULL) {
+		if (z != NULL)
+			free(z->name);
+		free(z);
+		return (NULL);
+	}
+	z->next = m->zones;
+	m->zones = z;
+	return (z->tz);
+}
+
+/*
+ * The reader of a mail about shop (NULL: several shops, or none): the
+ * sink's language, else the shop's, else English; times in shop's zone.
+ */
+static void
+mail_locale(struct mail *m, const char *shop, struct mail_locale *loc)
+{
+	const char *lang = m->language;
+
+	memset(loc, 0, sizeof *loc);
+	loc->zone = mail_zone;
+	loc->arg = m;
+	if (lang == NULL && shop != NULL && mail_has_shops(m))
+		lang = m->api->shop_setting(m->host, shop, "language");
+	if (lang == NULL || strcmp(lang, "zh-CN") != 0)
+		return;
+	if (m->zh == NULL && !m->zh_warned) {
+		m->api->log(m->host, DELISTD_LOG_WARNING,
+		    "no Chinese catalogue at %s: mail in English",
+		    m->zh_path != NULL ? m->zh_path : "?");
+		m->zh_warned = 1;
+	}
+	loc->mo = m->zh;
+}
+
 static void
 mail_item_free(struct mail_item *it)
 {
+	free(it->shop);
 	free(it->json);
 	free(it);
 }
@@ -410,6 +544,7 @@ mail_free(struct mail *m)
 {
 	struct mail_item *it;
 	struct mail_send *s;
+	struct mail_zone *z;
 	int i;
 
 	while ((it = TAILQ_FIRST(&m->held)) != NULL) {
@@ -435,6 +570,15 @@ mail_free(struct mail *m)
 	free(m->from);
 	free(m->ca_file);
 	free(m->digest_text);
+	free(m->language);
+	free(m->zh_path);
+	mo_free(m->zh);
+	while ((z = m->zones) != NULL) {
+		m->zones = z->next;
+		tzfile_free(z->tz);
+		free(z->name);
+		free(z);
+	}
 	free(m);
 }
 
@@ -465,7 +609,8 @@ mail_init(struct delistd_host *host, const struct delistd_host_api *api,
 	if (mail_conf_url(m, cause) == -1 ||
 	    mail_conf_addresses(m, cause) == -1 ||
 	    mail_conf_auth(m, cause) == -1 ||
-	    mail_conf_timing(m, cause) == -1) {
+	    mail_conf_timing(m, cause) == -1 ||
+	    mail_conf_language(m, cause) == -1) {
 		mail_free(m);
 		return (-1);
 	}
@@ -503,7 +648,9 @@ mail_item_new(
 	it->token = token;
 	it->id = ev->id;
 	it->case_id = ev->case_id;
-	if ((it->json = strndup(ev->json, ev->json_len)) == NULL) {
+	if ((it->json = strndup(ev->json, ev->json_len)) == NULL ||
+	    (ev->shop != NULL && (it->shop = strdup(ev->shop)) == NULL)) {
+		free(it->json);
 		free(it);
 		return (NULL);
 	}
@@ -519,19 +666,29 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 	struct delistd_smtp_request req;
 	struct mail_text t;
 	struct mail_msg msg;
+	struct mail_locale loc;
 	struct mail_item *it;
-	const char **json = NULL;
+	const char **json = NULL, *shop = NULL;
 	char *mid = NULL, *root = NULL, *counted, mailer[64], key[96];
 	int64_t first = 0, last = 0;
 	size_t i = 0;
 	int rc = -1;
 
 	memset(&t, 0, sizeof t);
-	counted = mail_counted(s->quiet);
+	/* One shop's mail is in its language; several shops', the sink's. */
+	TAILQ_FOREACH (it, &s->items, entry) {
+		if (it == TAILQ_FIRST(&s->items))
+			shop = it->shop;
+		else if (shop != NULL &&
+		    (it->shop == NULL || strcmp(it->shop, shop) != 0))
+			shop = NULL;
+	}
+	mail_locale(m, shop, &loc);
+	counted = mail_counted(s->quiet, &loc);
 	if (s->n == 1 && ev != NULL) {
 		it = TAILQ_FIRST(&s->items);
-		if (mail_render_counted(
-			it->json, m->api->name(m->host), counted, &t) == -1) {
+		if (mail_render_counted(it->json, m->api->name(m->host),
+			counted, &loc, &t) == -1) {
 			free(counted);
 			m->api->log(m->host, DELISTD_LOG_ERROR,
 			    "event %" PRId64 ": not an event document", it->id);
@@ -559,7 +716,7 @@ mail_start(struct mail *m, struct mail_send *s, const struct delistd_event *ev)
 		}
 		if (mail_render_digest(json, s->n, m->api->name(m->host),
 			m->digest_text != NULL ? m->digest_text : "window",
-			counted, &t) == -1) {
+			counted, &loc, &t) == -1) {
 			free(json);
 			free(counted);
 			return (-1);

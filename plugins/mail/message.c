@@ -19,9 +19,26 @@
 
 #include <jansson.h>
 
-#include "i18n.h"
+#include "core.h"
 #include "message.h"
+#include "mo.h"
 #include "text.h"
+#include "tzfile.h"
+
+/*
+ * The reader of the render in progress: mail_render_counted and
+ * mail_render_digest set it for the length of their call (the plugin
+ * renders on the event loop, one mail at a time). _() is in the reader's
+ * language, from their catalogue (mo.h), not the process's locale; N_()
+ * marks a table's text, NC_() one with a context (xgettext: po/Makevars).
+ */
+static const struct mail_locale *reader;
+#undef _
+#undef N_
+#define _(s) mo_gettext(reader != NULL ? reader->mo : NULL, (s))
+#define N_(s) (s)
+#define NC_(c, s) (s)
+#define C_(c, s) mo_pgettext(reader != NULL ? reader->mo : NULL, (c), (s))
 
 #define HEADER_FOLD 78 /* a header line, CRLF excluded */
 #define WORD_LINE 76 /* a line with an encoded word (RFC 2047 2) */
@@ -131,12 +148,6 @@ static int
 utf8_width(const unsigned char *p, size_t n)
 {
 	return ((int)text_width_n((const char *)p, n));
-}
-
-static size_t
-display_width_n(const char *s, size_t left)
-{
-	return (text_width_n(s, left));
 }
 
 static size_t
@@ -583,101 +594,103 @@ static const struct mail_kind {
 	const char *what;
 	const char *todo;
 } mail_kinds[] = {
-	{ "case.opened", "listing delisted, case opened",
-	    "Read the violation record (the rule clause, the evidence, the "
-	    "time) and fix every cited point, against the snapshot taken at "
-	    "the takedown, not against memory. Then write a specific appeal "
-	    "statement naming what was changed and where, with before/after "
-	    "screenshots and any documents. Do not list the product again "
-	    "under a new ID while the case is open: that counts as evading "
-	    "the penalty." },
-	{ "case.note", "rectification recorded",
-	    "When every cited point is fixed, submit the appeal in the seller "
-	    "centre (My AliExpress > violation records > apply for appeal) "
-	    "and record it with delistctl case appeal." },
-	{ "case.appealed", "appeal submitted",
-	    "Wait for the decision: review normally takes 1 to 5 business "
-	    "days. Do not resubmit while the appeal is under review." },
-	{ "case.approved", "appeal approved",
-	    "The listing should be on sale again soon. When it is, record it "
-	    "with delistctl case reinstated so that the ERP and the ad "
-	    "systems resume it. Rank and sales history do not come back by "
-	    "themselves: watch them." },
-	{ "case.rejected", "appeal rejected",
-	    "Read the rejection reason (below) and add exactly what it asks "
-	    "for: fix every cited point, replace blurry, expired or wrong "
-	    "documents, and write a new, specific statement. Do not resubmit "
-	    "the same materials unchanged." },
-	{ "case.manual_review", "last appeal rejected, manual re-review",
-	    "No more appeals are taken: the platform re-reviews the listing "
-	    "by hand, which takes longer. Make sure every cited point is "
-	    "fixed and every document is clear and valid, and follow up "
-	    "with customer service quoting the Case ID." },
-	{ "case.reinstated", "listing reinstated",
-	    "The listing is on sale again; delistd tells the ERP and the ad "
-	    "systems to resume it. Watch its rank and conversion: they do "
-	    "not come back by themselves." },
-	{ "case.synced", "reinstatement synced",
-	    "Nothing to do: every system has resumed the listing and the "
-	    "case is finished." },
-	{ "case.abandoned", "case abandoned",
-	    "Nothing more to do on this case." },
-	{ "case.closed", "case closed", "Nothing more to do on this case." },
-	{ "case.classified", "delisting reason classified",
-	    "Fix every point the reason names, then appeal." },
-	{ "case.feedback_overdue", "no feedback after 72 hours",
-	    "Open a ticket with AliExpress online customer service (violation "
-	    "consultation), quote the platform Case ID, and keep the progress "
-	    "number they give you (record it with delistctl case note)." },
-	{ "case.escalated", "no decision after 5 business days",
-	    "Chase AliExpress customer service now, quoting the platform Case "
-	    "ID: the review has taken longer than it normally does." },
-	{ "case.stalled", "no appeal yet",
-	    "The case has waited for an appeal. Fix the cited points and "
-	    "submit the appeal, or give the case up with delistctl case "
-	    "abandon." },
-	{ "listing.tracked", "listing tracked", "Nothing to do." },
-	{ "listing.untracked", "listing no longer tracked", "Nothing to do." },
-	{ "listing.delisted", "listing delisted",
-	    "Open a case for it (delistctl case open) and read the violation "
-	    "record." },
-	{ "listing.status_changed", "listing status changed",
-	    "Nothing to do." },
-	{ "listing.evasion_risk", "possible penalty evasion",
-	    "This listing has the title of a listing whose case is open. "
-	    "Listing the same product again while its appeal runs counts as "
-	    "evading the penalty: check it is really another product, or take "
-	    "it down." },
-	{ "delivery.dead", "a delivery was given up",
-	    "A sink gave up delivering an event (see sink and error below). "
-	    "Fix the receiver, then queue the delivery again with delistctl "
-	    "outbox retry ID (delistctl outbox --dead lists them)." },
-	{ "source.quota_exhausted", "platform API quota used up",
-	    "The platform's daily API quota is used up: listings are not "
-	    "checked until it resets. Nothing is lost; consider checking "
-	    "less often." },
-	{ "source.auth_failed", "platform credentials refused",
-	    "The platform refused the source's credentials: renew the app's "
-	    "access token, update the token file, then reload delistd "
-	    "(systemctl reload delistd)." },
-	{ "doc.expiring", "document expiring",
-	    "Renew the document before it expires and upload the new one." },
-	{ "doc.expired", "document expired",
-	    "Renew the document and upload the new one: appeals that rely on "
-	    "it will fail." },
-	{ "calendar.uncovered", "no holidays configured for a year",
-	    "Add the year's public holidays and make-up workdays to the "
-	    "calendar in delistd.conf (for mainland China, from the State "
-	    "Council's notice, usually out in November), check it with "
-	    "delistd -t, then reload delistd (delistctl reload)." },
-	{ "digest.daily", "daily digest",
-	    "Work through the open cases listed above, the ones closest to "
-	    "their deadlines first." },
-	{ "shop.held_mail", "mail held during the snooze",
-	    "Read the events listed above. Each critical condition that is "
-	    "still open is announced again in a mail of its own." },
+	{ "case.opened", N_("listing delisted, case opened"),
+	    N_("Read the violation record (the rule clause, the evidence, the "
+	       "time) and fix every cited point, against the snapshot taken at "
+	       "the takedown, not against memory. Then write a specific appeal "
+	       "statement naming what was changed and where, with before/after "
+	       "screenshots and any documents. Do not list the product again "
+	       "under a new ID while the case is open: that counts as evading "
+	       "the penalty.") },
+	{ "case.note", N_("rectification recorded"),
+	    N_("When every cited point is fixed, submit the appeal in the seller "
+	       "centre (My AliExpress > violation records > apply for appeal) "
+	       "and record it with delistctl case appeal.") },
+	{ "case.appealed", N_("appeal submitted"),
+	    N_("Wait for the decision: review normally takes 1 to 5 business "
+	       "days. Do not resubmit while the appeal is under review.") },
+	{ "case.approved", N_("appeal approved"),
+	    N_("The listing should be on sale again soon. When it is, record it "
+	       "with delistctl case reinstated so that the ERP and the ad "
+	       "systems resume it. Rank and sales history do not come back by "
+	       "themselves: watch them.") },
+	{ "case.rejected", N_("appeal rejected"),
+	    N_("Read the rejection reason (below) and add exactly what it asks "
+	       "for: fix every cited point, replace blurry, expired or wrong "
+	       "documents, and write a new, specific statement. Do not resubmit "
+	       "the same materials unchanged.") },
+	{ "case.manual_review", N_("last appeal rejected, manual re-review"),
+	    N_("No more appeals are taken: the platform re-reviews the listing "
+	       "by hand, which takes longer. Make sure every cited point is "
+	       "fixed and every document is clear and valid, and follow up "
+	       "with customer service quoting the Case ID.") },
+	{ "case.reinstated", N_("listing reinstated"),
+	    N_("The listing is on sale again; delistd tells the ERP and the ad "
+	       "systems to resume it. Watch its rank and conversion: they do "
+	       "not come back by themselves.") },
+	{ "case.synced", N_("reinstatement synced"),
+	    N_("Nothing to do: every system has resumed the listing and the "
+	       "case is finished.") },
+	{ "case.abandoned", N_("case abandoned"),
+	    N_("Nothing more to do on this case.") },
+	{ "case.closed", N_("case closed"),
+	    N_("Nothing more to do on this case.") },
+	{ "case.classified", N_("delisting reason classified"),
+	    N_("Fix every point the reason names, then appeal.") },
+	{ "case.feedback_overdue", N_("no feedback after 72 hours"),
+	    N_("Open a ticket with AliExpress online customer service (violation "
+	       "consultation), quote the platform Case ID, and keep the progress "
+	       "number they give you (record it with delistctl case note).") },
+	{ "case.escalated", N_("no decision after 5 business days"),
+	    N_("Chase AliExpress customer service now, quoting the platform Case "
+	       "ID: the review has taken longer than it normally does.") },
+	{ "case.stalled", N_("no appeal yet"),
+	    N_("The case has waited for an appeal. Fix the cited points and "
+	       "submit the appeal, or give the case up with delistctl case "
+	       "abandon.") },
+	{ "listing.tracked", N_("listing tracked"), N_("Nothing to do.") },
+	{ "listing.untracked", N_("listing no longer tracked"),
+	    N_("Nothing to do.") },
+	{ "listing.delisted", N_("listing delisted"),
+	    N_("Open a case for it (delistctl case open) and read the violation "
+	       "record.") },
+	{ "listing.status_changed", N_("listing status changed"),
+	    N_("Nothing to do.") },
+	{ "listing.evasion_risk", N_("possible penalty evasion"),
+	    N_("This listing has the title of a listing whose case is open. "
+	       "Listing the same product again while its appeal runs counts as "
+	       "evading the penalty: check it is really another product, or take "
+	       "it down.") },
+	{ "delivery.dead", N_("a delivery was given up"),
+	    N_("A sink gave up delivering an event (see sink and error below). "
+	       "Fix the receiver, then queue the delivery again with delistctl "
+	       "outbox retry ID (delistctl outbox --dead lists them).") },
+	{ "source.quota_exhausted", N_("platform API quota used up"),
+	    N_("The platform's daily API quota is used up: listings are not "
+	       "checked until it resets. Nothing is lost; consider checking "
+	       "less often.") },
+	{ "source.auth_failed", N_("platform credentials refused"),
+	    N_("The platform refused the source's credentials: renew the app's "
+	       "access token, update the token file, then reload delistd "
+	       "(systemctl reload delistd).") },
+	{ "doc.expiring", N_("document expiring"),
+	    N_("Renew the document before it expires and upload the new one.") },
+	{ "doc.expired", N_("document expired"),
+	    N_("Renew the document and upload the new one: appeals that rely on "
+	       "it will fail.") },
+	{ "calendar.uncovered", N_("no holidays configured for a year"),
+	    N_("Add the year's public holidays and make-up workdays to the "
+	       "calendar in delistd.conf (for mainland China, from the State "
+	       "Council's notice, usually out in November), check it with "
+	       "delistd -t, then reload delistd (delistctl reload).") },
+	{ "digest.daily", N_("daily digest"),
+	    N_("Work through the open cases listed above, the ones closest to "
+	       "their deadlines first.") },
+	{ "shop.held_mail", N_("mail held during the snooze"),
+	    N_("Read the events listed above. Each critical condition that is "
+	       "still open is announced again in a mail of its own.") },
 	/* Its "what to do next" is reminder_todo's. */
-	{ "*.reminder", "reminder", NULL },
+	{ "*.reminder", N_("reminder"), NULL },
 };
 
 static const struct mail_kind *
@@ -708,17 +721,19 @@ static const struct mail_quiet {
 	const char *one;
 	const char *many;
 } mail_quiets[] = {
-	{ "listing.tracked", "listing tracked", "listings tracked" },
-	{ "listing.untracked", "listing no longer tracked",
-	    "listings no longer tracked" },
-	{ "listing.status_changed", "listing status change",
-	    "listing status changes" },
-	{ "doc.added", "document added to the vault",
-	    "documents added to the vault" },
-	{ "doc.removed", "document removed from the vault",
-	    "documents removed from the vault" },
-	{ "case.document", "vault document attached to a case",
-	    "vault documents attached to cases" },
+	{ "listing.tracked", NC_("mail count", "listing tracked"),
+	    NC_("mail count", "listings tracked") },
+	{ "listing.untracked", NC_("mail count", "listing no longer tracked"),
+	    NC_("mail count", "listings no longer tracked") },
+	{ "listing.status_changed", NC_("mail count", "listing status change"),
+	    NC_("mail count", "listing status changes") },
+	{ "doc.added", NC_("mail count", "document added to the vault"),
+	    NC_("mail count", "documents added to the vault") },
+	{ "doc.removed", NC_("mail count", "document removed from the vault"),
+	    NC_("mail count", "documents removed from the vault") },
+	{ "case.document",
+	    NC_("mail count", "vault document attached to a case"),
+	    NC_("mail count", "vault documents attached to cases") },
 };
 _Static_assert(nitems(mail_quiets) <= MAIL_QUIET_MAX, "MAIL_QUIET_MAX");
 
@@ -750,18 +765,24 @@ add_count(struct mbuf *b, uint64_t n)
 }
 
 char *
-mail_counted(const uint64_t counts[MAIL_QUIET_MAX])
+mail_counted(
+    const uint64_t counts[MAIL_QUIET_MAX], const struct mail_locale *loc)
 {
+	const struct mail_locale *outer = reader;
 	struct mbuf b = { 0 };
 	size_t i;
+
+	reader = loc;
 
 	for (i = 0; i < nitems(mail_quiets); i++) {
 		if (counts[i] == 0)
 			continue;
 		add_count(&b, counts[i]);
 		mbuf_addf(&b, " %s\n",
-		    counts[i] == 1 ? mail_quiets[i].one : mail_quiets[i].many);
+		    counts[i] == 1 ? C_("mail count", mail_quiets[i].one)
+				   : C_("mail count", mail_quiets[i].many));
 	}
+	reader = outer;
 	return (b.len > 0 ? mbuf_take(&b, NULL) : NULL);
 }
 
@@ -775,8 +796,8 @@ render_counted(struct mbuf *b, const char *counted)
 	if (counted == NULL || *counted == '\0')
 		return;
 	mbuf_adds(b,
-	    "\nCounted, not mailed one by one (they ask nothing of "
-	    "you):\n");
+	    _("\nCounted, not mailed one by one (they ask nothing of "
+	      "you):\n"));
 	for (p = counted; *p != '\0'; p += len + (p[len] == '\n')) {
 		len = strcspn(p, "\n");
 		mbuf_addf(b, "  %.*s\n", (int)len, p);
@@ -809,48 +830,184 @@ jtext(json_t *v)
 	return (s);
 }
 
-/* A paragraph, wrapped at spaces to WRAP columns, indented. */
+/* Punctuation that never starts a line: it stays with what it closes. */
+static const char closers[] = "，。、；：！？）》」』】,.;:!?)";
+
+/*
+ * The next token of a paragraph at p: a wide (CJK) character with the
+ * closing punctuation after it, or a run of narrow characters up to a
+ * space or a wide one. Its length; its width in *w.
+ */
+static size_t
+wrap_token(const char *p, size_t *w)
+{
+	size_t n, len = 0, cw;
+
+	*w = 0;
+	n = text_char(p, &cw);
+	if (cw >= 2) {
+		len = n;
+		*w = cw;
+		while (p[len] != '\0' && (n = text_char(p + len, &cw)) > 0 &&
+		    memmem(closers, sizeof closers - 1, p + len, n) != NULL) {
+			len += n;
+			*w += cw;
+		}
+		return (len);
+	}
+	while (p[len] != '\0' && p[len] != ' ' &&
+	    (n = text_char(p + len, &cw)) > 0 && cw < 2) {
+		len += n;
+		*w += cw;
+	}
+	return (len);
+}
+
+/*
+ * A paragraph, wrapped to WRAP columns, indented: at spaces, and between
+ * wide characters (Chinese has no spaces), never before a closer.
+ */
 static void
 wrap(struct mbuf *b, const char *text, const char *indent)
 {
-	const char *p = text, *e;
-	size_t col = 0, w;
+	const char *p = text;
+	size_t col = 0, n, w;
+	int space;
 
 	while (*p != '\0') {
-		p += strspn(p, " ");
+		for (space = 0; *p == ' '; p++)
+			space = 1;
 		if (*p == '\0')
 			break;
-		w = strcspn(p, " ");
-		e = p + w;
-		if (col > 0 && col + 1 + display_width_n(p, w) > WRAP) {
+		if ((n = wrap_token(p, &w)) == 0)
+			n = 1;
+		if (col > 0 && col + (size_t)space + w > WRAP) {
 			mbuf_adds(b, "\n");
 			col = 0;
 		}
 		if (col == 0) {
 			mbuf_adds(b, indent);
 			col = strlen(indent);
-		} else {
+		} else if (space) {
 			mbuf_adds(b, " ");
 			col++;
 		}
-		mbuf_add(b, p, w);
-		col += display_width_n(p, w);
-		p = e;
+		mbuf_add(b, p, n);
+		col += w;
+		p += n;
 	}
 	if (col > 0)
 		mbuf_adds(b, "\n");
 }
 
-/* "feedback_due_at" as "feedback due" */
+/*
+ * The words for a data member's key ("feedback_due_at": "feedback due"),
+ * in the reader's language; a key not listed reads as itself, "_" as a
+ * space and without its "_at".
+ */
+static const struct mail_label {
+	const char *key;
+	const char *text;
+} mail_labels[] = {
+	{ "open_cases", NC_("mail label", "open cases") },
+	{ "open", NC_("mail label", "open") },
+	{ "rectifying", NC_("mail label", "rectifying") },
+	{ "appealed", NC_("mail label", "appealed") },
+	{ "approved", NC_("mail label", "approved") },
+	{ "reinstated", NC_("mail label", "reinstated") },
+	{ "manual_review", NC_("mail label", "manual review") },
+	{ "pending_syncs", NC_("mail label", "pending syncs") },
+	{ "dead_deliveries", NC_("mail label", "dead deliveries") },
+	{ "documents_expiring", NC_("mail label", "documents expiring") },
+	{ "case", NC_("mail label", "case") },
+	{ "product_id", NC_("mail label", "product id") },
+	{ "title", NC_("mail label", "title") },
+	{ "appeals_left", NC_("mail label", "appeals left") },
+	{ "escalation", NC_("mail label", "escalation") },
+	{ "taken_on_by", NC_("mail label", "taken on by") },
+	{ "waiting_for", NC_("mail label", "waiting for") },
+	{ "id", NC_("mail label", "id") },
+	{ "sink", NC_("mail label", "sink") },
+	{ "event", NC_("mail label", "event") },
+	{ "last_error", NC_("mail label", "last error") },
+	{ "document", NC_("mail label", "document") },
+	{ "type", NC_("mail label", "type") },
+	{ "name", NC_("mail label", "name") },
+	{ "expires", NC_("mail label", "expires") },
+	{ "days_left", NC_("mail label", "days left") },
+	{ "products", NC_("mail label", "products") },
+	{ "feedback_due_at", NC_("mail label", "feedback due") },
+	{ "escalate_due_at", NC_("mail label", "escalate due") },
+	{ "stall_due_at", NC_("mail label", "act by") },
+	{ "expires_at", NC_("mail label", "expires") },
+	{ "until", NC_("mail label", "until") },
+	{ "snoozed_until", NC_("mail label", "snoozed until") },
+	{ "reason", NC_("mail label", "reason") },
+	{ "rule", NC_("mail label", "rule") },
+	{ "appeal", NC_("mail label", "appeal") },
+	{ "state", NC_("mail label", "state") },
+	{ "from", NC_("mail label", "from") },
+	{ "to", NC_("mail label", "to") },
+	{ "tier", NC_("mail label", "tier") },
+	{ "about", NC_("mail label", "about") },
+	{ "condition", NC_("mail label", "condition") },
+	{ "reminders", NC_("mail label", "reminders") },
+	{ "after_business_days", NC_("mail label", "after business days") },
+	{ "severity", NC_("mail label", "severity") },
+	{ "tiers", NC_("mail label", "tiers") },
+};
+
+/* Adds the label of key to b. */
 static void
 label(struct mbuf *b, const char *key)
 {
 	size_t n = strlen(key), i;
 
+	for (i = 0; i < nitems(mail_labels); i++) {
+		if (strcmp(mail_labels[i].key, key) == 0) {
+			mbuf_adds(b, C_("mail label", mail_labels[i].text));
+			return;
+		}
+	}
 	if (n > 3 && strcmp(key + n - 3, "_at") == 0)
 		n -= 3;
 	for (i = 0; i < n; i++)
 		mbuf_add(b, key[i] == '_' ? " " : &key[i], 1);
+}
+
+/* The label of key as a string (malloc'd), or NULL. */
+static char *
+label_text(const char *key)
+{
+	struct mbuf b = { 0 };
+
+	label(&b, key);
+	return (mbuf_take(&b, NULL));
+}
+
+/*
+ * An ISO 8601 time of the document ("2026-10-09T06:00:00Z") for a person:
+ * in the shop's zone with the zone named, "2026-10-09 14:00 CST
+ * (Asia/Shanghai)", or "2026-10-09 14:00 (北京时间)" where the reader's
+ * language has a name for Beijing time. As it is when there is no zone.
+ */
+static const char *
+when(const char *iso, const char *shop, char *buf, size_t len)
+{
+	const struct tzfile *tz;
+	const char *beijing = N_("Beijing time"), *lbl = NULL;
+	time_t t;
+
+	if (iso == NULL || reader == NULL || reader->zone == NULL ||
+	    isotime_parse(iso, &t) != 0 ||
+	    (tz = reader->zone(reader->arg, shop)) == NULL)
+		return (iso);
+	if (strcmp(tzfile_name(tz), "Asia/Shanghai") == 0 &&
+	    _(beijing) != beijing)
+		lbl = _(beijing);
+	if (tzfile_format_human(tz, (int64_t)t, lbl, buf, len) != 0)
+		return (iso);
+	return (buf);
 }
 
 static int
@@ -877,17 +1034,24 @@ render_table(struct mbuf *b, json_t *arr, const char *indent)
 	json_t *first = json_array_get(arr, 0), *row, *v;
 	const char *key;
 	size_t ncol = json_object_size(first), i, c, *width;
-	char **cells, *s;
+	char **cells, **heads, *s;
 
 	if (ncol == 0 || (width = calloc(ncol, sizeof *width)) == NULL)
 		return;
-	c = 0;
-	json_object_foreach (first, key, v)
-		width[c++] = display_width(key);
 	cells = calloc(json_array_size(arr) * ncol + 1, sizeof *cells);
-	if (cells == NULL) {
+	heads = calloc(ncol, sizeof *heads);
+	if (cells == NULL || heads == NULL) {
+		free(cells);
+		free(heads);
 		free(width);
 		return;
+	}
+	/* The headings in the reader's language; widths in columns. */
+	c = 0;
+	json_object_foreach (first, key, v) {
+		heads[c] = label_text(key);
+		width[c] = display_width(heads[c] != NULL ? heads[c] : "-");
+		c++;
 	}
 	json_array_foreach (arr, i, row) {
 		c = 0;
@@ -899,14 +1063,17 @@ render_table(struct mbuf *b, json_t *arr, const char *indent)
 		}
 	}
 	mbuf_adds(b, indent);
-	c = 0;
-	json_object_foreach (first, key, v) {
-		for (i = 0; key[i] != '\0'; i++) /* same width as the key */
-			mbuf_add(b, key[i] == '_' ? " " : &key[i], 1);
+	for (c = 0; c < ncol; c++) {
+		mbuf_adds(b, heads[c] != NULL ? heads[c] : "-");
 		if (c + 1 < ncol)
-			pad(b, width[c] - display_width(key) + 2);
-		c++;
+			pad(b,
+			    width[c] -
+				display_width(
+				    heads[c] != NULL ? heads[c] : "-") +
+				2);
+		free(heads[c]);
 	}
+	free(heads);
 	mbuf_adds(b, "\n");
 	mbuf_adds(b, indent);
 	for (c = 0; c < ncol; c++) {
@@ -949,7 +1116,7 @@ render_object(struct mbuf *b, json_t *o, const char *indent, int depth)
 			mbuf_addf(b, " (%zu):\n", json_array_size(v));
 			render_table(b, v, ind);
 		} else if (json_is_array(v) && json_array_size(v) == 0)
-			mbuf_adds(b, ": none\n");
+			mbuf_addf(b, ": %s\n", _("none"));
 		else if (json_is_object(v) && depth < 3) {
 			mbuf_adds(b, ":\n");
 			render_object(b, v, ind, depth + 1);
@@ -1008,36 +1175,40 @@ cell(json_t *v, size_t max)
 	return (json_string("-"));
 }
 
-/* "tier 1, due 2026-10-12 (3 business days)", or "-". */
+/*
+ * "tier 1, due 2026-10-12 (3 business days)", or "-": the date in the
+ * shop's zone.
+ */
 static json_t *
-escalation_cell(json_t *e)
+escalation_cell(json_t *e, const char *shop)
 {
 	const char *due = jstr(e, "due_at");
 	json_t *tier = json_object_get(e, "tier");
 	json_t *left = json_object_get(e, "business_days_left");
-	char buf[128];
+	char buf[256], tb[TZFILE_HUMAN_LEN];
 
 	if (!json_is_object(e) || due == NULL)
 		return (json_string("-"));
 	snprintf(buf, sizeof buf,
-	    "tier %" JSON_INTEGER_FORMAT ", due %.10s (%" JSON_INTEGER_FORMAT
-	    " business day%s)",
-	    json_integer_value(tier), due, json_integer_value(left),
+	    _("tier %lld, due %.10s (%lld business day%s)"),
+	    (long long)json_integer_value(tier), when(due, shop, tb, sizeof tb),
+	    (long long)json_integer_value(left),
 	    json_integer_value(left) == 1 ? "" : "s");
 	return (json_string(buf));
 }
 
-/* "alice until 2026-10-14", "alice", or "-". */
+/* "alice until 2026-10-14", "alice", or "-": the date in the shop's zone. */
 static json_t *
-ack_cell(json_t *a)
+ack_cell(json_t *a, const char *shop)
 {
 	const char *by = jstr(a, "by"), *until = jstr(a, "until");
-	char buf[128];
+	char buf[256], tb[TZFILE_HUMAN_LEN];
 
 	if (by == NULL)
 		return (json_string("-"));
 	if (until != NULL)
-		snprintf(buf, sizeof buf, "%.40s until %.10s", by, until);
+		snprintf(buf, sizeof buf, _("%.40s until %.10s"), by,
+		    when(until, shop, tb, sizeof tb));
 	else
 		snprintf(buf, sizeof buf, "%.40s", by);
 	return (json_string(buf));
@@ -1056,7 +1227,7 @@ render_warnings(struct mbuf *b, json_t *arr)
 
 	if (json_array_size(arr) == 0)
 		return;
-	mbuf_addf(b, "\nWarnings (%zu):\n", json_array_size(arr));
+	mbuf_addf(b, _("\nWarnings (%zu):\n"), json_array_size(arr));
 	json_array_foreach (arr, i, v) {
 		if ((text = jstr(v, "text")) == NULL &&
 		    (text = jstr(v, "code")) == NULL)
@@ -1078,16 +1249,15 @@ render_held(struct mbuf *b, json_t *data)
 {
 	json_t *held = json_object_get(data, "held"), *v, *c;
 	uint64_t counts[MAIL_QUIET_MAX] = { 0 };
-	const char *sev, *msg, *type;
+	const char *sev, *msg, *type, *shop = jstr(data, "shop");
 	size_t i, n = 0;
-	char *counted;
+	char *counted, tb[TZFILE_HUMAN_LEN];
 	int kind;
 
 	if (!json_is_array(held))
 		return (0);
-	mbuf_addf(b, "Held while shop %s was snoozed (%zu):\n",
-	    jstr(data, "shop") ? jstr(data, "shop") : "?",
-	    json_array_size(held));
+	mbuf_addf(b, _("Held while shop %s was snoozed (%zu):\n"),
+	    shop ? shop : "?", json_array_size(held));
 	json_array_foreach (held, i, v) {
 		type = jstr(v, "type");
 		if ((kind = mail_quiet(type)) != -1) {
@@ -1098,17 +1268,19 @@ render_held(struct mbuf *b, json_t *data)
 		msg = jstr(v, "message");
 		c = json_object_get(v, "case");
 		mbuf_addf(b, "%zu. %s%s %s", ++n,
-		    sev != NULL && strcmp(sev, "critical") == 0 ? "URGENT "
+		    sev != NULL && strcmp(sev, "critical") == 0 ? _("URGENT ")
 								: "",
-		    jstr(v, "at") ? jstr(v, "at") : "?", type ? type : "?");
+		    jstr(v, "at") ? when(jstr(v, "at"), shop, tb, sizeof tb)
+				  : "?",
+		    type ? type : "?");
 		if (json_is_integer(c))
-			mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ")",
-			    json_integer_value(c));
+			mbuf_addf(b, _(" (case %lld)"),
+			    (long long)json_integer_value(c));
 		mbuf_adds(b, "\n");
 		if (msg != NULL)
 			wrap(b, msg, "   ");
 	}
-	counted = mail_counted(counts);
+	counted = mail_counted(counts, reader);
 	render_counted(b, counted);
 	free(counted);
 	return (1);
@@ -1135,7 +1307,7 @@ render_daily(struct mbuf *b, json_t *data)
 	s = jstr(data, "shop");
 	d = jstr(data, "date");
 	tz = jstr(data, "timezone");
-	mbuf_addf(b, "Open work of shop %s on %s (%s):\n", s ? s : "?",
+	mbuf_addf(b, _("Open work of shop %s on %s (%s):\n"), s ? s : "?",
 	    d ? d : "?", tz ? tz : "?");
 	json_object_foreach (counts, key, v) {
 		if (!json_is_integer(v))
@@ -1163,9 +1335,10 @@ render_daily(struct mbuf *b, json_t *data)
 			json_object_set_new(row, "appeals_left",
 			    cell(json_object_get(v, "appeals_left"), 4));
 			json_object_set_new(row, "escalation",
-			    escalation_cell(json_object_get(v, "escalation")));
+			    escalation_cell(
+				json_object_get(v, "escalation"), s));
 			json_object_set_new(row, "taken_on_by",
-			    ack_cell(json_object_get(v, "ack")));
+			    ack_cell(json_object_get(v, "ack"), s));
 			json_array_append_new(rows, row);
 		}
 		mbuf_adds(b, "\n");
@@ -1193,7 +1366,7 @@ render_daily(struct mbuf *b, json_t *data)
 			mbuf_free(&w);
 			json_array_append_new(rows, row);
 		}
-		mbuf_addf(b, "\nReinstated, waiting for a sync (%zu):\n",
+		mbuf_addf(b, _("\nReinstated, waiting for a sync (%zu):\n"),
 		    json_array_size(arr));
 		render_table(b, rows, "  ");
 		json_decref(rows);
@@ -1216,14 +1389,14 @@ render_daily(struct mbuf *b, json_t *data)
 			json_array_append_new(rows, row);
 		}
 		mbuf_addf(b,
-		    "\nDead deliveries (%zu; delistctl outbox retry ID):\n",
+		    _("\nDead deliveries (%zu; delistctl outbox retry ID):\n"),
 		    json_array_size(arr));
 		render_table(b, rows, "  ");
 		json_decref(rows);
 	}
 	if (json_array_size(arr = json_object_get(data, "documents_expiring")) >
 	    0) {
-		mbuf_addf(b, "\nDocuments expiring within 30 days (%zu):\n",
+		mbuf_addf(b, _("\nDocuments expiring within 30 days (%zu):\n"),
 		    json_array_size(arr));
 		render_table(b, arr, "  ");
 	}
@@ -1277,8 +1450,8 @@ reminder_todo(struct mbuf *b, json_t *doc)
 	char *text;
 
 	mbuf_adds(&t,
-	    "This alert has not been taken on yet. Act on it, then "
-	    "acknowledge it to stop the reminders: ");
+	    _("This alert has not been taken on yet. Act on it, then "
+	      "acknowledge it to stop the reminders: "));
 	if (json_is_integer(c))
 		mbuf_addf(&t, "delistctl case ack %" JSON_INTEGER_FORMAT,
 		    json_integer_value(c));
@@ -1286,15 +1459,15 @@ reminder_todo(struct mbuf *b, json_t *doc)
 		mbuf_addf(&t, "delistctl ack %" JSON_INTEGER_FORMAT,
 		    json_integer_value(cond));
 	else
-		mbuf_adds(&t, "delistctl conditions lists them");
-	mbuf_adds(&t, ".");
+		mbuf_adds(&t, _("delistctl conditions lists them"));
+	mbuf_adds(&t, _("."));
 	if (shop != NULL)
 		mbuf_addf(&t,
-		    " To hold the mail about shop %s for a while (one "
-		    "summary when it ends): delistctl snooze %s --for 1d.",
+		    _(" To hold the mail about shop %s for a while (one "
+		      "summary when it ends): delistctl snooze %s --for 1d."),
 		    shop, shop);
 	text = mbuf_take(&t, NULL);
-	wrap(b, text != NULL ? text : "See the message above.", "  ");
+	wrap(b, text != NULL ? text : _("See the message above."), "  ");
 	free(text);
 }
 
@@ -1314,13 +1487,13 @@ render_subject(
 	pcid = jstr(data, "platform_case_id");
 	mbuf_adds(b, "[delistd]");
 	if (sev != NULL && strcmp(sev, "critical") == 0)
-		mbuf_adds(b, " URGENT:");
+		mbuf_addf(b, " %s", _("URGENT:"));
 	if (shop != NULL)
 		mbuf_addf(b, " %s", shop);
 	if (pid != NULL)
 		mbuf_addf(b, " %s", pid);
 	mbuf_addf(b, "%s %s", shop != NULL || pid != NULL ? ":" : "",
-	    k != NULL ? k->what : type);
+	    k != NULL ? _(k->what) : type);
 	/* A reminder says what is still wrong. */
 	if (is_reminder(type) && (detail = jstr(data, "about")) != NULL &&
 	    *detail != '\0')
@@ -1339,13 +1512,22 @@ render_subject(
 		strcmp(type, "case.classified") == 0))
 		add_brief(b, detail);
 	if (json_is_integer(c) && pcid != NULL)
-		mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ", Case ID %s)",
-		    json_integer_value(c), pcid);
+		mbuf_addf(b, _(" (case %lld, Case ID %s)"),
+		    (long long)json_integer_value(c), pcid);
 	else if (json_is_integer(c))
-		mbuf_addf(b, " (case %" JSON_INTEGER_FORMAT ")",
-		    json_integer_value(c));
+		mbuf_addf(
+		    b, _(" (case %lld)"), (long long)json_integer_value(c));
 	else if (pcid != NULL)
-		mbuf_addf(b, " (Case ID %s)", pcid);
+		mbuf_addf(b, _(" (Case ID %s)"), pcid);
+}
+
+/* Where times are in each shop's zone, they name it: no "(UTC)". */
+static const char *
+deadlines_heading(void)
+{
+	if (reader != NULL && reader->zone != NULL)
+		return (_("\nDeadlines:\n"));
+	return (_("\nDeadlines (UTC):\n"));
 }
 
 static void
@@ -1353,30 +1535,35 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
     const char *type, const char *instance, const char *counted)
 {
 	json_t *data = json_object_get(doc, "data"), *c, *v;
-	const char *s, *key, *actor, *sev;
+	const char *s, *key, *actor, *sev, *shop = jstr(doc, "shop");
 	int any = 0;
-	char *t;
+	char *t, tb[TZFILE_HUMAN_LEN];
 
 	c = json_object_get(doc, "case");
 	sev = jstr(doc, "severity");
 	actor = jstr(doc, "actor");
-	mbuf_addf(b, "%s\n\n", k != NULL ? k->what : type);
-	if ((s = jstr(doc, "shop")) != NULL)
-		mbuf_addf(b, "Shop:        %s\n", s);
+	mbuf_addf(b, "%s\n\n", k != NULL ? _(k->what) : type);
+	if (shop != NULL)
+		mbuf_addf(b, _("Shop:        %s\n"), shop);
 	if ((s = jstr(doc, "product_id")) != NULL)
-		mbuf_addf(b, "Product ID:  %s\n", s);
+		mbuf_addf(b, _("Product ID:  %s\n"), s);
 	if (json_is_integer(c))
-		mbuf_addf(b, "Case:        %" JSON_INTEGER_FORMAT "\n",
-		    json_integer_value(c));
+		mbuf_addf(b, _("Case:        %lld\n"),
+		    (long long)json_integer_value(c));
 	if ((s = jstr(data, "platform_case_id")) != NULL)
-		mbuf_addf(b, "Case ID:     %s (the platform's)\n", s);
+		mbuf_addf(b, _("Case ID:     %s (the platform's)\n"), s);
 	if ((s = jstr(data, "assignee")) != NULL)
 		mbuf_addf(b, _("Assigned to: %s\n"), s);
-	mbuf_addf(b, "Event:       %s, %s\n", type, sev != NULL ? sev : "?");
+	mbuf_addf(b, _("Event:       %s, %s\n"), type, sev != NULL ? sev : "?");
 	if ((s = jstr(doc, "at")) != NULL)
-		mbuf_addf(b, "At:          %s\n", s);
+		mbuf_addf(
+		    b, _("At:          %s\n"), when(s, shop, tb, sizeof tb));
 	if ((s = jstr(doc, "message")) != NULL) {
 		mbuf_adds(b, "\n");
+		/* The trail's sentence is the daemon's, in English: say so to a
+		 * reader of another language. */
+		if (reader != NULL && reader->mo != NULL)
+			mbuf_adds(b, _("The daemon's note, in English:\n"));
 		wrap(b, s, "");
 	}
 	if (strcmp(type, "digest.daily") == 0 && json_is_object(data)) {
@@ -1392,28 +1579,30 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 			render_object(b, data, "", 0);
 		data = NULL;
 	}
-	mbuf_adds(b, "\nWhat to do next:\n");
+	mbuf_adds(b, _("\nWhat to do next:\n"));
 	if (is_reminder(type))
 		reminder_todo(b, doc);
 	else
-		wrap(b, k != NULL ? k->todo : "See the message above.", "  ");
+		wrap(b, k != NULL ? _(k->todo) : _("See the message above."),
+		    "  ");
 
 	/* Deadlines: the data's *_due_at, and an alert's own "at". */
 	json_object_foreach (data, key, v) {
 		if (!is_deadline(key) || !json_is_string(v))
 			continue;
 		if (!any++)
-			mbuf_adds(b, "\nDeadlines (UTC):\n");
+			mbuf_adds(b, deadlines_heading());
 		mbuf_adds(b, "  ");
 		label(b, key);
-		mbuf_addf(b, ": %s\n", json_string_value(v));
+		mbuf_addf(b, ": %s\n",
+		    when(json_string_value(v), shop, tb, sizeof tb));
 	}
 	if (actor != NULL && strcmp(actor, "daemon") == 0 && sev != NULL &&
 	    strcmp(sev, "info") != 0 && (s = jstr(doc, "at")) != NULL &&
 	    strcmp(type, "delivery.dead") != 0) {
 		if (!any++)
-			mbuf_adds(b, "\nDeadlines (UTC):\n");
-		mbuf_addf(b, "  passed: %s\n", s);
+			mbuf_adds(b, deadlines_heading());
+		mbuf_addf(b, _("  passed: %s\n"), when(s, shop, tb, sizeof tb));
 	}
 	any = 0;
 	json_object_foreach (data, key, v) {
@@ -1421,7 +1610,7 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 		    strcmp(key, "assignee") == 0)
 			continue;
 		if (!any++)
-			mbuf_adds(b, "\nDetails:\n");
+			mbuf_adds(b, _("\nDetails:\n"));
 		mbuf_adds(b, "  ");
 		label(b, key);
 		t = jtext(v);
@@ -1430,9 +1619,8 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	}
 	if (json_is_integer(c))
 		mbuf_addf(b,
-		    "\nTo see the case:\n  delistctl case show "
-		    "%" JSON_INTEGER_FORMAT "\n",
-		    json_integer_value(c));
+		    _("\nTo see the case:\n  delistctl case show %lld\n"),
+		    (long long)json_integer_value(c));
 	(void)instance;
 }
 
@@ -1440,7 +1628,7 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 static void
 render_footer(struct mbuf *b, const char *instance, const char *ids)
 {
-	mbuf_addf(b, "\n-- \ndelistd, sink %s, event%s %s\n", instance,
+	mbuf_addf(b, _("\n-- \ndelistd, sink %s, event%s %s\n"), instance,
 	    strchr(ids, ',') != NULL ? "s" : "", ids);
 }
 
@@ -1461,12 +1649,12 @@ parse_event(const char *json)
 int
 mail_render(const char *json, const char *instance, struct mail_text *out)
 {
-	return (mail_render_counted(json, instance, NULL, out));
+	return (mail_render_counted(json, instance, NULL, NULL, out));
 }
 
 int
 mail_render_counted(const char *json, const char *instance, const char *counted,
-    struct mail_text *out)
+    const struct mail_locale *loc, struct mail_text *out)
 {
 	struct mbuf s = { 0 }, b = { 0 };
 	const char *type;
@@ -1476,6 +1664,7 @@ mail_render_counted(const char *json, const char *instance, const char *counted,
 	memset(out, 0, sizeof *out);
 	if ((doc = parse_event(json)) == NULL)
 		return (-1);
+	reader = loc;
 	type = jstr(doc, "type");
 	c = json_object_get(doc, "case");
 	out->case_id = json_is_integer(c) ? json_integer_value(c) : 0;
@@ -1487,6 +1676,7 @@ mail_render_counted(const char *json, const char *instance, const char *counted,
 		render_footer(&b, instance, idbuf);
 	}
 	json_decref(doc);
+	reader = NULL;
 	out->subject = mbuf_take(&s, NULL);
 	out->body = mbuf_take(&b, NULL);
 	if (out->subject == NULL || out->body == NULL) {
@@ -1498,7 +1688,8 @@ mail_render_counted(const char *json, const char *instance, const char *counted,
 
 int
 mail_render_digest(const char *const *json, size_t n, const char *instance,
-    const char *window, const char *counted, struct mail_text *out)
+    const char *window, const char *counted, const struct mail_locale *loc,
+    struct mail_text *out)
 {
 	struct mbuf s = { 0 }, b = { 0 }, line = { 0 }, ids = { 0 };
 	size_t i, nsev[3] = { 0, 0, 0 };
@@ -1507,19 +1698,21 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 	char *subj;
 
 	memset(out, 0, sizeof *out);
+	reader = loc;
 	if (n > 0)
 		mbuf_addf(&b,
-		    "%zu alert%s from the last %s, oldest first. Each is "
-		    "described in full below.\n",
+		    _("%zu alert%s from the last %s, oldest first. Each is "
+		      "described in full below.\n"),
 		    n, n == 1 ? "" : "s", window);
 	else
-		mbuf_addf(&b, "No alert in the last %s.\n", window);
+		mbuf_addf(&b, _("No alert in the last %s.\n"), window);
 	render_counted(&b, counted);
 	mbuf_adds(&b, "\n");
 	for (i = 0; i < n; i++) {
 		if ((doc = parse_event(json[i])) == NULL) {
 			mbuf_addf(&b,
-			    "%zu. (an event delistd could not read)\n", i + 1);
+			    _("%zu. (an event delistd could not read)\n"),
+			    i + 1);
 			continue;
 		}
 		type = jstr(doc, "type");
@@ -1554,20 +1747,21 @@ mail_render_digest(const char *const *json, size_t n, const char *instance,
 	mbuf_free(&ids);
 	if (n == 0 && counted != NULL && *counted != '\0')
 		/* Only counts: the subject says the first ("3,000 ..."). */
-		mbuf_addf(&s, "[delistd] digest: %.*s%s",
+		mbuf_addf(&s, _("[delistd] digest: %.*s%s"),
 		    (int)strcspn(counted, "\n"), counted,
 		    strchr(counted, '\n') != NULL &&
 			    strchr(counted, '\n')[1] != '\0'
 			? ", ..."
 			: "");
 	else
-		mbuf_addf(
-		    &s, "[delistd] digest: %zu alert%s", n, n == 1 ? "" : "s");
+		mbuf_addf(&s, _("[delistd] digest: %zu alert%s"), n,
+		    n == 1 ? "" : "s");
 	if (nsev[1] > 0)
 		mbuf_addf(
-		    &s, ", %zu warning%s", nsev[1], nsev[1] == 1 ? "" : "s");
+		    &s, _(", %zu warning%s"), nsev[1], nsev[1] == 1 ? "" : "s");
 	if (nsev[0] > 0)
-		mbuf_addf(&s, ", %zu info", nsev[0]);
+		mbuf_addf(&s, _(", %zu info"), nsev[0]);
+	reader = NULL;
 	out->subject = mbuf_take(&s, NULL);
 	out->body = mbuf_take(&b, NULL);
 	if (out->subject == NULL || out->body == NULL) {

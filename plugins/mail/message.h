@@ -99,6 +99,20 @@ struct mail_text {
 };
 
 /*
+ * Whom a mail is for: the catalogue of their language (mo.h; NULL:
+ * English, the source language) and the zone of each shop, so that every
+ * time reads in the shop's zone with the zone named (zone NULL, or NULL
+ * from it: times stay as the document has them, UTC).
+ */
+struct mo;
+struct tzfile;
+struct mail_locale {
+	const struct mo *mo;
+	const struct tzfile *(*zone)(void *arg, const char *shop);
+	void *arg;
+};
+
+/*
  * Renders one event document (delistd-events(7)) as a subject and a body:
  * what happened, the shop, product ID, case and platform Case ID, what to
  * do next (a table per type, generic for other types), the deadlines, the
@@ -107,16 +121,20 @@ struct mail_text {
  * Returns 0, or -1 if the document is not an event object.
  */
 int mail_render(const char *json, const char *instance, struct mail_text *);
-/* The same; a digest.daily also lists counted (mail_counted's, or NULL). */
+/*
+ * The same for the reader loc (NULL: English, UTC); a digest.daily also
+ * lists counted (mail_counted's, or NULL).
+ */
 int mail_render_counted(const char *json, const char *instance,
-    const char *counted, struct mail_text *);
+    const char *counted, const struct mail_locale *loc, struct mail_text *);
 /*
  * A digest: several event documents in one mail, a summary line for each,
  * then each event's body; counted (mail_counted's, or NULL) as a section
  * of count lines. n may be 0 when there are counts.
  */
 int mail_render_digest(const char *const *json, size_t n, const char *instance,
-    const char *window, const char *counted, struct mail_text *);
+    const char *window, const char *counted, const struct mail_locale *loc,
+    struct mail_text *);
 
 /*
  * Events that ask nothing of a person (listing.tracked and the like) are
@@ -127,7 +145,8 @@ int mail_render_digest(const char *const *json, size_t n, const char *instance,
  */
 #define MAIL_QUIET_MAX 16
 int mail_quiet(const char *type);
-char *mail_counted(const uint64_t counts[MAIL_QUIET_MAX]);
+char *mail_counted(
+    const uint64_t counts[MAIL_QUIET_MAX], const struct mail_locale *loc);
 void mail_text_free(struct mail_text *);
 
 #endif

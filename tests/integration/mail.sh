@@ -194,8 +194,8 @@ check "... its Message-ID is the delivery's key" equals "$(field "$m" message-id
 check "... In-Reply-To: the case's first mail" equals "$(field "$m" in-reply-to)" "$ROOT2"
 check "... References: the same" equals "$(field "$m" references)" "$ROOT2"
 check "... the subject names the platform Case ID" contains "$(field "$m" subject)" "appeal submitted (case $C1, Case ID $PCASE)"
-check "... the body gives the deadlines" grep -q "feedback due: 2026-10-02T02:00:00Z" "$m"
-check "... both of them" grep -q "escalate due: 2026-10-12T02:00:00Z" "$m"
+check "... the body gives the deadlines, in the shop's zone" grep -q "feedback due: 2026-10-02 10:00 CST (Asia/Shanghai)" "$m"
+check "... both of them" grep -q "escalate due: 2026-10-12 10:00 CST (Asia/Shanghai)" "$m"
 # The note's window ends at +3 s; the appeal, behind it, opens the next.
 setclock $((T_APPEAL + 3))
 check "mail holds the appeal in the next window" wait_for 10 grep -q "event $EA held for the digest" "$T/daemon.log"

@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include "message.h"
+#include "text.h"
+#include "tzfile.h"
 
 #define ZH_SUBJECT \
 	"[delistd] main 1005001234567890: 标题含有绝对化用语“最好”、“第一”，" \
@@ -439,6 +441,69 @@ test_build(void **state)
 	free(s);
 }
 
+/* The zone of the test's shops: Berlin for "eu", Shanghai for the rest. */
+static const struct tzfile *
+zone_of(void *arg, const char *shop)
+{
+	struct tzfile **z = arg;
+
+	return (shop != NULL && strcmp(shop, "eu") == 0 ? z[1] : z[0]);
+}
+
+static void
+test_render_times_in_the_shops_zone(void **state)
+{
+	const char *json =
+	    "{\"id\":41,\"case\":7,\"shop\":\"eu\",\"product_id\":"
+	    "\"1005001234567890\",\"at\":\"2026-10-27T07:00:00Z\","
+	    "\"actor\":\"daemon\",\"type\":\"case.escalated\","
+	    "\"severity\":\"critical\",\"message\":\"超过五个工作日仍然没有审核"
+	    "结果，请联系在线客服并提供平台Case ID，要求尽快完成审核，同时准备好整改"
+	    "前后的截图、品牌授权书和检测报告，以便客服核实。\",\"data\":"
+	    "{\"appeal\":1,\"escalate_due_at\":\"2026-10-27T07:00:00Z\"}}";
+	struct tzfile *z[2];
+	struct mail_locale loc = { NULL, zone_of, z };
+	struct mail_text t;
+	const char *p, *e;
+
+	(void)state;
+	z[0] = tzfile_load("Asia/Shanghai", NULL);
+	z[1] = tzfile_load("Europe/Berlin", NULL);
+	assert_non_null(z[0]);
+	assert_non_null(z[1]);
+	assert_int_equal(mail_render_counted(json, "mail", NULL, &loc, &t), 0);
+	/* Berlin's time after its change to winter time, zone named. */
+	assert_non_null(strstr(
+	    t.body, "At:          2026-10-27 08:00 CET (Europe/Berlin)\n"));
+	assert_non_null(strstr(t.body,
+	    "\nDeadlines:\n  escalate due: 2026-10-27 08:00 CET "
+	    "(Europe/Berlin)\n"));
+	assert_null(strstr(t.body, "UTC"));
+	/* Chinese has no spaces: wrapped between characters, to 72 columns,
+	 * a comma never starting a line. */
+	for (p = t.body; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		char line[512];
+
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		assert_true((size_t)(e - p) < sizeof line);
+		memcpy(line, p, (size_t)(e - p));
+		line[e - p] = '\0';
+		assert_true(text_width(line) <= 72);
+		assert_true(strncmp(line, "，", strlen("，")) != 0);
+	}
+	assert_non_null(strstr(t.body, "超过五个工作日"));
+	mail_text_free(&t);
+	/* Without a locale: UTC, as the document has it. */
+	assert_int_equal(mail_render(json, "mail", &t), 0);
+	assert_non_null(strstr(t.body, "At:          2026-10-27T07:00:00Z\n"));
+	assert_non_null(strstr(t.body, "\nDeadlines (UTC):\n"));
+	mail_text_free(&t);
+	tzfile_free(z[0]);
+	tzfile_free(z[1]);
+}
+
 static void
 test_render_feedback_overdue(void **state)
 {
@@ -752,7 +817,8 @@ test_render_digest(void **state)
 	struct mail_text t;
 
 	(void)state;
-	assert_int_equal(mail_render_digest(ev, 3, "mail", "15m", NULL, &t), 0);
+	assert_int_equal(
+	    mail_render_digest(ev, 3, "mail", "15m", NULL, NULL, &t), 0);
 	assert_string_equal(
 	    t.subject, "[delistd] digest: 3 alerts, 1 warning, 1 info");
 	assert_non_null(strstr(t.body, "3 alerts from the last 15m"));
@@ -781,11 +847,11 @@ test_counted(void **state)
 	assert_int_equal(mail_quiet(NULL), -1);
 	assert_true(mail_quiet("listing.tracked") >= 0);
 	assert_true(mail_quiet("doc.added") >= 0);
-	assert_null(mail_counted(counts));
+	assert_null(mail_counted(counts, NULL));
 	counts[mail_quiet("listing.tracked")] = 3000;
 	counts[mail_quiet("doc.added")] = 1;
 	counts[mail_quiet("listing.untracked")] = 1234567;
-	text = mail_counted(counts);
+	text = mail_counted(counts, NULL);
 	assert_non_null(text);
 	assert_non_null(strstr(text, "3,000 listings tracked\n"));
 	assert_non_null(strstr(text, "1 document added to the vault\n"));
@@ -808,7 +874,7 @@ test_render_digest_counts(void **state)
 	assert_int_equal(mail_render_digest(NULL, 0, "mail", "15m",
 			     "3,000 listings tracked\n2 documents added to the "
 			     "vault\n",
-			     &t),
+			     NULL, &t),
 	    0);
 	assert_string_equal(
 	    t.subject, "[delistd] digest: 3,000 listings tracked, ...");
@@ -819,14 +885,14 @@ test_render_digest_counts(void **state)
 	    "  2 documents added to the vault\n"));
 	assert_null(strstr(t.body, "Nothing to do"));
 	mail_text_free(&t);
-	assert_int_equal(mail_render_digest(
-			     NULL, 0, "mail", "15m", "1 listing tracked\n", &t),
+	assert_int_equal(mail_render_digest(NULL, 0, "mail", "15m",
+			     "1 listing tracked\n", NULL, &t),
 	    0);
 	assert_string_equal(t.subject, "[delistd] digest: 1 listing tracked");
 	mail_text_free(&t);
 	/* With alerts: the usual subject, the counts after the list. */
-	assert_int_equal(mail_render_digest(
-			     ev, 1, "mail", "15m", "5 listings tracked\n", &t),
+	assert_int_equal(mail_render_digest(ev, 1, "mail", "15m",
+			     "5 listings tracked\n", NULL, &t),
 	    0);
 	assert_string_equal(t.subject, "[delistd] digest: 1 alert, 1 info");
 	assert_non_null(strstr(t.body,
@@ -859,8 +925,9 @@ test_render_daily_warnings(void **state)
 	struct mail_text t;
 
 	(void)state;
-	assert_int_equal(
-	    mail_render_counted(ev, "mail", "3,000 listings tracked\n", &t), 0);
+	assert_int_equal(mail_render_counted(
+			     ev, "mail", "3,000 listings tracked\n", NULL, &t),
+	    0);
 	assert_non_null(strstr(t.body,
 	    "Warnings (2):\n"
 	    "  - listing 1005 of shop main is not found on AliExpress\n"
@@ -928,6 +995,7 @@ main(void)
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_render_feedback_overdue),
 		cmocka_unit_test(test_render_rejected_and_appealed),
+		cmocka_unit_test(test_render_times_in_the_shops_zone),
 		cmocka_unit_test(test_render_unknown_and_reminder),
 		cmocka_unit_test(test_render_reminders_say_what),
 		cmocka_unit_test(test_render_digest_daily),
