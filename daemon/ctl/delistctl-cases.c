@@ -94,6 +94,7 @@ static const struct option case_close_options[] = {
 static const struct option case_abandon_options[] = {
 	{ "relisted-as", required_argument, NULL, 'r' },
 	{ "at", required_argument, NULL, 'a' },
+	CTL_BULK_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option case_decision_options[] = {
@@ -106,10 +107,6 @@ static const struct option case_open_options[] = {
 	{ "reason", required_argument, NULL, 'r' },
 	{ "rule", required_argument, NULL, 'R' },
 	{ "at", required_argument, NULL, 'a' },
-	{ NULL, 0, NULL, 0 },
-};
-static const struct option case_classify_options[] = {
-	{ "rule", required_argument, NULL, 'r' },
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option case_evidence_options[] = {
@@ -180,7 +177,11 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    { "", case_at_options, 1, 1 } },
 	{ "abandon", "case abandon ID [--relisted-as NEWID] [--at TIME]",
 	    "give the case up, or record the product relisted as NEWID", NULL,
-	    case_abandon, { "", case_abandon_options, 1, 1 } },
+	    case_abandon, { "", case_abandon_options, 0, -1 } },
+	{ "abandon",
+	    "case abandon ID...|" CTL_BULK_USAGE " [--at TIME] [--dry-run]",
+	    CTL_BULK_HELP, NULL, case_abandon,
+	    { "", case_abandon_options, 0, -1 } },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
@@ -189,7 +190,13 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    NULL, case_close, { "", case_close_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    "name the reason of a case (the source opens them unclassified)",
-	    NULL, ctl_source_classify, { "", case_classify_options, 2, 2 } },
+	    NULL, ctl_source_classify,
+	    { "", ctl_source_classify_options, 1, -1 } },
+	{ "classify",
+	    "case classify ID...|" CTL_BULK_USAGE
+	    " REASON [--rule TEXT] [--dry-run]",
+	    CTL_BULK_HELP, NULL, ctl_source_classify,
+	    { "", ctl_source_classify_options, 1, -1 } },
 	{ "evidence", "case evidence ID [--get SHA256]",
 	    "what was archived when the case was opened; --get writes one "
 	    "file to stdout",
@@ -205,10 +212,20 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    "take the case on: its reminders stop until it changes state "
 	    "(or for DURATION)",
-	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
+	    NULL, ctl_alerts_case_ack,
+	    { "", ctl_alerts_case_ack_options, 0, -1 } },
+	{ "ack",
+	    "case ack ID...|" CTL_BULK_USAGE
+	    " [--for DURATION] [--comment TEXT] [--dry-run]",
+	    CTL_BULK_HELP, NULL, ctl_alerts_case_ack,
+	    { "", ctl_alerts_case_ack_options, 0, -1 } },
 	{ "assign", "case assign ID USER|--none",
 	    "assign the case to a web console user, or to nobody", NULL,
-	    ctl_users_case_assign, { "", ctl_users_assign_options, 1, 2 } },
+	    ctl_users_case_assign, { "", ctl_users_assign_options, 0, -1 } },
+	{ "assign",
+	    "case assign ID...|" CTL_BULK_USAGE " USER|--none [--dry-run]",
+	    CTL_BULK_HELP, NULL, ctl_users_case_assign,
+	    { "", ctl_users_assign_options, 0, -1 } },
 	{ "help", "case help", "show the case verbs", NULL, case_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -589,6 +606,11 @@ ctl_cases_untrack(struct ctl_args *a)
 	char *shop, *product, *path;
 	json_t *doc;
 
+	if (ctl_bulk_wanted(a, a->argc - 1) || a->argc != 2) {
+		if (a->argc == 1 && !ctl_bulk_wanted(a, 0))
+			ctl_usage_fail(a->usage);
+		return (ctl_bulk_untrack(a));
+	}
 	shop = ctl_escape(a->argv[0]);
 	product = ctl_escape(a->argv[1]);
 	path = ctl_fmt("/v1/listings/%s/%s", shop, product);
@@ -602,6 +624,12 @@ ctl_cases_untrack(struct ctl_args *a)
 	free(shop);
 	return (0);
 }
+
+/* untrack's options: the bulk form's. */
+const struct option ctl_cases_untrack_options[] = {
+	CTL_BULK_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
 
 /* The options of events (its template's longopts). */
 const struct option ctl_cases_events_options[] = {
@@ -1034,6 +1062,16 @@ case_abandon(struct ctl_args *a)
 	long long id;
 	char *path;
 
+	if (ctl_bulk_wanted(a, a->argc)) {
+		if (relisted != NULL)
+			ctl_fail("--relisted-as names one new product: abandon "
+				 "one case with it");
+		body = json_object();
+		cases_set_str(body, "at", at, "the time");
+		return (ctl_bulk_cases(a, a->argv, a->argc, "abandon", body));
+	}
+	if (a->argc != 1)
+		ctl_usage_fail(a->usage);
 	id = ctl_id(a->argv[0], "case");
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");

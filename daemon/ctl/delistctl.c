@@ -59,7 +59,12 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "watch a listing", NULL, ctl_cases_track,
 	    { "", ctl_cases_track_options, 2, 2 } },
 	{ "untrack", "untrack SHOP PRODUCT_ID", "stop watching a listing", NULL,
-	    ctl_cases_untrack, { "", NULL, 2, 2 } },
+	    ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
+	{ "untrack",
+	    "untrack SHOP PRODUCT_ID...|[SHOP] " CTL_BULK_USAGE " [--dry-run]",
+	    CTL_BULK_HELP " (--file: SHOP,PRODUCT_ID lines, or PRODUCT_ID "
+			  "after SHOP)",
+	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
 	{ "import", "import FILE.csv|-",
 	    "track the listings of a CSV file (shop,product_id[,title]); - "
 	    "reads it from standard input",

@@ -129,10 +129,37 @@ size_t ctl_width(const char *);
 char *ctl_escape(const char *);
 void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
 
+/*
+ * delistctl-bulk.c: the bulk forms. CTL_BULK_OPTIONS are the options of
+ * every bulk verb's template: --file, the filter, --dry-run.
+ */
+#define CTL_BULK_OPTIONS \
+	{ "file", required_argument, NULL, 'F' }, \
+	    { "shop", required_argument, NULL, 's' }, \
+	    { "state", required_argument, NULL, 'S' }, \
+	    { "reason", required_argument, NULL, 'R' }, \
+	    { "imported-at", required_argument, NULL, 'I' }, \
+	    { "older-than", required_argument, NULL, 'O' }, \
+	{ \
+		"dry-run", no_argument, NULL, 'D' \
+	}
+/* The bulk form's selection in a verb's usage, and its help. */
+#define CTL_BULK_USAGE "--file FILE|- | FILTER"
+#define CTL_BULK_HELP \
+	"the same for many at once, in one transaction (all or nothing); " \
+	"FILTER: [--shop S] [--state S] [--reason R] [--imported-at " \
+	"DATE|TIME|FROM/TO] [--older-than DUR]; --dry-run shows what would " \
+	"change"
+int ctl_bulk_wanted(const struct ctl_args *, int);
+int
+ctl_bulk_cases(const struct ctl_args *, char **, int, const char *, json_t *);
+int ctl_bulk_untrack(const struct ctl_args *);
+
 /* delistctl-cases.c: listings, cases, events. */
 int ctl_cases_track(struct ctl_args *);
 extern const struct option ctl_cases_track_options[];
 extern const struct option ctl_cases_filter_options[];
+extern const struct option ctl_cases_untrack_options[];
 int ctl_cases_untrack(struct ctl_args *);
 int ctl_cases_listings(struct ctl_args *);
 int ctl_cases_cases(struct ctl_args *);
@@ -151,6 +178,7 @@ void docs_help(FILE *);
 
 /* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
 extern const struct option ctl_alerts_options[];
+extern const struct option ctl_alerts_case_ack_options[];
 int ctl_alerts_case_ack(struct ctl_args *);
 int ctl_alerts_ack(struct ctl_args *);
 int ctl_alerts_conditions(struct ctl_args *);
@@ -159,6 +187,7 @@ void ctl_alerts_status(json_t *);
 /* delistctl-source.c: import, case classify, case evidence. */
 int ctl_source_import(struct ctl_args *);
 int ctl_source_classify(struct ctl_args *);
+extern const struct option ctl_source_classify_options[];
 int ctl_source_evidence(struct ctl_args *);
 /* delistctl-users.c: web console users, case assign. */
 int ctl_users(int, char **);
