@@ -23,7 +23,8 @@ libssl-dev libcmocka-dev libsystemd-dev libunistring-dev libcrypt-dev
 ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light
-chromium chromium-driver python3-selenium fonts-wqy-microhei"
+chromium chromium-driver python3-selenium fonts-wqy-microhei
+libxlsxwriter-dev python3-openpyxl"
 
 deps() {
 	missing=

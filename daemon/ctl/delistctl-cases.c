@@ -115,6 +115,8 @@ static const struct option case_evidence_options[] = {
 };
 static const struct option case_export_options[] = {
 	{ "format", required_argument, NULL, 'f' },
+	{ "all", no_argument, NULL, 'A' },
+	{ "shop", required_argument, NULL, 's' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -203,7 +205,11 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    NULL, ctl_source_evidence, { "", case_evidence_options, 1, 1 } },
 	{ "export", "case export ID [--format md|json]",
 	    "the dossier for the next appeal", NULL, case_export,
-	    { "", case_export_options, 1, 1 } },
+	    { "", case_export_options, 0, 1 } },
+	{ "export", "case export --all --shop SHOP [--format md|json|csv|xlsx]",
+	    "every case of the shop: the dossiers (md, json), or a row each "
+	    "(csv, xlsx: redirect it to a file)",
+	    NULL, case_export, { "", case_export_options, 0, 1 } },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    "attach a vault document (delistctl doc add) to the case, or "
@@ -653,6 +659,14 @@ const struct option ctl_cases_filter_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The options of cases: the filter's, and --format csv|xlsx. */
+const struct option ctl_cases_cases_options[] = {
+	{ "state", required_argument, NULL, 'S' },
+	{ "shop", required_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int
 ctl_cases_listings(struct ctl_args *a)
 {
@@ -776,18 +790,24 @@ int
 ctl_cases_cases(struct ctl_args *a)
 {
 	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
+	const char *format = ctl_args_get(a, 'f');
 	struct cases_table t;
 	char *path;
 	json_t *doc, *c;
 	time_t now;
 	size_t i;
+	int sheet = ctl_export_sheet_format(format);
 
 	path = cases_strdup("/v1/cases");
 	cases_query(&path, "state", state);
 	cases_query(&path, "shop", shop);
+	if (sheet)
+		ctl.json = 0; /* the sheet, not the daemon's JSON */
 	doc = ctl_call("GET", path, NULL);
 	free(path);
-	if (!ctl.json) {
+	if (sheet)
+		ctl_export_cases(doc, format);
+	else if (!ctl.json) {
 		now = ctl_daemon_now();
 		cases_table_init(&t, 11);
 		t.nowrap = 1;
@@ -1349,9 +1369,13 @@ case_export(struct ctl_args *a)
 	long status;
 	size_t len;
 
-	id = ctl_id(a->argv[0], "case");
+	if (ctl_args_has(a, 'A') != (a->argc == 0))
+		ctl_usage_fail(a->usage);
 	if (format == NULL)
 		format = ctl.json ? "json" : "md";
+	if (ctl_args_has(a, 'A'))
+		return (ctl_export_all(ctl_args_get(a, 's'), format));
+	id = ctl_id(a->argv[0], "case");
 	path = cases_case_path(id, "/export");
 	cases_query(&path, "format", format);
 	status = ctl_request("GET", path, NULL, &doc, &raw);

@@ -71,8 +71,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    NULL, ctl_source_import, { "", NULL, 1, 1 } },
 	{ "listings", "listings [--state S] [--shop SHOP]", "list the listings",
 	    NULL, ctl_cases_listings, { "", ctl_cases_filter_options, 0, 0 } },
-	{ "cases", "cases [--state S] [--shop SHOP]", "list the cases", NULL,
-	    ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
+	{ "cases", "cases [--state S] [--shop SHOP] [--format csv|xlsx]",
+	    "list the cases; as a spreadsheet with --format (xlsx: redirect "
+	    "it to a file)",
+	    NULL, ctl_cases_cases, { "", ctl_cases_cases_options, 0, 0 } },
 	{ "case", "case VERB ...",
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
 	    "close|evidence|export|doc|ack|assign one case "
@@ -236,6 +238,24 @@ ctl_shop_zone(const char *shop)
 			    json_string_value(json_object_get(s, "timezone")));
 	}
 	return (json_string_value(json_object_get(ctl_shop_zones, "timezone")));
+}
+
+/* Whether the daemon has a shop of that name (GET /v1/status "shops"). */
+int
+ctl_shop_known(const char *shop)
+{
+	const char *name;
+	json_t *s;
+	size_t i;
+
+	(void)ctl_shop_zone(NULL);
+	json_array_foreach (json_object_get(ctl_shop_zones, "shops"), i, s) {
+		if ((name = json_string_value(json_object_get(s, "name"))) !=
+			NULL &&
+		    strcmp(name, shop) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* The daemon's clock (the test clock under tests), from GET /v1/status. */

@@ -108,6 +108,7 @@ char *ctl_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void ctl_zone(const char *);
 const char *ctl_shop_zone(const char *);
 time_t ctl_daemon_now(void);
+int ctl_shop_known(const char *);
 const char *ctl_time(const json_t *, const char *, char *, size_t);
 const char *ctl_time_short(const json_t *, const char *, char *, size_t);
 const char *ctl_duration(const json_t *, const char *, char *, size_t);
@@ -155,10 +156,16 @@ int
 ctl_bulk_cases(const struct ctl_args *, char **, int, const char *, json_t *);
 int ctl_bulk_untrack(const struct ctl_args *);
 
+/* delistctl-export.c: cases as CSV or XLSX, case export --all. */
+int ctl_export_sheet_format(const char *);
+void ctl_export_cases(json_t *, const char *);
+int ctl_export_all(const char *, const char *);
+
 /* delistctl-cases.c: listings, cases, events. */
 int ctl_cases_track(struct ctl_args *);
 extern const struct option ctl_cases_track_options[];
 extern const struct option ctl_cases_filter_options[];
+extern const struct option ctl_cases_cases_options[];
 extern const struct option ctl_cases_untrack_options[];
 int ctl_cases_untrack(struct ctl_args *);
 int ctl_cases_listings(struct ctl_args *);
