@@ -51,10 +51,18 @@ static const struct {
 
 static int
 bulk_filter(struct api_req *, json_t *, int, struct lifecycle_filter *);
-static void bulk_refused(json_t *, int *, int, json_t **);
-static void bulk_named(json_t *, json_t *, size_t *, char **);
-static void bulk_answer(struct api_req *, const char *, int, json_t *, size_t,
-    size_t, int, json_t *, char *);
+/* What a bulk request's items came to. */
+struct bulk_run {
+	json_t *items;
+	json_t *code; /* the first refusal's */
+	char *names; /* what the refusal's message names */
+	size_t nbad;
+	int status; /* the first refusal's */
+};
+
+static void bulk_fail(struct bulk_run *, struct lifecycle_err *, json_t *);
+static void
+bulk_finish(struct api_req *, const char *, int, size_t, struct bulk_run *);
 
 /*
  * The "filter" object into f: shop, state, reason, imported_at and
@@ -108,66 +116,77 @@ bulk_filter(
 	return (0);
 }
 
-/* The first refusal (item, with status st) gives the answer's status. */
-static void
-bulk_refused(json_t *item, int *status, int st, json_t **code)
-{
-	if (*code != NULL)
-		return;
-	*status = st;
-	*code = json_incref(
-	    json_object_get(json_object_get(item, "error"), "code"));
-}
-
 /*
- * Records a refused item: its JSON in items (with "error"), and what the
- * error message names (the first BULK_NAMED) in *names.
+ * A refused item: err's JSON with the members of ident (what it is). The
+ * first refusal gives the answer's status and code; the error message
+ * names the first BULK_NAMED.
  */
 static void
-bulk_named(json_t *item, json_t *items, size_t *nbad, char **names)
+bulk_fail(struct bulk_run *b, struct lifecycle_err *err, json_t *ident)
 {
-	json_t *e = json_object_get(item, "error");
-	const char *msg = json_string_value(json_object_get(e, "message"));
+	json_t *item;
+	const char *msg;
 	char *s;
+	int st;
 
-	if (*nbad < BULK_NAMED) {
-		xasprintf(&s, "%s%s%s", *names != NULL ? *names : "",
-		    *names != NULL ? "; " : "", msg != NULL ? msg : "refused");
-		free(*names);
-		*names = s;
+	item = api_err_json(err, &st);
+	json_object_update(item, ident);
+	json_decref(ident);
+	if (b->code == NULL) {
+		b->status = st;
+		b->code = json_incref(
+		    json_object_get(json_object_get(item, "error"), "code"));
 	}
-	(*nbad)++;
-	json_array_append_new(items, item);
+	msg = json_string_value(
+	    json_object_get(json_object_get(item, "error"), "message"));
+	if (b->nbad < BULK_NAMED) {
+		xasprintf(&s, "%s%s%s", b->names != NULL ? b->names : "",
+		    b->names != NULL ? "; " : "",
+		    msg != NULL ? msg : "refused");
+		free(b->names);
+		b->names = s;
+	}
+	b->nbad++;
+	json_array_append_new(b->items, item);
 }
 
 /*
- * The answer: 200 with every item when it was kept or was a dry run;
- * else the first refusal's status, naming the refused, nothing changed.
+ * Ends the transaction (kept when it was no dry run and nothing was
+ * refused) and answers: 200 with every item when it was kept or was a dry
+ * run; else the first refusal's status, naming the refused.
  */
 static void
-bulk_answer(struct api_req *r, const char *verb, int dry, json_t *items,
-    size_t n, size_t nbad, int status, json_t *code, char *names)
+bulk_finish(
+    struct api_req *r, const char *verb, int dry, size_t n, struct bulk_run *b)
 {
+	struct lifecycle_err err = { 0 };
 	json_t *doc;
 	char *msg;
 
-	if (nbad == 0 || dry) {
-		doc = json_pack("{s:s,s:b,s:I,s:I,s:I,s:o}", "verb", verb,
-		    "dry_run", dry, "matched", (json_int_t)n, "changed",
-		    (json_int_t)(dry ? 0 : n), "refused", (json_int_t)nbad,
-		    "items", items);
-		api_reply(r, 200, doc);
-		json_decref(code);
-		free(names);
+	if (lifecycle_bulk_end(!dry && b->nbad == 0, &err) == -1) {
+		json_decref(b->items);
+		json_decref(b->code);
+		free(b->names);
+		api_reply_err(r, &err);
 		return;
 	}
-	xasprintf(&msg, "nothing was changed: %zu of %zu refused: %s%s", nbad,
-	    n, names, nbad > BULK_NAMED ? "; ..." : "");
-	doc = json_pack("{s:{s:o,s:s,s:o}}", "error", "code", code, "message",
-	    msg, "items", items);
-	api_reply(r, status, doc);
+	if (b->nbad == 0 || dry) {
+		doc = json_pack("{s:s,s:b,s:I,s:I,s:I,s:o}", "verb", verb,
+		    "dry_run", dry, "matched", (json_int_t)n, "changed",
+		    (json_int_t)(dry ? 0 : n), "refused", (json_int_t)b->nbad,
+		    "items", b->items);
+		api_reply(r, 200, doc);
+		json_decref(b->code);
+		free(b->names);
+		return;
+	}
+	xasprintf(&msg, "nothing was changed: %zu of %zu refused: %s%s",
+	    b->nbad, n, b->names, b->nbad > BULK_NAMED ? "; ..." : "");
+	doc = json_pack("{s:{s:o,s:s,s:o}}", "error", "code", b->code,
+	    "message", msg, "items", b->items);
+	api_reply(r, b->status, doc);
 	free(msg);
-	free(names);
+	free(b->names);
 }
 
 void
@@ -177,14 +196,14 @@ api_cases_bulk(struct api_req *r)
 	struct lifecycle_err err = { 0 };
 	struct api_case_args args;
 	const char *verb;
-	json_t *ids = NULL, *filter = NULL, *body = NULL, *items, *item, *v;
-	json_t *code = NULL;
+	struct bulk_run b;
+	json_t *ids = NULL, *filter = NULL, *body = NULL, *v;
 	json_error_t jerr;
 	int64_t *sel = NULL;
 	struct st_case c;
-	size_t n = 0, i, k, nbad = 0;
-	char *who, *names = NULL, *was;
-	int dry = 0, status = 200, st;
+	size_t n = 0, i, k;
+	char *who, *was;
+	int dry = 0;
 
 	if (r->body == NULL ||
 	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?o,s?o,s?o,s?b}",
@@ -248,22 +267,19 @@ api_cases_bulk(struct api_req *r)
 		return;
 	}
 	who = api_actor(r);
-	items = json_array();
+	memset(&b, 0, sizeof b);
+	b.items = json_array();
 	for (i = 0; i < n; i++) {
 		was = NULL;
 		if (store_case_get(daemon_state->store, sel[i], &c) == 0) {
 			was = xstrdup(c.state);
 			st_case_clear(&c);
 		}
-		if (bulk_verbs[k].apply(sel[i], &args, who, &err) == -1) {
-			item = api_err_json(&err, &st);
-			bulk_refused(item, &status, st, &code);
-			json_object_set_new(
-			    item, "id", json_integer((json_int_t)sel[i]));
-			bulk_named(item, items, &nbad, &names);
-		} else if (store_case_get(daemon_state->store, sel[i], &c) ==
-		    0) {
-			json_array_append_new(items,
+		if (bulk_verbs[k].apply(sel[i], &args, who, &err) == -1)
+			bulk_fail(&b, &err,
+			    json_pack("{s:I}", "id", (json_int_t)sel[i]));
+		else if (store_case_get(daemon_state->store, sel[i], &c) == 0) {
+			json_array_append_new(b.items,
 			    json_pack("{s:I,s:s,s:s,s:o,s:s}", "id",
 				(json_int_t)c.id, "shop", c.shop, "product_id",
 				c.product_id, "was",
@@ -275,14 +291,7 @@ api_cases_bulk(struct api_req *r)
 	}
 	free(who);
 	free(sel);
-	if (lifecycle_bulk_end(!dry && nbad == 0, &err) == -1) {
-		json_decref(items);
-		json_decref(code);
-		free(names);
-		api_reply_err(r, &err);
-		return;
-	}
-	bulk_answer(r, verb, dry, items, n, nbad, status, code, names);
+	bulk_finish(r, verb, dry, n, &b);
 }
 
 void
@@ -291,12 +300,13 @@ api_listings_untrack(struct api_req *r)
 	struct lifecycle_filter f;
 	struct lifecycle_err err = { 0 };
 	struct st_listing *sel = NULL;
-	json_t *list = NULL, *filter = NULL, *items, *item, *v, *code = NULL;
+	struct bulk_run b;
+	json_t *list = NULL, *filter = NULL, *v;
 	json_error_t jerr;
 	const char *shop, *pid;
-	size_t n = 0, i, nbad = 0;
-	char *who, *names = NULL;
-	int dry = 0, status = 200, st;
+	size_t n = 0, i;
+	char *who;
+	int dry = 0;
 
 	if (r->body == NULL ||
 	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?o,s?o,s?b}",
@@ -337,31 +347,21 @@ api_listings_untrack(struct api_req *r)
 		goto out;
 	}
 	who = api_actor(r);
-	items = json_array();
+	memset(&b, 0, sizeof b);
+	b.items = json_array();
 	for (i = 0; i < n; i++) {
 		if (lifecycle_untrack(
-			sel[i].shop, sel[i].product_id, who, &err) == -1) {
-			item = api_err_json(&err, &st);
-			bulk_refused(item, &status, st, &code);
-			json_object_set_new(
-			    item, "shop", json_string(sel[i].shop));
-			json_object_set_new(
-			    item, "product_id", json_string(sel[i].product_id));
-			bulk_named(item, items, &nbad, &names);
-		} else
-			json_array_append_new(items,
+			sel[i].shop, sel[i].product_id, who, &err) == -1)
+			bulk_fail(&b, &err,
+			    json_pack("{s:s,s:s}", "shop", sel[i].shop,
+				"product_id", sel[i].product_id));
+		else
+			json_array_append_new(b.items,
 			    json_pack("{s:s,s:s}", "shop", sel[i].shop,
 				"product_id", sel[i].product_id));
 	}
 	free(who);
-	if (lifecycle_bulk_end(!dry && nbad == 0, &err) == -1) {
-		json_decref(items);
-		json_decref(code);
-		free(names);
-		api_reply_err(r, &err);
-		goto out;
-	}
-	bulk_answer(r, "untrack", dry, items, n, nbad, status, code, names);
+	bulk_finish(r, "untrack", dry, n, &b);
 out:
 	if (filter != NULL) {
 		for (i = 0; i < n; i++)

@@ -59,6 +59,14 @@ static char **bulk_lines(const char *, size_t *, size_t **);
 static json_t *bulk_post(const char *, json_t *);
 static void bulk_print(const char *, json_t *);
 static const char *bulk_str(const json_t *, const char *);
+typedef json_t *(*bulk_item_fn)(
+    const char *, const char *, const char *, size_t);
+static json_t *bulk_listing(const char *, const char *, const char *, size_t);
+static json_t *bulk_case_id(const char *, const char *, const char *, size_t);
+static void
+bulk_file(const struct ctl_args *, const char *, json_t *, bulk_item_fn);
+static int bulk_send(const struct ctl_args *, const char *, const char *,
+    json_t *, const char *, json_t *, json_t *);
 
 /* Whether a asks for the bulk form: more than one ID, --file, a filter. */
 int
@@ -231,18 +239,13 @@ bulk_print(const char *verb, json_t *doc)
 /*
  * Runs verb (ack, assign, abandon, classify) with its body args on the
  * cases ids[0..nids-1] and those of --file, or on those of the filter.
- * Exits 1 when a dry run finds a refusal (the daemon's own answer to a
- * real run that does: it changes nothing and names them).
  */
 int
 ctl_bulk_cases(const struct ctl_args *a, char **ids, int nids, const char *verb,
     json_t *args)
 {
-	json_t *body, *arr = NULL, *filter, *doc;
-	char **lines;
-	size_t n, *linenos, i;
-	long long id;
-	int k, refused;
+	json_t *body, *arr = NULL, *filter;
+	int k;
 
 	filter = bulk_filter(a);
 	if (filter != NULL && (nids > 0 || ctl_args_has(a, 'F')))
@@ -252,39 +255,14 @@ ctl_bulk_cases(const struct ctl_args *a, char **ids, int nids, const char *verb,
 		for (k = 0; k < nids; k++)
 			json_array_append_new(
 			    arr, json_integer(ctl_id(ids[k], "case")));
-		if (ctl_args_has(a, 'F')) {
-			lines = bulk_lines(ctl_args_get(a, 'F'), &n, &linenos);
-			for (i = 0; i < n; i++) {
-				if (id_parse(lines[i], &id) == -1)
-					ctl_fail(
-					    _("%s:%zu: bad case ID \"%s\": "
-					      "expected a number such as "
-					      "12"),
-					    ctl_file_name(ctl_args_get(a, 'F')),
-					    linenos[i], lines[i]);
-				json_array_append_new(arr, json_integer(id));
-				free(lines[i]);
-			}
-			free(lines);
-			free(linenos);
-		}
+		bulk_file(a, NULL, arr, bulk_case_id);
 		if (json_array_size(arr) == 0)
 			ctl_fail(_("no case IDs: give them, --file FILE or a "
 				   "filter (--shop, --state, --reason, "
 				   "--imported-at, --older-than)"));
 	}
-	body = json_pack("{s:s,s:o,s:b}", "verb", verb, "args", args, "dry_run",
-	    ctl_args_has(a, 'D'));
-	if (arr != NULL)
-		json_object_set_new(body, "ids", arr);
-	else
-		json_object_set_new(body, "filter", filter);
-	doc = bulk_post("/v1/cases/bulk", body);
-	refused = json_integer_value(json_object_get(doc, "refused")) > 0;
-	if (!ctl.json)
-		bulk_print(verb, doc);
-	json_decref(doc);
-	return (refused ? CTL_EXIT_ERROR : CTL_EXIT_OK);
+	body = json_pack("{s:s,s:o}", "verb", verb, "args", args);
+	return (bulk_send(a, "/v1/cases/bulk", verb, body, "ids", arr, filter));
 }
 
 /* The listing of a line of an untrack --file: SHOP,PRODUCT_ID or ID. */
@@ -301,12 +279,78 @@ bulk_listing(
 			   "before --file)"),
 		    file, lineno);
 	if (comma == NULL)
-		return (
-		    json_pack("{s:s,s:s}", "shop", shop, "product_id", line));
-	s = xstrndup(line, (size_t)(comma - line));
-	l = json_pack("{s:s,s:s}", "shop", s, "product_id", comma + 1);
-	free(s);
+		l = json_pack("{s:s,s:s}", "shop", shop, "product_id", line);
+	else {
+		s = xstrndup(line, (size_t)(comma - line));
+		l = json_pack("{s:s,s:s}", "shop", s, "product_id", comma + 1);
+		free(s);
+	}
+	if (l == NULL)
+		ctl_fail(_("%s:%zu: not UTF-8"), file, lineno);
 	return (l);
+}
+
+/* The case ID of a line of a --file. */
+static json_t *
+bulk_case_id(
+    const char *shop, const char *line, const char *file, size_t lineno)
+{
+	long long id;
+
+	(void)shop;
+	if (id_parse(line, &id) == -1)
+		ctl_fail(_("%s:%zu: bad case ID \"%s\": expected a number such "
+			   "as 12"),
+		    file, lineno, line);
+	return (json_integer(id));
+}
+
+/* Appends to arr the items of the lines of --file, if given, by fn. */
+static void
+bulk_file(
+    const struct ctl_args *a, const char *shop, json_t *arr, bulk_item_fn fn)
+{
+	const char *file = ctl_args_get(a, 'F');
+	char **lines;
+	size_t n, *linenos, i;
+
+	if (file == NULL)
+		return;
+	lines = bulk_lines(file, &n, &linenos);
+	for (i = 0; i < n; i++) {
+		json_array_append_new(
+		    arr, fn(shop, lines[i], ctl_file_name(file), linenos[i]));
+		free(lines[i]);
+	}
+	free(lines);
+	free(linenos);
+}
+
+/*
+ * Sends a bulk request body to path, its items in arr (under key) or its
+ * filter, with --dry-run; prints the answer. Exits 1 when a dry run finds
+ * a refusal (a real run that does is refused by the daemon, which changes
+ * nothing and names them).
+ */
+static int
+bulk_send(const struct ctl_args *a, const char *path, const char *verb,
+    json_t *body, const char *key, json_t *arr, json_t *filter)
+{
+	json_t *doc;
+	int refused;
+
+	json_object_set_new(
+	    body, "dry_run", json_boolean(ctl_args_has(a, 'D')));
+	if (arr != NULL)
+		json_object_set_new(body, key, arr);
+	else
+		json_object_set_new(body, "filter", filter);
+	doc = bulk_post(path, body);
+	refused = json_integer_value(json_object_get(doc, "refused")) > 0;
+	if (!ctl.json)
+		bulk_print(verb, doc);
+	json_decref(doc);
+	return (refused ? CTL_EXIT_ERROR : CTL_EXIT_OK);
 }
 
 /*
@@ -316,11 +360,9 @@ bulk_listing(
 int
 ctl_bulk_untrack(const struct ctl_args *a)
 {
-	json_t *body, *arr = NULL, *filter, *doc, *l;
-	const char *shop = a->argc > 0 ? a->argv[0] : NULL, *file;
-	char **lines;
-	size_t n, *linenos, i;
-	int k, refused;
+	json_t *arr = NULL, *filter, *l;
+	const char *shop = a->argc > 0 ? a->argv[0] : NULL;
+	int k;
 
 	filter = bulk_filter(a);
 	if (filter != NULL && (a->argc > 0 || ctl_args_has(a, 'F')))
@@ -334,34 +376,12 @@ ctl_bulk_untrack(const struct ctl_args *a)
 				    _("%s/%s is not UTF-8"), shop, a->argv[k]);
 			json_array_append_new(arr, l);
 		}
-		if ((file = ctl_args_get(a, 'F')) != NULL) {
-			lines = bulk_lines(file, &n, &linenos);
-			for (i = 0; i < n; i++) {
-				if ((l = bulk_listing(shop, lines[i],
-					 ctl_file_name(file), linenos[i])) ==
-				    NULL)
-					ctl_fail(_("%s:%zu: not UTF-8"),
-					    ctl_file_name(file), linenos[i]);
-				json_array_append_new(arr, l);
-				free(lines[i]);
-			}
-			free(lines);
-			free(linenos);
-		}
+		bulk_file(a, shop, arr, bulk_listing);
 		if (json_array_size(arr) == 0)
 			ctl_fail(_("no listings: give SHOP PRODUCT_ID..., "
 				   "--file FILE or a filter (--shop, --state, "
 				   "--reason, --imported-at, --older-than)"));
 	}
-	body = json_pack("{s:b}", "dry_run", ctl_args_has(a, 'D'));
-	if (arr != NULL)
-		json_object_set_new(body, "listings", arr);
-	else
-		json_object_set_new(body, "filter", filter);
-	doc = bulk_post("/v1/listings/untrack", body);
-	refused = json_integer_value(json_object_get(doc, "refused")) > 0;
-	if (!ctl.json)
-		bulk_print("untrack", doc);
-	json_decref(doc);
-	return (refused ? CTL_EXIT_ERROR : CTL_EXIT_OK);
+	return (bulk_send(a, "/v1/listings/untrack", "untrack", json_object(),
+	    "listings", arr, filter));
 }
