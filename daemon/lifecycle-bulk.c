@@ -234,6 +234,11 @@ lifecycle_bulk_end(int keep, struct lifecycle_err *err)
 {
 	if (!keep) {
 		store_batch_rollback(lifecycle_store());
+		/*
+		 * The verbs told the timers of changes now undone: they read
+		 * the store again, as it is.
+		 */
+		event_changed(EVENT_CHANGE_DUE);
 		return (0);
 	}
 	if (store_batch_commit(lifecycle_store()) == -1) {

@@ -4,7 +4,7 @@ import { api, el, t, translatePage, session, header, signIn, fmtTime, age,
     nextDeadline, isOverdue, nextStep } from "/common.js";
 
 const PAGE = 25;
-const CLOSED = new Set(["synced", "abandoned", "closed"]);
+const CLOSED = new Set([ "synced", "abandoned", "closed" ]);
 let me = null;
 let cases = [];
 let page = 0;
@@ -25,23 +25,28 @@ function options(name, values, label) {
 		sel.value = "";
 }
 
-function uniq(key) {
-	return [...new Set(cases.map((c) => c[key]).filter((v) => v))].sort();
+function uniq(key)
+{
+	return [...new Set(cases.map((c) => c[key]).filter((v) => v)) ].sort();
 }
 
-function filtered() {
+function filtered()
+{
 	const f = form.elements;
 	return cases.filter((c) => (!f.shop.value || c.shop === f.shop.value) &&
-	    (!f.state.value || c.state === f.state.value) &&
-	    (!f.reason.value || c.reason === f.reason.value) &&
-	    (!f.assignee.value || (f.assignee.value === "-" ? !c.assignee :
-	    c.assignee === f.assignee.value)) &&
-	    (!f.mine.checked || c.assignee === me.user) &&
-	    (!f.overdue.checked || isOverdue(c)));
+		(!f.state.value || c.state === f.state.value) &&
+		(!f.reason.value || c.reason === f.reason.value) &&
+		(!f.assignee.value ||
+		    (f.assignee.value === "-"
+			    ? !c.assignee
+			    : c.assignee === f.assignee.value)) &&
+		(!f.mine.checked || c.assignee === me.user) &&
+		(!f.overdue.checked || isOverdue(c)));
 }
 
 // Nearest deadline first; cases without one last, the oldest first.
-function byDeadline(a, b) {
+function byDeadline(a, b)
+{
 	const da = nextDeadline(a), db = nextDeadline(b);
 	if (da && db)
 		return da.at < db.at ? -1 : da.at > db.at ? 1 : a.id - b.id;
@@ -109,14 +114,16 @@ function render() {
 	const pages = Math.max(1, Math.ceil(rows.length / PAGE));
 	page = Math.min(page, pages - 1);
 	const body = document.querySelector("#cases tbody");
-	body.replaceChildren(...rows.slice(page * PAGE, page * PAGE + PAGE).map(row));
+	body.replaceChildren(
+	    ...rows.slice(page * PAGE, page * PAGE + PAGE).map(row));
 	const empty = document.getElementById("empty");
 	empty.hidden = rows.length > 0;
 	empty.textContent = t("board.empty");
 	document.getElementById("cases").hidden = rows.length === 0;
 	document.getElementById("pageinfo").textContent =
-	    `${t("page.of", page + 1, pages)} · ${t("board.shown",
-	    Math.min(PAGE, rows.length - page * PAGE), rows.length)}`;
+	    `${t("page.of", page + 1, pages)} · ${
+		t("board.shown", Math.min(PAGE, rows.length - page * PAGE),
+		    rows.length)}`;
 	document.getElementById("prev").disabled = page === 0;
 	document.getElementById("next").disabled = page >= pages - 1;
 }
@@ -196,11 +203,18 @@ async function main() {
 	}
 	header(me, render);
 	document.getElementById("board").hidden = false;
-	form.addEventListener("change", () => { page = 0; render(); });
-	document.getElementById("prev").addEventListener("click",
-	    () => { page--; render(); });
-	document.getElementById("next").addEventListener("click",
-	    () => { page++; render(); });
+	form.addEventListener("change", () => {
+		page = 0;
+		render();
+	});
+	document.getElementById("prev").addEventListener("click", () => {
+		page--;
+		render();
+	});
+	document.getElementById("next").addEventListener("click", () => {
+		page++;
+		render();
+	});
 	const st = await api("GET", "/v1/status");
 	lastEvent = st.data?.last_event_id ?? 0;
 	await load();

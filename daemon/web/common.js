@@ -131,7 +131,8 @@ export async function session() {
 export function header(who, rerender) {
 	const bar = document.getElementById("bar");
 	bar.replaceChildren();
-	bar.append(el("a", { href: "/", class: "brand", text: t("app.title") }));
+	bar.append(
+	    el("a", { href : "/", class : "brand", text : t("app.title") }));
 	const right = el("div", { class: "bar-right" });
 	const sw = el("select", { id: "lang", "aria-label": "Language / 语言" });
 	for (const [code, name] of languages)

@@ -162,4 +162,27 @@ check "a filter matching nothing changes nothing" contains "$OUT" "no case match
 run ctl --json case ack "$C4" --dry-run
 check "--json prints the daemon's answer" contains "$OUT" '"dry_run": true'
 
+# --- a dry run changes nothing, the timers included --------------------------
+# An escalated appeal is reminded of 24 business hours later; a dry-run ack
+# of its case (which would stop the reminders) is rolled back, and the
+# reminder still comes. Mon 2026-12-14 10:00 Shanghai: the appeal; Mon 21
+# 10:00 its escalation; Tue 22 10:00 the reminder.
+T_APPEAL=1797213600
+T_E=$((T_APPEAL + 7 * 86400))
+setclock $T_APPEAL
+run ctl track main 1005006000000010
+C5=$(ctl case open main 1005006000000010 --reason prohibited_words)
+ctl case note "$C5" "removed the absolute terms" >/dev/null
+printf 'We removed the words best and No.1 from the title.' > "$T/s1.txt"
+run ctl case appeal "$C5" --platform-case 5099000011 --statement "$T/s1.txt" --force
+check "an appeal is recorded" expect_rc 0
+setclock $T_E
+escalated() { [ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM events WHERE case_id = $C5 AND type = '$1'")" -ge 1 ]; }
+check "it escalates five business days later" wait_for 10 escalated case.escalated
+run ctl case ack "$C5" --dry-run
+check "case ack ID --dry-run" contains "$OUT" "dry run: 1 case(s) would be taken on"
+check "... writes no case.acknowledged" equals "$(nev case.acknowledged)" 3
+setclock $((T_E + 86400))
+check "... and the escalation's reminder still comes 24 business hours later" wait_for 10 escalated case.escalated.reminder
+
 finish
