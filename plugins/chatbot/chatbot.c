@@ -798,11 +798,17 @@ chat_deliver(void *instance, const struct delistd_event *ev,
 				cb->api->timer_cancel(cb->digest_timer);
 			cb->digest_timer = NULL;
 		}
-		if (cb->digest_timer == NULL)
-			cb->digest_timer = chat_timer(cb,
-			    cb->nheld >= CHAT_HOLD ? 0 : cb->digest,
-			    chat_flush);
-		return (cb->digest_timer != NULL ? 0 : -1);
+		if (cb->digest_timer == NULL &&
+		    (cb->digest_timer = chat_timer(cb,
+			 cb->nheld >= CHAT_HOLD ? 0 : cb->digest,
+			 chat_flush)) == NULL) {
+			/* Not held after all: the host tries it again. */
+			TAILQ_REMOVE(&cb->held, it, entry);
+			cb->nheld--;
+			chat_item_free(it);
+			return (-1);
+		}
+		return (0);
 	}
 	if ((m = chat_msg_new(cb)) == NULL) {
 		chat_item_free(it);
