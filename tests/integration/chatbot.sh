@@ -8,8 +8,9 @@
 # Covered: each fake sees signed, well-formed markdown messages; the
 # assignee of a case is mentioned on DingTalk; Feishu folds what is not
 # critical into one digest per window, and sends a critical event at once
-# (flushing the window before it, the case's order kept); a DingTalk
-# robot with a wrong secret is a dead letter with DingTalk's own message;
+# (flushing the window before it, the case's order kept); a DingTalk or
+# Feishu robot with a wrong secret is a dead letter with the service's own
+# message;
 # a burst of 100 events to WeCom never exceeds its 20 a minute, and all
 # arrive as the clock moves.
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +46,7 @@ secret dingtalk.secret SECdt-9f8e7d6c5b4a
 secret dingtalk.wrong SECdt-not-the-one
 secret feishu.hook fs-Hook-1a2b3c
 secret feishu.secret fs-Sec-7e6d5c
+secret feishu.wrong fs-Sec-not-the-one
 
 # start SERVICE TOKEN [ARGS...]: a fake on a random port; its URL in
 # URL_<SERVICE>.
@@ -99,13 +101,18 @@ plugins = (
 	  token_file = "$T/dingtalk.token";
 	  secret_file = "$T/dingtalk.wrong";
 	  immediate_severity = "info"; events = [ "case.opened" ];
+	  min_severity = "info"; max_attempts = 3; },
+	{ name = "fsbad"; module = "chatbot"; service = "feishu";
+	  url = "$URL_feishu/open-apis/bot/v2/hook";
+	  token_file = "$T/feishu.hook"; secret_file = "$T/feishu.wrong";
+	  immediate_severity = "info"; events = [ "case.opened" ];
 	  min_severity = "info"; max_attempts = 3; }
 );
 CONF
 
 run "$DELISTD" -t -c "$conf"
 check "the chatbot configuration passes delistd -t" expect_rc 0
-check "delistd starts with four chatbot instances" start_daemon "$conf"
+check "delistd starts with five chatbot instances" start_daemon "$conf"
 
 # --- a case: a dead letter, Feishu's digest and critical event, DingTalk ----
 printf 'alice-pw-123456\n' > "$T/pw"
@@ -121,13 +128,15 @@ dead_with() {
 check "a wrong secret is a dead letter at once" wait_for 10 dead_with '"sink": *"dtbad"'
 check "... with DingTalk's own message" dead_with 'dingtalk errcode 310000: sign not match'
 check "... counted by the fake as a bad signature" stat_is dingtalk bad_sign 1
+check "a wrong Feishu secret is a dead letter too" wait_for 10 dead_with '"sink": *"fsbad"'
+check "... with Feishu's own message" dead_with 'feishu code 19021: sign match fail or timestamp is not within one hour'
 
 # delivery.dead is critical: Feishu sends it at once, and the window that
 # held the case's earlier event goes first, as a digest.
-check "Feishu gets a digest and the critical event without the clock moving" wait_for 10 stat_is feishu accepted 2
-check "... signed and well-formed" sh -c '[ "$1" = 0 ] && [ "$2" = 0 ]' _ "$(stat feishu bad_sign)" "$(stat feishu malformed)"
+check "Feishu gets a digest and both critical events without the clock moving" wait_for 10 stat_is feishu accepted 3
+check "... signed (the one bad signature is fsbad's) and well-formed" sh -c '[ "$1" = 1 ] && [ "$2" = 0 ]' _ "$(stat feishu bad_sign)" "$(stat feishu malformed)"
 check "... the digest first, with the case's first event" sh -c 'head -n 1 "$1" | grep "digest: 1 event" | grep -q case.opened' _ "$T/feishu.log"
-check "... then the critical one, marked urgent" sh -c 'sed -n 2p "$1" | grep -q "URGENT: .*delivery.dead"' _ "$T/feishu.log"
+check "... then the critical ones, marked urgent" sh -c 'sed -n 2,3p "$1" | grep -c "URGENT: .*delivery.dead" | grep -qx 2' _ "$T/feishu.log"
 check "... as a card with markdown" grep -q '"msg_type":"interactive"' "$T/feishu.log"
 
 run ctl case assign "$C1" alice
@@ -140,13 +149,13 @@ check "... alice mentioned by her mobile (at.atMobiles)" grep -q '"atMobiles":\[
 check "... and @ her in the text, as DingTalk wants" grep -q '@13800000000' "$T/dingtalk.log"
 run ctl case note "$C1" "removed the banned words"
 check "a note goes to DingTalk at once" wait_for 10 stat_is dingtalk accepted 3
-check "... but Feishu holds the case's events for the window" stat_is feishu accepted 2
+check "... but Feishu holds the case's events for the window" stat_is feishu accepted 3
 setclock $((T0 + 301))
-check "when the window ends, Feishu gets one digest" wait_for 10 stat_is feishu accepted 3
-check "... with the assignment" sh -c 'sed -n 3p "$1" | grep -q "case.assigned"' _ "$T/feishu.log"
+check "when the window ends, Feishu gets one digest" wait_for 10 stat_is feishu accepted 4
+check "... with the assignment" sh -c 'sed -n 4p "$1" | grep -q "case.assigned"' _ "$T/feishu.log"
 setclock $((T0 + 602))
-check "the note, behind it in the case's order, goes in the next window" wait_for 10 stat_is feishu accepted 4
-check "... the note in it" sh -c 'sed -n 4p "$1" | grep -q "case.note"' _ "$T/feishu.log"
+check "the note, behind it in the case's order, goes in the next window" wait_for 10 stat_is feishu accepted 5
+check "... the note in it" sh -c 'sed -n 5p "$1" | grep -q "case.note"' _ "$T/feishu.log"
 
 # --- a burst of 100 events: WeCom's 20 a minute never exceeded -------------------
 awk 'BEGIN { for (i = 1; i <= 100; i++) printf "main,10050020%08d\n", i }' > "$T/burst.csv"
