@@ -54,6 +54,7 @@ static const struct {
 	    N_("listing(s) would no longer be tracked") },
 };
 
+static int bulk_filtered(const struct ctl_args *);
 static json_t *bulk_filter(const struct ctl_args *);
 static char **bulk_lines(const char *, size_t *, size_t **);
 static json_t *bulk_post(const char *, json_t *);
@@ -72,10 +73,16 @@ static int bulk_send(const struct ctl_args *, const char *, const char *,
 int
 ctl_bulk_wanted(const struct ctl_args *a, int nids)
 {
+	return (nids > 1 || ctl_args_has(a, 'F') || ctl_args_has(a, 'D') ||
+	    bulk_filtered(a));
+}
+
+/* Whether a gives a filter option. */
+static int
+bulk_filtered(const struct ctl_args *a)
+{
 	size_t i;
 
-	if (nids > 1 || ctl_args_has(a, 'F') || ctl_args_has(a, 'D'))
-		return (1);
 	for (i = 0; i < nitems(bulk_filters); i++) {
 		if (ctl_args_has(a, bulk_filters[i].opt))
 			return (1);
@@ -247,10 +254,12 @@ ctl_bulk_cases(const struct ctl_args *a, char **ids, int nids, const char *verb,
 	json_t *body, *arr = NULL, *filter;
 	int k;
 
-	filter = bulk_filter(a);
-	if (filter != NULL && (nids > 0 || ctl_args_has(a, 'F')))
+	/* Judged before anything is built: a refusal leaks nothing. */
+	if (bulk_filtered(a) && (nids > 0 || ctl_args_has(a, 'F')))
 		ctl_fail(_("give case IDs (or --file) or a filter, not both"));
-	if (filter == NULL) {
+	for (k = 0; k < nids; k++)
+		(void)ctl_id(ids[k], "case");
+	if ((filter = bulk_filter(a)) == NULL) {
 		arr = json_array();
 		for (k = 0; k < nids; k++)
 			json_array_append_new(
@@ -364,10 +373,9 @@ ctl_bulk_untrack(const struct ctl_args *a)
 	const char *shop = a->argc > 0 ? a->argv[0] : NULL;
 	int k;
 
-	filter = bulk_filter(a);
-	if (filter != NULL && (a->argc > 0 || ctl_args_has(a, 'F')))
+	if (bulk_filtered(a) && (a->argc > 0 || ctl_args_has(a, 'F')))
 		ctl_fail(_("give listings (or --file) or a filter, not both"));
-	if (filter == NULL) {
+	if ((filter = bulk_filter(a)) == NULL) {
 		arr = json_array();
 		for (k = 1; k < a->argc; k++) {
 			if ((l = json_pack("{s:s,s:s}", "shop", shop,

@@ -1,8 +1,18 @@
 // case.js: one case: deadlines on top, the appeals with their statements,
 // the trail as a timeline, evidence and documents; for operators and
 // admins the actions (note, preflight check, acknowledge, assign).
-import { api, el, t, translatePage, session, header, signIn, fmtTime,
-    isOverdue, nextStep } from "/common.js";
+import {
+	api,
+	el,
+	t,
+	translatePage,
+	session,
+	header,
+	signIn,
+	fmtTime,
+	isOverdue,
+	nextStep
+} from "/common.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;
@@ -90,17 +100,19 @@ function action(key, fields, submitKey, build, path, after) {
 	const f = el("form", { class: "action", id: `act-${key}` },
 	    el("h3", { text: t(`act.${key}`) }));
 	for (const [name, label, type] of fields) {
-		const input = type === "textarea" ?
-		    el("textarea", { name, rows: 4 }) : el("input", { name });
-		f.append(el("label", {}, el("span", { text: t(label) }), input));
+		const input = type === "textarea"
+		    ? el("textarea", { name, rows : 4 })
+		    : el("input", { name });
+		f.append(
+		    el("label", {}, el("span", { text : t(label) }), input));
 	}
-	const msg = el("p", { class: "msg", role: "status" });
-	f.append(el("button", { type: "submit", text: t(submitKey) }), msg);
+	const msg = el("p", { class : "msg", role : "status" });
+	f.append(el("button", { type : "submit", text : t(submitKey) }), msg);
 	f.addEventListener("submit", async (ev) => {
 		ev.preventDefault();
 		msg.textContent = "";
-		const r = await api("POST", `/v1/cases/${c.id}/${path}`,
-		    build(f.elements));
+		const r = await api(
+		    "POST", `/v1/cases/${c.id}/${path}`, build(f.elements));
 		if (r.status >= 200 && r.status < 300) {
 			if (after) {
 				after(r.data, msg);
@@ -109,8 +121,8 @@ function action(key, fields, submitKey, build, path, after) {
 			c = r.data;
 			render();
 		} else {
-			msg.textContent = t("act.failed",
-			    r.data?.error?.message ?? r.status);
+			msg.textContent =
+			    t("act.failed", r.data?.error?.message ?? r.status);
 			msg.className = "msg error";
 		}
 	});
@@ -123,12 +135,13 @@ function findings(data, msg) {
 		msg.textContent = t("act.check.ok");
 		return;
 	}
-	const order = { error: 0, warning: 1 };
-	const ul = el("ul", { class: "findings" });
-	for (const x of [...data.findings].sort((a, b) =>
-	    order[a.severity] - order[b.severity]))
-		ul.append(el("li", { class: `sev-${x.severity}` },
-		    el("span", { class: "badge", text: t("sev." + x.severity) }),
+	const order = { error : 0, warning : 1 };
+	const ul = el("ul", { class : "findings" });
+	for (const x of [...data.findings].sort(
+		 (a, b) => order[a.severity] - order[b.severity]))
+		ul.append(el("li", { class : `sev-${x.severity}` },
+		    el("span",
+			{ class : "badge", text : t("sev." + x.severity) }),
 		    ` ${x.message}`));
 	msg.append(ul);
 }
@@ -136,16 +149,20 @@ function findings(data, msg) {
 function actions() {
 	const v = (s) => (s.trim() === "" ? undefined : s.trim());
 	return section(t("act.title"),
-	    action("note", [["text", "act.note.text", "textarea"]],
-		"act.note.submit", (e) => ({ text: e.text.value }), "notes"),
-	    action("check", [["statement", "act.check.statement", "textarea"]],
-		"act.check.submit", (e) => ({ statement: e.statement.value }),
+	    action("note", [ [ "text", "act.note.text", "textarea" ] ],
+		"act.note.submit", (e) => ({ text : e.text.value }), "notes"),
+	    action("check",
+		[ [ "statement", "act.check.statement", "textarea" ] ],
+		"act.check.submit", (e) => ({ statement : e.statement.value }),
 		"preflight", findings),
-	    action("ack", [["for", "act.ack.for"], ["comment", "act.ack.comment"]],
+	    action("ack",
+		[ [ "for", "act.ack.for" ], [ "comment", "act.ack.comment" ] ],
 		"act.ack", (e) => ({ for: v(e.for.value),
-		comment: v(e.comment.value) }), "ack"),
-	    action("assign", [["user", "act.assign.user"]], "act.assign",
-		(e) => ({ user: v(e.user.value) ?? null }), "assign"));
+		comment: v(e.comment.value)
+		}),
+		"ack"),
+	    action("assign", [ [ "user", "act.assign.user" ] ], "act.assign",
+		(e) => ({ user : v(e.user.value) ?? null }), "assign"));
 }
 
 function render() {
@@ -169,14 +186,14 @@ function render() {
 		[t("col.assignee"), c.assignee ?? t("none")],
 		[t("col.ack"), c.ack ? t("case.ack.by", c.ack.by,
 		    fmtTime(c.ack.at, c.timezone)) : t("case.ack.not")]]));
-	root.replaceChildren(...[head, deadlines(),
-	    appeals(),
+	root.replaceChildren(...[head, deadlines(), appeals(),
 	    me.role !== "viewer" && !c.closed_at ? actions() : null, trail(),
-	    list(t("case.evidence"), c.evidence, (x) =>
-		`${fmtTime(x.at, c.timezone)} · ${x.kind} · ${x.url ?? ""} ${x.sha256 ?? x.error ?? ""}`),
-	    list(t("case.documents"), c.documents, (x) =>
-		`${x.type}: ${x.name}${x.removed ? " (removed)" : ""}`)]
-	    .filter((x) => x !== null));
+	    list(t("case.evidence"), c.evidence,
+		(x) => `${fmtTime(x.at, c.timezone)} · ${x.kind} · ${
+		    x.url ?? ""} ${x.sha256 ?? x.error ?? ""}`),
+	    list(t("case.documents"), c.documents,
+		(x) => `${x.type}: ${x.name}${x.removed ? " (removed)" : ""}`)]
+				 .filter((x) => x !== null));
 	document.body.dataset.ready = "1";
 }
 

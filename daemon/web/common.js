@@ -8,7 +8,7 @@ let clockSkew = 0; // the daemon's clock minus the browser's, in ms
 
 // api(method, path, body): {status, data}; data is the parsed JSON or null.
 export async function api(method, path, body) {
-	const opt = { method, credentials: "same-origin", headers: {} };
+	const opt = { method, credentials : "same-origin", headers : {} };
 	if (body !== undefined) {
 		opt.headers["Content-Type"] = "application/json";
 		opt.body = JSON.stringify(body);
