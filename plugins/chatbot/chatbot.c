@@ -257,17 +257,24 @@ chat_hmac64(const char *key, const char *msg, char *out)
 	return (0);
 }
 
+/* The endpoint, sep and the credential (WeCom "?key=", Feishu "/"). */
 static char *
-chat_target_wecom(struct chatbot *cb, int64_t now)
+chat_target_join(struct chatbot *cb, const char *sep)
 {
 	char *t, *url = NULL;
 
-	(void)now;
 	if ((t = chat_urlencode(cb->token)) == NULL ||
-	    asprintf(&url, "%s?key=%s", cb->url, t) == -1)
+	    asprintf(&url, "%s%s%s", cb->url, sep, t) == -1)
 		url = NULL;
 	free(t);
 	return (url);
+}
+
+static char *
+chat_target_wecom(struct chatbot *cb, int64_t now)
+{
+	(void)now;
+	return (chat_target_join(cb, "?key="));
 }
 
 /* DingTalk: access_token, and with a secret timestamp (ms) and sign. */
@@ -276,14 +283,10 @@ chat_target_dingtalk(struct chatbot *cb, int64_t now)
 {
 	char *t, *sig = NULL, *url = NULL, *tosign = NULL, b64[64];
 
+	if (cb->secret == NULL)
+		return (chat_target_join(cb, "?access_token="));
 	if ((t = chat_urlencode(cb->token)) == NULL)
 		return (NULL);
-	if (cb->secret == NULL) {
-		if (asprintf(&url, "%s?access_token=%s", cb->url, t) == -1)
-			url = NULL;
-		free(t);
-		return (url);
-	}
 	if (asprintf(&tosign, "%" PRId64 "000\n%s", now, cb->secret) != -1 &&
 	    chat_hmac64(cb->secret, tosign, b64) == 0 &&
 	    (sig = chat_urlencode(b64)) != NULL &&
@@ -303,14 +306,8 @@ chat_target_dingtalk(struct chatbot *cb, int64_t now)
 static char *
 chat_target_feishu(struct chatbot *cb, int64_t now)
 {
-	char *t, *url = NULL;
-
 	(void)now;
-	if ((t = chat_urlencode(cb->token)) == NULL ||
-	    asprintf(&url, "%s/%s", cb->url, t) == -1)
-		url = NULL;
-	free(t);
-	return (url);
+	return (chat_target_join(cb, "/"));
 }
 
 /* WeCom markdown: the title bold, then the text; <@userid> mentions. */
