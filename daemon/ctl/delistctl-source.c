@@ -145,8 +145,13 @@ ctl_source_import(struct ctl_args *a)
 				lines++;
 			}
 			line += lines;
-			doc = src_batch(name, start, (size_t)(p - start), first,
-			    pass == 0, &nbad);
+			/* Blank lines at the end are no batch of their own. */
+			for (eol = start; eol < p && strchr(" \t\r\n", *eol);)
+				eol++;
+			doc = eol == p
+			    ? NULL
+			    : src_batch(name, start, (size_t)(p - start), first,
+				  pass == 0, &nbad);
 			start = p;
 			if (doc == NULL)
 				continue;

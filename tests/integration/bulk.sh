@@ -63,6 +63,10 @@ os.waitpid(pid, 0)
 sys.stdout.write(repr(out))' "$DELISTCTL" -s "$SOCK" import "$T/tty.csv" > "$T/tty.out"
 check "on a terminal import shows its progress, updated with \\r" contains "$(cat "$T/tty.out")" '\rimporting: 2000 of 2500 listings\rimporting: 2500 of 2500 listings'
 check "... then its summary" contains "$(cat "$T/tty.out")" "imported 2500 listings (2500 newly tracked)"
+# 1,000 lines then blank ones: the blank lines are no batch of their own.
+{ awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "eu,100500719%07d\n", i }'; printf '\n\n\n'; } > "$T/blank.csv"
+run ctl import "$T/blank.csv"
+check "a file whose last batch would be blank lines imports" contains "$OUT" "imported 1000 listings (1000 newly tracked)"
 head -n 3 "$T/big.csv" > "$T/again.csv"
 printf 'main,1005008000000001,New one\n' >> "$T/again.csv"
 run ctl import "$T/again.csv"
