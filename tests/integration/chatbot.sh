@@ -6,7 +6,7 @@
 # delistd and delistctl.
 #
 # Covered: each fake sees signed, well-formed markdown messages; the
-# assignee of a case is mentioned on DingTalk; Feishu folds what is not
+# assignee of a case is mentioned in each service's way; Feishu folds what is not
 # critical into one digest per window, and sends a critical event at once
 # (flushing the window before it, the case's order kept); a DingTalk or
 # Feishu robot with a wrong secret is a dead letter with the service's own
@@ -175,6 +175,28 @@ check "... at most 20 in any minute at the fake" sh -c '[ "$1" -le 20 ]' _ "$(st
 check "... each one well-formed markdown" stat_is wecom malformed 0
 check "... with the robot's key" stat_is wecom bad_token 0
 check "... as WeCom markdown" grep -q '"msgtype":"markdown"' "$T/wecom.log"
+
+# --- mentions on WeCom and Feishu -------------------------------------------
+# Two more robots, by a reload: the assignment goes at once, mentioning
+# alice in each service's own way.
+setclock $((t + 61))
+sed -i 's|^);$|,\
+	{ name = "wecom-m"; module = "chatbot"; service = "wecom";\
+	  url = "'"$URL_wecom"'/cgi-bin/webhook/send";\
+	  token_file = "'"$T"'/wecom.key"; immediate_severity = "info";\
+	  mentions = [ "alice=alice_wx" ]; events = [ "case.assigned" ]; },\
+	{ name = "feishu-m"; module = "chatbot"; service = "feishu";\
+	  url = "'"$URL_feishu"'/open-apis/bot/v2/hook";\
+	  token_file = "'"$T"'/feishu.hook"; secret_file = "'"$T"'/feishu.secret";\
+	  immediate_severity = "info"; mentions = [ "alice=ou_alice" ];\
+	  events = [ "case.assigned" ]; }\
+);|' "$conf"
+run ctl reload
+check "a reload adds two robots that mention" expect_rc 0
+run ctl case assign "$C1" alice
+check "the case is assigned to alice again" expect_rc 0
+check "WeCom mentions her as <@userid>" wait_for 10 grep -q '<@alice_wx>' "$T/wecom.log"
+check "Feishu mentions her as <at id=open_id></at>" wait_for 10 grep -q '<at id=ou_alice></at>' "$T/feishu.log"
 
 # --- configuration errors --------------------------------------------------
 bad_conf() {
