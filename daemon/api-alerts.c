@@ -24,7 +24,8 @@
 #define COMMENT_MAX 1024
 
 static int alerts_id(struct api_req *, const char *, int64_t *);
-static int alerts_body(struct api_req *, time_t *, const char **, int *);
+static int
+alerts_body(struct api_req *, json_t *, time_t *, const char **, int *);
 
 static int
 alerts_id(struct api_req *r, const char *what, int64_t *id)
@@ -46,7 +47,8 @@ alerts_id(struct api_req *r, const char *what, int64_t *id)
  * the duration, or 0 without one. off is only for snoozes (off may be NULL).
  */
 static int
-alerts_body(struct api_req *r, time_t *until, const char **comment, int *off)
+alerts_body(struct api_req *r, json_t *body, time_t *until,
+    const char **comment, int *off)
 {
 	const char *dur = NULL;
 	json_error_t jerr;
@@ -56,12 +58,11 @@ alerts_body(struct api_req *r, time_t *until, const char **comment, int *off)
 
 	*until = 0;
 	*comment = NULL;
-	if (r->body != NULL &&
+	if (body != NULL &&
 	    (off != NULL
-		    ? json_unpack_ex(r->body, &jerr, JSON_STRICT,
-			  "{s?s,s?s,s?b}", "for", &dur, "comment", comment,
-			  "off", &o)
-		    : json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s}",
+		    ? json_unpack_ex(body, &jerr, JSON_STRICT, "{s?s,s?s,s?b}",
+			  "for", &dur, "comment", comment, "off", &o)
+		    : json_unpack_ex(body, &jerr, JSON_STRICT, "{s?s,s?s}",
 			  "for", &dur, "comment", comment)) == -1) {
 		api_error(
 		    r, 400, "bad_request", "bad request body: %s", jerr.text);
@@ -91,20 +92,33 @@ alerts_body(struct api_req *r, time_t *until, const char **comment, int *off)
 	return (0);
 }
 
+/* case ack's body, {"for"?, "comment"?}, for one case or many. */
+int
+api_ack_args(struct api_req *r, json_t *body, struct api_case_args *a)
+{
+	return (alerts_body(r, body, &a->until, &a->comment, NULL));
+}
+
+int
+api_ack_apply(int64_t id, const struct api_case_args *a, const char *who,
+    struct lifecycle_err *err)
+{
+	return (lifecycle_ack(id, a->until, a->comment, who, err));
+}
+
 void
 api_case_ack(struct api_req *r)
 {
 	struct lifecycle_err err = { 0 };
-	const char *comment;
+	struct api_case_args args = { 0 };
 	int64_t id;
-	time_t until;
 	char *who;
 
 	if (alerts_id(r, "case", &id) == -1 ||
-	    alerts_body(r, &until, &comment, NULL) == -1)
+	    api_ack_args(r, r->body, &args) == -1)
 		return;
 	who = api_actor(r);
-	if (lifecycle_ack(id, until, comment, who, &err) == -1)
+	if (api_ack_apply(id, &args, who, &err) == -1)
 		api_reply_err(r, &err);
 	else
 		api_reply_case(r, 200, id);
@@ -128,7 +142,7 @@ api_condition_ack(struct api_req *r)
 	char *who;
 
 	if (alerts_id(r, "condition", &id) == -1 ||
-	    alerts_body(r, &until, &comment, NULL) == -1)
+	    alerts_body(r, r->body, &until, &comment, NULL) == -1)
 		return;
 	who = api_actor(r);
 	if (lifecycle_condition_ack(id, until, comment, who, &err) == -1)
@@ -149,7 +163,7 @@ api_shop_snooze(struct api_req *r)
 	time_t until;
 	int off;
 
-	if (alerts_body(r, &until, &comment, &off) == -1)
+	if (alerts_body(r, r->body, &until, &comment, &off) == -1)
 		return;
 	if (off == (until != 0)) {
 		api_error(r, 400, "bad_request",

@@ -379,6 +379,20 @@ static const struct api_err_row {
 static void
 reply_err(struct api_req *r, struct lifecycle_err *err)
 {
+	int status;
+	json_t *doc;
+
+	doc = api_err_json(err, &status);
+	api_reply(r, status, doc);
+}
+
+/*
+ * A lifecycle refusal as the API answers it, {"error": {"code",
+ * "message", ...}}, with its HTTP status in *status; err is cleared.
+ */
+json_t *
+api_err_json(struct lifecycle_err *err, int *status)
+{
 	const struct api_err_row *row = &api_err_rows[LIFECYCLE_ERR_STORE];
 	json_t *doc;
 	size_t i;
@@ -403,8 +417,9 @@ reply_err(struct api_req *r, struct lifecycle_err *err)
 	if (err->case_ref != 0)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
-	api_reply(r, row->status, doc);
+	*status = row->status;
 	lifecycle_err_clear(err);
+	return (doc);
 }
 
 static void
@@ -606,14 +621,10 @@ path_id(struct api_req *r, size_t i, int64_t *id)
 	return (0);
 }
 
-void
-api_listings_get(struct api_req *r)
+/* 1 (and the answer sent) if state is not NULL nor a listing's status. */
+int
+api_listing_state_bad(struct api_req *r, const char *state)
 {
-	const char *state = api_query(r, "state"), *shop = api_query(r, "shop");
-	struct st_listing *l;
-	size_t n, i;
-	json_t *arr;
-
 	static const char *const states[] = { "unknown", "on_sale", "delisted",
 		"offline", "under_review", "failed_review", "not_found", NULL };
 	size_t k;
@@ -628,8 +639,21 @@ api_listings_get(struct api_req *r)
 		    "on_sale, delisted, offline, under_review, "
 		    "failed_review, not_found)",
 		    state);
-		return;
+		return (1);
 	}
+	return (0);
+}
+
+void
+api_listings_get(struct api_req *r)
+{
+	const char *state = api_query(r, "state"), *shop = api_query(r, "shop");
+	struct st_listing *l;
+	size_t n, i;
+	json_t *arr;
+
+	if (api_listing_state_bad(r, state))
+		return;
 	if (store_listings(daemon_state->store, shop, state, &l, &n) == -1) {
 		api_error(r, 500, "store", "cannot read the listings");
 		return;
@@ -1164,32 +1188,51 @@ api_case_close(struct api_req *r)
 	free(who);
 }
 
+/* case abandon's body, {"relisted_as"?, "at"?}, for one case or many. */
+int
+api_abandon_args(struct api_req *r, json_t *body, struct api_case_args *a)
+{
+	const char *ats = NULL;
+	json_error_t jerr;
+
+	a->relisted = NULL;
+	a->reason = NULL;
+	if (body != NULL &&
+	    json_unpack_ex(body, &jerr, JSON_STRICT, "{s?s,s?s,s?s}",
+		"relisted_as", &a->relisted, "reason", &a->reason, "at",
+		&ats) == -1) {
+		unpack_fail(r, &jerr);
+		return (-1);
+	}
+	if ((a->relisted != NULL && check_product_id(r, a->relisted) == -1) ||
+	    check_text(r, "reason", a->reason, TEXT_MAX, 0) == -1 ||
+	    check_at(r, ats, &a->at) == -1)
+		return (-1);
+	if (a->reason != NULL && *a->reason == '\0')
+		a->reason = NULL; /* an empty reason is none */
+	return (0);
+}
+
+int
+api_abandon_apply(int64_t id, const struct api_case_args *a, const char *who,
+    struct lifecycle_err *err)
+{
+	return (lifecycle_abandon(id, a->relisted, a->reason, a->at, who, err));
+}
+
 void
 api_case_abandon(struct api_req *r)
 {
-	const char *ats = NULL, *relisted = NULL, *why = NULL;
+	struct api_case_args args = { 0 };
 	struct lifecycle_err err = { 0 };
-	json_error_t jerr;
 	int64_t id;
-	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1)
+	if (path_id(r, 0, &id) == -1 ||
+	    api_abandon_args(r, r->body, &args) == -1)
 		return;
-	if (r->body != NULL &&
-	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s,s?s,s?s}",
-		"relisted_as", &relisted, "reason", &why, "at", &ats) == -1) {
-		unpack_fail(r, &jerr);
-		return;
-	}
-	if ((relisted != NULL && check_product_id(r, relisted) == -1) ||
-	    check_text(r, "reason", why, TEXT_MAX, 0) == -1 ||
-	    check_at(r, ats, &at) == -1)
-		return;
-	if (why != NULL && *why == '\0')
-		why = NULL; /* an empty reason is none */
 	who = actor(r);
-	if (lifecycle_abandon(id, relisted, why, at, who, &err) == -1)
+	if (api_abandon_apply(id, &args, who, &err) == -1)
 		reply_err(r, &err);
 	else
 		reply_case(r, 200, id);

@@ -59,41 +59,58 @@ api_evidence_json(int64_t case_id)
 	return (arr);
 }
 
+/* case classify's body, {"reason", "rule"?}, for one case or many. */
+int
+api_classify_args(struct api_req *r, json_t *body, struct api_case_args *a)
+{
+	json_error_t jerr;
+
+	a->rule = NULL;
+	if (body == NULL) {
+		api_error(r, 400, "missing_body",
+		    "this request needs a JSON object body");
+		return (-1);
+	}
+	if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s,s?s}", "reason",
+		&a->reason, "rule", &a->rule) == -1) {
+		api_error(
+		    r, 400, "bad_request", "bad request body: %s", jerr.text);
+		return (-1);
+	}
+	if (!cases_reason_valid(a->reason)) {
+		api_error(r, 400, "unknown_reason",
+		    "unknown reason \"%.64s\" (one of: %s)", a->reason,
+		    cases_reason_list());
+		return (-1);
+	}
+	if (a->rule != NULL && (*a->rule == '\0' || strlen(a->rule) > 4096)) {
+		api_error(r, 400, "bad_field",
+		    "rule is empty or longer than 4096 bytes");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+api_classify_apply(int64_t id, const struct api_case_args *a, const char *who,
+    struct lifecycle_err *err)
+{
+	return (lifecycle_classify(id, a->reason, a->rule, who, err));
+}
+
 void
 api_case_classify(struct api_req *r)
 {
-	const char *reason, *rule = NULL;
+	struct api_case_args args = { 0 };
 	struct lifecycle_err err = { 0 };
-	json_error_t jerr;
 	int64_t id;
 	char *who;
 
-	if (api_path_id(r, 0, &id) == -1)
+	if (api_path_id(r, 0, &id) == -1 ||
+	    api_classify_args(r, r->body, &args) == -1)
 		return;
-	if (r->body == NULL) {
-		api_error(r, 400, "missing_body",
-		    "this request needs a JSON object body");
-		return;
-	}
-	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s}", "reason",
-		&reason, "rule", &rule) == -1) {
-		api_error(
-		    r, 400, "bad_request", "bad request body: %s", jerr.text);
-		return;
-	}
-	if (!cases_reason_valid(reason)) {
-		api_error(r, 400, "unknown_reason",
-		    "unknown reason \"%.64s\" (one of: %s)", reason,
-		    cases_reason_list());
-		return;
-	}
-	if (rule != NULL && (*rule == '\0' || strlen(rule) > 4096)) {
-		api_error(r, 400, "bad_field",
-		    "rule is empty or longer than 4096 bytes");
-		return;
-	}
 	who = api_actor(r);
-	if (lifecycle_classify(id, reason, rule, who, &err) == -1)
+	if (api_classify_apply(id, &args, who, &err) == -1)
 		api_reply_err(r, &err);
 	else
 		api_reply_case(r, 200, id);
@@ -234,13 +251,14 @@ api_listings_import(struct api_req *r)
 	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
 	json_t *errs, *doc;
-	int ncols;
+	int ncols, dry = 0;
 
 	if (r->body == NULL ||
-	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s}", "csv", &csv) ==
-		-1) {
+	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?b}", "csv",
+		&csv, "dry_run", &dry) == -1) {
 		api_error(r, 400, "bad_request",
-		    "the body is {\"csv\": \"shop,product_id[,title]\\n...\"}");
+		    "the body is {\"csv\": \"shop,product_id[,title]\\n...\", "
+		    "\"dry_run\"?}");
 		return;
 	}
 	errs = json_array();
@@ -323,6 +341,13 @@ api_listings_import(struct api_req *r)
 	if (nrows == 0) {
 		api_error(r, 400, "bad_csv",
 		    "the CSV has no listing (lines shop,product_id[,title])");
+		goto out;
+	}
+	/* A dry run (delistctl's first pass over a large file) stores none. */
+	if (dry) {
+		api_reply(r, 200,
+		    json_pack("{s:I,s:I,s:b}", "imported", (json_int_t)nrows,
+			"created", (json_int_t)0, "dry_run", 1));
 		goto out;
 	}
 	who = api_actor(r);

@@ -302,24 +302,42 @@ api_user_delete(struct api_req *r)
 	}
 }
 
-void
-api_case_assign(struct api_req *r)
+/* case assign's body, {"user": NAME|null}, for one case or many. */
+int
+api_assign_args(struct api_req *r, json_t *body, struct api_case_args *a)
 {
-	struct lifecycle_err err;
-	json_t *u = json_object_get(r->body, "user");
-	int64_t id;
-	char *who;
+	json_t *u = json_object_get(body, "user");
 
-	if (api_path_id(r, 0, &id) == -1)
-		return;
 	if (u == NULL || (!json_is_null(u) && !json_is_string(u))) {
 		api_error(r, 400, "bad_user",
 		    "give \"user\": a user's name, or null to unassign");
-		return;
+		return (-1);
 	}
+	a->user = json_string_value(u);
+	return (0);
+}
+
+int
+api_assign_apply(int64_t id, const struct api_case_args *a, const char *who,
+    struct lifecycle_err *err)
+{
+	return (lifecycle_assign(id, a->user, who, err));
+}
+
+void
+api_case_assign(struct api_req *r)
+{
+	struct api_case_args args = { 0 };
+	struct lifecycle_err err;
+	int64_t id;
+	char *who;
+
+	if (api_path_id(r, 0, &id) == -1 ||
+	    api_assign_args(r, r->body, &args) == -1)
+		return;
 	memset(&err, 0, sizeof err);
 	who = api_actor(r);
-	if (lifecycle_assign(id, json_string_value(u), who, &err) == -1)
+	if (api_assign_apply(id, &args, who, &err) == -1)
 		api_reply_err(r, &err);
 	else
 		api_reply_case(r, 200, id);

@@ -243,6 +243,40 @@ int api_check_listing(struct api_req *, const char *, const char *);
 int api_product_id_bad(const char *, const char *, char *, size_t);
 void api_reply_case(struct api_req *, int, int64_t);
 void api_reply_err(struct api_req *, struct lifecycle_err *);
+struct json_t *api_err_json(struct lifecycle_err *, int *);
+int api_listing_state_bad(struct api_req *, const char *);
+
+/*
+ * What a case verb's body says, read once (its api_*_args, which answers
+ * 400 itself and returns -1) and applied to each case of a bulk request
+ * (its api_*_apply: a lifecycle verb, 0 or -1 with err set).
+ */
+struct api_case_args {
+	time_t until; /* ack: its "for" from now; 0: until the state changes */
+	const char *comment; /* ack */
+	const char *user; /* assign: NULL unassigns */
+	const char *relisted; /* abandon */
+	time_t at; /* abandon */
+	const char *reason; /* classify; abandon: why */
+	const char *rule; /* classify */
+};
+int api_ack_args(struct api_req *, struct json_t *, struct api_case_args *);
+int api_ack_apply(int64_t, const struct api_case_args *, const char *,
+    struct lifecycle_err *);
+int api_assign_args(struct api_req *, struct json_t *, struct api_case_args *);
+int api_assign_apply(int64_t, const struct api_case_args *, const char *,
+    struct lifecycle_err *);
+int api_abandon_args(struct api_req *, struct json_t *, struct api_case_args *);
+int api_abandon_apply(int64_t, const struct api_case_args *, const char *,
+    struct lifecycle_err *);
+int
+api_classify_args(struct api_req *, struct json_t *, struct api_case_args *);
+int api_classify_apply(int64_t, const struct api_case_args *, const char *,
+    struct lifecycle_err *);
+
+/* api-bulk.c */
+void api_cases_bulk(struct api_req *);
+void api_listings_untrack(struct api_req *);
 
 /* api-source.c */
 void api_case_classify(struct api_req *);

@@ -447,6 +447,7 @@ int store_commit(struct store *);
 void store_rollback(struct store *);
 int store_batch_begin(struct store *);
 int store_batch_commit(struct store *);
+void store_batch_rollback(struct store *);
 int store_in_batch(const struct store *);
 
 int64_t store_shop_id(struct store *, const char *, time_t);

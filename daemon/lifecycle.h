@@ -166,6 +166,21 @@ int lifecycle_classify(
 int lifecycle_import(const struct lifecycle_import_row *, size_t, const char *,
     size_t *, struct lifecycle_err *);
 
+/* lifecycle-bulk.c: what a bulk request selects, and its transaction. */
+struct lifecycle_filter {
+	const char *shop;
+	const char *state; /* a case's state; a listing's status */
+	const char *reason; /* a case's reason; a listing's open case's */
+	const char *imported_at; /* DATE, TIME or FROM/TO: first tracked */
+	int64_t older_than; /* seconds; 0: any age */
+};
+int lifecycle_filter_listings(const struct lifecycle_filter *,
+    struct st_listing **, size_t *, struct lifecycle_err *);
+int lifecycle_filter_cases(const struct lifecycle_filter *, int64_t **,
+    size_t *, struct lifecycle_err *);
+int lifecycle_bulk_begin(struct lifecycle_err *);
+int lifecycle_bulk_end(int, struct lifecycle_err *);
+
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);
 int evidence_key(const char *, size_t, const char *const *, char[65]);

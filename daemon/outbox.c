@@ -522,9 +522,15 @@ outbox_event(struct delistd_host *h, const struct st_delivery *d,
     struct delistd_event *ev, char *key, size_t keylen)
 {
 	json_t *doc;
-	char *json;
+	char *json, *who = NULL;
 
 	doc = event_json(&d->ev);
+	/* The case's assignee as it is now: a chat sink mentions them. */
+	if (d->case_id != 0 &&
+	    store_case_assignee(daemon_state->store, d->case_id, &who) == 0 &&
+	    who != NULL)
+		json_object_set_new(doc, "assignee", json_string(who));
+	free(who);
 	json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	snprintf(

@@ -956,6 +956,17 @@ store_batch_commit(struct store *st)
 	return (rc);
 }
 
+/* Ends the batch keeping none of it (a refused or dry bulk request). */
+void
+store_batch_rollback(struct store *st)
+{
+	if (!st->batch)
+		return;
+	if (!sqlite3_get_autocommit(st->db))
+		store_tx(st, store_sql_rollback);
+	st->batch = st->depth = st->broken = 0;
+}
+
 int
 store_in_batch(const struct store *st)
 {

@@ -24,7 +24,8 @@ ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light
 chromium chromium-driver python3-selenium fonts-wqy-microhei
-gettext autopoint locales"
+gettext autopoint locales
+libxlsxwriter-dev python3-openpyxl"
 
 deps() {
 	missing=

@@ -38,6 +38,14 @@ const struct option ctl_alerts_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* case ack's options: those of ack, and the bulk form's. */
+const struct option ctl_alerts_case_ack_options[] = {
+	{ "for", required_argument, NULL, 'f' },
+	{ "comment", required_argument, NULL, 'c' },
+	CTL_BULK_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
 /* --for DURATION, --comment TEXT and --off, into a request body. */
 static json_t *
 alerts_body(const struct ctl_args *a)
@@ -64,6 +72,11 @@ ctl_alerts_case_ack(struct ctl_args *a)
 	char path[64];
 
 	if (ctl_args_has(a, 'o'))
+		ctl_usage_fail(a->usage);
+	if (ctl_bulk_wanted(a, a->argc))
+		return (
+		    ctl_bulk_cases(a, a->argv, a->argc, "ack", alerts_body(a)));
+	if (a->argc != 1)
 		ctl_usage_fail(a->usage);
 	body = alerts_body(a);
 	id = ctl_id(a->argv[0], N_("case"));

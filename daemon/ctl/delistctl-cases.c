@@ -94,8 +94,9 @@ static const struct option case_close_options[] = {
 };
 static const struct option case_abandon_options[] = {
 	{ "relisted-as", required_argument, NULL, 'r' },
-	{ "reason", required_argument, NULL, 'w' },
+	{ "why", required_argument, NULL, 'w' },
 	{ "at", required_argument, NULL, 'a' },
+	CTL_BULK_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option case_decision_options[] = {
@@ -110,16 +111,14 @@ static const struct option case_open_options[] = {
 	{ "at", required_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
-static const struct option case_classify_options[] = {
-	{ "rule", required_argument, NULL, 'r' },
-	{ NULL, 0, NULL, 0 },
-};
 static const struct option case_evidence_options[] = {
 	{ "get", required_argument, NULL, 'g' },
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option case_export_options[] = {
 	{ "format", required_argument, NULL, 'f' },
+	{ "all", no_argument, NULL, 'A' },
+	{ "shop", required_argument, NULL, 's' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -182,9 +181,14 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    N_("record that the listing is on sale again"), NULL,
 	    case_reinstated, { "", case_at_options, 1, 1 } },
 	{ "abandon",
-	    "case abandon ID [--relisted-as NEWID] [--reason TEXT] [--at TIME]",
+	    "case abandon ID [--relisted-as NEWID] [--why TEXT] [--at TIME]",
 	    N_("give the case up, or record the product relisted as NEWID"),
-	    NULL, case_abandon, { "", case_abandon_options, 1, 1 } },
+	    NULL, case_abandon, { "", case_abandon_options, 0, -1 } },
+	{ "abandon",
+	    "case abandon ID...|" CTL_BULK_USAGE
+	    " [--why TEXT] [--at TIME] [--dry-run]",
+	    CTL_BULK_HELP, NULL, case_abandon,
+	    { "", case_abandon_options, 0, -1 } },
 	{ "close",
 	    "case close ID --outcome dismissed|settled|judgment|lost "
 	    "--note TEXT [--at TIME]",
@@ -193,14 +197,24 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    NULL, case_close, { "", case_close_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    N_("name the reason of a case (the source opens them unclassified)"),
-	    NULL, ctl_source_classify, { "", case_classify_options, 2, 2 } },
+	    NULL, ctl_source_classify,
+	    { "", ctl_source_classify_options, 1, -1 } },
+	{ "classify",
+	    "case classify ID...|" CTL_BULK_USAGE
+	    " REASON [--rule TEXT] [--dry-run]",
+	    CTL_BULK_HELP, NULL, ctl_source_classify,
+	    { "", ctl_source_classify_options, 1, -1 } },
 	{ "evidence", "case evidence ID [--get SHA256]",
 	    N_("what was archived when the case was opened; --get writes one "
 	       "file to stdout"),
 	    NULL, ctl_source_evidence, { "", case_evidence_options, 1, 1 } },
 	{ "export", "case export ID [--format md|json]",
 	    N_("the dossier for the next appeal"), NULL, case_export,
-	    { "", case_export_options, 1, 1 } },
+	    { "", case_export_options, 0, 1 } },
+	{ "export", "case export --all --shop SHOP [--format md|json|csv|xlsx]",
+	    N_("every case of the shop: the dossiers (md, json), or a row each "
+	    "(csv, xlsx: redirect it to a file)"),
+	    NULL, case_export, { "", case_export_options, 0, 1 } },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",
 	    N_("attach a vault document (delistctl doc add) to the case, or "
@@ -209,10 +223,20 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	{ "ack", "case ack ID [--for DURATION] [--comment TEXT]",
 	    N_("take the case on: its reminders stop until it changes state "
 	       "(or for DURATION)"),
-	    NULL, ctl_alerts_case_ack, { "", ctl_alerts_options, 1, 1 } },
+	    NULL, ctl_alerts_case_ack,
+	    { "", ctl_alerts_case_ack_options, 0, -1 } },
+	{ "ack",
+	    "case ack ID...|" CTL_BULK_USAGE
+	    " [--for DURATION] [--comment TEXT] [--dry-run]",
+	    CTL_BULK_HELP, NULL, ctl_alerts_case_ack,
+	    { "", ctl_alerts_case_ack_options, 0, -1 } },
 	{ "assign", "case assign ID USER|--none",
 	    N_("assign the case to a web console user, or to nobody"), NULL,
-	    ctl_users_case_assign, { "", ctl_users_assign_options, 1, 2 } },
+	    ctl_users_case_assign, { "", ctl_users_assign_options, 0, -1 } },
+	{ "assign",
+	    "case assign ID...|" CTL_BULK_USAGE " USER|--none [--dry-run]",
+	    CTL_BULK_HELP, NULL, ctl_users_case_assign,
+	    { "", ctl_users_assign_options, 0, -1 } },
 	{ "help", "case help", N_("show the case verbs"), NULL, case_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -649,6 +673,11 @@ ctl_cases_untrack(struct ctl_args *a)
 	char *shop, *product, *path;
 	json_t *doc;
 
+	if (ctl_bulk_wanted(a, a->argc - 1) || a->argc != 2) {
+		if (a->argc == 1 && !ctl_bulk_wanted(a, 0))
+			ctl_usage_fail(a->usage);
+		return (ctl_bulk_untrack(a));
+	}
 	shop = ctl_escape(a->argv[0]);
 	product = ctl_escape(a->argv[1]);
 	path = ctl_fmt("/v1/listings/%s/%s", shop, product);
@@ -662,6 +691,12 @@ ctl_cases_untrack(struct ctl_args *a)
 	free(shop);
 	return (0);
 }
+
+/* untrack's options: the bulk form's. */
+const struct option ctl_cases_untrack_options[] = {
+	CTL_BULK_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
 
 /* The options of events (its template's longopts). */
 const struct option ctl_cases_events_options[] = {
@@ -682,6 +717,14 @@ const struct option ctl_cases_track_options[] = {
 const struct option ctl_cases_filter_options[] = {
 	{ "state", required_argument, NULL, 'S' },
 	{ "shop", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options of cases: the filter's, and --format csv|xlsx. */
+const struct option ctl_cases_cases_options[] = {
+	{ "state", required_argument, NULL, 'S' },
+	{ "shop", required_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -809,18 +852,24 @@ int
 ctl_cases_cases(struct ctl_args *a)
 {
 	const char *state = ctl_args_get(a, 'S'), *shop = ctl_args_get(a, 's');
+	const char *format = ctl_args_get(a, 'f');
 	struct cases_table t;
 	char *path;
 	json_t *doc, *c;
 	time_t now;
 	size_t i;
+	int sheet = ctl_export_sheet_format(format);
 
 	path = cases_strdup("/v1/cases");
 	cases_query(&path, "state", state);
 	cases_query(&path, "shop", shop);
+	if (sheet)
+		ctl.json = 0; /* the sheet, not the daemon's JSON */
 	doc = ctl_call("GET", path, NULL);
 	free(path);
-	if (!ctl.json) {
+	if (sheet)
+		ctl_export_cases(doc, format);
+	else if (!ctl.json) {
 		now = ctl_daemon_now();
 		cases_table_init(&t, 11);
 		t.nowrap = 1;
@@ -1098,6 +1147,17 @@ case_abandon(struct ctl_args *a)
 	long long id;
 	char *path;
 
+	if (ctl_bulk_wanted(a, a->argc)) {
+		if (relisted != NULL)
+			ctl_fail(_("--relisted-as names one new product: abandon "
+				   "one case with it"));
+		body = json_object();
+		cases_set_str(body, "reason", why, "the reason");
+		cases_set_str(body, "at", at, "the time");
+		return (ctl_bulk_cases(a, a->argv, a->argc, "abandon", body));
+	}
+	if (a->argc != 1)
+		ctl_usage_fail(a->usage);
 	id = ctl_id(a->argv[0], N_("case"));
 	body = json_object();
 	cases_set_str(body, "relisted_as", relisted, "the new product ID");
@@ -1385,9 +1445,13 @@ case_export(struct ctl_args *a)
 	long status;
 	size_t len;
 
-	id = ctl_id(a->argv[0], N_("case"));
+	if (ctl_args_has(a, 'A') != (a->argc == 0))
+		ctl_usage_fail(a->usage);
 	if (format == NULL)
 		format = ctl.json ? "json" : "md";
+	if (ctl_args_has(a, 'A'))
+		return (ctl_export_all(ctl_args_get(a, 's'), format));
+	id = ctl_id(a->argv[0], "case");
 	path = cases_case_path(id, "/export");
 	cases_query(&path, "format", format);
 	status = ctl_request("GET", path, NULL, &doc, &raw);

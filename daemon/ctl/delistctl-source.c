@@ -10,13 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "delistctl.h"
+#include "i18n.h"
 #include "text.h"
 
-#define IMPORT_FILE_MAX (900 * 1024) /* under the API's 1 MiB body */
+/* An import's batches: so many lines, under the API's 1 MiB body. */
+#define IMPORT_BATCH_LINES 1000
+#define IMPORT_BATCH_MAX (512 * 1024)
 
 static char *src_utf8(const char *, char *, size_t);
 
@@ -58,54 +62,150 @@ src_utf8(const char *name, char *text, size_t n)
 	    name, line, (unsigned char)text[off]);
 }
 
-int
-ctl_source_import(struct ctl_args *a)
+/*
+ * One batch of an import: lines [first, first + n) of the file (text from
+ * off, len bytes). Returns the daemon's answer; bad lines are printed as
+ * name:line (line numbers of the whole file) and counted in *nbad, the
+ * answer then NULL; any other refusal exits.
+ */
+static json_t *
+src_batch(const char *name, const char *text, size_t len, size_t first, int dry,
+    size_t *nbad)
 {
-	json_t *doc, *body, *err, *lines, *l;
-	char *text, *raw = NULL;
-	const char *msg, *name;
-	size_t n, i;
+	json_t *doc = NULL, *body, *err, *l;
+	char *raw = NULL;
+	const char *msg;
+	size_t i;
 	long status;
 
-	name = ctl_file_name(a->argv[0]);
-	text = ctl_read_file(a->argv[0], "CSV file", IMPORT_FILE_MAX, &n);
-	if (memchr(text, '\0', n) != NULL)
-		ctl_fail("%s is not a text file", name);
-	text = src_utf8(name, text, n);
-	body = json_object();
-	if (json_object_set_new(body, "csv", json_string(text)) == -1)
-		ctl_fail("%s is not UTF-8", name);
-	free(text);
+	body = json_pack("{s:s%,s:b}", "csv", text, len, "dry_run", dry);
+	if (body == NULL)
+		ctl_fail(_("%s is not UTF-8"), name);
 	status = ctl_request("POST", "/v1/listings/import", body, &doc, &raw);
 	json_decref(body);
+	err = doc ? json_object_get(doc, "error") : NULL;
+	if (status == 400 && json_object_get(err, "lines") != NULL) {
+		json_array_foreach (json_object_get(err, "lines"), i, l)
+			fprintf(stderr, "%s:%lld: %s\n", name,
+			    (long long)(first - 1 +
+				json_integer_value(json_object_get(l, "line"))),
+			    src_str(l, "message"));
+		*nbad += json_integer_value(json_object_get(err, "bad_lines"));
+		free(raw);
+		json_decref(doc);
+		return (NULL);
+	}
 	if (status < 200 || status > 299) {
-		err = doc ? json_object_get(doc, "error") : NULL;
 		msg = err ? json_string_value(json_object_get(err, "message"))
 			  : NULL;
 		if (ctl.json && raw != NULL)
 			fputs(raw, stderr);
-		lines = err ? json_object_get(err, "lines") : NULL;
-		json_array_foreach (lines, i, l)
-			fprintf(stderr, "%s:%lld: %s\n", name,
-			    (long long)json_integer_value(
-				json_object_get(l, "line")),
-			    src_str(l, "message"));
 		fprintf(stderr, "delistctl: %s\n",
-		    msg ? msg : "delistd refused the import");
+		    msg ? msg : _("delistd refused the import"));
 		exit(status >= 500 ? 3 : 1);
 	}
-	if (ctl.json)
-		fputs(raw, stdout);
-	else
-		printf(_("imported %lld listings (%lld newly tracked)\n"),
-		    (long long)json_integer_value(
-			json_object_get(doc, "imported")),
-		    (long long)json_integer_value(
-			json_object_get(doc, "created")));
 	free(raw);
-	json_decref(doc);
+	return (doc);
+}
+
+/*
+ * import FILE: any size. The file is cut into batches of whole lines
+ * (IMPORT_BATCH_LINES, under IMPORT_BATCH_MAX bytes), first all checked
+ * (a dry run: a bad line anywhere imports nothing, and every one is named
+ * as file:line), then tracked one batch a request, with a progress line
+ * on a terminal.
+ */
+int
+ctl_source_import(struct ctl_args *a)
+{
+	json_t *doc;
+	char *text;
+	const char *name, *p, *end, *eol, *start;
+	size_t n, nbad = 0, line, first, lines, total = 0, done = 0,
+		  created = 0;
+	int pass, tty = isatty(STDERR_FILENO);
+
+	name = ctl_file_name(a->argv[0]);
+	text = ctl_read_file(a->argv[0], "CSV file", 0, &n);
+	if (memchr(text, '\0', n) != NULL)
+		ctl_fail("%s is not a text file", name);
+	text = src_utf8(name, text, n);
+	n = strlen(text);
+	end = text + n;
+	for (pass = 0; pass < 2; pass++) {
+		line = 1;
+		for (start = text; start < end;) {
+			first = line;
+			for (p = start, lines = 0;
+			     p < end && lines < IMPORT_BATCH_LINES; p = eol) {
+				eol = memchr(p, '\n', (size_t)(end - p));
+				eol = eol != NULL ? eol + 1 : end;
+				if (eol - start > IMPORT_BATCH_MAX && lines > 0)
+					break;
+				lines++;
+			}
+			line += lines;
+			/* Blank lines at the end are no batch of their own. */
+			for (eol = start; eol < p && strchr(" \t\r\n", *eol);)
+				eol++;
+			doc = eol == p
+			    ? NULL
+			    : src_batch(name, start, (size_t)(p - start), first,
+				  pass == 0, &nbad);
+			start = p;
+			if (doc == NULL)
+				continue;
+			if (pass == 0)
+				total += json_integer_value(
+				    json_object_get(doc, "imported"));
+			else {
+				done += json_integer_value(
+				    json_object_get(doc, "imported"));
+				created += json_integer_value(
+				    json_object_get(doc, "created"));
+				if (tty && !ctl.json) {
+					/* \r first: not in the catalogue */
+					fputc('\r', stderr);
+					fprintf(stderr,
+					    _("importing: %zu of %zu "
+					      "listings"),
+					    done, total);
+				}
+			}
+			json_decref(doc);
+		}
+		if (pass == 0 && nbad > 0) {
+			free(text);
+			ctl_fail(_("%s: %zu line(s) refused; nothing imported"),
+			    name, nbad);
+		}
+		if (pass == 0 && total == 0) {
+			free(text);
+			ctl_fail(_("%s has no listing (lines "
+				   "shop,product_id[,title])"),
+			    name);
+		}
+	}
+	free(text);
+	if (tty && !ctl.json)
+		fputc('\n', stderr);
+	if (ctl.json)
+		printf("{\"imported\": %zu, \"created\": %zu, "
+		       "\"already_tracked\": %zu, \"refused\": 0}\n",
+		    done, created, done - created);
+	else
+		printf(_("imported %zu listings (%zu newly tracked); %zu "
+			 "already tracked, 0 refused\n"),
+		    done, created, done - created);
 	return (0);
 }
+
+/* case classify's options: --rule, and the bulk form's. */
+const struct option ctl_source_classify_options[] = {
+	{ "rule", required_argument, NULL, 'r' },
+	CTL_BULK_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
 
 int
 ctl_source_classify(struct ctl_args *a)
@@ -115,10 +215,19 @@ ctl_source_classify(struct ctl_args *a)
 	long long id;
 	char *path;
 
-	id = ctl_id(a->argv[0], N_("case"));
-	body = json_pack("{s:s}", "reason", a->argv[1]);
+	/* The last operand is the reason; the cases come before it. */
+	body = json_pack("{s:s}", "reason", a->argv[a->argc - 1]);
 	if (body == NULL)
 		ctl_fail("the reason is not UTF-8");
+	if (ctl_bulk_wanted(a, a->argc - 1)) {
+		if (rule != NULL)
+			json_object_set_new(body, "rule", json_string(rule));
+		return (
+		    ctl_bulk_cases(a, a->argv, a->argc - 1, "classify", body));
+	}
+	if (a->argc != 2)
+		ctl_usage_fail(a->usage);
+	id = ctl_id(a->argv[0], "case");
 	if (rule != NULL) {
 		if ((s = json_string(rule)) == NULL)
 			ctl_fail("the rule is not UTF-8");

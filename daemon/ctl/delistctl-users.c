@@ -264,6 +264,7 @@ ctl_users(int argc, char **argv)
 /* case assign's options (its template's longopts). */
 const struct option ctl_users_assign_options[] = {
 	{ "none", no_argument, NULL, 'n' },
+	CTL_BULK_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -273,8 +274,16 @@ ctl_users_case_assign(struct ctl_args *a)
 	const char *p;
 	char **argv = a->argv, path[64];
 	json_t *doc, *who;
-	int none = ctl_args_has(a, 'n');
+	int none = ctl_args_has(a, 'n'), nids = a->argc - (none ? 0 : 1);
 
+	if (nids < 0)
+		ctl_usage_fail(a->usage);
+	/* Several cases: the last operand is the user, unless --none. */
+	if (ctl_bulk_wanted(a, nids))
+		return (ctl_bulk_cases(a, argv, nids, "assign",
+		    json_pack("{s:o}", "user",
+			none ? json_null()
+			     : json_string(users_name(argv[a->argc - 1])))));
 	if (a->argc != (none ? 1 : 2))
 		ctl_usage_fail(a->usage);
 	for (p = argv[0]; *p >= '0' && *p <= '9'; p++)

@@ -64,7 +64,12 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    N_("watch a listing"), NULL, ctl_cases_track,
 	    { "", ctl_cases_track_options, 2, 2 } },
 	{ "untrack", "untrack SHOP PRODUCT_ID", N_("stop watching a listing"),
-	    NULL, ctl_cases_untrack, { "", NULL, 2, 2 } },
+	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
+	{ "untrack",
+	    "untrack SHOP PRODUCT_ID...|[SHOP] " CTL_BULK_USAGE " [--dry-run]",
+	    CTL_BULK_HELP " (--file: SHOP,PRODUCT_ID lines, or PRODUCT_ID "
+			  "after SHOP)",
+	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
 	{ "import", "import FILE.csv|-",
 	    N_("track the listings of a CSV file (shop,product_id[,title]); - "
 	       "reads it from standard input"),
@@ -72,8 +77,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "listings", "listings [--state S] [--shop SHOP]",
 	    N_("list the listings"), NULL, ctl_cases_listings,
 	    { "", ctl_cases_filter_options, 0, 0 } },
-	{ "cases", "cases [--state S] [--shop SHOP]", N_("list the cases"),
-	    NULL, ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
+	{ "cases", "cases [--state S] [--shop SHOP] [--format csv|xlsx]",
+	    N_("list the cases; as a spreadsheet with --format (xlsx: redirect "
+	    "it to a file)"),
+	    NULL, ctl_cases_cases, { "", ctl_cases_cases_options, 0, 0 } },
 	{ "case", "case VERB ...",
 	    N_("show|open|note|classify|appeal|decision|reinstated|abandon|"
 	       "close|evidence|export|doc|ack|assign one case "
@@ -242,6 +249,24 @@ ctl_shop_zone(const char *shop)
 			    json_string_value(json_object_get(s, "timezone")));
 	}
 	return (json_string_value(json_object_get(ctl_shop_zones, "timezone")));
+}
+
+/* Whether the daemon has a shop of that name (GET /v1/status "shops"). */
+int
+ctl_shop_known(const char *shop)
+{
+	const char *name;
+	json_t *s;
+	size_t i;
+
+	(void)ctl_shop_zone(NULL);
+	json_array_foreach (json_object_get(ctl_shop_zones, "shops"), i, s) {
+		if ((name = json_string_value(json_object_get(s, "name"))) !=
+			NULL &&
+		    strcmp(name, shop) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* The daemon's clock (the test clock under tests), from GET /v1/status. */

@@ -109,6 +109,7 @@ char *ctl_fmt(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void ctl_zone(const char *);
 const char *ctl_shop_zone(const char *);
 time_t ctl_daemon_now(void);
+int ctl_shop_known(const char *);
 const char *ctl_time(const json_t *, const char *, char *, size_t);
 const char *ctl_time_short(const json_t *, const char *, char *, size_t);
 const char *ctl_duration(const json_t *, const char *, char *, size_t);
@@ -130,10 +131,43 @@ size_t ctl_width(const char *);
 char *ctl_escape(const char *);
 void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
 
+/*
+ * delistctl-bulk.c: the bulk forms. CTL_BULK_OPTIONS are the options of
+ * every bulk verb's template: --file, the filter, --dry-run.
+ */
+#define CTL_BULK_OPTIONS \
+	{ "file", required_argument, NULL, 'F' }, \
+	    { "shop", required_argument, NULL, 's' }, \
+	    { "state", required_argument, NULL, 'S' }, \
+	    { "reason", required_argument, NULL, 'R' }, \
+	    { "imported-at", required_argument, NULL, 'I' }, \
+	    { "older-than", required_argument, NULL, 'O' }, \
+	{ \
+		"dry-run", no_argument, NULL, 'D' \
+	}
+/* The bulk form's selection in a verb's usage, and its help. */
+#define CTL_BULK_USAGE "--file FILE|- | FILTER"
+#define CTL_BULK_HELP \
+	"the same for many at once, in one transaction (all or nothing); " \
+	"FILTER: [--shop S] [--state S] [--reason R] [--imported-at " \
+	"DATE|TIME|FROM/TO] [--older-than DUR]; --dry-run shows what would " \
+	"change"
+int ctl_bulk_wanted(const struct ctl_args *, int);
+int
+ctl_bulk_cases(const struct ctl_args *, char **, int, const char *, json_t *);
+int ctl_bulk_untrack(const struct ctl_args *);
+
+/* delistctl-export.c: cases as CSV or XLSX, case export --all. */
+int ctl_export_sheet_format(const char *);
+void ctl_export_cases(json_t *, const char *);
+int ctl_export_all(const char *, const char *);
+
 /* delistctl-cases.c: listings, cases, events. */
 int ctl_cases_track(struct ctl_args *);
 extern const struct option ctl_cases_track_options[];
 extern const struct option ctl_cases_filter_options[];
+extern const struct option ctl_cases_cases_options[];
+extern const struct option ctl_cases_untrack_options[];
 int ctl_cases_untrack(struct ctl_args *);
 int ctl_cases_listings(struct ctl_args *);
 int ctl_cases_cases(struct ctl_args *);
@@ -152,6 +186,7 @@ void docs_help(FILE *);
 
 /* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
 extern const struct option ctl_alerts_options[];
+extern const struct option ctl_alerts_case_ack_options[];
 int ctl_alerts_case_ack(struct ctl_args *);
 int ctl_alerts_ack(struct ctl_args *);
 int ctl_alerts_conditions(struct ctl_args *);
@@ -160,6 +195,7 @@ void ctl_alerts_status(json_t *);
 /* delistctl-source.c: import, case classify, case evidence. */
 int ctl_source_import(struct ctl_args *);
 int ctl_source_classify(struct ctl_args *);
+extern const struct option ctl_source_classify_options[];
 int ctl_source_evidence(struct ctl_args *);
 /* delistctl-users.c: web console users, case assign. */
 int ctl_users(int, char **);

@@ -230,9 +230,9 @@ check "... with the event case.reinstated" has_count "$C2" case.reinstated 1
 # --- case 3: abandoned; illegal transitions ------------------------------
 run ctl case open main $P3 --reason duplicate_listing
 C3=$OUT
-run ctl case abandon "$C3" --reason "$(printf 'x%.0s' $(seq 1 16385))"
-check "case abandon --reason longer than 16 KiB is refused (exit 1)" expect_rc 1
-run ctl case abandon "$C3" --relisted-as 1005005555555556 --reason "supplier gone; relisted"
+run ctl case abandon "$C3" --why "$(printf 'x%.0s' $(seq 1 16385))"
+check "case abandon --why longer than 16 KiB is refused (exit 1)" expect_rc 1
+run ctl case abandon "$C3" --relisted-as 1005005555555556 --why "supplier gone; relisted"
 check "case abandon --relisted-as" contains "$OUT" "abandoned, relisted as 1005005555555556"
 run ctl --json events --case "$C3"
 check "... the reason in the case.abandoned event's message and data" sh -c '
