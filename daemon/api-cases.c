@@ -135,14 +135,15 @@ api_reply_case(struct api_req *r, int status, int64_t id)
 static json_t *
 listing_json(const struct st_listing *l)
 {
-	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o}", "shop",
+	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o}", "shop",
 	    l->shop, "product_id", l->product_id, "title", jstr(l->title),
 	    "tracked", l->tracked, "status", l->status, "check_interval",
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
 	    "open_case",
 	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", json_time(l->created_at), "updated_at",
-	    json_time(l->updated_at)));
+	    json_time(l->updated_at), "at_risk",
+	    lifecycle_findings_json(l->id)));
 }
 
 static json_t *

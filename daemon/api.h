@@ -174,6 +174,11 @@
  * GET    /v1/status also has "timezone": the daemon's zone, and "shops":
  *          [{"name","timezone"}], each shop's zone (its own, else the
  *          daemon's), in which clients show times to people
+ * GET    /v1/listings: each listing has "at_risk": [{"code","term","field",
+ *          "quote","fix","raised_at"}], the compliance scan's findings
+ *          that stand (empty when clean)
+ * POST   /v1/scan {"shop"?}  {"shop","scanned","at_risk","raised",
+ *          "cleared"}: the compliance scan of every tracked listing's title
  * The web console's login, session and user routes: api-users.c. On its
  *   TCP listener (web.c) every request needs a session, a role and, to
  *   change something, the X-CSRF-Token header; its actor is "web:NAME".
@@ -254,6 +259,9 @@ void api_case_ack(struct api_req *);
 void api_conditions_get(struct api_req *);
 void api_condition_ack(struct api_req *);
 void api_shop_snooze(struct api_req *);
+
+/* api-scan.c */
+void api_scan_post(struct api_req *);
 struct json_t *api_conditions_json(int64_t);
 struct json_t *api_snoozes_json(void);
 

@@ -426,6 +426,26 @@ int store_image_matches(
 void st_image_matches_free(struct st_image_match *, size_t);
 int store_risk_once(struct store *, int64_t, int64_t, const char *, time_t);
 int store_risk_raised(struct store *, int64_t, int64_t, const char *);
+/* A standing finding of the compliance scan (listing.at_risk). */
+struct st_finding {
+	int64_t listing_id;
+	char *shop;
+	char *product_id;
+	char *title; /* the listing's title now */
+	char *code; /* title_banned_term, title_brand_unauthorized */
+	char *term; /* the term as configured */
+	char *field; /* where: "title" */
+	char *quote; /* the listing's own words */
+	char *fix; /* the rectification to make */
+	time_t raised_at;
+};
+int store_findings(
+    struct store *, int64_t, const char *, struct st_finding **, size_t *);
+void st_findings_free(struct st_finding *, size_t);
+int store_finding_add(
+    struct store *, int64_t, const struct st_finding *, time_t);
+int store_finding_del(
+    struct store *, int64_t, const char *, const char *, const char *);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);

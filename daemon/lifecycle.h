@@ -166,6 +166,18 @@ int lifecycle_classify(
 int lifecycle_import(const struct lifecycle_import_row *, size_t, const char *,
     size_t *, struct lifecycle_err *);
 
+/* lifecycle-scan.c: the compliance scan (delistctl scan, POST /v1/scan). */
+struct lifecycle_scan_counts {
+	size_t scanned; /* listings with a title */
+	size_t at_risk; /* of them, holding a finding now */
+	size_t raised; /* listing.at_risk raised by this scan */
+	size_t cleared; /* listing.at_risk_cleared raised by this scan */
+};
+int lifecycle_scan(const char *, const char *, struct lifecycle_scan_counts *,
+    struct lifecycle_err *);
+struct json_t *lifecycle_findings_json(int64_t);
+struct json_t *lifecycle_at_risk_json(const char *);
+
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);
 int evidence_key(const char *, size_t, const char *const *, char[65]);

@@ -36,6 +36,8 @@
  *                   restart neither repeats nor skips one
  *   listings.seen_title(_at)  the title in the source's latest observation
  *                   and when (the preflight's page_unchanged)
+ *   listing_findings the compliance scan's standing findings per listing
+ *                   (listing.at_risk raised once each)
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
  * escalation progress (escalate_last_days: the after_business_days of the
  * last tier fired, so that a reload that changes the tiers neither repeats
@@ -451,6 +453,22 @@ static const char *const store_migrations[] = {
 	"  seen_at INTEGER NOT NULL);"
 	"CREATE INDEX web_sessions_user ON web_sessions (user);"
 	"ALTER TABLE cases ADD COLUMN assignee TEXT;",
+
+	/*
+	 * 14: the compliance scan's findings that stand (listing.at_risk):
+	 * one row per listing, finding code, term and field while the
+	 * listing holds it, removed (listing.at_risk_cleared) when a later
+	 * title no longer does, so that each is raised once.
+	 */
+	"CREATE TABLE listing_findings ("
+	"  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	"  code TEXT NOT NULL,"
+	"  term TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  quote TEXT NOT NULL,"
+	"  fix TEXT NOT NULL,"
+	"  raised_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (listing_id, code, term, field));",
 };
 
 #define STORE_NMIGRATIONS \
@@ -3530,4 +3548,109 @@ store_case_assign(struct store *st, int64_t id, const char *name)
 	static const char sql[] = "UPDATE cases SET assignee = ? WHERE id = ?";
 
 	return (store_done(st, store_stmt(st, sql, "ti", name, id)));
+}
+
+/* --- the compliance scan's findings --------------------------------------- */
+
+static void
+finding_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_finding *f = p;
+
+	f->listing_id = sqlite3_column_int64(stmt, 0);
+	f->shop = col_text(stmt, 1);
+	f->product_id = col_text(stmt, 2);
+	f->title = col_text(stmt, 3);
+	f->code = col_text(stmt, 4);
+	f->term = col_text(stmt, 5);
+	f->field = col_text(stmt, 6);
+	f->quote = col_text(stmt, 7);
+	f->fix = col_text(stmt, 8);
+	f->raised_at = sqlite3_column_int64(stmt, 9);
+}
+
+/*
+ * The standing findings of a listing (listing_id), or of every tracked
+ * listing of a shop (listing_id 0; shop NULL: of every shop).
+ */
+int
+store_findings(struct store *st, int64_t listing_id, const char *shop,
+    struct st_finding **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT f.listing_id, s.name, l.product_id, l.title, f.code,"
+	    " f.term, f.field, f.quote, f.fix, f.raised_at"
+	    " FROM listing_findings f JOIN listings l ON l.id = f.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE (?1 = 0 AND l.tracked OR f.listing_id = ?1)"
+	    " AND (?2 IS NULL OR s.name = ?2)"
+	    " ORDER BY s.name, l.product_id, f.raised_at, f.code, f.term";
+	int rc;
+
+	*out = store_rows(store_stmt(st, sql, "it", listing_id, shop),
+	    sizeof **out, finding_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_findings_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_findings_free(struct st_finding *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].shop);
+		free(f[i].product_id);
+		free(f[i].title);
+		free(f[i].code);
+		free(f[i].term);
+		free(f[i].field);
+		free(f[i].quote);
+		free(f[i].fix);
+	}
+	free(f);
+}
+
+/*
+ * Records a finding of a listing: 1 if it is new (raise it), 0 if it
+ * stands already (its quote and fix are brought up to date), -1 on error.
+ */
+int
+store_finding_add(struct store *st, int64_t listing_id,
+    const struct st_finding *f, time_t now)
+{
+	static const char ins[] =
+	    "INSERT OR IGNORE INTO listing_findings (listing_id, code, term,"
+	    " field, quote, fix, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] =
+	    "UPDATE listing_findings SET quote = ?, fix = ? WHERE"
+	    " listing_id = ? AND code = ? AND term = ? AND field = ?";
+
+	if (store_done(st,
+		store_stmt(st, ins, "ittttti", listing_id, f->code, f->term,
+		    f->field, f->quote, f->fix, (int64_t)now)) == -1)
+		return (-1);
+	if (sqlite3_changes(st->db) > 0)
+		return (1);
+	return (store_done(st,
+	    store_stmt(st, upd, "ttittt", f->quote, f->fix, listing_id,
+		f->code, f->term, f->field)));
+}
+
+/* Removes a finding the listing no longer holds. */
+int
+store_finding_del(struct store *st, int64_t listing_id, const char *code,
+    const char *term, const char *field)
+{
+	static const char sql[] =
+	    "DELETE FROM listing_findings WHERE listing_id = ? AND code = ?"
+	    " AND term = ? AND field = ?";
+
+	return (store_done(
+	    st, store_stmt(st, sql, "ittt", listing_id, code, term, field)));
 }

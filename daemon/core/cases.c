@@ -276,6 +276,11 @@ static const struct cases_event_row cases_events[] = {
 	    "meanwhile, in one summary" },
 	[CASES_EV_CASE_ASSIGNED] = { "case.assigned", CASES_SEV_INFO,
 	    "a case was assigned to a console user, or unassigned" },
+	[CASES_EV_LISTING_AT_RISK] = { "listing.at_risk", CASES_SEV_WARNING,
+	    "the compliance scan found a banned term or an unauthorized brand in a listing: once per listing and finding" },
+	[CASES_EV_LISTING_AT_RISK_CLEARED] = { "listing.at_risk_cleared",
+	    CASES_SEV_INFO,
+	    "a listing the scan warned about no longer holds the term" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -90,6 +90,8 @@ enum cases_event_type {
 	CASES_EV_LISTING_NOT_FOUND, /* warning: the source has no such listing */
 	CASES_EV_SHOP_HELD_MAIL, /* info: what a snooze held, in one mail */
 	CASES_EV_CASE_ASSIGNED, /* info: a case's assignee changed */
+	CASES_EV_LISTING_AT_RISK, /* warning: the scan found a term */
+	CASES_EV_LISTING_AT_RISK_CLEARED, /* info: the term is gone */
 	CASES_EV_COUNT
 };
 

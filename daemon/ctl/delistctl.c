@@ -96,6 +96,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    { "", ctl_alerts_options, 1, 1 } },
 	{ "snooze", "snooze SHOP --off", "end a shop's snooze", NULL,
 	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
+	{ "scan", "scan [SHOP]",
+	    "check every tracked listing's title for banned terms and "
+	    "unauthorized brands (no platform call)",
+	    NULL, ctl_scan, { "", NULL, 0, 1 } },
 	{ "user", "user VERB ...",
 	    "add|passwd|rm|list the web console's users ('delistctl user "
 	    "help')",

@@ -145,6 +145,8 @@ int ctl_outbox(int, char **);
 
 /* delistctl-docs.c: the document vault. */
 int ctl_docs(int, char **);
+/* delistctl-scan.c */
+int ctl_scan(struct ctl_args *);
 int ctl_docs_case_doc(struct ctl_args *);
 extern const struct option ctl_docs_case_doc_options[];
 void docs_help(FILE *);

@@ -1092,6 +1092,10 @@ test_events(void **state)
 		    CASES_SEV_WARNING },
 		{ CASES_EV_SHOP_HELD_MAIL, "shop.held_mail", CASES_SEV_INFO },
 		{ CASES_EV_CASE_ASSIGNED, "case.assigned", CASES_SEV_INFO },
+		{ CASES_EV_LISTING_AT_RISK, "listing.at_risk",
+		    CASES_SEV_WARNING },
+		{ CASES_EV_LISTING_AT_RISK_CLEARED, "listing.at_risk_cleared",
+		    CASES_SEV_INFO },
 	};
 	size_t i;
 
