@@ -179,6 +179,12 @@
  *          that stand (empty when clean)
  * POST   /v1/scan {"shop"?}  {"shop","scanned","at_risk","raised",
  *          "cleared"}: the compliance scan of every tracked listing's title
+ * GET    /v1/shops/{shop}/points  {"shop","timezone","expiry_days","note",
+ *          "ledgers":[{"ledger","label","unit","total","next_threshold",
+ *          "consequence","severe","level","typical","next_expiry_at",
+ *          "expiring":[{"at","points","case"}],"entries":[...]}]}
+ * POST   /v1/shops/{shop}/points  {"set":{"ledger","points"},"reason"} or
+ *          {"correct":{"case","ledger","points"},"reason"}: as GET
  * The web console's login, session and user routes: api-users.c. On its
  *   TCP listener (web.c) every request needs a session, a role and, to
  *   change something, the X-CSRF-Token header; its actor is "web:NAME".
@@ -262,6 +268,10 @@ void api_shop_snooze(struct api_req *);
 
 /* api-scan.c */
 void api_scan_post(struct api_req *);
+
+/* api-points.c */
+void api_points_get(struct api_req *);
+void api_points_post(struct api_req *);
 struct json_t *api_conditions_json(int64_t);
 struct json_t *api_snoozes_json(void);
 

@@ -140,6 +140,7 @@ struct config {
 
 	struct config_rules rules;
 	struct config_preflight *preflight; /* NULL: the defaults */
+	struct config_points *points; /* NULL: the defaults */
 
 	struct config_shop *shops;
 	size_t nshops;
@@ -169,6 +170,9 @@ int config_check_secret_file(const char *, char **);
 struct preflight_config;
 /* The preflight settings (defaults where the file says nothing). */
 void config_preflight(const struct config *, struct preflight_config *);
+struct points_config;
+/* The penalty-points settings (defaults where the file says nothing). */
+void config_points(const struct config *, struct points_config *);
 
 /* clock.c: the daemon's notion of now (DELISTD_TEST_CLOCK for tests). */
 typedef void (*clock_cb)(void *);
@@ -446,6 +450,31 @@ int store_finding_add(
     struct store *, int64_t, const struct st_finding *, time_t);
 int store_finding_del(
     struct store *, int64_t, const char *, const char *, const char *);
+/* A penalty-point entry of a shop's ledger (points). */
+struct st_points {
+	int64_t id;
+	char *shop;
+	int64_t case_id; /* 0: the seller's own figure (anchor) */
+	char *ledger;
+	int64_t points; /* what counts (after the cap or the merge) */
+	int64_t asked; /* what the reason's rule gave */
+	int anchor;
+	time_t at; /* the penalty's date */
+	char *day; /* its local date, YYYY-MM-DD */
+	char *note;
+	char *actor;
+	time_t recorded_at;
+};
+int store_points(
+    struct store *, const char *, const char *, struct st_points **, size_t *);
+int store_points_case(struct store *, int64_t, struct st_points *);
+int store_points_add(struct store *, const struct st_points *);
+int store_points_correct(
+    struct store *, int64_t, const char *, int64_t, const char *);
+void st_point_clear(struct st_points *);
+void st_points_free(struct st_points *, size_t);
+int store_points_alert(
+    struct store *, const char *, const char *, int64_t, int, time_t);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);

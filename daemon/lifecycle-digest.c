@@ -166,6 +166,7 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	struct st_delivery *d;
 	size_t n, nd, i, j, nopen = 0;
 	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings, *at_risk;
+	json_t *points;
 	char date[CALENDAR_FORMAT_LEN], buf[ISOTIME_LEN];
 	int64_t nstate[CASE_STATE_COUNT] = { 0 };
 
@@ -251,6 +252,10 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    json_integer((json_int_t)json_array_size(docs)));
 	warnings = lifecycle_warnings(shop, 0);
 	at_risk = lifecycle_at_risk_json(shop);
+	if ((points = lifecycle_points_json(shop, 1)) == NULL)
+		points = json_array();
+	json_object_set_new(counts, "ledgers_near_threshold",
+	    json_integer((json_int_t)json_array_size(points)));
 	json_object_set_new(counts, "listings_at_risk",
 	    json_integer((json_int_t)json_array_size(at_risk)));
 	if (calendar_format_local(cal, now, date, sizeof date) == -1)
@@ -265,6 +270,10 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    (long long)nstate[CASE_STATE_MANUAL_REVIEW], json_array_size(syncs),
 	    json_array_size(syncs) == 1 ? "" : "s", json_array_size(dead),
 	    json_array_size(dead) == 1 ? "y" : "ies");
+	if (json_array_size(points) > 0)
+		snprintf(summary + strlen(summary), len - strlen(summary),
+		    _("; %zu penalty ledger(s) near a threshold"),
+		    json_array_size(points));
 	if (json_array_size(at_risk) > 0)
 		snprintf(summary + strlen(summary), len - strlen(summary),
 		    _("; %zu listing(s) at risk"), json_array_size(at_risk));
@@ -281,6 +290,7 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    "documents_expiring", docs);
 	json_object_set_new(data, "warnings", warnings);
 	json_object_set_new(data, "at_risk", at_risk);
+	json_object_set_new(data, "points", points);
 	return (data);
 }
 
@@ -295,6 +305,11 @@ lifecycle_digest(const struct config_shop *shop)
 
 	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
+	/* Entries expire by themselves: the warnings follow first. */
+	if (lifecycle_points_recheck(shop->name, now) == -1) {
+		store_rollback(lifecycle_store());
+		return (-1);
+	}
 	data = lifecycle_digest_data(shop->name, now, summary, sizeof summary);
 	memset(&c, 0, sizeof c);
 	c.shop = shop->name;

@@ -892,6 +892,10 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 			 (long long)lifecycle_config()->rules.max_appeals) == -1
 		    ? -1
 		    : 0;
+	/* Closed on a rejected re-review: the violation is confirmed. */
+	if (rc == 0 && step.next == CASE_STATE_CLOSED &&
+	    lifecycle_points_confirm(&c, actor) == -1)
+		rc = -1;
 	if (rc == -1)
 		goto fail;
 	rc = lifecycle_commit(err);
@@ -1034,7 +1038,8 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 			"is not resumed; keep the ads and the ERP stock "
 			"stopped",
 			(long long)c.id, outcome, note, c.shop,
-			c.product_id) == -1)
+			c.product_id) == -1 ||
+		    lifecycle_points_confirm(&c, actor) == -1)
 			lifecycle_err_set(err, LIFECYCLE_ERR_STORE,
 			    "the state database failed; see the log");
 		else
@@ -1085,7 +1090,8 @@ lifecycle_abandon(int64_t id, const char *relisted_as, time_t at,
 		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
 			      "starts without rank, reviews or sales)"
 			    : "case %lld abandoned%s",
-		(long long)c.id, relisted_as ? relisted_as : "") == -1) {
+		(long long)c.id, relisted_as ? relisted_as : "") == -1 ||
+	    lifecycle_points_confirm(&c, actor) == -1) {
 		lifecycle_store_fail(err);
 		goto out;
 	}

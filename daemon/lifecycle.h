@@ -176,6 +176,13 @@ struct lifecycle_scan_counts {
 int lifecycle_scan(const char *, const char *, struct lifecycle_scan_counts *,
     struct lifecycle_err *);
 struct json_t *lifecycle_findings_json(int64_t);
+
+/* lifecycle-points.c: penalty points (delistctl points). */
+int lifecycle_points_correct(const char *, int64_t, const char *, int64_t,
+    const char *, const char *, struct lifecycle_err *);
+int lifecycle_points_set(const char *, const char *, int64_t, const char *,
+    const char *, struct lifecycle_err *);
+struct json_t *lifecycle_points_json(const char *, int);
 struct json_t *lifecycle_at_risk_json(const char *);
 
 /* evidence.c: content-addressed files under state_dir/evidence/. */

@@ -38,6 +38,10 @@
  *                   and when (the preflight's page_unchanged)
  *   listing_findings the compliance scan's standing findings per listing
  *                   (listing.at_risk raised once each)
+ *   points          each shop's penalty-point entries per ledger (a case's
+ *                   confirmed violation, or the seller's own figure)
+ *   points_alerts   the warnings raised before a threshold, so each fires
+ *                   once while it holds
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
  * escalation progress (escalate_last_days: the after_business_days of the
  * last tier fired, so that a reload that changes the tiers neither repeats
@@ -469,6 +473,38 @@ static const char *const store_migrations[] = {
 	"  fix TEXT NOT NULL,"
 	"  raised_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (listing_id, code, term, field));",
+
+	/*
+	 * 15: penalty points. Each entry of a shop's ledger: a case's
+	 * confirmed violation (one per case, correctable), or the seller's
+	 * own figure (anchor: earlier entries of the ledger stop counting);
+	 * dated at the penalty, with its local date for the daily cap. And
+	 * the warnings raised before a threshold, one per ledger, threshold
+	 * and level while it holds.
+	 */
+	"CREATE TABLE points ("
+	"  id INTEGER PRIMARY KEY,"
+	"  shop_id INTEGER NOT NULL REFERENCES shops(id),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  ledger TEXT NOT NULL,"
+	"  points INTEGER NOT NULL,"
+	"  asked INTEGER NOT NULL,"
+	"  anchor INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL,"
+	"  day TEXT NOT NULL,"
+	"  note TEXT,"
+	"  actor TEXT NOT NULL,"
+	"  recorded_at INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX points_case ON points (case_id)"
+	"  WHERE case_id IS NOT NULL;"
+	"CREATE INDEX points_shop ON points (shop_id, ledger, at);"
+	"CREATE TABLE points_alerts ("
+	"  shop_id INTEGER NOT NULL REFERENCES shops(id),"
+	"  ledger TEXT NOT NULL,"
+	"  threshold INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL,"
+	"  raised_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (shop_id, ledger, threshold, level));",
 };
 
 #define STORE_NMIGRATIONS \
@@ -3653,4 +3689,156 @@ store_finding_del(struct store *st, int64_t listing_id, const char *code,
 
 	return (store_done(
 	    st, store_stmt(st, sql, "ittt", listing_id, code, term, field)));
+}
+
+/* --- penalty points --------------------------------------------------------- */
+
+#define POINTS_COLS \
+	"p.id, s.name, p.case_id, p.ledger, p.points, p.asked, p.anchor," \
+	" p.at, p.day, p.note, p.actor, p.recorded_at" \
+	" FROM points p JOIN shops s ON s.id = p.shop_id "
+
+static void
+points_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_points *e = p;
+
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->shop = col_text(stmt, 1);
+	e->case_id = sqlite3_column_int64(stmt, 2);
+	e->ledger = col_text(stmt, 3);
+	e->points = sqlite3_column_int64(stmt, 4);
+	e->asked = sqlite3_column_int64(stmt, 5);
+	e->anchor = sqlite3_column_int(stmt, 6);
+	e->at = sqlite3_column_int64(stmt, 7);
+	e->day = col_text(stmt, 8);
+	e->note = col_text(stmt, 9);
+	e->actor = col_text(stmt, 10);
+	e->recorded_at = sqlite3_column_int64(stmt, 11);
+}
+
+static int
+points_query(sqlite3_stmt *stmt, struct st_points **out, size_t *n)
+{
+	int rc;
+
+	*out = store_rows(stmt, sizeof **out, points_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_points_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The entries of a shop's ledger (NULL: of every ledger), oldest first. */
+int
+store_points(struct store *st, const char *shop, const char *ledger,
+    struct st_points **out, size_t *n)
+{
+	static const char sql[] = "SELECT " POINTS_COLS
+				  "WHERE s.name = ?1 AND (?2 IS NULL OR"
+				  " p.ledger = ?2) ORDER BY p.at, p.id";
+
+	return (points_query(store_stmt(st, sql, "tt", shop, ledger), out, n));
+}
+
+/* The entry of a case: 0, 1 if it has none, -1 on error. */
+int
+store_points_case(struct store *st, int64_t case_id, struct st_points *out)
+{
+	static const char sql[] = "SELECT " POINTS_COLS "WHERE p.case_id = ?";
+	struct st_points *v;
+	size_t n;
+
+	if (points_query(store_stmt(st, sql, "i", case_id), &v, &n) == -1)
+		return (-1);
+	if (n == 0)
+		return (1);
+	*out = v[0];
+	free(v);
+	return (0);
+}
+
+int
+store_points_add(struct store *st, const struct st_points *e)
+{
+	static const char sql[] =
+	    "INSERT INTO points (shop_id, case_id, ledger, points, asked,"
+	    " anchor, at, day, note, actor, recorded_at) VALUES"
+	    " ((SELECT id FROM shops WHERE name = ?), ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?)";
+	sqlite3_stmt *stmt;
+
+	stmt = store_stmt(st, sql, "tTtiiiitttT", e->shop,
+	    (time_t)e->case_id, e->ledger, e->points, e->asked,
+	    (int64_t)e->anchor, (int64_t)e->at, e->day, e->note, e->actor,
+	    e->recorded_at);
+	return (store_done(st, stmt));
+}
+
+/* A case's entry corrected by the seller. */
+int
+store_points_correct(struct store *st, int64_t id, const char *ledger,
+    int64_t points, const char *note)
+{
+	static const char sql[] =
+	    "UPDATE points SET ledger = ?, points = ?, note = ? WHERE id = ?";
+
+	return (store_done(
+	    st, store_stmt(st, sql, "titi", ledger, points, note, id)));
+}
+
+void
+st_point_clear(struct st_points *e)
+{
+	free(e->shop);
+	free(e->ledger);
+	free(e->day);
+	free(e->note);
+	free(e->actor);
+	memset(e, 0, sizeof *e);
+}
+
+void
+st_points_free(struct st_points *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		st_point_clear(&v[i]);
+	free(v);
+}
+
+/*
+ * The warnings of a shop's ledger: records (threshold, level) as raised,
+ * 1 if it is new, 0 if it was raised before; and, first, forgets those
+ * that no longer hold (another threshold, or a higher level than now), so
+ * that they fire again when they come back. level 0 forgets them all.
+ */
+int
+store_points_alert(struct store *st, const char *shop, const char *ledger,
+    int64_t threshold, int level, time_t now)
+{
+	static const char prune[] =
+	    "DELETE FROM points_alerts WHERE shop_id ="
+	    " (SELECT id FROM shops WHERE name = ?1) AND ledger = ?2 AND"
+	    " (threshold <> ?3 OR level > ?4)";
+	static const char ins[] =
+	    "INSERT OR IGNORE INTO points_alerts (shop_id, ledger, threshold,"
+	    " level, raised_at) VALUES ((SELECT id FROM shops WHERE name = ?),"
+	    " ?, ?, ?, ?)";
+
+	if (store_done(st,
+		store_stmt(st, prune, "ttii", shop, ledger, threshold,
+		    (int64_t)level)) == -1)
+		return (-1);
+	if (level == 0)
+		return (0);
+	if (store_done(st,
+		store_stmt(st, ins, "ttiii", shop, ledger, threshold,
+		    (int64_t)level, (int64_t)now)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
 }

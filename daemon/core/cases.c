@@ -281,6 +281,18 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_LISTING_AT_RISK_CLEARED] = { "listing.at_risk_cleared",
 	    CASES_SEV_INFO,
 	    "a listing the scan warned about no longer holds the term" },
+	[CASES_EV_SHOP_POINTS_RECORDED] = { "shop.points_recorded",
+	    CASES_SEV_INFO,
+	    "a case's violation was confirmed: its points go on the shop's ledger" },
+	[CASES_EV_SHOP_POINTS_THRESHOLD] = { "shop.points_threshold",
+	    CASES_SEV_CRITICAL,
+	    "a shop's ledger reached a threshold: the platform's consequence applies" },
+	[CASES_EV_SHOP_POINTS_WARNING] = { "shop.points_warning",
+	    CASES_SEV_WARNING,
+	    "a shop's ledger is near a threshold (critical: one more typical violation freezes or closes)" },
+	[CASES_EV_SHOP_POINTS_CORRECTED] = { "shop.points_corrected",
+	    CASES_SEV_INFO,
+	    "the seller corrected a case's points or set a ledger to their own figure" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

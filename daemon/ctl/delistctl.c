@@ -100,6 +100,17 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "check every tracked listing's title for banned terms and "
 	    "unauthorized brands (no platform call)",
 	    NULL, ctl_scan, { "", NULL, 0, 1 } },
+	{ "points", "points SHOP",
+	    "the shop's penalty points: each ledger's total, the next "
+	    "threshold and its consequence, what expires when",
+	    NULL, ctl_points, { "", ctl_points_options, 1, 2 } },
+	{ "points", "points SHOP --set LEDGER N --reason TEXT",
+	    "set a ledger to the figure the seller backend shows", NULL,
+	    ctl_points, { "", ctl_points_options, 1, 2 } },
+	{ "points",
+	    "points SHOP --correct CASE --ledger L --points N --reason TEXT",
+	    "correct the ledger and points a case recorded", NULL, ctl_points,
+	    { "", ctl_points_options, 1, 2 } },
 	{ "user", "user VERB ...",
 	    "add|passwd|rm|list the web console's users ('delistctl user "
 	    "help')",

@@ -1096,6 +1096,14 @@ test_events(void **state)
 		    CASES_SEV_WARNING },
 		{ CASES_EV_LISTING_AT_RISK_CLEARED, "listing.at_risk_cleared",
 		    CASES_SEV_INFO },
+		{ CASES_EV_SHOP_POINTS_RECORDED, "shop.points_recorded",
+		    CASES_SEV_INFO },
+		{ CASES_EV_SHOP_POINTS_THRESHOLD, "shop.points_threshold",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_SHOP_POINTS_WARNING, "shop.points_warning",
+		    CASES_SEV_WARNING },
+		{ CASES_EV_SHOP_POINTS_CORRECTED, "shop.points_corrected",
+		    CASES_SEV_INFO },
 	};
 	size_t i;
 
