@@ -308,6 +308,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
+	json_object_set_new(doc, "matter", lifecycle_matter_json(id));
 	{
 		char *code = NULL;
 		time_t off = 0;

@@ -185,6 +185,15 @@
  *          "expiring":[{"at","points","case"}],"entries":[...]}]}
  * POST   /v1/shops/{shop}/points  {"set":{"ledger","points"},"reason"} or
  *          {"correct":{"case","ledger","points"},"reason"}: as GET
+ * GET    /v1/cases/{id}/matter  a tro case's court matter: the fields below,
+ *          "answer_due_computed","tro_expires_computed","timezone",
+ *          "updated_at","frozen":[{"account","currency","amount","as_of"}],
+ *          "reminders":[{"deadline","days","at","fired"}],"note"; 404 if none.
+ *          A case's detail (and the dossier) has it as "matter" (or null)
+ * POST   /v1/cases/{id}/matter  {"court","docket","plaintiff","counsel",
+ *          "filed","granted","served","tro_expires","pi_hearing",
+ *          "answer_due","settled","settlement_amount","settlement_currency",
+ *          "dismissed","dismissal_note": text|null,"frozen":{...}}
  * The web console's login, session and user routes: api-users.c. On its
  *   TCP listener (web.c) every request needs a session, a role and, to
  *   change something, the X-CSRF-Token header; its actor is "web:NAME".
@@ -272,6 +281,10 @@ void api_scan_post(struct api_req *);
 /* api-points.c */
 void api_points_get(struct api_req *);
 void api_points_post(struct api_req *);
+
+/* api-tro.c */
+void api_matter_get(struct api_req *);
+void api_matter_post(struct api_req *);
 struct json_t *api_conditions_json(int64_t);
 struct json_t *api_snoozes_json(void);
 

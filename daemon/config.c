@@ -125,6 +125,8 @@ static void preflight_nonempty(struct cctx *, const config_setting_t *);
 static void
 parse_points(struct cctx *, struct config *, const config_setting_t *);
 static void points_free(struct config_points *);
+static void parse_tro(struct cctx *, struct config *, const config_setting_t *);
+static void tro_free(struct config_tro *);
 static struct config *config_parse(config_t *, const char *, char **);
 static void
 parse_digest_at(struct cctx *, struct config_shop *, const config_setting_t *);
@@ -260,6 +262,26 @@ static const struct ckey points_keys[] = {
 	{ "strike_merge", CK_DURATION, F(merge), 0, DURATION_MAX },
 };
 static const char *const points_extra[] = { "reasons", "ledgers" };
+#undef F
+
+/* The tro group: a TRO matter's deadlines (FRCP; penalties-tro.md 2.2). */
+#define TRO_MAX_REMINDERS 8
+struct config_tro {
+	char *timezone; /* the court's */
+	int64_t answer_days;
+	int64_t tro_days;
+	int64_t reminder_days[TRO_MAX_REMINDERS]; /* descending */
+	size_t nreminders;
+	struct calendar *cal; /* the court's zone, Saturday and Sunday off */
+};
+
+#define F(f) offsetof(struct config_tro, f)
+static const struct ckey tro_keys[] = {
+	{ "timezone", CK_STRING, F(timezone), 0, 0 },
+	{ "answer_days", CK_INT, F(answer_days), 1, 365 },
+	{ "tro_days", CK_INT, F(tro_days), 1, 365 },
+};
+static const char *const tro_extra[] = { "reminder_days" };
 #undef F
 
 /* One row of points.reasons. */
@@ -1457,8 +1479,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 	const char *name;
 	int i;
 	static const char *const topkeys[] = { "daemon", "calendar", "rules",
-		"shops", "plugins", "preflight", "web", "points" };
-	const config_setting_t *pf = NULL, *pts = NULL;
+		"shops", "plugins", "preflight", "web", "points", "tro" };
+	const config_setting_t *pf = NULL, *pts = NULL, *tro = NULL;
 	size_t j;
 	int found;
 
@@ -1490,7 +1512,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 			cerr(&cc, s,
 			    "unknown section (known: daemon, "
 			    "calendar, rules, shops, plugins, preflight, web, "
-			    "points)");
+			    "points, tro)");
 		else if (strcmp(name, "daemon") == 0) {
 			daemon = s;
 			cgroup(&cc, s, daemon_keys, nitems(daemon_keys), conf,
@@ -1510,6 +1532,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 			pf = s;
 		else if (strcmp(name, "points") == 0)
 			pts = s;
+		else if (strcmp(name, "tro") == 0)
+			tro = s;
 		else if (strcmp(name, "web") == 0) {
 			web = s;
 			cgroup(
@@ -1520,6 +1544,7 @@ config_parse(config_t *lc, const char *file, char **cause)
 		parse_preflight(&cc, conf, pf);
 	if (pts != NULL)
 		parse_points(&cc, conf, pts);
+	parse_tro(&cc, conf, tro);
 
 	if (conf->state_dir == NULL)
 		conf->state_dir = xstrdup(DELISTD_STATE_DIR);
@@ -1960,6 +1985,7 @@ config_free(struct config *conf)
 	free(conf->plugins);
 	preflight_free(conf->preflight);
 	points_free(conf->points);
+	tro_free(conf->tro);
 	if (conf->lc != NULL) {
 		config_destroy(conf->lc);
 		free(conf->lc);
@@ -2202,4 +2228,103 @@ points_free(struct config_points *cp)
 	free(cp->rules);
 	free(cp->ledgers);
 	free(cp);
+}
+
+/* --- tro --------------------------------------------------------------------- */
+
+/* The tro group, or the defaults when g is NULL (always set). */
+static void
+parse_tro(struct cctx *cc, struct config *conf, const config_setting_t *g)
+{
+	static const int64_t def[] = { 7, 3, 1 };
+	static const char *const weekend[] = { "sat", "sun" };
+	struct config_tro *t;
+	const config_setting_t *l, *e;
+	char *cause = NULL;
+	int64_t v;
+	int i;
+
+	t = xcalloc(1, sizeof *t);
+	conf->tro = t;
+	t->answer_days = 21;
+	t->tro_days = 14;
+	memcpy(t->reminder_days, def, sizeof def);
+	t->nreminders = nitems(def);
+	if (g != NULL) {
+		cgroup(cc, g, tro_keys, nitems(tro_keys), t, tro_extra,
+		    nitems(tro_extra));
+		if (config_setting_is_group(g) &&
+		    (l = config_setting_get_member(g, "reminder_days")) !=
+			NULL) {
+			if (!config_setting_is_array(l) &&
+			    !config_setting_is_list(l))
+				cerr(cc, l, "expected a list like [ 7, 3, 1 ]");
+			else if (config_setting_length(l) > TRO_MAX_REMINDERS)
+				cerr(cc, l, "has %d entries, at most %d allowed",
+				    config_setting_length(l), TRO_MAX_REMINDERS);
+			else {
+				t->nreminders = 0;
+				for (i = 0; i < config_setting_length(l); i++) {
+					e = config_setting_get_elem(l, i);
+					if (config_setting_type(e) !=
+					    CONFIG_TYPE_INT) {
+						cerr(cc, e,
+						    "expected a number of days "
+						    "like 7");
+						continue;
+					}
+					v = config_setting_get_int(e);
+					if (v < 1 || v > 365 ||
+					    (t->nreminders > 0 &&
+						v >= t->reminder_days
+							 [t->nreminders - 1])) {
+						cerr(cc, e,
+						    "must be 1 to 365 days, "
+						    "each fewer than the one "
+						    "before");
+						continue;
+					}
+					t->reminder_days[t->nreminders++] = v;
+				}
+			}
+		}
+	}
+	if (t->timezone == NULL)
+		t->timezone = xstrdup("America/Chicago");
+	if ((t->cal = calendar_new(t->timezone, &cause)) == NULL) {
+		cerr(cc, g != NULL ? g : config_root_setting((config_t *)conf->lc),
+		    "tro timezone: %s", cause ? cause : "unknown zone");
+		free(cause);
+		return;
+	}
+	if (calendar_set_weekend(t->cal, weekend, nitems(weekend), &cause) ==
+	    -1) {
+		free(cause);
+		cause = NULL;
+	}
+}
+
+static void
+tro_free(struct config_tro *t)
+{
+	if (t == NULL)
+		return;
+	free(t->timezone);
+	if (t->cal != NULL)
+		calendar_free(t->cal);
+	free(t);
+}
+
+/* The TRO settings: the court's calendar, the FRCP days, the reminders. */
+const struct calendar *
+config_tro(const struct config *conf, int64_t *answer_days, int64_t *tro_days,
+    const int64_t **reminders, size_t *nreminders)
+{
+	const struct config_tro *t = conf->tro;
+
+	*answer_days = t->answer_days;
+	*tro_days = t->tro_days;
+	*reminders = t->reminder_days;
+	*nreminders = t->nreminders;
+	return (t->cal);
 }

@@ -976,6 +976,8 @@ int
 lifecycle_reinstate(
     int64_t id, time_t at, const char *actor, struct lifecycle_err *err)
 {
+	struct case_refusal ref;
+	struct case_view cv;
 	struct st_case c;
 	struct st_appeal *ap;
 	size_t nap;
@@ -983,6 +985,13 @@ lifecycle_reinstate(
 
 	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
+	/* A TRO ends only on the court's outcome (case close), on sale or not. */
+	lifecycle_case_view(&c, &cv);
+	if (cases_seen_on_sale(&cv, 1, &ref) == -1) {
+		lifecycle_err_refused(err, ref.code, "%s", ref.why);
+		store_rollback(lifecycle_store());
+		goto out;
+	}
 	if (lifecycle_reinstate_in(&c, ap, nap, at, actor, NULL, NULL, err) ==
 	    -1) {
 		store_rollback(lifecycle_store());
@@ -1023,6 +1032,11 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 		lifecycle_err_refused(
 		    err, step.refusal.code, "%s", step.refusal.why);
 		store_rollback(lifecycle_store());
+		goto out;
+	}
+	/* The matter keeps the outcome; no court date is left to remind. */
+	if (lifecycle_matter_outcome(&c, outcome, note, at) == -1) {
+		lifecycle_store_fail(err);
 		goto out;
 	}
 	if (step.event == CASES_EV_CASE_REINSTATED)

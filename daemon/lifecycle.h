@@ -183,6 +183,21 @@ int lifecycle_points_correct(const char *, int64_t, const char *, int64_t,
 int lifecycle_points_set(const char *, const char *, int64_t, const char *,
     const char *, struct lifecycle_err *);
 struct json_t *lifecycle_points_json(const char *, int);
+
+/* lifecycle-tro.c: a TRO case's court matter (delistctl case matter). */
+struct lifecycle_matter_in {
+	/* per enum store_matter_field: NULL unchanged, "" cleared */
+	const char *f[STORE_MATTER_NFIELDS];
+	/* funds frozen on an account (account NULL: none given) */
+	const char *frozen_account;
+	const char *frozen_currency;
+	const char *frozen_amount;
+	const char *frozen_as_of; /* NULL: today in the court's zone */
+};
+int lifecycle_matter(int64_t, const struct lifecycle_matter_in *,
+    const char *, struct lifecycle_err *);
+struct json_t *lifecycle_matter_json(int64_t);
+const char *lifecycle_matter_key(int);
 struct json_t *lifecycle_at_risk_json(const char *);
 
 /* evidence.c: content-addressed files under state_dir/evidence/. */

@@ -42,6 +42,9 @@
  *                   confirmed violation, or the seller's own figure)
  *   points_alerts   the warnings raised before a threshold, so each fires
  *                   once while it holds
+ *   tro_matters     a TRO case's court matter: court, docket, parties, dates
+ *   tro_frozen      the funds a TRO froze, per account and currency
+ *   tro_reminders   the reminders before each court date, each fired once
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
  * escalation progress (escalate_last_days: the after_business_days of the
  * last tier fired, so that a reload that changes the tiers neither repeats
@@ -505,6 +508,39 @@ static const char *const store_migrations[] = {
 	"  level INTEGER NOT NULL,"
 	"  raised_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (shop_id, ledger, threshold, level));",
+
+	/*
+	 * 16: a TRO case's court matter (dates as YYYY-MM-DD in the court's
+	 * zone; *_given: set by hand, not computed), the funds frozen per
+	 * account and currency, and the reminders before each court date,
+	 * each fired once.
+	 */
+	"CREATE TABLE tro_matters ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"
+	"  court TEXT, docket TEXT, plaintiff TEXT, counsel TEXT,"
+	"  filed TEXT, granted TEXT, served TEXT, tro_expires TEXT,"
+	"  pi_hearing TEXT, answer_due TEXT,"
+	"  tro_expires_given INTEGER NOT NULL DEFAULT 0,"
+	"  answer_due_given INTEGER NOT NULL DEFAULT 0,"
+	"  settled TEXT, settlement_amount TEXT, settlement_currency TEXT,"
+	"  dismissed TEXT, dismissal_note TEXT,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE tro_frozen ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  account TEXT NOT NULL,"
+	"  currency TEXT NOT NULL,"
+	"  amount TEXT NOT NULL,"
+	"  as_of TEXT NOT NULL,"
+	"  PRIMARY KEY (case_id, account, currency));"
+	"CREATE TABLE tro_reminders ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  deadline TEXT NOT NULL,"
+	"  days INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  fired INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (case_id, deadline, days, due_at));"
+	"CREATE INDEX tro_reminders_due ON tro_reminders (due_at)"
+	"  WHERE fired = 0;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1615,6 +1651,11 @@ static const struct {
 	    "SELECT id FROM conditions WHERE resolved_at IS NULL AND"
 	    " next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id",
 	    "UPDATE conditions SET reminders = reminders WHERE id = ?" },
+	[STORE_DUE_TRO] = { "SELECT MIN(due_at) FROM tro_reminders"
+			    " WHERE fired = 0",
+	    "SELECT rowid FROM tro_reminders WHERE fired = 0 AND due_at <= ?"
+	    " ORDER BY due_at, rowid",
+	    "UPDATE tro_reminders SET fired = 1 WHERE rowid = ?" },
 };
 
 /* The next due time of a kind, or 0 when nothing is due ever. */
@@ -3841,4 +3882,193 @@ store_points_alert(struct store *st, const char *shop, const char *ledger,
 		    (int64_t)level, (int64_t)now)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
+}
+
+/* --- TRO matters ---------------------------------------------------------- */
+
+/* A case's matter: 0, 1 if it has none, -1 on error. */
+int
+store_matter_get(struct store *st, int64_t case_id, struct st_matter *m)
+{
+	static const char sql[] =
+	    "SELECT court, docket, plaintiff, counsel, filed, granted, served,"
+	    " tro_expires, pi_hearing, answer_due, settled, settlement_amount,"
+	    " settlement_currency, dismissed, dismissal_note,"
+	    " tro_expires_given, answer_due_given, updated_at"
+	    " FROM tro_matters WHERE case_id = ?";
+	sqlite3_stmt *stmt;
+	int rc, i;
+
+	memset(m, 0, sizeof *m);
+	if ((stmt = store_stmt(st, sql, "i", case_id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < STORE_MATTER_NFIELDS; i++)
+			m->f[i] = col_text(stmt, i);
+		m->tro_expires_given = sqlite3_column_int(stmt, 15);
+		m->answer_due_given = sqlite3_column_int(stmt, 16);
+		m->updated_at = sqlite3_column_int64(stmt, 17);
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (0);
+	return (rc == SQLITE_DONE ? 1 : -1);
+}
+
+void
+st_matter_clear(struct st_matter *m)
+{
+	int i;
+
+	for (i = 0; i < STORE_MATTER_NFIELDS; i++)
+		free(m->f[i]);
+	memset(m, 0, sizeof *m);
+}
+
+int
+store_matter_put(struct store *st, int64_t case_id, const struct st_matter *m)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO tro_matters (case_id, court, docket,"
+	    " plaintiff, counsel, filed, granted, served, tro_expires,"
+	    " pi_hearing, answer_due, settled, settlement_amount,"
+	    " settlement_currency, dismissed, dismissal_note,"
+	    " tro_expires_given, answer_due_given, updated_at) VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "itttttttttttttttiii", case_id, m->f[0],
+		m->f[1], m->f[2], m->f[3], m->f[4], m->f[5], m->f[6], m->f[7],
+		m->f[8], m->f[9], m->f[10], m->f[11], m->f[12], m->f[13],
+		m->f[14], (int64_t)m->tro_expires_given,
+		(int64_t)m->answer_due_given, (int64_t)m->updated_at)));
+}
+
+static void
+frozen_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_frozen *f = p;
+
+	f->account = col_text(stmt, 0);
+	f->currency = col_text(stmt, 1);
+	f->amount = col_text(stmt, 2);
+	f->as_of = col_text(stmt, 3);
+}
+
+int
+store_frozen(struct store *st, int64_t case_id, struct st_frozen **out,
+    size_t *n)
+{
+	static const char sql[] =
+	    "SELECT account, currency, amount, as_of FROM tro_frozen"
+	    " WHERE case_id = ? ORDER BY account, currency";
+	int rc;
+
+	*out = store_rows(store_stmt(st, sql, "i", case_id), sizeof **out,
+	    frozen_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_frozen_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_frozen_put(struct store *st, int64_t case_id, const struct st_frozen *f)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO tro_frozen (case_id, account, currency,"
+	    " amount, as_of) VALUES (?, ?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "itttt", case_id, f->account, f->currency,
+		f->amount, f->as_of)));
+}
+
+void
+st_frozen_free(struct st_frozen *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].account);
+		free(f[i].currency);
+		free(f[i].amount);
+		free(f[i].as_of);
+	}
+	free(f);
+}
+
+/* Forgets a case's reminders not fired yet (the dates are planned anew). */
+int
+store_tro_reminders_clear(struct store *st, int64_t case_id)
+{
+	static const char sql[] =
+	    "DELETE FROM tro_reminders WHERE case_id = ? AND fired = 0";
+
+	return (store_done(st, store_stmt(st, sql, "i", case_id)));
+}
+
+/* Plans a reminder; one that fired already for that date stays fired. */
+int
+store_tro_reminder_add(struct store *st, int64_t case_id, const char *deadline,
+    int64_t days, time_t due_at)
+{
+	static const char sql[] =
+	    "INSERT OR IGNORE INTO tro_reminders (case_id, deadline, days,"
+	    " due_at) VALUES (?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "itii", case_id, deadline, days,
+		(int64_t)due_at)));
+}
+
+static void
+reminder_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_tro_reminder *r = p;
+
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->case_id = sqlite3_column_int64(stmt, 1);
+	r->deadline = col_text(stmt, 2);
+	r->days = sqlite3_column_int64(stmt, 3);
+	r->due_at = sqlite3_column_int64(stmt, 4);
+	r->fired = sqlite3_column_int(stmt, 5);
+}
+
+/* The reminders of a case (case_id), or the one with rowid id (case_id 0). */
+int
+store_tro_reminders(struct store *st, int64_t case_id, int64_t id,
+    struct st_tro_reminder **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT rowid, case_id, deadline, days, due_at, fired"
+	    " FROM tro_reminders WHERE (?1 <> 0 AND case_id = ?1)"
+	    " OR (?1 = 0 AND rowid = ?2) ORDER BY due_at, rowid";
+	size_t i;
+	int rc;
+
+	*out = store_rows(store_stmt(st, sql, "ii", case_id, id), sizeof **out,
+	    reminder_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < *n; i++)
+			free((*out)[i].deadline);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_tro_reminders_free(struct st_tro_reminder *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].deadline);
+	free(r);
 }

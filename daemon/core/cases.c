@@ -293,6 +293,14 @@ static const struct cases_event_row cases_events[] = {
 	[CASES_EV_SHOP_POINTS_CORRECTED] = { "shop.points_corrected",
 	    CASES_SEV_INFO,
 	    "the seller corrected a case's points or set a ledger to their own figure" },
+	[CASES_EV_TRO_MATTER] = { "tro.matter", CASES_SEV_INFO,
+	    "a TRO case's court matter was recorded or changed: court, docket, dates, frozen funds, settlement, dismissal" },
+	[CASES_EV_TRO_DEADLINE] = { "tro.deadline", CASES_SEV_WARNING,
+	    "a TRO matter's court date is near (answer due, TRO expiry, PI hearing); the last reminder is critical",
+	    CASES_EV_TRO_DEADLINE_REMINDER },
+	[CASES_EV_TRO_DEADLINE_REMINDER] = { "tro.deadline.reminder",
+	    CASES_SEV_CRITICAL,
+	    "a TRO court date is still near and nobody acknowledged the case" },
 };
 _Static_assert(nitems(cases_events) == CASES_EV_COUNT, "one row per event");
 

@@ -96,6 +96,9 @@ enum cases_event_type {
 	CASES_EV_SHOP_POINTS_THRESHOLD, /* critical: a ledger reached one */
 	CASES_EV_SHOP_POINTS_WARNING, /* warning (critical): near a threshold */
 	CASES_EV_SHOP_POINTS_CORRECTED, /* info: the seller's correction */
+	CASES_EV_TRO_MATTER, /* info: a TRO case's matter was recorded */
+	CASES_EV_TRO_DEADLINE, /* warning (critical the last): a court date */
+	CASES_EV_TRO_DEADLINE_REMINDER, /* critical */
 	CASES_EV_COUNT
 };
 

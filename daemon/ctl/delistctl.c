@@ -70,7 +70,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    ctl_cases_cases, { "", ctl_cases_filter_options, 0, 0 } },
 	{ "case", "case VERB ...",
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
-	    "close|evidence|export|doc|ack|assign one case "
+	    "close|matter|evidence|export|doc|ack|assign one case "
 	    "('delistctl case help')",
 	    ctl_cases_case, CTL_OWN_ARGS },
 	{ "events", "events [--case ID] [--follow]",

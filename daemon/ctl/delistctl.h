@@ -147,6 +147,9 @@ int ctl_outbox(int, char **);
 int ctl_docs(int, char **);
 /* delistctl-scan.c */
 int ctl_scan(struct ctl_args *);
+/* delistctl-tro.c */
+extern const struct option ctl_tro_matter_options[];
+int ctl_tro_matter(struct ctl_args *);
 /* delistctl-points.c */
 extern const struct option ctl_points_options[];
 int ctl_points(struct ctl_args *);

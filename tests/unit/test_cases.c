@@ -1104,6 +1104,10 @@ test_events(void **state)
 		    CASES_SEV_WARNING },
 		{ CASES_EV_SHOP_POINTS_CORRECTED, "shop.points_corrected",
 		    CASES_SEV_INFO },
+		{ CASES_EV_TRO_MATTER, "tro.matter", CASES_SEV_INFO },
+		{ CASES_EV_TRO_DEADLINE, "tro.deadline", CASES_SEV_WARNING },
+		{ CASES_EV_TRO_DEADLINE_REMINDER, "tro.deadline.reminder",
+		    CASES_SEV_CRITICAL },
 	};
 	size_t i;
 
