@@ -412,8 +412,8 @@ reply_case(struct api_req *r, int status, int64_t id)
 }
 
 /* Request checks: each answers 400 itself and returns -1. */
-static int
-need_body(struct api_req *r)
+int
+api_need_body(struct api_req *r)
 {
 	if (r->body == NULL) {
 		api_error(r, 400, "missing_body",
@@ -658,7 +658,7 @@ api_listings_post(struct api_req *r)
 	size_t i;
 	int created;
 
-	if (need_body(r) == -1)
+	if (api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s,s?s,s?o}",
 		"shop", &shop, "product_id", &pid, "title", &title, "interval",
@@ -770,7 +770,7 @@ api_cases_post(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (need_body(r) == -1)
+	if (api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s?s,s?s}",
 		"shop", &shop, "product_id", &pid, "reason", &reason, "rule",
@@ -818,7 +818,7 @@ api_case_note(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s,s?s,s?s}",
 		"text", &text, "field", &field, "before", &before, "after",
@@ -868,7 +868,7 @@ api_case_appeal(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?o,s?s,s?b}",
 		"platform_case_id", &pcid, "statement", &statement, "materials",
@@ -960,7 +960,7 @@ api_case_decision(struct api_req *r)
 		    (long long)id, (long long)n);
 		return;
 	}
-	if (need_body(r) == -1)
+	if (api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s}",
 		"decision", &decision, "reason", &reason, "at", &ats) == -1) {
@@ -1029,7 +1029,7 @@ api_case_close(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s}",
 		"outcome", &outcome, "note", &note, "at", &ats) == -1) {

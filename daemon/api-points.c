@@ -84,13 +84,13 @@ api_points_post(struct api_req *r)
 	    (correct != NULL &&
 		json_unpack_ex(correct, &jerr, JSON_STRICT, "{s:I,s:s,s:I}",
 		    "case", &id, "ledger", &ledger, "points", &points) == -1)) {
-		api_error(r, 400, "bad_request", "bad request body: %s",
-		    jerr.text);
+		api_error(
+		    r, 400, "bad_request", "bad request body: %s", jerr.text);
 		return;
 	}
 	if (points < 0 || points > POINTS_MAX) {
-		api_error(r, 400, "bad_field", "points must be 0 to %d",
-		    POINTS_MAX);
+		api_error(
+		    r, 400, "bad_field", "points must be 0 to %d", POINTS_MAX);
 		return;
 	}
 	if (correct != NULL && id <= 0) {

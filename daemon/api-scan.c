@@ -29,8 +29,8 @@ api_scan_post(struct api_req *r)
 	char *who;
 
 	if (r->body != NULL &&
-	    json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s?s}", "shop",
-		&shop) == -1) {
+	    json_unpack_ex(
+		r->body, &jerr, JSON_STRICT, "{s?s}", "shop", &shop) == -1) {
 		api_error(
 		    r, 400, "bad_request", "bad request body: %s", jerr.text);
 		return;

@@ -56,11 +56,8 @@ api_matter_post(struct api_req *r)
 
 	if (api_path_id(r, 0, &id) == -1)
 		return;
-	if (r->body == NULL) {
-		api_error(r, 400, "missing_body",
-		    "this request needs a JSON object body");
+	if (api_need_body(r) == -1)
 		return;
-	}
 	memset(&in, 0, sizeof in);
 	json_object_foreach (r->body, key, v) {
 		known = 0;

@@ -251,6 +251,8 @@ void api_events_get(struct api_req *);
 struct st_event;
 struct lifecycle_err;
 char *api_actor(struct api_req *);
+/* 400 missing_body unless the request has a JSON object body. */
+int api_need_body(struct api_req *);
 int api_path_id(struct api_req *, size_t, int64_t *);
 int api_check_listing(struct api_req *, const char *, const char *);
 int api_product_id_bad(const char *, const char *, char *, size_t);

@@ -2009,8 +2009,8 @@ config_points(const struct config *conf, struct points_config *out)
 static const char *
 points_keep(struct config_points *cp, char *s)
 {
-	cp->strings = xreallocarray(cp->strings, cp->nstrings + 1,
-	    sizeof *cp->strings);
+	cp->strings =
+	    xreallocarray(cp->strings, cp->nstrings + 1, sizeof *cp->strings);
 	cp->strings[cp->nstrings++] = s;
 	return (s);
 }
@@ -2054,8 +2054,9 @@ points_reasons(
 			cp->nrules++;
 		}
 		cp->rules[j].reason = points_keep(cp, r.reason);
-		cp->rules[j].ledger =
-		    strcmp(r.ledger, "none") == 0 ? NULL : points_keep(cp, r.ledger);
+		cp->rules[j].ledger = strcmp(r.ledger, "none") == 0
+		    ? NULL
+		    : points_keep(cp, r.ledger);
 		if (cp->rules[j].ledger == NULL)
 			free(r.ledger);
 		cp->rules[j].points = r.points;
@@ -2136,8 +2137,8 @@ points_ledgers(
 			    "\"account closed\"; severe = true; } )");
 			continue;
 		}
-		nodes = xcalloc((size_t)config_setting_length(t) + 1,
-		    sizeof *nodes);
+		nodes = xcalloc(
+		    (size_t)config_setting_length(t) + 1, sizeof *nodes);
 		free(cp->nodes[j]);
 		cp->nodes[j] = nodes;
 		pl->nodes = nodes;
@@ -2184,8 +2185,8 @@ parse_points(struct cctx *cc, struct config *conf, const config_setting_t *g)
 	memcpy(cp->rules, cp->pc.rules, cp->pc.nrules * sizeof *cp->rules);
 	cp->nrules = cp->pc.nrules;
 	cp->ledgers = xcalloc(cp->pc.nledgers + 1, sizeof *cp->ledgers);
-	memcpy(cp->ledgers, cp->pc.ledgers,
-	    cp->pc.nledgers * sizeof *cp->ledgers);
+	memcpy(
+	    cp->ledgers, cp->pc.ledgers, cp->pc.nledgers * sizeof *cp->ledgers);
 	cp->nledgers = cp->pc.nledgers;
 	cp->nodes = xcalloc(cp->nledgers + 1, sizeof *cp->nodes);
 	if (cgroup(cc, g, points_keys, nitems(points_keys), cp, points_extra,
@@ -2260,8 +2261,10 @@ parse_tro(struct cctx *cc, struct config *conf, const config_setting_t *g)
 			    !config_setting_is_list(l))
 				cerr(cc, l, "expected a list like [ 7, 3, 1 ]");
 			else if (config_setting_length(l) > TRO_MAX_REMINDERS)
-				cerr(cc, l, "has %d entries, at most %d allowed",
-				    config_setting_length(l), TRO_MAX_REMINDERS);
+				cerr(cc, l,
+				    "has %d entries, at most %d allowed",
+				    config_setting_length(l),
+				    TRO_MAX_REMINDERS);
 			else {
 				t->nreminders = 0;
 				for (i = 0; i < config_setting_length(l); i++) {
@@ -2292,7 +2295,8 @@ parse_tro(struct cctx *cc, struct config *conf, const config_setting_t *g)
 	if (t->timezone == NULL)
 		t->timezone = xstrdup("America/Chicago");
 	if ((t->cal = calendar_new(t->timezone, &cause)) == NULL) {
-		cerr(cc, g != NULL ? g : config_root_setting((config_t *)conf->lc),
+		cerr(cc,
+		    g != NULL ? g : config_root_setting((config_t *)conf->lc),
 		    "tro timezone: %s", cause ? cause : "unknown zone");
 		free(cause);
 		return;

@@ -175,8 +175,8 @@ struct points_config;
 /* The penalty-points settings (defaults where the file says nothing). */
 void config_points(const struct config *, struct points_config *);
 /* The TRO settings: returns the court's calendar (zone, weekend). */
-const struct calendar *config_tro(const struct config *, int64_t *, int64_t *,
-    const int64_t **, size_t *);
+const struct calendar *config_tro(
+    const struct config *, int64_t *, int64_t *, const int64_t **, size_t *);
 
 /* clock.c: the daemon's notion of now (DELISTD_TEST_CLOCK for tests). */
 typedef void (*clock_cb)(void *);
@@ -451,8 +451,8 @@ struct st_finding {
 int store_findings(
     struct store *, int64_t, const char *, struct st_finding **, size_t *);
 void st_findings_free(struct st_finding *, size_t);
-int store_finding_add(
-    struct store *, int64_t, const struct st_finding *, time_t);
+int
+store_finding_add(struct store *, int64_t, const struct st_finding *, time_t);
 int store_finding_del(
     struct store *, int64_t, const char *, const char *, const char *);
 /* A penalty-point entry of a shop's ledger (points). */
@@ -530,8 +530,8 @@ struct st_tro_reminder {
 	int fired;
 };
 int store_tro_reminders_clear(struct store *, int64_t);
-int store_tro_reminder_add(
-    struct store *, int64_t, const char *, int64_t, time_t);
+int
+store_tro_reminder_add(struct store *, int64_t, const char *, int64_t, time_t);
 int store_tro_reminders(
     struct store *, int64_t, int64_t, struct st_tro_reminder **, size_t *);
 void st_tro_reminders_free(struct st_tro_reminder *, size_t);

@@ -165,7 +165,8 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	struct st_case *cs;
 	struct st_delivery *d;
 	size_t n, nd, i, j, nopen = 0;
-	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings, *at_risk;
+	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings,
+	    *at_risk;
 	json_t *points;
 	char date[CALENDAR_FORMAT_LEN], buf[ISOTIME_LEN];
 	int64_t nstate[CASE_STATE_COUNT] = { 0 };

@@ -49,8 +49,8 @@ static int lp_check(const struct points_config *, const struct points_ledger *,
     const char *, time_t, const char *);
 static int lp_after(const struct points_config *, const struct points_ledger *,
     const char *, int64_t, time_t, const char *);
-static int64_t lp_total(const struct points_config *, const char *,
-    const char *, time_t, time_t *);
+static int64_t lp_total(
+    const struct points_config *, const char *, const char *, time_t, time_t *);
 static const char *lp_unit(const struct points_ledger *);
 
 static const char *
@@ -65,8 +65,7 @@ lp_load(const char *shop, const char *ledger, struct lp_ledger *lg)
 	size_t i;
 
 	memset(lg, 0, sizeof *lg);
-	if (store_points(lifecycle_store(), shop, ledger, &lg->v, &lg->n) ==
-	    -1)
+	if (store_points(lifecycle_store(), shop, ledger, &lg->v, &lg->n) == -1)
 		return (-1);
 	lg->e = xcalloc(lg->n + 1, sizeof *lg->e);
 	for (i = 0; i < lg->n; i++) {
@@ -132,8 +131,8 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 	if ((total = lp_total(pc, shop, l->name, now, NULL)) == -1)
 		return (-1);
 	level = points_next(pc, l, total, &at, &what, &severe);
-	if ((r = store_points_alert(lifecycle_store(), shop, l->name, at,
-		 (int)level, now)) == -1)
+	if ((r = store_points_alert(
+		 lifecycle_store(), shop, l->name, at, (int)level, now)) == -1)
 		return (-1);
 	if (r == 0)
 		return (0);
@@ -145,9 +144,9 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 			    json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:I}",
 				"ledger", l->name, "label", l->label, "unit",
 				lp_unit(l), "total", (json_int_t)total,
-				"threshold", (json_int_t)at, "consequence", what,
-				"level", points_level_name(level), "typical",
-				(json_int_t)l->typical),
+				"threshold", (json_int_t)at, "consequence",
+				what, "level", points_level_name(level),
+				"typical", (json_int_t)l->typical),
 			    _("shop %s: the %s ledger stands at %lld %s; one "
 			      "more typical violation (%lld) reaches %lld: %s. "
 			      "Fix the listings at risk now (delistctl scan "
@@ -168,8 +167,7 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 		      "%lld (%s); check the listings at risk (delistctl scan "
 		      "%s)"),
 		    shop, _(l->label), (long long)total, lp_unit(l),
-		    (long long)(at - total), (long long)at, _(what),
-		    shop) == -1
+		    (long long)(at - total), (long long)at, _(what), shop) == -1
 		? -1
 		: 0);
 }
@@ -485,12 +483,11 @@ lp_ledger_json(const struct points_config *pc, const struct points_ledger *l,
 	for (i = 0; i < lg.n; i++) {
 		end = lg.v[i].at + (time_t)pc->expiry;
 		/* It counts if the total drops without it. */
-		counting = lg.v[i].points > 0 && now < end &&
-		    lg.v[i].at <= now;
+		counting = lg.v[i].points > 0 && now < end && lg.v[i].at <= now;
 		if (counting) {
 			lg.e[i].points = 0;
-			counting = points_total(pc, lg.e, lg.n, now, NULL) <
-			    total;
+			counting =
+			    points_total(pc, lg.e, lg.n, now, NULL) < total;
 			lg.e[i].points = lg.v[i].points;
 		}
 		json_array_append_new(entries,
@@ -547,9 +544,9 @@ lifecycle_points_json(const char *shop, int near)
 			json_decref(arr);
 			return (NULL);
 		}
-		if (near && strcmp(json_string_value(json_object_get(j,
-					   "level")),
-				"clear") == 0) {
+		if (near &&
+		    strcmp(json_string_value(json_object_get(j, "level")),
+			"clear") == 0) {
 			json_decref(j);
 			continue;
 		}

@@ -50,8 +50,8 @@ int lifecycle_reinstate_in(struct st_case *c, const struct st_appeal *ap,
 int lifecycle_linked_risk(const struct st_case *, time_t);
 
 /* lifecycle-scan.c */
-int lifecycle_scan_seen(int64_t, const char *, const char *, const char *,
-    const char *, time_t);
+int lifecycle_scan_seen(
+    int64_t, const char *, const char *, const char *, const char *, time_t);
 
 /* lifecycle-points.c */
 int lifecycle_points_confirm(const struct st_case *, const char *);

@@ -37,20 +37,21 @@ struct lifecycle_scanner {
 	struct preflight_scan *scan;
 };
 
-static int lifecycle_scanner_open(
-    struct lifecycle_scanner *, const char *, time_t);
+static int
+lifecycle_scanner_open(struct lifecycle_scanner *, const char *, time_t);
 static void lifecycle_scanner_close(struct lifecycle_scanner *);
 static int lifecycle_scan_one(const struct lifecycle_scanner *, int64_t,
     const char *, const char *, const char *, const char *, time_t,
     struct lifecycle_scan_counts *);
-static int lifecycle_finding_in(const struct preflight_scan_hit *, int,
-    const struct st_finding *);
+static int lifecycle_finding_in(
+    const struct preflight_scan_hit *, int, const struct st_finding *);
 
 /* The field a title's findings name. */
 static const char lifecycle_field_title[] = "title";
 
 static int
-lifecycle_scanner_open(struct lifecycle_scanner *sc, const char *shop, time_t now)
+lifecycle_scanner_open(
+    struct lifecycle_scanner *sc, const char *shop, time_t now)
 {
 	char *cause = NULL;
 
@@ -194,8 +195,8 @@ lifecycle_scan_seen(int64_t listing_id, const char *shop, const char *pid,
 		return (0);
 	if (lifecycle_scanner_open(&sc, shop, now) == -1)
 		return (-1);
-	rc = lifecycle_scan_one(&sc, listing_id, shop, pid, title, actor, now,
-	    NULL);
+	rc = lifecycle_scan_one(
+	    &sc, listing_id, shop, pid, title, actor, now, NULL);
 	lifecycle_scanner_close(&sc);
 	return (rc);
 }
@@ -225,8 +226,7 @@ lifecycle_scan(const char *shop, const char *actor,
 
 		if (shop != NULL && strcmp(shop, name) != 0)
 			continue;
-		if (store_listings(lifecycle_store(), name, NULL, &l, &n) ==
-		    -1)
+		if (store_listings(lifecycle_store(), name, NULL, &l, &n) == -1)
 			goto fail;
 		if (lifecycle_scanner_open(&sc, name, now) == -1)
 			goto fail;

@@ -54,11 +54,10 @@ static const struct {
 };
 
 /* The matter's members in JSON, in the order of enum store_matter_field. */
-static const char *const tro_keys[STORE_MATTER_NFIELDS] = { "court",
-	"docket", "plaintiff", "counsel", "filed", "granted", "served",
-	"tro_expires", "pi_hearing", "answer_due", "settled",
-	"settlement_amount", "settlement_currency", "dismissed",
-	"dismissal_note" };
+static const char *const tro_keys[STORE_MATTER_NFIELDS] = { "court", "docket",
+	"plaintiff", "counsel", "filed", "granted", "served", "tro_expires",
+	"pi_hearing", "answer_due", "settled", "settlement_amount",
+	"settlement_currency", "dismissed", "dismissal_note" };
 
 /* Which fields are dates. */
 static const int tro_is_date[STORE_MATTER_NFIELDS] = {
@@ -267,8 +266,9 @@ tro_plan(const struct st_case *c, const struct st_matter *m,
 		if (m->f[tro_deadlines[i].field] == NULL)
 			continue;
 		for (k = 0; k < nrem; k++) {
-			if (calendar_day_start(cal, m->f[tro_deadlines[i].field],
-				(int)rem[k], &t, &cause) == -1) {
+			if (calendar_day_start(cal,
+				m->f[tro_deadlines[i].field], (int)rem[k], &t,
+				&cause) == -1) {
 				free(cause);
 				cause = NULL;
 				continue;
@@ -381,8 +381,8 @@ lifecycle_matter(int64_t case_id, const struct lifecycle_matter_in *in,
 	json_object_set_new(changed, "tro_expires",
 	    m.f[MATTER_TRO_EXPIRES] ? json_string(m.f[MATTER_TRO_EXPIRES])
 				    : json_null());
-	if (lifecycle_event(&c, now, actor, CASES_EV_TRO_MATTER,
-		CASES_SEV_INFO, changed,
+	if (lifecycle_event(&c, now, actor, CASES_EV_TRO_MATTER, CASES_SEV_INFO,
+		changed,
 		_("case %lld: the court matter%s%s was recorded; answer due "
 		  "%s, TRO expires %s (%s; FRCP counting: confirm the dates "
 		  "with counsel)"),
@@ -426,8 +426,8 @@ lifecycle_matter_json(int64_t case_id)
 		return (json_null());
 	j = json_object();
 	for (k = 0; k < STORE_MATTER_NFIELDS; k++)
-		json_object_set_new(j, tro_keys[k],
-		    m.f[k] ? json_string(m.f[k]) : json_null());
+		json_object_set_new(
+		    j, tro_keys[k], m.f[k] ? json_string(m.f[k]) : json_null());
 	json_object_set_new(j, "answer_due_computed",
 	    json_boolean(m.f[MATTER_ANSWER_DUE] && !m.answer_due_given));
 	json_object_set_new(j, "tro_expires_computed",
@@ -501,31 +501,32 @@ lifecycle_tro_fire(int64_t id)
 	}
 	if (i < nitems(tro_deadlines) && m.f[tro_deadlines[i].field] != NULL) {
 		/* The last reminder is critical, re-announced as an escalation. */
-		sev = nrem > 0 && r[0].days <= rem[nrem - 1] ? CASES_SEV_CRITICAL
-							       : CASES_SEV_WARNING;
-		rc = lifecycle_event(&c, r[0].due_at, "daemon",
-			 CASES_EV_TRO_DEADLINE, sev,
-			 json_pack("{s:s,s:s,s:I,s:s,s:o,s:o}", "deadline",
-			     r[0].deadline, "date",
-			     m.f[tro_deadlines[i].field], "days",
-			     (json_int_t)r[0].days, "timezone",
-			     calendar_tz(cal), "docket",
-			     m.f[MATTER_DOCKET]
-				 ? json_string(m.f[MATTER_DOCKET])
-				 : json_null(),
-			     "court",
-			     m.f[MATTER_COURT] ? json_string(m.f[MATTER_COURT])
-					       : json_null()),
-			 _("case %lld (%s%s%s): %s %s (%s), in %lld day(s): "
-			   "act through counsel now (an answer or a Rule 12 "
-			   "motion, a motion to dissolve, or a settlement); a "
-			   "missed answer date ends in default"),
-			 (long long)c.id,
-			 m.f[MATTER_DOCKET] ? m.f[MATTER_DOCKET] : _("no docket"),
-			 m.f[MATTER_COURT] ? ", " : "",
-			 m.f[MATTER_COURT] ? m.f[MATTER_COURT] : "",
-			 _(tro_deadlines[i].what), m.f[tro_deadlines[i].field],
-			 calendar_tz(cal), (long long)r[0].days) == -1
+		sev = nrem > 0 && r[0].days <= rem[nrem - 1]
+		    ? CASES_SEV_CRITICAL
+		    : CASES_SEV_WARNING;
+		rc =
+		    lifecycle_event(&c, r[0].due_at, "daemon",
+			CASES_EV_TRO_DEADLINE, sev,
+			json_pack("{s:s,s:s,s:I,s:s,s:o,s:o}", "deadline",
+			    r[0].deadline, "date", m.f[tro_deadlines[i].field],
+			    "days", (json_int_t)r[0].days, "timezone",
+			    calendar_tz(cal), "docket",
+			    m.f[MATTER_DOCKET] ? json_string(m.f[MATTER_DOCKET])
+					       : json_null(),
+			    "court",
+			    m.f[MATTER_COURT] ? json_string(m.f[MATTER_COURT])
+					      : json_null()),
+			_("case %lld (%s%s%s): %s %s (%s), in %lld day(s): "
+			  "act through counsel now (an answer or a Rule 12 "
+			  "motion, a motion to dissolve, or a settlement); a "
+			  "missed answer date ends in default"),
+			(long long)c.id,
+			m.f[MATTER_DOCKET] ? m.f[MATTER_DOCKET]
+					   : _("no docket"),
+			m.f[MATTER_COURT] ? ", " : "",
+			m.f[MATTER_COURT] ? m.f[MATTER_COURT] : "",
+			_(tro_deadlines[i].what), m.f[tro_deadlines[i].field],
+			calendar_tz(cal), (long long)r[0].days) == -1
 		    ? -1
 		    : 0;
 	}
@@ -554,8 +555,8 @@ fail:
  * reminder is left to fire.
  */
 int
-lifecycle_matter_outcome(const struct st_case *c, const char *outcome,
-    const char *note, time_t at)
+lifecycle_matter_outcome(
+    const struct st_case *c, const char *outcome, const char *note, time_t at)
 {
 	const struct calendar *cal;
 	struct st_matter m;
@@ -574,7 +575,8 @@ lifecycle_matter_outcome(const struct st_case *c, const char *outcome,
 	if (calendar_format_local(cal, at, local, sizeof local) == -1)
 		snprintf(local, sizeof local, "%s", "");
 	snprintf(date, sizeof date, "%.10s", local);
-	if (strcmp(outcome, "dismissed") == 0 && m.f[MATTER_DISMISSED] == NULL) {
+	if (strcmp(outcome, "dismissed") == 0 &&
+	    m.f[MATTER_DISMISSED] == NULL) {
 		m.f[MATTER_DISMISSED] = xstrdup(date);
 		if (m.f[MATTER_DISMISSAL_NOTE] == NULL && note != NULL)
 			m.f[MATTER_DISMISSAL_NOTE] = xstrdup(note);

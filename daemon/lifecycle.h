@@ -194,8 +194,8 @@ struct lifecycle_matter_in {
 	const char *frozen_amount;
 	const char *frozen_as_of; /* NULL: today in the court's zone */
 };
-int lifecycle_matter(int64_t, const struct lifecycle_matter_in *,
-    const char *, struct lifecycle_err *);
+int lifecycle_matter(int64_t, const struct lifecycle_matter_in *, const char *,
+    struct lifecycle_err *);
 struct json_t *lifecycle_matter_json(int64_t);
 const char *lifecycle_matter_key(int);
 struct json_t *lifecycle_at_risk_json(const char *);

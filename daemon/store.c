@@ -3715,8 +3715,8 @@ store_finding_add(struct store *st, int64_t listing_id,
 	if (sqlite3_changes(st->db) > 0)
 		return (1);
 	return (store_done(st,
-	    store_stmt(st, upd, "ttittt", f->quote, f->fix, listing_id,
-		f->code, f->term, f->field)));
+	    store_stmt(st, upd, "ttittt", f->quote, f->fix, listing_id, f->code,
+		f->term, f->field)));
 }
 
 /* Removes a finding the listing no longer holds. */
@@ -3778,9 +3778,9 @@ int
 store_points(struct store *st, const char *shop, const char *ledger,
     struct st_points **out, size_t *n)
 {
-	static const char sql[] = "SELECT " POINTS_COLS
-				  "WHERE s.name = ?1 AND (?2 IS NULL OR"
-				  " p.ledger = ?2) ORDER BY p.at, p.id";
+	static const char sql[] =
+	    "SELECT " POINTS_COLS "WHERE s.name = ?1 AND (?2 IS NULL OR"
+	    " p.ledger = ?2) ORDER BY p.at, p.id";
 
 	return (points_query(store_stmt(st, sql, "tt", shop, ledger), out, n));
 }
@@ -3812,10 +3812,9 @@ store_points_add(struct store *st, const struct st_points *e)
 	    " ?, ?)";
 	sqlite3_stmt *stmt;
 
-	stmt = store_stmt(st, sql, "tTtiiiitttT", e->shop,
-	    (time_t)e->case_id, e->ledger, e->points, e->asked,
-	    (int64_t)e->anchor, (int64_t)e->at, e->day, e->note, e->actor,
-	    e->recorded_at);
+	stmt = store_stmt(st, sql, "tTtiiiitttT", e->shop, (time_t)e->case_id,
+	    e->ledger, e->points, e->asked, (int64_t)e->anchor, (int64_t)e->at,
+	    e->day, e->note, e->actor, e->recorded_at);
 	return (store_done(st, stmt));
 }
 
@@ -3956,8 +3955,8 @@ frozen_row(sqlite3_stmt *stmt, void *p)
 }
 
 int
-store_frozen(struct store *st, int64_t case_id, struct st_frozen **out,
-    size_t *n)
+store_frozen(
+    struct store *st, int64_t case_id, struct st_frozen **out, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT account, currency, amount, as_of FROM tro_frozen"
@@ -4021,8 +4020,8 @@ store_tro_reminder_add(struct store *st, int64_t case_id, const char *deadline,
 	    " due_at) VALUES (?, ?, ?, ?)";
 
 	return (store_done(st,
-	    store_stmt(st, sql, "itii", case_id, deadline, days,
-		(int64_t)due_at)));
+	    store_stmt(
+		st, sql, "itii", case_id, deadline, days, (int64_t)due_at)));
 }
 
 static void

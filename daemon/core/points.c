@@ -37,8 +37,8 @@ static const struct points_ledger points_default_ledgers[] = {
 	    12, N_("account frozen 7 days"), 2 },
 	{ "ip_general", N_("IP (general) and prohibited goods"), 0, 1,
 	    points_nodes_48, nitems(points_nodes_48), 0, NULL, 2 },
-	{ "ip_serious", N_("serious IP (strikes)"), 1, 0,
-	    points_nodes_strikes, nitems(points_nodes_strikes), 0, NULL, 1 },
+	{ "ip_serious", N_("serious IP (strikes)"), 1, 0, points_nodes_strikes,
+	    nitems(points_nodes_strikes), 0, NULL, 1 },
 	{ "trade", N_("trade violations and other"), 0, 0, points_nodes_48,
 	    nitems(points_nodes_48), 0, NULL, 2 },
 };
@@ -80,8 +80,9 @@ points_config_check(const struct points_config *cfg, char **cause)
 	const struct points_ledger *l;
 	size_t i, j;
 
-	if (cfg->expiry < 86400 || cfg->margin < 0 || cfg->margin > POINTS_MAX ||
-	    cfg->cap < 0 || cfg->cap > POINTS_MAX || cfg->merge < 0) {
+	if (cfg->expiry < 86400 || cfg->margin < 0 ||
+	    cfg->margin > POINTS_MAX || cfg->cap < 0 || cfg->cap > POINTS_MAX ||
+	    cfg->merge < 0) {
 		cause_set(cause,
 		    "points: expiry must be a day or more, and margin, "
 		    "daily_cap and strike_merge not negative");
@@ -219,8 +220,8 @@ points_admit(const struct points_config *cfg, const struct points_ledger *l,
 		*why = NULL;
 	if (l->strikes && cfg->merge > 0) {
 		for (i = 0; i < n; i++) {
-			if (!e[i].anchor && e[i].points > 0 &&
-			    e[i].at <= at && at - e[i].at < cfg->merge) {
+			if (!e[i].anchor && e[i].points > 0 && e[i].at <= at &&
+			    at - e[i].at < cfg->merge) {
 				if (why != NULL)
 					*why = "merged";
 				return (0);

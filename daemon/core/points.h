@@ -123,9 +123,9 @@ const char *points_level_name(enum points_level);
  * close it is (always clear at 0: an empty ledger warns of nothing). Returns the level; *at is 0 and *consequence NULL when the
  * ledger has no threshold above total.
  */
-enum points_level points_next(const struct points_config *cfg,
-    const struct points_ledger *l, int64_t total, int64_t *at,
-    const char **consequence, int *severe);
+enum points_level
+points_next(const struct points_config *cfg, const struct points_ledger *l,
+    int64_t total, int64_t *at, const char **consequence, int *severe);
 
 /*
  * The highest threshold t with before < t <= after (a total rising from

@@ -2871,8 +2871,8 @@ preflight_scan_text(const struct preflight_scan *sc, const char *text,
 	for (i = 0; i < sc->n; i++) {
 		term = &sc->v[i];
 		from = 0;
-		while ((found = pf_find(&t, &term->norm, from, 0, &s, &e)) ==
-		    1) {
+		while (
+		    (found = pf_find(&t, &term->norm, from, 0, &s, &e)) == 1) {
 			for (k = 0; k < n; k++) {
 				if (s < used[k].end && used[k].start < e)
 					break;

@@ -52,8 +52,8 @@ points_number(const char *s)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 100000)
-		ctl_fail(_("bad number of points \"%s\": expected 0 to 100000"),
-		    s);
+		ctl_fail(
+		    _("bad number of points \"%s\": expected 0 to 100000"), s);
 	return (v);
 }
 
@@ -66,12 +66,7 @@ points_print(const char *shop, json_t *doc)
 
 	ctl_zone(ctl_shop_zone(shop));
 	n = json_array_size(json_object_get(doc, "ledgers"));
-	if ((rows = calloc(n + 1, sizeof *rows)) == NULL)
-		ctl_fail("out of memory");
-	for (i = 0; i <= n; i++) {
-		if ((rows[i] = calloc(POINTS_COLS, sizeof **rows)) == NULL)
-			ctl_fail("out of memory");
-	}
+	rows = ctl_table_new(n + 1, POINTS_COLS);
 	rows[0][0] = strdup(_("LEDGER"));
 	rows[0][1] = strdup(_("TOTAL"));
 	rows[0][2] = strdup(_("NEXT"));
@@ -92,16 +87,11 @@ points_print(const char *shop, json_t *doc)
 		rows[i + 1][2] = strdup(next);
 		rows[i + 1][3] = strdup(points_str(l, "consequence"));
 		rows[i + 1][4] = strdup(points_str(l, "level"));
-		rows[i + 1][5] = strdup(
-		    ctl_time(l, "next_expiry_at", exp, sizeof exp));
+		rows[i + 1][5] =
+		    strdup(ctl_time(l, "next_expiry_at", exp, sizeof exp));
 	}
 	ctl_table(rows, n + 1, POINTS_COLS);
-	for (i = 0; i <= n; i++) {
-		for (j = 0; j < POINTS_COLS; j++)
-			free(rows[i][j]);
-		free(rows[i]);
-	}
-	free(rows);
+	ctl_table_free(rows, n + 1, POINTS_COLS);
 	json_array_foreach (json_object_get(doc, "ledgers"), i, l) {
 		json_array_foreach (json_object_get(l, "expiring"), j, e) {
 			if (json_is_integer(json_object_get(e, "case")))
@@ -141,15 +131,16 @@ ctl_points(struct ctl_args *a)
 			break;
 	}
 	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
-		ctl_fail(_("bad shop name \"%s\": letters, digits, '-' and '_'"),
+		ctl_fail(
+		    _("bad shop name \"%s\": letters, digits, '-' and '_'"),
 		    shop);
 	if (set && correct)
 		ctl_usage_fail(a->usage);
-	if (set && (a->argc != 2 || ctl_args_has(a, 'l') ||
-		       ctl_args_has(a, 'p')))
+	if (set &&
+	    (a->argc != 2 || ctl_args_has(a, 'l') || ctl_args_has(a, 'p')))
 		ctl_usage_fail(a->usage);
-	if (correct && (a->argc != 1 || !ctl_args_has(a, 'l') ||
-			   !ctl_args_has(a, 'p')))
+	if (correct &&
+	    (a->argc != 1 || !ctl_args_has(a, 'l') || !ctl_args_has(a, 'p')))
 		ctl_usage_fail(a->usage);
 	if (!set && !correct &&
 	    (a->argc != 1 || ctl_args_has(a, 'l') || ctl_args_has(a, 'p') ||

@@ -40,7 +40,8 @@ scan_shop_check(const char *shop)
 			break;
 	}
 	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
-		ctl_fail(_("bad shop name \"%s\": letters, digits, '-' and '_'"),
+		ctl_fail(
+		    _("bad shop name \"%s\": letters, digits, '-' and '_'"),
 		    shop);
 }
 
@@ -74,12 +75,7 @@ ctl_scan(struct ctl_args *a)
 	json_array_foreach (json_object_get(list, "listings"), i, l)
 		n += json_array_size(json_object_get(l, "at_risk"));
 	if (n > 0) {
-		rows = calloc(n + 1, sizeof *rows);
-		if (rows == NULL)
-			ctl_fail("out of memory");
-		rows[0] = calloc(SCAN_COLS, sizeof **rows);
-		if (rows[0] == NULL)
-			ctl_fail("out of memory");
+		rows = ctl_table_new(n + 1, SCAN_COLS);
 		rows[0][0] = strdup(_("SHOP"));
 		rows[0][1] = strdup(_("PRODUCT ID"));
 		rows[0][2] = strdup(_("WHERE"));
@@ -87,10 +83,8 @@ ctl_scan(struct ctl_args *a)
 		rows[0][4] = strdup(_("WHAT TO DO"));
 		k = 1;
 		json_array_foreach (json_object_get(list, "listings"), i, l) {
-			json_array_foreach (json_object_get(l, "at_risk"), j, f) {
-				rows[k] = calloc(SCAN_COLS, sizeof **rows);
-				if (rows[k] == NULL)
-					ctl_fail("out of memory");
+			json_array_foreach (
+			    json_object_get(l, "at_risk"), j, f) {
 				rows[k][0] = strdup(scan_str(l, "shop"));
 				rows[k][1] = strdup(scan_str(l, "product_id"));
 				rows[k][2] = strdup(scan_str(f, "field"));
@@ -100,12 +94,7 @@ ctl_scan(struct ctl_args *a)
 			}
 		}
 		ctl_table(rows, n + 1, SCAN_COLS);
-		for (i = 0; i <= n; i++) {
-			for (j = 0; j < SCAN_COLS; j++)
-				free(rows[i][j]);
-			free(rows[i]);
-		}
-		free(rows);
+		ctl_table_free(rows, n + 1, SCAN_COLS);
 	}
 	json_decref(list);
 	return (0);

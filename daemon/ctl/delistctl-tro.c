@@ -61,14 +61,14 @@ static const struct {
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-static void tro_money(const char *, const char *, char *, size_t, char *,
-    size_t);
+static void
+tro_money(const char *, const char *, char *, size_t, char *, size_t);
 static void tro_print(long long, const json_t *);
 
 /* "1500.00 USD" into its amount and currency, or a one-line error. */
 static void
-tro_money(const char *what, const char *s, char *amount, size_t alen,
-    char *cur, size_t clen)
+tro_money(const char *what, const char *s, char *amount, size_t alen, char *cur,
+    size_t clen)
 {
 	const char *sp = strchr(s, ' ');
 
@@ -97,10 +97,11 @@ tro_print(long long id, const json_t *m)
 			continue;
 		printf("  %-16s %s%s\n", _(tro_fields[i].label), v,
 		    (strcmp(tro_fields[i].key, "answer_due") == 0 &&
-			json_is_true(json_object_get(m, "answer_due_computed"))) ||
+			json_is_true(
+			    json_object_get(m, "answer_due_computed"))) ||
 			    (strcmp(tro_fields[i].key, "tro_expires") == 0 &&
-				json_is_true(json_object_get(
-				    m, "tro_expires_computed")))
+				json_is_true(
+				    json_object_get(m, "tro_expires_computed")))
 			? _(" (computed)")
 			: "");
 	}
@@ -159,8 +160,10 @@ ctl_tro_matter(struct ctl_args *a)
 	if (ctl_args_has(a, 'M')) {
 		if (body == NULL)
 			body = json_object();
-		json_object_set_new(body, "settlement_amount", json_string(amount));
-		json_object_set_new(body, "settlement_currency", json_string(cur));
+		json_object_set_new(
+		    body, "settlement_amount", json_string(amount));
+		json_object_set_new(
+		    body, "settlement_currency", json_string(cur));
 	}
 	if (ctl_args_has(a, 'F')) {
 		if (body == NULL)

@@ -790,6 +790,36 @@ ctl_answer(long status, json_t *doc, char *raw)
 	return (doc);
 }
 
+/* A table of nrows rows of ncols cells, all NULL, for ctl_table. */
+char ***
+ctl_table_new(size_t nrows, size_t ncols)
+{
+	char ***rows;
+	size_t i;
+
+	if ((rows = calloc(nrows + 1, sizeof *rows)) == NULL)
+		ctl_fail("out of memory");
+	for (i = 0; i < nrows; i++) {
+		if ((rows[i] = calloc(ncols, sizeof **rows)) == NULL)
+			ctl_fail("out of memory");
+	}
+	return (rows);
+}
+
+/* Frees a table of ctl_table_new and its cells. */
+void
+ctl_table_free(char ***rows, size_t nrows, size_t ncols)
+{
+	size_t i, j;
+
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncols; j++)
+			free(rows[i][j]);
+		free(rows[i]);
+	}
+	free(rows);
+}
+
 /* Prints rows aligned in columns; the first row is the heading. */
 void
 ctl_table(char ***rows, size_t nrows, size_t ncols)

@@ -125,6 +125,8 @@ long ctl_request_bytes(const char *, const char *, const char *, const void *,
 json_t *ctl_call(const char *, const char *, json_t *);
 json_t *ctl_answer(long, json_t *, char *);
 void ctl_table(char ***, size_t, size_t);
+char ***ctl_table_new(size_t, size_t);
+void ctl_table_free(char ***, size_t, size_t);
 size_t ctl_width(const char *);
 char *ctl_escape(const char *);
 void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);

@@ -22,8 +22,8 @@ static const char *const planted[] = { "best quality", "ＮＯ.１", "Nike",
 	"最好", "100%", "Cheapest" };
 static const char *const brands[] = { "Nike", "Adidas", "Apple", "Samsung",
 	"Sony", "Disney", "Marvel", "Gucci", "Chanel", "Puma", "Xiaomi",
-	"Huawei", "Lego", "Barbie", "Pokemon", "Hello Kitty", "Rolex",
-	"Canon", "Dyson", "Bosch" };
+	"Huawei", "Lego", "Barbie", "Pokemon", "Hello Kitty", "Rolex", "Canon",
+	"Dyson", "Bosch" };
 
 int
 main(int argc, char *argv[])
@@ -70,8 +70,8 @@ main(int argc, char *argv[])
 		return (1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
-		if ((m = preflight_scan_text(sc, titles[i], "title", &h,
-			 &cause)) == -1)
+		if ((m = preflight_scan_text(
+			 sc, titles[i], "title", &h, &cause)) == -1)
 			return (1);
 		if (m > 0)
 			risky++;

@@ -74,29 +74,23 @@ test_cap_merge(void **state)
 	serious = points_ledger(&cfg, "ip_serious");
 	lq = points_ledger(&cfg, "listing_quality");
 	assert_non_null(ip);
-	assert_int_equal(points_admit(&cfg, ip, e, 2, T0 + 120, "2026-01-01",
-			     2, &why),
-	    2);
+	assert_int_equal(
+	    points_admit(&cfg, ip, e, 2, T0 + 120, "2026-01-01", 2, &why), 2);
 	assert_null(why);
-	assert_int_equal(points_admit(&cfg, ip, e, 2, T0 + 120, "2026-01-01",
-			     6, &why),
-	    2);
+	assert_int_equal(
+	    points_admit(&cfg, ip, e, 2, T0 + 120, "2026-01-01", 6, &why), 2);
 	assert_string_equal(why, "capped");
-	assert_int_equal(points_admit(&cfg, ip, e, 2, T0 + DAY, "2026-01-02",
-			     6, &why),
-	    6);
+	assert_int_equal(
+	    points_admit(&cfg, ip, e, 2, T0 + DAY, "2026-01-02", 6, &why), 6);
 	/* The listing-quality ledger has no cap. */
-	assert_int_equal(points_admit(&cfg, lq, e, 2, T0 + 120, "2026-01-01",
-			     6, &why),
-	    6);
+	assert_int_equal(
+	    points_admit(&cfg, lq, e, 2, T0 + 120, "2026-01-01", 6, &why), 6);
 	/* Strikes within 3 days are one. */
-	assert_int_equal(points_admit(&cfg, serious, s, 1, T0 + 2 * DAY, NULL,
-			     1, &why),
-	    0);
+	assert_int_equal(
+	    points_admit(&cfg, serious, s, 1, T0 + 2 * DAY, NULL, 1, &why), 0);
 	assert_string_equal(why, "merged");
-	assert_int_equal(points_admit(&cfg, serious, s, 1, T0 + 3 * DAY, NULL,
-			     1, &why),
-	    1);
+	assert_int_equal(
+	    points_admit(&cfg, serious, s, 1, T0 + 3 * DAY, NULL, 1, &why), 1);
 }
 
 static void
@@ -112,30 +106,30 @@ test_next_crossed(void **state)
 	points_config_init(&cfg);
 	lq = points_ledger(&cfg, "listing_quality");
 	ip = points_ledger(&cfg, "ip_general");
-	assert_int_equal(points_next(&cfg, lq, 6, &at, &what, &severe),
-	    POINTS_CLEAR);
+	assert_int_equal(
+	    points_next(&cfg, lq, 6, &at, &what, &severe), POINTS_CLEAR);
 	assert_int_equal(at, 12);
 	assert_string_equal(what, "account frozen 7 days");
-	assert_int_equal(points_next(&cfg, lq, 8, &at, &what, &severe),
-	    POINTS_NEAR);
-	assert_int_equal(points_next(&cfg, lq, 10, &at, &what, &severe),
-	    POINTS_CRITICAL);
-	assert_int_equal(points_next(&cfg, lq, 12, &at, &what, &severe),
-	    POINTS_CLEAR);
+	assert_int_equal(
+	    points_next(&cfg, lq, 8, &at, &what, &severe), POINTS_NEAR);
+	assert_int_equal(
+	    points_next(&cfg, lq, 10, &at, &what, &severe), POINTS_CRITICAL);
+	assert_int_equal(
+	    points_next(&cfg, lq, 12, &at, &what, &severe), POINTS_CLEAR);
 	assert_int_equal(at, 24);
 	assert_int_equal(points_crossed(lq, 10, 12, &what), 12);
 	assert_int_equal(points_crossed(lq, 22, 26, &what), 24);
 	assert_int_equal(points_crossed(lq, 12, 14, &what), 0);
 	/* An empty ledger warns of nothing, even one strike from a freeze. */
-	assert_int_equal(points_next(&cfg, points_ledger(&cfg, "ip_serious"),
-			     0, &at, &what, &severe),
+	assert_int_equal(points_next(&cfg, points_ledger(&cfg, "ip_serious"), 0,
+			     &at, &what, &severe),
 	    POINTS_CLEAR);
 	assert_int_equal(at, 1);
-	assert_int_equal(points_next(&cfg, ip, 46, &at, &what, &severe),
-	    POINTS_CRITICAL);
+	assert_int_equal(
+	    points_next(&cfg, ip, 46, &at, &what, &severe), POINTS_CRITICAL);
 	assert_string_equal(what, "account closed");
-	assert_int_equal(points_next(&cfg, ip, 48, &at, &what, &severe),
-	    POINTS_CLEAR);
+	assert_int_equal(
+	    points_next(&cfg, ip, 48, &at, &what, &severe), POINTS_CLEAR);
 	assert_int_equal(at, 0);
 	assert_null(what);
 }
@@ -152,8 +146,8 @@ test_config_check(void **state)
 	points_config_init(&cfg);
 	assert_int_equal(points_config_check(&cfg, &cause), 0);
 	assert_null(points_rule(&cfg, "tro"));
-	assert_string_equal(points_rule(&cfg, "category_misplaced")->ledger,
-	    "listing_quality");
+	assert_string_equal(
+	    points_rule(&cfg, "category_misplaced")->ledger, "listing_quality");
 	cfg.rules = bad;
 	cfg.nrules = 1;
 	assert_int_equal(points_config_check(&cfg, &cause), -1);

@@ -2271,10 +2271,11 @@ test_scan(void **state)
 	assert_string_equal(h[0].term, "best quality");
 	assert_string_equal(h[0].quote, "ＢＥＳＴ Quality");
 	assert_int_equal(h[0].offset, 11);
-	assert_non_null(strstr(h[0].fix, "remove \"ＢＥＳＴ Quality\" from the title"));
+	assert_non_null(
+	    strstr(h[0].fix, "remove \"ＢＥＳＴ Quality\" from the title"));
 	free(h);
-	n = preflight_scan_text(sc, "NIKE shoes by Acme, No.1", "title", &h,
-	    &cause);
+	n = preflight_scan_text(
+	    sc, "NIKE shoes by Acme, No.1", "title", &h, &cause);
 	assert_int_equal(n, 2);
 	assert_int_equal(h[0].code, PREFLIGHT_TITLE_BANNED_TERM);
 	assert_string_equal(h[0].quote, "No.1");
