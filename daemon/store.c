@@ -3654,17 +3654,25 @@ int
 store_findings(struct store *st, int64_t listing_id, const char *shop,
     struct st_finding **out, size_t *n)
 {
-	static const char sql[] =
+	/* Two statements: each uses its index (no OR across them). */
+	static const char one[] =
+	    "SELECT f.listing_id, s.name, l.product_id, l.title, f.code,"
+	    " f.term, f.field, f.quote, f.fix, f.raised_at"
+	    " FROM listing_findings f JOIN listings l ON l.id = f.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id WHERE f.listing_id = ?"
+	    " ORDER BY f.raised_at, f.code, f.term";
+	static const char all[] =
 	    "SELECT f.listing_id, s.name, l.product_id, l.title, f.code,"
 	    " f.term, f.field, f.quote, f.fix, f.raised_at"
 	    " FROM listing_findings f JOIN listings l ON l.id = f.listing_id"
 	    " JOIN shops s ON s.id = l.shop_id"
-	    " WHERE (?1 = 0 AND l.tracked OR f.listing_id = ?1)"
-	    " AND (?2 IS NULL OR s.name = ?2)"
+	    " WHERE l.tracked AND (?1 IS NULL OR s.name = ?1)"
 	    " ORDER BY s.name, l.product_id, f.raised_at, f.code, f.term";
 	int rc;
 
-	*out = store_rows(store_stmt(st, sql, "it", listing_id, shop),
+	*out = store_rows(listing_id != 0
+		? store_stmt(st, one, "i", listing_id)
+		: store_stmt(st, all, "t", shop),
 	    sizeof **out, finding_row, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_findings_free(*out, *n);
