@@ -83,6 +83,13 @@ check "... with the answer date" contains "$OUT" "- Answer due: 2027-03-26"
 check "... and the frozen funds" contains "$OUT" "- Frozen: 1234.50 USD on AliExpress main"
 check "the JSON dossier too" equals "$(ctl case export "$C" --format json | jq -r .case.matter.docket)" "1:27-cv-01234"
 
+# Settlement and its amount.
+run ctl case matter "$C2" --settled 2027-03-20 --settlement "1500.00 USD"
+check "a settlement is recorded with its amount and currency" equals "$(ctl --json case matter "$C2" | jq -c '[.settled, .settlement_amount, .settlement_currency]')" '["2027-03-20","1500.00","USD"]'
+run ctl case matter "$C2" --settlement "1500 usd"
+check "a currency that is not ISO 4217 is refused" expect_rc 1
+check "... saying so" contains "$ERR" 'bad currency "usd": three capital letters (USD)'
+
 # Bad input changes nothing.
 run ctl case matter "$C" --served 2027-02-30
 check "an impossible date is refused (exit 1)" expect_rc 1
