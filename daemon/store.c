@@ -3670,9 +3670,8 @@ store_findings(struct store *st, int64_t listing_id, const char *shop,
 	    " ORDER BY s.name, l.product_id, f.raised_at, f.code, f.term";
 	int rc;
 
-	*out = store_rows(listing_id != 0
-		? store_stmt(st, one, "i", listing_id)
-		: store_stmt(st, all, "t", shop),
+	*out = store_rows(listing_id != 0 ? store_stmt(st, one, "i", listing_id)
+					  : store_stmt(st, all, "t", shop),
 	    sizeof **out, finding_row, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_findings_free(*out, *n);

@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -120,20 +119,13 @@ points_print(const char *shop, json_t *doc)
 int
 ctl_points(struct ctl_args *a)
 {
-	const char *shop = a->argv[0], *reason = ctl_args_get(a, 'r'), *p;
+	const char *shop = a->argv[0], *reason = ctl_args_get(a, 'r');
 	int set = ctl_args_has(a, 'S'), correct = ctl_args_has(a, 'C');
 	long long n = 0, id = 0;
 	json_t *body = NULL, *doc;
 	char *path;
 
-	for (p = shop; *p != '\0'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-			break;
-	}
-	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
-		ctl_fail(
-		    _("bad shop name \"%s\": letters, digits, '-' and '_'"),
-		    shop);
+	ctl_shop_check(shop);
 	if (set && correct)
 		ctl_usage_fail(a->usage);
 	if (set &&

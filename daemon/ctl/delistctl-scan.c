@@ -6,7 +6,6 @@
 
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #define SCAN_COLS 5
 
 static const char *scan_str(const json_t *, const char *);
-static void scan_shop_check(const char *);
 
 static const char *
 scan_str(const json_t *o, const char *k)
@@ -27,22 +25,6 @@ scan_str(const json_t *o, const char *k)
 	const char *s = json_string_value(json_object_get(o, k));
 
 	return (s != NULL ? s : "-");
-}
-
-/* A shop name as the configuration allows it, or a one-line error. */
-static void
-scan_shop_check(const char *shop)
-{
-	const char *p;
-
-	for (p = shop; *p != '\0'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-			break;
-	}
-	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
-		ctl_fail(
-		    _("bad shop name \"%s\": letters, digits, '-' and '_'"),
-		    shop);
 }
 
 int
@@ -54,7 +36,7 @@ ctl_scan(struct ctl_args *a)
 	size_t i, j, n = 0, k;
 
 	if (shop != NULL)
-		scan_shop_check(shop);
+		ctl_shop_check(shop);
 	body = shop != NULL ? json_pack("{s:s}", "shop", shop) : json_object();
 	doc = ctl_call("POST", "/v1/scan", body);
 	if (ctl.json) {

@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -25,6 +26,7 @@
 
 #include "calendar.h"
 #include "delistctl.h"
+#include "i18n.h"
 #include "text.h"
 
 #ifndef DELISTD_RUN_SOCKET
@@ -788,6 +790,22 @@ ctl_answer(long status, json_t *doc, char *raw)
 		fputs(raw, stdout);
 	free(raw);
 	return (doc);
+}
+
+/* A shop name as the configuration allows it, or a one-line error. */
+void
+ctl_shop_check(const char *shop)
+{
+	const char *p;
+
+	for (p = shop; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			break;
+	}
+	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
+		ctl_fail(
+		    _("bad shop name \"%s\": letters, digits, '-' and '_'"),
+		    shop);
 }
 
 /* A table of nrows rows of ncols cells, all NULL, for ctl_table. */

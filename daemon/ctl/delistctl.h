@@ -126,6 +126,7 @@ json_t *ctl_call(const char *, const char *, json_t *);
 json_t *ctl_answer(long, json_t *, char *);
 void ctl_table(char ***, size_t, size_t);
 char ***ctl_table_new(size_t, size_t);
+void ctl_shop_check(const char *);
 void ctl_table_free(char ***, size_t, size_t);
 size_t ctl_width(const char *);
 char *ctl_escape(const char *);

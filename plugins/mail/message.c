@@ -1246,8 +1246,8 @@ digest_prevent(struct mbuf *b, json_t *data)
 	if (json_array_size(arr = json_object_get(data, "at_risk")) > 0) {
 		rows = json_array();
 		json_array_foreach (arr, i, v) {
-			json_array_foreach (json_object_get(v, "findings"), j,
-			    f) {
+			json_array_foreach (
+			    json_object_get(v, "findings"), j, f) {
 				row = json_object();
 				json_object_set_new(row, "product_id",
 				    cell(json_object_get(v, "product_id"), 20));
@@ -1258,7 +1258,8 @@ digest_prevent(struct mbuf *b, json_t *data)
 				json_array_append_new(rows, row);
 			}
 		}
-		mbuf_addf(b, _("\nListings at risk (%zu; delistctl scan %s):\n"),
+		mbuf_addf(b,
+		    _("\nListings at risk (%zu; delistctl scan %s):\n"),
 		    json_array_size(arr), shop != NULL ? shop : "");
 		render_table(b, rows, "  ");
 		json_decref(rows);
@@ -1267,8 +1268,8 @@ digest_prevent(struct mbuf *b, json_t *data)
 		rows = json_array();
 		json_array_foreach (arr, i, v) {
 			row = json_object();
-			json_object_set_new(
-			    row, "ledger", cell(json_object_get(v, "ledger"), 16));
+			json_object_set_new(row, "ledger",
+			    cell(json_object_get(v, "ledger"), 16));
 			json_object_set_new(
 			    row, "total", cell(json_object_get(v, "total"), 6));
 			json_object_set_new(row, "next",

@@ -722,8 +722,8 @@ test_render_digest_daily(void **state)
 	    "make-up\n"
 	    "  workday in 2027, which begins on 2027-01-01\n"));
 	/* The listings at risk and the ledgers near a threshold. */
-	assert_non_null(strstr(t.body,
-	    "\nListings at risk (1; delistctl scan main):\n"));
+	assert_non_null(
+	    strstr(t.body, "\nListings at risk (1; delistctl scan main):\n"));
 	assert_non_null(strstr(t.body, "remove \"No.1\" from the title"));
 	assert_non_null(strstr(t.body,
 	    "\nPenalty ledgers near a threshold (1; delistctl points "
