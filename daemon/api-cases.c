@@ -148,14 +148,15 @@ listing_json(const struct st_listing *l)
 		json_array_append_new(
 		    risks, json_stringn(p, (size_t)(comma - p)));
 	}
-	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o}", "shop",
-	    l->shop, "product_id", l->product_id, "title", jstr(l->title),
+	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
+	    "shop", l->shop, "product_id", l->product_id, "title", jstr(l->title),
 	    "tracked", l->tracked, "status", l->status, "check_interval",
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
 	    "open_case",
 	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", json_time(l->created_at), "updated_at",
-	    json_time(l->updated_at), "risks", risks));
+	    json_time(l->updated_at), "risks", risks, "at_risk",
+	    lifecycle_findings_json(l->id)));
 }
 
 static json_t *
@@ -320,6 +321,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
+	json_object_set_new(doc, "matter", lifecycle_matter_json(id));
 	{
 		char *code = NULL;
 		time_t off = 0;
@@ -438,8 +440,8 @@ reply_case(struct api_req *r, int status, int64_t id)
 }
 
 /* Request checks: each answers 400 itself and returns -1. */
-static int
-need_body(struct api_req *r)
+int
+api_need_body(struct api_req *r)
 {
 	if (r->body == NULL) {
 		api_error(r, 400, "missing_body",
@@ -693,7 +695,7 @@ api_listings_post(struct api_req *r)
 	size_t i;
 	int created;
 
-	if (need_body(r) == -1)
+	if (api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s,s?s,s?o}",
 		"shop", &shop, "product_id", &pid, "title", &title, "interval",
@@ -905,7 +907,7 @@ api_cases_post(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (need_body(r) == -1)
+	if (api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s?s,s?s}",
 		"shop", &shop, "product_id", &pid, "reason", &reason, "rule",
@@ -953,7 +955,7 @@ api_case_note(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s,s?s,s?s}",
 		"text", &text, "field", &field, "before", &before, "after",
@@ -1003,7 +1005,7 @@ api_case_appeal(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?o,s?s,s?b}",
 		"platform_case_id", &pcid, "statement", &statement, "materials",
@@ -1095,7 +1097,7 @@ api_case_decision(struct api_req *r)
 		    (long long)id, (long long)n);
 		return;
 	}
-	if (need_body(r) == -1)
+	if (api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s?s,s?s}",
 		"decision", &decision, "reason", &reason, "at", &ats) == -1) {
@@ -1164,7 +1166,7 @@ api_case_close(struct api_req *r)
 	time_t at;
 	char *who;
 
-	if (path_id(r, 0, &id) == -1 || need_body(r) == -1)
+	if (path_id(r, 0, &id) == -1 || api_need_body(r) == -1)
 		return;
 	if (json_unpack_ex(r->body, &jerr, JSON_STRICT, "{s:s,s:s,s?s}",
 		"outcome", &outcome, "note", &note, "at", &ats) == -1) {

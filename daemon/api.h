@@ -180,6 +180,26 @@
  * GET    /v1/status also has "timezone": the daemon's zone, and "shops":
  *          [{"name","timezone"}], each shop's zone (its own, else the
  *          daemon's), in which clients show times to people
+ * GET    /v1/listings: each listing has "at_risk": [{"code","term","field",
+ *          "quote","fix","raised_at"}], the compliance scan's findings
+ *          that stand (empty when clean)
+ * POST   /v1/scan {"shop"?}  {"shop","scanned","at_risk","raised",
+ *          "cleared"}: the compliance scan of every tracked listing's title
+ * GET    /v1/shops/{shop}/points  {"shop","timezone","expiry_days","note",
+ *          "ledgers":[{"ledger","label","unit","total","next_threshold",
+ *          "consequence","severe","level","typical","next_expiry_at",
+ *          "expiring":[{"at","points","case"}],"entries":[...]}]}
+ * POST   /v1/shops/{shop}/points  {"set":{"ledger","points"},"reason"} or
+ *          {"correct":{"case","ledger","points"},"reason"}: as GET
+ * GET    /v1/cases/{id}/matter  a tro case's court matter: the fields below,
+ *          "answer_due_computed","tro_expires_computed","timezone",
+ *          "updated_at","frozen":[{"account","currency","amount","as_of"}],
+ *          "reminders":[{"deadline","days","at","fired"}],"note"; 404 if none.
+ *          A case's detail (and the dossier) has it as "matter" (or null)
+ * POST   /v1/cases/{id}/matter  {"court","docket","plaintiff","counsel",
+ *          "filed","granted","served","tro_expires","pi_hearing",
+ *          "answer_due","settled","settlement_amount","settlement_currency",
+ *          "dismissed","dismissal_note": text|null,"frozen":{...}}
  * The web console's login, session and user routes: api-users.c. On its
  *   TCP listener (web.c) every request needs a session, a role and, to
  *   change something, the X-CSRF-Token header; its actor is "web:NAME".
@@ -238,6 +258,8 @@ void api_events_get(struct api_req *);
 struct st_event;
 struct lifecycle_err;
 char *api_actor(struct api_req *);
+/* 400 missing_body unless the request has a JSON object body. */
+int api_need_body(struct api_req *);
 int api_path_id(struct api_req *, size_t, int64_t *);
 int api_check_listing(struct api_req *, const char *, const char *);
 int api_product_id_bad(const char *, const char *, char *, size_t);
@@ -295,6 +317,17 @@ void api_case_ack(struct api_req *);
 void api_conditions_get(struct api_req *);
 void api_condition_ack(struct api_req *);
 void api_shop_snooze(struct api_req *);
+
+/* api-scan.c */
+void api_scan_post(struct api_req *);
+
+/* api-points.c */
+void api_points_get(struct api_req *);
+void api_points_post(struct api_req *);
+
+/* api-tro.c */
+void api_matter_get(struct api_req *);
+void api_matter_post(struct api_req *);
 struct json_t *api_conditions_json(int64_t);
 struct json_t *api_snoozes_json(void);
 

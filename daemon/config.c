@@ -35,6 +35,7 @@
 #include "cases.h"
 #include "docs.h"
 #include "preflight.h"
+#include "points.h"
 #include "text.h"
 #include "web.h"
 
@@ -123,6 +124,11 @@ static void preflight_keywords(
     struct cctx *, struct config_preflight *, const config_setting_t *);
 static void preflight_free(struct config_preflight *);
 static void preflight_nonempty(struct cctx *, const config_setting_t *);
+static void
+parse_points(struct cctx *, struct config *, const config_setting_t *);
+static void points_free(struct config_points *);
+static void parse_tro(struct cctx *, struct config *, const config_setting_t *);
+static void tro_free(struct config_tro *);
 static struct config *config_parse(config_t *, const char *, char **);
 static void
 parse_digest_at(struct cctx *, struct config_shop *, const config_setting_t *);
@@ -237,6 +243,97 @@ static const struct ckey preflight_keys[] = {
 static const char *const preflight_extra[] = { "similarity_threshold", "brands",
 	"material_keywords" };
 #undef F
+
+/*
+ * The points group, over the module's defaults (points.c): a reason given
+ * replaces its default row (ledger "" records nothing); a ledger given
+ * replaces the default of its name, or adds one.
+ */
+struct config_points {
+	struct points_config pc; /* points into the fields below */
+	int64_t expiry, margin, cap, merge;
+	struct points_rule *rules;
+	size_t nrules;
+	struct points_ledger *ledgers;
+	size_t nledgers;
+	struct points_node **nodes; /* per ledger, owned; NULL: borrowed */
+	char **strings; /* every string the rows point at */
+	size_t nstrings;
+};
+
+#define F(f) offsetof(struct config_points, f)
+static const struct ckey points_keys[] = {
+	{ "expiry", CK_DURATION, F(expiry), 86400, DURATION_MAX },
+	{ "warn_margin", CK_INT, F(margin), 0, POINTS_MAX },
+	{ "daily_cap", CK_INT, F(cap), 0, POINTS_MAX },
+	{ "strike_merge", CK_DURATION, F(merge), 0, DURATION_MAX },
+};
+static const char *const points_extra[] = { "reasons", "ledgers" };
+#undef F
+
+/* The tro group: a TRO matter's deadlines (FRCP; penalties-tro.md 2.2). */
+#define TRO_MAX_REMINDERS 8
+struct config_tro {
+	char *timezone; /* the court's */
+	int64_t answer_days;
+	int64_t tro_days;
+	int64_t reminder_days[TRO_MAX_REMINDERS]; /* descending */
+	size_t nreminders;
+	struct calendar *cal; /* the court's zone, Saturday and Sunday off */
+};
+
+#define F(f) offsetof(struct config_tro, f)
+static const struct ckey tro_keys[] = {
+	{ "timezone", CK_STRING, F(timezone), 0, 0 },
+	{ "answer_days", CK_INT, F(answer_days), 1, 365 },
+	{ "tro_days", CK_INT, F(tro_days), 1, 365 },
+};
+static const char *const tro_extra[] = { "reminder_days" };
+#undef F
+
+/* One row of points.reasons. */
+struct cp_reason {
+	char *reason;
+	char *ledger;
+	int64_t points;
+};
+static const struct ckey cp_reason_keys[] = {
+	{ "reason", CK_STRING, offsetof(struct cp_reason, reason), 0, 0 },
+	{ "ledger", CK_STRING, offsetof(struct cp_reason, ledger), 0, 0 },
+	{ "points", CK_INT, offsetof(struct cp_reason, points), 0, POINTS_MAX },
+};
+
+/* One row of points.ledgers, and of its thresholds. */
+struct cp_ledger {
+	char *name;
+	char *label;
+	int strikes, capped;
+	int64_t every, typical;
+	char *every_consequence;
+};
+static const struct ckey cp_ledger_keys[] = {
+	{ "name", CK_NAME, offsetof(struct cp_ledger, name), 0, 0 },
+	{ "label", CK_STRING, offsetof(struct cp_ledger, label), 0, 0 },
+	{ "strikes", CK_BOOL, offsetof(struct cp_ledger, strikes), 0, 0 },
+	{ "daily_cap", CK_BOOL, offsetof(struct cp_ledger, capped), 0, 0 },
+	{ "every", CK_INT, offsetof(struct cp_ledger, every), 0, POINTS_MAX },
+	{ "every_consequence", CK_STRING,
+	    offsetof(struct cp_ledger, every_consequence), 0, 0 },
+	{ "typical", CK_INT, offsetof(struct cp_ledger, typical), 0,
+	    POINTS_MAX },
+};
+static const char *const cp_ledger_extra[] = { "thresholds" };
+struct cp_node {
+	int64_t at;
+	char *consequence;
+	int severe;
+};
+static const struct ckey cp_node_keys[] = {
+	{ "at", CK_INT, offsetof(struct cp_node, at), 1, POINTS_MAX },
+	{ "consequence", CK_STRING, offsetof(struct cp_node, consequence), 0,
+	    0 },
+	{ "severe", CK_BOOL, offsetof(struct cp_node, severe), 0, 0 },
+};
 
 #define S(f) offsetof(struct config_shop, f)
 static const struct ckey shop_keys[] = {
@@ -1430,8 +1527,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 	const char *name;
 	int i;
 	static const char *const topkeys[] = { "daemon", "calendar", "rules",
-		"shops", "plugins", "preflight", "web" };
-	const config_setting_t *pf = NULL;
+		"shops", "plugins", "preflight", "web", "points", "tro" };
+	const config_setting_t *pf = NULL, *pts = NULL, *tro = NULL;
 	size_t j;
 	int found;
 
@@ -1462,7 +1559,8 @@ config_parse(config_t *lc, const char *file, char **cause)
 		if (!found)
 			cerr(&cc, s,
 			    "unknown section (known: daemon, "
-			    "calendar, rules, shops, plugins, preflight, web)");
+			    "calendar, rules, shops, plugins, preflight, web, "
+			    "points, tro)");
 		else if (strcmp(name, "daemon") == 0) {
 			daemon = s;
 			cgroup(&cc, s, daemon_keys, nitems(daemon_keys), conf,
@@ -1480,6 +1578,10 @@ config_parse(config_t *lc, const char *file, char **cause)
 			parse_plugins(&cc, conf, s);
 		else if (strcmp(name, "preflight") == 0)
 			pf = s;
+		else if (strcmp(name, "points") == 0)
+			pts = s;
+		else if (strcmp(name, "tro") == 0)
+			tro = s;
 		else if (strcmp(name, "web") == 0) {
 			web = s;
 			cgroup(
@@ -1488,6 +1590,9 @@ config_parse(config_t *lc, const char *file, char **cause)
 	}
 	if (pf != NULL)
 		parse_preflight(&cc, conf, pf);
+	if (pts != NULL)
+		parse_points(&cc, conf, pts);
+	parse_tro(&cc, conf, tro);
 
 	if (conf->state_dir == NULL)
 		conf->state_dir = xstrdup(DELISTD_STATE_DIR);
@@ -1932,9 +2037,351 @@ config_free(struct config *conf)
 	}
 	free(conf->plugins);
 	preflight_free(conf->preflight);
+	points_free(conf->points);
+	tro_free(conf->tro);
 	if (conf->lc != NULL) {
 		config_destroy(conf->lc);
 		free(conf->lc);
 	}
 	free(conf);
+}
+
+/* --- points ---------------------------------------------------------------- */
+
+/* The penalty-points settings: the file's points group over the defaults. */
+void
+config_points(const struct config *conf, struct points_config *out)
+{
+	if (conf->points != NULL)
+		*out = conf->points->pc;
+	else
+		points_config_init(out);
+}
+
+/* s, kept until the configuration is freed. */
+static const char *
+points_keep(struct config_points *cp, char *s)
+{
+	cp->strings =
+	    xreallocarray(cp->strings, cp->nstrings + 1, sizeof *cp->strings);
+	cp->strings[cp->nstrings++] = s;
+	return (s);
+}
+
+/* reasons = ( { reason = "ip_infringement"; ledger = "ip_serious"; points = 1; } ); */
+static void
+points_reasons(
+    struct cctx *cc, struct config_points *cp, const config_setting_t *l)
+{
+	const config_setting_t *e;
+	struct cp_reason r;
+	size_t j;
+	int i;
+
+	if (!config_setting_is_list(l)) {
+		cerr(cc, l,
+		    "expected a list like ( { reason = \"ip_infringement\"; "
+		    "ledger = \"ip_general\"; points = 2; } )");
+		return;
+	}
+	for (i = 0; i < config_setting_length(l); i++) {
+		e = config_setting_get_elem(l, i);
+		memset(&r, 0, sizeof r);
+		r.points = -1;
+		if (cgroup(cc, e, cp_reason_keys, nitems(cp_reason_keys), &r,
+			NULL, 0) == 0 &&
+		    (r.reason == NULL || r.ledger == NULL || r.points < 0))
+			cerr(cc, e, "a reason needs reason, ledger and points");
+		if (r.reason == NULL || r.ledger == NULL || r.points < 0) {
+			free(r.reason);
+			free(r.ledger);
+			continue;
+		}
+		for (j = 0; j < cp->nrules; j++) {
+			if (strcmp(cp->rules[j].reason, r.reason) == 0)
+				break;
+		}
+		if (j == cp->nrules) {
+			cp->rules = xreallocarray(
+			    cp->rules, cp->nrules + 1, sizeof *cp->rules);
+			cp->nrules++;
+		}
+		cp->rules[j].reason = points_keep(cp, r.reason);
+		cp->rules[j].ledger = strcmp(r.ledger, "none") == 0
+		    ? NULL
+		    : points_keep(cp, r.ledger);
+		if (cp->rules[j].ledger == NULL)
+			free(r.ledger);
+		cp->rules[j].points = r.points;
+	}
+}
+
+/* ledgers = ( { name = "trade"; thresholds = ( { at = 48; ... } ); } ); */
+static void
+points_ledgers(
+    struct cctx *cc, struct config_points *cp, const config_setting_t *l)
+{
+	const config_setting_t *e, *t, *te;
+	struct cp_ledger g;
+	struct cp_node nd;
+	struct points_ledger *pl;
+	struct points_node *nodes;
+	size_t j;
+	int i, k;
+
+	if (!config_setting_is_list(l)) {
+		cerr(cc, l,
+		    "expected a list like ( { name = \"listing_quality\"; "
+		    "every = 12; } )");
+		return;
+	}
+	for (i = 0; i < config_setting_length(l); i++) {
+		e = config_setting_get_elem(l, i);
+		memset(&g, 0, sizeof g);
+		g.strikes = g.capped = -1;
+		g.every = g.typical = -1;
+		if (cgroup(cc, e, cp_ledger_keys, nitems(cp_ledger_keys), &g,
+			cp_ledger_extra, nitems(cp_ledger_extra)) == -1 ||
+		    g.name == NULL) {
+			if (g.name == NULL && config_setting_is_group(e))
+				cerr(cc, e, "a ledger needs a name");
+			free(g.name);
+			free(g.label);
+			free(g.every_consequence);
+			continue;
+		}
+		for (j = 0; j < cp->nledgers; j++) {
+			if (strcmp(cp->ledgers[j].name, g.name) == 0)
+				break;
+		}
+		if (j == cp->nledgers) {
+			cp->ledgers = xreallocarray(
+			    cp->ledgers, cp->nledgers + 1, sizeof *cp->ledgers);
+			cp->nodes = xreallocarray(
+			    cp->nodes, cp->nledgers + 1, sizeof *cp->nodes);
+			memset(&cp->ledgers[j], 0, sizeof cp->ledgers[j]);
+			cp->nodes[j] = NULL;
+			cp->nledgers++;
+			cp->ledgers[j].label = g.name;
+			cp->ledgers[j].typical = 2;
+		}
+		pl = &cp->ledgers[j];
+		pl->name = points_keep(cp, g.name);
+		if (g.label != NULL)
+			pl->label = points_keep(cp, g.label);
+		if (g.strikes != -1)
+			pl->strikes = g.strikes;
+		if (g.capped != -1)
+			pl->capped = g.capped;
+		if (g.every != -1)
+			pl->every = g.every;
+		if (g.typical != -1)
+			pl->typical = g.typical;
+		if (g.every_consequence != NULL)
+			pl->every_consequence =
+			    points_keep(cp, g.every_consequence);
+		if (pl->every > 0 && pl->every_consequence == NULL)
+			pl->every_consequence = "account frozen";
+		if ((t = config_setting_get_member(e, "thresholds")) == NULL)
+			continue;
+		if (!config_setting_is_list(t)) {
+			cerr(cc, t,
+			    "expected a list like ( { at = 48; consequence = "
+			    "\"account closed\"; severe = true; } )");
+			continue;
+		}
+		nodes = xcalloc(
+		    (size_t)config_setting_length(t) + 1, sizeof *nodes);
+		free(cp->nodes[j]);
+		cp->nodes[j] = nodes;
+		pl->nodes = nodes;
+		pl->nnodes = 0;
+		for (k = 0; k < config_setting_length(t); k++) {
+			te = config_setting_get_elem(t, k);
+			memset(&nd, 0, sizeof nd);
+			if (cgroup(cc, te, cp_node_keys, nitems(cp_node_keys),
+				&nd, NULL, 0) == -1 ||
+			    nd.at == 0 || nd.consequence == NULL) {
+				if (config_setting_is_group(te) &&
+				    (nd.at == 0 || nd.consequence == NULL))
+					cerr(cc, te,
+					    "a threshold needs at and "
+					    "consequence");
+				free(nd.consequence);
+				continue;
+			}
+			nodes[pl->nnodes].at = nd.at;
+			nodes[pl->nnodes].consequence =
+			    points_keep(cp, nd.consequence);
+			nodes[pl->nnodes++].severe = nd.severe;
+		}
+	}
+}
+
+static void
+parse_points(struct cctx *cc, struct config *conf, const config_setting_t *g)
+{
+	struct config_points *cp;
+	const config_setting_t *s;
+	size_t errors = cc->nerrors;
+	char *cause = NULL;
+
+	cp = xcalloc(1, sizeof *cp);
+	conf->points = cp;
+	points_config_init(&cp->pc);
+	cp->expiry = cp->pc.expiry;
+	cp->margin = cp->pc.margin;
+	cp->cap = cp->pc.cap;
+	cp->merge = cp->pc.merge;
+	/* Copies of the defaults, so that a row given replaces its own. */
+	cp->rules = xcalloc(cp->pc.nrules + 1, sizeof *cp->rules);
+	memcpy(cp->rules, cp->pc.rules, cp->pc.nrules * sizeof *cp->rules);
+	cp->nrules = cp->pc.nrules;
+	cp->ledgers = xcalloc(cp->pc.nledgers + 1, sizeof *cp->ledgers);
+	memcpy(
+	    cp->ledgers, cp->pc.ledgers, cp->pc.nledgers * sizeof *cp->ledgers);
+	cp->nledgers = cp->pc.nledgers;
+	cp->nodes = xcalloc(cp->nledgers + 1, sizeof *cp->nodes);
+	if (cgroup(cc, g, points_keys, nitems(points_keys), cp, points_extra,
+		nitems(points_extra)) == -1 &&
+	    !config_setting_is_group(g))
+		return;
+	if ((s = config_setting_get_member(g, "reasons")) != NULL)
+		points_reasons(cc, cp, s);
+	if ((s = config_setting_get_member(g, "ledgers")) != NULL)
+		points_ledgers(cc, cp, s);
+	if (cc->nerrors > errors)
+		return;
+	cp->pc.expiry = cp->expiry;
+	cp->pc.margin = cp->margin;
+	cp->pc.cap = cp->cap;
+	cp->pc.merge = cp->merge;
+	cp->pc.rules = cp->rules;
+	cp->pc.nrules = cp->nrules;
+	cp->pc.ledgers = cp->ledgers;
+	cp->pc.nledgers = cp->nledgers;
+	if (points_config_check(&cp->pc, &cause) == -1) {
+		cerr(cc, g, "%s", cause ? cause : "invalid");
+		free(cause);
+	}
+}
+
+static void
+points_free(struct config_points *cp)
+{
+	size_t i;
+
+	if (cp == NULL)
+		return;
+	for (i = 0; i < cp->nstrings; i++)
+		free(cp->strings[i]);
+	free(cp->strings);
+	for (i = 0; i < cp->nledgers; i++)
+		free(cp->nodes[i]);
+	free(cp->nodes);
+	free(cp->rules);
+	free(cp->ledgers);
+	free(cp);
+}
+
+/* --- tro --------------------------------------------------------------------- */
+
+/* The tro group, or the defaults when g is NULL (always set). */
+static void
+parse_tro(struct cctx *cc, struct config *conf, const config_setting_t *g)
+{
+	static const int64_t def[] = { 7, 3, 1 };
+	static const char *const weekend[] = { "sat", "sun" };
+	struct config_tro *t;
+	const config_setting_t *l, *e;
+	char *cause = NULL;
+	int64_t v;
+	int i;
+
+	t = xcalloc(1, sizeof *t);
+	conf->tro = t;
+	t->answer_days = 21;
+	t->tro_days = 14;
+	memcpy(t->reminder_days, def, sizeof def);
+	t->nreminders = nitems(def);
+	if (g != NULL) {
+		cgroup(cc, g, tro_keys, nitems(tro_keys), t, tro_extra,
+		    nitems(tro_extra));
+		if (config_setting_is_group(g) &&
+		    (l = config_setting_get_member(g, "reminder_days")) !=
+			NULL) {
+			if (!config_setting_is_array(l) &&
+			    !config_setting_is_list(l))
+				cerr(cc, l, "expected a list like [ 7, 3, 1 ]");
+			else if (config_setting_length(l) > TRO_MAX_REMINDERS)
+				cerr(cc, l,
+				    "has %d entries, at most %d allowed",
+				    config_setting_length(l),
+				    TRO_MAX_REMINDERS);
+			else {
+				t->nreminders = 0;
+				for (i = 0; i < config_setting_length(l); i++) {
+					e = config_setting_get_elem(l, i);
+					if (config_setting_type(e) !=
+					    CONFIG_TYPE_INT) {
+						cerr(cc, e,
+						    "expected a number of days "
+						    "like 7");
+						continue;
+					}
+					v = config_setting_get_int(e);
+					if (v < 1 || v > 365 ||
+					    (t->nreminders > 0 &&
+						v >= t->reminder_days
+							 [t->nreminders - 1])) {
+						cerr(cc, e,
+						    "must be 1 to 365 days, "
+						    "each fewer than the one "
+						    "before");
+						continue;
+					}
+					t->reminder_days[t->nreminders++] = v;
+				}
+			}
+		}
+	}
+	if (t->timezone == NULL)
+		t->timezone = xstrdup("America/Chicago");
+	if ((t->cal = calendar_new(t->timezone, &cause)) == NULL) {
+		cerr(cc,
+		    g != NULL ? g : config_root_setting((config_t *)conf->lc),
+		    "tro timezone: %s", cause ? cause : "unknown zone");
+		free(cause);
+		return;
+	}
+	if (calendar_set_weekend(t->cal, weekend, nitems(weekend), &cause) ==
+	    -1) {
+		free(cause);
+		cause = NULL;
+	}
+}
+
+static void
+tro_free(struct config_tro *t)
+{
+	if (t == NULL)
+		return;
+	free(t->timezone);
+	if (t->cal != NULL)
+		calendar_free(t->cal);
+	free(t);
+}
+
+/* The TRO settings: the court's calendar, the FRCP days, the reminders. */
+const struct calendar *
+config_tro(const struct config *conf, int64_t *answer_days, int64_t *tro_days,
+    const int64_t **reminders, size_t *nreminders)
+{
+	const struct config_tro *t = conf->tro;
+
+	*answer_days = t->answer_days;
+	*tro_days = t->tro_days;
+	*reminders = t->reminder_days;
+	*nreminders = t->nreminders;
+	return (t->cal);
 }

@@ -164,6 +164,8 @@ struct config {
 
 	struct config_rules rules;
 	struct config_preflight *preflight; /* NULL: the defaults */
+	struct config_points *points; /* NULL: the defaults */
+	struct config_tro *tro; /* always set */
 
 	struct config_shop *shops;
 	size_t nshops;
@@ -193,6 +195,12 @@ int config_check_secret_file(const char *, char **);
 struct preflight_config;
 /* The preflight settings (defaults where the file says nothing). */
 void config_preflight(const struct config *, struct preflight_config *);
+struct points_config;
+/* The penalty-points settings (defaults where the file says nothing). */
+void config_points(const struct config *, struct points_config *);
+/* The TRO settings: returns the court's calendar (zone, weekend). */
+const struct calendar *config_tro(
+    const struct config *, int64_t *, int64_t *, const int64_t **, size_t *);
 
 /* clock.c: the daemon's notion of now (DELISTD_TEST_CLOCK for tests). */
 typedef void (*clock_cb)(void *);
@@ -351,6 +359,7 @@ enum store_due {
 	STORE_DUE_STALL,
 	STORE_DUE_DOC, /* a document's next expiry alert (vault.c) */
 	STORE_DUE_REMIND, /* a critical condition's next reminder */
+	STORE_DUE_TRO, /* a TRO matter's court-date reminder */
 	STORE_DUE_COUNT,
 };
 
@@ -480,6 +489,106 @@ int store_image_matches(
 void st_image_matches_free(struct st_image_match *, size_t);
 int store_risk_once(struct store *, int64_t, int64_t, const char *, time_t);
 int store_risk_raised(struct store *, int64_t, int64_t, const char *);
+/* A standing finding of the compliance scan (listing.at_risk). */
+struct st_finding {
+	int64_t listing_id;
+	char *shop;
+	char *product_id;
+	char *title; /* the listing's title now */
+	char *code; /* title_banned_term, title_brand_unauthorized */
+	char *term; /* the term as configured */
+	char *field; /* where: "title" */
+	char *quote; /* the listing's own words */
+	char *fix; /* the rectification to make */
+	time_t raised_at;
+};
+int store_findings(
+    struct store *, int64_t, const char *, struct st_finding **, size_t *);
+void st_findings_free(struct st_finding *, size_t);
+int
+store_finding_add(struct store *, int64_t, const struct st_finding *, time_t);
+int store_finding_del(
+    struct store *, int64_t, const char *, const char *, const char *);
+/* A penalty-point entry of a shop's ledger (points). */
+struct st_points {
+	int64_t id;
+	char *shop;
+	int64_t case_id; /* 0: the seller's own figure (anchor) */
+	char *ledger;
+	int64_t points; /* what counts (after the cap or the merge) */
+	int64_t asked; /* what the reason's rule gave */
+	int anchor;
+	time_t at; /* the penalty's date */
+	char *day; /* its local date, YYYY-MM-DD */
+	char *note;
+	char *actor;
+	time_t recorded_at;
+};
+int store_points(
+    struct store *, const char *, const char *, struct st_points **, size_t *);
+int store_points_case(struct store *, int64_t, struct st_points *);
+int store_points_add(struct store *, const struct st_points *);
+int store_points_correct(
+    struct store *, int64_t, const char *, int64_t, const char *);
+void st_point_clear(struct st_points *);
+void st_points_free(struct st_points *, size_t);
+int store_points_alert(
+    struct store *, const char *, const char *, int64_t, int, time_t);
+/*
+ * A TRO case's matter (tro_matters): f[] in the order of enum
+ * store_matter_field, each NULL when not recorded; dates "YYYY-MM-DD" in
+ * the court's zone.
+ */
+enum store_matter_field {
+	MATTER_COURT,
+	MATTER_DOCKET,
+	MATTER_PLAINTIFF,
+	MATTER_COUNSEL,
+	MATTER_FILED,
+	MATTER_GRANTED,
+	MATTER_SERVED,
+	MATTER_TRO_EXPIRES,
+	MATTER_PI_HEARING,
+	MATTER_ANSWER_DUE,
+	MATTER_SETTLED,
+	MATTER_SETTLEMENT_AMOUNT,
+	MATTER_SETTLEMENT_CURRENCY,
+	MATTER_DISMISSED,
+	MATTER_DISMISSAL_NOTE,
+	STORE_MATTER_NFIELDS
+};
+struct st_matter {
+	char *f[STORE_MATTER_NFIELDS];
+	int tro_expires_given; /* 1: set by hand, else granted + tro_days */
+	int answer_due_given; /* 1: set by hand, else served + answer_days */
+	time_t updated_at;
+};
+int store_matter_get(struct store *, int64_t, struct st_matter *);
+int store_matter_put(struct store *, int64_t, const struct st_matter *);
+void st_matter_clear(struct st_matter *);
+struct st_frozen {
+	char *account;
+	char *currency;
+	char *amount; /* decimal text: "1234.50" */
+	char *as_of; /* YYYY-MM-DD */
+};
+int store_frozen(struct store *, int64_t, struct st_frozen **, size_t *);
+int store_frozen_put(struct store *, int64_t, const struct st_frozen *);
+void st_frozen_free(struct st_frozen *, size_t);
+struct st_tro_reminder {
+	int64_t id; /* rowid: the STORE_DUE_TRO id */
+	int64_t case_id;
+	char *deadline; /* answer_due, tro_expires, pi_hearing */
+	int64_t days; /* before the date */
+	time_t due_at;
+	int fired;
+};
+int store_tro_reminders_clear(struct store *, int64_t);
+int
+store_tro_reminder_add(struct store *, int64_t, const char *, int64_t, time_t);
+int store_tro_reminders(
+    struct store *, int64_t, int64_t, struct st_tro_reminder **, size_t *);
+void st_tro_reminders_free(struct st_tro_reminder *, size_t);
 
 int64_t store_case_insert(struct store *, const struct st_case *);
 int store_case_get(struct store *, int64_t, struct st_case *);

@@ -19,6 +19,7 @@
 #include "delistd.h"
 #include "calendar.h"
 #include "lifecycle.h"
+#include "i18n.h"
 
 struct md {
 	char *text;
@@ -27,6 +28,8 @@ struct md {
 };
 
 static void md_add(struct md *, const char *, ...) printflike(2, 3);
+static const char *str(const json_t *, const char *);
+static void export_matter(struct md *, const json_t *);
 
 static void
 md_add(struct md *m, const char *fmt, ...)
@@ -45,6 +48,51 @@ md_add(struct md *m, const char *fmt, ...)
 	memcpy(m->text + m->len, s, n + 1);
 	m->len += n;
 	free(s);
+}
+
+/* A tro case's court matter, when it has one. */
+static void
+export_matter(struct md *m, const json_t *mt)
+{
+	static const struct {
+		const char *key;
+		const char *label;
+	} rows[] = {
+		{ "court", N_("Court") },
+		{ "docket", N_("Docket") },
+		{ "plaintiff", N_("Plaintiff") },
+		{ "counsel", N_("Our counsel") },
+		{ "filed", N_("Filed") },
+		{ "granted", N_("TRO granted") },
+		{ "served", N_("Served on us") },
+		{ "tro_expires", N_("TRO expires") },
+		{ "pi_hearing", N_("Preliminary-injunction hearing") },
+		{ "answer_due", N_("Answer due") },
+		{ "settled", N_("Settled") },
+		{ "dismissed", N_("Dismissed") },
+		{ "dismissal_note", N_("Dismissal") },
+	};
+	const json_t *f;
+	size_t i;
+
+	if (!json_is_object(mt))
+		return;
+	md_add(m, "\n## %s\n\n", _("Court matter"));
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		if (json_is_string(json_object_get(mt, rows[i].key)))
+			md_add(m, "- %s: %s\n", _(rows[i].label),
+			    str(mt, rows[i].key));
+	}
+	if (json_is_string(json_object_get(mt, "settlement_amount")))
+		md_add(m, "- %s: %s %s\n", _("Settlement"),
+		    str(mt, "settlement_amount"),
+		    str(mt, "settlement_currency"));
+	json_array_foreach (json_object_get(mt, "frozen"), i, f)
+		md_add(m, "- %s: %s %s on %s (as of %s)\n", _("Frozen"),
+		    str(f, "amount"), str(f, "currency"), str(f, "account"),
+		    str(f, "as_of"));
+	md_add(m, "- %s: %s\n", _("Dates"), str(mt, "timezone"));
+	md_add(m, "- %s\n", str(mt, "note"));
 }
 
 static const char *
@@ -116,6 +164,8 @@ export_markdown(const json_t *doc, const struct calendar *cal)
 		md_add(&m, "- Relisted as: %s\n", str(doc, "relisted_as"));
 	md_add(&m, "- Times: UTC, with the shop's zone (%s) in brackets\n",
 	    calendar_tz(cal));
+
+	export_matter(&m, json_object_get(doc, "matter"));
 
 	md_add(&m, "\n## Evidence\n\n");
 	ev = json_object_get(doc, "evidence");

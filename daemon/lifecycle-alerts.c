@@ -53,6 +53,8 @@ static const struct lifecycle_condition_row {
 	/* A source's: over when it recovers (lifecycle_source_alert). */
 	{ CASES_EV_SOURCE_QUOTA_EXHAUSTED, "source", 0 },
 	{ CASES_EV_SOURCE_AUTH_FAILED, "source", 0 },
+	/* A TRO's court date: over with its case, or acknowledged. */
+	{ CASES_EV_TRO_DEADLINE, "deadline", 1 },
 };
 
 /* When a reminder falls due repeat_interval of business time after t. */
@@ -478,6 +480,8 @@ lifecycle_fire(enum store_due kind, int64_t id)
 
 	if (kind == STORE_DUE_REMIND)
 		return (lifecycle_remind(id));
+	if (kind == STORE_DUE_TRO)
+		return (lifecycle_tro_fire(id));
 	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
 	if (kind != STORE_DUE_STALL) {

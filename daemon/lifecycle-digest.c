@@ -30,6 +30,7 @@
 #include "lifecycle-private.h"
 #include "preflight-run.h"
 #include "fingerprint.h"
+#include "i18n.h"
 
 static void lifecycle_orphan_warning(const char *, int64_t, void *);
 
@@ -164,7 +165,9 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	struct st_case *cs;
 	struct st_delivery *d;
 	size_t n, nd, i, j, nopen = 0;
-	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings;
+	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings,
+	    *at_risk;
+	json_t *points;
 	char date[CALENDAR_FORMAT_LEN], buf[ISOTIME_LEN];
 	int64_t nstate[CASE_STATE_COUNT] = { 0 };
 
@@ -249,6 +252,13 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	json_object_set_new(counts, "documents_expiring",
 	    json_integer((json_int_t)json_array_size(docs)));
 	warnings = lifecycle_warnings(shop, 0);
+	at_risk = lifecycle_at_risk_json(shop);
+	if ((points = lifecycle_points_json(shop, 1)) == NULL)
+		points = json_array();
+	json_object_set_new(counts, "ledgers_near_threshold",
+	    json_integer((json_int_t)json_array_size(points)));
+	json_object_set_new(counts, "listings_at_risk",
+	    json_integer((json_int_t)json_array_size(at_risk)));
 	if (calendar_format_local(cal, now, date, sizeof date) == -1)
 		snprintf(date, sizeof date, "%s",
 		    isotime_format(now, buf, sizeof buf));
@@ -261,6 +271,13 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    (long long)nstate[CASE_STATE_MANUAL_REVIEW], json_array_size(syncs),
 	    json_array_size(syncs) == 1 ? "" : "s", json_array_size(dead),
 	    json_array_size(dead) == 1 ? "y" : "ies");
+	if (json_array_size(points) > 0)
+		snprintf(summary + strlen(summary), len - strlen(summary),
+		    _("; %zu penalty ledger(s) near a threshold"),
+		    json_array_size(points));
+	if (json_array_size(at_risk) > 0)
+		snprintf(summary + strlen(summary), len - strlen(summary),
+		    _("; %zu listing(s) at risk"), json_array_size(at_risk));
 	/* The first warning, so that the line alone says there are some. */
 	if (json_array_size(warnings) > 0)
 		snprintf(summary + strlen(summary), len - strlen(summary),
@@ -273,6 +290,8 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	    "open_cases", by, "pending_syncs", syncs, "dead_deliveries", dead,
 	    "documents_expiring", docs);
 	json_object_set_new(data, "warnings", warnings);
+	json_object_set_new(data, "at_risk", at_risk);
+	json_object_set_new(data, "points", points);
 	return (data);
 }
 
@@ -287,6 +306,11 @@ lifecycle_digest(const struct config_shop *shop)
 
 	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
+	/* Entries expire by themselves: the warnings follow first. */
+	if (lifecycle_points_recheck(shop->name, now) == -1) {
+		store_rollback(lifecycle_store());
+		return (-1);
+	}
 	data = lifecycle_digest_data(shop->name, now, summary, sizeof summary);
 	memset(&c, 0, sizeof c);
 	c.shop = shop->name;

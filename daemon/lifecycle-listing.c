@@ -445,6 +445,10 @@ lifecycle_seen(const char *shop, const char *pid, const char *title,
 	if ((rc = lifecycle_seen_with(&c, listing_id, born, title, images,
 		 nimages, title_new, now, cause)) != 0)
 		return (rc);
+	/* A new or changed title is scanned for what the platform forbids. */
+	if (title_new &&
+	    lifecycle_scan_seen(listing_id, shop, pid, title, actor, now) == -1)
+		return (-1);
 	/* Its own open case now reaches the listings of its new pictures. */
 	if (open_case == 0 || images == NULL)
 		return (0);

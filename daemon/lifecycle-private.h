@@ -49,6 +49,19 @@ int lifecycle_reinstate_in(struct st_case *c, const struct st_appeal *ap,
 /* lifecycle-listing.c */
 int lifecycle_linked_risk(const struct st_case *, time_t);
 
+/* lifecycle-scan.c */
+int lifecycle_scan_seen(
+    int64_t, const char *, const char *, const char *, const char *, time_t);
+
+/* lifecycle-points.c */
+int lifecycle_points_confirm(const struct st_case *, const char *);
+int lifecycle_points_recheck(const char *, time_t);
+
+/* lifecycle-tro.c */
+int lifecycle_tro_fire(int64_t);
+int lifecycle_matter_outcome(
+    const struct st_case *, const char *, const char *, time_t);
+
 /* lifecycle-alerts.c */
 int lifecycle_condition_raise(const struct event_opts *, const struct st_case *,
     int64_t, time_t, enum cases_event_type, enum cases_severity,

@@ -784,12 +784,18 @@ lifecycle_sweep_seen(const char *shop, const char *const *ids,
 		if (rc == 0) {
 			id = l.id;
 			if (title != NULL &&
-			    store_listing_set_title(
-				lifecycle_store(), id, title) == -1)
+			    (store_listing_set_title(
+				 lifecycle_store(), id, title) == -1 ||
+				((l.title == NULL ||
+				     strcmp(l.title, title) != 0) &&
+				    lifecycle_scan_seen(id, shop, ids[i], title,
+					actor, now) == -1)))
 				goto fail_l;
 		} else {
 			if ((id = store_listing_track(lifecycle_store(),
-				 shop_id, ids[i], title, 0, now)) == -1)
+				 shop_id, ids[i], title, 0, now)) == -1 ||
+			    lifecycle_scan_seen(
+				id, shop, ids[i], title, actor, now) == -1)
 				goto fail_l;
 			memset(&c, 0, sizeof c);
 			c.shop = (char *)shop;

@@ -892,6 +892,10 @@ lifecycle_decide(int64_t id, int n, int approved, const char *reason, time_t at,
 			 (long long)lifecycle_config()->rules.max_appeals) == -1
 		    ? -1
 		    : 0;
+	/* Closed on a rejected re-review: the violation is confirmed. */
+	if (rc == 0 && step.next == CASE_STATE_CLOSED &&
+	    lifecycle_points_confirm(&c, actor) == -1)
+		rc = -1;
 	if (rc == -1)
 		goto fail;
 	rc = lifecycle_commit(err);
@@ -972,6 +976,8 @@ int
 lifecycle_reinstate(
     int64_t id, time_t at, const char *actor, struct lifecycle_err *err)
 {
+	struct case_refusal ref;
+	struct case_view cv;
 	struct st_case c;
 	struct st_appeal *ap;
 	size_t nap;
@@ -979,6 +985,13 @@ lifecycle_reinstate(
 
 	if (lifecycle_load(id, at, &c, &ap, &nap, err) == -1)
 		return (-1);
+	/* A TRO ends only on the court's outcome (case close), on sale or not. */
+	lifecycle_case_view(&c, &cv);
+	if (cases_seen_on_sale(&cv, 1, &ref) == -1) {
+		lifecycle_err_refused(err, ref.code, "%s", ref.why);
+		store_rollback(lifecycle_store());
+		goto out;
+	}
 	if (lifecycle_reinstate_in(&c, ap, nap, at, actor, NULL, NULL, err) ==
 	    -1) {
 		store_rollback(lifecycle_store());
@@ -1021,6 +1034,11 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 		store_rollback(lifecycle_store());
 		goto out;
 	}
+	/* The matter keeps the outcome; no court date is left to remind. */
+	if (lifecycle_matter_outcome(&c, outcome, note, at) == -1) {
+		lifecycle_store_fail(err);
+		goto out;
+	}
 	if (step.event == CASES_EV_CASE_REINSTATED)
 		rc = lifecycle_reinstate_in(
 		    &c, ap, nap, at, actor, outcome, note, err);
@@ -1034,7 +1052,8 @@ lifecycle_close(int64_t id, const char *outcome, const char *note, time_t at,
 			"is not resumed; keep the ads and the ERP stock "
 			"stopped",
 			(long long)c.id, outcome, note, c.shop,
-			c.product_id) == -1)
+			c.product_id) == -1 ||
+		    lifecycle_points_confirm(&c, actor) == -1)
 			lifecycle_err_set(err, LIFECYCLE_ERR_STORE,
 			    "the state database failed; see the log");
 		else
@@ -1087,7 +1106,8 @@ lifecycle_abandon(int64_t id, const char *relisted_as, const char *why,
 			      "starts without rank, reviews or sales)%s%s"
 			    : "case %lld abandoned%s%s%s",
 		(long long)c.id, relisted_as ? relisted_as : "",
-		why ? ": " : "", why ? why : "") == -1) {
+		why ? ": " : "", why ? why : "") == -1 ||
+	    lifecycle_points_confirm(&c, actor) == -1) {
 		lifecycle_store_fail(err);
 		goto out;
 	}

@@ -181,6 +181,40 @@ int lifecycle_filter_cases(const struct lifecycle_filter *, int64_t **,
 int lifecycle_bulk_begin(struct lifecycle_err *);
 int lifecycle_bulk_end(int, struct lifecycle_err *);
 
+/* lifecycle-scan.c: the compliance scan (delistctl scan, POST /v1/scan). */
+struct lifecycle_scan_counts {
+	size_t scanned; /* listings with a title */
+	size_t at_risk; /* of them, holding a finding now */
+	size_t raised; /* listing.at_risk raised by this scan */
+	size_t cleared; /* listing.at_risk_cleared raised by this scan */
+};
+int lifecycle_scan(const char *, const char *, struct lifecycle_scan_counts *,
+    struct lifecycle_err *);
+struct json_t *lifecycle_findings_json(int64_t);
+
+/* lifecycle-points.c: penalty points (delistctl points). */
+int lifecycle_points_correct(const char *, int64_t, const char *, int64_t,
+    const char *, const char *, struct lifecycle_err *);
+int lifecycle_points_set(const char *, const char *, int64_t, const char *,
+    const char *, struct lifecycle_err *);
+struct json_t *lifecycle_points_json(const char *, int);
+
+/* lifecycle-tro.c: a TRO case's court matter (delistctl case matter). */
+struct lifecycle_matter_in {
+	/* per enum store_matter_field: NULL unchanged, "" cleared */
+	const char *f[STORE_MATTER_NFIELDS];
+	/* funds frozen on an account (account NULL: none given) */
+	const char *frozen_account;
+	const char *frozen_currency;
+	const char *frozen_amount;
+	const char *frozen_as_of; /* NULL: today in the court's zone */
+};
+int lifecycle_matter(int64_t, const struct lifecycle_matter_in *, const char *,
+    struct lifecycle_err *);
+struct json_t *lifecycle_matter_json(int64_t);
+const char *lifecycle_matter_key(int);
+struct json_t *lifecycle_at_risk_json(const char *);
+
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);
 int evidence_key(const char *, size_t, const char *const *, char[65]);

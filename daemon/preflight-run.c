@@ -224,36 +224,49 @@ pr_has_word(const char *hay, const char *needle)
  * when it has no issuer (a distributor's paper named after the brand is
  * not the brand's).
  */
-static int
-pr_brands(struct preflight_run *pr, const struct st_case *c, time_t now)
+int
+preflight_run_brands(const struct preflight_config *cfg, const char *shop,
+    time_t now, struct preflight_brand **out)
 {
 	struct st_doc_filter f;
 	struct st_document *auth = NULL;
+	struct preflight_brand *b;
 	size_t nauth = 0, i, j;
 
-	if (pr->cfg.nbrands == 0)
+	*out = NULL;
+	if (cfg->nbrands == 0)
 		return (0);
 	memset(&f, 0, sizeof f);
 	f.type = "brand_authorization";
 	if (store_documents(daemon_state->store, &f, &auth, &nauth) == -1)
 		return (-1);
-	pr->brands = xcalloc(pr->cfg.nbrands, sizeof *pr->brands);
-	for (i = 0; i < pr->cfg.nbrands; i++) {
-		pr->brands[i] = pr->cfg.brands[i];
-		for (j = 0; j < nauth && !pr->brands[i].authorized; j++) {
+	b = xcalloc(cfg->nbrands, sizeof *b);
+	for (i = 0; i < cfg->nbrands; i++) {
+		b[i] = cfg->brands[i];
+		for (j = 0; j < nauth && !b[i].authorized; j++) {
 			if ((auth[j].shop != NULL &&
-				strcmp(auth[j].shop, c->shop) != 0) ||
+				strcmp(auth[j].shop, shop) != 0) ||
 			    (auth[j].expires_at != 0 &&
 				auth[j].expires_at <= now))
 				continue;
 			if (pr_has_word(auth[j].issuer != NULL ? auth[j].issuer
 							       : auth[j].name,
-				pr->brands[i].name))
-				pr->brands[i].authorized = 1;
+				b[i].name))
+				b[i].authorized = 1;
 		}
 	}
 	st_documents_free(auth, nauth);
-	pr->cfg.brands = pr->brands;
+	*out = b;
+	return (0);
+}
+
+static int
+pr_brands(struct preflight_run *pr, const struct st_case *c, time_t now)
+{
+	if (preflight_run_brands(&pr->cfg, c->shop, now, &pr->brands) == -1)
+		return (-1);
+	if (pr->brands != NULL)
+		pr->cfg.brands = pr->brands;
 	return (0);
 }
 

@@ -59,6 +59,14 @@ int preflight_run(struct preflight_run *pr, const struct st_case *c,
 void preflight_run_clear(struct preflight_run *);
 
 /*
+ * cfg's brands for shop at now, each authorized if cfg says so or the
+ * vault holds a live brand_authorization naming it (*out malloc'd, NULL
+ * when cfg has none). 0, or -1 if the vault could not be read.
+ */
+int preflight_run_brands(const struct preflight_config *cfg, const char *shop,
+    time_t now, struct preflight_brand **out);
+
+/*
  * The findings as JSON: [{"code","severity","group","message","score"?,
  * "size"?}], or with brief set only [{"code","severity"}] (the trail).
  */

@@ -30,7 +30,7 @@ static struct event *sched_ev[STORE_DUE_COUNT];
 static struct event *sched_digest_ev;
 static struct event *sched_calendar_ev;
 static const char *const sched_names[STORE_DUE_COUNT] = { "feedback",
-	"escalation", "stall", "document expiry", "reminder" };
+	"escalation", "stall", "document expiry", "reminder", "tro deadline" };
 
 static void sched_fire(evutil_socket_t, short, void *);
 static void sched_run(enum store_due);

@@ -36,6 +36,15 @@
  *                   restart neither repeats nor skips one
  *   listings.seen_title(_at)  the title in the source's latest observation
  *                   and when (the preflight's page_unchanged)
+ *   listing_findings the compliance scan's standing findings per listing
+ *                   (listing.at_risk raised once each)
+ *   points          each shop's penalty-point entries per ledger (a case's
+ *                   confirmed violation, or the seller's own figure)
+ *   points_alerts   the warnings raised before a threshold, so each fires
+ *                   once while it holds
+ *   tro_matters     a TRO case's court matter: court, docket, parties, dates
+ *   tro_frozen      the funds a TRO froze, per account and currency
+ *   tro_reminders   the reminders before each court date, each fired once
  * A case's acknowledgement lives on the case (ack_*) and an appeal's
  * escalation progress (escalate_last_days: the after_business_days of the
  * last tier fired, so that a reload that changes the tiers neither repeats
@@ -509,6 +518,87 @@ static const char *const store_migrations[] = {
 	" END;"
 	"UPDATE cases SET board_key = " BOARD_KEY("cases.id") ";",
 	/* clang-format on */
+
+	/*
+	 * 15: the compliance scan's findings that stand (listing.at_risk):
+	 * one row per listing, finding code, term and field while the
+	 * listing holds it, removed (listing.at_risk_cleared) when a later
+	 * title no longer does, so that each is raised once.
+	 */
+	"CREATE TABLE listing_findings ("
+	"  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	"  code TEXT NOT NULL,"
+	"  term TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  quote TEXT NOT NULL,"
+	"  fix TEXT NOT NULL,"
+	"  raised_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (listing_id, code, term, field));",
+
+	/*
+	 * 16: penalty points. Each entry of a shop's ledger: a case's
+	 * confirmed violation (one per case, correctable), or the seller's
+	 * own figure (anchor: earlier entries of the ledger stop counting);
+	 * dated at the penalty, with its local date for the daily cap. And
+	 * the warnings raised before a threshold, one per ledger, threshold
+	 * and level while it holds.
+	 */
+	"CREATE TABLE points ("
+	"  id INTEGER PRIMARY KEY,"
+	"  shop_id INTEGER NOT NULL REFERENCES shops(id),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  ledger TEXT NOT NULL,"
+	"  points INTEGER NOT NULL,"
+	"  asked INTEGER NOT NULL,"
+	"  anchor INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL,"
+	"  day TEXT NOT NULL,"
+	"  note TEXT,"
+	"  actor TEXT NOT NULL,"
+	"  recorded_at INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX points_case ON points (case_id)"
+	"  WHERE case_id IS NOT NULL;"
+	"CREATE INDEX points_shop ON points (shop_id, ledger, at);"
+	"CREATE TABLE points_alerts ("
+	"  shop_id INTEGER NOT NULL REFERENCES shops(id),"
+	"  ledger TEXT NOT NULL,"
+	"  threshold INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL,"
+	"  raised_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (shop_id, ledger, threshold, level));",
+
+	/*
+	 * 17: a TRO case's court matter (dates as YYYY-MM-DD in the court's
+	 * zone; *_given: set by hand, not computed), the funds frozen per
+	 * account and currency, and the reminders before each court date,
+	 * each fired once.
+	 */
+	"CREATE TABLE tro_matters ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"
+	"  court TEXT, docket TEXT, plaintiff TEXT, counsel TEXT,"
+	"  filed TEXT, granted TEXT, served TEXT, tro_expires TEXT,"
+	"  pi_hearing TEXT, answer_due TEXT,"
+	"  tro_expires_given INTEGER NOT NULL DEFAULT 0,"
+	"  answer_due_given INTEGER NOT NULL DEFAULT 0,"
+	"  settled TEXT, settlement_amount TEXT, settlement_currency TEXT,"
+	"  dismissed TEXT, dismissal_note TEXT,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE tro_frozen ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  account TEXT NOT NULL,"
+	"  currency TEXT NOT NULL,"
+	"  amount TEXT NOT NULL,"
+	"  as_of TEXT NOT NULL,"
+	"  PRIMARY KEY (case_id, account, currency));"
+	"CREATE TABLE tro_reminders ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  deadline TEXT NOT NULL,"
+	"  days INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  fired INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (case_id, deadline, days, due_at));"
+	"CREATE INDEX tro_reminders_due ON tro_reminders (due_at)"
+	"  WHERE fired = 0;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1744,6 +1834,11 @@ static const struct {
 	    "SELECT id FROM conditions WHERE resolved_at IS NULL AND"
 	    " next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, id",
 	    "UPDATE conditions SET reminders = reminders WHERE id = ?" },
+	[STORE_DUE_TRO] = { "SELECT MIN(due_at) FROM tro_reminders"
+			    " WHERE fired = 0",
+	    "SELECT rowid FROM tro_reminders WHERE fired = 0 AND due_at <= ?"
+	    " ORDER BY due_at, rowid",
+	    "UPDATE tro_reminders SET fired = 1 WHERE rowid = ?" },
 };
 
 /* The next due time of a kind, or 0 when nothing is due ever. */
@@ -3820,4 +3915,456 @@ store_stats_appeals(struct store *st, const char *shop, time_t from, time_t to,
 	}
 	sqlite3_reset(stmt);
 	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* --- the compliance scan's findings --------------------------------------- */
+
+static void
+finding_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_finding *f = p;
+
+	f->listing_id = sqlite3_column_int64(stmt, 0);
+	f->shop = col_text(stmt, 1);
+	f->product_id = col_text(stmt, 2);
+	f->title = col_text(stmt, 3);
+	f->code = col_text(stmt, 4);
+	f->term = col_text(stmt, 5);
+	f->field = col_text(stmt, 6);
+	f->quote = col_text(stmt, 7);
+	f->fix = col_text(stmt, 8);
+	f->raised_at = sqlite3_column_int64(stmt, 9);
+}
+
+/*
+ * The standing findings of a listing (listing_id), or of every tracked
+ * listing of a shop (listing_id 0; shop NULL: of every shop).
+ */
+int
+store_findings(struct store *st, int64_t listing_id, const char *shop,
+    struct st_finding **out, size_t *n)
+{
+	/* Two statements: each uses its index (no OR across them). */
+	static const char one[] =
+	    "SELECT f.listing_id, s.name, l.product_id, l.title, f.code,"
+	    " f.term, f.field, f.quote, f.fix, f.raised_at"
+	    " FROM listing_findings f JOIN listings l ON l.id = f.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id WHERE f.listing_id = ?"
+	    " ORDER BY f.raised_at, f.code, f.term";
+	static const char all[] =
+	    "SELECT f.listing_id, s.name, l.product_id, l.title, f.code,"
+	    " f.term, f.field, f.quote, f.fix, f.raised_at"
+	    " FROM listing_findings f JOIN listings l ON l.id = f.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE l.tracked AND (?1 IS NULL OR s.name = ?1)"
+	    " ORDER BY s.name, l.product_id, f.raised_at, f.code, f.term";
+	int rc;
+
+	*out = store_rows(listing_id != 0 ? store_stmt(st, one, "i", listing_id)
+					  : store_stmt(st, all, "t", shop),
+	    sizeof **out, finding_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_findings_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_findings_free(struct st_finding *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].shop);
+		free(f[i].product_id);
+		free(f[i].title);
+		free(f[i].code);
+		free(f[i].term);
+		free(f[i].field);
+		free(f[i].quote);
+		free(f[i].fix);
+	}
+	free(f);
+}
+
+/*
+ * Records a finding of a listing: 1 if it is new (raise it), 0 if it
+ * stands already (its quote and fix are brought up to date), -1 on error.
+ */
+int
+store_finding_add(struct store *st, int64_t listing_id,
+    const struct st_finding *f, time_t now)
+{
+	static const char ins[] =
+	    "INSERT OR IGNORE INTO listing_findings (listing_id, code, term,"
+	    " field, quote, fix, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] =
+	    "UPDATE listing_findings SET quote = ?, fix = ? WHERE"
+	    " listing_id = ? AND code = ? AND term = ? AND field = ?";
+
+	if (store_done(st,
+		store_stmt(st, ins, "ittttti", listing_id, f->code, f->term,
+		    f->field, f->quote, f->fix, (int64_t)now)) == -1)
+		return (-1);
+	if (sqlite3_changes(st->db) > 0)
+		return (1);
+	return (store_done(st,
+	    store_stmt(st, upd, "ttittt", f->quote, f->fix, listing_id, f->code,
+		f->term, f->field)));
+}
+
+/* Removes a finding the listing no longer holds. */
+int
+store_finding_del(struct store *st, int64_t listing_id, const char *code,
+    const char *term, const char *field)
+{
+	static const char sql[] =
+	    "DELETE FROM listing_findings WHERE listing_id = ? AND code = ?"
+	    " AND term = ? AND field = ?";
+
+	return (store_done(
+	    st, store_stmt(st, sql, "ittt", listing_id, code, term, field)));
+}
+
+/* --- penalty points --------------------------------------------------------- */
+
+#define POINTS_COLS \
+	"p.id, s.name, p.case_id, p.ledger, p.points, p.asked, p.anchor," \
+	" p.at, p.day, p.note, p.actor, p.recorded_at" \
+	" FROM points p JOIN shops s ON s.id = p.shop_id "
+
+static void
+points_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_points *e = p;
+
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->shop = col_text(stmt, 1);
+	e->case_id = sqlite3_column_int64(stmt, 2);
+	e->ledger = col_text(stmt, 3);
+	e->points = sqlite3_column_int64(stmt, 4);
+	e->asked = sqlite3_column_int64(stmt, 5);
+	e->anchor = sqlite3_column_int(stmt, 6);
+	e->at = sqlite3_column_int64(stmt, 7);
+	e->day = col_text(stmt, 8);
+	e->note = col_text(stmt, 9);
+	e->actor = col_text(stmt, 10);
+	e->recorded_at = sqlite3_column_int64(stmt, 11);
+}
+
+static int
+points_query(sqlite3_stmt *stmt, struct st_points **out, size_t *n)
+{
+	int rc;
+
+	*out = store_rows(stmt, sizeof **out, points_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_points_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The entries of a shop's ledger (NULL: of every ledger), oldest first. */
+int
+store_points(struct store *st, const char *shop, const char *ledger,
+    struct st_points **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT " POINTS_COLS "WHERE s.name = ?1 AND (?2 IS NULL OR"
+	    " p.ledger = ?2) ORDER BY p.at, p.id";
+
+	return (points_query(store_stmt(st, sql, "tt", shop, ledger), out, n));
+}
+
+/* The entry of a case: 0, 1 if it has none, -1 on error. */
+int
+store_points_case(struct store *st, int64_t case_id, struct st_points *out)
+{
+	static const char sql[] = "SELECT " POINTS_COLS "WHERE p.case_id = ?";
+	struct st_points *v;
+	size_t n;
+
+	if (points_query(store_stmt(st, sql, "i", case_id), &v, &n) == -1)
+		return (-1);
+	if (n == 0)
+		return (1);
+	*out = v[0];
+	free(v);
+	return (0);
+}
+
+int
+store_points_add(struct store *st, const struct st_points *e)
+{
+	static const char sql[] =
+	    "INSERT INTO points (shop_id, case_id, ledger, points, asked,"
+	    " anchor, at, day, note, actor, recorded_at) VALUES"
+	    " ((SELECT id FROM shops WHERE name = ?), ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?)";
+	sqlite3_stmt *stmt;
+
+	stmt = store_stmt(st, sql, "tTtiiiitttT", e->shop, (time_t)e->case_id,
+	    e->ledger, e->points, e->asked, (int64_t)e->anchor, (int64_t)e->at,
+	    e->day, e->note, e->actor, e->recorded_at);
+	return (store_done(st, stmt));
+}
+
+/* A case's entry corrected by the seller. */
+int
+store_points_correct(struct store *st, int64_t id, const char *ledger,
+    int64_t points, const char *note)
+{
+	static const char sql[] =
+	    "UPDATE points SET ledger = ?, points = ?, note = ? WHERE id = ?";
+
+	return (store_done(
+	    st, store_stmt(st, sql, "titi", ledger, points, note, id)));
+}
+
+void
+st_point_clear(struct st_points *e)
+{
+	free(e->shop);
+	free(e->ledger);
+	free(e->day);
+	free(e->note);
+	free(e->actor);
+	memset(e, 0, sizeof *e);
+}
+
+void
+st_points_free(struct st_points *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		st_point_clear(&v[i]);
+	free(v);
+}
+
+/*
+ * The warnings of a shop's ledger: records (threshold, level) as raised,
+ * 1 if it is new, 0 if it was raised before; and, first, forgets those
+ * that no longer hold (another threshold, or a higher level than now), so
+ * that they fire again when they come back. level 0 forgets them all.
+ */
+int
+store_points_alert(struct store *st, const char *shop, const char *ledger,
+    int64_t threshold, int level, time_t now)
+{
+	static const char prune[] =
+	    "DELETE FROM points_alerts WHERE shop_id ="
+	    " (SELECT id FROM shops WHERE name = ?1) AND ledger = ?2 AND"
+	    " (threshold <> ?3 OR level > ?4)";
+	static const char ins[] =
+	    "INSERT OR IGNORE INTO points_alerts (shop_id, ledger, threshold,"
+	    " level, raised_at) VALUES ((SELECT id FROM shops WHERE name = ?),"
+	    " ?, ?, ?, ?)";
+
+	if (store_done(st,
+		store_stmt(st, prune, "ttii", shop, ledger, threshold,
+		    (int64_t)level)) == -1)
+		return (-1);
+	if (level == 0)
+		return (0);
+	if (store_done(st,
+		store_stmt(st, ins, "ttiii", shop, ledger, threshold,
+		    (int64_t)level, (int64_t)now)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
+}
+
+/* --- TRO matters ---------------------------------------------------------- */
+
+/* A case's matter: 0, 1 if it has none, -1 on error. */
+int
+store_matter_get(struct store *st, int64_t case_id, struct st_matter *m)
+{
+	static const char sql[] =
+	    "SELECT court, docket, plaintiff, counsel, filed, granted, served,"
+	    " tro_expires, pi_hearing, answer_due, settled, settlement_amount,"
+	    " settlement_currency, dismissed, dismissal_note,"
+	    " tro_expires_given, answer_due_given, updated_at"
+	    " FROM tro_matters WHERE case_id = ?";
+	sqlite3_stmt *stmt;
+	int rc, i;
+
+	memset(m, 0, sizeof *m);
+	if ((stmt = store_stmt(st, sql, "i", case_id)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < STORE_MATTER_NFIELDS; i++)
+			m->f[i] = col_text(stmt, i);
+		m->tro_expires_given = sqlite3_column_int(stmt, 15);
+		m->answer_due_given = sqlite3_column_int(stmt, 16);
+		m->updated_at = sqlite3_column_int64(stmt, 17);
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return (0);
+	return (rc == SQLITE_DONE ? 1 : -1);
+}
+
+void
+st_matter_clear(struct st_matter *m)
+{
+	int i;
+
+	for (i = 0; i < STORE_MATTER_NFIELDS; i++)
+		free(m->f[i]);
+	memset(m, 0, sizeof *m);
+}
+
+int
+store_matter_put(struct store *st, int64_t case_id, const struct st_matter *m)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO tro_matters (case_id, court, docket,"
+	    " plaintiff, counsel, filed, granted, served, tro_expires,"
+	    " pi_hearing, answer_due, settled, settlement_amount,"
+	    " settlement_currency, dismissed, dismissal_note,"
+	    " tro_expires_given, answer_due_given, updated_at) VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "itttttttttttttttiii", case_id, m->f[0],
+		m->f[1], m->f[2], m->f[3], m->f[4], m->f[5], m->f[6], m->f[7],
+		m->f[8], m->f[9], m->f[10], m->f[11], m->f[12], m->f[13],
+		m->f[14], (int64_t)m->tro_expires_given,
+		(int64_t)m->answer_due_given, (int64_t)m->updated_at)));
+}
+
+static void
+frozen_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_frozen *f = p;
+
+	f->account = col_text(stmt, 0);
+	f->currency = col_text(stmt, 1);
+	f->amount = col_text(stmt, 2);
+	f->as_of = col_text(stmt, 3);
+}
+
+int
+store_frozen(
+    struct store *st, int64_t case_id, struct st_frozen **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT account, currency, amount, as_of FROM tro_frozen"
+	    " WHERE case_id = ? ORDER BY account, currency";
+	int rc;
+
+	*out = store_rows(store_stmt(st, sql, "i", case_id), sizeof **out,
+	    frozen_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		st_frozen_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_frozen_put(struct store *st, int64_t case_id, const struct st_frozen *f)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO tro_frozen (case_id, account, currency,"
+	    " amount, as_of) VALUES (?, ?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(st, sql, "itttt", case_id, f->account, f->currency,
+		f->amount, f->as_of)));
+}
+
+void
+st_frozen_free(struct st_frozen *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].account);
+		free(f[i].currency);
+		free(f[i].amount);
+		free(f[i].as_of);
+	}
+	free(f);
+}
+
+/* Forgets a case's reminders not fired yet (the dates are planned anew). */
+int
+store_tro_reminders_clear(struct store *st, int64_t case_id)
+{
+	static const char sql[] =
+	    "DELETE FROM tro_reminders WHERE case_id = ? AND fired = 0";
+
+	return (store_done(st, store_stmt(st, sql, "i", case_id)));
+}
+
+/* Plans a reminder; one that fired already for that date stays fired. */
+int
+store_tro_reminder_add(struct store *st, int64_t case_id, const char *deadline,
+    int64_t days, time_t due_at)
+{
+	static const char sql[] =
+	    "INSERT OR IGNORE INTO tro_reminders (case_id, deadline, days,"
+	    " due_at) VALUES (?, ?, ?, ?)";
+
+	return (store_done(st,
+	    store_stmt(
+		st, sql, "itii", case_id, deadline, days, (int64_t)due_at)));
+}
+
+static void
+reminder_row(sqlite3_stmt *stmt, void *p)
+{
+	struct st_tro_reminder *r = p;
+
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->case_id = sqlite3_column_int64(stmt, 1);
+	r->deadline = col_text(stmt, 2);
+	r->days = sqlite3_column_int64(stmt, 3);
+	r->due_at = sqlite3_column_int64(stmt, 4);
+	r->fired = sqlite3_column_int(stmt, 5);
+}
+
+/* The reminders of a case (case_id), or the one with rowid id (case_id 0). */
+int
+store_tro_reminders(struct store *st, int64_t case_id, int64_t id,
+    struct st_tro_reminder **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT rowid, case_id, deadline, days, due_at, fired"
+	    " FROM tro_reminders WHERE (?1 <> 0 AND case_id = ?1)"
+	    " OR (?1 = 0 AND rowid = ?2) ORDER BY due_at, rowid";
+	size_t i;
+	int rc;
+
+	*out = store_rows(store_stmt(st, sql, "ii", case_id, id), sizeof **out,
+	    reminder_row, n, &rc);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < *n; i++)
+			free((*out)[i].deadline);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+st_tro_reminders_free(struct st_tro_reminder *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].deadline);
+	free(r);
 }

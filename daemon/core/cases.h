@@ -90,6 +90,15 @@ enum cases_event_type {
 	CASES_EV_LISTING_NOT_FOUND, /* warning: the source has no such listing */
 	CASES_EV_SHOP_HELD_MAIL, /* info: what a snooze held, in one mail */
 	CASES_EV_CASE_ASSIGNED, /* info: a case's assignee changed */
+	CASES_EV_LISTING_AT_RISK, /* warning: the scan found a term */
+	CASES_EV_LISTING_AT_RISK_CLEARED, /* info: the term is gone */
+	CASES_EV_SHOP_POINTS_RECORDED, /* info: a confirmed violation's points */
+	CASES_EV_SHOP_POINTS_THRESHOLD, /* critical: a ledger reached one */
+	CASES_EV_SHOP_POINTS_WARNING, /* warning (critical): near a threshold */
+	CASES_EV_SHOP_POINTS_CORRECTED, /* info: the seller's correction */
+	CASES_EV_TRO_MATTER, /* info: a TRO case's matter was recorded */
+	CASES_EV_TRO_DEADLINE, /* warning (critical the last): a court date */
+	CASES_EV_TRO_DEADLINE_REMINDER, /* critical */
 	CASES_EV_COUNT
 };
 

@@ -34,6 +34,7 @@
 #include "preflight.h"
 #include "text.h"
 #include "reason.h"
+#include "i18n.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -2781,4 +2782,145 @@ preflight_findings_free(struct preflight_findings *list)
 		return;
 	free(list->v);
 	free(list);
+}
+
+/* --- the compliance scan ------------------------------------------------- */
+
+/* A term of a scan, normalized once. */
+struct pf_scan_term {
+	enum preflight_code code;
+	int item;
+	const char *term;
+	struct pf_text norm;
+};
+
+struct preflight_scan {
+	struct pf_scan_term *v;
+	size_t n;
+};
+
+struct preflight_scan *
+preflight_scan_new(const struct preflight_config *cfg, char **cause)
+{
+	struct preflight_scan *sc;
+	struct pf_scan_term *t;
+	size_t i;
+
+	if ((sc = calloc(1, sizeof *sc)) == NULL ||
+	    (sc->v = calloc(cfg->nbanned + cfg->nbrands + 1, sizeof *sc->v)) ==
+		NULL)
+		goto nomem;
+	for (i = 0; i < cfg->nbanned + cfg->nbrands; i++) {
+		t = &sc->v[sc->n];
+		if (i < cfg->nbanned) {
+			t->code = PREFLIGHT_TITLE_BANNED_TERM;
+			t->item = (int)i;
+			t->term = cfg->banned[i];
+		} else if (cfg->brands[i - cfg->nbanned].authorized)
+			continue;
+		else {
+			t->code = PREFLIGHT_TITLE_BRAND;
+			t->item = (int)(i - cfg->nbanned);
+			t->term = cfg->brands[t->item].name;
+		}
+		if (pf_norm(t->term, strlen(t->term), PF_KEEP, &t->norm) == -1)
+			goto nomem;
+		sc->n++;
+	}
+	return (sc);
+nomem:
+	cause_set(cause, "out of memory");
+	preflight_scan_free(sc);
+	return (NULL);
+}
+
+void
+preflight_scan_free(struct preflight_scan *sc)
+{
+	size_t i;
+
+	if (sc == NULL)
+		return;
+	for (i = 0; i < sc->n; i++)
+		pf_text_free(&sc->v[i].norm);
+	free(sc->v);
+	free(sc);
+}
+
+int
+preflight_scan_text(const struct preflight_scan *sc, const char *text,
+    const char *where, struct preflight_scan_hit **hits, char **cause)
+{
+	struct pf_text t;
+	struct pf_range *used;
+	struct preflight_scan_hit *h, *v = NULL;
+	const struct pf_scan_term *term;
+	size_t i, k, n = 0, s, e, from, to;
+	char q[PF_QUOTE];
+	int found;
+
+	*hits = NULL;
+	if (text == NULL || *text == '\0' || sc->n == 0)
+		return (0);
+	if (pf_norm(text, strlen(text), PF_KEEP, &t) == -1)
+		goto nomem;
+	if ((used = calloc(sc->n, sizeof *used)) == NULL) {
+		pf_text_free(&t);
+		goto nomem;
+	}
+	for (i = 0; i < sc->n; i++) {
+		term = &sc->v[i];
+		from = 0;
+		while (
+		    (found = pf_find(&t, &term->norm, from, 0, &s, &e)) == 1) {
+			for (k = 0; k < n; k++) {
+				if (s < used[k].end && used[k].start < e)
+					break;
+			}
+			if (k == n)
+				break;
+			from = s + 1;
+		}
+		if (!found)
+			continue;
+		if ((h = reallocarray(v, n + 1, sizeof *v)) == NULL) {
+			free(used);
+			pf_text_free(&t);
+			free(v);
+			goto nomem;
+		}
+		v = h;
+		h = &v[n];
+		used[n].start = s;
+		used[n].end = e;
+		n++;
+		memset(h, 0, sizeof *h);
+		h->code = term->code;
+		h->item = term->item;
+		h->term = term->term;
+		from = t.from[s];
+		to = t.to[e - 1];
+		h->offset = (long long)from;
+		pf_clip(h->quote, sizeof h->quote, text + from, to - from);
+		pf_clip(q, sizeof q, text + from, to - from);
+		if (term->code == PREFLIGHT_TITLE_BANNED_TERM)
+			snprintf(h->fix, sizeof h->fix,
+			    _("remove \"%s\" from the %s: \"%s\" is a banned "
+			      "term"),
+			    q, where, term->term);
+		else
+			snprintf(h->fix, sizeof h->fix,
+			    _("remove the brand \"%s\" from the %s, or add the "
+			      "brand owner's authorization (document type "
+			      "brand_authorization)"),
+			    q, where);
+		pf_trim_utf8(h->fix);
+	}
+	free(used);
+	pf_text_free(&t);
+	*hits = v;
+	return ((int)n);
+nomem:
+	cause_set(cause, "out of memory");
+	return (-1);
 }

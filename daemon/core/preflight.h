@@ -427,4 +427,43 @@ size_t preflight_word_count(const char *s, size_t len);
 int
 preflight_similarity(const char *a, const char *b, int shingle, double *score);
 
+/*
+ * The compliance scan of a catalogue (delistctl scan): the words checks
+ * (banned terms, brands the shop is not authorized for) run on many texts
+ * with the terms normalized once. A scan is built from a configuration
+ * whose brands carry the shop's authorizations, and is read-only after:
+ * preflight_scan_text may be called on it any number of times.
+ */
+struct preflight_scan;
+
+/* One term found in a scanned text. */
+struct preflight_scan_hit {
+	enum preflight_code code; /* title_banned_term or _brand_unauthorized */
+	int item; /* index in cfg->banned / cfg->brands */
+	const char *term; /* the term as configured (borrowed from cfg) */
+	long long offset; /* byte in the text */
+	char quote[PREFLIGHT_QUOTE_MAX]; /* the text's own words that matched */
+	char fix[PREFLIGHT_MESSAGE_MAX]; /* the rectification to make */
+};
+
+/*
+ * A scan of cfg's banned terms and unauthorized brands (cfg must pass
+ * preflight_config_check and outlive the scan). NULL with *cause set if
+ * memory ran out.
+ */
+struct preflight_scan *
+preflight_scan_new(const struct preflight_config *cfg, char **cause);
+void preflight_scan_free(struct preflight_scan *);
+
+/*
+ * Scans text (a title, or an attribute's value), normalized as titles are
+ * (see above: full-width forms and case do not hide a term), where naming
+ * it in the rectification ("title", "attribute Brand"). Each term is found
+ * at most once, and never where an earlier term of the list was found.
+ * Returns the number of hits and sets *hits (malloc'd, NULL when there are
+ * none), or -1 with *cause set if memory ran out.
+ */
+int preflight_scan_text(const struct preflight_scan *, const char *text,
+    const char *where, struct preflight_scan_hit **hits, char **cause);
+
 #endif /* PREFLIGHT_H */

@@ -195,6 +195,16 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    N_("end a tro case on the court's outcome: dismissed or settled "
 	       "resume the listing, judgment or lost close the case"),
 	    NULL, case_close, { "", case_close_options, 1, 1 } },
+	{ "matter",
+	    "case matter ID [--court C] [--docket D] [--plaintiff P] "
+	    "[--counsel C] [--filed DATE] [--granted DATE] [--served DATE] "
+	    "[--tro-expires DATE] [--pi-hearing DATE] [--answer-due DATE] "
+	    "[--settled DATE] [--settlement \"AMOUNT CUR\"] "
+	    "[--dismissed DATE] [--dismissal-note TEXT] [--frozen ACCOUNT "
+	    "--frozen-amount \"AMOUNT CUR\" [--as-of DATE]]",
+	    "show or record a tro case's court matter: the answer is due 21 "
+	    "days after service, with reminders before each court date",
+	    NULL, ctl_tro_matter, { "", ctl_tro_matter_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    N_("name the reason of a case (the source opens them unclassified)"),
 	    NULL, ctl_source_classify,

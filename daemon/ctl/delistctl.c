@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -26,6 +27,7 @@
 
 #include "calendar.h"
 #include "delistctl.h"
+#include "i18n.h"
 #include "text.h"
 #include "tzfile.h"
 
@@ -83,7 +85,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    NULL, ctl_cases_cases, { "", ctl_cases_cases_options, 0, 0 } },
 	{ "case", "case VERB ...",
 	    N_("show|open|note|classify|appeal|decision|reinstated|abandon|"
-	       "close|evidence|export|doc|ack|assign one case "
+	       "close|matter|evidence|export|doc|ack|assign one case "
 	       "('delistctl case help')"),
 	    ctl_cases_case, CTL_OWN_ARGS },
 	{ "events", "events [--case ID] [--follow]",
@@ -109,6 +111,21 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    { "", ctl_alerts_options, 1, 1 } },
 	{ "snooze", "snooze SHOP --off", N_("end a shop's snooze"), NULL,
 	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
+	{ "scan", "scan [SHOP]",
+	    "check every tracked listing's title for banned terms and "
+	    "unauthorized brands (no platform call)",
+	    NULL, ctl_scan, { "", NULL, 0, 1 } },
+	{ "points", "points SHOP",
+	    "the shop's penalty points: each ledger's total, the next "
+	    "threshold and its consequence, what expires when",
+	    NULL, ctl_points, { "", ctl_points_options, 1, 2 } },
+	{ "points", "points SHOP --set LEDGER N --reason TEXT",
+	    "set a ledger to the figure the seller backend shows", NULL,
+	    ctl_points, { "", ctl_points_options, 1, 2 } },
+	{ "points",
+	    "points SHOP --correct CASE --ledger L --points N --reason TEXT",
+	    "correct the ledger and points a case recorded", NULL, ctl_points,
+	    { "", ctl_points_options, 1, 2 } },
 	{ "user", "user VERB ...",
 	    N_("add|passwd|rm|list the web console's users ('delistctl user "
 	       "help')"),
@@ -829,6 +846,52 @@ ctl_answer(long status, json_t *doc, char *raw)
 		fputs(raw, stdout);
 	free(raw);
 	return (doc);
+}
+
+/* A shop name as the configuration allows it, or a one-line error. */
+void
+ctl_shop_check(const char *shop)
+{
+	const char *p;
+
+	for (p = shop; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			break;
+	}
+	if (*shop == '\0' || *p != '\0' || strlen(shop) > 64)
+		ctl_fail(
+		    _("bad shop name \"%s\": letters, digits, '-' and '_'"),
+		    shop);
+}
+
+/* A table of nrows rows of ncols cells, all NULL, for ctl_table. */
+char ***
+ctl_table_new(size_t nrows, size_t ncols)
+{
+	char ***rows;
+	size_t i;
+
+	if ((rows = calloc(nrows + 1, sizeof *rows)) == NULL)
+		ctl_fail("out of memory");
+	for (i = 0; i < nrows; i++) {
+		if ((rows[i] = calloc(ncols, sizeof **rows)) == NULL)
+			ctl_fail("out of memory");
+	}
+	return (rows);
+}
+
+/* Frees a table of ctl_table_new and its cells. */
+void
+ctl_table_free(char ***rows, size_t nrows, size_t ncols)
+{
+	size_t i, j;
+
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncols; j++)
+			free(rows[i][j]);
+		free(rows[i]);
+	}
+	free(rows);
 }
 
 /* Prints rows aligned in columns; the first row is the heading. */

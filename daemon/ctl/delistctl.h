@@ -127,6 +127,9 @@ long ctl_request_bytes(const char *, const char *, const char *, const void *,
 json_t *ctl_call(const char *, const char *, json_t *);
 json_t *ctl_answer(long, json_t *, char *);
 void ctl_table(char ***, size_t, size_t);
+char ***ctl_table_new(size_t, size_t);
+void ctl_shop_check(const char *);
+void ctl_table_free(char ***, size_t, size_t);
 size_t ctl_width(const char *);
 char *ctl_escape(const char *);
 void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
@@ -180,6 +183,14 @@ int ctl_outbox(int, char **);
 
 /* delistctl-docs.c: the document vault. */
 int ctl_docs(int, char **);
+/* delistctl-scan.c */
+int ctl_scan(struct ctl_args *);
+/* delistctl-tro.c */
+extern const struct option ctl_tro_matter_options[];
+int ctl_tro_matter(struct ctl_args *);
+/* delistctl-points.c */
+extern const struct option ctl_points_options[];
+int ctl_points(struct ctl_args *);
 int ctl_docs_case_doc(struct ctl_args *);
 extern const struct option ctl_docs_case_doc_options[];
 void docs_help(FILE *);

@@ -1215,6 +1215,7 @@ ack_cell(json_t *a, const char *shop)
 }
 
 static void render_table(struct mbuf *, json_t *, const char *);
+static void digest_prevent(struct mbuf *, json_t *);
 
 /* The daily digest's warnings: what a person must see, one each. */
 static void
@@ -1400,7 +1401,65 @@ render_daily(struct mbuf *b, json_t *data)
 		    json_array_size(arr));
 		render_table(b, arr, "  ");
 	}
+	digest_prevent(b, data);
 	return (1);
+}
+
+/*
+ * The digest's listings at risk (the compliance scan's findings) and the
+ * penalty ledgers near a threshold, each a table with the verb to run.
+ */
+static void
+digest_prevent(struct mbuf *b, json_t *data)
+{
+	json_t *arr, *v, *f, *rows, *row;
+	const char *shop = jstr(data, "shop");
+	size_t i, j;
+
+	if (json_array_size(arr = json_object_get(data, "at_risk")) > 0) {
+		rows = json_array();
+		json_array_foreach (arr, i, v) {
+			json_array_foreach (
+			    json_object_get(v, "findings"), j, f) {
+				row = json_object();
+				json_object_set_new(row, "product_id",
+				    cell(json_object_get(v, "product_id"), 20));
+				json_object_set_new(row, "found",
+				    cell(json_object_get(f, "quote"), 24));
+				json_object_set_new(row, "what_to_do",
+				    cell(json_object_get(f, "fix"), 60));
+				json_array_append_new(rows, row);
+			}
+		}
+		mbuf_addf(b,
+		    _("\nListings at risk (%zu; delistctl scan %s):\n"),
+		    json_array_size(arr), shop != NULL ? shop : "");
+		render_table(b, rows, "  ");
+		json_decref(rows);
+	}
+	if (json_array_size(arr = json_object_get(data, "points")) > 0) {
+		rows = json_array();
+		json_array_foreach (arr, i, v) {
+			row = json_object();
+			json_object_set_new(row, "ledger",
+			    cell(json_object_get(v, "ledger"), 16));
+			json_object_set_new(
+			    row, "total", cell(json_object_get(v, "total"), 6));
+			json_object_set_new(row, "next",
+			    cell(json_object_get(v, "next_threshold"), 6));
+			json_object_set_new(row, "then",
+			    cell(json_object_get(v, "consequence"), 30));
+			json_object_set_new(
+			    row, "level", cell(json_object_get(v, "level"), 8));
+			json_array_append_new(rows, row);
+		}
+		mbuf_addf(b,
+		    _("\nPenalty ledgers near a threshold (%zu; delistctl "
+		      "points %s):\n"),
+		    json_array_size(arr), shop != NULL ? shop : "");
+		render_table(b, rows, "  ");
+		json_decref(rows);
+	}
 }
 
 /* ": TEXT" with at most SUBJECT_BRIEF characters of TEXT, on one line. */

@@ -104,7 +104,7 @@ check "no digest at 08:59:59" digests_are main 0
 setclock $T9
 check "digest.daily for main at 09:00 Shanghai time" wait_for 5 digests_are main 1
 doc=$(all_events | squash)
-check "... with the counts by state, syncs, dead deliveries, documents" contains "$doc" '"counts":{"open_cases":4,"open":1,"rectifying":0,"appealed":1,"approved":0,"reinstated":1,"manual_review":1,"pending_syncs":1,"dead_deliveries":4,"documents_expiring":1}'
+check "... with the counts by state, syncs, dead deliveries, documents" contains "$doc" '"counts":{"open_cases":4,"open":1,"rectifying":0,"appealed":1,"approved":0,"reinstated":1,"manual_review":1,"pending_syncs":1,"dead_deliveries":4,"documents_expiring":1,"ledgers_near_threshold":0,"listings_at_risk":0}'
 check "... the shop, its local date and zone" contains "$doc" '"shop":"main","date":"2026-11-05","timezone":"Asia/Shanghai"'
 check "... the appealed case with 4 business days left before escalation" contains "$doc" "\"appealed\":[{\"case\":$C2,"
 check "... (its escalation)" contains "$doc" '"escalation":{"appeal":1,"tier":1,"after_business_days":5,"severity":"critical","due_at":"2026-11-13T00:00:00Z","business_days_left":4}'

@@ -1092,6 +1092,22 @@ test_events(void **state)
 		    CASES_SEV_WARNING },
 		{ CASES_EV_SHOP_HELD_MAIL, "shop.held_mail", CASES_SEV_INFO },
 		{ CASES_EV_CASE_ASSIGNED, "case.assigned", CASES_SEV_INFO },
+		{ CASES_EV_LISTING_AT_RISK, "listing.at_risk",
+		    CASES_SEV_WARNING },
+		{ CASES_EV_LISTING_AT_RISK_CLEARED, "listing.at_risk_cleared",
+		    CASES_SEV_INFO },
+		{ CASES_EV_SHOP_POINTS_RECORDED, "shop.points_recorded",
+		    CASES_SEV_INFO },
+		{ CASES_EV_SHOP_POINTS_THRESHOLD, "shop.points_threshold",
+		    CASES_SEV_CRITICAL },
+		{ CASES_EV_SHOP_POINTS_WARNING, "shop.points_warning",
+		    CASES_SEV_WARNING },
+		{ CASES_EV_SHOP_POINTS_CORRECTED, "shop.points_corrected",
+		    CASES_SEV_INFO },
+		{ CASES_EV_TRO_MATTER, "tro.matter", CASES_SEV_INFO },
+		{ CASES_EV_TRO_DEADLINE, "tro.deadline", CASES_SEV_WARNING },
+		{ CASES_EV_TRO_DEADLINE_REMINDER, "tro.deadline.reminder",
+		    CASES_SEV_CRITICAL },
 	};
 	size_t i;
 

@@ -748,6 +748,13 @@ test_render_digest_daily(void **state)
 	    "[\"erp\",\"ads\"]}],\"dead_deliveries\":[{\"id\":31,\"sink\":"
 	    "\"erp\",\"event_type\":\"case.opened\",\"case\":5,"
 	    "\"last_error\":\"HTTP 400\"}],\"documents_expiring\":[],"
+	    "\"at_risk\":[{\"product_id\":\"1005001234567890\",\"title\":"
+	    "\"LED strip No.1\",\"findings\":[{\"code\":\"title_banned_term\","
+	    "\"term\":\"No.1\",\"field\":\"title\",\"quote\":\"No.1\","
+	    "\"fix\":\"remove \\\"No.1\\\" from the title\"}]}],"
+	    "\"points\":[{\"ledger\":\"listing_quality\",\"total\":10,"
+	    "\"next_threshold\":12,\"consequence\":\"account frozen 7 days\","
+	    "\"level\":\"critical\"}],"
 	    "\"warnings\":[{\"code\":\"calendar.uncovered\",\"text\":"
 	    "\"the calendar of shop main (Asia/Shanghai) has no holiday or "
 	    "make-up workday in 2027, which begins on 2027-01-01\"}]}}";
@@ -779,6 +786,14 @@ test_render_digest_daily(void **state)
 	    "  - the calendar of shop main (Asia/Shanghai) has no holiday or "
 	    "make-up\n"
 	    "  workday in 2027, which begins on 2027-01-01\n"));
+	/* The listings at risk and the ledgers near a threshold. */
+	assert_non_null(
+	    strstr(t.body, "\nListings at risk (1; delistctl scan main):\n"));
+	assert_non_null(strstr(t.body, "remove \"No.1\" from the title"));
+	assert_non_null(strstr(t.body,
+	    "\nPenalty ledgers near a threshold (1; delistctl points "
+	    "main):\n"));
+	assert_non_null(strstr(t.body, "account frozen 7 days"));
 	assert_non_null(strstr(t.body,
 	    "appealed (1):\n"
 	    "  case  product id        title      appeals left  escalation"));

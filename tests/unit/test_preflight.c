@@ -2243,6 +2243,53 @@ test_quotes_clipped(void **state)
 	preflight_findings_free(list);
 }
 
+/*
+ * The compliance scan: the default banned terms found through full-width
+ * forms and case, each term once, an unauthorized brand named with its
+ * rectification, an authorized one not, and a clean title gives nothing.
+ */
+static void
+test_scan(void **state)
+{
+	struct preflight_config cfg;
+	struct preflight_brand brands[] = { { "Nike", 0 }, { "Acme", 1 } };
+	struct preflight_scan *sc;
+	struct preflight_scan_hit *h;
+	char *cause = NULL;
+	int n;
+
+	(void)state;
+	preflight_config_init(&cfg);
+	cfg.brands = brands;
+	cfg.nbrands = 2;
+	sc = preflight_scan_new(&cfg, &cause);
+	assert_non_null(sc);
+	n = preflight_scan_text(sc, "LED strip, ＢＥＳＴ Quality, best quality",
+	    "title", &h, &cause);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].code, PREFLIGHT_TITLE_BANNED_TERM);
+	assert_string_equal(h[0].term, "best quality");
+	assert_string_equal(h[0].quote, "ＢＥＳＴ Quality");
+	assert_int_equal(h[0].offset, 11);
+	assert_non_null(
+	    strstr(h[0].fix, "remove \"ＢＥＳＴ Quality\" from the title"));
+	free(h);
+	n = preflight_scan_text(
+	    sc, "NIKE shoes by Acme, No.1", "title", &h, &cause);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].code, PREFLIGHT_TITLE_BANNED_TERM);
+	assert_string_equal(h[0].quote, "No.1");
+	assert_int_equal(h[1].code, PREFLIGHT_TITLE_BRAND);
+	assert_string_equal(h[1].term, "Nike");
+	assert_non_null(strstr(h[1].fix, "brand_authorization"));
+	free(h);
+	n = preflight_scan_text(sc, "LED strip 5 m", "title", &h, &cause);
+	assert_int_equal(n, 0);
+	assert_null(h);
+	assert_null(cause);
+	preflight_scan_free(sc);
+}
+
 int
 main(void)
 {
@@ -2279,6 +2326,7 @@ main(void)
 		cmocka_unit_test(test_resubmission),
 		cmocka_unit_test(test_every_code_in_order),
 		cmocka_unit_test(test_quotes_clipped),
+		cmocka_unit_test(test_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
