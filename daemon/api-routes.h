@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-routes.h: the control API's route table, one API_ROUTE(METHOD,
  * PATTERN, HANDLER) a row: a method (EVHTTP_REQ_METHOD), a path pattern

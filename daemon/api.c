@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api.c: the control API, HTTP/1.1 + JSON over a Unix socket (evhttp).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api.h: what a control API handler sees, and the API's JSON shapes: the
  * one place api.c, the handlers and delistctl.c agree on (delistd(8) says

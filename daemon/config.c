@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config.c: the configuration file, parsed, validated, then handed out whole.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistd.h: the daemon's internal interfaces, one banner per file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c: delistd's start-up, signals, reload and shutdown.
  *

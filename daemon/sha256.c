@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sha256.c: the SHA-256 of a buffer, as lower-case hex: how the daemon
  * names evidence, documents and appeal statements (OpenSSL's EVP).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.c: the daemon's state in SQLite, behind verbs (no SQL leaves here).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.c: the web console on the control API's evhttp (delistd-web(7)).
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bootstrap.sh: the README's two commands.
 #
 #   sh tests/bootstrap.sh run    install the build dependencies, build, and

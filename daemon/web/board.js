@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // board.js: the Board: every open case in one row, filtered, sorted by the
 // nearest deadline, kept current by the event stream (GET /v1/events?follow=1).
 import { api, el, t, translatePage, session, header, signIn, fmtTime, age,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // case.js: one case: deadlines on top, the appeals with their statements,
 // the trail as a timeline, evidence and documents; for operators and
 // admins the actions (note, preflight check, acknowledge, assign).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cli-verbs.sh: delistctl's common options after the verb, "-" for
 # standard input, and its exit statuses, against a real delistd (issue 12):
 # -j/--json after a verb prints the daemon's JSON; a statement or a CSV

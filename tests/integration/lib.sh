@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/integration/lib.sh: what every integration test shares.
 #
 # Sourced by the tests. Gives TAP output (plan, ok/not ok, diagnostics), a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mail.sh: the mail sink against tests/fakes/fake_smtp, through the real
 # delistd and delistctl, on the test clock.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # notify.sh: what delistd tells systemd (through a fake notification socket).
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # refusals.sh: what clients and files send that is not text, or too big,
 # is refused cleanly, through the real delistd and delistctl (issue 15).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/integration/systemd.sh: check the systemd integration files in etc/.
 #
 # Generates delistd.service from etc/delistd.service.in (placeholders replaced

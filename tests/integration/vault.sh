@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # vault.sh: the document vault through the real delistd and delistctl.
 #
 # Every doc verb, good and bad: PDF, JPEG and PNG files made here byte by

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # web.sh: the web console's server side through the real daemon and curl
 # on 127.0.0.1 (a free port: listen on port 0, read it from status).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_config.c: delistd.conf as an admin writes it, and every way it can
  * be wrong. Each error must name file:line and the key.
