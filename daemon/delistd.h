@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #define DELISTD_NAME "delistd"
@@ -167,6 +168,7 @@ const struct calendar *
 config_shop_calendar(const struct config *, const char *);
 char *config_shop_list(const struct config *);
 int config_check_secret_file(const char *, char **);
+void config_dump(const struct config *, FILE *);
 struct preflight_config;
 /* The preflight settings (defaults where the file says nothing). */
 void config_preflight(const struct config *, struct preflight_config *);

@@ -61,6 +61,7 @@ static const struct option longopts[] = {
 	{ "builtin-config", no_argument, NULL, 'C' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, 't' },
+	{ "dump-config", no_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -70,12 +71,14 @@ static __dead void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: delistd [-CftVh] [-c file]\n"
+	    "usage: delistd [-CftTVh] [-c file]\n"
 	    "  -c, --config FILE      configuration file (default %s)\n"
 	    "  -C, --builtin-config   use the built-in configuration "
 	    "(state and socket under ./state)\n"
 	    "  -f, --foreground       stay in the foreground, log to stderr\n"
 	    "  -t, --check-config     check the configuration and exit\n"
+	    "  -T, --dump-config      check it, print it with every default "
+	    "filled in, and exit\n"
 	    "  -V, --version          print the version and exit\n"
 	    "  -h, --help             print this help and exit\n",
 	    DELISTD_CONF);
@@ -370,7 +373,7 @@ main(int argc, char **argv)
 	struct config *conf;
 
 	while (
-	    (ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
+	    (ch = getopt_long(argc, argv, "c:CftTVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -383,6 +386,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			check = 1;
+			break;
+		case 'T':
+			check = 2;
 			break;
 		case 'V':
 			printf("delistd %s\n", PACKAGE_VERSION);
@@ -424,7 +430,10 @@ main(int argc, char **argv)
 			free(abspath);
 			return (1);
 		}
-		printf("%s: configuration OK\n", path);
+		if (check == 2)
+			config_dump(conf, stdout);
+		else
+			printf("%s: configuration OK\n", path);
 		config_free(conf);
 		free(abspath);
 		return (0);
