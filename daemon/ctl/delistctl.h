@@ -41,6 +41,8 @@ struct ctl {
 	const char *verb;
 	const struct ctl_cmd *verbs;
 	size_t nverbs;
+	/* --complete: ctl_rows prints the completion table, not the help. */
+	int complete;
 };
 
 /*

@@ -20,6 +20,10 @@ example=$(find "$dest" -path '*/examples/delistd.conf' | head -n 1)
 check "the configuration is installed under sysconfdir" test -f "$conf"
 check "the example is installed under docdir/examples" test -f "$example"
 check "the first install's configuration is the example" cmp "$conf" "$example"
+check "the bash completion is installed by the command's name" \
+    test -n "$(find "$dest" -path '*/bash-completion/completions/delistctl')"
+check "the zsh completion is installed" \
+    test -n "$(find "$dest" -path '*/vendor-completions/_delistctl')"
 
 printf '# edited by the admin\n' >> "$conf"
 edited=$(cat "$conf")
