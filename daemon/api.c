@@ -48,6 +48,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "api-route.h"
+#include "backup.h"
 #include "calendar.h"
 #include "lifecycle.h"
 #include "scheduler.h"

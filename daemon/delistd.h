@@ -54,6 +54,7 @@ struct json_t *json_time(time_t);
 /* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
 #define SHA256_HEX_LEN 65
 int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
+int sha256_file(const char *, char[SHA256_HEX_LEN], int64_t *);
 
 /* config.c: the configuration file, parsed, validated and immutable. */
 struct strlist {
@@ -392,6 +393,7 @@ struct store *store_open(const char *, char **);
 void store_close(struct store *);
 int store_schema_version(struct store *);
 int store_counts(struct store *, struct store_counts *);
+int store_vacuum_into(struct store *, const char *, char **);
 int store_begin(struct store *);
 int store_commit(struct store *);
 void store_rollback(struct store *);

@@ -636,6 +636,32 @@ store_schema_version(struct store *st)
 	return (version);
 }
 
+/*
+ * A consistent copy of the whole database in the new file path (VACUUM
+ * INTO: one read transaction, so writers go on; delistctl backup).
+ */
+int
+store_vacuum_into(struct store *st, const char *path, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "VACUUM INTO ?", -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		xasprintf(cause, "store: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	sqlite3_bind_text(stmt, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "cannot copy the database to %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (0);
+}
+
 int
 store_counts(struct store *st, struct store_counts *c)
 {

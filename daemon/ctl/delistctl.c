@@ -105,6 +105,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "add|passwd|rm|list the web console's users ('delistctl user "
 	    "help')",
 	    ctl_users, CTL_OWN_ARGS },
+	{ "backup", "backup DIR",
+	    "copy the daemon's data (database, documents, evidence) into the "
+	    "new directory DIR, with a MANIFEST of SHA-256 sums",
+	    NULL, ctl_backup, { "", NULL, 1, 1 } },
 	{ "help", "help", "show this help", NULL, cmd_help,
 	    { "", NULL, 0, 0 } },
 };

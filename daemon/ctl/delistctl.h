@@ -146,6 +146,9 @@ int ctl_cases_events(struct ctl_args *);
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
 
+/* delistctl-backup.c: delistctl backup DIR. */
+int ctl_backup(struct ctl_args *);
+
 /* delistctl-docs.c: the document vault. */
 int ctl_docs(int, char **);
 int ctl_docs_case_doc(struct ctl_args *);
