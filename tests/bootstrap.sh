@@ -7,7 +7,8 @@
 #                                built-in configuration (state in ./state)
 #   sh tests/bootstrap.sh test   install, build with -Werror, run the whole
 #                                suite normally and under ASan+UBSan, then
-#                                make distcheck; prints "N passed, N failed"
+#                                make distcheck and tests/package.sh (the
+#                                .deb); prints "N passed, N failed"
 #   sh tests/bootstrap.sh deps   only install the dependencies
 #
 # Needs Debian 12 with its package mirror; everything else it installs.
@@ -24,7 +25,8 @@ libssl-dev libcmocka-dev libsystemd-dev libunistring-dev libcrypt-dev
 ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light
-chromium chromium-driver python3-selenium fonts-wqy-microhei"
+chromium chromium-driver python3-selenium fonts-wqy-microhei
+debhelper dpkg-dev lintian bash-completion"
 
 deps() {
 	missing=
@@ -106,6 +108,15 @@ test_cmd() {
 		echo "bootstrap: make distcheck passed" >&2
 	else
 		tail -40 build/distcheck.out >&2
+		failed=$((failed + 1)); status=1
+	fi
+	# The Debian package: built, linted, installed and started (as root).
+	if sh tests/package.sh build/package > build/package.out 2>&1; then
+		passed=$((passed + 1))
+		echo "bootstrap: tests/package.sh passed" >&2
+		grep -i 'skip' build/package.out >&2 || true
+	else
+		tail -40 build/package.out >&2
 		failed=$((failed + 1)); status=1
 	fi
 	echo "$passed passed, $failed failed"
