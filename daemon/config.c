@@ -150,7 +150,8 @@ static const struct ckey web_keys[] = {
 	{ "listen", CK_STRING, D(web_listen), 0, 0 },
 	{ "root", CK_PATH, D(web_root), 0, 0 },
 	{ "insecure_bind", CK_BOOL, D(web_insecure_bind), 0, 0 },
-	{ "metrics_token_file", CK_PATH, D(web_metrics_token_file), 0, 0 },
+	/* A secret: an absolute path or a credential's name. */
+	{ "metrics_token_file", CK_STRING, D(web_metrics_token_file), 0, 0 },
 };
 
 static const struct ckey calendar_keys[] = {
@@ -1342,34 +1343,64 @@ setting_render(const config_setting_t *s)
 }
 
 /*
+ * The file a *_file value names: an absolute path as written, or a bare
+ * name (no '/'), a systemd credential (LoadCredential=), under
+ * $CREDENTIALS_DIRECTORY. NULL with *cause otherwise.
+ */
+char *
+config_secret_path(const char *value, char **cause)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char *path;
+
+	if (value[0] == '/')
+		return (xstrdup(value));
+	if (value[0] == '\0' || strchr(value, '/') != NULL ||
+	    strcmp(value, ".") == 0 || strcmp(value, "..") == 0) {
+		xasprintf(cause,
+		    "secret file %s: give an absolute path, or the bare name "
+		    "of a systemd credential",
+		    value);
+		return (NULL);
+	}
+	if (dir == NULL || dir[0] != '/') {
+		xasprintf(cause,
+		    "secret file %s: a bare name is a systemd credential, but "
+		    "$CREDENTIALS_DIRECTORY is not set (LoadCredential=%s:PATH "
+		    "in the unit)",
+		    value, value);
+		return (NULL);
+	}
+	xasprintf(&path, "%s/%s", dir, value);
+	return (path);
+}
+
+/*
  * A secret file must exist, be a regular file, and be readable by its owner
  * only: a secret others can read is no secret.
  */
 int
-config_check_secret_file(const char *path, char **cause)
+config_check_secret_file(const char *value, char **cause)
 {
 	struct stat sb;
+	char *path;
+	int rc = -1;
 
-	if (path[0] != '/') {
-		xasprintf(cause, "secret file %s: give an absolute path", path);
+	if ((path = config_secret_path(value, cause)) == NULL)
 		return (-1);
-	}
-	if (stat(path, &sb) == -1) {
+	if (stat(path, &sb) == -1)
 		xasprintf(cause, "secret file %s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (!S_ISREG(sb.st_mode)) {
+	else if (!S_ISREG(sb.st_mode))
 		xasprintf(cause, "secret file %s is not a regular file", path);
-		return (-1);
-	}
-	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+	else if (sb.st_mode & (S_IRWXG | S_IRWXO))
 		xasprintf(cause,
 		    "secret file %s is accessible by group or "
 		    "others (mode %04o); chmod 600 it",
 		    path, (unsigned)(sb.st_mode & 07777));
-		return (-1);
-	}
-	return (0);
+	else
+		rc = 0;
+	free(path);
+	return (rc);
 }
 
 static struct config *

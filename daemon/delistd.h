@@ -169,6 +169,7 @@ const struct calendar *
 config_shop_calendar(const struct config *, const char *);
 char *config_shop_list(const struct config *);
 int config_check_secret_file(const char *, char **);
+char *config_secret_path(const char *, char **);
 void config_dump(const struct config *, FILE *);
 struct preflight_config;
 /* The preflight settings (defaults where the file says nothing). */
