@@ -45,6 +45,23 @@ void log_info(const char *, ...) printflike(1, 2);
 void log_debug(const char *, ...) printflike(1, 2);
 void log_crit(const char *, ...) printflike(1, 2);
 void log_cause(char **, const char *, ...) printflike(2, 3);
+/*
+ * An event's line with its structured fields (NULL ones left out): to the
+ * journal when main set a sender (journal.c) and it takes it, else as any
+ * line.
+ */
+struct log_fields {
+	const char *case_id;
+	const char *shop;
+	const char *product_id;
+	const char *event;
+};
+typedef int (*log_journal_fn)(int, const char *, const struct log_fields *);
+void log_set_journal(log_journal_fn);
+void log_event(enum log_level, int, const struct log_fields *, const char *,
+    ...) printflike(4, 5);
+/* journal.c: sd_journal_sendv with MESSAGE, PRIORITY and the fields. */
+int journal_send(int, const char *, const struct log_fields *);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 

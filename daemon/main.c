@@ -492,6 +492,9 @@ main(int argc, char **argv)
 	if (!foreground && !notify_supervised())
 		daemonize();
 	log_init(foreground, conf->log_level);
+	/* Events go to the journal with their fields, when it is there. */
+	if (!foreground)
+		log_set_journal(journal_send);
 	snprintf(pidbuf, sizeof pidbuf, "%ld\n", (long)getpid());
 	if (ftruncate(lock_fd, 0) == -1 ||
 	    pwrite(lock_fd, pidbuf, strlen(pidbuf), 0) == -1)
