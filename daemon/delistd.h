@@ -491,6 +491,8 @@ int store_outbox_requeue(struct store *, int64_t, time_t);
 int store_outbox_overtaken(struct store *, int64_t);
 int store_outbox_open_for_event(struct store *, int64_t, int *);
 int store_outbox_counts(struct store *, int64_t *, int64_t *);
+int store_outbox_sinks(struct store *,
+    void (*)(const char *, int64_t, int64_t, time_t, void *), void *);
 int store_outbox_by_sink(
     struct store *, void (*)(const char *, int64_t, void *), void *);
 void st_deliveries_free(struct st_delivery *, size_t);

@@ -1918,6 +1918,36 @@ store_outbox_by_sink(
 }
 
 /*
+ * For /metrics, each sink with pending or dead deliveries: fn(sink,
+ * pending, dead, the oldest pending one's created_at or 0, arg), by name.
+ */
+int
+store_outbox_sinks(struct store *st,
+    void (*fn)(const char *, int64_t, int64_t, time_t, void *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT sink, SUM(pending), SUM(dead), MIN(oldest) FROM ("
+	    " SELECT sink, COUNT(*) AS pending, 0 AS dead,"
+	    "  MIN(created_at) AS oldest FROM outbox INDEXED BY outbox_queue"
+	    "  WHERE state = 'pending' GROUP BY sink"
+	    " UNION ALL"
+	    " SELECT sink, 0, COUNT(*), NULL FROM outbox"
+	    "  WHERE state = 'dead' GROUP BY sink)"
+	    " GROUP BY sink ORDER BY sink";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_stmt(st, sql, "")) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(stmt, 0),
+		    sqlite3_column_int64(stmt, 1), sqlite3_column_int64(stmt, 2),
+		    (time_t)sqlite3_column_int64(stmt, 3), arg);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
  * Dead rows (one, or all with id 0) that a later event of their case
  * already overtook at the same sink: requeued, they arrive out of order.
  */
