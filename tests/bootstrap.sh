@@ -26,7 +26,7 @@ ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light
 chromium chromium-driver python3-selenium fonts-wqy-microhei
-debhelper dpkg-dev lintian bash-completion"
+debhelper dpkg-dev lintian bash-completion shellcheck"
 
 deps() {
 	missing=
@@ -90,6 +90,7 @@ test_cmd() {
 		check_ok=1
 		make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || check_ok=0
 		grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" | grep -v '^PASS' || true
+		# shellcheck disable=SC2046 # count prints two numbers: split them
 		set -- $(count "$dir/test-suite.log")
 		# make check can fail before any test runs (a build error).
 		if [ "$check_ok" = 0 ]; then

@@ -52,10 +52,10 @@ ncases() { ctl --json cases | jq '.cases | length'; }
 for p in $P1 $P2 $P3; do
 	ctl track main $p >/dev/null || fail "track main $p"
 done
-check "the source keeps evidence of the three listings" \
-    wait_for 20 test "$(nfiles "$STATE/evidence")" -ge 3
+evidence_ge() { [ "$(nfiles "$STATE/evidence")" -ge "$1" ]; }
+check "the source keeps evidence of the three listings" wait_for 20 evidence_ge 3
 C1=$(ctl case open eu 1005009100000001 --reason ip_infringement)
-C2=$(ctl case open eu 1005009100000002 --reason other)
+ctl case open eu 1005009100000002 --reason other >/dev/null || fail "case open"
 ctl case note "$C1" "photos replaced" >/dev/null || fail "case note"
 pdf "$T/cert.pdf" cert
 pdf "$T/invoice.pdf" invoice

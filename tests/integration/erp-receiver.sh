@@ -21,6 +21,7 @@ chmod 600 "$T/erp.secret" "$T/wrong.secret"
 python3 "$RECV" --secret-file "$T/erp.secret" --port-file "$T/port" \
     --db "$T/erp.db" --actions "$T/actions" --busy 1 --fail-after-apply 1 \
     2>>"$T/receiver.log" &
+# shellcheck disable=SC2034 # lib.sh's cleanup stops it
 FAKE_PID=$!
 check "erp-receiver starts" wait_for 10 test -s "$T/port"
 URL=http://127.0.0.1:$(cat "$T/port")

@@ -337,6 +337,7 @@ tmpfiles_apply() {
 	bad=0
 	dir=$root/var/lib/delistd
 	[ -d "$dir" ] || { echo "$dir not created"; return 1; }
+	# shellcheck disable=SC2046 # ls -l's fields, split on purpose
 	set -- $(ls -lnd "$dir")
 	uid=$(grep '^delistd:' "$root/etc/passwd" | cut -d: -f3)
 	gid=$(grep '^delistd:' "$root/etc/group" | cut -d: -f3)
