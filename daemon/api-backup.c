@@ -10,16 +10,10 @@
 
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <event2/buffer.h>
 #include <jansson.h>
 
 #include "delistd.h"
@@ -72,10 +66,7 @@ api_backup_post(struct api_req *r)
 static void
 api_backup_send(struct api_req *r, const char *rel)
 {
-	struct evbuffer *buf;
-	struct stat sb;
 	char *path;
-	int fd;
 
 	if (api_backup_socket_only(r) == -1)
 		return;
@@ -84,22 +75,11 @@ api_backup_send(struct api_req *r, const char *rel)
 		return;
 	}
 	path = backup_snapshot_path(rel);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
+	if (api_send_file(r, path, "application/octet-stream") == -1)
 		api_error(r, 404, "not_found",
 		    _("%s is not in the snapshot (POST /v1/backup first)"),
 		    rel);
-		if (fd != -1)
-			close(fd);
-		free(path);
-		return;
-	}
 	free(path);
-	buf = evbuffer_new();
-	/* evbuffer_add_file takes the fd over. */
-	evbuffer_add_file(buf, fd, 0, sb.st_size);
-	api_send_text(r, 200, "application/octet-stream", buf);
-	evbuffer_free(buf);
 }
 
 /* GET /v1/backup/files/delistd.db */

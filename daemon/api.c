@@ -609,6 +609,31 @@ api_error(struct api_req *r, int status, const char *code, const char *fmt, ...)
 	free(msg);
 }
 
+/*
+ * Sends the file at path as ctype (200), from the kernel's page cache; -1
+ * with errno, and nothing sent, when it cannot be opened.
+ */
+int
+api_send_file(struct api_req *r, const char *path, const char *ctype)
+{
+	struct evbuffer *buf;
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	if (fstat(fd, &sb) == -1) {
+		close(fd);
+		return (-1);
+	}
+	buf = evbuffer_new();
+	/* evbuffer_add_file takes the fd over. */
+	evbuffer_add_file(buf, fd, 0, sb.st_size);
+	api_send_text(r, 200, ctype, buf);
+	evbuffer_free(buf);
+	return (0);
+}
+
 const char *
 api_query(struct api_req *r, const char *key)
 {

@@ -209,6 +209,7 @@ void api_reply(struct api_req *, int, struct json_t *);
 void api_error(struct api_req *, int, const char *, const char *, ...)
     __attribute__((__format__(__printf__, 4, 5)));
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
+int api_send_file(struct api_req *, const char *, const char *);
 const char *api_query(struct api_req *, const char *);
 size_t api_clients(const struct api *);
 void api_conn_stream(struct api_req *);

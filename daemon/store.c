@@ -461,6 +461,7 @@ static int store_exec(struct store *, const char *, char **);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
 static int store_any(sqlite3_stmt *);
+static void store_by_sink_pending(const char *, int64_t, int64_t, time_t, void *);
 /* Fills the zeroed element p from the current row of a statement. */
 typedef void (*store_fill)(sqlite3_stmt *, void *);
 static void *store_rows(sqlite3_stmt *, size_t, store_fill, size_t *, int *);
@@ -1897,24 +1898,32 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *dead)
 	return (0);
 }
 
+/* store_outbox_by_sink's callback and its argument, over store_outbox_sinks. */
+struct store_by_sink {
+	void (*fn)(const char *, int64_t, void *);
+	void *arg;
+};
+
+static void
+store_by_sink_pending(
+    const char *sink, int64_t pending, int64_t dead, time_t oldest, void *arg)
+{
+	struct store_by_sink *b = arg;
+
+	(void)dead;
+	(void)oldest;
+	if (pending > 0)
+		b->fn(sink, pending, b->arg);
+}
+
 /* The pending deliveries of each sink: fn(sink, count, arg) for each. */
 int
 store_outbox_by_sink(
     struct store *st, void (*fn)(const char *, int64_t, void *), void *arg)
 {
-	static const char sql[] =
-	    "SELECT sink, COUNT(*) FROM outbox INDEXED BY outbox_queue"
-	    " WHERE state = 'pending' GROUP BY sink ORDER BY sink";
-	sqlite3_stmt *stmt;
-	int rc;
+	struct store_by_sink b = { fn, arg };
 
-	if ((stmt = store_stmt(st, sql, "")) == NULL)
-		return (-1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(stmt, 0),
-		    sqlite3_column_int64(stmt, 1), arg);
-	sqlite3_reset(stmt);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	return (store_outbox_sinks(st, store_by_sink_pending, &b));
 }
 
 /*
