@@ -842,13 +842,15 @@ api_metrics_sink(
 {
 	struct api_sink_metrics *m = arg;
 
-	evbuffer_add_printf(m->pending, "delistd_sink_pending{sink=\"%s\"} %lld\n",
-	    sink, (long long)pending);
+	evbuffer_add_printf(m->pending,
+	    "delistd_sink_pending{sink=\"%s\"} %lld\n", sink,
+	    (long long)pending);
 	evbuffer_add_printf(m->dead, "delistd_sink_dead{sink=\"%s\"} %lld\n",
 	    sink, (long long)dead);
 	evbuffer_add_printf(m->age,
 	    "delistd_sink_oldest_pending_seconds{sink=\"%s\"} %lld\n", sink,
-	    oldest != 0 && oldest < m->now ? (long long)(m->now - oldest) : 0LL);
+	    oldest != 0 && oldest < m->now ? (long long)(m->now - oldest)
+					   : 0LL);
 	if (oldest != 0 && (m->oldest == 0 || oldest < m->oldest))
 		m->oldest = oldest;
 }

@@ -34,8 +34,8 @@ static const char *const backup_dirs[] = { "documents", "evidence" };
 static int backup_remove_tree(const char *);
 static int backup_copy(const char *, const char *, char **);
 static int backup_dir_empty(const char *, char **);
-static void backup_add(struct backup_list *, const char *, const char *,
-    char **);
+static void
+backup_add(struct backup_list *, const char *, const char *, char **);
 
 /* "delistd.db", or documents/ or evidence/ and a SHA-256 in hex. */
 int
@@ -81,7 +81,8 @@ backup_remove_tree(const char *dir)
 	if ((d = opendir(dir)) == NULL)
 		return (errno == ENOENT ? 0 : -1);
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		xasprintf(&path, "%s/%s", dir, de->d_name);
 		if (unlink(path) == -1 &&
@@ -120,8 +121,8 @@ backup_list_free(struct backup_list *l)
 
 /* Adds the snapshot's file rel, with its size and sum, to l. */
 static void
-backup_add(struct backup_list *l, const char *snap, const char *rel,
-    char **cause)
+backup_add(
+    struct backup_list *l, const char *snap, const char *rel, char **cause)
 {
 	struct backup_file *f;
 	char *path;
@@ -220,7 +221,8 @@ backup_dir_empty(const char *dir, char **cause)
 		return (-1);
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			empty = 0;
 	}
 	closedir(d);
@@ -267,8 +269,7 @@ fail:
 }
 
 int
-backup_restore(const char *dir, const char *state, size_t *nfiles,
-    char **cause)
+backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 {
 	struct backup_list l = { NULL, 0 };
 	char line[1024], sum[SHA256_HEX_LEN], *path, *dst;
@@ -289,7 +290,8 @@ backup_restore(const char *dir, const char *state, size_t *nfiles,
 	while (*cause == NULL && fgets(line, sizeof line, fp) != NULL) {
 		lineno++;
 		line[strcspn(line, "\n")] = '\0';
-		if (strlen(line) < 67 || strspn(line, "0123456789abcdef") != 64 ||
+		if (strlen(line) < 67 ||
+		    strspn(line, "0123456789abcdef") != 64 ||
 		    strncmp(line + 64, "  ", 2) != 0 ||
 		    !backup_path_valid(line + 66)) {
 			xasprintf(cause, "%s:%zu: not a \"SHA256  PATH\" line",
@@ -310,8 +312,8 @@ backup_restore(const char *dir, const char *state, size_t *nfiles,
 	for (i = 0; i < l.n && *cause == NULL; i++) {
 		xasprintf(&path, "%s/%s", dir, l.v[i].path);
 		if (sha256_file(path, sum, &size) == -1)
-			xasprintf(cause, "cannot read %s: %s", path,
-			    strerror(errno));
+			xasprintf(
+			    cause, "cannot read %s: %s", path, strerror(errno));
 		else if (strcmp(sum, l.v[i].sha256) != 0)
 			xasprintf(cause,
 			    "%s: its SHA-256 is not the manifest's: the backup "

@@ -1932,8 +1932,8 @@ static void dump_rest(FILE *, int, const config_setting_t *,
     const struct ckey *, size_t, const char *const *, size_t);
 static int dump_is_secret_file(const char *);
 static void dump_indent(FILE *, int);
-static int dump_budget_key(const struct config *,
-    const struct config_plugin *, const struct ckey *);
+static int dump_budget_key(
+    const struct config *, const struct config_plugin *, const struct ckey *);
 
 /*
  * A source's call budget (rate, burst, daily_quota, max_in_flight) only for
@@ -2021,7 +2021,7 @@ dump_key(FILE *fp, int ind, const struct ckey *k, const void *base)
 		break;
 	}
 	dump_indent(fp, ind);
-		fprintf(fp, "%s = ", k->name);
+	fprintf(fp, "%s = ", k->name);
 	switch (k->kind) {
 	case CK_DURATION:
 		fprintf(fp, "\"%s\"",
@@ -2046,8 +2046,8 @@ dump_key(FILE *fp, int ind, const struct ckey *k, const void *base)
 		fputs(*(const int *)p ? "true" : "false", fp);
 		break;
 	case CK_LOGLEVEL:
-		fprintf(fp, "\"%s\"",
-		    log_level_name(*(const enum log_level *)p));
+		fprintf(
+		    fp, "\"%s\"", log_level_name(*(const enum log_level *)p));
 		break;
 	case CK_SEVERITY:
 		fprintf(fp, "\"%s\"", cases_severity_name(*(const int *)p));
@@ -2068,8 +2068,8 @@ dump_key(FILE *fp, int ind, const struct ckey *k, const void *base)
 }
 
 static void
-dump_keys(FILE *fp, int ind, const struct ckey *keys, size_t nkeys,
-    const void *base)
+dump_keys(
+    FILE *fp, int ind, const struct ckey *keys, size_t nkeys, const void *base)
 {
 	size_t i;
 
@@ -2091,9 +2091,9 @@ dump_setting(FILE *fp, int ind, const config_setting_t *s, int headers)
 	case CONFIG_TYPE_GROUP:
 	case CONFIG_TYPE_LIST:
 	case CONFIG_TYPE_ARRAY:
-		fputs(type == CONFIG_TYPE_GROUP	 ? "{\n" :
-			type == CONFIG_TYPE_LIST ? "(\n" :
-						   "[\n",
+		fputs(type == CONFIG_TYPE_GROUP	   ? "{\n"
+			: type == CONFIG_TYPE_LIST ? "(\n"
+						   : "[\n",
 		    fp);
 		n = config_setting_length(s);
 		for (i = 0; i < n; i++) {
@@ -2105,9 +2105,9 @@ dump_setting(FILE *fp, int ind, const config_setting_t *s, int headers)
 		}
 		dump_indent(fp, ind);
 		fprintf(fp, "%s",
-		    type == CONFIG_TYPE_GROUP	 ? "}" :
-			type == CONFIG_TYPE_LIST ? ")" :
-						   "]");
+		    type == CONFIG_TYPE_GROUP	   ? "}"
+			: type == CONFIG_TYPE_LIST ? ")"
+						   : "]");
 		break;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
@@ -2139,9 +2139,8 @@ dump_setting(FILE *fp, int ind, const config_setting_t *s, int headers)
 
 /* The members of group g that no key table (nor skip list) covers. */
 static void
-dump_rest(FILE *fp, int ind, const config_setting_t *g,
-    const struct ckey *keys, size_t nkeys, const char *const *skip,
-    size_t nskip)
+dump_rest(FILE *fp, int ind, const config_setting_t *g, const struct ckey *keys,
+    size_t nkeys, const char *const *skip, size_t nskip)
 {
 	const config_setting_t *s;
 	const char *name;
@@ -2212,8 +2211,7 @@ config_dump(const struct config *conf, FILE *fp)
 			fprintf(fp, "\t\tdigest_at = \"%02d:%02d\";\n",
 			    (int)(shop->digest_at / 3600),
 			    (int)(shop->digest_at % 3600 / 60));
-			fprintf(
-			    fp, "\t}%s\n", i + 1 < conf->nshops ? "," : "");
+			fprintf(fp, "\t}%s\n", i + 1 < conf->nshops ? "," : "");
 		}
 		fputs(");\n", fp);
 	}

@@ -50,8 +50,8 @@ journal_send(int priority, const char *msg, const struct log_fields *f)
 	xasprintf(&s[n++], "SYSLOG_FACILITY=%d", LOG_DAEMON >> 3);
 	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		if (fields[i].value != NULL)
-			xasprintf(&s[n++], "%s=%s", fields[i].name,
-			    fields[i].value);
+			xasprintf(
+			    &s[n++], "%s=%s", fields[i].name, fields[i].value);
 	}
 	for (i = 0; i < n; i++) {
 		iov[i].iov_base = s[i];

@@ -382,8 +382,8 @@ main_restore(const char *dir, struct config *conf)
 		config_free(conf);
 		return (1);
 	}
-	printf(_("restored %zu files from %s into %s\n"), n, dir,
-	    conf->state_dir);
+	printf(
+	    _("restored %zu files from %s into %s\n"), n, dir, conf->state_dir);
 	config_free(conf);
 	return (0);
 }

@@ -62,12 +62,13 @@ notify_datagram(const char *msg)
 	memcpy(sun.sun_path, path, plen);
 	if (path[0] == '@')
 		sun.sun_path[0] = '\0';
-	len = offsetof(struct sockaddr_un, sun_path) + plen +
-	    (path[0] == '/');
+	len = offsetof(struct sockaddr_un, sun_path) + plen + (path[0] == '/');
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return (-1);
-	rc = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, len) == -1 ? -1 : 1;
+	rc = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sun,
+		 len) == -1
+	    ? -1
+	    : 1;
 	close(fd);
 	return (rc);
 }

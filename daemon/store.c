@@ -461,7 +461,8 @@ static int store_exec(struct store *, const char *, char **);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
 static int store_any(sqlite3_stmt *);
-static void store_by_sink_pending(const char *, int64_t, int64_t, time_t, void *);
+static void
+store_by_sink_pending(const char *, int64_t, int64_t, time_t, void *);
 /* Fills the zeroed element p from the current row of a statement. */
 typedef void (*store_fill)(sqlite3_stmt *, void *);
 static void *store_rows(sqlite3_stmt *, size_t, store_fill, size_t *, int *);
@@ -1950,7 +1951,8 @@ store_outbox_sinks(struct store *st,
 		return (-1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		fn((const char *)sqlite3_column_text(stmt, 0),
-		    sqlite3_column_int64(stmt, 1), sqlite3_column_int64(stmt, 2),
+		    sqlite3_column_int64(stmt, 1),
+		    sqlite3_column_int64(stmt, 2),
 		    (time_t)sqlite3_column_int64(stmt, 3), arg);
 	sqlite3_reset(stmt);
 	return (rc == SQLITE_DONE ? 0 : -1);

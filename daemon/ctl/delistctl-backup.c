@@ -67,11 +67,12 @@ backup_rel_valid(const char *rel)
 
 	if (strcmp(rel, "delistd.db") == 0)
 		return (1);
-	if (hex == NULL || (strncmp(rel, "documents/", 10) != 0 &&
-			       strncmp(rel, "evidence/", 9) != 0))
+	if (hex == NULL ||
+	    (strncmp(rel, "documents/", 10) != 0 &&
+		strncmp(rel, "evidence/", 9) != 0))
 		return (0);
-	return (strlen(hex + 1) == 64 &&
-	    strspn(hex + 1, "0123456789abcdef") == 64);
+	return (
+	    strlen(hex + 1) == 64 && strspn(hex + 1, "0123456789abcdef") == 64);
 }
 
 static void
@@ -88,8 +89,8 @@ backup_write(const char *path, const char *data, size_t len)
 		if ((n = write(fd, data + off, len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
-			ctl_fail(_("cannot write %s: %s"), path,
-			    strerror(errno));
+			ctl_fail(
+			    _("cannot write %s: %s"), path, strerror(errno));
 		}
 		off += (size_t)n;
 	}
@@ -120,8 +121,7 @@ ctl_backup(struct ctl_args *a)
 	if (mkdir(path, 0700) == -1)
 		ctl_fail(_("cannot create %s: %s"), path, strerror(errno));
 	free(path);
-	json_array_foreach(files, i, f)
-	{
+	json_array_foreach (files, i, f) {
 		rel = json_string_value(json_object_get(f, "path"));
 		want = json_string_value(json_object_get(f, "sha256"));
 		if (rel == NULL || want == NULL || !backup_rel_valid(rel))
@@ -154,7 +154,8 @@ ctl_backup(struct ctl_args *a)
 		free(old);
 	}
 	path = ctl_fmt("%s/MANIFEST", dir);
-	backup_write(path, manifest ? manifest : "", manifest ? strlen(manifest) : 0);
+	backup_write(
+	    path, manifest ? manifest : "", manifest ? strlen(manifest) : 0);
 	free(path);
 	free(manifest);
 	json_decref(ctl_call("DELETE", "/v1/backup", NULL));

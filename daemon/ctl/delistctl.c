@@ -43,8 +43,8 @@ static __dead void ctl_unreachable(const char *, long, CURLcode, const char *);
 static void ctl_verb_help(void);
 static void ctl_complete_row(FILE *, const struct ctl_cmd *);
 static int ctl_complete(int, char **);
-static void ctl_complete_add(char ***, size_t *, const char *, size_t,
-    const char *);
+static void
+ctl_complete_add(char ***, size_t *, const char *, size_t, const char *);
 static void usage(FILE *);
 static void ctl_parse(const struct ctl_cmd *, size_t, const struct ctl_cmd *,
     int, char **, struct ctl_args *);
@@ -1258,8 +1258,8 @@ ctl_complete(int argc, char **argv)
 		if (strcmp(argv[k], "-s") == 0 ||
 		    strcmp(argv[k], "--socket") == 0)
 			k++;
-		else if (argv[k][0] != '-' && plen + strlen(argv[k]) + 2 <
-			     sizeof path)
+		else if (argv[k][0] != '-' &&
+		    plen + strlen(argv[k]) + 2 < sizeof path)
 			plen += snprintf(
 			    path + plen, sizeof path - plen, "%s ", argv[k]);
 	}
