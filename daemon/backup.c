@@ -27,6 +27,7 @@
 
 #include "delistd.h"
 #include "backup.h"
+#include "i18n.h"
 
 static const char *const backup_dirs[] = { "documents", "evidence" };
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -133,7 +134,7 @@ backup_add(
 	f = &l->v[l->n];
 	xasprintf(&path, "%s/%s", snap, rel);
 	if (sha256_file(path, f->sha256, &f->size) == -1) {
-		xasprintf(cause, "cannot read %s: %s", path, strerror(errno));
+		xasprintf(cause, _("cannot read %s: %s"), path, strerror(errno));
 		free(path);
 		return;
 	}
@@ -156,7 +157,7 @@ backup_snapshot(struct backup_list *l, char **cause)
 	backup_clear();
 	snap = backup_snapshot_path(NULL);
 	if (mkdir(snap, 0700) == -1) {
-		xasprintf(cause, "cannot create %s: %s", snap, strerror(errno));
+		xasprintf(cause, _("cannot create %s: %s"), snap, strerror(errno));
 		free(snap);
 		return (-1);
 	}
@@ -171,7 +172,7 @@ backup_snapshot(struct backup_list *l, char **cause)
 		xasprintf(&dst, "%s/%s", snap, backup_dirs[i]);
 		xasprintf(&src, "%s/%s", state, backup_dirs[i]);
 		if (mkdir(dst, 0700) == -1)
-			xasprintf(cause, "cannot create %s: %s", dst,
+			xasprintf(cause, _("cannot create %s: %s"), dst,
 			    strerror(errno));
 		free(dst);
 		d = *cause == NULL ? opendir(src) : NULL;
@@ -187,7 +188,7 @@ backup_snapshot(struct backup_list *l, char **cause)
 			xasprintf(&src, "%s/%s", state, rel);
 			xasprintf(&dst, "%s/%s", snap, rel);
 			if (link(src, dst) == -1)
-				xasprintf(cause, "cannot link %s: %s", src,
+				xasprintf(cause, _("cannot link %s: %s"), src,
 				    strerror(errno));
 			else
 				backup_add(l, snap, rel, cause);
@@ -217,7 +218,7 @@ backup_dir_empty(const char *dir, char **cause)
 	int empty = 1;
 
 	if ((d = opendir(dir)) == NULL) {
-		xasprintf(cause, "cannot read %s: %s", dir, strerror(errno));
+		xasprintf(cause, _("cannot read %s: %s"), dir, strerror(errno));
 		return (-1);
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -238,12 +239,12 @@ backup_copy(const char *src, const char *dst, char **cause)
 	int in, out;
 
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		xasprintf(cause, "cannot read %s: %s", src, strerror(errno));
+		xasprintf(cause, _("cannot read %s: %s"), src, strerror(errno));
 		return (-1);
 	}
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
 	    -1) {
-		xasprintf(cause, "cannot create %s: %s", dst, strerror(errno));
+		xasprintf(cause, _("cannot create %s: %s"), dst, strerror(errno));
 		close(in);
 		return (-1);
 	}
@@ -257,12 +258,12 @@ backup_copy(const char *src, const char *dst, char **cause)
 		goto fail;
 	close(in);
 	if (close(out) == -1) {
-		xasprintf(cause, "cannot write %s: %s", dst, strerror(errno));
+		xasprintf(cause, _("cannot write %s: %s"), dst, strerror(errno));
 		return (-1);
 	}
 	return (0);
 fail:
-	xasprintf(cause, "cannot copy %s to %s: %s", src, dst, strerror(errno));
+	xasprintf(cause, _("cannot copy %s to %s: %s"), src, dst, strerror(errno));
 	close(in);
 	close(out);
 	return (-1);
@@ -281,7 +282,7 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 	*cause = NULL;
 	xasprintf(&path, "%s/MANIFEST", dir);
 	if ((fp = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: %s (not a delistctl backup?)", path,
+		xasprintf(cause, _("%s: %s (not a delistctl backup?)"), path,
 		    strerror(errno));
 		free(path);
 		return (-1);
@@ -294,7 +295,7 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 		    strspn(line, "0123456789abcdef") != 64 ||
 		    strncmp(line + 64, "  ", 2) != 0 ||
 		    !backup_path_valid(line + 66)) {
-			xasprintf(cause, "%s:%zu: not a \"SHA256  PATH\" line",
+			xasprintf(cause, _("%s:%zu: not a \"SHA256  PATH\" line"),
 			    path, lineno);
 			break;
 		}
@@ -307,17 +308,16 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 	}
 	fclose(fp);
 	if (*cause == NULL && !has_db)
-		xasprintf(cause, "%s names no %s", path, BACKUP_DB);
+		xasprintf(cause, _("%s names no %s"), path, BACKUP_DB);
 	free(path);
 	for (i = 0; i < l.n && *cause == NULL; i++) {
 		xasprintf(&path, "%s/%s", dir, l.v[i].path);
 		if (sha256_file(path, sum, &size) == -1)
-			xasprintf(
-			    cause, "cannot read %s: %s", path, strerror(errno));
+			xasprintf(cause, _("cannot read %s: %s"), path, strerror(errno));
 		else if (strcmp(sum, l.v[i].sha256) != 0)
 			xasprintf(cause,
-			    "%s: its SHA-256 is not the manifest's: the backup "
-			    "is damaged, nothing was restored",
+			    _("%s: its SHA-256 is not the manifest's: the backup "
+			    "is damaged, nothing was restored"),
 			    path);
 		free(path);
 	}
@@ -326,7 +326,7 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 
 	/* Only into an empty state directory, which is then ours (locked). */
 	if (mkdir(state, 0700) == -1 && errno != EEXIST) {
-		xasprintf(cause, "cannot create state dir %s: %s", state,
+		xasprintf(cause, _("cannot create state dir %s: %s"), state,
 		    strerror(errno));
 		goto out;
 	}
@@ -335,8 +335,8 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 		goto out;
 	case 0:
 		xasprintf(cause,
-		    "state dir %s is not empty: restore only into an empty "
-		    "one (never over a live daemon's); nothing was restored",
+		    _("state dir %s is not empty: restore only into an empty "
+		    "one (never over a live daemon's); nothing was restored"),
 		    state);
 		goto out;
 	}
@@ -345,7 +345,7 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 	for (i = 0; i < nitems(backup_dirs); i++) {
 		xasprintf(&dst, "%s/%s", state, backup_dirs[i]);
 		if (mkdir(dst, 0700) == -1 && *cause == NULL)
-			xasprintf(cause, "cannot create %s: %s", dst,
+			xasprintf(cause, _("cannot create %s: %s"), dst,
 			    strerror(errno));
 		free(dst);
 	}

@@ -35,6 +35,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "docs.h"
+#include "i18n.h"
 #include "preflight.h"
 #include "text.h"
 #include "web.h"
@@ -1358,16 +1359,16 @@ config_secret_path(const char *value, char **cause)
 	if (value[0] == '\0' || strchr(value, '/') != NULL ||
 	    strcmp(value, ".") == 0 || strcmp(value, "..") == 0) {
 		xasprintf(cause,
-		    "secret file %s: give an absolute path, or the bare name "
-		    "of a systemd credential",
+		    _("secret file %s: give an absolute path, or the bare name "
+		      "of a systemd credential"),
 		    value);
 		return (NULL);
 	}
 	if (dir == NULL || dir[0] != '/') {
 		xasprintf(cause,
-		    "secret file %s: a bare name is a systemd credential, but "
-		    "$CREDENTIALS_DIRECTORY is not set (LoadCredential=%s:PATH "
-		    "in the unit)",
+		    _("secret file %s: a bare name is a systemd credential, but "
+		      "$CREDENTIALS_DIRECTORY is not set (LoadCredential=%s:PATH "
+		      "in the unit)"),
 		    value, value);
 		return (NULL);
 	}
