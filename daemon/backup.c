@@ -134,7 +134,8 @@ backup_add(
 	f = &l->v[l->n];
 	xasprintf(&path, "%s/%s", snap, rel);
 	if (sha256_file(path, f->sha256, &f->size) == -1) {
-		xasprintf(cause, _("cannot read %s: %s"), path, strerror(errno));
+		xasprintf(
+		    cause, _("cannot read %s: %s"), path, strerror(errno));
 		free(path);
 		return;
 	}
@@ -157,7 +158,8 @@ backup_snapshot(struct backup_list *l, char **cause)
 	backup_clear();
 	snap = backup_snapshot_path(NULL);
 	if (mkdir(snap, 0700) == -1) {
-		xasprintf(cause, _("cannot create %s: %s"), snap, strerror(errno));
+		xasprintf(
+		    cause, _("cannot create %s: %s"), snap, strerror(errno));
 		free(snap);
 		return (-1);
 	}
@@ -244,7 +246,8 @@ backup_copy(const char *src, const char *dst, char **cause)
 	}
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
 	    -1) {
-		xasprintf(cause, _("cannot create %s: %s"), dst, strerror(errno));
+		xasprintf(
+		    cause, _("cannot create %s: %s"), dst, strerror(errno));
 		close(in);
 		return (-1);
 	}
@@ -258,12 +261,14 @@ backup_copy(const char *src, const char *dst, char **cause)
 		goto fail;
 	close(in);
 	if (close(out) == -1) {
-		xasprintf(cause, _("cannot write %s: %s"), dst, strerror(errno));
+		xasprintf(
+		    cause, _("cannot write %s: %s"), dst, strerror(errno));
 		return (-1);
 	}
 	return (0);
 fail:
-	xasprintf(cause, _("cannot copy %s to %s: %s"), src, dst, strerror(errno));
+	xasprintf(
+	    cause, _("cannot copy %s to %s: %s"), src, dst, strerror(errno));
 	close(in);
 	close(out);
 	return (-1);
@@ -295,8 +300,9 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 		    strspn(line, "0123456789abcdef") != 64 ||
 		    strncmp(line + 64, "  ", 2) != 0 ||
 		    !backup_path_valid(line + 66)) {
-			xasprintf(cause, _("%s:%zu: not a \"SHA256  PATH\" line"),
-			    path, lineno);
+			xasprintf(cause,
+			    _("%s:%zu: not a \"SHA256  PATH\" line"), path,
+			    lineno);
 			break;
 		}
 		l.v = xreallocarray(l.v, l.n + 1, sizeof *l.v);
@@ -313,11 +319,12 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 	for (i = 0; i < l.n && *cause == NULL; i++) {
 		xasprintf(&path, "%s/%s", dir, l.v[i].path);
 		if (sha256_file(path, sum, &size) == -1)
-			xasprintf(cause, _("cannot read %s: %s"), path, strerror(errno));
+			xasprintf(cause, _("cannot read %s: %s"), path,
+			    strerror(errno));
 		else if (strcmp(sum, l.v[i].sha256) != 0)
 			xasprintf(cause,
 			    _("%s: its SHA-256 is not the manifest's: the backup "
-			    "is damaged, nothing was restored"),
+			      "is damaged, nothing was restored"),
 			    path);
 		free(path);
 	}
@@ -336,7 +343,7 @@ backup_restore(const char *dir, const char *state, size_t *nfiles, char **cause)
 	case 0:
 		xasprintf(cause,
 		    _("state dir %s is not empty: restore only into an empty "
-		    "one (never over a live daemon's); nothing was restored"),
+		      "one (never over a live daemon's); nothing was restored"),
 		    state);
 		goto out;
 	}
