@@ -86,6 +86,8 @@ fi
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 was_installed=$(dpkg-query -W -f '${Status}' delistd 2>/dev/null | grep -c 'ok installed')
+had_state=0
+[ -e /var/lib/delistd ] && had_state=1
 if $sudo dpkg -i "$deb" > "$work/dpkg.log" 2>&1; then
 	pass "dpkg -i installs it"
 else
@@ -149,5 +151,7 @@ fi
 if [ "$was_installed" = 0 ] && [ -z "${CI:-}" ]; then
 	$sudo dpkg --purge delistd > "$work/purge.log" 2>&1 ||
 	    diag "dpkg --purge delistd failed: $(cat "$work/purge.log")"
+	$sudo rm -rf /run/delistd
+	[ "$had_state" = 1 ] || $sudo rm -rf /var/lib/delistd
 fi
 finish
