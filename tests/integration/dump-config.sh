@@ -70,6 +70,16 @@ run "$DELISTD" -C -T
 check "delistd -C -T prints the built-in configuration" expect_rc 0
 check "the built-in one has its shop" contains "$OUT" 'name = "main";'
 
+# The shipped example, every section of it, round trip.
+mkdir "$T/ex"
+sed -e "s|/var/lib/delistd|$T/ex/state|" -e "s|/run/delistd/delistd.sock|$T/ex/d.sock|" \
+    "$top_srcdir/etc/delistd.conf" > "$T/ex/delistd.conf"
+cp "$top_srcdir/etc/calendar-cn-2026.conf" "$T/ex/"
+"$DELISTD" -T -c "$T/ex/delistd.conf" > "$T/ex/dump.conf" 2>"$T/ex/err"
+check "delistd -T prints the shipped example" test -s "$T/ex/dump.conf"
+run "$DELISTD" -t -c "$T/ex/dump.conf"
+check "... and delistd -t accepts what it printed" expect_rc 0
+
 printf 'daemon: { max_clients = 0; };\n' > "$T/bad.conf"
 run "$DELISTD" -T -c "$T/bad.conf"
 check "a bad configuration: -T exits 1" expect_rc 1
