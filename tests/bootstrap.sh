@@ -26,7 +26,7 @@ ca-certificates tzdata curl netcat-openbsd systemd prometheus sqlite3 mandoc jq
 clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light
 chromium chromium-driver python3-selenium fonts-wqy-microhei
-debhelper dpkg-dev lintian bash-completion shellcheck"
+debhelper dpkg-dev lintian bash-completion shellcheck zsh"
 
 deps() {
 	missing=

@@ -75,8 +75,22 @@ if command -v bash >/dev/null 2>&1; then
 else
 	pass "# SKIP bash is not installed"
 fi
+# zcomp WORD...: what the zsh completion offers (compadd stubbed out).
+zcomp() {
+	PATH=$top_builddir/daemon:$PATH zsh -c '
+	    compadd() { shift; print -l -- "$@"; }
+	    _files() { print FILES; }
+	    f=$1; shift; words=("$@"); CURRENT=$#
+	    . "$f"' zsh "$ZSHCOMP" "$@" | sort | tr '\n' ' '
+}
 if command -v zsh >/dev/null 2>&1; then
 	check "zsh: the completion parses" zsh -n "$ZSHCOMP"
+	run zcomp delistctl case o
+	check "zsh: case o completes to open" equals "$OUT" "open "
+	run zcomp delistctl doc add x.pdf --t
+	check "zsh: doc add --t offers --type" equals "$OUT" "--type "
+	run zcomp delistctl -s ''
+	check "zsh: after -s, files" equals "$OUT" "FILES "
 else
 	pass "# SKIP zsh is not installed: the zsh completion is not checked"
 fi
