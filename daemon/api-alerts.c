@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-alerts.c: the control API's acknowledgements and snoozes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-cases.c: the control API's listings, cases and events routes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-docs.c: the control API's document vault routes.
  *
@@ -349,12 +350,10 @@ api_doc_content(struct api_req *r)
 		{ "png", "image/png" },
 	};
 	struct st_document d;
-	struct evbuffer *buf;
-	struct stat sb;
+	struct evkeyvalq *hdrs = evhttp_request_get_output_headers(r->req);
 	const char *ctype = "application/octet-stream";
 	char *path, *disp;
 	size_t i;
-	int fd;
 
 	if (docs_load(r, &d) == -1)
 		return;
@@ -364,20 +363,6 @@ api_doc_content(struct api_req *r)
 		st_document_clear(&d);
 		return;
 	}
-	path = vault_path(d.sha256);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		log_warn("vault: %s", path);
-		api_error(r, 500, "storage",
-		    "the content of document %lld is missing from the vault",
-		    (long long)d.id);
-		if (fd != -1)
-			close(fd);
-		free(path);
-		st_document_clear(&d);
-		return;
-	}
-	free(path);
 	for (i = 0; i < nitems(types); i++) {
 		if (strcmp(types[i].format, d.format) == 0)
 			ctype = types[i].ctype;
@@ -388,14 +373,17 @@ api_doc_content(struct api_req *r)
 			d.name[i] = '_';
 	}
 	xasprintf(&disp, "attachment; filename=\"%s\"", d.name);
-	evhttp_add_header(evhttp_request_get_output_headers(r->req),
-	    "Content-Disposition", disp);
+	evhttp_add_header(hdrs, "Content-Disposition", disp);
 	free(disp);
-	buf = evbuffer_new();
-	/* evbuffer_add_file takes the fd over. */
-	evbuffer_add_file(buf, fd, 0, sb.st_size);
-	api_send_text(r, 200, ctype, buf);
-	evbuffer_free(buf);
+	path = vault_path(d.sha256);
+	if (api_send_file(r, path, ctype) == -1) {
+		log_warn("vault: %s", path);
+		evhttp_remove_header(hdrs, "Content-Disposition");
+		api_error(r, 500, "storage",
+		    "the content of document %lld is missing from the vault",
+		    (long long)d.id);
+	}
+	free(path);
 	st_document_clear(&d);
 }
 

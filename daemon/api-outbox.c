@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-outbox.c: the control API's view of the outbox.
  *

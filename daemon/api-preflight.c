@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-preflight.c: POST /v1/cases/{id}/preflight, what would get an appeal
  * rejected, before the seller clicks "submit".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-route.c: a control API request up to its handler (api-route.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-route.h: what a control API request comes to before a handler runs
  * (api-route.c): its method, its path and query, decoded and checked as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-routes.h: the control API's route table, one API_ROUTE(METHOD,
  * PATTERN, HANDLER) a row: a method (EVHTTP_REQ_METHOD), a path pattern
@@ -61,3 +62,7 @@ API_ROUTE(GET, "/v1/shops/*/points", api_points_get)
 API_ROUTE(POST, "/v1/shops/*/points", api_points_post)
 API_ROUTE(GET, "/v1/cases/*/matter", api_matter_get)
 API_ROUTE(POST, "/v1/cases/*/matter", api_matter_post)
+API_ROUTE(POST, "/v1/backup", api_backup_post)
+API_ROUTE(GET, "/v1/backup/files/*", api_backup_file)
+API_ROUTE(GET, "/v1/backup/files/*/*", api_backup_file2)
+API_ROUTE(DELETE, "/v1/backup", api_backup_delete)

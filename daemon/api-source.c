@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-source.c: the control API's handlers for what the source scheduler
  * adds: classifying an auto-opened case, a case's archived evidence, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-users.c: the web console's routes (delistd-web(7)): login, logout
  * and the session on the web listener; users (over the Unix socket, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api.c: the control API, HTTP/1.1 + JSON over a Unix socket (evhttp).
  *
@@ -48,6 +49,7 @@
 #include "delistd.h"
 #include "api.h"
 #include "api-route.h"
+#include "backup.h"
 #include "calendar.h"
 #include "lifecycle.h"
 #include "scheduler.h"
@@ -121,6 +123,8 @@ static void api_accept_resume(evutil_socket_t, short, void *);
 static void api_status(struct api_req *);
 static void api_reload(struct api_req *);
 static void api_metrics(struct api_req *);
+static void api_metrics_sink(const char *, int64_t, int64_t, time_t, void *);
+static void api_metrics_sinks(struct evbuffer *);
 
 static const struct api_route api_routes[] = {
 #define API_ROUTE(m, pattern, fn) { EVHTTP_REQ_##m, pattern, fn },
@@ -716,6 +720,31 @@ evhttp_send_error(struct evhttp_request *req, int error, const char *reason)
 		    api_own_refusals[i].message);
 }
 
+/*
+ * Sends the file at path as ctype (200), from the kernel's page cache; -1
+ * with errno, and nothing sent, when it cannot be opened.
+ */
+int
+api_send_file(struct api_req *r, const char *path, const char *ctype)
+{
+	struct evbuffer *buf;
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	if (fstat(fd, &sb) == -1) {
+		close(fd);
+		return (-1);
+	}
+	buf = evbuffer_new();
+	/* evbuffer_add_file takes the fd over. */
+	evbuffer_add_file(buf, fd, 0, sb.st_size);
+	api_send_text(r, 200, ctype, buf);
+	evbuffer_free(buf);
+	return (0);
+}
+
 const char *
 api_query(struct api_req *r, const char *key)
 {
@@ -934,6 +963,62 @@ api_reload(struct api_req *r)
 		daemon_state->config->path));
 }
 
+/* The outbox by sink, and the age of its oldest pending delivery. */
+struct api_sink_metrics {
+	struct evbuffer *pending, *dead, *age;
+	time_t now, oldest;
+};
+
+static void
+api_metrics_sink(
+    const char *sink, int64_t pending, int64_t dead, time_t oldest, void *arg)
+{
+	struct api_sink_metrics *m = arg;
+
+	evbuffer_add_printf(m->pending,
+	    "delistd_sink_pending{sink=\"%s\"} %lld\n", sink,
+	    (long long)pending);
+	evbuffer_add_printf(m->dead, "delistd_sink_dead{sink=\"%s\"} %lld\n",
+	    sink, (long long)dead);
+	evbuffer_add_printf(m->age,
+	    "delistd_sink_oldest_pending_seconds{sink=\"%s\"} %lld\n", sink,
+	    oldest != 0 && oldest < m->now ? (long long)(m->now - oldest)
+					   : 0LL);
+	if (oldest != 0 && (m->oldest == 0 || oldest < m->oldest))
+		m->oldest = oldest;
+}
+
+static void
+api_metrics_sinks(struct evbuffer *buf)
+{
+	struct api_sink_metrics m = { evbuffer_new(), evbuffer_new(),
+		evbuffer_new(), clock_now(), 0 };
+
+	store_outbox_sinks(daemon_state->store, api_metrics_sink, &m);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_outbox_oldest_pending_seconds Age of the oldest "
+	    "delivery waiting for any sink (0: none).\n"
+	    "# TYPE delistd_outbox_oldest_pending_seconds gauge\n"
+	    "delistd_outbox_oldest_pending_seconds %lld\n"
+	    "# HELP delistd_sink_pending Deliveries waiting, by sink.\n"
+	    "# TYPE delistd_sink_pending gauge\n",
+	    m.oldest != 0 && m.oldest < m.now ? (long long)(m.now - m.oldest)
+					      : 0LL);
+	evbuffer_add_buffer(buf, m.pending);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_sink_dead Deliveries given up on, by sink.\n"
+	    "# TYPE delistd_sink_dead gauge\n");
+	evbuffer_add_buffer(buf, m.dead);
+	evbuffer_add_printf(buf,
+	    "# HELP delistd_sink_oldest_pending_seconds Age of the oldest "
+	    "delivery waiting for the sink (0: none).\n"
+	    "# TYPE delistd_sink_oldest_pending_seconds gauge\n");
+	evbuffer_add_buffer(buf, m.age);
+	evbuffer_free(m.pending);
+	evbuffer_free(m.dead);
+	evbuffer_free(m.age);
+}
+
 /* The Prometheus text exposition format, version 0.0.4. */
 static void
 api_metrics(struct api_req *r)
@@ -988,6 +1073,7 @@ api_metrics(struct api_req *r)
 	    (unsigned long long)ds->reloads_failed,
 	    (unsigned long long)api_requests(r->api), (long long)c.listings,
 	    (long long)c.cases_open, (long long)c.events);
+	api_metrics_sinks(buf);
 	sched_source_metrics(buf);
 	api_send_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
 	evbuffer_free(buf);

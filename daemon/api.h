@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api.h: what a control API handler sees, and the API's JSON shapes: the
  * one place api.c, the handlers and delistctl.c agree on (delistd(8) says
@@ -234,6 +235,7 @@ void api_reply(struct api_req *, int, struct json_t *);
 void api_error(struct api_req *, int, const char *, const char *, ...)
     __attribute__((__format__(__printf__, 4, 5)));
 void api_send_text(struct api_req *, int, const char *, struct evbuffer *);
+int api_send_file(struct api_req *, const char *, const char *);
 const char *api_query(struct api_req *, const char *);
 int api_query_keys(struct api_req *, const char *const *, size_t);
 size_t api_clients(const struct api *);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config.c: the configuration file, parsed, validated, then handed out whole.
  *
@@ -34,6 +35,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "docs.h"
+#include "i18n.h"
 #include "preflight.h"
 #include "points.h"
 #include "text.h"
@@ -160,7 +162,8 @@ static const struct ckey web_keys[] = {
 	{ "listen", CK_STRING, D(web_listen), 0, 0 },
 	{ "root", CK_PATH, D(web_root), 0, 0 },
 	{ "insecure_bind", CK_BOOL, D(web_insecure_bind), 0, 0 },
-	{ "metrics_token_file", CK_PATH, D(web_metrics_token_file), 0, 0 },
+	/* A secret: an absolute path or a credential's name. */
+	{ "metrics_token_file", CK_STRING, D(web_metrics_token_file), 0, 0 },
 	{ "tls_cert_file", CK_PATH, D(web_tls_cert_file), 0, 0 },
 	{ "tls_key_file", CK_PATH, D(web_tls_key_file), 0, 0 },
 };
@@ -1486,34 +1489,64 @@ setting_render(const config_setting_t *s)
 }
 
 /*
+ * The file a *_file value names: an absolute path as written, or a bare
+ * name (no '/'), a systemd credential (LoadCredential=), under
+ * $CREDENTIALS_DIRECTORY. NULL with *cause otherwise.
+ */
+char *
+config_secret_path(const char *value, char **cause)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char *path;
+
+	if (value[0] == '/')
+		return (xstrdup(value));
+	if (value[0] == '\0' || strchr(value, '/') != NULL ||
+	    strcmp(value, ".") == 0 || strcmp(value, "..") == 0) {
+		xasprintf(cause,
+		    _("secret file %s: give an absolute path, or the bare name "
+		      "of a systemd credential"),
+		    value);
+		return (NULL);
+	}
+	if (dir == NULL || dir[0] != '/') {
+		xasprintf(cause,
+		    _("secret file %s: a bare name is a systemd credential, but "
+		      "$CREDENTIALS_DIRECTORY is not set (LoadCredential=%s:PATH "
+		      "in the unit)"),
+		    value, value);
+		return (NULL);
+	}
+	xasprintf(&path, "%s/%s", dir, value);
+	return (path);
+}
+
+/*
  * A secret file must exist, be a regular file, and be readable by its owner
  * only: a secret others can read is no secret.
  */
 int
-config_check_secret_file(const char *path, char **cause)
+config_check_secret_file(const char *value, char **cause)
 {
 	struct stat sb;
+	char *path;
+	int rc = -1;
 
-	if (path[0] != '/') {
-		xasprintf(cause, "secret file %s: give an absolute path", path);
+	if ((path = config_secret_path(value, cause)) == NULL)
 		return (-1);
-	}
-	if (stat(path, &sb) == -1) {
+	if (stat(path, &sb) == -1)
 		xasprintf(cause, "secret file %s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (!S_ISREG(sb.st_mode)) {
+	else if (!S_ISREG(sb.st_mode))
 		xasprintf(cause, "secret file %s is not a regular file", path);
-		return (-1);
-	}
-	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+	else if (sb.st_mode & (S_IRWXG | S_IRWXO))
 		xasprintf(cause,
 		    "secret file %s is accessible by group or "
 		    "others (mode %04o); chmod 600 it",
 		    path, (unsigned)(sb.st_mode & 07777));
-		return (-1);
-	}
-	return (0);
+	else
+		rc = 0;
+	free(path);
+	return (rc);
 }
 
 static struct config *
@@ -2384,4 +2417,323 @@ config_tro(const struct config *conf, int64_t *answer_days, int64_t *tro_days,
 	*reminders = t->reminder_days;
 	*nreminders = t->nreminders;
 	return (t->cal);
+}
+
+/*
+ * delistd -T: the effective configuration as a file delistd -t accepts,
+ * every default filled in. Secrets are never printed: a *_file key shows
+ * its path (the file is never read) marked "<file PATH>", a header's value
+ * shows as <secret>.
+ */
+static void dump_string(FILE *, const char *);
+static void dump_key(FILE *, int, const struct ckey *, const void *);
+static void dump_keys(FILE *, int, const struct ckey *, size_t, const void *);
+static void dump_setting(FILE *, int, const config_setting_t *, int);
+static void dump_rest(FILE *, int, const config_setting_t *,
+    const struct ckey *, size_t, const char *const *, size_t);
+static int dump_is_secret_file(const char *);
+static void dump_indent(FILE *, int);
+static int dump_budget_key(
+    const struct config *, const struct config_plugin *, const struct ckey *);
+
+/*
+ * A source's call budget (rate, burst, daily_quota, max_in_flight) only for
+ * an instance a shop reads from, or where written: a sink has none.
+ */
+static int
+dump_budget_key(const struct config *conf, const struct config_plugin *pl,
+    const struct ckey *k)
+{
+	static const char *const budget[] = { "rate", "burst", "daily_quota",
+		"max_in_flight" };
+	size_t i;
+	int is_budget = 0;
+
+	for (i = 0; i < nitems(budget); i++)
+		is_budget |= strcmp(k->name, budget[i]) == 0;
+	if (!is_budget ||
+	    config_setting_get_member(pl->setting, k->name) != NULL)
+		return (1);
+	for (i = 0; i < conf->nshops; i++) {
+		if (conf->shops[i].source != NULL &&
+		    strcmp(conf->shops[i].source, pl->name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+dump_indent(FILE *fp, int depth)
+{
+	while (depth-- > 0)
+		fputc('\t', fp);
+}
+
+static void
+dump_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(fp, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static int
+dump_is_secret_file(const char *name)
+{
+	size_t len = strlen(name);
+
+	/* As parse_plugins: every *_file is a secret, a CA bundle is not. */
+	return (len > 5 && strcmp(name + len - 5, "_file") == 0 &&
+	    strcmp(name, "ca_file") != 0);
+}
+
+static void
+dump_key(FILE *fp, int ind, const struct ckey *k, const void *base)
+{
+	const char *p = (const char *)base + k->off;
+	const struct strlist *sl;
+	char buf[32];
+	int64_t v;
+	size_t i;
+
+	switch (k->kind) {
+	case CK_STRING:
+	case CK_NAME:
+	case CK_PATH:
+	case CK_URL:
+		if (*(char *const *)p == NULL)
+			return;
+		dump_indent(fp, ind);
+		fprintf(fp, "%s = ", k->name);
+		dump_string(fp, *(char *const *)p);
+		if (dump_is_secret_file(k->name))
+			fprintf(fp, "; # <file %s>\n", *(char *const *)p);
+		else
+			fputs(";\n", fp);
+		return;
+	default:
+		break;
+	}
+	dump_indent(fp, ind);
+	fprintf(fp, "%s = ", k->name);
+	switch (k->kind) {
+	case CK_DURATION:
+		fprintf(fp, "\"%s\"",
+		    duration_format(*(const int64_t *)p, buf, sizeof buf));
+		break;
+	case CK_SIZE:
+		v = *(const int64_t *)p;
+		if (v % ((int64_t)1 << 20) == 0)
+			fprintf(fp, "\"%lldM\"", (long long)(v >> 20));
+		else if (v % 1024 == 0)
+			fprintf(fp, "\"%lldK\"", (long long)(v >> 10));
+		else
+			fprintf(fp, "\"%lld\"", (long long)v);
+		break;
+	case CK_INT:
+		fprintf(fp, "%lld", (long long)*(const int64_t *)p);
+		break;
+	case CK_FLOAT:
+		fprintf(fp, "%.6f", *(const double *)p);
+		break;
+	case CK_BOOL:
+		fputs(*(const int *)p ? "true" : "false", fp);
+		break;
+	case CK_LOGLEVEL:
+		fprintf(
+		    fp, "\"%s\"", log_level_name(*(const enum log_level *)p));
+		break;
+	case CK_SEVERITY:
+		fprintf(fp, "\"%s\"", cases_severity_name(*(const int *)p));
+		break;
+	case CK_STRLIST:
+		sl = (const struct strlist *)p;
+		fputc('[', fp);
+		for (i = 0; i < sl->n; i++) {
+			fputs(i ? ", " : " ", fp);
+			dump_string(fp, sl->v[i]);
+		}
+		fputs(sl->n ? " ]" : "]", fp);
+		break;
+	default:
+		break;
+	}
+	fputs(";\n", fp);
+}
+
+static void
+dump_keys(
+    FILE *fp, int ind, const struct ckey *keys, size_t nkeys, const void *base)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		dump_key(fp, ind, &keys[i], base);
+}
+
+/* A setting as written (not in a key table), secrets masked. */
+static void
+dump_setting(FILE *fp, int ind, const config_setting_t *s, int headers)
+{
+	const char *name = config_setting_name(s), *v, *colon;
+	int i, n, type = config_setting_type(s);
+
+	dump_indent(fp, ind);
+	if (name != NULL)
+		fprintf(fp, "%s = ", name);
+	switch (type) {
+	case CONFIG_TYPE_GROUP:
+	case CONFIG_TYPE_LIST:
+	case CONFIG_TYPE_ARRAY:
+		fputs(type == CONFIG_TYPE_GROUP	   ? "{\n"
+			: type == CONFIG_TYPE_LIST ? "(\n"
+						   : "[\n",
+		    fp);
+		n = config_setting_length(s);
+		for (i = 0; i < n; i++) {
+			dump_setting(fp, ind + 1, config_setting_get_elem(s, i),
+			    name != NULL && strcmp(name, "headers") == 0);
+			if (type != CONFIG_TYPE_GROUP && i + 1 < n)
+				fputs(",", fp);
+			fputs("\n", fp);
+		}
+		dump_indent(fp, ind);
+		fprintf(fp, "%s",
+		    type == CONFIG_TYPE_GROUP	   ? "}"
+			: type == CONFIG_TYPE_LIST ? ")"
+						   : "]");
+		break;
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		fprintf(fp, "%lld", (long long)config_setting_get_int64(s));
+		break;
+	case CONFIG_TYPE_FLOAT:
+		fprintf(fp, "%.6f", config_setting_get_float(s));
+		break;
+	case CONFIG_TYPE_BOOL:
+		fputs(config_setting_get_bool(s) ? "true" : "false", fp);
+		break;
+	case CONFIG_TYPE_STRING:
+		v = config_setting_get_string(s);
+		if (headers && (colon = strchr(v, ':')) != NULL) {
+			/* "Name: value": the value may be a token. */
+			fprintf(fp, "\"%.*s: <secret>\"", (int)(colon - v), v);
+			break;
+		}
+		dump_string(fp, v);
+		if (name != NULL && dump_is_secret_file(name)) {
+			fprintf(fp, "; # <file %s>", v);
+			return;
+		}
+		break;
+	}
+	if (name != NULL)
+		fputs(";", fp);
+}
+
+/* The members of group g that no key table (nor skip list) covers. */
+static void
+dump_rest(FILE *fp, int ind, const config_setting_t *g, const struct ckey *keys,
+    size_t nkeys, const char *const *skip, size_t nskip)
+{
+	const config_setting_t *s;
+	const char *name;
+	size_t j;
+	int i, known;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < config_setting_length(g); i++) {
+		s = config_setting_get_elem(g, i);
+		name = config_setting_name(s);
+		known = 0;
+		for (j = 0; j < nkeys; j++)
+			known |= strcmp(name, keys[j].name) == 0;
+		for (j = 0; j < nskip; j++)
+			known |= strcmp(name, skip[j]) == 0;
+		if (known)
+			continue;
+		dump_setting(fp, ind, s, 0);
+		fputs("\n", fp);
+	}
+}
+
+void
+config_dump(const struct config *conf, FILE *fp)
+{
+	const config_setting_t *root, *g;
+	const struct config_shop *shop;
+	const struct config_plugin *pl;
+	size_t i, k;
+
+	root = config_root_setting((config_t *)conf->lc);
+	fprintf(fp,
+	    "# delistd -T: the effective configuration of %s, defaults\n"
+	    "# filled in; secrets never printed (<file PATH>, <secret>).\n",
+	    conf->path);
+	fputs("daemon = {\n", fp);
+	dump_keys(fp, 1, daemon_keys, nitems(daemon_keys), conf);
+	fputs("};\n", fp);
+	if (conf->web_listen != NULL) {
+		fputs("web = {\n", fp);
+		dump_keys(fp, 1, web_keys, nitems(web_keys), conf);
+		fputs("};\n", fp);
+	}
+	fputs("calendar = {\n", fp);
+	dump_keys(fp, 1, calendar_keys, nitems(calendar_keys), conf);
+	dump_rest(fp, 1, config_setting_get_member(root, "calendar"),
+	    calendar_keys, nitems(calendar_keys), NULL, 0);
+	fputs("};\nrules = {\n", fp);
+	g = config_setting_get_member(root, "rules");
+	for (i = 0; i < nitems(rules_keys); i++) {
+		/* Tiers or their shorthand, not both. */
+		if (g != NULL &&
+		    config_setting_get_member(g, "escalation") != NULL &&
+		    strcmp(rules_keys[i].name,
+			"escalate_after_business_days") == 0)
+			continue;
+		dump_key(fp, 1, &rules_keys[i], conf);
+	}
+	dump_rest(fp, 1, g, rules_keys, nitems(rules_keys), NULL, 0);
+	fputs("};\n", fp);
+	if (conf->nshops > 0) {
+		fputs("shops = (\n", fp);
+		for (i = 0; i < conf->nshops; i++) {
+			shop = &conf->shops[i];
+			fputs("\t{\n", fp);
+			dump_keys(fp, 2, shop_keys, nitems(shop_keys), shop);
+			fprintf(fp, "\t\tdigest_at = \"%02d:%02d\";\n",
+			    (int)(shop->digest_at / 3600),
+			    (int)(shop->digest_at % 3600 / 60));
+			fprintf(fp, "\t}%s\n", i + 1 < conf->nshops ? "," : "");
+		}
+		fputs(");\n", fp);
+	}
+	if (conf->nplugins > 0) {
+		fputs("plugins = (\n", fp);
+		for (i = 0; i < conf->nplugins; i++) {
+			pl = &conf->plugins[i];
+			fputs("\t{\n", fp);
+			for (k = 0; k < nitems(plugin_keys); k++) {
+				if (dump_budget_key(conf, pl, &plugin_keys[k]))
+					dump_key(fp, 2, &plugin_keys[k], pl);
+			}
+			dump_rest(fp, 2, pl->setting, plugin_keys,
+			    nitems(plugin_keys), NULL, 0);
+			fprintf(
+			    fp, "\t}%s\n", i + 1 < conf->nplugins ? "," : "");
+		}
+		fputs(");\n", fp);
+	}
+	if ((g = config_setting_get_member(root, "preflight")) != NULL) {
+		dump_setting(fp, 0, g, 0);
+		fputs("\n", fp);
+	}
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistd.h: the daemon's internal interfaces, one banner per file.
  *
@@ -14,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #define DELISTD_NAME "delistd"
@@ -43,6 +45,23 @@ void log_info(const char *, ...) printflike(1, 2);
 void log_debug(const char *, ...) printflike(1, 2);
 void log_crit(const char *, ...) printflike(1, 2);
 void log_cause(char **, const char *, ...) printflike(2, 3);
+/*
+ * An event's line with its structured fields (NULL ones left out): to the
+ * journal when main set a sender (journal.c) and it takes it, else as any
+ * line.
+ */
+struct log_fields {
+	const char *case_id;
+	const char *shop;
+	const char *product_id;
+	const char *event;
+};
+typedef int (*log_journal_fn)(int, const char *, const struct log_fields *);
+void log_set_journal(log_journal_fn);
+void log_event(enum log_level, int, const struct log_fields *, const char *,
+    ...) printflike(4, 5);
+/* journal.c: sd_journal_sendv with MESSAGE, PRIORITY and the fields. */
+int journal_send(int, const char *, const struct log_fields *);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
@@ -52,6 +71,7 @@ struct json_t *json_time(time_t);
 /* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
 #define SHA256_HEX_LEN 65
 int sha256_hex(const void *, size_t, char[SHA256_HEX_LEN]);
+int sha256_file(const char *, char[SHA256_HEX_LEN], int64_t *);
 
 /*
  * tls.c: the web listener's TLS context from PEM files (the certificate
@@ -192,6 +212,8 @@ const struct calendar *
 config_shop_calendar(const struct config *, const char *);
 char *config_shop_list(const struct config *);
 int config_check_secret_file(const char *, char **);
+char *config_secret_path(const char *, char **);
+void config_dump(const struct config *, FILE *);
 struct preflight_config;
 /* The preflight settings (defaults where the file says nothing). */
 void config_preflight(const struct config *, struct preflight_config *);
@@ -451,6 +473,7 @@ struct store *store_open(const char *, char **);
 void store_close(struct store *);
 int store_schema_version(struct store *);
 int store_counts(struct store *, struct store_counts *);
+int store_vacuum_into(struct store *, const char *, char **);
 int store_begin(struct store *);
 int store_commit(struct store *);
 void store_rollback(struct store *);
@@ -631,6 +654,8 @@ int store_outbox_requeue(struct store *, int64_t, time_t);
 int store_outbox_overtaken(struct store *, int64_t);
 int store_outbox_open_for_event(struct store *, int64_t, int *);
 int store_outbox_counts(struct store *, int64_t *, int64_t *);
+int store_outbox_sinks(struct store *,
+    void (*)(const char *, int64_t, int64_t, time_t, void *), void *);
 int store_outbox_by_sink(
     struct store *, void (*)(const char *, int64_t, void *), void *);
 void st_deliveries_free(struct st_delivery *, size_t);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * event.c: the trail and its routing.
  *
@@ -174,24 +175,38 @@ event_log(const struct st_event *e)
 {
 	json_t *p;
 	const char *msg;
-	char what[32];
+	static const struct {
+		const char *severity;
+		enum log_level level;
+		int critical;
+	} levels[] = {
+		{ "info", LOG_LEVEL_INFO, 0 },
+		{ "warning", LOG_LEVEL_WARNING, 0 },
+		{ "critical", LOG_LEVEL_ERROR, 1 },
+	}, *at = &levels[0];
+	char what[32], id[24];
+	struct log_fields f = { NULL, NULL, NULL, NULL };
+	size_t i;
 
 	p = json_loads(e->payload, 0, NULL);
 	msg = p ? json_string_value(json_object_get(p, "message")) : NULL;
-	if (e->case_id != 0)
+	if (e->case_id != 0) {
 		snprintf(
 		    what, sizeof what, " case %lld", (long long)e->case_id);
-	else
+		snprintf(id, sizeof id, "%lld", (long long)e->case_id);
+		f.case_id = id;
+	} else
 		what[0] = '\0';
-	if (strcmp(e->severity, "critical") == 0)
-		log_crit("%s %s/%s%s: %s", e->type, e->shop ? e->shop : "-",
-		    e->product_id ? e->product_id : "-", what, msg ? msg : "");
-	else if (strcmp(e->severity, "warning") == 0)
-		log_warnx("%s %s/%s%s: %s", e->type, e->shop ? e->shop : "-",
-		    e->product_id ? e->product_id : "-", what, msg ? msg : "");
-	else
-		log_info("%s %s/%s%s: %s", e->type, e->shop ? e->shop : "-",
-		    e->product_id ? e->product_id : "-", what, msg ? msg : "");
+	f.shop = e->shop;
+	f.product_id = e->product_id;
+	f.event = e->type;
+	for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+		if (strcmp(e->severity, levels[i].severity) == 0)
+			at = &levels[i];
+	}
+	log_event(at->level, at->critical, &f, "%s %s/%s%s: %s", e->type,
+	    e->shop ? e->shop : "-", e->product_id ? e->product_id : "-", what,
+	    msg ? msg : "");
 	json_decref(p);
 }
 

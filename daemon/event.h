@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * event.h: the trail and its routing (event.c), the daemon's one fan-out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * evidence.c: what the daemon keeps as proof of a delisting.
  *

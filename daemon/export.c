@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * export.c: a case's dossier in Markdown, for a second appeal or a lawyer.
  *

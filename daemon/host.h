@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * host.h: the services behind the plugin host table (plugin.c), each in
  * its own file: the async HTTP client (http.c) and child processes

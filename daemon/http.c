@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.c: the asynchronous HTTP(S) client the host offers plugins.
  *

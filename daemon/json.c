@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json.c: the shell's JSON pieces shared by the API, the lifecycle and
  * the event bus: a time as the API writes it.

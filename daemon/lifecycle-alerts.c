@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-alerts.c: the alerts the timers raise and what holds them.
  * Critical conditions and their reminders until someone takes them on

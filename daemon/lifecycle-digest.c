@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-digest.c: a shop's daily digest (digest.daily) and the
  * warnings a person must see: the calendar's uncovered years, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-listing.c: listings and their risk. Tracking and untracking a
  * listing, importing many, and what a listing was seen with: its title and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-private.h: what the lifecycle's files share among themselves
  * (lifecycle.c, lifecycle-listing.c, lifecycle-alerts.c, lifecycle-digest.c,

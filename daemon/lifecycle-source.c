@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-source.c: what the source scheduler observes (sched-source.c):
  * a listing's status as a source saw it, confirmed over N observations

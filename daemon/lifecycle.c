@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle.c: what happens to cases, and the trail it leaves; the shared
  * core of the lifecycle's files.

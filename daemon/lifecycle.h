@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle.h: the case lifecycle's operations (lifecycle.c and, by
  * concern, lifecycle-listing.c, lifecycle-alerts.c, lifecycle-digest.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log.c: the one log module (OpenSMTPD's shape).
  *
@@ -21,9 +22,10 @@
 
 static int log_foreground = 1;
 static enum log_level log_max = LOG_LEVEL_INFO;
+static log_journal_fn log_journal;
 
-static void
-log_vwrite(int, enum log_level, const char *, va_list) printflike(3, 0);
+static void log_vwrite(int, enum log_level, const struct log_fields *,
+    const char *, va_list) printflike(4, 0);
 static void log_oom(const char *);
 
 static const struct {
@@ -79,10 +81,18 @@ log_level_name(enum log_level level)
 	return (log_levels[level].name);
 }
 
+void
+log_set_journal(log_journal_fn fn)
+{
+	log_journal = fn;
+}
+
 static void
-log_vwrite(int priority, enum log_level level, const char *fmt, va_list ap)
+log_vwrite(int priority, enum log_level level, const struct log_fields *f,
+    const char *fmt, va_list ap)
 {
 	int saved_errno = errno;
+	char *msg;
 	static const char *prefix[] = { "error", "warning", "notice", "info",
 		"debug" };
 
@@ -96,9 +106,28 @@ log_vwrite(int priority, enum log_level level, const char *fmt, va_list ap)
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
 		fflush(stderr);
+	} else if (f != NULL && log_journal != NULL) {
+		if (vasprintf(&msg, fmt, ap) == -1)
+			msg = NULL;
+		/* No journal (not under systemd): syslog, as any line. */
+		if (msg != NULL && log_journal(priority, msg, f) < 0)
+			syslog(priority, "%s", msg);
+		free(msg);
 	} else
 		vsyslog(priority, fmt, ap);
 	errno = saved_errno;
+}
+
+void
+log_event(enum log_level level, int critical, const struct log_fields *f,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(critical ? LOG_CRIT : log_levels[level].priority, level, f,
+	    fmt, ap);
+	va_end(ap);
 }
 
 #define LOG_FN(fn, level) \
@@ -106,7 +135,7 @@ log_vwrite(int priority, enum log_level level, const char *fmt, va_list ap)
 	{ \
 		va_list ap; \
 		va_start(ap, fmt); \
-		log_vwrite(log_levels[level].priority, level, fmt, ap); \
+		log_vwrite(log_levels[level].priority, level, NULL, fmt, ap); \
 		va_end(ap); \
 	}
 LOG_FN(log_warnx, LOG_LEVEL_WARNING)
@@ -120,7 +149,7 @@ log_crit(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_CRIT, LOG_LEVEL_ERROR, fmt, ap);
+	log_vwrite(LOG_CRIT, LOG_LEVEL_ERROR, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -151,7 +180,7 @@ log_warn(const char *fmt, ...)
 	if (asprintf(&nfmt, "%s: %s", fmt, strerror(saved_errno)) == -1)
 		nfmt = NULL;
 	va_start(ap, fmt);
-	log_vwrite(LOG_WARNING, LOG_LEVEL_WARNING, nfmt ? nfmt : fmt, ap);
+	log_vwrite(LOG_WARNING, LOG_LEVEL_WARNING, NULL, nfmt ? nfmt : fmt, ap);
 	va_end(ap);
 	free(nfmt);
 	errno = saved_errno;
@@ -167,7 +196,7 @@ fatal(const char *fmt, ...)
 	if (asprintf(&nfmt, "%s: %s", fmt, strerror(saved_errno)) == -1)
 		nfmt = NULL;
 	va_start(ap, fmt);
-	log_vwrite(LOG_ERR, LOG_LEVEL_ERROR, nfmt ? nfmt : fmt, ap);
+	log_vwrite(LOG_ERR, LOG_LEVEL_ERROR, NULL, nfmt ? nfmt : fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -178,7 +207,7 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_ERR, LOG_LEVEL_ERROR, fmt, ap);
+	log_vwrite(LOG_ERR, LOG_LEVEL_ERROR, NULL, fmt, ap);
 	va_end(ap);
 	exit(1);
 }

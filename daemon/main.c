@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c: delistd's start-up, signals, reload and shutdown.
  *
@@ -28,12 +29,14 @@
 
 #include "delistd.h"
 #include "api.h"
+#include "backup.h"
 #include "event.h"
 #include "host.h"
 #include "lifecycle.h"
 #include "text.h"
 #include "scheduler.h"
 #include "vault.h"
+#include "i18n.h"
 
 #ifndef DELISTD_CONF
 #define DELISTD_CONF "/etc/delistd/delistd.conf"
@@ -51,6 +54,7 @@ static void on_deadline(evutil_socket_t, short, void *);
 static void daemon_stop(void);
 static void daemon_status(const char *);
 static int check_plugins(struct config *);
+static int main_restore(const char *, struct config *);
 static int daemon_reload(char **);
 
 /* The configuration builds the web listener's TLS context with these. */
@@ -63,6 +67,8 @@ static const struct option longopts[] = {
 	{ "builtin-config", no_argument, NULL, 'C' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "check-config", no_argument, NULL, 't' },
+	{ "dump-config", no_argument, NULL, 'T' },
+	{ "restore", required_argument, NULL, 'R' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -72,12 +78,16 @@ static __dead void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: delistd [-CftVh] [-c file]\n"
+	    "usage: delistd [-CftTVh] [-c file] [--restore dir]\n"
 	    "  -c, --config FILE      configuration file (default %s)\n"
 	    "  -C, --builtin-config   use the built-in configuration "
 	    "(state and socket under ./state)\n"
 	    "  -f, --foreground       stay in the foreground, log to stderr\n"
 	    "  -t, --check-config     check the configuration and exit\n"
+	    "  -T, --dump-config      check it, print it with every default "
+	    "filled in, and exit\n"
+	    "  --restore DIR          restore a delistctl backup into the "
+	    "empty state directory\n"
 	    "  -V, --version          print the version and exit\n"
 	    "  -h, --help             print this help and exit\n",
 	    DELISTD_CONF);
@@ -368,10 +378,29 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 	}
 }
 
+/* delistd --restore DIR: a backup into the configuration's state dir. */
+static int
+main_restore(const char *dir, struct config *conf)
+{
+	char *cause = NULL;
+	size_t n = 0;
+
+	if (backup_restore(dir, conf->state_dir, &n, &cause) == -1) {
+		fprintf(stderr, "delistd: %s\n", cause);
+		free(cause);
+		config_free(conf);
+		return (1);
+	}
+	printf(
+	    _("restored %zu files from %s into %s\n"), n, dir, conf->state_dir);
+	config_free(conf);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *path = DELISTD_CONF;
+	const char *path = DELISTD_CONF, *restore = NULL;
 	int ch, foreground = 0, check = 0, builtin = 0, sockfd;
 	char *cause = NULL, pidbuf[32], cwd[PATH_MAX], *abspath = NULL;
 	sigset_t startup_sigs;
@@ -379,7 +408,7 @@ main(int argc, char **argv)
 
 	config_tls = &main_tls;
 	while (
-	    (ch = getopt_long(argc, argv, "c:CftVh", longopts, NULL)) != -1) {
+	    (ch = getopt_long(argc, argv, "c:CftTVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -392,6 +421,12 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			check = 1;
+			break;
+		case 'T':
+			check = 2;
+			break;
+		case 'R':
+			restore = optarg;
 			break;
 		case 'V':
 			printf("delistd %s\n", PACKAGE_VERSION);
@@ -425,6 +460,8 @@ main(int argc, char **argv)
 		free(cause);
 		return (1);
 	}
+	if (restore != NULL)
+		return (main_restore(restore, conf));
 	if (check) {
 		/* Plugins check their own blocks: load and init each once. */
 		log_setlevel(LOG_LEVEL_WARNING);
@@ -433,7 +470,10 @@ main(int argc, char **argv)
 			free(abspath);
 			return (1);
 		}
-		printf("%s: configuration OK\n", path);
+		if (check == 2)
+			config_dump(conf, stdout);
+		else
+			printf("%s: configuration OK\n", path);
 		config_free(conf);
 		free(abspath);
 		return (0);
@@ -462,6 +502,9 @@ main(int argc, char **argv)
 	if (!foreground && !notify_supervised())
 		daemonize();
 	log_init(foreground, conf->log_level);
+	/* Events go to the journal with their fields, when it is there. */
+	if (!foreground)
+		log_set_journal(journal_send);
 	snprintf(pidbuf, sizeof pidbuf, "%ld\n", (long)getpid());
 	if (ftruncate(lock_fd, 0) == -1 ||
 	    pwrite(lock_fd, pidbuf, strlen(pidbuf), 0) == -1)

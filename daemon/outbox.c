@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * outbox.c: durable delivery of events to sink plugins.
  *

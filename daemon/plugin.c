@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * plugin.c: loading plugin modules and running their instances.
  *
@@ -254,26 +255,29 @@ host_conf_keys(struct delistd_host *h, const char *const *keys, char **cause)
 static char *
 host_secret(struct delistd_host *h, const char *key, char **cause)
 {
-	const char *path;
-	char buf[8192], *secret;
+	const char *value;
+	char buf[8192], *secret, *path;
 	ssize_t n;
 	size_t len;
 	int fd;
 
-	if (host_conf_string(h, key, &path) == -1) {
+	if (host_conf_string(h, key, &value) == -1) {
 		xasprintf(cause, "%s is not set", key);
 		return (NULL);
 	}
-	if (config_check_secret_file(path, cause) == -1)
+	if (config_check_secret_file(value, cause) == -1 ||
+	    (path = config_secret_path(value, cause)) == NULL)
 		return (NULL);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		xasprintf(cause, "secret file %s: %s", path, strerror(errno));
+		free(path);
 		return (NULL);
 	}
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n < 0) {
 		xasprintf(cause, "secret file %s: %s", path, strerror(errno));
+		free(path);
 		return (NULL);
 	}
 	buf[n] = '\0';
@@ -282,8 +286,10 @@ host_secret(struct delistd_host *h, const char *key, char **cause)
 	if (len == 0) {
 		explicit_bzero(buf, sizeof buf);
 		xasprintf(cause, "secret file %s is empty", path);
+		free(path);
 		return (NULL);
 	}
+	free(path);
 	secret = xstrdup(buf);
 	explicit_bzero(buf, sizeof buf);
 	return (secret);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * preflight-run.c: one preflight of a case, with its input loaded from the
  * store (the case, its rectification notes from the trail, its earlier

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * preflight-run.h: one preflight of a case, its input loaded from the store
  * and its configuration from delistd.conf (preflight-run.c). Used by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * proc.c: child processes for plugins (the host table's spawn).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sched-source.c: asking the source plugins about the listings, within
  * their call budget.

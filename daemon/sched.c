@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sched.c: the time-driven alerts, each a libevent timer armed at its next
  * due time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scheduler.h: the timers (sched.c) and the source scheduler
  * (sched-source.c). They call down into the lifecycle; the lifecycle

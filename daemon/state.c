@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * state.c: the daemon's running state: the event base, the running
  * configuration, the store, the API, the reload counters and the reload

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.c: the daemon's state in SQLite, behind verbs (no SQL leaves here).
  *
@@ -608,6 +609,8 @@ static int store_exec(struct store *, const char *, char **);
 static void store_cache_flush(void);
 static int store_migrate(struct store *, char **);
 static int store_any(sqlite3_stmt *);
+static void
+store_by_sink_pending(const char *, int64_t, int64_t, time_t, void *);
 /* Fills the zeroed element p from the current row of a statement. */
 typedef void (*store_fill)(sqlite3_stmt *, void *);
 static void *store_rows(sqlite3_stmt *, size_t, store_fill, size_t *, int *);
@@ -781,6 +784,32 @@ store_schema_version(struct store *st)
 		version = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
 	return (version);
+}
+
+/*
+ * A consistent copy of the whole database in the new file path (VACUUM
+ * INTO: one read transaction, so writers go on; delistctl backup).
+ */
+int
+store_vacuum_into(struct store *st, const char *path, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "VACUUM INTO ?", -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		xasprintf(cause, "store: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	sqlite3_bind_text(stmt, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "cannot copy the database to %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (0);
 }
 
 int
@@ -2148,14 +2177,51 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *dead)
 	return (0);
 }
 
+/* store_outbox_by_sink's callback and its argument, over store_outbox_sinks. */
+struct store_by_sink {
+	void (*fn)(const char *, int64_t, void *);
+	void *arg;
+};
+
+static void
+store_by_sink_pending(
+    const char *sink, int64_t pending, int64_t dead, time_t oldest, void *arg)
+{
+	struct store_by_sink *b = arg;
+
+	(void)dead;
+	(void)oldest;
+	if (pending > 0)
+		b->fn(sink, pending, b->arg);
+}
+
 /* The pending deliveries of each sink: fn(sink, count, arg) for each. */
 int
 store_outbox_by_sink(
     struct store *st, void (*fn)(const char *, int64_t, void *), void *arg)
 {
+	struct store_by_sink b = { fn, arg };
+
+	return (store_outbox_sinks(st, store_by_sink_pending, &b));
+}
+
+/*
+ * For /metrics, each sink with pending or dead deliveries: fn(sink,
+ * pending, dead, the oldest pending one's created_at or 0, arg), by name.
+ */
+int
+store_outbox_sinks(struct store *st,
+    void (*fn)(const char *, int64_t, int64_t, time_t, void *), void *arg)
+{
 	static const char sql[] =
-	    "SELECT sink, COUNT(*) FROM outbox INDEXED BY outbox_queue"
-	    " WHERE state = 'pending' GROUP BY sink ORDER BY sink";
+	    "SELECT sink, SUM(pending), SUM(dead), MIN(oldest) FROM ("
+	    " SELECT sink, COUNT(*) AS pending, 0 AS dead,"
+	    "  MIN(created_at) AS oldest FROM outbox INDEXED BY outbox_queue"
+	    "  WHERE state = 'pending' GROUP BY sink"
+	    " UNION ALL"
+	    " SELECT sink, 0, COUNT(*), NULL FROM outbox"
+	    "  WHERE state = 'dead' GROUP BY sink)"
+	    " GROUP BY sink ORDER BY sink";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -2163,7 +2229,9 @@ store_outbox_by_sink(
 		return (-1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		fn((const char *)sqlite3_column_text(stmt, 0),
-		    sqlite3_column_int64(stmt, 1), arg);
+		    sqlite3_column_int64(stmt, 1),
+		    sqlite3_column_int64(stmt, 2),
+		    (time_t)sqlite3_column_int64(stmt, 3), arg);
 	sqlite3_reset(stmt);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * users.c: the web console's users (delistd-web(7)) and case assignees.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault.c: the document vault and its expiry watch.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault.h: the document vault (vault.c) and its control API (api-docs.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.c: the web console on the control API's evhttp (delistd-web(7)).
  *
@@ -373,28 +374,33 @@ refused:
 static int
 web_metrics_auth(struct api_req *r)
 {
-	const char *file = daemon_state->config->web_metrics_token_file;
+	const char *value = daemon_state->config->web_metrics_token_file;
 	const char *auth = evhttp_find_header(
 	    evhttp_request_get_input_headers(r->req), "Authorization");
-	char buf[1024];
+	char buf[1024], *file = NULL, *cause = NULL;
 	size_t n;
-	FILE *f;
+	FILE *f = NULL;
 	int ok = 0;
 
-	if (file == NULL) {
+	if (value == NULL) {
 		api_error(r, 404, "not_found",
 		    "/metrics on the web listener needs "
 		    "web.metrics_token_file");
 		return (-1);
 	}
-	if ((f = fopen(file, "re")) == NULL ||
+	if ((file = config_secret_path(value, &cause)) == NULL ||
+	    (f = fopen(file, "re")) == NULL ||
 	    fgets(buf, sizeof buf, f) == NULL) {
 		if (f != NULL)
 			fclose(f);
-		log_warnx("web: cannot read metrics_token_file %s", file);
+		log_warnx("web: cannot read metrics_token_file %s",
+		    file != NULL ? file : cause);
+		free(file);
+		free(cause);
 		api_error(r, 500, "internal", "cannot read the metrics token");
 		return (-1);
 	}
+	free(file);
 	fclose(f);
 	buf[strcspn(buf, "\r\n")] = '\0';
 	n = strlen(buf);

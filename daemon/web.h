@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.h: the web console's server side (delistd-web(7)).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * webpath.c: the web console's pure parts (web.h): listen addresses,
  * static file names and types, cookies, roles, user names and the login

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bootstrap.sh: the README's two commands.
 #
 #   sh tests/bootstrap.sh run    install the build dependencies, build, and
@@ -6,7 +7,8 @@
 #                                built-in configuration (state in ./state)
 #   sh tests/bootstrap.sh test   install, build with -Werror, run the whole
 #                                suite normally and under ASan+UBSan, then
-#                                make distcheck; prints "N passed, N failed"
+#                                make distcheck and tests/package.sh (the
+#                                .deb); prints "N passed, N failed"
 #   sh tests/bootstrap.sh deps   only install the dependencies
 #
 # Needs Debian 12 with its package mirror; everything else it installs.
@@ -25,7 +27,8 @@ clang libclang-rt-14-dev
 openssl python3 exim4-daemon-light
 chromium chromium-driver python3-selenium fonts-wqy-microhei
 gettext autopoint locales
-libxlsxwriter-dev python3-openpyxl"
+libxlsxwriter-dev python3-openpyxl
+debhelper dpkg-dev lintian bash-completion shellcheck zsh"
 
 deps() {
 	missing=
@@ -106,6 +109,7 @@ test_cmd() {
 		check_ok=1
 		make -C "$dir" -j"$jobs" check > "$dir/check.out" 2>&1 || check_ok=0
 		grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" | grep -v '^PASS' || true
+		# shellcheck disable=SC2046 # count prints two numbers: split them
 		set -- $(count "$dir/test-suite.log")
 		# make check can fail before any test runs (a build error).
 		if [ "$check_ok" = 0 ]; then
@@ -124,6 +128,15 @@ test_cmd() {
 		echo "bootstrap: make distcheck passed" >&2
 	else
 		tail -40 build/distcheck.out >&2
+		failed=$((failed + 1)); status=1
+	fi
+	# The Debian package: built, linted, installed and started (as root).
+	if sh tests/package.sh build/package > build/package.out 2>&1; then
+		passed=$((passed + 1))
+		echo "bootstrap: tests/package.sh passed" >&2
+		grep -i 'skip' build/package.out >&2 || true
+	else
+		tail -40 build/package.out >&2
 		failed=$((failed + 1)); status=1
 	fi
 	echo "$passed passed, $failed failed"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # layers.sh: the floors of daemon/LAYERS hold in the tree and in the built
 # objects, and the checker fails on a fixture that breaks each rule.
 # TAP.

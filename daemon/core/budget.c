@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * budget.c: what a source may spend, as arithmetic.
  *

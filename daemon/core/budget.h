@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * budget.h: a source's call budget (budget.c): the token bucket, the
  * platform's quota day (Beijing time) and the plan that fits the configured

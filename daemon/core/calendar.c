@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * calendar.c: business-day arithmetic in a time zone: weekend days, holidays,
  * make-up workdays, and the deadlines built on them ("escalate 5 business

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * calendar.h: business days in a time zone (calendar.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cases.c: the case state machine and the appeal rules.
  *

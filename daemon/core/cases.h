@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cases.h: the case state machine and the appeal rules (cases.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cause.c: how core says why something failed.
  *

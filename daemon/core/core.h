@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * core.h: what the pure modules of daemon/core/ share with every program
  * that links them (delistd, delistctl, the unit tests and fuzz targets).

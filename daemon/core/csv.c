@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * csv.c: splitting a CSV line into its fields.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * csv.h: one line of a CSV file (csv.c), as delistctl import sends it.
  *

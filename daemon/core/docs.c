@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * docs.c: the document vault's rules (docs.h), pure.
  *

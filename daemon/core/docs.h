@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * docs.h: the document vault's rules, as pure functions (docs.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * duration.c: durations as people write them in a configuration file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fingerprint.c: what makes two listings "the same" for the linked-listing
  * and evasion risks: their image URLs reduced to the picture they show, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fingerprint.h: listing fingerprints for the linked-listing and evasion
  * risks (fingerprint.c). Pure.

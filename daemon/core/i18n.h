@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * i18n.h: the marks of a string a person reads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * id.c: the IDs of cases, documents, conditions and deliveries as people
  * type them: a positive decimal number, digits only, at most 18 of them

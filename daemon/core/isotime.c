@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * isotime.c: ISO 8601 times as people and scripts write them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * preflight.c: appeal preflight, the reasons appeals fail (domain.md "Why
  * appeals fail") checked before the seller submits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * preflight.h: appeal preflight, what would get an appeal rejected, found
  * before the seller submits it (preflight.c).

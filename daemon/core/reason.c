@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reason.c: reading the platform's rejection reason (reason.h), pure.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reason.h: reading the platform's rejection reason (reason.c): what the
  * next appeal must add, as demands each met by any one of its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sniff.c: document sniffers (PDF, JPEG, PNG by content), the resolution
  * rule for document images, and the AE<id>_<TYPE>_<description> file-name

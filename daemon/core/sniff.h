@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sniff.h: what a document file really is, judged by its bytes (sniff.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * text.c: UTF-8 text (text.h), the one copy of each rule: validation,
  * decoding, display width, scrubbing, folding for matching.

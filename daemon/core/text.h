@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * text.h: UTF-8 text, the one place for it (text.c): validation, decoding,
  * display width, scrubbing, and folding for matching words.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-alerts.c: taking alerts on and muting them.
  *

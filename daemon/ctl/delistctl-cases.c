@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-cases.c: delistctl's verbs for listings, cases and events.
  *

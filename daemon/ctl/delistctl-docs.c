@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-docs.c: delistctl's verbs for the document vault.
  *

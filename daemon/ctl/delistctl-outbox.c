@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-outbox.c: `delistctl outbox`, the deliveries waiting for a
  * sink or given up on, and `delistctl outbox retry` to queue dead ones

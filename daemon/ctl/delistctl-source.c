@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-source.c: the verbs for what the source scheduler adds:
  * import (listings from CSV), case classify and case evidence.

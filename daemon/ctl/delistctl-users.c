@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-users.c: the web console's users (user add|passwd|rm|list)
  * and a case's assignee (case assign), over the Unix socket.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl.c: the command-line client of delistd's control API.
  *
@@ -44,6 +45,10 @@ static __dead void ctl_vfail(int, const char *, va_list)
     __attribute__((__format__(__printf__, 2, 0)));
 static __dead void ctl_unreachable(const char *, long, CURLcode, const char *);
 static void ctl_verb_help(void);
+static void ctl_complete_row(FILE *, const struct ctl_cmd *);
+static int ctl_complete(int, char **);
+static void
+ctl_complete_add(char ***, size_t *, const char *, size_t, const char *);
 static void usage(FILE *);
 static void ctl_parse(const struct ctl_cmd *, size_t, const struct ctl_cmd *,
     int, char **, struct ctl_args *);
@@ -134,6 +139,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    N_("delistings per week, appeal outcomes, days to reinstatement "
 	    "and open cases, by reason (ISO weeks in the shop's zone)"),
 	    NULL, ctl_stats, { "", ctl_stats_options, 0, 1 } },
+	{ "backup", "backup DIR",
+	    N_("copy the daemon's data (database, documents, evidence) into "
+	    "the new directory DIR, with a MANIFEST of SHA-256 sums"),
+	    NULL, ctl_backup, { "", NULL, 1, 1 } },
 	{ "help", "help", N_("show this help"), NULL, cmd_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -400,10 +409,55 @@ ctl_rows(FILE *f, const struct ctl_cmd *table, size_t n, const char *name)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (name == NULL || strcmp(table[i].name, name) == 0)
+		if (name != NULL && strcmp(table[i].name, name) != 0)
+			continue;
+		if (ctl.complete)
+			ctl_complete_row(f, &table[i]);
+		else
 			fprintf(f, "  %s\n      %s\n", table[i].usage,
 			    _(table[i].help));
 	}
+}
+
+/*
+ * delistctl --complete (for the shell completions in etc/completion/): a
+ * row's words, a tab, and its long options, from the same usage the help
+ * prints and the template the dispatcher parses by, so neither can drift.
+ * The words are the usage's leading literals ("case open"); the options
+ * every --name in the usage and in the template's longopts.
+ */
+static void
+ctl_complete_row(FILE *f, const struct ctl_cmd *c)
+{
+	static const char word[] = "abcdefghijklmnopqrstuvwxyz-";
+	const char *p, *q;
+	const struct option *o;
+	size_t len;
+
+	for (p = c->usage; *p != '\0'; p = q + (*q == ' ')) {
+		q = p + strcspn(p, " ");
+		len = q - p;
+		if (len == 0 || strspn(p, word) != len)
+			break;
+		fprintf(f, "%s%.*s", p == c->usage ? "" : " ", (int)len, p);
+	}
+	fputc('\t', f);
+	for (p = c->usage; (p = strstr(p, "--")) != NULL; p += 2 + len) {
+		if ((len = strspn(p + 2, word)) > 0)
+			fprintf(f, " --%.*s", (int)len, p + 2);
+	}
+	for (o = c->args.longopts; o != NULL && o->name != NULL; o++) {
+		/* Once: not again when the usage names it. */
+		for (p = c->usage; (p = strstr(p, "--")) != NULL; p += 2) {
+			len = strspn(p + 2, word);
+			if (len == strlen(o->name) &&
+			    strncmp(p + 2, o->name, len) == 0)
+				break;
+		}
+		if (p == NULL)
+			fprintf(f, " --%s", o->name);
+	}
+	fputc('\n', f);
 }
 
 /* VERB --help: the usage of the verb running, from its table; exits 0. */
@@ -1244,6 +1298,8 @@ usage(FILE *f)
 {
 	size_t i;
 
+	if (ctl.complete)
+		goto rows;
 	fprintf(f,
 	    _("usage: delistctl [-jVh] [-s socket] command [args]\n"
 	      "       delistctl command -h|--help\n"
@@ -1257,6 +1313,7 @@ usage(FILE *f)
 	      "usage\n"
 	      "commands:\n"),
 	    DELISTD_RUN_SOCKET, DELISTD_STATE_SOCKET);
+rows:
 	for (i = 0; i < nitems(ctl_cmds); i++) {
 		/* The second row of a verb is printed with the first. */
 		if (i > 0 &&
@@ -1301,6 +1358,105 @@ ctl_locale(void)
 	textdomain(PACKAGE);
 }
 
+/* A candidate of len bytes at s, once, if it starts with cur. */
+static void
+ctl_complete_add(
+    char ***v, size_t *n, const char *s, size_t len, const char *cur)
+{
+	size_t i;
+
+	if (len < strlen(cur) || strncmp(s, cur, strlen(cur)) != 0)
+		return;
+	for (i = 0; i < *n; i++) {
+		if (strlen((*v)[i]) == len && strncmp((*v)[i], s, len) == 0)
+			return;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrndup(s, len);
+}
+
+/*
+ * delistctl --complete: with no operand the table (ctl_complete_row);
+ * with the words of a command line after the program's name, the last one
+ * being completed (maybe ""), the candidates for it, one a line: the next
+ * verb, or after a '-' the options of the verb typed.
+ */
+static int
+ctl_complete(int argc, char **argv)
+{
+	static const char globals[] = "-s --socket -j --json -V --version "
+				      "-h --help";
+	char *table = NULL, *line, *next, *tab, **v = NULL, path[1024];
+	const char *cur, *p, *w;
+	size_t tlen = 0, n = 0, i, plen = 0, wlen, best = 0, depth;
+	FILE *f;
+	int k;
+
+	if (argc == 0) {
+		usage(stdout);
+		return (0);
+	}
+	cur = argv[argc - 1];
+	path[0] = '\0';
+	for (k = 0; k < argc - 1; k++) {
+		if (strcmp(argv[k], "-s") == 0 ||
+		    strcmp(argv[k], "--socket") == 0)
+			k++;
+		else if (argv[k][0] != '-' &&
+		    plen + strlen(argv[k]) + 2 < sizeof path)
+			plen += snprintf(
+			    path + plen, sizeof path - plen, "%s ", argv[k]);
+	}
+	if ((f = open_memstream(&table, &tlen)) == NULL)
+		ctl_fail("cannot complete: %s", strerror(errno));
+	usage(f);
+	fclose(f);
+	/* The deepest row whose words are all typed names the verb. */
+	for (line = table; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\n");
+		*next++ = '\0';
+		tab = strchr(line, '\t');
+		*tab = '\0';
+		depth = strlen(line) + 1;
+		if (depth <= plen && strncmp(path, line, depth - 1) == 0 &&
+		    path[depth - 1] == ' ' && depth > best)
+			best = depth;
+		*tab = '\t';
+	}
+	if (cur[0] == '-' && plen == 0) {
+		for (p = globals; *p != '\0'; p += wlen + (p[wlen] == ' ')) {
+			wlen = strcspn(p, " ");
+			ctl_complete_add(&v, &n, p, wlen, cur);
+		}
+	}
+	for (line = table; line < table + tlen; line += strlen(line) + 1) {
+		tab = strchr(line, '\t');
+		depth = tab - line + 1;
+		if (cur[0] == '-' && best > 0 && depth == best &&
+		    strncmp(path, line, depth - 1) == 0) {
+			for (p = tab + 1; *p != '\0'; p += wlen) {
+				p += strspn(p, " ");
+				wlen = strcspn(p, " ");
+				if (wlen > 0)
+					ctl_complete_add(&v, &n, p, wlen, cur);
+			}
+			ctl_complete_add(&v, &n, "--json", 6, cur);
+			ctl_complete_add(&v, &n, "--help", 6, cur);
+		} else if (cur[0] != '-' && depth > plen + 1 &&
+		    strncmp(path, line, plen) == 0) {
+			w = line + plen;
+			ctl_complete_add(&v, &n, w, strcspn(w, " \t"), cur);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		printf("%s\n", v[i]);
+		free(v[i]);
+	}
+	free(v);
+	free(table);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1309,6 +1465,8 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Not for people: the shell completions' table. */
+		{ "complete", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
@@ -1336,6 +1494,9 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return (0);
+		case 'K':
+			ctl.complete = 1;
+			break;
 		default:
 			usage(stderr);
 			return (2);
@@ -1343,6 +1504,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (ctl.complete)
+		return (ctl_complete(argc, argv));
 	if (argc == 0) {
 		usage(stderr);
 		return (2);

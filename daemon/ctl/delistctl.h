@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl.h: what delistctl's verbs share.
  */
@@ -41,6 +42,8 @@ struct ctl {
 	const char *verb;
 	const struct ctl_cmd *verbs;
 	size_t nverbs;
+	/* --complete: ctl_rows prints the completion table, not the help. */
+	int complete;
 };
 
 /*
@@ -180,6 +183,9 @@ int ctl_cases_events(struct ctl_args *);
 
 void cases_case_help(FILE *);
 int ctl_outbox(int, char **);
+
+/* delistctl-backup.c: delistctl backup DIR. */
+int ctl_backup(struct ctl_args *);
 
 /* delistctl-docs.c: the document vault. */
 int ctl_docs(int, char **);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // board.js: the Board: every open case in one row, filtered, sorted by the
 // nearest deadline and paged by the daemon (GET /v1/cases?view=board), kept
 // current by the event stream (GET /v1/events?follow=1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // case.js: one case: deadlines on top, the appeals with their statements,
 // the trail as a timeline, evidence (viewable) and documents (linked); for
 // operators and admins the actions as forms: note, preflight check,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // common.js: what the pages share: the API with the session's CSRF token,
 // elements built with textContent only, times in the shop's zone, the
 // header (who, language switch, sign out) and the sign-in form.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // i18n.js: every string of the console, in English and in Chinese (zh-CN),
 // and the user's language: localStorage first, then the browser's. The
 // Chinese is po/zh_CN.po's (i18n-zh.js, made at build time: msgctxt the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistd/plugin.h: the whole contract between delistd and a plugin.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * aliexpress.c: the AliExpress source. check asks the Open Platform for
  * one listing's status (aliexpress.postproduct.redefining.findaeproductbyid),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * parse.c: what the AliExpress gateway's answers mean (aliexpress-api.md
  * 1.1, 1.3, 2.2, 2.4, 3). Pure: a body and an HTTP status in, a result or

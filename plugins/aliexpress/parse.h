@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * parse.h: the AliExpress gateway's answers, body in, result out (pure: no
  * I/O, no clock but the "now" handed in). Used by the aliexpress source

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sign.c: the AliExpress request signature, HMAC-SHA256 over the sorted raw
  * key/value string (aliexpress-api.md 2.3). No I/O. It is recomputed on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sign.h: the AliExpress Open Platform's request signature (groundwork for
  * the aliexpress source plugin; see ../shared/docs/aliexpress-api.md 2.3).

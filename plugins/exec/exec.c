@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exec.c: the "exec" sink: runs a configured program for each event.
  *

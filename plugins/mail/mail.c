@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mail.c: the mail sink. Each event becomes a plain-text mail to the
  * configured recipients, sent through the host's SMTP service (libcurl on

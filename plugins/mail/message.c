@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * message.c: RFC 5322 messages and the text of each event, as pure
  * functions (no host, no I/O), so that tests/unit/test_mail.c can check

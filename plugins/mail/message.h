@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * message.h: the mail plugin's pure parts, with no host and no I/O: RFC
  * 5322 messages (headers, RFC 2047 encoded words, folding, quoted-printable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * webhook.c: the webhook sink. Each event is POSTed as its JSON document to
  * a configured URL, for an ERP or an ad system, with the delivery's

@@ -188,8 +188,10 @@ while [ $i -lt $((REQS + 3)) ]; do
 	i=$((i + 1))
 done
 tail -n "$REQS" "$T/times" > "$T/times.m"
+# shellcheck disable=SC2046 # the figures, split into $1 $2 $3
 set -- $(awk '{ printf "%.3f\n", ($2 - $1) * 1000 }' "$T/times.m" | stats)
 SRV_MED=$1 SRV_MIN=$2 SRV_MAX=$3
+# shellcheck disable=SC2046 # the figures, split into $1 $2 $3
 set -- $(awk '{ printf "%.3f\n", $3 * 1000 }' "$T/times.m" | stats)
 TOT_MED=$1
 BYTES=$(wc -c < "$T/page.json")
@@ -240,6 +242,7 @@ finally:
     d.quit()
 EOF
 	if [ -s "$T/page.out" ]; then
+		# shellcheck disable=SC2046 # the figures, split
 		set -- $(cat "$T/page.out")
 		printf 'page    navigation start to the first 25 rows on screen: first %s ms, then median %s ms (min %s, max %s)  [target < 1000 ms]\n' "$1" "$2" "$3" "$4"
 	else

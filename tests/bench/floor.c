@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * floor.c: what the fixed libraries alone cost per status check, for
  * comparison with the daemon's figure (tests/bench/floor.sh runs it).

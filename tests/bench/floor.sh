@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/floor.sh: what the fixed libraries alone (libcurl on
 # libevent, OpenSSL's HMAC, jansson, SQLite with synchronous=FULL) cost per
 # AliExpress status check, the floor under source-scale.sh's "cpu" figure.

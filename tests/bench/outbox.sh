@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/outbox.sh: outbox throughput. Prints figures; never passes or
 # fails on time.
 #

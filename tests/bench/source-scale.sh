@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/source-scale.sh: the source scheduler at scale (issue 5).
 # Prints figures; never passes or fails on time.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/source.sh: a 10,000-listing shop planned within the quota.
 # Prints figures; never passes or fails on time.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # chaos.sh: kill -9 at random moments under load, then check that nothing
 # acknowledged was lost and every event got through (issue 15).
 #

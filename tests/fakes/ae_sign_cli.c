@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ae_sign_cli.c: signs AliExpress request parameters for the shell tests
  * (plugins/aliexpress/sign.c), so that curl can play a client.

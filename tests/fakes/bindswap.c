@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bindswap.c: an LD_PRELOAD shim that plays the attacker of a socket race.
  *

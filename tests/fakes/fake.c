@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake.c: what the fake peers in tests/fakes share (see fake.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake.h: what the fake peers in tests/fakes share (fake.c): the port
  * file the tests wait for, and the ways a fake ends.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake_aliexpress.c: a fake AliExpress Open Platform gateway for the tests.
  *

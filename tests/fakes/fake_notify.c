@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake_notify.c: a stand-in for systemd's notification socket.
  *

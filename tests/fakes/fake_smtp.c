@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake_smtp.c: an SMTP server for the integration tests.
  *

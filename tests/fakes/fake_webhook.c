@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake_webhook.c: a webhook receiver for the integration tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_ae.c: libFuzzer target for the aliexpress source's answer parsers
  * (plugins/aliexpress/parse.c).

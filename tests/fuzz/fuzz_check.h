@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_check.h: the invariants every sniffer's result must satisfy, shared
  * by the fuzz targets (each includes it once).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_config.c: libFuzzer target for the configuration parser (config.c
  * through libconfig), as delistd -t, the start and a reload run it.

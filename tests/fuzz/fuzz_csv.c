@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_csv.c: libFuzzer target for the CSV line splitter (csv.c), which
  * reads the lines of delistctl import.

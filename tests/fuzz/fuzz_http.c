@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_http.c: libFuzzer target for a control API request up to its
  * handler: the method, the path and query (decoded, checked as text), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_image_url.c: libFuzzer target for the image URL fingerprint
  * (fingerprint.c).

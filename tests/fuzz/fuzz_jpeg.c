@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jpeg.c: libFuzzer target for the JPEG sniffer (sniff.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_pdf.c: libFuzzer target for the PDF sniffer (sniff.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_png.c: libFuzzer target for the PNG sniffer (sniff.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_reason.c: libFuzzer target for reading a rejection reason and a
  * rectification note (reason.c).

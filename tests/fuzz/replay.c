@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * replay.c: runs a fuzz target without libFuzzer, for compilers that lack
  * it and for make check.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # aliexpress.sh: what the aliexpress source module itself does, through the
 # real delistd against tests/fakes/fake_aliexpress, on the test clock.
 # (source.sh covers the scheduler and the cases; this covers the module.)

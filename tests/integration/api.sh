@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # api.sh: the control API spoken with curl --unix-socket, as a script would.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # calendar.sh: the shipped calendar of mainland China's 2026 holidays
 # (etc/calendar-cn-2026.conf) and a calendar that says when it runs out
 # (calendar.uncovered), on the test clock, through the real delistd and

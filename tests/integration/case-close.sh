@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # case-close.sh: a case ends only on what was really seen, through the real
 # delistd, the real aliexpress plugin, tests/fakes/fake_aliexpress and a
 # fake_webhook sink (the ERP), on the test clock.

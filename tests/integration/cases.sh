@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cases.sh: the case lifecycle through delistctl, on the test clock.
 #
 # One listing's whole story (open, rectify, appeal, the 72-hour reminder,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cli-verbs.sh: delistctl's common options after the verb, "-" for
 # standard input, and its exit statuses, against a real delistd (issue 12):
 # -j/--json after a verb prints the daemon's JSON; a statement or a CSV
@@ -35,7 +36,7 @@ check "listings --shop main --json, among the verb's own options" json_true "$OU
 # --- a statement from standard input --------------------------------------
 printf 'I have rectified, please unblock' > "$T/template.txt"
 run ctl case check "$id" --statement "$T/template.txt"
-file_rc=$RC file_out=$OUT
+file_out=$OUT
 check "case check with a template statement exits 4 (the preflight blocks)" expect_rc 4
 run ctl case check "$id" --statement - < "$T/template.txt"
 check "... the same statement on standard input (--statement -) exits 4 too" expect_rc 4

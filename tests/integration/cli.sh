@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cli.sh: delistd's and delistctl's command lines, without a daemon.
 . "$(dirname "$0")/lib.sh"
 

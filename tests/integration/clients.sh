@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # clients.sh: connections are bounded from their accept. A client that
 # sends its headers a line at a time is closed after client_timeout;
 # connections that say nothing count against max_clients; running out of

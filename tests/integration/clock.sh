@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # clock.sh: the test clock takes only epoch seconds the calendar handles
 # (up to the year 9999): a huge, empty or malformed file is refused at
 # start, and later keeps the last good value, logged once per bad spell.

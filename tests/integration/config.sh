@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # config.sh: delistd -t on good and bad configuration files. Bad input gets
 # a clear error naming file:line and the key, exit 1, and changes nothing.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # daemon.sh: the real delistd started, asked, reloaded, refused, stopped.
 . "$(dirname "$0")/lib.sh"
 

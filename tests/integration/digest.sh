@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # digest.sh: the daily digest (digest.daily) on the test clock.
 #
 # Shop "main" (Asia/Shanghai, digest_at default 09:00) has one case in each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # exec.sh: the exec sink, through the real delistd and delistctl.
 #
 # Cases opened with delistctl produce case.* events; the "ops" instance

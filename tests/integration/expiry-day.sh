@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # expiry-day.sh: "--expires 2026-09-30" means valid through that whole day in
 # the shop's zone (issue 12). On the test clock, through the real delistd and
 # delistctl: at 23:00 Beijing time on 30 September the document is not

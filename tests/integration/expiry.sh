@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # expiry.sh: the document expiry watch, on the test clock, through the real
 # delistd, with a webhook sink (tests/fakes/fake_webhook) that sees the
 # alerts.

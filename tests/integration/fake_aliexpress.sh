@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # fake_aliexpress.sh: the fake AliExpress gateway (tests/fakes/fake_aliexpress)
 # driven with curl, its requests signed by tests/fakes/ae_sign_cli.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # follow.sh: `delistctl events --follow` keeps following across a restart
 # of the daemon, and misses nothing recorded meanwhile.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # followers.sh: event followers are bounded. They have their own cap
 # (max_followers), apart from max_clients, so 70 followers that never read
 # leave `delistctl status` answering; the events waiting for each are

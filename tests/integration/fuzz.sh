@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # fuzz.sh: a smoke run of each fuzz target (tests/fuzz/): the document
 # sniffers', the image URL fingerprint's ("image_url"), the aliexpress
 # source's answer parsers' ("ae"), the CSV lines of delistctl import

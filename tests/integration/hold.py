@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """hold.py: clients of the daemon's socket that misbehave, for the tests.
 
     hold.py SOCKET N silent READY   N connections that send nothing

@@ -94,6 +94,7 @@ check "a sink's unknown language is refused" sh -c '[ "$1" != 0 ] && case "$2" i
 # The daemon's locale is C.UTF-8 only, as on a fresh Debian server.
 setclock $T_OPEN
 LC_ALL=C.UTF-8 "$DELISTD" -f -c "$conf" >> "$T/daemon.log" 2>&1 &
+# shellcheck disable=SC2034 # lib.sh's cleanup kills it
 DAEMON_PID=$!
 check "delistd starts under LC_ALL=C.UTF-8" wait_for 20 sock_up
 

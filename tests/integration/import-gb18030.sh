@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # import-gb18030.sh: a CSV saved by Chinese Excel or WPS (GB18030, GBK
 # included) is imported with its Chinese titles right, delistctl saying it
 # converted it; a UTF-8 CSV with a BOM still imports; bytes valid in

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=sh disable=SC2034 # its variables are the sourcing test's
 # tests/integration/lib.sh: what every integration test shares.
 #
 # Sourced by the tests. Gives TAP output (plan, ok/not ok, diagnostics), a

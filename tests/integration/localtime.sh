@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # localtime.sh: every time a person reads is in the shop's zone, named
 # (issue 17). The same case in a shop in Asia/Shanghai (the daemon's zone)
 # and in one in Europe/Berlin, on the test clock: case show and cases give

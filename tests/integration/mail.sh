@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mail.sh: the mail sink against tests/fakes/fake_smtp, through the real
 # delistd and delistctl, on the test clock.
 #
@@ -66,7 +67,6 @@ check "three fake SMTP servers start and write their ports" \
     wait_for 10 sh -c 'test -s "$1/port1" && test -s "$1/tlsport2" && test -s "$1/port3"' _ "$T"
 P1PORT=$(cat "$T/port1")
 P2TLS=$(cat "$T/tlsport2")
-P2PORT=$(cat "$T/port2")
 P3PORT=$(cat "$T/port3")
 
 DELISTD_TEST_CLOCK=$T/clock

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mail_mta.sh: the mail sink against a real MTA: Debian's Exim
 # (exim4-daemon-light), run here in the foreground on a private
 # configuration, listening on a loopback port and delivering into a

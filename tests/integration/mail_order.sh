@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mail_order.sh: mail that is never late and never lost, through the real
 # delistd, delistctl and tests/fakes/fake_smtp, on the test clock.
 #

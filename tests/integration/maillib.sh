@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=sh
 # tests/integration/maillib.sh: reading the mail a fake_smtp received.
 #
 # Sourced after lib.sh by the mail tests. Each message fake_smtp stored in

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """mailparse.py FILE: a mail as Python's email package reads it.
 
 Used by mail.sh and mail_mta.sh, so that the headers are checked by a real

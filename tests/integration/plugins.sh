@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # plugins.sh: the loader's errors, a plugin built out of tree from the
 # installed header, the sync of a reinstated case through two sinks, and
 # at-least-once delivery across kill -9.

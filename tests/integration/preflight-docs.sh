@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # preflight-docs.sh: the preflight's settings from delistd.conf (checked at
 # -t with file:line, applied on reload) and the vault's documents in the
 # preflight (a reason's needed document attached with case doc, expiry

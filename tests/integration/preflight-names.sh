@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # preflight-names.sh: issue 13 through the real delistd and delistctl.
 # The file-name convention is one table: a name that doc add --rename
 # writes draws no doc_name finding (AE<id>_TEST-REPORT_..., no _CE_CE_); a

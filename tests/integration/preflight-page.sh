@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # preflight-page.sh: "the page was not really changed" (issue 13), through
 # the real delistd with the aliexpress source against fake_aliexpress on
 # the test clock. A note and a statement claim a new title; while the

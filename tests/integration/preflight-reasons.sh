@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # preflight-reasons.sh: the preflight reads a rejection reason as the
 # seller does (alternatives joined by "or" need one of them, the most
 # specific term wins, "or remove the logo" is met by a note recording the

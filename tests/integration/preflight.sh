@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # preflight.sh: `delistctl case check`, what would get an appeal rejected,
 # said before the seller submits it (changes nothing); `case appeal` runs
 # the same preflight, refuses errors unless --force and records the result

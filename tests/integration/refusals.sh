@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # refusals.sh: what clients and files send that is not text, or too big,
 # is refused cleanly, through the real delistd and delistctl (issue 15).
 #
@@ -41,7 +42,7 @@ check "an unknown method is a JSON 405, not an HTML 501" is_json_error 405 unkno
 # --- vault uploads: name and issuer --------------------------------------------
 pdf() { printf '%%PDF-1.4\n%% %s\ntrailer << >>\n%%%%EOF\n' "$2" > "$1"; }
 pdf "$T/a.pdf" one
-ndocs() { ls "$STATE/documents" 2>/dev/null | grep -c '^[0-9a-f]\{64\}$'; }
+ndocs() { find "$STATE/documents" -maxdepth 1 -type f 2>/dev/null | grep -c '/[0-9a-f]\{64\}$'; }
 api POST "/v1/documents?type=ce&name=%FF.pdf" --data-binary "@$T/a.pdf"
 check "a document name that is not UTF-8 is a 400" is_json_error 400 bad_query
 check "... naming the field" contains "$BODY" "name"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # reminders.sh: reminders of critical conditions, acknowledgements and
 # snoozes, on the test clock, with tests/fakes/fake_webhook as the sink.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # risk.sh: linked-listing and evasion risk from shared images (issue 7).
 # A case opened for ip_infringement or unauthorized_media warns every other
 # tracked listing older than the case that shows one of its pictures

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # slowclients.sh: 500 clients that send a byte a second (for
 # SLOW_SECONDS, 20 by default) neither stop the daemon answering others
 # nor keep it busy: delistctl status answers within a second every time it

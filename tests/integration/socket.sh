@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # socket.sh: the control socket is made 0660 and of socket_group without
 # ever following a symlink at its path: neither one there before the
 # start nor one swapped in right after bind (tests/fakes/bindswap.so plays

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # source-batch.sh: how the source scheduler spends calls and commits,
 # through the real delistd, the aliexpress plugin and
 # tests/fakes/fake_aliexpress (which counts the answers it holds back in

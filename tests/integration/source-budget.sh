@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # source-budget.sh: the call budget of a source, through the real delistd,
 # the aliexpress plugin and tests/fakes/fake_aliexpress (which counts and
 # limits calls itself: --qps per wall-clock second, --daily-quota per

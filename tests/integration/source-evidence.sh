@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # source-evidence.sh: what a seller can trust of a case the source opens,
 # through the real delistd, the real aliexpress plugin and
 # tests/fakes/fake_aliexpress, on the test clock.

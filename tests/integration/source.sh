@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # source.sh: the source scheduler through the real delistd, the real
 # aliexpress plugin and tests/fakes/fake_aliexpress, on the test clock.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/integration/systemd.sh: check the systemd integration files in etc/.
 #
 # Generates delistd.service from etc/delistd.service.in (placeholders replaced
@@ -336,6 +337,7 @@ tmpfiles_apply() {
 	bad=0
 	dir=$root/var/lib/delistd
 	[ -d "$dir" ] || { echo "$dir not created"; return 1; }
+	# shellcheck disable=SC2046 # ls -l's fields, split on purpose
 	set -- $(ls -lnd "$dir")
 	uid=$(grep '^delistd:' "$root/etc/passwd" | cut -d: -f3)
 	gid=$(grep '^delistd:' "$root/etc/group" | cut -d: -f3)

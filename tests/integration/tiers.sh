@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tiers.sh: escalation tiers (rules.escalation) on the test clock.
 #
 # Two tiers, a warning after 3 business days and a critical one after 5

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """ttypass.py: a command run on a terminal whose two password prompts
 ("Password: ", "Again: ") are answered, for the tests.
 

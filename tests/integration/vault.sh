@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # vault.sh: the document vault through the real delistd and delistctl.
 #
 # Every doc verb, good and bad: PDF, JPEG and PNG files made here byte by
@@ -64,7 +65,7 @@ check "the file is stored under documents/<sha256>" test -f "$DOCS/$S1"
 check "... with the same bytes" cmp "$DOCS/$S1" "$T/cert.pdf"
 check "... mode 0600" equals "$(mode_of "$DOCS/$S1")" 600
 check "the documents directory is 0700" equals "$(mode_of "$DOCS")" 700
-check "no temporary file is left (nor one a crash left)" equals "$(ls -a "$DOCS" | grep -c '^\.upload')" 0
+check "no temporary file is left (nor one a crash left)" equals "$(find "$DOCS" -maxdepth 1 -name '.upload*' | grep -c .)" 0
 
 run ctl doc add "$T/cert.pdf" --type ce
 check "the same content again is the same document" equals "$OUT" 1
@@ -169,7 +170,7 @@ check "... and the owner's link names the next one" contains "$(echo "$OUT" | tr
 # --- doc list ----------------------------------------------------------------
 SOON=$(date -u -d '+10 days' +%F)
 pdf "$T/soon.pdf" soon
-S=$(ctl doc add "$T/soon.pdf" --type saso --shop eu --expires "$SOON" 2>/dev/null)
+ctl doc add "$T/soon.pdf" --type saso --shop eu --expires "$SOON" >/dev/null 2>&1
 run ctl doc list
 check "doc list prints a table" contains "$OUT" "ID  TYPE"
 check "... with every document" equals "$(echo "$OUT" | grep -c '^[0-9]')" "$(ndocs)"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # web-pages.sh: the web console's pages in a real browser: headless
 # Chromium driven by Selenium (web_pages.py) against the real daemon on
 # 127.0.0.1, with cases seeded by delistctl on the test clock.

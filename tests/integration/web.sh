@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # web.sh: the web console's server side through the real daemon and curl
 # on 127.0.0.1 (a free port: listen on port 0, read it from status).
 #
@@ -239,7 +240,7 @@ check "no password is in the log" sh -c '! grep -q -e "$1" -e another-pass-77 "$
 
 # --- lockout ------------------------------------------------------------------
 rm -f "$T/jar"
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	web POST /v1/login -d '{"name":"otto","password":"wrong-wrong"}'
 done
 check "five failures are each 401" equals "$HTTP" 401

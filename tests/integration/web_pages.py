@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # web_pages.py: the console's pages in headless Chromium (Selenium), for
 # web-pages.sh. Prints "PASS desc" or "FAIL desc: why" per check; every
 # wait is a WebDriverWait with a deadline. Environment: WEB, PW, SHOTS,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # webhook.sh: the webhook sink against tests/fakes/fake_webhook, through the
 # real delistd and delistctl.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # check.sh: checks a tree against its LAYERS file.
 #
 #	check.sh LAYERS SRCDIR OBJDIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_ae_parse.c: what the aliexpress source makes of the gateway's
  * answers (plugins/aliexpress/parse.c), on canned bodies of every kind:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_ae_sign.c: the AliExpress request signature against the three test
  * vectors of aliexpress-api.md 2.3 (secret "helloworld").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_budget.c: a source's call budget: the token bucket, the Beijing
  * quota day and the plan that fits intervals into a daily quota.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_calendar.c: unit tests of calendar.c, the business-day calendar.
  *

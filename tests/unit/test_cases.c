@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_cases.c: unit tests of the case state machine and appeal rules.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_config.c: delistd.conf as an admin writes it, and every way it can
  * be wrong. Each error must name file:line and the key.
@@ -374,8 +375,14 @@ test_secret_files(void **state)
 	free(p);
 	refused("daemon: { state_dir = \"@STATE@\"; };\n"
 		"plugins = ( { name = \"erp\"; module = \"webhook\";\n"
-		"  secret_file = \"relative.secret\"; } );\n",
+		"  secret_file = \"sub/relative.secret\"; } );\n",
 	    "give an absolute path", NULL);
+	/* A bare name is a systemd credential: none without LoadCredential=. */
+	unsetenv("CREDENTIALS_DIRECTORY");
+	refused("daemon: { state_dir = \"@STATE@\"; };\n"
+		"plugins = ( { name = \"erp\"; module = \"webhook\";\n"
+		"  secret_file = \"erp.secret\"; } );\n",
+	    "$CREDENTIALS_DIRECTORY is not set", NULL);
 }
 
 static void

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_csv.c: the lines of delistctl import, split as RFC 4180 says; a
  * leading byte order mark; control characters in a title.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_docs.c: unit tests of docs.c, the document vault's pure rules:
  * product lists, which expiry alert is due, the days left, the description

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_duration.c: durations as a seller writes them in delistd.conf.
  */

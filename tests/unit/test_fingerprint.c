@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_fingerprint.c: image URLs reduced to the picture they show, and
  * titles reduced to the words people compare (linked-listing and evasion

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_http.c: the host's async HTTP client (http.c) against an evhttp
  * server in the same process and the same event loop, on 127.0.0.1 only.

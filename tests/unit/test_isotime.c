@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_isotime.c: the times a seller types after --at.
  */

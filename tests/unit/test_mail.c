@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mail.c: the mail plugin's message building (plugins/mail/message.c):
  * RFC 2047 encoded words (Chinese subjects split between characters, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_preflight.c: unit tests of the appeal preflight.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_proc.c: child processes as plugins get them (proc.c).
  *

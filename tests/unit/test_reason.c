@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_reason.c: unit tests of reading a rejection reason (reason.c) and
  * of what answers it in the preflight (rejection_unanswered,

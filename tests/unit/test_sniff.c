@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_sniff.c: unit tests of sniff.c, the document sniffers, the
  * resolution rule and the file-name convention.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_text.c: unit tests of text.c, the tree's one UTF-8 module:
  * validation with the reason, scrubbing, display widths, folding for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_webpath.c: the web console's pure parts: listen addresses and
  * loopback, static file names (no traversal, no hidden file), content

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # make-seeds.py: writes the seed corpus of the sniffer fuzzers (pdf/, jpeg/,
 # png/ beside this file). Run it from anywhere; it rewrites the same bytes.
 #
