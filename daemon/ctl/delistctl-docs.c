@@ -171,6 +171,7 @@ doc_add(struct ctl_args *a)
 {
 	static const int letters[5] = { 's', 'p', 'i', 'e', 'c' };
 	const char *type = ctl_args_get(a, 't'), *file = a->argv[0], *base;
+	const char *code;
 	const char *opts[5][2] = { { "shop", NULL }, { "products", NULL },
 		{ "issuer", NULL }, { "expires", NULL }, { "chain_of", NULL } };
 	char *path, *data, *raw = NULL;
@@ -203,11 +204,21 @@ doc_add(struct ctl_args *a)
 	    data, len, &doc, &raw, NULL);
 	free(path);
 	free(data);
-	/* Beyond its body limit the daemon's HTTP layer answers by itself. */
-	if (status == 413 && doc == NULL)
+	/*
+	 * Beyond its body limit the daemon's HTTP layer answers by itself
+	 * (request_too_large), before the body is read.
+	 */
+	code = json_string_value(
+	    json_object_get(json_object_get(doc, "error"), "code"));
+	if (status == 413 &&
+	    (doc == NULL ||
+		(code != NULL && strcmp(code, "request_too_large") == 0))) {
+		json_decref(doc);
+		free(raw);
 		ctl_fail("%s is %zu bytes, more than delistd takes (max_upload "
 			 "in delistd.conf)",
 		    file, len);
+	}
 	doc = ctl_answer(status, doc, raw);
 	json_array_foreach (json_object_get(doc, "warnings"), i, w)
 		fprintf(stderr, _("delistctl: warning: %s\n"),
