@@ -157,7 +157,7 @@ listing_json(const struct st_listing *l)
 	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", json_time(l->created_at), "updated_at",
 	    json_time(l->updated_at), "risks", risks, "at_risk",
-	    lifecycle_findings_json(l->id)));
+	    api_findings_json(l->id)));
 }
 
 static json_t *
@@ -322,7 +322,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
-	json_object_set_new(doc, "matter", lifecycle_matter_json(id));
+	json_object_set_new(doc, "matter", api_matter_json(id));
 	{
 		char *code = NULL;
 		time_t off = 0;
