@@ -185,7 +185,7 @@ export function header(who, rerender) {
 // The pages, the current one marked.
 const pages = [["/", "nav.board"], ["/listings.html", "nav.listings"],
     ["/documents.html", "nav.documents"], ["/alerts.html", "nav.alerts"],
-    ["/stats.html", "nav.stats"]];
+    ["/health.html", "nav.health"], ["/stats.html", "nav.stats"]];
 
 function nav() {
 	const n = el("nav", { class: "pages", "aria-label": t("nav.label") });
