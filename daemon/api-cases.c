@@ -150,8 +150,9 @@ listing_json(const struct st_listing *l)
 		    risks, json_stringn(p, (size_t)(comma - p)));
 	}
 	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
-	    "shop", l->shop, "product_id", l->product_id, "title", jstr(l->title),
-	    "tracked", l->tracked, "status", l->status, "check_interval",
+	    "shop", l->shop, "product_id", l->product_id, "title",
+	    jstr(l->title), "tracked", l->tracked, "status", l->status,
+	    "check_interval",
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
 	    "open_case",
 	    l->open_case ? json_integer(l->open_case) : json_null(),

@@ -34,11 +34,7 @@ api_findings_json(int64_t listing_id)
 	if (store_findings(daemon_state->store, listing_id, NULL, &f, &n) == -1)
 		return (arr);
 	for (i = 0; i < n; i++)
-		json_array_append_new(arr,
-		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "code", f[i].code,
-			"term", f[i].term, "field", f[i].field, "quote",
-			f[i].quote, "fix", f[i].fix, "raised_at",
-			json_time(f[i].raised_at)));
+		json_array_append_new(arr, json_finding(&f[i]));
 	st_findings_free(f, n);
 	return (arr);
 }

@@ -68,11 +68,7 @@ lifecycle_digest_at_risk(const char *shop)
 				"findings", cur));
 			last = f[i].listing_id;
 		}
-		json_array_append_new(cur,
-		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "code", f[i].code,
-			"term", f[i].term, "field", f[i].field, "quote",
-			f[i].quote, "fix", f[i].fix, "raised_at",
-			json_time(f[i].raised_at)));
+		json_array_append_new(cur, json_finding(&f[i]));
 	}
 	st_findings_free(f, n);
 	return (arr);

@@ -164,9 +164,9 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 			      "more typical violation (%lld) reaches %lld: %s. "
 			      "Fix the listings at risk now (delistctl scan "
 			      "%s) and appeal what can be appealed"),
-			    shop, _(l->label), (long long)total, lp_words(l, total),
-			    (long long)l->typical, (long long)at, _(what),
-			    shop) == -1
+			    shop, _(l->label), (long long)total,
+			    lp_words(l, total), (long long)l->typical,
+			    (long long)at, _(what), shop) == -1
 			? -1
 			: 0);
 	return (lifecycle_event(&c, now, actor, CASES_EV_SHOP_POINTS_WARNING,
@@ -383,8 +383,8 @@ lifecycle_points_correct(const char *shop, int64_t case_id, const char *ledger,
 		    reason),
 		_("case %lld: %lld %s on the %s ledger of shop %s, corrected "
 		  "by %s: %s"),
-		(long long)case_id, (long long)points, lp_words(l, points), _(l->label),
-		shop, actor, reason) == -1)
+		(long long)case_id, (long long)points, lp_words(l, points),
+		_(l->label), shop, actor, reason) == -1)
 		goto fail;
 	if (lp_after(&pc, l, shop, before, now, actor) == -1 ||
 	    (lold != NULL && lold != l &&

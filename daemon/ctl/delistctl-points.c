@@ -100,10 +100,10 @@ points_print(const char *shop, json_t *doc)
 		else
 			snprintf(next, sizeof next, "-");
 		rows[i + 1][2] = strdup(next);
-		rows[i + 1][3] = strdup(
-		    json_is_string(json_object_get(l, "consequence"))
-			? _(points_str(l, "consequence"))
-			: "-");
+		rows[i + 1][3] =
+		    strdup(json_is_string(json_object_get(l, "consequence"))
+			    ? _(points_str(l, "consequence"))
+			    : "-");
 		rows[i + 1][4] =
 		    strdup(ctl_word("points level", points_str(l, "level")));
 		rows[i + 1][5] =
@@ -119,7 +119,8 @@ points_print(const char *shop, json_t *doc)
 				    points_str(l, "ledger"),
 				    (long long)json_integer_value(
 					json_object_get(e, "points")),
-				    points_words(l, json_object_get(e, "points")),
+				    points_words(
+					l, json_object_get(e, "points")),
 				    (long long)json_integer_value(
 					json_object_get(e, "case")),
 				    ctl_time(e, "at", exp, sizeof exp));
@@ -129,7 +130,8 @@ points_print(const char *shop, json_t *doc)
 				    points_str(l, "ledger"),
 				    (long long)json_integer_value(
 					json_object_get(e, "points")),
-				    points_words(l, json_object_get(e, "points")),
+				    points_words(
+					l, json_object_get(e, "points")),
 				    ctl_time(e, "at", exp, sizeof exp));
 		}
 	}

@@ -64,8 +64,8 @@ static const struct {
 
 static void
 tro_money(const char *, const char *, char *, size_t, char *, size_t);
-static void tro_row(const char *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
+static void
+tro_row(const char *, const char *, ...) __attribute__((format(printf, 2, 3)));
 static const char *tro_label(const char *);
 
 /* "1500.00 USD" into its amount and currency, or a one-line error. */

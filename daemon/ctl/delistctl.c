@@ -986,8 +986,8 @@ ctl_label(const char *indent, const char *label, size_t cols)
 {
 	size_t w = ctl_width(label);
 
-	printf("%s%s%*s", indent, label, w < cols ? (int)(cols - w) + 1 : 1,
-	    "");
+	printf(
+	    "%s%s%*s", indent, label, w < cols ? (int)(cols - w) + 1 : 1, "");
 }
 
 /* Display width in terminal columns (text.c). */
