@@ -145,6 +145,9 @@ def operator_en():
               d, ".panel.matter")))
     check("... the court's zone named", lambda: "America/Chicago" in text(
         d, ".panel.matter"))
+    check("... a reminder's time in the court's zone, as delistctl says it",
+          lambda: "2027-01-22 09:00 CST (America/Chicago): 7 day(s) before "
+          "Answer due" in text(d, ".panel.matter"))
     check("... the next court date marked: the computed answer date",
           lambda: text(d, ".nextcourt") == "Next court date: Answer due, "
           "2027-01-29 (America/Chicago), in 26 day(s)")
