@@ -150,14 +150,15 @@ listing_json(const struct st_listing *l)
 		    risks, json_stringn(p, (size_t)(comma - p)));
 	}
 	return (json_pack("{s:s,s:s,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
-	    "shop", l->shop, "product_id", l->product_id, "title", jstr(l->title),
-	    "tracked", l->tracked, "status", l->status, "check_interval",
+	    "shop", l->shop, "product_id", l->product_id, "title",
+	    jstr(l->title), "tracked", l->tracked, "status", l->status,
+	    "check_interval",
 	    l->check_interval ? json_integer(l->check_interval) : json_null(),
 	    "open_case",
 	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", json_time(l->created_at), "updated_at",
 	    json_time(l->updated_at), "risks", risks, "at_risk",
-	    lifecycle_findings_json(l->id)));
+	    api_findings_json(l->id)));
 }
 
 static json_t *
@@ -322,7 +323,7 @@ case_detail(int64_t id, int *status)
 	json_object_set_new(doc, "documents", api_case_documents_json(id));
 	json_object_set_new(doc, "conditions", api_conditions_json(id));
 	json_object_set_new(doc, "evidence", api_evidence_json(id));
-	json_object_set_new(doc, "matter", lifecycle_matter_json(id));
+	json_object_set_new(doc, "matter", api_matter_json(id));
 	{
 		char *code = NULL;
 		time_t off = 0;

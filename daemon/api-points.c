@@ -19,12 +19,15 @@
 
 #include "delistd.h"
 #include "api.h"
+#include "i18n.h"
 #include "lifecycle.h"
 #include "points.h"
 
 #define POINTS_REASON_MAX 1024
 
 static int points_shop(struct api_req *, const char *);
+static json_t *points_ledger_json(const struct lifecycle_ledger *, int64_t);
+static void points_reply(struct api_req *, const char *);
 
 static int
 points_shop(struct api_req *r, const char *shop)
@@ -36,19 +39,80 @@ points_shop(struct api_req *r, const char *shop)
 	return (0);
 }
 
+/* One ledger: its total, next threshold and consequence, its entries. */
+static json_t *
+points_ledger_json(const struct lifecycle_ledger *l, int64_t expiry)
+{
+	const struct st_points *v;
+	json_t *entries = json_array(), *expiring = json_array(), *cs;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		v = &l->v[i];
+		cs = v->case_id ? json_integer(v->case_id) : json_null();
+		json_array_append_new(entries,
+		    json_pack("{s:I,s:O,s:I,s:I,s:b,s:o,s:o,s:o,s:s,s:b}", "id",
+			(json_int_t)v->id, "case", cs, "points",
+			(json_int_t)v->points, "asked", (json_int_t)v->asked,
+			"anchor", v->anchor, "at", json_time(v->at),
+			"expires_at", json_time(v->at + (time_t)expiry), "note",
+			v->note ? json_string(v->note) : json_null(), "actor",
+			v->actor, "counting", l->counting[i]));
+		if (l->counting[i])
+			json_array_append_new(expiring,
+			    json_pack("{s:o,s:I,s:O}", "at",
+				json_time(v->at + (time_t)expiry), "points",
+				(json_int_t)v->points, "case", cs));
+		json_decref(cs);
+	}
+	return (json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:I,s:o,s:o,s:o}",
+	    "ledger", l->def->name, "label", l->def->label, "unit", l->unit,
+	    "total", (json_int_t)l->total, "next_threshold",
+	    l->next_threshold ? json_integer(l->next_threshold) : json_null(),
+	    "consequence",
+	    l->consequence ? json_string(l->consequence) : json_null(),
+	    "severe", l->next_threshold ? json_boolean(l->severe) : json_null(),
+	    "level", points_level_name(l->level), "typical",
+	    (json_int_t)l->def->typical, "next_expiry_at",
+	    json_time(l->next_expiry), "expiring", expiring, "entries",
+	    entries));
+}
+
+/* The shop's points as GET answers them. */
+static void
+points_reply(struct api_req *r, const char *shop)
+{
+	struct lifecycle_points p;
+	json_t *arr;
+	size_t i;
+
+	if (lifecycle_points(shop, &p) == -1) {
+		api_error(r, 500, "store", "cannot read the points");
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < p.n; i++)
+		json_array_append_new(
+		    arr, points_ledger_json(&p.ledgers[i], p.expiry));
+	api_reply(r, 200,
+	    json_pack("{s:s,s:s,s:I,s:s,s:o}", "shop", shop, "timezone",
+		p.timezone, "expiry_days", (json_int_t)(p.expiry / 86400),
+		"note",
+		_("no platform API returns penalty points: these are the "
+		  "confirmed cases' points as configured, and the figures "
+		  "the seller set; compare them with the seller backend"),
+		"ledgers", arr));
+	lifecycle_points_free(&p);
+}
+
 void
 api_points_get(struct api_req *r)
 {
 	const char *shop = r->args[0];
-	json_t *j;
 
 	if (points_shop(r, shop) == -1)
 		return;
-	if ((j = lifecycle_points_json(shop, 0)) == NULL) {
-		api_error(r, 500, "store", "cannot read the points");
-		return;
-	}
-	api_reply(r, 200, j);
+	points_reply(r, shop);
 }
 
 void
@@ -56,7 +120,7 @@ api_points_post(struct api_req *r)
 {
 	struct lifecycle_err err = { 0 };
 	const char *shop = r->args[0], *reason = NULL, *ledger = NULL;
-	json_t *set = NULL, *correct = NULL, *j;
+	json_t *set = NULL, *correct = NULL;
 	json_int_t points = -1, id = 0;
 	json_error_t jerr;
 	char *who;
@@ -117,9 +181,5 @@ api_points_post(struct api_req *r)
 		api_reply_err(r, &err);
 		return;
 	}
-	if ((j = lifecycle_points_json(shop, 0)) == NULL) {
-		api_error(r, 500, "store", "cannot read the points");
-		return;
-	}
-	api_reply(r, 200, j);
+	points_reply(r, shop);
 }

@@ -4,7 +4,8 @@
  * POST /v1/scan {"shop"?}: scans the titles of every tracked listing (of
  * the shop) against the preflight's term lists (lifecycle-scan.c) and
  * answers {"shop","scanned","at_risk","raised","cleared"}. The findings
- * themselves are in GET /v1/listings ("at_risk") and the trail.
+ * themselves are in GET /v1/listings ("at_risk", api_findings_json) and
+ * the trail.
  */
 
 #include "config.h"
@@ -18,6 +19,25 @@
 #include "delistd.h"
 #include "api.h"
 #include "lifecycle.h"
+
+/*
+ * The standing findings of a listing (GET /v1/listings "at_risk"):
+ * [{"code","term","field","quote","fix","raised_at"}], empty when clean.
+ */
+json_t *
+api_findings_json(int64_t listing_id)
+{
+	struct st_finding *f;
+	size_t n, i;
+	json_t *arr = json_array();
+
+	if (store_findings(daemon_state->store, listing_id, NULL, &f, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_finding(&f[i]));
+	st_findings_free(f, n);
+	return (arr);
+}
 
 void
 api_scan_post(struct api_req *r)

@@ -1,7 +1,7 @@
 /*
  * api-tro.c: the control API's court matter of a tro case.
  *
- * GET  /v1/cases/{id}/matter  the matter (lifecycle_matter_json), 404 when
+ * GET  /v1/cases/{id}/matter  the matter (api_matter_json), 404 when
  *      the case has none.
  * POST /v1/cases/{id}/matter  {"court","docket","plaintiff","counsel",
  *      "filed","granted","served","tro_expires","pi_hearing","answer_due",
@@ -21,7 +21,59 @@
 
 #include "delistd.h"
 #include "api.h"
+#include "i18n.h"
 #include "lifecycle.h"
+
+/*
+ * A case's matter for the API, the case's detail and the dossier, or
+ * JSON null when it has none.
+ */
+json_t *
+api_matter_json(int64_t case_id)
+{
+	struct lifecycle_matter mt;
+	const struct st_matter *m = &mt.m;
+	json_t *j, *arr;
+	size_t i;
+	int k;
+
+	if (lifecycle_matter_get(case_id, &mt) != 0)
+		return (json_null());
+	j = json_object();
+	for (k = 0; k < STORE_MATTER_NFIELDS; k++)
+		json_object_set_new(j, lifecycle_matter_key(k),
+		    m->f[k] ? json_string(m->f[k]) : json_null());
+	json_object_set_new(j, "answer_due_computed",
+	    json_boolean(m->f[MATTER_ANSWER_DUE] && !m->answer_due_given));
+	json_object_set_new(j, "tro_expires_computed",
+	    json_boolean(m->f[MATTER_TRO_EXPIRES] && !m->tro_expires_given));
+	json_object_set_new(j, "timezone", json_string(mt.timezone));
+	json_object_set_new(j, "updated_at", json_time(m->updated_at));
+	arr = json_array();
+	for (i = 0; i < mt.nfrozen; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s,s:s,s:s}", "account",
+			mt.frozen[i].account, "currency", mt.frozen[i].currency,
+			"amount", mt.frozen[i].amount, "as_of",
+			mt.frozen[i].as_of));
+	json_object_set_new(j, "frozen", arr);
+	arr = json_array();
+	for (i = 0; i < mt.nreminders; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:I,s:o,s:b}", "deadline",
+			mt.reminders[i].deadline, "days",
+			(json_int_t)mt.reminders[i].days, "at",
+			json_time(mt.reminders[i].due_at), "fired",
+			mt.reminders[i].fired));
+	json_object_set_new(j, "reminders", arr);
+	json_object_set_new(j, "note",
+	    json_string(_("answer due: served + 21 calendar days, a weekend "
+			  "rolled to Monday (FRCP 6(a), 12(a)); federal "
+			  "holidays are not counted and e-mail service adds "
+			  "no days: confirm every date with counsel")));
+	lifecycle_matter_free(&mt);
+	return (j);
+}
 
 void
 api_matter_get(struct api_req *r)
@@ -31,7 +83,7 @@ api_matter_get(struct api_req *r)
 
 	if (api_path_id(r, 0, &id) == -1)
 		return;
-	j = lifecycle_matter_json(id);
+	j = api_matter_json(id);
 	if (json_is_null(j)) {
 		json_decref(j);
 		api_error(r, 404, "not_found",
@@ -99,6 +151,6 @@ api_matter_post(struct api_req *r)
 	if (lifecycle_matter(id, &in, who, &err) == -1)
 		api_reply_err(r, &err);
 	else
-		api_reply(r, 200, lifecycle_matter_json(id));
+		api_reply(r, 200, api_matter_json(id));
 	free(who);
 }

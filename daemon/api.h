@@ -322,6 +322,7 @@ void api_shop_snooze(struct api_req *);
 
 /* api-scan.c */
 void api_scan_post(struct api_req *);
+struct json_t *api_findings_json(int64_t);
 
 /* api-points.c */
 void api_points_get(struct api_req *);
@@ -330,6 +331,7 @@ void api_points_post(struct api_req *);
 /* api-tro.c */
 void api_matter_get(struct api_req *);
 void api_matter_post(struct api_req *);
+struct json_t *api_matter_json(int64_t);
 struct json_t *api_conditions_json(int64_t);
 struct json_t *api_snoozes_json(void);
 

@@ -67,6 +67,9 @@ __dead void fatalx(const char *, ...) printflike(1, 2);
 
 /* json.c: a time as ISO 8601 UTC in JSON, or JSON null for 0. */
 struct json_t *json_time(time_t);
+/* json.c: a compliance-scan finding (the API's and the digest's). */
+struct st_finding;
+struct json_t *json_finding(const struct st_finding *);
 
 /* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
 #define SHA256_HEX_LEN 65

@@ -34,12 +34,98 @@
 #include "i18n.h"
 
 static void lifecycle_orphan_warning(const char *, int64_t, void *);
+static json_t *lifecycle_digest_at_risk(const char *);
+static json_t *lifecycle_digest_points(const char *);
 
 /*
  * When a shop's next daily digest is due: digest_at local time on the
  * first business day at or after the last one (or the time the daemon
  * first saw the shop) plus a second. 0 on failure.
  */
+/*
+ * The digest's "at_risk" (event data): the shop's tracked listings with
+ * standing findings, [{"product_id","title","findings":[{"code","term",
+ * "field","quote","fix","raised_at"}]}], by product id.
+ */
+static json_t *
+lifecycle_digest_at_risk(const char *shop)
+{
+	struct st_finding *f;
+	size_t n, i;
+	json_t *arr = json_array(), *cur = NULL;
+	int64_t last = 0;
+
+	if (store_findings(lifecycle_store(), 0, shop, &f, &n) == -1)
+		return (arr);
+	for (i = 0; i < n; i++) {
+		if (cur == NULL || f[i].listing_id != last) {
+			cur = json_array();
+			json_array_append_new(arr,
+			    json_pack("{s:s,s:o,s:o}", "product_id",
+				f[i].product_id, "title",
+				f[i].title ? json_string(f[i].title)
+					   : json_null(),
+				"findings", cur));
+			last = f[i].listing_id;
+		}
+		json_array_append_new(cur, json_finding(&f[i]));
+	}
+	st_findings_free(f, n);
+	return (arr);
+}
+
+/*
+ * The digest's "points" (event data): the shop's ledgers near a
+ * threshold, [{"ledger","label","unit","total","next_threshold",
+ * "consequence","severe","level","typical","next_expiry_at","expiring":
+ * [{"at","points","case"}]}].
+ */
+static json_t *
+lifecycle_digest_points(const char *shop)
+{
+	struct lifecycle_points p;
+	const struct lifecycle_ledger *l;
+	json_t *arr = json_array(), *exp;
+	size_t i, k;
+
+	if (lifecycle_points(shop, &p) == -1)
+		return (arr);
+	for (i = 0; i < p.n; i++) {
+		l = &p.ledgers[i];
+		if (l->level == POINTS_CLEAR)
+			continue;
+		exp = json_array();
+		for (k = 0; k < l->n; k++) {
+			if (!l->counting[k])
+				continue;
+			json_array_append_new(exp,
+			    json_pack("{s:o,s:I,s:o}", "at",
+				json_time(l->v[k].at + (time_t)p.expiry),
+				"points", (json_int_t)l->v[k].points, "case",
+				l->v[k].case_id ? json_integer(l->v[k].case_id)
+						: json_null()));
+		}
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:I,s:o,s:o}",
+			"ledger", l->def->name, "label", l->def->label, "unit",
+			l->unit, "total", (json_int_t)l->total,
+			"next_threshold",
+			l->next_threshold ? json_integer(l->next_threshold)
+					  : json_null(),
+			"consequence",
+			l->consequence ? json_string(l->consequence)
+				       : json_null(),
+			"severe",
+			l->next_threshold ? json_boolean(l->severe)
+					  : json_null(),
+			"level", points_level_name(l->level), "typical",
+			(json_int_t)l->def->typical, "next_expiry_at",
+			json_time(l->next_expiry), "expiring", exp));
+	}
+	lifecycle_points_free(&p);
+	return (arr);
+}
+
 time_t
 lifecycle_digest_due(const struct config_shop *shop)
 {
@@ -253,9 +339,8 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	json_object_set_new(counts, "documents_expiring",
 	    json_integer((json_int_t)json_array_size(docs)));
 	warnings = lifecycle_warnings(shop, 0);
-	at_risk = lifecycle_at_risk_json(shop);
-	if ((points = lifecycle_points_json(shop, 1)) == NULL)
-		points = json_array();
+	at_risk = lifecycle_digest_at_risk(shop);
+	points = lifecycle_digest_points(shop);
 	json_object_set_new(counts, "ledgers_near_threshold",
 	    json_integer((json_int_t)json_array_size(points)));
 	json_object_set_new(counts, "listings_at_risk",

@@ -52,11 +52,24 @@ static int lp_after(const struct points_config *, const struct points_ledger *,
 static int64_t lp_total(
     const struct points_config *, const char *, const char *, time_t, time_t *);
 static const char *lp_unit(const struct points_ledger *);
+static const char *lp_words(const struct points_ledger *, int64_t);
 
 static const char *
 lp_unit(const struct points_ledger *l)
 {
 	return (l->strikes ? "strikes" : "points");
+}
+
+/* The unit after a count, for a person: "1 point", "3 strikes". */
+static const char *
+lp_words(const struct points_ledger *l, int64_t n)
+{
+	unsigned long k = n < 0 ? 0 : (unsigned long)n;
+
+	/* TRANSLATORS: after a number of penalty points, "12 points". */
+	return (l->strikes ? ngettext("strike", "strikes", k)
+			   /* TRANSLATORS: serious IP violations counted. */
+			   : ngettext("point", "points", k));
 }
 
 static int
@@ -151,9 +164,9 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 			      "more typical violation (%lld) reaches %lld: %s. "
 			      "Fix the listings at risk now (delistctl scan "
 			      "%s) and appeal what can be appealed"),
-			    shop, _(l->label), (long long)total, lp_unit(l),
-			    (long long)l->typical, (long long)at, _(what),
-			    shop) == -1
+			    shop, _(l->label), (long long)total,
+			    lp_words(l, total), (long long)l->typical,
+			    (long long)at, _(what), shop) == -1
 			? -1
 			: 0);
 	return (lifecycle_event(&c, now, actor, CASES_EV_SHOP_POINTS_WARNING,
@@ -166,7 +179,7 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 		    _("shop %s: the %s ledger stands at %lld %s, %lld from "
 		      "%lld (%s); check the listings at risk (delistctl scan "
 		      "%s)"),
-		    shop, _(l->label), (long long)total, lp_unit(l),
+		    shop, _(l->label), (long long)total, lp_words(l, total),
 		    (long long)(at - total), (long long)at, _(what), shop) == -1
 		? -1
 		: 0);
@@ -197,7 +210,7 @@ lp_after(const struct points_config *pc, const struct points_ledger *l,
 			    (json_int_t)t, "consequence", what),
 			_("shop %s: the %s ledger reached %lld %s (%lld): %s; "
 			  "check the seller backend and plan for it"),
-			shop, _(l->label), (long long)t, lp_unit(l),
+			shop, _(l->label), (long long)t, lp_words(l, t),
 			(long long)after, _(what)) == -1)
 			return (-1);
 	}
@@ -268,7 +281,7 @@ lifecycle_points_confirm(const struct st_case *c, const char *actor)
 		_("case %lld confirmed: %lld %s on the %s ledger of shop %s%s "
 		  "(counting until %s); correct it with delistctl points %s "
 		  "--correct %lld if the backend says otherwise"),
-		(long long)c->id, (long long)got, lp_unit(l), _(l->label),
+		(long long)c->id, (long long)got, lp_words(l, got), _(l->label),
 		c->shop,
 		why == NULL			 ? ""
 		    : strcmp(why, "merged") == 0 ? _(", merged with a strike "
@@ -370,8 +383,8 @@ lifecycle_points_correct(const char *shop, int64_t case_id, const char *ledger,
 		    reason),
 		_("case %lld: %lld %s on the %s ledger of shop %s, corrected "
 		  "by %s: %s"),
-		(long long)case_id, (long long)points, lp_unit(l), _(l->label),
-		shop, actor, reason) == -1)
+		(long long)case_id, (long long)points, lp_words(l, points),
+		_(l->label), shop, actor, reason) == -1)
 		goto fail;
 	if (lp_after(&pc, l, shop, before, now, actor) == -1 ||
 	    (lold != NULL && lold != l &&
@@ -433,7 +446,7 @@ lifecycle_points_set(const char *shop, const char *ledger, int64_t points,
 		    "anchor", 1),
 		_("shop %s: the %s ledger set to %lld %s (was %lld here) by "
 		  "%s: %s"),
-		shop, _(l->label), (long long)points, lp_unit(l),
+		shop, _(l->label), (long long)points, lp_words(l, points),
 		(long long)before, actor, reason) == -1 ||
 	    lp_after(&pc, l, shop, before, now, actor) == -1)
 		return (lifecycle_store_fail(err));
@@ -459,108 +472,76 @@ lifecycle_points_recheck(const char *shop, time_t now)
 	return (0);
 }
 
-/* One ledger of a shop as GET /v1/shops/{shop}/points shows it. */
-static json_t *
-lp_ledger_json(const struct points_config *pc, const struct points_ledger *l,
-    const char *shop, time_t now)
+/* One ledger of a shop at now, with its entries; -1 on a store error. */
+static int
+lp_ledger_get(const struct points_config *pc, const struct points_ledger *l,
+    const char *shop, time_t now, struct lifecycle_ledger *out)
 {
 	struct lp_ledger lg;
-	const char *what;
-	enum points_level level;
-	int64_t total, at;
-	time_t next, end;
+	int64_t keep;
 	size_t i;
-	int severe, counting;
-	json_t *entries, *expiring;
-	char buf[ISOTIME_LEN], b2[ISOTIME_LEN];
 
+	memset(out, 0, sizeof *out);
 	if (lp_load(shop, l->name, &lg) == -1)
-		return (NULL);
-	total = points_total(pc, lg.e, lg.n, now, &next);
-	level = points_next(pc, l, total, &at, &what, &severe);
-	entries = json_array();
-	expiring = json_array();
+		return (-1);
+	out->def = l;
+	out->unit = lp_unit(l);
+	out->total = points_total(pc, lg.e, lg.n, now, &out->next_expiry);
+	out->level = points_next(pc, l, out->total, &out->next_threshold,
+	    &out->consequence, &out->severe);
+	out->counting = xcalloc(lg.n + 1, sizeof *out->counting);
 	for (i = 0; i < lg.n; i++) {
-		end = lg.v[i].at + (time_t)pc->expiry;
 		/* It counts if the total drops without it. */
-		counting = lg.v[i].points > 0 && now < end && lg.v[i].at <= now;
-		if (counting) {
-			lg.e[i].points = 0;
-			counting =
-			    points_total(pc, lg.e, lg.n, now, NULL) < total;
-			lg.e[i].points = lg.v[i].points;
-		}
-		json_array_append_new(entries,
-		    json_pack("{s:I,s:o,s:I,s:I,s:b,s:s,s:s,s:o,s:s,s:b}", "id",
-			(json_int_t)lg.v[i].id, "case",
-			lg.v[i].case_id ? json_integer(lg.v[i].case_id)
-					: json_null(),
-			"points", (json_int_t)lg.v[i].points, "asked",
-			(json_int_t)lg.v[i].asked, "anchor", lg.v[i].anchor,
-			"at", isotime_format(lg.v[i].at, buf, sizeof buf),
-			"expires_at", isotime_format(end, b2, sizeof b2),
-			"note",
-			lg.v[i].note ? json_string(lg.v[i].note) : json_null(),
-			"actor", lg.v[i].actor, "counting", counting));
-		if (counting)
-			json_array_append_new(expiring,
-			    json_pack("{s:s,s:I,s:o}", "at",
-				isotime_format(end, buf, sizeof buf), "points",
-				(json_int_t)lg.v[i].points, "case",
-				lg.v[i].case_id ? json_integer(lg.v[i].case_id)
-						: json_null()));
+		if (lg.v[i].points <= 0 || lg.v[i].at > now ||
+		    now >= lg.v[i].at + (time_t)pc->expiry)
+			continue;
+		keep = lg.e[i].points;
+		lg.e[i].points = 0;
+		out->counting[i] =
+		    points_total(pc, lg.e, lg.n, now, NULL) < out->total;
+		lg.e[i].points = keep;
 	}
-	lp_free(&lg);
-	return (json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:I,s:o,s:o,s:o}",
-	    "ledger", l->name, "label", l->label, "unit", lp_unit(l), "total",
-	    (json_int_t)total, "next_threshold",
-	    at ? json_integer(at) : json_null(), "consequence",
-	    what ? json_string(what) : json_null(), "severe",
-	    at ? json_boolean(severe) : json_null(), "level",
-	    points_level_name(level), "typical", (json_int_t)l->typical,
-	    "next_expiry_at",
-	    next ? json_string(isotime_format(next, buf, sizeof buf))
-		 : json_null(),
-	    "expiring", expiring, "entries", entries));
+	out->v = lg.v;
+	out->n = lg.n;
+	free(lg.e);
+	return (0);
 }
 
 /*
- * A shop's points (GET /v1/shops/{shop}/points), or with near set only
- * the ledgers near a threshold (the digest's "points"); NULL on a store
- * error.
+ * A shop's ledgers at now (GET /v1/shops/{shop}/points, the digest):
+ * each one's total, next threshold and consequence, and its entries;
+ * -1 on a store error. Free with lifecycle_points_free.
  */
-json_t *
-lifecycle_points_json(const char *shop, int near)
+int
+lifecycle_points(const char *shop, struct lifecycle_points *out)
 {
 	struct points_config pc;
 	time_t now = clock_now();
-	json_t *arr = json_array(), *j;
-	size_t i;
 
 	config_points(lifecycle_config(), &pc);
-	for (i = 0; i < pc.nledgers; i++) {
-		if ((j = lp_ledger_json(&pc, &pc.ledgers[i], shop, now)) ==
-		    NULL) {
-			json_decref(arr);
-			return (NULL);
+	memset(out, 0, sizeof *out);
+	out->timezone = calendar_tz(lifecycle_calendar(shop));
+	out->expiry = pc.expiry;
+	out->ledgers = xcalloc(pc.nledgers + 1, sizeof *out->ledgers);
+	for (out->n = 0; out->n < pc.nledgers; out->n++) {
+		if (lp_ledger_get(&pc, &pc.ledgers[out->n], shop, now,
+			&out->ledgers[out->n]) == -1) {
+			lifecycle_points_free(out);
+			return (-1);
 		}
-		if (near &&
-		    strcmp(json_string_value(json_object_get(j, "level")),
-			"clear") == 0) {
-			json_decref(j);
-			continue;
-		}
-		if (near)
-			json_object_del(j, "entries");
-		json_array_append_new(arr, j);
 	}
-	if (near)
-		return (arr);
-	return (json_pack("{s:s,s:s,s:I,s:s,s:o}", "shop", shop, "timezone",
-	    calendar_tz(lifecycle_calendar(shop)), "expiry_days",
-	    (json_int_t)(pc.expiry / 86400), "note",
-	    _("no platform API returns penalty points: these are the "
-	      "confirmed cases' points as configured, and the figures "
-	      "the seller set; compare them with the seller backend"),
-	    "ledgers", arr));
+	return (0);
+}
+
+void
+lifecycle_points_free(struct lifecycle_points *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		st_points_free(p->ledgers[i].v, p->ledgers[i].n);
+		free(p->ledgers[i].counting);
+	}
+	free(p->ledgers);
+	memset(p, 0, sizeof *p);
 }

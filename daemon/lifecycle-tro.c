@@ -403,67 +403,43 @@ fail:
 }
 
 /*
- * A case's matter for the API, the case's detail and the dossier, or
- * JSON null when it has none.
+ * A case's matter (the API, the case's detail and the dossier): its
+ * fields, frozen funds and reminders, and the court's zone. 0, 1 when
+ * the case has none, -1 on a store error; free with
+ * lifecycle_matter_free.
  */
-json_t *
-lifecycle_matter_json(int64_t case_id)
+int
+lifecycle_matter_get(int64_t case_id, struct lifecycle_matter *out)
 {
 	const struct calendar *cal;
-	struct st_matter m;
-	struct st_frozen *f;
-	struct st_tro_reminder *r;
 	int64_t answer_days, tro_days;
 	const int64_t *rem;
-	size_t nrem, nf, nr, i;
-	json_t *j, *arr;
-	char buf[ISOTIME_LEN];
-	int k;
+	size_t nrem;
+	int rc;
 
+	memset(out, 0, sizeof *out);
 	cal = config_tro(
 	    lifecycle_config(), &answer_days, &tro_days, &rem, &nrem);
-	if (store_matter_get(lifecycle_store(), case_id, &m) != 0)
-		return (json_null());
-	j = json_object();
-	for (k = 0; k < STORE_MATTER_NFIELDS; k++)
-		json_object_set_new(
-		    j, tro_keys[k], m.f[k] ? json_string(m.f[k]) : json_null());
-	json_object_set_new(j, "answer_due_computed",
-	    json_boolean(m.f[MATTER_ANSWER_DUE] && !m.answer_due_given));
-	json_object_set_new(j, "tro_expires_computed",
-	    json_boolean(m.f[MATTER_TRO_EXPIRES] && !m.tro_expires_given));
-	json_object_set_new(j, "timezone", json_string(calendar_tz(cal)));
-	json_object_set_new(j, "updated_at",
-	    json_string(isotime_format(m.updated_at, buf, sizeof buf)));
-	arr = json_array();
-	if (store_frozen(lifecycle_store(), case_id, &f, &nf) == 0) {
-		for (i = 0; i < nf; i++)
-			json_array_append_new(arr,
-			    json_pack("{s:s,s:s,s:s,s:s}", "account",
-				f[i].account, "currency", f[i].currency,
-				"amount", f[i].amount, "as_of", f[i].as_of));
-		st_frozen_free(f, nf);
+	out->timezone = calendar_tz(cal);
+	if ((rc = store_matter_get(lifecycle_store(), case_id, &out->m)) != 0)
+		return (rc);
+	if (store_frozen(lifecycle_store(), case_id, &out->frozen,
+		&out->nfrozen) == -1 ||
+	    store_tro_reminders(lifecycle_store(), case_id, 0, &out->reminders,
+		&out->nreminders) == -1) {
+		lifecycle_matter_free(out);
+		return (-1);
 	}
-	json_object_set_new(j, "frozen", arr);
-	arr = json_array();
-	if (store_tro_reminders(lifecycle_store(), case_id, 0, &r, &nr) == 0) {
-		for (i = 0; i < nr; i++)
-			json_array_append_new(arr,
-			    json_pack("{s:s,s:I,s:s,s:b}", "deadline",
-				r[i].deadline, "days", (json_int_t)r[i].days,
-				"at",
-				isotime_format(r[i].due_at, buf, sizeof buf),
-				"fired", r[i].fired));
-		st_tro_reminders_free(r, nr);
-	}
-	json_object_set_new(j, "reminders", arr);
-	json_object_set_new(j, "note",
-	    json_string(_("answer due: served + 21 calendar days, a weekend "
-			  "rolled to Monday (FRCP 6(a), 12(a)); federal "
-			  "holidays are not counted and e-mail service adds "
-			  "no days: confirm every date with counsel")));
-	st_matter_clear(&m);
-	return (j);
+	return (0);
+}
+
+void
+lifecycle_matter_free(struct lifecycle_matter *mt)
+{
+	st_matter_clear(&mt->m);
+	st_frozen_free(mt->frozen, mt->nfrozen);
+	st_tro_reminders_free(mt->reminders, mt->nreminders);
+	memset(mt, 0, sizeof *mt);
 }
 
 /* A reminder before a court date fell due (STORE_DUE_TRO). */

@@ -14,6 +14,7 @@
 
 #include "delistd.h"
 #include "cases.h"
+#include "points.h"
 
 /*
  * Why an operation was refused (lifecycle.c, vault.c). Domain reasons only:
@@ -191,14 +192,34 @@ struct lifecycle_scan_counts {
 };
 int lifecycle_scan(const char *, const char *, struct lifecycle_scan_counts *,
     struct lifecycle_err *);
-struct json_t *lifecycle_findings_json(int64_t);
 
 /* lifecycle-points.c: penalty points (delistctl points). */
 int lifecycle_points_correct(const char *, int64_t, const char *, int64_t,
     const char *, const char *, struct lifecycle_err *);
 int lifecycle_points_set(const char *, const char *, int64_t, const char *,
     const char *, struct lifecycle_err *);
-struct json_t *lifecycle_points_json(const char *, int);
+/* A ledger of a shop at the time asked (lifecycle_points). */
+struct lifecycle_ledger {
+	const struct points_ledger *def; /* name, label, typical */
+	const char *unit; /* "points" or "strikes" (an interface word) */
+	int64_t total;
+	int64_t next_threshold; /* 0: none above */
+	const char *consequence; /* the next threshold's; NULL: none */
+	int severe; /* the next threshold freezes or closes */
+	enum points_level level;
+	time_t next_expiry; /* 0: nothing to expire */
+	struct st_points *v; /* the entries, oldest first */
+	int *counting; /* per entry: the total drops without it */
+	size_t n;
+};
+struct lifecycle_points {
+	const char *timezone; /* the shop's */
+	int64_t expiry; /* seconds an entry counts */
+	struct lifecycle_ledger *ledgers;
+	size_t n;
+};
+int lifecycle_points(const char *, struct lifecycle_points *);
+void lifecycle_points_free(struct lifecycle_points *);
 
 /* lifecycle-tro.c: a TRO case's court matter (delistctl case matter). */
 struct lifecycle_matter_in {
@@ -212,9 +233,17 @@ struct lifecycle_matter_in {
 };
 int lifecycle_matter(int64_t, const struct lifecycle_matter_in *, const char *,
     struct lifecycle_err *);
-struct json_t *lifecycle_matter_json(int64_t);
+struct lifecycle_matter {
+	struct st_matter m;
+	struct st_frozen *frozen;
+	size_t nfrozen;
+	struct st_tro_reminder *reminders;
+	size_t nreminders;
+	const char *timezone; /* the court's */
+};
+int lifecycle_matter_get(int64_t, struct lifecycle_matter *);
+void lifecycle_matter_free(struct lifecycle_matter *);
 const char *lifecycle_matter_key(int);
-struct json_t *lifecycle_at_risk_json(const char *);
 
 /* evidence.c: content-addressed files under state_dir/evidence/. */
 int evidence_put(const void *, size_t, char[65], char **);

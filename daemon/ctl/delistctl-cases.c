@@ -287,6 +287,10 @@ static const struct {
 	{ "reason", NC_("reason", "spot_check") },
 	{ "reason", NC_("reason", "other") },
 	{ "reason", NC_("reason", "unclassified") },
+	{ "points level", NC_("points level", "clear") },
+	{ "points level", NC_("points level", "near") },
+	{ "points level", NC_("points level", "critical") },
+	{ "finding field", NC_("finding field", "title") },
 };
 
 /* The word for name in context ctx ("state"), or name as it is. */
@@ -309,6 +313,13 @@ cases_word(const char *ctx, const char *name)
 		return (t != key ? t : name);
 	}
 	return (name);
+}
+
+/* cases_word for the other verbs ("points level": delistctl points). */
+const char *
+ctl_word(const char *ctx, const char *name)
+{
+	return (cases_word(ctx, name));
 }
 
 static char *
@@ -1259,7 +1270,7 @@ case_show(struct ctl_args *c)
 	char *path, b1[CTL_TIME_LEN], b2[CTL_TIME_LEN], n[32], name[320],
 	    *title;
 	long long id;
-	size_t i, w;
+	size_t i;
 
 	id = ctl_id(c->argv[0], N_("case"));
 	path = cases_case_path(id, "");
@@ -1329,11 +1340,14 @@ case_show(struct ctl_args *c)
 			if (cases_str(dl, deadlines[i].key) == NULL)
 				continue;
 			/* Padded to 16 columns, by display width. */
-			w = ctl_width(_(deadlines[i].label));
-			printf("%s%*s%s\n", _(deadlines[i].label),
-			    w < 16 ? (int)(16 - w) : 1, "",
+			ctl_label("", _(deadlines[i].label), 15);
+			printf("%s\n",
 			    ctl_time(dl, deadlines[i].key, b1, sizeof b1));
 		}
+	}
+	if (json_is_object(json_object_get(doc, "matter"))) {
+		putchar('\n');
+		ctl_tro_print(id, json_object_get(doc, "matter"));
 	}
 
 	/* Who took it on; the critical conditions still open. */

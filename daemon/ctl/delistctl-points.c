@@ -32,6 +32,7 @@ const struct option ctl_points_options[] = {
 static long long points_number(const char *);
 static const char *points_str(const json_t *, const char *);
 static void points_print(const char *, json_t *);
+static const char *points_words(const json_t *, const json_t *);
 
 static const char *
 points_str(const json_t *o, const char *k)
@@ -39,6 +40,21 @@ points_str(const json_t *o, const char *k)
 	const char *s = json_string_value(json_object_get(o, k));
 
 	return (s != NULL ? s : "-");
+}
+
+/*
+ * The unit of ledger l after count n, for a person: "1 point", "3
+ * strikes" (the JSON "unit" is an interface word).
+ */
+static const char *
+points_words(const json_t *l, const json_t *count)
+{
+	json_int_t n = json_integer_value(count);
+	unsigned long k = n < 0 ? 0 : (unsigned long)n;
+
+	if (strcmp(points_str(l, "unit"), "strikes") == 0)
+		return (ngettext("strike", "strikes", k));
+	return (ngettext("point", "points", k));
 }
 
 /* A count of points: digits, 0 to 100000, or a one-line error. */
@@ -76,7 +92,7 @@ points_print(const char *shop, json_t *doc)
 		rows[i + 1][0] = strdup(points_str(l, "ledger"));
 		rows[i + 1][1] = ctl_fmt("%lld %s",
 		    (long long)json_integer_value(json_object_get(l, "total")),
-		    points_str(l, "unit"));
+		    points_words(l, json_object_get(l, "total")));
 		if (json_is_integer(json_object_get(l, "next_threshold")))
 			snprintf(next, sizeof next, "%lld",
 			    (long long)json_integer_value(
@@ -84,8 +100,12 @@ points_print(const char *shop, json_t *doc)
 		else
 			snprintf(next, sizeof next, "-");
 		rows[i + 1][2] = strdup(next);
-		rows[i + 1][3] = strdup(points_str(l, "consequence"));
-		rows[i + 1][4] = strdup(points_str(l, "level"));
+		rows[i + 1][3] =
+		    strdup(json_is_string(json_object_get(l, "consequence"))
+			    ? _(points_str(l, "consequence"))
+			    : "-");
+		rows[i + 1][4] =
+		    strdup(ctl_word("points level", points_str(l, "level")));
 		rows[i + 1][5] =
 		    strdup(ctl_time(l, "next_expiry_at", exp, sizeof exp));
 	}
@@ -99,7 +119,8 @@ points_print(const char *shop, json_t *doc)
 				    points_str(l, "ledger"),
 				    (long long)json_integer_value(
 					json_object_get(e, "points")),
-				    points_str(l, "unit"),
+				    points_words(
+					l, json_object_get(e, "points")),
 				    (long long)json_integer_value(
 					json_object_get(e, "case")),
 				    ctl_time(e, "at", exp, sizeof exp));
@@ -109,11 +130,13 @@ points_print(const char *shop, json_t *doc)
 				    points_str(l, "ledger"),
 				    (long long)json_integer_value(
 					json_object_get(e, "points")),
-				    points_str(l, "unit"),
+				    points_words(
+					l, json_object_get(e, "points")),
 				    ctl_time(e, "at", exp, sizeof exp));
 		}
 	}
-	printf("%s\n", points_str(doc, "note"));
+	/* The daemon's English sentence, in the reader's language. */
+	printf("%s\n", _(points_str(doc, "note")));
 }
 
 int

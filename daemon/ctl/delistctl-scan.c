@@ -69,7 +69,8 @@ ctl_scan(struct ctl_args *a)
 			    json_object_get(l, "at_risk"), j, f) {
 				rows[k][0] = strdup(scan_str(l, "shop"));
 				rows[k][1] = strdup(scan_str(l, "product_id"));
-				rows[k][2] = strdup(scan_str(f, "field"));
+				rows[k][2] = strdup(ctl_word(
+				    "finding field", scan_str(f, "field")));
 				rows[k][3] = strdup(scan_str(f, "quote"));
 				rows[k][4] = strdup(scan_str(f, "fix"));
 				k++;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,9 @@ static const struct {
 
 static void
 tro_money(const char *, const char *, char *, size_t, char *, size_t);
-static void tro_print(long long, const json_t *);
+static void
+tro_row(const char *, const char *, ...) __attribute__((format(printf, 2, 3)));
+static const char *tro_label(const char *);
 
 /* "1500.00 USD" into its amount and currency, or a one-line error. */
 static void
@@ -81,8 +84,35 @@ tro_money(const char *what, const char *s, char *amount, size_t alen, char *cur,
 	snprintf(cur, clen, "%s", sp + 1);
 }
 
+/* "  LABEL" padded to 18 columns by display width, then the value. */
 static void
-tro_print(long long id, const json_t *m)
+tro_row(const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctl_label("  ", label, 16);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* The label of a deadline key ("answer_due"), or the key. */
+static const char *
+tro_label(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(tro_fields); i++) {
+		if (strcmp(tro_fields[i].key, key) == 0)
+			return (_(tro_fields[i].label));
+	}
+	return (key);
+}
+
+/* A case's court matter (GET /v1/cases/ID/matter, or the case's "matter"). */
+void
+ctl_tro_print(long long id, const json_t *m)
 {
 	const char *v;
 	json_t *e;
@@ -95,7 +125,7 @@ tro_print(long long id, const json_t *m)
 		if ((v = json_string_value(
 			 json_object_get(m, tro_fields[i].key))) == NULL)
 			continue;
-		printf("  %-16s %s%s\n", _(tro_fields[i].label), v,
+		tro_row(_(tro_fields[i].label), "%s%s", v,
 		    (strcmp(tro_fields[i].key, "answer_due") == 0 &&
 			json_is_true(
 			    json_object_get(m, "answer_due_computed"))) ||
@@ -107,11 +137,11 @@ tro_print(long long id, const json_t *m)
 	}
 	if ((v = json_string_value(json_object_get(m, "settlement_amount"))) !=
 	    NULL)
-		printf("  %-16s %s %s\n", _("settlement"), v,
+		tro_row(_("settlement"), "%s %s", v,
 		    json_string_value(
 			json_object_get(m, "settlement_currency")));
 	json_array_foreach (json_object_get(m, "frozen"), i, e)
-		printf(_("  frozen           %s %s on %s (as of %s)\n"),
+		tro_row(_("frozen"), _("%s %s on %s (as of %s)"),
 		    json_string_value(json_object_get(e, "amount")),
 		    json_string_value(json_object_get(e, "currency")),
 		    json_string_value(json_object_get(e, "account")),
@@ -120,12 +150,15 @@ tro_print(long long id, const json_t *m)
 	json_array_foreach (json_object_get(m, "reminders"), i, e) {
 		if (json_is_true(json_object_get(e, "fired")))
 			continue;
-		printf(_("  reminder         %s, %lld day(s) before %s\n"),
+		tro_row(_("reminder"), _("%s, %lld day(s) before %s"),
 		    ctl_time(e, "at", at, sizeof at),
 		    (long long)json_integer_value(json_object_get(e, "days")),
-		    json_string_value(json_object_get(e, "deadline")));
+		    tro_label(
+			json_string_value(json_object_get(e, "deadline"))));
 	}
-	printf("  %s\n", json_string_value(json_object_get(m, "note")));
+	/* The daemon's English sentence, in the reader's language. */
+	if ((v = json_string_value(json_object_get(m, "note"))) != NULL)
+		printf("  %s\n", _(v));
 }
 
 int
@@ -179,7 +212,7 @@ ctl_tro_matter(struct ctl_args *a)
 	doc = ctl_call(body != NULL ? "POST" : "GET", path, body);
 	free(path);
 	if (!ctl.json)
-		tro_print(id, doc);
+		ctl_tro_print(id, doc);
 	json_decref(doc);
 	return (0);
 }

@@ -977,6 +977,19 @@ ctl_table(char ***rows, size_t nrows, size_t ncols)
 	free(w);
 }
 
+/*
+ * indent and label, padded with spaces to cols display columns (at least
+ * one space after it), so that Chinese labels line up as English ones.
+ */
+void
+ctl_label(const char *indent, const char *label, size_t cols)
+{
+	size_t w = ctl_width(label);
+
+	printf(
+	    "%s%s%*s", indent, label, w < cols ? (int)(cols - w) + 1 : 1, "");
+}
+
 /* Display width in terminal columns (text.c). */
 size_t
 ctl_width(const char *s)

@@ -134,6 +134,7 @@ char ***ctl_table_new(size_t, size_t);
 void ctl_shop_check(const char *);
 void ctl_table_free(char ***, size_t, size_t);
 size_t ctl_width(const char *);
+void ctl_label(const char *, const char *, size_t);
 char *ctl_escape(const char *);
 void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
 
@@ -194,6 +195,8 @@ int ctl_scan(struct ctl_args *);
 /* delistctl-tro.c */
 extern const struct option ctl_tro_matter_options[];
 int ctl_tro_matter(struct ctl_args *);
+void ctl_tro_print(long long, const json_t *);
+const char *ctl_word(const char *, const char *);
 /* delistctl-points.c */
 extern const struct option ctl_points_options[];
 int ctl_points(struct ctl_args *);

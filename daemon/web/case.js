@@ -3,9 +3,10 @@
 // the trail as a timeline, evidence (viewable) and documents (linked); for
 // operators and admins the actions as forms: note, preflight check,
 // appeal (materials from the vault or uploaded), decision, classify,
-// acknowledge, assign, abandon.
+// acknowledge, assign, abandon; a tro case's court matter (dates in the
+// court's zone, named; the next court date marked) and its form.
 import { api, upload, el, t, start, fmtTime, isOverdue, nextStep,
-    refused } from "/common.js";
+    refused, now } from "/common.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;
@@ -40,6 +41,142 @@ function deadlines() {
 	box.append(pairs.length ? dl(pairs) :
 	    el("p", { class: "muted", text: t("case.nothing") }));
 	return box;
+}
+
+// The matter's members in the order a person reads them (api-tro.c).
+const MATTER_TEXT = ["court", "docket", "plaintiff", "counsel"];
+const MATTER_DATES = ["filed", "granted", "served", "tro_expires",
+    "pi_hearing", "answer_due", "settled", "dismissed"];
+const COURT_DATES = ["tro_expires", "pi_hearing", "answer_due"];
+
+// Today in zone tz, "YYYY-MM-DD".
+function today(tz) {
+	try {
+		return new Intl.DateTimeFormat("en-CA", { timeZone: tz,
+		    year: "numeric", month: "2-digit", day: "2-digit" })
+		    .format(new Date(now()));
+	} catch (e) {
+		return new Date(now()).toISOString().slice(0, 10);
+	}
+}
+
+// The nearest court date from today on: {key, date, days} or null; none
+// once the matter is dismissed or settled.
+function nextCourtDate(m) {
+	if (m.dismissed || m.settled)
+		return null;
+	const d0 = today(m.timezone);
+	let best = null;
+	for (const k of COURT_DATES) {
+		if (m[k] && m[k] >= d0 && (!best || m[k] < best.date))
+			best = { key: k, date: m[k] };
+	}
+	if (best)
+		best.days = Math.round((Date.parse(best.date) - Date.parse(d0)) /
+		    86400000);
+	return best;
+}
+
+function matterDate(m, k) {
+	const computed = m[k + "_computed"] ? ` ${t("tro.computed")}` : "";
+	return `${m[k]} (${m.timezone})${computed}`;
+}
+
+function matter() {
+	const m = c.matter;
+	const box = section(t("tro.title"));
+	box.classList.add("matter");
+	if (!m) {
+		box.append(el("p", { class: "muted", text: t("tro.none") }));
+		return box;
+	}
+	box.append(el("p", { class: "muted", text: t("tro.zone", m.timezone) }));
+	const next = nextCourtDate(m);
+	if (next)
+		box.append(el("p", { class: next.days <= 3 ? "nextcourt soon" :
+		    "nextcourt" }, el("strong", { text: t("tro.next") }), " ",
+		    t("tro.next.what", t("tro.f." + next.key),
+			`${next.date} (${m.timezone})`, next.days)));
+	const pairs = [];
+	for (const k of [...MATTER_TEXT, ...MATTER_DATES]) {
+		if (m[k])
+			pairs.push([t("tro.f." + k), MATTER_DATES.includes(k) ?
+			    matterDate(m, k) : m[k]]);
+	}
+	if (m.settlement_amount)
+		pairs.push([t("tro.f.settlement"),
+		    `${m.settlement_amount} ${m.settlement_currency ?? ""}`]);
+	if (m.dismissal_note)
+		pairs.push([t("tro.f.dismissal_note"), m.dismissal_note]);
+	for (const f of m.frozen)
+		pairs.push([t("tro.f.frozen"), t("tro.frozen.item", f.amount,
+		    f.currency, f.account, f.as_of)]);
+	box.append(dl(pairs));
+	const rem = m.reminders.filter((r) => !r.fired);
+	if (rem.length) {
+		box.append(el("h4", { text: t("tro.reminders") }));
+		box.append(el("ul", { class: "plain" }, ...rem.map((r) =>
+		    el("li", { text: t("tro.reminder", fmtTime(r.at, m.timezone),
+			r.days, t("tro.f." + r.deadline)) }))));
+	}
+	box.append(el("p", { class: "muted", text: t("tro.note") }));
+	return box;
+}
+
+// The form of the court matter, filled with what is recorded; only the
+// members changed are sent ("" clears one), so that a computed date stays
+// computed until someone gives it.
+function matterForm() {
+	const m = c.matter ?? {};
+	const input = (name, type, attrs) => el("label", {},
+	    el("span", { text: t("tro.f." + name) }),
+	    el("input", { name, type, value: m[name] ?? "", autocomplete: "off",
+		...attrs }));
+	const frozen = el("fieldset", { class: "frozen" },
+	    el("legend", { text: t("tro.frozen.add") }),
+	    input("frozen_account", "text"),
+	    el("div", { class: "row2" }, input("frozen_amount", "text",
+		{ inputmode: "decimal", placeholder: "1234.50" }),
+		input("frozen_currency", "text", { placeholder: "USD",
+		    maxlength: 3 })));
+	const build = (e, msg) => {
+		const body = {};
+		for (const k of [...MATTER_TEXT, ...MATTER_DATES,
+		    "settlement_amount", "settlement_currency", "dismissal_note"]) {
+			const v = e[k].value.trim();
+			if (v !== (m[k] ?? ""))
+				body[k] = v === "" ? null : v;
+		}
+		const acct = e.frozen_account.value.trim();
+		if (acct)
+			body.frozen = { account: acct,
+			    amount: e.frozen_amount.value.trim(),
+			    currency: e.frozen_currency.value.trim() };
+		if (!Object.keys(body).length) {
+			msg.textContent = t("tro.unchanged");
+			return null;
+		}
+		return body;
+	};
+	return action("matter", [
+	    el("p", { class: "muted", text: t("tro.form.hint") }),
+	    el("div", { class: "row2" }, input("court", "text"),
+		input("docket", "text")),
+	    el("div", { class: "row2" }, input("plaintiff", "text"),
+		input("counsel", "text")),
+	    el("div", { class: "row2" }, input("filed", "date"),
+		input("granted", "date")),
+	    el("div", { class: "row2" }, input("served", "date"),
+		input("tro_expires", "date")),
+	    el("div", { class: "row2" }, input("pi_hearing", "date"),
+		input("answer_due", "date")),
+	    el("div", { class: "row2" }, input("settled", "date"),
+		input("dismissed", "date")),
+	    el("div", { class: "row2" }, input("settlement_amount", "text",
+		{ inputmode: "decimal" }), input("settlement_currency", "text",
+		{ maxlength: 3 })),
+	    input("dismissal_note", "text"), frozen],
+	    "tro.submit", build, "matter", () => load());
 }
 
 function appeals() {
@@ -258,6 +395,7 @@ function actions() {
 	    el("input", { type: "checkbox", name: "force" }),
 	    ` ${t("act.appeal.force")}`);
 	return section(t("act.title"),
+	    c.reason === "tro" ? matterForm() : null,
 	    action("note", [["text", "act.note.text", "textarea"]],
 		"act.note.submit", (e) => ({ text: e.text.value }), "notes"),
 	    action("check", [["statement", "act.check.statement", "textarea"]],
@@ -377,6 +515,8 @@ function render() {
 	// With the forms: the case in one column, the forms in the other;
 	// without: the panels in two columns.
 	const panels = [appeals(), trail(), evidence(), documents()];
+	if (c.reason === "tro" || c.matter)
+		panels.unshift(matter());
 	if (me.role !== "viewer" && !c.closed_at)
 		root.replaceChildren(head, deadlines(),
 		    el("div", { class: "col" }, ...panels),

@@ -86,7 +86,18 @@ export function fmtTime(iso, tz) {
 	const base = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 	if (zone === "Asia/Shanghai")
 		return `${base} (${t("tz.shanghai")})`;
-	return `${base} ${p.timeZoneName} (${zone})`;
+	return `${base} ${zoneAbbr(d, zone, p.timeZoneName)} (${zone})`;
+}
+
+// The zone's abbreviation at d: en-GB names Europe's (CET, BST), en-US
+// America's (CST, not GMT-6), as delistctl does; else the offset.
+function zoneAbbr(d, zone, gb) {
+	if (!gb.startsWith("GMT"))
+		return gb;
+	const us = new Intl.DateTimeFormat("en-US", { timeZone: zone,
+	    timeZoneName: "short" }).formatToParts(d)
+	    .find((x) => x.type === "timeZoneName")?.value;
+	return us && !us.startsWith("GMT") ? us : gb;
 }
 
 // How long ago: "3 d", "5 h", "12 min".
@@ -185,7 +196,7 @@ export function header(who, rerender) {
 // The pages, the current one marked.
 const pages = [["/", "nav.board"], ["/listings.html", "nav.listings"],
     ["/documents.html", "nav.documents"], ["/alerts.html", "nav.alerts"],
-    ["/stats.html", "nav.stats"]];
+    ["/health.html", "nav.health"], ["/stats.html", "nav.stats"]];
 
 function nav() {
 	const n = el("nav", { class: "pages", "aria-label": t("nav.label") });

@@ -1,6 +1,8 @@
 // listings.js: the tracked listings: search, filter by shop, status and
-// risk; for operators and admins track, untrack and a CSV import by upload
-// (POST /v1/listings/import), with its summary or its refused lines.
+// risk (a shared picture, a relisting, a compliance-scan finding with its
+// term, where it is and the fix); for operators and admins track, untrack,
+// a CSV import by upload (POST /v1/listings/import), with its summary or
+// its refused lines, and a compliance scan (POST /v1/scan) with its summary.
 import { api, el, t, start, fmtTime, shopZone, status, cell, fillSelect,
     say, refused } from "/common.js";
 
@@ -20,8 +22,16 @@ function filters() {
 	    t("lst.st." + s)]), all);
 	fillSelect(form.elements.risk, [["any", t("lst.risk.any")],
 	    ["linked", t("lst.risk.linked")], ["evasion", t("lst.risk.evasion")],
-	    ["none", t("lst.risk.none")]], all);
+	    ["scan", t("lst.risk.scan")], ["none", t("lst.risk.none")]], all);
 	fillSelect(document.getElementById("track").elements.shop, shops, null);
+	fillSelect(document.getElementById("scan").elements.shop, shops,
+	    t("lst.scan.all"));
+}
+
+// The listing's risks: its kinds, and "scan" while the compliance scan
+// holds a finding on it (GET /v1/listings "at_risk").
+function risks(l) {
+	return (l.at_risk ?? []).length ? [...l.risks, "scan"] : l.risks;
 }
 
 function shown() {
@@ -29,13 +39,36 @@ function shown() {
 	const q = f.q.value.trim().toLowerCase();
 	return listings.filter((l) => (!f.shop.value || l.shop === f.shop.value) &&
 	    (!f.state.value || l.status === f.state.value) &&
-	    (!f.risk.value || (f.risk.value === "any" ? l.risks.length > 0 :
-	    f.risk.value === "none" ? l.risks.length === 0 :
-	    l.risks.includes(f.risk.value))) &&
+	    (!f.risk.value || (f.risk.value === "any" ? risks(l).length > 0 :
+	    f.risk.value === "none" ? risks(l).length === 0 :
+	    risks(l).includes(f.risk.value))) &&
 	    (!q || l.product_id.includes(q) ||
 	    (l.title ?? "").toLowerCase().includes(q)));
 }
 
+
+// A finding as text: the term and where it is, the listing's own words,
+// the fix to make.
+function finding(f) {
+	return el("li", { class: "finding" },
+	    el("span", { class: "term", text: t("lst.find", f.term,
+		t("lst.field." + f.field)) }),
+	    el("q", { class: "quote", text: f.quote }),
+	    el("span", { class: "fix", text: t("lst.find.fix", f.fix) }));
+}
+
+function riskCell(l) {
+	const box = el("div", { class: "risks" });
+	for (const r of risks(l))
+		box.append(el("span", { class: `badge risk risk-${r}`,
+		    text: t("lst.risk." + r) }));
+	if (!box.childNodes.length)
+		box.append(el("span", { class: "muted", text: t("none") }));
+	if ((l.at_risk ?? []).length)
+		box.append(el("ul", { class: "findings-scan" },
+		    ...l.at_risk.map(finding)));
+	return cell(t("lst.risk"), box);
+}
 
 function row(l) {
 	const zone = shopZone(l.shop);
@@ -45,9 +78,7 @@ function row(l) {
 		el("span", { class: "sub", text: `${l.shop} · ${l.product_id}` }))),
 	    cell(t("lst.status"), el("span", { class: `lst-st st-${l.status}`,
 		text: t("lst.st." + l.status) })),
-	    cell(t("lst.risk"), ...(l.risks.length ? l.risks.map((r) =>
-		el("span", { class: "badge risk", text: t("lst.risk." + r) })) :
-		[el("span", { class: "muted", text: t("none") })])),
+	    riskCell(l),
 	    cell(t("lst.col.case"), l.open_case ? el("a", {
 		href: `/case.html?id=${l.open_case}`, class: "caseid",
 		text: `#${l.open_case}` }) : el("span", { class: "muted",
@@ -88,7 +119,7 @@ function render() {
 	const rows = shown();
 	const body = document.querySelector("#listings tbody");
 	body.replaceChildren(...rows.map(row));
-	const risky = listings.filter((l) => l.risks.length).length;
+	const risky = listings.filter((l) => risks(l).length).length;
 	document.getElementById("counts").textContent = t("lst.counts",
 	    listings.length, listings.filter((l) => l.open_case).length, risky,
 	    rows.length);
@@ -168,6 +199,26 @@ async function importCsv(ev) {
 	refused(msg, r);
 }
 
+// A compliance scan of one shop or all, then its summary and the list.
+async function scan(ev) {
+	ev.preventDefault();
+	const f = ev.target;
+	const msg = f.querySelector(".msg");
+	const btn = f.querySelector("button");
+	btn.disabled = true;
+	const r = await api("POST", "/v1/scan", f.elements.shop.value ?
+	    { shop: f.elements.shop.value } : {});
+	btn.disabled = false;
+	if (r.status !== 200) {
+		refused(msg, r);
+		return;
+	}
+	await load();
+	say(msg, t("lst.scan.done", r.data.scanned, r.data.at_risk,
+	    r.data.raised, r.data.cleared));
+	msg.classList.add("summary");
+}
+
 async function main() {
 	me = await start(() => {
 		filters();
@@ -179,6 +230,7 @@ async function main() {
 	form.addEventListener("submit", (ev) => ev.preventDefault());
 	document.getElementById("track").addEventListener("submit", track);
 	document.getElementById("import").addEventListener("submit", importCsv);
+	document.getElementById("scan").addEventListener("submit", scan);
 	await load();
 }
 

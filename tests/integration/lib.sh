@@ -111,6 +111,17 @@ CONF
 }
 
 ctl() { "$DELISTCTL" -s "$SOCK" "$@"; }
+# zh_ready: po/zh_CN.gmo laid out as an installed tree for ctl_zh; false
+# (with a reason on stdout) when the catalogue or the zh_CN.UTF-8 locale
+# is missing. ctl_zh CMD...: delistctl under LC_ALL=zh_CN.UTF-8.
+zh_ready() {
+	[ -e "$top_srcdir/po/zh_CN.gmo" ] || { echo "po/zh_CN.gmo is not built"; return 1; }
+	locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8' ||
+	    { echo "the zh_CN.UTF-8 locale is missing (sh tests/bootstrap.sh deps)"; return 1; }
+	mkdir -p "$T/locale/zh_CN/LC_MESSAGES" &&
+	    cp "$top_srcdir/po/zh_CN.gmo" "$T/locale/zh_CN/LC_MESSAGES/delistd.mo"
+}
+ctl_zh() { DELISTD_LOCALEDIR=$T/locale LC_ALL=zh_CN.UTF-8 LANGUAGE= LC_MESSAGES= "$DELISTCTL" -s "$SOCK" "$@"; }
 sock_up() { [ -S "$SOCK" ] && "$DELISTCTL" -s "$SOCK" status >/dev/null 2>&1; }
 
 # start_daemon CONF: delistd -f in the background, waits until it answers.

@@ -53,6 +53,20 @@ check "delistctl points shows each ledger's total, next threshold and consequenc
 check "... the next threshold 12 and what it brings" sh -c 'printf "%s\n" "$1" | grep "^listing_quality" | grep " 12 " | grep -q "account frozen 7 days"' _ "$OUT"
 check "... what expires when, in the shop's zone" contains "$OUT" "listing_quality: 2 points (case $C1) expire 2028-01-04 10:00 CST (Asia/Shanghai)"
 check "... and that no platform API returns points" contains "$OUT" "no platform API returns penalty points"
+if why=$(zh_ready); then
+	run ctl_zh points main
+	check "in Chinese: the headings, the unit, the consequence and the level" sh -c 'case "$1" in *"台账"*"合计"*"listing_quality  2 分"*"冻结"*"正常"*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
+	check "... the table lines up by display width (合计 above 2 分)" equals "$(printf '%s\n' "$OUT" | python3 -c '
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+rows = sys.stdin.read().splitlines()
+q = [r for r in rows if r.startswith("listing_quality ")][0]
+print(w(rows[0][:rows[0].index("合计")]) == w(q[:q.index("2 分")]))')" True
+	check "... what expires when, in Chinese" contains "$OUT" "listing_quality：2 分（工单 $C1）"
+	check "... and the daemon's note that no platform API returns points, in Chinese" contains "$OUT" "平台没有返回扣分的 API"
+else
+	pass "delistctl points in Chinese # SKIP $why"
+fi
 
 for d in 30 60; do confirm $d; done
 check "6 points: no warning yet" equals "$(n_ev shop.points_warning)" 0

@@ -78,6 +78,12 @@ check "delistctl scan runs" expect_rc 0
 check "... counts the listings and those at risk, and nothing new" contains "$OUT" "scanned 3 listing(s): 2 at risk (0 new finding(s), 0 cleared)"
 check "... shows the findings with what to do" contains "$OUT" "remove the brand \"Nike\" from the title"
 check "... and says no platform call was made" contains "$OUT" "no call was made to the platform"
+if why=$(zh_ready); then
+	run ctl_zh scan
+	check "in Chinese: the summary, the headings and where" sh -c 'case "$1" in *"有风险"*"店铺"*"商品 ID"*"位置"*"命中内容"*"标题  "*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
+else
+	pass "delistctl scan in Chinese # SKIP $why"
+fi
 check "a scan makes no API call" equals "$(stat_of .calls)" "$CALLS"
 ctl scan eu >/dev/null
 check "scanning again raises no second listing.at_risk" n_is listing.at_risk $P1 1

@@ -42,6 +42,18 @@ check "... the answer is due 21 calendar days after a Friday's service" contains
 check "... the TRO expires 14 days after it was granted" contains "$OUT" "TRO expires      2027-03-12 (computed)"
 check "... the frozen funds per account and currency" contains "$OUT" "frozen           1234.50 USD on AliExpress main"
 check "... in the court's zone" contains "$OUT" "dates in America/Chicago"
+run ctl case show "$C"
+check "delistctl case show has the matter too" sh -c 'case "$1" in *"court matter (dates in America/Chicago)"*"docket           1:27-cv-01234"*"answer due       2027-03-26 (computed)"*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
+if why=$(zh_ready); then
+	run ctl_zh case matter "$C"
+	# Labels padded to 16 display columns: 答辩截止 is 8 wide, 9 spaces follow.
+	check "in Chinese: the labels line up by display width" contains "$OUT" "  答辩截止         2027-03-26"
+	check "... the frozen funds" contains "$OUT" "  冻结资金         1234.50 USD，账户 AliExpress main"
+	check "... a reminder names its court date in Chinese" contains "$OUT" "提前 7 天：答辩截止"
+	check "... and the daemon's FRCP note in Chinese" contains "$OUT" "答辩截止：送达日起 21 个自然日"
+else
+	pass "delistctl case matter in Chinese # SKIP $why"
+fi
 M=$(ctl --json case matter "$C")
 check "GET /v1/cases/ID/matter has the dates" equals "$(printf '%s' "$M" | jq -c '[.served, .answer_due, .tro_expires, .docket]')" '["2027-03-05","2027-03-26","2027-03-12","1:27-cv-01234"]'
 check "... reminders 7, 3 and 1 days before the answer date at 09:00 Chicago" equals \
