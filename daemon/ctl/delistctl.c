@@ -74,8 +74,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
 	{ "untrack",
 	    "untrack SHOP PRODUCT_ID...|[SHOP] " CTL_BULK_USAGE " [--dry-run]",
-	    CTL_BULK_HELP " (--file: SHOP,PRODUCT_ID lines, or PRODUCT_ID "
-			  "after SHOP)",
+	    CTL_BULK_HELP_UNTRACK,
 	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
 	{ "import", "import FILE.csv|-",
 	    N_("track the listings of a CSV file (shop,product_id[,title]); - "
@@ -117,19 +116,20 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "snooze", "snooze SHOP --off", N_("end a shop's snooze"), NULL,
 	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
 	{ "scan", "scan [SHOP]",
-	    "check every tracked listing's title for banned terms and "
-	    "unauthorized brands (no platform call)",
+	    N_("check every tracked listing's title for banned terms and "
+	       "unauthorized brands (no platform call)"),
 	    NULL, ctl_scan, { "", NULL, 0, 1 } },
 	{ "points", "points SHOP",
-	    "the shop's penalty points: each ledger's total, the next "
-	    "threshold and its consequence, what expires when",
+	    N_("the shop's penalty points: each ledger's total, the next "
+	       "threshold and its consequence, what expires when"),
 	    NULL, ctl_points, { "", ctl_points_options, 1, 2 } },
 	{ "points", "points SHOP --set LEDGER N --reason TEXT",
-	    "set a ledger to the figure the seller backend shows", NULL,
+	    N_("set a ledger to the figure the seller backend shows"), NULL,
 	    ctl_points, { "", ctl_points_options, 1, 2 } },
 	{ "points",
 	    "points SHOP --correct CASE --ledger L --points N --reason TEXT",
-	    "correct the ledger and points a case recorded", NULL, ctl_points,
+	    N_("correct the ledger and points a case recorded"), NULL,
+	    ctl_points,
 	    { "", ctl_points_options, 1, 2 } },
 	{ "user", "user VERB ...",
 	    N_("add|passwd|rm|list the web console's users ('delistctl user "
