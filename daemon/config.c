@@ -2501,9 +2501,9 @@ dump_points(FILE *fp, const struct config *conf)
 	for (i = 0; i < pc.nrules; i++) {
 		/* A reason that records nothing: ledger "none". */
 		r.reason = (char *)pc.rules[i].reason;
-		r.ledger = (char *)(pc.rules[i].ledger != NULL
-			? pc.rules[i].ledger
-			: "none");
+		r.ledger =
+		    (char *)(pc.rules[i].ledger != NULL ? pc.rules[i].ledger
+							: "none");
 		r.points = pc.rules[i].points;
 		fputs("\t\t{\n", fp);
 		dump_keys(fp, 3, cp_reason_keys, nitems(cp_reason_keys), &r);

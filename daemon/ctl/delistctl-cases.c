@@ -224,7 +224,7 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    { "", case_export_options, 0, 1 } },
 	{ "export", "case export --all --shop SHOP [--format md|json|csv|xlsx]",
 	    N_("every case of the shop: the dossiers (md, json), or a row each "
-	    "(csv, xlsx: redirect it to a file)"),
+	       "(csv, xlsx: redirect it to a file)"),
 	    NULL, case_export, { "", case_export_options, 0, 1 } },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",

@@ -441,8 +441,8 @@ chat_mention(struct chatbot *cb, const char *user)
  * 10:00 (北京时间)"; "2026-12-06 02:00 UTC" without a zone.
  */
 static const char *
-chat_time(struct chatbot *cb, const json_t *doc, const struct mo *mo,
-    char *buf, size_t len)
+chat_time(struct chatbot *cb, const json_t *doc, const struct mo *mo, char *buf,
+    size_t len)
 {
 	const char *t = chat_str(doc, "at"), *s;
 
@@ -502,8 +502,8 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 	    chat_str(doc, "product_id"));
 	if (c != 0)
 		fprintf(f, _("- Case: %lld\n"), (long long)c);
-	fprintf(f, _("- Time: %s\n"),
-	    chat_time(cb, doc, mo, when, sizeof when));
+	fprintf(
+	    f, _("- Time: %s\n"), chat_time(cb, doc, mo, when, sizeof when));
 	fclose(f);
 	chat_cut(buf);
 	*md = buf;
@@ -545,8 +545,8 @@ chat_render_digest(
 		}
 		fprintf(f, "- %s **%s** %s/%s: %s\n",
 		    chat_time(cb, it->doc, mo, when, sizeof when),
-		    chat_str(it->doc, "type"),
-		    chat_str(it->doc, "shop"), chat_str(it->doc, "product_id"),
+		    chat_str(it->doc, "type"), chat_str(it->doc, "shop"),
+		    chat_str(it->doc, "product_id"),
 		    chat_str(it->doc, "message"));
 	}
 	fclose(f);
@@ -1035,8 +1035,8 @@ chat_conf(struct chatbot *cb, char **cause)
 	if (cb->api->conf_string(cb->host, "ca_file", &s) == 0 &&
 	    (cb->ca_file = strdup(s)) == NULL)
 		return (chat_cause(cause, "out of memory"));
-	if (sink_lang_init(&cb->lang, cb->host, cb->api, "chat messages",
-		cause) == -1)
+	if (sink_lang_init(
+		&cb->lang, cb->host, cb->api, "chat messages", cause) == -1)
 		return (-1);
 	return (chat_conf_mentions(cb, cause));
 }

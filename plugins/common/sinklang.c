@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #endif
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,21 +35,7 @@ struct sink_zone {
 	struct sink_zone *next;
 };
 
-static int sink_lang_cause(char **, const char *, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
 static int sink_lang_has_shops(const struct sink_lang *);
-
-static int
-sink_lang_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return (-1);
-}
 
 int
 sink_lang_init(struct sink_lang *l, struct delistd_host *host,
@@ -68,23 +53,30 @@ sink_lang_init(struct sink_lang *l, struct delistd_host *host,
 	l->api = api;
 	l->what = what;
 	if (api->conf_string(host, "language", &s) == 0) {
-		if (strcmp(s, "zh-CN") != 0 && strcmp(s, "en") != 0)
-			return (sink_lang_cause(cause,
+		if (strcmp(s, "zh-CN") != 0 && strcmp(s, "en") != 0) {
+			cause_set(cause,
 			    "language: expected \"zh-CN\" or \"en\", not "
 			    "\"%.32s\"",
-			    s));
-		if ((l->language = strdup(s)) == NULL)
-			return (sink_lang_cause(cause, "out of memory"));
+			    s);
+			return (-1);
+		}
+		if ((l->language = strdup(s)) == NULL) {
+			cause_set(cause, "out of memory");
+			return (-1);
+		}
 	} else if (api->conf_int(host, "language", &i) == 0 ||
 	    api->conf_bool(host, "language", &b) == 0 ||
-	    api->conf_list_len(host, "language") != -1)
-		return (sink_lang_cause(cause, "language: expected a string"));
+	    api->conf_list_len(host, "language") != -1) {
+		cause_set(cause, "language: expected a string");
+		return (-1);
+	}
 	if ((dir = getenv("DELISTD_LOCALEDIR")) == NULL || *dir == '\0')
 		dir = LOCALEDIR;
 	if (asprintf(&l->zh_path, "%s/zh_CN/LC_MESSAGES/delistd.mo", dir) ==
 	    -1) {
 		l->zh_path = NULL;
-		return (sink_lang_cause(cause, "out of memory"));
+		cause_set(cause, "out of memory");
+		return (-1);
 	}
 	/* A missing catalogue is said when a Chinese text needs it. */
 	if ((f = fopen(l->zh_path, "re")) == NULL)
