@@ -1019,6 +1019,59 @@ api_metrics_sinks(struct evbuffer *buf)
 	evbuffer_free(m.age);
 }
 
+/*
+ * The gauges counted by label (store_gauge): each metric's name, help,
+ * and the names of its labels (label2 NULL: one label).
+ */
+static const struct {
+	enum store_gauge gauge;
+	const char *name;
+	const char *help;
+	const char *label, *label2;
+} api_gauges[] = {
+	{ STORE_GAUGE_CASES_OPEN, "delistd_shop_cases_open",
+	    "Open cases, by shop and reason.", "shop", "reason" },
+	{ STORE_GAUGE_AT_RISK, "delistd_shop_listings_at_risk",
+	    "Tracked listings with a compliance finding, by shop.", "shop",
+	    NULL },
+	{ STORE_GAUGE_CONDITIONS, "delistd_conditions_open",
+	    "Conditions not yet resolved (delistctl conditions), by "
+	    "severity.",
+	    "severity", NULL },
+};
+
+struct api_gauge_rows {
+	struct evbuffer *buf;
+	size_t i;
+};
+
+static void
+api_metrics_gauge_row(const char *l1, const char *l2, int64_t n, void *arg)
+{
+	struct api_gauge_rows *g = arg;
+
+	evbuffer_add_printf(g->buf, "%s{%s=\"%s\"", api_gauges[g->i].name,
+	    api_gauges[g->i].label, l1 != NULL ? l1 : "");
+	if (api_gauges[g->i].label2 != NULL)
+		evbuffer_add_printf(g->buf, ",%s=\"%s\"",
+		    api_gauges[g->i].label2, l2 != NULL ? l2 : "");
+	evbuffer_add_printf(g->buf, "} %lld\n", (long long)n);
+}
+
+static void
+api_metrics_gauges(struct evbuffer *buf)
+{
+	struct api_gauge_rows g = { buf, 0 };
+
+	for (g.i = 0; g.i < nitems(api_gauges); g.i++) {
+		evbuffer_add_printf(buf, "# HELP %s %s\n# TYPE %s gauge\n",
+		    api_gauges[g.i].name, api_gauges[g.i].help,
+		    api_gauges[g.i].name);
+		store_gauge(daemon_state->store, api_gauges[g.i].gauge,
+		    api_metrics_gauge_row, &g);
+	}
+}
+
 /* The Prometheus text exposition format, version 0.0.4. */
 static void
 api_metrics(struct api_req *r)
@@ -1074,6 +1127,7 @@ api_metrics(struct api_req *r)
 	    (unsigned long long)api_requests(r->api), (long long)c.listings,
 	    (long long)c.cases_open, (long long)c.events);
 	api_metrics_sinks(buf);
+	api_metrics_gauges(buf);
 	sched_source_metrics(buf);
 	api_send_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
 	evbuffer_free(buf);

@@ -2435,6 +2435,9 @@ static int dump_is_secret_file(const char *);
 static void dump_indent(FILE *, int);
 static int dump_budget_key(
     const struct config *, const struct config_plugin *, const struct ckey *);
+static void dump_points(FILE *, const struct config *);
+static void dump_tro(FILE *, const struct config *);
+static void dump_list_end(FILE *, int, size_t, size_t);
 
 /*
  * A source's call budget (rate, burst, daily_quota, max_in_flight) only for
@@ -2460,6 +2463,99 @@ dump_budget_key(const struct config *conf, const struct config_plugin *pl,
 			return (1);
 	}
 	return (0);
+}
+
+/* The end of item i of n in a list at depth ind: "}," or "}". */
+static void
+dump_list_end(FILE *fp, int ind, size_t i, size_t n)
+{
+	dump_indent(fp, ind);
+	fprintf(fp, "}%s\n", i + 1 < n ? "," : "");
+}
+
+/*
+ * The penalty points in effect (the defaults of points.c when the file has
+ * no points group): every reason's row and every ledger with its
+ * thresholds, as parse_points reads them back.
+ */
+static void
+dump_points(FILE *fp, const struct config *conf)
+{
+	struct points_config pc;
+	struct config_points cp;
+	struct cp_reason r;
+	struct cp_ledger g;
+	struct cp_node nd;
+	const struct points_ledger *l;
+	size_t i, k;
+
+	config_points(conf, &pc);
+	memset(&cp, 0, sizeof cp);
+	cp.expiry = pc.expiry;
+	cp.margin = pc.margin;
+	cp.cap = pc.cap;
+	cp.merge = pc.merge;
+	fputs("points = {\n", fp);
+	dump_keys(fp, 1, points_keys, nitems(points_keys), &cp);
+	fputs("\treasons = (\n", fp);
+	for (i = 0; i < pc.nrules; i++) {
+		/* A reason that records nothing: ledger "none". */
+		r.reason = (char *)pc.rules[i].reason;
+		r.ledger =
+		    (char *)(pc.rules[i].ledger != NULL ? pc.rules[i].ledger
+							: "none");
+		r.points = pc.rules[i].points;
+		fputs("\t\t{\n", fp);
+		dump_keys(fp, 3, cp_reason_keys, nitems(cp_reason_keys), &r);
+		dump_list_end(fp, 2, i, pc.nrules);
+	}
+	fputs("\t);\n\tledgers = (\n", fp);
+	for (i = 0; i < pc.nledgers; i++) {
+		l = &pc.ledgers[i];
+		g.name = (char *)l->name;
+		g.label = (char *)l->label;
+		g.strikes = l->strikes;
+		g.capped = l->capped;
+		g.every = l->every;
+		g.typical = l->typical;
+		g.every_consequence = (char *)l->every_consequence;
+		fputs("\t\t{\n", fp);
+		dump_keys(fp, 3, cp_ledger_keys, nitems(cp_ledger_keys), &g);
+		fputs(l->nnodes > 0 ? "\t\t\tthresholds = (\n"
+				    : "\t\t\tthresholds = ( );\n",
+		    fp);
+		for (k = 0; k < l->nnodes; k++) {
+			nd.at = l->nodes[k].at;
+			nd.consequence = (char *)l->nodes[k].consequence;
+			nd.severe = l->nodes[k].severe;
+			fputs("\t\t\t\t{\n", fp);
+			dump_keys(
+			    fp, 5, cp_node_keys, nitems(cp_node_keys), &nd);
+			dump_list_end(fp, 4, k, l->nnodes);
+		}
+		if (l->nnodes > 0)
+			fputs("\t\t\t);\n", fp);
+		dump_list_end(fp, 2, i, pc.nledgers);
+	}
+	fputs("\t);\n};\n", fp);
+}
+
+/* The TRO settings in effect: the court's zone, the days, the reminders. */
+static void
+dump_tro(FILE *fp, const struct config *conf)
+{
+	const struct config_tro *t = conf->tro;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	fputs("tro = {\n", fp);
+	dump_keys(fp, 1, tro_keys, nitems(tro_keys), t);
+	fputs("\treminder_days = [", fp);
+	for (i = 0; i < t->nreminders; i++)
+		fprintf(fp, "%s%lld", i ? ", " : " ",
+		    (long long)t->reminder_days[i]);
+	fputs(t->nreminders ? " ];\n};\n" : "];\n};\n", fp);
 }
 
 static void
@@ -2671,6 +2767,7 @@ config_dump(const struct config *conf, FILE *fp)
 	const config_setting_t *root, *g;
 	const struct config_shop *shop;
 	const struct config_plugin *pl;
+	struct config_shop eff;
 	size_t i, k;
 
 	root = config_root_setting((config_t *)conf->lc);
@@ -2707,8 +2804,12 @@ config_dump(const struct config *conf, FILE *fp)
 		fputs("shops = (\n", fp);
 		for (i = 0; i < conf->nshops; i++) {
 			shop = &conf->shops[i];
+			/* No zone of its own: the daemon's, in effect. */
+			eff = *shop;
+			if (eff.timezone == NULL)
+				eff.timezone = conf->timezone;
 			fputs("\t{\n", fp);
-			dump_keys(fp, 2, shop_keys, nitems(shop_keys), shop);
+			dump_keys(fp, 2, shop_keys, nitems(shop_keys), &eff);
 			fprintf(fp, "\t\tdigest_at = \"%02d:%02d\";\n",
 			    (int)(shop->digest_at / 3600),
 			    (int)(shop->digest_at % 3600 / 60));
@@ -2736,4 +2837,6 @@ config_dump(const struct config *conf, FILE *fp)
 		dump_setting(fp, 0, g, 0);
 		fputs("\n", fp);
 	}
+	dump_points(fp, conf);
+	dump_tro(fp, conf);
 }

@@ -661,6 +661,18 @@ int store_outbox_sinks(struct store *,
     void (*)(const char *, int64_t, int64_t, time_t, void *), void *);
 int store_outbox_by_sink(
     struct store *, void (*)(const char *, int64_t, void *), void *);
+/*
+ * For /metrics, the gauges counted by label: fn(label, label2 (may be
+ * NULL), count, arg) for each row, in label order.
+ */
+enum store_gauge {
+	STORE_GAUGE_CASES_OPEN, /* by shop and reason */
+	STORE_GAUGE_AT_RISK, /* tracked listings with findings, by shop */
+	STORE_GAUGE_CONDITIONS, /* open conditions, by severity */
+	STORE_GAUGE_COUNT
+};
+int store_gauge(struct store *, enum store_gauge,
+    void (*)(const char *, const char *, int64_t, void *), void *);
 void st_deliveries_free(struct st_delivery *, size_t);
 
 time_t store_due_next(struct store *, enum store_due);

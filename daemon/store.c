@@ -2236,6 +2236,42 @@ store_outbox_sinks(struct store *st,
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
+/* The SQL of each enum store_gauge: label, second label, count. */
+static const char *const store_gauges[STORE_GAUGE_COUNT] = {
+	[STORE_GAUGE_CASES_OPEN] =
+	    "SELECT s.name, c.reason, COUNT(*) FROM cases c"
+	    " JOIN listings l ON l.id = c.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id"
+	    " WHERE c.state IN " STORE_OPEN_STATES
+	    " GROUP BY s.name, c.reason ORDER BY s.name, c.reason",
+	[STORE_GAUGE_AT_RISK] =
+	    "SELECT s.name, NULL, COUNT(DISTINCT f.listing_id)"
+	    " FROM listing_findings f JOIN listings l ON l.id = f.listing_id"
+	    " JOIN shops s ON s.id = l.shop_id WHERE l.tracked"
+	    " GROUP BY s.name ORDER BY s.name",
+	[STORE_GAUGE_CONDITIONS] =
+	    "SELECT severity, NULL, COUNT(*) FROM conditions"
+	    " WHERE resolved_at IS NULL GROUP BY severity ORDER BY severity",
+};
+
+int
+store_gauge(struct store *st, enum store_gauge g,
+    void (*fn)(const char *, const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((unsigned)g >= STORE_GAUGE_COUNT ||
+	    (stmt = store_stmt(st, store_gauges[g], "")) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1),
+		    sqlite3_column_int64(stmt, 2), arg);
+	sqlite3_reset(stmt);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
 /*
  * Dead rows (one, or all with id 0) that a later event of their case
  * already overtook at the same sink: requeued, they arrive out of order.

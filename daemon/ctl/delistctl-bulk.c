@@ -25,6 +25,18 @@
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The bulk forms' help rows in the verb tables (CTL_BULK_HELP). */
+const char ctl_bulk_help[] =
+    N_("the same for many at once, in one transaction (all or nothing); "
+       "FILTER: [--shop S] [--state S] [--reason R] [--imported-at "
+       "DATE|TIME|FROM/TO] [--older-than DUR]; --dry-run shows what would "
+       "change");
+const char ctl_bulk_help_untrack[] =
+    N_("the same for many at once, in one transaction (all or nothing); "
+       "FILTER: [--shop S] [--state S] [--reason R] [--imported-at "
+       "DATE|TIME|FROM/TO] [--older-than DUR]; --dry-run shows what would "
+       "change (--file: SHOP,PRODUCT_ID lines, or PRODUCT_ID after SHOP)");
+
 /* The filter options, and the key of the request's "filter" each sets. */
 static const struct {
 	int opt;

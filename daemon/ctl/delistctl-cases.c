@@ -203,8 +203,8 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    "[--settled DATE] [--settlement \"AMOUNT CUR\"] "
 	    "[--dismissed DATE] [--dismissal-note TEXT] [--frozen ACCOUNT "
 	    "--frozen-amount \"AMOUNT CUR\" [--as-of DATE]]",
-	    "show or record a tro case's court matter: the answer is due 21 "
-	    "days after service, with reminders before each court date",
+	    N_("show or record a tro case's court matter: the answer is due "
+	       "21 days after service, with reminders before each court date"),
 	    NULL, ctl_tro_matter, { "", ctl_tro_matter_options, 1, 1 } },
 	{ "classify", "case classify ID REASON [--rule TEXT]",
 	    N_("name the reason of a case (the source opens them unclassified)"),
@@ -224,7 +224,7 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    { "", case_export_options, 0, 1 } },
 	{ "export", "case export --all --shop SHOP [--format md|json|csv|xlsx]",
 	    N_("every case of the shop: the dossiers (md, json), or a row each "
-	    "(csv, xlsx: redirect it to a file)"),
+	       "(csv, xlsx: redirect it to a file)"),
 	    NULL, case_export, { "", case_export_options, 0, 1 } },
 	{ "doc",
 	    "case doc ID DOC [--at TIME] [--force] | case doc ID DOC --detach",

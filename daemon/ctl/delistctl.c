@@ -74,9 +74,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
 	{ "untrack",
 	    "untrack SHOP PRODUCT_ID...|[SHOP] " CTL_BULK_USAGE " [--dry-run]",
-	    CTL_BULK_HELP " (--file: SHOP,PRODUCT_ID lines, or PRODUCT_ID "
-			  "after SHOP)",
-	    NULL, ctl_cases_untrack, { "", ctl_cases_untrack_options, 0, -1 } },
+	    CTL_BULK_HELP_UNTRACK, NULL, ctl_cases_untrack,
+	    { "", ctl_cases_untrack_options, 0, -1 } },
 	{ "import", "import FILE.csv|-",
 	    N_("track the listings of a CSV file (shop,product_id[,title]); - "
 	       "reads it from standard input"),
@@ -86,7 +85,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    { "", ctl_cases_filter_options, 0, 0 } },
 	{ "cases", "cases [--state S] [--shop SHOP] [--format csv|xlsx]",
 	    N_("list the cases; as a spreadsheet with --format (xlsx: redirect "
-	    "it to a file)"),
+	       "it to a file)"),
 	    NULL, ctl_cases_cases, { "", ctl_cases_cases_options, 0, 0 } },
 	{ "case", "case VERB ...",
 	    N_("show|open|note|classify|appeal|decision|reinstated|abandon|"
@@ -117,31 +116,31 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "snooze", "snooze SHOP --off", N_("end a shop's snooze"), NULL,
 	    ctl_alerts_snooze, { "", ctl_alerts_options, 1, 1 } },
 	{ "scan", "scan [SHOP]",
-	    "check every tracked listing's title for banned terms and "
-	    "unauthorized brands (no platform call)",
+	    N_("check every tracked listing's title for banned terms and "
+	       "unauthorized brands (no platform call)"),
 	    NULL, ctl_scan, { "", NULL, 0, 1 } },
 	{ "points", "points SHOP",
-	    "the shop's penalty points: each ledger's total, the next "
-	    "threshold and its consequence, what expires when",
+	    N_("the shop's penalty points: each ledger's total, the next "
+	       "threshold and its consequence, what expires when"),
 	    NULL, ctl_points, { "", ctl_points_options, 1, 2 } },
 	{ "points", "points SHOP --set LEDGER N --reason TEXT",
-	    "set a ledger to the figure the seller backend shows", NULL,
+	    N_("set a ledger to the figure the seller backend shows"), NULL,
 	    ctl_points, { "", ctl_points_options, 1, 2 } },
 	{ "points",
 	    "points SHOP --correct CASE --ledger L --points N --reason TEXT",
-	    "correct the ledger and points a case recorded", NULL, ctl_points,
-	    { "", ctl_points_options, 1, 2 } },
+	    N_("correct the ledger and points a case recorded"), NULL,
+	    ctl_points, { "", ctl_points_options, 1, 2 } },
 	{ "user", "user VERB ...",
 	    N_("add|passwd|rm|list the web console's users ('delistctl user "
 	       "help')"),
 	    ctl_users, CTL_OWN_ARGS },
 	{ "stats", "stats [SHOP] [--weeks N]",
 	    N_("delistings per week, appeal outcomes, days to reinstatement "
-	    "and open cases, by reason (ISO weeks in the shop's zone)"),
+	       "and open cases, by reason (ISO weeks in the shop's zone)"),
 	    NULL, ctl_stats, { "", ctl_stats_options, 0, 1 } },
 	{ "backup", "backup DIR",
 	    N_("copy the daemon's data (database, documents, evidence) into "
-	    "the new directory DIR, with a MANIFEST of SHA-256 sums"),
+	       "the new directory DIR, with a MANIFEST of SHA-256 sums"),
 	    NULL, ctl_backup, { "", NULL, 1, 1 } },
 	{ "help", "help", N_("show this help"), NULL, cmd_help,
 	    { "", NULL, 0, 0 } },

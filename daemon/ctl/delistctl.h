@@ -152,13 +152,14 @@ void ctl_stream(const char *, void (*)(const char *, size_t, void *), void *);
 	{ \
 		"dry-run", no_argument, NULL, 'D' \
 	}
-/* The bulk form's selection in a verb's usage, and its help. */
+/*
+ * The bulk form's selection in a verb's usage, and its help rows: marked
+ * strings of delistctl-bulk.c, printed with _() as every help row.
+ */
 #define CTL_BULK_USAGE "--file FILE|- | FILTER"
-#define CTL_BULK_HELP \
-	"the same for many at once, in one transaction (all or nothing); " \
-	"FILTER: [--shop S] [--state S] [--reason R] [--imported-at " \
-	"DATE|TIME|FROM/TO] [--older-than DUR]; --dry-run shows what would " \
-	"change"
+extern const char ctl_bulk_help[], ctl_bulk_help_untrack[];
+#define CTL_BULK_HELP ctl_bulk_help
+#define CTL_BULK_HELP_UNTRACK ctl_bulk_help_untrack
 int ctl_bulk_wanted(const struct ctl_args *, int);
 int
 ctl_bulk_cases(const struct ctl_args *, char **, int, const char *, json_t *);

@@ -30,6 +30,12 @@
  * ID, WeCom a user ID, Feishu an open_id); a message about a case whose
  * assignee is mapped mentions that person.
  *
+ * Language: a message is in its reader's language: the sink's language
+ * when it sets one, else the shop's (a digest of several shops': the
+ * sink's), else English, from delistd's own catalogue read at init
+ * (plugins/common/sinklang.c, as the mail module). Times read in the
+ * shop's zone with the zone named. The markdown is each service's.
+ *
  * Never in a log line or an error: the key or token (they are the
  * robot's credentials: a URL with them is never logged), the secret, a
  * signature.
@@ -60,6 +66,17 @@
 #include <delistd/plugin.h>
 
 #include "i18n.h"
+#include "mo.h"
+#include "sinklang.h"
+#include "tzfile.h"
+
+/*
+ * _() is in the reader's language: mo, the catalogue of the message being
+ * rendered (sink_lang_mo), in scope where it is used; not the daemon's
+ * locale, which is C.
+ */
+#undef _
+#define _(s) mo_gettext(mo, (s))
 
 #define CHAT_VERSION "0.1.0"
 #define CHAT_TIMEOUT 10 /* seconds */
@@ -130,6 +147,7 @@ struct chatbot {
 	struct chat_msg *busy; /* the one in flight */
 	struct delistd_timer *digest_timer, *pace_timer;
 	int failing;
+	struct sink_lang lang; /* the reader's language and zones */
 };
 
 static int chat_init(
@@ -182,7 +200,7 @@ static const struct chat_service chat_services[] = {
 
 static const char *const chat_keys[] = { "service", "url", "token_file",
 	"secret_file", "digest", "immediate_severity", "rate_per_minute",
-	"mentions", "ca_file", NULL };
+	"mentions", "ca_file", "language", NULL };
 static const char *const chat_severities[] = { "info", "warning", "critical" };
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -417,14 +435,27 @@ chat_mention(struct chatbot *cb, const char *user)
 	return (NULL);
 }
 
-/* "2026-12-06 02:00 UTC" from an RFC 3339 UTC time. */
-static void
-chat_time(const char *t, char *buf, size_t len)
+/*
+ * The time of the event doc for a reader of mo, in its shop's zone with
+ * the zone named: "2026-12-06 10:00 CST (Asia/Shanghai)", "2026-12-06
+ * 10:00 (北京时间)"; "2026-12-06 02:00 UTC" without a zone.
+ */
+static const char *
+chat_time(struct chatbot *cb, const json_t *doc, const struct mo *mo, char *buf,
+    size_t len)
 {
+	const char *t = chat_str(doc, "at"), *s;
+
+	s = sink_lang_when(sink_lang_zone(&cb->lang,
+			       json_string_value(json_object_get(doc, "shop"))),
+	    mo, t, buf, len);
+	if (s != t)
+		return (s);
 	if (strlen(t) >= 16 && t[10] == 'T')
 		snprintf(buf, len, "%.10s %.5s UTC", t, t + 11);
 	else
 		snprintf(buf, len, "%s", t);
+	return (buf);
 }
 
 /* Markdown text is cut (at a UTF-8 boundary) to what a robot takes. */
@@ -448,11 +479,12 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 {
 	json_int_t c = json_integer_value(json_object_get(doc, "case"));
 	const char *sev = chat_str(doc, "severity");
-	char when[64], *buf = NULL;
+	const struct mo *mo = sink_lang_mo(
+	    &cb->lang, json_string_value(json_object_get(doc, "shop")));
+	char when[TZFILE_HUMAN_LEN], *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 
-	chat_time(chat_str(doc, "at"), when, sizeof when);
 	*mention = chat_mention(
 	    cb, json_string_value(json_object_get(doc, "assignee")));
 	if (asprintf(title, "%s[delistd] %s/%s: %s",
@@ -465,12 +497,13 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 		return (-1);
 	}
 	fprintf(f, "> %s\n\n", chat_str(doc, "message"));
-	fprintf(f, "- %s: %s (%s)\n", _("Event"), chat_str(doc, "type"), sev);
-	fprintf(f, "- %s: %s/%s\n", _("Listing"), chat_str(doc, "shop"),
+	fprintf(f, _("- Event: %s (%s)\n"), chat_str(doc, "type"), sev);
+	fprintf(f, _("- Listing: %s/%s\n"), chat_str(doc, "shop"),
 	    chat_str(doc, "product_id"));
 	if (c != 0)
-		fprintf(f, "- %s: %lld\n", _("Case ID"), (long long)c);
-	fprintf(f, "- %s: %s\n", _("Time"), when);
+		fprintf(f, _("- Case: %lld\n"), (long long)c);
+	fprintf(
+	    f, _("- Time: %s\n"), chat_time(cb, doc, mo, when, sizeof when));
 	fclose(f);
 	chat_cut(buf);
 	*md = buf;
@@ -483,11 +516,21 @@ chat_render_digest(
     struct chatbot *cb, struct chat_msg *m, char **title, char **md)
 {
 	struct chat_item *it;
-	char *buf = NULL;
+	const struct mo *mo;
+	const char *shop = NULL, *s;
+	char when[TZFILE_HUMAN_LEN], *buf = NULL;
 	size_t len = 0, i = 0;
 	FILE *f;
 
-	(void)cb;
+	/* One shop's digest is in its language; several shops', the sink's. */
+	TAILQ_FOREACH (it, &m->items, entry) {
+		s = json_string_value(json_object_get(it->doc, "shop"));
+		if (it == TAILQ_FIRST(&m->items))
+			shop = s;
+		else if (shop != NULL && (s == NULL || strcmp(s, shop) != 0))
+			shop = NULL;
+	}
+	mo = sink_lang_mo(&cb->lang, shop);
 	if (asprintf(title, _("[delistd] digest: %zu event(s)"), m->n) == -1)
 		return (-1);
 	if ((f = open_memstream(&buf, &len)) == NULL) {
@@ -500,8 +543,10 @@ chat_render_digest(
 			    m->n - CHAT_DIGEST_LINES);
 			break;
 		}
-		fprintf(f, "- **%s** %s/%s: %s\n", chat_str(it->doc, "type"),
-		    chat_str(it->doc, "shop"), chat_str(it->doc, "product_id"),
+		fprintf(f, "- %s **%s** %s/%s: %s\n",
+		    chat_time(cb, it->doc, mo, when, sizeof when),
+		    chat_str(it->doc, "type"), chat_str(it->doc, "shop"),
+		    chat_str(it->doc, "product_id"),
 		    chat_str(it->doc, "message"));
 	}
 	fclose(f);
@@ -872,6 +917,7 @@ chat_free(struct chatbot *cb)
 	free(cb->m_id);
 	free(cb->url);
 	free(cb->ca_file);
+	sink_lang_fini(&cb->lang);
 	free(cb);
 }
 
@@ -989,6 +1035,9 @@ chat_conf(struct chatbot *cb, char **cause)
 	if (cb->api->conf_string(cb->host, "ca_file", &s) == 0 &&
 	    (cb->ca_file = strdup(s)) == NULL)
 		return (chat_cause(cause, "out of memory"));
+	if (sink_lang_init(
+		&cb->lang, cb->host, cb->api, "chat messages", cause) == -1)
+		return (-1);
 	return (chat_conf_mentions(cb, cause));
 }
 

@@ -43,9 +43,10 @@
  * Language: a mail is in the language of its reader: the sink's language
  * when it sets one, else the shop's (the host's shop_setting), else
  * English. Chinese comes from delistd's own catalogue, zh_CN's delistd.mo
- * under LOCALEDIR (or $DELISTD_LOCALEDIR), read here at init and looked
- * up with core's mo.c: no locale needs to be installed, no environment is
+ * under LOCALEDIR (or $DELISTD_LOCALEDIR), read at init and looked up
+ * with core's mo.c: no locale needs to be installed, no environment is
  * touched. Times read in the shop's zone (core's tzfile.c), zone named.
+ * plugins/common/sinklang.c does this for the chatbot module too.
  *
  * Never in a log line, an error or a mail: the password, the URL's
  * credentials (refused in url: use username and password_file).
@@ -69,13 +70,7 @@
 #include <delistd/plugin.h>
 
 #include "message.h"
-#include "mo.h"
-#include "tzfile.h"
-
-#ifndef LOCALEDIR
-#define LOCALEDIR "/usr/share/locale"
-#endif
-#define MAIL_MO_MAX (4 * 1024 * 1024)
+#include "sinklang.h"
 
 #define MAIL_VERSION "0.1.0"
 #define MAIL_TIMEOUT 30 /* seconds, when timeout is not set */
@@ -114,13 +109,6 @@ struct mail_send {
 };
 TAILQ_HEAD(mail_sends, mail_send);
 
-/* A zone read once, by name: the shops' zones. */
-struct mail_zone {
-	char *name;
-	struct tzfile *tz;
-	struct mail_zone *next;
-};
-
 struct mail {
 	struct delistd_host *host;
 	const struct delistd_host_api *api;
@@ -146,11 +134,7 @@ struct mail {
 	uint64_t quiet[MAIL_QUIET_MAX]; /* counted, not yet in a digest */
 	struct mail_items acks; /* counted, to answer delivered */
 	struct delistd_timer *ack_timer;
-	char *language; /* "zh-CN" or "en"; NULL: each shop's */
-	struct mo *zh; /* the zh_CN catalogue, NULL if none was found */
-	char *zh_path;
-	int zh_warned;
-	struct mail_zone *zones;
+	struct sink_lang lang; /* the reader's language and zones */
 };
 
 static int mail_init(
@@ -160,8 +144,6 @@ static int mail_deliver(
     void *, const struct delistd_event *, delistd_deliver_done, void *);
 static void mail_flush_for(void *, const struct delistd_event *);
 static void mail_flush(void *);
-static int mail_conf_language(struct mail *, char **);
-static int mail_has_shops(const struct mail *);
 static const struct tzfile *mail_zone(void *, const char *);
 static void mail_locale(struct mail *, const char *, struct mail_locale *);
 
@@ -417,81 +399,13 @@ mail_conf_timing(struct mail *m, char **cause)
 	return (0);
 }
 
-/* language: "zh-CN" or "en"; the zh_CN catalogue, read once. */
-static int
-mail_conf_language(struct mail *m, char **cause)
-{
-	const char *s, *dir;
-	char *buf = NULL;
-	size_t len;
-	FILE *f;
-
-	if (m->api->conf_string(m->host, "language", &s) == 0) {
-		if (strcmp(s, "zh-CN") != 0 && strcmp(s, "en") != 0)
-			return (mail_cause(cause,
-			    "language: expected \"zh-CN\" or \"en\", not "
-			    "\"%.32s\"",
-			    s));
-		if ((m->language = strdup(s)) == NULL)
-			return (mail_cause(cause, "out of memory"));
-	} else if (mail_present(m, "language"))
-		return (mail_cause(cause, "language: expected a string"));
-	if ((dir = getenv("DELISTD_LOCALEDIR")) == NULL || *dir == '\0')
-		dir = LOCALEDIR;
-	if (asprintf(&m->zh_path, "%s/zh_CN/LC_MESSAGES/delistd.mo", dir) ==
-	    -1) {
-		m->zh_path = NULL;
-		return (mail_cause(cause, "out of memory"));
-	}
-	/* A missing catalogue is said when a Chinese mail needs it. */
-	if ((f = fopen(m->zh_path, "re")) == NULL)
-		return (0);
-	if ((buf = malloc(MAIL_MO_MAX)) != NULL) {
-		len = fread(buf, 1, MAIL_MO_MAX, f);
-		if (!ferror(f) && len < MAIL_MO_MAX)
-			m->zh = mo_parse(buf, len, NULL);
-	}
-	fclose(f);
-	free(buf);
-	return (0);
-}
-
-/* Whether the host has shop_setting (version 4). */
-static int
-mail_has_shops(const struct mail *m)
-{
-	return (m->api->version >= 4 &&
-	    m->api->size >= offsetof(struct delistd_host_api, shop_setting) +
-		    sizeof m->api->shop_setting &&
-	    m->api->shop_setting != NULL);
-}
-
-/* The zone of shop (NULL: the daemon's), read once; NULL if unknown. */
+/* The zone of shop (NULL: the daemon's); NULL if unknown. */
 static const struct tzfile *
 mail_zone(void *arg, const char *shop)
 {
 	struct mail *m = arg;
-	struct mail_zone *z;
-	const char *name;
 
-	if (!mail_has_shops(m) ||
-	    (name = m->api->shop_setting(m->host, shop, "timezone")) == NULL)
-		return (NULL);
-	for (z = m->zones; z != NULL; z = z->next) {
-		if (strcmp(z->name, name) == 0)
-			return (z->tz);
-	}
-	if ((z = calloc(1, sizeof *z)) == NULL ||
-	    (z->name = strdup(name)) == NULL ||
-	    (z->tz = tzfile_load(name, NULL)) == NULL) {
-		if (z != NULL)
-			free(z->name);
-		free(z);
-		return (NULL);
-	}
-	z->next = m->zones;
-	m->zones = z;
-	return (z->tz);
+	return (sink_lang_zone(&m->lang, shop));
 }
 
 /*
@@ -501,22 +415,10 @@ mail_zone(void *arg, const char *shop)
 static void
 mail_locale(struct mail *m, const char *shop, struct mail_locale *loc)
 {
-	const char *lang = m->language;
-
 	memset(loc, 0, sizeof *loc);
 	loc->zone = mail_zone;
 	loc->arg = m;
-	if (lang == NULL && shop != NULL && mail_has_shops(m))
-		lang = m->api->shop_setting(m->host, shop, "language");
-	if (lang == NULL || strcmp(lang, "zh-CN") != 0)
-		return;
-	if (m->zh == NULL && !m->zh_warned) {
-		m->api->log(m->host, DELISTD_LOG_WARNING,
-		    "no Chinese catalogue at %s: mail in English",
-		    m->zh_path != NULL ? m->zh_path : "?");
-		m->zh_warned = 1;
-	}
-	loc->mo = m->zh;
+	loc->mo = sink_lang_mo(&m->lang, shop);
 }
 
 static void
@@ -545,7 +447,6 @@ mail_free(struct mail *m)
 {
 	struct mail_item *it;
 	struct mail_send *s;
-	struct mail_zone *z;
 	int i;
 
 	while ((it = TAILQ_FIRST(&m->held)) != NULL) {
@@ -571,15 +472,7 @@ mail_free(struct mail *m)
 	free(m->from);
 	free(m->ca_file);
 	free(m->digest_text);
-	free(m->language);
-	free(m->zh_path);
-	mo_free(m->zh);
-	while ((z = m->zones) != NULL) {
-		m->zones = z->next;
-		tzfile_free(z->tz);
-		free(z->name);
-		free(z);
-	}
+	sink_lang_fini(&m->lang);
 	free(m);
 }
 
@@ -611,7 +504,7 @@ mail_init(struct delistd_host *host, const struct delistd_host_api *api,
 	    mail_conf_addresses(m, cause) == -1 ||
 	    mail_conf_auth(m, cause) == -1 ||
 	    mail_conf_timing(m, cause) == -1 ||
-	    mail_conf_language(m, cause) == -1) {
+	    sink_lang_init(&m->lang, host, api, "mail", cause) == -1) {
 		mail_free(m);
 		return (-1);
 	}

@@ -23,6 +23,7 @@
 #include "core.h"
 #include "message.h"
 #include "mo.h"
+#include "sinklang.h"
 #include "text.h"
 #include "tzfile.h"
 
@@ -995,20 +996,10 @@ label_text(const char *key)
 static const char *
 when(const char *iso, const char *shop, char *buf, size_t len)
 {
-	const struct tzfile *tz;
-	const char *beijing = N_("Beijing time"), *lbl = NULL;
-	time_t t;
-
-	if (iso == NULL || reader == NULL || reader->zone == NULL ||
-	    isotime_parse(iso, &t) != 0 ||
-	    (tz = reader->zone(reader->arg, shop)) == NULL)
+	if (reader == NULL || reader->zone == NULL)
 		return (iso);
-	if (strcmp(tzfile_name(tz), "Asia/Shanghai") == 0 &&
-	    _(beijing) != beijing)
-		lbl = _(beijing);
-	if (tzfile_format_human(tz, (int64_t)t, lbl, buf, len) != 0)
-		return (iso);
-	return (buf);
+	return (sink_lang_when(
+	    reader->zone(reader->arg, shop), reader->mo, iso, buf, len));
 }
 
 static int

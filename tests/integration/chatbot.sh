@@ -12,7 +12,10 @@
 # Feishu robot with a wrong secret is a dead letter with the service's own
 # message;
 # a burst of 100 events to WeCom never exceeds its 20 a minute, and all
-# arrive as the clock moves.
+# arrive as the clock moves; a sink with language "zh-CN" writes its
+# critical messages and digests in Chinese with times in the shop's zone
+# (Asia/Shanghai, named 北京时间), one with "en" in English with the zone
+# named, though the shop's language is Chinese.
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
@@ -48,22 +51,37 @@ secret feishu.hook fs-Hook-1a2b3c
 secret feishu.secret fs-Sec-7e6d5c
 secret feishu.wrong fs-Sec-not-the-one
 
-# start SERVICE TOKEN [ARGS...]: a fake on a random port; its URL in
-# URL_<SERVICE>.
-start() {
-	_svc=$1; _tok=$2; shift 2
-	"$FAKE" --service "$_svc" --token "$_tok" --port-file "$T/$_svc.port" \
-	    --log "$T/$_svc.log" --clock-file "$T/clock" "$@" \
+# start_as NAME SERVICE TOKEN [ARGS...]: a fake on a random port; its URL
+# in URL_<NAME>, its log in $T/NAME.log.
+start_as() {
+	_name=$1; _svc=$2; _tok=$3; shift 3
+	"$FAKE" --service "$_svc" --token "$_tok" --port-file "$T/$_name.port" \
+	    --log "$T/$_name.log" --clock-file "$T/clock" "$@" \
 	    2>>"$T/fake.err" &
 	PIDS="$PIDS $!"
-	wait_for 10 test -s "$T/$_svc.port" || return 1
-	eval "URL_$_svc=http://127.0.0.1:$(cat "$T/$_svc.port")"
+	wait_for 10 test -s "$T/$_name.port" || return 1
+	eval "URL_$_name=http://127.0.0.1:$(cat "$T/$_name.port")"
 }
+# start SERVICE TOKEN [ARGS...]: the same, named for the service.
+start() { start_as "$1" "$@"; }
 check "a fake WeCom robot starts" start wecom wc-Key-0c1d2e --limit 20
 check "a fake DingTalk robot starts" start dingtalk dt-Token-4a5b6c \
     --secret-file "$T/dingtalk.secret" --limit 20
 check "a fake Feishu bot starts" start feishu fs-Hook-1a2b3c \
     --secret-file "$T/feishu.secret" --limit 100
+check "a fake WeCom robot for a Chinese sink starts" start_as zh wecom \
+    wc-Key-0c1d2e --limit 20
+check "a fake DingTalk robot for an English sink starts" start_as en \
+    dingtalk dt-Token-4a5b6c --secret-file "$T/dingtalk.secret" --limit 20
+
+# The Chinese comes from po/'s catalogue, laid out as an installed tree:
+# the daemon itself runs under the C locale.
+GMO=$top_srcdir/po/zh_CN.gmo
+[ -e "$GMO" ] || { echo "Bail out! $GMO is not built"; exit 1; }
+mkdir -p "$T/locale/zh_CN/LC_MESSAGES"
+cp "$GMO" "$T/locale/zh_CN/LC_MESSAGES/delistd.mo"
+DELISTD_LOCALEDIR=$T/locale
+export DELISTD_LOCALEDIR
 # stat SERVICE KEY: a figure of the fake's /_fake/stats.
 stat() {
 	eval "_u=\$URL_$1"
@@ -79,7 +97,8 @@ daemon: {
 	log_level = "debug";
 	plugin_dir = "$PLUGIN_DIR";
 };
-shops = ( { name = "main"; } );
+shops = ( { name = "main"; },
+	  { name = "cn"; timezone = "Asia/Shanghai"; language = "zh-CN"; } );
 plugins = (
 	{ name = "wecom"; module = "chatbot"; service = "wecom";
 	  url = "$URL_wecom/cgi-bin/webhook/send";
@@ -198,6 +217,44 @@ check "the case is assigned to alice again" expect_rc 0
 check "WeCom mentions her as <@userid>" wait_for 10 grep -q '<@alice_wx>' "$T/wecom.log"
 check "Feishu mentions her as <at id=open_id></at>" wait_for 10 grep -q '<at id=ou_alice></at>' "$T/feishu.log"
 
+# --- the reader's language --------------------------------------------------
+# Two more robots, by a reload: zh (language "zh-CN") and en (language
+# "en", which wins over the shop's Chinese). A case of the Shanghai shop:
+# case.opened waits for the window; the dead letters of dtbad and fsbad
+# (critical) go at once, the window of the case first, as a digest.
+T_ZH=$((T0 + 86400)) # 2026-12-02T02:00:00Z: 10:00 in Shanghai
+setclock $T_ZH
+sed -i 's|^);$|,\
+	{ name = "zh"; module = "chatbot"; service = "wecom";\
+	  url = "'"$URL_zh"'/cgi-bin/webhook/send";\
+	  token_file = "'"$T"'/wecom.key"; language = "zh-CN";\
+	  events = [ "case.opened", "delivery.dead" ]; min_severity = "info"; },\
+	{ name = "en"; module = "chatbot"; service = "dingtalk";\
+	  url = "'"$URL_en"'/robot/send";\
+	  token_file = "'"$T"'/dingtalk.token"; secret_file = "'"$T"'/dingtalk.secret";\
+	  language = "en";\
+	  events = [ "case.opened", "delivery.dead" ]; min_severity = "info"; }\
+);|' "$conf"
+run ctl reload
+check "a reload adds a Chinese and an English robot" expect_rc 0
+CZ=$(ctl case open cn 1005001000000099 --reason prohibited_words)
+check "a case of the Shanghai shop is opened" test -n "$CZ"
+check "the Chinese robot gets the digest and both dead letters at once" wait_for 10 stat_is zh accepted 3
+check "the English robot too" wait_for 10 stat_is en accepted 3
+check "... both well-formed" sh -c '[ "$1" = 0 ] && [ "$2" = 0 ]' _ "$(stat zh malformed)" "$(stat en malformed)"
+line() { sed -n "$1p" "$T/$2.log"; }
+check "the Chinese digest's heading is Chinese" sh -c 'printf "%s" "$1" | grep -q "\[delistd\] 汇总：1 条事件"' _ "$(line 1 zh)"
+check "... its line's time in Shanghai, named 北京时间" sh -c 'printf "%s" "$1" | grep -q -- "- 2026-12-02 10:00 (北京时间) \*\*case.opened\*\* cn/1005001000000099"' _ "$(line 1 zh)"
+check "the Chinese critical message is marked 紧急" sh -c 'printf "%s" "$1" | grep -q "紧急：\[delistd\] cn/1005001000000099: delivery.dead"' _ "$(line 2 zh)"
+check "... with Chinese labels" sh -c 'printf "%s" "$1" | grep "事件：delivery.dead（critical）" | grep "商品：cn/1005001000000099" | grep -q "工单：$2"' _ "$(line 2 zh)" "$CZ"
+check "... and the time in Shanghai, named 北京时间" sh -c 'printf "%s" "$1" | grep -q "时间：2026-12-02 10:00 (北京时间)"' _ "$(line 2 zh)"
+check "the English digest is English" sh -c 'printf "%s" "$1" | grep -q "\[delistd\] digest: 1 event(s)"' _ "$(line 1 en)"
+check "... its time in Shanghai with the zone named" sh -c 'printf "%s" "$1" | grep -q -- "- 2026-12-02 10:00 CST (Asia/Shanghai) \*\*case.opened\*\*"' _ "$(line 1 en)"
+check "the English critical message is as before" sh -c 'printf "%s" "$1" | grep "URGENT: \[delistd\] cn/1005001000000099: delivery.dead" | grep "Event: delivery.dead (critical)" | grep "Listing: cn/1005001000000099" | grep -q "Case: $2"' _ "$(line 2 en)" "$CZ"
+check "... its time in the shop's zone, named" sh -c 'printf "%s" "$1" | grep -q "Time: 2026-12-02 10:00 CST (Asia/Shanghai)"' _ "$(line 2 en)"
+check "... no Chinese in it" sh -c '! printf "%s" "$1" | grep -q "紧急\|事件\|汇总\|北京时间"' _ "$(sed -n 1,3p "$T/en.log")"
+check "the main shop (no language) stays English, its times in the daemon's zone, named" grep -q 'Time: 2026-12-01 10:00 CST (Asia/Shanghai)' "$T/dingtalk.log"
+
 # --- configuration errors --------------------------------------------------
 bad_conf() {
 	cat > "$T/bad.conf" <<CONF
@@ -213,6 +270,8 @@ bad_conf 'service = "wecom"; token_file = "'"$T/wecom.key"'"; rate_per_minute = 
 check "a rate above the robot's limit is refused" contains "$ERR" "the wecom robot's limit"
 bad_conf 'service = "wecom"; token_file = "'"$T/wecom.key"'"; secret_file = "'"$T/feishu.secret"'";'
 check "a secret for WeCom, which signs nothing, is refused" contains "$ERR" "signs nothing"
+bad_conf 'service = "wecom"; token_file = "'"$T/wecom.key"'"; language = "fr";'
+check "an unknown language is refused" contains "$ERR" 'language: expected "zh-CN" or "en", not "fr"'
 check "no secret ever in the daemon's log" sh -c '! grep -q -e dt-Token-4a5b6c -e SECdt-9f8e7d6c5b4a -e wc-Key-0c1d2e -e fs-Sec-7e6d5c "$1"' _ "$T/daemon.log"
 
 finish

@@ -3,7 +3,9 @@
 # export --all --shop SHOP --format md|json|csv|xlsx, through the real
 # delistd and delistctl on the test clock: the XLSX opens with openpyxl
 # (/usr/bin/python3) with the right cells, times local to the shop (a
-# date cell), and the CSV is UTF-8 with a byte order mark.
+# date cell), and the CSV is UTF-8 with a byte order mark. Under a Chinese
+# locale (LANG=zh_CN.UTF-8, po/'s catalogue) the header row is Chinese in
+# XLSX and CSV, the cells the same; under C it is English.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -43,6 +45,32 @@ check "... its state and reason" sh -c '[ "$1" = open ] && [ "$2" = prohibited_w
 check "... opened at 10:00 Shanghai time, a date cell" equals "$(cell "$T/cases.xlsx" I2)" "2026-12-01 10:00:00"
 check "... its zone named" equals "$(cell "$T/cases.xlsx" M2)" "Asia/Shanghai"
 check "... the Berlin shop's case at 03:00 Berlin time" sh -c '[ "$1" = "2026-12-01 03:00:00" ] && [ "$2" = Europe/Berlin ]' _ "$(cell "$T/cases.xlsx" I4)" "$(cell "$T/cases.xlsx" M4)"
+
+# --- the headers in the reader's language --------------------------------
+GMO=$top_srcdir/po/zh_CN.gmo
+[ -e "$GMO" ] || { echo "Bail out! $GMO is not built"; exit 1; }
+mkdir -p "$T/locale/zh_CN/LC_MESSAGES"
+cp "$GMO" "$T/locale/zh_CN/LC_MESSAGES/delistd.mo"
+# zh CMD...: delistctl's CMD under LANG=zh_CN.UTF-8 with the catalogue.
+zh() {
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=zh_CN.UTF-8 \
+	    DELISTD_LOCALEDIR="$T/locale" "$DELISTCTL" -s "$SOCK" "$@"
+}
+if locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'; then
+	zh cases --format xlsx > "$T/zh.xlsx"
+	check "under LANG=zh_CN.UTF-8, the XLSX's header row is Chinese" sh -c '[ "$1" = "Case ID" ] && [ "$2" = "店铺" ] && [ "$3" = "商品ID" ] && [ "$4" = "开单时间" ] && [ "$5" = "时区" ]' _ "$(cell "$T/zh.xlsx" A1)" "$(cell "$T/zh.xlsx" B1)" "$(cell "$T/zh.xlsx" C1)" "$(cell "$T/zh.xlsx" I1)" "$(cell "$T/zh.xlsx" M1)"
+	check "... its cells the same" sh -c '[ "$1" = "$3" ] && [ "$2" = "2026-12-01 10:00:00" ]' _ "$(cell "$T/zh.xlsx" C2)" "$(cell "$T/zh.xlsx" I2)" 1005001000000001
+	zh case export --all --shop main --format xlsx > "$T/zh-main.xlsx"
+	check "case export --all --format xlsx: the same Chinese header" sh -c '[ "$1" = "店铺" ] && [ "$2" = "时区" ]' _ "$(cell "$T/zh-main.xlsx" B1)" "$(cell "$T/zh-main.xlsx" M1)"
+	run zh case export --all --shop main --format csv
+	check "... and --format csv" contains "$OUT" "Case ID,店铺,商品ID,"
+	run zh cases --format csv --shop main
+	check "cases --format csv under zh_CN: the Chinese header" contains "$OUT" "Case ID,店铺,商品ID,"
+else
+	echo "# the zh_CN.UTF-8 locale is missing: the Chinese headers are not checked"
+fi
+env LC_ALL=C DELISTD_LOCALEDIR="$T/locale" "$DELISTCTL" -s "$SOCK" cases --format xlsx > "$T/c.xlsx"
+check "under C, the same workbook's header row is English" sh -c '[ "$1" = Shop ] && [ "$2" = "Time zone" ]' _ "$(cell "$T/c.xlsx" B1)" "$(cell "$T/c.xlsx" M1)"
 
 run ctl cases --format csv --shop main
 check "cases --format csv" expect_rc 0

@@ -133,6 +133,13 @@ if [ "$have_zh" = yes ]; then
 	check "an error in Chinese" sh -c '[ "$1" != 0 ] && [ "$2" = "delistctl: 工单 ID“12x”无效：应为数字，例如 12" ]' _ "$RC" "$ERR"
 	run zh help
 	check "help in Chinese" contains "$OUT" "列出工单"
+	check "... the bulk untrack's row too" contains "$OUT" "一次处理多个，同一事务内完成（要么全部成功，要么全部不变）"
+	check "... the scan and points rows" sh -c 'case "$1" in *"检查所有跟踪商品的标题"*"店铺的违规扣分"*"把账本分数设为卖家后台显示的数值"*"更正某个工单记录的账本和扣分"*) ;; *) exit 1;; esac' _ "$OUT"
+	check "... no English help row left" sh -c '! printf "%s\n" "$1" | grep -q "^ .*[a-z]\{3,\} [a-z]\{3,\} [a-z]\{3,\} [a-z]\{3,\}"' _ "$OUT"
+	run zh case help
+	check "case help: each bulk form's row in Chinese" sh -c '[ "$(printf "%s\n" "$1" | grep -c "一次处理多个")" = 4 ]' _ "$OUT"
+	check "... and the matter row" contains "$OUT" "查看或登记 TRO 工单的诉讼信息"
+	check "... no English help row left" sh -c '! printf "%s\n" "$1" | grep -q "^ .*[a-z]\{3,\} [a-z]\{3,\} [a-z]\{3,\} [a-z]\{3,\}"' _ "$OUT"
 else
 	pass "delistctl in Chinese # SKIP the zh_CN.UTF-8 locale is missing (sh tests/bootstrap.sh deps)"
 fi
