@@ -213,6 +213,9 @@ static const struct ctl_cmd cases_case_cmds[] = {
 	    { "", NULL, 0, 0 } },
 };
 
+const struct ctl_group ctl_cases_group = { "case", cases_case_cmds,
+	nitems(cases_case_cmds) };
+
 /* Document types an --attach argument may start with (api.h, cases.h). */
 static const char *const cases_doc_types[] = { "ce", "fcc", "ukca", "saso",
 	"test_report", "trademark", "brand_authorization", "invoice",
@@ -778,25 +781,12 @@ ctl_cases_cases(struct ctl_args *a)
 	return (0);
 }
 
-void
-cases_case_help(FILE *f)
-{
-	ctl_rows(f, cases_case_cmds, nitems(cases_case_cmds), NULL);
-}
-
-int
-ctl_cases_case(int argc, char **argv)
-{
-	return (ctl_dispatch("case", cases_case_cmds, nitems(cases_case_cmds),
-	    argc - 1, argv + 1));
-}
-
 static int
 case_help(__unused struct ctl_args *a)
 {
 	printf("usage: delistctl [-s socket] [--json] case VERB ...; the "
 	       "verbs:\n");
-	cases_case_help(stdout);
+	ctl_rows(stdout, cases_case_cmds, nitems(cases_case_cmds), NULL);
 	return (0);
 }
 

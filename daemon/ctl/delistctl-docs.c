@@ -92,25 +92,15 @@ static const struct ctl_cmd docs_cmds[] = {
 	    { "", NULL, 0, 0 } },
 };
 
-void
-docs_help(FILE *f)
-{
-	ctl_rows(f, docs_cmds, nitems(docs_cmds), NULL);
-}
-
-int
-ctl_docs(int argc, char **argv)
-{
-	return (ctl_dispatch(
-	    "doc", docs_cmds, nitems(docs_cmds), argc - 1, argv + 1));
-}
+const struct ctl_group ctl_docs_group = { "doc", docs_cmds,
+	nitems(docs_cmds) };
 
 static int
 doc_help(__unused struct ctl_args *a)
 {
 	printf("usage: delistctl [-s socket] [--json] doc VERB ...; the "
 	       "verbs:\n");
-	docs_help(stdout);
+	ctl_rows(stdout, docs_cmds, nitems(docs_cmds), NULL);
 	return (0);
 }
 

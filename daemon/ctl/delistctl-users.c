@@ -242,23 +242,12 @@ user_help(struct ctl_args *a)
 	users_only(a, "");
 	printf("usage: delistctl [-s socket] [--json] user VERB ...; the "
 	       "verbs:\n");
-	ctl_users_help(stdout);
+	ctl_rows(stdout, user_cmds, nitems(user_cmds), NULL);
 	return (0);
 }
 
-/* The user verbs' rows, for delistctl --help and user help. */
-void
-ctl_users_help(FILE *f)
-{
-	ctl_rows(f, user_cmds, nitems(user_cmds), NULL);
-}
-
-int
-ctl_users(int argc, char **argv)
-{
-	return (ctl_dispatch(
-	    "user", user_cmds, nitems(user_cmds), argc - 1, argv + 1));
-}
+const struct ctl_group ctl_users_group = { "user", user_cmds,
+	nitems(user_cmds) };
 
 /* case assign's options (its template's longopts). */
 const struct option ctl_users_assign_options[] = {

@@ -39,7 +39,10 @@ struct ctl ctl;
 static __dead void ctl_vfail(int, const char *, va_list)
     __attribute__((__format__(__printf__, 2, 0)));
 static __dead void ctl_unreachable(const char *, long, CURLcode, const char *);
+static int ctl_same_verb(const char *, const char *);
+static int ctl_verb_words(const char *, const char *, const char *);
 static void ctl_verb_help(void);
+static int ctl_getopt(int, char **, const char *, const struct option *);
 static void usage(FILE *);
 static void ctl_parse(const struct ctl_cmd *, size_t, const struct ctl_cmd *,
     int, char **, struct ctl_args *);
@@ -72,19 +75,20 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "show|open|note|classify|appeal|decision|reinstated|abandon|"
 	    "close|evidence|export|doc|ack|assign one case "
 	    "('delistctl case help')",
-	    ctl_cases_case, CTL_OWN_ARGS },
+	    &ctl_cases_group, NULL, { "", NULL, 0, -1 } },
 	{ "events", "events [--case ID] [--follow]",
 	    "the trail, or new events as they happen", NULL, ctl_cases_events,
 	    { "", ctl_cases_events_options, 0, 0 } },
 	{ "outbox", "outbox [--dead]",
-	    "deliveries waiting for a sink, or given up on", ctl_outbox,
-	    CTL_OWN_ARGS },
-	{ "outbox", "outbox retry ID|--all-dead", "queue dead deliveries again",
-	    ctl_outbox, CTL_OWN_ARGS },
+	    "deliveries waiting for a sink, or given up on", NULL,
+	    ctl_outbox_list, { "", ctl_outbox_list_options, 0, 0 } },
+	{ "outbox retry", "outbox retry ID|--all-dead",
+	    "queue dead deliveries again", NULL, ctl_outbox_retry,
+	    { "", ctl_outbox_retry_options, 0, 1 } },
 	{ "doc", "doc VERB ...",
 	    "add|list|show|get|rm documents in the vault ('delistctl doc "
 	    "help')",
-	    ctl_docs, CTL_OWN_ARGS },
+	    &ctl_docs_group, NULL, { "", NULL, 0, -1 } },
 	{ "conditions", "conditions",
 	    "critical conditions still open, and who took them on", NULL,
 	    ctl_alerts_conditions, { "", NULL, 0, 0 } },
@@ -99,7 +103,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "user", "user VERB ...",
 	    "add|passwd|rm|list the web console's users ('delistctl user "
 	    "help')",
-	    ctl_users, CTL_OWN_ARGS },
+	    &ctl_users_group, NULL, { "", NULL, 0, -1 } },
 	{ "help", "help", "show this help", NULL, cmd_help,
 	    { "", NULL, 0, 0 } },
 };
@@ -335,6 +339,36 @@ ctl_rows(FILE *f, const struct ctl_cmd *table, size_t n, const char *name)
 	}
 }
 
+/*
+ * Whether rows named a and b are of one verb: their first words are the
+ * same ("outbox" and "outbox retry").
+ */
+static int
+ctl_same_verb(const char *a, const char *b)
+{
+	size_t n = strcspn(a, " ");
+
+	return (n == strcspn(b, " ") && strncmp(a, b, n) == 0);
+}
+
+/*
+ * Whether row name is the verb of the words first and second (NULL:
+ * none): its first word is first, and a second word is second. Returns
+ * how many words it takes, 0 if none.
+ */
+static int
+ctl_verb_words(const char *name, const char *first, const char *second)
+{
+	const char *sp = strchr(name, ' ');
+
+	if (sp == NULL)
+		return (strcmp(name, first) == 0);
+	if (second == NULL || strncmp(name, first, sp - name) != 0 ||
+	    first[sp - name] != '\0' || strcmp(sp + 1, second) != 0)
+		return (0);
+	return (2);
+}
+
 /* VERB --help: the usage of the verb running, from its table; exits 0. */
 static void
 ctl_verb_help(void)
@@ -347,7 +381,7 @@ ctl_verb_help(void)
 		exit(CTL_EXIT_OK);
 	}
 	for (i = 0; i < ctl.nverbs; i++) {
-		if (strcmp(ctl.verbs[i].name, ctl.verb) != 0)
+		if (!ctl_same_verb(ctl.verbs[i].name, ctl.verb))
 			continue;
 		printf("%s delistctl %s\n      %s\n",
 		    first ? "usage:" : "      ", ctl.verbs[i].usage,
@@ -363,7 +397,7 @@ ctl_verb_help(void)
  * exits 0) wherever they come. Returns what getopt_long returns for the
  * verb's options, '?' for an unknown one, -1 at the end.
  */
-int
+static int
 ctl_getopt(
     int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
@@ -468,18 +502,21 @@ ctl_args_nth(const struct ctl_args *a, int ch, int n)
 }
 
 /*
- * Runs the row of table named argv[0]: a command, or the verb of the
- * group (NULL for the commands, "case", "doc"), as the verb whose --help
- * ctl_getopt prints. "-h" or "--help" in its place runs the row "help".
+ * Runs the row of table named argv[0] (or argv[0] argv[1], which comes
+ * first): a command, or the verb of the group (NULL for the commands,
+ * "case", "doc"), as the verb whose --help ctl_getopt prints; a row of a
+ * group runs the group's table on the words after it. "-h" or "--help" in
+ * its place runs the row "help".
  */
 int
 ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
     char **argv)
 {
+	const struct ctl_cmd *cmd = NULL;
 	struct ctl_args args;
 	const char *name;
 	size_t i;
-	int rc;
+	int rc, words = 0, w;
 
 	if (argc == 0) {
 		fprintf(stderr, "usage: delistctl %s VERB ...; the verbs:\n",
@@ -491,17 +528,26 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
 		name = "help";
 	for (i = 0; i < n; i++) {
-		if (strcmp(name, table[i].name) == 0) {
-			ctl.verb = table[i].name;
-			ctl.verbs = table;
-			ctl.nverbs = n;
-			if (table[i].exec == NULL)
-				return (table[i].fn(argc, argv));
-			ctl_parse(table, n, &table[i], argc, argv, &args);
-			rc = table[i].exec(&args);
-			ctl_args_free(&args);
-			return (rc);
+		w = ctl_verb_words(
+		    table[i].name, name, argc > 1 ? argv[1] : NULL);
+		if (w > words) {
+			cmd = &table[i];
+			words = w;
 		}
+	}
+	if (cmd != NULL && cmd->group != NULL)
+		return (ctl_dispatch(cmd->group->name, cmd->group->cmds,
+		    cmd->group->ncmds, argc - 1, argv + 1));
+	if (cmd != NULL) {
+		ctl.verb = cmd->name;
+		ctl.verbs = table;
+		ctl.nverbs = n;
+		argc -= words - 1;
+		argv += words - 1;
+		ctl_parse(table, n, cmd, argc, argv, &args);
+		rc = cmd->exec(&args);
+		ctl_args_free(&args);
+		return (rc);
 	}
 	if (group == NULL)
 		fprintf(stderr,
@@ -1138,12 +1184,9 @@ usage(FILE *f)
 		if (i > 0 &&
 		    strcmp(ctl_cmds[i].name, ctl_cmds[i - 1].name) == 0)
 			continue;
-		if (strcmp(ctl_cmds[i].name, "case") == 0)
-			cases_case_help(f);
-		else if (strcmp(ctl_cmds[i].name, "doc") == 0)
-			docs_help(f);
-		else if (strcmp(ctl_cmds[i].name, "user") == 0)
-			ctl_users_help(f);
+		if (ctl_cmds[i].group != NULL)
+			ctl_rows(f, ctl_cmds[i].group->cmds,
+			    ctl_cmds[i].group->ncmds, NULL);
 		else
 			ctl_rows(
 			    f, ctl_cmds, nitems(ctl_cmds), ctl_cmds[i].name);

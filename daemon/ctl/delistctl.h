@@ -68,22 +68,26 @@ struct ctl_args {
 };
 
 /*
- * A verb: its name, usage and help (a row of 'delistctl help'), and either
- * exec with its template (the dispatcher parses) or fn (a verb that still
- * parses its own argv with ctl_getopt).
+ * A group of verbs ("case", "doc", "user"): its name and its own table,
+ * dispatched on the word after the group's name.
  */
-/* The end of a row whose verb parses its own argv (fn). */
-#define CTL_OWN_ARGS \
-	NULL, \
-	{ \
-		NULL, NULL, 0, 0 \
-	}
+struct ctl_group {
+	const char *name;
+	const struct ctl_cmd *cmds;
+	size_t ncmds;
+};
 
+/*
+ * A verb: its name, usage and help (a row of 'delistctl help'), and either
+ * exec with its template (the dispatcher parses) or the group whose table
+ * takes the next word. A name of two words ("outbox retry") is a verb
+ * whose second word is taken before its template's operands.
+ */
 struct ctl_cmd {
 	const char *name;
 	const char *usage;
 	const char *help;
-	int (*fn)(int, char **);
+	const struct ctl_group *group;
 	int (*exec)(struct ctl_args *);
 	struct ctl_template args;
 };
@@ -111,7 +115,6 @@ time_t ctl_daemon_now(void);
 const char *ctl_time(const json_t *, const char *, char *, size_t);
 const char *ctl_time_short(const json_t *, const char *, char *, size_t);
 const char *ctl_duration(const json_t *, const char *, char *, size_t);
-int ctl_getopt(int, char **, const char *, const struct option *);
 int ctl_args_has(const struct ctl_args *, int);
 const char *ctl_args_get(const struct ctl_args *, int);
 const char *ctl_args_nth(const struct ctl_args *, int, int);
@@ -136,18 +139,20 @@ extern const struct option ctl_cases_filter_options[];
 int ctl_cases_untrack(struct ctl_args *);
 int ctl_cases_listings(struct ctl_args *);
 int ctl_cases_cases(struct ctl_args *);
-int ctl_cases_case(int, char **);
+extern const struct ctl_group ctl_cases_group;
 extern const struct option ctl_cases_events_options[];
 int ctl_cases_events(struct ctl_args *);
 
-void cases_case_help(FILE *);
-int ctl_outbox(int, char **);
+/* delistctl-outbox.c: the deliveries. */
+int ctl_outbox_list(struct ctl_args *);
+extern const struct option ctl_outbox_list_options[];
+int ctl_outbox_retry(struct ctl_args *);
+extern const struct option ctl_outbox_retry_options[];
 
 /* delistctl-docs.c: the document vault. */
-int ctl_docs(int, char **);
+extern const struct ctl_group ctl_docs_group;
 int ctl_docs_case_doc(struct ctl_args *);
 extern const struct option ctl_docs_case_doc_options[];
-void docs_help(FILE *);
 
 /* delistctl-alerts.c: acknowledgements, conditions, snoozes. */
 extern const struct option ctl_alerts_options[];
@@ -161,9 +166,8 @@ int ctl_source_import(struct ctl_args *);
 int ctl_source_classify(struct ctl_args *);
 int ctl_source_evidence(struct ctl_args *);
 /* delistctl-users.c: web console users, case assign. */
-int ctl_users(int, char **);
+extern const struct ctl_group ctl_users_group;
 int ctl_users_case_assign(struct ctl_args *);
 extern const struct option ctl_users_assign_options[];
-void ctl_users_help(FILE *);
 
 #endif
