@@ -38,6 +38,7 @@
 #include "cases.h"
 #include "event.h"
 #include "lifecycle.h"
+#include "preflight.h"
 #include "text.h"
 #include "vault.h"
 
@@ -210,7 +211,7 @@ case_board_fields(
 	json_object_set_new(doc, "timezone",
 	    json_string(calendar_tz(
 		config_shop_calendar(daemon_state->config, c->shop))));
-	json_object_set_new(doc, "ack", lifecycle_ack_json(c));
+	json_object_set_new(doc, "ack", api_ack_json(c));
 	json_object_set_new(doc, "assignee", api_case_assignee_json(c->id));
 	store_case_image(daemon_state->store, c->id, &image);
 	json_object_set_new(doc, "image", jstr(image));
@@ -385,8 +386,8 @@ reply_err(struct api_req *r, struct lifecycle_err *err)
 		json_object_set_new(json_object_get(doc, "error"), "forceable",
 		    json_boolean(err->forceable));
 	if (err->findings != NULL)
-		json_object_set(
-		    json_object_get(doc, "error"), "findings", err->findings);
+		json_object_set_new(json_object_get(doc, "error"), "findings",
+		    api_findings_json(err->findings));
 	if (err->case_ref != 0)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
@@ -854,7 +855,8 @@ void
 api_case_appeal(struct api_req *r)
 {
 	const char *pcid, *statement, *ats = NULL;
-	json_t *jmat = NULL, *m, *found = NULL, *doc;
+	struct preflight_findings *found = NULL;
+	json_t *jmat = NULL, *m, *doc;
 	struct st_material *mat = NULL;
 	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
@@ -930,11 +932,10 @@ api_case_appeal(struct api_req *r)
 		api_error(r, status, "store", "case %lld could not be read",
 		    (long long)id);
 	else {
-		json_object_set_new(doc, "preflight", found);
-		found = NULL;
+		json_object_set_new(doc, "preflight", api_findings_json(found));
 		api_reply(r, 201, doc);
 	}
-	json_decref(found);
+	preflight_findings_free(found);
 	free(who);
 out:
 	free(low);

@@ -46,8 +46,30 @@ void log_cause(char **, const char *, ...) printflike(2, 3);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
-/* json.c: a time as ISO 8601 UTC in JSON, or JSON null for 0. */
+/*
+ * A warning a person must see: GET /v1/status and digest.daily carry them
+ * (lifecycle_warnings finds them; json_warning writes one).
+ */
+struct warning {
+	const char *code; /* "calendar.uncovered", "listing.not_found", ... */
+	int has_shop; /* it has a "shop" member: shop, or null if NULL */
+	char *shop;
+	char *product_id; /* listing.not_found's; else NULL */
+	time_t since; /* listing.not_found's; else 0 */
+	char *sink; /* outbox.orphaned's; else NULL */
+	char *text;
+};
+
+/*
+ * json.c: the JSON shapes both the API and events' data write: a time as
+ * ISO 8601 UTC (JSON null for 0), an acknowledgement, a warning.
+ */
 struct json_t *json_time(time_t);
+struct json_t *json_ack(const char *, time_t, time_t, const char *);
+struct json_t *json_warning(const struct warning *);
+struct json_t *json_warnings(const struct warning *, size_t);
+struct warning *warning_add(struct warning **, size_t *, const char *);
+void warnings_free(struct warning *, size_t);
 
 /* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
 #define SHA256_HEX_LEN 65

@@ -58,7 +58,7 @@ void
 lifecycle_err_clear(struct lifecycle_err *err)
 {
 	free(err->message);
-	json_decref(err->findings);
+	preflight_findings_free(err->findings);
 	memset(err, 0, sizeof *err);
 }
 
@@ -617,8 +617,8 @@ lifecycle_list_has(const char *list, const char *item)
 int
 lifecycle_appeal(int64_t id, const char *platform_case_id,
     const char *statement, const struct st_material *mat, size_t nmat,
-    time_t at, int force, const char *actor, json_t **found,
-    struct lifecycle_err *err)
+    time_t at, int force, const char *actor,
+    struct preflight_findings **found, struct lifecycle_err *err)
 {
 	struct preflight_run pr;
 	struct st_case c;
@@ -693,7 +693,8 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		    pr.found->nerrors, pr.found->nerrors == 1 ? "" : "s",
 		    pr.found->nerrors == 1 ? "it" : "them", (long long)id);
 		err->forceable = 1;
-		err->findings = preflight_run_json(pr.found, 0);
+		err->findings = pr.found;
+		pr.found = NULL;
 		store_rollback(lifecycle_store());
 		goto out;
 	}
@@ -743,7 +744,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	    json_pack("{s:I,s:I,s:o,s:b}", "errors",
 		(json_int_t)pr.found->nerrors, "warnings",
 		(json_int_t)pr.found->nwarnings, "findings",
-		preflight_run_json(pr.found, 1), "overridden",
+		preflight_run_json(pr.found), "overridden",
 		pr.found->nerrors > 0));
 	if (store_appeal_insert(lifecycle_store(), &a) == -1 ||
 	    lifecycle_case_save(&c) == -1 ||
@@ -757,8 +758,10 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		goto out;
 	}
 	rc = lifecycle_commit(err);
-	if (rc == 0 && found != NULL)
-		*found = preflight_run_json(pr.found, 0);
+	if (rc == 0 && found != NULL) {
+		*found = pr.found;
+		pr.found = NULL;
+	}
 out:
 	preflight_run_clear(&pr);
 	free(forced);

@@ -59,9 +59,9 @@ int preflight_run(struct preflight_run *pr, const struct st_case *c,
 void preflight_run_clear(struct preflight_run *);
 
 /*
- * The findings as JSON: [{"code","severity","group","message","score"?,
- * "size"?}], or with brief set only [{"code","severity"}] (the trail).
+ * The findings as the trail has them (appeal.submitted's data):
+ * [{"code","severity"}]; api_findings_json adds what the API shows.
  */
-struct json_t *preflight_run_json(const struct preflight_findings *, int brief);
+struct json_t *preflight_run_json(const struct preflight_findings *);
 
 #endif
