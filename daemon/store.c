@@ -462,7 +462,24 @@ static int store_migrate(struct store *, char **);
 static int store_any(sqlite3_stmt *);
 /* Fills the zeroed element p from the current row of a statement. */
 typedef void (*store_fill)(sqlite3_stmt *, void *);
-static void *store_rows(sqlite3_stmt *, size_t, store_fill, size_t *, int *);
+typedef void (*store_clear)(void *);
+static void *store_rows(
+    sqlite3_stmt *, size_t, store_fill, store_clear, size_t *, int *);
+static void store_free(void *, size_t, size_t, store_clear);
+static void appeal_clear(void *);
+static void event_clear(void *);
+static void delivery_clear(void *);
+static void image_match_clear(void *);
+static void condition_clear(void *);
+static void snooze_clear(void *);
+static void not_found_clear(void *);
+static void evidence_clear(void *);
+static void user_clear(void *);
+static void doc_ref_clear(void *);
+static void document_clear(void *);
+static void watch_clear(void *);
+static void listing_clear(void *);
+static void case_clear(void *);
 
 /*
  * Creates the state dir if needed and takes the daemon's lock in it, so a
@@ -779,14 +796,16 @@ col_text(sqlite3_stmt *stmt, int i)
 }
 
 /*
- * Every row of a statement, each filled by fill into a zeroed element of
- * size bytes of a growing array; the statement is reset after. Returns the
- * array (NULL if empty) with *n elements, and in *rc the last
- * sqlite3_step's answer: anything but SQLITE_DONE is an error, and what
- * was collected is the caller's to free.
+ * Every row of a statement (NULL: a failed store_stmt), each filled by
+ * fill into a zeroed element of size bytes of a growing array; the
+ * statement is reset after. Returns the array (NULL if empty) with *n
+ * elements, and in *rc the last sqlite3_step's answer: on anything but
+ * SQLITE_DONE, what was collected is freed (clear frees an element's
+ * members), and it returns NULL with *n 0.
  */
 static void *
-store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, size_t *n, int *rc)
+store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, store_clear clear,
+    size_t *n, int *rc)
 {
 	char *v = NULL;
 
@@ -801,7 +820,23 @@ store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, size_t *n, int *rc)
 		fill(stmt, v + (*n)++ * size);
 	}
 	sqlite3_reset(stmt);
+	if (*rc != SQLITE_DONE) {
+		store_free(v, *n, size, clear);
+		*n = 0;
+		return (NULL);
+	}
 	return (v);
+}
+
+/* Frees an array of n elements of size bytes, clear freeing each's. */
+static void
+store_free(void *v, size_t n, size_t size, store_clear clear)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		clear((char *)v + i * size);
+	free(v);
 }
 
 /* A transaction statement, prepared once like the others. */
@@ -959,6 +994,13 @@ st_listing_clear(struct st_listing *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* st_listing_clear for store_rows. */
+static void
+listing_clear(void *p)
+{
+	st_listing_clear(p);
+}
+
 /* Every row of a listing query; on error nothing is left allocated. */
 static int
 listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
@@ -969,15 +1011,8 @@ listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	*out = store_rows(stmt, sizeof **out, listing_row, n, &rc);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			st_listing_clear(&(*out)[--(*n)]);
-		free(*out);
-		*out = NULL;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(stmt, sizeof **out, listing_row, listing_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /* 0 found, 1 not found, -1 error. */
@@ -1123,6 +1158,13 @@ st_case_clear(struct st_case *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* st_case_clear for store_rows. */
+static void
+case_clear(void *p)
+{
+	st_case_clear(p);
+}
+
 int64_t
 store_case_insert(struct store *st, const struct st_case *c)
 {
@@ -1185,15 +1227,8 @@ store_cases(struct store *st, const char *shop, const char *state,
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "tt", shop, state)) == NULL)
 		return (-1);
-	*out = store_rows(stmt, sizeof **out, case_row, n, &rc);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			st_case_clear(&(*out)[--(*n)]);
-		free(*out);
-		*out = NULL;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(stmt, sizeof **out, case_row, case_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 int64_t
@@ -1296,13 +1331,9 @@ appeals_query(
 	size_t i;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, appeals_fill, n, &rc);
+	*out = store_rows(stmt, sizeof **out, appeals_fill, appeal_clear, n, &rc);
 	if (rc != SQLITE_DONE)
-		goto fail;
+		return (-1);
 	for (i = 0; i < *n; i++) {
 		a = &(*out)[i];
 		if ((ms = store_stmt(st, mat, "i", a->id)) == NULL)
@@ -1348,26 +1379,30 @@ store_appeals_pending(struct store *st, struct st_appeal **out, size_t *n)
 	return (appeals_query(st, store_stmt(st, sql, ""), out, n));
 }
 
+static void
+appeal_clear(void *p)
+{
+	struct st_appeal *a = p;
+	size_t j;
+
+	free(a->platform_case_id);
+	free(a->statement);
+	free(a->statement_sha256);
+	free(a->decision);
+	free(a->reject_reason);
+	free(a->forced);
+	for (j = 0; j < a->nmaterials; j++) {
+		free(a->materials[j].name);
+		free(a->materials[j].type);
+		free(a->materials[j].sha256);
+	}
+	free(a->materials);
+}
+
 void
 st_appeals_free(struct st_appeal *a, size_t n)
 {
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		free(a[i].platform_case_id);
-		free(a[i].statement);
-		free(a[i].statement_sha256);
-		free(a[i].decision);
-		free(a[i].reject_reason);
-		free(a[i].forced);
-		for (j = 0; j < a[i].nmaterials; j++) {
-			free(a[i].materials[j].name);
-			free(a[i].materials[j].type);
-			free(a[i].materials[j].sha256);
-		}
-		free(a[i].materials);
-	}
-	free(a);
+	store_free(a, n, sizeof *a, appeal_clear);
 }
 
 int64_t
@@ -1415,19 +1450,10 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "iii", after, case_id,
-		 limit > 0 ? limit : INT64_MAX)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, events_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_events_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "iii", after, case_id,
+		 limit > 0 ? limit : INT64_MAX);
+	*out = store_rows(stmt, sizeof **out, events_fill, event_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -1494,20 +1520,23 @@ store_event_last(struct store *st)
 	return (id);
 }
 
+static void
+event_clear(void *p)
+{
+	struct st_event *e = p;
+
+	free(e->shop);
+	free(e->product_id);
+	free(e->actor);
+	free(e->type);
+	free(e->severity);
+	free(e->payload);
+}
+
 void
 st_events_free(struct st_event *e, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(e[i].shop);
-		free(e[i].product_id);
-		free(e[i].actor);
-		free(e[i].type);
-		free(e[i].severity);
-		free(e[i].payload);
-	}
-	free(e);
+	store_free(e, n, sizeof *e, event_clear);
 }
 
 /* The timers' indexes: each due kind is one partial index. */
@@ -1667,37 +1696,30 @@ deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
 {
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, deliveries_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_deliveries_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(stmt, sizeof **out, deliveries_fill, delivery_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+delivery_clear(void *p)
+{
+	struct st_delivery *d = p;
+
+	free(d->sink);
+	free(d->state);
+	free(d->last_error);
+	free(d->ev.shop);
+	free(d->ev.product_id);
+	free(d->ev.actor);
+	free(d->ev.type);
+	free(d->ev.severity);
+	free(d->ev.payload);
 }
 
 void
 st_deliveries_free(struct st_delivery *d, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(d[i].sink);
-		free(d[i].state);
-		free(d[i].last_error);
-		free(d[i].ev.shop);
-		free(d[i].ev.product_id);
-		free(d[i].ev.actor);
-		free(d[i].ev.type);
-		free(d[i].ev.severity);
-		free(d[i].ev.payload);
-	}
-	free(d);
+	store_free(d, n, sizeof *d, delivery_clear);
 }
 
 /*
@@ -1982,14 +2004,17 @@ st_document_clear(struct st_document *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* st_document_clear for store_rows and store_free. */
+static void
+document_clear(void *p)
+{
+	st_document_clear(p);
+}
+
 void
 st_documents_free(struct st_document *d, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		st_document_clear(&d[i]);
-	free(d);
+	store_free(d, n, sizeof *d, document_clear);
 }
 
 static int
@@ -2019,11 +2044,7 @@ documents_query(
 	size_t i;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, document_row, n, &rc);
+	*out = store_rows(stmt, sizeof **out, document_row, document_clear, n, &rc);
 	for (i = 0; i < *n && rc == SQLITE_DONE; i++) {
 		if (document_products_load(st, &(*out)[i]) == -1)
 			rc = SQLITE_ERROR;
@@ -2230,28 +2251,23 @@ store_document_refs(struct store *st, int64_t doc_id, const char *sha256,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "it", doc_id, sha256)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, document_refs_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_doc_refs_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "it", doc_id, sha256);
+	*out = store_rows(stmt, sizeof **out, document_refs_fill, doc_ref_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+doc_ref_clear(void *p)
+{
+	struct st_doc_ref *r = p;
+
+	free(r->state);
 }
 
 void
 st_doc_refs_free(struct st_doc_ref *r, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(r[i].state);
-	free(r);
+	store_free(r, n, sizeof *r, doc_ref_clear);
 }
 
 /*
@@ -2341,32 +2357,26 @@ store_image_matches(struct store *st, int64_t listing_id,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "i", listing_id)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, image_matches_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_image_matches_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "i", listing_id);
+	*out = store_rows(stmt, sizeof **out, image_matches_fill, image_match_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+image_match_clear(void *p)
+{
+	struct st_image_match *m = p;
+
+	free(m->shop);
+	free(m->product_id);
+	free(m->fingerprint);
+	free(m->reason);
 }
 
 void
 st_image_matches_free(struct st_image_match *m, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(m[i].shop);
-		free(m[i].product_id);
-		free(m[i].fingerprint);
-		free(m[i].reason);
-	}
-	free(m);
+	store_free(m, n, sizeof *m, image_match_clear);
 }
 
 /*
@@ -2468,35 +2478,28 @@ conditions_query(sqlite3_stmt *stmt, struct st_condition **out, size_t *n)
 {
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, conditions_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_conditions_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(stmt, sizeof **out, conditions_fill, condition_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+condition_clear(void *p)
+{
+	struct st_condition *c = p;
+
+	free(c->type);
+	free(c->severity);
+	free(c->shop);
+	free(c->product_id);
+	free(c->subject);
+	free(c->ack_by);
+	free(c->ack_comment);
 }
 
 void
 st_conditions_free(struct st_condition *c, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(c[i].type);
-		free(c[i].severity);
-		free(c[i].shop);
-		free(c[i].product_id);
-		free(c[i].subject);
-		free(c[i].ack_by);
-		free(c[i].ack_comment);
-	}
-	free(c);
+	store_free(c, n, sizeof *c, condition_clear);
 }
 
 int64_t
@@ -2669,31 +2672,25 @@ store_snoozes(struct store *st, time_t now, struct st_snooze **out, size_t *n)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "i", (int64_t)now)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, snoozes_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_snoozes_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "i", (int64_t)now);
+	*out = store_rows(stmt, sizeof **out, snoozes_fill, snooze_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+snooze_clear(void *p)
+{
+	struct st_snooze *s = p;
+
+	free(s->shop);
+	free(s->by);
+	free(s->comment);
 }
 
 void
 st_snoozes_free(struct st_snooze *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(s[i].shop);
-		free(s[i].by);
-		free(s[i].comment);
-	}
-	free(s);
+	store_free(s, n, sizeof *s, snooze_clear);
 }
 
 /* When the shop's daily digest last went out (0: never). */
@@ -2783,14 +2780,17 @@ st_watch_clear(struct st_watch *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* st_watch_clear for store_rows and store_free. */
+static void
+watch_clear(void *p)
+{
+	st_watch_clear(p);
+}
+
 void
 st_watches_free(struct st_watch *w, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		st_watch_clear(&w[i]);
-	free(w);
+	store_free(w, n, sizeof *w, watch_clear);
 }
 
 /* 0 found, 1 not found, -1 error. */
@@ -2840,19 +2840,10 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "iiii", shop_id, (int64_t)now, limit,
-		 (int64_t)lane)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, watch_due_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_watches_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "iiii", shop_id, (int64_t)now, limit,
+		 (int64_t)lane);
+	*out = store_rows(stmt, sizeof **out, watch_due_fill, watch_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -3205,18 +3196,9 @@ store_evidence_list(
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "i", case_id)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, evidence_list_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_evidence_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "i", case_id);
+	*out = store_rows(stmt, sizeof **out, evidence_list_fill, evidence_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 static void
@@ -3246,18 +3228,9 @@ store_not_found(
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, not_found_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_not_found_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "t", shop);
+	*out = store_rows(stmt, sizeof **out, not_found_fill, not_found_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -3281,31 +3254,37 @@ store_evidence_used(struct store *st, const char *sha)
 	return (rc);
 }
 
+static void
+not_found_clear(void *p)
+{
+	struct st_not_found *f = p;
+
+	free(f->shop);
+	free(f->product_id);
+}
+
 void
 st_not_found_free(struct st_not_found *f, size_t n)
 {
-	size_t i;
+	store_free(f, n, sizeof *f, not_found_clear);
+}
 
-	for (i = 0; i < n; i++) {
-		free(f[i].shop);
-		free(f[i].product_id);
-	}
-	free(f);
+static void
+evidence_clear(void *p)
+{
+	struct st_evidence *e = p;
+
+	free(e->kind);
+	free(e->sha256);
+	free(e->url);
+	free(e->error);
+	free(e->title);
 }
 
 void
 st_evidence_free(struct st_evidence *e, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(e[i].kind);
-		free(e[i].sha256);
-		free(e[i].url);
-		free(e[i].error);
-		free(e[i].title);
-	}
-	free(e);
+	store_free(e, n, sizeof *e, evidence_clear);
 }
 
 /*
@@ -3398,26 +3377,23 @@ store_users(struct store *st, struct st_user **out, size_t *n)
 	int rc;
 
 	*out = store_rows(
-	    store_stmt(st, sql, ""), sizeof **out, users_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_users_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	    store_stmt(st, sql, ""), sizeof **out, users_fill, user_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+user_clear(void *p)
+{
+	struct st_user *u = p;
+
+	free(u->name);
+	free(u->role);
 }
 
 void
 st_users_free(struct st_user *u, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(u[i].name);
-		free(u[i].role);
-	}
-	free(u);
+	store_free(u, n, sizeof *u, user_clear);
 }
 
 int
