@@ -759,10 +759,8 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 	json_t *data;
 	int rc;
 
-	if (lifecycle_shop_known(shop, err) == -1)
+	if (lifecycle_shop_begin(shop, err) == -1)
 		return (-1);
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
 	memset(&c, 0, sizeof c);
 	c.shop = (char *)shop;
 	if (until == 0) {

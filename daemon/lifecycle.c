@@ -292,6 +292,20 @@ lifecycle_shop_known(const char *shop, struct lifecycle_err *err)
 	return (-1);
 }
 
+/*
+ * Begins a transaction for a change to the configured shop; -1 with err
+ * set if the shop is unknown or the store fails.
+ */
+int
+lifecycle_shop_begin(const char *shop, struct lifecycle_err *err)
+{
+	if (lifecycle_shop_known(shop, err) == -1)
+		return (-1);
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	return (0);
+}
+
 int
 lifecycle_open(const char *shop, const char *pid, const char *reason,
     const char *rule, time_t at, const char *actor, int64_t *id,
@@ -305,10 +319,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	json_t *data;
 	int rc;
 
-	if (lifecycle_shop_known(shop, err) == -1)
+	if (lifecycle_shop_begin(shop, err) == -1)
 		return (-1);
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
 	if ((rc = store_listing_get(lifecycle_store(), shop, pid, &l)) == -1)
 		return (lifecycle_store_fail(err));
 	if (rc == 0 && l.open_case != 0) {
@@ -365,11 +377,9 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 		return (lifecycle_store_fail(err));
 	}
 	st_watch_clear(&w);
-	if (store_commit(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
+	if (lifecycle_commit(err) == -1)
+		return (-1);
 	*id = c.id;
-	lifecycle_published();
-	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 }
 
