@@ -1294,7 +1294,7 @@ case_show(struct ctl_args *c)
 static int
 case_export(struct ctl_args *a)
 {
-	const char *format = ctl_args_get(a, 'f'), *msg;
+	const char *format = ctl_args_get(a, 'f');
 	json_t *doc = NULL;
 	char *path, *raw = NULL;
 	long long id;
@@ -1308,17 +1308,7 @@ case_export(struct ctl_args *a)
 	cases_query(&path, "format", format);
 	status = ctl_request("GET", path, NULL, &doc, &raw);
 	free(path);
-	if (status < 200 || status > 299) {
-		msg = cases_str(json_object_get(doc, "error"), "message");
-		if (ctl.json && raw != NULL)
-			fputs(raw, stderr);
-		if (msg != NULL)
-			fprintf(stderr, "delistctl: %s\n", msg);
-		else
-			fprintf(stderr,
-			    "delistctl: delistd answered HTTP %ld\n", status);
-		exit(status >= 500 ? 3 : 1);
-	}
+	ctl_answer_ok(status, doc, raw);
 	len = strlen(raw);
 	fputs(raw, stdout);
 	if (len > 0 && raw[len - 1] != '\n')

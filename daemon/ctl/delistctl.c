@@ -793,26 +793,34 @@ ctl_call(const char *method, const char *path, json_t *body)
 	return (ctl_answer(status, doc, raw));
 }
 
-/* ctl_call's handling of an answer: exits on an error, else the JSON. */
-json_t *
-ctl_answer(long status, json_t *doc, char *raw)
+/*
+ * An answer that is not a success ends delistctl: the daemon's message
+ * (or its HTTP status) on stderr, and with --json its JSON before it.
+ */
+void
+ctl_answer_ok(long status, const json_t *doc, const char *raw)
 {
 	json_t *err;
 	const char *msg;
 
-	if (status < 200 || status > 299) {
-		err = doc ? json_object_get(doc, "error") : NULL;
-		msg = err ? json_string_value(json_object_get(err, "message"))
-			  : NULL;
-		if (ctl.json && raw != NULL)
-			fputs(raw, stderr);
-		if (msg != NULL)
-			fprintf(stderr, "delistctl: %s\n", msg);
-		else
-			fprintf(stderr,
-			    "delistctl: delistd answered HTTP %ld\n", status);
-		exit(status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
-	}
+	if (status >= 200 && status <= 299)
+		return;
+	err = doc ? json_object_get(doc, "error") : NULL;
+	msg = err ? json_string_value(json_object_get(err, "message")) : NULL;
+	if (ctl.json && raw != NULL)
+		fputs(raw, stderr);
+	if (msg != NULL)
+		fprintf(stderr, "delistctl: %s\n", msg);
+	else
+		fprintf(stderr, "delistctl: delistd answered HTTP %ld\n", status);
+	exit(status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
+}
+
+/* ctl_call's handling of an answer: exits on an error, else the JSON. */
+json_t *
+ctl_answer(long status, json_t *doc, char *raw)
+{
+	ctl_answer_ok(status, doc, raw);
 	if (doc == NULL)
 		ctl_fail("delistd answered with something that is not JSON");
 	if (ctl.json)

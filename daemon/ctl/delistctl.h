@@ -127,6 +127,7 @@ long ctl_request_bytes(const char *, const char *, const char *, const void *,
     size_t, json_t **, char **, size_t *);
 json_t *ctl_call(const char *, const char *, json_t *);
 json_t *ctl_answer(long, json_t *, char *);
+void ctl_answer_ok(long, const json_t *, const char *);
 void ctl_table(char ***, size_t, size_t);
 size_t ctl_width(const char *);
 char *ctl_escape(const char *);
