@@ -41,6 +41,59 @@ budget_bucket_take(struct budget_bucket *b, double now)
 	return ((1 - b->tokens) / b->rate);
 }
 
+void
+budget_window_rate(struct budget_window *w, double rate)
+{
+	w->limit = rate >= 1 ? (int64_t)floor(rate) : 1;
+}
+
+/* Moves w to slice now, emptying the slices it passes; returns the sum. */
+static int64_t
+budget_window_at(struct budget_window *w, int64_t now)
+{
+	int64_t s, sum = 0;
+
+	if (now - w->last >= BUDGET_RING)
+		w->last = now - BUDGET_RING;
+	for (s = w->last + 1; s <= now; s++)
+		w->n[s % BUDGET_RING] = 0;
+	if (now > w->last)
+		w->last = now;
+	for (s = w->last - BUDGET_WINDOW_SLICES + 1; s <= w->last; s++)
+		sum += w->n[(s % BUDGET_RING + BUDGET_RING) % BUDGET_RING];
+	return (sum);
+}
+
+double
+budget_window_wait(struct budget_window *w, double now)
+{
+	int64_t c = (int64_t)floor(now / BUDGET_SLICE), s, sum;
+
+	if (c < w->last)
+		c = w->last; /* monotonic time never goes back; be safe */
+	sum = budget_window_at(w, c);
+	if (sum < w->limit)
+		return (0);
+	/* The oldest slices leave the window until one call fits. */
+	for (s = c - BUDGET_WINDOW_SLICES + 1; s <= c; s++) {
+		sum -= w->n[(s % BUDGET_RING + BUDGET_RING) % BUDGET_RING];
+		if (sum < w->limit)
+			break;
+	}
+	return ((double)(s + BUDGET_WINDOW_SLICES) * BUDGET_SLICE - now);
+}
+
+void
+budget_window_count(struct budget_window *w, double now)
+{
+	int64_t c = (int64_t)floor(now / BUDGET_SLICE);
+
+	if (c < w->last)
+		c = w->last;
+	(void)budget_window_at(w, c);
+	w->n[(c % BUDGET_RING + BUDGET_RING) % BUDGET_RING]++;
+}
+
 int64_t
 budget_day(time_t t)
 {
