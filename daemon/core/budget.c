@@ -47,21 +47,36 @@ budget_window_rate(struct budget_window *w, double rate)
 	w->limit = rate >= 1 ? (int64_t)floor(rate) : 1;
 }
 
-/* Moves w to slice now, emptying the slices it passes; returns the sum. */
+/* The ring's slot of slice s. */
+static size_t
+budget_slot(int64_t s)
+{
+	return ((size_t)((s % BUDGET_RING + BUDGET_RING) % BUDGET_RING));
+}
+
+/*
+ * Moves w to slice now: the slices that leave the window leave its sum,
+ * the new ones are empty. Returns the sum.
+ */
 static int64_t
 budget_window_at(struct budget_window *w, int64_t now)
 {
-	int64_t s, sum = 0;
+	int64_t s;
+	size_t i;
 
-	if (now - w->last >= BUDGET_RING)
-		w->last = now - BUDGET_RING;
-	for (s = w->last + 1; s <= now; s++)
-		w->n[s % BUDGET_RING] = 0;
+	if (now - w->last >= BUDGET_WINDOW_SLICES) {
+		for (i = 0; i < BUDGET_RING; i++)
+			w->n[i] = 0;
+		w->sum = 0;
+		w->last = now;
+	}
+	for (s = w->last + 1; s <= now; s++) {
+		w->sum -= w->n[budget_slot(s - BUDGET_WINDOW_SLICES)];
+		w->n[budget_slot(s)] = 0;
+	}
 	if (now > w->last)
 		w->last = now;
-	for (s = w->last - BUDGET_WINDOW_SLICES + 1; s <= w->last; s++)
-		sum += w->n[(s % BUDGET_RING + BUDGET_RING) % BUDGET_RING];
-	return (sum);
+	return (w->sum);
 }
 
 double
@@ -76,7 +91,7 @@ budget_window_wait(struct budget_window *w, double now)
 		return (0);
 	/* The oldest slices leave the window until one call fits. */
 	for (s = c - BUDGET_WINDOW_SLICES + 1; s <= c; s++) {
-		sum -= w->n[(s % BUDGET_RING + BUDGET_RING) % BUDGET_RING];
+		sum -= w->n[budget_slot(s)];
 		if (sum < w->limit)
 			break;
 	}
@@ -91,7 +106,8 @@ budget_window_count(struct budget_window *w, double now)
 	if (c < w->last)
 		c = w->last;
 	(void)budget_window_at(w, c);
-	w->n[(c % BUDGET_RING + BUDGET_RING) % BUDGET_RING]++;
+	w->n[budget_slot(c)]++;
+	w->sum++;
 }
 
 int64_t

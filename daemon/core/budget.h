@@ -46,6 +46,7 @@ double budget_bucket_take(struct budget_bucket *, double now);
 struct budget_window {
 	int64_t limit; /* calls in any window: the rate's whole part, >= 1 */
 	int64_t last; /* the newest slice counted */
+	int64_t sum; /* the calls of the slices (last - WINDOW, last] */
 	uint32_t n[BUDGET_RING]; /* calls per slice, a ring */
 };
 
