@@ -626,6 +626,19 @@ int store_watch_schedule(struct store *, int64_t, time_t);
 int store_watch_due_by(struct store *, int64_t, time_t);
 int store_watch_adopt(struct store *, int64_t, time_t);
 int store_watch_observe(struct store *, const struct st_watch *, time_t);
+/* An answer that only confirms what is stored (store_watch_confirm). */
+struct st_confirm {
+	int64_t id; /* the listing */
+	const char *status; /* what the source said */
+	const char *key; /* on_sale: the answer's evidence key; else NULL */
+	time_t now;
+	int64_t healthy; /* the interval of a listing without its own */
+	double stretch;
+	int64_t recheck; /* the interval of a listing with an open case */
+	int64_t approved; /* ... at most, when its case is approved */
+	int offsale; /* status is off sale: an open case may stay open */
+};
+int store_watch_confirm(struct store *, const struct st_confirm *, int64_t *);
 void st_watch_clear(struct st_watch *);
 void st_watches_free(struct st_watch *, size_t);
 int store_listing_set_title(struct store *, int64_t, const char *);

@@ -566,6 +566,7 @@ int
 lifecycle_observe(const struct lifecycle_observation *o,
     const struct lifecycle_intervals *iv, int64_t *opened)
 {
+	struct st_confirm cf;
 	struct st_watch w;
 	struct st_case c;
 	time_t now = o->at != 0 ? o->at : clock_now(), offline_at;
@@ -577,6 +578,33 @@ lifecycle_observe(const struct lifecycle_observation *o,
 	*opened = 0;
 	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
+	/*
+	 * Most answers only confirm what is stored (the same status, no
+	 * observation being confirmed, the same healthy answer; no open case,
+	 * or one whose listing stays off sale): they move the next check (and
+	 * mark the case's listing seen off sale), in one guarded UPDATE
+	 * instead of reading the listing back with its shop and case.
+	 */
+	cf.id = o->listing_id;
+	cf.status = o->status;
+	cf.key = o->healthy_key;
+	cf.now = now;
+	cf.healthy = iv->healthy;
+	cf.stretch = iv->stretch;
+	cf.recheck = iv->recheck;
+	cf.approved = LIFECYCLE_APPROVED_RECHECK;
+	cf.offsale = lifecycle_off_sale(o->status);
+	if ((rc = store_watch_confirm(lifecycle_store(), &cf, &need)) == -1 ||
+	    (rc == 1 && need != 0 &&
+		store_risk_once(lifecycle_store(), o->listing_id, need,
+		    "off_sale", now) == -1))
+		goto fail2;
+	if (rc == 1) {
+		if (store_commit(lifecycle_store()) == -1)
+			goto fail2;
+		lifecycle_published();
+		return (0);
+	}
 	if ((rc = store_watch_get(lifecycle_store(), o->listing_id, &w)) != 0) {
 		store_rollback(lifecycle_store());
 		return (rc == 1 ? 0 : -1);

@@ -685,7 +685,7 @@ store_counts(struct store *st, struct store_counts *c)
 
 /*
  * Prepares (or reuses) sql and binds arguments by a format: 'i' int64,
- * 't' text (NULL binds NULL), 'T' time_t where 0 binds NULL.
+ * 't' text (NULL binds NULL), 'T' time_t where 0 binds NULL, 'd' double.
  */
 static sqlite3_stmt *
 store_stmt(struct store *st, const char *sql, const char *fmt, ...)
@@ -743,6 +743,9 @@ store_stmt(struct store *st, const char *sql, const char *fmt, ...)
 			t = va_arg(ap, time_t);
 			rc = t ? sqlite3_bind_int64(stmt, col, (int64_t)t)
 			       : sqlite3_bind_null(stmt, col);
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(stmt, col, va_arg(ap, double));
 			break;
 		default:
 			fatalx("store: bad bind format %c", *fmt);
@@ -2939,6 +2942,73 @@ store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
 		(time_t)(w->obs_status != NULL ? w->obs_at : 0),
 		(time_t)w->not_found_at, w->healthy_sha256, w->healthy_key,
 		w->healthy_title, (time_t)w->healthy_at, w->id)));
+}
+
+#define OPEN_CASE_WHERE \
+	" FROM cases WHERE listing_id = listings.id AND state IN ('open'," \
+	" 'rectifying', 'appealed', 'approved', 'reinstated', 'manual_review')"
+#define OPEN_CASE "SELECT id" OPEN_CASE_WHERE
+#define OPEN_CASE_STATE "SELECT state" OPEN_CASE_WHERE
+
+/*
+ * An answer that confirms what is stored, recorded as lifecycle_observe
+ * would, if listing cf->id has cf->status, no observation being confirmed
+ * and (key not NULL) key as its healthy answer (whose time becomes now),
+ * and either no open case and is tracked (due again after its own
+ * interval or healthy, times stretch) or (cf->offsale) an open case (due
+ * again after recheck, at most approved when the case is approved): its
+ * check is recorded now. Returns 1 recorded (*case_id: the open case, 0
+ * if none), 0 not such a listing (nothing changed), -1 on failure.
+ */
+int
+store_watch_confirm(
+    struct store *st, const struct st_confirm *cf, int64_t *case_id)
+{
+	static const char alone[] =
+	    "UPDATE listings SET fails = 0, obs_count = 0, obs_at = NULL,"
+	    " lane = 1, checked_at = ?1, updated_at = ?1, next_check_at = ?1 +"
+	    " CAST(COALESCE(NULLIF(check_interval, 0), ?2) * ?3 AS INTEGER),"
+	    " healthy_at = CASE WHEN ?4 IS NULL THEN healthy_at ELSE ?1 END"
+	    " WHERE id = ?5 AND tracked AND status = ?6 AND obs_status IS NULL"
+	    " AND (?4 IS NULL OR healthy_key = ?4)"
+	    " AND NOT EXISTS (" OPEN_CASE ")";
+	static const char with_case[] =
+	    "UPDATE listings SET fails = 0, obs_count = 0, obs_at = NULL,"
+	    " lane = 0, checked_at = ?1, updated_at = ?1, next_check_at = ?1 +"
+	    " CASE WHEN (" OPEN_CASE_STATE ") = 'approved' AND ?2 > ?3"
+	    " THEN ?3 ELSE ?2 END"
+	    " WHERE id = ?5 AND status = ?6 AND obs_status IS NULL"
+	    " AND ?4 IS NULL AND EXISTS (" OPEN_CASE ")";
+	static const char open_case[] =
+	    "SELECT id FROM cases WHERE listing_id = ? AND state IN ('open',"
+	    " 'rectifying', 'appealed', 'approved', 'reinstated',"
+	    " 'manual_review')";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*case_id = 0;
+	if (cf->offsale) {
+		if ((stmt = store_stmt(st, with_case, "iiitit", (int64_t)cf->now,
+			 cf->recheck, cf->approved, cf->key, cf->id,
+			 cf->status)) == NULL)
+			return (-1);
+		if (store_done(st, stmt) == -1)
+			return (-1);
+		if (sqlite3_changes(st->db) > 0) {
+			if ((stmt = store_stmt(st, open_case, "i", cf->id)) ==
+			    NULL)
+				return (-1);
+			if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+				*case_id = sqlite3_column_int64(stmt, 0);
+			sqlite3_reset(stmt);
+			return (rc == SQLITE_ROW ? 1 : -1);
+		}
+	}
+	if (store_done(st,
+		store_stmt(st, alone, "iidtit", (int64_t)cf->now, cf->healthy,
+		    cf->stretch, cf->key, cf->id, cf->status)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
 }
 
 int
