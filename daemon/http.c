@@ -109,6 +109,7 @@ static size_t http_nrunning;
 static size_t http_ndone;
 static struct http_stats http_stats;
 static CURL *http_spare[HTTP_SPARE];
+static char *http_url_ok[2]; /* the last URL found good, http and smtp */
 static size_t http_nspare;
 
 static void http_cancel(void *, int);
@@ -214,6 +215,9 @@ http_shutdown(void)
 	event_free(http_timer_ev);
 	event_free(http_deliver_ev);
 	http_timer_ev = http_deliver_ev = NULL;
+	free(http_url_ok[0]);
+	free(http_url_ok[1]);
+	http_url_ok[0] = http_url_ok[1] = NULL;
 	http_multi = NULL;
 	http_base = NULL;
 	curl_global_cleanup();
@@ -487,6 +491,9 @@ http_check_url(const char *url, int smtp, char **cause)
 		log_cause(cause, "http: no URL");
 		return (-1);
 	}
+	/* A source calls one URL again and again: it is parsed once. */
+	if (http_url_ok[smtp] != NULL && strcmp(url, http_url_ok[smtp]) == 0)
+		return (0);
 	if ((u = curl_url()) == NULL)
 		fatalx("http: curl_url: out of memory");
 	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
@@ -508,6 +515,10 @@ http_check_url(const char *url, int smtp, char **cause)
 		    smtp ? "smtp" : "http", scheme,
 		    smtp ? "smtp and smtps" : "http and https");
 	curl_free(scheme);
+	if (ok) {
+		free(http_url_ok[smtp]);
+		http_url_ok[smtp] = xstrdup(url);
+	}
 	return (ok ? 0 : -1);
 }
 

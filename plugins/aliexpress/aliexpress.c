@@ -109,6 +109,7 @@ struct aliexpress {
 	struct delistd_host *host;
 	const struct delistd_host_api *api;
 	char *gateway; /* without a trailing '/' */
+	char *sync_url; /* gateway + "/sync", built once */
 	char *app_key;
 	char *secret;
 	char *token_path;
@@ -302,8 +303,11 @@ ae_conf_gateway(struct aliexpress *ae, char **cause)
 	if (len <= strcspn(g, ":") + 3 || g[strcspn(g, ":") + 3] == ':' ||
 	    g[strcspn(g, ":") + 3] == '/')
 		return (cause_fail(cause, "gateway: no host"));
-	if ((ae->gateway = strndup(g, len)) == NULL)
+	if ((ae->gateway = strndup(g, len)) == NULL ||
+	    asprintf(&ae->sync_url, "%s/sync", ae->gateway) == -1) {
+		ae->sync_url = NULL;
 		return (cause_fail(cause, "out of memory"));
+	}
 	return (0);
 }
 
@@ -468,6 +472,7 @@ ae_free(struct aliexpress *ae)
 	for (i = 0; i < ae->ncodes; i++)
 		free(ae->codes[i]);
 	free(ae->gateway);
+	free(ae->sync_url);
 	free(ae->app_key);
 	free(ae->token_path);
 	free(ae->refresh_path);
@@ -896,7 +901,7 @@ ae_call_send(struct ae_call *c)
 {
 	struct aliexpress *ae = c->ae;
 	struct ae_param p[AE_PARAMS_MAX];
-	char ts[32], sig[AE_SIGN_LEN + 1], *query = NULL, *body, *url;
+	char ts[32], sig[AE_SIGN_LEN + 1], *query = NULL, *body;
 	const char *method;
 	json_t *q;
 	size_t n = 0;
@@ -942,13 +947,7 @@ ae_call_send(struct ae_call *c)
 		return (-1);
 	}
 	free(query);
-	if (asprintf(&url, "%s/sync", ae->gateway) == -1) {
-		explicit_bzero(body, strlen(body));
-		free(body);
-		return (-1);
-	}
-	rc = ae_http(ae, url, body, ae_call_answer, c);
-	free(url);
+	rc = ae_http(ae, ae->sync_url, body, ae_call_answer, c);
 	if (rc == 0) {
 		c->in_flight = 1;
 		c->sent_gen = ae->token_gen;
