@@ -51,7 +51,8 @@ json_warning(const struct warning *w)
 		json_object_set_new(
 		    o, "shop", w->shop ? json_string(w->shop) : json_null());
 	if (w->product_id != NULL)
-		json_object_set_new(o, "product_id", json_string(w->product_id));
+		json_object_set_new(
+		    o, "product_id", json_string(w->product_id));
 	if (w->since != 0)
 		json_object_set_new(o, "since", json_time(w->since));
 	if (w->sink != NULL)

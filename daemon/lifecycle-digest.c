@@ -331,8 +331,8 @@ lifecycle_digest(const struct config_shop *shop)
  * answer may change, 0 if none.
  */
 static size_t
-lifecycle_uncovered(const char *only, time_t now, time_t *next,
-    struct lifecycle_uncovered **u)
+lifecycle_uncovered(
+    const char *only, time_t now, time_t *next, struct lifecycle_uncovered **u)
 {
 	const struct config *conf = lifecycle_config();
 	const struct calendar *cal;
@@ -410,8 +410,7 @@ lifecycle_uncovered_free(struct lifecycle_uncovered *u, size_t n)
  * name their shop, and deliveries for a sink gone are one more.
  */
 void
-lifecycle_warnings(
-    const char *shop, int status, struct warning **v, size_t *n)
+lifecycle_warnings(const char *shop, int status, struct warning **v, size_t *n)
 {
 	struct lifecycle_uncovered *u;
 	struct lifecycle_orphans o = { v, n };
@@ -488,8 +487,8 @@ lifecycle_calendar_check(int announce)
 			log_warnx("calendar: %s", u[i].text);
 		memset(&c, 0, sizeof c);
 		c.shop = (char *)u[i].shop;
-		data = json_pack("{s:i,s:s}", "year", u[i].year, "timezone",
-		    u[i].timezone);
+		data = json_pack(
+		    "{s:i,s:s}", "year", u[i].year, "timezone", u[i].timezone);
 		if (store_begin(lifecycle_store()) == -1) {
 			json_decref(data);
 			failed = 1;

@@ -306,8 +306,7 @@ lifecycle_not_found(
  * the rest (shop NULL: every shop). -1: the store failed.
  */
 int
-lifecycle_not_found_warnings(
-    struct warning **v, size_t *nv, const char *shop)
+lifecycle_not_found_warnings(struct warning **v, size_t *nv, const char *shop)
 {
 	struct st_not_found *f;
 	struct warning *w;

@@ -627,8 +627,8 @@ lifecycle_list_has(const char *list, const char *item)
 int
 lifecycle_appeal(int64_t id, const char *platform_case_id,
     const char *statement, const struct st_material *mat, size_t nmat,
-    time_t at, int force, const char *actor,
-    struct preflight_findings **found, struct lifecycle_err *err)
+    time_t at, int force, const char *actor, struct preflight_findings **found,
+    struct lifecycle_err *err)
 {
 	struct preflight_run pr;
 	struct st_case c;

@@ -349,8 +349,7 @@ preflight_run_json(const struct preflight_findings *found)
 	arr = json_array();
 	for (i = 0; i < found->n; i++)
 		json_array_append_new(arr,
-		    json_pack("{s:s,s:s}", "code", found->v[i].name,
-			"severity",
+		    json_pack("{s:s,s:s}", "code", found->v[i].name, "severity",
 			preflight_severity_name(found->v[i].severity)));
 	return (arr);
 }

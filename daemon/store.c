@@ -463,8 +463,8 @@ static int store_any(sqlite3_stmt *);
 /* Fills the zeroed element p from the current row of a statement. */
 typedef void (*store_fill)(sqlite3_stmt *, void *);
 typedef void (*store_clear)(void *);
-static void *store_rows(
-    sqlite3_stmt *, size_t, store_fill, store_clear, size_t *, int *);
+static void *
+store_rows(sqlite3_stmt *, size_t, store_fill, store_clear, size_t *, int *);
 static void store_free(void *, size_t, size_t, store_clear);
 static void appeal_clear(void *);
 static void event_clear(void *);
@@ -1014,7 +1014,8 @@ listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	*out = store_rows(stmt, sizeof **out, listing_row, listing_clear, n, &rc);
+	*out =
+	    store_rows(stmt, sizeof **out, listing_row, listing_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -1334,7 +1335,8 @@ appeals_query(
 	size_t i;
 	int rc;
 
-	*out = store_rows(stmt, sizeof **out, appeals_fill, appeal_clear, n, &rc);
+	*out =
+	    store_rows(stmt, sizeof **out, appeals_fill, appeal_clear, n, &rc);
 	if (rc != SQLITE_DONE)
 		return (-1);
 	for (i = 0; i < *n; i++) {
@@ -1453,8 +1455,8 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = store_stmt(st, sql, "iii", after, case_id,
-		 limit > 0 ? limit : INT64_MAX);
+	stmt = store_stmt(
+	    st, sql, "iii", after, case_id, limit > 0 ? limit : INT64_MAX);
 	*out = store_rows(stmt, sizeof **out, events_fill, event_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
@@ -1699,7 +1701,8 @@ deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
 {
 	int rc;
 
-	*out = store_rows(stmt, sizeof **out, deliveries_fill, delivery_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, deliveries_fill, delivery_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -2047,7 +2050,8 @@ documents_query(
 	size_t i;
 	int rc;
 
-	*out = store_rows(stmt, sizeof **out, document_row, document_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, document_row, document_clear, n, &rc);
 	for (i = 0; i < *n && rc == SQLITE_DONE; i++) {
 		if (document_products_load(st, &(*out)[i]) == -1)
 			rc = SQLITE_ERROR;
@@ -2255,7 +2259,8 @@ store_document_refs(struct store *st, int64_t doc_id, const char *sha256,
 	int rc;
 
 	stmt = store_stmt(st, sql, "it", doc_id, sha256);
-	*out = store_rows(stmt, sizeof **out, document_refs_fill, doc_ref_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, document_refs_fill, doc_ref_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -2361,7 +2366,8 @@ store_image_matches(struct store *st, int64_t listing_id,
 	int rc;
 
 	stmt = store_stmt(st, sql, "i", listing_id);
-	*out = store_rows(stmt, sizeof **out, image_matches_fill, image_match_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, image_matches_fill, image_match_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -2481,7 +2487,8 @@ conditions_query(sqlite3_stmt *stmt, struct st_condition **out, size_t *n)
 {
 	int rc;
 
-	*out = store_rows(stmt, sizeof **out, conditions_fill, condition_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, conditions_fill, condition_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -2676,7 +2683,8 @@ store_snoozes(struct store *st, time_t now, struct st_snooze **out, size_t *n)
 	int rc;
 
 	stmt = store_stmt(st, sql, "i", (int64_t)now);
-	*out = store_rows(stmt, sizeof **out, snoozes_fill, snooze_clear, n, &rc);
+	*out =
+	    store_rows(stmt, sizeof **out, snoozes_fill, snooze_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -2843,9 +2851,10 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = store_stmt(st, sql, "iiii", shop_id, (int64_t)now, limit,
-		 (int64_t)lane);
-	*out = store_rows(stmt, sizeof **out, watch_due_fill, watch_clear, n, &rc);
+	stmt = store_stmt(
+	    st, sql, "iiii", shop_id, (int64_t)now, limit, (int64_t)lane);
+	*out =
+	    store_rows(stmt, sizeof **out, watch_due_fill, watch_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -2988,9 +2997,9 @@ store_watch_confirm(
 
 	*case_id = 0;
 	if (cf->offsale) {
-		if ((stmt = store_stmt(st, with_case, "iiitit", (int64_t)cf->now,
-			 cf->recheck, cf->approved, cf->key, cf->id,
-			 cf->status)) == NULL)
+		if ((stmt = store_stmt(st, with_case, "iiitit",
+			 (int64_t)cf->now, cf->recheck, cf->approved, cf->key,
+			 cf->id, cf->status)) == NULL)
 			return (-1);
 		if (store_done(st, stmt) == -1)
 			return (-1);
@@ -3267,7 +3276,8 @@ store_evidence_list(
 	int rc;
 
 	stmt = store_stmt(st, sql, "i", case_id);
-	*out = store_rows(stmt, sizeof **out, evidence_list_fill, evidence_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, evidence_list_fill, evidence_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -3299,7 +3309,8 @@ store_not_found(
 	int rc;
 
 	stmt = store_stmt(st, sql, "t", shop);
-	*out = store_rows(stmt, sizeof **out, not_found_fill, not_found_clear, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, not_found_fill, not_found_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -3446,8 +3457,8 @@ store_users(struct store *st, struct st_user **out, size_t *n)
 	    "SELECT name, role, created_at FROM web_users ORDER BY name";
 	int rc;
 
-	*out = store_rows(
-	    store_stmt(st, sql, ""), sizeof **out, users_fill, user_clear, n, &rc);
+	*out = store_rows(store_stmt(st, sql, ""), sizeof **out, users_fill,
+	    user_clear, n, &rc);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 

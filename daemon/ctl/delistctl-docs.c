@@ -92,8 +92,7 @@ static const struct ctl_cmd docs_cmds[] = {
 	    { "", NULL, 0, 0 } },
 };
 
-const struct ctl_group ctl_docs_group = { "doc", docs_cmds,
-	nitems(docs_cmds) };
+const struct ctl_group ctl_docs_group = { "doc", docs_cmds, nitems(docs_cmds) };
 
 static int
 doc_help(__unused struct ctl_args *a)

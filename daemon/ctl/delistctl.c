@@ -812,7 +812,8 @@ ctl_answer_ok(long status, const json_t *doc, const char *raw)
 	if (msg != NULL)
 		fprintf(stderr, "delistctl: %s\n", msg);
 	else
-		fprintf(stderr, "delistctl: delistd answered HTTP %ld\n", status);
+		fprintf(
+		    stderr, "delistctl: delistd answered HTTP %ld\n", status);
 	exit(status >= 500 ? CTL_EXIT_DAEMON : CTL_EXIT_ERROR);
 }
 

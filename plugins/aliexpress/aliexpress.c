@@ -617,7 +617,8 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
-	return (cause_fail(cause, "cannot write %s: %s", path, strerror(saved)));
+	return (
+	    cause_fail(cause, "cannot write %s: %s", path, strerror(saved)));
 }
 
 /* --- calls -------------------------------------------------------------- */

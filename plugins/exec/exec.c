@@ -177,8 +177,8 @@ exec_conf_command(struct exec *x, char **cause)
 	for (i = 0; i < n; i++) {
 		s = x->api->conf_list_string(h, "command", i);
 		if (s == NULL)
-			return (
-			    cause_fail(cause, "command[%d] is not a string", i));
+			return (cause_fail(
+			    cause, "command[%d] is not a string", i));
 		x->argv[i] = s;
 	}
 	if (x->argv[0][0] != '/')

@@ -215,8 +215,7 @@ webhook_conf_url(struct webhook *wh, char **cause)
 	else if (strncasecmp(url, "https://", 8) == 0)
 		schemelen = 8;
 	else
-		return (
-		    cause_fail(cause, "url: expected http:// or https://"));
+		return (cause_fail(cause, "url: expected http:// or https://"));
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		if (*p <= ' ' || *p == 0x7f)
 			return (cause_fail(cause,

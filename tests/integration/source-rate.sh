@@ -7,32 +7,11 @@
 # span at the fake holds more than rate calls.
 . "$(dirname "$0")/lib.sh"
 
-command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
-command -v jq >/dev/null 2>&1 || { echo "1..0 # SKIP jq is missing"; exit 0; }
-
-FAKE=$top_builddir/tests/fakes/fake_aliexpress
-PLUGIN_DIR=$top_builddir/plugins/.libs
-for f in "$FAKE" "$PLUGIN_DIR/aliexpress.so"; do
-	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 1; }
-done
-
+need_aliexpress
 DELISTD_TEST_CLOCK=$T/clock
 export DELISTD_TEST_CLOCK
 NOW=1796004000 # 2026-11-30T02:00:00Z, 10:00 in Beijing
-echo $NOW > "$T/clock"
-clock_is() { ctl --json status | jq -e ".now == $1" >/dev/null; }
-tick() {
-	NOW=$((NOW + $1))
-	echo "$NOW" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
-	wait_for 5 clock_is "$NOW"
-}
-
-APPKEY=34567891
-SECRET=ae-Secret-b07d11
-TOKEN=ae-Token-e2c940
-printf '%s\n' "$SECRET" > "$T/ae.secret"
-printf '%s\n' "$TOKEN" > "$T/ae.token"
-chmod 600 "$T/ae.secret" "$T/ae.token"
+setclock $NOW
 check "fake_aliexpress starts" start_fake_aliexpress "$T/ae.secret" \
     --qps 100000 --daily-quota 100000000
 # The gateway answers after 50 ms, as in tests/bench/source-scale.sh.
@@ -82,7 +61,8 @@ for rate in 5 20 80; do
 	check "rate $rate: delistctl reload takes it" expect_rc 0
 	# A day later every listing is due again; the source is busy at its
 	# rate from then on.
-	tick 86400
+	NOW=$((NOW + 86400))
+	setclock $NOW
 	reset_stats
 	want=$((rate * 5))
 	check "rate $rate: the fake gets $want calls" wait_for 60 calls_over $want
