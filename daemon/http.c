@@ -1065,7 +1065,8 @@ http_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 		value++;
 
 	/* Both, each NUL-terminated, at the end of the one buffer. */
-	need = req->hlen + (size_t)(name_end - data) + (size_t)(end - value) + 2;
+	need =
+	    req->hlen + (size_t)(name_end - data) + (size_t)(end - value) + 2;
 	if (need > req->hsize) {
 		req->hsize = req->hsize != 0 ? req->hsize : 512;
 		while (req->hsize < need)
