@@ -185,6 +185,31 @@ api_shop_snooze(struct api_req *r)
 	free(who);
 }
 
+/* The case's acknowledgement as the API shows it; null if none holds. */
+json_t *
+api_ack_json(const struct st_case *c)
+{
+	return (json_ack(lifecycle_ack_holds(c) ? c->ack_by : NULL, c->ack_at,
+	    c->ack_until, c->ack_comment));
+}
+
+/*
+ * The warnings a person must see, as GET /v1/status carries them:
+ * {"code","shop","text"} each, and the members of their kind.
+ */
+json_t *
+api_warnings_json(void)
+{
+	struct warning *w;
+	json_t *arr;
+	size_t n;
+
+	lifecycle_warnings(NULL, 1, &w, &n);
+	arr = json_warnings(w, n);
+	warnings_free(w, n);
+	return (arr);
+}
+
 /* The open conditions as the API lists them. */
 json_t *
 api_conditions_json(int64_t case_id)
@@ -202,12 +227,11 @@ api_conditions_json(int64_t case_id)
 		if (cond[i].case_id != 0 &&
 		    store_case_get(daemon_state->store, cond[i].case_id, &c) ==
 			0) {
-			ack = lifecycle_ack_json(&c);
+			ack = api_ack_json(&c);
 			st_case_clear(&c);
 		} else
-			ack =
-			    lifecycle_ack_value(cond[i].ack_by, cond[i].ack_at,
-				cond[i].ack_until, cond[i].ack_comment);
+			ack = json_ack(cond[i].ack_by, cond[i].ack_at,
+			    cond[i].ack_until, cond[i].ack_comment);
 		json_array_append_new(arr,
 		    json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:i,s:o}",
 			"id", (json_int_t)cond[i].id, "type", cond[i].type,

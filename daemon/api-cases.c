@@ -39,6 +39,7 @@
 #include "cases.h"
 #include "event.h"
 #include "lifecycle.h"
+#include "preflight.h"
 #include "text.h"
 #include "vault.h"
 
@@ -158,7 +159,7 @@ listing_json(const struct st_listing *l)
 	    l->open_case ? json_integer(l->open_case) : json_null(),
 	    "created_at", json_time(l->created_at), "updated_at",
 	    json_time(l->updated_at), "risks", risks, "at_risk",
-	    api_findings_json(l->id)));
+	    api_scan_findings_json(l->id)));
 }
 
 static json_t *
@@ -226,7 +227,7 @@ case_board_fields(
 	json_object_set_new(doc, "timezone",
 	    json_string(calendar_tz(
 		config_shop_calendar(daemon_state->config, c->shop))));
-	json_object_set_new(doc, "ack", lifecycle_ack_json(c));
+	json_object_set_new(doc, "ack", api_ack_json(c));
 	json_object_set_new(doc, "assignee", api_case_assignee_json(c->id));
 	store_case_image(daemon_state->store, c->id, &image);
 	json_object_set_new(doc, "image", jstr(image));
@@ -416,8 +417,8 @@ api_err_json(struct lifecycle_err *err, int *status)
 		json_object_set_new(json_object_get(doc, "error"), "forceable",
 		    json_boolean(err->forceable));
 	if (err->findings != NULL)
-		json_object_set(
-		    json_object_get(doc, "error"), "findings", err->findings);
+		json_object_set_new(json_object_get(doc, "error"), "findings",
+		    api_findings_json(err->findings));
 	if (err->case_ref != 0)
 		json_object_set_new(json_object_get(doc, "error"), "case",
 		    json_integer(err->case_ref));
@@ -995,7 +996,8 @@ void
 api_case_appeal(struct api_req *r)
 {
 	const char *pcid, *statement, *ats = NULL;
-	json_t *jmat = NULL, *m, *found = NULL, *doc;
+	struct preflight_findings *found = NULL;
+	json_t *jmat = NULL, *m, *doc;
 	struct st_material *mat = NULL;
 	struct lifecycle_err err = { 0 };
 	json_error_t jerr;
@@ -1071,11 +1073,10 @@ api_case_appeal(struct api_req *r)
 		api_error(r, status, "store", "case %lld could not be read",
 		    (long long)id);
 	else {
-		json_object_set_new(doc, "preflight", found);
-		found = NULL;
+		json_object_set_new(doc, "preflight", api_findings_json(found));
 		api_reply(r, 201, doc);
 	}
-	json_decref(found);
+	preflight_findings_free(found);
 	free(who);
 out:
 	free(low);

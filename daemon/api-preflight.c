@@ -25,6 +25,32 @@
 #include "preflight.h"
 #include "preflight-run.h"
 
+/*
+ * The findings as the API shows them: the trail's {"code","severity"}
+ * (preflight_run_json) with "group", "message", "score"? and "size"?.
+ */
+json_t *
+api_findings_json(const struct preflight_findings *found)
+{
+	const struct preflight_finding *f;
+	json_t *arr = preflight_run_json(found), *o;
+	size_t i;
+
+	json_array_foreach (arr, i, o) {
+		f = &found->v[i];
+		json_object_set_new(
+		    o, "group", json_string(preflight_code_group(f->code)));
+		json_object_set_new(o, "message", json_string(f->message));
+		if (f->score > 0)
+			json_object_set_new(o, "score", json_real(f->score));
+		if (f->width > 0)
+			json_object_set_new(o, "size",
+			    json_pack("{s:i,s:i}", "width", f->width, "height",
+				f->height));
+	}
+	return (arr);
+}
+
 /* The materials, with their lower-cased hashes. */
 static void
 pf_mat_free(struct st_material *mat, size_t n)
@@ -118,7 +144,7 @@ api_case_preflight(struct api_req *r)
 	}
 	api_reply(r, 200,
 	    json_pack("{s:I,s:o,s:I,s:I,s:b}", "case", (json_int_t)id,
-		"findings", preflight_run_json(pr.found, 0), "errors",
+		"findings", api_findings_json(pr.found), "errors",
 		(json_int_t)pr.found->nerrors, "warnings",
 		(json_int_t)pr.found->nwarnings, "ok", pr.found->nerrors == 0));
 	preflight_run_clear(&pr);

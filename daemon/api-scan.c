@@ -4,7 +4,7 @@
  * POST /v1/scan {"shop"?}: scans the titles of every tracked listing (of
  * the shop) against the preflight's term lists (lifecycle-scan.c) and
  * answers {"shop","scanned","at_risk","raised","cleared"}. The findings
- * themselves are in GET /v1/listings ("at_risk", api_findings_json) and
+ * themselves are in GET /v1/listings ("at_risk", api_scan_findings_json) and
  * the trail.
  */
 
@@ -25,7 +25,7 @@
  * [{"code","term","field","quote","fix","raised_at"}], empty when clean.
  */
 json_t *
-api_findings_json(int64_t listing_id)
+api_scan_findings_json(int64_t listing_id)
 {
 	struct st_finding *f;
 	size_t n, i;

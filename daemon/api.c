@@ -933,7 +933,7 @@ api_status(struct api_req *r)
 	}
 	json_object_set_new(doc, "snoozes", api_snoozes_json());
 	/* What a person must see: {"code","shop","text"} each. */
-	json_object_set_new(doc, "warnings", lifecycle_warnings(NULL, 1));
+	json_object_set_new(doc, "warnings", api_warnings_json());
 	json_object_set_new(doc, "sources", sched_source_status());
 	json_object_set_new(doc, "web",
 	    json_pack("{s:o,s:b}", "listen",

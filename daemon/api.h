@@ -315,6 +315,7 @@ void api_events_conn_closed(void *);
 void api_events_stop(void);
 
 /* api-alerts.c */
+struct st_case;
 void api_case_ack(struct api_req *);
 void api_conditions_get(struct api_req *);
 void api_condition_ack(struct api_req *);
@@ -322,7 +323,7 @@ void api_shop_snooze(struct api_req *);
 
 /* api-scan.c */
 void api_scan_post(struct api_req *);
-struct json_t *api_findings_json(int64_t);
+struct json_t *api_scan_findings_json(int64_t);
 
 /* api-points.c */
 void api_points_get(struct api_req *);
@@ -334,9 +335,13 @@ void api_matter_post(struct api_req *);
 struct json_t *api_matter_json(int64_t);
 struct json_t *api_conditions_json(int64_t);
 struct json_t *api_snoozes_json(void);
+struct json_t *api_ack_json(const struct st_case *);
+struct json_t *api_warnings_json(void);
 
 /* api-preflight.c */
+struct preflight_findings;
 void api_case_preflight(struct api_req *);
+struct json_t *api_findings_json(const struct preflight_findings *);
 
 /* api-outbox.c */
 struct st_delivery;

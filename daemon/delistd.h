@@ -65,11 +65,33 @@ int journal_send(int, const char *, const struct log_fields *);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
-/* json.c: a time as ISO 8601 UTC in JSON, or JSON null for 0. */
+/*
+ * A warning a person must see: GET /v1/status and digest.daily carry them
+ * (lifecycle_warnings finds them; json_warning writes one).
+ */
+struct warning {
+	const char *code; /* "calendar.uncovered", "listing.not_found", ... */
+	int has_shop; /* it has a "shop" member: shop, or null if NULL */
+	char *shop;
+	char *product_id; /* listing.not_found's; else NULL */
+	time_t since; /* listing.not_found's; else 0 */
+	char *sink; /* outbox.orphaned's; else NULL */
+	char *text;
+};
+
+/*
+ * json.c: the JSON shapes both the API and events' data write: a time as
+ * ISO 8601 UTC (JSON null for 0), an acknowledgement, a warning.
+ */
 struct json_t *json_time(time_t);
 /* json.c: a compliance-scan finding (the API's and the digest's). */
 struct st_finding;
 struct json_t *json_finding(const struct st_finding *);
+struct json_t *json_ack(const char *, time_t, time_t, const char *);
+struct json_t *json_warning(const struct warning *);
+struct json_t *json_warnings(const struct warning *, size_t);
+struct warning *warning_add(struct warning **, size_t *, const char *);
+void warnings_free(struct warning *, size_t);
 
 /* sha256.c: lower-case hex SHA-256 of a buffer; -1 if OpenSSL fails. */
 #define SHA256_HEX_LEN 65
@@ -817,6 +839,19 @@ int store_watch_schedule(struct store *, int64_t, time_t);
 int store_watch_due_by(struct store *, int64_t, time_t);
 int store_watch_adopt(struct store *, int64_t, time_t);
 int store_watch_observe(struct store *, const struct st_watch *, time_t);
+/* An answer that only confirms what is stored (store_watch_confirm). */
+struct st_confirm {
+	int64_t id; /* the listing */
+	const char *status; /* what the source said */
+	const char *key; /* on_sale: the answer's evidence key; else NULL */
+	time_t now;
+	int64_t healthy; /* the interval of a listing without its own */
+	double stretch;
+	int64_t recheck; /* the interval of a listing with an open case */
+	int64_t approved; /* ... at most, when its case is approved */
+	int offsale; /* status is off sale: an open case may stay open */
+};
+int store_watch_confirm(struct store *, const struct st_confirm *, int64_t *);
 void st_watch_clear(struct st_watch *);
 void st_watches_free(struct st_watch *, size_t);
 int store_listing_set_title(struct store *, int64_t, const char *);

@@ -44,11 +44,6 @@
 #define HTTP_SPARE 16 /* finished easy handles kept for the next transfers */
 #define HTTP_USER_AGENT DELISTD_NAME "/" PACKAGE_VERSION
 
-struct http_header {
-	char *name;
-	char *value;
-};
-
 enum http_state {
 	HTTP_QUEUED, /* waiting for a slot under the cap */
 	HTTP_RUNNING, /* in the multi handle */
@@ -73,7 +68,10 @@ struct http_req {
 	size_t body_size;
 	int body_too_big;
 
-	struct http_header *headers;
+	/* The headers as "name\0value\0" pairs in one buffer. */
+	char *hbuf;
+	size_t hlen;
+	size_t hsize;
 	size_t nheaders;
 	size_t headers_bytes;
 	int headers_too_big;
@@ -110,6 +108,7 @@ static size_t http_nrunning;
 static size_t http_ndone;
 static struct http_stats http_stats;
 static CURL *http_spare[HTTP_SPARE];
+static char *http_url_ok[2]; /* the last URL found good, http and smtp */
 static size_t http_nspare;
 
 static void http_cancel(void *, int);
@@ -215,6 +214,9 @@ http_shutdown(void)
 	event_free(http_timer_ev);
 	event_free(http_deliver_ev);
 	http_timer_ev = http_deliver_ev = NULL;
+	free(http_url_ok[0]);
+	free(http_url_ok[1]);
+	http_url_ok[0] = http_url_ok[1] = NULL;
 	http_multi = NULL;
 	http_base = NULL;
 	curl_global_cleanup();
@@ -333,14 +335,17 @@ const char *
 http_response_header(const struct delistd_http_response *resp, const char *name)
 {
 	const struct http_req *req;
+	const char *h, *v;
 	size_t i;
 
 	if (resp == NULL || name == NULL || resp->host_private == NULL)
 		return (NULL);
 	req = resp->host_private;
-	for (i = 0; i < req->nheaders; i++) {
-		if (strcasecmp(req->headers[i].name, name) == 0)
-			return (req->headers[i].value);
+	for (i = 0, h = req->hbuf; i < req->nheaders; i++) {
+		v = h + strlen(h) + 1;
+		if (strcasecmp(h, name) == 0)
+			return (v);
+		h = v + strlen(v) + 1;
 	}
 	return (NULL);
 }
@@ -488,6 +493,9 @@ http_check_url(const char *url, int smtp, char **cause)
 		log_cause(cause, "http: no URL");
 		return (-1);
 	}
+	/* A source calls one URL again and again: it is parsed once. */
+	if (http_url_ok[smtp] != NULL && strcmp(url, http_url_ok[smtp]) == 0)
+		return (0);
 	if ((u = curl_url()) == NULL)
 		fatalx("http: curl_url: out of memory");
 	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
@@ -509,6 +517,10 @@ http_check_url(const char *url, int smtp, char **cause)
 		    smtp ? "smtp" : "http", scheme,
 		    smtp ? "smtp and smtps" : "http and https");
 	curl_free(scheme);
+	if (ok) {
+		free(http_url_ok[smtp]);
+		http_url_ok[smtp] = xstrdup(url);
+	}
 	return (ok ? 0 : -1);
 }
 
@@ -862,21 +874,15 @@ http_free(struct http_req *req)
 	curl_slist_free_all(req->rcpt);
 	free(req->upload);
 	free(req->body);
-	http_clear_headers(req);
+	free(req->hbuf);
 	free(req);
 }
 
+/* Forgets the headers kept (a new status line starts a new set). */
 static void
 http_clear_headers(struct http_req *req)
 {
-	size_t i;
-
-	for (i = 0; i < req->nheaders; i++) {
-		free(req->headers[i].name);
-		free(req->headers[i].value);
-	}
-	free(req->headers);
-	req->headers = NULL;
+	req->hlen = 0;
 	req->nheaders = 0;
 }
 
@@ -1011,7 +1017,7 @@ http_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		return (0);
 	}
 	if (req->body_len + n + 1 > req->body_size) {
-		want = req->body_size != 0 ? req->body_size : 16384;
+		want = req->body_size != 0 ? req->body_size : 4096;
 		while (want < req->body_len + n + 1)
 			want *= 2;
 		if (want > HTTP_BODY_MAX + 1)
@@ -1033,8 +1039,7 @@ static size_t
 http_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_req *req = arg;
-	struct http_header *h;
-	size_t n = size * nmemb, len = n;
+	size_t n = size * nmemb, len = n, need;
 	const char *colon, *name_end, *value, *end;
 
 	if (n > HTTP_HEADERS_MAX - req->headers_bytes) {
@@ -1060,10 +1065,21 @@ http_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 	while (value < end && (*value == ' ' || *value == '\t'))
 		value++;
 
-	req->headers = xreallocarray(
-	    req->headers, req->nheaders + 1, sizeof *req->headers);
-	h = &req->headers[req->nheaders++];
-	h->name = xstrndup(data, name_end - data);
-	h->value = xstrndup(value, end - value);
+	/* Both, each NUL-terminated, at the end of the one buffer. */
+	need =
+	    req->hlen + (size_t)(name_end - data) + (size_t)(end - value) + 2;
+	if (need > req->hsize) {
+		req->hsize = req->hsize != 0 ? req->hsize : 512;
+		while (req->hsize < need)
+			req->hsize *= 2;
+		req->hbuf = xreallocarray(req->hbuf, 1, req->hsize);
+	}
+	memcpy(req->hbuf + req->hlen, data, name_end - data);
+	req->hlen += name_end - data;
+	req->hbuf[req->hlen++] = '\0';
+	memcpy(req->hbuf + req->hlen, value, end - value);
+	req->hlen += end - value;
+	req->hbuf[req->hlen++] = '\0';
+	req->nheaders++;
 	return (n);
 }

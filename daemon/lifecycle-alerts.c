@@ -619,28 +619,12 @@ fail:
 	return (-1);
 }
 
-/* The acknowledgement as the API shows it; NULL when there is none. */
-json_t *
-lifecycle_ack_value(
-    const char *by, time_t at, time_t until, const char *comment)
+/* Whether someone took case c on and it has not lapsed yet. */
+int
+lifecycle_ack_holds(const struct st_case *c)
 {
-	char buf[ISOTIME_LEN];
-
-	if (by == NULL)
-		return (json_null());
-	return (json_pack("{s:s,s:s,s:o,s:o}", "by", by, "at",
-	    isotime_format(at, buf, sizeof buf), "until", json_time(until),
-	    "comment", comment ? json_string(comment) : json_null()));
-}
-
-json_t *
-lifecycle_ack_json(const struct st_case *c)
-{
-	if (c->ack_by != NULL && c->ack_until != 0 &&
-	    c->ack_until <= clock_now())
-		return (json_null());
-	return (lifecycle_ack_value(
-	    c->ack_by, c->ack_at, c->ack_until, c->ack_comment));
+	return (c->ack_by != NULL &&
+	    (c->ack_until == 0 || c->ack_until > clock_now()));
 }
 
 /*
@@ -780,10 +764,8 @@ lifecycle_snooze(const char *shop, time_t until, const char *comment,
 	json_t *data;
 	int rc;
 
-	if (lifecycle_shop_known(shop, err) == -1)
+	if (lifecycle_shop_begin(shop, err) == -1)
 		return (-1);
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
 	memset(&c, 0, sizeof c);
 	c.shop = (char *)shop;
 	if (until == 0) {

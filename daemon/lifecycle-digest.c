@@ -33,6 +33,22 @@
 #include "fingerprint.h"
 #include "i18n.h"
 
+/* A year a calendar leaves uncovered (lifecycle_uncovered). */
+struct lifecycle_uncovered {
+	const char *shop; /* NULL: the daemon's calendar */
+	const char *timezone;
+	int year;
+	char *text;
+};
+
+struct lifecycle_orphans {
+	struct warning **v;
+	size_t *n;
+};
+
+static size_t lifecycle_uncovered(
+    const char *, time_t, time_t *, struct lifecycle_uncovered **);
+static void lifecycle_uncovered_free(struct lifecycle_uncovered *, size_t);
 static void lifecycle_orphan_warning(const char *, int64_t, void *);
 static json_t *lifecycle_digest_at_risk(const char *);
 static json_t *lifecycle_digest_points(const char *);
@@ -188,7 +204,9 @@ lifecycle_digest_case(
 	    c->title ? json_string(c->title) : json_null(), "reason", c->reason,
 	    "opened_at", isotime_format(c->opened_at, buf, sizeof buf),
 	    "appeals", c->appeals, "rejections", c->rejections, "appeals_left",
-	    left, "escalation", esc, "ack", lifecycle_ack_json(c));
+	    left, "escalation", esc, "ack",
+	    json_ack(lifecycle_ack_holds(c) ? c->ack_by : NULL, c->ack_at,
+		c->ack_until, c->ack_comment));
 	return (j);
 }
 
@@ -255,6 +273,8 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	json_t *by, *counts, *syncs, *dead, *pending, *data, *warnings,
 	    *at_risk;
 	json_t *points;
+	struct warning *w = NULL;
+	size_t nw = 0;
 	char date[CALENDAR_FORMAT_LEN], buf[ISOTIME_LEN];
 	int64_t nstate[CASE_STATE_COUNT] = { 0 };
 
@@ -338,7 +358,8 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 	docs = lifecycle_digest_documents(shop, now);
 	json_object_set_new(counts, "documents_expiring",
 	    json_integer((json_int_t)json_array_size(docs)));
-	warnings = lifecycle_warnings(shop, 0);
+	lifecycle_warnings(shop, 0, &w, &nw);
+	warnings = json_warnings(w, nw);
 	at_risk = lifecycle_digest_at_risk(shop);
 	points = lifecycle_digest_points(shop);
 	json_object_set_new(counts, "ledgers_near_threshold",
@@ -365,12 +386,10 @@ lifecycle_digest_data(const char *shop, time_t now, char *summary, size_t len)
 		snprintf(summary + strlen(summary), len - strlen(summary),
 		    _("; %zu listing(s) at risk"), json_array_size(at_risk));
 	/* The first warning, so that the line alone says there are some. */
-	if (json_array_size(warnings) > 0)
+	if (nw > 0)
 		snprintf(summary + strlen(summary), len - strlen(summary),
-		    "; %zu warning%s: %s", json_array_size(warnings),
-		    json_array_size(warnings) == 1 ? "" : "s",
-		    json_string_value(
-			json_object_get(json_array_get(warnings, 0), "text")));
+		    "; %zu warning%s: %s", nw, nw == 1 ? "" : "s", w[0].text);
+	warnings_free(w, nw);
 	data = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "shop", shop,
 	    "date", date, "timezone", calendar_tz(cal), "counts", counts,
 	    "open_cases", by, "pending_syncs", syncs, "dead_deliveries", dead,
@@ -417,21 +436,23 @@ lifecycle_digest(const struct config_shop *shop)
 /*
  * The years the calendars leave uncovered at now (calendar_uncovered_years,
  * 60 days ahead): of the shop (NULL: of every shop), or the daemon's when
- * no shop is configured. One {"shop","year","timezone","text"} each; *next
- * (may be NULL) gets the earliest instant the answer may change, 0 if none.
+ * no shop is configured, in *u (free with lifecycle_uncovered_free);
+ * returns how many. *next (may be NULL) gets the earliest instant the
+ * answer may change, 0 if none.
  */
-static json_t *
-lifecycle_uncovered(const char *only, time_t now, time_t *next)
+static size_t
+lifecycle_uncovered(
+    const char *only, time_t now, time_t *next, struct lifecycle_uncovered **u)
 {
 	const struct config *conf = lifecycle_config();
 	const struct calendar *cal;
 	const char *shop;
-	json_t *arr = json_array();
-	char who[128], text[512], local[CALENDAR_FORMAT_LEN];
-	size_t i, n = conf->nshops > 0 ? conf->nshops : 1;
+	char who[128], local[CALENDAR_FORMAT_LEN];
+	size_t i, n = conf->nshops > 0 ? conf->nshops : 1, nu = 0;
 	time_t change;
 	int years[2], k, nyears, current;
 
+	*u = NULL;
 	if (next != NULL)
 		*next = 0;
 	for (i = 0; i < n; i++) {
@@ -456,8 +477,12 @@ lifecycle_uncovered(const char *only, time_t now, time_t *next)
 			snprintf(who, sizeof who, "the daemon's calendar (%s)",
 			    calendar_tz(cal));
 		for (k = 0; k < nyears; k++) {
+			*u = xreallocarray(*u, nu + 1, sizeof **u);
+			(*u)[nu].shop = shop;
+			(*u)[nu].timezone = calendar_tz(cal);
+			(*u)[nu].year = years[k];
 			if (years[k] == current)
-				snprintf(text, sizeof text,
+				xasprintf(&(*u)[nu].text,
 				    "%s has no holiday or make-up workday in "
 				    "%d, the current year: every weekday "
 				    "counts "
@@ -465,48 +490,57 @@ lifecycle_uncovered(const char *only, time_t now, time_t *next)
 				    "calendar in delistd.conf",
 				    who, years[k], years[k]);
 			else
-				snprintf(text, sizeof text,
+				xasprintf(&(*u)[nu].text,
 				    "%s has no holiday or make-up workday in "
 				    "%d, which begins on %d-01-01: every "
 				    "weekday will count as a business day; add "
 				    "%d's dates to the calendar in "
 				    "delistd.conf",
 				    who, years[k], years[k], years[k]);
-			json_array_append_new(arr,
-			    json_pack("{s:o,s:i,s:s,s:s}", "shop",
-				shop ? json_string(shop) : json_null(), "year",
-				years[k], "timezone", calendar_tz(cal), "text",
-				text));
+			nu++;
 		}
 	}
-	return (arr);
+	return (nu);
+}
+
+static void
+lifecycle_uncovered_free(struct lifecycle_uncovered *u, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(u[i].text);
+	free(u);
 }
 
 /*
- * The warnings a person must see, as GET /v1/status (with_shop) and
- * digest.daily (of one shop, without) carry them: {"code","shop","text"}.
+ * The warnings a person must see, in *v (*n of them; free with
+ * warnings_free): of the shop (NULL: every shop), as digest.daily (of one
+ * shop) and, with status, GET /v1/status carry them: there the calendars'
+ * name their shop, and deliveries for a sink gone are one more.
  */
-json_t *
-lifecycle_warnings(const char *shop, int with_shop)
+void
+lifecycle_warnings(const char *shop, int status, struct warning **v, size_t *n)
 {
-	json_t *u = lifecycle_uncovered(shop, clock_now(), NULL),
-	       *arr = json_array();
-	json_t *e, *w;
-	size_t i;
+	struct lifecycle_uncovered *u;
+	struct lifecycle_orphans o = { v, n };
+	struct warning *w;
+	size_t nu, i;
 
-	json_array_foreach (u, i, e) {
-		w = json_pack("{s:s}", "code", "calendar.uncovered");
-		if (with_shop)
-			json_object_set(w, "shop", json_object_get(e, "shop"));
-		json_object_set(w, "text", json_object_get(e, "text"));
-		json_array_append_new(arr, w);
+	*v = NULL;
+	*n = 0;
+	nu = lifecycle_uncovered(shop, clock_now(), NULL, &u);
+	for (i = 0; i < nu; i++) {
+		w = warning_add(v, n, "calendar.uncovered");
+		w->has_shop = status;
+		w->shop = u[i].shop ? xstrdup(u[i].shop) : NULL;
+		w->text = xstrdup(u[i].text);
 	}
-	json_decref(u);
-	lifecycle_not_found_warnings(arr, shop);
-	if (with_shop)
+	lifecycle_uncovered_free(u, nu);
+	lifecycle_not_found_warnings(v, n, shop);
+	if (status)
 		store_outbox_by_sink(
-		    lifecycle_store(), lifecycle_orphan_warning, arr);
-	return (arr);
+		    lifecycle_store(), lifecycle_orphan_warning, &o);
 }
 
 /*
@@ -517,21 +551,20 @@ static void
 lifecycle_orphan_warning(const char *sink, int64_t n, void *arg)
 {
 	const struct config *conf = lifecycle_config();
-	char *text;
+	struct lifecycle_orphans *o = arg;
+	struct warning *w;
 	size_t i;
 
 	for (i = 0; i < conf->nplugins; i++) {
 		if (strcmp(conf->plugins[i].name, sink) == 0)
 			return;
 	}
-	xasprintf(&text,
+	w = warning_add(o->v, o->n, "outbox.orphaned");
+	w->sink = xstrdup(sink);
+	xasprintf(&w->text,
 	    "%lld deliver%s pending for sink %s, which the configuration no "
 	    "longer has: put it back, or they wait for ever",
 	    (long long)n, n == 1 ? "y is" : "ies are", sink);
-	json_array_append_new(arg,
-	    json_pack("{s:s,s:s,s:s}", "code", "outbox.orphaned", "sink", sink,
-		"text", text));
-	free(text);
 }
 
 /*
@@ -544,32 +577,28 @@ time_t
 lifecycle_calendar_check(int announce)
 {
 	struct st_case c;
-	json_t *u, *e, *data;
+	struct lifecycle_uncovered *u;
+	json_t *data;
 	time_t now = clock_now(), next;
-	const char *shop, *text;
-	size_t i;
+	size_t i, nu;
 	int seen, failed = 0, raised = 0;
 
-	u = lifecycle_uncovered(NULL, now, &next);
-	json_array_foreach (u, i, e) {
-		shop = json_string_value(json_object_get(e, "shop"));
-		text = json_string_value(json_object_get(e, "text"));
+	nu = lifecycle_uncovered(NULL, now, &next, &u);
+	for (i = 0; i < nu; i++) {
 		if (announce)
-			log_warnx("calendar: %s", text);
+			log_warnx("calendar: %s", u[i].text);
 		seen = store_event_seen(lifecycle_store(), "calendar.uncovered",
-		    shop, "$.year",
-		    json_integer_value(json_object_get(e, "year")));
+		    u[i].shop, "$.year", u[i].year);
 		if (seen != 0) {
 			failed |= seen == -1;
 			continue;
 		}
 		if (!announce)
-			log_warnx("calendar: %s", text);
+			log_warnx("calendar: %s", u[i].text);
 		memset(&c, 0, sizeof c);
-		c.shop = (char *)shop;
-		data =
-		    json_pack("{s:O,s:O}", "year", json_object_get(e, "year"),
-			"timezone", json_object_get(e, "timezone"));
+		c.shop = (char *)u[i].shop;
+		data = json_pack(
+		    "{s:i,s:s}", "year", u[i].year, "timezone", u[i].timezone);
 		if (store_begin(lifecycle_store()) == -1) {
 			json_decref(data);
 			failed = 1;
@@ -577,7 +606,7 @@ lifecycle_calendar_check(int announce)
 		}
 		if (lifecycle_event(&c, now, "daemon",
 			CASES_EV_CALENDAR_UNCOVERED, CASES_SEV_WARNING, data,
-			"%s", text) == -1 ||
+			"%s", u[i].text) == -1 ||
 		    store_commit(lifecycle_store()) == -1) {
 			store_rollback(lifecycle_store());
 			failed = 1;
@@ -585,7 +614,7 @@ lifecycle_calendar_check(int announce)
 		}
 		raised = 1;
 	}
-	json_decref(u);
+	lifecycle_uncovered_free(u, nu);
 	if (raised)
 		lifecycle_published();
 	return (failed ? -1 : next);

@@ -383,10 +383,8 @@ lifecycle_track(const char *shop, const char *pid, const char *title,
 	char *cause = NULL;
 	int rc;
 
-	if (lifecycle_shop_known(shop, err) == -1)
+	if (lifecycle_shop_begin(shop, err) == -1)
 		return (-1);
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
 	rc = lifecycle_seen(shop, pid, title, images, nimages, interval, actor,
 	    created, &cause);
 	if (rc == -2) {
@@ -560,10 +558,8 @@ lifecycle_import(const struct lifecycle_import_row *rows, size_t n,
 		if (one)
 			(*created)++;
 	}
-	if (store_commit(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
-	lifecycle_published();
-	event_changed(EVENT_CHANGE_DUE);
+	if (lifecycle_commit(err) == -1)
+		return (-1);
 	event_changed(EVENT_CHANGE_LISTINGS);
 	return (0);
 }

@@ -39,6 +39,7 @@ int64_t lifecycle_event_with(const struct event_opts *, const struct st_case *,
 const struct calendar *lifecycle_calendar(const char *shop);
 int lifecycle_case_save(struct st_case *);
 int lifecycle_shop_known(const char *shop, struct lifecycle_err *err);
+int lifecycle_shop_begin(const char *, struct lifecycle_err *);
 void lifecycle_case_view(const struct st_case *, struct case_view *);
 void lifecycle_rules(struct case_rules *rules);
 void lifecycle_free(struct st_case *c, struct st_appeal *ap, size_t nap);

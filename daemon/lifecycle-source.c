@@ -301,38 +301,38 @@ lifecycle_not_found(
 }
 
 /*
- * Appends to arr the warnings of the tracked listings the source does not
- * find ({code, shop, product_id, since, text}), oldest first, at most
- * LIFECYCLE_WARNINGS_MAX and then one line that counts the rest (shop NULL:
- * every shop). -1: the store failed.
+ * Appends to *v (*n of them) the warnings of the tracked listings the
+ * source does not find (listing.not_found: shop, product_id, since),
+ * oldest first, at most LIFECYCLE_WARNINGS_MAX and then one that counts
+ * the rest (shop NULL: every shop). -1: the store failed.
  */
 int
-lifecycle_not_found_warnings(json_t *arr, const char *shop)
+lifecycle_not_found_warnings(struct warning **v, size_t *nv, const char *shop)
 {
 	struct st_not_found *f;
+	struct warning *w;
 	size_t n, i;
-	char text[256], buf[ISOTIME_LEN];
+	char text[256];
 
 	if (store_not_found(lifecycle_store(), shop, &f, &n) == -1)
 		return (-1);
 	for (i = 0; i < n && i < LIFECYCLE_WARNINGS_MAX; i++) {
 		lifecycle_not_found_text(
 		    f[i].shop, f[i].product_id, f[i].since, text, sizeof text);
-		json_array_append_new(arr,
-		    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code",
-			"listing.not_found", "shop", f[i].shop, "product_id",
-			f[i].product_id, "since",
-			isotime_format(f[i].since, buf, sizeof buf), "text",
-			text));
+		w = warning_add(v, nv, "listing.not_found");
+		w->has_shop = 1;
+		w->shop = xstrdup(f[i].shop);
+		w->product_id = xstrdup(f[i].product_id);
+		w->since = f[i].since;
+		w->text = xstrdup(text);
 	}
 	if (n > LIFECYCLE_WARNINGS_MAX) {
-		snprintf(text, sizeof text,
+		w = warning_add(v, nv, "listing.not_found");
+		w->has_shop = 1;
+		w->shop = shop ? xstrdup(shop) : NULL;
+		xasprintf(&w->text,
 		    "... and %zu more listings not found by the source",
 		    n - LIFECYCLE_WARNINGS_MAX);
-		json_array_append_new(arr,
-		    json_pack("{s:s,s:o,s:s}", "code", "listing.not_found",
-			"shop", shop ? json_string(shop) : json_null(), "text",
-			text));
 	}
 	st_not_found_free(f, n);
 	return (0);
@@ -566,6 +566,7 @@ int
 lifecycle_observe(const struct lifecycle_observation *o,
     const struct lifecycle_intervals *iv, int64_t *opened)
 {
+	struct st_confirm cf;
 	struct st_watch w;
 	struct st_case c;
 	time_t now = o->at != 0 ? o->at : clock_now(), offline_at;
@@ -577,6 +578,33 @@ lifecycle_observe(const struct lifecycle_observation *o,
 	*opened = 0;
 	if (store_begin(lifecycle_store()) == -1)
 		return (-1);
+	/*
+	 * Most answers only confirm what is stored (the same status, no
+	 * observation being confirmed, the same healthy answer; no open case,
+	 * or one whose listing stays off sale): they move the next check (and
+	 * mark the case's listing seen off sale), in one guarded UPDATE
+	 * instead of reading the listing back with its shop and case.
+	 */
+	cf.id = o->listing_id;
+	cf.status = o->status;
+	cf.key = o->healthy_key;
+	cf.now = now;
+	cf.healthy = iv->healthy;
+	cf.stretch = iv->stretch;
+	cf.recheck = iv->recheck;
+	cf.approved = LIFECYCLE_APPROVED_RECHECK;
+	cf.offsale = lifecycle_off_sale(o->status);
+	if ((rc = store_watch_confirm(lifecycle_store(), &cf, &need)) == -1 ||
+	    (rc == 1 && need != 0 &&
+		store_risk_once(lifecycle_store(), o->listing_id, need,
+		    "off_sale", now) == -1))
+		goto fail2;
+	if (rc == 1) {
+		if (store_commit(lifecycle_store()) == -1)
+			goto fail2;
+		lifecycle_published();
+		return (0);
+	}
 	if ((rc = store_watch_get(lifecycle_store(), o->listing_id, &w)) != 0) {
 		store_rollback(lifecycle_store());
 		return (rc == 1 ? 0 : -1);

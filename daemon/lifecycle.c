@@ -59,7 +59,7 @@ void
 lifecycle_err_clear(struct lifecycle_err *err)
 {
 	free(err->message);
-	json_decref(err->findings);
+	preflight_findings_free(err->findings);
 	memset(err, 0, sizeof *err);
 }
 
@@ -293,6 +293,20 @@ lifecycle_shop_known(const char *shop, struct lifecycle_err *err)
 	return (-1);
 }
 
+/*
+ * Begins a transaction for a change to the configured shop; -1 with err
+ * set if the shop is unknown or the store fails.
+ */
+int
+lifecycle_shop_begin(const char *shop, struct lifecycle_err *err)
+{
+	if (lifecycle_shop_known(shop, err) == -1)
+		return (-1);
+	if (store_begin(lifecycle_store()) == -1)
+		return (lifecycle_store_fail(err));
+	return (0);
+}
+
 int
 lifecycle_open(const char *shop, const char *pid, const char *reason,
     const char *rule, time_t at, const char *actor, int64_t *id,
@@ -306,10 +320,8 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 	json_t *data;
 	int rc;
 
-	if (lifecycle_shop_known(shop, err) == -1)
+	if (lifecycle_shop_begin(shop, err) == -1)
 		return (-1);
-	if (store_begin(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
 	if ((rc = store_listing_get(lifecycle_store(), shop, pid, &l)) == -1)
 		return (lifecycle_store_fail(err));
 	if (rc == 0 && l.open_case != 0) {
@@ -366,11 +378,9 @@ lifecycle_open(const char *shop, const char *pid, const char *reason,
 		return (lifecycle_store_fail(err));
 	}
 	st_watch_clear(&w);
-	if (store_commit(lifecycle_store()) == -1)
-		return (lifecycle_store_fail(err));
+	if (lifecycle_commit(err) == -1)
+		return (-1);
 	*id = c.id;
-	lifecycle_published();
-	event_changed(EVENT_CHANGE_DUE);
 	return (0);
 }
 
@@ -618,7 +628,7 @@ lifecycle_list_has(const char *list, const char *item)
 int
 lifecycle_appeal(int64_t id, const char *platform_case_id,
     const char *statement, const struct st_material *mat, size_t nmat,
-    time_t at, int force, const char *actor, json_t **found,
+    time_t at, int force, const char *actor, struct preflight_findings **found,
     struct lifecycle_err *err)
 {
 	struct preflight_run pr;
@@ -694,7 +704,8 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		    pr.found->nerrors, pr.found->nerrors == 1 ? "" : "s",
 		    pr.found->nerrors == 1 ? "it" : "them", (long long)id);
 		err->forceable = 1;
-		err->findings = preflight_run_json(pr.found, 0);
+		err->findings = pr.found;
+		pr.found = NULL;
 		store_rollback(lifecycle_store());
 		goto out;
 	}
@@ -744,7 +755,7 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 	    json_pack("{s:I,s:I,s:o,s:b}", "errors",
 		(json_int_t)pr.found->nerrors, "warnings",
 		(json_int_t)pr.found->nwarnings, "findings",
-		preflight_run_json(pr.found, 1), "overridden",
+		preflight_run_json(pr.found), "overridden",
 		pr.found->nerrors > 0));
 	if (store_appeal_insert(lifecycle_store(), &a) == -1 ||
 	    lifecycle_case_save(&c) == -1 ||
@@ -758,8 +769,10 @@ lifecycle_appeal(int64_t id, const char *platform_case_id,
 		goto out;
 	}
 	rc = lifecycle_commit(err);
-	if (rc == 0 && found != NULL)
-		*found = preflight_run_json(pr.found, 0);
+	if (rc == 0 && found != NULL) {
+		*found = pr.found;
+		pr.found = NULL;
+	}
 out:
 	preflight_run_clear(&pr);
 	free(forced);

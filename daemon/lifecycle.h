@@ -60,7 +60,7 @@ struct lifecycle_err {
 	char *message;
 	int forceable;
 	int64_t case_ref; /* the open case a duplicate open names */
-	struct json_t *findings; /* a refused appeal's preflight findings */
+	struct preflight_findings *findings; /* a refused appeal's preflight */
 };
 
 struct json_t;
@@ -91,7 +91,7 @@ int lifecycle_note(int64_t, const char *, const char *, const char *,
     const char *, time_t, const char *, struct lifecycle_err *);
 int lifecycle_appeal(int64_t, const char *, const char *,
     const struct st_material *, size_t, time_t, int, const char *,
-    struct json_t **, struct lifecycle_err *);
+    struct preflight_findings **, struct lifecycle_err *);
 int lifecycle_decide(int64_t, int, int, const char *, time_t, const char *,
     struct lifecycle_err *);
 int lifecycle_reinstate(int64_t, time_t, const char *, struct lifecycle_err *);
@@ -114,10 +114,9 @@ int lifecycle_condition_ack(
     int64_t, time_t, const char *, const char *, struct lifecycle_err *);
 int lifecycle_snooze(
     const char *, time_t, const char *, const char *, struct lifecycle_err *);
-struct json_t *lifecycle_ack_json(const struct st_case *);
-struct json_t *lifecycle_ack_value(const char *, time_t, time_t, const char *);
+int lifecycle_ack_holds(const struct st_case *);
 time_t lifecycle_digest_due(const struct config_shop *);
-struct json_t *lifecycle_warnings(const char *, int);
+void lifecycle_warnings(const char *, int, struct warning **, size_t *);
 time_t lifecycle_calendar_check(int);
 int lifecycle_digest(const struct config_shop *);
 
@@ -155,7 +154,7 @@ struct lifecycle_import_row {
 int lifecycle_observe(const struct lifecycle_observation *,
     const struct lifecycle_intervals *, int64_t *);
 int lifecycle_check_at(int64_t, time_t);
-int lifecycle_not_found_warnings(struct json_t *, const char *);
+int lifecycle_not_found_warnings(struct warning **, size_t *, const char *);
 int lifecycle_batch_begin(void);
 int lifecycle_batch_commit(void);
 int lifecycle_sweep_seen(const char *, const char *const *, const char *const *,

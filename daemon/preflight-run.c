@@ -355,31 +355,15 @@ preflight_run_clear(struct preflight_run *pr)
 }
 
 json_t *
-preflight_run_json(const struct preflight_findings *found, int brief)
+preflight_run_json(const struct preflight_findings *found)
 {
-	const struct preflight_finding *f;
-	json_t *arr, *o;
+	json_t *arr;
 	size_t i;
 
 	arr = json_array();
-	for (i = 0; i < found->n; i++) {
-		f = &found->v[i];
-		o = json_pack("{s:s,s:s}", "code", f->name, "severity",
-		    preflight_severity_name(f->severity));
-		if (!brief) {
-			json_object_set_new(o, "group",
-			    json_string(preflight_code_group(f->code)));
-			json_object_set_new(
-			    o, "message", json_string(f->message));
-			if (f->score > 0)
-				json_object_set_new(
-				    o, "score", json_real(f->score));
-			if (f->width > 0)
-				json_object_set_new(o, "size",
-				    json_pack("{s:i,s:i}", "width", f->width,
-					"height", f->height));
-		}
-		json_array_append_new(arr, o);
-	}
+	for (i = 0; i < found->n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s,s:s}", "code", found->v[i].name, "severity",
+			preflight_severity_name(found->v[i].severity)));
 	return (arr);
 }

@@ -68,9 +68,9 @@ int preflight_run_brands(const struct preflight_config *cfg, const char *shop,
     time_t now, struct preflight_brand **out);
 
 /*
- * The findings as JSON: [{"code","severity","group","message","score"?,
- * "size"?}], or with brief set only [{"code","severity"}] (the trail).
+ * The findings as the trail has them (appeal.submitted's data):
+ * [{"code","severity"}]; api_findings_json adds what the API shows.
  */
-struct json_t *preflight_run_json(const struct preflight_findings *, int brief);
+struct json_t *preflight_run_json(const struct preflight_findings *);
 
 #endif

@@ -12,8 +12,9 @@
  * blocked source may call again. No tick scans the listings.
  *
  * Per source instance: a token bucket (rate, burst) on the real monotonic
- * clock, so the platform never sees more than rate calls a second whatever
- * the test clock does; a daily quota counted per Beijing day on the daemon
+ * clock, and a window that keeps any second (and a margin) to rate calls
+ * whatever the bucket saved up, so the platform never sees more than rate
+ * calls a second whatever the test clock does; a daily quota counted per Beijing day on the daemon
  * clock and kept in the store; and what the plugin's errors ask for
  * (plugin.h, enum delistd_source_error): THROTTLED pauses the source for
  * retry_after plus a second, QUOTA stops it until 00:00 Beijing time
@@ -62,6 +63,7 @@
 
 #define SS_FLUSH_AFTER 1.0 /* seconds an answer may wait for its commit */
 #define SS_FLUSH_MAX 128 /* answers in one commit at most */
+#define SS_FLUSH_SOON_US 5000 /* a commit after calls went out waits this */
 #define SS_TICK 1.0 /* a source held by its rate waits for this many s */
 #define SS_TICK_MARGIN 0.001
 #define SS_DUE_READS 4 /* due queue reads per lane and turn, at most */
@@ -94,6 +96,7 @@ static const char *const ss_kind_names[] = { "check", "sweep", "catalog" };
 struct ss_source {
 	char *name;
 	struct budget_bucket bucket;
+	struct budget_window window; /* no second above the rate */
 	double rate;
 	int64_t burst;
 	int64_t daily_quota;
@@ -203,6 +206,7 @@ static void ss_pump(void);
 static void ss_kick(void);
 static void ss_flush(int);
 static void ss_flush_arm(void);
+static void ss_flush_arm_soon(void);
 static void ss_fire(evutil_socket_t, short, void *);
 static void ss_clock_changed(void *);
 static void ss_check_done(void *, const struct delistd_check_result *);
@@ -436,6 +440,16 @@ ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
 		*wait = s->held_until - mono;
 		return (0);
 	}
+	/*
+	 * Whatever the bucket holds (a burst, or tokens saved while idle),
+	 * no second sees more than the rate: the calls of a second ago leave
+	 * the window first.
+	 */
+	if ((t = budget_window_wait(&s->window, mono)) > 0) {
+		*wait = t + SS_TICK_MARGIN;
+		s->held_until = mono + *wait;
+		return (0);
+	}
 	if ((t = budget_bucket_take(&s->bucket, mono)) > 0) {
 		k = floor(s->bucket.rate * SS_TICK);
 		if (k > s->bucket.burst)
@@ -446,6 +460,7 @@ ss_may_call(struct ss_source *s, time_t now, double mono, enum ss_need need,
 		s->held_until = mono + *wait;
 		return (0);
 	}
+	budget_window_count(&s->window, mono);
 	s->b.calls++;
 	ss_dirty(s);
 	return (1);
@@ -743,7 +758,7 @@ ss_pump(void)
 	time_t now = clock_now();
 	double mono = clock_uptime(), wake = SS_WAKE_MAX;
 	size_t i;
-	int waiting = !TAILQ_EMPTY(&ss_calls);
+	int waiting = !TAILQ_EMPTY(&ss_calls), flush;
 	uint64_t started = ss_started;
 
 	if (ss_timer == NULL || ss_pumping || ss_stopping)
@@ -762,9 +777,17 @@ ss_pump(void)
 		ss_shop_checks(sh, h, 1, now, mono, &wake, &waiting);
 	}
 	ss_pumping = 0;
-	if (!waiting || ss_nanswers >= SS_FLUSH_MAX ||
+	/*
+	 * The calls just started leave when the loop runs libcurl next: a
+	 * commit now would hold them back by its fsync, after the window
+	 * counted them, and bunch them with the next second's.
+	 */
+	flush = !waiting || ss_nanswers >= SS_FLUSH_MAX ||
 	    (ss_started != started && ss_nanswers > 0 &&
-		mono - ss_answers_since >= SS_FLUSH_AFTER / 2))
+		mono - ss_answers_since >= SS_FLUSH_AFTER / 2);
+	if (flush && ss_started != started)
+		ss_flush_arm_soon();
+	else if (flush)
 		ss_flush(1);
 	else
 		ss_flush_arm();
@@ -1094,6 +1117,18 @@ ss_flush(int snapshots)
 		ss_flush_arm();
 }
 
+/* Records the answers waiting once the calls just started have left. */
+static void
+ss_flush_arm_soon(void)
+{
+	struct timeval tv = { 0, SS_FLUSH_SOON_US };
+
+	if (ss_flush_ev == NULL)
+		return;
+	evtimer_del(ss_flush_ev);
+	evtimer_add(ss_flush_ev, &tv);
+}
+
 /* The answers waiting (or a budget counted) are recorded within a second. */
 static void
 ss_flush_arm(void)
@@ -1297,6 +1332,7 @@ ss_source_get(const struct config_plugin *pc, time_t now)
 	if (s->rate != pc->rate || s->burst != pc->burst) {
 		budget_bucket_init(
 		    &s->bucket, pc->rate, (double)pc->burst, clock_uptime());
+		budget_window_rate(&s->window, pc->rate);
 		s->held_until = 0;
 	}
 	s->rate = pc->rate;

@@ -613,7 +613,29 @@ static void
 store_by_sink_pending(const char *, int64_t, int64_t, time_t, void *);
 /* Fills the zeroed element p from the current row of a statement. */
 typedef void (*store_fill)(sqlite3_stmt *, void *);
-static void *store_rows(sqlite3_stmt *, size_t, store_fill, size_t *, int *);
+typedef void (*store_clear)(void *);
+static void *
+store_rows(sqlite3_stmt *, size_t, store_fill, store_clear, size_t *, int *);
+static void store_free(void *, size_t, size_t, store_clear);
+static void appeal_clear(void *);
+static void facet_clear(void *);
+static void finding_clear(void *);
+static void points_clear(void *);
+static void frozen_clear(void *);
+static void reminder_clear(void *);
+static void event_clear(void *);
+static void delivery_clear(void *);
+static void image_match_clear(void *);
+static void condition_clear(void *);
+static void snooze_clear(void *);
+static void not_found_clear(void *);
+static void evidence_clear(void *);
+static void user_clear(void *);
+static void doc_ref_clear(void *);
+static void document_clear(void *);
+static void watch_clear(void *);
+static void listing_clear(void *);
+static void case_clear(void *);
 
 /*
  * Creates the state dir if needed and takes the daemon's lock in it, so a
@@ -845,7 +867,7 @@ store_counts(struct store *st, struct store_counts *c)
 
 /*
  * Prepares (or reuses) sql and binds arguments by a format: 'i' int64,
- * 't' text (NULL binds NULL), 'T' time_t where 0 binds NULL.
+ * 't' text (NULL binds NULL), 'T' time_t where 0 binds NULL, 'd' double.
  */
 static sqlite3_stmt *
 store_stmt(struct store *st, const char *sql, const char *fmt, ...)
@@ -904,6 +926,9 @@ store_stmt(struct store *st, const char *sql, const char *fmt, ...)
 			rc = t ? sqlite3_bind_int64(stmt, col, (int64_t)t)
 			       : sqlite3_bind_null(stmt, col);
 			break;
+		case 'd':
+			rc = sqlite3_bind_double(stmt, col, va_arg(ap, double));
+			break;
 		default:
 			fatalx("store: bad bind format %c", *fmt);
 		}
@@ -956,14 +981,16 @@ col_text(sqlite3_stmt *stmt, int i)
 }
 
 /*
- * Every row of a statement, each filled by fill into a zeroed element of
- * size bytes of a growing array; the statement is reset after. Returns the
- * array (NULL if empty) with *n elements, and in *rc the last
- * sqlite3_step's answer: anything but SQLITE_DONE is an error, and what
- * was collected is the caller's to free.
+ * Every row of a statement (NULL: a failed store_stmt), each filled by
+ * fill into a zeroed element of size bytes of a growing array; the
+ * statement is reset after. Returns the array (NULL if empty) with *n
+ * elements, and in *rc the last sqlite3_step's answer: on anything but
+ * SQLITE_DONE, what was collected is freed (clear frees an element's
+ * members), and it returns NULL with *n 0.
  */
 static void *
-store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, size_t *n, int *rc)
+store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, store_clear clear,
+    size_t *n, int *rc)
 {
 	char *v = NULL;
 
@@ -978,7 +1005,26 @@ store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, size_t *n, int *rc)
 		fill(stmt, v + (*n)++ * size);
 	}
 	sqlite3_reset(stmt);
+	if (*rc != SQLITE_DONE) {
+		store_free(v, *n, size, clear);
+		*n = 0;
+		return (NULL);
+	}
 	return (v);
+}
+
+/*
+ * Frees an array of n elements of size bytes, clear freeing each's (NULL:
+ * its elements own nothing).
+ */
+static void
+store_free(void *v, size_t n, size_t size, store_clear clear)
+{
+	size_t i;
+
+	for (i = 0; clear != NULL && i < n; i++)
+		clear((char *)v + i * size);
+	free(v);
 }
 
 /* A transaction statement, prepared once like the others. */
@@ -1151,6 +1197,13 @@ st_listing_clear(struct st_listing *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* st_listing_clear for store_rows. */
+static void
+listing_clear(void *p)
+{
+	st_listing_clear(p);
+}
+
 /* Every row of a listing query; on error nothing is left allocated. */
 static int
 listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
@@ -1161,15 +1214,9 @@ listings_query(sqlite3_stmt *stmt, struct st_listing **out, size_t *n)
 	*n = 0;
 	if (stmt == NULL)
 		return (-1);
-	*out = store_rows(stmt, sizeof **out, listing_row, n, &rc);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			st_listing_clear(&(*out)[--(*n)]);
-		free(*out);
-		*out = NULL;
-		return (-1);
-	}
-	return (0);
+	*out =
+	    store_rows(stmt, sizeof **out, listing_row, listing_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /* 0 found, 1 not found, -1 error. */
@@ -1315,6 +1362,13 @@ st_case_clear(struct st_case *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* st_case_clear for store_rows. */
+static void
+case_clear(void *p)
+{
+	st_case_clear(p);
+}
+
 int64_t
 store_case_insert(struct store *st, const struct st_case *c)
 {
@@ -1377,15 +1431,8 @@ store_cases(struct store *st, const char *shop, const char *state,
 	*n = 0;
 	if ((stmt = store_stmt(st, sql, "tt", shop, state)) == NULL)
 		return (-1);
-	*out = store_rows(stmt, sizeof **out, case_row, n, &rc);
-	if (rc != SQLITE_DONE) {
-		while (*n > 0)
-			st_case_clear(&(*out)[--(*n)]);
-		free(*out);
-		*out = NULL;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(stmt, sizeof **out, case_row, case_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -1402,6 +1449,15 @@ store_cases(struct store *st, const char *shop, const char *state,
 	" AND (?5 IS NULL OR (?5 = '-' AND c.assignee IS NULL)" \
 	" OR c.assignee = ?5) AND (?6 IS NULL OR c.assignee = ?6)" \
 	" AND (?7 = 0 OR c.board_key <= ?1))"
+
+static void
+facet_clear(void *p)
+{
+	struct st_facet *e = p;
+
+	free(e->kind);
+	free(e->value);
+}
 
 static void
 board_facet_row(sqlite3_stmt *stmt, void *p)
@@ -1475,7 +1531,8 @@ store_board(
 	if (rc != SQLITE_DONE)
 		goto fail;
 	out->facets = store_rows(store_stmt(st, facets, ""),
-	    sizeof *out->facets, board_facet_row, &out->nfacets, &rc);
+	    sizeof *out->facets, board_facet_row, facet_clear, &out->nfacets,
+	    &rc);
 	if (rc != SQLITE_DONE)
 		goto fail;
 	return (0);
@@ -1598,13 +1655,10 @@ appeals_query(
 	size_t i;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, appeals_fill, n, &rc);
+	*out =
+	    store_rows(stmt, sizeof **out, appeals_fill, appeal_clear, n, &rc);
 	if (rc != SQLITE_DONE)
-		goto fail;
+		return (-1);
 	for (i = 0; i < *n; i++) {
 		a = &(*out)[i];
 		if ((ms = store_stmt(st, mat, "i", a->id)) == NULL)
@@ -1650,26 +1704,30 @@ store_appeals_pending(struct store *st, struct st_appeal **out, size_t *n)
 	return (appeals_query(st, store_stmt(st, sql, ""), out, n));
 }
 
+static void
+appeal_clear(void *p)
+{
+	struct st_appeal *a = p;
+	size_t j;
+
+	free(a->platform_case_id);
+	free(a->statement);
+	free(a->statement_sha256);
+	free(a->decision);
+	free(a->reject_reason);
+	free(a->forced);
+	for (j = 0; j < a->nmaterials; j++) {
+		free(a->materials[j].name);
+		free(a->materials[j].type);
+		free(a->materials[j].sha256);
+	}
+	free(a->materials);
+}
+
 void
 st_appeals_free(struct st_appeal *a, size_t n)
 {
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		free(a[i].platform_case_id);
-		free(a[i].statement);
-		free(a[i].statement_sha256);
-		free(a[i].decision);
-		free(a[i].reject_reason);
-		free(a[i].forced);
-		for (j = 0; j < a[i].nmaterials; j++) {
-			free(a[i].materials[j].name);
-			free(a[i].materials[j].type);
-			free(a[i].materials[j].sha256);
-		}
-		free(a[i].materials);
-	}
-	free(a);
+	store_free(a, n, sizeof *a, appeal_clear);
 }
 
 int64_t
@@ -1717,19 +1775,10 @@ store_events(struct store *st, int64_t case_id, int64_t after, int64_t limit,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "iii", after, case_id,
-		 limit > 0 ? limit : INT64_MAX)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, events_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_events_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(
+	    st, sql, "iii", after, case_id, limit > 0 ? limit : INT64_MAX);
+	*out = store_rows(stmt, sizeof **out, events_fill, event_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -1796,20 +1845,23 @@ store_event_last(struct store *st)
 	return (id);
 }
 
+static void
+event_clear(void *p)
+{
+	struct st_event *e = p;
+
+	free(e->shop);
+	free(e->product_id);
+	free(e->actor);
+	free(e->type);
+	free(e->severity);
+	free(e->payload);
+}
+
 void
 st_events_free(struct st_event *e, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(e[i].shop);
-		free(e[i].product_id);
-		free(e[i].actor);
-		free(e[i].type);
-		free(e[i].severity);
-		free(e[i].payload);
-	}
-	free(e);
+	store_free(e, n, sizeof *e, event_clear);
 }
 
 /* The timers' indexes: each due kind is one partial index. */
@@ -1974,37 +2026,31 @@ deliveries_query(sqlite3_stmt *stmt, struct st_delivery **out, size_t *n)
 {
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, deliveries_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_deliveries_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(
+	    stmt, sizeof **out, deliveries_fill, delivery_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+delivery_clear(void *p)
+{
+	struct st_delivery *d = p;
+
+	free(d->sink);
+	free(d->state);
+	free(d->last_error);
+	free(d->ev.shop);
+	free(d->ev.product_id);
+	free(d->ev.actor);
+	free(d->ev.type);
+	free(d->ev.severity);
+	free(d->ev.payload);
 }
 
 void
 st_deliveries_free(struct st_delivery *d, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(d[i].sink);
-		free(d[i].state);
-		free(d[i].last_error);
-		free(d[i].ev.shop);
-		free(d[i].ev.product_id);
-		free(d[i].ev.actor);
-		free(d[i].ev.type);
-		free(d[i].ev.severity);
-		free(d[i].ev.payload);
-	}
-	free(d);
+	store_free(d, n, sizeof *d, delivery_clear);
 }
 
 /*
@@ -2364,14 +2410,17 @@ st_document_clear(struct st_document *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* st_document_clear for store_rows and store_free. */
+static void
+document_clear(void *p)
+{
+	st_document_clear(p);
+}
+
 void
 st_documents_free(struct st_document *d, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		st_document_clear(&d[i]);
-	free(d);
+	store_free(d, n, sizeof *d, document_clear);
 }
 
 static int
@@ -2401,11 +2450,8 @@ documents_query(
 	size_t i;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, document_row, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, document_row, document_clear, n, &rc);
 	for (i = 0; i < *n && rc == SQLITE_DONE; i++) {
 		if (document_products_load(st, &(*out)[i]) == -1)
 			rc = SQLITE_ERROR;
@@ -2612,28 +2658,24 @@ store_document_refs(struct store *st, int64_t doc_id, const char *sha256,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "it", doc_id, sha256)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, document_refs_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_doc_refs_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "it", doc_id, sha256);
+	*out = store_rows(
+	    stmt, sizeof **out, document_refs_fill, doc_ref_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+doc_ref_clear(void *p)
+{
+	struct st_doc_ref *r = p;
+
+	free(r->state);
 }
 
 void
 st_doc_refs_free(struct st_doc_ref *r, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(r[i].state);
-	free(r);
+	store_free(r, n, sizeof *r, doc_ref_clear);
 }
 
 /*
@@ -2723,32 +2765,27 @@ store_image_matches(struct store *st, int64_t listing_id,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "i", listing_id)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, image_matches_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_image_matches_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "i", listing_id);
+	*out = store_rows(
+	    stmt, sizeof **out, image_matches_fill, image_match_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+image_match_clear(void *p)
+{
+	struct st_image_match *m = p;
+
+	free(m->shop);
+	free(m->product_id);
+	free(m->fingerprint);
+	free(m->reason);
 }
 
 void
 st_image_matches_free(struct st_image_match *m, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(m[i].shop);
-		free(m[i].product_id);
-		free(m[i].fingerprint);
-		free(m[i].reason);
-	}
-	free(m);
+	store_free(m, n, sizeof *m, image_match_clear);
 }
 
 /*
@@ -2850,35 +2887,29 @@ conditions_query(sqlite3_stmt *stmt, struct st_condition **out, size_t *n)
 {
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (stmt == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, conditions_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_conditions_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(
+	    stmt, sizeof **out, conditions_fill, condition_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+condition_clear(void *p)
+{
+	struct st_condition *c = p;
+
+	free(c->type);
+	free(c->severity);
+	free(c->shop);
+	free(c->product_id);
+	free(c->subject);
+	free(c->ack_by);
+	free(c->ack_comment);
 }
 
 void
 st_conditions_free(struct st_condition *c, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(c[i].type);
-		free(c[i].severity);
-		free(c[i].shop);
-		free(c[i].product_id);
-		free(c[i].subject);
-		free(c[i].ack_by);
-		free(c[i].ack_comment);
-	}
-	free(c);
+	store_free(c, n, sizeof *c, condition_clear);
 }
 
 int64_t
@@ -3051,31 +3082,26 @@ store_snoozes(struct store *st, time_t now, struct st_snooze **out, size_t *n)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "i", (int64_t)now)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, snoozes_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_snoozes_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "i", (int64_t)now);
+	*out =
+	    store_rows(stmt, sizeof **out, snoozes_fill, snooze_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+snooze_clear(void *p)
+{
+	struct st_snooze *s = p;
+
+	free(s->shop);
+	free(s->by);
+	free(s->comment);
 }
 
 void
 st_snoozes_free(struct st_snooze *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(s[i].shop);
-		free(s[i].by);
-		free(s[i].comment);
-	}
-	free(s);
+	store_free(s, n, sizeof *s, snooze_clear);
 }
 
 /* When the shop's daily digest last went out (0: never). */
@@ -3165,14 +3191,17 @@ st_watch_clear(struct st_watch *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* st_watch_clear for store_rows and store_free. */
+static void
+watch_clear(void *p)
+{
+	st_watch_clear(p);
+}
+
 void
 st_watches_free(struct st_watch *w, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		st_watch_clear(&w[i]);
-	free(w);
+	store_free(w, n, sizeof *w, watch_clear);
 }
 
 /* 0 found, 1 not found, -1 error. */
@@ -3222,19 +3251,11 @@ store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "iiii", shop_id, (int64_t)now, limit,
-		 (int64_t)lane)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, watch_due_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_watches_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(
+	    st, sql, "iiii", shop_id, (int64_t)now, limit, (int64_t)lane);
+	*out =
+	    store_rows(stmt, sizeof **out, watch_due_fill, watch_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -3330,6 +3351,73 @@ store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
 		(time_t)(w->obs_status != NULL ? w->obs_at : 0),
 		(time_t)w->not_found_at, w->healthy_sha256, w->healthy_key,
 		w->healthy_title, (time_t)w->healthy_at, w->id)));
+}
+
+#define OPEN_CASE_WHERE \
+	" FROM cases WHERE listing_id = listings.id AND state IN ('open'," \
+	" 'rectifying', 'appealed', 'approved', 'reinstated', 'manual_review')"
+#define OPEN_CASE "SELECT id" OPEN_CASE_WHERE
+#define OPEN_CASE_STATE "SELECT state" OPEN_CASE_WHERE
+
+/*
+ * An answer that confirms what is stored, recorded as lifecycle_observe
+ * would, if listing cf->id has cf->status, no observation being confirmed
+ * and (key not NULL) key as its healthy answer (whose time becomes now),
+ * and either no open case and is tracked (due again after its own
+ * interval or healthy, times stretch) or (cf->offsale) an open case (due
+ * again after recheck, at most approved when the case is approved): its
+ * check is recorded now. Returns 1 recorded (*case_id: the open case, 0
+ * if none), 0 not such a listing (nothing changed), -1 on failure.
+ */
+int
+store_watch_confirm(
+    struct store *st, const struct st_confirm *cf, int64_t *case_id)
+{
+	static const char alone[] =
+	    "UPDATE listings SET fails = 0, obs_count = 0, obs_at = NULL,"
+	    " lane = 1, checked_at = ?1, updated_at = ?1, next_check_at = ?1 +"
+	    " CAST(COALESCE(NULLIF(check_interval, 0), ?2) * ?3 AS INTEGER),"
+	    " healthy_at = CASE WHEN ?4 IS NULL THEN healthy_at ELSE ?1 END"
+	    " WHERE id = ?5 AND tracked AND status = ?6 AND obs_status IS NULL"
+	    " AND (?4 IS NULL OR healthy_key = ?4)"
+	    " AND NOT EXISTS (" OPEN_CASE ")";
+	static const char with_case[] =
+	    "UPDATE listings SET fails = 0, obs_count = 0, obs_at = NULL,"
+	    " lane = 0, checked_at = ?1, updated_at = ?1, next_check_at = ?1 +"
+	    " CASE WHEN (" OPEN_CASE_STATE ") = 'approved' AND ?2 > ?3"
+	    " THEN ?3 ELSE ?2 END"
+	    " WHERE id = ?5 AND status = ?6 AND obs_status IS NULL"
+	    " AND ?4 IS NULL AND EXISTS (" OPEN_CASE ")";
+	static const char open_case[] =
+	    "SELECT id FROM cases WHERE listing_id = ? AND state IN ('open',"
+	    " 'rectifying', 'appealed', 'approved', 'reinstated',"
+	    " 'manual_review')";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*case_id = 0;
+	if (cf->offsale) {
+		if ((stmt = store_stmt(st, with_case, "iiitit",
+			 (int64_t)cf->now, cf->recheck, cf->approved, cf->key,
+			 cf->id, cf->status)) == NULL)
+			return (-1);
+		if (store_done(st, stmt) == -1)
+			return (-1);
+		if (sqlite3_changes(st->db) > 0) {
+			if ((stmt = store_stmt(st, open_case, "i", cf->id)) ==
+			    NULL)
+				return (-1);
+			if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+				*case_id = sqlite3_column_int64(stmt, 0);
+			sqlite3_reset(stmt);
+			return (rc == SQLITE_ROW ? 1 : -1);
+		}
+	}
+	if (store_done(st,
+		store_stmt(st, alone, "iidtit", (int64_t)cf->now, cf->healthy,
+		    cf->stretch, cf->key, cf->id, cf->status)) == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
 }
 
 int
@@ -3587,18 +3675,10 @@ store_evidence_list(
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "i", case_id)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, evidence_list_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_evidence_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "i", case_id);
+	*out = store_rows(
+	    stmt, sizeof **out, evidence_list_fill, evidence_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 static void
@@ -3628,18 +3708,10 @@ store_not_found(
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((stmt = store_stmt(st, sql, "t", shop)) == NULL)
-		return (-1);
-	*out = store_rows(stmt, sizeof **out, not_found_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_not_found_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	stmt = store_stmt(st, sql, "t", shop);
+	*out = store_rows(
+	    stmt, sizeof **out, not_found_fill, not_found_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -3663,31 +3735,37 @@ store_evidence_used(struct store *st, const char *sha)
 	return (rc);
 }
 
+static void
+not_found_clear(void *p)
+{
+	struct st_not_found *f = p;
+
+	free(f->shop);
+	free(f->product_id);
+}
+
 void
 st_not_found_free(struct st_not_found *f, size_t n)
 {
-	size_t i;
+	store_free(f, n, sizeof *f, not_found_clear);
+}
 
-	for (i = 0; i < n; i++) {
-		free(f[i].shop);
-		free(f[i].product_id);
-	}
-	free(f);
+static void
+evidence_clear(void *p)
+{
+	struct st_evidence *e = p;
+
+	free(e->kind);
+	free(e->sha256);
+	free(e->url);
+	free(e->error);
+	free(e->title);
 }
 
 void
 st_evidence_free(struct st_evidence *e, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(e[i].kind);
-		free(e[i].sha256);
-		free(e[i].url);
-		free(e[i].error);
-		free(e[i].title);
-	}
-	free(e);
+	store_free(e, n, sizeof *e, evidence_clear);
 }
 
 /*
@@ -3779,27 +3857,24 @@ store_users(struct store *st, struct st_user **out, size_t *n)
 	    "SELECT name, role, created_at FROM web_users ORDER BY name";
 	int rc;
 
-	*out = store_rows(
-	    store_stmt(st, sql, ""), sizeof **out, users_fill, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_users_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	*out = store_rows(store_stmt(st, sql, ""), sizeof **out, users_fill,
+	    user_clear, n, &rc);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+user_clear(void *p)
+{
+	struct st_user *u = p;
+
+	free(u->name);
+	free(u->role);
 }
 
 void
 st_users_free(struct st_user *u, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(u[i].name);
-		free(u[i].role);
-	}
-	free(u);
+	store_free(u, n, sizeof *u, user_clear);
 }
 
 int
@@ -3971,7 +4046,7 @@ store_stats_cases(struct store *st, const char *shop, time_t from, time_t to,
 	if ((stmt = store_stmt(
 		 st, sql, "tii", shop, (int64_t)from, (int64_t)to)) == NULL)
 		return (-1);
-	*out = store_rows(stmt, sizeof **out, stats_case_fill, n, &rc);
+	*out = store_rows(stmt, sizeof **out, stats_case_fill, NULL, n, &rc);
 	if (rc != SQLITE_DONE) {
 		free(*out);
 		*out = NULL;
@@ -4024,6 +4099,21 @@ store_stats_appeals(struct store *st, const char *shop, time_t from, time_t to,
 /* --- the compliance scan's findings --------------------------------------- */
 
 static void
+finding_clear(void *p)
+{
+	struct st_finding *e = p;
+
+	free(e->shop);
+	free(e->product_id);
+	free(e->title);
+	free(e->code);
+	free(e->term);
+	free(e->field);
+	free(e->quote);
+	free(e->fix);
+}
+
+static void
 finding_row(sqlite3_stmt *stmt, void *p)
 {
 	struct st_finding *f = p;
@@ -4066,7 +4156,7 @@ store_findings(struct store *st, int64_t listing_id, const char *shop,
 
 	*out = store_rows(listing_id != 0 ? store_stmt(st, one, "i", listing_id)
 					  : store_stmt(st, all, "t", shop),
-	    sizeof **out, finding_row, n, &rc);
+	    sizeof **out, finding_row, finding_clear, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_findings_free(*out, *n);
 		*out = NULL;
@@ -4141,6 +4231,18 @@ store_finding_del(struct store *st, int64_t listing_id, const char *code,
 	" FROM points p JOIN shops s ON s.id = p.shop_id "
 
 static void
+points_clear(void *p)
+{
+	struct st_points *e = p;
+
+	free(e->shop);
+	free(e->ledger);
+	free(e->day);
+	free(e->note);
+	free(e->actor);
+}
+
+static void
 points_row(sqlite3_stmt *stmt, void *p)
 {
 	struct st_points *e = p;
@@ -4164,7 +4266,8 @@ points_query(sqlite3_stmt *stmt, struct st_points **out, size_t *n)
 {
 	int rc;
 
-	*out = store_rows(stmt, sizeof **out, points_row, n, &rc);
+	*out = store_rows(
+	    stmt, sizeof **out, points_row, points_clear, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_points_free(*out, *n);
 		*out = NULL;
@@ -4345,6 +4448,17 @@ store_matter_put(struct store *st, int64_t case_id, const struct st_matter *m)
 }
 
 static void
+frozen_clear(void *p)
+{
+	struct st_frozen *e = p;
+
+	free(e->account);
+	free(e->currency);
+	free(e->amount);
+	free(e->as_of);
+}
+
+static void
 frozen_row(sqlite3_stmt *stmt, void *p)
 {
 	struct st_frozen *f = p;
@@ -4365,7 +4479,7 @@ store_frozen(
 	int rc;
 
 	*out = store_rows(store_stmt(st, sql, "i", case_id), sizeof **out,
-	    frozen_row, n, &rc);
+	    frozen_row, frozen_clear, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_frozen_free(*out, *n);
 		*out = NULL;
@@ -4426,6 +4540,14 @@ store_tro_reminder_add(struct store *st, int64_t case_id, const char *deadline,
 }
 
 static void
+reminder_clear(void *p)
+{
+	struct st_tro_reminder *e = p;
+
+	free(e->deadline);
+}
+
+static void
 reminder_row(sqlite3_stmt *stmt, void *p)
 {
 	struct st_tro_reminder *r = p;
@@ -4451,7 +4573,7 @@ store_tro_reminders(struct store *st, int64_t case_id, int64_t id,
 	int rc;
 
 	*out = store_rows(store_stmt(st, sql, "ii", case_id, id), sizeof **out,
-	    reminder_row, n, &rc);
+	    reminder_row, reminder_clear, n, &rc);
 	if (rc != SQLITE_DONE) {
 		for (i = 0; i < *n; i++)
 			free((*out)[i].deadline);

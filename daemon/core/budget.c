@@ -42,6 +42,75 @@ budget_bucket_take(struct budget_bucket *b, double now)
 	return ((1 - b->tokens) / b->rate);
 }
 
+void
+budget_window_rate(struct budget_window *w, double rate)
+{
+	w->limit = rate >= 1 ? (int64_t)floor(rate) : 1;
+}
+
+/* The ring's slot of slice s. */
+static size_t
+budget_slot(int64_t s)
+{
+	return ((size_t)((s % BUDGET_RING + BUDGET_RING) % BUDGET_RING));
+}
+
+/*
+ * Moves w to slice now: the slices that leave the window leave its sum,
+ * the new ones are empty. Returns the sum.
+ */
+static int64_t
+budget_window_at(struct budget_window *w, int64_t now)
+{
+	int64_t s;
+	size_t i;
+
+	if (now - w->last >= BUDGET_WINDOW_SLICES) {
+		for (i = 0; i < BUDGET_RING; i++)
+			w->n[i] = 0;
+		w->sum = 0;
+		w->last = now;
+	}
+	for (s = w->last + 1; s <= now; s++) {
+		w->sum -= w->n[budget_slot(s - BUDGET_WINDOW_SLICES)];
+		w->n[budget_slot(s)] = 0;
+	}
+	if (now > w->last)
+		w->last = now;
+	return (w->sum);
+}
+
+double
+budget_window_wait(struct budget_window *w, double now)
+{
+	int64_t c = (int64_t)floor(now / BUDGET_SLICE), s, sum;
+
+	if (c < w->last)
+		c = w->last; /* monotonic time never goes back; be safe */
+	sum = budget_window_at(w, c);
+	if (sum < w->limit)
+		return (0);
+	/* The oldest slices leave the window until one call fits. */
+	for (s = c - BUDGET_WINDOW_SLICES + 1; s <= c; s++) {
+		sum -= w->n[budget_slot(s)];
+		if (sum < w->limit)
+			break;
+	}
+	return ((double)(s + BUDGET_WINDOW_SLICES) * BUDGET_SLICE - now);
+}
+
+void
+budget_window_count(struct budget_window *w, double now)
+{
+	int64_t c = (int64_t)floor(now / BUDGET_SLICE);
+
+	if (c < w->last)
+		c = w->last;
+	(void)budget_window_at(w, c);
+	w->n[budget_slot(c)]++;
+	w->sum++;
+}
+
 int64_t
 budget_day(time_t t)
 {

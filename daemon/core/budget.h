@@ -34,6 +34,36 @@ void budget_bucket_init(
  */
 double budget_bucket_take(struct budget_bucket *, double now);
 
+/*
+ * The platform bans by the second: whatever the bucket allows, no second
+ * may hold more than the rate's whole calls. A window counts the calls of
+ * the last BUDGET_WINDOW seconds (a second and a margin for calls that
+ * take longer on their way than others) in slices of BUDGET_SLICE.
+ */
+#define BUDGET_SLICE 0.01
+#define BUDGET_WINDOW_SLICES 105 /* 1.05 s */
+#define BUDGET_RING 128 /* > BUDGET_WINDOW_SLICES */
+
+struct budget_window {
+	int64_t limit; /* calls in any window: the rate's whole part, >= 1 */
+	int64_t last; /* the newest slice counted */
+	int64_t sum; /* the calls of the slices (last - WINDOW, last] */
+	uint32_t n[BUDGET_RING]; /* calls per slice, a ring */
+};
+
+/*
+ * Sets the rate of w (a zeroed window is empty); the calls it counted
+ * still count.
+ */
+void budget_window_rate(struct budget_window *, double rate);
+/*
+ * Whether a call at monotonic time now keeps to the limit: 0, or the
+ * seconds until one may (then nothing is counted).
+ */
+double budget_window_wait(struct budget_window *, double now);
+/* Counts a call at monotonic time now. */
+void budget_window_count(struct budget_window *, double now);
+
 /* The Beijing day number of a UTC time, and when the next one starts. */
 int64_t budget_day(time_t);
 time_t budget_day_end(time_t);

@@ -35,8 +35,12 @@ int xvasprintf(char **, const char *, va_list) printflike(2, 0);
 void freezero_str(char *);
 void xmalloc_set_fatal(void (*)(const char *));
 
-/* cause.c: sets *cause (if cause is not NULL) to a malloc'd sentence. */
+/*
+ * cause.c: sets *cause (if cause is not NULL) to a malloc'd sentence;
+ * cause_fail returns -1 too. A plugin may compile cause.c in.
+ */
 void cause_set(char **, const char *, ...) printflike(2, 3);
+int cause_fail(char **, const char *, ...) printflike(2, 3);
 
 /* id.c: a positive decimal ID, digits only: 0 and *out, or -1. */
 #define ID_DIGITS_MAX 18

@@ -24,28 +24,26 @@ str(const json_t *o, const char *key)
 	return (s != NULL ? s : "-");
 }
 
-static int
-outbox_list(int argc, char **argv)
+/* outbox's options (its template's longopts). */
+const struct option ctl_outbox_list_options[] = {
+	{ "dead", no_argument, NULL, 'd' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* outbox retry's options. */
+const struct option ctl_outbox_retry_options[] = {
+	{ "all-dead", no_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+ctl_outbox_list(struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "dead", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "outbox [--dead]";
 	json_t *doc, *arr, *d;
 	char ***rows, id[32], ev[32], cs[32], att[16];
 	size_t i, n;
-	int ch, dead = 0;
+	int ch, dead = ctl_args_has(a, 'd');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "d", opts)) != -1) {
-		if (ch == 'd')
-			dead = 1;
-		else
-			ctl_usage_fail(usage);
-	}
-	if (optind != argc)
-		ctl_usage_fail(usage);
 	doc = ctl_call(
 	    "GET", dead ? "/v1/outbox?state=dead" : "/v1/outbox", NULL);
 	if (ctl.json) {
@@ -130,33 +128,19 @@ outbox_list(int argc, char **argv)
 	return (0);
 }
 
-static int
-outbox_retry(int argc, char **argv)
+int
+ctl_outbox_retry(struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "all-dead", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "outbox retry ID|--all-dead";
 	json_t *doc;
 	char path[64];
 	long long id = 0;
-	int ch, all = 0;
+	int all = ctl_args_has(a, 'a');
 
-	optind = 0;
-	while ((ch = ctl_getopt(argc, argv, "a", opts)) != -1) {
-		if (ch == 'a')
-			all = 1;
-		else
-			ctl_usage_fail(usage);
-	}
-	argc -= optind;
-	argv += optind;
-	if (all == (argc == 1) || argc > 1)
-		ctl_usage_fail(usage);
+	if (all == (a->argc == 1))
+		ctl_usage_fail(a->usage);
 	if (!all) {
-		if (id_parse(argv[0], &id) == -1)
-			ctl_usage_fail(usage);
+		if (id_parse(a->argv[0], &id) == -1)
+			ctl_usage_fail(a->usage);
 		snprintf(path, sizeof path, "/v1/outbox/%lld/retry", id);
 	} else
 		snprintf(path, sizeof path, "/v1/outbox/retry");
@@ -182,12 +166,4 @@ outbox_retry(int argc, char **argv)
 	}
 	json_decref(doc);
 	return (0);
-}
-
-int
-ctl_outbox(int argc, char **argv)
-{
-	if (argc >= 2 && strcmp(argv[1], "retry") == 0)
-		return (outbox_retry(argc - 1, argv + 1));
-	return (outbox_list(argc, argv));
 }

@@ -50,6 +50,7 @@ static int ctl_complete(int, char **);
 static void
 ctl_complete_add(char ***, size_t *, const char *, size_t, const char *);
 static void usage(FILE *);
+static int ctl_verb_words(const char *, const char *, const char *);
 static void ctl_parse(const struct ctl_cmd *, size_t, const struct ctl_cmd *,
     int, char **, struct ctl_args *);
 static void ctl_args_free(struct ctl_args *);
@@ -96,10 +97,11 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    N_("the trail, or new events as they happen"), NULL,
 	    ctl_cases_events, { "", ctl_cases_events_options, 0, 0 } },
 	{ "outbox", "outbox [--dead]",
-	    N_("deliveries waiting for a sink, or given up on"), ctl_outbox,
-	    CTL_OWN_ARGS },
-	{ "outbox", "outbox retry ID|--all-dead",
-	    N_("queue dead deliveries again"), ctl_outbox, CTL_OWN_ARGS },
+	    N_("deliveries waiting for a sink, or given up on"), NULL,
+	    ctl_outbox_list, { "", ctl_outbox_list_options, 0, 0 } },
+	{ "outbox retry", "outbox retry ID|--all-dead",
+	    N_("queue dead deliveries again"), NULL, ctl_outbox_retry,
+	    { "", ctl_outbox_retry_options, 0, 1 } },
 	{ "doc", "doc VERB ...",
 	    N_("add|list|show|get|rm documents in the vault ('delistctl doc "
 	       "help')"),
@@ -470,8 +472,11 @@ ctl_verb_help(void)
 		usage(stdout);
 		exit(CTL_EXIT_OK);
 	}
+	/* Every row of the verb: "outbox" and "outbox retry" are one. */
 	for (i = 0; i < ctl.nverbs; i++) {
-		if (strcmp(ctl.verbs[i].name, ctl.verb) != 0)
+		if (strcspn(ctl.verbs[i].name, " ") != strcspn(ctl.verb, " ") ||
+		    strncmp(ctl.verbs[i].name, ctl.verb,
+			strcspn(ctl.verb, " ")) != 0)
 			continue;
 		printf("%s delistctl %s\n      %s\n",
 		    first ? _("usage:") : "      ", ctl.verbs[i].usage,
@@ -592,6 +597,26 @@ ctl_args_nth(const struct ctl_args *a, int ch, int n)
 }
 
 /*
+ * Whether row name is the verb of the words first and second (NULL:
+ * none): a row of one word is its first word; a row of two ("outbox
+ * retry") is both (ctl_dispatch
+ * tries the rows of two words first). Returns how many words it takes, 0
+ * if none.
+ */
+static int
+ctl_verb_words(const char *name, const char *first, const char *second)
+{
+	const char *sp = strchr(name, ' ');
+
+	if (sp == NULL)
+		return (strcmp(name, first) == 0);
+	if (second == NULL || strncmp(name, first, sp - name) != 0 ||
+	    first[sp - name] != '\0' || strcmp(sp + 1, second) != 0)
+		return (0);
+	return (2);
+}
+
+/*
  * Runs the row of table named argv[0]: a command, or the verb of the
  * group (NULL for the commands, "case", "doc"), as the verb whose --help
  * ctl_getopt prints. "-h" or "--help" in its place runs the row "help".
@@ -603,7 +628,7 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	struct ctl_args args;
 	const char *name;
 	size_t i;
-	int rc;
+	int rc, skip;
 
 	if (argc == 0) {
 		fprintf(stderr, _("usage: delistctl %s VERB ...; the verbs:\n"),
@@ -614,14 +639,19 @@ ctl_dispatch(const char *group, const struct ctl_cmd *table, size_t n, int argc,
 	name = argv[0];
 	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
 		name = "help";
-	for (i = 0; i < n; i++) {
-		if (strcmp(name, table[i].name) == 0) {
+	/* A row of two words ("outbox retry") before one of its first. */
+	for (i = 0; i < 2 * n; i++) {
+		skip = ctl_verb_words(
+		    table[i % n].name, name, argc > 1 ? argv[1] : NULL);
+		if (skip == (i < n ? 2 : 1)) {
+			i %= n;
 			ctl.verb = table[i].name;
 			ctl.verbs = table;
 			ctl.nverbs = n;
 			if (table[i].exec == NULL)
 				return (table[i].fn(argc, argv));
-			ctl_parse(table, n, &table[i], argc, argv, &args);
+			ctl_parse(table, n, &table[i], argc - (skip - 1),
+			    argv + (skip - 1), &args);
 			rc = table[i].exec(&args);
 			ctl_args_free(&args);
 			return (rc);

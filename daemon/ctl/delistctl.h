@@ -184,7 +184,10 @@ extern const struct option ctl_cases_events_options[];
 int ctl_cases_events(struct ctl_args *);
 
 void cases_case_help(FILE *);
-int ctl_outbox(int, char **);
+int ctl_outbox_list(struct ctl_args *);
+extern const struct option ctl_outbox_list_options[];
+int ctl_outbox_retry(struct ctl_args *);
+extern const struct option ctl_outbox_retry_options[];
 
 /* delistctl-backup.c: delistctl backup DIR. */
 int ctl_backup(struct ctl_args *);

@@ -51,6 +51,8 @@
 
 #include <delistd/plugin.h>
 
+#include "core.h"
+
 #include "parse.h"
 #include "sign.h"
 
@@ -108,6 +110,7 @@ struct aliexpress {
 	struct delistd_host *host;
 	const struct delistd_host_api *api;
 	char *gateway; /* without a trailing '/' */
+	char *sync_url; /* gateway + "/sync", built once */
 	char *app_key;
 	char *secret;
 	char *token_path;
@@ -137,8 +140,6 @@ ae_check(void *, const char *, const char *, delistd_check_done, void *);
 static int ae_sweep(void *, const char *, enum delistd_status, const char *,
     delistd_sweep_done, void *);
 
-static int ae_cause(char **, const char *, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
 static int ae_conf_present(struct aliexpress *, const char *);
 static int ae_conf_gateway(struct aliexpress *, char **);
 static int ae_conf_strings(struct aliexpress *, char **);
@@ -217,18 +218,6 @@ static const char *const ae_default_codes[] = { "punish_offline",
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
-ae_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return (-1);
-}
-
-static int
 ae_retryable(enum delistd_source_error kind)
 {
 	return (kind == DELISTD_SOURCE_TRANSIENT ||
@@ -247,14 +236,14 @@ ae_init(struct delistd_host *host, const struct delistd_host_api *api,
 	if (api->version < DELISTD_HOST_API_VERSION ||
 	    api->size < offsetof(struct delistd_host_api, reserved) ||
 	    api->http == NULL || api->timer_add == NULL)
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "the daemon's host services (version %u) lack what the "
 		    "aliexpress module needs (version %d)",
 		    api->version, DELISTD_HOST_API_VERSION));
 	if (api->conf_keys(host, ae_keys, cause) == -1)
 		return (-1);
 	if ((ae = calloc(1, sizeof *ae)) == NULL)
-		return (ae_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	ae->host = host;
 	ae->api = api;
 	TAILQ_INIT(&ae->calls);
@@ -297,16 +286,16 @@ ae_conf_gateway(struct aliexpress *ae, char **cause)
 
 	if (ae->api->conf_string(ae->host, "gateway", &g) == -1 &&
 	    ae_conf_present(ae, "gateway"))
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "gateway: expected a string like \"%s\"", AE_GATEWAY));
 	if (strncasecmp(g, "https://", 8) != 0 &&
 	    strncasecmp(g, "http://", 7) != 0)
 		return (
-		    ae_cause(cause, "gateway: expected http:// or https://"));
+		    cause_fail(cause, "gateway: expected http:// or https://"));
 	for (p = g; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '?' ||
 		    *p == '#' || *p == '@')
-			return (ae_cause(cause,
+			return (cause_fail(cause,
 			    "gateway: expected scheme://host[:port][/path] "
 			    "without spaces, query, fragment or credentials"));
 	len = strlen(g);
@@ -314,9 +303,12 @@ ae_conf_gateway(struct aliexpress *ae, char **cause)
 		len--;
 	if (len <= strcspn(g, ":") + 3 || g[strcspn(g, ":") + 3] == ':' ||
 	    g[strcspn(g, ":") + 3] == '/')
-		return (ae_cause(cause, "gateway: no host"));
-	if ((ae->gateway = strndup(g, len)) == NULL)
-		return (ae_cause(cause, "out of memory"));
+		return (cause_fail(cause, "gateway: no host"));
+	if ((ae->gateway = strndup(g, len)) == NULL ||
+	    asprintf(&ae->sync_url, "%s/sync", ae->gateway) == -1) {
+		ae->sync_url = NULL;
+		return (cause_fail(cause, "out of memory"));
+	}
 	return (0);
 }
 
@@ -331,7 +323,7 @@ ae_conf_strings(struct aliexpress *ae, char **cause)
 
 	for (i = 0; i < nitems(required); i++) {
 		if (ae->api->conf_string(ae->host, required[i], &s) == -1)
-			return (ae_cause(cause, "%s is required: a string%s",
+			return (cause_fail(cause, "%s is required: a string%s",
 			    required[i],
 			    strstr(required[i], "_file") != NULL
 				? " naming a file only the daemon can read"
@@ -342,22 +334,22 @@ ae_conf_strings(struct aliexpress *ae, char **cause)
 		if (!isgraph((unsigned char)*p))
 			break;
 	if (*s == '\0' || *p != '\0' || strlen(s) > 64)
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "app_key: expected the app's key, printable and without "
 		    "spaces"));
 	if ((ae->app_key = strdup(s)) == NULL)
-		return (ae_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	ae->api->conf_string(ae->host, "token_file", &s);
 	if ((ae->token_path = strdup(s)) == NULL)
-		return (ae_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	if (ae->api->conf_string(ae->host, "refresh_token_file", &s) == 0) {
 		if (strcmp(s, ae->token_path) == 0)
-			return (ae_cause(cause,
+			return (cause_fail(cause,
 			    "refresh_token_file: must not be token_file"));
 		if ((ae->refresh_path = strdup(s)) == NULL)
-			return (ae_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 	} else if (ae_conf_present(ae, "refresh_token_file"))
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "refresh_token_file: expected a string naming a file"));
 	return (0);
 }
@@ -372,17 +364,17 @@ ae_conf_codes(struct aliexpress *ae, char **cause)
 	n = ae->api->conf_list_len(ae->host, "delisted_codes");
 	if (n == -1) {
 		if (ae_conf_present(ae, "delisted_codes"))
-			return (ae_cause(cause,
+			return (cause_fail(cause,
 			    "delisted_codes: expected a list of strings like "
 			    "[\"punish_offline\", \"violate_offline\"]"));
 		for (j = 0; j < nitems(ae_default_codes); j++)
 			if ((ae->codes[ae->ncodes++] =
 				    strdup(ae_default_codes[j])) == NULL)
-				return (ae_cause(cause, "out of memory"));
+				return (cause_fail(cause, "out of memory"));
 		return (0);
 	}
 	if (n == 0 || n > AE_CODES_MAX)
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "delisted_codes: give 1 to %d ws_display values",
 		    AE_CODES_MAX));
 	for (i = 0; i < n; i++) {
@@ -391,17 +383,17 @@ ae_conf_codes(struct aliexpress *ae, char **cause)
 		    c[strspn(c,
 			"abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] != '\0')
-			return (ae_cause(cause,
+			return (cause_fail(cause,
 			    "delisted_codes[%d]: expected a ws_display value "
 			    "like \"punish_offline\"",
 			    i));
 		for (j = 0; j < ae->ncodes; j++)
 			if (strcmp(ae->codes[j], c) == 0)
-				return (ae_cause(cause,
+				return (cause_fail(cause,
 				    "delisted_codes[%d]: %s is given twice", i,
 				    c));
 		if ((ae->codes[ae->ncodes++] = strdup(c)) == NULL)
-			return (ae_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 	}
 	return (0);
 }
@@ -418,18 +410,18 @@ ae_conf_misc(struct aliexpress *ae, char **cause)
 		else if (strcmp(s, "session") == 0)
 			ae->token_param = "session";
 		else
-			return (ae_cause(cause,
+			return (cause_fail(cause,
 			    "token_param: expected \"access_token\" or "
 			    "\"session\""));
 	} else if (ae_conf_present(ae, "token_param"))
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "token_param: expected \"access_token\" or \"session\""));
 
 	ae->simplify = 1;
 	if (ae->api->conf_bool(ae->host, "simplify", &ae->simplify) == -1) {
 		ae->simplify = 1;
 		if (ae_conf_present(ae, "simplify"))
-			return (ae_cause(
+			return (cause_fail(
 			    cause, "simplify: expected true or false"));
 	}
 
@@ -437,11 +429,11 @@ ae_conf_misc(struct aliexpress *ae, char **cause)
 	if (ae->api->conf_duration(ae->host, "timeout", &ae->timeout) == -1) {
 		ae->timeout = AE_TIMEOUT;
 		if (ae_conf_present(ae, "timeout"))
-			return (ae_cause(cause,
+			return (cause_fail(cause,
 			    "timeout: expected a duration like \"30s\""));
 	}
 	if (ae->timeout < 1 || ae->timeout > AE_TIMEOUT_MAX)
-		return (ae_cause(cause,
+		return (cause_fail(cause,
 		    "timeout: %" PRId64 "s is out of range (1s to %ds)",
 		    ae->timeout, AE_TIMEOUT_MAX));
 	return (0);
@@ -481,6 +473,7 @@ ae_free(struct aliexpress *ae)
 	for (i = 0; i < ae->ncodes; i++)
 		free(ae->codes[i]);
 	free(ae->gateway);
+	free(ae->sync_url);
 	free(ae->app_key);
 	free(ae->token_path);
 	free(ae->refresh_path);
@@ -582,10 +575,10 @@ ae_write_file(const char *path, const char *line, char **cause)
 	int fd = -1, dfd, saved;
 
 	if (asprintf(&tmp, "%s.XXXXXX", path) == -1)
-		return (ae_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	if ((fd = mkstemp(tmp)) == -1) {
 		saved = errno;
-		ae_cause(
+		cause_fail(
 		    cause, "cannot write beside %s: %s", path, strerror(saved));
 		free(tmp);
 		return (-1);
@@ -625,7 +618,8 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
-	return (ae_cause(cause, "cannot write %s: %s", path, strerror(saved)));
+	return (
+	    cause_fail(cause, "cannot write %s: %s", path, strerror(saved)));
 }
 
 /* --- calls -------------------------------------------------------------- */
@@ -909,7 +903,7 @@ ae_call_send(struct ae_call *c)
 {
 	struct aliexpress *ae = c->ae;
 	struct ae_param p[AE_PARAMS_MAX];
-	char ts[32], sig[AE_SIGN_LEN + 1], *query = NULL, *body, *url;
+	char ts[32], sig[AE_SIGN_LEN + 1], *query = NULL, *body;
 	const char *method;
 	json_t *q;
 	size_t n = 0;
@@ -955,13 +949,7 @@ ae_call_send(struct ae_call *c)
 		return (-1);
 	}
 	free(query);
-	if (asprintf(&url, "%s/sync", ae->gateway) == -1) {
-		explicit_bzero(body, strlen(body));
-		free(body);
-		return (-1);
-	}
-	rc = ae_http(ae, url, body, ae_call_answer, c);
-	free(url);
+	rc = ae_http(ae, ae->sync_url, body, ae_call_answer, c);
 	if (rc == 0) {
 		c->in_flight = 1;
 		c->sent_gen = ae->token_gen;

@@ -15,8 +15,9 @@
  * death by a signal mean try again later; any other exit is a permanent
  * failure. What it writes is logged, a bounded number of lines.
  *
- * Like every plugin it includes <delistd/plugin.h> and libc only, never
- * blocks, and never calls done from within deliver.
+ * Like every plugin it includes <delistd/plugin.h> and libc only (and
+ * core's pure cause.c, compiled in), never blocks, and never calls done
+ * from within deliver.
  */
 
 /* strsignal(3) and access(2) even under a strict -std=c11. */
@@ -36,6 +37,8 @@
 #include <unistd.h>
 
 #include <delistd/plugin.h>
+
+#include "core.h"
 
 #define EXEC_VERSION "0.1.0"
 #define EXEC_TIMEOUT_DEFAULT 30 /* seconds */
@@ -81,8 +84,6 @@ static char *
 exec_vstrf(const char *, va_list) __attribute__((__format__(__printf__, 1, 0)));
 static char *
 exec_strf(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
-static int exec_fail(char **, const char *, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
 static size_t exec_name_len(const char *);
 static int exec_conf_command(struct exec *, char **);
 static int exec_conf_timeout(struct exec *, char **);
@@ -140,18 +141,6 @@ exec_strf(const char *fmt, ...)
 	return (s);
 }
 
-/* Fills *cause (malloc'd, for the host to free) and returns -1. */
-static int
-exec_fail(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*cause = exec_vstrf(fmt, ap);
-	va_end(ap);
-	return (-1);
-}
-
 /* The length of the NAME in "NAME=value", or 0 if it is not one. */
 static size_t
 exec_name_len(const char *s)
@@ -176,30 +165,30 @@ exec_conf_command(struct exec *x, char **cause)
 
 	if ((n = x->api->conf_list_len(h, "command")) == -1) {
 		if (x->api->conf_string(h, "command", &s) == 0)
-			return (exec_fail(
+			return (cause_fail(
 			    cause, "command must be a list: [ \"%s\" ]", s));
-		return (exec_fail(cause,
+		return (cause_fail(cause,
 		    "command is required: the program to run and its "
 		    "arguments, e.g. [ \"/usr/local/bin/on-event\" ]"));
 	}
 	if (n == 0)
-		return (exec_fail(cause, "command is empty"));
+		return (cause_fail(cause, "command is empty"));
 	if ((x->argv = calloc((size_t)n + 1, sizeof *x->argv)) == NULL)
-		return (exec_fail(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	for (i = 0; i < n; i++) {
 		s = x->api->conf_list_string(h, "command", i);
 		if (s == NULL)
-			return (
-			    exec_fail(cause, "command[%d] is not a string", i));
+			return (cause_fail(
+			    cause, "command[%d] is not a string", i));
 		x->argv[i] = s;
 	}
 	if (x->argv[0][0] != '/')
-		return (exec_fail(cause,
+		return (cause_fail(cause,
 		    "command[0] \"%s\" is not an absolute path (no shell "
 		    "or PATH search is used)",
 		    x->argv[0]));
 	if (access(x->argv[0], X_OK) == -1)
-		return (exec_fail(
+		return (cause_fail(
 		    cause, "command[0] %s: %s", x->argv[0], strerror(errno)));
 	return (0);
 }
@@ -213,19 +202,19 @@ exec_conf_timeout(struct exec *x, char **cause)
 	x->timeout = EXEC_TIMEOUT_DEFAULT;
 	if (x->api->conf_string(x->host, "timeout", &s) == -1) {
 		if (x->api->conf_int(x->host, "timeout", &v) == 0)
-			return (exec_fail(cause,
+			return (cause_fail(cause,
 			    "timeout must be a duration string, e.g. "
 			    "\"%llds\"",
 			    (long long)v));
 		return (0);
 	}
 	if (x->api->conf_duration(x->host, "timeout", &v) == -1)
-		return (exec_fail(cause,
+		return (cause_fail(cause,
 		    "timeout: expected a duration (\"30s\", \"2m\"), not "
 		    "\"%s\"",
 		    s));
 	if (v <= 0 || v > EXEC_TIMEOUT_MAX)
-		return (exec_fail(
+		return (cause_fail(
 		    cause, "timeout \"%s\" must be between 1s and 24h", s));
 	x->timeout = v;
 	return (0);
@@ -241,29 +230,29 @@ exec_conf_environment(struct exec *x, char **cause)
 
 	if ((n = x->api->conf_list_len(h, "environment")) == -1) {
 		if (x->api->conf_string(h, "environment", &s) == 0)
-			return (exec_fail(cause,
+			return (cause_fail(cause,
 			    "environment must be a list: [ \"%s\" ]", s));
 		return (0);
 	}
 	if ((x->extra = calloc((size_t)n + 1, sizeof *x->extra)) == NULL)
-		return (exec_fail(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	for (i = 0; i < n; i++) {
 		s = x->api->conf_list_string(h, "environment", i);
 		if (s == NULL)
-			return (exec_fail(
+			return (cause_fail(
 			    cause, "environment[%d] is not a string", i));
 		if ((len = exec_name_len(s)) == 0)
-			return (exec_fail(cause,
+			return (cause_fail(cause,
 			    "environment[%d] is not NAME=value (its value is "
 			    "not shown: it may be a secret)",
 			    i));
 		if (strncmp(s, "DELISTD_", 8) == 0)
-			return (exec_fail(cause,
+			return (cause_fail(cause,
 			    "environment[%d]: %.*s is set by delistd", i,
 			    (int)len, s));
 		for (j = 0; j < x->nextra; j++) {
 			if (strncmp(x->extra[j], s, len + 1) == 0)
-				return (exec_fail(cause,
+				return (cause_fail(cause,
 				    "environment[%d]: %.*s is set twice", i,
 				    (int)len, s));
 		}
@@ -282,11 +271,11 @@ exec_init(struct delistd_host *host, const struct delistd_host_api *api,
 	    api->size <
 		offsetof(struct delistd_host_api, spawn) + sizeof api->spawn ||
 	    api->spawn == NULL)
-		return (exec_fail(cause, "this delistd cannot run programs"));
+		return (cause_fail(cause, "this delistd cannot run programs"));
 	if (api->conf_keys(host, exec_keys, cause) == -1)
 		return (-1);
 	if ((x = calloc(1, sizeof *x)) == NULL)
-		return (exec_fail(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	x->host = host;
 	x->api = api;
 	if (exec_conf_command(x, cause) == -1 ||

@@ -69,6 +69,8 @@
 
 #include <delistd/plugin.h>
 
+#include "core.h"
+
 #include "message.h"
 #include "sinklang.h"
 
@@ -168,21 +170,6 @@ static const char *const mail_severities[] = { "info", "warning", "critical" };
 static const char *const mail_digests[] = { "digest.daily", "shop.held_mail",
 	NULL };
 
-static int mail_cause(char **cause, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
-
-static int
-mail_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return (-1);
-}
-
 static int
 mail_severity(const char *s)
 {
@@ -218,7 +205,7 @@ mail_conf_url(struct mail *m, char **cause)
 	size_t schemelen, len;
 
 	if (m->api->conf_string(m->host, "url", &url) == -1)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "url is required: a string like "
 		    "\"smtp://mail.example:587\""));
 	if (strncasecmp(url, "smtp://", 7) == 0)
@@ -226,36 +213,36 @@ mail_conf_url(struct mail *m, char **cause)
 	else if (strncasecmp(url, "smtps://", 8) == 0)
 		schemelen = 8;
 	else
-		return (mail_cause(cause, "url: expected smtp:// or smtps://"));
+		return (cause_fail(cause, "url: expected smtp:// or smtps://"));
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		if (*p <= ' ' || *p >= 0x7f)
-			return (mail_cause(cause,
+			return (cause_fail(cause,
 			    "url: spaces and control characters are not "
 			    "allowed"));
 	}
 	rest = url + schemelen;
 	len = strcspn(rest, "/?#");
 	if (memchr(rest, '@', len) != NULL)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "url: no credentials in the URL: use username and "
 		    "password_file"));
 	if (len == 0 || *rest == ':')
-		return (mail_cause(cause, "url: no host"));
+		return (cause_fail(cause, "url: no host"));
 	if (asprintf(&m->where, "%.*s%.*s", (int)schemelen, url, (int)len,
 		rest) == -1) {
 		m->where = NULL;
-		return (mail_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	}
 	if ((m->url = strdup(url)) == NULL)
-		return (mail_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	if (m->api->conf_bool(m->host, "starttls", &m->starttls) == -1) {
 		m->starttls = 0;
 		if (mail_present(m, "starttls"))
-			return (mail_cause(
+			return (cause_fail(
 			    cause, "starttls: expected true or false"));
 	}
 	if (m->starttls && schemelen == 8)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "starttls: smtps:// is TLS from the start; use "
 		    "smtp://host:587 with starttls = true"));
 	return (0);
@@ -268,40 +255,40 @@ mail_conf_addresses(struct mail *m, char **cause)
 	int n, i;
 
 	if (m->api->conf_string(m->host, "from", &s) == -1)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "from is required: the sender's address, like "
 		    "\"delistd@shop.example\""));
 	if (!mail_address_ok(s))
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "from: \"%.64s\" is not an address like "
 		    "\"delistd@shop.example\"",
 		    s));
 	if ((m->from = strdup(s)) == NULL)
-		return (mail_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	m->domain = mail_domain(m->from);
 
 	n = m->api->conf_list_len(m->host, "to");
 	if (n == -1 && m->api->conf_string(m->host, "to", &s) == 0)
-		return (mail_cause(
+		return (cause_fail(
 		    cause, "to: expected a list: to = [ \"%.64s\" ]", s));
 	if (n <= 0)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "to is required: a list of addresses, like to = [ "
 		    "\"ops@shop.example\" ]"));
 	if (n > MAIL_TO_MAX)
 		return (
-		    mail_cause(cause, "to: at most %d addresses", MAIL_TO_MAX));
+		    cause_fail(cause, "to: at most %d addresses", MAIL_TO_MAX));
 	if ((m->to = calloc((size_t)n + 1, sizeof *m->to)) == NULL)
-		return (mail_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	for (i = 0; i < n; i++) {
 		s = m->api->conf_list_string(m->host, "to", i);
 		if (s == NULL || !mail_address_ok(s))
-			return (mail_cause(cause,
+			return (cause_fail(cause,
 			    "to[%d]: \"%.64s\" is not an address like "
 			    "\"ops@shop.example\"",
 			    i, s != NULL ? s : "(not a string)"));
 		if ((m->to[i] = strdup(s)) == NULL)
-			return (mail_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 		m->nto++;
 	}
 	return (0);
@@ -314,34 +301,34 @@ mail_conf_auth(struct mail *m, char **cause)
 
 	if (m->api->conf_string(m->host, "username", &s) == 0) {
 		if (*s == '\0' || strpbrk(s, "\r\n") != NULL)
-			return (mail_cause(cause,
+			return (cause_fail(cause,
 			    "username: expected a non-empty name on one line"));
 		if ((m->username = strdup(s)) == NULL)
-			return (mail_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 	} else if (mail_present(m, "username"))
-		return (mail_cause(cause, "username: expected a string"));
+		return (cause_fail(cause, "username: expected a string"));
 	if (m->username != NULL && !m->starttls &&
 	    strncmp(m->url, "smtp://", 7) == 0)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "username on smtp:// without starttls: the password "
 		    "would cross the network in clear; set starttls = true "
 		    "or use smtps://"));
 	if (m->api->conf_string(m->host, "password_file", &s) == -1) {
 		if (mail_present(m, "password_file"))
-			return (mail_cause(
+			return (cause_fail(
 			    cause, "password_file: expected a path"));
 		return (0);
 	}
 	if (m->username == NULL)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "password_file needs username: the name to log in as"));
 	if ((m->password = m->api->secret(m->host, "password_file", cause)) ==
 	    NULL)
 		return (-1);
 	if (*m->password == '\0')
-		return (mail_cause(cause, "password_file %s is empty", s));
+		return (cause_fail(cause, "password_file %s is empty", s));
 	if (strpbrk(m->password, "\r\n") != NULL)
-		return (mail_cause(
+		return (cause_fail(
 		    cause, "password_file %s has more than one line", s));
 	return (0);
 }
@@ -355,10 +342,10 @@ mail_conf_timing(struct mail *m, char **cause)
 	if (m->api->conf_duration(m->host, "timeout", &m->timeout) == -1) {
 		m->timeout = MAIL_TIMEOUT;
 		if (mail_present(m, "timeout"))
-			return (mail_cause(cause,
+			return (cause_fail(cause,
 			    "timeout: expected a duration like \"30s\""));
 	} else if (m->timeout < 1 || m->timeout > MAIL_TIMEOUT_MAX)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "timeout: %" PRId64 "s is out of range (1s to %ds)",
 		    m->timeout, MAIL_TIMEOUT_MAX));
 
@@ -367,34 +354,34 @@ mail_conf_timing(struct mail *m, char **cause)
 		;
 	else if (m->api->conf_duration(m->host, "digest", &m->digest) == 0) {
 		if (m->digest < 1 || m->digest > MAIL_DIGEST_MAX)
-			return (mail_cause(cause,
+			return (cause_fail(cause,
 			    "digest: %" PRId64 "s is out of range (1s to 30m, "
 			    "or \"\" for none)",
 			    m->digest));
 		if (m->api->conf_string(m->host, "digest", &s) == -1 ||
 		    (m->digest_text = strdup(s)) == NULL)
-			return (mail_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 	} else if (mail_present(m, "digest"))
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "digest: expected a duration like \"15m\", or \"\" for "
 		    "none"));
 
 	m->immediate = 2;
 	if (m->api->conf_string(m->host, "immediate_severity", &s) == 0) {
 		if ((m->immediate = mail_severity(s)) == -1)
-			return (mail_cause(cause,
+			return (cause_fail(cause,
 			    "immediate_severity: expected \"info\", "
 			    "\"warning\" or \"critical\", not \"%.32s\"",
 			    s));
 	} else if (mail_present(m, "immediate_severity"))
 		return (
-		    mail_cause(cause, "immediate_severity: expected a string"));
+		    cause_fail(cause, "immediate_severity: expected a string"));
 	if (m->api->conf_string(m->host, "ca_file", &s) == 0) {
 		if (s[0] != '/')
-			return (mail_cause(
+			return (cause_fail(
 			    cause, "ca_file: give an absolute path"));
 		if ((m->ca_file = strdup(s)) == NULL)
-			return (mail_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 	}
 	return (0);
 }
@@ -487,14 +474,14 @@ mail_init(struct delistd_host *host, const struct delistd_host_api *api,
 	    api->size <
 		offsetof(struct delistd_host_api, smtp) + sizeof api->smtp ||
 	    api->smtp == NULL)
-		return (mail_cause(cause,
+		return (cause_fail(cause,
 		    "the daemon's host services (version %u) lack SMTP, "
 		    "which the mail module needs (version 2)",
 		    api->version));
 	if (api->conf_keys(host, mail_keys, cause) == -1)
 		return (-1);
 	if ((m = calloc(1, sizeof *m)) == NULL)
-		return (mail_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	m->host = host;
 	m->api = api;
 	TAILQ_INIT(&m->held);

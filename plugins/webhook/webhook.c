@@ -42,6 +42,8 @@
 
 #include <delistd/plugin.h>
 
+#include "core.h"
+
 #define WEBHOOK_VERSION "0.1.0"
 #define WEBHOOK_TIMEOUT 10 /* seconds, when timeout is not set */
 #define WEBHOOK_TIMEOUT_MAX 300 /* seconds */
@@ -94,8 +96,6 @@ static int webhook_conf_url(struct webhook *, char **);
 static int webhook_conf_headers(struct webhook *, char **);
 static int webhook_conf_timeout(struct webhook *, char **);
 static int webhook_conf_secret(struct webhook *, char **);
-static int webhook_cause(char **, const char *, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
 static int webhook_header_name_ok(const char *, size_t);
 static int webhook_header_value_ok(const char *);
 static int webhook_sign(struct webhook *, const void *, size_t, char *, size_t);
@@ -126,18 +126,6 @@ static const char *const webhook_reserved[] = { "Content-Type",
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
-webhook_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return (-1);
-}
-
-static int
 webhook_init(struct delistd_host *host, const struct delistd_host_api *api,
     void **instance, char **cause)
 {
@@ -148,7 +136,7 @@ webhook_init(struct delistd_host *host, const struct delistd_host_api *api,
 	if (api->version < DELISTD_HOST_API_VERSION ||
 	    api->size < offsetof(struct delistd_host_api, reserved) ||
 	    api->http == NULL || api->http_header == NULL)
-		return (webhook_cause(cause,
+		return (cause_fail(cause,
 		    "the daemon's host services (version %u) lack what the "
 		    "webhook module needs (version %d)",
 		    api->version, DELISTD_HOST_API_VERSION));
@@ -156,7 +144,7 @@ webhook_init(struct delistd_host *host, const struct delistd_host_api *api,
 		return (-1);
 
 	if ((wh = calloc(1, sizeof *wh)) == NULL)
-		return (webhook_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	wh->host = host;
 	wh->api = api;
 	TAILQ_INIT(&wh->deliveries);
@@ -171,12 +159,12 @@ webhook_init(struct delistd_host *host, const struct delistd_host_api *api,
 	if (api->conf_string(host, "ca_file", &s) == 0) {
 		if (s[0] != '/') {
 			webhook_free(wh);
-			return (webhook_cause(
+			return (cause_fail(
 			    cause, "ca_file: give an absolute path"));
 		}
 		if ((wh->ca_file = strdup(s)) == NULL) {
 			webhook_free(wh);
-			return (webhook_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 		}
 	}
 
@@ -216,10 +204,10 @@ webhook_conf_url(struct webhook *wh, char **cause)
 
 	if (wh->api->conf_string(wh->host, "url", &url) == -1) {
 		if (webhook_conf_present(wh, "url"))
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "url: expected a string like "
 			    "\"https://erp.example/hook\""));
-		return (webhook_cause(cause,
+		return (cause_fail(cause,
 		    "url is required: a string like "
 		    "\"https://erp.example/hook\""));
 	}
@@ -228,11 +216,10 @@ webhook_conf_url(struct webhook *wh, char **cause)
 	else if (strncasecmp(url, "https://", 8) == 0)
 		schemelen = 8;
 	else
-		return (
-		    webhook_cause(cause, "url: expected http:// or https://"));
+		return (cause_fail(cause, "url: expected http:// or https://"));
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		if (*p <= ' ' || *p == 0x7f)
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "url: spaces and control characters are not "
 			    "allowed (percent-encode them)"));
 	}
@@ -243,14 +230,14 @@ webhook_conf_url(struct webhook *wh, char **cause)
 		rest = at + 1;
 	}
 	if (len == 0 || *rest == ':')
-		return (webhook_cause(cause, "url: no host"));
+		return (cause_fail(cause, "url: no host"));
 	if (asprintf(&wh->where, "%.*s%.*s", (int)schemelen, url, (int)len,
 		rest) == -1) {
 		wh->where = NULL;
-		return (webhook_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	}
 	if ((wh->url = strdup(url)) == NULL)
-		return (webhook_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	return (0);
 }
 
@@ -268,57 +255,57 @@ webhook_conf_headers(struct webhook *wh, char **cause)
 	n = wh->api->conf_list_len(wh->host, "headers");
 	if (n == -1) {
 		if (webhook_conf_present(wh, "headers"))
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "headers: expected a list of strings: headers = "
 			    "[ \"X-Token: ...\" ]"));
 		return (0);
 	}
 	if (n > WEBHOOK_HEADERS_MAX)
-		return (webhook_cause(
+		return (cause_fail(
 		    cause, "headers: at most %d", WEBHOOK_HEADERS_MAX));
 	if (n == 0)
 		return (0);
 	if ((wh->extra = calloc(n, sizeof *wh->extra)) == NULL)
-		return (webhook_cause(cause, "out of memory"));
+		return (cause_fail(cause, "out of memory"));
 	for (j = 0; j < n; j++) {
 		h = wh->api->conf_list_string(wh->host, "headers", j);
 		if (h == NULL)
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "headers[%d]: expected a string \"Name: value\"",
 			    j));
 		if ((colon = strchr(h, ':')) == NULL)
-			return (webhook_cause(
+			return (cause_fail(
 			    cause, "headers[%d]: expected \"Name: value\"", j));
 		len = colon - h;
 		if (!webhook_header_name_ok(h, len))
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "headers[%d]: \"%.*s\" is not a header name", j,
 			    (int)(len > 64 ? 64 : len), h));
 		if (colon[strspn(colon + 1, " \t") + 1] == '\0')
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "headers[%d]: the value of %.*s is empty", j,
 			    (int)len, h));
 		if (!webhook_header_value_ok(colon + 1))
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "headers[%d]: the value of %.*s contains a line "
 			    "break or another control character",
 			    j, (int)len, h));
 		for (i = 0; i < nitems(webhook_reserved); i++) {
 			if (strlen(webhook_reserved[i]) == len &&
 			    strncasecmp(webhook_reserved[i], h, len) == 0)
-				return (webhook_cause(cause,
+				return (cause_fail(cause,
 				    "headers[%d]: %.*s is set by the webhook "
 				    "itself",
 				    j, (int)len, h));
 		}
 		for (k = 0; k < j; k++) {
 			if (strncasecmp(wh->extra[k], h, len + 1) == 0)
-				return (webhook_cause(cause,
+				return (cause_fail(cause,
 				    "headers[%d]: %.*s is given twice", j,
 				    (int)len, h));
 		}
 		if ((wh->extra[wh->nextra] = strdup(h)) == NULL)
-			return (webhook_cause(cause, "out of memory"));
+			return (cause_fail(cause, "out of memory"));
 		wh->nextra++;
 	}
 	return (0);
@@ -361,12 +348,12 @@ webhook_conf_timeout(struct webhook *wh, char **cause)
 		wh->timeout = WEBHOOK_TIMEOUT;
 		/* Present but not a duration: conf_duration says only -1. */
 		if (webhook_conf_present(wh, "timeout"))
-			return (webhook_cause(cause,
+			return (cause_fail(cause,
 			    "timeout: expected a duration like \"10s\""));
 		return (0);
 	}
 	if (wh->timeout < 1 || wh->timeout > WEBHOOK_TIMEOUT_MAX)
-		return (webhook_cause(cause,
+		return (cause_fail(cause,
 		    "timeout: %" PRId64 "s is out of range (1s to %ds)",
 		    wh->timeout, WEBHOOK_TIMEOUT_MAX));
 	return (0);
@@ -384,7 +371,7 @@ webhook_conf_secret(struct webhook *wh, char **cause)
 		return (-1);
 	wh->secret_len = strlen(wh->secret);
 	if (wh->secret_len == 0)
-		return (webhook_cause(cause, "secret_file %s is empty", path));
+		return (cause_fail(cause, "secret_file %s is empty", path));
 	return (0);
 }
 

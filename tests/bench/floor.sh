@@ -71,6 +71,33 @@ while [ "$run" -le "$RUNS" ]; do
 	fi
 	run=$((run + 1))
 done
+# BENCH_CALLGRIND=1: the same run under valgrind's callgrind, its
+# instructions per check (Ir) over the ticks between the 3rd second and
+# 2 s before the end, the checks counted at the fake (compare with
+# source-scale.sh cost).
+if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
+	rm -f "$T/floor.db" "$T/floor.db-wal" "$T/floor.db-shm" "$T"/cg.out*
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$FLOOR" \
+	    "$AE/sync" 1 bench-secret bench-token "$T/clock" "$T/floor.db" \
+	    "$SECS" "$PER" > "$T/out" 2>"$T/err" &
+	cg=$!
+	sleep 3
+	curl -sS -o /dev/null -X POST "$AE/_fake/reset-stats"
+	callgrind_control -z "$cg" >/dev/null
+	sleep $((SECS - 5))
+	callgrind_control -d "$cg" >/dev/null
+	calls=$(curl -sS "$AE/_fake/stats" | sed -n 's/.*"calls": *\([0-9]*\).*/\1/p')
+	wait "$cg"
+	ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$T/cg.out.1" 2>/dev/null | head -n 1)
+	if [ -n "$ir" ] && [ "${calls:-0}" -gt 0 ]; then
+		awk -v ir="$ir" -v c="$calls" 'BEGIN {
+		    printf "floor_ir_per_check %.0f\n", ir / c
+		    printf "floor under callgrind: %d checks, %.0f instructions per check (Ir)\n", c, ir / c > "/dev/stderr" }' >> "$T/figures"
+	else
+		echo "floor under callgrind failed" >&2
+		bad=1
+	fi
+fi
 if [ "$RUNS" -gt 1 ]; then
 	echo "# medians of $RUNS runs"
 	for k in floor_cpu_us floor_user_us floor_sys_us; do

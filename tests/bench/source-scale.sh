@@ -18,8 +18,9 @@
 #
 # rate   BENCH_N (100,000) tracked healthy listings, due 10 to 40 min on,
 #        and BENCH_CASES (1,000) listings with an open case whose
-#        re-checks are all due (their products offline at the fake, so the
-#        cases stay open). The fake answers after BENCH_LATENCY_MS (50).
+#        re-checks are all due (their products offline at the fake, as
+#        stored: a case's re-check in the steady state, confirming what
+#        is stored; the cases stay open). The fake answers after BENCH_LATENCY_MS (50).
 #        The source has rate BENCH_RATE (20), burst BENCH_RATE,
 #        max_in_flight BENCH_IN_FLIGHT (64, the default), daily_quota
 #        100,000,000 (it does not bind). delistd runs on the real clock
@@ -93,6 +94,8 @@ RCLOCK=${BENCH_RATE_CLOCK:-real}
 INFL=${BENCH_IN_FLIGHT:-64}
 BINFL=${BENCH_BURST_IN_FLIGHT:-64}
 RUNS=${BENCH_RUNS:-1}
+CWARM=${BENCH_COST_WARMUP:-5}
+CSECS=${BENCH_COST_SECONDS:-20}
 DELISTD=$top_builddir/daemon/delistd
 DELISTCTL=$top_builddir/daemon/delistctl
 FAKE=$top_builddir/tests/fakes/fake_aliexpress
@@ -212,7 +215,7 @@ WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < $2 - 1)
 INSERT INTO listings (shop_id, product_id, tracked, status, created_at,
     updated_at, checked_at, next_check_at, lane)
 SELECT (SELECT id FROM shops WHERE name = 'main'),
-    CAST(1005009000000000 + i AS TEXT), 1, 'delisted', $NOW - 86400,
+    CAST(1005009000000000 + i AS TEXT), 1, 'offline', $NOW - 86400,
     $NOW - 3600, $NOW - 1800, $3, 0
 FROM c WHERE $2 > 0;
 INSERT INTO cases (listing_id, state, reason, opened_at, updated_at)
@@ -223,7 +226,7 @@ SQL
 	# The cases' products are offline at the fake.
 	if [ "$2" -gt 0 ]; then
 		awk -v n="$2" 'BEGIN { printf "{\"products\":["
-		    for (i = 0; i < n; i++) printf "%s{\"product_id\":\"%d\",\"status\":\"offline\"}", i ? "," : "", 1005009000000000 + i
+		    for (i = 0; i < n; i++) printf "%s{\"product_id\":\"%.0f\",\"status\":\"offline\"}", i ? "," : "", 1005009000000000 + i
 		    print "]}" }' > "$R/products.json"
 		curl -sS -o /dev/null -X POST --data-binary @"$R/products.json" "$AE/_fake/product"
 	fi
@@ -277,6 +280,46 @@ scenario_rate() {
 		printf "rate run %d: %d calls in %.2f s = %.2f/s against rate %s (%.1f%%), at most %d in one second\n", run, c, w, c / w, r, 100 * c / w / r, m > "/dev/stderr"
 		printf "  cpu %.1f us/check (%d ticks), %.1f us/check from schedstat; peak RSS %d kB; %d cases still open\n", k * 1e6 / hz / c, k, s / 1e3 / c, hwm, open > "/dev/stderr"
 	    }' >> "$FIG" 2>"$R/line"
+	cat "$R/line"
+}
+
+# The rate scenario's daemon under callgrind: instructions (Ir) per check
+# over BENCH_COST_SECONDS (20) after BENCH_COST_WARMUP (5), the counters
+# zeroed and dumped with callgrind_control and the calls counted at the
+# fake over the same span (BENCH_COST_KEEP=FILE keeps the dump). Stable on
+# a shared machine where CPU time is not.
+scenario_cost() {
+	command -v valgrind >/dev/null 2>&1 && command -v callgrind_control >/dev/null 2>&1 ||
+	    { echo "cost: valgrind is missing" >&2; bad=1; return; }
+	NOW=$(date +%s)
+	setup "cost$1" "$RATE" "$(printf '%.0f' "$RATE")" "$INFL"
+	fill "$N" "$CASES" "$NOW"
+	latency "$LAT"
+	unset DELISTD_TEST_CLOCK
+	valgrind --tool=callgrind --callgrind-out-file="$R/callgrind.out" \
+	    "$DELISTD" -f -c "$R/delistd.conf" 2>>"$R/daemon.log" &
+	DAEMON_PID=$!
+	wait_up 120 || { echo "cost run $1: delistd did not come up" >&2; bad=1; return; }
+	sleep "$CWARM"
+	curl -sS -o /dev/null -X POST "$AE/_fake/reset-stats"
+	callgrind_control -z "$DAEMON_PID" >/dev/null
+	sleep "$CSECS"
+	callgrind_control -d "$DAEMON_PID" >/dev/null
+	curl -sS "$AE/_fake/stats" > "$R/stats.json"
+	stop_daemon
+	stop_fake
+	calls=$(jnum calls < "$R/stats.json")
+	# The dump of the span (callgrind.out.1), not the rest at exit.
+	ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$R/callgrind.out.1" 2>/dev/null | head -n 1)
+	if [ "${calls:-0}" -eq 0 ] || [ -z "$ir" ]; then
+		echo "cost run $1: no calls or no callgrind totals" >&2
+		bad=1
+		return
+	fi
+	[ -z "${BENCH_COST_KEEP:-}" ] || cp "$R/callgrind.out.1" "$BENCH_COST_KEEP"
+	awk -v c="$calls" -v ir="$ir" -v run="$1" 'BEGIN {
+		printf "cost_ir_per_check %.0f\n", ir / c
+		printf "cost run %d: %d checks, %.0f instructions per check (callgrind Ir)\n", run, c, ir / c > "/dev/stderr" }' >> "$FIG" 2>"$R/line"
 	cat "$R/line"
 }
 
@@ -358,8 +401,8 @@ echo "# source at scale: $(nproc 2>/dev/null || echo ?) CPUs; $("$DELISTD" -V 2>
 [ $# -gt 0 ] || set -- rate burst idle
 for s in "$@"; do
 	case $s in
-	rate | burst | idle) ;;
-	*) die "unknown scenario $s (rate, burst, idle)" ;;
+	rate | burst | idle | cost) ;;
+	*) die "unknown scenario $s (rate, burst, idle, cost)" ;;
 	esac
 	run=1
 	while [ "$run" -le "$RUNS" ]; do

@@ -73,11 +73,15 @@
  *     and the lifetime a refresh hands out).
  *   GET /_fake/stats: {"calls":N,"calls_by_method":{"<method>":N,
  *     "/auth/token/refresh":N},"max_calls_per_second":N,
- *     "calls_this_second":N,"bad_signatures":N,"throttled":N,
+ *     "calls_this_second":N,"max_calls_in_1s":N,"per_second":[N,...],
+ *     "bad_signatures":N,"throttled":N,
  *     "quota_refused":N,"refreshes":N,"served":N,"day_calls":N,
  *     "held":N,"max_held":N}
  *     where calls counts every /sync and refresh request received,
  *     max_calls_per_second the most received within one wall-clock second,
+ *     per_second the count of each wall-clock second (the last PER_SECONDS
+ *     that had calls, oldest first), max_calls_in_1s the most received
+ *     within any 1-second span (a sliding window on the monotonic clock),
  *     held the answers latency mode holds back now and max_held the most
  *     it held at once (the calls the daemon had in flight together).
  *   POST /_fake/reset-stats: zeroes the counters (not the quota's).
@@ -184,6 +188,15 @@ static struct {
 	json_t *by_method;
 } stats;
 static time_t second; /* the wall-clock second being counted */
+/* The counts of the last seconds that had calls, a ring. */
+#define PER_SECONDS 600
+static long per_second[PER_SECONDS];
+static size_t per_second_n, per_second_at;
+/* When the last calls came (monotonic microseconds), a ring. */
+#define WINDOW_CALLS 8192
+static int64_t window[WINDOW_CALLS];
+static size_t window_head, window_n;
+static long max_in_1s;
 static long served_this_second;
 static int64_t quota_day = -1;
 static long day_calls;
@@ -489,12 +502,21 @@ control_token(struct evhttp_request *req, json_t *j)
 static void
 control_stats(struct evhttp_request *req)
 {
+	json_t *ps = json_array();
+	size_t i;
+
+	for (i = 0; i < per_second_n; i++)
+		json_array_append_new(ps,
+		    json_integer(per_second[(per_second_at + PER_SECONDS -
+						per_second_n + 1 + i) %
+			PER_SECONDS]));
 	reply_json(req, 200,
-	    json_pack("{s:i, s:O, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, "
-		      "s:i}",
+	    json_pack("{s:i, s:O, s:i, s:i, s:i, s:o, s:i, s:i, s:i, s:i, s:i, "
+		      "s:i, s:i, s:i}",
 		"calls", (int)stats.calls, "calls_by_method", stats.by_method,
 		"max_calls_per_second", (int)stats.max_per_second,
-		"calls_this_second", (int)stats.this_second, "bad_signatures",
+		"calls_this_second", (int)stats.this_second, "max_calls_in_1s",
+		(int)max_in_1s, "per_second", ps, "bad_signatures",
 		(int)stats.bad_signatures, "throttled", (int)stats.throttled,
 		"quota_refused", (int)stats.quota_refused, "refreshes",
 		(int)stats.refreshes, "served", (int)stats.served, "day_calls",
@@ -522,6 +544,8 @@ control(struct evhttp_request *req, const char *path)
 		held = stats.held;
 		memset(&stats, 0, sizeof stats);
 		stats.held = stats.max_held = held;
+		per_second_n = window_n = 0;
+		max_in_1s = 0;
 		stats.by_method = json_object();
 		reply(req, 200, "{\"ok\":true}");
 		return;
@@ -1032,22 +1056,45 @@ answer(struct evhttp_request *req, int status, json_t *j, enum mode m)
 	free(s);
 }
 
-/* Counts a received call: per method and per wall-clock second. */
+/*
+ * Counts a received call: per method, per wall-clock second, and within
+ * the 1-second span that ends with it.
+ */
 static void
 count_call(const char *method)
 {
 	time_t t = time(NULL);
+	struct timespec ts;
+	int64_t us;
 	json_t *v;
 
 	stats.calls++;
-	if (t != second) {
+	if (t != second || per_second_n == 0) {
 		second = t;
 		stats.this_second = 0;
 		served_this_second = 0;
+		per_second_at = (per_second_at + 1) % PER_SECONDS;
+		per_second[per_second_at] = 0;
+		if (per_second_n < PER_SECONDS)
+			per_second_n++;
 	}
 	stats.this_second++;
+	per_second[per_second_at]++;
 	if (stats.this_second > stats.max_per_second)
 		stats.max_per_second = stats.this_second;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	while (window_n > 0 && window[window_head] <= us - 1000000) {
+		window_head = (window_head + 1) % WINDOW_CALLS;
+		window_n--;
+	}
+	if (window_n == WINDOW_CALLS) {
+		window_head = (window_head + 1) % WINDOW_CALLS;
+		window_n--;
+	}
+	window[(window_head + window_n++) % WINDOW_CALLS] = us;
+	if ((long)window_n > max_in_1s)
+		max_in_1s = (long)window_n;
 	v = json_object_get(stats.by_method, method);
 	json_object_set_new(
 	    stats.by_method, method, json_integer(json_integer_value(v) + 1));

@@ -159,6 +159,23 @@ setclock() {
 	[ -z "$DAEMON_PID" ] || wait_for 5 clock_is "$1"
 }
 
+# need_aliexpress: skips the test without curl or jq; bails out unless
+# fake_aliexpress and the aliexpress module are built (PLUGIN_DIR). Then
+# the app's key, secret and token (APPKEY, SECRET, TOKEN) in $T/ae.secret
+# and $T/ae.token.
+need_aliexpress() {
+	command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0; }
+	command -v jq >/dev/null 2>&1 || { echo "1..0 # SKIP jq is missing"; exit 0; }
+	PLUGIN_DIR=$top_builddir/plugins/.libs
+	for _na in "$top_builddir/tests/fakes/fake_aliexpress" "$PLUGIN_DIR/aliexpress.so"; do
+		[ -e "$_na" ] || { echo "Bail out! $_na is not built"; exit 1; }
+	done
+	APPKEY=34567891 SECRET=ae-Secret-b07d11 TOKEN=ae-Token-e2c940
+	printf '%s\n' "$SECRET" > "$T/ae.secret"
+	printf '%s\n' "$TOKEN" > "$T/ae.token"
+	chmod 600 "$T/ae.secret" "$T/ae.token"
+}
+
 # start_fake_aliexpress SECRET_FILE [ARGS...]: tests/fakes/fake_aliexpress
 # on a random port for the app APPKEY and the token TOKEN, on the test
 # clock $T/clock, with ARGS, its calls logged to $T/ae.log; waits for its

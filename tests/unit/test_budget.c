@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -71,6 +72,56 @@ test_bucket_burst(void **state)
 	assert_true(budget_bucket_take(&b, 999.0) > 0);
 }
 
+/*
+ * A bucket with a burst and tokens saved up, taken through the window:
+ * no span of a second holds more than the rate's calls, whatever the
+ * bucket allows, and the window lets them go when a second has passed.
+ */
+static void
+test_window_holds_rate(void **state)
+{
+	struct budget_bucket b;
+	struct budget_window w;
+	double t = 1000.0, times[4096], wait;
+	int n = 0, i, j, rate;
+
+	(void)state;
+	for (rate = 5; rate <= 80; rate *= 4) {
+		memset(&w, 0, sizeof w);
+		budget_window_rate(&w, rate);
+		budget_bucket_init(&b, rate, rate, t);
+		n = 0;
+		/* Ten seconds in 1 ms steps, always something to call. */
+		for (i = 0; i < 10000; i++, t += 0.001) {
+			if (budget_window_wait(&w, t) > 0 ||
+			    budget_bucket_take(&b, t) > 0)
+				continue;
+			budget_window_count(&w, t);
+			times[n++] = t;
+		}
+		/* Within any second: at most rate; the rate is kept up. */
+		for (i = 0, j = 0; i < n; i++) {
+			while (times[i] - times[j] >= 1.0)
+				j++;
+			assert_true(i - j + 1 <= rate);
+		}
+		assert_true(n >= rate * 9);
+	}
+	/* Full: the wait is until the oldest slice leaves, 1.05 s on. */
+	memset(&w, 0, sizeof w);
+	budget_window_rate(&w, 2);
+	budget_window_count(&w, 10.0);
+	budget_window_count(&w, 10.5);
+	wait = budget_window_wait(&w, 10.6);
+	assert_true(wait > 0.44 && wait < 0.46);
+	assert_true(budget_window_wait(&w, 11.06) == 0);
+	/* A rate below one: one call in any window. */
+	memset(&w, 0, sizeof w);
+	budget_window_rate(&w, 0.5);
+	budget_window_count(&w, 10.0);
+	assert_true(budget_window_wait(&w, 10.9) > 0);
+}
+
 static void
 test_plan_fits(void **state)
 {
@@ -130,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_beijing_day),
 		cmocka_unit_test(test_bucket_rate),
 		cmocka_unit_test(test_bucket_burst),
+		cmocka_unit_test(test_window_holds_rate),
 		cmocka_unit_test(test_plan_fits),
 		cmocka_unit_test(test_plan_stretches_healthy_only),
 		cmocka_unit_test(test_plan_no_room),
