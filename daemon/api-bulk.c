@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-bulk.c: the control API's bulk requests (shapes in api.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-points.c: the control API's penalty points of a shop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-stats.c: the Statistics, GET /v1/stats (shapes in api.h).
  *

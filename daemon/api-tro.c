@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-tro.c: the control API's court matter of a tro case.
  *

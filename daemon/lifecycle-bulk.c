@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-bulk.c: many cases or listings changed by one request (the
  * bulk routes of api-bulk.c). It selects them by a filter, and wraps the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-points.c: a shop's penalty points and health. A case's
  * violation is confirmed when the case ends without the listing coming

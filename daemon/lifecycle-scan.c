@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-scan.c: the compliance scan of the catalogue. A listing's
  * title is checked against the preflight's term lists (banned terms, the

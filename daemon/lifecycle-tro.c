@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lifecycle-tro.c: a TRO case's court matter. The court, the docket
  * number, the parties, and the dates (filed, TRO granted, served on us,

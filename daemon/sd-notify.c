@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sd-notify.c: telling systemd how the daemon is doing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tls.c: the web listener's TLS context (OpenSSL), from a PEM certificate
  * chain and its private key. It is built where the configuration is read,

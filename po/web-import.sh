@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # po/web-import.sh [--keep]: moves the Chinese of the web console from
 # daemon/web/i18n.js into po/zh_CN.po, the one catalogue.
 #

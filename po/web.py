@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """po/web.py: the web console's strings in delistd's one catalogue.
 
 daemon/web/i18n.js holds the console's strings by key: an "en" block

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/po.sh: the zh_CN catalogue is valid and complete (issue 17).
 #
 # msgfmt --check accepts po/zh_CN.po (formats match their msgids); no

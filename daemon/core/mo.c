@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mo.c: a GNU gettext .mo catalogue, looked up without libintl (mo.h).
  *

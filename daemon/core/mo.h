@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mo.h: a GNU gettext catalogue (.mo file) read by delistd itself.
  *

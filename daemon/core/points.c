@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * points.c: penalty points, their ledgers, thresholds, expiry, the daily
  * cap and the strike merge (points.h). Every default is a row of a const

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * points.h: a shop's penalty points (AliExpress 积分), pure (points.c).
  *

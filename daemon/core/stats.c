@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stats.c: the Statistics' numbers (see stats.h).
  */

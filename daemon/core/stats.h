@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stats.h: the Statistics' numbers (stats.c): delistings per week by
  * reason, days from takedown to reinstatement, open cases at each week's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tzfile.c: a zone of the IANA database from its TZif file (RFC 8536),
  * consulted without TZ, tzset(3) or localtime_r(3): no environment is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tzfile.h: a time zone of the IANA database, read from its TZif file
  * (RFC 8536) and consulted without the TZ environment variable.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-bulk.c: the bulk forms of untrack and case ack, assign,
  * abandon and classify.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-export.c: cases as a spreadsheet, for the people who work in
  * Excel or WPS: cases --format csv|xlsx and case export --all --shop SHOP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-points.c: delistctl points, a shop's penalty points and health
  * (GET and POST /v1/shops/SHOP/points): each ledger's total, the next

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-scan.c: delistctl scan, the compliance scan of the catalogue
  * (POST /v1/scan), and the findings that stand after it (GET

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-stats.c: delistctl stats [SHOP] [--weeks N], the numbers of
  * GET /v1/stats (api.h) as four tables: delistings per week by reason,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delistctl-tro.c: delistctl case matter, a tro case's court matter
  * (GET and POST /v1/cases/ID/matter): court, docket, parties, dates,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // alerts.js: what needs a person: the open critical conditions (take one
 // on), the dead deliveries (retry) and each shop's mail snooze (set, end).
 import { api, el, t, start, fmtTime, shopZone, status, cell, say,

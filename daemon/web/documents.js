@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // documents.js: the vault: every document, those expiring within 30 days
 // on top and marked; for operators and admins an upload (type, shop,
 // products, expiry) and attaching a document to an open case.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // listings.js: the tracked listings: search, filter by shop, status and
 // risk (a shared picture, a relisting, a compliance-scan finding with its
 // term, where it is and the fix); for operators and admins track, untrack,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // stats.js: the Statistics page: GET /v1/stats for a shop (or all) over
 // some weeks, four charts (svgchart.js), each with its numbers in a table
 // and its CSV to download.

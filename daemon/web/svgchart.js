@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // svgchart.js: the Statistics' charts as SVG, drawn at the width of their
 // box (so text stays readable on a phone): stacked columns, stacked
 // horizontal bars and a line. Elements and attributes only (no style

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * chatbot.c: the group-chat sink. Events become markdown messages in a
  * WeCom (企业微信) group robot, a DingTalk (钉钉) custom robot or a Feishu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/board.sh: the web console's Board with BENCH_N (10,000) open
 # cases (issue 16). Prints figures; never passes or fails on time.
 #

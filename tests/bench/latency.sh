@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/latency.sh: detection latency (issue 21): the time from the
 # platform marking a listing delisted to its case.opened, and to the first
 # webhook delivery of it. Prints figures; never passes or fails on time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/scan.c: the compliance scan's matching alone (core
  * preflight_scan_text with the default banned terms and 20 brands) over N

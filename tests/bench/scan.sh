@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/bench/scan.sh: the compliance scan, 100,000 titles.
 #
 # 1. The matching alone (core preflight_scan_text, tests/bench/scan) over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake_chatbot.c: a WeCom group robot, a DingTalk custom robot or a Feishu
  * custom bot, for the integration tests.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # board.sh: the Board computed by the daemon (GET /v1/cases?view=board):
 # open cases only, nearest deadline first, paged by limit and offset,
 # filtered by shop, state, reason, assignee (or nobody), mine and overdue,

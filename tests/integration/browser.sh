@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=sh
 # tests/integration/browser.sh: a test's browser part (sourced after
 # lib.sh): headless Chromium, its driver and Debian's python3-selenium.

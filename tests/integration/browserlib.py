@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # browserlib.py: what the console's browser scripts (web_pages.py,
 # web_stats.py) share: "PASS desc" / "FAIL desc: why" lines, headless
 # Chromium with its options, waits with a deadline, whole-page screenshots

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bulk.sh: working in bulk through delistctl, on the test clock.
 #
 # import of 3,000 listings (batched by delistctl, with its summary and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # chatbot.sh: the chatbot sink against fakes of a WeCom group robot, a
 # DingTalk custom robot and a Feishu custom bot (tests/fakes/fake_chatbot,
 # which check the credential, the signature, the message's shape and the

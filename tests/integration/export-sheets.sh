@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # export-sheets.sh: cases as spreadsheets. cases --format csv|xlsx and case
 # export --all --shop SHOP --format md|json|csv|xlsx, through the real
 # delistd and delistctl on the test clock: the XLSX opens with openpyxl

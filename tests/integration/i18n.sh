@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # i18n.sh: Chinese wherever a person reads (issue 17), through the real
 # delistd, delistctl and mail plugin with po/'s catalogue (zh_CN.gmo laid
 # out as an installed tree, DELISTD_LOCALEDIR).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # points.sh: penalty points and shop health (issue 18), through the real
 # delistd and delistctl, on the test clock.
 #

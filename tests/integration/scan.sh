@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # scan.sh: the compliance scan of the catalogue (issue 18), through the
 # real delistd, delistctl, the aliexpress plugin and
 # tests/fakes/fake_aliexpress, on the test clock.

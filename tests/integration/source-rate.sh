@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # source-rate.sh: never above the configured rate (issue 21). The platform
 # bans by the second, so no second at the gateway may hold more than rate
 # calls, counted at the fake (tests/fakes/fake_aliexpress), not in the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # stats.sh: the Statistics through the real delistd, delistctl, the
 # aliexpress plugin against tests/fakes/fake_aliexpress, and (when a
 # browser is here) the console's Statistics page in headless Chromium.

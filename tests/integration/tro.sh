@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tro.sh: a tro case's court matter (issue 18), through the real delistd
 # and delistctl, on the test clock.
 #

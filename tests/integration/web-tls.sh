@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # web-tls.sh: the web console over TLS, and libevent's own refusals.
 #
 # A self-signed certificate made here by the openssl CLI: delistd -t

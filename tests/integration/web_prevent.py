@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # web_prevent.py: the Listings page's scan findings, the Shop health page
 # and a tro case's court matter in headless Chromium (Selenium), for
 # web-prevent.sh. Prints "PASS desc" or "FAIL desc: why" per check; every

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # web_stats.py: the Statistics page in headless Chromium (Selenium), for
 # stats.sh, on the history it seeded. Prints "PASS desc" or "FAIL desc:
 # why" per check; every wait is a WebDriverWait with a deadline.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_mo.c: unit tests of mo.c, a .mo catalogue read without libintl.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_points.c: penalty points (core points.c): totals with 365-day
  * expiry and anchors, the general-IP daily cap, the strike merge, the

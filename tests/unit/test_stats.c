@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_stats.c: the Statistics' numbers (stats.c) and the ISO weeks they
  * are cut into (calendar_week): delistings per week by reason, days to

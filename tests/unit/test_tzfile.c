@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_tzfile.c: unit tests of tzfile.c, a zone read from its TZif file
  * without TZ.
