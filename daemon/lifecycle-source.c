@@ -878,8 +878,8 @@ lifecycle_source_alert(const char *source, const struct st_budget *b,
 		return (-1);
 	}
 	if (store_budget_set(lifecycle_store(), source, b) == -1 ||
-	    lifecycle_event(&c, now, source, type, cases_event_severity(type),
-		data, "%s", message) == -1 ||
+	    lifecycle_append(&c, now, source, type, cases_event_severity(type),
+		data, NULL, message) == -1 ||
 	    store_commit(lifecycle_store()) == -1) {
 		store_rollback(lifecycle_store());
 		return (-1);

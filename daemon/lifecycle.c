@@ -41,6 +41,7 @@
 #include "delistd.h"
 #include "calendar.h"
 #include "cases.h"
+#include "evtext.h"
 #include "event.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
@@ -53,6 +54,10 @@ static int lifecycle_list_has(const char *, const char *);
 static int64_t lifecycle_eventv(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, json_t *,
     const struct event_opts *, const char *, va_list) printflike(8, 0);
+static json_t *lifecycle_text(const char *, va_list);
+static int64_t lifecycle_event_composed(const struct event_opts *,
+    const struct st_case *, time_t, const char *, enum cases_event_type,
+    enum cases_severity, json_t *, const char *, ...) printflike(8, 9);
 static void lifecycle_finish(struct st_case *, enum case_state, time_t);
 
 void
@@ -139,9 +144,31 @@ lifecycle_sha256(const char *text, char out[65])
 }
 
 /*
+ * The sentence's format (a msgid of the catalogue) and its arguments as
+ * strings, {"format", "args"}, for a reader of another language; NULL for
+ * a sentence composed elsewhere ("%s") or a format evtext does not keep.
+ */
+static json_t *
+lifecycle_text(const char *fmt, va_list ap)
+{
+	json_t *args;
+	char **v;
+	size_t n, i;
+
+	if (strcmp(fmt, "%s") == 0 || evtext_args(fmt, ap, &v, &n, NULL) == -1)
+		return (NULL);
+	args = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(args, json_string(v[i]));
+	evtext_free(v, n);
+	return (json_pack("{s:s,s:o}", "format", fmt, "args", args));
+}
+
+/*
  * Appends an event about a case (or a listing when c->id is 0), routed
  * with opts (NULL: to its subscribers). data (taken over, may be NULL)
- * gets the human sentence as "message".
+ * gets the human sentence as "message", in English, and as "text", its
+ * format and arguments (lifecycle_text).
  */
 static int64_t
 lifecycle_eventv(const struct st_case *c, time_t at, const char *actor,
@@ -149,13 +176,20 @@ lifecycle_eventv(const struct st_case *c, time_t at, const char *actor,
     const struct event_opts *opts, const char *fmt, va_list ap)
 {
 	struct st_event e;
+	json_t *text;
+	va_list aq;
 	char *msg;
 	int64_t id;
 
 	if (data == NULL)
 		data = json_object();
+	va_copy(aq, ap);
+	text = lifecycle_text(fmt, aq);
+	va_end(aq);
 	xvasprintf(&msg, fmt, ap);
 	json_object_set_new(data, "message", json_string(msg));
+	if (text != NULL)
+		json_object_set_new(data, "text", text);
 	free(msg);
 	memset(&e, 0, sizeof e);
 	e.case_id = c->id;
@@ -195,6 +229,26 @@ int64_t
 lifecycle_event_with(const struct event_opts *opts, const struct st_case *c,
     time_t at, const char *actor, enum cases_event_type type,
     enum cases_severity sev, json_t *data, const char *fmt, ...)
+{
+	va_list ap;
+	int64_t id;
+
+	va_start(ap, fmt);
+	id = lifecycle_eventv(c, at, actor, type, sev, data, opts, fmt, ap);
+	va_end(ap);
+	return (id);
+}
+
+/*
+ * lifecycle_event_with under another name, which xgettext does not take
+ * for the catalogue's: for a sentence composed elsewhere ("%s"), which
+ * keeps no text.
+ */
+static int64_t
+lifecycle_event_composed(const struct event_opts *opts,
+    const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const char *fmt, ...)
 {
 	va_list ap;
 	int64_t id;
@@ -253,7 +307,7 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *message)
 {
-	return (lifecycle_event_with(
+	return (lifecycle_event_composed(
 	    opts, c, at, actor, type, sev, data, "%s", message));
 }
 
