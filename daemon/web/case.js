@@ -4,7 +4,7 @@
 // operators and admins the actions as forms: note, preflight check,
 // appeal (materials from the vault or uploaded), decision, classify,
 // acknowledge, assign, abandon.
-import { api, upload, el, t, start, fmtTime, isOverdue, nextStep,
+import { api, upload, el, t, evtext, start, fmtTime, isOverdue, nextStep,
     refused } from "/common.js";
 
 const id = new URLSearchParams(location.search).get("id");
@@ -76,7 +76,7 @@ function trail() {
 		    el("time", { text: fmtTime(e.at, c.timezone) }),
 		    el("span", { class: "etype", text: e.type }),
 		    el("span", { class: "actor", text: e.actor }),
-		    el("p", { text: e.message })));
+		    el("p", { text: evtext(e) })));
 	return section(t("case.trail"), ol);
 }
 
