@@ -290,12 +290,12 @@ lifecycle_not_found(
 	c.product_id = w->product_id;
 	lifecycle_not_found_text(
 	    w->shop, w->product_id, now, text, sizeof text);
-	return (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
+	return (lifecycle_append(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
 		    CASES_SEV_WARNING,
 		    json_pack("{s:s,s:I}", "since",
 			isotime_format(now, buf, sizeof buf), "confirmed_by",
 			(json_int_t)w->obs_count),
-		    "%s", text) == -1
+		    NULL, text) == -1
 		? -1
 		: 0);
 }

@@ -55,9 +55,9 @@ static int64_t lifecycle_eventv(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, json_t *,
     const struct event_opts *, const char *, va_list) printflike(8, 0);
 static json_t *lifecycle_text(const char *, va_list);
-static int64_t lifecycle_event_composed(const struct event_opts *,
-    const struct st_case *, time_t, const char *, enum cases_event_type,
-    enum cases_severity, json_t *, const char *, ...) printflike(8, 9);
+static int64_t lifecycle_event_put(const struct st_case *, time_t,
+    const char *, enum cases_event_type, enum cases_severity, json_t *,
+    const struct event_opts *, const char *, json_t *);
 static void lifecycle_finish(struct st_case *, enum case_state, time_t);
 
 void
@@ -146,7 +146,8 @@ lifecycle_sha256(const char *text, char out[65])
 /*
  * The sentence's format (a msgid of the catalogue) and its arguments as
  * strings, {"format", "args"}, for a reader of another language; NULL for
- * a sentence composed elsewhere ("%s") or a format evtext does not keep.
+ * a format evtext does not keep (a sentence composed elsewhere goes
+ * through lifecycle_append, without one).
  */
 static json_t *
 lifecycle_text(const char *fmt, va_list ap)
@@ -155,7 +156,7 @@ lifecycle_text(const char *fmt, va_list ap)
 	char **v;
 	size_t n, i;
 
-	if (strcmp(fmt, "%s") == 0 || evtext_args(fmt, ap, &v, &n, NULL) == -1)
+	if (evtext_args(fmt, ap, &v, &n, NULL) == -1)
 		return (NULL);
 	args = json_array();
 	for (i = 0; i < n; i++)
@@ -175,22 +176,35 @@ lifecycle_eventv(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *fmt, va_list ap)
 {
-	struct st_event e;
 	json_t *text;
 	va_list aq;
 	char *msg;
 	int64_t id;
 
-	if (data == NULL)
-		data = json_object();
 	va_copy(aq, ap);
 	text = lifecycle_text(fmt, aq);
 	va_end(aq);
 	xvasprintf(&msg, fmt, ap);
+	id = lifecycle_event_put(c, at, actor, type, sev, data, opts, msg, text);
+	free(msg);
+	return (id);
+}
+
+/* lifecycle_eventv's append: msg the English sentence, text (taken over,
+ * may be NULL) its format and arguments. */
+static int64_t
+lifecycle_event_put(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const struct event_opts *opts, const char *msg, json_t *text)
+{
+	struct st_event e;
+	int64_t id;
+
+	if (data == NULL)
+		data = json_object();
 	json_object_set_new(data, "message", json_string(msg));
 	if (text != NULL)
 		json_object_set_new(data, "text", text);
-	free(msg);
 	memset(&e, 0, sizeof e);
 	e.case_id = c->id;
 	e.shop = c->shop;
@@ -229,26 +243,6 @@ int64_t
 lifecycle_event_with(const struct event_opts *opts, const struct st_case *c,
     time_t at, const char *actor, enum cases_event_type type,
     enum cases_severity sev, json_t *data, const char *fmt, ...)
-{
-	va_list ap;
-	int64_t id;
-
-	va_start(ap, fmt);
-	id = lifecycle_eventv(c, at, actor, type, sev, data, opts, fmt, ap);
-	va_end(ap);
-	return (id);
-}
-
-/*
- * lifecycle_event_with under another name, which xgettext does not take
- * for the catalogue's: for a sentence composed elsewhere ("%s"), which
- * keeps no text.
- */
-static int64_t
-lifecycle_event_composed(const struct event_opts *opts,
-    const struct st_case *c, time_t at, const char *actor,
-    enum cases_event_type type, enum cases_severity sev, json_t *data,
-    const char *fmt, ...)
 {
 	va_list ap;
 	int64_t id;
@@ -307,8 +301,8 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *message)
 {
-	return (lifecycle_event_composed(
-	    opts, c, at, actor, type, sev, data, "%s", message));
+	return (lifecycle_event_put(
+	    c, at, actor, type, sev, data, opts, message, NULL));
 }
 
 /*

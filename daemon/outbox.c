@@ -715,8 +715,8 @@ outbox_release_shop(
 			"message", text != NULL ? text : d[i].ev.type));
 		/* its format and arguments, for the reader's language */
 		if (json_object_get(p, "text") != NULL)
-			json_object_set(json_array_get(held,
-					    json_array_size(held) - 1),
+			json_object_set(
+			    json_array_get(held, json_array_size(held) - 1),
 			    "text", json_object_get(p, "text"));
 		json_decref(p);
 	}

@@ -20,13 +20,22 @@
 #include "evtext.h"
 
 /* A conversion's length modifier: which type va_arg takes. */
-enum evtext_len { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_J, LEN_Z,
-	LEN_T, LEN_BIG_L };
+enum evtext_len {
+	LEN_NONE,
+	LEN_HH,
+	LEN_H,
+	LEN_L,
+	LEN_LL,
+	LEN_J,
+	LEN_Z,
+	LEN_T,
+	LEN_BIG_L
+};
 
 /* One conversion of a format, from its '%' to its conversion character. */
 struct evtext_conv {
 	const char *start, *end; /* the spec, '%' to conv inclusive */
-	size_t pos;		 /* N of %N$, or 0 */
+	size_t pos; /* N of %N$, or 0 */
 	int width_star, prec_star;
 	enum evtext_len len;
 	char conv;
@@ -34,6 +43,7 @@ struct evtext_conv {
 
 static const char *evtext_parse(const char *, struct evtext_conv *);
 static size_t evtext_digits(const char **);
+static int evtext_field(const char **);
 static int evtext_one(const struct evtext_conv *, va_list *, char **);
 static int evtext_cat(char **, size_t *, size_t *, const char *, size_t);
 
@@ -41,9 +51,16 @@ static const struct {
 	const char *text;
 	enum evtext_len len;
 } evtext_lens[] = {
-	{ "hh", LEN_HH }, { "ll", LEN_LL }, { "h", LEN_H }, { "l", LEN_L },
-	{ "q", LEN_LL }, { "j", LEN_J }, { "z", LEN_Z }, { "Z", LEN_Z },
-	{ "t", LEN_T }, { "L", LEN_BIG_L },
+	{ "hh", LEN_HH },
+	{ "ll", LEN_LL },
+	{ "h", LEN_H },
+	{ "l", LEN_L },
+	{ "q", LEN_LL },
+	{ "j", LEN_J },
+	{ "z", LEN_Z },
+	{ "Z", LEN_Z },
+	{ "t", LEN_T },
+	{ "L", LEN_BIG_L },
 };
 
 static size_t
@@ -57,6 +74,22 @@ evtext_digits(const char **p)
 		(*p)++;
 	}
 	return (v);
+}
+
+/* A width or a precision at *p: digits, or '*' (1) with its N$ if any. */
+static int
+evtext_field(const char **p)
+{
+	const char *q;
+
+	if (**p != '*') {
+		evtext_digits(p);
+		return (0);
+	}
+	q = ++*p;
+	if (evtext_digits(&q) > 0 && *q == '$')
+		*p = q + 1;
+	return (1);
 }
 
 /*
@@ -77,24 +110,10 @@ evtext_parse(const char *p, struct evtext_conv *c)
 		p = q + 1;
 	}
 	p += strspn(p, "-+ #0'I");
-	if (*p == '*') {
-		c->width_star = 1;
-		p++;
-		q = p;
-		if (evtext_digits(&q) > 0 && *q == '$')
-			p = q + 1;
-	} else
-		evtext_digits(&p);
+	c->width_star = evtext_field(&p);
 	if (*p == '.') {
 		p++;
-		if (*p == '*') {
-			c->prec_star = 1;
-			p++;
-			q = p;
-			if (evtext_digits(&q) > 0 && *q == '$')
-				p = q + 1;
-		} else
-			evtext_digits(&p);
+		c->prec_star = evtext_field(&p);
 	}
 	for (i = 0; i < sizeof evtext_lens / sizeof evtext_lens[0]; i++) {
 		n = strlen(evtext_lens[i].text);
@@ -157,7 +176,8 @@ evtext_one(const struct evtext_conv *c, va_list *ap, char **out)
 		if (c->len == LEN_L)
 			r = asprintf(out, spec, va_arg(*ap, unsigned long));
 		else if (c->len == LEN_LL)
-			r = asprintf(out, spec, va_arg(*ap, unsigned long long));
+			r = asprintf(
+			    out, spec, va_arg(*ap, unsigned long long));
 		else if (c->len == LEN_J)
 			r = asprintf(out, spec, va_arg(*ap, uintmax_t));
 		else if (c->len == LEN_Z)
@@ -229,13 +249,14 @@ evtext_args(const char *fmt, va_list ap, char ***args, size_t *n, char **cause)
 			goto fail;
 		}
 		if (c.pos != 0 || k == EVTEXT_MAX_ARGS) {
-			cause_set(cause, "%s", c.pos != 0
-				? "a positional conversion"
-				: "too many conversions");
+			cause_set(cause, "%s",
+			    c.pos != 0 ? "a positional conversion"
+				       : "too many conversions");
 			goto fail;
 		}
 		if (evtext_one(&c, &aq, &v[k]) == -1) {
-			cause_set(cause, "conversion %zu cannot be kept", k + 1);
+			cause_set(
+			    cause, "conversion %zu cannot be kept", k + 1);
 			goto fail;
 		}
 		k++;
@@ -271,8 +292,7 @@ evtext_cat(char **buf, size_t *used, size_t *size, const char *s, size_t len)
 }
 
 char *
-evtext_render(
-    const char *fmt, const char *const *args, size_t n, char **cause)
+evtext_render(const char *fmt, const char *const *args, size_t n, char **cause)
 {
 	struct evtext_conv c;
 	const char *p, *q, *arg;
@@ -296,7 +316,8 @@ evtext_render(
 		}
 		i = c.pos != 0 ? c.pos - 1 : next++;
 		if (i >= n || (arg = args[i]) == NULL) {
-			cause_set(cause, "conversion %zu has no argument", i + 1);
+			cause_set(
+			    cause, "conversion %zu has no argument", i + 1);
 			goto fail;
 		}
 		if (evtext_cat(&buf, &used, &size, arg, strlen(arg)) == -1)

@@ -35,8 +35,8 @@
  * (%n, positional or wide conversions, more than EVTEXT_MAX_ARGS). ap is
  * consumed: pass a va_copy when it is used again.
  */
-int evtext_args(
-    const char *fmt, va_list ap, char ***args, size_t *n, char **cause);
+int
+evtext_args(const char *fmt, va_list ap, char ***args, size_t *n, char **cause);
 void evtext_free(char **args, size_t n);
 
 /*
@@ -44,7 +44,7 @@ void evtext_free(char **args, size_t n);
  * malloc'd; or NULL and *cause when a conversion has no argument or is not
  * one printf knows.
  */
-char *evtext_render(
-    const char *fmt, const char *const *args, size_t n, char **cause);
+char *
+evtext_render(const char *fmt, const char *const *args, size_t n, char **cause);
 
 #endif

@@ -1522,8 +1522,7 @@ cases_event_line(const char *line, size_t len, void *arg)
 		snprintf(c, sizeof c, "-");
 	ctl_zone(ctl_shop_zone(cases_str(e, "shop")));
 	printf("%s  %-8s  %-8s  %-22s  %s\n", ctl_time(e, "at", t, sizeof t),
-	    cases_str(e, "severity"), c, cases_str(e, "type"),
-	    ctl_message(e));
+	    cases_str(e, "severity"), c, cases_str(e, "type"), ctl_message(e));
 	fflush(stdout);
 	json_decref(e);
 }

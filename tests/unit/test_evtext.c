@@ -35,11 +35,12 @@ test_args_are_what_printf_prints(void **state)
 	size_t n;
 	(void)state;
 
-	assert_int_equal(capture(&a, &n, &cause,
-			     "appeal %d, Case ID %s: %lld of %zu (%.1f%%) %c %5u"
-			     " %-3s| %x %hhd %*d %.3s %p",
-			     1, "5012345678", 3LL, (size_t)5, 66.66, 'x', 7u,
-			     "ab", 255u, 12, 4, 42, "abcdef", (void *)NULL),
+	assert_int_equal(
+	    capture(&a, &n, &cause,
+		"appeal %d, Case ID %s: %lld of %zu (%.1f%%) %c %5u"
+		" %-3s| %x %hhd %*d %.3s %p",
+		1, "5012345678", 3LL, (size_t)5, 66.66, 'x', 7u, "ab", 255u, 12,
+		4, 42, "abcdef", (void *)NULL),
 	    0);
 	assert_int_equal(n, 13);
 	assert_string_equal(a[0], "1");
@@ -92,24 +93,27 @@ test_render(void **state)
 {
 	const char *args[] = { "1", "5012345678", "66.7" };
 	char *s, *cause = NULL;
-	(void)state;
+	static const struct {
+		const char *fmt, *want;
+		size_t n;
+	} ok[] = {
+		{ "申诉 %d 已提交，Case ID %s（%.1f%%）",
+		    "申诉 1 已提交，Case ID 5012345678（66.7%）", 3 },
+		/* width, precision and length were applied when captured */
+		{ "%5lld|%-3zu|%.1f", "1|5012345678|66.7", 3 },
+		{ "Case ID %2$s：申诉 %1$d", "Case ID 5012345678：申诉 1", 3 },
+		{ "%*d", "1", 3 },
+		{ "", "", 0 },
+	};
+	size_t i;
 
-	s = evtext_render("申诉 %d 已提交，Case ID %s（%.1f%%）", args, 3, &cause);
-	assert_string_equal(s, "申诉 1 已提交，Case ID 5012345678（66.7%）");
-	free(s);
-	/* width, precision and length were applied when captured */
-	s = evtext_render("%5lld|%-3zu|%.1f", args, 3, NULL);
-	assert_string_equal(s, "1|5012345678|66.7");
-	free(s);
-	s = evtext_render("Case ID %2$s：申诉 %1$d", args, 3, NULL);
-	assert_string_equal(s, "Case ID 5012345678：申诉 1");
-	free(s);
-	s = evtext_render("%*d", args, 3, NULL);
-	assert_string_equal(s, "1");
-	free(s);
-	s = evtext_render("", args, 0, NULL);
-	assert_string_equal(s, "");
-	free(s);
+	(void)state;
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		s = evtext_render(ok[i].fmt, args, ok[i].n, &cause);
+		assert_non_null(s);
+		assert_string_equal(s, ok[i].want);
+		free(s);
+	}
 }
 
 /* A conversion without its argument, or one printf does not know, is
@@ -119,23 +123,29 @@ test_render_refused(void **state)
 {
 	const char *args[] = { "1", NULL };
 	char *cause = NULL;
-	(void)state;
+	static const struct {
+		const char *fmt;
+		size_t n;
+	} bad[] = {
+		{ "%d and %s", 1 }, /* conversion 2 has no argument */
+		{ "%d and %s", 2 }, /* its argument is NULL */
+		{ "%3$s", 2 },	    /* a position past the arguments */
+		{ "%y", 2 },	    /* not printf's */
+		{ "50%", 2 },	    /* a lone % at the end */
+	};
+	size_t i;
 
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		assert_null(evtext_render(bad[i].fmt, args, bad[i].n, &cause));
+		assert_non_null(cause);
+		free(cause);
+	}
 	assert_null(evtext_render("%d and %s", args, 1, &cause));
-	assert_non_null(cause);
-	assert_non_null(strstr(cause, "2"));
+	assert_non_null(strstr(cause, "conversion 2"));
 	free(cause);
-	cause = NULL;
-	assert_null(evtext_render("%d and %s", args, 2, &cause));
-	free(cause);
-	cause = NULL;
-	assert_null(evtext_render("%3$s", args, 2, &cause));
-	free(cause);
-	cause = NULL;
-	assert_null(evtext_render("%y", args, 2, &cause));
-	assert_non_null(cause);
-	free(cause);
-	assert_null(evtext_render("50%", args, 2, NULL));
+	assert_null(evtext_render("%d and %s", args, 1, NULL));
 }
 
 int
