@@ -522,13 +522,15 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		rc = lifecycle_event(&c, a->feedback_due_at, "daemon",
 		    CASES_EV_CASE_FEEDBACK_OVERDUE,
 		    cases_event_severity(CASES_EV_CASE_FEEDBACK_OVERDUE), data,
-		    "no feedback on appeal %d (Case ID %s) %s after "
+		    "no feedback on appeal %d (Case ID %s) %lld hours after "
 		    "submission: open a ticket with online customer service "
 		    "(violation consultation) quoting Case ID %s and note the "
 		    "progress number",
 		    a->n, a->platform_case_id,
-		    lifecycle_hours(lifecycle_config()->rules.feedback_after,
-			buf, sizeof buf),
+		    /* a number, not English words, for the reader's language */
+		    (long long)((lifecycle_config()->rules.feedback_after +
+				    3599) /
+			3600),
 		    a->platform_case_id);
 		break;
 	case STORE_DUE_ESCALATE:

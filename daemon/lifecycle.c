@@ -118,17 +118,6 @@ lifecycle_config(void)
 	return (daemon_state->config);
 }
 
-/* "72 hours": how the domain speaks of the feedback window. */
-const char *
-lifecycle_hours(int64_t secs, char *buf, size_t len)
-{
-	if (secs % 3600 == 0)
-		snprintf(buf, len, "%lld hours", (long long)(secs / 3600));
-	else
-		duration_format(secs, buf, len);
-	return (buf);
-}
-
 /* Lower-case hex SHA-256 of a string. */
 static void
 lifecycle_sha256(const char *text, char out[65])
