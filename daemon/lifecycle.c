@@ -42,6 +42,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "evtext.h"
+#include "i18n.h"
 #include "event.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
@@ -1140,9 +1141,10 @@ lifecycle_abandon(int64_t id, const char *relisted_as, const char *why,
 	    why ? json_string(why) : json_null());
 	if (lifecycle_case_save(&c) == -1 ||
 	    lifecycle_event(&c, at, actor, step.event, step.severity, data,
-		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
-			      "starts without rank, reviews or sales)%s%s"
-			    : "case %lld abandoned%s%s%s",
+		relisted_as ? EV_("case %lld abandoned: relisted as %s (a new "
+				  "ID starts without rank, reviews or "
+				  "sales)%s%s")
+			    : EV_("case %lld abandoned%s%s%s"),
 		(long long)c.id, relisted_as ? relisted_as : "",
 		why ? ": " : "", why ? why : "") == -1 ||
 	    lifecycle_points_confirm(&c, actor) == -1) {

@@ -20,7 +20,7 @@ T=$(mktemp -d /tmp/web-import.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 {
 	sed -n '/^#/p' po/POTFILES.in
-	grep -rlE '(^|[^A-Za-z0-9_])(N?C?_)\("|ctl_fail(_status)?\(|lifecycle_event(_with)?\(' daemon plugins \
+	grep -rlE '(^|[^A-Za-z0-9_])(N?C?_|EV_)\("|ctl_fail(_status)?\(|lifecycle_event(_with)?\(' daemon plugins \
 	    --include='*.c' | LC_ALL=C sort
 	echo po/web.pot
 } > "$T/POTFILES.in"

@@ -21,7 +21,7 @@
 #include <jansson.h>
 
 #include "core.h"
-#include "evtext.h"
+#include "lang.h"
 #include "message.h"
 #include "mo.h"
 #include "text.h"
@@ -814,31 +814,11 @@ jstr(json_t *o, const char *key)
 	return (json_is_string(v) ? json_string_value(v) : NULL);
 }
 
-/*
- * An event's sentence in the reader's language, malloc'd: its "text" (the
- * daemon's format, a msgid, and its arguments as strings) through the
- * reader's catalogue; NULL when there is none, when the catalogue does not
- * translate it, or when the translation does not take the arguments: then
- * the English "message" is what there is.
- */
+/* An event's sentence in the reader's language (lang.c), or NULL. */
 static char *
 event_sentence(json_t *ev)
 {
-	const char *av[EVTEXT_MAX_ARGS], *fmt, *tr;
-	json_t *text, *args, *v;
-	size_t i;
-
-	text = json_object_get(ev, "text");
-	args = json_object_get(text, "args");
-	fmt = jstr(text, "format");
-	if (reader == NULL || reader->mo == NULL || fmt == NULL ||
-	    *fmt == '\0' || !json_is_array(args) ||
-	    json_array_size(args) > EVTEXT_MAX_ARGS ||
-	    (tr = mo_gettext(reader->mo, fmt)) == fmt)
-		return (NULL);
-	json_array_foreach (args, i, v)
-		av[i] = json_string_value(v);
-	return (evtext_render(tr, av, json_array_size(args), NULL));
+	return (lang_event_sentence(reader != NULL ? reader->mo : NULL, ev));
 }
 
 /* A member's value as text (malloc'd): strings as they are, else JSON. */
