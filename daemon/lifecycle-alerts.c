@@ -30,6 +30,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "event.h"
+#include "i18n.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
 #include "preflight-run.h"
@@ -687,10 +688,12 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 	    comment ? json_string(comment) : json_null(), "conditions", (int)n);
 	if (lifecycle_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED,
 		CASES_SEV_INFO, data,
-		"case %lld taken on by %s%s%s%s: no reminders %s%s",
+		until ? EV_("case %lld taken on by %s%s%s%s: no reminders "
+			    "until %s")
+		      : EV_("case %lld taken on by %s%s%s%s: no reminders "
+			    "until its state changes%s"),
 		(long long)id, actor, comment ? " (" : "",
 		comment ? comment : "", comment ? ")" : "",
-		until ? "until " : "until its state changes",
 		until ? isotime_format(until, buf, sizeof buf) : "") == -1)
 		goto fail;
 	st_case_clear(&c);

@@ -29,6 +29,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "event.h"
+#include "i18n.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
 #include "preflight-run.h"
@@ -367,11 +368,22 @@ lifecycle_open_auto(struct st_watch *w, const struct lifecycle_observation *o,
 	    offline_at ? json_string(buf) : json_null());
 	if (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
 		CASES_SEV_WARNING, data,
-		"%s/%s was taken down by the platform (%s%s%s), confirmed by "
-		"%lld check%s",
+		/* whole sentences, for the reader's language (EV_) */
+		offline_at
+		    ? (w->obs_count == 1
+			      ? EV_("%s/%s was taken down by the platform (%s, "
+				    "offline since %s), confirmed by %lld "
+				    "check")
+			      : EV_("%s/%s was taken down by the platform (%s, "
+				    "offline since %s), confirmed by %lld "
+				    "checks"))
+		    : (w->obs_count == 1
+			      ? EV_("%s/%s was taken down by the platform "
+				    "(%s%s), confirmed by %lld check")
+			      : EV_("%s/%s was taken down by the platform "
+				    "(%s%s), confirmed by %lld checks")),
 		w->shop, w->product_id, code ? code : "no code given",
-		offline_at ? ", offline since " : "", offline_at ? buf : "",
-		(long long)w->obs_count, w->obs_count == 1 ? "" : "s") == -1)
+		offline_at ? buf : "", (long long)w->obs_count) == -1)
 		return (-1);
 	data = json_pack("{s:s,s:n,s:o,s:o,s:b}", "reason", c.reason, "rule",
 	    "platform_code", code ? json_string(code) : json_null(),
