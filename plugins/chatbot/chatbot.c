@@ -60,18 +60,6 @@
 #include <delistd/plugin.h>
 
 #include "i18n.h"
-#include "lang.h"
-#include "mo.h"
-
-/*
- * The catalogue of the message being rendered: the sink's language, else
- * the shop's (chat_reader). _() is in that language, not the process's
- * locale (the daemon runs in C); the plugin renders on the event loop, one
- * message at a time.
- */
-static const struct mo *chat_mo;
-#undef _
-#define _(s) mo_gettext(chat_mo, (s))
 
 #define CHAT_VERSION "0.1.0"
 #define CHAT_TIMEOUT 10 /* seconds */
@@ -142,10 +130,6 @@ struct chatbot {
 	struct chat_msg *busy; /* the one in flight */
 	struct delistd_timer *digest_timer, *pace_timer;
 	int failing;
-	char *language; /* "zh-CN" or "en"; NULL: the shop's */
-	struct mo *zh;	/* the zh_CN catalogue, NULL if none was found */
-	char *zh_path;
-	int zh_warned;
 };
 
 static int chat_init(
@@ -156,7 +140,6 @@ static int chat_deliver(
 static void chat_flush_for(void *, const struct delistd_event *);
 static void chat_flush(void *);
 static void chat_pump(void *);
-static const struct mo *chat_reader(struct chatbot *, const struct chat_msg *);
 static char *chat_target_wecom(struct chatbot *, int64_t);
 static char *chat_target_dingtalk(struct chatbot *, int64_t);
 static char *chat_target_feishu(struct chatbot *, int64_t);
@@ -199,7 +182,7 @@ static const struct chat_service chat_services[] = {
 
 static const char *const chat_keys[] = { "service", "url", "token_file",
 	"secret_file", "digest", "immediate_severity", "rate_per_minute",
-	"mentions", "ca_file", "language", NULL };
+	"mentions", "ca_file", NULL };
 static const char *const chat_severities[] = { "info", "warning", "critical" };
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -465,7 +448,7 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 {
 	json_int_t c = json_integer_value(json_object_get(doc, "case"));
 	const char *sev = chat_str(doc, "severity");
-	char when[64], *buf = NULL, *local;
+	char when[64], *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 
@@ -481,9 +464,7 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 		free(*title);
 		return (-1);
 	}
-	local = lang_event_sentence(chat_mo, doc);
-	fprintf(f, "> %s\n\n", local ? local : chat_str(doc, "message"));
-	free(local);
+	fprintf(f, "> %s\n\n", chat_str(doc, "message"));
 	fprintf(f, "- %s: %s (%s)\n", _("Event"), chat_str(doc, "type"), sev);
 	fprintf(f, "- %s: %s/%s\n", _("Listing"), chat_str(doc, "shop"),
 	    chat_str(doc, "product_id"));
@@ -502,7 +483,7 @@ chat_render_digest(
     struct chatbot *cb, struct chat_msg *m, char **title, char **md)
 {
 	struct chat_item *it;
-	char *buf = NULL, *local;
+	char *buf = NULL;
 	size_t len = 0, i = 0;
 	FILE *f;
 
@@ -519,11 +500,9 @@ chat_render_digest(
 			    m->n - CHAT_DIGEST_LINES);
 			break;
 		}
-		local = lang_event_sentence(chat_mo, it->doc);
 		fprintf(f, "- **%s** %s/%s: %s\n", chat_str(it->doc, "type"),
 		    chat_str(it->doc, "shop"), chat_str(it->doc, "product_id"),
-		    local ? local : chat_str(it->doc, "message"));
-		free(local);
+		    chat_str(it->doc, "message"));
 	}
 	fclose(f);
 	chat_cut(buf);
@@ -682,40 +661,6 @@ chat_answer(const struct delistd_http_response *resp, void *arg)
 	chat_done(m, r, after, r == DELISTD_DELIVERED ? NULL : error);
 }
 
-/*
- * The catalogue m is written in: the sink's language, else its shop's
- * when all its events are one shop's, else English (NULL).
- */
-static const struct mo *
-chat_reader(struct chatbot *cb, const struct chat_msg *m)
-{
-	const struct chat_item *it;
-	const char *lang = cb->language, *shop = NULL, *s;
-
-	if (lang == NULL && cb->api->version >= 4 &&
-	    cb->api->size >= offsetof(struct delistd_host_api, shop_setting) +
-		    sizeof cb->api->shop_setting &&
-	    cb->api->shop_setting != NULL) {
-		TAILQ_FOREACH (it, &m->items, entry) {
-			s = json_string_value(json_object_get(it->doc, "shop"));
-			if (s == NULL || (shop != NULL && strcmp(s, shop) != 0))
-				return (NULL);
-			shop = s;
-		}
-		if (shop != NULL)
-			lang = cb->api->shop_setting(cb->host, shop, "language");
-	}
-	if (lang == NULL || strcmp(lang, "zh-CN") != 0)
-		return (NULL);
-	if (cb->zh == NULL && !cb->zh_warned) {
-		cb->api->log(cb->host, DELISTD_LOG_WARNING,
-		    "no Chinese catalogue at %s: chat in English",
-		    cb->zh_path != NULL ? cb->zh_path : "?");
-		cb->zh_warned = 1;
-	}
-	return (cb->zh);
-}
-
 /* Builds the request body of m, a message of one event or a digest. */
 static int
 chat_build(struct chatbot *cb, struct chat_msg *m, int64_t now)
@@ -725,11 +670,9 @@ chat_build(struct chatbot *cb, struct chat_msg *m, int64_t now)
 	json_t *body;
 	int rc;
 
-	chat_mo = chat_reader(cb, m);
 	rc = m->digest ? chat_render_digest(cb, m, &title, &md)
 		       : chat_render_one(cb, TAILQ_FIRST(&m->items)->doc,
 			     &title, &md, &mention);
-	chat_mo = NULL;
 	if (rc == -1)
 		return (-1);
 	body = cb->svc->body(cb, title, md, mention, now);
@@ -927,9 +870,6 @@ chat_free(struct chatbot *cb)
 	}
 	free(cb->m_user);
 	free(cb->m_id);
-	free(cb->language);
-	free(cb->zh_path);
-	mo_free(cb->zh);
 	free(cb->url);
 	free(cb->ca_file);
 	free(cb);
@@ -1049,17 +989,6 @@ chat_conf(struct chatbot *cb, char **cause)
 	if (cb->api->conf_string(cb->host, "ca_file", &s) == 0 &&
 	    (cb->ca_file = strdup(s)) == NULL)
 		return (chat_cause(cause, "out of memory"));
-	if (cb->api->conf_string(cb->host, "language", &s) == 0) {
-		if (!lang_known(s))
-			return (chat_cause(cause,
-			    "language: expected \"zh-CN\" or \"en\", not "
-			    "\"%.32s\"",
-			    s));
-		if ((cb->language = strdup(s)) == NULL)
-			return (chat_cause(cause, "out of memory"));
-	}
-	/* A missing catalogue is said when a Chinese message needs it. */
-	cb->zh = lang_catalogue(LOCALEDIR, &cb->zh_path);
 	return (chat_conf_mentions(cb, cause));
 }
 

@@ -68,7 +68,6 @@
 
 #include <delistd/plugin.h>
 
-#include "lang.h"
 #include "message.h"
 #include "mo.h"
 #include "tzfile.h"
@@ -76,6 +75,7 @@
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/share/locale"
 #endif
+#define MAIL_MO_MAX (4 * 1024 * 1024)
 
 #define MAIL_VERSION "0.1.0"
 #define MAIL_TIMEOUT 30 /* seconds, when timeout is not set */
@@ -421,10 +421,13 @@ mail_conf_timing(struct mail *m, char **cause)
 static int
 mail_conf_language(struct mail *m, char **cause)
 {
-	const char *s;
+	const char *s, *dir;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
 
 	if (m->api->conf_string(m->host, "language", &s) == 0) {
-		if (!lang_known(s))
+		if (strcmp(s, "zh-CN") != 0 && strcmp(s, "en") != 0)
 			return (mail_cause(cause,
 			    "language: expected \"zh-CN\" or \"en\", not "
 			    "\"%.32s\"",
@@ -433,8 +436,23 @@ mail_conf_language(struct mail *m, char **cause)
 			return (mail_cause(cause, "out of memory"));
 	} else if (mail_present(m, "language"))
 		return (mail_cause(cause, "language: expected a string"));
+	if ((dir = getenv("DELISTD_LOCALEDIR")) == NULL || *dir == '\0')
+		dir = LOCALEDIR;
+	if (asprintf(&m->zh_path, "%s/zh_CN/LC_MESSAGES/delistd.mo", dir) ==
+	    -1) {
+		m->zh_path = NULL;
+		return (mail_cause(cause, "out of memory"));
+	}
 	/* A missing catalogue is said when a Chinese mail needs it. */
-	m->zh = lang_catalogue(LOCALEDIR, &m->zh_path);
+	if ((f = fopen(m->zh_path, "re")) == NULL)
+		return (0);
+	if ((buf = malloc(MAIL_MO_MAX)) != NULL) {
+		len = fread(buf, 1, MAIL_MO_MAX, f);
+		if (!ferror(f) && len < MAIL_MO_MAX)
+			m->zh = mo_parse(buf, len, NULL);
+	}
+	fclose(f);
+	free(buf);
 	return (0);
 }
 

@@ -21,7 +21,7 @@
 #include <jansson.h>
 
 #include "core.h"
-#include "lang.h"
+#include "evsentence.h"
 #include "message.h"
 #include "mo.h"
 #include "text.h"
@@ -814,11 +814,11 @@ jstr(json_t *o, const char *key)
 	return (json_is_string(v) ? json_string_value(v) : NULL);
 }
 
-/* An event's sentence in the reader's language (lang.c), or NULL. */
+/* An event's sentence in the reader's language (evsentence.c), or NULL. */
 static char *
 event_sentence(json_t *ev)
 {
-	return (lang_event_sentence(reader != NULL ? reader->mo : NULL, ev));
+	return (ev_sentence(reader != NULL ? reader->mo : NULL, ev));
 }
 
 /* A member's value as text (malloc'd): strings as they are, else JSON. */

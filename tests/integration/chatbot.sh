@@ -19,15 +19,9 @@ command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is missing"; exit 0;
 
 FAKE=$top_builddir/tests/fakes/fake_chatbot
 PLUGIN_DIR=$top_builddir/plugins/.libs
-GMO=$top_srcdir/po/zh_CN.gmo
-for f in "$FAKE" "$PLUGIN_DIR/chatbot.so" "$GMO"; do
+for f in "$FAKE" "$PLUGIN_DIR/chatbot.so"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 1; }
 done
-# The catalogue as installed, for a robot whose language is zh-CN.
-mkdir -p "$T/locale/zh_CN/LC_MESSAGES"
-cp "$GMO" "$T/locale/zh_CN/LC_MESSAGES/delistd.mo"
-DELISTD_LOCALEDIR=$T/locale
-export DELISTD_LOCALEDIR
 
 PIDS=
 stop_fakes() {
@@ -195,12 +189,7 @@ sed -i 's|^);$|,\
 	  url = "'"$URL_feishu"'/open-apis/bot/v2/hook";\
 	  token_file = "'"$T"'/feishu.hook"; secret_file = "'"$T"'/feishu.secret";\
 	  immediate_severity = "info"; mentions = [ "alice=ou_alice" ];\
-	  events = [ "case.assigned" ]; },\
-	{ name = "dingtalk-zh"; module = "chatbot"; service = "dingtalk";\
-	  url = "'"$URL_dingtalk"'/robot/send";\
-	  token_file = "'"$T"'/dingtalk.token";\
-	  secret_file = "'"$T"'/dingtalk.secret"; language = "zh-CN";\
-	  immediate_severity = "info"; events = [ "case.assigned" ]; }\
+	  events = [ "case.assigned" ]; }\
 );|' "$conf"
 run ctl reload
 check "a reload adds two robots that mention" expect_rc 0
@@ -208,11 +197,6 @@ run ctl case assign "$C1" alice
 check "the case is assigned to alice again" expect_rc 0
 check "WeCom mentions her as <@userid>" wait_for 10 grep -q '<@alice_wx>' "$T/wecom.log"
 check "Feishu mentions her as <at id=open_id></at>" wait_for 10 grep -q '<at id=ou_alice></at>' "$T/feishu.log"
-# A robot with language "zh-CN": the daemon's sentence and the labels in
-# Chinese, from the event's text; the English robots keep the English.
-check "a zh-CN robot says what happened in Chinese" wait_for 10 grep -q "工单 $C1 已分配给 alice（操作人 cli:" "$T/dingtalk.log"
-check "... with its labels in Chinese" sh -c 'grep "工单 $1 已分配给 alice" "$2" | grep -q "事件"' _ "$C1" "$T/dingtalk.log"
-check "... while the others keep the English sentence" grep -q "case $C1 assigned to alice by cli:" "$T/wecom.log"
 
 # --- configuration errors --------------------------------------------------
 bad_conf() {
@@ -229,8 +213,6 @@ bad_conf 'service = "wecom"; token_file = "'"$T/wecom.key"'"; rate_per_minute = 
 check "a rate above the robot's limit is refused" contains "$ERR" "the wecom robot's limit"
 bad_conf 'service = "wecom"; token_file = "'"$T/wecom.key"'"; secret_file = "'"$T/feishu.secret"'";'
 check "a secret for WeCom, which signs nothing, is refused" contains "$ERR" "signs nothing"
-bad_conf 'service = "wecom"; token_file = "'"$T/wecom.key"'"; language = "zh";'
-check "a language other than zh-CN or en is refused" contains "$ERR" 'language: expected "zh-CN" or "en", not "zh"'
 check "no secret ever in the daemon's log" sh -c '! grep -q -e dt-Token-4a5b6c -e SECdt-9f8e7d6c5b4a -e wc-Key-0c1d2e -e fs-Sec-7e6d5c "$1"' _ "$T/daemon.log"
 
 finish
