@@ -4,8 +4,9 @@
 // operators and admins the actions as forms: note, preflight check,
 // appeal (materials from the vault or uploaded), decision, classify,
 // acknowledge, assign, abandon.
-import { api, upload, el, t, evtext, start, fmtTime, isOverdue, nextStep,
+import { api, upload, el, t, start, fmtTime, isOverdue, nextStep,
     refused } from "/common.js";
+import { evtext } from "/i18n.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;

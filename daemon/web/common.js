@@ -2,7 +2,7 @@
 // common.js: what the pages share: the API with the session's CSRF token,
 // elements built with textContent only, times in the shop's zone, the
 // header (who, language switch, sign out) and the sign-in form.
-import { t, evtext, lang, languages, setLang, translatePage } from "/i18n.js";
+import { t, lang, languages, setLang, translatePage } from "/i18n.js";
 
 let csrf = null;
 let clockSkew = 0; // the daemon's clock minus the browser's, in ms
@@ -288,4 +288,4 @@ export function signIn() {
 	});
 }
 
-export { t, evtext, lang, translatePage };
+export { t, lang, translatePage };
