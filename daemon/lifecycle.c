@@ -56,8 +56,8 @@ static int64_t lifecycle_eventv(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, json_t *,
     const struct event_opts *, const char *, va_list) printflike(8, 0);
 static json_t *lifecycle_text(const char *, va_list);
-static int64_t lifecycle_event_put(const struct st_case *, time_t,
-    const char *, enum cases_event_type, enum cases_severity, json_t *,
+static int64_t lifecycle_event_put(const struct st_case *, time_t, const char *,
+    enum cases_event_type, enum cases_severity, json_t *,
     const struct event_opts *, const char *, json_t *);
 static void lifecycle_finish(struct st_case *, enum case_state, time_t);
 
@@ -175,7 +175,8 @@ lifecycle_eventv(const struct st_case *c, time_t at, const char *actor,
 	text = lifecycle_text(fmt, aq);
 	va_end(aq);
 	xvasprintf(&msg, fmt, ap);
-	id = lifecycle_event_put(c, at, actor, type, sev, data, opts, msg, text);
+	id =
+	    lifecycle_event_put(c, at, actor, type, sev, data, opts, msg, text);
 	free(msg);
 	return (id);
 }

@@ -22,8 +22,8 @@ ev_sentence(const struct mo *mo, const json_t *ev)
 	text = json_object_get(ev, "text");
 	args = json_object_get(text, "args");
 	fmt = json_string_value(json_object_get(text, "format"));
-	if (mo == NULL || fmt == NULL || *fmt == '\0' ||
-	    !json_is_array(args) || json_array_size(args) > EVTEXT_MAX_ARGS ||
+	if (mo == NULL || fmt == NULL || *fmt == '\0' || !json_is_array(args) ||
+	    json_array_size(args) > EVTEXT_MAX_ARGS ||
 	    (tr = mo_gettext(mo, fmt)) == fmt)
 		return (NULL);
 	json_array_foreach (args, i, v)

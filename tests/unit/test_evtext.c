@@ -129,9 +129,9 @@ test_render_refused(void **state)
 	} bad[] = {
 		{ "%d and %s", 1 }, /* conversion 2 has no argument */
 		{ "%d and %s", 2 }, /* its argument is NULL */
-		{ "%3$s", 2 },	    /* a position past the arguments */
-		{ "%y", 2 },	    /* not printf's */
-		{ "50%", 2 },	    /* a lone % at the end */
+		{ "%3$s", 2 }, /* a position past the arguments */
+		{ "%y", 2 }, /* not printf's */
+		{ "50%", 2 }, /* a lone % at the end */
 	};
 	size_t i;
 
