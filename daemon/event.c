@@ -249,12 +249,13 @@ event_str(const char *s)
 
 /*
  * An event as the API's followers and the sinks get it (delistd-events.7):
- * its data's "message" member lifted to the top.
+ * its data's "message" member lifted to the top, and its "text" (the
+ * message's format and arguments, when the lifecycle kept them) after it.
  */
 json_t *
 event_json(const struct st_event *e)
 {
-	json_t *data, *msg;
+	json_t *data, *msg, *text, *doc;
 
 	data = json_loads(e->payload, 0, NULL);
 	if (data == NULL)
@@ -262,11 +263,17 @@ event_json(const struct st_event *e)
 	msg = json_object_get(data, "message");
 	msg = msg ? json_incref(msg) : json_string("");
 	json_object_del(data, "message");
-	return (json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id",
+	if ((text = json_object_get(data, "text")) != NULL)
+		json_incref(text);
+	json_object_del(data, "text");
+	doc = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:o}", "id",
 	    (json_int_t)e->id, "case",
 	    e->case_id ? json_integer(e->case_id) : json_null(), "shop",
 	    event_str(e->shop), "product_id", event_str(e->product_id), "at",
 	    json_time(e->at), "recorded_at", json_time(e->recorded_at), "actor",
-	    e->actor, "type", e->type, "severity", e->severity, "message", msg,
-	    "data", data));
+	    e->actor, "type", e->type, "severity", e->severity, "message", msg);
+	if (text != NULL)
+		json_object_set_new(doc, "text", text);
+	json_object_set_new(doc, "data", data);
+	return (doc);
 }

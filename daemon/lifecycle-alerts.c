@@ -30,6 +30,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "event.h"
+#include "i18n.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
 #include "preflight-run.h"
@@ -522,13 +523,15 @@ lifecycle_fire(enum store_due kind, int64_t id)
 		rc = lifecycle_event(&c, a->feedback_due_at, "daemon",
 		    CASES_EV_CASE_FEEDBACK_OVERDUE,
 		    cases_event_severity(CASES_EV_CASE_FEEDBACK_OVERDUE), data,
-		    "no feedback on appeal %d (Case ID %s) %s after "
+		    "no feedback on appeal %d (Case ID %s) %lld hours after "
 		    "submission: open a ticket with online customer service "
 		    "(violation consultation) quoting Case ID %s and note the "
 		    "progress number",
 		    a->n, a->platform_case_id,
-		    lifecycle_hours(lifecycle_config()->rules.feedback_after,
-			buf, sizeof buf),
+		    /* a number, not English words, for the reader's language */
+		    (long long)((lifecycle_config()->rules.feedback_after +
+				    3599) /
+			3600),
 		    a->platform_case_id);
 		break;
 	case STORE_DUE_ESCALATE:
@@ -669,10 +672,12 @@ lifecycle_ack(int64_t id, time_t until, const char *comment, const char *actor,
 	    comment ? json_string(comment) : json_null(), "conditions", (int)n);
 	if (lifecycle_event(&c, now, actor, CASES_EV_CASE_ACKNOWLEDGED,
 		CASES_SEV_INFO, data,
-		"case %lld taken on by %s%s%s%s: no reminders %s%s",
+		until ? EV_("case %lld taken on by %s%s%s%s: no reminders "
+			    "until %s")
+		      : EV_("case %lld taken on by %s%s%s%s: no reminders "
+			    "until its state changes%s"),
 		(long long)id, actor, comment ? " (" : "",
 		comment ? comment : "", comment ? ")" : "",
-		until ? "until " : "until its state changes",
 		until ? isotime_format(until, buf, sizeof buf) : "") == -1)
 		goto fail;
 	st_case_clear(&c);

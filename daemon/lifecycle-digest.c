@@ -604,9 +604,9 @@ lifecycle_calendar_check(int announce)
 			failed = 1;
 			continue;
 		}
-		if (lifecycle_event(&c, now, "daemon",
+		if (lifecycle_append(&c, now, "daemon",
 			CASES_EV_CALENDAR_UNCOVERED, CASES_SEV_WARNING, data,
-			"%s", u[i].text) == -1 ||
+			NULL, u[i].text) == -1 ||
 		    store_commit(lifecycle_store()) == -1) {
 			store_rollback(lifecycle_store());
 			failed = 1;

@@ -161,10 +161,10 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 				"threshold", (json_int_t)at, "consequence",
 				what, "level", points_level_name(level),
 				"typical", (json_int_t)l->typical),
-			    _("shop %s: the %s ledger stands at %lld %s; one "
+			    "shop %s: the %s ledger stands at %lld %s; one "
 			      "more typical violation (%lld) reaches %lld: %s. "
 			      "Fix the listings at risk now (delistctl scan "
-			      "%s) and appeal what can be appealed"),
+			      "%s) and appeal what can be appealed",
 			    shop, _(l->label), (long long)total,
 			    lp_words(l, total), (long long)l->typical,
 			    (long long)at, _(what), shop) == -1
@@ -177,9 +177,9 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 			(json_int_t)total, "threshold", (json_int_t)at,
 			"consequence", what, "level", points_level_name(level),
 			"typical", (json_int_t)l->typical),
-		    _("shop %s: the %s ledger stands at %lld %s, %lld from "
+		    "shop %s: the %s ledger stands at %lld %s, %lld from "
 		      "%lld (%s); check the listings at risk (delistctl scan "
-		      "%s)"),
+		      "%s)",
 		    shop, _(l->label), (long long)total, lp_words(l, total),
 		    (long long)(at - total), (long long)at, _(what), shop) == -1
 		? -1
@@ -209,8 +209,8 @@ lp_after(const struct points_config *pc, const struct points_ledger *l,
 			    l->name, "label", l->label, "unit", lp_unit(l),
 			    "total", (json_int_t)after, "threshold",
 			    (json_int_t)t, "consequence", what),
-			_("shop %s: the %s ledger reached %lld %s (%lld): %s; "
-			  "check the seller backend and plan for it"),
+			"shop %s: the %s ledger reached %lld %s (%lld): %s; "
+			  "check the seller backend and plan for it",
 			shop, _(l->label), (long long)t, lp_words(l, t),
 			(long long)after, _(what)) == -1)
 			return (-1);
@@ -279,9 +279,9 @@ lifecycle_points_confirm(const struct st_case *c, const char *actor)
 		    why ? json_string(why) : json_null(), "at",
 		    isotime_format(e.at, buf, sizeof buf), "expires_at",
 		    isotime_format(e.at + (time_t)pc.expiry, b2, sizeof b2)),
-		_("case %lld confirmed: %lld %s on the %s ledger of shop %s%s "
+		"case %lld confirmed: %lld %s on the %s ledger of shop %s%s "
 		  "(counting until %s); correct it with delistctl points %s "
-		  "--correct %lld if the backend says otherwise"),
+		  "--correct %lld if the backend says otherwise",
 		(long long)c->id, (long long)got, lp_words(l, got), _(l->label),
 		c->shop,
 		why == NULL			 ? ""
@@ -382,8 +382,8 @@ lifecycle_points_correct(const char *shop, int64_t case_id, const char *ledger,
 		    had ? json_string(old.ledger) : json_null(), "from_points",
 		    had ? json_integer(old.points) : json_null(), "reason",
 		    reason),
-		_("case %lld: %lld %s on the %s ledger of shop %s, corrected "
-		  "by %s: %s"),
+		"case %lld: %lld %s on the %s ledger of shop %s, corrected "
+		  "by %s: %s",
 		(long long)case_id, (long long)points, lp_words(l, points),
 		_(l->label), shop, actor, reason) == -1)
 		goto fail;
@@ -445,8 +445,8 @@ lifecycle_points_set(const char *shop, const char *ledger, int64_t points,
 		    "ledger", l->name, "points", (json_int_t)points,
 		    "from_points", (json_int_t)before, "reason", reason,
 		    "anchor", 1),
-		_("shop %s: the %s ledger set to %lld %s (was %lld here) by "
-		  "%s: %s"),
+		"shop %s: the %s ledger set to %lld %s (was %lld here) by "
+		  "%s: %s",
 		shop, _(l->label), (long long)points, lp_words(l, points),
 		(long long)before, actor, reason) == -1 ||
 	    lp_after(&pc, l, shop, before, now, actor) == -1)

@@ -29,7 +29,6 @@ int lifecycle_store_fail(struct lifecycle_err *);
 int lifecycle_case_begin(int64_t, struct st_case *, struct lifecycle_err *);
 struct store *lifecycle_store(void);
 const struct config *lifecycle_config(void);
-const char *lifecycle_hours(int64_t secs, char *buf, size_t len);
 int64_t lifecycle_event(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, json_t *, const char *, ...)
     printflike(7, 8);

@@ -144,8 +144,8 @@ lifecycle_scan_one(const struct lifecycle_scanner *sc, int64_t listing_id,
 		    title);
 		if (lifecycle_event(&c, now, actor, CASES_EV_LISTING_AT_RISK,
 			CASES_SEV_WARNING, data,
-			_("%s/%s is at risk: its %s holds \"%s\"; %s"), shop,
-			pid, f.field, f.quote, f.fix) == -1)
+			"%s/%s is at risk: its %s holds \"%s\"; %s", shop, pid,
+			f.field, f.quote, f.fix) == -1)
 			goto out;
 		if (counts != NULL)
 			counts->raised++;
@@ -162,8 +162,8 @@ lifecycle_scan_one(const struct lifecycle_scanner *sc, int64_t listing_id,
 		    title != NULL ? json_string(title) : json_null());
 		if (lifecycle_event(&c, now, actor,
 			CASES_EV_LISTING_AT_RISK_CLEARED, CASES_SEV_INFO, data,
-			_("%s/%s is no longer at risk: its %s no longer "
-			  "holds \"%s\""),
+			"%s/%s is no longer at risk: its %s no longer "
+			"holds \"%s\"",
 			shop, pid, old[i].field, old[i].quote) == -1)
 			goto out;
 		if (counts != NULL)

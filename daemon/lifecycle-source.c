@@ -29,6 +29,7 @@
 #include "calendar.h"
 #include "cases.h"
 #include "event.h"
+#include "i18n.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
 #include "preflight-run.h"
@@ -290,12 +291,12 @@ lifecycle_not_found(
 	c.product_id = w->product_id;
 	lifecycle_not_found_text(
 	    w->shop, w->product_id, now, text, sizeof text);
-	return (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
+	return (lifecycle_append(&c, now, o->source, CASES_EV_LISTING_NOT_FOUND,
 		    CASES_SEV_WARNING,
 		    json_pack("{s:s,s:I}", "since",
 			isotime_format(now, buf, sizeof buf), "confirmed_by",
 			(json_int_t)w->obs_count),
-		    "%s", text) == -1
+		    NULL, text) == -1
 		? -1
 		: 0);
 }
@@ -367,11 +368,22 @@ lifecycle_open_auto(struct st_watch *w, const struct lifecycle_observation *o,
 	    offline_at ? json_string(buf) : json_null());
 	if (lifecycle_event(&c, now, o->source, CASES_EV_LISTING_DELISTED,
 		CASES_SEV_WARNING, data,
-		"%s/%s was taken down by the platform (%s%s%s), confirmed by "
-		"%lld check%s",
+		/* whole sentences, for the reader's language (EV_) */
+		offline_at
+		    ? (w->obs_count == 1
+			      ? EV_("%s/%s was taken down by the platform (%s, "
+				    "offline since %s), confirmed by %lld "
+				    "check")
+			      : EV_("%s/%s was taken down by the platform (%s, "
+				    "offline since %s), confirmed by %lld "
+				    "checks"))
+		    : (w->obs_count == 1
+			      ? EV_("%s/%s was taken down by the platform "
+				    "(%s%s), confirmed by %lld check")
+			      : EV_("%s/%s was taken down by the platform "
+				    "(%s%s), confirmed by %lld checks")),
 		w->shop, w->product_id, code ? code : "no code given",
-		offline_at ? ", offline since " : "", offline_at ? buf : "",
-		(long long)w->obs_count, w->obs_count == 1 ? "" : "s") == -1)
+		offline_at ? buf : "", (long long)w->obs_count) == -1)
 		return (-1);
 	data = json_pack("{s:s,s:n,s:o,s:o,s:b}", "reason", c.reason, "rule",
 	    "platform_code", code ? json_string(code) : json_null(),
@@ -906,8 +918,8 @@ lifecycle_source_alert(const char *source, const struct st_budget *b,
 		return (-1);
 	}
 	if (store_budget_set(lifecycle_store(), source, b) == -1 ||
-	    lifecycle_event(&c, now, source, type, cases_event_severity(type),
-		data, "%s", message) == -1 ||
+	    lifecycle_append(&c, now, source, type, cases_event_severity(type),
+		data, NULL, message) == -1 ||
 	    store_commit(lifecycle_store()) == -1) {
 		store_rollback(lifecycle_store());
 		return (-1);

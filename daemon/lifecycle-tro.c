@@ -384,9 +384,9 @@ lifecycle_matter(int64_t case_id, const struct lifecycle_matter_in *in,
 				    : json_null());
 	if (lifecycle_event(&c, now, actor, CASES_EV_TRO_MATTER, CASES_SEV_INFO,
 		changed,
-		_("case %lld: the court matter%s%s was recorded; answer due "
-		  "%s, TRO expires %s (%s; FRCP counting: confirm the dates "
-		  "with counsel)"),
+		"case %lld: the court matter%s%s was recorded; answer due "
+		"%s, TRO expires %s (%s; FRCP counting: confirm the dates "
+		"with counsel)",
 		(long long)case_id, m.f[MATTER_DOCKET] ? " " : "",
 		m.f[MATTER_DOCKET] ? m.f[MATTER_DOCKET] : "",
 		m.f[MATTER_ANSWER_DUE] ? m.f[MATTER_ANSWER_DUE] : "-",
@@ -493,10 +493,10 @@ lifecycle_tro_fire(int64_t id)
 			    "court",
 			    m.f[MATTER_COURT] ? json_string(m.f[MATTER_COURT])
 					      : json_null()),
-			_("case %lld (%s%s%s): %s %s (%s), in %lld day(s): "
-			  "act through counsel now (an answer or a Rule 12 "
-			  "motion, a motion to dissolve, or a settlement); a "
-			  "missed answer date ends in default"),
+			"case %lld (%s%s%s): %s %s (%s), in %lld day(s): "
+			"act through counsel now (an answer or a Rule 12 "
+			"motion, a motion to dissolve, or a settlement); a "
+			"missed answer date ends in default",
 			(long long)c.id,
 			m.f[MATTER_DOCKET] ? m.f[MATTER_DOCKET]
 					   : _("no docket"),

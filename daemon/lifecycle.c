@@ -41,6 +41,8 @@
 #include "delistd.h"
 #include "calendar.h"
 #include "cases.h"
+#include "evtext.h"
+#include "i18n.h"
 #include "event.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
@@ -53,6 +55,10 @@ static int lifecycle_list_has(const char *, const char *);
 static int64_t lifecycle_eventv(const struct st_case *, time_t, const char *,
     enum cases_event_type, enum cases_severity, json_t *,
     const struct event_opts *, const char *, va_list) printflike(8, 0);
+static json_t *lifecycle_text(const char *, va_list);
+static int64_t lifecycle_event_put(const struct st_case *, time_t, const char *,
+    enum cases_event_type, enum cases_severity, json_t *,
+    const struct event_opts *, const char *, json_t *);
 static void lifecycle_finish(struct st_case *, enum case_state, time_t);
 
 void
@@ -113,17 +119,6 @@ lifecycle_config(void)
 	return (daemon_state->config);
 }
 
-/* "72 hours": how the domain speaks of the feedback window. */
-const char *
-lifecycle_hours(int64_t secs, char *buf, size_t len)
-{
-	if (secs % 3600 == 0)
-		snprintf(buf, len, "%lld hours", (long long)(secs / 3600));
-	else
-		duration_format(secs, buf, len);
-	return (buf);
-}
-
 /* Lower-case hex SHA-256 of a string. */
 static void
 lifecycle_sha256(const char *text, char out[65])
@@ -139,24 +134,68 @@ lifecycle_sha256(const char *text, char out[65])
 }
 
 /*
+ * The sentence's format (a msgid of the catalogue) and its arguments as
+ * strings, {"format", "args"}, for a reader of another language; NULL for
+ * a format evtext does not keep (a sentence composed elsewhere goes
+ * through lifecycle_append, without one).
+ */
+static json_t *
+lifecycle_text(const char *fmt, va_list ap)
+{
+	json_t *args;
+	char **v;
+	size_t n, i;
+
+	if (evtext_args(fmt, ap, &v, &n, NULL) == -1)
+		return (NULL);
+	args = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(args, json_string(v[i]));
+	evtext_free(v, n);
+	return (json_pack("{s:s,s:o}", "format", fmt, "args", args));
+}
+
+/*
  * Appends an event about a case (or a listing when c->id is 0), routed
  * with opts (NULL: to its subscribers). data (taken over, may be NULL)
- * gets the human sentence as "message".
+ * gets the human sentence as "message", in English, and as "text", its
+ * format and arguments (lifecycle_text).
  */
 static int64_t
 lifecycle_eventv(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *fmt, va_list ap)
 {
-	struct st_event e;
+	json_t *text;
+	va_list aq;
 	char *msg;
+	int64_t id;
+
+	va_copy(aq, ap);
+	text = lifecycle_text(fmt, aq);
+	va_end(aq);
+	xvasprintf(&msg, fmt, ap);
+	id =
+	    lifecycle_event_put(c, at, actor, type, sev, data, opts, msg, text);
+	free(msg);
+	return (id);
+}
+
+/* lifecycle_eventv's append: msg the English sentence, text (taken over,
+ * may be NULL) its format and arguments. */
+static int64_t
+lifecycle_event_put(const struct st_case *c, time_t at, const char *actor,
+    enum cases_event_type type, enum cases_severity sev, json_t *data,
+    const struct event_opts *opts, const char *msg, json_t *text)
+{
+	struct st_event e;
 	int64_t id;
 
 	if (data == NULL)
 		data = json_object();
-	xvasprintf(&msg, fmt, ap);
 	json_object_set_new(data, "message", json_string(msg));
-	free(msg);
+	if (text != NULL)
+		json_object_set_new(data, "text", text);
 	memset(&e, 0, sizeof e);
 	e.case_id = c->id;
 	e.shop = c->shop;
@@ -253,8 +292,8 @@ lifecycle_append(const struct st_case *c, time_t at, const char *actor,
     enum cases_event_type type, enum cases_severity sev, json_t *data,
     const struct event_opts *opts, const char *message)
 {
-	return (lifecycle_event_with(
-	    opts, c, at, actor, type, sev, data, "%s", message));
+	return (lifecycle_event_put(
+	    c, at, actor, type, sev, data, opts, message, NULL));
 }
 
 /*
@@ -1116,9 +1155,10 @@ lifecycle_abandon(int64_t id, const char *relisted_as, const char *why,
 	    why ? json_string(why) : json_null());
 	if (lifecycle_case_save(&c) == -1 ||
 	    lifecycle_event(&c, at, actor, step.event, step.severity, data,
-		relisted_as ? "case %lld abandoned: relisted as %s (a new ID "
-			      "starts without rank, reviews or sales)%s%s"
-			    : "case %lld abandoned%s%s%s",
+		relisted_as ? EV_("case %lld abandoned: relisted as %s (a new "
+				  "ID starts without rank, reviews or "
+				  "sales)%s%s")
+			    : EV_("case %lld abandoned%s%s%s"),
 		(long long)c.id, relisted_as ? relisted_as : "",
 		why ? ": " : "", why ? why : "") == -1 ||
 	    lifecycle_points_confirm(&c, actor) == -1) {

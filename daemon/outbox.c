@@ -713,6 +713,11 @@ outbox_release_shop(
 					   : json_null(),
 			"at", isotime_format(d[i].ev.at, buf, sizeof buf),
 			"message", text != NULL ? text : d[i].ev.type));
+		/* its format and arguments, for the reader's language */
+		if (json_object_get(p, "text") != NULL)
+			json_object_set(
+			    json_array_get(held, json_array_size(held) - 1),
+			    "text", json_object_get(p, "text"));
 		json_decref(p);
 	}
 	data = json_pack("{s:s,s:I,s:I,s:o}", "shop", shop, "count",

@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "delistd.h"
+#include "i18n.h"
 #include "lifecycle.h"
 #include "lifecycle-private.h"
 #include "web.h"
@@ -201,9 +202,11 @@ lifecycle_assign(
 	    user ? json_string(user) : json_null(), "previous",
 	    prev ? json_string(prev) : json_null());
 	if (lifecycle_event(&c, clock_now(), actor, CASES_EV_CASE_ASSIGNED,
-		CASES_SEV_INFO, data, "case %lld %s%s by %s", (long long)id,
-		user ? "assigned to " : "unassigned", user ? user : "",
-		actor) == -1)
+		CASES_SEV_INFO, data,
+		/* two sentences, not English words as arguments */
+		user ? EV_("case %lld assigned to %s by %s")
+		     : EV_("case %lld unassigned%s by %s"),
+		(long long)id, user ? user : "", actor) == -1)
 		goto fail;
 	free(prev);
 	st_case_clear(&c);

@@ -6,7 +6,7 @@
 # Run it after merging pages that added keys to both dictionaries of
 # i18n.js, or C files that mark strings: it lists in po/POTFILES.in every
 # .c file under daemon/ and plugins/ that marks a string (_(), N_(),
-# NC_(), ctl_fail), remakes po/web.pot from the "en" block, merges every marked
+# NC_(), ctl_fail, lifecycle_event), remakes po/web.pot from the "en" block, merges every marked
 # message of the tree into po/zh_CN.po (xgettext with po/Makevars' options
 # over po/POTFILES.in, then msgmerge), writes each entry of the "zh-CN"
 # block as the msgstr of its message (msgctxt: the key) and empties the
@@ -21,7 +21,7 @@ T=$(mktemp -d /tmp/web-import.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 {
 	sed -n '/^#/p' po/POTFILES.in
-	grep -rlE '(^|[^A-Za-z0-9_])(N?C?_)\("|ctl_fail(_status)?\(' daemon plugins \
+	grep -rlE '(^|[^A-Za-z0-9_])(N?C?_|EV_)\("|ctl_fail(_status)?\(|lifecycle_event(_with)?\(' daemon plugins \
 	    --include='*.c' | LC_ALL=C sort
 	echo po/web.pot
 } > "$T/POTFILES.in"

@@ -9,7 +9,10 @@ so that xgettext and msgmerge treat them as any other message.
 
   web.py pot I18N_JS            po/web.pot from the "en" block (stdout)
   web.py js WEB_POT ZH_PO       daemon/web/i18n-zh.js from the catalogue:
-                                the "zh-CN" dictionary the pages load
+                                the "zh-CN" dictionary the pages load,
+                                with the daemon's event formats (comment
+                                event-text) under "evtext:" and the
+                                English format
   web.py import I18N_JS ZH_PO   moves every entry of the "zh-CN" block
                                 into the catalogue (msgstr of the message
                                 whose msgctxt is its key) and empties the
@@ -101,11 +104,35 @@ def cmd_pot(js):
     sys.stdout.write("\n".join(out))
 
 
+def event_texts(po):
+    """{msgid: msgstr} of the daemon's event formats (comment event-text)."""
+    out = {}
+    for entry in open(po, encoding="utf-8").read().split("\n\n"):
+        lines = entry.split("\n")
+        if "#. event-text" not in lines or any(
+                l.startswith("#,") and "fuzzy" in l for l in lines):
+            continue
+        cur, field = {}, None
+        for line in lines:
+            m = re.match(r'^(msgid|msgstr) (".*")$', line)
+            if m:
+                field = m.group(1)
+                cur[field] = po_unquote(m.group(2))
+            elif line.startswith('"') and field:
+                cur[field] += po_unquote(line)
+        if cur.get("msgid") and cur.get("msgstr"):
+            out[cur["msgid"]] = cur["msgstr"]
+    return out
+
+
 def cmd_js(pot, po):
     keys = [c for c, _, _, _ in parse_po(pot) if c is not None]
     zh = {(c, i): s for c, i, s, f in parse_po(po) if s and not f}
     en = {c: i for c, i, _, _ in parse_po(pot) if c is not None}
     d = {k: zh[(k, en[k])] for k in keys if (k, en[k]) in zh}
+    # The trail's sentences: "evtext:" and the daemon's English format
+    # (an event's text.format), the Chinese format (i18n.js evtext()).
+    d.update({"evtext:" + k: v for k, v in event_texts(po).items()})
     sys.stdout.write("// i18n-zh.js: the console's Chinese, made from po/zh_CN.po by\n"
                      "// po/web.py at build time. Do not edit: translate in the catalogue.\n"
                      "export default " +

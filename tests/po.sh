@@ -45,7 +45,7 @@ check "every string the sources mark today is in zh_CN (msgcmp)" \
 # A file that marks strings but is not in POTFILES.in is never extracted.
 unlisted() {
 	bad=0
-	for f in $(cd "$top_srcdir" && grep -rlE '(^|[^A-Za-z0-9_])(N?C?_)\("|ctl_fail(_status)?\(' \
+	for f in $(cd "$top_srcdir" && grep -rlE '(^|[^A-Za-z0-9_])(N?C?_|EV_)\("|ctl_fail(_status)?\(|lifecycle_event(_with)?\(' \
 	    daemon plugins --include='*.c' | sort); do
 		grep -qx "$f" "$top_srcdir/po/POTFILES.in" || { echo "$f"; bad=1; }
 	done

@@ -1453,7 +1453,7 @@ case_show(struct ctl_args *c)
 	json_array_foreach (json_object_get(doc, "trail"), i, e) {
 		cases_table_add(&t, ctl_time(e, "at", b1, sizeof b1),
 		    cases_str(e, "actor"), cases_str(e, "type"),
-		    cases_str(e, "message"));
+		    ctl_message(e));
 	}
 	cases_table_print(&t);
 	json_decref(doc);
@@ -1536,8 +1536,7 @@ cases_event_line(const char *line, size_t len, void *arg)
 		snprintf(c, sizeof c, "-");
 	ctl_zone(ctl_shop_zone(cases_str(e, "shop")));
 	printf("%s  %-8s  %-8s  %-22s  %s\n", ctl_time(e, "at", t, sizeof t),
-	    cases_str(e, "severity"), c, cases_str(e, "type"),
-	    cases_str(e, "message"));
+	    cases_str(e, "severity"), c, cases_str(e, "type"), ctl_message(e));
 	fflush(stdout);
 	json_decref(e);
 }
@@ -1638,7 +1637,7 @@ ctl_cases_events(struct ctl_args *a)
 				? ctl_time_short(e, "at", at, sizeof at)
 				: ctl_time(e, "at", at, sizeof at),
 			    cases_str(e, "severity"), cs, cases_str(e, "type"),
-			    cases_str(e, "message"));
+			    ctl_message(e));
 		}
 		if (t.nrows == 1) {
 			printf(_("no events\n"));

@@ -28,6 +28,7 @@
 
 #include "calendar.h"
 #include "delistctl.h"
+#include "evtext.h"
 #include "i18n.h"
 #include "text.h"
 #include "tzfile.h"
@@ -320,6 +321,39 @@ ctl_zone_label(void)
 	    _(beijing) != beijing)
 		return (_(beijing));
 	return (NULL);
+}
+
+/*
+ * An event's sentence in the reader's language: its "text" (the format the
+ * daemon wrote it with, a msgid, and its arguments as strings) through the
+ * catalogue and evtext_render; else, or when the format is not translated
+ * or does not take the arguments, its English "message". The result
+ * replaces the event's "message", so it lives as long as the event.
+ */
+const char *
+ctl_message(json_t *e)
+{
+	json_t *text, *args, *v;
+	const char *fmt, *tr, **av;
+	char *s;
+	size_t n, i;
+
+	text = json_object_get(e, "text");
+	args = json_object_get(text, "args");
+	fmt = json_string_value(json_object_get(text, "format"));
+	if (fmt == NULL || *fmt == '\0' || !json_is_array(args) ||
+	    (n = json_array_size(args)) > EVTEXT_MAX_ARGS ||
+	    (tr = gettext(fmt)) == fmt)
+		return (json_string_value(json_object_get(e, "message")));
+	av = xcalloc(n + 1, sizeof *av);
+	json_array_foreach (args, i, v)
+		av[i] = json_string_value(v);
+	if ((s = evtext_render(tr, av, n, NULL)) != NULL) {
+		json_object_set_new(e, "message", json_string(s));
+		free(s);
+	}
+	free(av);
+	return (json_string_value(json_object_get(e, "message")));
 }
 
 /*

@@ -114,6 +114,7 @@ const char *ctl_shop_zone(const char *);
 time_t ctl_daemon_now(void);
 int ctl_shop_known(const char *);
 const char *ctl_time(const json_t *, const char *, char *, size_t);
+const char *ctl_message(json_t *);
 const char *ctl_time_short(const json_t *, const char *, char *, size_t);
 const char *ctl_duration(const json_t *, const char *, char *, size_t);
 int ctl_getopt(int, char **, const char *, const struct option *);

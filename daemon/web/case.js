@@ -7,6 +7,7 @@
 // court's zone, named; the next court date marked) and its form.
 import { api, upload, el, t, start, fmtTime, isOverdue, nextStep,
     refused, now } from "/common.js";
+import { evtext } from "/i18n.js";
 
 const id = new URLSearchParams(location.search).get("id");
 let me = null;
@@ -213,7 +214,7 @@ function trail() {
 		    el("time", { text: fmtTime(e.at, c.timezone) }),
 		    el("span", { class: "etype", text: e.type }),
 		    el("span", { class: "actor", text: e.actor }),
-		    el("p", { text: e.message })));
+		    el("p", { text: evtext(e) })));
 	return section(t("case.trail"), ol);
 }
 

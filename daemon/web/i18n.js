@@ -346,6 +346,27 @@ export function t(key, ...args) {
 	return s.replace(/\{(\d)\}/g, (_, i) => String(args[+i] ?? ""));
 }
 
+// An event's sentence (the trail) in the current language: its text, the
+// daemon's English format and its arguments as strings, through the
+// catalogue's "evtext:" entry (po/web.py), each conversion replaced by its
+// string in order or by position (%2$s); else its English message.
+const CONV = /%(?:(\d+)\$)?[-+ #0'I]*(?:\*(?:\d+\$)?|\d+)?(?:\.(?:\*(?:\d+\$)?|\d*))?(?:hh|ll|[hlqjzZtL])?([diouxXeEfFgGaAcsp%])/g;
+export function evtext(e) {
+	const f = e.text && catalogue[lang]["evtext:" + e.text.format];
+	if (!f || !Array.isArray(e.text.args))
+		return e.message;
+	let next = 0, ok = true;
+	const s = f.replace(CONV, (m, pos, conv) => {
+		if (conv === "%")
+			return "%";
+		const a = e.text.args[pos ? pos - 1 : next++];
+		if (typeof a !== "string")
+			ok = false;
+		return a ?? "";
+	});
+	return ok ? s : e.message;
+}
+
 // The static page's texts: every element with data-i18n.
 export function translatePage() {
 	document.documentElement.lang = lang;

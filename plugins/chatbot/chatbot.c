@@ -68,6 +68,7 @@
 
 #include "i18n.h"
 #include "mo.h"
+#include "evsentence.h"
 #include "sinklang.h"
 #include "tzfile.h"
 
@@ -482,7 +483,7 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 	const char *sev = chat_str(doc, "severity");
 	const struct mo *mo = sink_lang_mo(
 	    &cb->lang, json_string_value(json_object_get(doc, "shop")));
-	char when[TZFILE_HUMAN_LEN], *buf = NULL;
+	char when[TZFILE_HUMAN_LEN], *buf = NULL, *sentence;
 	size_t len = 0;
 	FILE *f;
 
@@ -497,7 +498,10 @@ chat_render_one(struct chatbot *cb, const json_t *doc, char **title, char **md,
 		free(*title);
 		return (-1);
 	}
-	fprintf(f, "> %s\n\n", chat_str(doc, "message"));
+	sentence = ev_sentence(mo, doc);
+	fprintf(f, "> %s\n\n",
+	    sentence != NULL ? sentence : chat_str(doc, "message"));
+	free(sentence);
 	fprintf(f, _("- Event: %s (%s)\n"), chat_str(doc, "type"), sev);
 	fprintf(f, _("- Listing: %s/%s\n"), chat_str(doc, "shop"),
 	    chat_str(doc, "product_id"));
@@ -519,7 +523,7 @@ chat_render_digest(
 	struct chat_item *it;
 	const struct mo *mo;
 	const char *shop = NULL, *s;
-	char when[TZFILE_HUMAN_LEN], *buf = NULL;
+	char when[TZFILE_HUMAN_LEN], *buf = NULL, *sentence;
 	size_t len = 0, i = 0;
 	FILE *f;
 
@@ -544,11 +548,13 @@ chat_render_digest(
 			    m->n - CHAT_DIGEST_LINES);
 			break;
 		}
+		sentence = ev_sentence(mo, it->doc);
 		fprintf(f, "- %s **%s** %s/%s: %s\n",
 		    chat_time(cb, it->doc, mo, when, sizeof when),
 		    chat_str(it->doc, "type"), chat_str(it->doc, "shop"),
 		    chat_str(it->doc, "product_id"),
-		    chat_str(it->doc, "message"));
+		    sentence != NULL ? sentence : chat_str(it->doc, "message"));
+		free(sentence);
 	}
 	fclose(f);
 	chat_cut(buf);

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "core.h"
+#include "evsentence.h"
 #include "message.h"
 #include "mo.h"
 #include "sinklang.h"
@@ -814,6 +815,13 @@ jstr(json_t *o, const char *key)
 	return (json_is_string(v) ? json_string_value(v) : NULL);
 }
 
+/* An event's sentence in the reader's language (evsentence.c), or NULL. */
+static char *
+event_sentence(json_t *ev)
+{
+	return (ev_sentence(reader != NULL ? reader->mo : NULL, ev));
+}
+
 /* A member's value as text (malloc'd): strings as they are, else JSON. */
 static char *
 jtext(json_t *v)
@@ -1244,7 +1252,7 @@ render_held(struct mbuf *b, json_t *data)
 	uint64_t counts[MAIL_QUIET_MAX] = { 0 };
 	const char *sev, *msg, *type, *shop = jstr(data, "shop");
 	size_t i, n = 0;
-	char *counted, tb[TZFILE_HUMAN_LEN];
+	char *counted, *local, tb[TZFILE_HUMAN_LEN];
 	int kind;
 
 	if (!json_is_array(held))
@@ -1258,7 +1266,8 @@ render_held(struct mbuf *b, json_t *data)
 			continue;
 		}
 		sev = jstr(v, "severity");
-		msg = jstr(v, "message");
+		local = event_sentence(v);
+		msg = local != NULL ? local : jstr(v, "message");
 		c = json_object_get(v, "case");
 		mbuf_addf(b, "%zu. %s%s %s", ++n,
 		    sev != NULL && strcmp(sev, "critical") == 0 ? _("URGENT ")
@@ -1272,6 +1281,7 @@ render_held(struct mbuf *b, json_t *data)
 		mbuf_adds(b, "\n");
 		if (msg != NULL)
 			wrap(b, msg, "   ");
+		free(local);
 	}
 	counted = mail_counted(counts, reader);
 	render_counted(b, counted);
@@ -1588,7 +1598,7 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	json_t *data = json_object_get(doc, "data"), *c, *v;
 	const char *s, *key, *actor, *sev, *shop = jstr(doc, "shop");
 	int any = 0;
-	char *t, tb[TZFILE_HUMAN_LEN];
+	char *t, *local, tb[TZFILE_HUMAN_LEN];
 
 	c = json_object_get(doc, "case");
 	sev = jstr(doc, "severity");
@@ -1609,9 +1619,14 @@ render_body(struct mbuf *b, json_t *doc, const struct mail_kind *k,
 	if ((s = jstr(doc, "at")) != NULL)
 		mbuf_addf(
 		    b, _("At:          %s\n"), when(s, shop, tb, sizeof tb));
-	if ((s = jstr(doc, "message")) != NULL) {
+	if ((local = event_sentence(doc)) != NULL) {
 		mbuf_adds(b, "\n");
-		/* The trail's sentence is the daemon's, in English: say so to a
+		wrap(b, local, "");
+		free(local);
+	} else if ((s = jstr(doc, "message")) != NULL) {
+		mbuf_adds(b, "\n");
+		/* A sentence without its format (an older event's, one
+		 * composed elsewhere) is the daemon's English: say so to a
 		 * reader of another language. */
 		if (reader != NULL && reader->mo != NULL)
 			mbuf_adds(b, _("The daemon's note, in English:\n"));

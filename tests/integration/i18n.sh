@@ -164,7 +164,10 @@ check "... Python's email package reads it without a defect" grep -qx "defects: 
 check "... the body says what to do next in Chinese" sh -c 'grep -q "^下一步：" "$1" && grep -q "请马上带着平台 Case ID 催速卖通客服" "$1"' _ "$m"
 check "... with its fields in Chinese" sh -c 'grep -q "^店铺：       main" "$1" && grep -q "^工单：       '"$C1"'" "$1"' _ "$m"
 check "... and its times in Beijing time, named" grep -q "^时间：       2026-10-27 14:00 (北京时间)" "$m"
-check "... the daemon's English note labelled as such" grep -q "^系统原文（英文）：" "$m"
+# The trail's sentence too, from its format and arguments: no English.
+nows() { python3 -c 'import sys; b = open(sys.argv[1], encoding="utf-8").read().split("\nbody:\n", 1)[1]; sys.exit("".join(sys.argv[2].split()) not in "".join(b.split()))' "$@"; }
+check "... the daemon's sentence in Chinese" nows "$m" "申诉 1（Case ID 50$C1）5 个工作日后仍无结果：请凭 Case ID 50$C1 联系在线客服"
+check "... without the English original" sh -c '! grep -q "系统原文（英文）\|contact online customer service" "$1"' _ "$m"
 check "... no line over 76 columns of Chinese" sh -c 'python3 - "$1" <<EOF
 import sys, unicodedata
 w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
@@ -203,6 +206,31 @@ for l in rows:
         print("misaligned:", l, cols, starts)
         sys.exit(1)
 EOF
+
+# --- the trail's sentences: the reader's language --------------------------
+# the trail's column wraps its sentences: compared without white space
+has() { case "$(printf '%s' "$1" | tr -d ' \n')" in *"$(printf '%s' "$2" | tr -d ' \n')"*) ;; *) echo "$1"; return 1;; esac; }
+run ctl case decision "$C2" --rejected "the statement does not show where the title changed"
+check "case $C2's appeal is rejected" expect_rc 0
+run ctl case ack "$C2"
+check "case $C2 is taken on" expect_rc 0
+if [ "$have_zh" = yes ]; then
+	run zh case show "$C2"
+	check "case show's trail in Chinese: the appeal submitted" has "$OUT" "申诉 1 已提交，平台 Case ID 50$C2；审核期间请勿重复提交"
+	check "... and its rejection, with the platform's reason as it was" has "$OUT" "申诉 1（Case ID 50$C2）被驳回：“the statement does not show where the title changed”；请看清驳回原因"
+	check "... the feedback alert's window a number, not English words" has "$OUT" "申诉 1（Case ID 50$C2）提交 72 小时后仍无反馈"
+	check "... and its taking on, a whole sentence, no English words" has "$OUT" "接手：状态变化前不再提醒"
+	check "... no English sentence left" lacks "$OUT" "do not resubmit"
+	run zh events --case "$C2"
+	check "events in Chinese too" has "$OUT" "审核期间请勿重复提交"
+	run zh --json case show "$C2"
+	check "... while -j keeps the English message and its text" sh -c 'case "$1" in *'"'"'"message": "appeal 1 submitted, platform Case ID 50'"$C2"'; do not resubmit'"'"'*'"'"'"format": "appeal %d submitted, platform Case ID %s%s%s; do not resubmit while it is under review"'"'"'*) ;; *) echo "$1"; exit 1;; esac' _ "$OUT"
+else
+	pass "the trail in Chinese # SKIP the zh_CN.UTF-8 locale is missing (sh tests/bootstrap.sh deps)"
+fi
+run en case show "$C2"
+check "LC_ALL=C: the trail in English" has "$OUT" "appeal 1 submitted, platform Case ID 50$C2; do not resubmit while it is under review"
+check "... its rejection too" has "$OUT" "appeal 1 (Case ID 50$C2) rejected: \"the statement does not show where the title changed\"; read the reason"
 
 stop_daemon
 finish

@@ -638,6 +638,12 @@ def desktop():
         tour(d, "en")
         d.execute_script("localStorage.setItem('delistd.lang', 'zh-CN')")
         tour(d, "zh")
+        d.get("%s/case.html?id=%s" % (WEB, CA))
+        ready(d)
+        check("the Case page in Chinese: the trail's sentences in Chinese",
+              lambda: wait(d, lambda d: "审核期间请勿重复提交" in
+                           text(d, ".timeline") and "do not resubmit" not in
+                           text(d, ".timeline")))
         d.execute_script("localStorage.setItem('delistd.lang', 'en')")
         d.get("%s/case.html?id=%s" % (WEB, CA))
         ready(d)
