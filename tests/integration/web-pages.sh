@@ -144,7 +144,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
     -out "$T/cert.pem" -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1
 check "a certificate for the picture server" test -s "$T/cert.pem"
 
-CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS CHROME=$CHROME DRIVER=$DRIVER \
+CERT=$T/cert.pem KEY=$T/key.pem WEB=$WEB PW=$PW SHOTS=$SHOTS WORK=$T \
+    CHROME=$CHROME DRIVER=$DRIVER \
     DELISTCTL=$DELISTCTL SOCK=$SOCK CA=$CA CB=$CB CX=$CX DOC=$DOC SOON=$SOON \
     EV1=$(sha256sum "$T/ev1" | cut -d" " -f1) \
     UPLOAD=$T/AE1005000000000001_TestReport_Lab.pdf \

@@ -23,6 +23,7 @@ from browserlib import browser, check, ctl, login, run, shot, wait
 
 E = os.environ
 WEB, PW, SHOTS = E["WEB"], E["PW"], E["SHOTS"]
+WORK = E["WORK"]  # the test's own temporary folder: its files go there
 CA, CB, CX = E["CA"], E["CB"], E["CX"]
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -237,7 +238,7 @@ def listing_rows(d):
 
 def import_csv(d, name, data):
     """Uploads data as the file name through the Listings page's import."""
-    path = os.path.abspath(os.path.join(SHOTS, "..", name))
+    path = os.path.join(WORK, name)
     with open(path, "wb") as f:
         f.write(data)
     d.find_element(By.CSS_SELECTOR, "#import input[type=file]"
@@ -343,7 +344,7 @@ def documents_page(d):
           ).get_attribute("class") and "soon" not in (d.find_element(
               By.CSS_SELECTOR, "#docs tr[data-doc='%s']" % E["DOC"]
           ).get_attribute("class") or ""))
-    pdf = os.path.abspath(os.path.join(SHOTS, "..", "UKCA_Declaration.pdf"))
+    pdf = os.path.join(WORK, "UKCA_Declaration.pdf")
     with open(pdf, "w") as f:
         f.write("%PDF-1.4\n% ukca\ntrailer << >>\n%%EOF\n")
     d.find_element(By.CSS_SELECTOR, "#upload input[type=file]").send_keys(pdf)
