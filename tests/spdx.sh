@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # tests/spdx.sh [--fix]: every source file names its licence (LICENSE, ISC)
-# with an SPDX line near its top; --fix adds the line where it is missing.
+# with an SPDX line near its top (--fix adds the line where it is
+# missing), and every manual page in its LICENSE section.
 # A TAP test in make check without --fix.
 top=$(cd "${top_srcdir:-$(dirname "$0")/..}" && pwd)
 cd "$top" || exit 1
@@ -44,6 +45,16 @@ for f in $files; do
 	fi
 	echo "not ok $n - $f has no \"$tag\" line in its first three"
 	bad=$((bad + 1))
+done
+# Every manual page names the licence in its LICENSE section.
+for f in $(find daemon plugins -type f -name '*.[1-8]' | LC_ALL=C sort); do
+	n=$((n + 1))
+	if sed -n '/^\.Sh LICENSE/,/^\.Sh /p' "$f" | grep -q 'ISC'; then
+		echo "ok $n - $f names the ISC licence"
+	else
+		echo "not ok $n - $f has no LICENSE section naming ISC"
+		bad=$((bad + 1))
+	fi
 done
 echo "1..$n"
 [ "$bad" -eq 0 ]
