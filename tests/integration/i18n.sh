@@ -217,6 +217,7 @@ check "case $C2 is taken on" expect_rc 0
 if [ "$have_zh" = yes ]; then
 	run zh case show "$C2"
 	check "case show's trail in Chinese: the appeal submitted" has "$OUT" "申诉 1 已提交，平台 Case ID 50$C2；审核期间请勿重复提交"
+	# shellcheck disable=SC1111 # the Chinese sentence's own quotation marks
 	check "... and its rejection, with the platform's reason as it was" has "$OUT" "申诉 1（Case ID 50$C2）被驳回：“the statement does not show where the title changed”；请看清驳回原因"
 	check "... the feedback alert's window a number, not English words" has "$OUT" "申诉 1（Case ID 50$C2）提交 72 小时后仍无反馈"
 	check "... and its taking on, a whole sentence, no English words" has "$OUT" "接手：状态变化前不再提醒"
