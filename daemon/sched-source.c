@@ -1222,7 +1222,8 @@ ss_sweep_done(void *token, const struct delistd_sweep_page *pg)
 				    s->name, ss_kind_names[c->kind], sh->name,
 				    SS_MAX_PAGES);
 			*pages = 0;
-			*next = (catalog ? sh->catalog_began : sh->sweep_began) +
+			*next =
+			    (catalog ? sh->catalog_began : sh->sweep_began) +
 			    every;
 			if (*next < now)
 				*next = now;

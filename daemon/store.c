@@ -3429,8 +3429,9 @@ store_watch_confirm(
 			if (sqlite3_changes(st->db) == 0)
 				return (0);
 			*case_id = id;
-			if (!marked && store_risk_once(st, cf->id, id,
-					   "off_sale", cf->now) == -1)
+			if (!marked &&
+			    store_risk_once(
+				st, cf->id, id, "off_sale", cf->now) == -1)
 				return (-1);
 			return (1);
 		}
