@@ -124,8 +124,7 @@ struct aliexpress {
 	char *codes[AE_CODES_MAX];
 	size_t ncodes;
 	struct ae_file_id token_id;
-	struct timespec
-	    token_statted; /* token_id's stat (monotonic); 0: stat again */
+	struct timespec token_statted; /* its stat(), monotonic; 0: now */
 	int64_t expires_at; /* 0: unknown */
 	int64_t refreshed_at;
 	int64_t refresh_after; /* no refresh before (after a failure) */
