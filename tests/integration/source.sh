@@ -420,6 +420,9 @@ check "after confirm_spacing the confirming check opens the case" wait_for 10 ha
 # not after it ran: a delisting waits at most sweep_interval for a sweep.
 next_sweep() { sqlite3 "$STATE/delistd.db" "SELECT next_sweep_at FROM shops WHERE name = 'main'"; }
 next_sweep_is() { [ "$(next_sweep)" = "$1" ]; }
+next_sweep_ahead() { [ "$(next_sweep)" -gt "$NOW" ]; }
+# The sweep of the last tick is done and its successor stored.
+wait_for 10 next_sweep_ahead || fail "no next sweep after $NOW"
 due=$(next_sweep)
 s0=$(sweeps)
 tick $((due + 30 - NOW))
