@@ -606,10 +606,7 @@ lifecycle_observe(const struct lifecycle_observation *o,
 	cf.recheck = iv->recheck;
 	cf.approved = LIFECYCLE_APPROVED_RECHECK;
 	cf.offsale = lifecycle_off_sale(o->status);
-	if ((rc = store_watch_confirm(lifecycle_store(), &cf, &need)) == -1 ||
-	    (rc == 1 && need != 0 &&
-		store_risk_once(lifecycle_store(), o->listing_id, need,
-		    "off_sale", now) == -1))
+	if ((rc = store_watch_confirm(lifecycle_store(), &cf, &need)) == -1)
 		goto fail2;
 	if (rc == 1) {
 		if (store_commit(lifecycle_store()) == -1)

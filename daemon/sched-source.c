@@ -139,6 +139,13 @@ struct ss_shop {
 	const struct config_shop *conf;
 	time_t next_sweep;
 	time_t next_catalog;
+	/*
+	 * When the sweep (catalog) under way was due: the next one is due
+	 * an interval after, not an interval after its last page, so that
+	 * sweeps keep their cadence however long one takes.
+	 */
+	time_t sweep_began;
+	time_t catalog_began;
 	int sweeping; /* a sweep page is in flight */
 	int cataloging;
 	char *sweep_cursor; /* the next page of a sweep under way */
@@ -707,6 +714,13 @@ ss_shop_sweep(struct ss_shop *sh, struct delistd_host *h, enum ss_kind kind,
 		return;
 	}
 	*busy = 1;
+	/* Its first page: late by less than an interval, the cadence holds. */
+	if (cursor == NULL)
+		*(kind == SS_SWEEP ? &sh->sweep_began : &sh->catalog_began) =
+		    now - due < (kind == SS_SWEEP ? sh->conf->sweep_interval
+						  : SS_CATALOG_EVERY)
+		    ? due
+		    : now;
 	c = ss_call_new(kind, sh->src, h, sh->name);
 	log_debug("source %s: %s of %s%s%s", sh->src->name, ss_kind_names[kind],
 	    sh->name, cursor ? ", page " : "", cursor ? cursor : "");
@@ -1208,7 +1222,11 @@ ss_sweep_done(void *token, const struct delistd_sweep_page *pg)
 				    s->name, ss_kind_names[c->kind], sh->name,
 				    SS_MAX_PAGES);
 			*pages = 0;
-			*next = now + every;
+			*next =
+			    (catalog ? sh->catalog_began : sh->sweep_began) +
+			    every;
+			if (*next < now)
+				*next = now;
 			ss_plan_at = 0;
 			log_info("source %s: %s of %s done", s->name,
 			    ss_kind_names[c->kind], sh->name);
@@ -1420,6 +1438,8 @@ sched_source_reload(void)
 			sh->catalog_cursor = o->catalog_cursor;
 			sh->sweep_pages = o->sweep_pages;
 			sh->catalog_pages = o->catalog_pages;
+			sh->sweep_began = o->sweep_began;
+			sh->catalog_began = o->catalog_began;
 			o->sweep_cursor = o->catalog_cursor = NULL;
 		}
 		if (ss_host(sh->src) == NULL)

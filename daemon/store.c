@@ -3365,9 +3365,12 @@ store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
  * and (key not NULL) key as its healthy answer (whose time becomes now),
  * and either no open case and is tracked (due again after its own
  * interval or healthy, times stretch) or (cf->offsale) an open case (due
- * again after recheck, at most approved when the case is approved): its
- * check is recorded now. Returns 1 recorded (*case_id: the open case, 0
- * if none), 0 not such a listing (nothing changed), -1 on failure.
+ * again after recheck, at most approved when the case is approved; the
+ * case's listing marked seen off sale, once, as store_risk_once's
+ * "off_sale"; and its lane, failures and observation already as the
+ * answer leaves them): its check is recorded now. Returns 1 recorded
+ * (*case_id: the open case, 0 if none), 0 not such a listing (nothing
+ * changed), -1 on failure.
  */
 int
 store_watch_confirm(
@@ -3381,36 +3384,56 @@ store_watch_confirm(
 	    " WHERE id = ?5 AND tracked AND status = ?6 AND obs_status IS NULL"
 	    " AND (?4 IS NULL OR healthy_key = ?4)"
 	    " AND NOT EXISTS (" OPEN_CASE ")";
-	static const char with_case[] =
-	    "UPDATE listings SET fails = 0, obs_count = 0, obs_at = NULL,"
-	    " lane = 0, checked_at = ?1, updated_at = ?1, next_check_at = ?1 +"
-	    " CASE WHEN (" OPEN_CASE_STATE ") = 'approved' AND ?2 > ?3"
-	    " THEN ?3 ELSE ?2 END"
-	    " WHERE id = ?5 AND status = ?6 AND obs_status IS NULL"
-	    " AND ?4 IS NULL AND EXISTS (" OPEN_CASE ")";
+	/*
+	 * With an open case: its id and state, and whether its listing was
+	 * marked seen off sale, read through cases_one_open and the risks'
+	 * key; then the listing's check times alone move (its lane, failures
+	 * and observation already being what the answer leaves).
+	 */
 	static const char open_case[] =
-	    "SELECT id FROM cases WHERE listing_id = ? AND state IN ('open',"
-	    " 'rectifying', 'appealed', 'approved', 'reinstated',"
+	    "SELECT id, state = 'approved', EXISTS (SELECT 1 FROM listing_risks"
+	    " WHERE listing_id = ?1 AND case_id = cases.id AND kind ="
+	    " 'off_sale') FROM cases WHERE listing_id = ?1 AND state IN"
+	    " ('open', 'rectifying', 'appealed', 'approved', 'reinstated',"
 	    " 'manual_review')";
+	static const char with_case[] =
+	    "UPDATE listings SET checked_at = ?1, updated_at = ?1,"
+	    " next_check_at = ?2 WHERE id = ?3 AND status = ?4 AND"
+	    " obs_status IS NULL AND lane = 0 AND fails = 0 AND obs_count = 0"
+	    " AND obs_at IS NULL";
 	sqlite3_stmt *stmt;
-	int rc;
+	int64_t id = 0, every;
+	int rc, approved = 0, marked = 0;
 
 	*case_id = 0;
-	if (cf->offsale) {
-		if ((stmt = store_stmt(st, with_case, "iiitit",
-			 (int64_t)cf->now, cf->recheck, cf->approved, cf->key,
-			 cf->id, cf->status)) == NULL)
+	if (cf->offsale && cf->key == NULL) {
+		if ((stmt = store_stmt(st, open_case, "i", cf->id)) == NULL)
 			return (-1);
-		if (store_done(st, stmt) == -1)
+		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			id = sqlite3_column_int64(stmt, 0);
+			approved = sqlite3_column_int(stmt, 1);
+			marked = sqlite3_column_int(stmt, 2);
+		}
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return (-1);
-		if (sqlite3_changes(st->db) > 0) {
-			if ((stmt = store_stmt(st, open_case, "i", cf->id)) ==
-			    NULL)
+		if (id != 0) {
+			every = approved && cf->recheck > cf->approved
+			    ? cf->approved
+			    : cf->recheck;
+			if (store_done(st,
+				store_stmt(st, with_case, "iiit",
+				    (int64_t)cf->now, (int64_t)cf->now + every,
+				    cf->id, cf->status)) == -1)
 				return (-1);
-			if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-				*case_id = sqlite3_column_int64(stmt, 0);
-			sqlite3_reset(stmt);
-			return (rc == SQLITE_ROW ? 1 : -1);
+			if (sqlite3_changes(st->db) == 0)
+				return (0);
+			*case_id = id;
+			if (!marked &&
+			    store_risk_once(
+				st, cf->id, id, "off_sale", cf->now) == -1)
+				return (-1);
+			return (1);
 		}
 	}
 	if (store_done(st,

@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -123,6 +124,7 @@ struct aliexpress {
 	char *codes[AE_CODES_MAX];
 	size_t ncodes;
 	struct ae_file_id token_id;
+	struct timespec token_statted; /* its stat(), monotonic; 0: now */
 	int64_t expires_at; /* 0: unknown */
 	int64_t refreshed_at;
 	int64_t refresh_after; /* no refresh before (after a failure) */
@@ -522,8 +524,22 @@ static void
 ae_token_watch(struct aliexpress *ae)
 {
 	struct ae_file_id now;
+	struct timespec mono;
 	char *t, *r = NULL, *cause = NULL;
 
+	/*
+	 * At most one stat() a second while the calls are taken: a new
+	 * token is seen within a second; a refused one (auth_failed, or an
+	 * AUTH answer, which forgets the time) stats at every call.
+	 */
+	if (clock_gettime(CLOCK_MONOTONIC, &mono) == -1)
+		mono.tv_sec = mono.tv_nsec = 0;
+	if (!ae->auth_failed && ae->token_statted.tv_sec != 0 &&
+	    (mono.tv_sec - ae->token_statted.tv_sec) * 1000000000L +
+		    (mono.tv_nsec - ae->token_statted.tv_nsec) <
+		1000000000L)
+		return;
+	ae->token_statted = mono;
 	ae_file_id(ae->token_path, &now);
 	if (ae_file_same(&now, &ae->token_id))
 		return;
@@ -1018,6 +1034,9 @@ ae_call_auth(struct ae_call *c, const struct ae_error *err)
 	/* Already refused, refresh token and all: no more tries. */
 	if (ae->auth_failed)
 		return (0);
+	/* A token put in token_file since the last stat() is tried first. */
+	ae->token_statted.tv_sec = 0;
+	ae_token_watch(ae);
 	if (!c->retried_auth && c->sent_gen != ae->token_gen) {
 		c->retried_auth = 1;
 		ae_call_start(c);

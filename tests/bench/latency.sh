@@ -115,17 +115,24 @@ while [ "$(calls)" -lt "$N" ]; do
 	i=$((i + 1))
 done
 
-# step: the clock moves STEP seconds, the daemon has seen it, and has no
-# call in flight: the test clock must not outrun the source's real rate
-# (at START + an hour every healthy listing falls due again).
+# step: the clock moves STEP seconds, the daemon has seen it, has no call
+# in flight and no listing due left unchecked: the test clock must not
+# outrun the source's real-time rate. Every healthy listing falls due
+# again a recheck_interval after its check, 10,000 at once; at rate 1000
+# they take 10 s of real time, in which a step of the daemon's clock
+# takes some 50 ms: waiting only for no call in flight, a confirming check
+# held by the emptied bucket waited a real second, some 85 s of the
+# daemon's clock (p99 1050 to 1095 s).
 step() {
 	NOW=$((NOW + STEP))
 	echo "$NOW" > "$T/clock.new" && mv "$T/clock.new" "$T/clock"
 	i=0
 	until ctl --json status 2>/dev/null > "$T/status" &&
 	    grep -q "\"now\": $NOW" "$T/status" &&
-	    grep -q '"in_flight": 0' "$T/status"; do
-		[ $i -lt 3000 ] || die "delistd did not see the clock at $NOW"
+	    grep -q '"in_flight": 0' "$T/status" &&
+	    [ "$(sqlite3 "$T/state/delistd.db" "SELECT count(*) FROM listings
+		WHERE next_check_at <= $NOW" 2>/dev/null)" = 0 ]; do
+		[ $i -lt 6000 ] || die "delistd did not see the clock at $NOW, or left checks due"
 		sleep 0.01
 		i=$((i + 1))
 	done

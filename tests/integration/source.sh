@@ -414,6 +414,24 @@ check "... one observation counted" obs_is $P7 1
 tick 61
 check "after confirm_spacing the confirming check opens the case" wait_for 10 has_case $P7
 
+# --- a late sweep keeps the cadence --------------------------------------
+# A sweep that starts late (here 30 s, as behind a clock jump or a held
+# rate) is followed by the next one a sweep_interval after it was due,
+# not after it ran: a delisting waits at most sweep_interval for a sweep.
+next_sweep() { sqlite3 "$STATE/delistd.db" "SELECT next_sweep_at FROM shops WHERE name = 'main'"; }
+next_sweep_is() { [ "$(next_sweep)" = "$1" ]; }
+next_sweep_ahead() { [ "$(next_sweep)" -gt "$NOW" ]; }
+# The sweep of the last tick is done and its successor stored.
+wait_for 10 next_sweep_ahead || fail "no next sweep after $NOW"
+due=$(next_sweep)
+s0=$(sweeps)
+tick $((due + 30 - NOW))
+check "a sweep 30 s late is made" wait_for 10 sweeps_over "$s0"
+check "... and the next is due a minute after the late one was due" wait_for 10 next_sweep_is $((due + 60))
+s0=$(sweeps)
+tick 30
+check "... and comes then, 30 s after the late one" wait_for 10 sweeps_over "$s0"
+
 # --- an open case's listing is unpaced; a slow check is not doubled ------
 lane_of() { sqlite3 "$STATE/delistd.db" "SELECT lane FROM listings WHERE product_id = '$1'"; }
 lane_is() { [ "$(lane_of "$1")" = "$2" ]; }
