@@ -162,9 +162,9 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 				what, "level", points_level_name(level),
 				"typical", (json_int_t)l->typical),
 			    "shop %s: the %s ledger stands at %lld %s; one "
-			      "more typical violation (%lld) reaches %lld: %s. "
-			      "Fix the listings at risk now (delistctl scan "
-			      "%s) and appeal what can be appealed",
+			    "more typical violation (%lld) reaches %lld: %s. "
+			    "Fix the listings at risk now (delistctl scan "
+			    "%s) and appeal what can be appealed",
 			    shop, _(l->label), (long long)total,
 			    lp_words(l, total), (long long)l->typical,
 			    (long long)at, _(what), shop) == -1
@@ -178,8 +178,8 @@ lp_check(const struct points_config *pc, const struct points_ledger *l,
 			"consequence", what, "level", points_level_name(level),
 			"typical", (json_int_t)l->typical),
 		    "shop %s: the %s ledger stands at %lld %s, %lld from "
-		      "%lld (%s); check the listings at risk (delistctl scan "
-		      "%s)",
+		    "%lld (%s); check the listings at risk (delistctl scan "
+		    "%s)",
 		    shop, _(l->label), (long long)total, lp_words(l, total),
 		    (long long)(at - total), (long long)at, _(what), shop) == -1
 		? -1
@@ -210,7 +210,7 @@ lp_after(const struct points_config *pc, const struct points_ledger *l,
 			    "total", (json_int_t)after, "threshold",
 			    (json_int_t)t, "consequence", what),
 			"shop %s: the %s ledger reached %lld %s (%lld): %s; "
-			  "check the seller backend and plan for it",
+			"check the seller backend and plan for it",
 			shop, _(l->label), (long long)t, lp_words(l, t),
 			(long long)after, _(what)) == -1)
 			return (-1);
@@ -280,8 +280,8 @@ lifecycle_points_confirm(const struct st_case *c, const char *actor)
 		    isotime_format(e.at, buf, sizeof buf), "expires_at",
 		    isotime_format(e.at + (time_t)pc.expiry, b2, sizeof b2)),
 		"case %lld confirmed: %lld %s on the %s ledger of shop %s%s "
-		  "(counting until %s); correct it with delistctl points %s "
-		  "--correct %lld if the backend says otherwise",
+		"(counting until %s); correct it with delistctl points %s "
+		"--correct %lld if the backend says otherwise",
 		(long long)c->id, (long long)got, lp_words(l, got), _(l->label),
 		c->shop,
 		why == NULL			 ? ""
@@ -383,7 +383,7 @@ lifecycle_points_correct(const char *shop, int64_t case_id, const char *ledger,
 		    had ? json_integer(old.points) : json_null(), "reason",
 		    reason),
 		"case %lld: %lld %s on the %s ledger of shop %s, corrected "
-		  "by %s: %s",
+		"by %s: %s",
 		(long long)case_id, (long long)points, lp_words(l, points),
 		_(l->label), shop, actor, reason) == -1)
 		goto fail;
@@ -446,7 +446,7 @@ lifecycle_points_set(const char *shop, const char *ledger, int64_t points,
 		    "from_points", (json_int_t)before, "reason", reason,
 		    "anchor", 1),
 		"shop %s: the %s ledger set to %lld %s (was %lld here) by "
-		  "%s: %s",
+		"%s: %s",
 		shop, _(l->label), (long long)points, lp_words(l, points),
 		(long long)before, actor, reason) == -1 ||
 	    lp_after(&pc, l, shop, before, now, actor) == -1)

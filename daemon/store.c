@@ -1530,9 +1530,9 @@ store_board(
 	out->nids = n;
 	if (rc != SQLITE_DONE)
 		goto fail;
-	out->facets = store_rows(store_stmt(st, facets, ""),
-	    sizeof *out->facets, board_facet_row, facet_clear, &out->nfacets,
-	    &rc);
+	out->facets =
+	    store_rows(store_stmt(st, facets, ""), sizeof *out->facets,
+		board_facet_row, facet_clear, &out->nfacets, &rc);
 	if (rc != SQLITE_DONE)
 		goto fail;
 	return (0);
@@ -4289,8 +4289,7 @@ points_query(sqlite3_stmt *stmt, struct st_points **out, size_t *n)
 {
 	int rc;
 
-	*out = store_rows(
-	    stmt, sizeof **out, points_row, points_clear, n, &rc);
+	*out = store_rows(stmt, sizeof **out, points_row, points_clear, n, &rc);
 	if (rc != SQLITE_DONE) {
 		st_points_free(*out, *n);
 		*out = NULL;

@@ -1171,8 +1171,9 @@ case_abandon(struct ctl_args *a)
 
 	if (ctl_bulk_wanted(a, a->argc)) {
 		if (relisted != NULL)
-			ctl_fail(_("--relisted-as names one new product: abandon "
-				   "one case with it"));
+			ctl_fail(
+			    _("--relisted-as names one new product: abandon "
+			      "one case with it"));
 		body = json_object();
 		cases_set_str(body, "reason", why, "the reason");
 		cases_set_str(body, "at", at, "the time");
