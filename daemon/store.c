@@ -4070,13 +4070,8 @@ store_stats_cases(struct store *st, const char *shop, time_t from, time_t to,
 		 st, sql, "tii", shop, (int64_t)from, (int64_t)to)) == NULL)
 		return (-1);
 	*out = store_rows(stmt, sizeof **out, stats_case_fill, NULL, n, &rc);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	/* store_rows freed what it read if a step failed. */
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -4180,31 +4175,14 @@ store_findings(struct store *st, int64_t listing_id, const char *shop,
 	*out = store_rows(listing_id != 0 ? store_stmt(st, one, "i", listing_id)
 					  : store_stmt(st, all, "t", shop),
 	    sizeof **out, finding_row, finding_clear, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_findings_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	/* store_rows freed what it read if a step failed. */
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 void
 st_findings_free(struct st_finding *f, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(f[i].shop);
-		free(f[i].product_id);
-		free(f[i].title);
-		free(f[i].code);
-		free(f[i].term);
-		free(f[i].field);
-		free(f[i].quote);
-		free(f[i].fix);
-	}
-	free(f);
+	store_free(f, n, sizeof *f, finding_clear);
 }
 
 /*
@@ -4290,13 +4268,8 @@ points_query(sqlite3_stmt *stmt, struct st_points **out, size_t *n)
 	int rc;
 
 	*out = store_rows(stmt, sizeof **out, points_row, points_clear, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_points_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	/* store_rows freed what it read if a step failed. */
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /* The entries of a shop's ledger (NULL: of every ledger), oldest first. */
@@ -4370,11 +4343,7 @@ st_point_clear(struct st_points *e)
 void
 st_points_free(struct st_points *v, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		st_point_clear(&v[i]);
-	free(v);
+	store_free(v, n, sizeof *v, points_clear);
 }
 
 /*
@@ -4502,13 +4471,8 @@ store_frozen(
 
 	*out = store_rows(store_stmt(st, sql, "i", case_id), sizeof **out,
 	    frozen_row, frozen_clear, n, &rc);
-	if (rc != SQLITE_DONE) {
-		st_frozen_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	/* store_rows freed what it read if a step failed. */
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 int
@@ -4526,15 +4490,7 @@ store_frozen_put(struct store *st, int64_t case_id, const struct st_frozen *f)
 void
 st_frozen_free(struct st_frozen *f, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(f[i].account);
-		free(f[i].currency);
-		free(f[i].amount);
-		free(f[i].as_of);
-	}
-	free(f);
+	store_free(f, n, sizeof *f, frozen_clear);
 }
 
 /* Forgets a case's reminders not fired yet (the dates are planned anew). */
@@ -4591,28 +4547,16 @@ store_tro_reminders(struct store *st, int64_t case_id, int64_t id,
 	    "SELECT rowid, case_id, deadline, days, due_at, fired"
 	    " FROM tro_reminders WHERE (?1 <> 0 AND case_id = ?1)"
 	    " OR (?1 = 0 AND rowid = ?2) ORDER BY due_at, rowid";
-	size_t i;
 	int rc;
 
 	*out = store_rows(store_stmt(st, sql, "ii", case_id, id), sizeof **out,
 	    reminder_row, reminder_clear, n, &rc);
-	if (rc != SQLITE_DONE) {
-		for (i = 0; i < *n; i++)
-			free((*out)[i].deadline);
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return (-1);
-	}
-	return (0);
+	/* store_rows freed what it read if a step failed. */
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 void
 st_tro_reminders_free(struct st_tro_reminder *r, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(r[i].deadline);
-	free(r);
+	store_free(r, n, sizeof *r, reminder_clear);
 }
