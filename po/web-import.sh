@@ -17,7 +17,7 @@ keep=
 [ "${1:-}" = --keep ] && keep=--keep
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-T=$(mktemp -d /tmp/web-import.XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/web-import.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 {
 	sed -n '/^#/p' po/POTFILES.in

@@ -12,7 +12,7 @@
 set -u
 top_srcdir=$(cd "${top_srcdir:-$(dirname "$0")/..}" && pwd) || exit 99
 PO=$top_srcdir/po/zh_CN.po
-T=$(mktemp -d /tmp/po.XXXXXX) || exit 99
+T=$(mktemp -d "${TMPDIR:-/tmp}/po.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }

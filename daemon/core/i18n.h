@@ -12,13 +12,13 @@
 
 #include <libintl.h>
 
-#define _(s)	gettext(s)
-#define N_(s)	(s)
+#define _(s) gettext(s)
+#define N_(s) (s)
 /* N_ with a context, for a word that means more than one thing
  * (NC_("state", "open")); xgettext: --keyword=NC_:1c,2. */
 #define NC_(c, s) (s)
 /* An event's format (lifecycle_event's, see daemon/README) in a branch of
  * ?:, which xgettext does not follow: each branch wrapped in EV_. */
-#define EV_(s)	(s)
+#define EV_(s) (s)
 
 #endif
