@@ -588,14 +588,13 @@ lifecycle_observe(const struct lifecycle_observation *o,
 	int rc;
 
 	*opened = 0;
-	if (store_begin(lifecycle_store()) == -1)
-		return (-1);
 	/*
 	 * Most answers only confirm what is stored (the same status, no
 	 * observation being confirmed, the same healthy answer; no open case,
 	 * or one whose listing stays off sale): they move the next check (and
 	 * mark the case's listing seen off sale), in one guarded UPDATE
-	 * instead of reading the listing back with its shop and case.
+	 * instead of reading the listing back with its shop and case, and
+	 * without a savepoint of their own (store_watch_confirm).
 	 */
 	cf.id = o->listing_id;
 	cf.status = o->status;
@@ -607,13 +606,13 @@ lifecycle_observe(const struct lifecycle_observation *o,
 	cf.approved = LIFECYCLE_APPROVED_RECHECK;
 	cf.offsale = lifecycle_off_sale(o->status);
 	if ((rc = store_watch_confirm(lifecycle_store(), &cf, &need)) == -1)
-		goto fail2;
+		return (-1);
 	if (rc == 1) {
-		if (store_commit(lifecycle_store()) == -1)
-			goto fail2;
 		lifecycle_published();
 		return (0);
 	}
+	if (store_begin(lifecycle_store()) == -1)
+		return (-1);
 	if ((rc = store_watch_get(lifecycle_store(), o->listing_id, &w)) != 0) {
 		store_rollback(lifecycle_store());
 		return (rc == 1 ? 0 : -1);

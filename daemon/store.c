@@ -3235,17 +3235,18 @@ watch_due_fill(sqlite3_stmt *stmt, void *p)
 
 /*
  * The shop's listings due by now, earliest first (the due index): only
- * what starting their checks needs (id, product_id, tracked, open_case
- * 1 when a case is open).
+ * what starting their checks needs (id, product_id, tracked, and for a
+ * listing no longer tracked open_case 1 when a case is open: a tracked
+ * one is checked either way, without looking for its case).
  */
 int
 store_watch_due(struct store *st, int64_t shop_id, int lane, time_t now,
     int64_t limit, struct st_watch **out, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT l.id, l.product_id, l.tracked, EXISTS (SELECT 1 FROM"
-	    " cases c WHERE c.listing_id = l.id AND c.state IN " OPEN_STATES
-	    ") FROM listings l"
+	    "SELECT l.id, l.product_id, l.tracked, CASE WHEN l.tracked THEN 0"
+	    " ELSE EXISTS (SELECT 1 FROM cases c WHERE c.listing_id = l.id"
+	    " AND c.state IN " OPEN_STATES ") END FROM listings l"
 	    " WHERE l.shop_id = ?1 AND l.lane = ?4 AND l.next_check_at <= ?2"
 	    " ORDER BY l.next_check_at LIMIT ?3";
 	sqlite3_stmt *stmt;
@@ -3371,6 +3372,11 @@ store_watch_observe(struct store *st, const struct st_watch *w, time_t now)
  * answer leaves them): its check is recorded now. Returns 1 recorded
  * (*case_id: the open case, 0 if none), 0 not such a listing (nothing
  * changed), -1 on failure.
+ *
+ * The caller opens no transaction or savepoint: most answers change one
+ * row in one UPDATE, all or nothing by itself, and a savepoint (whose
+ * sub-journal copies every page the check touches) is taken only when
+ * the mark is written with it.
  */
 int
 store_watch_confirm(
@@ -3406,6 +3412,11 @@ store_watch_confirm(
 	int rc, approved = 0, marked = 0;
 
 	*case_id = 0;
+	/* As store_begin: a batch an error ended takes nothing more. */
+	if (st->batch && (st->broken || sqlite3_get_autocommit(st->db))) {
+		st->broken = 1;
+		return (-1);
+	}
 	if (cf->offsale && cf->key == NULL) {
 		if ((stmt = store_stmt(st, open_case, "i", cf->id)) == NULL)
 			return (-1);
@@ -3421,18 +3432,25 @@ store_watch_confirm(
 			every = approved && cf->recheck > cf->approved
 			    ? cf->approved
 			    : cf->recheck;
+			if (!marked && store_begin(st) == -1)
+				return (-1);
 			if (store_done(st,
 				store_stmt(st, with_case, "iiit",
 				    (int64_t)cf->now, (int64_t)cf->now + every,
 				    cf->id, cf->status)) == -1)
-				return (-1);
-			if (sqlite3_changes(st->db) == 0)
+				goto fail;
+			if (sqlite3_changes(st->db) == 0) {
+				if (!marked)
+					store_rollback(st);
 				return (0);
+			}
 			*case_id = id;
-			if (!marked &&
-			    store_risk_once(
-				st, cf->id, id, "off_sale", cf->now) == -1)
-				return (-1);
+			if (marked)
+				return (1);
+			if (store_risk_once(
+				st, cf->id, id, "off_sale", cf->now) == -1 ||
+			    store_commit(st) == -1)
+				goto fail;
 			return (1);
 		}
 	}
@@ -3441,6 +3459,12 @@ store_watch_confirm(
 		    cf->stretch, cf->key, cf->id, cf->status)) == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) > 0 ? 1 : 0);
+
+fail:
+	if (!marked)
+		store_rollback(st);
+	*case_id = 0;
+	return (-1);
 }
 
 int
