@@ -204,9 +204,9 @@ CHROME=$(command -v chromium || command -v chromium-browser || true)
 DRIVER=$(command -v chromedriver || true)
 if [ -n "$CHROME" ] && [ -n "$DRIVER" ] &&
     /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
-	CHROME=$CHROME DRIVER=$DRIVER WEB=$WEB PW=$PW LOADS=$LOADS \
+	CHROME=$CHROME DRIVER=$DRIVER WEB=$WEB PW=$PW LOADS=$LOADS T=$T \
 	    /usr/bin/python3 - > "$T/page.out" 2>"$T/page.err" <<'EOF'
-import os, statistics, sys, tempfile
+import os, statistics, sys
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -217,7 +217,7 @@ o = Options()
 o.binary_location = E["CHROME"]
 for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
           "--disable-dev-shm-usage", "--window-size=1280,900",
-          "--user-data-dir=" + tempfile.mkdtemp(prefix="dlbb-chrome.")):
+          "--user-data-dir=" + E["T"] + "/chrome"):
     o.add_argument(a)
 d = webdriver.Chrome(service=Service(E["DRIVER"]), options=o)
 try:

@@ -4,7 +4,9 @@
 # web_stats.py) share: "PASS desc" / "FAIL desc: why" lines, headless
 # Chromium with its options, waits with a deadline, whole-page screenshots
 # and delistctl. Environment: CHROME, DRIVER, SHOTS, DELISTCTL, SOCK.
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,11 +46,15 @@ def check(desc, fn):
 
 
 def browser(lang, width, height, phone=False):
+    # Chromium's profile is a folder of its own, removed at exit (after
+    # the browser is gone: atexit runs the latest registered first).
+    profile = tempfile.mkdtemp(prefix="dlt-chrome.")
+    atexit.register(shutil.rmtree, profile, True)
     o = Options()
     o.binary_location = E["CHROME"]
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
               "--disable-dev-shm-usage", "--lang=" + lang,
-              "--user-data-dir=" + tempfile.mkdtemp(prefix="dlt-chrome."),
+              "--user-data-dir=" + profile,
               # the picture server's self-signed certificate
               "--ignore-certificate-errors",
               "--window-size=%d,%d" % (width, height)):
@@ -62,8 +68,16 @@ def browser(lang, width, height, phone=False):
     # The console's messages, for a check that no CSP violation is logged.
     o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     d = webdriver.Chrome(service=Service(E["DRIVER"]), options=o)
+    atexit.register(_quit, d)
     d.set_page_load_timeout(WAIT)
     return d
+
+
+def _quit(d):
+    try:  # the script may have quit it already
+        d.quit()
+    except Exception:
+        pass
 
 
 def wait(d, cond, t=WAIT):
