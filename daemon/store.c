@@ -993,6 +993,7 @@ store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, store_clear clear,
     size_t *n, int *rc)
 {
 	char *v = NULL;
+	size_t cap = 0;
 
 	*n = 0;
 	if (stmt == NULL) {
@@ -1000,7 +1001,11 @@ store_rows(sqlite3_stmt *stmt, size_t size, store_fill fill, store_clear clear,
 		return (NULL);
 	}
 	while ((*rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		v = xreallocarray(v, *n + 1, size);
+		/* Doubling: not a realloc (and a copy) per row. */
+		if (*n == cap) {
+			cap = cap != 0 ? cap * 2 : 8;
+			v = xreallocarray(v, cap, size);
+		}
 		memset(v + *n * size, 0, size);
 		fill(stmt, v + (*n)++ * size);
 	}
