@@ -843,12 +843,18 @@ ae_refresh_due(struct aliexpress *ae)
 	return (now >= ae->expires_at - ahead);
 }
 
-/* key=value&... with values percent-encoded (RFC 3986 unreserved kept). */
+/*
+ * key=value&... with values percent-encoded (RFC 3986 unreserved kept, by
+ * a table: the same in every locale, and no call per character).
+ */
 static char *
 ae_form(
     struct aliexpress *ae, const char *sign, const struct ae_param *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	static const unsigned char unreserved[256] = { ['0' ... '9'] = 1,
+		['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['-'] = 1, ['.'] = 1,
+		['_'] = 1, ['~'] = 1 };
 	const unsigned char *v;
 	size_t i, len = 0, k;
 	char *out, *o;
@@ -870,8 +876,7 @@ ae_form(
 			*o++ = key[k];
 		*o++ = '=';
 		for (v = (const unsigned char *)val; *v != '\0'; v++) {
-			if (isalnum(*v) || *v == '-' || *v == '.' ||
-			    *v == '_' || *v == '~')
+			if (unreserved[*v])
 				*o++ = (char)*v;
 			else {
 				*o++ = '%';
@@ -888,17 +893,19 @@ static int
 ae_http(struct aliexpress *ae, const char *url, char *body, delistd_http_cb cb,
     void *arg)
 {
-	static const char *const headers[] = {
-		"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
-		"Accept: application/json", NULL
-	};
+	/*
+	 * No headers of our own: libcurl's say what a form POST is
+	 * (Content-Type: application/x-www-form-urlencoded), the body is
+	 * ASCII (percent-encoded), and the gateway answers JSON because the
+	 * signed parameters ask for it (format=json). A header given here
+	 * would be formatted again, a character at a time, on every call.
+	 */
 	struct delistd_http_request req;
 	int rc;
 
 	memset(&req, 0, sizeof req);
 	req.method = "POST";
 	req.url = url;
-	req.headers = headers;
 	req.body = body;
 	req.body_len = strlen(body);
 	req.timeout_ms = ae->timeout * 1000;
