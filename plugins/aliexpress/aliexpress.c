@@ -852,9 +852,15 @@ ae_form(
     struct aliexpress *ae, const char *sign, const struct ae_param *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	static const unsigned char unreserved[256] = { ['0' ... '9'] = 1,
-		['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['-'] = 1, ['.'] = 1,
-		['_'] = 1, ['~'] = 1 };
+	static const unsigned char unreserved[256] = {
+		['0' ... '9'] = 1,
+		['A' ... 'Z'] = 1,
+		['a' ... 'z'] = 1,
+		['-'] = 1,
+		['.'] = 1,
+		['_'] = 1,
+		['~'] = 1,
+	};
 	const unsigned char *v;
 	size_t i, len = 0, k;
 	char *out, *o;
