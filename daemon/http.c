@@ -43,11 +43,11 @@
 #define HTTP_METHOD_MAX 32
 /*
  * Finished easy handles kept for the next transfers: as many as a source
- * may have in flight (CONFIG_MAX_IN_FLIGHT), so that a second's checks at
- * a high rate do not each build a handle anew (about 4,000 instructions a
- * check at rate 80 with 16 kept); about 6 KiB each.
+ * may have in flight, so that a second's checks at a high rate do not
+ * each build a handle anew (about 4,000 instructions a check at rate 80
+ * with 16 kept); about 6 KiB each.
  */
-#define HTTP_SPARE 64
+#define HTTP_SPARE CONFIG_MAX_IN_FLIGHT
 #define HTTP_USER_AGENT DELISTD_NAME "/" PACKAGE_VERSION
 
 enum http_state {

@@ -1047,6 +1047,20 @@ static const char store_sql_release[] = "RELEASE nested";
 static const char store_sql_undo[] = "ROLLBACK TO nested";
 
 /*
+ * 1 if a batch is open but an I/O error or a full disk ended its
+ * transaction: it takes nothing more (a write now would commit alone).
+ */
+static int
+store_batch_ended(struct store *st)
+{
+	if (st->batch && (st->broken || sqlite3_get_autocommit(st->db))) {
+		st->broken = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/*
  * A transaction; within a batch (store_batch_begin) a savepoint, so that
  * the code that writes one change need not know whether it is batched,
  * and a change that fails is undone without undoing the rest of the batch.
@@ -1056,11 +1070,8 @@ store_begin(struct store *st)
 {
 	if (!st->batch)
 		return (store_tx(st, store_sql_begin));
-	/* An I/O error or a full disk may end the whole transaction. */
-	if (st->broken || sqlite3_get_autocommit(st->db)) {
-		st->broken = 1;
+	if (store_batch_ended(st))
 		return (-1);
-	}
 	if (store_tx(st, store_sql_savepoint) == -1)
 		return (-1);
 	st->depth++;
@@ -3417,11 +3428,8 @@ store_watch_confirm(
 	int rc, approved = 0, marked = 0;
 
 	*case_id = 0;
-	/* As store_begin: a batch an error ended takes nothing more. */
-	if (st->batch && (st->broken || sqlite3_get_autocommit(st->db))) {
-		st->broken = 1;
+	if (store_batch_ended(st))
 		return (-1);
-	}
 	if (cf->offsale && cf->key == NULL) {
 		if ((stmt = store_stmt(st, open_case, "i", cf->id)) == NULL)
 			return (-1);
